@@ -1,0 +1,100 @@
+"""HTTP client of the central system's sync protocol (docs/sync-protocol.md).
+
+Every transport or HTTP failure leaves here as a ``SyncError`` that says whether
+trying again can help; nothing above this module sees httpx exceptions.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from core.errors import CentralUnreachable, SyncError
+
+log = logging.getLogger(__name__)
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    value = resp.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def _error_code(resp: httpx.Response) -> str:
+    try:
+        return str(resp.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return f"http_{resp.status_code}"
+
+
+class CentralClient:
+    """One terminal's authenticated connection to the central system."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 15.0,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "sicounter"},
+            timeout=httpx.Timeout(timeout, connect=5.0),
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        try:
+            return self._http.request(method, path, **kw)
+        except httpx.TransportError as exc:
+            raise CentralUnreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+
+    def _check(self, resp: httpx.Response) -> dict[str, Any]:
+        if resp.status_code in (200, 201):
+            data = resp.json()
+            if not isinstance(data, dict):
+                raise SyncError("central answered with a non-object body", retryable=True,
+                                status=resp.status_code)
+            return data
+        code = _error_code(resp)
+        detail = f"central answered {resp.status_code} {code}"
+        if resp.status_code in (401, 403):
+            # A terminal-wide configuration fault: keep everything queued and keep
+            # retrying slowly, an administrator fixing the token unblocks it.
+            raise SyncError(detail, retryable=True, status=resp.status_code,
+                            user_message="中心系统拒绝了本终端的身份凭证，已离线保存。",
+                            hint="请联系系统管理员检查终端令牌。")
+        if resp.status_code == 429 or resp.status_code >= 500:
+            raise SyncError(detail, retryable=True, status=resp.status_code,
+                            retry_after=_retry_after(resp),
+                            user_message="中心系统暂时繁忙，已离线保存。",
+                            hint="稍后将自动重试，无需重新录入。")
+        raise SyncError(detail, retryable=False, status=resp.status_code,
+                        user_message="中心系统拒收了这笔业务。",
+                        hint="业务已保存在本机，请联系系统管理员处理。")
+
+    def health(self) -> bool:
+        try:
+            return self._request("GET", "/v1/health").status_code == 200
+        except CentralUnreachable:
+            return False
+
+    def post_submission(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._check(self._request("POST", "/v1/submissions", json=body))
+
+    def get_submission(self, submission_id: str) -> dict[str, Any]:
+        return self._check(self._request("GET", f"/v1/submissions/{submission_id}"))

@@ -1,0 +1,169 @@
+"""The local database: created, upgraded, refused, and written atomically."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, func, select
+
+from core.errors import AuthenticationError, DatabaseTooNew, DatabaseUnreadable, StorageError
+from local_db import outbox
+from local_db.clerks import add_clerk, verify_clerk
+from local_db.database import head_revision, open_database
+from local_db.models import Applicant, Base, OutboxEntry, Submission, SubmissionState
+from local_db.submissions import ApplicantData, create_submission, get_submission, pending_count
+
+
+def _submit(db, id_number="11010519491231002X", payload=None):  # type: ignore[no-untyped-def]
+    add_clerk(db, "1001", "王柜员", "secret-pass")
+    return create_submission(
+        db, item_code="personal_registration", form_version=1, terminal_id="T1", clerk_id="1001",
+        applicant=ApplicantData(id_number=id_number, name="张三"),
+        payload=payload if payload is not None else {"id_number": id_number, "name": "张三"},
+    )
+
+
+def test_new_database_is_at_head_in_wal_mode(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    db.close()
+
+
+def test_models_match_migrations(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_submission_and_outbox_row_are_one_transaction(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3")
+    with pytest.raises(StorageError):  # a payload JSON cannot hold fails the flush half-way
+        _submit(db, payload={"bad": {1, 2}})
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Submission)) == 0
+        assert s.scalar(select(func.count()).select_from(OutboxEntry)) == 0
+        assert s.scalar(select(func.count()).select_from(Applicant)) == 0
+    view = _submit(db)
+    with db.sessions() as s:
+        entry = s.scalar(select(OutboxEntry))
+        assert entry is not None and entry.submission_id == view.id
+    assert view.state is SubmissionState.QUEUED
+    assert pending_count(db) == 1
+
+
+def test_older_database_is_backed_up_and_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(outbox.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO clerk (id, name, password_hash, active, created_at) "
+            "VALUES ('7', '旧柜员', 'x', 1, '2026-01-01 00:00:00')")
+    engine.dispose()
+
+    db = open_database(path)
+    with db.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision() != "0001"
+        assert conn.exec_driver_sql("SELECT name FROM clerk WHERE id='7'").scalar() == "旧柜员"
+        conn.exec_driver_sql("SELECT count(*) FROM attachment").scalar()
+    backup = tmp_path / "old.sqlite3.before-upgrade-from-0001"
+    assert backup.exists()
+    with sqlite3.connect(backup) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    db.close()
+
+
+def test_garbage_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseUnreadable) as err:
+        open_database(path)
+    assert str(path) in err.value.user_message
+    assert path.read_bytes() == before
+
+
+def test_damaged_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    db = open_database(path)
+    _submit(db)
+    db.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for page in range(1, len(data) // page_size):  # wreck every page but the header page
+        data[page * page_size: page * page_size + 64] = b"\xa5" * 64
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseUnreadable):
+        open_database(path)
+    assert path.read_bytes() == bytes(data)
+
+
+def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew) as err:
+        open_database(path)
+    assert str(path) in err.value.user_message
+    assert path.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (x TEXT)")
+    with pytest.raises(DatabaseUnreadable):
+        open_database(path)
+
+
+def test_clerk_sign_in(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3")
+    add_clerk(db, "1001", "王柜员", "secret-pass")
+    assert verify_clerk(db, "1001", "secret-pass").name == "王柜员"
+    with pytest.raises(AuthenticationError):
+        verify_clerk(db, "1001", "wrong-pass")
+    with pytest.raises(AuthenticationError):
+        verify_clerk(db, "9999", "secret-pass")
+
+
+def test_outbox_claim_retry_requeue_accept(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3")
+    view = _submit(db)
+    item = outbox.claim_next(db)
+    assert item is not None and item.submission_id == view.id and item.attempts == 1
+    assert item.body["id"] == view.id and item.body["payload"]["name"] == "张三"
+    assert outbox.claim_next(db) is None  # in flight: nobody else takes it
+    sending = get_submission(db, view.id)
+    assert sending is not None and sending.state is SubmissionState.SENDING
+
+    assert outbox.requeue_in_flight(db) == 1  # as after a crash
+    again = outbox.claim_next(db)
+    assert again is not None and again.body == item.body and again.attempts == 2
+
+    outbox.mark_retry(db, view.id, error="未连接中心系统", delay=timedelta(hours=1))
+    assert outbox.claim_next(db) is None  # not due yet
+    assert pending_count(db) == 1
+
+    outbox.mark_accepted(db, view.id, receipt_number="SB20261123000001", accepted_at=view.created_at)
+    done = get_submission(db, view.id)
+    assert done is not None and done.state is SubmissionState.ACCEPTED
+    assert done.receipt_number == "SB20261123000001" and done.last_error is None
+    assert pending_count(db) == 0
