@@ -111,6 +111,7 @@ class OutboxSender:
         return min(self._health_interval, max(0.0, wait))
 
     def _run(self) -> None:
+        self._set_online(self._client.health())
         while not self._stop.is_set():
             try:
                 if not self.send_one():

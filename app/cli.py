@@ -1,0 +1,158 @@
+"""The ``sicounter`` command: the clerk's window by default, and tools for administrators."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from app.secrets import SecretStore, os_keyring
+from app.settings import APP_NAME, default_settings_path, load_settings, save_settings
+from core.errors import CounterError
+
+
+def _setup_logging(verbose: bool) -> None:
+    log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    handlers: list[logging.Handler] = [logging.FileHandler(log_dir / "sicounter.log", encoding="utf-8")]
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    handlers.append(stderr)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=handlers,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.terminal import build_terminal
+    from app.ui.qt_app import run_gui
+
+    try:
+        settings = load_settings(args.config)
+        terminal = build_terminal(settings, SecretStore(os_keyring()))
+    except CounterError as exc:
+        # Before any window exists: the clerk still must see why, in a dialog.
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.ui.errors import describe
+        from app.ui.qt_app import make_application
+
+        make_application()
+        what, todo = describe(exc)
+        QMessageBox.critical(None, "无法启动", f"{what}\n\n{todo}")
+        return 2
+    try:
+        return run_gui(terminal)
+    finally:
+        terminal.close()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import run_demo
+
+    demo_dir = args.dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "demo"
+    return run_demo(demo_dir, screenshot_dir=args.screenshot_dir)
+
+
+def _cmd_clerk_add(args: argparse.Namespace) -> int:
+    from local_db.clerks import add_clerk
+    from local_db.database import open_database
+
+    password = getpass.getpass("密码: ")
+    if getpass.getpass("再次输入密码: ") != password:
+        print("两次输入的密码不一致。", file=sys.stderr)
+        return 2
+    db = open_database(load_settings(args.config).database_path())
+    try:
+        clerk = add_clerk(db, args.clerk_id, args.name, password)
+    finally:
+        db.close()
+    print(f"柜员 {clerk.id}（{clerk.name}）已保存。")
+    return 0
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    if args.action == "path":
+        print(args.config)
+    elif args.action == "show":
+        print(json.dumps(settings.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    elif args.action == "set":
+        data = settings.model_dump()
+        key, value = args.key, args.value
+        if key not in data or key == "devices":
+            print(f"未知配置项：{key}", file=sys.stderr)
+            return 2
+        data[key] = value
+        save_settings(type(settings).model_validate(data), args.config)
+    elif args.action == "set-token":
+        token = getpass.getpass("终端令牌: ").strip()
+        if not token:
+            return 2
+        SecretStore(os_keyring()).set_terminal_token(token)
+        print("终端令牌已保存到系统密钥库。")
+    return 0
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from local_db.database import head_revision, open_database
+
+    path = load_settings(args.config).database_path()
+    db = open_database(path)
+    db.close()
+    print(f"{path}: revision {head_revision()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sicounter", description="社会保险经办柜台终端")
+    parser.add_argument("--config", type=Path, default=default_settings_path(), help="settings file (TOML)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command")
+
+    sub.add_parser("gui", help="open the clerk's window (the default)").set_defaults(func=_cmd_gui)
+
+    demo = sub.add_parser("demo", help="a whole counter on this machine: own database, reference central")
+    demo.add_argument("--dir", type=Path, help="demo data directory")
+    demo.add_argument("--screenshot-dir", type=Path, help="save screenshots of the windows here")
+    demo.set_defaults(func=_cmd_demo)
+
+    sub.add_parser("central", help="the reference central system (see: sicounter central -h)",
+                   add_help=False)
+
+    clerk = sub.add_parser("clerk", help="clerk accounts")
+    clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True)
+    add = clerk_sub.add_parser("add", help="create a clerk or reset a password")
+    add.add_argument("clerk_id")
+    add.add_argument("--name", required=True)
+    add.set_defaults(func=_cmd_clerk_add)
+
+    config = sub.add_parser("config", help="terminal settings")
+    config.add_argument("action", choices=["path", "show", "set", "set-token"])
+    config.add_argument("key", nargs="?")
+    config.add_argument("value", nargs="?")
+    config.set_defaults(func=_cmd_config)
+
+    sub.add_parser("db", help="create or upgrade the local database").set_defaults(func=_cmd_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["central"]:
+        from central.cli import main as central_main
+
+        return central_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    func = getattr(args, "func", _cmd_gui)
+    try:
+        return int(func(args))
+    except CounterError as exc:
+        print(f"{exc.user_message} {exc.hint}", file=sys.stderr)
+        logging.getLogger(__name__).debug("command failed", exc_info=True)
+        return 2

@@ -1,0 +1,84 @@
+"""Demo mode: a whole counter on one machine, for training, demonstrations and ./run.
+
+Its own data directory (local database, central database, logs), the reference
+central system as a child process on loopback, simulated devices, and a demo
+clerk. Nothing here touches a real terminal's settings, database or keyring
+entries.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from app.secrets import SecretStore, file_keyring, os_keyring
+from app.settings import Settings, save_settings
+from app.terminal import build_terminal
+from central.process import CentralServerProcess
+from central.store import add_terminal
+from local_db.clerks import add_clerk
+
+log = logging.getLogger(__name__)
+
+DEMO_TERMINAL = "DEMO-0001"
+DEMO_CLERK = "1001"
+DEMO_SERVICE = "sicounter-demo"
+
+
+def demo_secrets(demo_dir: Path) -> SecretStore:
+    """The OS keyring where the machine has one, else a keyring file in the demo directory."""
+    backend = os_keyring()
+    if backend is None:
+        print(f"note: no OS keyring on this machine; demo secrets kept in {demo_dir / 'keyring'}", flush=True)
+        backend = file_keyring(demo_dir / "keyring")
+    return SecretStore(backend, service=DEMO_SERVICE)
+
+
+def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
+    from app.ui.qt_app import run_gui  # Qt only once we really show a window
+
+    demo_dir = demo_dir.resolve()
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    store = demo_secrets(demo_dir)
+    central_db = demo_dir / "central.sqlite3"
+    store.set_terminal_token(add_terminal(central_db, DEMO_TERMINAL))  # rotated on every start
+    password = store.get("demo-clerk-password")
+    if not password:
+        password = f"{secrets.randbelow(10**8):08d}"
+        store.set("demo-clerk-password", password)
+
+    server = CentralServerProcess.start(central_db, stderr_path=demo_dir / "central.log")
+    print(f"central system (reference) at {server.base_url}", flush=True)
+    try:
+        settings = Settings(
+            central_url=server.base_url,
+            terminal_id=DEMO_TERMINAL,
+            province_code="61",
+            office_name="演示服务大厅（模拟数据）",
+            data_dir=demo_dir / "terminal",
+        )
+        save_settings(settings, demo_dir / "settings.toml")
+        terminal = build_terminal(settings, store)
+        try:
+            add_clerk(terminal.db, DEMO_CLERK, "演示柜员", password)
+            print(f"demo clerk: {DEMO_CLERK} / password {password}", flush=True)
+
+            def auto_sign_in(dialog: object) -> None:
+                from app.ui.signin import SignInDialog
+
+                assert isinstance(dialog, SignInDialog)
+                dialog.password_edit.setText(password)
+                dialog.button.click()
+
+            return run_gui(
+                terminal,
+                clerk_id=DEMO_CLERK,
+                sign_in_hint=f"演示模式：工号 {DEMO_CLERK}，密码 {password}",
+                screenshot_dir=screenshot_dir,
+                auto_sign_in=auto_sign_in if screenshot_dir is not None else None,
+            )
+        finally:
+            terminal.close()
+    finally:
+        server.stop()

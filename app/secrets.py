@@ -1,0 +1,78 @@
+"""Secrets (the terminal's token, the demo clerk's password) in a keyring.
+
+Production uses the OS keyring (Windows Credential Manager, macOS Keychain,
+Secret Service). Tests and the headless demo pass an explicit file keyring in
+a directory of their own, never the developer's, so no global keyring state is
+changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+from keyring.backends import fail
+
+from core.errors import ConfigError
+
+SERVICE = "sicounter"
+TOKEN_KEY = "terminal-token"
+
+
+def file_keyring(directory: Path) -> keyring.backend.KeyringBackend:
+    """A keyring kept in a file of ``directory``: for tests and demos only."""
+    from keyrings.alt.file import PlaintextKeyring
+
+    directory.mkdir(parents=True, exist_ok=True)
+    backend: Any = PlaintextKeyring()
+    backend.file_path = str(directory / "keyring.cfg")
+    return backend  # type: ignore[no-any-return]
+
+
+def os_keyring() -> keyring.backend.KeyringBackend | None:
+    """The OS keyring, or None when this machine has none (a headless server)."""
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return None
+    try:
+        from keyring.backends.chainer import ChainerBackend
+
+        if isinstance(backend, ChainerBackend) and not backend.backends:
+            return None
+    except ImportError:
+        pass
+    # keyrings.alt plaintext/encrypted files are not an OS keyring
+    if type(backend).__module__.startswith("keyrings.alt"):
+        return None
+    return backend
+
+
+class SecretStore:
+    """Secrets of one terminal; the demo uses its own service name so it never
+    overwrites a real terminal's token on the same machine."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None, service: str = SERVICE) -> None:
+        self._backend = backend
+        self._service = service
+
+    def _require(self) -> keyring.backend.KeyringBackend:
+        if self._backend is None:
+            raise ConfigError("no OS keyring available",
+                              user_message="本机没有可用的系统密钥库，无法保存终端令牌。",
+                              hint="请联系系统管理员安装并启用系统密钥库。")
+        return self._backend
+
+    def get(self, key: str) -> str | None:
+        value = self._require().get_password(self._service, key)
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str) -> None:
+        self._require().set_password(self._service, key, value)
+
+    def terminal_token(self) -> str | None:
+        return self.get(TOKEN_KEY)
+
+    def set_terminal_token(self, token: str) -> None:
+        self.set(TOKEN_KEY, token)

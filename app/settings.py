@@ -1,0 +1,73 @@
+"""Terminal settings: one TOML file in the platform's config directory.
+
+Only non-secret configuration lives here; the terminal token is in the OS
+keyring (app.secrets). An administrator may edit the file by hand, so it is
+validated on load and a mistake is reported with the file's path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import ConfigError
+
+APP_NAME = "sicounter"
+
+DeviceMode = Literal["real", "simulated", "auto"]
+
+
+class DeviceSettings(BaseModel):
+    """Per device: a real reader, the simulator, or real when one is found (auto)."""
+
+    model_config = ConfigDict(extra="forbid")
+    card_reader: DeviceMode = "auto"
+    id_reader: DeviceMode = "auto"
+    camera: DeviceMode = "auto"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    central_url: str = "http://127.0.0.1:8470"
+    terminal_id: str = Field(default="", max_length=64)
+    province_code: str = Field(default="61", pattern=r"^\d{2}$")
+    office_name: str = ""
+    data_dir: Path | None = None  # None: the platform's data directory
+    devices: DeviceSettings = DeviceSettings()
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    def database_path(self) -> Path:
+        return self.resolved_data_dir() / "counter.sqlite3"
+
+
+def default_settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings; a missing file gives the defaults."""
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return Settings.model_validate(data)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
+        raise ConfigError(f"{path}: {exc}", user_message=f"配置文件有误：{path}",
+                          hint=f"请联系系统管理员修正该文件。详情：{exc}") from exc
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically so a crash never leaves half a settings file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = settings.model_dump(mode="json", exclude_none=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,28 @@
+"""The one place that shows errors to the clerk, in Chinese, with what to do next."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.errors import CounterError
+
+log = logging.getLogger(__name__)
+
+
+def describe(exc: BaseException) -> tuple[str, str]:
+    """(what happened, what to do) for any exception, never leaking internals."""
+    if isinstance(exc, CounterError):
+        return exc.user_message, exc.hint
+    log.error("unexpected error shown to clerk", exc_info=exc)
+    return "程序内部错误，操作未完成。", "已保存的业务不受影响。请重试；如仍失败，请联系系统管理员。"
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    message, hint = describe(exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, "提示", message, QMessageBox.StandardButton.Ok, parent)
+    if hint:
+        box.setInformativeText(hint)
+    box.setObjectName("errorBox")
+    box.open()

@@ -1,0 +1,220 @@
+"""One renderer for every form definition: widgets, live validation, derived fields.
+
+No form is built by hand: what a field is and how it is checked comes from its
+definition in resources/forms, and the messages come from forms.validate, the
+same code the submit use case runs.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.definitions import Choice, FieldDef, FormDef, load_choices
+from forms.idnumber import find_problem
+from forms.validate import derive_from_id, validate_field, validate_form
+
+FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
+
+
+def _choices(field: FieldDef) -> list[Choice]:
+    return load_choices(field.choices_from) if field.choices_from else list(field.choices)
+
+
+class FormView(QScrollArea):
+    """Shows a form; ``validity_changed`` tells the owner when submit may be enabled."""
+
+    validity_changed = Signal(bool)
+
+    def __init__(self, form: FormDef, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self._today = today
+        self._widgets: dict[str, FieldWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._touched: set[str] = set()
+        self._valid = False
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("formBody")
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(4, 4, 12, 4)
+        outer.setSpacing(14)
+        for section in form.sections:
+            box = QGroupBox(section.title)
+            layout = QFormLayout(box)
+            layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            layout.setHorizontalSpacing(16)
+            layout.setVerticalSpacing(6)
+            for field in section.fields:
+                widget = self._make_widget(field)
+                error = QLabel()
+                error.setObjectName(f"error_{field.key}")
+                error.setProperty("role", "fieldError")
+                error.setTextFormat(Qt.TextFormat.RichText)
+                error.setWordWrap(True)
+                error.hide()
+                cell = QWidget()
+                cell_layout = QVBoxLayout(cell)
+                cell_layout.setContentsMargins(0, 0, 0, 0)
+                cell_layout.setSpacing(2)
+                cell_layout.addWidget(widget)
+                cell_layout.addWidget(error)
+                label = QLabel(field.label + ("<span style='color:#c0392b'> *</span>" if field.required else ""))
+                label.setTextFormat(Qt.TextFormat.RichText)
+                label.setBuddy(widget)
+                layout.addRow(label, cell)
+                self._widgets[field.key] = widget
+                self._errors[field.key] = error
+            outer.addWidget(box)
+        outer.addStretch(1)
+        self.setWidget(body)
+        self._refresh_validity()
+
+    # -- building -------------------------------------------------------------------------------
+    def _make_widget(self, field: FieldDef) -> FieldWidget:
+        widget: FieldWidget
+        if field.type == "choice":
+            combo = QComboBox()
+            combo.addItem("请选择", "")
+            for choice in _choices(field):
+                combo.addItem(choice.label, choice.value)
+            if field.default:
+                combo.setCurrentIndex(max(0, combo.findData(field.default)))
+            combo.currentIndexChanged.connect(lambda _i, k=field.key: self._edited(k))
+            widget = combo
+        elif field.type == "textarea":
+            area = QPlainTextEdit()
+            area.setFixedHeight(72)
+            area.textChanged.connect(lambda k=field.key: self._edited(k))
+            widget = area
+        else:
+            line = QLineEdit()
+            if field.max_length:
+                line.setMaxLength(field.max_length)
+            if field.type == "idnumber":
+                line.setMaxLength(18)
+                line.setProperty("role", "idNumber")
+            placeholder = field.placeholder or {"date": "YYYY-MM-DD", "phone": "手机或座机号码"}.get(field.type)
+            if placeholder:
+                line.setPlaceholderText(placeholder)
+            if field.default:
+                line.setText(field.default)
+            line.textChanged.connect(lambda _t, k=field.key: self._edited(k))
+            widget = line
+        widget.setObjectName(f"field_{field.key}")
+        if field.help:
+            widget.setToolTip(field.help)
+        if field.derived_from:
+            widget.setEnabled(False)
+            widget.setToolTip(field.help or "根据其他字段自动填写")
+        widget.setMinimumWidth(320)
+        return widget
+
+    # -- values ---------------------------------------------------------------------------------
+    def value(self, key: str) -> str:
+        widget = self._widgets[key]
+        if isinstance(widget, QComboBox):
+            return str(widget.currentData() or "")
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip()
+        return widget.text().strip()
+
+    def values(self) -> dict[str, str]:
+        return {key: self.value(key) for key in self._widgets}
+
+    def set_value(self, key: str, value: str) -> None:
+        widget = self._widgets[key]
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value)
+        else:
+            widget.setText(value)
+
+    def widget(self, key: str) -> FieldWidget:  # type: ignore[override]
+        return self._widgets[key]
+
+    def clear(self) -> None:
+        for field in self.form.fields():
+            self.set_value(field.key, field.default or "")
+        self._touched.clear()
+        for label in self._errors.values():
+            label.hide()
+        self._refresh_validity()
+
+    # -- validation -----------------------------------------------------------------------------
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        field = next(f for f in self.form.fields() if f.key == key)
+        if field.type == "idnumber":
+            derived = derive_from_id({"id_number": self.value(key)}, today=self._today)
+            for dependent in self.form.fields():
+                if dependent.derived_from == key:
+                    self.set_value(dependent.key, derived.get(dependent.key, ""))
+        self._show_field_problem(field)
+        self._refresh_validity()
+
+    def _show_field_problem(self, field: FieldDef, message: str | None = None) -> None:
+        value = self.value(field.key)
+        if message is None:
+            message = validate_field(field, value, today=self._today)
+        label = self._errors[field.key]
+        widget = self._widgets[field.key]
+        if message is None:
+            label.hide()
+            widget.setProperty("invalid", False)
+        else:
+            text = html.escape(message)
+            if field.type == "idnumber":
+                text = self._id_number_markup(value) + text
+            label.setText(text)
+            label.show()
+            widget.setProperty("invalid", True)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def _id_number_markup(self, value: str) -> str:
+        """The number as typed with the offending character in red, so the clerk sees where."""
+        problem = find_problem(value, today=self._today)
+        if problem is None or problem.position is None or problem.position >= len(value):
+            return ""
+        pos = problem.position
+        return (
+            "<span style='font-family:monospace;color:#333'>"
+            f"{html.escape(value[:pos])}<b style='color:#fff;background:#c0392b'>&nbsp;{html.escape(value[pos])}"
+            f"&nbsp;</b>{html.escape(value[pos + 1:])}</span>&nbsp;&nbsp;"
+        )
+
+    def _refresh_validity(self) -> None:
+        valid = not validate_form(self.form, self.values(), today=self._today)
+        if valid != self._valid:
+            self._valid = valid
+            self.validity_changed.emit(valid)
+
+    def is_valid(self) -> bool:
+        return self._valid
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Mark every problem (after a refused submit), including untouched fields."""
+        for field in self.form.fields():
+            if field.key in problems:
+                self._show_field_problem(field, problems[field.key])
+        first = next((self._widgets[k] for k in self._widgets if k in problems), None)
+        if first is not None:
+            self.ensureWidgetVisible(first)
+            first.setFocus()

@@ -1,0 +1,357 @@
+"""The clerk's main window: catalogue on the left, the work on the right, sync state below."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import usecases
+from app.terminal import Terminal
+from app.ui.bridge import SenderBridge
+from app.ui.catalogue_panel import CataloguePanel
+from app.ui.errors import show_error
+from app.ui.form_view import FormView
+from app.ui.ops import OpRunner
+from app.ui.records_view import RecordsView
+from core.errors import CentralUnreachable, mask_id_number
+from forms.catalogue import ServiceItem
+from forms.definitions import load_form
+from local_db.clerks import ClerkInfo
+from local_db.models import SubmissionState
+from local_db.submissions import SubmissionView, get_submission, list_submissions, pending_count
+from sync.sender import SenderEvent
+
+
+def _heading(text: str, name: str = "pageTitle") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    return label
+
+
+class FormPage(QWidget):
+    """A service item's form with its time limit and the submit/reset/back buttons."""
+
+    def __init__(self, item: ServiceItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert item.form_code is not None
+        self.item = item
+        self.form = load_form(item.form_code)
+        self.view = FormView(self.form)
+        limit = QLabel(f"办理时限：{self.form.time_limit_working_days} 个工作日（{self.form.time_limit_basis}）"
+                       "　　带 <span style='color:#c0392b'>*</span> 为必填项")
+        limit.setObjectName("pageSubtitle")
+        self.submit_button = QPushButton("提交")
+        self.submit_button.setObjectName("submitButton")
+        self.submit_button.setProperty("primary", True)
+        self.submit_button.setEnabled(self.view.is_valid())
+        self.view.validity_changed.connect(self.submit_button.setEnabled)
+        self.reset_button = QPushButton("重置")
+        self.reset_button.setObjectName("resetButton")
+        self.reset_button.clicked.connect(self.view.clear)
+        self.back_button = QPushButton("返回")
+        self.back_button.setObjectName("backButton")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.back_button, self.reset_button, self.submit_button):
+            b.setMinimumWidth(110)
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(_heading(self.form.name))
+        layout.addWidget(limit)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+
+
+class ResultPage(QWidget):
+    """What became of the submission: saved, queued offline, or accepted with a receipt number."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.submission_id: str | None = None
+        self.status = QLabel()
+        self.status.setObjectName("resultStatus")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail = QLabel()
+        self.detail.setObjectName("resultDetail")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        self.again_button = QPushButton("继续办理本事项")
+        self.again_button.setObjectName("againButton")
+        self.home_button = QPushButton("返回首页")
+        self.home_button.setObjectName("homeButton")
+        self.home_button.setProperty("primary", True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.again_button)
+        buttons.addWidget(self.home_button)
+        buttons.addStretch(1)
+        card = QFrame()
+        card.setObjectName("resultCard")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(40, 36, 40, 36)
+        inner.setSpacing(18)
+        inner.addWidget(self.status)
+        inner.addWidget(self.detail)
+        inner.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_submission(self, view: SubmissionView, item_name: str, offline_reason: str | None = None) -> None:
+        self.submission_id = view.id
+        who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
+        if view.state is SubmissionState.ACCEPTED:
+            self.status.setText("✔ 已受理")
+            self.status.setProperty("tone", "ok")
+            self.detail.setText(f"{item_name}　申请人：{who}<br>受理编号：<b>{view.receipt_number}</b>")
+        elif offline_reason:
+            self.status.setText("未连接中心系统，已离线保存")
+            self.status.setProperty("tone", "warn")
+            self.detail.setText(f"{item_name}　申请人：{who}<br>{offline_reason}")
+        else:
+            self.status.setText("已保存，正在发送…")
+            self.status.setProperty("tone", "busy")
+            self.detail.setText(f"{item_name}　申请人：{who}<br>已保存在本机，正在发送至中心系统。")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner) -> None:
+        super().__init__()
+        self.terminal = terminal
+        self.clerk = clerk
+        self.ops = ops
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"社会保险经办柜台终端 — {terminal.settings.office_name or '未命名网点'}")
+        self._item_names = {i.code: i.name for i in terminal.catalogue}
+        self._last_sync: datetime | None = None
+        self._current_item: ServiceItem | None = None
+        self.form_page: FormPage | None = None
+
+        self.catalogue = CataloguePanel(terminal.catalogue)
+        self.catalogue.item_chosen.connect(self.open_item)
+        self.stack = QStackedWidget()
+        self.home = self._build_home()
+        self.result = ResultPage()
+        self.result.home_button.clicked.connect(self.go_home)
+        self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
+        self.placeholder = QLabel()
+        self.placeholder.setObjectName("placeholderPage")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        for page in (self.home, self.result, self.placeholder):
+            self.stack.addWidget(page)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.catalogue.setFixedWidth(290)
+        row.addWidget(self.catalogue)
+        row.addWidget(self.stack, 1)
+        outer = QWidget()
+        col = QVBoxLayout(outer)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self._build_header())
+        col.addWidget(central, 1)
+        self.setCentralWidget(outer)
+        self._build_status_bar()
+
+        self.bridge = SenderBridge(self)
+        self.bridge.event.connect(self._on_sender_event)
+        terminal.add_listener(self.bridge)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
+        self._tick()
+        self.refresh()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build_header(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("headerBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(18, 10, 18, 10)
+        title = QLabel("社会保险经办柜台终端")
+        title.setObjectName("headerTitle")
+        office = QLabel(self.terminal.settings.office_name)
+        office.setObjectName("headerOffice")
+        self.clock_label = QLabel()
+        self.clock_label.setObjectName("headerClock")
+        who = QLabel(f"柜员：{self.clerk.name}（{self.clerk.id}）")
+        who.setObjectName("headerClerk")
+        layout.addWidget(title)
+        layout.addSpacing(16)
+        layout.addWidget(office)
+        layout.addStretch(1)
+        layout.addWidget(who)
+        layout.addSpacing(16)
+        layout.addWidget(self.clock_label)
+        return bar
+
+    def _build_home(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(_heading(f"您好，{self.clerk.name}"))
+        tip = QLabel("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。")
+        tip.setObjectName("pageSubtitle")
+        layout.addWidget(tip)
+        hot = QHBoxLayout()
+        for item in [i for i in self.terminal.catalogue if i.hot][:5]:
+            button = QPushButton(item.name)
+            button.setObjectName(f"hot_{item.code}")
+            button.setProperty("tile", True)
+            button.clicked.connect(lambda _c=False, it=item: self.open_item(it))
+            hot.addWidget(button)
+        hot.addStretch(1)
+        layout.addLayout(hot)
+        layout.addSpacing(8)
+        layout.addWidget(_heading("最近办件", "sectionTitle"))
+        self.records = RecordsView(self._item_names)
+        layout.addWidget(self.records, 1)
+        return page
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.conn_label = QLabel()
+        self.conn_label.setObjectName("connectionStatus")
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pendingCount")
+        self.sync_label = QLabel("最近同步：—")
+        self.sync_label.setObjectName("lastSync")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("syncError")
+        send = QPushButton("立即发送")
+        send.setObjectName("sendNowButton")
+        send.clicked.connect(self.terminal.send_now)
+        bar.addWidget(self.conn_label)
+        bar.addWidget(self.pending_label)
+        bar.addWidget(self.sync_label)
+        bar.addWidget(self.error_label, 1)
+        bar.addPermanentWidget(send)
+        self._set_connection(None)
+
+    # -- navigation -----------------------------------------------------------------------------
+    def go_home(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.refresh()
+
+    def open_item(self, item: ServiceItem) -> None:
+        self._current_item = item
+        if item.form_code is None:
+            limit = (f"法定办理时限：{item.time_limit_working_days} 个工作日（{item.time_limit_basis}）"
+                     if item.time_limit_working_days else "")
+            self.placeholder.setText(f"<h2>{item.name}</h2><p>本事项的电子表单将在后续版本提供。</p><p>{limit}</p>")
+            self.stack.setCurrentWidget(self.placeholder)
+            return
+        if self.form_page is not None:
+            self.stack.removeWidget(self.form_page)
+            self.form_page.deleteLater()
+        try:
+            self.form_page = FormPage(item)
+        except Exception as exc:
+            self.form_page = None
+            show_error(self, exc)
+            return
+        self.form_page.submit_button.clicked.connect(self.submit)
+        self.form_page.back_button.clicked.connect(self.go_home)
+        self.stack.addWidget(self.form_page)
+        self.stack.setCurrentWidget(self.form_page)
+
+    # -- work -----------------------------------------------------------------------------------
+    def submit(self) -> None:
+        page = self.form_page
+        if page is None:
+            return
+        page.submit_button.setEnabled(False)
+        values = page.view.values()
+        self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values),
+                     self._submitted, self._submit_failed)
+
+    def _submitted(self, view: SubmissionView) -> None:
+        offline = (None if self.terminal.sender is not None
+                   else "本终端尚未配置中心系统连接，业务已排队，配置后自动发送。")
+        self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline)
+        self.stack.setCurrentWidget(self.result)
+        self.refresh()
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        page = self.form_page
+        if page is not None:
+            problems = getattr(exc, "problems", None)
+            if isinstance(problems, dict):
+                page.view.show_problems(problems)
+            page.submit_button.setEnabled(page.view.is_valid())
+        show_error(self, exc)
+
+    # -- sync state -----------------------------------------------------------------------------
+    def _on_sender_event(self, event: SenderEvent) -> None:
+        self.pending_label.setText(f"待发送：{event.pending}")
+        if event.kind == "accepted":
+            self._last_sync = datetime.now()
+            self._set_connection(True)
+        elif event.kind in ("retry", "offline"):
+            self._set_connection(False, event.error.user_message if event.error else None)
+        elif event.kind == "online":
+            self._set_connection(True)
+        elif event.kind == "failed" and event.error is not None:
+            self.error_label.setText(event.error.user_message)
+        if event.submission_id and event.submission_id == self.result.submission_id:
+            sid = event.submission_id
+            offline = (event.error.user_message if isinstance(event.error, CentralUnreachable)
+                       else None)
+            self.ops.run(lambda: get_submission(self.terminal.db, sid),
+                         lambda v: v and self.result.show_submission(
+                             v, self._item_names.get(v.item_code, v.item_code),
+                             None if v.state is SubmissionState.ACCEPTED else offline),
+                         lambda exc: show_error(self, exc))
+        self.refresh()
+
+    def _set_connection(self, online: bool | None, error: str | None = None) -> None:
+        if online is None:
+            text, tone = ("中心系统：未配置" if self.terminal.sender is None else "中心系统：连接中…"), "idle"
+        elif online:
+            text, tone = "● 中心系统：已连接", "ok"
+        else:
+            text, tone = "● 未连接中心系统，已离线保存", "warn"
+        self.conn_label.setText(text)
+        self.conn_label.setProperty("tone", tone)
+        self.conn_label.style().unpolish(self.conn_label)
+        self.conn_label.style().polish(self.conn_label)
+        self.error_label.setText(error or "")
+        if self._last_sync:
+            self.sync_label.setText(f"最近同步：{self._last_sync:%H:%M:%S}")
+
+    def refresh(self) -> None:
+        db = self.terminal.db
+        self.ops.run(lambda: (pending_count(db), list_submissions(db, limit=50)),
+                     self._show_state, lambda exc: show_error(self, exc))
+
+    def _show_state(self, state: tuple[int, list[SubmissionView]]) -> None:
+        pending, records = state
+        self.pending_label.setText(f"待发送：{pending}")
+        self.records.show_records(records)
+
+    def _tick(self) -> None:
+        self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+
+    def closeEvent(self, event: object) -> None:
+        self.terminal.remove_listener(self.bridge)
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,101 @@
+"""Starting the Qt side: application object, look, language, sign-in, main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from app.terminal import Terminal
+from app.ui.main_window import MainWindow
+from app.ui.ops import OpRunner
+from app.ui.signin import SignInDialog
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName("sicounter")
+    app.setApplicationDisplayName("社会保险经办柜台终端")
+    font = QFont("Noto Sans CJK SC")
+    font.setPointSize(11)
+    app.setFont(font)
+    app.setStyleSheet((resources.files("resources") / "ui" / "counter.qss").read_text(encoding="utf-8"))
+    install_translator(app)
+    return app
+
+
+def install_translator(app: QApplication) -> None:
+    """Chinese is the source language; English comes from resources/i18n when asked for."""
+    lang = os.environ.get("SICOUNTER_LANG") or QLocale.system().name()
+    if lang.startswith("zh"):
+        return
+    qm = resources.files("resources") / "i18n" / "sicounter_en.qm"
+    translator = QTranslator(app)
+    if qm.is_file() and translator.load(str(qm)):
+        app.installTranslator(translator)
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGINT/SIGTERM end the program cleanly (the sender stops, the database closes)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer(app)  # Python runs signal handlers only between bytecodes: wake it up
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
+def save_screenshot(widget: QWidget, path: Path) -> Path:
+    """The whole screen where there is one (dialogs included), else the widget."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    screen = widget.screen() or QApplication.primaryScreen()
+    pixmap = screen.grabWindow(0) if screen is not None else None
+    if pixmap is None or pixmap.isNull():
+        pixmap = widget.grab()
+    pixmap.save(str(path))
+    return path
+
+
+def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
+            screenshot_dir: Path | None = None,
+            auto_sign_in: Callable[[SignInDialog], None] | None = None) -> int:
+    """Sign in, then run the main window until it is closed.
+
+    With ``screenshot_dir`` (a headless demo) the sign-in dialog and the main
+    window are photographed and the paths printed; ``auto_sign_in`` then fills
+    the dialog so the main window can be shown without a person present.
+    """
+    app = make_application()
+    _quit_on_signals(app)
+    ops = OpRunner(app)
+    dialog = SignInDialog(terminal, ops, clerk_id=clerk_id, hint=sign_in_hint)
+    dialog.resize(460, 360)
+    if screenshot_dir is not None:
+        def shoot_dialog() -> None:
+            print(f"screenshot: {save_screenshot(dialog, screenshot_dir / 'signin.png')}", flush=True)
+            if auto_sign_in is not None:
+                auto_sign_in(dialog)
+        QTimer.singleShot(1500, shoot_dialog)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.clerk is None:
+        return 0
+    window = MainWindow(terminal, dialog.clerk, ops)
+    screen = window.screen()
+    if screen is not None:  # a counter PC runs this all day: use the whole screen
+        window.setGeometry(screen.availableGeometry())
+    window.showMaximized()
+    if screenshot_dir is not None:
+        QTimer.singleShot(2500, lambda: print(
+            f"screenshot: {save_screenshot(window, screenshot_dir / 'main.png')}", flush=True))
+    code = app.exec()
+    ops.wait()
+    return int(code)

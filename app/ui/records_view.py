@@ -1,0 +1,65 @@
+"""Recent submissions with their state and receipt number; ID numbers masked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from core.errors import mask_id_number
+from local_db.models import SubmissionState
+from local_db.submissions import SubmissionView
+
+STATE_LABELS: dict[SubmissionState, str] = {
+    SubmissionState.DRAFT: "草稿",
+    SubmissionState.AWAITING_APPROVAL: "待复核",
+    SubmissionState.QUEUED: "待发送",
+    SubmissionState.SENDING: "发送中",
+    SubmissionState.ACCEPTED: "已受理",
+    SubmissionState.RETURNED: "已退回",
+    SubmissionState.CLOSED: "已办结",
+}
+STATE_COLOURS: dict[SubmissionState, str] = {
+    SubmissionState.QUEUED: "#b9770e",
+    SubmissionState.SENDING: "#2471a3",
+    SubmissionState.ACCEPTED: "#1e8449",
+    SubmissionState.RETURNED: "#c0392b",
+}
+
+
+class RecordsView(QTableWidget):
+    HEADERS = ("办理时间", "事项", "申请人", "公民身份号码", "状态", "受理编号")
+
+    def __init__(self, item_names: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setObjectName("recordsView")
+        self._names = item_names
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def show_records(self, records: Sequence[SubmissionView]) -> None:
+        self.setRowCount(len(records))
+        for row, rec in enumerate(records):
+            state_item = QTableWidgetItem(STATE_LABELS.get(rec.state, rec.state.value))
+            state_item.setForeground(QColor(STATE_COLOURS.get(rec.state, "#333333")))
+            if rec.last_error and rec.state is not SubmissionState.ACCEPTED:
+                state_item.setToolTip(rec.last_error)
+            cells = [
+                QTableWidgetItem(rec.created_at.astimezone().strftime("%m-%d %H:%M")),
+                QTableWidgetItem(self._names.get(rec.item_code, rec.item_code)),
+                QTableWidgetItem(rec.applicant_name or ""),
+                QTableWidgetItem(mask_id_number(rec.applicant_id_number or "")),
+                state_item,
+                QTableWidgetItem(rec.receipt_number or "—"),
+            ]
+            for col, cell in enumerate(cells):
+                cell.setData(Qt.ItemDataRole.UserRole, rec.id)
+                self.setItem(row, col, cell)

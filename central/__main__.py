@@ -1,0 +1,5 @@
+"""``python -m central``: see ``central.cli``."""
+
+from central.cli import main
+
+raise SystemExit(main())

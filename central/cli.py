@@ -1,0 +1,152 @@
+"""Command line of the reference central system: ``python -m central ...``.
+
+The application's own ``sicounter central ...`` delegates here with its argv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import socket
+import sys
+import threading
+from dataclasses import asdict
+from pathlib import Path
+from types import FrameType
+
+from core.errors import CounterError
+
+DEFAULT_PORT = 8765
+log = logging.getLogger(__name__)
+
+
+def default_db_path() -> Path:
+    """Where the central database lives unless ``--db`` says otherwise."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("sicounter")) / "central.sqlite3"
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("port must be between 0 and 65535")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=None,
+                        help="central database file (default: <user data dir>/sicounter/central.sqlite3)")
+    parser = argparse.ArgumentParser(prog="central", description="Reference central system for sicounter.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the sync protocol over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help="0 picks a free port")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    add = commands.add_parser("add-terminal", parents=[common],
+                              help="register a terminal (or rotate its token); prints the token")
+    add.add_argument("terminal_id")
+
+    listing = commands.add_parser("list-submissions", parents=[common], help="print stored submissions")
+    listing.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    listing.add_argument("--include-payload", action="store_true",
+                         help="include payloads (personal data!) in --json output")
+    return parser
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind and listen before uvicorn starts, so ``--port 0`` yields the real port to print."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if sys.platform != "win32":
+            # Lets a restarted server take its port back at once; on Windows this
+            # option would let another process steal a live port instead.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _serve(db_path: Path, host: str, port: int, log_level: str) -> int:
+    import uvicorn
+
+    from central.api import create_app
+
+    logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(db_path)
+    sock = _bind(host, port)
+    with sock:
+        bound_port = sock.getsockname()[1]
+        shown_host = f"[{host}]" if ":" in host else host
+        # log_config=None: uvicorn logs through our stderr handler, so stdout carries
+        # only this line (a launcher reading it must not have to drain access logs).
+        config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10)
+        server = uvicorn.Server(config)
+
+        def stop(_signum: int, _frame: FrameType | None) -> None:
+            # uvicorn takes over these signals while serving and re-raises them after
+            # its graceful shutdown; this handler turns that into a normal return
+            # (exit status 0) instead of death by signal.
+            server.should_exit = True
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
+        print(f"central listening on http://{shown_host}:{bound_port}", flush=True)
+        server.run(sockets=[sock])
+    log.info("central stopped")
+    return 0
+
+
+def _list(db_path: Path, as_json: bool, include_payload: bool) -> int:
+    from central.store import CentralStore
+
+    if not db_path.exists():
+        print(f"central: no database at {db_path}", file=sys.stderr)
+        return 1
+    with CentralStore.open(db_path) as store:
+        records = store.list_submissions()
+    if as_json:
+        rows = [asdict(record) for record in records]
+        if not include_payload:
+            for row in rows:
+                del row["payload"]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in records:
+        print(f"{r.received_at}  {r.receipt_number}  {r.id}  {r.terminal_id}  "
+              f"{r.item_code} v{r.version}  {r.status}")
+    print(f"{len(records)} submission(s)", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    db_path: Path = args.db if args.db is not None else default_db_path()
+    try:
+        if args.command == "serve":
+            return _serve(db_path, args.host, args.port, args.log_level)
+        if args.command == "add-terminal":
+            from central.store import add_terminal
+
+            print(add_terminal(db_path, args.terminal_id), flush=True)
+            return 0
+        return _list(db_path, args.json, args.include_payload)
+    except CounterError as exc:
+        print(f"central: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"central: {exc}", file=sys.stderr)
+        return 1

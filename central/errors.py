@@ -1,0 +1,76 @@
+"""Errors of the reference central system.
+
+They derive from the terminal's ``CounterError`` so that code calling the central
+package in-process (the demo launcher registering its terminal, for example) can
+let app/'s single error display handle them. Each also carries the protocol's
+error ``code`` and HTTP status, so the API turns any of them into an answer in
+one place instead of every endpoint choosing its own status codes.
+"""
+
+from __future__ import annotations
+
+from core.errors import CounterError
+
+
+class CentralError(CounterError):
+    """Root of what the central server refuses or fails on purpose."""
+
+    #: the ``error.code`` the protocol sends for this error
+    code: str = "internal_error"
+    #: the HTTP status the protocol answers with
+    http_status: int = 500
+    user_message = "中心系统处理失败。"
+    hint = "请稍后重试；如仍失败，请联系系统管理员。"
+
+
+class InvalidTerminalId(CentralError):
+    code = "invalid_terminal_id"
+    http_status = 400
+    user_message = "终端编号格式不正确。"
+    hint = "终端编号只能包含字母、数字及 . _ : -，长度不超过 64 个字符。"
+
+
+class Unauthorized(CentralError):
+    code = "unauthorized"
+    http_status = 401
+    user_message = "终端未获中心系统授权。"
+    hint = "请联系系统管理员重新登记本终端。"
+
+
+class TerminalMismatch(CentralError):
+    code = "terminal_mismatch"
+    http_status = 403
+    user_message = "终端编号与授权凭据不符。"
+    hint = "请联系系统管理员检查终端配置。"
+
+
+class NotFound(CentralError):
+    code = "not_found"
+    http_status = 404
+    user_message = "中心系统中没有这条记录。"
+
+
+class IdempotencyConflict(CentralError):
+    """The client reused a submission id for a different body."""
+
+    code = "idempotency_conflict"
+    http_status = 409
+    user_message = "该业务编号已被另一份申请使用。"
+    hint = "请联系系统管理员。"
+
+
+class CentralStorageError(CentralError):
+    """The central database cannot be opened or used."""
+
+    code = "storage_error"
+    http_status = 500
+    user_message = "中心系统数据库无法使用。"
+    hint = "请联系系统管理员。"
+
+
+class ReceiptsExhausted(CentralError):
+    """The six-digit daily receipt sequence ran out (one million receipts in a day)."""
+
+    code = "receipts_exhausted"
+    http_status = 503
+    user_message = "中心系统今日受理编号已用完。"

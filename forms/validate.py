@@ -1,0 +1,142 @@
+"""Checking what the clerk typed against a form definition.
+
+Validation returns Chinese messages instead of raising, because the UI shows all problems at once
+next to their fields while the clerk types; ``core.errors.ValidationError`` is for callers that
+must refuse a submission outright.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import date
+
+from forms import idnumber
+from forms.definitions import FieldDef, FormDef, load_choices
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: mainland mobile numbers: 11 digits, second digit 3-9
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+#: landlines: area code 0 + 2-3 digits, optional hyphen, 7-8 digit local number (0919-1234567)
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+#: keys filled from an ID number and how to read them from the decoded number
+_FROM_ID: dict[str, Callable[[idnumber.IdNumberInfo], str]] = {
+    "sex": lambda info: info.sex,
+    "birth_date": lambda info: info.birth_date.isoformat(),
+}
+
+
+def _number_text(value: float) -> str:
+    """Show 0.0 as 0 and 2.5 as 2.5: clerks read amounts, not floats."""
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def _date_problem(field: FieldDef, value: str) -> str | None:
+    if not _DATE.fullmatch(value):
+        return f"{field.label}格式应为YYYY-MM-DD，例如 2024-01-31"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"{field.label}不是有效日期：{value}"
+    return None
+
+
+def _phone_problem(field: FieldDef, value: str) -> str | None:
+    compact = value.replace(" ", "")
+    if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
+        return None
+    return f"{field.label}格式不正确：应为11位手机号码或带区号的固定电话（如0919-1234567）"
+
+
+def _number_problem(field: FieldDef, value: str) -> str | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{field.label}应为数字"
+    if not math.isfinite(number):
+        return f"{field.label}应为数字"
+    if field.minimum is not None and number < field.minimum:
+        return f"{field.label}不能小于{_number_text(field.minimum)}"
+    if field.maximum is not None and number > field.maximum:
+        return f"{field.label}不能大于{_number_text(field.maximum)}"
+    return None
+
+
+def _choice_problem(field: FieldDef, value: str) -> str | None:
+    choices = field.choices if field.choices_from is None else load_choices(field.choices_from)
+    if any(choice.value == value for choice in choices):
+        return None
+    return f"{field.label}的选项无效：{value}"
+
+
+def validate_field(field: FieldDef, value: str, *, today: date | None = None) -> str | None:
+    """The message for the first problem with one value, or ``None`` if it is acceptable.
+
+    Surrounding whitespace is ignored. An empty optional field is always acceptable.
+    """
+    text = value.strip()
+    if not text:
+        return f"请填写{field.label}" if field.required else None
+    if field.max_length is not None and len(text) > field.max_length:
+        return f"{field.label}不能超过{field.max_length}个字符，当前为{len(text)}个"
+    problem: str | None = None
+    if field.type == "idnumber":
+        found = idnumber.find_problem(text, today=today)
+        problem = None if found is None else found.message
+    elif field.type == "date":
+        problem = _date_problem(field, text)
+    elif field.type == "phone":
+        problem = _phone_problem(field, text)
+    elif field.type == "number":
+        problem = _number_problem(field, text)
+    elif field.type == "choice":
+        problem = _choice_problem(field, text)
+    if problem is None and field.pattern is not None and not re.fullmatch(field.pattern, text):
+        problem = field.pattern_message or f"{field.label}格式不正确"
+    return problem
+
+
+def _derived(id_value: str, today: date | None) -> dict[str, str]:
+    if idnumber.find_problem(id_value, today=today) is not None:
+        return {}
+    info = idnumber.parse(id_value, today=today, regions={})
+    return {key: read(info) for key, read in _FROM_ID.items()}
+
+
+def derive_from_id(values: dict[str, str], *, today: date | None = None) -> dict[str, str]:
+    """Sex (``male``/``female``) and birth date (``YYYY-MM-DD``) from ``values["id_number"]``.
+
+    Empty when the number is missing or invalid, so callers can merge the result unconditionally.
+    """
+    return _derived(values.get("id_number", ""), today)
+
+
+def _label_of(field: FieldDef, value: str) -> str:
+    for choice in field.choices:
+        if choice.value == value:
+            return choice.label
+    return value
+
+
+def validate_form(form: FormDef, values: dict[str, str], *, today: date | None = None) -> dict[str, str]:
+    """Field key -> message for every invalid field (empty dict: the form may be submitted).
+
+    Besides each field's own rules, a field derived from an ID-number field must agree with the
+    number: the sex and birth date on file are the ones the number encodes.
+    """
+    fields = {field.key: field for field in form.fields()}
+    problems: dict[str, str] = {}
+    for field in fields.values():
+        message = validate_field(field, values.get(field.key, ""), today=today)
+        if message is not None:
+            problems[field.key] = message
+    for field in fields.values():
+        source = fields.get(field.derived_from or "")
+        if source is None or source.type != "idnumber" or field.key in problems:
+            continue
+        value = values.get(field.key, "").strip()
+        expected = _derived(values.get(source.key, ""), today).get(field.key)
+        if value and expected is not None and value != expected:
+            problems[field.key] = f"{field.label}与{source.label}不一致，应为{_label_of(field, expected)}"
+    return problems

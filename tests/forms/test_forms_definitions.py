@@ -1,0 +1,175 @@
+"""Form definitions load from resources, and broken definitions are refused with ConfigError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+from core.errors import ConfigError
+from forms.definitions import available_forms, load_choices, load_form, load_form_file
+
+
+def write(tmp_path: Path, data: Any) -> Path:
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+TEXT = {"key": "a", "label": "甲", "type": "text"}
+ONE = {"value": "1", "label": "一"}
+
+
+def minimal(*fields: dict[str, Any], **top: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "code": "test_form",
+        "name": "测试表单",
+        "version": 1,
+        "time_limit_working_days": 10,
+        "time_limit_basis": "《社会保险经办条例》第六条",
+        "sections": [{"title": "基本信息", "fields": list(fields) or [TEXT]}],
+    }
+    form.update(top)
+    return form
+
+
+def test_shipped_forms_exist() -> None:
+    assert "personal_registration" in available_forms()
+
+
+@pytest.mark.parametrize("code", available_forms())
+def test_every_shipped_form_loads(code: str) -> None:
+    form = load_form(code)
+    assert form.code == code
+    assert form.fields()
+    for material in form.materials:
+        assert material.legal_basis  # 条例第三十一条: nothing demanded without a legal basis
+
+
+def test_personal_registration() -> None:
+    form = load_form("personal_registration")
+    assert form.name == "个人参保登记"
+    assert form.version == 1
+    assert form.time_limit_working_days == 10
+    assert form.time_limit_basis == "《社会保险经办条例》第六条"
+    assert [section.title for section in form.sections] == ["身份信息", "联系信息", "参保信息"]
+    fields = {f.key: f for f in form.fields()}
+    assert list(fields) == [
+        "id_type", "id_number", "name", "sex", "birth_date", "ethnicity",
+        "phone", "household_address", "address", "household_type",
+        "insured_category", "employer_code", "work_start_date", "contribution_base",
+    ]
+    assert fields["id_type"].default == "01"
+    assert fields["id_type"].choices[0].label == "居民身份证"
+    assert fields["id_number"].type == "idnumber" and fields["id_number"].required
+    assert fields["name"].required and fields["name"].max_length == 30
+    assert fields["sex"].derived_from == "id_number"
+    assert {c.value for c in fields["sex"].choices} == {"male", "female"}
+    assert fields["birth_date"].derived_from == "id_number" and fields["birth_date"].type == "date"
+    assert fields["ethnicity"].choices_from == "ethnicities" and fields["ethnicity"].required
+    assert fields["phone"].type == "phone" and fields["phone"].required
+    assert fields["address"].required and not fields["household_address"].required
+    assert [c.label for c in fields["household_type"].choices] == ["城镇", "农村"]
+    assert [c.label for c in fields["insured_category"].choices] == ["单位职工", "灵活就业人员"]
+    assert fields["insured_category"].required and not fields["employer_code"].required
+    assert fields["contribution_base"].type == "number" and fields["contribution_base"].minimum == 0
+    assert len(form.materials) == 1
+    assert "第三十一条" in form.materials[0].legal_basis
+
+
+def test_load_form_file_accepts_a_valid_file(tmp_path: Path) -> None:
+    form = load_form_file(write(tmp_path, minimal()))
+    assert form.code == "test_form"
+    assert [f.key for f in form.fields()] == ["a"]
+
+
+def test_definitions_are_frozen() -> None:
+    form = load_form("personal_registration")
+    with pytest.raises(pydantic.ValidationError):
+        form.__setattr__("name", "x")
+
+
+BAD = {
+    "duplicate keys": minimal({"key": "a", "label": "甲", "type": "text"},
+                              {"key": "a", "label": "乙", "type": "text"}),
+    "duplicate keys across sections": minimal(sections=[
+        {"title": "一", "fields": [{"key": "a", "label": "甲", "type": "text"}]},
+        {"title": "二", "fields": [{"key": "a", "label": "乙", "type": "date"}]},
+    ]),
+    "unknown derived_from": minimal({**TEXT, "derived_from": "id_number"}),
+    "derived from itself": minimal({"key": "a", "label": "甲", "type": "text", "derived_from": "a"}),
+    "unknown type": minimal({"key": "a", "label": "甲", "type": "email"}),
+    "choice without choices": minimal({"key": "a", "label": "甲", "type": "choice"}),
+    "choices on a text field": minimal({"key": "a", "label": "甲", "type": "text",
+                                        "choices": [{"value": "1", "label": "一"}]}),
+    "duplicate choice values": minimal({"key": "a", "label": "甲", "type": "choice",
+                                        "choices": [ONE, {"value": "1", "label": "壹"}]}),
+    "default not a choice": minimal({"key": "a", "label": "甲", "type": "choice", "default": "2",
+                                     "choices": [{"value": "1", "label": "一"}]}),
+    "unknown choices_from": minimal({"key": "a", "label": "甲", "type": "choice", "choices_from": "planets"}),
+    "unknown attribute": minimal({"key": "a", "label": "甲", "type": "text", "colour": "red"}),
+    "bad regex": minimal({"key": "a", "label": "甲", "type": "text", "pattern": "[a-"}),
+    "minimum above maximum": minimal({**TEXT, "type": "number", "minimum": 5, "maximum": 1}),
+    "bad key": minimal({"key": "Bad Key", "label": "甲", "type": "text"}),
+    "no sections": minimal(sections=[]),
+    "missing time limit": {k: v for k, v in minimal().items() if k != "time_limit_working_days"},
+    "duplicate materials": minimal(materials=[
+        {"key": "id", "name": "居民身份证", "legal_basis": "第六条"},
+        {"key": "id", "name": "社会保障卡", "legal_basis": "第六条"},
+    ]),
+    "material without legal basis": minimal(materials=[{"key": "id", "name": "居民身份证"}]),
+    "not an object": [1, 2, 3],
+}
+
+
+@pytest.mark.parametrize("data", BAD.values(), ids=BAD.keys())
+def test_bad_definitions_are_rejected(tmp_path: Path, data: Any) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_form_file(write(tmp_path, data))
+    assert caught.value.user_message.startswith("表单定义文件有误")
+
+
+def test_not_json_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "form.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_form_file(path)
+
+
+def test_missing_file_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_form_file(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize("code", ["no_such_form", "../service_items", "forms/x", ""])
+def test_load_form_unknown_or_unsafe_code(code: str) -> None:
+    with pytest.raises(ConfigError):
+        load_form(code)
+
+
+def test_load_choices_ethnicities() -> None:
+    choices = load_choices("ethnicities")
+    assert len(choices) == 58
+    assert (choices[0].value, choices[0].label) == ("01", "汉族")
+    assert (choices[55].value, choices[55].label) == ("56", "基诺族")
+    assert [(c.value, c.label) for c in choices[56:]] == [("97", "其他"), ("98", "外国血统中国籍人士")]
+    assert [c.value for c in choices[:56]] == [f"{n:02d}" for n in range(1, 57)]
+    assert len({c.label for c in choices}) == 58
+
+
+def test_load_choices_regions() -> None:
+    regions = {c.value: c.label for c in load_choices("regions")}
+    assert len(regions) == 34
+    assert regions["61"] == "陕西省"
+    assert regions["71"] == "台湾省"
+    assert regions["81"] == "香港特别行政区"
+    assert regions["82"] == "澳门特别行政区"
+
+
+@pytest.mark.parametrize("name", ["no_such_list", "../pyproject", "service_items"])
+def test_load_choices_rejects_unknown_or_unsuitable(name: str) -> None:
+    with pytest.raises(ConfigError):
+        load_choices(name)

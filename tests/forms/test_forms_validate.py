@@ -1,0 +1,215 @@
+"""Field and form validation, and filling sex/birth date from the ID number."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from forms.definitions import Choice, FieldDef, FormDef, SectionDef, load_form
+from forms.idnumber import check_character
+from forms.validate import derive_from_id, validate_field, validate_form
+
+TODAY = date(2024, 6, 1)
+VALID_ID = "11010519491231002X"  # female, born 1949-12-31
+MALE_ID = "61020219800101123" + check_character("61020219800101123")
+
+
+def field(type_: str, **kw: Any) -> FieldDef:
+    kw.setdefault("label", "测试项")
+    return FieldDef.model_validate({"key": "f", "type": type_, **kw})
+
+
+@pytest.mark.parametrize("type_", ["text", "textarea", "idnumber", "date", "phone", "number"])
+def test_empty_required_and_optional(type_: str) -> None:
+    assert validate_field(field(type_, required=True), "") == "请填写测试项"
+    assert validate_field(field(type_, required=True), "   ") == "请填写测试项"
+    assert validate_field(field(type_), "") is None
+
+
+def test_empty_required_choice() -> None:
+    choice = field("choice", required=True, label="民族", choices_from="ethnicities")
+    assert validate_field(choice, "") == "请填写民族"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("张三", None),
+        ("  张三  ", None),
+        ("一二三四五", None),
+        ("一二三四五六", "测试项不能超过5个字符，当前为6个"),
+    ],
+)
+def test_text_max_length(value: str, message: str | None) -> None:
+    assert validate_field(field("text", max_length=5), value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (VALID_ID, None),
+        ("11010519491231002x", None),
+        ("110105194912310025", "第18位校验码应为 X，实际为 5"),
+        ("1101051949", "应为18位，当前为10位"),
+        ("1101A51949", "第5位应为数字"),
+    ],
+)
+def test_idnumber(value: str, message: str | None) -> None:
+    assert validate_field(field("idnumber"), value, today=TODAY) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2024-02-29", True),
+        ("2000-02-29", True),
+        ("2023-02-29", False),
+        ("2024-13-01", False),
+        ("2024-1-1", False),
+        ("20240101", False),
+        ("2024/01/01", False),
+        ("明天", False),
+    ],
+)
+def test_date(value: str, ok: bool) -> None:
+    message = validate_field(field("date"), value)
+    assert (message is None) == ok
+    if not ok:
+        assert message is not None and message.startswith("测试项")
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("13912345678", True),
+        ("19912345678", True),
+        ("139 1234 5678", True),
+        ("0919-1234567", True),
+        ("09191234567", True),
+        ("029-87654321", True),
+        ("010-12345678", True),
+        ("12912345678", False),  # mobile numbers start 13-19
+        ("1391234567", False),
+        ("139123456789", False),
+        ("1234567", False),  # landline without area code
+        ("0919-123", False),
+        ("0919-1234567a", False),
+        ("+8613912345678", False),
+    ],
+)
+def test_phone(value: str, ok: bool) -> None:
+    assert (validate_field(field("phone"), value) is None) == ok
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", None),
+        ("4500", None),
+        ("4500.50", None),
+        ("10000", None),
+        ("-1", "测试项不能小于0"),
+        ("10000.01", "测试项不能大于10000"),
+        ("abc", "测试项应为数字"),
+        ("nan", "测试项应为数字"),
+        ("inf", "测试项应为数字"),
+    ],
+)
+def test_number(value: str, message: str | None) -> None:
+    assert validate_field(field("number", minimum=0, maximum=10000), value) == message
+
+
+def test_number_fractional_bounds_are_shown_as_given() -> None:
+    assert validate_field(field("number", minimum=0.5), "0.1") == "测试项不能小于0.5"
+
+
+def test_choice_inline() -> None:
+    sex = field("choice", label="性别", choices=[Choice(value="male", label="男"),
+                                              Choice(value="female", label="女")])
+    assert validate_field(sex, "male") is None
+    assert validate_field(sex, "男") == "性别的选项无效：男"
+
+
+def test_choice_from_resource() -> None:
+    ethnicity = field("choice", label="民族", choices_from="ethnicities")
+    assert validate_field(ethnicity, "01") is None
+    assert validate_field(ethnicity, "98") is None
+    assert validate_field(ethnicity, "57") == "民族的选项无效：57"
+
+
+def test_pattern_with_and_without_message() -> None:
+    custom = field("text", pattern=r"\d{6}", pattern_message="邮政编码应为6位数字")
+    assert validate_field(custom, "727000") is None
+    assert validate_field(custom, "72700") == "邮政编码应为6位数字"
+    assert validate_field(field("text", pattern=r"[A-Z]+"), "abc") == "测试项格式不正确"
+
+
+@pytest.mark.parametrize(
+    ("values", "derived"),
+    [
+        ({"id_number": VALID_ID}, {"sex": "female", "birth_date": "1949-12-31"}),
+        ({"id_number": " 11010519491231002x "}, {"sex": "female", "birth_date": "1949-12-31"}),
+        ({"id_number": MALE_ID}, {"sex": "male", "birth_date": "1980-01-01"}),
+        ({"id_number": "110105194912310025"}, {}),
+        ({"id_number": "1101"}, {}),
+        ({"id_number": ""}, {}),
+        ({}, {}),
+    ],
+)
+def test_derive_from_id(values: dict[str, str], derived: dict[str, str]) -> None:
+    assert derive_from_id(values) == derived
+
+
+def complete_registration(**overrides: str) -> dict[str, str]:
+    values = {
+        "id_type": "01",
+        "id_number": VALID_ID,
+        "name": "李秀英",
+        "sex": "female",
+        "birth_date": "1949-12-31",
+        "ethnicity": "01",
+        "phone": "13912345678",
+        "address": "陕西省铜川市王益区红旗街1号",
+        "insured_category": "employee",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_complete_registration_is_valid() -> None:
+    assert validate_form(load_form("personal_registration"), complete_registration(), today=TODAY) == {}
+
+
+def test_derived_fields_may_be_left_empty() -> None:
+    values = complete_registration(sex="", birth_date="")
+    assert validate_form(load_form("personal_registration"), values, today=TODAY) == {}
+
+
+def test_derived_fields_must_agree_with_id_number() -> None:
+    values = complete_registration(sex="male", birth_date="1950-01-01")
+    problems = validate_form(load_form("personal_registration"), values, today=TODAY)
+    assert problems == {
+        "sex": "性别与公民身份号码不一致，应为女",
+        "birth_date": "出生日期与公民身份号码不一致，应为1949-12-31",
+    }
+
+
+def test_missing_and_invalid_fields_are_all_reported() -> None:
+    values = complete_registration(name="", phone="123", contribution_base="-5",
+                                   id_number="110105194912310025", ethnicity="99")
+    problems = validate_form(load_form("personal_registration"), values, today=TODAY)
+    assert problems == {
+        "id_number": "第18位校验码应为 X，实际为 5",
+        "name": "请填写姓名",
+        "phone": "联系电话格式不正确：应为11位手机号码或带区号的固定电话（如0919-1234567）",
+        "ethnicity": "民族的选项无效：99",
+        "contribution_base": "缴费基数不能小于0",
+    }
+
+
+def test_values_outside_the_form_are_ignored() -> None:
+    form = FormDef(code="t", name="测试", version=1, time_limit_working_days=10, time_limit_basis="测试",
+                   sections=[SectionDef(title="甲", fields=[field("text")])])
+    assert validate_form(form, {"other": "x"}) == {}
