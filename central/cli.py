@@ -15,10 +15,12 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from core.errors import CounterError
 
-DEFAULT_PORT = 8765
+# Matches the terminal's default central_url (app/settings.py), so both work without options.
+DEFAULT_PORT = 8470
 log = logging.getLogger(__name__)
 
 
@@ -84,27 +86,32 @@ def _serve(db_path: Path, host: str, port: int, log_level: str) -> int:
 
     logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(db_path)
     sock = _bind(host, port)
     with sock:
+        app = create_app(db_path)
         bound_port = sock.getsockname()[1]
         shown_host = f"[{host}]" if ":" in host else host
-        # log_config=None: uvicorn logs through our stderr handler, so stdout carries
-        # only this line (a launcher reading it must not have to drain access logs).
+        # log_config=None: uvicorn logs through the stderr handler above, so stdout
+        # carries only the "listening" line and a launcher never has to drain it.
         config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10)
         server = uvicorn.Server(config)
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
             # uvicorn takes over these signals while serving and re-raises them after
             # its graceful shutdown; this handler turns that into a normal return
-            # (exit status 0) instead of death by signal.
+            # (exit status 0) instead of death by signal. Set before serving, it also
+            # covers a signal that arrives before uvicorn has installed its own.
             server.should_exit = True
 
+        previous: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
-        print(f"central listening on http://{shown_host}:{bound_port}", flush=True)
-        server.run(sockets=[sock])
+            previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            print(f"central listening on http://{shown_host}:{bound_port}", flush=True)
+            server.run(sockets=[sock])
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     log.info("central stopped")
     return 0
 

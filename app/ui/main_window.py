@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"社会保险经办柜台终端 — {terminal.settings.office_name or '未命名网点'}")
         self._item_names = {i.code: i.name for i in terminal.catalogue}
         self._last_sync: datetime | None = None
+        self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
 
@@ -175,6 +176,8 @@ class MainWindow(QMainWindow):
         self.bridge = SenderBridge(self)
         self.bridge.event.connect(self._on_sender_event)
         terminal.add_listener(self.bridge)
+        if terminal.sender is not None:  # subscribe first, then read: no event falls in between
+            self._set_connection(terminal.sender.online)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(1000)
@@ -341,11 +344,15 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         db = self.terminal.db
-        self.ops.run(lambda: (pending_count(db), list_submissions(db, limit=50)),
+        self._refresh_seq += 1
+        seq = self._refresh_seq
+        self.ops.run(lambda: (seq, pending_count(db), list_submissions(db, limit=50)),
                      self._show_state, lambda exc: show_error(self, exc))
 
-    def _show_state(self, state: tuple[int, list[SubmissionView]]) -> None:
-        pending, records = state
+    def _show_state(self, state: tuple[int, int, list[SubmissionView]]) -> None:
+        seq, pending, records = state
+        if seq != self._refresh_seq:  # an older query finishing late must not overwrite a newer one
+            return
         self.pending_label.setText(f"待发送：{pending}")
         self.records.show_records(records)
 

@@ -57,7 +57,7 @@ def test_list_submissions_without_a_database(tmp_path: Path, capsys: pytest.Capt
 
 def test_defaults() -> None:
     args = build_parser().parse_args(["serve"])
-    assert (args.host, args.port, args.db) == ("127.0.0.1", 8765, None)
+    assert (args.host, args.port, args.db) == ("127.0.0.1", 8470, None)
     assert default_db_path().name == "central.sqlite3"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--port", "70000"])

@@ -252,6 +252,9 @@ def test_missing_field_and_malformed_json_are_422(central: CentralServerProcess,
         malformed = client.post("/v1/submissions", content=b'{"id": ',
                                 headers={"Content-Type": "application/json"})
         assert_error(malformed, 422, "validation_error")
+        not_json = client.post("/v1/submissions", content=json.dumps(body_for(terminal_id)),
+                               headers={"Content-Type": "text/plain"})
+        assert_error(not_json, 422, "validation_error")
 
 
 def test_unknown_route_and_method_use_the_error_shape(central: CentralServerProcess) -> None:

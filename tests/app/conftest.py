@@ -1,0 +1,71 @@
+"""A real reference central server process and a terminal wired to it."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.secrets import SecretStore, file_keyring
+from app.settings import Settings
+from app.terminal import Terminal, build_terminal
+from central.process import CentralServerProcess
+from central.store import add_terminal
+from local_db.clerks import ClerkInfo, add_clerk
+from sync.sender import Backoff
+
+TERMINAL_ID = "T-TEST-01"
+CLERK = ClerkInfo("1001", "测试柜员")
+PASSWORD = "counter-pass"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def central_db(tmp_path: Path) -> Path:
+    return tmp_path / "central.sqlite3"
+
+
+@pytest.fixture
+def secrets_store(tmp_path: Path, central_db: Path) -> SecretStore:
+    store = SecretStore(file_keyring(tmp_path / "keyring"))
+    store.set_terminal_token(add_terminal(central_db, TERMINAL_ID))
+    return store
+
+
+@pytest.fixture
+def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[[int], CentralServerProcess]]:
+    started: list[CentralServerProcess] = []
+
+    def start(port: int = 0) -> CentralServerProcess:
+        server = CentralServerProcess.start(central_db, port=port, stderr_path=tmp_path / f"central-{port}.log")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callable[[str], Terminal]]:
+    terminals: list[Terminal] = []
+
+    def make(central_url: str) -> Terminal:
+        settings = Settings(central_url=central_url, terminal_id=TERMINAL_ID, office_name="测试大厅",
+                            data_dir=data_dir)
+        # short backoff so a test waits fractions of a second, not minutes
+        terminal = build_terminal(settings, secrets_store, backoff=Backoff(base=0.05, cap=0.5))
+        add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD)
+        terminals.append(terminal)
+        return terminal
+
+    yield make
+    for terminal in terminals:
+        terminal.close()
