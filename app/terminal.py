@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from app.secrets import SecretStore
 from app.settings import Settings
+from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.database import Database, open_database
 from sync.client import CentralClient
@@ -67,7 +68,11 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     """
     db = open_database(settings.database_path())
     terminal = Terminal(settings=settings, db=db, catalogue=load_catalogue())
-    token = secrets.terminal_token()
+    try:
+        token = secrets.terminal_token()
+    except ConfigError as exc:  # no OS keyring: work offline rather than not at all
+        log.warning("terminal token unavailable: %s", exc.detail)
+        token = None
     if token and settings.terminal_id:
         terminal.client = CentralClient(settings.central_url, token)
         terminal.sender = OutboxSender(db, terminal.client, terminal._dispatch, backoff=backoff)

@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help="0 picks a free port")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--stop-on-stdin-eof", action="store_true",
+                       help="shut down when stdin closes (a parent that dies or forgets us closes it)")
 
     add = commands.add_parser("add-terminal", parents=[common],
                               help="register a terminal (or rotate its token); prints the token")
@@ -79,7 +81,27 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve(db_path: Path, host: str, port: int, log_level: str) -> int:
+def _watch_stdin(server: Any) -> None:
+    """Stop ``server`` once stdin reaches end of file.
+
+    A parent that started us with a pipe on stdin closes it by exiting, even when it
+    crashes, so servers started by tests or launchers are never left orphaned; it is
+    also the only graceful way to stop a child on Windows, which has no SIGTERM.
+    """
+
+    def wait_for_eof() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        log.info("stdin closed; shutting down")
+        server.should_exit = True
+
+    threading.Thread(target=wait_for_eof, name="central-stdin-watch", daemon=True).start()
+
+
+def _serve(db_path: Path, host: str, port: int, log_level: str, stop_on_stdin_eof: bool = False) -> int:
     import uvicorn
 
     from central.api import create_app
@@ -103,6 +125,8 @@ def _serve(db_path: Path, host: str, port: int, log_level: str) -> int:
             # covers a signal that arrives before uvicorn has installed its own.
             server.should_exit = True
 
+        if stop_on_stdin_eof:
+            _watch_stdin(server)
         previous: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
             previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -144,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path: Path = args.db if args.db is not None else default_db_path()
     try:
         if args.command == "serve":
-            return _serve(db_path, args.host, args.port, args.log_level)
+            return _serve(db_path, args.host, args.port, args.log_level, args.stop_on_stdin_eof)
         if args.command == "add-terminal":
             from central.store import add_terminal
 

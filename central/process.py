@@ -7,6 +7,8 @@ wait for ``/v1/health`` with a bounded timeout, and stop it cleanly afterwards.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import re
 import subprocess
@@ -54,12 +56,14 @@ class CentralServerProcess:
         ``stderr_path`` receives the server's log (else it goes to our stderr).
         Raises ``CentralStartError`` if the server exits or is not healthy in time.
         """
-        command = [sys.executable, "-u", "-m", "central", "serve",
+        # --stop-on-stdin-eof: if this process dies without calling stop(), the
+        # server sees its stdin close and exits instead of living on as an orphan.
+        command = [sys.executable, "-u", "-m", "central", "serve", "--stop-on-stdin-eof",
                    "--host", host, "--port", str(port), "--db", str(db_path)]
         stderr: IO[str] | None = stderr_path.open("w", encoding="utf-8") if stderr_path else None
         try:
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr,
-                                       text=True, encoding="utf-8")
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=stderr, text=True, encoding="utf-8")
         finally:
             if stderr is not None:
                 stderr.close()
@@ -99,13 +103,18 @@ class CentralServerProcess:
             return False
 
     def stop(self, timeout: float = 15.0) -> int:
-        """Ask the server to stop (SIGTERM; TerminateProcess on Windows) and wait.
+        """Ask the server to shut down gracefully and wait; returns its exit status (0 if clean).
 
-        Kills it if it does not stop within ``timeout``. Returns the exit status,
-        which is 0 after a clean SIGTERM shutdown on POSIX.
+        Closing its stdin is the graceful request on every platform; on POSIX a
+        SIGTERM follows at once (same effect, and it also reaches a server that is
+        not reading stdin). Kills the server if it has not stopped within ``timeout``.
         """
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            with contextlib.suppress(OSError):  # the pipe is already broken if it died
+                self.process.stdin.close()
         if self.process.poll() is None:
-            self.process.terminate()
+            if os.name == "posix":
+                self.process.terminate()
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

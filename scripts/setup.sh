@@ -39,8 +39,12 @@ fi
 stamp=".venv/.sicounter-installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing the project and its dev tools into .venv" >&2
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  log=".venv/pip-install.log"
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e '.[dev]'; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: installing Python packages failed (log above, also in $log)" >&2
+    exit 1
+  fi
   rm -f .venv/.sicounter-installed-*
   touch "$stamp"
 fi

@@ -119,3 +119,20 @@ def test_sigint_also_stops_cleanly(tmp_path: Path, central_factory: Start) -> No
     server = central_factory(tmp_path / "central.sqlite3")
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=15) == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is POSIX-only")
+def test_sigterm_stops_cleanly(tmp_path: Path, central_factory: Start) -> None:
+    import signal
+
+    server = central_factory(tmp_path / "central.sqlite3")
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=15) == 0
+
+
+def test_closing_stdin_stops_the_server(tmp_path: Path, central_factory: Start) -> None:
+    """What happens when the parent dies without stopping it: no orphaned servers."""
+    server = central_factory(tmp_path / "central.sqlite3")
+    assert server.process.stdin is not None
+    server.process.stdin.close()
+    assert server.process.wait(timeout=15) == 0

@@ -1,0 +1,64 @@
+"""The sicounter command as an administrator uses it: real processes, real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.settings import Settings, save_settings
+from central.process import BANNER_RE
+
+
+def sicounter(*args: str, config: Path | None = None, input_text: str | None = None,
+              timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "app"]
+    if config is not None:
+        cmd += ["--config", str(config)]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=timeout,
+                          input=input_text, env=os.environ.copy())
+
+
+def test_db_command_creates_then_refuses_a_corrupt_file(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    save_settings(Settings(data_dir=tmp_path / "data"), config)
+    ok = sicounter("db", config=config)
+    assert ok.returncode == 0, ok.stderr
+    db_file = tmp_path / "data" / "counter.sqlite3"
+    assert db_file.exists() and "revision" in ok.stdout
+
+    db_file.write_bytes(b"\x00garbage" * 512)
+    before = db_file.read_bytes()
+    bad = sicounter("db", config=config)
+    assert bad.returncode == 2
+    assert "无法读取" in bad.stderr and str(db_file) in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert db_file.read_bytes() == before
+
+
+def test_broken_settings_file_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text("province_code = 'sixty-one'\n", encoding="utf-8")
+    result = sicounter("config", "show", config=config)
+    assert result.returncode == 2
+    assert str(config) in result.stderr
+
+
+def test_config_set_and_show(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    assert sicounter("config", "set", "terminal_id", "TC-0007", config=config).returncode == 0
+    shown = sicounter("config", "show", config=config)
+    assert '"terminal_id": "TC-0007"' in shown.stdout
+
+
+def test_central_serve_through_the_sicounter_command(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "app", "central", "serve", "--port", "0",
+                             "--db", str(tmp_path / "c.sqlite3")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        banner = proc.stdout.readline().strip()
+        assert BANNER_RE.match(banner), banner
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
