@@ -17,11 +17,11 @@ class CataloguePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("cataloguePanel")
         self._items = list(items)
-        title = QLabel("服务事项")
+        title = QLabel(self.tr("服务事项"))
         title.setObjectName("panelTitle")
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("catalogueSearch")
-        self.search_edit.setPlaceholderText("搜索：名称、关键字或拼音首字母")
+        self.search_edit.setPlaceholderText(self.tr("搜索：名称、关键字或拼音首字母"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._refill)
         self.search_edit.returnPressed.connect(self._choose_first)
@@ -47,7 +47,8 @@ class CataloguePanel(QWidget):
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item)
             limit = item.time_limit_working_days
-            entry.setToolTip(item.category + (f" · 办理时限 {limit} 个工作日" if limit else ""))
+            days = self.tr(" · 办理时限 {days} 个工作日").format(days=limit) if limit else ""
+            entry.setToolTip(item.category + days)
             if item.form_code is None:
                 entry.setForeground(Qt.GlobalColor.gray)
             self.list.addItem(entry)

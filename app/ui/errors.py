@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.errors import CounterError
@@ -16,12 +17,14 @@ def describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, CounterError):
         return exc.user_message, exc.hint
     log.error("unexpected error shown to clerk", exc_info=exc)
-    return "程序内部错误，操作未完成。", "已保存的业务不受影响。请重试；如仍失败，请联系系统管理员。"
+    return (QCoreApplication.translate("errors", "程序内部错误，操作未完成。"),
+            QCoreApplication.translate("errors", "已保存的业务不受影响。请重试；如仍失败，请联系系统管理员。"))
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     message, hint = describe(exc)
-    box = QMessageBox(QMessageBox.Icon.Warning, "提示", message, QMessageBox.StandardButton.Ok, parent)
+    title = QCoreApplication.translate("errors", "提示")
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
     if hint:
         box.setInformativeText(hint)
     box.setObjectName("errorBox")

@@ -76,6 +76,8 @@ class FormView(QScrollArea):
                 cell_layout.addWidget(error)
                 label = QLabel(field.label + ("<span style='color:#c0392b'> *</span>" if field.required else ""))
                 label.setTextFormat(Qt.TextFormat.RichText)
+                label.setMinimumWidth(110)  # same label column in every section, so inputs line up
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 label.setBuddy(widget)
                 layout.addRow(label, cell)
                 self._widgets[field.key] = widget
@@ -90,7 +92,7 @@ class FormView(QScrollArea):
         widget: FieldWidget
         if field.type == "choice":
             combo = QComboBox()
-            combo.addItem("请选择", "")
+            combo.addItem(self.tr("请选择"), "")
             for choice in _choices(field):
                 combo.addItem(choice.label, choice.value)
             if field.default:
@@ -109,7 +111,8 @@ class FormView(QScrollArea):
             if field.type == "idnumber":
                 line.setMaxLength(18)
                 line.setProperty("role", "idNumber")
-            placeholder = field.placeholder or {"date": "YYYY-MM-DD", "phone": "手机或座机号码"}.get(field.type)
+            hints = {"date": "YYYY-MM-DD", "phone": self.tr("手机或座机号码")}
+            placeholder = field.placeholder or hints.get(field.type)
             if placeholder:
                 line.setPlaceholderText(placeholder)
             if field.default:
@@ -121,7 +124,7 @@ class FormView(QScrollArea):
             widget.setToolTip(field.help)
         if field.derived_from:
             widget.setEnabled(False)
-            widget.setToolTip(field.help or "根据其他字段自动填写")
+            widget.setToolTip(field.help or self.tr("根据其他字段自动填写"))
         widget.setMinimumWidth(320)
         return widget
 

@@ -48,18 +48,19 @@ class FormPage(QWidget):
         self.item = item
         self.form = load_form(item.form_code)
         self.view = FormView(self.form)
-        limit = QLabel(f"办理时限：{self.form.time_limit_working_days} 个工作日（{self.form.time_limit_basis}）"
-                       "　　带 <span style='color:#c0392b'>*</span> 为必填项")
+        limit = QLabel(
+            self.tr("办理时限：{days} 个工作日（{basis}）　　带 <span style='color:#c0392b'>*</span> 为必填项")
+            .format(days=self.form.time_limit_working_days, basis=self.form.time_limit_basis))
         limit.setObjectName("pageSubtitle")
-        self.submit_button = QPushButton("提交")
+        self.submit_button = QPushButton(self.tr("提交"))
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setProperty("primary", True)
         self.submit_button.setEnabled(self.view.is_valid())
         self.view.validity_changed.connect(self.submit_button.setEnabled)
-        self.reset_button = QPushButton("重置")
+        self.reset_button = QPushButton(self.tr("重置"))
         self.reset_button.setObjectName("resetButton")
         self.reset_button.clicked.connect(self.view.clear)
-        self.back_button = QPushButton("返回")
+        self.back_button = QPushButton(self.tr("返回"))
         self.back_button.setObjectName("backButton")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -87,9 +88,9 @@ class ResultPage(QWidget):
         self.detail.setObjectName("resultDetail")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setWordWrap(True)
-        self.again_button = QPushButton("继续办理本事项")
+        self.again_button = QPushButton(self.tr("继续办理本事项"))
         self.again_button.setObjectName("againButton")
-        self.home_button = QPushButton("返回首页")
+        self.home_button = QPushButton(self.tr("返回首页"))
         self.home_button.setObjectName("homeButton")
         self.home_button.setProperty("primary", True)
         buttons = QHBoxLayout()
@@ -114,17 +115,20 @@ class ResultPage(QWidget):
         self.submission_id = view.id
         who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
         if view.state is SubmissionState.ACCEPTED:
-            self.status.setText("✔ 已受理")
+            self.status.setText(self.tr("✔ 已受理"))
             self.status.setProperty("tone", "ok")
-            self.detail.setText(f"{item_name}　申请人：{who}<br>受理编号：<b>{view.receipt_number}</b>")
+            self.detail.setText(self.tr("{item}　申请人：{who}<br>受理编号：<b>{receipt}</b>").format(
+                item=item_name, who=who, receipt=view.receipt_number))
         elif offline_reason:
-            self.status.setText("未连接中心系统，已离线保存")
+            self.status.setText(self.tr("未连接中心系统，已离线保存"))
             self.status.setProperty("tone", "warn")
-            self.detail.setText(f"{item_name}　申请人：{who}<br>{offline_reason}")
+            self.detail.setText(self.tr("{item}　申请人：{who}<br>{reason}").format(
+                item=item_name, who=who, reason=offline_reason))
         else:
-            self.status.setText("已保存，正在发送…")
+            self.status.setText(self.tr("已保存，正在发送…"))
             self.status.setProperty("tone", "busy")
-            self.detail.setText(f"{item_name}　申请人：{who}<br>已保存在本机，正在发送至中心系统。")
+            self.detail.setText(self.tr("{item}　申请人：{who}<br>已保存在本机，正在发送至中心系统。").format(
+                item=item_name, who=who))
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
 
@@ -136,7 +140,8 @@ class MainWindow(QMainWindow):
         self.clerk = clerk
         self.ops = ops
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"社会保险经办柜台终端 — {terminal.settings.office_name or '未命名网点'}")
+        self.setWindowTitle(self.tr("社会保险经办柜台终端 — {office}").format(
+            office=terminal.settings.office_name or self.tr("未命名网点")))
         self._item_names = {i.code: i.name for i in terminal.catalogue}
         self._last_sync: datetime | None = None
         self._refresh_seq = 0
@@ -190,13 +195,13 @@ class MainWindow(QMainWindow):
         bar.setObjectName("headerBar")
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(18, 10, 18, 10)
-        title = QLabel("社会保险经办柜台终端")
+        title = QLabel(self.tr("社会保险经办柜台终端"))
         title.setObjectName("headerTitle")
         office = QLabel(self.terminal.settings.office_name)
         office.setObjectName("headerOffice")
         self.clock_label = QLabel()
         self.clock_label.setObjectName("headerClock")
-        who = QLabel(f"柜员：{self.clerk.name}（{self.clerk.id}）")
+        who = QLabel(self.tr("柜员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id))
         who.setObjectName("headerClerk")
         layout.addWidget(title)
         layout.addSpacing(16)
@@ -211,8 +216,8 @@ class MainWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(_heading(f"您好，{self.clerk.name}"))
-        tip = QLabel("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。")
+        layout.addWidget(_heading(self.tr("您好，{name}").format(name=self.clerk.name)))
+        tip = QLabel(self.tr("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。"))
         tip.setObjectName("pageSubtitle")
         layout.addWidget(tip)
         hot = QHBoxLayout()
@@ -225,7 +230,7 @@ class MainWindow(QMainWindow):
         hot.addStretch(1)
         layout.addLayout(hot)
         layout.addSpacing(8)
-        layout.addWidget(_heading("最近办件", "sectionTitle"))
+        layout.addWidget(_heading(self.tr("最近办件"), "sectionTitle"))
         self.records = RecordsView(self._item_names)
         layout.addWidget(self.records, 1)
         return page
@@ -237,11 +242,11 @@ class MainWindow(QMainWindow):
         self.conn_label.setObjectName("connectionStatus")
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingCount")
-        self.sync_label = QLabel("最近同步：—")
+        self.sync_label = QLabel(self.tr("最近同步：—"))
         self.sync_label.setObjectName("lastSync")
         self.error_label = QLabel()
         self.error_label.setObjectName("syncError")
-        send = QPushButton("立即发送")
+        send = QPushButton(self.tr("立即发送"))
         send.setObjectName("sendNowButton")
         send.clicked.connect(self.terminal.send_now)
         bar.addWidget(self.conn_label)
@@ -253,15 +258,18 @@ class MainWindow(QMainWindow):
 
     # -- navigation -----------------------------------------------------------------------------
     def go_home(self) -> None:
+        self.catalogue.search_edit.clear()
         self.stack.setCurrentWidget(self.home)
         self.refresh()
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item
         if item.form_code is None:
-            limit = (f"法定办理时限：{item.time_limit_working_days} 个工作日（{item.time_limit_basis}）"
-                     if item.time_limit_working_days else "")
-            self.placeholder.setText(f"<h2>{item.name}</h2><p>本事项的电子表单将在后续版本提供。</p><p>{limit}</p>")
+            limit = (self.tr("法定办理时限：{days} 个工作日（{basis}）").format(
+                days=item.time_limit_working_days, basis=item.time_limit_basis)
+                if item.time_limit_working_days else "")
+            self.placeholder.setText(self.tr("<h2>{name}</h2><p>本事项的电子表单将在后续版本提供。</p><p>{limit}</p>")
+                                     .format(name=item.name, limit=limit))
             self.stack.setCurrentWidget(self.placeholder)
             return
         if self.form_page is not None:
@@ -290,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def _submitted(self, view: SubmissionView) -> None:
         offline = (None if self.terminal.sender is not None
-                   else "本终端尚未配置中心系统连接，业务已排队，配置后自动发送。")
+                   else self.tr("本终端尚未配置中心系统连接，业务已排队，配置后自动发送。"))
         self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline)
         self.stack.setCurrentWidget(self.result)
         self.refresh()
@@ -306,7 +314,7 @@ class MainWindow(QMainWindow):
 
     # -- sync state -----------------------------------------------------------------------------
     def _on_sender_event(self, event: SenderEvent) -> None:
-        self.pending_label.setText(f"待发送：{event.pending}")
+        self._show_pending(event.pending)
         if event.kind == "accepted":
             self._last_sync = datetime.now()
             self._set_connection(True)
@@ -329,18 +337,19 @@ class MainWindow(QMainWindow):
 
     def _set_connection(self, online: bool | None, error: str | None = None) -> None:
         if online is None:
-            text, tone = ("中心系统：未配置" if self.terminal.sender is None else "中心系统：连接中…"), "idle"
+            text = self.tr("中心系统：未配置") if self.terminal.sender is None else self.tr("中心系统：连接中…")
+            tone = "idle"
         elif online:
-            text, tone = "● 中心系统：已连接", "ok"
+            text, tone = self.tr("● 中心系统：已连接"), "ok"
         else:
-            text, tone = "● 未连接中心系统，已离线保存", "warn"
+            text, tone = self.tr("● 未连接中心系统，已离线保存"), "warn"
         self.conn_label.setText(text)
         self.conn_label.setProperty("tone", tone)
         self.conn_label.style().unpolish(self.conn_label)
         self.conn_label.style().polish(self.conn_label)
         self.error_label.setText(error or "")
         if self._last_sync:
-            self.sync_label.setText(f"最近同步：{self._last_sync:%H:%M:%S}")
+            self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%H:%M:%S}"))
 
     def refresh(self) -> None:
         db = self.terminal.db
@@ -353,8 +362,11 @@ class MainWindow(QMainWindow):
         seq, pending, records = state
         if seq != self._refresh_seq:  # an older query finishing late must not overwrite a newer one
             return
-        self.pending_label.setText(f"待发送：{pending}")
+        self._show_pending(pending)
         self.records.show_records(records)
+
+    def _show_pending(self, count: int) -> None:
+        self.pending_label.setText(self.tr("待发送：{n}").format(n=count))
 
     def _tick(self) -> None:
         self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))

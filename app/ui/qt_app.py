@@ -35,15 +35,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def install_translator(app: QApplication) -> None:
-    """Chinese is the source language; English comes from resources/i18n when asked for."""
-    lang = os.environ.get("SICOUNTER_LANG") or QLocale.system().name()
+def install_translator(app: QApplication, lang: str | None = None) -> QTranslator | None:
+    """Chinese is the source language; English comes from resources/i18n for other locales.
+
+    ``SICOUNTER_LANG`` (zh or en) overrides the system locale.
+    """
+    lang = lang or os.environ.get("SICOUNTER_LANG") or QLocale.system().name()
     if lang.startswith("zh"):
-        return
+        return None
     qm = resources.files("resources") / "i18n" / "sicounter_en.qm"
     translator = QTranslator(app)
-    if qm.is_file() and translator.load(str(qm)):
-        app.installTranslator(translator)
+    if not (qm.is_file() and translator.load(str(qm))):
+        log.warning("English translation not found at %s", qm)
+        return None
+    app.installTranslator(translator)
+    return translator
 
 
 def _quit_on_signals(app: QApplication) -> None:

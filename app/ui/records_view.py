@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
@@ -12,14 +12,15 @@ from core.errors import mask_id_number
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView
 
+# marked for lupdate here, translated where shown
 STATE_LABELS: dict[SubmissionState, str] = {
-    SubmissionState.DRAFT: "草稿",
-    SubmissionState.AWAITING_APPROVAL: "待复核",
-    SubmissionState.QUEUED: "待发送",
-    SubmissionState.SENDING: "发送中",
-    SubmissionState.ACCEPTED: "已受理",
-    SubmissionState.RETURNED: "已退回",
-    SubmissionState.CLOSED: "已办结",
+    SubmissionState.DRAFT: QT_TRANSLATE_NOOP("RecordsView", "草稿"),
+    SubmissionState.AWAITING_APPROVAL: QT_TRANSLATE_NOOP("RecordsView", "待复核"),
+    SubmissionState.QUEUED: QT_TRANSLATE_NOOP("RecordsView", "待发送"),
+    SubmissionState.SENDING: QT_TRANSLATE_NOOP("RecordsView", "发送中"),
+    SubmissionState.ACCEPTED: QT_TRANSLATE_NOOP("RecordsView", "已受理"),
+    SubmissionState.RETURNED: QT_TRANSLATE_NOOP("RecordsView", "已退回"),
+    SubmissionState.CLOSED: QT_TRANSLATE_NOOP("RecordsView", "已办结"),
 }
 STATE_COLOURS: dict[SubmissionState, str] = {
     SubmissionState.QUEUED: "#b9770e",
@@ -30,13 +31,20 @@ STATE_COLOURS: dict[SubmissionState, str] = {
 
 
 class RecordsView(QTableWidget):
-    HEADERS = ("办理时间", "事项", "申请人", "公民身份号码", "状态", "受理编号")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("RecordsView", "办理时间"),
+        QT_TRANSLATE_NOOP("RecordsView", "事项"),
+        QT_TRANSLATE_NOOP("RecordsView", "申请人"),
+        QT_TRANSLATE_NOOP("RecordsView", "公民身份号码"),
+        QT_TRANSLATE_NOOP("RecordsView", "状态"),
+        QT_TRANSLATE_NOOP("RecordsView", "受理编号"),
+    )
 
     def __init__(self, item_names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
         self.setObjectName("recordsView")
         self._names = item_names
-        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
         self.verticalHeader().hide()
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -48,7 +56,9 @@ class RecordsView(QTableWidget):
     def show_records(self, records: Sequence[SubmissionView]) -> None:
         self.setRowCount(len(records))
         for row, rec in enumerate(records):
-            state_item = QTableWidgetItem(STATE_LABELS.get(rec.state, rec.state.value))
+            label = STATE_LABELS.get(rec.state)
+            shown = QCoreApplication.translate("RecordsView", label) if label else rec.state.value
+            state_item = QTableWidgetItem(shown)
             state_item.setForeground(QColor(STATE_COLOURS.get(rec.state, "#333333")))
             if rec.last_error and rec.state is not SubmissionState.ACCEPTED:
                 state_item.setToolTip(rec.last_error)

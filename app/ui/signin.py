@@ -27,11 +27,11 @@ class SignInDialog(QDialog):
         self._terminal = terminal
         self._ops = ops
         self.clerk: ClerkInfo | None = None
-        self.setWindowTitle("柜员登录 - 社会保险经办柜台终端")
+        self.setWindowTitle(self.tr("柜员登录 - 社会保险经办柜台终端"))
         self.setObjectName("signInDialog")
         self.setMinimumWidth(440)
 
-        title = QLabel("社会保险经办柜台终端")
+        title = QLabel(self.tr("社会保险经办柜台终端"))
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         office = QLabel(terminal.settings.office_name or "")
@@ -40,22 +40,22 @@ class SignInDialog(QDialog):
 
         self.clerk_edit = QLineEdit(clerk_id)
         self.clerk_edit.setObjectName("clerkId")
-        self.clerk_edit.setPlaceholderText("工号")
+        self.clerk_edit.setPlaceholderText(self.tr("工号"))
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("密码")
+        self.password_edit.setPlaceholderText(self.tr("密码"))
         self.message = QLabel(hint)
         self.message.setObjectName("signInMessage")
         self.message.setWordWrap(True)
-        self.button = QPushButton("登录")
+        self.button = QPushButton(self.tr("登录"))
         self.button.setObjectName("signInButton")
         self.button.setDefault(True)
         self.button.clicked.connect(self._submit)
 
         form = QFormLayout()
-        form.addRow("工号", self.clerk_edit)
-        form.addRow("密码", self.password_edit)
+        form.addRow(self.tr("工号"), self.clerk_edit)
+        form.addRow(self.tr("密码"), self.password_edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 28)
         layout.setSpacing(14)
@@ -69,10 +69,10 @@ class SignInDialog(QDialog):
     def _submit(self) -> None:
         clerk_id, password = self.clerk_edit.text().strip(), self.password_edit.text()
         if not clerk_id or not password:
-            self.message.setText("请输入工号和密码。")
+            self.message.setText(self.tr("请输入工号和密码。"))
             return
         self.button.setEnabled(False)
-        self.message.setText("正在验证…")
+        self.message.setText(self.tr("正在验证…"))
         self._ops.run(lambda: usecases.sign_in(self._terminal, clerk_id, password),
                       self._signed_in, self._refused)
 

@@ -1,0 +1,100 @@
+"""Walk the real window through its screens and save a screenshot of each, for review.
+
+    xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py OUT_DIR
+
+Uses a throwaway data directory, a file keyring in it, and the reference central
+server as a child process, exactly as the demo does.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+
+from app.secrets import SecretStore, file_keyring
+from app.settings import Settings
+from app.terminal import build_terminal
+from app.ui.main_window import MainWindow
+from app.ui.ops import OpRunner
+from app.ui.qt_app import make_application, save_screenshot
+from central.process import CentralServerProcess
+from central.store import add_terminal
+from local_db.clerks import add_clerk, verify_clerk
+
+
+def pump(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def type_into(widget: QLineEdit, text: str) -> None:
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def main(out: Path) -> int:
+    app = make_application()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        store = SecretStore(file_keyring(root / "keyring"))
+        store.set_terminal_token(add_terminal(root / "central.sqlite3", "SHOT-01"))
+        with CentralServerProcess.start(root / "central.sqlite3", stderr_path=root / "central.log") as server:
+            terminal = build_terminal(Settings(central_url=server.base_url, terminal_id="SHOT-01",
+                                               office_name="铜川市社会保险经办中心 · 3号窗口",
+                                               data_dir=root / "data"), store)
+            try:
+                add_clerk(terminal.db, "1001", "王丽", "screenshot-pass")
+                ops = OpRunner(app)
+                window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
+                window.resize(1440, 900)
+                window.show()
+                pump(1200)
+                print(save_screenshot(window, out / "01-home.png"))
+
+                window.catalogue.search_edit.setText("grcbdj")
+                window.catalogue._choose_first()
+                pump(400)
+                print(save_screenshot(window, out / "02-form-empty.png"))
+
+                page = window.form_page
+                assert page is not None
+                view = page.view
+                type_into(view.widget("id_number"), "110105194912310025")  # type: ignore[arg-type]
+                type_into(view.widget("name"), "李秀英")  # type: ignore[arg-type]
+                type_into(view.widget("phone"), "1380013800")  # type: ignore[arg-type]
+                pump(400)
+                print(save_screenshot(window, out / "03-form-errors.png"))
+
+                view.set_value("id_number", "11010519491231002X")
+                view.set_value("phone", "13800138000")
+                view.set_value("address", "陕西省铜川市王益区红旗街1号")
+                for key, value in (("ethnicity", "01"), ("insured_category", "employee"),
+                                   ("household_type", "urban")):
+                    combo = view.widget(key)
+                    assert isinstance(combo, QComboBox)
+                    combo.setCurrentIndex(combo.findData(value))
+                pump(300)
+                print(save_screenshot(window, out / "04-form-valid.png"))
+                window.submit()
+                pump(2500)
+                print(save_screenshot(window, out / "05-accepted.png"))
+                window.go_home()
+                pump(800)
+                print(save_screenshot(window, out / "06-home-records.png"))
+                window.close()
+                ops.wait()
+            finally:
+                terminal.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "var/screenshots")))
