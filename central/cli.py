@@ -6,8 +6,10 @@ The application's own ``sicounter central ...`` delegates here with its argv.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -15,9 +17,12 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import CounterError
+
+if TYPE_CHECKING:
+    import uvicorn
 
 # Matches the terminal's default central_url (app/settings.py), so both work without options.
 DEFAULT_PORT = 8470
@@ -81,7 +86,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _watch_stdin(server: Any) -> None:
+def _watch_stdin(server: uvicorn.Server) -> None:
     """Stop ``server`` once stdin reaches end of file.
 
     A parent that started us with a pipe on stdin closes it by exiting, even when it
@@ -90,11 +95,12 @@ def _watch_stdin(server: Any) -> None:
     """
 
     def wait_for_eof() -> None:
-        try:
-            while sys.stdin.buffer.read(4096):
+        # os.read on the descriptor, not sys.stdin: a daemon thread blocked inside the
+        # buffered reader holds its lock, and interpreter shutdown then aborts.
+        with contextlib.suppress(OSError, ValueError):
+            fd = sys.stdin.fileno()
+            while os.read(fd, 4096):
                 pass
-        except (OSError, ValueError):
-            pass
         log.info("stdin closed; shutting down")
         server.should_exit = True
 

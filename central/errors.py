@@ -74,3 +74,11 @@ class ReceiptsExhausted(CentralError):
     code = "receipts_exhausted"
     http_status = 503
     user_message = "中心系统今日受理编号已用完。"
+
+
+class CentralStartError(CentralError):
+    """A central server child process did not come up (see ``central.process``)."""
+
+    code = "start_failed"
+    user_message = "中心系统模拟服务未能启动。"
+    hint = "请查看中心系统日志，或换一个数据目录后重试。"

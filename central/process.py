@@ -8,9 +8,9 @@ wait for ``/v1/health`` with a bounded timeout, and stop it cleanly afterwards.
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -20,14 +20,9 @@ from typing import IO
 
 import httpx
 
-from central.errors import CentralError
+from central.errors import CentralStartError
 
 BANNER_RE = re.compile(r"^central listening on (http://\S+)$")
-
-
-class CentralStartError(CentralError):
-    code = "start_failed"
-    user_message = "中心系统模拟服务未能启动。"
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
@@ -113,7 +108,10 @@ class CentralServerProcess:
             with contextlib.suppress(OSError):  # the pipe is already broken if it died
                 self.process.stdin.close()
         if self.process.poll() is None:
-            if os.name == "posix":
+            if sys.platform != "win32":
+                # A test may have frozen the server with SIGSTOP to simulate a hang;
+                # let it run again so it can shut down gracefully.
+                self.process.send_signal(signal.SIGCONT)
                 self.process.terminate()
             try:
                 self.process.wait(timeout=timeout)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,31 @@ def test_closing_stdin_stops_the_server(tmp_path: Path, central_factory: Start) 
     assert server.process.stdin is not None
     server.process.stdin.close()
     assert server.process.wait(timeout=15) == 0
+
+
+def test_server_exits_when_its_parent_dies_without_stopping_it(tmp_path: Path) -> None:
+    """A parent that dies without stop() (e.g. a crashed test run) takes its server with it."""
+    db, log = tmp_path / "central.sqlite3", tmp_path / "central.log"
+    parent = (
+        "import os, sys, pathlib\n"
+        "from central.process import CentralServerProcess\n"
+        f"server = CentralServerProcess.start(pathlib.Path({str(db)!r}), stderr_path=pathlib.Path({str(log)!r}))\n"
+        "print(server.base_url, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert ran.returncode == 0, ran.stderr
+    base_url = ran.stdout.strip()
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base_url}/v1/health", timeout=2.0)
+        except httpx.TransportError:
+            break
+        assert time.monotonic() < deadline, "the orphaned server is still answering"
+        time.sleep(0.05)
+    while "Finished server process" not in log.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the orphaned server did not shut down gracefully"
+        time.sleep(0.05)
