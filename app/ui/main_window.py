@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -371,6 +372,15 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
 
-    def closeEvent(self, event: object) -> None:
+    def detach(self) -> None:
+        """Stop hearing from the sender thread before Qt objects are destroyed.
+
+        Called on close and by run_gui after the event loop ends (quitting on a
+        signal closes no window), so the sender never emits into a dead bridge.
+        """
+        self._clock.stop()
         self.terminal.remove_listener(self.bridge)
-        super().closeEvent(event)  # type: ignore[arg-type]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detach()
+        super().closeEvent(event)

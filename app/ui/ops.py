@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
+    """Carries one operation's outcome from a pool thread to the GUI thread."""
+
     succeeded = Signal(object)
     failed = Signal(object)
 
@@ -48,12 +50,16 @@ class OpRunner(QObject):
 
     def run(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
             on_failure: Callable[[BaseException], None]) -> None:
-        relay = _Relay()  # lives on the GUI thread: its signals queue across threads
+        # Lives on the GUI thread, so its signals queue across threads. Owned by this
+        # runner on the C++ side and removed with deleteLater: deleting it from inside
+        # its own signal's slot would destroy the sender mid-emission.
+        relay = _Relay(self)
         self._relays.add(relay)
 
         def done(handler: Callable[[Any], None]) -> Callable[[Any], None]:
             def slot(value: Any) -> None:
                 self._relays.discard(relay)
+                relay.deleteLater()
                 handler(value)
             return slot
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -53,9 +54,17 @@ def install_translator(app: QApplication, lang: str | None = None) -> QTranslato
 
 
 def _quit_on_signals(app: QApplication) -> None:
-    """SIGINT/SIGTERM end the program cleanly (the sender stops, the database closes)."""
+    """SIGINT/SIGTERM end the program cleanly (the sender stops, the database closes).
+
+    ``exit`` rather than ``quit``: it leaves every running loop, the sign-in
+    dialog's included; the property covers a signal between two loops.
+    """
+    def stop(*_: object) -> None:
+        app.setProperty("sicounterStopping", True)
+        app.exit(0)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, stop)
     timer = QTimer(app)  # Python runs signal handlers only between bytecodes: wake it up
     timer.timeout.connect(lambda: None)
     timer.start(250)
@@ -69,7 +78,7 @@ def save_screenshot(widget: QWidget, path: Path) -> Path:
     if pixmap is None or pixmap.isNull():
         pixmap = widget.grab()
     pixmap.save(str(path))
-    return path
+    return path.resolve()
 
 
 def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
@@ -92,7 +101,10 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
             if auto_sign_in is not None:
                 auto_sign_in(dialog)
         QTimer.singleShot(1500, shoot_dialog)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.clerk is None:
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    if not accepted or dialog.clerk is None or app.property("sicounterStopping"):
+        ops.wait()
+        _tear_down(app, dialog)
         return 0
     window = MainWindow(terminal, dialog.clerk, ops)
     screen = window.screen()
@@ -103,5 +115,19 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
         QTimer.singleShot(2500, lambda: print(
             f"screenshot: {save_screenshot(window, screenshot_dir / 'main.png')}", flush=True))
     code = app.exec()
+    window.detach()
     ops.wait()
+    _tear_down(app, window, dialog)
     return int(code)
+
+
+def _tear_down(app: QApplication, *widgets: QWidget) -> None:
+    """Destroy the widgets, then the application, in that order, before Python exits.
+
+    Left to the interpreter's shutdown, PySide destroys them in no set order
+    and the process can crash on the way out.
+    """
+    for widget in widgets:
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    shiboken6.delete(app)
