@@ -159,17 +159,30 @@ def _parse_form(text: str, origin: str) -> FormDef:
     except pydantic.ValidationError as exc:
         raise ConfigError(f"invalid form definition {origin}: {exc}",
                           user_message=f"表单定义文件有误：{origin}") from exc
-    for field in form.fields():
-        if field.choices_from is None:
-            continue
-        try:
-            load_choices(field.choices_from)  # fail now, not when the clerk opens the list
-        except ConfigError as exc:
-            raise ConfigError(
-                f"invalid form definition {origin}: field {field.key!r}: {exc.detail}",
-                user_message=f"表单定义文件有误：{origin}（{field.label}的选项数据不可用）",
-            ) from exc
-    return form
+    return _resolve_choices(form, origin)
+
+
+def _resolve_choices(form: FormDef, origin: str) -> FormDef:
+    """Fill each ``choices_from`` list into the field once, at load.
+
+    A broken list fails now, not when the clerk opens it, and validation on
+    every keystroke never reads a file. ``choices_from`` stays for provenance.
+    """
+    sections = []
+    for section in form.sections:
+        fields = []
+        for field in section.fields:
+            if field.choices_from is not None:
+                try:
+                    field = field.model_copy(update={"choices": load_choices(field.choices_from)})
+                except ConfigError as exc:
+                    raise ConfigError(
+                        f"invalid form definition {origin}: field {field.key!r}: {exc.detail}",
+                        user_message=f"表单定义文件有误：{origin}（{field.label}的选项数据不可用）",
+                    ) from exc
+            fields.append(field)
+        sections.append(section.model_copy(update={"fields": fields}))
+    return form.model_copy(update={"sections": sections})
 
 
 def load_form_file(path: Path) -> FormDef:

@@ -64,7 +64,8 @@ def _number_problem(field: FieldDef, value: str) -> str | None:
 
 
 def _choice_problem(field: FieldDef, value: str) -> str | None:
-    choices = field.choices if field.choices_from is None else load_choices(field.choices_from)
+    # forms from load_form carry their lists already; a bare FieldDef may still name one
+    choices = field.choices or (load_choices(field.choices_from) if field.choices_from else [])
     if any(choice.value == value for choice in choices):
         return None
     return f"{field.label}的选项无效：{value}"

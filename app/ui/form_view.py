@@ -31,7 +31,7 @@ FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
 
 
 def _choices(field: FieldDef) -> list[Choice]:
-    return load_choices(field.choices_from) if field.choices_from else list(field.choices)
+    return list(field.choices) or (load_choices(field.choices_from) if field.choices_from else [])
 
 
 class FormView(QScrollArea):

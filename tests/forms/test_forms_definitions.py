@@ -173,3 +173,13 @@ def test_load_choices_regions() -> None:
 def test_load_choices_rejects_unknown_or_unsuitable(name: str) -> None:
     with pytest.raises(ConfigError):
         load_choices(name)
+
+
+def test_loaded_form_carries_its_choice_lists() -> None:
+    """Validation on every keystroke must not read files: lists are resolved at load."""
+    from forms.definitions import load_choices, load_form
+
+    field = next(f for f in load_form("personal_registration").fields() if f.key == "ethnicity")
+    assert field.choices_from == "ethnicities"
+    assert field.choices == load_choices("ethnicities")
+    assert any(c.label == "汉族" for c in field.choices)
