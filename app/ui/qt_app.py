@@ -37,12 +37,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def install_translator(app: QApplication, lang: str | None = None) -> QTranslator | None:
-    """Chinese is the source language; English comes from resources/i18n for other locales.
+    """Chinese is the source language and the default; English from resources/i18n for an English locale.
 
     ``SICOUNTER_LANG`` (zh or en) overrides the system locale.
     """
     lang = lang or os.environ.get("SICOUNTER_LANG") or QLocale.system().name()
-    if lang.startswith("zh"):
+    if not lang.lower().startswith("en"):  # Chinese for zh, C, POSIX and everything else
         return None
     qm = resources.files("resources") / "i18n" / "sicounter_en.qm"
     translator = QTranslator(app)

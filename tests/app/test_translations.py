@@ -54,4 +54,5 @@ def test_window_speaks_english_when_asked(qtbot: QtBot, make_terminal) -> None: 
         assert dialog.windowTitle().startswith("Clerk sign-in")
     finally:
         app.removeTranslator(translator)
-    assert install_translator(app, "zh_CN") is None
+    for chinese_by_default in ("zh_CN", "C", "POSIX", "de_DE"):
+        assert install_translator(app, chinese_by_default) is None
