@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("central", help="the reference central system (see: sicounter central -h)",
                    add_help=False)
+    sub.add_parser("card", help="social security card: 'card read [--json]', 'card simulate --holder FILE'",
+                   add_help=False)
 
     clerk = sub.add_parser("clerk", help="clerk accounts")
     clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True)
@@ -147,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         from central.cli import main as central_main
 
         return central_main(argv[1:])
+    if argv[:2] == ["card", "simulate"]:
+        from devices.sim.sscard_cli import main as simulate_main
+
+        return simulate_main(argv[2:])
+    if argv[:2] == ["card", "read"]:
+        from devices.card.cli import main as card_read_main
+
+        return card_read_main(argv[2:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
     func = getattr(args, "func", _cmd_gui)

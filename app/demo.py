@@ -12,11 +12,13 @@ import logging
 import secrets
 from pathlib import Path
 
+from app.demo_devices import DemoCardDevices
 from app.secrets import SecretStore, file_keyring, os_keyring
-from app.settings import Settings, save_settings
+from app.settings import DeviceSettings, Settings, save_settings
 from app.terminal import build_terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
+from core.errors import CounterError
 from local_db.clerks import add_clerk
 
 log = logging.getLogger(__name__)
@@ -50,13 +52,22 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
 
     server = CentralServerProcess.start(central_db, stderr_path=demo_dir / "central.log")
     print(f"central system (reference) at {server.base_url}", flush=True)
+    cards = DemoCardDevices(demo_dir)
     try:
+        try:
+            cards.start()
+            demo_devices: DemoCardDevices | None = cards
+            print("simulated social security card reader ready", flush=True)
+        except CounterError as exc:  # the demo still runs, without the card simulator
+            demo_devices = None
+            print(f"card simulator unavailable: {exc.user_message}", flush=True)
         settings = Settings(
             central_url=server.base_url,
             terminal_id=DEMO_TERMINAL,
             province_code="61",
             office_name="演示服务大厅（模拟数据）",
             data_dir=demo_dir / "terminal",
+            devices=DeviceSettings(card_reader="simulated" if demo_devices else "off"),
         )
         save_settings(settings, demo_dir / "settings.toml")
         terminal = build_terminal(settings, store)
@@ -77,8 +88,10 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
                 sign_in_hint=f"演示模式：工号 {DEMO_CLERK}，密码 {password}",
                 screenshot_dir=screenshot_dir,
                 auto_sign_in=auto_sign_in if screenshot_dir is not None else None,
+                demo=demo_devices,
             )
         finally:
             terminal.close()
     finally:
+        cards.close()
         server.stop()

@@ -19,14 +19,16 @@ from core.errors import ConfigError
 
 APP_NAME = "sicounter"
 
-DeviceMode = Literal["real", "simulated", "auto"]
+DeviceMode = Literal["real", "simulated", "auto", "off"]
 
 
 class DeviceSettings(BaseModel):
-    """Per device: a real reader, the simulator, or real when one is found (auto)."""
+    """Per device: a real reader, the simulator, real when one is found (auto), or none (off)."""
 
     model_config = ConfigDict(extra="forbid")
     card_reader: DeviceMode = "auto"
+    #: watch only this PC/SC reader (e.g. when a PIN pad also shows up as a reader); None: the first with a card
+    card_reader_name: str | None = None
     id_reader: DeviceMode = "auto"
     camera: DeviceMode = "auto"
 

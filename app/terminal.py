@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.secrets import SecretStore
 from app.settings import Settings
@@ -17,7 +18,13 @@ from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.database import Database, open_database
 from sync.client import CentralClient
-from sync.sender import Backoff, OutboxSender, SenderEvent
+from sync.sender import Backoff, OutboxSender
+
+if TYPE_CHECKING:
+    from devices.card.watch import CardWatcher
+
+#: anything a background part reports: SenderEvent, devices.card.watch.CardEvent, ...
+Listener = Callable[[object], None]
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +36,33 @@ class Terminal:
     catalogue: list[ServiceItem]
     client: CentralClient | None = None
     sender: OutboxSender | None = None
-    _listeners: list[Callable[[SenderEvent], None]] = field(default_factory=list)
+    card_watcher: CardWatcher | None = None
+    _listeners: list[Listener] = field(default_factory=list)
+    _last: dict[type, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add_listener(self, listener: Callable[[SenderEvent], None]) -> None:
+    def add_listener(self, listener: Listener) -> None:
+        """Subscribe, and hear at once the latest event of each kind (the current state).
+
+        A window that opens after the reader or the sender reported must still
+        show their state. Recording in ``publish`` and replaying here happen under
+        one lock, so each event reaches each listener exactly once.
+        """
         with self._lock:
             self._listeners.append(listener)
+            latest = list(self._last.values())
+        for event in latest:
+            listener(event)
 
-    def remove_listener(self, listener: Callable[[SenderEvent], None]) -> None:
+    def remove_listener(self, listener: Listener) -> None:
         with self._lock:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
-    def _dispatch(self, event: SenderEvent) -> None:
+    def publish(self, event: object) -> None:
+        """Hand an event from a background thread to every listener (the UI re-emits it as a signal)."""
         with self._lock:
+            self._last[type(event)] = event
             listeners = list(self._listeners)
         for listener in listeners:
             listener(event)
@@ -52,6 +72,8 @@ class Terminal:
             self.sender.wake()
 
     def close(self) -> None:
+        if self.card_watcher is not None:
+            self.card_watcher.stop()
         if self.sender is not None:
             self.sender.stop()
         if self.client is not None:
@@ -60,7 +82,7 @@ class Terminal:
 
 
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
-                   backoff: Backoff | None = None) -> Terminal:
+                   backoff: Backoff | None = None, start_devices: bool = True) -> Terminal:
     """Open the database (upgrading it), and start the sender when a token is configured.
 
     Without a token the terminal still works offline: everything is saved and
@@ -75,9 +97,21 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         token = None
     if token and settings.terminal_id:
         terminal.client = CentralClient(settings.central_url, token)
-        terminal.sender = OutboxSender(db, terminal.client, terminal._dispatch, backoff=backoff)
+        terminal.sender = OutboxSender(db, terminal.client, terminal.publish, backoff=backoff)
         if start_sender:
             terminal.sender.start()
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
+    if start_devices:
+        start_card_watcher(terminal)
     return terminal
+
+
+def start_card_watcher(terminal: Terminal) -> None:
+    """Watch PC/SC readers unless switched off; a simulated card sits behind the same pcscd."""
+    if terminal.settings.devices.card_reader == "off" or terminal.card_watcher is not None:
+        return
+    from devices.card.watch import CardWatcher  # pyscard loads only when a reader is wanted
+
+    terminal.card_watcher = CardWatcher(terminal.publish, reader=terminal.settings.devices.card_reader_name)
+    terminal.card_watcher.start()

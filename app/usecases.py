@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from app.terminal import Terminal
 from core.errors import ValidationError
@@ -31,7 +32,7 @@ def sign_in(terminal: Terminal, clerk_id: str, password: str) -> ClerkInfo:
 
 
 def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: dict[str, str],
-                       *, today: date | None = None) -> SubmissionView:
+                       *, provenance: dict[str, Any] | None = None, today: date | None = None) -> SubmissionView:
     """Check the form, save it with its outbox row, and nudge the sender.
 
     Fields derived from the ID number are recomputed here rather than trusted
@@ -56,7 +57,8 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
             birth_date=date.fromisoformat(birth) if birth else None,
             phone=clean.get("phone") or None,
         ),
-        payload=clean,
+        # where values came from (card, ID reader) and every override with its reason travel with it
+        payload={**clean, "_provenance": provenance} if provenance else clean,
     )
     terminal.send_now()
     return view

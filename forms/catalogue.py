@@ -107,14 +107,14 @@ def _rank(item: ServiceItem, query: str) -> int | None:
 
 
 def search(items: Sequence[ServiceItem], query: str) -> list[ServiceItem]:
-    """Items matching ``query``, best matches first, catalogue order kept within a rank.
+    """Items matching ``query``, best matches first; within a rank hot items, then catalogue order.
 
     An empty query returns everything, so the list is never blank before the clerk types.
     """
     needle = query.strip().lower()
     if not needle:
         return list(items)
-    ranked = [(rank, index, item) for index, item in enumerate(items)
+    ranked = [(rank, not item.hot, index, item) for index, item in enumerate(items)
               if (rank := _rank(item, needle)) is not None]
-    ranked.sort(key=lambda entry: (entry[0], entry[1]))
-    return [item for _, _, item in ranked]
+    ranked.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in ranked]

@@ -16,14 +16,18 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
+from app.demo_devices import sample_holders
 from app.secrets import SecretStore, file_keyring
-from app.settings import Settings
+from app.settings import DeviceSettings, Settings
 from app.terminal import build_terminal
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
-from app.ui.qt_app import make_application, save_screenshot
+from app.ui.qt_app import make_application, save_screenshot, tear_down
 from central.process import CentralServerProcess
 from central.store import add_terminal
+from devices.sim.pcscd import PcscdProcess
+from devices.sim.sscard import VirtualCard
+from devices.sim.sscard_applet import Faults
 from local_db.clerks import add_clerk, verify_clerk
 
 
@@ -93,7 +97,44 @@ def main(out: Path) -> int:
                 ops.wait()
             finally:
                 terminal.close()
+            shoot_card_screens(app, root, server.base_url, store, out)
+    tear_down(app)
     return 0
+
+
+def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
+    """A card read into the form, and a failed read, through a private pcscd and the virtual card."""
+    with PcscdProcess.start(root / "pcscd", port=39425):
+        terminal = build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
+                                           office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
+                                           devices=DeviceSettings(card_reader="auto")), store)
+        holders = sample_holders()
+        try:
+            ops = OpRunner(app)
+            window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
+            window.resize(1440, 900)
+            window.show()
+            window.catalogue.search_edit.setText("grcbdj")
+            window.catalogue._choose_first()
+            pump(1500)
+            card = VirtualCard(holders["王建国"], port=39425)
+            card.insert()
+            pump(2500)
+            print(save_screenshot(window, out / "07-form-from-card.png"))
+            card.remove()
+            pump(1500)
+            print(save_screenshot(window, out / "08-card-removed.png"))
+            bad = VirtualCard(holders["李秀英"], Faults(missing_app=True), port=39425)
+            bad.insert()
+            pump(2500)
+            print(save_screenshot(window, out / "09-card-failed.png"))
+            bad.remove()
+            card.close()
+            bad.close()
+            window.close()
+            ops.wait()
+        finally:
+            terminal.close()
 
 
 if __name__ == "__main__":

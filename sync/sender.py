@@ -74,11 +74,6 @@ class OutboxSender:
         self._online: bool | None = None
         self._failures = 0  # consecutive unreachable/busy answers, for the global backoff
 
-    @property
-    def online(self) -> bool | None:
-        """Whether the last contact with the central system worked (None: not tried yet)."""
-        return self._online
-
     def start(self) -> None:
         requeued = outbox.requeue_in_flight(self._db)
         if requeued:

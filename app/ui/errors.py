@@ -21,6 +21,14 @@ def describe(exc: BaseException) -> tuple[str, str]:
             QCoreApplication.translate("errors", "已保存的业务不受影响。请重试；如仍失败，请联系系统管理员。"))
 
 
+def sentence(exc: BaseException) -> str:
+    """What happened and what to do, as one line for a notice bar."""
+    what, todo = describe(exc)
+    if what and what[-1] not in "。！？.!?":
+        what += "。"
+    return f"{what}{todo}"
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     message, hint = describe(exc)
     title = QCoreApplication.translate("errors", "提示")

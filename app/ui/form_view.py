@@ -8,7 +8,7 @@ same code the submit use case runs.
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -47,6 +47,9 @@ class FormView(QScrollArea):
         self._errors: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._valid = False
+        #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
+        self._from_device: dict[str, str] = {}
+        self._overrides: list[dict[str, object]] = []
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
@@ -153,12 +156,67 @@ class FormView(QScrollArea):
         return self._widgets[key]
 
     def clear(self) -> None:
+        self.unlock_device_fields()
+        self._from_device.clear()
+        self._overrides.clear()
         for field in self.form.fields():
             self.set_value(field.key, field.default or "")
         self._touched.clear()
         for label in self._errors.values():
             label.hide()
         self._refresh_validity()
+
+    # -- values read from a device ----------------------------------------------------------------
+    def fill_from_device(self, values: dict[str, str], source: str) -> list[str]:
+        """Fill the fields this form has from a card and lock them; returns the keys filled.
+
+        Derived fields (sex, birth date) follow from the ID number as usual, so
+        only the fields a clerk could otherwise type are locked here.
+        """
+        self.unlock_device_fields()
+        self._from_device.clear()
+        filled: list[str] = []
+        fields = {f.key: f for f in self.form.fields()}
+        for key, value in values.items():
+            field = fields.get(key)
+            if field is None or field.derived_from:
+                continue
+            self.set_value(key, value)
+            self._from_device[key] = source
+            self._lock(key, True, source)
+            filled.append(key)
+        return filled
+
+    def _lock(self, key: str, locked: bool, source: str = "") -> None:
+        widget = self._widgets[key]
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setReadOnly(locked)
+        else:
+            widget.setEnabled(not locked)
+        widget.setProperty("fromDevice", locked)
+        if locked:
+            widget.setToolTip(self.tr("读自{source}，如需更正请点击“更正读卡信息”并说明原因").format(source=source))
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def device_fields(self) -> dict[str, str]:
+        return dict(self._from_device)
+
+    def locked_fields(self) -> list[str]:
+        return [k for k in self._from_device if self._widgets[k].property("fromDevice")]
+
+    def unlock_device_fields(self, reason: str | None = None, clerk_id: str | None = None) -> None:
+        """Let the clerk correct what a device read; with a reason, the override is recorded."""
+        locked = self.locked_fields()
+        for key in locked:
+            self._lock(key, False)
+        if reason and locked:
+            self._overrides.append({"fields": locked, "reason": reason, "clerk_id": clerk_id,
+                                    "at": datetime.now(UTC).isoformat(timespec="seconds")})
+
+    def provenance(self) -> dict[str, object]:
+        """Which values came from which device and every override with its reason (kept with the submission)."""
+        return {"from_device": dict(self._from_device), "overrides": list(self._overrides)}
 
     # -- validation -----------------------------------------------------------------------------
     def _edited(self, key: str) -> None:

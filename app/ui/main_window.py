@@ -18,124 +18,28 @@ from PySide6.QtWidgets import (
 )
 
 from app import usecases
+from app.cards import CardReading, check_card
 from app.terminal import Terminal
-from app.ui.bridge import SenderBridge
+from app.ui.bridge import EventBridge
 from app.ui.catalogue_panel import CataloguePanel
-from app.ui.errors import show_error
-from app.ui.form_view import FormView
+from app.ui.demo_panel import DemoDevices, DemoPanel
+from app.ui.errors import sentence, show_error
 from app.ui.ops import OpRunner
+from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import RecordsView
-from core.errors import CentralUnreachable, mask_id_number
+from app.ui.status_widgets import NoticeBar, ReaderIndicator
+from core.errors import CentralUnreachable
+from devices.card.watch import CardEvent
 from forms.catalogue import ServiceItem
-from forms.definitions import load_form
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView, get_submission, list_submissions, pending_count
 from sync.sender import SenderEvent
 
 
-def _heading(text: str, name: str = "pageTitle") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    return label
-
-
-class FormPage(QWidget):
-    """A service item's form with its time limit and the submit/reset/back buttons."""
-
-    def __init__(self, item: ServiceItem, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        assert item.form_code is not None
-        self.item = item
-        self.form = load_form(item.form_code)
-        self.view = FormView(self.form)
-        limit = QLabel(
-            self.tr("办理时限：{days} 个工作日（{basis}）　　带 <span style='color:#c0392b'>*</span> 为必填项")
-            .format(days=self.form.time_limit_working_days, basis=self.form.time_limit_basis))
-        limit.setObjectName("pageSubtitle")
-        self.submit_button = QPushButton(self.tr("提交"))
-        self.submit_button.setObjectName("submitButton")
-        self.submit_button.setProperty("primary", True)
-        self.submit_button.setEnabled(self.view.is_valid())
-        self.view.validity_changed.connect(self.submit_button.setEnabled)
-        self.reset_button = QPushButton(self.tr("重置"))
-        self.reset_button.setObjectName("resetButton")
-        self.reset_button.clicked.connect(self.view.clear)
-        self.back_button = QPushButton(self.tr("返回"))
-        self.back_button.setObjectName("backButton")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for b in (self.back_button, self.reset_button, self.submit_button):
-            b.setMinimumWidth(110)
-            buttons.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(_heading(self.form.name))
-        layout.addWidget(limit)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
-
-
-class ResultPage(QWidget):
-    """What became of the submission: saved, queued offline, or accepted with a receipt number."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.submission_id: str | None = None
-        self.status = QLabel()
-        self.status.setObjectName("resultStatus")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail = QLabel()
-        self.detail.setObjectName("resultDetail")
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail.setWordWrap(True)
-        self.again_button = QPushButton(self.tr("继续办理本事项"))
-        self.again_button.setObjectName("againButton")
-        self.home_button = QPushButton(self.tr("返回首页"))
-        self.home_button.setObjectName("homeButton")
-        self.home_button.setProperty("primary", True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.again_button)
-        buttons.addWidget(self.home_button)
-        buttons.addStretch(1)
-        card = QFrame()
-        card.setObjectName("resultCard")
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(40, 36, 40, 36)
-        inner.setSpacing(18)
-        inner.addWidget(self.status)
-        inner.addWidget(self.detail)
-        inner.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-
-    def show_submission(self, view: SubmissionView, item_name: str, offline_reason: str | None = None) -> None:
-        self.submission_id = view.id
-        who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
-        if view.state is SubmissionState.ACCEPTED:
-            self.status.setText(self.tr("✔ 已受理"))
-            self.status.setProperty("tone", "ok")
-            self.detail.setText(self.tr("{item}　申请人：{who}<br>受理编号：<b>{receipt}</b>").format(
-                item=item_name, who=who, receipt=view.receipt_number))
-        elif offline_reason:
-            self.status.setText(self.tr("未连接中心系统，已离线保存"))
-            self.status.setProperty("tone", "warn")
-            self.detail.setText(self.tr("{item}　申请人：{who}<br>{reason}").format(
-                item=item_name, who=who, reason=offline_reason))
-        else:
-            self.status.setText(self.tr("已保存，正在发送…"))
-            self.status.setProperty("tone", "busy")
-            self.detail.setText(self.tr("{item}　申请人：{who}<br>已保存在本机，正在发送至中心系统。").format(
-                item=item_name, who=who))
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner) -> None:
+    def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner,
+                 demo: DemoDevices | None = None) -> None:
         super().__init__()
         self.terminal = terminal
         self.clerk = clerk
@@ -148,6 +52,7 @@ class MainWindow(QMainWindow):
         self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
+        self.current_card: CardReading | None = None
 
         self.catalogue = CataloguePanel(terminal.catalogue)
         self.catalogue.item_chosen.connect(self.open_item)
@@ -169,21 +74,29 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.catalogue.setFixedWidth(290)
         row.addWidget(self.catalogue)
-        row.addWidget(self.stack, 1)
+        work = QWidget()
+        work_col = QVBoxLayout(work)
+        work_col.setContentsMargins(0, 0, 0, 0)
+        work_col.setSpacing(0)
+        self.notice = NoticeBar()
+        work_col.addWidget(self.notice)
+        work_col.addWidget(self.stack, 1)
+        row.addWidget(work, 1)
         outer = QWidget()
         col = QVBoxLayout(outer)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self._build_header())
+        if demo is not None:
+            self.demo_panel = DemoPanel(demo, ops)
+            col.addWidget(self.demo_panel)
         col.addWidget(central, 1)
         self.setCentralWidget(outer)
         self._build_status_bar()
 
-        self.bridge = SenderBridge(self)
-        self.bridge.event.connect(self._on_sender_event)
-        terminal.add_listener(self.bridge)
-        if terminal.sender is not None:  # subscribe first, then read: no event falls in between
-            self._set_connection(terminal.sender.online)
+        self.bridge = EventBridge(self)
+        self.bridge.event.connect(self._on_event)
+        terminal.add_listener(self.bridge)  # replays the current reader and sender state
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(1000)
@@ -217,7 +130,7 @@ class MainWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(_heading(self.tr("您好，{name}").format(name=self.clerk.name)))
+        layout.addWidget(heading(self.tr("您好，{name}").format(name=self.clerk.name)))
         tip = QLabel(self.tr("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。"))
         tip.setObjectName("pageSubtitle")
         layout.addWidget(tip)
@@ -231,7 +144,7 @@ class MainWindow(QMainWindow):
         hot.addStretch(1)
         layout.addLayout(hot)
         layout.addSpacing(8)
-        layout.addWidget(_heading(self.tr("最近办件"), "sectionTitle"))
+        layout.addWidget(heading(self.tr("最近办件"), "sectionTitle"))
         self.records = RecordsView(self._item_names)
         layout.addWidget(self.records, 1)
         return page
@@ -250,6 +163,8 @@ class MainWindow(QMainWindow):
         send = QPushButton(self.tr("立即发送"))
         send.setObjectName("sendNowButton")
         send.clicked.connect(self.terminal.send_now)
+        self.reader_indicator = ReaderIndicator(self.terminal.card_watcher is not None)
+        bar.addWidget(self.reader_indicator)
         bar.addWidget(self.conn_label)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.sync_label)
@@ -277,11 +192,13 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.form_page)
             self.form_page.deleteLater()
         try:
-            self.form_page = FormPage(item)
+            self.form_page = FormPage(item, self.clerk.id)
         except Exception as exc:
             self.form_page = None
             show_error(self, exc)
             return
+        if self.current_card is not None:
+            self.form_page.apply_card(self.current_card)
         self.form_page.submit_button.clicked.connect(self.submit)
         self.form_page.back_button.clicked.connect(self.go_home)
         self.stack.addWidget(self.form_page)
@@ -293,8 +210,9 @@ class MainWindow(QMainWindow):
         if page is None:
             return
         page.submit_button.setEnabled(False)
-        values = page.view.values()
-        self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values),
+        values, provenance = page.view.values(), page.view.provenance()
+        self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values,
+                                                         provenance=provenance),
                      self._submitted, self._submit_failed)
 
     def _submitted(self, view: SubmissionView) -> None:
@@ -312,6 +230,33 @@ class MainWindow(QMainWindow):
                 page.view.show_problems(problems)
             page.submit_button.setEnabled(page.view.is_valid())
         show_error(self, exc)
+
+    # -- background events ------------------------------------------------------------------------
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, SenderEvent):
+            self._on_sender_event(event)
+        elif isinstance(event, CardEvent):
+            self._on_card_event(event)
+
+    def _on_card_event(self, event: CardEvent) -> None:
+        self.reader_indicator.show_event(event)
+        if event.kind == "read" and event.record is not None:
+            reading = check_card(event.record)
+            self.current_card = reading
+            page = self.form_page
+            if page is not None and self.stack.currentWidget() is page:
+                page.apply_card(reading)
+                self.notice.show_message(self.tr("已读取社保卡：{who}，已填入表单。").format(who=reading.summary),
+                                         "warn" if reading.warnings else "ok")
+            else:
+                self.notice.show_message(
+                    self.tr("已读取社保卡：{who}。请选择要办理的事项，申请人信息将自动填入。").format(who=reading.summary),
+                    "warn" if reading.warnings else "ok")
+        elif event.kind == "removed":
+            self.current_card = None
+            self.notice.show_message(self.tr("社保卡已拔出。已填写的内容保留在表单中。"), "info")
+        elif event.kind in ("read_failed", "service_down") and event.error is not None:
+            self.notice.show_message(sentence(event.error), "error")
 
     # -- sync state -----------------------------------------------------------------------------
     def _on_sender_event(self, event: SenderEvent) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.terminal import Terminal
+from app.ui.demo_panel import DemoDevices
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.signin import SignInDialog
@@ -83,7 +84,8 @@ def save_screenshot(widget: QWidget, path: Path) -> Path:
 
 def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
             screenshot_dir: Path | None = None,
-            auto_sign_in: Callable[[SignInDialog], None] | None = None) -> int:
+            auto_sign_in: Callable[[SignInDialog], None] | None = None,
+            demo: DemoDevices | None = None) -> int:
     """Sign in, then run the main window until it is closed.
 
     With ``screenshot_dir`` (a headless demo) the sign-in dialog and the main
@@ -104,9 +106,9 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     if not accepted or dialog.clerk is None or app.property("sicounterStopping"):
         ops.wait()
-        _tear_down(app, dialog)
+        tear_down(app, dialog)
         return 0
-    window = MainWindow(terminal, dialog.clerk, ops)
+    window = MainWindow(terminal, dialog.clerk, ops, demo)
     screen = window.screen()
     if screen is not None:  # a counter PC runs this all day: use the whole screen
         window.setGeometry(screen.availableGeometry())
@@ -117,11 +119,11 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
     code = app.exec()
     window.detach()
     ops.wait()
-    _tear_down(app, window, dialog)
+    tear_down(app, window, dialog)
     return int(code)
 
 
-def _tear_down(app: QApplication, *widgets: QWidget) -> None:
+def tear_down(app: QApplication, *widgets: QWidget) -> None:
     """Destroy the widgets, then the application, in that order, before Python exits.
 
     Left to the interpreter's shutdown, PySide destroys them in no set order

@@ -19,137 +19,259 @@
     </message>
 </context>
 <context>
+    <name>DemoPanel</name>
+    <message>
+        <location filename="../../app/ui/demo_panel.py" line="32" />
+        <source>演示设备：</source>
+        <translation>Demo devices:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/demo_panel.py" line="37" />
+        <source>插入社保卡（{name}）</source>
+        <translation>Insert SSC ({name})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/demo_panel.py" line="42" />
+        <source>拔出社保卡</source>
+        <translation>Remove SSC</translation>
+    </message>
+</context>
+<context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="52" />
+        <location filename="../../app/ui/pages.py" line="44" />
         <source>办理时限：{days} 个工作日（{basis}）　　带 &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; 为必填项</source>
         <translation>Time limit: {days} working days ({basis})    fields marked &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55" />
+        <location filename="../../app/ui/pages.py" line="47" />
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="60" />
+        <location filename="../../app/ui/pages.py" line="52" />
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="63" />
+        <location filename="../../app/ui/pages.py" line="55" />
         <source>返回</source>
         <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="69" />
+        <source>更正读卡信息</source>
+        <translation>Correct card data</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="86" />
+        <source>社保卡</source>
+        <translation>social security card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="88" />
+        <source>已读取社保卡：{who}。以下信息读自卡片，不可直接修改：{fields}</source>
+        <translation>Social security card read: {who}. These fields come from the card and cannot be edited directly: {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="104" />
+        <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
+        <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
 </context>
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="95" />
+        <location filename="../../app/ui/form_view.py" line="98" />
         <source>请选择</source>
+        <extracomment>field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="114" />
+        <location filename="../../app/ui/form_view.py" line="117" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="127" />
+        <location filename="../../app/ui/form_view.py" line="130" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/form_view.py" line="198" />
+        <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
+        <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143" />
+        <location filename="../../app/ui/main_window.py" line="48" />
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="144" />
+        <location filename="../../app/ui/main_window.py" line="49" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198" />
+        <location filename="../../app/ui/main_window.py" line="112" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204" />
+        <location filename="../../app/ui/main_window.py" line="118" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233" />
+        <location filename="../../app/ui/main_window.py" line="147" />
         <source>最近办件</source>
         <translation>Recent applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249" />
+        <location filename="../../app/ui/main_window.py" line="163" />
         <source>立即发送</source>
         <translation>Send now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="184" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301" />
+        <location filename="../../app/ui/main_window.py" line="220" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340" />
+        <location filename="../../app/ui/main_window.py" line="249" />
+        <source>已读取社保卡：{who}，已填入表单。</source>
+        <translation>Social security card read: {who}; filled into the form.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="253" />
+        <source>已读取社保卡：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
+        <translation>Social security card read: {who}. Choose a service; the applicant will be filled in.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="257" />
+        <source>社保卡已拔出。已填写的内容保留在表单中。</source>
+        <translation>Card removed. What is filled in stays in the form.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="286" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340" />
+        <location filename="../../app/ui/main_window.py" line="286" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="343" />
+        <location filename="../../app/ui/main_window.py" line="289" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345" />
+        <location filename="../../app/ui/main_window.py" line="291" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352" />
+        <location filename="../../app/ui/main_window.py" line="298" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369" />
+        <location filename="../../app/ui/main_window.py" line="315" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../app/ui/pages.py" line="115" />
+        <source>更正读卡信息</source>
+        <translation>Correct card data</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="119" />
+        <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
+        <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="127" />
+        <source>请说明更正原因（将随业务一并记录）：</source>
+        <translation>Why is it corrected? (recorded with the application):</translation>
+    </message>
+</context>
+<context>
+    <name>ReaderIndicator</name>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="23" />
+        <source>社保卡读卡器：检测中…</source>
+        <translation>Card reader: checking…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="25" />
+        <source>社保卡读卡器：未启用</source>
+        <translation>Card reader: off</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="35" />
+        <location filename="../../app/ui/status_widgets.py" line="43" />
+        <location filename="../../app/ui/status_widgets.py" line="49" />
+        <source>● 社保卡读卡器：就绪</source>
+        <translation>● Card reader: ready</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="37" />
+        <source>● 社保卡读卡器：未连接</source>
+        <translation>● Card reader: not connected</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="39" />
+        <source>● 社保卡读卡器：正在读卡…</source>
+        <translation>● Card reader: reading…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="41" />
+        <source>● 社保卡读卡器：已读卡</source>
+        <translation>● Card reader: card read</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="45" />
+        <source>● 社保卡读卡器：读卡失败</source>
+        <translation>● Card reader: read failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="47" />
+        <source>● 社保卡读卡器：读卡服务未运行</source>
+        <translation>● Card reader: PC/SC service not running</translation>
     </message>
 </context>
 <context>
@@ -190,32 +312,32 @@
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="34" />
+        <location filename="../../app/ui/records_view.py" line="35" />
         <source>办理时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="34" />
+        <location filename="../../app/ui/records_view.py" line="36" />
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="34" />
+        <location filename="../../app/ui/records_view.py" line="37" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="35" />
+        <location filename="../../app/ui/records_view.py" line="38" />
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="35" />
+        <location filename="../../app/ui/records_view.py" line="39" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="35" />
+        <location filename="../../app/ui/records_view.py" line="40" />
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
@@ -223,42 +345,42 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91" />
+        <location filename="../../app/ui/pages.py" line="149" />
         <source>继续办理本事项</source>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93" />
+        <location filename="../../app/ui/pages.py" line="151" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118" />
+        <location filename="../../app/ui/pages.py" line="176" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120" />
+        <location filename="../../app/ui/pages.py" line="178" />
         <source>{item}　申请人：{who}&lt;br&gt;受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  applicant: {who}&lt;br&gt;receipt number: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123" />
+        <location filename="../../app/ui/pages.py" line="181" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/pages.py" line="183" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/pages.py" line="186" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/pages.py" line="188" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>

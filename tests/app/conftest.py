@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.secrets import SecretStore, file_keyring
-from app.settings import Settings
+from app.settings import DeviceMode, DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
@@ -54,12 +54,12 @@ def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[[int], 
 
 
 @pytest.fixture
-def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callable[[str], Terminal]]:
+def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callable[..., Terminal]]:
     terminals: list[Terminal] = []
 
-    def make(central_url: str) -> Terminal:
+    def make(central_url: str, card_reader: DeviceMode = "off") -> Terminal:
         settings = Settings(central_url=central_url, terminal_id=TERMINAL_ID, office_name="测试大厅",
-                            data_dir=data_dir)
+                            data_dir=data_dir, devices=DeviceSettings(card_reader=card_reader))
         # short backoff so a test waits fractions of a second, not minutes
         terminal = build_terminal(settings, secrets_store, backoff=Backoff(base=0.05, cap=0.5))
         add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD)

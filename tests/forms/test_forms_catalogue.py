@@ -129,7 +129,8 @@ def test_search_finds(catalogue: list[ServiceItem], query: str, expected_first: 
 
 
 def test_search_by_name_substring(catalogue: list[ServiceItem]) -> None:
-    assert names(search(catalogue, "退休")) == ["职工/退休参保信息变更登记", "城镇职工基本养老保险退休核准"]
+    # both names contain 退休; the hot item (what clerks mean) leads within the rank
+    assert names(search(catalogue, "退休")) == ["城镇职工基本养老保险退休核准", "职工/退休参保信息变更登记"]
     assert names(search(catalogue, "死亡"))[:2] == ["死亡上报查询", "参保人员死亡后待遇核准"]
 
 
@@ -151,3 +152,4 @@ def test_search_ranking_and_stability() -> None:
     items = [keyword_hit, initials_hit, contains_1, starts, contains_2]
     assert search(items, "登记") == [starts, contains_1, contains_2, keyword_hit]
     assert search(items, "dj") == [initials_hit, contains_1, starts, contains_2]
+

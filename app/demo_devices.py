@@ -1,0 +1,78 @@
+"""The demo's simulated social security card: sample holders inserted into a virtual reader.
+
+The card is a real vpcd virtual card behind a real pcscd, so the terminal's
+card watcher cannot tell it from a plastic one. When no pcscd runs, the demo
+starts a private one; when the machine already runs pcscd, its vpcd reader
+(Debian's /etc/reader.conf.d/vpcd, port 35963) is used.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from core.errors import DeviceNotFound
+from devices.card.connection import list_readers
+from devices.sim.pcscd import PcscdProcess
+from devices.sim.sscard import Holder, VirtualCard
+
+log = logging.getLogger(__name__)
+
+PRIVATE_VPCD_PORT = 39425
+SYSTEM_VPCD_PORT = 35963
+
+
+def sample_holders() -> dict[str, Holder]:
+    folder = resources.files("devices.sim") / "holders"
+    holders: dict[str, Holder] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            holder = Holder.load(Path(str(entry)))
+            holders[holder.name] = holder
+    return holders
+
+
+class DemoCardDevices:
+    def __init__(self, demo_dir: Path) -> None:
+        self._dir = demo_dir
+        self._holders = sample_holders()
+        self._pcscd: PcscdProcess | None = None
+        self._port = PRIVATE_VPCD_PORT
+        self._card: VirtualCard | None = None
+
+    def start(self) -> None:
+        try:
+            readers = list_readers()
+        except Exception:  # no pcscd running: bring our own
+            readers = None
+        if readers is None:
+            self._pcscd = PcscdProcess.start(self._dir / "pcscd", port=PRIVATE_VPCD_PORT)
+            self._port = PRIVATE_VPCD_PORT
+        elif any(r.startswith("Virtual PCD") for r in readers):
+            self._port = SYSTEM_VPCD_PORT
+        else:
+            raise DeviceNotFound("pcscd runs without a vpcd reader",
+                                 user_message="本机读卡服务未配置虚拟读卡器，无法演示插卡。",
+                                 hint="请安装 vsmartcard-vpcd 后重启 pcscd，或停止 pcscd 后再启动演示。")
+
+    def card_holders(self) -> list[str]:
+        return list(self._holders)
+
+    def insert_card(self, holder: str) -> None:
+        self.remove_card()
+        card = VirtualCard(self._holders[holder], port=self._port)
+        card.insert()
+        self._card = card
+
+    def remove_card(self) -> None:
+        if self._card is not None:
+            card, self._card = self._card, None
+            card.remove()
+            card.close()
+
+    def close(self) -> None:
+        self.remove_card()
+        if self._pcscd is not None:
+            self._pcscd.stop()
+            self._pcscd = None

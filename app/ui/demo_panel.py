@@ -1,0 +1,53 @@
+"""Training/demo controls: insert and remove a simulated card without hardware.
+
+Shown only in demo mode. The simulated card sits behind the real pcscd, so
+the window reacts exactly as it does to a real card; these buttons only play
+the applicant's hand.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.ui.errors import show_error
+from app.ui.ops import OpRunner
+
+
+class DemoDevices(Protocol):
+    def card_holders(self) -> list[str]: ...
+    def insert_card(self, holder: str) -> None: ...
+    def remove_card(self) -> None: ...
+
+
+class DemoPanel(QWidget):
+    def __init__(self, devices: DemoDevices, ops: OpRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._devices = devices
+        self._ops = ops
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 4, 16, 4)
+        label = QLabel(self.tr("演示设备："))
+        label.setObjectName("demoLabel")
+        layout.addWidget(label)
+        self.buttons: list[QPushButton] = []
+        for holder in devices.card_holders():
+            button = QPushButton(self.tr("插入社保卡（{name}）").format(name=holder))
+            button.setObjectName(f"demoInsert_{holder}")
+            button.clicked.connect(lambda _c=False, h=holder: self._run(lambda: devices.insert_card(h)))
+            layout.addWidget(button)
+            self.buttons.append(button)
+        remove = QPushButton(self.tr("拔出社保卡"))
+        remove.setObjectName("demoRemove")
+        remove.clicked.connect(lambda: self._run(devices.remove_card))
+        layout.addWidget(remove)
+        self.buttons.append(remove)
+        layout.addStretch(1)
+
+    def _run(self, action: object) -> None:
+        assert callable(action)
+        self._ops.run(action, lambda _r: None, lambda exc: show_error(self, exc))
