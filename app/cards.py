@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from devices.card.sscard import SocialSecurityCardRecord
-
 from core.errors import mask_id_number
+from devices.card.sscard import SocialSecurityCardRecord
 from forms.idnumber import find_problem, parse
 
 #: form field key -> where its value comes from on the card

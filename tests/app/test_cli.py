@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,23 @@ def test_central_serve_through_the_sicounter_command(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_card_simulate_and_read_through_the_sicounter_command(pcscd_vpcd: int) -> None:
+    """`sicounter card simulate` puts a virtual card in the reader; `sicounter card read --json` prints it."""
+    from importlib import resources
+
+    holder = Path(str(resources.files("devices.sim") / "holders" / "li_xiuying.json"))
+    sim = subprocess.Popen([sys.executable, "-u", "-m", "app", "card", "simulate", "--holder", str(holder),
+                            "--port", str(pcscd_vpcd)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert sim.stdout is not None
+        assert "inserted" in sim.stdout.readline()
+        result = sicounter("card", "read", "--json", "--timeout", "20")
+        assert result.returncode == 0, result.stderr
+        record = json.loads(result.stdout)
+        assert record["ssn"] == "11010519491231002X" and record["name"] == "李秀英"
+        assert record["birth_date"] == "1949-12-31" and record["apdu_count"] == 14
+    finally:
+        sim.terminate()
+        sim.wait(timeout=30)
