@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.demo_devices import sample_holders
@@ -24,7 +24,7 @@ from app.ui.ops import OpRunner
 from devices.sim.sscard import VirtualCard
 from devices.sim.sscard_applet import Faults
 
-from .test_e2e_registration import choose, sign_in, type_text
+from .test_e2e_registration import fill_contact_and_insurance, sign_in, type_text
 
 pytestmark = pytest.mark.e2e
 
@@ -94,16 +94,7 @@ def test_card_fills_locks_and_records_an_override(qtbot: QtBot, start_central, m
     assert not name.isReadOnly()
     name.clear()
     type_text(qtbot, name, "李秀瑛")
-
-    for key, value in (("insured_category", "employee"), ("household_type", "urban")):
-        combo = view.widget(key)
-        assert isinstance(combo, QComboBox)
-        choose(combo, value)
-    for key, text in (("phone", "13800138000"), ("address", "陕西省铜川市王益区红旗街1号")):
-        edit = view.widget(key)
-        assert isinstance(edit, QLineEdit)
-        type_text(qtbot, edit, text)
-    qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
+    fill_contact_and_insurance(qtbot, page)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已受理" in window.result.status.text(), timeout=20000)
 

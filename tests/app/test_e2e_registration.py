@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from app.terminal import Terminal
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
+from app.ui.pages import FormPage
 from app.ui.signin import SignInDialog
 from local_db.submissions import list_submissions, pending_count
 
@@ -106,7 +107,14 @@ def fill_registration(qtbot: QtBot, window: MainWindow, id_number: str = ID_NUMB
     name = view.widget("name")
     assert isinstance(name, QLineEdit)
     type_text(qtbot, name, "李秀英")
-    for key, value in (("ethnicity", "01"), ("insured_category", "employee"), ("household_type", "urban")):
+    choose(view.widget("ethnicity"), "01")  # type: ignore[arg-type]
+    fill_contact_and_insurance(qtbot, page)
+
+
+def fill_contact_and_insurance(qtbot: QtBot, page: FormPage) -> None:
+    """The fields no card holds: what the clerk types or picks for every registration."""
+    view = page.view
+    for key, value in (("insured_category", "employee"), ("household_type", "urban")):
         combo = view.widget(key)
         assert isinstance(combo, QComboBox)
         choose(combo, value)
