@@ -20,6 +20,7 @@ from core.errors import ConfigError
 from forms.refdata import read_json, resource_file
 
 FieldType = Literal["text", "idnumber", "date", "choice", "phone", "number", "textarea"]
+IdentityAttribute = Literal["id_number", "name", "sex", "birth_date", "ethnicity", "address"]
 
 _KEY = r"^[a-z][a-z0-9_]*$"
 
@@ -55,6 +56,9 @@ class FieldDef(_Frozen):
     default: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    #: the identity attribute a card or ID reader fills this field from (id_number, name, sex,
+    #: birth_date, ethnicity, address); None: typed by the clerk
+    source: IdentityAttribute | None = None
 
     @field_validator("pattern")
     @classmethod
@@ -92,6 +96,8 @@ class SectionDef(_Frozen):
 
     title: str = Field(min_length=1)
     fields: list[FieldDef]
+    #: whose identity a device read fills into this section: the applicant's, or an agent's (代办人)
+    role: Literal["applicant", "agent"] = "applicant"
 
 
 class MaterialDef(_Frozen):

@@ -167,25 +167,31 @@ class FormView(QScrollArea):
         self._refresh_validity()
 
     # -- values read from a device ----------------------------------------------------------------
-    def fill_from_device(self, values: dict[str, str], source: str) -> list[str]:
-        """Fill the fields this form has from a card and lock them; returns the keys filled.
+    def fill_from_device(self, identity: dict[str, str], source: str, role: str = "applicant") -> list[str]:
+        """Fill one person's fields from a card or ID reader and lock them; returns the keys filled.
 
-        Derived fields (sex, birth date) follow from the ID number as usual, so
-        only the fields a clerk could otherwise type are locked here.
+        ``identity`` holds identity attributes (id_number, name, ...); each field of
+        a section of ``role`` takes the attribute its definition names as its
+        ``source``. Derived fields (sex, birth date) follow from the ID number as
+        usual, so only fields a clerk could otherwise type are locked here.
         """
-        self.unlock_device_fields()
-        self._from_device.clear()
+        fields = [f for sec in self.form.sections if sec.role == role for f in sec.fields]
+        for field in fields:  # a new read replaces this person's earlier one
+            if field.key in self._from_device:
+                self._lock(field.key, False)
+                del self._from_device[field.key]
         filled: list[str] = []
-        fields = {f.key: f for f in self.form.fields()}
-        for key, value in values.items():
-            field = fields.get(key)
-            if field is None or field.derived_from:
+        for field in fields:
+            if field.source is None or field.derived_from or field.source not in identity:
                 continue
-            self.set_value(key, value)
-            self._from_device[key] = source
-            self._lock(key, True, source)
-            filled.append(key)
+            self.set_value(field.key, identity[field.source])
+            self._from_device[field.key] = source
+            self._lock(field.key, True, source)
+            filled.append(field.key)
         return filled
+
+    def has_role(self, role: str) -> bool:
+        return any(sec.role == role for sec in self.form.sections)
 
     def _lock(self, key: str, locked: bool, source: str = "") -> None:
         widget = self._widgets[key]

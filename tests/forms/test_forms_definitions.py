@@ -52,16 +52,25 @@ def test_every_shipped_form_loads(code: str) -> None:
 def test_personal_registration() -> None:
     form = load_form("personal_registration")
     assert form.name == "个人参保登记"
-    assert form.version == 1
+    assert form.version == 2  # v2 added the agent (代办人) section
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"
-    assert [section.title for section in form.sections] == ["身份信息", "联系信息", "参保信息"]
+    assert [section.title for section in form.sections] == ["身份信息", "联系信息", "参保信息", "代办人（本人无法到场时填写）"]
+    assert [section.role for section in form.sections] == ["applicant", "applicant", "applicant", "agent"]
     fields = {f.key: f for f in form.fields()}
     assert list(fields) == [
         "id_type", "id_number", "name", "sex", "birth_date", "ethnicity",
         "phone", "household_address", "address", "household_type",
         "insured_category", "employer_code", "work_start_date", "contribution_base",
+        "agent_name", "agent_id_number", "agent_relation", "agent_phone",
     ]
+    # which identity attribute a card or ID reader fills each field from
+    assert {k: f.source for k, f in fields.items() if f.source} == {
+        "id_number": "id_number", "name": "name", "sex": "sex", "birth_date": "birth_date",
+        "ethnicity": "ethnicity", "household_address": "address",
+        "agent_name": "name", "agent_id_number": "id_number",
+    }
+    assert not any(fields[k].required for k in ("agent_name", "agent_id_number", "agent_relation", "agent_phone"))
     assert fields["id_type"].default == "01"
     assert fields["id_type"].choices[0].label == "居民身份证"
     assert fields["id_number"].type == "idnumber" and fields["id_number"].required
@@ -76,8 +85,9 @@ def test_personal_registration() -> None:
     assert [c.label for c in fields["insured_category"].choices] == ["单位职工", "灵活就业人员"]
     assert fields["insured_category"].required and not fields["employer_code"].required
     assert fields["contribution_base"].type == "number" and fields["contribution_base"].minimum == 0
-    assert len(form.materials) == 1
+    assert len(form.materials) == 2
     assert "第三十一条" in form.materials[0].legal_basis
+    assert form.materials[1].key == "authorisation" and "第三十条" in form.materials[1].legal_basis
 
 
 def test_load_form_file_accepts_a_valid_file(tmp_path: Path) -> None:
