@@ -14,23 +14,25 @@ from core.errors import mask_id_number
 from devices.card.sscard import SocialSecurityCardRecord
 from forms.idnumber import find_problem, parse
 
-#: form field key -> where its value comes from on the card
-CARD_FIELDS = ("id_number", "name", "sex", "birth_date", "ethnicity")
-
 
 @dataclass(frozen=True)
-class CardReading:
-    record: SocialSecurityCardRecord
+class IdentityReading:
+    """One person's identity as read from a document: what to fill, and what the clerk should check."""
+
+    source: str  # the document, as the clerk calls it: 社保卡, 居民身份证, ...
+    name: str
+    id_number: str
     warnings: tuple[str, ...] = ()
     ssn_valid: bool = True
+    #: identity attributes (id_number, name, sex, birth_date, ethnicity, address) -> value
     values: dict[str, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
-        return f"{self.record.name}（{mask_id_number(self.record.ssn)}）"
+        return f"{self.name}（{mask_id_number(self.id_number)}）"
 
 
-def check_card(record: SocialSecurityCardRecord, *, today: date | None = None) -> CardReading:
+def check_card(record: SocialSecurityCardRecord, *, today: date | None = None) -> IdentityReading:
     """Cross-check the card and turn it into form values; problems become warnings, not errors.
 
     A card that holds odd data is still the applicant's card: the clerk sees
@@ -61,4 +63,5 @@ def check_card(record: SocialSecurityCardRecord, *, today: date | None = None) -
         values["birth_date"] = record.birth_date.isoformat()
     if record.ethnicity_code:
         values["ethnicity"] = record.ethnicity_code
-    return CardReading(record=record, warnings=tuple(warnings), ssn_valid=problem is None, values=values)
+    return IdentityReading(source="社保卡", name=record.name, id_number=record.ssn, warnings=tuple(warnings),
+                           ssn_valid=problem is None, values=values)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import usecases
-from app.cards import CardReading, check_card
+from app.cards import IdentityReading, check_card
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
 from app.ui.catalogue_panel import CataloguePanel
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
-        self.current_card: CardReading | None = None
+        self.current_card: IdentityReading | None = None
 
         self.catalogue = CataloguePanel(terminal.catalogue)
         self.catalogue.item_chosen.connect(self.open_item)
@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         if self.current_card is not None:
-            self.form_page.apply_card(self.current_card)
+            self.form_page.apply_identity(self.current_card)
         self.form_page.submit_button.clicked.connect(self.submit)
         self.form_page.back_button.clicked.connect(self.go_home)
         self.stack.addWidget(self.form_page)
@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
             self.current_card = reading
             page = self.form_page
             if page is not None and self.stack.currentWidget() is page:
-                page.apply_card(reading)
+                page.apply_identity(reading)
                 self.notice.show_message(self.tr("已读取社保卡：{who}，已填入表单。").format(who=reading.summary),
                                          "warn" if reading.warnings else "ok")
             else:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cards import CardReading
+from app.cards import IdentityReading
 from app.ui.form_view import FormView
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
@@ -55,6 +55,15 @@ class FormPage(QWidget):
         self.back_button = QPushButton(self.tr("返回"))
         self.back_button.setObjectName("backButton")
         buttons = QHBoxLayout()
+        self.agent_armed = False
+        self.agent_button: QPushButton | None = None
+        self._banner: dict[str, str] = {}
+        if self.view.has_role("agent"):
+            self.agent_button = QPushButton(self.tr("读取代办人证件"))
+            self.agent_button.setObjectName("agentButton")
+            self.agent_button.setCheckable(True)
+            self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
+            buttons.addWidget(self.agent_button)
         buttons.addStretch(1)
         for b in (self.back_button, self.reset_button, self.submit_button):
             b.setMinimumWidth(110)
@@ -81,17 +90,28 @@ class FormPage(QWidget):
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
 
-    def apply_card(self, reading: CardReading) -> None:
-        """Fill the applicant from a card read and say which fields came from it, with any warnings."""
-        filled = self.view.fill_from_device(reading.values, self.tr("社保卡"))
+    def apply_identity(self, reading: IdentityReading) -> None:
+        """Fill the applicant (or, when armed, the agent) from a read and say what came from it."""
+        role = "agent" if self.agent_armed else "applicant"
+        self.arm_agent(False)
+        filled = self.view.fill_from_device(reading.values, reading.source, role)
         labels = [f.label for f in self.form.fields() if f.key in filled]
-        text = self.tr("已读取社保卡：{who}。以下信息读自卡片，不可直接修改：{fields}").format(
-            who=reading.summary, fields="、".join(labels))
+        whose = self.tr("代办人") if role == "agent" else self.tr("申请人")
+        text = self.tr("{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}").format(
+            whose=whose, source=reading.source, who=reading.summary, fields="、".join(labels))
         for warning in reading.warnings:
             text += f"<br><span style='color:#b9770e'>⚠ {warning}</span>"
-        self.card_label.setText(text)
-        self.override_button.setEnabled(bool(filled))
+        self._banner[role] = text
+        self.card_label.setText("<br>".join(self._banner[r] for r in ("applicant", "agent") if r in self._banner))
+        self.override_button.setEnabled(bool(self.view.locked_fields()))
         self.card_banner.show()
+
+    def arm_agent(self, armed: bool) -> None:
+        """The next identity read goes to the 代办人 section (one read only)."""
+        self.agent_armed = armed
+        if self.agent_button is not None:
+            self.agent_button.setChecked(armed)
+            self.agent_button.setText(self.tr("请放置代办人证件…（点击取消）") if armed else self.tr("读取代办人证件"))
 
     def ask_override(self) -> None:
         self.override_dialog = OverrideDialog(self)

@@ -21,17 +21,17 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="32" />
+        <location filename="../../app/ui/demo_panel.py" line="34" />
         <source>演示设备：</source>
         <translation>Demo devices:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="37" />
+        <location filename="../../app/ui/demo_panel.py" line="39" />
         <source>插入社保卡（{name}）</source>
         <translation>Insert SSC ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="42" />
+        <location filename="../../app/ui/demo_panel.py" line="44" />
         <source>拔出社保卡</source>
         <translation>Remove SSC</translation>
     </message>
@@ -59,22 +59,38 @@
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="69" />
+        <location filename="../../app/ui/pages.py" line="62" />
+        <location filename="../../app/ui/pages.py" line="114" />
+        <source>读取代办人证件</source>
+        <translation>Read the agent's ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="78" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="86" />
-        <source>社保卡</source>
-        <translation>social security card</translation>
+        <location filename="../../app/ui/pages.py" line="99" />
+        <source>代办人</source>
+        <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="88" />
-        <source>已读取社保卡：{who}。以下信息读自卡片，不可直接修改：{fields}</source>
-        <translation>Social security card read: {who}. These fields come from the card and cannot be edited directly: {fields}</translation>
+        <location filename="../../app/ui/pages.py" line="99" />
+        <source>申请人</source>
+        <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="104" />
+        <location filename="../../app/ui/pages.py" line="100" />
+        <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
+        <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="114" />
+        <source>请放置代办人证件…（点击取消）</source>
+        <translation>Place the agent's ID… (click to cancel)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="124" />
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -98,7 +114,7 @@
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="198" />
+        <location filename="../../app/ui/form_view.py" line="204" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>
@@ -214,17 +230,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="115" />
+        <location filename="../../app/ui/pages.py" line="135" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="119" />
+        <location filename="../../app/ui/pages.py" line="139" />
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="127" />
+        <location filename="../../app/ui/pages.py" line="147" />
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -232,44 +248,44 @@
 <context>
     <name>ReaderIndicator</name>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="23" />
+        <location filename="../../app/ui/status_widgets.py" line="24" />
         <source>社保卡读卡器：检测中…</source>
         <translation>Card reader: checking…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="25" />
+        <location filename="../../app/ui/status_widgets.py" line="26" />
         <source>社保卡读卡器：未启用</source>
         <translation>Card reader: off</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="35" />
-        <location filename="../../app/ui/status_widgets.py" line="43" />
-        <location filename="../../app/ui/status_widgets.py" line="49" />
+        <location filename="../../app/ui/status_widgets.py" line="36" />
+        <location filename="../../app/ui/status_widgets.py" line="44" />
+        <location filename="../../app/ui/status_widgets.py" line="50" />
         <source>● 社保卡读卡器：就绪</source>
         <translation>● Card reader: ready</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="37" />
+        <location filename="../../app/ui/status_widgets.py" line="38" />
         <source>● 社保卡读卡器：未连接</source>
         <translation>● Card reader: not connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="39" />
+        <location filename="../../app/ui/status_widgets.py" line="40" />
         <source>● 社保卡读卡器：正在读卡…</source>
         <translation>● Card reader: reading…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="41" />
+        <location filename="../../app/ui/status_widgets.py" line="42" />
         <source>● 社保卡读卡器：已读卡</source>
         <translation>● Card reader: card read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="45" />
+        <location filename="../../app/ui/status_widgets.py" line="46" />
         <source>● 社保卡读卡器：读卡失败</source>
         <translation>● Card reader: read failed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="47" />
+        <location filename="../../app/ui/status_widgets.py" line="48" />
         <source>● 社保卡读卡器：读卡服务未运行</source>
         <translation>● Card reader: PC/SC service not running</translation>
     </message>
@@ -345,42 +361,42 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="149" />
+        <location filename="../../app/ui/pages.py" line="169" />
         <source>继续办理本事项</source>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="151" />
+        <location filename="../../app/ui/pages.py" line="171" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="176" />
+        <location filename="../../app/ui/pages.py" line="196" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="178" />
+        <location filename="../../app/ui/pages.py" line="198" />
         <source>{item}　申请人：{who}&lt;br&gt;受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  applicant: {who}&lt;br&gt;receipt number: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="181" />
+        <location filename="../../app/ui/pages.py" line="201" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="183" />
+        <location filename="../../app/ui/pages.py" line="203" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="186" />
+        <location filename="../../app/ui/pages.py" line="206" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="188" />
+        <location filename="../../app/ui/pages.py" line="208" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
@@ -438,7 +454,7 @@
         <translation>Saved applications are not affected. Try again; if it keeps failing, call the system administrator.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="26" />
+        <location filename="../../app/ui/errors.py" line="34" />
         <source>提示</source>
         <translation>Notice</translation>
     </message>

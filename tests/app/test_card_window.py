@@ -81,7 +81,7 @@ def test_card_fills_locks_and_records_an_override(qtbot: QtBot, start_central, m
     assert view.value("ethnicity") == "01"
     name = view.widget("name")
     assert isinstance(name, QLineEdit) and name.isReadOnly()
-    assert page.card_banner.isVisible() and "读自卡片" in page.card_label.text()
+    assert page.card_banner.isVisible() and "申请人：已读取社保卡" in page.card_label.text()
 
     # correcting a card value needs a reason, which is recorded
     qtbot.mouseClick(page.override_button, Qt.MouseButton.LeftButton)
@@ -129,7 +129,22 @@ def test_card_inserted_into_open_form_and_failed_read(qtbot: QtBot, make_termina
     assert page.view.value("id_number") == ""  # nothing half-filled
     bad.remove()
 
-    insert(cards, card_port, holder="王建国")
+    first = insert(cards, card_port, holder="王建国")
     qtbot.waitUntil(lambda: page.view.value("name") == "王建国", timeout=15000)
     assert page.view.value("sex") == "male"
+    first.remove()
+
+    # an agent (代办人) acting for the applicant: the next read fills the agent section only
+    assert page.agent_button is not None
+    qtbot.mouseClick(page.agent_button, Qt.MouseButton.LeftButton)
+    assert page.agent_armed
+    insert(cards, card_port, holder="李秀英")
+    qtbot.waitUntil(lambda: page.view.value("agent_id_number") == "11010519491231002X", timeout=15000)
+    assert page.view.value("agent_name") == "李秀英"
+    assert page.view.value("name") == "王建国"  # the applicant is untouched
+    assert not page.agent_armed  # one read only
+    assert "代办人：已读取社保卡" in page.card_label.text() and "申请人：已读取社保卡" in page.card_label.text()
+    agent_name = page.view.widget("agent_name")
+    assert isinstance(agent_name, QLineEdit) and agent_name.isReadOnly()
+    assert page.view.provenance()["from_device"]["agent_id_number"] == "社保卡"
     ops.wait()

@@ -55,7 +55,8 @@ def test_personal_registration() -> None:
     assert form.version == 2  # v2 added the agent (代办人) section
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"
-    assert [section.title for section in form.sections] == ["身份信息", "联系信息", "参保信息", "代办人（本人无法到场时填写）"]
+    titles = [section.title for section in form.sections]
+    assert titles == ["身份信息", "联系信息", "参保信息", "代办人（本人无法到场时填写）"]
     assert [section.role for section in form.sections] == ["applicant", "applicant", "applicant", "agent"]
     fields = {f.key: f for f in form.fields()}
     assert list(fields) == [
