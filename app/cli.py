@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                    add_help=False)
     sub.add_parser("card", help="social security card: 'card read [--json]', 'card simulate --holder FILE'",
                    add_help=False)
+    sub.add_parser("idcard", help="resident ID card: 'idcard read --port PORT --json', 'idcard simulate'",
+                   add_help=False)
 
     clerk = sub.add_parser("clerk", help="clerk accounts")
     clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True)
@@ -157,6 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         from devices.card.cli import main as card_read_main
 
         return card_read_main(argv[2:])
+    if argv[:2] == ["idcard", "simulate"]:
+        from devices.sim.idcard_cli import main as id_simulate_main
+
+        return id_simulate_main(argv[2:])
+    if argv[:2] == ["idcard", "read"]:
+        from devices.idcard.cli import main as id_read_main
+
+        return id_read_main(argv[2:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
     func = getattr(args, "func", _cmd_gui)

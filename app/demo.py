@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.demo_devices import DemoCardDevices
 from app.secrets import SecretStore, file_keyring, os_keyring
-from app.settings import DeviceSettings, Settings, save_settings
+from app.settings import DeviceMode, DeviceSettings, Settings, save_settings
 from app.terminal import build_terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
@@ -54,12 +54,14 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
     print(f"central system (reference) at {server.base_url}", flush=True)
     cards = DemoCardDevices(demo_dir)
     try:
+        id_port = cards.start_id_reader()
+        print(f"simulated ID card reader on {id_port}", flush=True)
+        card_reader: DeviceMode = "simulated"
         try:
             cards.start()
-            demo_devices: DemoCardDevices | None = cards
             print("simulated social security card reader ready", flush=True)
         except CounterError as exc:  # the demo still runs, without the card simulator
-            demo_devices = None
+            card_reader = "off"
             print(f"card simulator unavailable: {exc.user_message}", flush=True)
         settings = Settings(
             central_url=server.base_url,
@@ -67,7 +69,7 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
             province_code="61",
             office_name="演示服务大厅（模拟数据）",
             data_dir=demo_dir / "terminal",
-            devices=DeviceSettings(card_reader="simulated" if demo_devices else "off"),
+            devices=DeviceSettings(card_reader=card_reader, id_reader="simulated", id_reader_port=id_port),
         )
         save_settings(settings, demo_dir / "settings.toml")
         terminal = build_terminal(settings, store)
@@ -88,7 +90,7 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
                 sign_in_hint=f"演示模式：工号 {DEMO_CLERK}，密码 {password}",
                 screenshot_dir=screenshot_dir,
                 auto_sign_in=auto_sign_in if screenshot_dir is not None else None,
-                demo=demo_devices,
+                demo=cards,
             )
         finally:
             terminal.close()

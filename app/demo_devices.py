@@ -1,9 +1,10 @@
-"""The demo's simulated social security card: sample holders inserted into a virtual reader.
+"""The demo's simulated devices: a social security card and an ID card reader.
 
 The card is a real vpcd virtual card behind a real pcscd, so the terminal's
 card watcher cannot tell it from a plastic one. When no pcscd runs, the demo
 starts a private one; when the machine already runs pcscd, its vpcd reader
-(Debian's /etc/reader.conf.d/vpcd, port 35963) is used.
+(Debian's /etc/reader.conf.d/vpcd, port 35963) is used. The ID reader speaks
+the SAM protocol on a pseudo-terminal that pyserial opens like a real port.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from core.errors import DeviceNotFound
 from devices.card.connection import list_readers
+from devices.sim.idcard import Identity, SimulatedIdReader
+from devices.sim.identities import SAMPLE_IDENTITIES, sample_identity_data
 from devices.sim.pcscd import PcscdProcess
 from devices.sim.sscard import Holder, VirtualCard
 
@@ -40,6 +43,14 @@ class DemoCardDevices:
         self._pcscd: PcscdProcess | None = None
         self._port = PRIVATE_VPCD_PORT
         self._card: VirtualCard | None = None
+        self._identities = {i.name: i for i in (Identity.from_dict(sample_identity_data(n))
+                                                 for n in SAMPLE_IDENTITIES)}
+        self.id_reader = SimulatedIdReader()
+
+    def start_id_reader(self) -> str:
+        """Start the simulated ID reader; returns the port to point the terminal at."""
+        self.id_reader.start()
+        return self.id_reader.port
 
     def start(self) -> None:
         try:
@@ -71,8 +82,18 @@ class DemoCardDevices:
             card.remove()
             card.close()
 
+    def id_holders(self) -> list[str]:
+        return list(self._identities)
+
+    def lay_id_card(self, holder: str) -> None:
+        self.id_reader.lay(self._identities[holder])
+
+    def lift_id_card(self) -> None:
+        self.id_reader.lift()
+
     def close(self) -> None:
         self.remove_card()
+        self.id_reader.stop()
         if self._pcscd is not None:
             self._pcscd.stop()
             self._pcscd = None

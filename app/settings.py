@@ -29,6 +29,10 @@ class DeviceSettings(BaseModel):
     card_reader: DeviceMode = "auto"
     #: watch only this PC/SC reader (e.g. when a PIN pad also shows up as a reader); None: the first with a card
     card_reader_name: str | None = None
+    #: the ID reader's serial port (e.g. /dev/ttyUSB0, COM3); None: probe the ports and remember the one found
+    id_reader_port: str | None = None
+    #: its baud rate; None: try the common rates
+    id_reader_baud: int | None = None
     id_reader: DeviceMode = "auto"
     camera: DeviceMode = "auto"
 

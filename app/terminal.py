@@ -22,6 +22,7 @@ from sync.sender import Backoff, OutboxSender
 
 if TYPE_CHECKING:
     from devices.card.watch import CardWatcher
+    from devices.idcard.watch import IdCardWatcher
 
 #: anything a background part reports: SenderEvent, devices.card.watch.CardEvent, ...
 Listener = Callable[[object], None]
@@ -37,6 +38,7 @@ class Terminal:
     client: CentralClient | None = None
     sender: OutboxSender | None = None
     card_watcher: CardWatcher | None = None
+    id_watcher: IdCardWatcher | None = None
     _listeners: list[Listener] = field(default_factory=list)
     _last: dict[type, object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,6 +76,8 @@ class Terminal:
     def close(self) -> None:
         if self.card_watcher is not None:
             self.card_watcher.stop()
+        if self.id_watcher is not None:
+            self.id_watcher.stop()
         if self.sender is not None:
             self.sender.stop()
         if self.client is not None:
@@ -104,6 +108,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         log.warning("no terminal id or token configured: submissions stay queued locally")
     if start_devices:
         start_card_watcher(terminal)
+        start_id_watcher(terminal)
     return terminal
 
 
@@ -115,3 +120,14 @@ def start_card_watcher(terminal: Terminal) -> None:
 
     terminal.card_watcher = CardWatcher(terminal.publish, reader=terminal.settings.devices.card_reader_name)
     terminal.card_watcher.start()
+
+
+def start_id_watcher(terminal: Terminal) -> None:
+    """Poll the ID reader's serial port (probing the ports when none is configured) unless switched off."""
+    devices = terminal.settings.devices
+    if devices.id_reader == "off" or terminal.id_watcher is not None:
+        return
+    from devices.idcard.watch import IdCardWatcher
+
+    terminal.id_watcher = IdCardWatcher(terminal.publish, port=devices.id_reader_port, baud=devices.id_reader_baud)
+    terminal.id_watcher.start()

@@ -25,6 +25,8 @@ from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
 from central.process import CentralServerProcess
 from central.store import add_terminal
+from devices.sim.idcard import Identity, SimulatedIdReader
+from devices.sim.identities import sample_identity_data
 from devices.sim.pcscd import PcscdProcess
 from devices.sim.sscard import VirtualCard
 from devices.sim.sscard_applet import Faults
@@ -98,6 +100,7 @@ def main(out: Path) -> int:
             finally:
                 terminal.close()
             shoot_card_screens(app, root, server.base_url, store, out)
+            shoot_id_card_screens(app, root, server.base_url, store, out)
     tear_down(app)
     return 0
 
@@ -131,6 +134,40 @@ def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: S
             bad.remove()
             card.close()
             bad.close()
+            window.close()
+            ops.wait()
+        finally:
+            terminal.close()
+
+
+def shoot_id_card_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
+    """An ID card read into the form, then an agent's permit into the 代办人 section."""
+    with SimulatedIdReader() as reader:
+        terminal = build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
+                                           office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
+                                           devices=DeviceSettings(card_reader="off", id_reader="real",
+                                                                  id_reader_port=reader.port)), store)
+        try:
+            ops = OpRunner(app)
+            window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
+            window.resize(1440, 900)
+            window.show()
+            window.catalogue.search_edit.setText("grcbdj")
+            window.catalogue._choose_first()
+            pump(1500)
+            reader.lay(Identity.from_dict(sample_identity_data("zhang_wei")))
+            pump(2500)
+            print(save_screenshot(window, out / "10-form-from-id-card.png"))
+            reader.lift()
+            pump(1200)
+            page = window.form_page
+            assert page is not None
+            page.arm_agent(True)
+            reader.lay(Identity.from_dict(sample_identity_data("chan_ka_yan")))
+            pump(2500)
+            page.view.ensureWidgetVisible(page.view.widget("agent_phone"))
+            pump(300)
+            print(save_screenshot(window, out / "11-agent-from-permit.png"))
             window.close()
             ops.wait()
         finally:

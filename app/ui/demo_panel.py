@@ -20,6 +20,9 @@ class DemoDevices(Protocol):
     def card_holders(self) -> list[str]: ...
     def insert_card(self, holder: str) -> None: ...
     def remove_card(self) -> None: ...
+    def id_holders(self) -> list[str]: ...
+    def lay_id_card(self, holder: str) -> None: ...
+    def lift_id_card(self) -> None: ...
 
 
 class DemoPanel(QWidget):
@@ -46,6 +49,18 @@ class DemoPanel(QWidget):
         remove.clicked.connect(lambda: self._run(devices.remove_card))
         layout.addWidget(remove)
         self.buttons.append(remove)
+        layout.addSpacing(16)
+        for holder in devices.id_holders()[:2]:
+            button = QPushButton(self.tr("放置身份证（{name}）").format(name=holder))
+            button.setObjectName(f"demoLay_{holder}")
+            button.clicked.connect(lambda _c=False, h=holder: self._run(lambda: devices.lay_id_card(h)))
+            layout.addWidget(button)
+            self.buttons.append(button)
+        lift = QPushButton(self.tr("取走身份证"))
+        lift.setObjectName("demoLift")
+        lift.clicked.connect(lambda: self._run(devices.lift_id_card))
+        layout.addWidget(lift)
+        self.buttons.append(lift)
         layout.addStretch(1)
 
     def _run(self, action: object) -> None:

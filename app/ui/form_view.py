@@ -79,7 +79,7 @@ class FormView(QScrollArea):
                 cell_layout.addWidget(error)
                 label = QLabel(field.label + ("<span style='color:#c0392b'> *</span>" if field.required else ""))
                 label.setTextFormat(Qt.TextFormat.RichText)
-                label.setMinimumWidth(110)  # same label column in every section, so inputs line up
+                label.setMinimumWidth(150)  # same label column in every section, so inputs line up
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 label.setBuddy(widget)
                 layout.addRow(label, cell)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import usecases
-from app.cards import IdentityReading, check_card
+from app.cards import IdentityReading, check_card, check_id_card
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
 from app.ui.catalogue_panel import CataloguePanel
@@ -27,9 +27,10 @@ from app.ui.errors import sentence, show_error
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import RecordsView
-from app.ui.status_widgets import NoticeBar, ReaderIndicator
+from app.ui.status_widgets import IdReaderIndicator, NoticeBar, ReaderIndicator
 from core.errors import CentralUnreachable
 from devices.card.watch import CardEvent
+from devices.idcard.watch import IdCardEvent
 from forms.catalogue import ServiceItem
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
@@ -164,7 +165,9 @@ class MainWindow(QMainWindow):
         send.setObjectName("sendNowButton")
         send.clicked.connect(self.terminal.send_now)
         self.reader_indicator = ReaderIndicator(self.terminal.card_watcher is not None)
+        self.id_reader_indicator = IdReaderIndicator(self.terminal.id_watcher is not None)
         bar.addWidget(self.reader_indicator)
+        bar.addWidget(self.id_reader_indicator)
         bar.addWidget(self.conn_label)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.sync_label)
@@ -236,27 +239,35 @@ class MainWindow(QMainWindow):
         if isinstance(event, SenderEvent):
             self._on_sender_event(event)
         elif isinstance(event, CardEvent):
-            self._on_card_event(event)
+            self.reader_indicator.show_event(event)
+            if event.kind == "read" and event.record is not None:
+                self._identity_read(check_card(event.record))
+            elif event.kind == "removed":
+                self.current_card = None
+                self.notice.show_message(self.tr("社保卡已拔出。已填写的内容保留在表单中。"), "info")
+            elif event.kind in ("read_failed", "service_down") and event.error is not None:
+                self.notice.show_message(sentence(event.error), "error")
+        elif isinstance(event, IdCardEvent):
+            self.id_reader_indicator.show_event(event)
+            if event.kind == "read" and event.record is not None:
+                self._identity_read(check_id_card(event.record))
+            elif event.kind in ("read_failed", "reader_lost") and event.error is not None:
+                self.notice.show_message(sentence(event.error), "error")
 
-    def _on_card_event(self, event: CardEvent) -> None:
-        self.reader_indicator.show_event(event)
-        if event.kind == "read" and event.record is not None:
-            reading = check_card(event.record)
+    def _identity_read(self, reading: IdentityReading) -> None:
+        """A card or ID card was read: fill the open form, or keep it for the next form opened."""
+        page = self.form_page
+        tone = "warn" if reading.warnings else "ok"
+        if page is not None and self.stack.currentWidget() is page:
+            if not page.agent_armed:
+                self.current_card = reading
+            page.apply_identity(reading)
+            self.notice.show_message(self.tr("已读取{source}：{who}，已填入表单。").format(
+                source=reading.source, who=reading.summary), tone)
+        else:
             self.current_card = reading
-            page = self.form_page
-            if page is not None and self.stack.currentWidget() is page:
-                page.apply_identity(reading)
-                self.notice.show_message(self.tr("已读取社保卡：{who}，已填入表单。").format(who=reading.summary),
-                                         "warn" if reading.warnings else "ok")
-            else:
-                self.notice.show_message(
-                    self.tr("已读取社保卡：{who}。请选择要办理的事项，申请人信息将自动填入。").format(who=reading.summary),
-                    "warn" if reading.warnings else "ok")
-        elif event.kind == "removed":
-            self.current_card = None
-            self.notice.show_message(self.tr("社保卡已拔出。已填写的内容保留在表单中。"), "info")
-        elif event.kind in ("read_failed", "service_down") and event.error is not None:
-            self.notice.show_message(sentence(event.error), "error")
+            self.notice.show_message(self.tr("已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。").format(
+                source=reading.source, who=reading.summary), tone)
 
     # -- sync state -----------------------------------------------------------------------------
     def _on_sender_event(self, event: SenderEvent) -> None:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from devices.card.watch import CardEvent
+from devices.idcard.watch import IdCardEvent
 
 
 def _retone(widget: QWidget, tone: str) -> None:
@@ -48,6 +49,29 @@ class ReaderIndicator(QLabel):
             self._set(self.tr("● 社保卡读卡器：读卡服务未运行"), "error")
         elif kind == "service_up":
             self._set(self.tr("● 社保卡读卡器：就绪"), "ok")
+
+
+class IdReaderIndicator(QLabel):
+    """身份证读卡器: searching, ready, card read, failed, lost."""
+
+    def __init__(self, watching: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("idReaderStatus")
+        self._set(self.tr("身份证读卡器：查找中…") if watching else self.tr("身份证读卡器：未启用"), "idle")
+
+    def _set(self, text: str, tone: str) -> None:
+        self.setText(text)
+        _retone(self, tone)
+
+    def show_event(self, event: IdCardEvent) -> None:
+        if event.kind in ("reader", "removed"):
+            self._set(self.tr("● 身份证读卡器：就绪"), "ok")
+        elif event.kind == "read":
+            self._set(self.tr("● 身份证读卡器：已读卡"), "ok")
+        elif event.kind == "read_failed":
+            self._set(self.tr("● 身份证读卡器：读卡失败"), "error")
+        elif event.kind == "reader_lost":
+            self._set(self.tr("● 身份证读卡器：未连接"), "error")
 
 
 class NoticeBar(QWidget):

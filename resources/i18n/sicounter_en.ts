@@ -21,19 +21,29 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="34" />
+        <location filename="../../app/ui/demo_panel.py" line="37" />
         <source>演示设备：</source>
         <translation>Demo devices:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="39" />
+        <location filename="../../app/ui/demo_panel.py" line="42" />
         <source>插入社保卡（{name}）</source>
         <translation>Insert SSC ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="44" />
+        <location filename="../../app/ui/demo_panel.py" line="47" />
         <source>拔出社保卡</source>
         <translation>Remove SSC</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/demo_panel.py" line="54" />
+        <source>放置身份证（{name}）</source>
+        <translation>Lay ID card ({name})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/demo_panel.py" line="59" />
+        <source>取走身份证</source>
+        <translation>Lift ID card</translation>
     </message>
 </context>
 <context>
@@ -120,109 +130,142 @@
     </message>
 </context>
 <context>
+    <name>IdReaderIndicator</name>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="60" />
+        <source>身份证读卡器：查找中…</source>
+        <translation>ID reader: searching…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="60" />
+        <source>身份证读卡器：未启用</source>
+        <translation>ID reader: off</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="68" />
+        <source>● 身份证读卡器：就绪</source>
+        <translation>● ID reader: ready</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="70" />
+        <source>● 身份证读卡器：已读卡</source>
+        <translation>● ID reader: card read</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="72" />
+        <source>● 身份证读卡器：读卡失败</source>
+        <translation>● ID reader: read failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/status_widgets.py" line="74" />
+        <source>● 身份证读卡器：未连接</source>
+        <translation>● ID reader: not connected</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="48" />
+        <location filename="../../app/ui/main_window.py" line="49" />
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="49" />
+        <location filename="../../app/ui/main_window.py" line="50" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="112" />
+        <location filename="../../app/ui/main_window.py" line="113" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118" />
+        <location filename="../../app/ui/main_window.py" line="119" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147" />
+        <location filename="../../app/ui/main_window.py" line="148" />
         <source>最近办件</source>
         <translation>Recent applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="160" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="164" />
         <source>立即发送</source>
         <translation>Send now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220" />
+        <location filename="../../app/ui/main_window.py" line="223" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249" />
-        <source>已读取社保卡：{who}，已填入表单。</source>
-        <translation>Social security card read: {who}; filled into the form.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="253" />
-        <source>已读取社保卡：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
-        <translation>Social security card read: {who}. Choose a service; the applicant will be filled in.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="257" />
+        <location filename="../../app/ui/main_window.py" line="247" />
         <source>社保卡已拔出。已填写的内容保留在表单中。</source>
         <translation>Card removed. What is filled in stays in the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286" />
+        <location filename="../../app/ui/main_window.py" line="265" />
+        <source>已读取{source}：{who}，已填入表单。</source>
+        <translation>{source} read: {who}; filled into the form.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="269" />
+        <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
+        <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="297" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286" />
+        <location filename="../../app/ui/main_window.py" line="297" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="300" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291" />
+        <location filename="../../app/ui/main_window.py" line="302" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298" />
+        <location filename="../../app/ui/main_window.py" line="309" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315" />
+        <location filename="../../app/ui/main_window.py" line="326" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
@@ -248,44 +291,44 @@
 <context>
     <name>ReaderIndicator</name>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="24" />
+        <location filename="../../app/ui/status_widgets.py" line="25" />
         <source>社保卡读卡器：检测中…</source>
         <translation>Card reader: checking…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="26" />
+        <location filename="../../app/ui/status_widgets.py" line="27" />
         <source>社保卡读卡器：未启用</source>
         <translation>Card reader: off</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="36" />
-        <location filename="../../app/ui/status_widgets.py" line="44" />
-        <location filename="../../app/ui/status_widgets.py" line="50" />
+        <location filename="../../app/ui/status_widgets.py" line="37" />
+        <location filename="../../app/ui/status_widgets.py" line="45" />
+        <location filename="../../app/ui/status_widgets.py" line="51" />
         <source>● 社保卡读卡器：就绪</source>
         <translation>● Card reader: ready</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="38" />
+        <location filename="../../app/ui/status_widgets.py" line="39" />
         <source>● 社保卡读卡器：未连接</source>
         <translation>● Card reader: not connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="40" />
+        <location filename="../../app/ui/status_widgets.py" line="41" />
         <source>● 社保卡读卡器：正在读卡…</source>
         <translation>● Card reader: reading…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="42" />
+        <location filename="../../app/ui/status_widgets.py" line="43" />
         <source>● 社保卡读卡器：已读卡</source>
         <translation>● Card reader: card read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="46" />
+        <location filename="../../app/ui/status_widgets.py" line="47" />
         <source>● 社保卡读卡器：读卡失败</source>
         <translation>● Card reader: read failed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/status_widgets.py" line="48" />
+        <location filename="../../app/ui/status_widgets.py" line="49" />
         <source>● 社保卡读卡器：读卡服务未运行</source>
         <translation>● Card reader: PC/SC service not running</translation>
     </message>

@@ -57,9 +57,11 @@ def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[[int], 
 def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callable[..., Terminal]]:
     terminals: list[Terminal] = []
 
-    def make(central_url: str, card_reader: DeviceMode = "off") -> Terminal:
+    def make(central_url: str, card_reader: DeviceMode = "off", id_reader: DeviceMode = "off",
+             id_reader_port: str | None = None) -> Terminal:
         settings = Settings(central_url=central_url, terminal_id=TERMINAL_ID, office_name="测试大厅",
-                            data_dir=data_dir, devices=DeviceSettings(card_reader=card_reader))
+                            data_dir=data_dir, devices=DeviceSettings(card_reader=card_reader, id_reader=id_reader,
+                                                                      id_reader_port=id_reader_port))
         # short backoff so a test waits fractions of a second, not minutes
         terminal = build_terminal(settings, secrets_store, backoff=Backoff(base=0.05, cap=0.5))
         add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from app.cards import check_card
+from app.cards import check_card, check_id_card
 from devices.card.sscard import SocialSecurityCardRecord
+from devices.idcard.record import IdCardRecord
 
 TODAY = date(2026, 11, 23)
 
@@ -48,3 +49,36 @@ def test_undecodable_name_is_not_put_into_the_form() -> None:
     reading = check_card(replace(CARD, name="李\ufffd英", name_undecodable=True), today=TODAY)
     assert "name" not in reading.values
     assert any("人工更正" in w for w in reading.warnings)
+
+
+ID_CARD = IdCardRecord(
+    card_type="resident", name="张伟", name_en=None, sex="male", sex_code="1", ethnicity_code="01", ethnicity="汉",
+    birth_date=date(1965, 3, 15), address="陕西省铜川市王益区红旗街1号", id_number="610202196503150137",
+    issuer="铜川市公安局王益分局", valid_from=date(2016, 3, 1), valid_to=None, valid_long_term=True,
+    nationality=None, pass_number=None, issue_count=None, photo=b"\x00" * 1024,
+)
+
+
+def test_resident_id_card_fills_identity_and_address() -> None:
+    reading = check_id_card(ID_CARD, today=TODAY)
+    assert reading.source == "居民身份证" and reading.warnings == ()
+    assert reading.values == {"id_number": "610202196503150137", "name": "张伟", "sex": "male",
+                              "birth_date": "1965-03-15", "ethnicity": "01", "address": "陕西省铜川市王益区红旗街1号"}
+
+
+def test_expired_id_card_is_flagged_long_term_is_not() -> None:
+    expired = replace(ID_CARD, valid_long_term=False, valid_to=date(2026, 11, 22))
+    assert any("已过期" in w and "2026-11-22" in w for w in check_id_card(expired, today=TODAY).warnings)
+    still_valid = replace(ID_CARD, valid_long_term=False, valid_to=date(2026, 11, 23))
+    assert check_id_card(still_valid, today=TODAY).warnings == ()
+
+
+def test_id_number_rules_apply_to_resident_and_hkmt_cards_only() -> None:
+    bad = check_id_card(replace(ID_CARD, id_number="610202196503150138"), today=TODAY)
+    assert not bad.ssn_valid and any("第18位" in w for w in bad.warnings)
+    permit = check_id_card(replace(ID_CARD, card_type="hkmt_permit", id_number="810000199001010018"),
+                           today=TODAY)
+    assert permit.source == "港澳台居民居住证"
+    foreign = check_id_card(replace(ID_CARD, card_type="foreign_old", id_number="USA110065030101",
+                                    ethnicity_code=None), today=TODAY)
+    assert foreign.source == "外国人永久居留身份证" and foreign.ssn_valid and foreign.warnings == ()

@@ -83,3 +83,22 @@ def test_card_simulate_and_read_through_the_sicounter_command(pcscd_vpcd: int) -
     finally:
         sim.terminate()
         sim.wait(timeout=30)
+
+
+def test_idcard_simulate_and_read_through_the_sicounter_command() -> None:
+    """`sicounter idcard simulate` opens a pty reader; `sicounter idcard read --json` reads it (photo as a hash)."""
+    sim = subprocess.Popen([sys.executable, "-u", "-m", "app", "idcard", "simulate", "--identity", "zhang_wei"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert sim.stdout is not None
+        line = sim.stdout.readline().strip()
+        assert line.startswith("simulated ID reader on "), line
+        port = line.rsplit(" ", 1)[1]
+        result = sicounter("idcard", "read", "--port", port, "--json", "--timeout", "20")
+        assert result.returncode == 0, result.stderr
+        record = json.loads(result.stdout)
+        assert record["card_type"] == "resident" and len(record["id_number"]) == 18
+        assert record["photo"]["length"] == 1024 and len(record["photo"]["sha256"]) == 64
+    finally:
+        sim.terminate()
+        sim.wait(timeout=30)
