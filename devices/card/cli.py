@@ -19,25 +19,19 @@ from devices.card.errors import NoCard, ReaderUnavailable
 from devices.card.reading import DEFAULT_READ_TIMEOUT
 from devices.card.sscard import SocialSecurityCardRecord
 from devices.card.watch import CardEvent, CardWatcher
+from devices.cli_support import positive_float
 
 __all__ = ["build_parser", "main"]
 
 _SEX = {"male": "男", "female": "女", None: "（未记录）"}
 
 
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sicounter card read", description="Read a social security card.")
     parser.add_argument("--reader", help="reader name (default: the first reader a card is inserted into)")
     parser.add_argument("--json", action="store_true", help="print the record as JSON")
-    parser.add_argument("--timeout", type=_positive, default=30.0, help="seconds to wait for a card (default 30)")
-    parser.add_argument("--read-timeout", type=_positive, default=DEFAULT_READ_TIMEOUT,
+    parser.add_argument("--timeout", type=positive_float, default=30.0, help="seconds to wait for a card (default 30)")
+    parser.add_argument("--read-timeout", type=positive_float, default=DEFAULT_READ_TIMEOUT,
                         help=f"seconds a card may take to answer (default {DEFAULT_READ_TIMEOUT:g})")
     return parser
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 
 from core.errors import CounterError
+from devices.cli_support import positive_float
 from devices.idcard.errors import IdReaderNotFound, NoIdCard
 from devices.idcard.record import IdCardRecord
 from devices.idcard.watch import IdCardEvent, IdCardWatcher
@@ -26,20 +27,13 @@ _TYPES = {"resident": "居民身份证", "hkmt_permit": "港澳台居民居住�
 _SEX = {"male": "男", "female": "女", None: "（未说明）"}
 
 
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sicounter idcard read", description="Read a resident ID card.")
     parser.add_argument("--port", help="serial port (default: probe every listed port)")
     parser.add_argument("--baud", type=int, help="baud rate (default: probe 115200, 57600, 38400, 19200, 9600)")
     parser.add_argument("--json", action="store_true", help="print the record as JSON")
     parser.add_argument("--fingerprint", action="store_true", help="read the fingerprint block too")
-    parser.add_argument("--timeout", type=_positive, default=30.0, help="seconds to wait for a card (default 30)")
+    parser.add_argument("--timeout", type=positive_float, default=30.0, help="seconds to wait for a card (default 30)")
     return parser
 
 

@@ -11,14 +11,12 @@ arguments after ``idcard simulate``.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
+from devices.cli_support import stop_on_signals
 from devices.sim.idcard import Identity, IdFaults, SimulatedIdReader
 from devices.sim.identities import SAMPLE_IDENTITIES, sample_identity_data
 
@@ -42,23 +40,6 @@ def _load(spec: str) -> Identity:
     return Identity.load(Path(spec))
 
 
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["simulate"]:
@@ -74,7 +55,7 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
         parser.error(str(exc))
     stop = stop or threading.Event()
     reader = SimulatedIdReader(identity, baud=args.baud, faults=faults).start()
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         print(f"simulated ID reader on {reader.port}", flush=True)
         try:
             while not stop.wait(0.2):

@@ -10,15 +10,13 @@ app/cli.py delegates here with the arguments after ``card simulate``.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from core.errors import CounterError
+from devices.cli_support import stop_on_signals
 from devices.sim.holders import DEMO_HOLDERS, demo_holder_data
 from devices.sim.sscard import DEFAULT_VPCD_PORT, Faults, Holder, VirtualCard
 
@@ -52,24 +50,6 @@ def _load_holder(spec: str) -> Holder:
     return Holder.load(Path(spec))
 
 
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGINT/SIGTERM set ``stop`` (only the main thread may install handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["simulate"]:
@@ -83,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     card = VirtualCard(holder, faults, host=args.host, port=args.port)
     stop = threading.Event()
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         try:
             card.insert()
         except CounterError as exc:
