@@ -49,6 +49,14 @@ def _number_warnings(number: str, birth: date | None, sex: str | None, what: str
     return True, warnings
 
 
+def _identity_values(id_number: str, name: str | None, sex: str | None, birth: date | None,
+                     ethnicity: str | None, address: str | None) -> dict[str, str]:
+    """Identity attributes for the form; what a document does not hold is left out, not blanked."""
+    values = {"id_number": id_number.upper(), "name": name, "sex": sex,
+              "birth_date": birth.isoformat() if birth else None, "ethnicity": ethnicity, "address": address}
+    return {key: value for key, value in values.items() if value}
+
+
 def check_card(record: SocialSecurityCardRecord, *, today: date | None = None) -> IdentityReading:
     """Cross-check the card and turn it into form values; problems become warnings, not errors.
 
@@ -62,15 +70,8 @@ def check_card(record: SocialSecurityCardRecord, *, today: date | None = None) -
     if record.name_undecodable:
         warnings.append("姓名含卡内编码无法显示的字，已用“�”代替。请按身份证件人工更正姓名。")
 
-    values = {"id_number": record.ssn.upper()}
-    if not record.name_undecodable:
-        values["name"] = record.name
-    if record.sex:
-        values["sex"] = record.sex
-    if record.birth_date:
-        values["birth_date"] = record.birth_date.isoformat()
-    if record.ethnicity_code:
-        values["ethnicity"] = record.ethnicity_code
+    values = _identity_values(record.ssn, None if record.name_undecodable else record.name, record.sex,
+                              record.birth_date, record.ethnicity_code, None)
     return IdentityReading(source="社保卡", name=record.name, id_number=record.ssn, warnings=tuple(warnings),
                            ssn_valid=valid, values=values)
 
@@ -95,14 +96,7 @@ def check_id_card(record: IdCardRecord, *, today: date | None = None) -> Identit
                                            f"{source}号码", today)
     if not record.valid_long_term and record.valid_to is not None and record.valid_to < today:
         warnings.append(f"{source}已过期（有效期至 {record.valid_to.isoformat()}），请核对后决定是否受理。")
-    values = {"id_number": record.id_number.upper(), "name": record.name}
-    if record.sex:
-        values["sex"] = record.sex
-    if record.birth_date:
-        values["birth_date"] = record.birth_date.isoformat()
-    if record.ethnicity_code:
-        values["ethnicity"] = record.ethnicity_code
-    if record.address:
-        values["address"] = record.address
+    values = _identity_values(record.id_number, record.name, record.sex, record.birth_date,
+                              record.ethnicity_code, record.address)
     return IdentityReading(source=source, name=record.name, id_number=record.id_number,
                            warnings=tuple(warnings), ssn_valid=valid, values=values)

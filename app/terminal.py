@@ -16,6 +16,7 @@ from app.secrets import SecretStore
 from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
+from forms.definitions import FormDef, load_form
 from local_db.database import Database, open_database
 from sync.client import CentralClient
 from sync.sender import Backoff, OutboxSender
@@ -41,6 +42,7 @@ class Terminal:
     id_watcher: IdCardWatcher | None = None
     _listeners: list[Listener] = field(default_factory=list)
     _last: dict[type, object] = field(default_factory=dict)
+    _forms: dict[str, FormDef] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_listener(self, listener: Listener) -> None:
@@ -68,6 +70,16 @@ class Terminal:
             listeners = list(self._listeners)
         for listener in listeners:
             listener(event)
+
+    def form(self, code: str) -> FormDef:
+        """The definition of a form, read and validated once (opening a form is then free of I/O)."""
+        with self._lock:
+            found = self._forms.get(code)
+        if found is None:
+            found = load_form(code)
+            with self._lock:
+                self._forms[code] = found
+        return found
 
     def send_now(self) -> None:
         if self.sender is not None:

@@ -14,7 +14,6 @@ from local_db.submissions import (
     ApplicantData,
     SubmissionView,
     create_submission,
-    list_submissions,
 )
 
 
@@ -63,6 +62,3 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     terminal.send_now()
     return view
 
-
-def recent_records(terminal: Terminal, limit: int = 100) -> list[SubmissionView]:
-    return list_submissions(terminal.db, limit=limit)

@@ -64,7 +64,3 @@ def verify_clerk(db: Database, clerk_id: str, password: str) -> ClerkInfo:
         raise AuthenticationError(f"sign-in refused for clerk {clerk_id!r}")
     return ClerkInfo(clerk.id, clerk.name)
 
-
-def clerk_exists(db: Database, clerk_id: str) -> bool:
-    with db.sessions() as s:
-        return s.get(Clerk, clerk_id) is not None

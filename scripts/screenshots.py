@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from app.demo_devices import sample_holders
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
-from app.terminal import build_terminal
+from app.terminal import Terminal, build_terminal
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
@@ -105,12 +105,16 @@ def main(out: Path) -> int:
     return 0
 
 
+def _terminal(root: Path, central_url: str, store: SecretStore, devices: DeviceSettings) -> Terminal:
+    return build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
+                                   office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
+                                   devices=devices), store)
+
+
 def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
     """A card read into the form, and a failed read, through a private pcscd and the virtual card."""
     with PcscdProcess.start(root / "pcscd", port=39425):
-        terminal = build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
-                                           office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
-                                           devices=DeviceSettings(card_reader="auto")), store)
+        terminal = _terminal(root, central_url, store, DeviceSettings(card_reader="auto"))
         holders = sample_holders()
         try:
             ops = OpRunner(app)
@@ -143,10 +147,8 @@ def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: S
 def shoot_id_card_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
     """An ID card read into the form, then an agent's permit into the 代办人 section."""
     with SimulatedIdReader() as reader:
-        terminal = build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
-                                           office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
-                                           devices=DeviceSettings(card_reader="off", id_reader="real",
-                                                                  id_reader_port=reader.port)), store)
+        terminal = _terminal(root, central_url, store,
+                             DeviceSettings(card_reader="off", id_reader="real", id_reader_port=reader.port))
         try:
             ops = OpRunner(app)
             window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)

@@ -7,6 +7,7 @@ the applicant's hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -37,32 +38,23 @@ class DemoPanel(QWidget):
         label = QLabel(self.tr("演示设备："))
         label.setObjectName("demoLabel")
         layout.addWidget(label)
+        self._layout = layout
         self.buttons: list[QPushButton] = []
         for holder in devices.card_holders():
-            button = QPushButton(self.tr("插入社保卡（{name}）").format(name=holder))
-            button.setObjectName(f"demoInsert_{holder}")
-            button.clicked.connect(lambda _c=False, h=holder: self._run(lambda: devices.insert_card(h)))
-            layout.addWidget(button)
-            self.buttons.append(button)
-        remove = QPushButton(self.tr("拔出社保卡"))
-        remove.setObjectName("demoRemove")
-        remove.clicked.connect(lambda: self._run(devices.remove_card))
-        layout.addWidget(remove)
-        self.buttons.append(remove)
+            self._add(self.tr("插入社保卡（{name}）").format(name=holder), f"demoInsert_{holder}",
+                      lambda h=holder: devices.insert_card(h))
+        self._add(self.tr("拔出社保卡"), "demoRemove", devices.remove_card)
         layout.addSpacing(16)
         for holder in devices.id_holders()[:2]:
-            button = QPushButton(self.tr("放置身份证（{name}）").format(name=holder))
-            button.setObjectName(f"demoLay_{holder}")
-            button.clicked.connect(lambda _c=False, h=holder: self._run(lambda: devices.lay_id_card(h)))
-            layout.addWidget(button)
-            self.buttons.append(button)
-        lift = QPushButton(self.tr("取走身份证"))
-        lift.setObjectName("demoLift")
-        lift.clicked.connect(lambda: self._run(devices.lift_id_card))
-        layout.addWidget(lift)
-        self.buttons.append(lift)
+            self._add(self.tr("放置身份证（{name}）").format(name=holder), f"demoLay_{holder}",
+                      lambda h=holder: devices.lay_id_card(h))
+        self._add(self.tr("取走身份证"), "demoLift", devices.lift_id_card)
         layout.addStretch(1)
 
-    def _run(self, action: object) -> None:
-        assert callable(action)
-        self._ops.run(action, lambda _r: None, lambda exc: show_error(self, exc))
+    def _add(self, text: str, name: str, action: Callable[[], None]) -> None:
+        """A button that plays one move of the applicant's hand, off the GUI thread."""
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(lambda: self._ops.run(action, lambda _r: None, lambda exc: show_error(self, exc)))
+        self._layout.addWidget(button)
+        self.buttons.append(button)

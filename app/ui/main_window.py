@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.form_page)
             self.form_page.deleteLater()
         try:
-            self.form_page = FormPage(item, self.clerk.id)
+            self.form_page = FormPage(item, self.terminal.form(item.form_code), self.clerk.id)
         except Exception as exc:
             self.form_page = None
             show_error(self, exc)

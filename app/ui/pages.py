@@ -19,7 +19,7 @@ from app.cards import IdentityReading
 from app.ui.form_view import FormView
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
-from forms.definitions import load_form
+from forms.definitions import FormDef
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView
 
@@ -33,12 +33,11 @@ def heading(text: str, name: str = "pageTitle") -> QLabel:
 class FormPage(QWidget):
     """A service item's form with its time limit and the submit/reset/back buttons."""
 
-    def __init__(self, item: ServiceItem, clerk_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, item: ServiceItem, form: FormDef, clerk_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        assert item.form_code is not None
         self.item = item
         self.clerk_id = clerk_id
-        self.form = load_form(item.form_code)
+        self.form = form
         self.view = FormView(self.form)
         limit = QLabel(
             self.tr("办理时限：{days} 个工作日（{basis}）　　带 <span style='color:#c0392b'>*</span> 为必填项")
