@@ -1,0 +1,1 @@
+"""Turning photographs of paper into clean pages: pure functions over images (no device, no Qt)."""
