@@ -114,6 +114,7 @@ class Attachment(Base):
     media_type: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="attachments")

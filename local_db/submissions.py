@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from core.errors import StorageError
 from local_db.database import Database
-from local_db.models import Applicant, OutboxEntry, OutboxState, Submission, SubmissionState
+from local_db.models import Applicant, Attachment, OutboxEntry, OutboxState, Submission, SubmissionState
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,17 @@ class ApplicantData:
     sex: str | None = None
     birth_date: date | None = None
     phone: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    """A sealed blob (already in the blob store) and which required material it is."""
+
+    material_key: str
+    sha256: str
+    size: int
+    pages: int = 1
+    media_type: str = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,7 @@ class SubmissionView:
     created_at: datetime
     accepted_at: datetime | None
     payload: dict[str, Any]
+    attachments: tuple[AttachmentData, ...] = ()
 
 
 def _view(sub: Submission) -> SubmissionView:
@@ -52,6 +66,8 @@ def _view(sub: Submission) -> SubmissionView:
         created_at=sub.created_at,
         accepted_at=sub.accepted_at,
         payload=dict(sub.payload),
+        attachments=tuple(AttachmentData(a.material_key, a.sha256, a.size, a.pages, a.media_type)
+                          for a in sub.attachments),
     )
 
 
@@ -65,15 +81,18 @@ def create_submission(
     applicant: ApplicantData,
     payload: dict[str, Any],
     submission_id: str | None = None,
+    attachments: Sequence[AttachmentData] = (),
 ) -> SubmissionView:
-    """Save the submission, its applicant and its outbox row in one transaction.
+    """Save the submission, its applicant, its attachments and its outbox row in one transaction.
 
-    Either all three are on disk when this returns or none is: the sender can
-    never find an outbox row without its submission, nor a queued submission
-    that nobody will send.
+    Either all are on disk when this returns or none is: the sender can never
+    find an outbox row without its submission, nor a queued submission that
+    nobody will send, nor a submission missing the evidence it was saved with.
+    The attachments' blobs are written to the blob store before this is called.
     """
     try:
-        return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id)
+        return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
+                       attachments)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -81,7 +100,8 @@ def create_submission(
 
 
 def _create(db: Database, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
-            applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None) -> SubmissionView:
+            applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
+            attachments: Sequence[AttachmentData]) -> SubmissionView:
     with db.sessions.begin() as s:
         person = s.scalar(select(Applicant).where(Applicant.id_number == applicant.id_number))
         if person is None:
@@ -103,6 +123,9 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             state=SubmissionState.QUEUED.value,
         )
         s.add(sub)
+        for item in attachments:
+            sub.attachments.append(Attachment(material_key=item.material_key, media_type=item.media_type,
+                                              sha256=item.sha256, size=item.size, pages=item.pages))
         s.flush()
         s.add(OutboxEntry(submission_id=sub.id, state=OutboxState.PENDING.value))
         s.flush()
@@ -119,7 +142,8 @@ def list_submissions(
     db: Database, *, states: set[SubmissionState] | None = None, limit: int = 200
 ) -> list[SubmissionView]:
     with db.sessions() as s:
-        q = select(Submission).order_by(Submission.created_at.desc()).limit(limit)
+        q = (select(Submission).options(selectinload(Submission.attachments), selectinload(Submission.applicant))
+             .order_by(Submission.created_at.desc()).limit(limit))
         if states:
             q = q.where(Submission.state.in_([st.value for st in states]))
         return [_view(sub) for sub in s.scalars(q)]

@@ -167,3 +167,21 @@ def test_outbox_claim_retry_requeue_accept(tmp_path: Path) -> None:
     assert done is not None and done.state is SubmissionState.ACCEPTED
     assert done.receipt_number == "SB20261123000001" and done.last_error is None
     assert pending_count(db) == 0
+
+
+def test_attachments_are_saved_with_their_submission(tmp_path: Path) -> None:
+    from local_db.submissions import AttachmentData, list_submissions
+
+    db = open_database(tmp_path / "t.sqlite3")
+    add_clerk(db, "1001", "王柜员", "secret-pass")
+    view = create_submission(
+        db, item_code="personal_registration", form_version=1, terminal_id="T1", clerk_id="1001",
+        applicant=ApplicantData(id_number="11010519491231002X", name="张三"), payload={"name": "张三"},
+        attachments=[AttachmentData("identity_document", "a" * 64, 1234, pages=2),
+                     AttachmentData("authorisation", "b" * 64, 99)],
+    )
+    assert [(a.material_key, a.pages) for a in view.attachments] == [("identity_document", 2), ("authorisation", 1)]
+    again = get_submission(db, view.id)
+    assert again is not None and again.attachments == view.attachments
+    assert list_submissions(db)[0].attachments == view.attachments
+    db.close()
