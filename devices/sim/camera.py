@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MODES", "SimulatedCamera", "SimulatedCameraBackend"]
 
-DEFAULT_MODES: tuple[Mode, ...] = (Mode(3264, 2448), Mode(2592, 1944), Mode(1920, 1080), Mode(1280, 720),
-                                   Mode(640, 480))
+#: what a typical 8 MP document camera offers: 4:3 stills, 4:3 and 16:9 preview sizes
+DEFAULT_MODES: tuple[Mode, ...] = (Mode(3264, 2448), Mode(2592, 1944), Mode(1920, 1080), Mode(1600, 1200),
+                                   Mode(1280, 720), Mode(1024, 768), Mode(640, 480))
 #: rows of spare noise, so each frame takes a different window of the same noise field
 _NOISE_SLACK = 16
 #: size of the random patch noise fields are tiled from (odd sizes, so the repeat is not on a grid)

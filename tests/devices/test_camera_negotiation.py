@@ -43,7 +43,8 @@ def test_five_megapixel_camera_previews_at_720p_without_a_small_4_3_mode() -> No
 
 def test_default_simulator_modes() -> None:
     camera = Camera(SimulatedCameraBackend(frame_delay=0).camera(0).reopen(), INFO)
-    assert (camera.still_mode, camera.preview_mode) == (Mode(3264, 2448), Mode(1280, 720))
+    # the preview keeps the still's 4:3 field of view (a 16:9 preview would hide the page's top and bottom)
+    assert (camera.still_mode, camera.preview_mode) == (Mode(3264, 2448), Mode(1024, 768))
 
 
 class OddOversize(SimulatedCamera):
@@ -118,7 +119,7 @@ def test_still_on_an_unplugged_camera_raises() -> None:
     backend.plug()
     with pytest.raises(CameraDisconnected):  # the old handle stays dead: the camera must be opened anew
         camera.preview_frame()
-    assert Mode.of(Camera(backend.open(backend.info()), backend.info()).preview_frame()) == Mode(1280, 720)
+    assert Mode.of(Camera(backend.open(backend.info()), backend.info()).preview_frame()) == Mode(1024, 768)
 
 
 def test_simulated_preview_is_live_and_centre_cropped() -> None:
