@@ -1,0 +1,242 @@
+"""``sicounter scan``: photographs (or one camera frame) to a multi-page PDF, and ``scan idcopy``.
+
+app/cli.py delegates here with the arguments after ``scan``. Exit status 0 when every page was
+scanned and the PDF written; 1 when a page could not be scanned (then no PDF is written, so a clerk
+never uploads a file with a page missing); 2 for usage errors, unreadable images and missing cameras.
+Messages put the clerk's Chinese first and the English after it, as the other device commands do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core.errors import CounterError
+from devices.scan.geometry import Quad
+from devices.scan.pipeline import ColourMode, ScanError, ScannedPage, ScanOptions, check_options, scan_page
+
+__all__ = ["main"]
+
+
+class CliFailure(Exception):
+    """A reason to stop with an exit status and a bilingual message."""
+
+    def __init__(self, status: int, chinese: str, english: str) -> None:
+        super().__init__(english)
+        self.status = status
+        self.chinese = chinese
+        self.english = english
+
+
+def _say(chinese: str, english: str) -> None:
+    print(f"{chinese} ({english})", file=sys.stderr)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, type=Path, help="PDF file to write")
+    parser.add_argument("--mode", choices=[m.value for m in ColourMode], default=ColourMode.COLOUR.value)
+    parser.add_argument("--dpi", type=_positive_int, default=200, help="page resolution (default 200)")
+    parser.add_argument("--max-kb", type=_positive_int, default=500,
+                        help="JPEG size limit per page in KB (default 500)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sicounter scan", description="Scan photographed documents into a PDF.")
+    parser.add_argument("--source", required=True, nargs="+",
+                        help="image files, or one camera index (an integer) to grab a frame from")
+    parser.add_argument("--paper", choices=["a4", "true", "auto"], default="a4")
+    _common(parser)
+    return parser
+
+
+def build_idcopy_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sicounter scan idcopy",
+                                     description="Both sides of an ID card on one A4 page.")
+    parser.add_argument("--front", required=True, type=Path, help="photo of the front (portrait side)")
+    parser.add_argument("--back", required=True, type=Path, help="photo of the back (emblem side)")
+    _common(parser)
+    return parser
+
+
+def read_image(path: Path) -> NDArray[np.uint8]:
+    """Decode an image file (via bytes, so non-ASCII paths work everywhere)."""
+    import cv2
+
+    try:
+        data = np.fromfile(str(path), dtype=np.uint8)
+    except OSError as exc:
+        raise CliFailure(2, f"无法读取图像文件：{path}", f"cannot read image {path}: {exc.strerror}") from exc
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if image is None:
+        raise CliFailure(2, f"无法识别的图像文件：{path}", f"not a readable image: {path}")
+    return np.asarray(image, dtype=np.uint8)
+
+
+def grab_camera_frame(index: int) -> NDArray[np.uint8]:
+    """One frame from the camera numbered ``index`` (the bare path; the window has the full dialog)."""
+    try:
+        from devices.camera.opencv import OpenCvBackend
+    except ImportError as exc:
+        raise CliFailure(2, "摄像头支持不可用。", f"camera support is not available: {exc}") from exc
+    backend = OpenCvBackend()
+    try:
+        cameras = backend.list_cameras()
+        info = next((c for c in cameras if getattr(c, "index", None) == index), None)
+        if info is None:
+            raise CliFailure(2, f"未找到编号为 {index} 的摄像头。",
+                             f"no camera with index {index} ({len(cameras)} found)")
+        connection = backend.open(info)
+        try:
+            return np.asarray(connection.grab(), dtype=np.uint8)
+        finally:
+            connection.close()
+    except CounterError as exc:
+        raise CliFailure(2, f"摄像头取图失败：{exc.user_message}", f"camera failed: {exc.detail or exc}") from exc
+
+
+def locate(image: NDArray[np.uint8]) -> tuple[Quad | None, str | None]:
+    """The document's corners, or None and why (the whole frame is then used)."""
+    try:
+        from devices.scan.detect import detect_document
+    except ImportError:
+        return None, "detector unavailable"
+    try:
+        detection = detect_document(image, refine=True)
+    except Exception as exc:  # a detector bug must not lose the scan; the whole frame still makes a page
+        return None, f"detector failed: {exc}"
+    if detection.quad is None:
+        return None, str(detection.problem or "no_document")
+    return detection.quad, None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a reader never sees half a PDF."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise CliFailure(2, f"输出目录不存在：{directory}", f"output directory does not exist: {directory}")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise CliFailure(2, f"无法写入文件：{path}", f"cannot write {path}: {exc.strerror}") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _describe(number: int, source: str, page: ScannedPage) -> str:
+    w, h = page.size_mm
+    codes = "; ".join(f"{c.kind}:{c.text}" for c in page.codes) or "-"
+    return f"第{number}页 page {number}  {source}  {w:.1f}x{h:.1f} mm  {len(page.jpeg)} bytes  codes: {codes}"
+
+
+def _sources(args: argparse.Namespace) -> list[tuple[str, NDArray[np.uint8]]]:
+    sources: list[str] = args.source
+    if len(sources) == 1 and sources[0].isdigit() and not Path(sources[0]).exists():
+        return [(f"camera {sources[0]}", grab_camera_frame(int(sources[0])))]
+    return [(name, read_image(Path(name))) for name in sources]  # all read before any work: fail fast
+
+
+def _options(**values: Any) -> ScanOptions:
+    options = ScanOptions(**values)
+    try:
+        check_options(options)
+    except ScanError as exc:
+        raise CliFailure(2, exc.user_message, exc.detail) from exc
+    return options
+
+
+def _scan_pages(args: argparse.Namespace) -> int:
+    from devices.scan.pdf import make_pdf
+
+    options = _options(mode=ColourMode(args.mode), dpi=args.dpi, paper=args.paper, max_bytes=args.max_kb * 1000)
+    images = _sources(args)
+    pages: list[ScannedPage] = []
+    failed = 0
+    for number, (name, image) in enumerate(images, start=1):
+        quad, problem = locate(image)
+        if problem is not None:
+            _say(f"警告：第{number}页（{name}）未找到材料边缘，已使用整幅图像",
+                 f"warning: page {number} ({name}): no document found ({problem}), using the whole frame")
+        try:
+            page = scan_page(image, quad, options)
+        except ScanError as exc:
+            failed += 1
+            _say(f"第{number}页（{name}）扫描失败：{exc.user_message}", f"page {number} ({name}) failed: {exc.detail}")
+            continue
+        pages.append(page)
+        print(_describe(number, name, page))
+    if failed:
+        _say(f"有 {failed} 页扫描失败，未生成PDF。", f"{failed} page(s) failed; no PDF written")
+        return 1
+    write_atomically(args.out, make_pdf(pages, title=args.out.stem))
+    print(f"已保存 saved: {args.out} ({len(pages)} 页 pages)")
+    return 0
+
+
+def _scan_idcopy(args: argparse.Namespace) -> int:
+    from devices.scan.idcopy import compose_id_copy
+    from devices.scan.pdf import make_pdf
+
+    options = _options(mode=ColourMode(args.mode), dpi=args.dpi, max_bytes=args.max_kb * 1000)
+    front, back = read_image(args.front), read_image(args.back)
+    quads = []
+    for side, name, image in (("正面", "front", front), ("反面", "back", back)):
+        quad, problem = locate(image)
+        if problem is not None:
+            _say(f"警告：身份证{side}未找到卡片边缘，已使用整幅图像",
+                 f"warning: {name}: no card found ({problem}), using the whole frame")
+        quads.append(quad)
+    try:
+        page = compose_id_copy(front, back, front_quad=quads[0], back_quad=quads[1], options=options)
+    except ScanError as exc:
+        _say(f"身份证复印件生成失败：{exc.user_message}", f"ID copy failed: {exc.detail}")
+        return 1
+    write_atomically(args.out, make_pdf([page], title=args.out.stem))
+    print(_describe(1, f"{args.front} + {args.back}", page))
+    print(f"已保存 saved: {args.out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["scan"]:
+        args_list = args_list[1:]
+    idcopy = args_list[:1] == ["idcopy"]
+    parser = build_idcopy_parser() if idcopy else build_parser()
+    try:
+        args = parser.parse_args(args_list[1:] if idcopy else args_list)
+    except SystemExit as exc:  # usage errors (argparse has printed them) and --help
+        return int(exc.code) if isinstance(exc.code, int) else 2
+    try:
+        return _scan_idcopy(args) if idcopy else _scan_pages(args)
+    except CliFailure as failure:
+        _say(failure.chinese, failure.english)
+        return failure.status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""QR codes and barcodes on a scanned page (receipts, notices and e-certificates carry them).
+
+Reading codes is a convenience, never a reason to fail a scan: any decoder trouble yields no codes.
+Codes are located on a shrunk copy (several times cheaper than the full page, and a page of 200 dpi
+has modules to spare) and decoded from full-resolution crops around what was found.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from devices.scan.geometry import Quad, as_quad
+
+log = logging.getLogger(__name__)
+
+#: codes are located on a shrunk copy (QR modules survive halving at 200 dpi; a barcode's outline
+#: survives quartering) and read at full resolution; small images are searched as they are
+QR_FIND_SCALE = 0.5
+BARCODE_FIND_SCALE = 0.25
+_SMALL_MIN_SIDE = 300
+
+
+@dataclass(frozen=True)
+class FoundCode:
+    kind: str  # "qr" or the barcode type OpenCV reports (EAN_13, CODE_128, ...)
+    text: str
+    quad: Quad  # corners in page pixel coordinates
+
+
+def _crop(grey: NDArray[np.uint8], pts: NDArray[np.float32], margin: float) -> tuple[NDArray[np.uint8], int, int]:
+    h, w = grey.shape
+    pad = margin * float(np.ptp(pts, axis=0).max())
+    x0, y0 = (max(0, int(v - pad)) for v in pts.min(axis=0))
+    x1, y1 = (int(v + pad) + 1 for v in pts.max(axis=0))
+    return grey[y0:min(h, y1), x0:min(w, x1)], x0, y0
+
+
+def _qr(grey: NDArray[np.uint8], small: NDArray[np.uint8], scale: float) -> list[FoundCode]:
+    """Locate on the small copy, read each code from a full-resolution crop (decoding wants sharp modules)."""
+    found: list[FoundCode] = []
+    ok, points = cv2.QRCodeDetectorAruco().detectMulti(small)
+    if not ok or points is None:
+        return found
+    reader = cv2.QRCodeDetector()
+    for pts in np.asarray(points, dtype=np.float32).reshape(-1, 4, 2):
+        crop, x0, y0 = _crop(grey, pts / scale, 0.2)
+        if min(crop.shape) < 21:
+            continue
+        text, corners, _ = reader.detectAndDecode(crop)
+        if text and corners is not None:
+            quad = np.asarray(corners, dtype=np.float32).reshape(4, 2) + np.array([x0, y0], dtype=np.float32)
+            found.append(FoundCode("qr", str(text), as_quad(quad)))
+    return found
+
+
+def _barcodes(grey: NDArray[np.uint8], small: NDArray[np.uint8], scale: float) -> list[FoundCode]:
+    found: list[FoundCode] = []
+    detector = cv2.barcode.BarcodeDetector()
+    ok, points = detector.detect(small)
+    if not ok or points is None:
+        return found
+    full = (np.asarray(points, dtype=np.float32).reshape(-1, 4, 2) / scale).astype(np.float32)
+    ok, texts, kinds = detector.decodeWithType(grey, full)
+    if not ok:
+        return found
+    for text, kind, pts in zip(texts, kinds, full, strict=False):
+        if text:
+            found.append(FoundCode(str(kind) or "barcode", str(text), as_quad(pts)))
+    return found
+
+
+def _shrunk(grey: NDArray[np.uint8], factor: float) -> tuple[NDArray[np.uint8], float]:
+    if min(grey.shape) * factor < _SMALL_MIN_SIDE:
+        return grey, 1.0
+    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.uint8), factor
+
+
+def _scan(grey: NDArray[np.uint8]) -> list[FoundCode]:
+    codes: list[FoundCode] = []
+    for reader, factor in ((_qr, QR_FIND_SCALE), (_barcodes, BARCODE_FIND_SCALE)):
+        try:
+            small, scale = _shrunk(grey, factor)
+            codes.extend(reader(grey, small, scale))
+        except (cv2.error, ValueError, TypeError) as exc:  # a decoder hiccup must not cost the page
+            log.debug("code reader %s failed: %s", reader.__name__, exc)
+    return codes
+
+
+def find_codes(image: NDArray[np.generic]) -> tuple[FoundCode, ...]:
+    """Every QR code and barcode readable on the page, each once; never raises."""
+    try:
+        arr = np.asarray(image)
+        if arr.size == 0 or arr.ndim not in (2, 3) or min(arr.shape[:2]) < 21:
+            return ()
+        if arr.dtype != np.uint8:
+            arr = np.clip(arr, 0, 255).astype(np.uint8)
+        if arr.ndim == 3:
+            code = {1: None, 3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY}.get(arr.shape[2], -1)
+            if code == -1:
+                return ()
+            grey = arr[:, :, 0] if code is None else cv2.cvtColor(arr, code)
+        else:
+            grey = arr
+        grey = np.ascontiguousarray(grey)
+        codes = _scan(np.ascontiguousarray(grey, dtype=np.uint8))
+    except (cv2.error, ValueError, TypeError, MemoryError) as exc:
+        log.debug("code search failed: %s", exc)
+        return ()
+    unique: dict[tuple[str, str], FoundCode] = {}
+    for c in codes:
+        unique.setdefault((c.kind, c.text), c)
+    return tuple(unique.values())
