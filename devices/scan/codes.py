@@ -48,13 +48,19 @@ def _qr(grey: NDArray[np.uint8], small: NDArray[np.uint8], scale: float) -> list
         return found
     reader = cv2.QRCodeDetector()
     for pts in np.asarray(points, dtype=np.float32).reshape(-1, 4, 2):
-        crop, x0, y0 = _crop(grey, pts / scale, 0.2)
+        corners = (pts / scale).astype(np.float32)
+        crop, x0, y0 = _crop(grey, corners, 0.2)
         if min(crop.shape) < 21:
             continue
-        text, corners, _ = reader.detectAndDecode(crop)
-        if text and corners is not None:
-            quad = np.asarray(corners, dtype=np.float32).reshape(4, 2) + np.array([x0, y0], dtype=np.float32)
-            found.append(FoundCode("qr", str(text), as_quad(quad)))
+        crop = np.ascontiguousarray(crop)
+        offset = np.array([x0, y0], dtype=np.float32)
+        text, _ = reader.decode(crop, (corners - offset).reshape(1, 4, 2))
+        if not text:  # corners from the small copy were too rough: let the reader find them itself
+            text, found_corners, _ = reader.detectAndDecode(crop)
+            if found_corners is not None:
+                corners = np.asarray(found_corners, dtype=np.float32).reshape(4, 2) + offset
+        if text:
+            found.append(FoundCode("qr", str(text), as_quad(corners)))
     return found
 
 

@@ -54,22 +54,23 @@ def _sample(image: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
 def _best_quality(image: NDArray[np.uint8], max_bytes: int) -> tuple[bytes | None, int]:
     """The best encoding within ``max_bytes`` and the smallest size tried (None: even MIN_QUALITY is too big).
 
-    Full encodes are the cost, so the quality is searched on a quarter-size sample whose size, scaled
-    and calibrated against one full encode, predicts the page's; a full encode confirms the choice.
+    Full encodes are the cost, so the quality is searched on a quarter-size sample whose size, times
+    four, predicts the page's (to a few per cent); full encodes confirm the choice, stepping down
+    QUALITY_STEP at a time in the rare case the prediction was optimistic.
     """
-    first = _encode(image, MAX_QUALITY)
-    if len(first) <= max_bytes:
-        return first, len(first)
     sample, factor = _sample(image)
-    calibration = len(first) / (len(_encode(sample, MAX_QUALITY)) * factor)
+    if factor == 1.0 or len(_encode(sample, MAX_QUALITY)) * factor <= max_bytes:
+        first = _encode(image, MAX_QUALITY)  # small images and clear fits: one full encode decides
+        if len(first) <= max_bytes:
+            return first, len(first)
     lo, hi = MIN_QUALITY, MAX_QUALITY
-    while hi - lo > 2:
+    while hi - lo > QUALITY_STEP:
         mid = (lo + hi) // 2
-        if len(_encode(sample, mid)) * factor * calibration <= max_bytes * 0.97:
+        if len(_encode(sample, mid)) * factor <= max_bytes * 0.97:
             lo = mid
         else:
             hi = mid
-    quality, smallest = lo, len(first)
+    quality, smallest = lo, max_bytes + 1
     while True:
         data = _encode(image, quality)
         smallest = min(smallest, len(data))

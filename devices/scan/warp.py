@@ -19,6 +19,11 @@ from devices.scan.geometry import Quad, as_quad, side_lengths
 
 Homography = NDArray[np.float64]
 
+#: focal lengths (in units of the frame's long side) of real document and phone cameras, wide to tele
+MIN_FOCAL = 0.4
+MAX_FOCAL = 2.0
+DEFAULT_FOCAL = 1.0
+
 
 def true_aspect(quad: Quad, frame_size: tuple[int, int]) -> float:
     """Width over height of the real rectangle behind ``quad`` (clockwise from top-left).
@@ -42,11 +47,13 @@ def true_aspect(quad: Quad, frame_size: tuple[int, int]) -> float:
     n3 = k3 * m3 - m1
     scale = max(frame_size)
     if abs(n2[2] * n3[2]) * scale * scale < 1e-3 * np.linalg.norm(n2[:2]) * np.linalg.norm(n3[:2]):
-        # Opposite sides parallel in the image: affine view, the focal length is unobservable.
-        return float(math.sqrt((n2[0] ** 2 + n2[1] ** 2) / (n3[0] ** 2 + n3[1] ** 2)))
-    f2 = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 * u0)
-           + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 * v0)) / (n2[2] * n3[2])
-    if not math.isfinite(f2) or f2 <= 0 or not (0.2 * scale) ** 2 < f2 < (20 * scale) ** 2:
+        # A pair of sides parallel in the image (tilt about one axis only): the focal length cannot be
+        # observed, so assume a typical one; the aspect is not very sensitive to it.
+        f2 = (DEFAULT_FOCAL * scale) ** 2
+    else:
+        f2 = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 * u0)
+               + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 * v0)) / (n2[2] * n3[2])
+    if not math.isfinite(f2) or f2 <= 0:
         return fallback
     a_inv = np.linalg.inv(np.array([[math.sqrt(f2), 0, u0], [0, math.sqrt(f2), v0], [0, 0, 1.0]]))
     b = a_inv.T @ a_inv
@@ -54,8 +61,13 @@ def true_aspect(quad: Quad, frame_size: tuple[int, int]) -> float:
     if not math.isfinite(ratio2) or ratio2 <= 0:
         return fallback
     aspect = math.sqrt(ratio2)
-    # A wild estimate (a detection slightly off on a near-frontal view) is worse than side lengths.
-    return aspect if 0.75 < aspect / fallback < 1.33 else fallback
+    # Near-frontal views make the estimate ill-conditioned: a corner a few pixels off moves the focal
+    # length by thousands. Trust it only with a lens-like focal length and a correction no bigger than
+    # the foreshortening the quad itself shows (the opposite sides' length ratios).
+    top, right, bottom, left = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
+    foreshortening = abs(1 - top / bottom) + abs(1 - left / right)
+    plausible_lens = MIN_FOCAL * scale < math.sqrt(f2) < MAX_FOCAL * scale
+    return aspect if plausible_lens and abs(aspect / fallback - 1) <= 0.75 * foreshortening + 0.005 else fallback
 
 
 def orient(quad: Quad, aspect: float, *, landscape: bool) -> tuple[Quad, float]:
