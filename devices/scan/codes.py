@@ -105,7 +105,7 @@ def find_codes(image: NDArray[np.generic]) -> tuple[FoundCode, ...]:
         if arr.size == 0 or arr.ndim not in (2, 3) or min(arr.shape[:2]) < 21:
             return ()
         if arr.dtype != np.uint8:
-            arr = np.clip(arr, 0, 255).astype(np.uint8)
+            arr = np.clip(np.nan_to_num(arr.astype(np.float64), nan=0.0), 0, 255).astype(np.uint8)
         if arr.ndim == 3:
             code = {1: None, 3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY}.get(arr.shape[2], -1)
             if code == -1:

@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 MM_PER_INCH = 25.4
 #: aspect ratios closer than this (relative) count as "the same shape" when snapping
 ASPECT_TOLERANCE = 0.06
+#: shapes this close (in aspect) are the same shape to a camera without calibration
+SHAPE_TIE = 0.01
 #: measured sizes within this (relative, per side) of a standard sheet snap to it
 SIZE_TOLERANCE = 0.10
 
@@ -93,7 +95,7 @@ def snap_size(width_mm: float | None, height_mm: float | None, aspect: float) ->
                 continue
         else:
             score = abs(shape - size.aspect)
-            if best is not None and score > best_score - 1e-3:
+            if best is not None and score > best_score - SHAPE_TIE:
                 continue  # same shape as an earlier, more common sheet
         if score < best_score:
             best, best_score = oriented, score
