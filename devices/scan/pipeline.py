@@ -170,7 +170,7 @@ class _Layout:
     content: tuple[int, int]  # pixels the document itself occupies, centred on the page
 
 
-def _layout(aspect: float, size_mm: tuple[float, float] | None, options: ScanOptions) -> _Layout:
+def _layout(aspect: float, size_mm: tuple[float, float] | None, card: bool, options: ScanOptions) -> _Layout:
     dpi = options.dpi
     paper = options.paper
     if paper == "true" and size_mm is None:
@@ -187,6 +187,8 @@ def _layout(aspect: float, size_mm: tuple[float, float] | None, options: ScanOpt
             return _Layout(page, page_px(page, dpi))
     page_w, page_h = page_px(A4, dpi)
     box = fit_box(aspect, 1.0, page_w, page_h)
+    if card and size_mm is None:  # a card's size is known from its shape: copy it at 1:1, like a copier
+        return _Layout(A4, page_px(ID_CARD.landscape(), dpi))
     if size_mm is not None:  # a calibrated camera: small documents stay at their real size
         true_w, true_h = page_px(PageSize("true", *size_mm), dpi)
         if true_w < box[0]:
@@ -241,7 +243,7 @@ def scan_page(frame: NDArray[np.uint8], quad: Quad | None, options: ScanOptions 
         q, aspect = orient(q, aspect, landscape=card)
         if size_mm is not None and (size_mm[0] > size_mm[1]) != (aspect > 1):
             size_mm = (size_mm[1], size_mm[0])
-        layout = _layout(aspect, size_mm, options)
+        layout = _layout(aspect, size_mm, card, options)
         cw, ch = layout.content
         angle = _skew(image, q, cw, ch) if options.deskew and not card else 0.0
         content = _render(image, q, (cw, ch), angle, mode, options.whiten, mm_to_px(EDGE_MM, options.dpi))

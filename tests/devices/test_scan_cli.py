@@ -187,3 +187,21 @@ def test_runs_as_a_module(photos, tmp_path) -> None:  # type: ignore[no-untyped-
     bad = subprocess.run([sys.executable, "-m", "devices.scan.cli", "--source", str(photos["broken"]),
                           "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "broken.jpg" in bad.stderr
+
+
+def test_output_onto_a_directory_exits_2_without_leftovers(photos, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "folder.pdf"
+    target.mkdir()
+    assert main(["--source", str(photos["plain"]), "--out", str(target)]) == 2
+    assert "无法写入文件" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["folder.pdf"] and target.is_dir()
+
+
+def test_quad_reaching_past_the_frame_edge_still_scans() -> None:
+    from devices.scan.pipeline import scan_page
+
+    frame = make_page(qr=False)
+    h, w = frame.shape[:2]
+    quad = np.float32([[-20, -15], [w + 10, -5], [w + 20, h + 10], [-10, h + 25]])
+    page = scan_page(frame, quad)
+    assert (page.width_px, page.height_px) == (1654, 2339)

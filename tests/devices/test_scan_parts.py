@@ -143,3 +143,12 @@ def test_rotating_a_grey_page_keeps_it_grey() -> None:
     assert turned.image.ndim == 2 and turned.mode is ColourMode.GREY
     assert (turned.width_px, turned.height_px) == (page.height_px, page.width_px)
     assert np.array_equal(rotate_page(turned, 1).image, page.image)
+
+
+def test_a_card_on_a4_is_copied_at_its_real_size() -> None:
+    card = np.full((270, 428, 3), 200, np.uint8)  # ID-1 shape at 5 px/mm, no calibration given
+    cv2.putText(card, "CARD", (40, 150), cv2.FONT_HERSHEY_SIMPLEX, 3, (0, 0, 0), 8)
+    page = scan_page(card, None, ScanOptions(dpi=200, find_codes=False, whiten=False))
+    assert (page.width_px, page.height_px) == (1654, 2339)
+    ys, xs = np.nonzero(page.image.min(axis=2) < 250)
+    assert (xs.max() - xs.min() + 1, ys.max() - ys.min() + 1) == (674, 425)
