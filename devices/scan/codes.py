@@ -18,11 +18,10 @@ from devices.scan.geometry import Quad, as_quad
 
 log = logging.getLogger(__name__)
 
-#: codes are located on a shrunk copy (QR modules survive halving at 200 dpi; a barcode's outline
-#: survives quartering) and read at full resolution; small images are searched as they are
-QR_FIND_SCALE = 0.5
-BARCODE_FIND_SCALE = 0.25
-_SMALL_MIN_SIDE = 300
+#: codes are located on a copy whose short side is this long (an A4 page at about 75 dpi still shows a
+#: 25 mm QR code's modules; a barcode's outline survives far more) and read at full resolution
+QR_FIND_SIDE = 620
+BARCODE_FIND_SIDE = 420
 
 
 @dataclass(frozen=True)
@@ -81,17 +80,24 @@ def _barcodes(grey: NDArray[np.uint8], small: NDArray[np.uint8], scale: float) -
 
 
 def _shrunk(grey: NDArray[np.uint8], factor: float) -> tuple[NDArray[np.uint8], float]:
-    if min(grey.shape) * factor < _SMALL_MIN_SIDE:
+    if factor >= 0.8:  # small images are searched as they are
         return grey, 1.0
-    small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    return np.asarray(small, dtype=np.uint8), factor
+    h, w = grey.shape
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    small: NDArray[np.generic] = grey
+    while small.shape[1] >= 2 * size[0]:  # exact halvings are OpenCV's fast path for area averaging
+        even = small[:small.shape[0] // 2 * 2, :small.shape[1] // 2 * 2]
+        small = cv2.resize(even, (even.shape[1] // 2, even.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.uint8), size[0] / w
 
 
 def _scan(grey: NDArray[np.uint8]) -> list[FoundCode]:
     codes: list[FoundCode] = []
-    for reader, factor in ((_qr, QR_FIND_SCALE), (_barcodes, BARCODE_FIND_SCALE)):
+    short = min(grey.shape)
+    for reader, side in ((_qr, QR_FIND_SIDE), (_barcodes, BARCODE_FIND_SIDE)):
         try:
-            small, scale = _shrunk(grey, factor)
+            small, scale = _shrunk(grey, side / short)
             codes.extend(reader(grey, small, scale))
         except (cv2.error, ValueError, TypeError) as exc:  # a decoder hiccup must not cost the page
             log.debug("code reader %s failed: %s", reader.__name__, exc)
