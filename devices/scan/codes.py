@@ -84,12 +84,12 @@ def _shrunk(grey: NDArray[np.uint8], factor: float) -> tuple[NDArray[np.uint8], 
         return grey, 1.0
     h, w = grey.shape
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    small: NDArray[np.generic] = grey
+    small = grey
     while small.shape[1] >= 2 * size[0]:  # exact halvings are OpenCV's fast path for area averaging
         even = small[:small.shape[0] // 2 * 2, :small.shape[1] // 2 * 2]
-        small = cv2.resize(even, (even.shape[1] // 2, even.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
-    return np.asarray(small, dtype=np.uint8), size[0] / w
+        half = cv2.resize(even, (even.shape[1] // 2, even.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        small = np.asarray(half, dtype=np.uint8)
+    return np.asarray(cv2.resize(small, size, interpolation=cv2.INTER_AREA), dtype=np.uint8), size[0] / w
 
 
 def _scan(grey: NDArray[np.uint8]) -> list[FoundCode]:
