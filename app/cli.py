@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                    add_help=False)
     sub.add_parser("idcard", help="resident ID card: 'idcard read --port PORT --json', 'idcard simulate'",
                    add_help=False)
+    sub.add_parser("scan", help="photos or a camera to a PDF: 'scan --source IMAGE... --out FILE.pdf', "
+                                "'scan idcopy --front IMG --back IMG --out FILE.pdf'", add_help=False)
 
     clerk = sub.add_parser("clerk", help="clerk accounts")
     clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True)
@@ -151,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         from central.cli import main as central_main
 
         return central_main(argv[1:])
+    if argv[:1] == ["scan"]:
+        from devices.scan.cli import main as scan_main
+
+        return scan_main(argv[1:])
     if argv[:2] == ["card", "simulate"]:
         from devices.sim.sscard_cli import main as simulate_main
 

@@ -69,10 +69,12 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
             province_code="61",
             office_name="演示服务大厅（模拟数据）",
             data_dir=demo_dir / "terminal",
-            devices=DeviceSettings(card_reader=card_reader, id_reader="simulated", id_reader_port=id_port),
+            devices=DeviceSettings(card_reader=card_reader, id_reader="simulated", id_reader_port=id_port,
+                                   camera="simulated"),
         )
         save_settings(settings, demo_dir / "settings.toml")
-        terminal = build_terminal(settings, store)
+        cards.place_document("a4_text")
+        terminal = build_terminal(settings, store, camera_backend=cards.camera_backend)
         try:
             add_clerk(terminal.db, DEMO_CLERK, "演示柜员", password)
             print(f"demo clerk: {DEMO_CLERK} / password {password}", flush=True)

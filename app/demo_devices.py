@@ -1,10 +1,11 @@
-"""The demo's simulated devices: a social security card and an ID card reader.
+"""The demo's simulated devices: a social security card, an ID card reader and a document camera.
 
 The card is a real vpcd virtual card behind a real pcscd, so the terminal's
 card watcher cannot tell it from a plastic one. When no pcscd runs, the demo
 starts a private one; when the machine already runs pcscd, its vpcd reader
 (Debian's /etc/reader.conf.d/vpcd, port 35963) is used. The ID reader speaks
-the SAM protocol on a pseudo-terminal that pyserial opens like a real port.
+the SAM protocol on a pseudo-terminal that pyserial opens like a real port. The
+document camera photographs synthetic documents on a desk, rendered on demand.
 """
 
 from __future__ import annotations
@@ -15,12 +16,23 @@ from pathlib import Path
 
 from core.errors import DeviceNotFound
 from devices.card.connection import list_readers
+from devices.sim.camera import SimulatedCameraBackend
 from devices.sim.idcard import Identity, SimulatedIdReader
 from devices.sim.identities import SAMPLE_IDENTITIES, sample_identity_data
 from devices.sim.pcscd import PcscdProcess
 from devices.sim.sscard import Holder, VirtualCard
 
 log = logging.getLogger(__name__)
+
+#: what the demo can lay under the document camera: (document kind for the generator, label shown)
+DEMO_DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("a4_text", "A4 文件（授权委托书）"),
+    ("certificate", "证明文件（盖章）"),
+    ("a4_table", "表格"),
+    ("id_front", "身份证人像面"),
+    ("id_back", "身份证国徽面"),
+    ("bank_card", "银行卡"),
+)
 
 PRIVATE_VPCD_PORT = 39425
 SYSTEM_VPCD_PORT = 35963
@@ -46,6 +58,8 @@ class DemoCardDevices:
         self._identities = {i.name: i for i in (Identity.from_dict(sample_identity_data(n))
                                                  for n in SAMPLE_IDENTITIES)}
         self.id_reader = SimulatedIdReader()
+        self.camera_backend = SimulatedCameraBackend()
+        self._placed = 0
 
     def start_id_reader(self) -> str:
         """Start the simulated ID reader; returns the port to point the terminal at."""
@@ -90,6 +104,17 @@ class DemoCardDevices:
 
     def lift_id_card(self) -> None:
         self.id_reader.lift()
+
+    def documents(self) -> list[tuple[str, str]]:
+        return list(DEMO_DOCUMENTS)
+
+    def place_document(self, kind: str) -> None:
+        """A different document each time (the seed moves on), as an applicant hands over page after page."""
+        self._placed += 1
+        self.camera_backend.camera().place_document(1000 + self._placed, kind)
+
+    def clear_desk(self) -> None:
+        self.camera_backend.camera().place(None)
 
     def close(self) -> None:
         self.remove_card()

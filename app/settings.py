@@ -35,6 +35,15 @@ class DeviceSettings(BaseModel):
     id_reader_baud: int | None = None
     id_reader: DeviceMode = "auto"
     camera: DeviceMode = "auto"
+    #: use the camera whose name contains this (or whose index or /dev path it is); None: the first found
+    camera_name: str | None = None
+    #: pixels per millimetre at the document plane, when calibrated (true-size pages); None: sizes by aspect
+    camera_px_per_mm: float | None = Field(default=None, gt=0)
+    #: how pages are kept: colour keeps red stamps; grey and bw make smaller files
+    scan_mode: Literal["colour", "grey", "bw"] = "colour"
+    scan_dpi: int = Field(default=200, ge=100, le=600)
+    #: JPEG size limit per page (the central system's upload limits are per document)
+    scan_max_kb: int = Field(default=500, ge=50, le=5000)
 
 
 class Settings(BaseModel):

@@ -17,11 +17,14 @@ from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from forms.definitions import FormDef, load_form
+from local_db.blobstore import KEY_BYTES, BlobStore, new_key
 from local_db.database import Database, open_database
 from sync.client import CentralClient
 from sync.sender import Backoff, OutboxSender
 
 if TYPE_CHECKING:
+    from app.camera import CameraService
+    from devices.camera.connection import CameraBackend
     from devices.card.watch import CardWatcher
     from devices.idcard.watch import IdCardWatcher
 
@@ -40,6 +43,9 @@ class Terminal:
     sender: OutboxSender | None = None
     card_watcher: CardWatcher | None = None
     id_watcher: IdCardWatcher | None = None
+    camera: CameraService | None = None
+    #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
+    blobs: BlobStore | None = None
     _listeners: list[Listener] = field(default_factory=list)
     _last: dict[type, object] = field(default_factory=dict)
     _forms: dict[str, FormDef] = field(default_factory=dict)
@@ -86,6 +92,8 @@ class Terminal:
             self.sender.wake()
 
     def close(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
         if self.card_watcher is not None:
             self.card_watcher.stop()
         if self.id_watcher is not None:
@@ -98,7 +106,8 @@ class Terminal:
 
 
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
-                   backoff: Backoff | None = None, start_devices: bool = True) -> Terminal:
+                   backoff: Backoff | None = None, start_devices: bool = True,
+                   camera_backend: CameraBackend | None = None) -> Terminal:
     """Open the database (upgrading it), and start the sender when a token is configured.
 
     Without a token the terminal still works offline: everything is saved and
@@ -106,6 +115,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     """
     db = open_database(settings.database_path())
     terminal = Terminal(settings=settings, db=db, catalogue=load_catalogue())
+    terminal.blobs = open_blob_store(settings, secrets)
     try:
         token = secrets.terminal_token()
     except ConfigError as exc:  # no OS keyring: work offline rather than not at all
@@ -121,7 +131,52 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     if start_devices:
         start_card_watcher(terminal)
         start_id_watcher(terminal)
+        start_camera(terminal, camera_backend)
     return terminal
+
+
+BLOB_KEY = "blob-key"
+
+
+def open_blob_store(settings: Settings, secrets: SecretStore) -> BlobStore | None:
+    """The scans' store, keyed from the OS keyring (a key is made on first use).
+
+    A data directory copied to another machine is useless without this machine's keyring.
+    """
+    try:
+        stored = secrets.get(BLOB_KEY)
+        if stored is None:
+            stored = new_key().hex()
+            secrets.set(BLOB_KEY, stored)
+    except ConfigError as exc:
+        log.warning("scans cannot be stored: %s", exc.detail)
+        return None
+    key = bytes.fromhex(stored)
+    if len(key) != KEY_BYTES:
+        raise ConfigError("blob key in the keyring is malformed",
+                          user_message="系统密钥库中的扫描件密钥已损坏。",
+                          hint="请联系系统管理员；不要删除该密钥，否则已保存的扫描件将无法读取。")
+    return BlobStore(settings.resolved_data_dir() / "blobs", key)
+
+
+def start_camera(terminal: Terminal, backend: CameraBackend | None = None) -> None:
+    """Open the document camera (or the one given, e.g. the demo's simulator) unless switched off."""
+    devices = terminal.settings.devices
+    if terminal.camera is not None or (backend is None and devices.camera == "off"):
+        return
+    from app.camera import CameraService
+
+    if backend is None:
+        if devices.camera == "simulated":
+            from devices.sim.camera import SimulatedCameraBackend
+
+            backend = SimulatedCameraBackend()
+        else:
+            from devices.camera.opencv import OpenCvBackend
+
+            backend = OpenCvBackend()
+    terminal.camera = CameraService(backend, terminal.publish, name_hint=devices.camera_name)
+    terminal.camera.start()
 
 
 def start_card_watcher(terminal: Terminal) -> None:

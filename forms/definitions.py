@@ -10,6 +10,7 @@ the door with a ``ConfigError`` rather than failing while a clerk is serving som
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, Self
 
@@ -106,7 +107,11 @@ class MaterialDef(_Frozen):
     key: str = Field(pattern=_KEY)
     name: str = Field(min_length=1)
     legal_basis: str = Field(min_length=1)
+    #: the key of a field whose being filled in makes this material required (None: always required)
     required_when: str | None = None
+
+    def is_required(self, values: Mapping[str, str]) -> bool:
+        return self.required_when is None or bool(values.get(self.required_when, "").strip())
 
 
 class FormDef(_Frozen):
@@ -137,6 +142,9 @@ class FormDef(_Frozen):
         material_keys = [material.key for material in self.materials]
         if len(material_keys) != len(set(material_keys)):
             raise ValueError("duplicate material keys")
+        for material in self.materials:
+            if material.required_when is not None and material.required_when not in keys:
+                raise ValueError(f"material {material.key!r} depends on unknown field {material.required_when!r}")
         return self
 
 

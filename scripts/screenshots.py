@@ -101,6 +101,7 @@ def main(out: Path) -> int:
                 terminal.close()
             shoot_card_screens(app, root, server.base_url, store, out)
             shoot_id_card_screens(app, root, server.base_url, store, out)
+            shoot_capture_screens(app, root, server.base_url, store, out)
     tear_down(app)
     return 0
 
@@ -174,6 +175,77 @@ def shoot_id_card_screens(app: QApplication, root: Path, central_url: str, store
             ops.wait()
         finally:
             terminal.close()
+
+
+def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
+    """The capture dialog on the simulated 8 MP document camera, pages taken, attached, submitted.
+
+    The first page of the sealed PDF attached to the submission is extracted from the blob store
+    (decrypted) and saved, so the page itself can be looked at.
+    """
+    import io
+
+    import pikepdf
+
+    from devices.sim.camera import SimulatedCameraBackend
+    from local_db.submissions import get_submission
+
+    camera = SimulatedCameraBackend()
+    camera.camera().place_document(21, "certificate")
+    terminal = build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
+                                       office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
+                                       devices=DeviceSettings(card_reader="off", id_reader="off",
+                                                              camera="simulated")),
+                              store, camera_backend=camera)
+    try:
+        ops = OpRunner(app)
+        window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
+        window.resize(1440, 900)
+        window.show()
+        window.catalogue.search_edit.setText("grcbdj")
+        window.catalogue._choose_first()
+        pump(800)
+        window.open_capture("identity_document")
+        dialog = window.capture_dialog
+        assert dialog is not None
+        pump(2500)
+        print(save_screenshot(dialog, out / "12-capture-preview.png"))
+        dialog.capture()
+        pump(3000)
+        camera.camera().place_document(22, "id_front")
+        pump(1500)
+        dialog.capture()
+        pump(3000)
+        print(save_screenshot(dialog, out / "13-capture-pages.png"))
+        dialog.attach_button.click()
+        pump(300)
+        page = window.form_page
+        assert page is not None
+        view = page.view
+        view.set_value("id_number", "11010519491231002X")
+        view.set_value("phone", "13800138000")
+        view.set_value("address", "陕西省铜川市王益区红旗街1号")
+        type_into(view.widget("name"), "李秀英")  # type: ignore[arg-type]
+        for key, value in (("ethnicity", "01"), ("insured_category", "employee"), ("household_type", "urban")):
+            combo = view.widget(key)
+            assert isinstance(combo, QComboBox)
+            combo.setCurrentIndex(combo.findData(value))
+        pump(300)
+        print(save_screenshot(window, out / "14-form-with-materials.png"))
+        window.submit()
+        pump(3000)
+        print(save_screenshot(window, out / "15-accepted-with-materials.png"))
+        submitted = get_submission(terminal.db, window.result.submission_id or "")
+        assert submitted is not None and submitted.attachments and terminal.blobs is not None
+        pdf = pikepdf.open(io.BytesIO(terminal.blobs.get(submitted.attachments[0].sha256)))
+        for number, pdf_page in enumerate(pdf.pages, start=1):
+            for image in pdf_page.images.values():
+                path = pikepdf.PdfImage(image).extract_to(fileprefix=str(out / f"16-attached-page-{number}"))
+                print(path)
+        window.close()
+        ops.wait()
+    finally:
+        terminal.close()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from app.ui.errors import show_error
 from app.ui.ops import OpRunner
@@ -24,6 +24,9 @@ class DemoDevices(Protocol):
     def id_holders(self) -> list[str]: ...
     def lay_id_card(self, holder: str) -> None: ...
     def lift_id_card(self) -> None: ...
+    def documents(self) -> list[tuple[str, str]]: ...
+    def place_document(self, kind: str) -> None: ...
+    def clear_desk(self) -> None: ...
 
 
 class DemoPanel(QWidget):
@@ -49,12 +52,27 @@ class DemoPanel(QWidget):
             self._add(self.tr("放置身份证（{name}）").format(name=holder), f"demoLay_{holder}",
                       lambda h=holder: devices.lay_id_card(h))
         self._add(self.tr("取走身份证"), "demoLift", devices.lift_id_card)
+        layout.addSpacing(16)
+        self.document_button = QPushButton(self.tr("高拍仪下放入材料 ▾"))
+        self.document_button.setObjectName("demoDocument")
+        menu = QMenu(self.document_button)
+        for kind, label in devices.documents():
+            action = menu.addAction(label)
+            action.setObjectName(f"demoDocument_{kind}")
+            action.triggered.connect(lambda _c=False, k=kind: self._do(lambda: devices.place_document(k)))
+        menu.addSeparator()
+        menu.addAction(self.tr("清空拍摄区")).triggered.connect(lambda _c=False: self._do(devices.clear_desk))
+        self.document_button.setMenu(menu)
+        layout.addWidget(self.document_button)
         layout.addStretch(1)
 
     def _add(self, text: str, name: str, action: Callable[[], None]) -> None:
         """A button that plays one move of the applicant's hand, off the GUI thread."""
         button = QPushButton(text)
         button.setObjectName(name)
-        button.clicked.connect(lambda: self._ops.run(action, lambda _r: None, lambda exc: show_error(self, exc)))
+        button.clicked.connect(lambda: self._do(action))
         self._layout.addWidget(button)
         self.buttons.append(button)
+
+    def _do(self, action: Callable[[], None]) -> None:
+        self._ops.run(action, lambda _r: None, lambda exc: show_error(self, exc))

@@ -38,6 +38,8 @@ class FormView(QScrollArea):
     """Shows a form; ``validity_changed`` tells the owner when submit may be enabled."""
 
     validity_changed = Signal(bool)
+    #: any value changed (materials whose need depends on a field re-check themselves)
+    values_changed = Signal()
 
     def __init__(self, form: FormDef, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
@@ -268,6 +270,7 @@ class FormView(QScrollArea):
         )
 
     def _refresh_validity(self) -> None:
+        self.values_changed.emit()
         valid = not validate_form(self.form, self.values(), today=self._today)
         if valid != self._valid:
             self._valid = valid

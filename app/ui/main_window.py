@@ -19,16 +19,19 @@ from PySide6.QtWidgets import (
 
 from app import usecases
 from app.cards import IdentityReading, check_card, check_id_card
+from app.scans import scan_options
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
+from app.ui.capture_dialog import CaptureDialog
 from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.errors import sentence, show_error
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import RecordsView
-from app.ui.status_widgets import IdReaderIndicator, NoticeBar, ReaderIndicator
+from app.ui.status_widgets import CameraIndicator, IdReaderIndicator, NoticeBar, ReaderIndicator
 from core.errors import CentralUnreachable
+from devices.camera.watch import CameraEvent
 from devices.card.watch import CardEvent
 from devices.idcard.watch import IdCardEvent
 from forms.catalogue import ServiceItem
@@ -53,6 +56,7 @@ class MainWindow(QMainWindow):
         self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
+        self.capture_dialog: CaptureDialog | None = None
         self.current_card: IdentityReading | None = None
 
         self.catalogue = CataloguePanel(terminal.catalogue)
@@ -166,8 +170,10 @@ class MainWindow(QMainWindow):
         send.clicked.connect(self.terminal.send_now)
         self.reader_indicator = ReaderIndicator(self.terminal.card_watcher is not None)
         self.id_reader_indicator = IdReaderIndicator(self.terminal.id_watcher is not None)
+        self.camera_indicator = CameraIndicator(self.terminal.camera is not None)
         bar.addWidget(self.reader_indicator)
         bar.addWidget(self.id_reader_indicator)
+        bar.addWidget(self.camera_indicator)
         bar.addWidget(self.conn_label)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.sync_label)
@@ -204,6 +210,7 @@ class MainWindow(QMainWindow):
             self.form_page.apply_identity(self.current_card)
         self.form_page.submit_button.clicked.connect(self.submit)
         self.form_page.back_button.clicked.connect(self.go_home)
+        self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
         self.stack.setCurrentWidget(self.form_page)
 
@@ -214,9 +221,30 @@ class MainWindow(QMainWindow):
             return
         page.submit_button.setEnabled(False)
         values, provenance = page.view.values(), page.view.provenance()
+        materials = page.materials.attached()
         self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values,
-                                                         provenance=provenance),
+                                                         provenance=provenance, materials=materials),
                      self._submitted, self._submit_failed)
+
+    def open_capture(self, material_key: str) -> None:
+        """Photograph a material for the open form; the pages come back when the clerk attaches them."""
+        page = self.form_page
+        if page is None:
+            return
+        dialog = CaptureDialog(self.terminal, self.ops, page.form.materials, material_key,
+                               scan_options(self.terminal), page.materials.pages.get(material_key, []), self)
+
+        def attached(key: str, pages: list[object]) -> None:
+            if key != material_key:  # re-assigned to another material: it keeps what it had, plus these
+                page.materials.set_pages(material_key, [])
+                pages = page.materials.pages.get(key, []) + pages
+            page.materials.set_pages(key, pages)  # type: ignore[arg-type]
+            self.notice.show_message(self.tr("已附加材料：{n} 页。").format(n=len(pages)), "ok")
+
+        dialog.attached.connect(attached)
+        dialog.finished.connect(lambda _r: setattr(self, "capture_dialog", None))
+        self.capture_dialog = dialog
+        dialog.open()
 
     def _submitted(self, view: SubmissionView) -> None:
         offline = (None if self.terminal.sender is not None
@@ -246,6 +274,10 @@ class MainWindow(QMainWindow):
                 self.current_card = None
                 self.notice.show_message(self.tr("社保卡已拔出。已填写的内容保留在表单中。"), "info")
             elif event.kind in ("read_failed", "service_down") and event.error is not None:
+                self.notice.show_message(sentence(event.error), "error")
+        elif isinstance(event, CameraEvent):
+            self.camera_indicator.show_event(event)
+            if event.kind == "lost" and event.error is not None:
                 self.notice.show_message(sentence(event.error), "error")
         elif isinstance(event, IdCardEvent):
             self.id_reader_indicator.show_event(event)

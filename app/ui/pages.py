@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.cards import IdentityReading
 from app.ui.form_view import FormView
+from app.ui.materials_panel import MaterialsPanel
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
 from forms.definitions import FormDef
@@ -51,6 +52,11 @@ class FormPage(QWidget):
         self.reset_button = QPushButton(self.tr("重置"))
         self.reset_button.setObjectName("resetButton")
         self.reset_button.clicked.connect(self.view.clear)
+        self.materials = MaterialsPanel(self.form.materials)
+        self.materials.setVisible(bool(self.form.materials))
+        self.reset_button.clicked.connect(self.materials.clear)
+        self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
+        self.materials.update_required(self.view.values())
         self.back_button = QPushButton(self.tr("返回"))
         self.back_button.setObjectName("backButton")
         buttons = QHBoxLayout()
@@ -86,6 +92,7 @@ class FormPage(QWidget):
         layout.addWidget(limit)
         layout.addWidget(self.card_banner)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.materials)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
 

@@ -1,0 +1,67 @@
+"""Scanning evidence at the counter: a camera frame becomes a clean page, pages become a sealed PDF.
+
+Plain functions the capture dialog, the CLI and tests share; they run on worker threads, never on the
+GUI thread (an 8 MP frame takes a few hundred milliseconds to process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.terminal import Terminal
+from core.errors import ConfigError, CounterError
+from devices.scan.detect import Detection, FrameProblem, detect_document
+from devices.scan.pdf import make_pdf
+from devices.scan.pipeline import ScannedPage, ScanOptions, scan_page
+from local_db.submissions import AttachmentData
+
+
+class CaptureUnusable(CounterError):
+    """The frame cannot become a page; the clerk must rearrange and take it again."""
+
+
+#: problems that make a frame useless; with the others the whole frame is kept (the page may fill the view)
+_REFUSED: dict[FrameProblem, tuple[str, str]] = {
+    FrameProblem.TOO_DARK: ("画面太暗，未能拍清材料。", "请打开高拍仪补光灯或移开遮挡后重拍。"),
+    FrameProblem.BLANK: ("画面中没有内容。", "请将材料平放在高拍仪下方后重拍。"),
+    FrameProblem.SEVERAL_DOCUMENTS: ("画面中有多份材料，无法确定拍摄哪一份。", "请一次只放一份材料后重拍。"),
+}
+
+
+@dataclass(frozen=True)
+class CapturedPage:
+    page: ScannedPage
+    #: why no outline was used (the whole frame was kept), or None when the document was found
+    problem: FrameProblem | None
+
+
+def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPage:
+    """Find the document in a full-resolution frame and produce its page."""
+    detection: Detection = detect_document(frame)
+    if detection.problem in _REFUSED:
+        message, hint = _REFUSED[detection.problem]
+        raise CaptureUnusable(f"frame refused: {detection.problem}", user_message=message, hint=hint)
+    return CapturedPage(scan_page(frame, detection.quad, options), detection.problem)
+
+
+def seal_material(terminal: Terminal, material_key: str, pages: Sequence[ScannedPage]) -> AttachmentData:
+    """One PDF per material, stored encrypted under its hash; the submission records the reference."""
+    if terminal.blobs is None:
+        raise ConfigError("no blob store (no keyring key)",
+                          user_message="本机没有可用的系统密钥库，扫描件无法加密保存。",
+                          hint="请联系系统管理员启用系统密钥库后再提交带材料的业务。")
+    ref = terminal.blobs.put(make_pdf(pages))
+    return AttachmentData(material_key=material_key, sha256=ref.sha256, size=ref.size, pages=len(pages))
+
+
+def scan_options(terminal: Terminal) -> ScanOptions:
+    """The hall's scan settings (mode, dpi, size limit, camera calibration) as pipeline options."""
+    from devices.scan.pipeline import ColourMode
+
+    devices = terminal.settings.devices
+    return ScanOptions(mode=ColourMode(devices.scan_mode), dpi=devices.scan_dpi, max_bytes=devices.scan_max_kb * 1000,
+                       px_per_mm=devices.camera_px_per_mm, paper="auto" if devices.camera_px_per_mm else "a4")

@@ -1,0 +1,523 @@
+"""The capture dialog: live preview with the document's outline, pages taken, arranged and attached.
+
+Three threads keep the preview live: the camera's device thread grabs frames (and finds the outline
+on each at preview size), the GUI thread only paints the newest one, and a worker turns a captured
+8 MP still into a page. A frame mailbox holds just the newest frame, so a busy GUI never builds up a
+queue of stale images; answers to capture requests are never dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.camera import CameraService
+from app.scans import CapturedPage, process_frame
+from app.terminal import Terminal
+from app.ui.bridge import EventBridge
+from app.ui.errors import sentence
+from app.ui.ops import OpRunner
+from devices.camera.watch import CameraEvent
+from devices.scan.detect import Detection, FrameProblem
+from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, rotate_page
+from forms.definitions import MaterialDef
+
+
+def to_qimage(image: NDArray[np.uint8]) -> QImage:
+    """A deep copy, so the QImage never points into an array that Python frees."""
+    frame = np.ascontiguousarray(image)
+    height, width = frame.shape[:2]
+    if frame.ndim == 2:
+        return QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_Grayscale8).copy()
+    return QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_BGR888).copy()
+
+
+class FrameMailbox(QObject):
+    """Called on the device thread; ``arrived`` fires on the GUI thread when there is something to take."""
+
+    arrived = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._frame: CameraEvent | None = None
+        self._answers: deque[CameraEvent] = deque()
+
+    def __call__(self, event: CameraEvent) -> None:
+        with self._lock:
+            notify = self._frame is None and not self._answers
+            if event.kind == "frame":
+                self._frame = event
+            else:
+                self._answers.append(event)
+        if notify:
+            self.arrived.emit()
+
+    def take(self) -> tuple[CameraEvent | None, list[CameraEvent]]:
+        with self._lock:
+            frame, self._frame = self._frame, None
+            answers = list(self._answers)
+            self._answers.clear()
+        return frame, answers
+
+
+class PreviewView(QWidget):
+    """Paints the newest frame scaled to fit, the detected outline over it, and a one-line hint."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("capturePreview")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setMinimumSize(640, 420)
+        self._image: QImage | None = None
+        self._outlines: list[tuple[NDArray[np.float32], QColor]] = []
+        self._message = self.tr("正在连接高拍仪…")
+        self.frames_shown = 0
+
+    def show_frame(self, image: NDArray[np.uint8], detection: object) -> None:
+        self._image = to_qimage(image)
+        self._outlines = []
+        if isinstance(detection, Detection):
+            if detection.quad is not None:
+                self._outlines = [(detection.quad, QColor("#2ecc71"))]
+            else:
+                self._outlines = [(quad, QColor("#f39c12")) for quad in detection.candidates]
+        self.frames_shown += 1
+        self.update()
+
+    def show_message(self, text: str) -> None:
+        self._message = text
+        if not text:
+            self.update()
+            return
+        self.update()
+
+    def clear_frame(self, text: str) -> None:
+        self._image = None
+        self._outlines = []
+        self._message = text
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#20262d"))
+        if self._image is not None:
+            size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            left = (self.width() - size.width()) / 2
+            top = (self.height() - size.height()) / 2
+            target = QRectF(left, top, size.width(), size.height())
+            painter.drawImage(target, self._image)
+            scale = size.width() / self._image.width()
+            for quad, colour in self._outlines:
+                polygon = QPolygonF([QPointF(left + x * scale, top + y * scale) for x, y in quad.tolist()])
+                painter.setPen(QPen(colour, 3))
+                fill = QColor(colour)
+                fill.setAlpha(40)
+                painter.setBrush(fill)
+                painter.drawPolygon(polygon)
+        if self._message:
+            font = QFont(painter.font())
+            font.setPointSize(13)
+            painter.setFont(font)
+            band = QRectF(0, self.height() - 44, self.width(), 44)
+            painter.fillRect(band, QColor(0, 0, 0, 150))
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(band, Qt.AlignmentFlag.AlignCenter, self._message)
+        painter.end()
+
+
+@dataclass
+class _Request:
+    replace: int | None  # page id to replace (retake), or None to add
+
+
+class CaptureDialog(QDialog):
+    """Take pages of one material; the form page gets them back through ``attached``."""
+
+    #: (material key, pages in order)
+    attached = Signal(str, list)
+
+    def __init__(self, terminal: Terminal, ops: OpRunner, materials: Sequence[MaterialDef], material_key: str,
+                 options: ScanOptions, pages: Sequence[ScannedPage] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("captureDialog")
+        self.setWindowTitle(self.tr("拍摄材料"))
+        self.terminal = terminal
+        self.camera: CameraService | None = terminal.camera
+        self.ops = ops
+        self.options = options
+        self._ids = count(1)
+        self._pages: dict[int, ScannedPage] = {}
+        self._requests: dict[int, _Request] = {}
+        self._busy = 0
+        self._camera_ready = False
+        self._lost = False
+
+        self.preview = PreviewView()
+        self.status = QLabel()
+        self.status.setObjectName("captureStatus")
+        self.status.setWordWrap(True)
+        self.capture_button = QPushButton(self.tr("拍摄（空格）"))
+        self.capture_button.setObjectName("captureButton")
+        self.capture_button.setProperty("primary", True)
+        self.capture_button.clicked.connect(lambda: self.capture())
+        self.retake_button = QPushButton(self.tr("重拍所选页"))
+        self.retake_button.setObjectName("retakeButton")
+        self.retake_button.clicked.connect(self.retake)
+        self.import_button = QPushButton(self.tr("从文件导入…"))
+        self.import_button.setObjectName("importButton")
+        self.import_button.clicked.connect(self.import_files)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("modeCombo")
+        for mode, label in ((ColourMode.COLOUR, self.tr("彩色")), (ColourMode.GREY, self.tr("灰度")),
+                            (ColourMode.BW, self.tr("黑白"))):
+            self.mode_combo.addItem(label, mode.value)
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(options.mode.value)))
+        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        shoot_row = QHBoxLayout()
+        shoot_row.addWidget(QLabel(self.tr("色彩：")))
+        shoot_row.addWidget(self.mode_combo)
+        shoot_row.addStretch(1)
+        shoot_row.addWidget(self.import_button)
+        shoot_row.addWidget(self.retake_button)
+        shoot_row.addWidget(self.capture_button)
+        left = QVBoxLayout()
+        left.addWidget(self.preview, 1)
+        left.addWidget(self.status)
+        left.addLayout(shoot_row)
+
+        self.material_combo = QComboBox()
+        self.material_combo.setObjectName("materialCombo")
+        for material in materials:
+            self.material_combo.addItem(material.name, material.key)
+        self.material_combo.setCurrentIndex(max(0, self.material_combo.findData(material_key)))
+        self.page_list = QListWidget()
+        self.page_list.setObjectName("pageList")
+        self.page_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.page_list.setIconSize(QSize(132, 176))
+        self.page_list.setGridSize(QSize(150, 214))
+        self.page_list.setMovement(QListWidget.Movement.Snap)
+        self.page_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.page_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.page_list.setMinimumWidth(330)
+        self.page_list.model().rowsMoved.connect(self._renumber)
+        self.page_list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        tools = QHBoxLayout()
+        self.left_button = self._tool(self.tr("↺ 左转"), "rotateLeftButton", lambda: self.rotate(-1))
+        self.right_button = self._tool(self.tr("↻ 右转"), "rotateRightButton", lambda: self.rotate(1))
+        self.up_button = self._tool(self.tr("前移"), "moveUpButton", lambda: self.move(-1))
+        self.down_button = self._tool(self.tr("后移"), "moveDownButton", lambda: self.move(1))
+        self.delete_button = self._tool(self.tr("删除"), "deleteButton", self.delete)
+        for button in (self.left_button, self.right_button, self.up_button, self.down_button, self.delete_button):
+            tools.addWidget(button)
+        self.attach_button = QPushButton(self.tr("附加到申请"))
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setProperty("primary", True)
+        self.attach_button.clicked.connect(self._attach)
+        cancel = QPushButton(self.tr("取消"))
+        cancel.setObjectName("cancelButton")
+        cancel.clicked.connect(self.reject)
+        finish = QHBoxLayout()
+        finish.addStretch(1)
+        finish.addWidget(cancel)
+        finish.addWidget(self.attach_button)
+        form = QFormLayout()
+        form.addRow(self.tr("材料："), self.material_combo)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        self.pages_title = QLabel()
+        self.pages_title.setObjectName("sectionTitle")
+        right.addWidget(self.pages_title)
+        right.addWidget(self.page_list, 1)
+        right.addLayout(tools)
+        right.addLayout(finish)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(16)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 1)
+        self.resize(1240, 760)
+
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.capture)
+        for page in pages:
+            self._add_page(page)
+        self.mailbox = FrameMailbox(self)
+        self.mailbox.arrived.connect(self._drain)
+        self.state_bridge = EventBridge(self)
+        self.state_bridge.event.connect(self._on_state)
+        terminal.add_listener(self.state_bridge)  # replays whether the camera is open, lost or missing
+        if self.camera is None:
+            self.preview.clear_frame(self.tr("高拍仪未启用：可“从文件导入”已扫描的图片"))
+        else:
+            self.camera.set_viewer(self.mailbox)
+        self.finished.connect(self._detach)
+        self._update_buttons()
+
+    # -- camera ---------------------------------------------------------------------------------
+    def _tool(self, text: str, name: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _on_state(self, event: object) -> None:
+        if not isinstance(event, CameraEvent):
+            return
+        if event.kind == "opened":
+            self._camera_ready = True
+            self._lost = False
+            self._say(self.tr("请将材料平放在拍摄区内，绿色框为识别到的材料边缘。"), "ok")
+        elif event.kind in ("lost", "not_found"):
+            self._camera_ready = False
+            if event.kind == "not_found" and self._lost:
+                return  # still the camera that was unplugged: keep saying so
+            self._lost = event.kind == "lost"
+            text = (self.tr("高拍仪已断开，请检查连接线；重新接上后将自动恢复。") if self._lost
+                    else self.tr("未检测到高拍仪，请接上高拍仪；也可“从文件导入”。"))
+            self.preview.clear_frame(text)
+            self._say(text, "error")
+        self._update_buttons()
+
+    def _drain(self) -> None:
+        frame, answers = self.mailbox.take()
+        if frame is not None and frame.frame is not None:
+            self._camera_ready = True
+            self.preview.show_frame(frame.frame, frame.analysis)
+            self.preview.show_message(self._hint_for(frame.analysis))
+        for answer in answers:
+            request = self._requests.pop(answer.request_id or -1, None)
+            if request is None:
+                continue
+            if answer.kind == "captured" and answer.frame is not None:
+                self._process(answer.frame, request.replace)
+            else:
+                self._busy -= 1
+                self._say(sentence(answer.error) if answer.error else self.tr("拍摄失败，请重拍。"), "error")
+        self._update_buttons()
+
+    def _hint_for(self, analysis: object) -> str:
+        if not isinstance(analysis, Detection) or analysis.quad is not None:
+            return ""
+        return {
+            FrameProblem.TOO_DARK: self.tr("画面太暗，请打开补光灯"),
+            FrameProblem.BLANK: self.tr("请放入材料"),
+            FrameProblem.NO_DOCUMENT: self.tr("未识别到材料边缘，拍摄将保留整幅画面"),
+            FrameProblem.SEVERAL_DOCUMENTS: self.tr("画面中有多份材料，请一次只放一份"),
+        }.get(analysis.problem, "") if analysis.problem else ""
+
+    def capture(self, replace: int | None = None) -> None:
+        if self.camera is None or not self._camera_ready:
+            return
+        request_id = self.camera.capture()
+        if request_id is None:
+            return
+        self._requests[request_id] = _Request(replace)
+        self._busy += 1
+        self._say(self.tr("正在拍摄并处理…预览不受影响，可继续摆放下一页。"), "ok")
+        self._update_buttons()
+
+    def retake(self) -> None:
+        item = self.page_list.currentItem()
+        if item is not None:
+            self.capture(replace=int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def import_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择图片"), "",
+                                                self.tr("图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)"))
+        for name in names:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> None:
+        """A photo or a flatbed scan from disk goes through the same pipeline as a camera still."""
+        self._busy += 1
+        self._update_buttons()
+        options = self._options()
+
+        def work() -> CapturedPage:
+            import cv2
+
+            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            if image is None:
+                from core.errors import ValidationError
+
+                raise ValidationError("file", self.tr("无法读取图片文件：{name}").format(name=path.name))
+            return process_frame(image, options)
+
+        self.ops.run(work, lambda result: self._processed(result, None), self._failed)
+
+    def _process(self, frame: NDArray[np.uint8], replace: int | None) -> None:
+        options = self._options()
+        self.ops.run(lambda: process_frame(frame, options), lambda result: self._processed(result, replace),
+                     self._failed)
+
+    def _processed(self, result: CapturedPage, replace: int | None) -> None:
+        self._busy -= 1
+        if replace is not None and replace in self._pages:
+            self._pages[replace] = result.page
+            self._refresh_item(replace)
+        else:
+            self._add_page(result.page)
+        if result.problem is FrameProblem.NO_DOCUMENT:
+            self._say(self.tr("未识别到材料边缘，已保留整幅画面；如需裁边请摆正后重拍。"), "warn")
+        else:
+            kb = len(result.page.jpeg) / 1000
+            codes = "、".join(code.text for code in result.page.codes)
+            text = self.tr("已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）").format(
+                n=self.page_list.count(), w=result.page.size_mm[0], h=result.page.size_mm[1], kb=kb)
+            if codes:
+                text += self.tr("；识别到条码：{codes}").format(codes=codes)
+            self._say(text, "ok")
+        self._update_buttons()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy -= 1
+        self._say(sentence(exc), "error")
+        self._update_buttons()
+
+    # -- pages ----------------------------------------------------------------------------------
+    def _add_page(self, page: ScannedPage) -> None:
+        page_id = next(self._ids)
+        self._pages[page_id] = page
+        item = QListWidgetItem()
+        item.setData(Qt.ItemDataRole.UserRole, page_id)
+        self.page_list.addItem(item)
+        self._refresh_item(page_id)
+        self.page_list.setCurrentItem(item)
+        self._renumber()
+
+    def _item_for(self, page_id: int) -> QListWidgetItem | None:
+        for row in range(self.page_list.count()):
+            item = self.page_list.item(row)
+            if int(item.data(Qt.ItemDataRole.UserRole)) == page_id:
+                return item
+        return None
+
+    def _refresh_item(self, page_id: int) -> None:
+        item = self._item_for(page_id)
+        if item is None:
+            return
+        pixmap = QPixmap.fromImage(to_qimage(self._pages[page_id].image)).scaled(
+            self.page_list.iconSize(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        item.setIcon(QIcon(pixmap))
+
+    def _renumber(self) -> None:
+        for row in range(self.page_list.count()):
+            self.page_list.item(row).setText(self.tr("第 {n} 页").format(n=row + 1))
+        self.pages_title.setText(self.tr("已拍页面（{n}）：可拖动调整顺序").format(n=self.page_list.count()))
+        self._update_buttons()
+
+    def pages(self) -> list[ScannedPage]:
+        """The pages in the order shown."""
+        return [self._pages[int(self.page_list.item(row).data(Qt.ItemDataRole.UserRole))]
+                for row in range(self.page_list.count())]
+
+    def rotate(self, quarter_turns: int) -> None:
+        item = self.page_list.currentItem()
+        if item is None:
+            return
+        page_id = int(item.data(Qt.ItemDataRole.UserRole))
+        page = self._pages[page_id]
+        limit = self.options.max_bytes
+        self._busy += 1
+        self._update_buttons()
+
+        def done(rotated: ScannedPage) -> None:
+            self._busy -= 1
+            if page_id in self._pages:
+                self._pages[page_id] = rotated
+                self._refresh_item(page_id)
+            self._update_buttons()
+
+        self.ops.run(lambda: rotate_page(page, quarter_turns % 4, limit), done, self._failed)
+
+    def move(self, step: int) -> None:
+        row = self.page_list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.page_list.count():
+            return
+        item = self.page_list.takeItem(row)
+        self.page_list.insertItem(target, item)
+        self.page_list.setCurrentRow(target)
+        self._renumber()
+
+    def delete(self) -> None:
+        row = self.page_list.currentRow()
+        if row < 0:
+            return
+        item = self.page_list.takeItem(row)
+        self._pages.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
+        self._renumber()
+
+    # -- the rest -------------------------------------------------------------------------------
+    def _options(self) -> ScanOptions:
+        from dataclasses import replace
+
+        return replace(self.options, mode=ColourMode(self.mode_combo.currentData()))
+
+    def _mode_changed(self) -> None:
+        self._say(self.tr("色彩设置将用于之后拍摄的页面。"), "ok")
+
+    def _say(self, text: str, tone: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("tone", tone)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def _update_buttons(self) -> None:
+        selected = self.page_list.currentRow() >= 0
+        self.capture_button.setEnabled(self.camera is not None and self._camera_ready)
+        self.retake_button.setEnabled(self.camera is not None and self._camera_ready and selected)
+        for button in (self.left_button, self.right_button, self.delete_button):
+            button.setEnabled(selected)
+        self.up_button.setEnabled(selected and self.page_list.currentRow() > 0)
+        self.down_button.setEnabled(selected and self.page_list.currentRow() < self.page_list.count() - 1)
+        self.attach_button.setEnabled(self._busy == 0)
+
+    def busy(self) -> int:
+        """Captures and processing still under way (tests wait for zero)."""
+        return self._busy
+
+    def _attach(self) -> None:
+        self.attached.emit(str(self.material_combo.currentData()), self.pages())
+        self.accept()
+
+    def _detach(self) -> None:
+        if self.camera is not None:
+            self.camera.set_viewer(None)
+        self.terminal.remove_listener(self.state_bridge)

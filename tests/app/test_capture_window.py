@@ -1,0 +1,203 @@
+"""The capture dialog in the real window, fed by the simulated document camera through the real watcher.
+
+Pages are taken, rotated, reordered and deleted; the preview keeps running while a still is processed;
+an unplugged camera is said and comes back by itself; two documents in view are refused; and the pages
+end up as one encrypted PDF per material attached to the submission in the local database.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pikepdf
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.terminal import Terminal
+from app.ui.capture_dialog import CaptureDialog
+from app.ui.main_window import MainWindow
+from app.ui.ops import OpRunner
+from devices.camera.connection import Mode
+from devices.sim.camera import SimulatedCameraBackend
+from local_db.submissions import get_submission
+
+from .conftest import CLERK
+from .test_e2e_registration import fill_registration, open_registration
+
+#: a small camera keeps the tests quick; the pipeline is the same at 8 MP (see bench/docscan.py)
+MODES = (Mode(1632, 1224), Mode(1280, 720), Mode(1024, 768), Mode(640, 480))
+
+
+@pytest.fixture
+def camera() -> SimulatedCameraBackend:
+    backend = SimulatedCameraBackend(modes=MODES, frame_delay=1 / 60)
+    backend.camera().place_document(7, "a4_text")
+    return backend
+
+
+def open_window(qtbot: QtBot, terminal: Terminal) -> MainWindow:
+    ops = OpRunner()
+    window = MainWindow(terminal, CLERK, ops)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def open_capture(qtbot: QtBot, window: MainWindow, material: str = "identity_document") -> CaptureDialog:
+    open_registration(qtbot, window)
+    assert window.form_page is not None
+    qtbot.mouseClick(window.form_page.materials.buttons[material], Qt.MouseButton.LeftButton)
+    dialog = window.capture_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.preview.frames_shown >= 3, timeout=15000)
+    return dialog
+
+
+def take(qtbot: QtBot, dialog: CaptureDialog) -> None:
+    before = dialog.page_list.count()
+    qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.page_list.count() == before + 1, timeout=20000)
+
+
+def test_pages_are_taken_arranged_and_attached(qtbot: QtBot, make_terminal, camera) -> None:  # type: ignore[no-untyped-def]
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    window = open_window(qtbot, terminal)
+    dialog = open_capture(qtbot, window)
+
+    # the preview keeps running while a still is taken and processed on a worker
+    frames_at_click = dialog.preview.frames_shown
+    qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.page_list.count() == 1 and dialog.busy() == 0, timeout=20000)
+    assert dialog.preview.frames_shown > frames_at_click + 2
+    first = dialog.pages()[0]
+    assert first.height_px > first.width_px  # an A4 page, portrait
+    assert "已拍第 1 页" in dialog.status.text()
+
+    camera.camera().place_document(8, "certificate")
+    take(qtbot, dialog)
+    second = dialog.pages()[1]
+
+    # rotate the second page a quarter turn: its sides swap
+    dialog.page_list.setCurrentRow(1)
+    qtbot.mouseClick(dialog.right_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.pages()[1] is not second, timeout=10000)
+    assert (dialog.pages()[1].width_px, dialog.pages()[1].height_px) == (second.height_px, second.width_px)
+
+    # move it to the front, then delete the (old) first page
+    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages()[1] is first
+    assert dialog.page_list.item(0).text() == "第 1 页"
+    dialog.page_list.setCurrentRow(1)
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert dialog.page_list.count() == 1 and dialog.pages()[0] is not first
+
+    take(qtbot, dialog)
+    qtbot.mouseClick(dialog.attach_button, Qt.MouseButton.LeftButton)
+    page = window.form_page
+    assert page is not None and len(page.materials.pages["identity_document"]) == 2
+    assert window.capture_dialog is None
+    assert "已拍 2 页" in page.materials._counts["identity_document"].text()
+
+    # submit: the material becomes one sealed two-page PDF attached to the submission
+    fill_registration(qtbot, window)
+    qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result.submission_id is not None, timeout=20000)
+    view = get_submission(terminal.db, window.result.submission_id or "")
+    assert view is not None and [(a.material_key, a.pages) for a in view.attachments] == [("identity_document", 2)]
+    assert terminal.blobs is not None
+    pdf = pikepdf.open(io.BytesIO(terminal.blobs.get(view.attachments[0].sha256)))
+    assert len(pdf.pages) == 2
+    width_pt, height_pt = (float(v) for v in pdf.pages[1].mediabox[2:])
+    assert abs(width_pt - 595.28) < 2 and abs(height_pt - 841.89) < 2  # A4
+
+
+def test_no_scan_is_stored_in_the_clear(qtbot: QtBot, make_terminal, camera, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    window = open_window(qtbot, terminal)
+    dialog = open_capture(qtbot, window)
+    take(qtbot, dialog)
+    jpeg = dialog.pages()[0].jpeg
+    qtbot.mouseClick(dialog.attach_button, Qt.MouseButton.LeftButton)
+    page = window.form_page
+    assert page is not None
+    fill_registration(qtbot, window)
+    qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result.submission_id is not None, timeout=20000)
+    blobs = list((data_dir / "blobs").rglob("*.blob"))
+    assert len(blobs) == 1
+    probe = jpeg[200:264]  # any run of the page's JPEG bytes would betray a plaintext copy
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            assert probe not in raw and b"%PDF" not in raw, path
+
+
+def test_unplugged_camera_is_said_and_comes_back(qtbot: QtBot, make_terminal, camera) -> None:  # type: ignore[no-untyped-def]
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    window = open_window(qtbot, terminal)
+    dialog = open_capture(qtbot, window)
+    camera.unplug()
+    qtbot.waitUntil(lambda: "高拍仪已断开" in dialog.status.text(), timeout=10000)
+    assert not dialog.capture_button.isEnabled()
+    assert "已断开" in window.camera_indicator.text()
+    camera.plug()
+    qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=15000)
+    assert "就绪" in window.camera_indicator.text()
+    take(qtbot, dialog)
+
+
+def test_two_documents_are_refused_and_nothing_is_added(qtbot: QtBot, make_terminal, camera) -> None:  # type: ignore[no-untyped-def]
+    from devices.sim.docscene import render_scene
+
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    window = open_window(qtbot, terminal)
+    dialog = open_capture(qtbot, window)
+    camera.camera().place(render_scene(13, size=(MODES[0].width, MODES[0].height), documents=2,
+                                       kind="a4_text").image)
+    qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and "多份材料" in dialog.status.text(), timeout=20000)
+    assert dialog.page_list.count() == 0
+
+
+def test_a_photo_from_disk_goes_through_the_same_pipeline(qtbot: QtBot, make_terminal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from devices.sim.docscene import render_scene
+
+    terminal = make_terminal("http://127.0.0.1:9")  # no camera at all
+    window = open_window(qtbot, terminal)
+    open_registration(qtbot, window)
+    assert window.form_page is not None
+    qtbot.mouseClick(window.form_page.materials.buttons["identity_document"], Qt.MouseButton.LeftButton)
+    dialog = window.capture_dialog
+    assert dialog is not None and not dialog.capture_button.isEnabled()
+    photo = tmp_path / "photo.jpg"
+    cv2.imwrite(str(photo), render_scene(3, size=(1632, 1224), kind="a4_table").image)
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a picture")
+    dialog.import_file(broken)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and "无法读取" in dialog.status.text(), timeout=10000)
+    dialog.import_file(photo)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.page_list.count() == 1, timeout=20000)
+    page = dialog.pages()[0]
+    assert isinstance(page.image, np.ndarray) and page.height_px > page.width_px
+
+
+def test_authorisation_is_required_only_with_an_agent(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
+    from .test_e2e_registration import type_text
+
+    terminal = make_terminal("http://127.0.0.1:9")
+    window = open_window(qtbot, terminal)
+    open_registration(qtbot, window)
+    page = window.form_page
+    assert page is not None
+    counts = page.materials._counts
+    assert counts["authorisation"].text() == "无需提供"
+    type_text(qtbot, page.view.widget("agent_name"), "李四")  # type: ignore[arg-type]
+    assert counts["authorisation"].text() == "未拍摄"
