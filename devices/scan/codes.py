@@ -18,9 +18,10 @@ from devices.scan.geometry import Quad, as_quad
 
 log = logging.getLogger(__name__)
 
-#: codes are located on a copy whose short side is this long (an A4 page at about 75 dpi still shows a
-#: 25 mm QR code's modules; a barcode's outline survives far more) and read at full resolution
-QR_FIND_SIDE = 620
+#: codes are located on a copy whose short side is this long (an A4 page at 100 dpi, where a 20 mm QR
+#: code is still found; at 75 dpi codes of 22-28 mm are missed) and read at full resolution; a
+#: barcode's outline survives far more shrinking
+QR_FIND_SIDE = 827
 BARCODE_FIND_SIDE = 420
 
 

@@ -31,7 +31,7 @@ class Scene:
 
 
 def make_page(width_mm: float = 210, height_mm: float = 297, *, seed: int = 1, qr: bool = True,
-              stamp: bool = True) -> NDArray[np.uint8]:
+              stamp: bool = True, qr_mm: float = QR_BOX_MM[2]) -> NDArray[np.uint8]:
     rng = np.random.default_rng(seed)
     w, h = round(width_mm * PX_PER_MM), round(height_mm * PX_PER_MM)
     page = np.full((h, w, 3), 246, np.uint8)
@@ -59,7 +59,7 @@ def make_page(width_mm: float = 210, height_mm: float = 297, *, seed: int = 1, q
         cv2.circle(page, centre, int(6 * s), (40, 40, 210), -1, cv2.LINE_AA)
     if qr:
         code = cv2.QRCodeEncoder.create().encode(QR_TEXT)
-        x, y, size = (int(v * s) for v in QR_BOX_MM)
+        x, y, size = (int(v * s) for v in (QR_BOX_MM[0], QR_BOX_MM[1], qr_mm))
         tile = cv2.resize(code, (size, size), interpolation=cv2.INTER_NEAREST)
         page[y:y + size, x:x + size] = np.where(tile[..., None] > 127, 246, 0).astype(np.uint8)
     return page

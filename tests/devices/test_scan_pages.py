@@ -114,6 +114,11 @@ def test_qr_code_is_read_from_the_scan(colour_page) -> None:  # type: ignore[no-
     assert quad[:, 0].min() < colour_page.width_px / 2 and quad[:, 1].min() > colour_page.height_px / 2
 
 
+def test_small_qr_code_is_read_too() -> None:
+    shot = photograph(make_page(qr_mm=22), seed=4)
+    assert [c.text for c in scan_page(shot.frame, shot.quad).codes] == [QR_TEXT]
+
+
 def test_page_without_codes_finds_none(scene) -> None:  # type: ignore[no-untyped-def]
     plain = photograph(make_page(qr=False))
     assert scan_page(plain.frame, plain.quad).codes == ()
