@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -20,7 +21,9 @@ MIN_QUALITY = 40
 #: how far quality drops when the predicted quality turns out too big
 QUALITY_STEP = 4
 #: rows per band of the size-estimation sample (a multiple of the 16-row JPEG block)
-_BAND = 64
+_BAND = 16
+#: quality steps over which a page's JPEG size roughly doubles, for first guesses
+GUESS_DOUBLING = 17
 
 
 def _encode(image: NDArray[np.uint8], quality: int) -> bytes:
@@ -51,34 +54,83 @@ def _sample(image: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
     return sample, h / sample.shape[0]
 
 
-def _best_quality(image: NDArray[np.uint8], max_bytes: int) -> tuple[bytes | None, int]:
-    """The best encoding within ``max_bytes`` and the smallest size tried (None: even MIN_QUALITY is too big).
+def _guess(quality: int, size: float, target: float) -> int:
+    """Where ``target`` should lie if size doubles every GUESS_DOUBLING quality steps (true near the top)."""
+    return round(quality - GUESS_DOUBLING * math.log2(max(size, 1.0) / target))
 
-    Full encodes are the cost, so the quality is searched on a quarter-size sample whose size, times
-    four, predicts the page's (to a few per cent); full encodes confirm the choice, stepping down
-    QUALITY_STEP at a time in the rare case the prediction was optimistic.
+
+def _highest_fitting(predict: Callable[[int], float], target: float, lo: int, hi: int, guess: int) -> int:
+    """The highest quality in (lo, hi) whose predicted size fits ``target`` (to within 2), else ``lo``.
+
+    ``lo`` is known to fit (or is the floor), ``hi`` known not to (or is the ceiling + 1). The first
+    probe goes to ``guess``, which usually leaves a bracket of a step or two.
     """
-    sample, factor = _sample(image)
-    if factor == 1.0 or len(_encode(sample, MAX_QUALITY)) * factor <= max_bytes:
-        first = _encode(image, MAX_QUALITY)  # small images and clear fits: one full encode decides
-        if len(first) <= max_bytes:
-            return first, len(first)
-    lo, hi = MIN_QUALITY, MAX_QUALITY
-    while hi - lo > QUALITY_STEP:
+    if lo < guess < hi:
+        if predict(guess) <= target:
+            lo = guess
+            if guess + 1 < hi and predict(guess + 1) > target:
+                return guess
+        else:
+            hi = guess
+    while hi - lo > 2:
         mid = (lo + hi) // 2
-        if len(_encode(sample, mid)) * factor <= max_bytes * 0.97:
+        if predict(mid) <= target:
             lo = mid
         else:
             hi = mid
-    quality, smallest = lo, max_bytes + 1
-    while True:
-        data = _encode(image, quality)
+    return lo
+
+
+def _best_quality(image: NDArray[np.uint8], max_bytes: int) -> tuple[bytes | None, int]:
+    """The best encoding within ``max_bytes`` and the smallest size tried (None: even MIN_QUALITY is too big).
+
+    Full encodes are the cost, so quality is searched on a quarter-size sample. The sample's size times
+    four is biased by content (a few to twenty per cent either way), so each full encode recalibrates
+    the prediction; at most three full encodes are made.
+    """
+    sample, factor = _sample(image)
+    sizes: dict[int, float] = {}
+
+    def sample_size(q: int) -> float:
+        if q not in sizes:
+            sizes[q] = len(_encode(sample, q)) * factor
+        return sizes[q]
+
+    target = max_bytes * 0.98
+    ratio = 1.0
+    fits_q, fails_q = MIN_QUALITY - 1, MAX_QUALITY + 1
+    best: bytes | None = None
+    smallest = max_bytes + 1
+    q = MAX_QUALITY
+    if sample_size(MAX_QUALITY) > max_bytes * 1.1:
+        guess = _guess(MAX_QUALITY, sample_size(MAX_QUALITY), target)
+        q = max(MIN_QUALITY, _highest_fitting(sample_size, target, MIN_QUALITY - 1, MAX_QUALITY, guess))
+    for _ in range(3):
+        data = _encode(image, q)
         smallest = min(smallest, len(data))
+        ratio = len(data) / max(sample_size(q), 1.0)
         if len(data) <= max_bytes:
-            return data, smallest
-        if quality == MIN_QUALITY:
-            return None, smallest
-        quality = max(MIN_QUALITY, quality - QUALITY_STEP)
+            best, fits_q = data, q
+            if q == MAX_QUALITY or len(data) > 0.92 * max_bytes:
+                break
+        else:
+            fails_q = q
+            if q == MIN_QUALITY:
+                break
+        calibrated = ratio  # bind for the closure
+
+        def predict(quality: int, k: float = calibrated) -> float:
+            return sample_size(quality) * k
+
+        nxt = _highest_fitting(predict, target, max(fits_q, MIN_QUALITY - 1), fails_q, _guess(q, len(data), target))
+        if nxt <= fits_q:  # nothing better than what already fits (or, if nothing fits, try the floor)
+            if best is not None:
+                break
+            nxt = max(MIN_QUALITY, min(fails_q - 1, nxt))
+        if nxt < MIN_QUALITY or nxt >= fails_q or nxt == q:
+            break
+        q = nxt
+    return best, smallest
 
 
 def encode_jpeg(image: NDArray[np.uint8], max_bytes: int, *, dpi: float | None = None) -> bytes:
@@ -99,7 +151,8 @@ def encode_jpeg(image: NDArray[np.uint8], max_bytes: int, *, dpi: float | None =
             if dpi is not None:
                 data = set_jfif_density(data, dpi * current.shape[1] / image.shape[1])
             return data
-        factor = max(0.25, min(0.9, 0.95 * math.sqrt(max_bytes / lowest)))
+        # Text keeps its edges when shrunk, so bytes fall slower than area: shrink a little extra.
+        factor = max(0.25, min(0.8, 0.85 * math.sqrt(max_bytes / lowest)))
         h, w = current.shape[:2]
         if min(h, w) * factor < 8:
             break
