@@ -240,7 +240,8 @@ def scan_page(frame: NDArray[np.uint8], quad: Quad | None, options: ScanOptions 
         aspect = true_aspect(q, (image.shape[1], image.shape[0]))
         size_mm = _document_size_mm(q, aspect, options.px_per_mm)
         card = is_card_shaped(aspect, max(size_mm) if size_mm else None)
-        q, aspect = orient(q, aspect, landscape=card)
+        if quad is not None:  # a whole frame (nothing detected) keeps the camera's own orientation
+            q, aspect = orient(q, aspect, landscape=card)
         if size_mm is not None and (size_mm[0] > size_mm[1]) != (aspect > 1):
             size_mm = (size_mm[1], size_mm[0])
         layout = _layout(aspect, size_mm, card, options)

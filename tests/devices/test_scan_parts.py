@@ -152,3 +152,10 @@ def test_a_card_on_a4_is_copied_at_its_real_size() -> None:
     assert (page.width_px, page.height_px) == (1654, 2339)
     ys, xs = np.nonzero(page.image.min(axis=2) < 250)
     assert (xs.max() - xs.min() + 1, ys.max() - ys.min() + 1) == (674, 425)
+
+
+def test_whole_frame_keeps_its_orientation() -> None:
+    frame = np.full((480, 640, 3), 200, np.uint8)
+    cv2.putText(frame, "LANDSCAPE", (40, 250), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 5)
+    page = scan_page(frame, None, ScanOptions(dpi=100, find_codes=False, paper="auto"))
+    assert page.width_px > page.height_px
