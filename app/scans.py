@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from app.terminal import Terminal
 from core.errors import ConfigError, CounterError
 from devices.scan.detect import Detection, FrameProblem, detect_document
+from devices.scan.geometry import Quad
 from devices.scan.pdf import make_pdf
 from devices.scan.pipeline import ScannedPage, ScanOptions, scan_page
 from local_db.submissions import AttachmentData
@@ -65,3 +66,30 @@ def scan_options(terminal: Terminal) -> ScanOptions:
     devices = terminal.settings.devices
     return ScanOptions(mode=ColourMode(devices.scan_mode), dpi=devices.scan_dpi, max_bytes=devices.scan_max_kb * 1000,
                        px_per_mm=devices.camera_px_per_mm, paper="auto" if devices.camera_px_per_mm else "a4")
+
+
+@dataclass(frozen=True)
+class CardSide:
+    """One side of an ID card as photographed, kept until the other side is taken."""
+
+    frame: NDArray[np.uint8]
+    quad: Quad | None
+
+
+def find_card(frame: NDArray[np.uint8]) -> CardSide:
+    """Find a card in a still (refusing dark, empty and crowded frames, as for a page)."""
+    detection = detect_document(frame)
+    if detection.problem in _REFUSED:
+        message, hint = _REFUSED[detection.problem]
+        raise CaptureUnusable(f"frame refused: {detection.problem}", user_message=message, hint=hint)
+    if detection.quad is None:
+        raise CaptureUnusable("no card outline", user_message="未识别到证件边缘。",
+                              hint="请将证件平放在深色背景上、四角都在画面内后重拍。")
+    return CardSide(frame, detection.quad)
+
+
+def id_copy(front: CardSide, back: CardSide, options: ScanOptions) -> ScannedPage:
+    """Both sides at true size on one A4 page, the way counters make ID copies."""
+    from devices.scan.idcopy import compose_id_copy
+
+    return compose_id_copy(front.frame, back.frame, front_quad=front.quad, back_quad=back.quad, options=options)

@@ -109,6 +109,8 @@ class MaterialDef(_Frozen):
     legal_basis: str = Field(min_length=1)
     #: the key of a field whose being filled in makes this material required (None: always required)
     required_when: str | None = None
+    #: how the counter captures it: pages, or an ID copy (both sides of a card on one A4 page, true size)
+    capture: Literal["pages", "id_copy"] = "pages"
 
     def is_required(self, values: Mapping[str, str]) -> bool:
         return self.required_when is None or bool(values.get(self.required_when, "").strip())

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -47,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.camera import CameraService
-from app.scans import CapturedPage, process_frame
+from app.scans import CapturedPage, CardSide, find_card, id_copy, process_frame
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
 from app.ui.errors import sentence
@@ -210,9 +211,15 @@ class CaptureDialog(QDialog):
             self.mode_combo.addItem(label, mode.value)
         self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(options.mode.value)))
         self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        self.id_copy_check = QCheckBox(self.tr("身份证正反面合成一页"))
+        self.id_copy_check.setObjectName("idCopyCheck")
+        self.id_copy_check.toggled.connect(self._id_copy_toggled)
+        self._front: CardSide | None = None
         shoot_row = QHBoxLayout()
         shoot_row.addWidget(QLabel(self.tr("色彩：")))
         shoot_row.addWidget(self.mode_combo)
+        shoot_row.addSpacing(12)
+        shoot_row.addWidget(self.id_copy_check)
         shoot_row.addStretch(1)
         shoot_row.addWidget(self.import_button)
         shoot_row.addWidget(self.retake_button)
@@ -227,6 +234,8 @@ class CaptureDialog(QDialog):
         for material in materials:
             self.material_combo.addItem(material.name, material.key)
         self.material_combo.setCurrentIndex(max(0, self.material_combo.findData(material_key)))
+        self._captures = {material.key: material.capture for material in materials}
+        self.material_combo.currentIndexChanged.connect(self._material_changed)
         self.page_list = QListWidget()
         self.page_list.setObjectName("pageList")
         self.page_list.setViewMode(QListWidget.ViewMode.IconMode)
@@ -287,6 +296,7 @@ class CaptureDialog(QDialog):
         else:
             self.camera.set_viewer(self.mailbox)
         self.finished.connect(self._detach)
+        self._material_changed()
         self._update_buttons()
 
     # -- camera ---------------------------------------------------------------------------------
@@ -302,7 +312,7 @@ class CaptureDialog(QDialog):
         if event.kind == "opened":
             self._camera_ready = True
             self._lost = False
-            self._say(self.tr("请将材料平放在拍摄区内，绿色框为识别到的材料边缘。"), "ok")
+            self._say(self._ready_message(), "ok")
         elif event.kind in ("lost", "not_found"):
             self._camera_ready = False
             if event.kind == "not_found" and self._lost:
@@ -364,27 +374,66 @@ class CaptureDialog(QDialog):
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> None:
-        """A photo or a flatbed scan from disk goes through the same pipeline as a camera still."""
+        """A photo or a flatbed scan from disk goes through the same steps as a camera still."""
         self._busy += 1
         self._update_buttons()
-        options = self._options()
 
-        def work() -> CapturedPage:
+        def read() -> NDArray[np.uint8]:
             import cv2
 
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            data = np.fromfile(str(path), dtype=np.uint8)  # also for non-ASCII names on Windows
+            image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
             if image is None:
                 from core.errors import ValidationError
 
                 raise ValidationError("file", self.tr("无法读取图片文件：{name}").format(name=path.name))
-            return process_frame(image, options)
+            return image
 
-        self.ops.run(work, lambda result: self._processed(result, None), self._failed)
+        self.ops.run(read, lambda image: self._process(image, None), self._failed)
 
     def _process(self, frame: NDArray[np.uint8], replace: int | None) -> None:
         options = self._options()
+        if self.id_copy_check.isChecked():
+            self._process_card_side(frame, replace, options)
+            return
         self.ops.run(lambda: process_frame(frame, options), lambda result: self._processed(result, replace),
                      self._failed)
+
+    def _process_card_side(self, frame: NDArray[np.uint8], replace: int | None, options: ScanOptions) -> None:
+        """First still: the front, kept; second: the back, and both become one A4 page."""
+        front = self._front
+        if front is None:
+            def kept(side: CardSide) -> None:
+                self._busy -= 1
+                self._front = side
+                self._say(self.tr("已拍人像面。请将身份证翻面，再拍国徽面。"), "ok")
+                self._update_buttons()
+
+            self.ops.run(lambda: find_card(frame), kept, self._failed)
+            return
+
+        def compose() -> CapturedPage:
+            return CapturedPage(id_copy(front, find_card(frame), options), None)
+
+        def done(result: CapturedPage) -> None:
+            self._front = None
+            self._processed(result, replace)
+            self._say(self.tr("已合成身份证复印件（正反面，原大）。如需再拍，请放下一张证件的人像面。"), "ok")
+
+        self.ops.run(compose, done, self._failed)
+
+    def _material_changed(self) -> None:
+        """An identity document is copied the counter's way (both sides on one page) unless the clerk unticks it."""
+        self.id_copy_check.setChecked(self._captures.get(str(self.material_combo.currentData())) == "id_copy")
+
+    def _id_copy_toggled(self, _on: bool) -> None:
+        self._front = None
+        self._say(self._ready_message(), "ok")
+
+    def _ready_message(self) -> str:
+        if self.id_copy_check.isChecked():
+            return self.tr("身份证复印：请先拍人像面，再拍国徽面，两面将按原大合成在一页 A4 上。")
+        return self.tr("请将材料平放在拍摄区内，绿色框为识别到的材料边缘。")
 
     def _processed(self, result: CapturedPage, replace: int | None) -> None:
         self._busy -= 1

@@ -68,6 +68,8 @@ def test_pages_are_taken_arranged_and_attached(qtbot: QtBot, make_terminal, came
     terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
     window = open_window(qtbot, terminal)
     dialog = open_capture(qtbot, window)
+    assert dialog.id_copy_check.isChecked()  # the identity document is copied the counter's way by default
+    dialog.id_copy_check.setChecked(False)  # here: pages of other documents
 
     # the preview keeps running while a still is taken and processed on a worker
     frames_at_click = dialog.preview.frames_shown
@@ -117,10 +119,36 @@ def test_pages_are_taken_arranged_and_attached(qtbot: QtBot, make_terminal, came
     assert abs(width_pt - 595.28) < 2 and abs(height_pt - 841.89) < 2  # A4
 
 
+def test_id_copy_puts_both_sides_at_true_size_on_one_page(qtbot: QtBot, make_terminal, camera) -> None:  # type: ignore[no-untyped-def]
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    window = open_window(qtbot, terminal)
+    camera.camera().place_document(31, "id_front")
+    dialog = open_capture(qtbot, window)
+    assert dialog.id_copy_check.isChecked()
+    qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and "国徽面" in dialog.status.text(), timeout=20000)
+    assert dialog.page_list.count() == 0  # the front waits for the back
+    camera.camera().place_document(32, "id_back")
+    take(qtbot, dialog)
+    page = dialog.pages()[0]
+    assert page.size_mm == (210, 297)
+    # two card-sized blocks of non-white pixels, each 85.6 mm wide at the page's dpi
+    grey = page.image if page.image.ndim == 2 else cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY)
+    rows = np.where((grey < 235).sum(axis=1) > page.width_px * 0.2)[0]
+    halves = [r for r in (rows[rows < page.height_px // 2], rows[rows >= page.height_px // 2]) if len(r)]
+    assert len(halves) == 2
+    for block_rows in halves:
+        cols = np.where((grey[block_rows[0]:block_rows[-1] + 1] < 235).sum(axis=0) > 0)[0]
+        width_mm = (cols[-1] - cols[0] + 1) / page.dpi * 25.4
+        assert abs(width_mm - 85.6) < 2.5, width_mm
+
+
 def test_no_scan_is_stored_in_the_clear(qtbot: QtBot, make_terminal, camera, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
     window = open_window(qtbot, terminal)
     dialog = open_capture(qtbot, window)
+    dialog.id_copy_check.setChecked(False)
     take(qtbot, dialog)
     jpeg = dialog.pages()[0].jpeg
     qtbot.mouseClick(dialog.attach_button, Qt.MouseButton.LeftButton)
@@ -150,6 +178,7 @@ def test_unplugged_camera_is_said_and_comes_back(qtbot: QtBot, make_terminal, ca
     camera.plug()
     qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=15000)
     assert "就绪" in window.camera_indicator.text()
+    dialog.id_copy_check.setChecked(False)
     take(qtbot, dialog)
 
 
@@ -159,6 +188,7 @@ def test_two_documents_are_refused_and_nothing_is_added(qtbot: QtBot, make_termi
     terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
     window = open_window(qtbot, terminal)
     dialog = open_capture(qtbot, window)
+    dialog.id_copy_check.setChecked(False)
     camera.camera().place(render_scene(13, size=(MODES[0].width, MODES[0].height), documents=2,
                                        kind="a4_text").image)
     qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=10000)
@@ -177,6 +207,7 @@ def test_a_photo_from_disk_goes_through_the_same_pipeline(qtbot: QtBot, make_ter
     qtbot.mouseClick(window.form_page.materials.buttons["identity_document"], Qt.MouseButton.LeftButton)
     dialog = window.capture_dialog
     assert dialog is not None and not dialog.capture_button.isEnabled()
+    dialog.id_copy_check.setChecked(False)
     photo = tmp_path / "photo.jpg"
     cv2.imwrite(str(photo), render_scene(3, size=(1632, 1224), kind="a4_table").image)
     broken = tmp_path / "broken.jpg"
