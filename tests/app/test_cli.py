@@ -102,3 +102,30 @@ def test_idcard_simulate_and_read_through_the_sicounter_command() -> None:
     finally:
         sim.terminate()
         sim.wait(timeout=30)
+
+
+def test_scan_and_idcopy_through_the_sicounter_command(tmp_path: Path) -> None:
+    import cv2
+    import pikepdf
+
+    from devices.sim.docscene import render_scene
+
+    photos = []
+    for seed, kind in ((41, "a4_text"), (42, "certificate"), (43, "id_front"), (44, "id_back")):
+        path = tmp_path / f"{kind}.jpg"
+        cv2.imwrite(str(path), render_scene(seed, size=(1632, 1224), kind=kind).image)
+        photos.append(path)
+    out = tmp_path / "pages.pdf"
+    done = sicounter("scan", "--source", str(photos[0]), str(photos[1]), "--out", str(out), "--mode", "grey")
+    assert done.returncode == 0, done.stderr
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 2
+    copy = tmp_path / "idcopy.pdf"
+    done = sicounter("scan", "idcopy", "--front", str(photos[2]), "--back", str(photos[3]), "--out", str(copy))
+    assert done.returncode == 0, done.stderr
+    with pikepdf.open(copy) as pdf:
+        box = [float(v) for v in pdf.pages[0].mediabox]
+    assert abs(box[2] - 595.28) < 2 and abs(box[3] - 841.89) < 2
+    missing = sicounter("scan", "--source", str(tmp_path / "nope.jpg"), "--out", str(tmp_path / "x.pdf"))
+    assert missing.returncode == 2 and "nope.jpg" in missing.stderr and "Traceback" not in missing.stderr
+    assert not (tmp_path / "x.pdf").exists()
