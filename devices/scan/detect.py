@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -28,7 +29,10 @@ from numpy.typing import NDArray
 from devices.scan.geometry import Quad, is_convex, order_corners, quad_area, scale_quad, side_lengths
 from devices.scan.refine import refine_quad
 
+_Points = NDArray[Any]  # contours and hulls as OpenCV returns them (int32 points, shape (n, 1, 2))
+
 COARSE_LONG_SIDE = 640
+PREVIEW_LONG_SIDE = 640
 SECOND_DOCUMENT_SHARE = 0.10
 MIN_AREA_SHARE = 0.012  # of the frame: a bank card at the lowest camera height is ~2.4%
 ASPECT_RANGE = (1.2, 1.85)  # A4/A5 1.41, ID-1 card 1.59, widened for perspective
@@ -58,34 +62,36 @@ class _Candidate:
     support: float
 
 
-def _coarse(image: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
-    """A ~640 px copy by pixel averaging over whole k x k blocks (OpenCV's fast path; the crop is < k px)."""
+def _coarse(image: NDArray[np.uint8], long_side: int = COARSE_LONG_SIDE) -> tuple[NDArray[np.uint8], float]:
+    """A small copy by pixel averaging over whole k x k blocks (OpenCV's fast path; the crop is < k px)."""
     h, w = image.shape[:2]
-    k = max(1, round(max(h, w) / COARSE_LONG_SIDE))
+    k = max(1, round(max(h, w) / long_side))
     if k == 1:
         return image, 1.0
     small = cv2.resize(image[: h - h % k, : w - w % k], (w // k, h // k), interpolation=cv2.INTER_AREA)
-    return small, 1.0 / k
+    return np.asarray(small, dtype=np.uint8), 1.0 / k
 
 
-def _edge_maps(small: NDArray[np.uint8]) -> tuple[list[NDArray[np.uint8]], NDArray[np.float32], NDArray[np.uint8]]:
-    """Binary edge maps (for contours), a gradient magnitude (for scoring) and the YCrCb copy.
+def _edge_maps(small: NDArray[np.uint8], sensitive: bool) -> tuple[NDArray[np.uint8], NDArray[np.float32],
+                                                                     NDArray[np.uint8]]:
+    """Binary edges (for contours), a gradient magnitude (for scoring) and the YCrCb copy.
 
-    (A list so that further edge maps can be kept apart: a sensitive lightness-only map was tried and
-    joined desk texture and shadows into every contour without finding more documents.)
+    ``sensitive``: lightness alone at low thresholds, for white paper on a light desk. It also picks up
+    desk texture, which joins contours, so it is a second pass for frames where the first found nothing.
     """
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2YCrCb)  # Y and two opponent channels
     edges = np.zeros(lab.shape[:2], dtype=np.uint8)
     magnitude = np.zeros(lab.shape[:2], dtype=np.float32)
-    for channel, (low, high), gain in zip(cv2.split(lab), ((25, 60), (12, 28), (12, 28)), (1.0, 2.2, 2.2),
-                                          strict=True):
-        edges |= cv2.Canny(channel, low, high, L2gradient=True)
+    thresholds = ((12, 30), None, None) if sensitive else ((25, 60), (12, 28), (12, 28))
+    for channel, limits, gain in zip(cv2.split(lab), thresholds, (1.0, 2.2, 2.2), strict=True):
+        if limits is not None:
+            edges |= cv2.Canny(channel, limits[0], limits[1], L2gradient=True)
         gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
         magnitude = np.maximum(magnitude, cv2.magnitude(gx, gy) * gain)
     kernel = np.ones((3, 3), np.uint8)
-    maps = [cv2.dilate(edges, kernel)]
-    return maps, cv2.dilate(magnitude, kernel), lab
+    return (np.asarray(cv2.dilate(edges, kernel), dtype=np.uint8),
+            np.asarray(cv2.dilate(magnitude, kernel), dtype=np.float32), np.asarray(lab, dtype=np.uint8))
 
 
 def _angles_ok(quad: Quad) -> bool:
@@ -98,20 +104,40 @@ def _angles_ok(quad: Quad) -> bool:
     return True
 
 
-def _support(magnitude: NDArray[np.float32], quad: Quad) -> float:
-    """Smallest per-side fraction of points along the side that sit on a clear edge."""
-    ts = np.linspace(0.1, 0.9, 24, dtype=np.float32)[:, None]
+def _support(magnitude: NDArray[np.float32], quad: Quad, worst_of: float = 1.0) -> float:
+    """Per-side fraction of points along the side that sit on a clear edge: the smallest one
+    (``worst_of`` = 1), or the mean over the sides (``worst_of`` = 0), which tolerates one bad side."""
+    ts = np.linspace(0.1, 0.9, 24, dtype=np.float32)[None, :, None]
     h, w = magnitude.shape
-    worst = 1.0
-    for k in range(4):
-        p0, p1 = quad[k], quad[(k + 1) % 4]
-        pts = np.round(p0 + ts * (p1 - p0)).astype(np.int32)
-        xs, ys = np.clip(pts[:, 0], 0, w - 1), np.clip(pts[:, 1], 0, h - 1)
-        worst = min(worst, float(np.mean(magnitude[ys, xs] > 20.0)))
-    return worst
+    q = np.asarray(quad, dtype=np.float32)
+    pts = np.round(q[:, None, :] + ts * (np.roll(q, -1, axis=0) - q)[:, None, :]).astype(np.int32)
+    xs, ys = np.clip(pts[..., 0], 0, w - 1), np.clip(pts[..., 1], 0, h - 1)
+    sides = (magnitude[ys, xs] > 20.0).mean(axis=1)
+    return float(sides.min() * worst_of + sides.mean() * (1.0 - worst_of))
 
 
-def _quad_from_hull(hull: NDArray[np.int32]) -> Quad | None:
+def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:
+    """Mean colour step across the sides, inside against outside (YCrCb units, chroma doubled).
+
+    Straight supported lines also bound the cells of a cutting mat's grid, which look the same on both
+    sides; a document differs from the desk it lies on, if only a little.
+    """
+    h, w = lab.shape[:2]
+    q = np.asarray(quad, dtype=np.float32)
+    centre = q.mean(axis=0)
+    ts = np.linspace(0.15, 0.85, 16, dtype=np.float32)[None, :, None]
+    pts = q[:, None, :] + ts * (np.roll(q, -1, axis=0) - q)[:, None, :]  # (4, 16, 2)
+    towards = centre[None, None, :] - pts
+    towards /= np.maximum(np.linalg.norm(towards, axis=2, keepdims=True), 1e-6)
+    inner = np.round(pts + gap * towards).astype(np.int32)
+    outer = np.round(pts - gap * towards).astype(np.int32)
+    a = lab[np.clip(inner[..., 1], 0, h - 1), np.clip(inner[..., 0], 0, w - 1)].astype(np.float32)
+    b = lab[np.clip(outer[..., 1], 0, h - 1), np.clip(outer[..., 0], 0, w - 1)].astype(np.float32)
+    step = np.abs(np.median(a - b, axis=1)) * np.array([1.0, 2.0, 2.0], dtype=np.float32)  # (4 sides, 3)
+    return float(step.max(axis=1).mean())
+
+
+def _quad_from_hull(hull: _Points) -> Quad | None:
     perimeter = cv2.arcLength(hull, True)
     for eps in (0.01, 0.02, 0.03, 0.045, 0.06, 0.08):
         approx = cv2.approxPolyDP(hull, eps * perimeter, True)
@@ -136,17 +162,25 @@ def _plausible(quad: Quad, w: int, h: int, slack: float) -> bool:
     return ASPECT_RANGE[0] * (1 - slack) <= aspect <= ASPECT_RANGE[1] * (1 + slack)
 
 
-def _region_hulls(lab: NDArray[np.uint8]) -> list[NDArray[np.int32]]:
+def _big_enough(contour: _Points, min_box: float) -> bool:
+    """Cheap pre-check before any hull: most contours are specks of texture and text."""
+    _, _, bw, bh = cv2.boundingRect(contour)
+    return bw * bh >= min_box
+
+
+def _region_hulls(lab: NDArray[np.uint8]) -> list[_Points]:
     """Hulls of bright (or saturated) regions at several thresholds.
 
     Edges alone fail where a faint page edge joins a keyboard or a pen into one contour; as a region,
-    paper brighter than the desk stays separate from dark objects at some threshold.
+    paper brighter than the desk stays separate from dark objects at some threshold. (Working at half
+    the coarse size was tried: 10% faster, and it lost cards.)
     """
     lightness = lab[..., 0]
     chroma = cv2.magnitude(lab[..., 1].astype(np.float32) - 128, lab[..., 2].astype(np.float32) - 128)
     chroma_u8 = np.clip(chroma * 3, 0, 255).astype(np.uint8)
     kernel = np.ones((3, 3), np.uint8)
-    hulls: list[NDArray[np.int32]] = []
+    min_box = MIN_AREA_SHARE * lab.shape[0] * lab.shape[1]
+    hulls: list[_Points] = []
     for channel in (lightness, chroma_u8):
         marks = np.percentile(channel[::3, ::3], (3, 30, 60, 85, 93, 97, 99.5))
         lo, hi = marks[0], marks[-1]
@@ -155,11 +189,11 @@ def _region_hulls(lab: NDArray[np.uint8]) -> list[NDArray[np.int32]]:
         otsu, _ = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         levels = {float(otsu), *((marks[1:] + marks[:-1]) / 2).tolist()}  # small bright cards need high levels
         for level in sorted(levels):
-            mask = (channel > level).astype(np.uint8) * 255
+            _, mask = cv2.threshold(channel, level, 255, cv2.THRESH_BINARY)
             mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
             mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
             contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            hulls.extend(cv2.convexHull(c) for c in contours)
+            hulls.extend(cv2.convexHull(c) for c in contours if _big_enough(c, min_box))
     return hulls
 
 
@@ -168,7 +202,7 @@ def _line(p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]
     return np.cross(np.append(p, 1.0), np.append(q, 1.0))
 
 
-def _line_quads(contour: NDArray[np.int32], w: int, h: int, limit: int = 8) -> list[Quad]:
+def _line_quads(contour: _Points, w: int, h: int, limit: int = 8) -> list[Quad]:
     """Quads made of four straight runs of a contour that also holds other things.
 
     A card lying on a phone, or a pen under a page's edge, joins both into one contour whose hull is
@@ -210,23 +244,23 @@ def _line_quads(contour: NDArray[np.int32], w: int, h: int, limit: int = 8) -> l
     return quads
 
 
-def _rough_quads(small: NDArray[np.uint8], edge_maps: list[NDArray[np.uint8]],
-                 lab: NDArray[np.uint8]) -> list[Quad]:
+def _rough_quads(small: NDArray[np.uint8], edges: NDArray[np.uint8], lab: NDArray[np.uint8] | None) -> list[Quad]:
     h, w = small.shape[:2]
     min_area = MIN_AREA_SHARE * w * h
     found: list[Quad] = []
-    for edges in edge_maps:
-        contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-        for contour in contours:
-            hull = cv2.convexHull(contour)
-            if cv2.contourArea(hull) < min_area:
-                continue
-            rough = _quad_from_hull(hull)
-            if rough is not None and is_convex(rough) and _angles_ok(rough) and _plausible(rough, w, h, 0.15):
-                found.append(rough)
-            else:
-                found.extend(_line_quads(contour, w, h))
-    for hull in _region_hulls(lab):
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in contours:
+        if not _big_enough(contour, min_area):
+            continue
+        hull = cv2.convexHull(contour)
+        if cv2.contourArea(hull) < min_area:
+            continue
+        rough = _quad_from_hull(hull)
+        if rough is not None and is_convex(rough) and _angles_ok(rough) and _plausible(rough, w, h, 0.15):
+            found.append(rough)
+        else:
+            found.extend(_line_quads(contour, w, h))
+    for hull in _region_hulls(lab) if lab is not None else []:
         if cv2.contourArea(hull) >= min_area:
             rough = _quad_from_hull(hull)
             if rough is not None and is_convex(rough) and _angles_ok(rough) and _plausible(rough, w, h, 0.15):
@@ -234,16 +268,19 @@ def _rough_quads(small: NDArray[np.uint8], edge_maps: list[NDArray[np.uint8]],
     return found
 
 
-def _candidates(small: NDArray[np.uint8]) -> list[_Candidate]:
-    edge_maps, magnitude, lab = _edge_maps(small)
+def _candidates(small: NDArray[np.uint8], sensitive: bool) -> list[_Candidate]:
+    edges, magnitude, lab = _edge_maps(small, sensitive)
     h, w = magnitude.shape
     found: list[_Candidate] = []
     seen: list[Quad] = []
-    for rough in _rough_quads(small, edge_maps, lab):
+    for rough in _rough_quads(small, edges, None if sensitive else lab):
         if any(float(np.abs(rough - other).max()) < 2.5 for other in seen):
             continue  # the same outline from another cue or threshold
         seen.append(rough)
-        snapped, fit = refine_quad(small, rough, 4.0)  # hull vertices sit on rounded corners and dilated edges
+        if _support(magnitude, rough, 0.0) < 0.35:
+            continue  # most sides on no edge at all: not worth a refinement
+        # hull vertices sit on rounded corners and dilated edges
+        snapped, fit = refine_quad(small, rough, 4.0, samples=24)
         if fit < 0.6:
             continue
         quad = order_corners(snapped)
@@ -252,8 +289,13 @@ def _candidates(small: NDArray[np.uint8]) -> list[_Candidate]:
         if not _plausible(quad, w, h, 0.0):
             continue
         area = quad_area(quad)
-        support = min(fit, _support(magnitude, quad))
-        if support < 0.6:
+        # straight edges (the fit) that are not faint texture (the gradient); a near-perfect fit may have
+        # a fainter gradient, as white paper on a light desk has
+        edge = _support(magnitude, quad)
+        support = min(fit, edge)
+        if support < 0.6 and not (fit >= 0.9 and edge >= 0.45):
+            continue
+        if _contrast(lab, quad) < 8.0:
             continue
         found.append(_Candidate(quad, area, support))
     return found
@@ -272,9 +314,9 @@ def _documents(found: list[_Candidate]) -> list[_Candidate]:
         clash = [i for i, k in enumerate(kept) if _overlap(cand.quad, k.quad) >= 0.2]
         if not clash:
             kept.append(cand)
-        elif len(clash) == 1:  # the same outline found twice: keep the better-fitting copy
+        elif len(clash) == 1:  # the same outline found twice, or with a coin or pen joined: the better fit
             other = kept[clash[0]]
-            if cand.area > 0.9 * other.area and cand.support > other.support:
+            if cand.area > 0.8 * other.area and cand.support > other.support + 0.03:
                 kept[clash[0]] = cand
     return kept
 
@@ -288,14 +330,17 @@ def _frame_problem(small: NDArray[np.uint8]) -> FrameProblem | None:
     return None
 
 
-def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None) -> Detection:
+def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, long_side: int) -> Detection:
     if image.ndim == 2:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    small, factor = _coarse(image)
+        image = np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+        refine_image = image if refine_image is not None else None
+    small, _ = _coarse(image, long_side)
     problem = _frame_problem(small)
     if problem is not None:
         return Detection(None, problem, 0.0)
-    docs = _documents(_candidates(small))
+    docs = _documents(_candidates(small, sensitive=False))
+    if not docs:
+        docs = _documents(_candidates(small, sensitive=True))
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     target = refine_image if refine_image is not None else image
@@ -314,15 +359,18 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None) ->
     confidence = float(min(1.0, docs[0].support))
     if len(docs) > 1 and docs[1].area >= SECOND_DOCUMENT_SHARE * docs[0].area:
         return Detection(None, FrameProblem.SEVERAL_DOCUMENTS, confidence, tuple(q for q, _ in refined))
-    del factor
     return Detection(refined[0][0], None, confidence)
 
 
 def detect_document(image: NDArray[np.uint8], *, refine: bool = True) -> Detection:
     """Full quality, for the captured still: coarse search, then each side fitted at full resolution."""
-    return _detect(image, image if refine else None)
+    return _detect(image, image if refine else None, COARSE_LONG_SIDE)
 
 
 def detect_preview(image: NDArray[np.uint8]) -> Detection:
-    """For the live preview (1280x720): the same search, sides refined on the preview frame itself."""
-    return _detect(image, image)
+    """For the live preview (1280x720): the same search, sides refined on the preview frame (never 8 MP).
+
+    A smaller coarse copy was tried for speed: at 427 px wide 88% of preview frames were within 1%, at
+    320 px 74%, against 100% at 640 px, so the preview keeps the capture's coarse size (~40 ms here).
+    """
+    return _detect(image, image, PREVIEW_LONG_SIDE)

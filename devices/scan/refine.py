@@ -16,46 +16,52 @@ from numpy.typing import NDArray
 
 from devices.scan.geometry import Quad, as_quad
 
-_SAMPLES = 48  # normals per side
 _ALONG = (0.06, 0.94)  # stay clear of the corners, where rounding and neighbouring sides confuse the step
-_TANGENT_OFFSETS = np.array([-2.0, 0.0, 2.0], dtype=np.float32)  # averaged across, to beat sensor noise
+_TANGENT_OFFSETS = np.array([-2.0, 0.0, 2.0])  # averaged across, to beat sensor noise
 
 
-def _side_points(image: NDArray[np.uint8], p0: NDArray[np.float64], p1: NDArray[np.float64], inward: NDArray[np.float64],
-                 reach: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Edge positions along one side and their step strengths."""
-    direction = p1 - p0
-    length = float(np.linalg.norm(direction))
-    tangent = direction / max(length, 1e-9)
+def _edge_points(image: NDArray[np.uint8], quad: NDArray[np.float64], inward: NDArray[np.float64], reach: float,
+                 samples: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Edge positions along all four sides (4, samples, 2) and their step strengths (4, samples).
+
+    One remap for the whole quad: per-side calls cost more in Python overhead than in pixels.
+    """
+    ends = np.roll(quad, -1, axis=0)
+    direction = ends - quad  # (4, 2)
+    tangent = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
     steps = max(int(np.ceil(reach)), 2)
-    offsets = np.arange(-steps, steps + 1, dtype=np.float32)
-    ts = np.linspace(_ALONG[0], _ALONG[1], _SAMPLES, dtype=np.float32)
-    base = p0[None, :] + ts[:, None] * direction[None, :]  # (S, 2)
-    grid = (base[:, None, None, :] + _TANGENT_OFFSETS[None, :, None, None] * tangent[None, None, None, :]
-            + offsets[None, None, :, None] * inward[None, None, None, :])  # (S, T, N, 2)
-    flat = grid.reshape(-1, grid.shape[2], 2).astype(np.float32)
+    offsets = np.arange(-steps, steps + 1, dtype=np.float64)
+    ts = np.linspace(_ALONG[0], _ALONG[1], samples)
+    base = quad[:, None, :] + ts[None, :, None] * direction[:, None, :]  # (4, S, 2)
+    grid = (base[:, :, None, None, :] + _TANGENT_OFFSETS[None, None, :, None, None] * tangent[:, None, None, None, :]
+            + offsets[None, None, None, :, None] * inward[:, None, None, None, :])  # (4, S, T, N, 2)
+    flat = grid.reshape(-1, len(offsets), 2).astype(np.float32)
     values = cv2.remap(image, flat[..., 0], flat[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    profiles = values.reshape(_SAMPLES, len(_TANGENT_OFFSETS), len(offsets), -1).astype(np.float32).mean(axis=1)
-    diff = np.abs(np.diff(profiles, axis=1)).sum(axis=2)  # (S, N-1): step between consecutive offsets
-    diff = cv2.GaussianBlur(diff, (1, 3), 0) if diff.shape[1] >= 3 else diff
-    # the innermost clear step, not simply the strongest: a page lying just beside a keyboard or a dark
+    profiles = values.reshape(4 * samples, len(_TANGENT_OFFSETS), len(offsets), -1).astype(np.float32).mean(axis=1)
+    diff = np.abs(np.diff(profiles, axis=1)).sum(axis=2)  # (4S, N-1): step between consecutive offsets
+    diff = cv2.GaussianBlur(diff, (3, 1), 0)
+    # the innermost clear peak, not simply the strongest: a page lying just beside a keyboard or a dark
     # object has a weak paper/desk step inside a strong desk/object step, and the page is the inner one
     padded = np.pad(diff, ((0, 0), (1, 1)), constant_values=-1.0)
     peak = (diff >= padded[:, :-2]) & (diff >= padded[:, 2:])
     strong = peak & (diff >= 0.5 * diff.max(axis=1, keepdims=True))
     best = diff.shape[1] - 1 - np.argmax(strong[:, ::-1], axis=1)
-    strength = diff[np.arange(_SAMPLES), best]
+    rows = np.arange(diff.shape[0])
+    strength = diff[rows, best]
     inner = np.clip(best, 1, diff.shape[1] - 2)
-    left, mid, right = (diff[np.arange(_SAMPLES), inner + k] for k in (-1, 0, 1))
+    left, mid, right = (diff[rows, inner + k] for k in (-1, 0, 1))
     denom = left - 2 * mid + right
     shift = np.where(np.abs(denom) > 1e-6, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0.0)
     shift = np.clip(shift, -0.5, 0.5)
     position = offsets[0] + inner + 0.5 + np.where(best == inner, shift, 0.0)  # between the two samples
-    points = base.astype(np.float64) + position[:, None] * inward[None, :]
-    return points, strength.astype(np.float64)
+    points = base + position.reshape(4, samples)[..., None] * inward[:, None, :]
+    return points, strength.reshape(4, samples).astype(np.float64)
 
 
-def _fit_line(points: NDArray[np.float64], strength: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+Line = tuple[NDArray[np.float64], NDArray[np.float64]]  # a point on it and its unit direction
+
+
+def _fit_line(points: NDArray[np.float64], strength: NDArray[np.float64]) -> Line | None:
     """A robust line (point, unit direction) through the strong edge points, trimming outliers twice."""
     keep = strength > max(float(np.median(strength)) * 0.35, 4.0)
     if int(keep.sum()) < 8:
@@ -73,39 +79,39 @@ def _fit_line(points: NDArray[np.float64], strength: NDArray[np.float64]) -> tup
     return np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64)
 
 
-def _intersect(a: tuple[NDArray[np.float64], NDArray[np.float64]],
-               b: tuple[NDArray[np.float64], NDArray[np.float64]]) -> NDArray[np.float64] | None:
+def _intersect(a: Line, b: Line) -> NDArray[np.float64] | None:
     (p, r), (q, s) = a, b
     cross = r[0] * s[1] - r[1] * s[0]
     if abs(cross) < 1e-6:
         return None
     t = ((q[0] - p[0]) * s[1] - (q[1] - p[1]) * s[0]) / cross
-    return p + t * r
+    point: NDArray[np.float64] = p + t * r
+    return point
 
 
-def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float) -> tuple[Quad, float]:
-    """Move each side of ``quad`` (clockwise order) onto the strongest nearby edge, within ``reach`` px.
+def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float, samples: int = 48) -> tuple[Quad, float]:
+    """Move each side of ``quad`` (clockwise order) onto the nearby edge, within ``reach`` px.
 
-    Returns the refined quad and the fraction of normals that found a clear edge (edge support),
-    or the input quad with support 0 when a side cannot be fitted.
+    Returns the refined quad and the smallest per-side fraction of normals whose edge lies on the
+    fitted line (edge support), or the input quad with support 0 when a side cannot be fitted.
     """
     q = as_quad(quad).astype(np.float64)
     centre = q.mean(axis=0)
+    direction = np.roll(q, -1, axis=0) - q
+    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
+    inward = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
+    flip = np.einsum("ij,ij->i", centre[None, :] - q, inward) < 0
+    inward[flip] *= -1
+    points, strength = _edge_points(image, q, inward, reach, samples)
     lines = []
     supports = []
     for k in range(4):
-        p0, p1 = q[k], q[(k + 1) % 4]
-        d = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-9)
-        inward = np.array([-d[1], d[0]])
-        if float(np.dot(centre - p0, inward)) < 0:
-            inward = -inward
-        points, strength = _side_points(image, p0, p1, inward, reach)
-        line = _fit_line(points, strength)
+        line = _fit_line(points[k], strength[k])
         if line is None:
             return as_quad(quad), 0.0
         lines.append(line)
         normal = np.array([-line[1][1], line[1][0]])
-        residual = np.abs((points - line[0]) @ normal)
+        residual = np.abs((points[k] - line[0]) @ normal)
         supports.append(float(np.mean(residual < max(1.5, reach * 0.15))))
     corners = []
     for k in range(4):
