@@ -52,7 +52,7 @@ def test_no_plaintext_on_disk(tmp_path: Path) -> None:
     for path in tmp_path.rglob("*"):
         if path.is_file():
             raw = path.read_bytes()
-            assert "110105194912310021".encode() not in raw
+            assert b"110105194912310021" not in raw
             assert "王秀英".encode() not in raw
 
 
