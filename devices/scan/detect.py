@@ -3,11 +3,15 @@
 Coarse search on a ~640 px copy, because outlines are large and every cue is cheap there: edges in
 lightness and in the two colour-opponent channels (white paper on a light grey desk differs in
 lightness only a little, a blue bank card on a brown desk mostly in hue), closed into contours whose
-convex hulls give candidate quads. A candidate must look like a document: convex, near-right angles,
-an aspect ratio between a card's and a page's (squares are sticky notes, 2:1 is a phone), clear of
-the frame border (a document camera frames the whole document; a keyboard entering from the edge is
-not one) and supported by an edge along most of each side. The largest survivor wins; refinement
-then fits each side at full resolution (``refine.py``).
+convex hulls give candidate quads; bright or saturated regions at several thresholds (a faint page
+edge that touches a keyboard still bounds a bright region) and pairs of straight runs in contours that
+merged with a pen or a coin add more. A candidate must look like a document: convex, near-right
+angles, an aspect ratio between a card's and a page's (squares are sticky notes, 2:1 is a phone),
+clear of the frame border (a document camera frames the whole document; a keyboard entering from the
+edge is not one), its sides snapping to straight edges with gradient support, and a colour step
+across them (a cutting mat's grid cells have straight supported sides and the same colour on both).
+The largest survivor wins; a frame with none is searched again with lightness edges at low thresholds
+(white paper on a light desk). Refinement then fits each side at full resolution (``refine.py``).
 
 Two documents: when a second non-overlapping candidate has at least ``SECOND_DOCUMENT_SHARE`` of the
 largest one's area the frame is reported as SEVERAL_DOCUMENTS with both outlines, so the clerk chooses
@@ -307,6 +311,13 @@ def _overlap(a: Quad, b: Quad) -> float:
     return float(inter) / max(min(quad_area(a), quad_area(b)), 1e-6)
 
 
+def _well_inside(inner: Quad, outer: Quad) -> bool:
+    """Every corner of ``inner`` at least 1.5% of the diagonal inside ``outer`` (no shared side)."""
+    margin = 0.015 * math.dist(outer[0], outer[2])
+    contour = outer.reshape(-1, 1, 2).astype(np.float32)
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) > margin for x, y in inner)
+
+
 def _documents(found: list[_Candidate]) -> list[_Candidate]:
     """Distinct documents, largest first; outlines inside or overlapping a larger one are its contents."""
     kept: list[_Candidate] = []
@@ -315,8 +326,9 @@ def _documents(found: list[_Candidate]) -> list[_Candidate]:
         if not clash:
             kept.append(cand)
         elif len(clash) == 1:  # the same outline found twice, or with a coin or pen joined: the better fit
-            other = kept[clash[0]]
-            if cand.area > 0.8 * other.area and cand.support > other.support + 0.03:
+            other = kept[clash[0]]  # but a frame printed well inside a page is its content, whatever its fit
+            if cand.area > 0.8 * other.area and cand.support > other.support + 0.03 \
+                    and not _well_inside(cand.quad, other.quad):
                 kept[clash[0]] = cand
     return kept
 
@@ -334,7 +346,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if image.ndim == 2:
         image = np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
         refine_image = image if refine_image is not None else None
-    small, _ = _coarse(image, long_side)
+    small, factor = _coarse(image, long_side)
     problem = _frame_problem(small)
     if problem is not None:
         return Detection(None, problem, 0.0)
@@ -343,16 +355,15 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         docs = _documents(_candidates(small, sensitive=True))
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
-    target = refine_image if refine_image is not None else image
-    scale_back = target.shape[1] / small.shape[1]
-    reach = max(2.5 * scale_back, 4.0)
+    block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
+    reach = max(2.5 * block, 4.0)
     refined: list[tuple[Quad, float]] = []
     for doc in docs[:2]:
-        quad = scale_quad(doc.quad, scale_back)
+        quad = (scale_quad(doc.quad, block) + np.float32((block - 1) / 2)).astype(np.float32)
         if refine_image is not None:
-            better, support = refine_quad(target, quad, reach)
+            better, support = refine_quad(refine_image, quad, reach)
             if support > 0:
-                better, support = refine_quad(target, better, max(reach * 0.3, 3.0))
+                better, support = refine_quad(refine_image, better, max(reach * 0.3, 3.0))
             if support > 0:
                 quad = order_corners(better)
         refined.append((quad, doc.support))
