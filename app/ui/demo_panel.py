@@ -53,7 +53,7 @@ class DemoPanel(QWidget):
                       lambda h=holder: devices.lay_id_card(h))
         self._add(self.tr("取走身份证"), "demoLift", devices.lift_id_card)
         layout.addSpacing(16)
-        self.document_button = QPushButton(self.tr("高拍仪下放入材料 ▾"))
+        self.document_button = QPushButton(self.tr("高拍仪下放入材料"))
         self.document_button.setObjectName("demoDocument")
         menu = QMenu(self.document_button)
         for kind, label in devices.documents():

@@ -275,8 +275,8 @@
     </message>
     <message>
         <location filename="../../app/ui/demo_panel.py" line="56"/>
-        <source>高拍仪下放入材料 ▾</source>
-        <translation>Lay a document under the camera ▾</translation>
+        <source>高拍仪下放入材料</source>
+        <translation>Lay a document under the camera</translation>
     </message>
     <message>
         <location filename="../../app/ui/demo_panel.py" line="64"/>
