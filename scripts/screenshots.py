@@ -20,6 +20,8 @@ from app.demo_devices import sample_holders
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
+from app.ui.capture_dialog import CaptureDialog
+from app.ui.form_view import FormView
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
@@ -79,14 +81,7 @@ def main(out: Path) -> int:
                 pump(400)
                 print(save_screenshot(window, out / "03-form-errors.png"))
 
-                view.set_value("id_number", "11010519491231002X")
-                view.set_value("phone", "13800138000")
-                view.set_value("address", "陕西省铜川市王益区红旗街1号")
-                for key, value in (("ethnicity", "01"), ("insured_category", "employee"),
-                                   ("household_type", "urban")):
-                    combo = view.widget(key)
-                    assert isinstance(combo, QComboBox)
-                    combo.setCurrentIndex(combo.findData(value))
+                fill_valid(view)
                 pump(300)
                 print(save_screenshot(window, out / "04-form-valid.png"))
                 window.submit()
@@ -106,10 +101,34 @@ def main(out: Path) -> int:
     return 0
 
 
-def _terminal(root: Path, central_url: str, store: SecretStore, devices: DeviceSettings) -> Terminal:
+def _terminal(root: Path, central_url: str, store: SecretStore, devices: DeviceSettings,
+              camera_backend: object | None = None) -> Terminal:
     return build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
                                    office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
-                                   devices=devices), store)
+                                   devices=devices), store, camera_backend=camera_backend)  # type: ignore[arg-type]
+
+
+def open_registration(app: QApplication, terminal: Terminal) -> tuple[MainWindow, OpRunner]:
+    """The signed-in window with 个人参保登记 open, as every device screen starts."""
+    ops = OpRunner(app)
+    window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
+    window.resize(1440, 900)
+    window.show()
+    window.catalogue.search_edit.setText("grcbdj")
+    window.catalogue._choose_first()
+    return window, ops
+
+
+def fill_valid(view: FormView) -> None:
+    """A complete, valid registration."""
+    view.set_value("id_number", "11010519491231002X")
+    view.set_value("phone", "13800138000")
+    view.set_value("address", "陕西省铜川市王益区红旗街1号")
+    view.set_value("name", "李秀英")
+    for key, value in (("ethnicity", "01"), ("insured_category", "employee"), ("household_type", "urban")):
+        combo = view.widget(key)
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(value))
 
 
 def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
@@ -118,12 +137,7 @@ def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: S
         terminal = _terminal(root, central_url, store, DeviceSettings(card_reader="auto"))
         holders = sample_holders()
         try:
-            ops = OpRunner(app)
-            window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
-            window.resize(1440, 900)
-            window.show()
-            window.catalogue.search_edit.setText("grcbdj")
-            window.catalogue._choose_first()
+            window, ops = open_registration(app, terminal)
             pump(1500)
             card = VirtualCard(holders["王建国"], port=39425)
             card.insert()
@@ -151,12 +165,7 @@ def shoot_id_card_screens(app: QApplication, root: Path, central_url: str, store
         terminal = _terminal(root, central_url, store,
                              DeviceSettings(card_reader="off", id_reader="real", id_reader_port=reader.port))
         try:
-            ops = OpRunner(app)
-            window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
-            window.resize(1440, 900)
-            window.show()
-            window.catalogue.search_edit.setText("grcbdj")
-            window.catalogue._choose_first()
+            window, ops = open_registration(app, terminal)
             pump(1500)
             reader.lay(Identity.from_dict(sample_identity_data("zhang_wei")))
             pump(2500)
@@ -178,70 +187,77 @@ def shoot_id_card_screens(app: QApplication, root: Path, central_url: str, store
 
 
 def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
-    """The capture dialog on the simulated 8 MP document camera, pages taken, attached, submitted.
+    """The capture dialog on the simulated 8 MP document camera: an ID copy, then a two-page letter.
 
-    The first page of the sealed PDF attached to the submission is extracted from the blob store
-    (decrypted) and saved, so the page itself can be looked at.
+    Each material's sealed PDF is read back from the blob store (decrypted) and its pages are saved as
+    PNG files, so the pages themselves can be looked at.
     """
     import io
 
+    import cv2
+    import numpy as np
     import pikepdf
 
     from devices.sim.camera import SimulatedCameraBackend
     from local_db.submissions import get_submission
 
     camera = SimulatedCameraBackend()
-    camera.camera().place_document(21, "certificate")
-    terminal = build_terminal(Settings(central_url=central_url, terminal_id="SHOT-01",
-                                       office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
-                                       devices=DeviceSettings(card_reader="off", id_reader="off",
-                                                              camera="simulated")),
-                              store, camera_backend=camera)
+    desk = camera.camera()
+    desk.place_document(22, "id_front")
+    terminal = _terminal(root, central_url, store,
+                         DeviceSettings(card_reader="off", id_reader="off", camera="simulated"), camera)
+
+    def shoot(dialog: CaptureDialog, wait_ms: int = 3500) -> None:
+        dialog.capture()
+        pump(wait_ms)
+
     try:
-        ops = OpRunner(app)
-        window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
-        window.resize(1440, 900)
-        window.show()
-        window.catalogue.search_edit.setText("grcbdj")
-        window.catalogue._choose_first()
+        window, ops = open_registration(app, terminal)
         pump(800)
-        window.open_capture("identity_document")
+        window.open_capture("identity_document")  # an ID copy: front, then back
         dialog = window.capture_dialog
         assert dialog is not None
         pump(2500)
-        print(save_screenshot(dialog, out / "12-capture-preview.png"))
-        dialog.capture()
-        pump(3000)
-        camera.camera().place_document(22, "id_front")
+        print(save_screenshot(dialog, out / "12-capture-id-front.png"))
+        shoot(dialog)
+        desk.place_document(23, "id_back")
         pump(1500)
-        dialog.capture()
-        pump(3000)
-        print(save_screenshot(dialog, out / "13-capture-pages.png"))
+        shoot(dialog)
+        print(save_screenshot(dialog, out / "13-capture-id-copy.png"))
+        dialog.attach_button.click()
+        pump(300)
+        window.open_capture("authorisation")  # a letter of two pages
+        dialog = window.capture_dialog
+        assert dialog is not None
+        desk.place_document(24, "a4_text")
+        pump(2500)
+        shoot(dialog)
+        desk.place_document(25, "certificate")
+        pump(1500)
+        shoot(dialog)
+        print(save_screenshot(dialog, out / "14-capture-pages.png"))
         dialog.attach_button.click()
         pump(300)
         page = window.form_page
         assert page is not None
-        view = page.view
-        view.set_value("id_number", "11010519491231002X")
-        view.set_value("phone", "13800138000")
-        view.set_value("address", "陕西省铜川市王益区红旗街1号")
-        type_into(view.widget("name"), "李秀英")  # type: ignore[arg-type]
-        for key, value in (("ethnicity", "01"), ("insured_category", "employee"), ("household_type", "urban")):
-            combo = view.widget(key)
-            assert isinstance(combo, QComboBox)
-            combo.setCurrentIndex(combo.findData(value))
+        fill_valid(page.view)
         pump(300)
-        print(save_screenshot(window, out / "14-form-with-materials.png"))
+        print(save_screenshot(window, out / "15-form-with-materials.png"))
         window.submit()
         pump(3000)
-        print(save_screenshot(window, out / "15-accepted-with-materials.png"))
+        print(save_screenshot(window, out / "16-accepted-with-materials.png"))
         submitted = get_submission(terminal.db, window.result.submission_id or "")
-        assert submitted is not None and submitted.attachments and terminal.blobs is not None
-        pdf = pikepdf.open(io.BytesIO(terminal.blobs.get(submitted.attachments[0].sha256)))
-        for number, pdf_page in enumerate(pdf.pages, start=1):
-            for image in pdf_page.images.values():
-                path = pikepdf.PdfImage(image).extract_to(fileprefix=str(out / f"16-attached-page-{number}"))
-                print(path)
+        assert submitted is not None and terminal.blobs is not None
+        for attachment in submitted.attachments:
+            with pikepdf.open(io.BytesIO(terminal.blobs.get(attachment.sha256))) as pdf:
+                for number, pdf_page in enumerate(pdf.pages, start=1):
+                    for image in pdf_page.get_images().values():
+                        pixels = pikepdf.PdfImage(image).as_pil_image()
+                        small = cv2.resize(np.asarray(pixels.convert("RGB"))[:, :, ::-1], None, fx=0.5, fy=0.5,
+                                           interpolation=cv2.INTER_AREA)
+                        path = out / f"17-attached-{attachment.material_key}-{number}.png"
+                        cv2.imwrite(str(path), small)
+                        print(path)
         window.close()
         ops.wait()
     finally:

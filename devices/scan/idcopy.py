@@ -28,20 +28,46 @@ from devices.scan.pipeline import (
 )
 from devices.scan.warp import flatten, orient, true_aspect
 
-__all__ = ["compose_id_copy"]
+__all__ = ["compose_id_copy", "upright_card"]
 
 #: grey of the cut line around each side
 OUTLINE_GREY = 160
 
 
-def _card_side(frame: NDArray[np.uint8], quad: Quad | None, options: ScanOptions) -> NDArray[np.uint8]:
+#: how much heavier one end must be before a card is turned over (a clear photo or emblem, not noise)
+UPRIGHT_MARGIN = 1.4
+
+
+def _card_side(frame: NDArray[np.uint8], quad: Quad | None, options: ScanOptions, face: str) -> NDArray[np.uint8]:
     image = check_frame(frame)
     q = check_quad(quad, image.shape)
     aspect = true_aspect(q, (image.shape[1], image.shape[0]))
     q, _ = orient(q, aspect, landscape=True)
     width, height = page_px(ID_CARD, options.dpi)
-    side = flatten(image, q, width, height)
+    side = upright_card(flatten(image, q, width, height), face)
     return enhance.stretch_levels(side) if options.whiten else side
+
+
+def upright_card(side: NDArray[np.uint8], face: str) -> NDArray[np.uint8]:
+    """Turn a landscape card the right way up by its fixed layout (GB/T 16088 ID-1, the 2nd-generation card).
+
+    A card under the camera may lie upside down; a copy with one side upside down is not acceptable at
+    the counter, and the clerk cannot turn one side of a composed page. The front (人像面) carries its
+    photo, a solid dark block, in the right third; the back (国徽面) its red national emblem top left.
+    Only a clear difference turns the card, so an unusual card is left as it lies.
+    """
+    small = cv2.resize(side, (172, 108), interpolation=cv2.INTER_AREA)
+    if face == "front":
+        grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        dark = grey < np.median(grey) - 50  # ink against the card's own ground, whatever the lighting
+        left, right = float(dark[:, :57].mean()), float(dark[:, -57:].mean())
+        upside_down = left > max(right * UPRIGHT_MARGIN, 0.01)
+    else:
+        hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+        red = ((hsv[:, :, 0] < 12) | (hsv[:, :, 0] > 168)) & (hsv[:, :, 1] > 90) & (hsv[:, :, 2] > 60)
+        top_left, bottom_right = float(red[:54, :86].mean()), float(red[54:, 86:].mean())
+        upside_down = bottom_right > max(top_left * UPRIGHT_MARGIN, 0.01)
+    return cv2.rotate(side, cv2.ROTATE_180) if upside_down else side
 
 
 def compose_id_copy(front: NDArray[np.uint8], back: NDArray[np.uint8], *, front_quad: Quad | None = None,
@@ -50,7 +76,7 @@ def compose_id_copy(front: NDArray[np.uint8], back: NDArray[np.uint8], *, front_
     check_options(options)
     mode = ColourMode(options.mode)
     try:
-        sides = [_card_side(front, front_quad, options), _card_side(back, back_quad, options)]
+        sides = [_card_side(front, front_quad, options, "front"), _card_side(back, back_quad, options, "back")]
         page_w, page_h = page_px(A4, options.dpi)
         page = np.full((page_h, page_w, 3), 255, dtype=np.uint8)
         line = max(1, round(options.dpi / 150))
