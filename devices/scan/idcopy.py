@@ -67,7 +67,10 @@ def upright_card(side: NDArray[np.uint8], face: str) -> NDArray[np.uint8]:
         red = ((hsv[:, :, 0] < 12) | (hsv[:, :, 0] > 168)) & (hsv[:, :, 1] > 90) & (hsv[:, :, 2] > 60)
         top_left, bottom_right = float(red[:54, :86].mean()), float(red[54:, 86:].mean())
         upside_down = bottom_right > max(top_left * UPRIGHT_MARGIN, 0.01)
-    return cv2.rotate(side, cv2.ROTATE_180) if upside_down else side
+    if not upside_down:
+        return side
+    turned: NDArray[np.uint8] = np.ascontiguousarray(side[::-1, ::-1])
+    return turned
 
 
 def compose_id_copy(front: NDArray[np.uint8], back: NDArray[np.uint8], *, front_quad: Quad | None = None,
