@@ -34,6 +34,7 @@ from core.errors import CentralUnreachable
 from devices.camera.watch import CameraEvent
 from devices.card.watch import CardEvent
 from devices.idcard.watch import IdCardEvent
+from devices.scan.pipeline import ScannedPage
 from forms.catalogue import ServiceItem
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
@@ -234,11 +235,11 @@ class MainWindow(QMainWindow):
         dialog = CaptureDialog(self.terminal, self.ops, page.form.materials, material_key,
                                scan_options(self.terminal), page.materials.pages.get(material_key, []), self)
 
-        def attached(key: str, pages: list[object]) -> None:
+        def attached(key: str, pages: list[ScannedPage]) -> None:
             if key != material_key:  # re-assigned to another material: it keeps what it had, plus these
                 page.materials.set_pages(material_key, [])
                 pages = page.materials.pages.get(key, []) + pages
-            page.materials.set_pages(key, pages)  # type: ignore[arg-type]
+            page.materials.set_pages(key, pages)
             self.notice.show_message(self.tr("已附加材料：{n} 页。").format(n=len(pages)), "ok")
 
         dialog.attached.connect(attached)

@@ -220,6 +220,21 @@ def test_a_photo_from_disk_goes_through_the_same_pipeline(qtbot: QtBot, make_ter
     assert isinstance(page.image, np.ndarray) and page.height_px > page.width_px
 
 
+def test_pages_can_be_assigned_to_another_material(qtbot: QtBot, make_terminal, camera) -> None:  # type: ignore[no-untyped-def]
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    window = open_window(qtbot, terminal)
+    dialog = open_capture(qtbot, window)
+    dialog.id_copy_check.setChecked(False)
+    take(qtbot, dialog)
+    dialog.material_combo.setCurrentIndex(dialog.material_combo.findData("authorisation"))
+    assert not dialog.id_copy_check.isChecked()  # a letter is photographed as pages
+    qtbot.mouseClick(dialog.attach_button, Qt.MouseButton.LeftButton)
+    page = window.form_page
+    assert page is not None
+    assert page.materials.attached().keys() == {"authorisation"}
+    assert len(page.materials.pages["authorisation"]) == 1
+
+
 def test_authorisation_is_required_only_with_an_agent(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
     from .test_e2e_registration import type_text
 
