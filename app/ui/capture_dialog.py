@@ -38,7 +38,7 @@ from app.terminal import Terminal
 from app.ui.bridge import EventBridge
 from app.ui.errors import sentence
 from app.ui.ops import OpRunner
-from app.ui.preview import FrameMailbox, PreviewView, to_qimage
+from app.ui.preview import FrameMailbox, PreviewView, thumbnail, to_qimage
 from devices.camera.watch import CameraEvent
 from devices.scan.detect import Detection, FrameProblem
 from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, rotate_page
@@ -363,9 +363,8 @@ class CaptureDialog(QDialog):
         item = self._item_for(page_id)
         if item is None:
             return
-        pixmap = QPixmap.fromImage(to_qimage(self._pages[page_id].image)).scaled(
-            self.page_list.iconSize(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        item.setIcon(QIcon(pixmap))
+        small = thumbnail(self._pages[page_id].image, self.page_list.iconSize())
+        item.setIcon(QIcon(QPixmap.fromImage(to_qimage(small))))
 
     def _renumber(self) -> None:
         for row in range(self.page_list.count()):

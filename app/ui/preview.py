@@ -12,7 +12,7 @@ from collections import deque
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
@@ -27,6 +27,17 @@ def to_qimage(image: NDArray[np.uint8]) -> QImage:
     if frame.ndim == 2:
         return QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_Grayscale8).copy()
     return QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_BGR888).copy()
+
+
+def thumbnail(image: NDArray[np.uint8], box: QSize) -> NDArray[np.uint8]:
+    """Shrink a page to fit an icon with OpenCV's area filter: a few milliseconds for 4 MP, not tens."""
+    import cv2
+
+    height, width = image.shape[:2]
+    scale = min(box.width() / width, box.height() / height, 1.0)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small: NDArray[np.uint8] = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return small
 
 
 class FrameMailbox(QObject):
