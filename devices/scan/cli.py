@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +23,9 @@ from numpy.typing import NDArray
 from core.errors import CounterError
 from devices.scan.geometry import Quad
 from devices.scan.pipeline import ColourMode, ScanError, ScannedPage, ScanOptions, check_options, scan_page
+
+if TYPE_CHECKING:
+    from devices.camera.connection import CameraBackend
 
 __all__ = ["main"]
 
@@ -88,24 +91,28 @@ def read_image(path: Path) -> NDArray[np.uint8]:
     return np.asarray(image, dtype=np.uint8)
 
 
-def grab_camera_frame(index: int) -> NDArray[np.uint8]:
-    """One frame from the camera numbered ``index`` (the bare path; the window has the full dialog)."""
-    try:
+def grab_camera_frame(index: int, backend: CameraBackend | None = None) -> NDArray[np.uint8]:
+    """One still from the camera numbered ``index``, at its largest still mode (the window has the full dialog).
+
+    ``backend`` is the seam tests use to hand in the simulated camera; the command line always uses OpenCV.
+    """
+    from devices.camera.camera import Camera
+
+    if backend is None:
         from devices.camera.opencv import OpenCvBackend
-    except ImportError as exc:
-        raise CliFailure(2, "摄像头支持不可用。", f"camera support is not available: {exc}") from exc
-    backend = OpenCvBackend()
+
+        backend = OpenCvBackend()
     try:
         cameras = backend.list_cameras()
-        info = next((c for c in cameras if getattr(c, "index", None) == index), None)
+        info = next((c for c in cameras if c.index == index), None)
         if info is None:
             raise CliFailure(2, f"未找到编号为 {index} 的摄像头。",
                              f"no camera with index {index} ({len(cameras)} found)")
-        connection = backend.open(info)
+        camera = Camera(backend.open(info), info)
         try:
-            return np.asarray(connection.grab(), dtype=np.uint8)
+            return np.asarray(camera.capture_still(), dtype=np.uint8)
         finally:
-            connection.close()
+            camera.close()
     except CounterError as exc:
         raise CliFailure(2, f"摄像头取图失败：{exc.user_message}", f"camera failed: {exc.detail or exc}") from exc
 

@@ -155,24 +155,26 @@ def test_missing_output_directory_exits_2(photos, tmp_path, capsys) -> None:  # 
 
 
 def test_camera_index_without_that_camera_exits_2(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Through the real OpenCV backend: this machine has no camera numbered 7 (a CI box has none at all)."""
     monkeypatch.chdir(tmp_path)  # so "7" is not a file here
-
-    def no_camera(index: int) -> np.ndarray:
-        raise cli.CliFailure(2, f"未找到编号为 {index} 的摄像头。", f"no camera with index {index}")
-
-    monkeypatch.setattr(cli, "grab_camera_frame", no_camera)
     assert main(["--source", "7", "--out", str(tmp_path / "x.pdf")]) == 2
-    assert "摄像头" in capsys.readouterr().err
+    assert "未找到编号为 7 的摄像头" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_camera_frame_is_scanned(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(tmp_path)
-    frame = photograph(make_page(qr=False)).frame
-    monkeypatch.setattr(cli, "grab_camera_frame", lambda index: frame)
-    assert main(["--source", "0", "--out", "cam.pdf"]) == 0
-    assert "camera 0" in capsys.readouterr().out
-    assert len(_pdf(tmp_path / "cam.pdf").pages) == 1
+def test_camera_still_is_taken_at_the_largest_mode() -> None:
+    """The simulated document camera behind the backend seam: the still comes at 8 MP, not the power-on mode."""
+    from devices.camera.connection import Mode
+    from devices.sim.camera import SimulatedCameraBackend
+
+    backend = SimulatedCameraBackend(frame_delay=0)
+    backend.camera().place_document(5, "a4_text")
+    frame = cli.grab_camera_frame(0, backend)
+    assert Mode.of(frame) == Mode(3264, 2448)
+    backend.open(backend.info()).close()  # it was closed after the still (an open camera refuses a second open)
+    with pytest.raises(cli.CliFailure) as err:
+        cli.grab_camera_frame(3, backend)
+    assert err.value.status == 2
 
 
 def test_runs_as_a_module(photos, tmp_path) -> None:  # type: ignore[no-untyped-def]
