@@ -189,8 +189,14 @@ def rough_quads(small: NDArray[np.uint8], edges: NDArray[np.uint8], lab: NDArray
             found.append(rough)
         else:
             found.extend(_line_quads(contour, w, h))
-    for hull in _region_hulls(lab, fast) if lab is not None else []:
-        if cv2.contourArea(hull) >= min_area:
+    return found + (region_quads(lab, w, h, fast) if lab is not None else [])
+
+
+def region_quads(lab: NDArray[np.uint8], w: int, h: int, fast: bool = False) -> list[Quad]:
+    """Quads from the hulls of bright or saturated regions (``fast``: on a half-size copy)."""
+    found: list[Quad] = []
+    for hull in _region_hulls(lab, fast):
+        if cv2.contourArea(hull) >= MIN_AREA_SHARE * w * h:
             rough = _quad_from_hull(hull)
             if rough is not None and shape_ok(rough, w, h, 0.15):
                 found.append(rough)
