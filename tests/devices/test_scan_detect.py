@@ -210,3 +210,10 @@ def test_faint_table_page_is_not_mistaken_for_one_of_its_cells() -> None:
     a card-sized cell with the stamp, which must not stand for the page."""
     scene = render_scene(1030, size=FULL, kind="a4_table")
     _assert_found(detect_document(scene.image), scene)
+
+
+def test_dark_card_whose_side_refinement_strays_to_a_pen_keeps_the_coarse_outline() -> None:
+    """A dark bank card on a dark desk with a pen under its side: the full-resolution fit followed the
+    pen's brighter edge with little support; a fit that poorly supported must not replace the outline."""
+    scene = render_scene(1167, size=FULL, kind="bank_card")
+    _assert_found(detect_document(scene.image), scene)
