@@ -12,9 +12,10 @@ edge is not one), its sides snapping to straight edges with gradient support, an
 across them (a cutting mat's grid cells have straight supported sides and the same colour on both).
 The rough outlines come from ``detect_rough.py``. The largest survivor wins; a frame with none, or
 with only something card-sized (which may be a table cell of a faint page), is searched again with
-lightness edges at low thresholds (white paper on a light desk). A printed frame with the paper's faint
-edge a little outside it on all four sides gives way to that edge (``detect_outer.py``: certificates).
-Refinement then fits each side at full resolution (``refine.py``).
+lightness edges at low thresholds (white paper on a light desk), also thickened to close one-pixel
+gaps (a card lying across a phone). A printed frame with the paper's faint edge a little outside it on
+all four sides gives way to that edge (``detect_outer.py``: certificates). Refinement then fits each
+side at full resolution (``refine.py``); a fit with little edge support keeps the coarse outline.
 
 Two documents: when a second candidate clear of the first has at least ``SECOND_DOCUMENT_SHARE`` of the
 largest one's area and is as well supported as a document must be (``SECOND_DOCUMENT_SUPPORT``; a
@@ -149,7 +150,10 @@ def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False) -
     found: list[_Candidate] = []
     seen: list[Quad] = []
     if not fast:
-        _score(small, magnitude, lab, rough_quads(small, edges, None if sensitive else lab), seen, found, False)
+        # the second pass also thickens the edges (a thick outline merges a document with what lies beside it,
+        # so only when the first pass found nothing or little)
+        roughs = rough_quads(small, edges, None if sensitive else lab, thicken=sensitive)
+        _score(small, magnitude, lab, roughs, seen, found, False)
         return found, lab
     h, w = magnitude.shape
     _score(small, magnitude, lab, rough_quads(small, edges, None, fast=True), seen, found, True)
@@ -269,9 +273,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     docs = _documents(found)
     if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]):
         # nothing, or only something card-sized, which may be a table cell of a faint page: low thresholds
-        more, more_lab = _candidates(small, sensitive=True)
-        if not docs:
-            lab = more_lab
+        more, _ = _candidates(small, sensitive=True)  # the same colour copy, other edges
         docs = _documents(found + more)
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)

@@ -1,7 +1,7 @@
 """Rough candidate outlines on the coarse copy, for ``detect.py`` to score.
 
-Three cues: contours of the edge map (and of a thickened copy, where a card's edges meet a phone's or a
-pen's with a one-pixel gap), whose convex hulls give quads; pairs of straight runs inside contours
+Three cues: contours of the edge map (in the second pass also of a thickened copy, where a card's edges
+meet a phone's or a pen's with a one-pixel gap), whose convex hulls give quads; pairs of straight runs inside contours
 that merged a document with something else; and hulls of bright or saturated regions at several
 thresholds. Every quad must already look like a document (convex, near-right angles, a plausible size,
 place and aspect).
@@ -169,12 +169,12 @@ def _line_quads(contour: _Points, w: int, h: int, limit: int = 8) -> list[Quad]:
 
 
 def rough_quads(small: NDArray[np.uint8], edges: NDArray[np.uint8], lab: NDArray[np.uint8] | None,
-                 fast: bool = False) -> list[Quad]:
+                 fast: bool = False, thicken: bool = False) -> list[Quad]:
     h, w = small.shape[:2]
     min_area = MIN_AREA_SHARE * w * h
     found: list[Quad] = []
     contours = list(cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0])
-    if not fast:  # a card on a phone or a pen: a one-pixel gap where the edges meet opens the card's outline
+    if thicken:  # a card on a phone or a pen: a one-pixel gap where the edges meet opens the card's outline
         closed = cv2.dilate(edges, np.ones((3, 3), np.uint8))  # into theirs; thicker edges close it
         contours += [c for c in cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]
                      if _big_enough(c, min_area)]

@@ -217,3 +217,10 @@ def test_dark_card_whose_side_refinement_strays_to_a_pen_keeps_the_coarse_outlin
     pen's brighter edge with little support; a fit that poorly supported must not replace the outline."""
     scene = render_scene(1167, size=FULL, kind="bank_card")
     _assert_found(detect_document(scene.image), scene)
+
+
+def test_card_touching_a_keyboard_is_not_merged_with_its_edge() -> None:
+    """A bank card whose side lies on a keyboard's edge: thickened edges (which close the gaps of a card
+    lying on a phone) merged the two into a larger outline, so they are only for the second pass."""
+    scene = render_scene(2133, size=FULL, kind="bank_card")
+    _assert_found(detect_document(scene.image), scene)
