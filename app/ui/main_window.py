@@ -244,12 +244,15 @@ class MainWindow(QMainWindow):
 
         dialog.attached.connect(attached)
         dialog.finished.connect(lambda _r: setattr(self, "capture_dialog", None))
+        dialog.finished.connect(dialog.deleteLater)  # its pages are large: nothing of it outlives the dialog
         self.capture_dialog = dialog
         dialog.open()
 
     def _submitted(self, view: SubmissionView) -> None:
         offline = (None if self.terminal.sender is not None
                    else self.tr("本终端尚未配置中心系统连接，业务已排队，配置后自动发送。"))
+        if self.form_page is not None:
+            self.result.material_names = {m.key: m.name for m in self.form_page.form.materials}
         self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline)
         self.stack.setCurrentWidget(self.result)
         self.refresh()

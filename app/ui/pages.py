@@ -165,6 +165,8 @@ class ResultPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.submission_id: str | None = None
+        #: material key -> its name, for the form the shown submission was made with
+        self.material_names: dict[str, str] = {}
         self.status = QLabel()
         self.status.setObjectName("resultStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -213,5 +215,11 @@ class ResultPage(QWidget):
             self.status.setProperty("tone", "busy")
             self.detail.setText(self.tr("{item}　申请人：{who}<br>已保存在本机，正在发送至中心系统。").format(
                 item=item_name, who=who))
+        if view.attachments:
+            name = self.material_names.get
+            listed = "、".join(self.tr("{name} {n} 页").format(name=name(a.material_key, a.material_key), n=a.pages)
+                              for a in view.attachments)
+            self.detail.setText(self.detail.text() + self.tr("<br>已附材料（加密保存于本机）：{materials}").format(
+                materials=listed))
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)

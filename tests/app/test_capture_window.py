@@ -110,6 +110,7 @@ def test_pages_are_taken_arranged_and_attached(qtbot: QtBot, make_terminal, came
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.submission_id is not None, timeout=20000)
+    assert "居民身份证或社会保障卡 2 页" in window.result.detail.text()
     view = get_submission(terminal.db, window.result.submission_id or "")
     assert view is not None and [(a.material_key, a.pages) for a in view.attachments] == [("identity_document", 2)]
     assert terminal.blobs is not None
