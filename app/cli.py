@@ -13,7 +13,7 @@ import platformdirs
 
 from app.secrets import SecretStore, os_keyring
 from app.settings import APP_NAME, default_settings_path, load_settings, save_settings
-from core.errors import CounterError
+from core.errors import ConfigError, CounterError
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -108,6 +108,33 @@ def _cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_forms(args: argparse.Namespace) -> int:
+    """Administrators check a form definition before it is installed or sent to terminals."""
+    from forms.catalogue import load_catalogue
+    from forms.definitions import available_forms, load_form, load_form_file
+
+    if args.forms_command == "list":
+        items = {item.form_code: item for item in load_catalogue() if item.form_code}
+        for code in available_forms():
+            form = load_form(code)
+            item = items.get(code)
+            materials = "、".join(m.name for m in form.materials) or "—"
+            limit = f"{form.time_limit_working_days} 个工作日（{form.time_limit_basis}）"
+            review = "需复核" if form.second_approval else "—"
+            listed = "" if item else "\t（未列入服务事项目录）"
+            print(f"{code}\tv{form.version}\t{form.name}\t{limit}\t{review}\t材料：{materials}{listed}")
+        return 0
+    try:
+        form = load_form_file(args.file)
+    except ConfigError as exc:  # the administrator needs every fault, not just "invalid"
+        print(f"{exc.user_message}\n{exc.detail}", file=sys.stderr)
+        return 2
+    fields = sum(len(section.fields) for section in form.sections)
+    print(f"{args.file}: 有效 valid — {form.code} v{form.version} {form.name}: "
+          f"{len(form.sections)} sections, {fields} fields, {len(form.materials)} materials")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sicounter", description="社会保险经办柜台终端")
     parser.add_argument("--config", type=Path, default=default_settings_path(), help="settings file (TOML)")
@@ -144,6 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     config.set_defaults(func=_cmd_config)
 
     sub.add_parser("db", help="create or upgrade the local database").set_defaults(func=_cmd_db)
+
+    forms = sub.add_parser("forms", help="form definitions: 'forms list', 'forms validate FILE'")
+    forms_sub = forms.add_subparsers(dest="forms_command", required=True)
+    forms_sub.add_parser("list", help="the installed form definitions")
+    check = forms_sub.add_parser("validate", help="check a form definition file against the schema")
+    check.add_argument("file", type=Path)
+    forms.set_defaults(func=_cmd_forms)
+    sub.add_parser("rules", help="policy rules: 'rules idnumber|retirement|pension|survivor|deadline ... [--json]'",
+                   add_help=False)
     return parser
 
 
@@ -153,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         from central.cli import main as central_main
 
         return central_main(argv[1:])
+    if argv[:1] == ["rules"]:
+        from forms.rules.cli import main as rules_main
+
+        return rules_main(argv[1:])
     if argv[:1] == ["scan"]:
         from devices.scan.cli import main as scan_main
 

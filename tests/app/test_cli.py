@@ -129,3 +129,23 @@ def test_scan_and_idcopy_through_the_sicounter_command(tmp_path: Path) -> None:
     missing = sicounter("scan", "--source", str(tmp_path / "nope.jpg"), "--out", str(tmp_path / "x.pdf"))
     assert missing.returncode == 2 and "nope.jpg" in missing.stderr and "Traceback" not in missing.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_forms_list_and_validate(tmp_path: Path) -> None:
+    listed = sicounter("forms", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "personal_registration" in listed.stdout and "10 个工作日" in listed.stdout
+
+    good = Path(__file__).resolve().parents[2] / "resources" / "forms" / "personal_registration.json"
+    ok = sicounter("forms", "validate", str(good))
+    assert ok.returncode == 0 and "valid" in ok.stdout
+
+    # a material demanded without a legal basis is refused (条例第三十一条), and the fault is named
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["materials"][0]["legal_basis"] = ""
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    refused = sicounter("forms", "validate", str(bad))
+    assert refused.returncode == 2
+    assert str(bad) in refused.stderr and "legal_basis" in refused.stderr
+    assert "Traceback" not in refused.stderr
