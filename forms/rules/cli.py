@@ -1,0 +1,273 @@
+"""``sicounter rules ...``: the policy rules from a command line, for clerks' trainers and scripts.
+
+Subcommands ``idnumber``, ``retirement``, ``pension``, ``survivor`` and ``deadline`` print readable
+Chinese lines, or with ``--json`` exactly one JSON object. Exit status 0 on success, 2 on bad input
+with the message in Chinese, then in English, on stderr and no traceback: a clerk or a script must
+see what to fix, not a stack. ``idnumber`` reports an invalid number as a result (``valid: false``,
+status 0), since judging the number is what was asked.
+
+The retirement and pension modules are imported inside their subcommands, so the other subcommands
+keep working if one of those modules fails to import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NoReturn
+
+from core.errors import CounterError
+
+__all__ = ["build_parser", "main"]
+
+_CENT = Decimal("0.01")
+_SEX_ZH = {"male": "男", "female": "女"}
+
+
+class _BadInput(Exception):
+    """Bad input, with the Chinese and the English message."""
+
+    def __init__(self, chinese: str, english: str) -> None:
+        super().__init__(english)
+        self.chinese = chinese
+        self.english = english
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as ``_BadInput`` instead of exiting (main prints them)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _BadInput(f"参数有误，请用 {self.prog} --help 查看用法。", f"{self.prog}: error: {message}")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / expected a date YYYY-MM-DD: {text!r}") from None
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"应为数字 / expected a number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"应为有限数字 / expected a finite number: {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为整数 / expected a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"不能为负数 / must not be negative: {text!r}")
+    return value
+
+
+def _money(value: Decimal) -> float:
+    """A JSON number rounded to 2 places (amounts are quantized already; this only re-states it)."""
+    return float(value.quantize(_CENT))
+
+
+def _age(months: int) -> str:
+    years, rest = divmod(months, 12)
+    return f"{years}岁" + (f"{rest}个月" if rest else "")
+
+
+# -- subcommands: each returns (JSON object, Chinese lines) ------------------------------------
+
+Result = tuple[dict[str, Any], list[str]]
+
+
+def _idnumber(args: argparse.Namespace) -> Result:
+    from forms.idnumber import find_problem, normalise, parse
+
+    number = normalise(args.number)
+    out: dict[str, Any] = {}
+    lines: list[str] = []
+    if len(number) == 15:
+        from forms.idnumber import convert_15_to_18
+
+        try:
+            number = convert_15_to_18(number)
+        except CounterError as exc:
+            return ({"valid": False, "birth_date": None, "sex": None, "region": None,
+                     "problem": exc.user_message}, [f"身份号码无效：{exc.user_message}"])
+        out["converted"] = number
+        lines.append(f"15位旧号码已转换为18位：{number}")
+    problem = find_problem(number)
+    if problem is not None:
+        out.update(valid=False, birth_date=None, sex=None, region=None, problem=problem.message)
+        return out, [*lines, f"身份号码无效：{problem.message}"]
+    info = parse(number)
+    out.update(valid=True, birth_date=info.birth_date.isoformat(), sex=info.sex,
+               region={"code": info.region_code, "name": info.region})
+    lines += [
+        "身份号码有效",
+        f"出生日期：{info.birth_date.isoformat()}",
+        f"性别：{_SEX_ZH[info.sex]}",
+        f"地区：{info.region_code} {info.region or '（未知地区）'}",
+    ]
+    return out, lines
+
+
+def _retirement(args: argparse.Namespace) -> Result:
+    from forms.rules.retirement import Category, retirement_age
+
+    result = retirement_age(args.birth, args.sex, Category(args.category))
+    out = {
+        "original_age_months": result.original_age_months,
+        "statutory_age_months": result.statutory_age_months,
+        "retirement_month": result.retirement_month,
+        "earliest_month": result.earliest_month,
+        "latest_month": result.latest_month,
+        "min_contribution_months": result.min_contribution_months,
+    }
+    lines = [
+        f"原法定退休年龄：{_age(result.original_age_months)}",
+        f"改革后法定退休年龄：{_age(result.statutory_age_months)}",
+        f"法定退休时间：{result.retirement_month}",
+        f"弹性提前最早：{result.earliest_month}",
+        f"弹性延迟最晚：{result.latest_month}",
+        f"最低缴费年限：{result.min_contribution_months} 个月",
+    ]
+    return out, lines
+
+
+def _pension(args: argparse.Namespace) -> Result:
+    from forms.rules.pension import estimate_pension
+
+    result = estimate_pension(age_months=args.age_months, contribution_months=args.contribution_months,
+                              avg_wage=args.avg_wage, index=args.index, account=args.account)
+    out = {"pooled": _money(result.pooled), "account": _money(result.account), "total": _money(result.total),
+           "divisor": result.divisor}
+    lines = [
+        f"基础养老金：{result.pooled:.2f} 元/月",
+        f"个人账户养老金：{result.account:.2f} 元/月（计发月数 {result.divisor}）",
+        f"合计（估算）：{result.total:.2f} 元/月",
+    ]
+    return out, lines
+
+
+def _survivor(args: argparse.Namespace) -> Result:
+    from forms.rules.survivor import survivor_benefits
+
+    result = survivor_benefits(contribution_months=args.contribution_months, monthly_income=args.monthly_income,
+                               pension_months=args.pension_months)
+    out = {"funeral_grant": _money(result.funeral_grant), "survivor_months": _money(result.survivor_months),
+           "survivor_payment": _money(result.survivor_payment)}
+    lines = [
+        f"丧葬补助金：{result.funeral_grant} 元",
+        f"抚恤金月数：{result.survivor_months}",
+        f"抚恤金：{result.survivor_payment} 元",
+    ]
+    return out, lines
+
+
+def _deadline(args: argparse.Namespace) -> Result:
+    from forms.rules.deadlines import add_working_days, load_calendar
+
+    basis: str | None = None
+    if args.item is not None:
+        from forms.catalogue import load_catalogue
+
+        item = next((i for i in load_catalogue() if i.code == args.item), None)
+        if item is None:
+            raise _BadInput(f"未找到服务事项：{args.item}", f"unknown service item: {args.item!r}")
+        if item.time_limit_working_days is None:
+            raise _BadInput(f"服务事项“{item.name}”没有法定办理时限，无法计算办结期限。",
+                            f"service item {args.item!r} has no statutory time limit")
+        days, basis = item.time_limit_working_days, item.time_limit_basis
+    else:
+        days = args.days
+    due = add_working_days(args.received, days, load_calendar(args.holidays))
+    out: dict[str, Any] = {"due": due.isoformat(), "working_days": days}
+    lines = [f"受理日期：{args.received.isoformat()}", f"办理时限：{days} 个工作日（受理当日不计）"]
+    if basis is not None:
+        out["basis"] = basis
+        lines.append(f"依据：{basis}")
+    lines.append(f"办结期限：{due.isoformat()}")
+    return out, lines
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sicounter rules", description="Policy rules: ID numbers, retirement, pension, "
+                     "survivor benefits, working-day deadlines.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+        return p
+
+    p = command("idnumber", "check a citizen ID number (15-digit numbers are converted)")
+    p.add_argument("number")
+    p.set_defaults(func=_idnumber)
+
+    p = command("retirement", "statutory retirement month under the 2025 reform")
+    p.add_argument("--birth", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--sex", choices=("male", "female"), required=True)
+    p.add_argument("--category", choices=("employee", "cadre", "worker", "flexible"), required=True)
+    p.set_defaults(func=_retirement)
+
+    p = command("pension", "estimate the monthly basic pension")
+    p.add_argument("--age-months", type=_count, required=True)
+    p.add_argument("--contribution-months", type=_count, required=True)
+    p.add_argument("--avg-wage", type=_decimal, required=True, help="prior-year provincial average monthly wage")
+    p.add_argument("--index", type=_decimal, required=True, help="average contribution index")
+    p.add_argument("--account", type=_decimal, required=True, help="individual account balance")
+    p.set_defaults(func=_pension)
+
+    p = command("survivor", "funeral grant and survivor payment (non-work death)")
+    p.add_argument("--contribution-months", type=_count, required=True)
+    p.add_argument("--pension-months", type=_count, default=None, help="months of pension drawn (pensioners)")
+    p.add_argument("--monthly-income", type=_decimal, required=True,
+                   help="prior-year urban monthly per-capita disposable income")
+    p.set_defaults(func=_survivor)
+
+    p = command("deadline", "due date in working days (day of receipt not counted)")
+    p.add_argument("--received", type=_date, required=True, help="YYYY-MM-DD")
+    limit = p.add_mutually_exclusive_group(required=True)
+    limit.add_argument("--days", type=_count, help="working days")
+    limit.add_argument("--item", help="service item code; its statutory limit is used")
+    p.add_argument("--holidays", type=Path, default=None, help="holiday schedule file overriding the shipped one")
+    p.set_defaults(func=_deadline)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        out, lines = args.func(args)
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except _BadInput as exc:
+        print(exc.chinese, file=sys.stderr)
+        print(exc.english, file=sys.stderr)
+        return 2
+    except CounterError as exc:
+        print(exc.user_message, file=sys.stderr)
+        english = exc.detail if exc.detail and exc.detail != exc.user_message else ""
+        print(english or f"bad input: {getattr(exc, 'field', type(exc).__name__)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"输入有误：{exc}", file=sys.stderr)
+        print(f"bad input: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
