@@ -90,6 +90,11 @@ def main(out: Path) -> int:
                 window.go_home()
                 pump(800)
                 print(save_screenshot(window, out / "06-home-records.png"))
+                for item in terminal.catalogue:  # every other form the catalogue links, as the clerk first sees it
+                    if item.form_code and item.form_code != "personal_registration":
+                        window.open_item(item)
+                        pump(400)
+                        print(save_screenshot(window, out / f"20-form-{item.form_code}.png"))
                 window.close()
                 ops.wait()
             finally:
