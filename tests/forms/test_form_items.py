@@ -1,0 +1,219 @@
+"""The shipped forms of the pension service items: they load, ask for what such a form asks for,
+demand only materials with a legal basis, and accept a filled example while rejecting broken ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from forms.catalogue import ServiceItem, load_catalogue
+from forms.definitions import FormDef, available_forms, load_form
+from forms.idnumber import check_character
+from forms.validate import validate_form
+
+TODAY = date(2025, 6, 16)
+APPLICANT_ID = "61020219650315123" + check_character("61020219650315123")  # male, born 1965-03-15
+OTHER_ID = "11010519491231002X"  # female, born 1949-12-31
+CREDIT_CODE = "91610200MA6YB12345"
+
+NEW_FORMS = ["retirement_approval", "death_benefit", "personal_change", "benefit_suspension",
+             "overpaid_refund", "pension_transfer_provincial", "employer_registration"]
+
+#: form -> fields a real form of that kind cannot do without
+KEY_FIELDS: dict[str, set[str]] = {
+    "retirement_approval": {"id_number", "name", "sex", "birth_date", "insured_category", "retirement_type",
+                            "retirement_month", "work_start_date", "contribution_months",
+                            "deemed_contribution_months", "employer_name", "employer_credit_code", "bank_name",
+                            "bank_account", "account_holder", "phone", "agent_name", "agent_id_number"},
+    "death_benefit": {"deceased_id_number", "deceased_name", "death_date", "death_cause", "was_pensioner",
+                      "pension_months", "contribution_months", "id_number", "name", "relation_to_deceased",
+                      "bank_name", "bank_account", "account_holder", "phone", "agent_name"},
+    "personal_change": {"id_number", "name", "change_item", "old_value", "new_value", "change_reason", "phone",
+                        "agent_name"},
+    "benefit_suspension": {"beneficiary_id_number", "beneficiary_name", "suspension_reason", "event_date",
+                           "effective_month", "id_number", "name", "agent_name"},
+    "overpaid_refund": {"id_number", "name", "refund_from", "refund_to", "refund_amount", "refund_reason",
+                        "bank_name", "bank_account", "account_holder", "agent_name"},
+    "pension_transfer_provincial": {"id_number", "name", "from_region", "to_region", "from_agency", "to_agency",
+                                    "period_from", "period_to", "agent_name"},
+    "employer_registration": {"credit_code", "employer_name", "employer_type", "registered_address",
+                              "legal_rep_name", "legal_rep_id_number", "contact_name", "contact_phone",
+                              "bank_name", "bank_account", "account_holder"},
+}
+
+PERSON = {"id_type": "01", "id_number": APPLICANT_ID, "name": "王建国", "sex": "male", "birth_date": "1965-03-15",
+          "phone": "13912345678"}
+BANK = {"bank_name": "中国工商银行铜川分行", "bank_account": "6222021234567890123", "account_holder": "王建国"}
+
+#: a filled example of each form that must pass validation
+VALID: dict[str, dict[str, str]] = {
+    "retirement_approval": PERSON | BANK | {
+        "insured_category": "employee", "retirement_type": "normal", "retirement_month": "2025-07",
+        "work_start_date": "1985-07-01", "contribution_months": "420", "deemed_contribution_months": "36",
+        "employer_name": "铜川市某机械有限公司", "employer_credit_code": CREDIT_CODE,
+        "address": "铜川市王益区红旗街1号"},
+    "death_benefit": PERSON | BANK | {
+        "deceased_id_number": OTHER_ID, "deceased_name": "李秀兰", "death_date": "2025-05-20",
+        "death_cause": "illness", "was_pensioner": "yes", "pension_months": "240", "contribution_months": "345",
+        "relation_to_deceased": "child"},
+    "personal_change": PERSON | {
+        "person_status": "retiree", "change_item": "contact", "old_value": "0919-1234567",
+        "new_value": "13912345678", "change_reason": "更换联系电话"},
+    "benefit_suspension": PERSON | {
+        "beneficiary_id_number": OTHER_ID, "beneficiary_name": "李秀兰", "suspension_reason": "emigration",
+        "event_date": "2025-05-20", "effective_month": "2025-06", "reporter_relation": "relative"},
+    "overpaid_refund": PERSON | BANK | {
+        "refund_from": "2024-01", "refund_to": "2024-06", "refund_amount": "1234.50", "refund_reason": "duplicate"},
+    "pension_transfer_provincial": PERSON | {
+        "from_region": "西安市", "from_agency": "西安市社会保险经办中心", "to_region": "铜川市",
+        "to_agency": "铜川市社会保险经办中心", "period_from": "2010-01", "period_to": "2025-05"},
+    "employer_registration": {
+        "credit_code": CREDIT_CODE, "employer_name": "铜川市某机械有限公司", "employer_type": "enterprise",
+        "registered_address": "铜川市新区正阳路2号", "legal_rep_name": "王建国", "legal_rep_id_number": APPLICANT_ID,
+        "contact_name": "张敏", "contact_phone": "0919-3123456", "bank_name": "中国建设银行铜川分行",
+        "bank_account": "61050163000000001234", "account_holder": "铜川市某机械有限公司"},
+}
+
+#: (form, field, bad value): the example with that one value broken fails on exactly that field
+BROKEN = [
+    ("retirement_approval", "bank_account", "62220212345"),
+    ("retirement_approval", "bank_account", "6222-0212-3456-7890"),
+    ("retirement_approval", "retirement_month", "2025-13"),
+    ("retirement_approval", "retirement_month", "202507"),
+    ("retirement_approval", "contribution_months", "-1"),
+    ("retirement_approval", "contribution_months", "12.5"),
+    ("retirement_approval", "employer_credit_code", "91610200MA6YB1234"),
+    ("retirement_approval", "insured_category", "retired"),
+    ("retirement_approval", "sex", "female"),
+    ("death_benefit", "bank_account", "abc123456789"),
+    ("death_benefit", "death_cause", "unknown"),
+    ("death_benefit", "deceased_id_number", "110105194912310021"),
+    ("death_benefit", "relation_to_deceased", ""),
+    ("personal_change", "change_item", ""),
+    ("benefit_suspension", "effective_month", "2025-6"),
+    ("benefit_suspension", "suspension_reason", "holiday"),
+    ("overpaid_refund", "refund_amount", "12.345"),
+    ("overpaid_refund", "refund_amount", "-5"),
+    ("overpaid_refund", "refund_from", "2024-00"),
+    ("overpaid_refund", "bank_account", "1234567890123456789012"),
+    ("pension_transfer_provincial", "period_to", "May 2025"),
+    ("pension_transfer_provincial", "to_agency", ""),
+    ("employer_registration", "credit_code", "91610200MA6YB1234O"),
+    ("employer_registration", "legal_rep_id_number", "610202196503151230"),
+    ("employer_registration", "contact_phone", "12345"),
+]
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[ServiceItem]:
+    return load_catalogue()
+
+
+def test_every_linked_item_loads(catalogue: list[ServiceItem]) -> None:
+    for item in catalogue:
+        if item.form_code is not None:
+            form = load_form(item.form_code)
+            assert form.code == item.form_code
+
+
+@pytest.mark.parametrize("code", NEW_FORMS)
+def test_form_is_shipped_for_its_catalogue_item(catalogue: list[ServiceItem], code: str) -> None:
+    assert code in available_forms()
+    item = next(item for item in catalogue if item.code == code)
+    form = load_form(code)
+    assert form.name == item.name
+    assert form.version == 1
+    if item.form_code is not None:  # once linked, the receipt's due date and the catalogue agree
+        assert item.form_code == code
+        assert form.time_limit_working_days == item.time_limit_working_days
+        assert form.time_limit_basis == item.time_limit_basis
+
+
+@pytest.mark.parametrize("code", NEW_FORMS)
+def test_key_fields_present(code: str) -> None:
+    keys = {field.key for field in load_form(code).fields()}
+    assert KEY_FIELDS[code] <= keys
+
+
+@pytest.mark.parametrize("code", available_forms())
+def test_materials_have_legal_bases_and_known_conditions(code: str) -> None:
+    form = load_form(code)
+    keys = {field.key for field in form.fields()}
+    assert form.materials, "the ID at least is always captured"
+    for material in form.materials:
+        assert "《" in material.legal_basis and "》" in material.legal_basis
+        assert material.required_when is None or material.required_when in keys
+    id_copies = [material for material in form.materials if material.capture == "id_copy"]
+    assert any(material.required_when is None for material in id_copies)
+
+
+@pytest.mark.parametrize("code", NEW_FORMS)
+def test_agent_section_and_card_sources(code: str) -> None:
+    form = load_form(code)
+    agent = [section for section in form.sections if section.role == "agent"]
+    assert len(agent) == 1
+    assert {field.source for field in agent[0].fields} >= {"name", "id_number"}
+    authorisation = next(material for material in form.materials if material.key == "authorisation")
+    assert authorisation.required_when == "agent_name"
+    for field in form.fields():
+        if field.derived_from is not None:
+            assert next(f for f in form.fields() if f.key == field.derived_from).type == "idnumber"
+
+
+def test_employer_has_no_card_of_its_own() -> None:
+    form = load_form("employer_registration")
+    sourced = {field.key for section in form.sections if section.role == "applicant"
+               for field in section.fields if field.source is not None}
+    assert sourced == {"legal_rep_name", "legal_rep_id_number"}
+
+
+@pytest.mark.parametrize(("code", "second"), [
+    ("retirement_approval", True), ("death_benefit", True), ("personal_change", False),
+    ("benefit_suspension", False), ("overpaid_refund", False), ("pension_transfer_provincial", False),
+    ("employer_registration", False)])
+def test_key_business_needs_second_approval(code: str, second: bool) -> None:
+    assert load_form(code).second_approval is second
+
+
+@pytest.mark.parametrize(("code", "days", "basis"), [
+    ("retirement_approval", 20, "《社会保险经办条例》第十八条"),
+    ("personal_change", 10, "《社会保险经办条例》第十条"),
+    ("death_benefit", 20, "《社会保险经办条例》第十八条（参照待遇核定时限）"),
+])
+def test_time_limits(code: str, days: int, basis: str) -> None:
+    form = load_form(code)
+    assert (form.time_limit_working_days, form.time_limit_basis) == (days, basis)
+
+
+def test_retirement_categories_match_the_rules() -> None:
+    from forms.rules.retirement import Category
+
+    field = next(f for f in load_form("retirement_approval").fields() if f.key == "insured_category")
+    assert [choice.value for choice in field.choices] == [category.value for category in Category]
+
+
+@pytest.mark.parametrize(("code", "condition", "material"), [
+    ("retirement_approval", "disability_appraisal_no", "disability_appraisal"),
+    ("retirement_approval", "special_occupation", "special_occupation_proof"),
+    ("retirement_approval", "personnel_file_keeper", "personnel_file"),
+    ("personal_change", "household_proof_issuer", "household_change_proof"),
+])
+def test_conditional_materials(code: str, condition: str, material: str) -> None:
+    form = load_form(code)
+    found = next(m for m in form.materials if m.key == material)
+    assert not found.is_required(VALID[code])
+    assert found.is_required(VALID[code] | {condition: "x"})
+
+
+@pytest.mark.parametrize("code", NEW_FORMS)
+def test_valid_example_passes(code: str) -> None:
+    assert validate_form(load_form(code), VALID[code], today=TODAY) == {}
+
+
+@pytest.mark.parametrize(("code", "key", "value"), BROKEN)
+def test_broken_example_fails_on_the_field(code: str, key: str, value: str) -> None:
+    form: FormDef = load_form(code)
+    problems = validate_form(form, VALID[code] | {key: value}, today=TODAY)
+    assert list(problems) == [key]
