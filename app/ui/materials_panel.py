@@ -36,6 +36,7 @@ class MaterialsPanel(QFrame):
             name.setObjectName("materialName")
             basis = QLabel(material.legal_basis)
             basis.setObjectName("fieldHint")
+            basis.setWordWrap(True)  # long legal bases wrap instead of widening the panel
             count = QLabel()
             count.setObjectName("materialPages")
             button = QPushButton(self.tr("拍摄…"))

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -91,8 +93,24 @@ class FormPage(QWidget):
         layout.addWidget(heading(self.form.name))
         layout.addWidget(limit)
         layout.addWidget(self.card_banner)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.materials)
+        # the form and its materials share the height; the clerk can move the divider
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("formSplit")
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.view)
+        materials_scroll = QScrollArea()
+        materials_scroll.setObjectName("materialsScroll")
+        materials_scroll.setWidgetResizable(True)
+        materials_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        materials_scroll.setWidget(self.materials)
+        materials_scroll.setVisible(bool(self.form.materials))
+        materials_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        materials_scroll.setMinimumHeight(120)
+        split.addWidget(materials_scroll)
+        # the materials get what their rows need, up to about a third of the page; the form the rest
+        rows = len(self.form.materials)
+        split.setSizes([560, min(60 + 40 * rows, 250)])
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
 
