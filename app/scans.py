@@ -17,7 +17,7 @@ from core.errors import ConfigError, CounterError
 from devices.scan.detect import Detection, FrameProblem, detect_document
 from devices.scan.geometry import Quad
 from devices.scan.pdf import make_pdf
-from devices.scan.pipeline import ScannedPage, ScanOptions, scan_page
+from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, scan_page
 from local_db.submissions import AttachmentData
 
 
@@ -40,12 +40,18 @@ class CapturedPage:
     problem: FrameProblem | None
 
 
-def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPage:
-    """Find the document in a full-resolution frame and produce its page."""
-    detection: Detection = detect_document(frame)
+def usable_detection(frame: NDArray[np.uint8]) -> Detection:
+    """Find the document, refusing frames that cannot become a page (dark, empty, several documents)."""
+    detection = detect_document(frame)
     if detection.problem in _REFUSED:
         message, hint = _REFUSED[detection.problem]
         raise CaptureUnusable(f"frame refused: {detection.problem}", user_message=message, hint=hint)
+    return detection
+
+
+def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPage:
+    """Find the document in a full-resolution frame and produce its page."""
+    detection = usable_detection(frame)
     return CapturedPage(scan_page(frame, detection.quad, options), detection.problem)
 
 
@@ -61,8 +67,6 @@ def seal_material(terminal: Terminal, material_key: str, pages: Sequence[Scanned
 
 def scan_options(terminal: Terminal) -> ScanOptions:
     """The hall's scan settings (mode, dpi, size limit, camera calibration) as pipeline options."""
-    from devices.scan.pipeline import ColourMode
-
     devices = terminal.settings.devices
     return ScanOptions(mode=ColourMode(devices.scan_mode), dpi=devices.scan_dpi, max_bytes=devices.scan_max_kb * 1000,
                        px_per_mm=devices.camera_px_per_mm, paper="auto" if devices.camera_px_per_mm else "a4")
@@ -78,10 +82,7 @@ class CardSide:
 
 def find_card(frame: NDArray[np.uint8]) -> CardSide:
     """Find a card in a still (refusing dark, empty and crowded frames, as for a page)."""
-    detection = detect_document(frame)
-    if detection.problem in _REFUSED:
-        message, hint = _REFUSED[detection.problem]
-        raise CaptureUnusable(f"frame refused: {detection.problem}", user_message=message, hint=hint)
+    detection = usable_detection(frame)
     if detection.quad is None:
         raise CaptureUnusable("no card outline", user_message="未识别到证件边缘。",
                               hint="请将证件平放在深色背景上、四角都在画面内后重拍。")
