@@ -1,6 +1,6 @@
 """``sicounter rules ...``: the policy rules from a command line, for clerks' trainers and scripts.
 
-Subcommands ``idnumber``, ``retirement``, ``pension``, ``survivor`` and ``deadline`` print readable
+Subcommands ``idnumber``, ``retirement``, ``pension``, ``survivor``, ``deadline`` and ``figures`` print readable
 Chinese lines, or with ``--json`` exactly one JSON object. Exit status 0 on success, 2 on bad input
 with the message in Chinese, then in English, on stderr and no traceback: a clerk or a script must
 see what to fix, not a stack. ``idnumber`` reports an invalid number as a result (``valid: false``,
@@ -8,6 +8,10 @@ status 0), since judging the number is what was asked.
 
 The retirement and pension modules are imported inside their subcommands, so the other subcommands
 keep working if one of those modules fails to import.
+
+``pension`` and ``survivor`` take the provincial figure either as a number (``--avg-wage``,
+``--monthly-income``) or from the shipped yearly figures (``--province`` with ``--retirement-year``
+or ``--death-year``), which look up the year before the event; ``figures`` shows those figures.
 """
 
 from __future__ import annotations
@@ -142,11 +146,33 @@ def _retirement(args: argparse.Namespace) -> Result:
     return out, lines
 
 
+def _province_figure(args: argparse.Namespace, value: Decimal | None, option: str, year_option: str) -> Decimal:
+    """``value`` if given, else the figure of ``--province`` for the event year ``year_option``.
+
+    The number wins when both are given: a clerk who types the figure of a decision in hand means
+    that figure, not the terminal's data.
+    """
+    if value is not None:
+        return value
+    year_attr = year_option.removeprefix("--").replace("-", "_")
+    year: int | None = getattr(args, year_attr)
+    if args.province is None or year is None:
+        raise _BadInput(f"请给出 {option}，或同时给出 --province 和 {year_option}。",
+                        f"give {option}, or both --province and {year_option}")
+    from forms.rules.figures import load_figures
+
+    figures = load_figures(args.province, args.figures)
+    if year_option == "--retirement-year":
+        return figures.pension_base_wage(year)
+    return figures.survivor_monthly_income(year)
+
+
 def _pension(args: argparse.Namespace) -> Result:
     from forms.rules.pension import estimate_pension
 
+    avg_wage = _province_figure(args, args.avg_wage, "--avg-wage", "--retirement-year")
     result = estimate_pension(age_months=args.age_months, contribution_months=args.contribution_months,
-                              avg_wage=args.avg_wage, index=args.index, account=args.account)
+                              avg_wage=avg_wage, index=args.index, account=args.account)
     out = {"pooled": _money(result.pooled), "account": _money(result.account), "total": _money(result.total),
            "divisor": result.divisor}
     lines = [
@@ -160,7 +186,8 @@ def _pension(args: argparse.Namespace) -> Result:
 def _survivor(args: argparse.Namespace) -> Result:
     from forms.rules.survivor import survivor_benefits
 
-    result = survivor_benefits(contribution_months=args.contribution_months, monthly_income=args.monthly_income,
+    monthly_income = _province_figure(args, args.monthly_income, "--monthly-income", "--death-year")
+    result = survivor_benefits(contribution_months=args.contribution_months, monthly_income=monthly_income,
                                pension_months=args.pension_months)
     out = {"funeral_grant": _money(result.funeral_grant), "survivor_months": _money(result.survivor_months),
            "survivor_payment": _money(result.survivor_payment)}
@@ -198,9 +225,58 @@ def _deadline(args: argparse.Namespace) -> Result:
     return out, lines
 
 
+def _figures(args: argparse.Namespace) -> Result:
+    from forms.rules.figures import load_figures
+
+    figures = load_figures(args.province, args.figures)
+    year = figures.year(args.year)
+    wage, income = year.avg_wage_annual, year.urban_disposable_income_annual
+    # monthly figures come from the same methods the benefits use (they look up the prior year)
+    wage_monthly = None if wage is None else figures.pension_base_wage(args.year + 1)
+    income_monthly = None if income is None else figures.survivor_monthly_income(args.year + 1)
+
+    def money(value: Decimal | None) -> float | None:
+        return None if value is None else _money(value)
+
+    def line(label: str, annual: Decimal | None, monthly: Decimal | None) -> str:
+        if annual is None or monthly is None:
+            return f"{label}：（无数据）"
+        return f"{label}：{annual} 元/年，{monthly:.2f} 元/月"
+
+    out = {"province": figures.province, "name": figures.name, "year": year.year,
+           "avg_wage_annual": money(wage), "avg_wage_monthly": money(wage_monthly),
+           "urban_disposable_income_annual": money(income),
+           "urban_disposable_income_monthly": money(income_monthly), "source": year.source}
+    lines = [
+        f"{figures.name}（{figures.province}）{year.year} 年统计数据",
+        line("全口径城镇单位就业人员平均工资", wage, wage_monthly),
+        line("城镇居民人均可支配收入", income, income_monthly),
+        f"来源：{year.source}",
+    ]
+    return out, lines
+
+
+def _province(text: str) -> str:
+    if len(text) != 2 or not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"省份代码应为2位数字 / expected a 2-digit province code: {text!r}")
+    return text
+
+
+def _year(text: str) -> int:
+    if len(text) != 4 or not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"年份应为4位数字 / expected a 4-digit year: {text!r}")
+    return int(text)
+
+
+def _add_province(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument("--province", type=_province, required=required, default=None,
+                   help="2-digit province code (00 = national) of the shipped yearly figures")
+    p.add_argument("--figures", type=Path, default=None, help="figures file overriding the shipped one")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sicounter rules", description="Policy rules: ID numbers, retirement, pension, "
-                     "survivor benefits, working-day deadlines.")
+                     "survivor benefits, working-day deadlines, provincial figures.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -221,16 +297,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("pension", "estimate the monthly basic pension")
     p.add_argument("--age-months", type=_count, required=True)
     p.add_argument("--contribution-months", type=_count, required=True)
-    p.add_argument("--avg-wage", type=_decimal, required=True, help="prior-year provincial average monthly wage")
+    p.add_argument("--avg-wage", type=_decimal, default=None,
+                   help="prior-year provincial average monthly wage (or --province with --retirement-year)")
     p.add_argument("--index", type=_decimal, required=True, help="average contribution index")
     p.add_argument("--account", type=_decimal, required=True, help="individual account balance")
+    _add_province(p, required=False)
+    p.add_argument("--retirement-year", type=_year, default=None,
+                   help="year of retirement; the average wage of the year before is used")
     p.set_defaults(func=_pension)
 
     p = command("survivor", "funeral grant and survivor payment (non-work death)")
     p.add_argument("--contribution-months", type=_count, required=True)
     p.add_argument("--pension-months", type=_count, default=None, help="months of pension drawn (pensioners)")
-    p.add_argument("--monthly-income", type=_decimal, required=True,
-                   help="prior-year urban monthly per-capita disposable income")
+    p.add_argument("--monthly-income", type=_decimal, default=None,
+                   help="prior-year urban monthly per-capita disposable income (or --province with --death-year)")
+    _add_province(p, required=False)
+    p.add_argument("--death-year", type=_year, default=None,
+                   help="year of death; the disposable income of the year before is used")
     p.set_defaults(func=_survivor)
 
     p = command("deadline", "due date in working days (day of receipt not counted)")
@@ -240,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     limit.add_argument("--item", help="service item code; its statutory limit is used")
     p.add_argument("--holidays", type=Path, default=None, help="holiday schedule file overriding the shipped one")
     p.set_defaults(func=_deadline)
+
+    p = command("figures", "provincial yearly figures (average wage, urban disposable income)")
+    _add_province(p, required=True)
+    p.add_argument("--year", type=_year, required=True, help="statistical year (the year measured)")
+    p.set_defaults(func=_figures)
     return parser
 
 
