@@ -1,0 +1,138 @@
+"""The acceptance receipt (受理回执): what the applicant takes home after the counter accepts a case.
+
+Pure data so that the same receipt can be rendered (``app.receipt_render``), stored with the
+submission and compared in tests without Qt. ``build_receipt`` is the one way in: it masks the ID
+numbers before they reach any field (the receipt is handed out and may be lost, so a full ID number
+must never be printed on it) and computes the due date from the legal time limit in working days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from core.errors import mask_id_number
+from forms.rules.deadlines import HolidayCalendar, add_working_days
+
+#: the office's legal time is Beijing time; the working-day count starts from the date there
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+#: printed when the terminal's configuration has no office name: the generic term of the regulation
+DEFAULT_OFFICE_NAME = "社会保险经办机构"
+
+
+@dataclass(frozen=True)
+class ReceivedMaterial:
+    """One material on the receipt, as the counter took it in (or waived it)."""
+
+    name: str  # material name as in the form definition
+    pages: int  # 0 when waived
+    waived_reason: str | None = None  # 免于提交 with the clerk's reason
+
+    def line(self) -> str:
+        """The material's text after its number: pages received, or the waiver with its reason."""
+        if self.waived_reason is not None:
+            return f"{self.name}　免于提交（原因：{self.waived_reason}）"
+        return f"{self.name}　{self.pages} 页"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Everything printed on one receipt, already masked and computed."""
+
+    receipt_no: str
+    office_name: str
+    item_name: str
+    applicant_name: str
+    applicant_id_masked: str
+    agent_name: str | None
+    agent_id_masked: str | None
+    received_at: datetime  # aware
+    materials: tuple[ReceivedMaterial, ...]
+    time_limit_days: int | None  # None: the regulation sets no day count for this item
+    time_limit_basis: str  # e.g. 《社会保险经办条例》第十八条
+    due: date | None  # None exactly when time_limit_days is None
+    clerk_name: str
+    clerk_id: str
+    offline: bool  # accepted at the counter while the central system was unreachable
+
+    def __post_init__(self) -> None:
+        # The invariants hold for receipts read back from storage too, not only for build_receipt's.
+        if not self.receipt_no.strip():
+            raise ValueError("receipt_no must not be empty")
+        if self.received_at.tzinfo is None or self.received_at.utcoffset() is None:
+            raise ValueError("received_at must be timezone-aware")
+        if (self.time_limit_days is None) != (self.due is None):
+            raise ValueError("due must be None exactly when time_limit_days is None")
+
+    def received_local(self) -> datetime:
+        """The time of receipt in Beijing time, as printed."""
+        return self.received_at.astimezone(CHINA_TZ)
+
+    def received_text(self) -> str:
+        """``YYYY-MM-DD HH:MM`` in Beijing time."""
+        return self.received_local().strftime("%Y-%m-%d %H:%M")
+
+    def due_text(self) -> str:
+        """The due date with the day count and its legal basis, or that the regulation sets none."""
+        if self.due is None or self.time_limit_days is None:
+            return f"条例未规定办理天数（依据{self.time_limit_basis}）"
+        return f"{self.due.isoformat()}（{self.time_limit_days}个工作日，依据{self.time_limit_basis}）"
+
+    def applicant_text(self) -> str:
+        """Name and masked ID number on one line."""
+        return f"{self.applicant_name}（证件号码 {self.applicant_id_masked}）"
+
+    def agent_text(self) -> str | None:
+        """Name and masked ID number of the agent, or None when the applicant came in person."""
+        if self.agent_name is None:
+            return None
+        if self.agent_id_masked:
+            return f"{self.agent_name}（证件号码 {self.agent_id_masked}）"
+        return self.agent_name
+
+    def clerk_text(self) -> str:
+        """``name（工号 id）``."""
+        return f"{self.clerk_name}（工号 {self.clerk_id}）"
+
+
+def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
+                  applicant_name: str, applicant_id_number: str,
+                  agent_name: str | None = None, agent_id_number: str | None = None,
+                  received_at: datetime, materials: Sequence[ReceivedMaterial],
+                  time_limit_days: int | None, time_limit_basis: str,
+                  calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
+                  offline: bool = False) -> Receipt:
+    """A receipt with the ID numbers masked and the due date counted in Beijing working days.
+
+    A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
+    guessing would shift the due date by a day for receipts late in the evening.
+    ``MissingHolidaySchedule`` propagates when the calendar lacks the year: a wrong due date on an
+    official document is worse than no receipt until the reference data is synchronised.
+    """
+    if not receipt_no.strip():
+        raise ValueError("receipt_no must not be empty")
+    if received_at.tzinfo is None or received_at.utcoffset() is None:
+        raise ValueError("received_at must be timezone-aware")
+    due: date | None = None
+    if time_limit_days is not None:
+        received_day = received_at.astimezone(CHINA_TZ).date()
+        due = add_working_days(received_day, time_limit_days, calendar)
+    return Receipt(
+        receipt_no=receipt_no.strip(),
+        office_name=office_name.strip() or DEFAULT_OFFICE_NAME,
+        item_name=item_name,
+        applicant_name=applicant_name,
+        applicant_id_masked=mask_id_number(applicant_id_number),
+        agent_name=agent_name,
+        agent_id_masked=mask_id_number(agent_id_number) if agent_id_number else None,
+        received_at=received_at,
+        materials=tuple(materials),
+        time_limit_days=time_limit_days,
+        time_limit_basis=time_limit_basis,
+        due=due,
+        clerk_name=clerk_name,
+        clerk_id=clerk_id,
+        offline=offline,
+    )
