@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from app.terminal import Terminal
 from core.errors import ValidationError
 from forms.definitions import FormDef
-from forms.validate import derive_from_id, validate_form
+from forms.validate import derive_fields, validate_form
 from local_db.clerks import ClerkInfo, verify_clerk
 from local_db.submissions import (
     ApplicantData,
@@ -46,7 +46,7 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     which then records them with the submission or not at all.
     """
     clean = {k: v.strip() for k, v in values.items()}
-    clean.update(derive_from_id(clean))
+    clean.update(derive_fields(form, clean, today=today))
     problems = validate_form(form, clean, today=today)
     if problems:
         raise FormInvalid(problems)

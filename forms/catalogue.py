@@ -48,9 +48,10 @@ class _ItemModel(BaseModel):
 
     @model_validator(mode="after")
     def _limit_has_basis(self) -> Self:
-        # a due date printed on a receipt must be traceable to the article that sets it
-        if (self.time_limit_working_days is None) != (self.time_limit_basis is None):
-            raise ValueError(f"item {self.code!r}: time limit and its basis go together")
+        # a due date printed on a receipt must be traceable to the article that sets it; a basis
+        # alone says why an item has no day count (e.g. Art. 19: "及时")
+        if self.time_limit_working_days is not None and not self.time_limit_basis:
+            raise ValueError(f"item {self.code!r}: a time limit needs its legal basis")
         return self
 
 

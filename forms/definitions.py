@@ -20,7 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 from core.errors import ConfigError
 from forms.refdata import read_json, resource_file
 
-FieldType = Literal["text", "idnumber", "date", "choice", "phone", "number", "textarea"]
+FieldType = Literal["text", "idnumber", "date", "month", "choice", "phone", "number", "integer", "money", "textarea"]
+#: the rule panel a form shows beside its fields, and the field keys each panel reads
+PanelKind = Literal["retirement", "survivor"]
+PANEL_FIELDS: dict[str, tuple[str, ...]] = {
+    "retirement": ("birth_date", "sex", "insured_category", "retirement_type", "retirement_month",
+                   "contribution_months", "deemed_contribution_months", "avg_contribution_index",
+                   "account_balance"),
+    "survivor": ("death_date", "death_cause", "was_pensioner", "pension_months", "contribution_months",
+                 "pension_paid_until", "monthly_pension"),
+}
+#: the field types an order check may compare (ISO text of both sorts in time order)
+_ORDERED_TYPES = ("date", "month")
 IdentityAttribute = Literal["id_number", "name", "sex", "birth_date", "ethnicity", "address"]
 
 _KEY = r"^[a-z][a-z0-9_]*$"
@@ -37,6 +48,28 @@ class Choice(_Frozen):
 
     value: str
     label: str
+
+
+class Condition(_Frozen):
+    """When something applies: ``field`` is filled in, or (with ``in``) has one of these values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    field: str = Field(pattern=_KEY)
+    values: list[str] | None = Field(default=None, alias="in", min_length=1)
+
+    def holds(self, values: Mapping[str, str]) -> bool:
+        value = values.get(self.field, "").strip()
+        return bool(value) if self.values is None else value in self.values
+
+    def describe(self) -> str:
+        """For error messages about the definition itself."""
+        return self.field if self.values is None else f"{self.field} in {self.values}"
+
+
+def _condition(value: object) -> object:
+    """A bare field key is shorthand for "when that field is filled in"."""
+    return {"field": value} if isinstance(value, str) else value
 
 
 class FieldDef(_Frozen):
@@ -58,8 +91,21 @@ class FieldDef(_Frozen):
     minimum: float | None = None
     maximum: float | None = None
     #: the identity attribute a card or ID reader fills this field from (id_number, name, sex,
-    #: birth_date, ethnicity, address); None: typed by the clerk
+    #: birth_date, ethnicity, address); None: typed by the clerk. A field derived from an ID
+    #: number takes this attribute of that number (sex or birth_date).
     source: IdentityAttribute | None = None
+    #: required only while this holds (e.g. the months of pension drawn, when the deceased drew one)
+    required_when: Condition | None = None
+    #: a date or month that cannot lie in the future (a death, an event already reported)
+    not_future: bool = False
+
+    @field_validator("required_when", mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        return _condition(value)
+
+    def is_required(self, values: Mapping[str, str]) -> bool:
+        return self.required or (self.required_when is not None and self.required_when.holds(values))
 
     @field_validator("pattern")
     @classmethod
@@ -89,7 +135,13 @@ class FieldDef(_Frozen):
             raise ValueError(f"field {self.key!r}: minimum is greater than maximum")
         if self.derived_from == self.key:
             raise ValueError(f"field {self.key!r} cannot be derived from itself")
-        return self
+        if self.required and self.required_when is not None:
+            raise ValueError(f"field {self.key!r}: required and required_when exclude each other")
+        if self.not_future and self.type not in _ORDERED_TYPES:
+            raise ValueError(f"field {self.key!r}: not_future applies to dates and months only")
+        if self.type in ("number", "integer", "money") or (self.minimum is None and self.maximum is None):
+            return self
+        raise ValueError(f"field {self.key!r}: minimum and maximum apply to numbers only")
 
 
 class SectionDef(_Frozen):
@@ -107,30 +159,61 @@ class MaterialDef(_Frozen):
     key: str = Field(pattern=_KEY)
     name: str = Field(min_length=1)
     legal_basis: str = Field(min_length=1)
-    #: the key of a field whose being filled in makes this material required (None: always required)
-    required_when: str | None = None
+    #: when this material is required: a field key (required when filled) or a condition; None: always
+    required_when: Condition | None = None
     #: how the counter captures it: pages, or an ID copy (both sides of a card on one A4 page, true size)
     capture: Literal["pages", "id_copy"] = "pages"
 
+    @field_validator("required_when", mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        return _condition(value)
+
     def is_required(self, values: Mapping[str, str]) -> bool:
-        return self.required_when is None or bool(values.get(self.required_when, "").strip())
+        return self.required_when is None or self.required_when.holds(values)
+
+
+class OrderCheck(_Frozen):
+    """Two dates or months that must come in order (a refund period that ends after it starts)."""
+
+    earlier: str = Field(pattern=_KEY)
+    later: str = Field(pattern=_KEY)
+    #: shown at the later field, in Chinese
+    message: str = Field(min_length=1)
+    #: whether both may be the same day or month
+    allow_equal: bool = True
 
 
 class FormDef(_Frozen):
-    """A whole form with its statutory time limit, which the receipt's due date is computed from."""
+    """A whole form with its statutory time limit, which the receipt's due date is computed from.
+
+    ``time_limit_working_days`` is None where the regulation sets no day count (e.g. Art. 19: survivor
+    benefits are checked "及时"); the basis then says so, and the receipt prints no due date rather
+    than an invented one.
+    """
 
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1)
     version: int = Field(ge=1)
-    time_limit_working_days: int = Field(ge=1)
+    time_limit_working_days: int | None = Field(ge=1)
     time_limit_basis: str = Field(min_length=1)
     second_approval: bool = False
     sections: list[SectionDef] = Field(min_length=1)
     materials: list[MaterialDef] = []
+    checks: list[OrderCheck] = []
+    panel: PanelKind | None = None
 
     def fields(self) -> list[FieldDef]:
         """All fields in display order, for validation and storage that ignore sections."""
         return [field for section in self.sections for field in section.fields]
+
+    def field(self, key: str) -> FieldDef:
+        return next(field for field in self.fields() if field.key == key)
+
+    def identity_field(self, attribute: IdentityAttribute, role: str = "applicant") -> FieldDef | None:
+        """The field holding a person's identity attribute (the applicant's ID number, an agent's name)."""
+        return next((field for section in self.sections if section.role == role for field in section.fields
+                     if field.source == attribute and field.derived_from is None), None)
 
     @model_validator(mode="after")
     def _keys_and_references(self) -> Self:
@@ -138,16 +221,48 @@ class FormDef(_Frozen):
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         if duplicates:
             raise ValueError(f"duplicate field keys: {', '.join(duplicates)}")
+        by_key = {field.key: field for field in self.fields()}
         for field in self.fields():
-            if field.derived_from is not None and field.derived_from not in keys:
-                raise ValueError(f"field {field.key!r} is derived from unknown field {field.derived_from!r}")
+            if field.derived_from is not None:
+                source = by_key.get(field.derived_from)
+                if source is None:
+                    raise ValueError(f"field {field.key!r} is derived from unknown field {field.derived_from!r}")
+                if source.type == "idnumber" and field.source not in ("sex", "birth_date"):
+                    raise ValueError(f"field {field.key!r}: a field derived from an ID number needs "
+                                     "source sex or birth_date")
+            if field.required_when is not None:
+                self._check_condition(f"field {field.key!r}", field.required_when, by_key)
         material_keys = [material.key for material in self.materials]
         if len(material_keys) != len(set(material_keys)):
             raise ValueError("duplicate material keys")
         for material in self.materials:
-            if material.required_when is not None and material.required_when not in keys:
-                raise ValueError(f"material {material.key!r} depends on unknown field {material.required_when!r}")
+            if material.required_when is not None:
+                self._check_condition(f"material {material.key!r}", material.required_when, by_key)
+        for check in self.checks:
+            kinds = {by_key[k].type if k in by_key else None for k in (check.earlier, check.later)}
+            if None in kinds:
+                raise ValueError(f"order check names an unknown field: {check.earlier!r}, {check.later!r}")
+            if len(kinds) != 1 or not kinds <= set(_ORDERED_TYPES):
+                raise ValueError(f"order check {check.earlier!r} < {check.later!r}: both must be dates or both months")
+        applicant_id = self.identity_field("id_number")
+        if applicant_id is None or applicant_id.type != "idnumber":
+            raise ValueError("the applicant's section needs an idnumber field with source id_number")
+        if self.panel is not None:
+            missing = [key for key in PANEL_FIELDS[self.panel] if key not in by_key]
+            if missing:
+                raise ValueError(f"panel {self.panel!r} needs fields: {', '.join(missing)}")
         return self
+
+    @staticmethod
+    def _check_condition(owner: str, condition: Condition, by_key: Mapping[str, FieldDef]) -> None:
+        target = by_key.get(condition.field)
+        if target is None:
+            raise ValueError(f"{owner} depends on unknown field {condition.field!r}")
+        if condition.values is not None and target.type == "choice" and target.choices:
+            known = {choice.value for choice in target.choices}
+            unknown = [value for value in condition.values if value not in known]
+            if unknown:
+                raise ValueError(f"{owner}: {condition.describe()} names values {target.key!r} does not offer")
 
 
 _CHOICES = TypeAdapter(list[Choice] | dict[str, str])

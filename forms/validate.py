@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from forms import idnumber
 from forms.definitions import FieldDef, FormDef, load_choices
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_INTEGER = re.compile(r"^-?\d+$")
+#: yuan with at most two decimals (分), no thousands separators
+_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 #: mainland mobile numbers: 11 digits, second digit 3-9
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 #: landlines: area code 0 + 2-3 digits, optional hyphen, 7-8 digit local number (0919-1234567)
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-#: keys filled from an ID number and how to read them from the decoded number
+#: identity attributes an ID number encodes, and how to read them from the decoded number
 _FROM_ID: dict[str, Callable[[idnumber.IdNumberInfo], str]] = {
     "sex": lambda info: info.sex,
     "birth_date": lambda info: info.birth_date.isoformat(),
@@ -42,6 +47,19 @@ def _date_problem(field: FieldDef, value: str) -> str | None:
     return None
 
 
+def _month_problem(field: FieldDef, value: str) -> str | None:
+    match = _MONTH.fullmatch(value)
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        return f"{field.label}格式应为YYYY-MM，例如 2025-07"
+    return None
+
+
+def _not_future_problem(field: FieldDef, value: str, today: date | None) -> str | None:
+    now = today or date.today()
+    limit = now.isoformat() if field.type == "date" else now.isoformat()[:7]
+    return f"{field.label}不能晚于今天" if value > limit else None
+
+
 def _phone_problem(field: FieldDef, value: str) -> str | None:
     compact = value.replace(" ", "")
     if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
@@ -50,6 +68,10 @@ def _phone_problem(field: FieldDef, value: str) -> str | None:
 
 
 def _number_problem(field: FieldDef, value: str) -> str | None:
+    if field.type == "integer" and not _INTEGER.fullmatch(value):
+        return f"{field.label}应为整数"
+    if field.type == "money" and not _MONEY.fullmatch(value):
+        return f"{field.label}应为金额（元），最多两位小数，例如 1234.50"
     try:
         number = float(value)
     except ValueError:
@@ -71,14 +93,16 @@ def _choice_problem(field: FieldDef, value: str) -> str | None:
     return f"{field.label}的选项无效：{value}"
 
 
-def validate_field(field: FieldDef, value: str, *, today: date | None = None) -> str | None:
+def validate_field(field: FieldDef, value: str, *, today: date | None = None,
+                   values: Mapping[str, str] | None = None) -> str | None:
     """The message for the first problem with one value, or ``None`` if it is acceptable.
 
-    Surrounding whitespace is ignored. An empty optional field is always acceptable.
+    Surrounding whitespace is ignored. An empty optional field is always acceptable; ``values``
+    (the whole form) decides whether a conditionally required field is required now.
     """
     text = value.strip()
     if not text:
-        return f"请填写{field.label}" if field.required else None
+        return f"请填写{field.label}" if field.is_required(values or {}) else None
     if field.max_length is not None and len(text) > field.max_length:
         return f"{field.label}不能超过{field.max_length}个字符，当前为{len(text)}个"
     problem: str | None = None
@@ -87,30 +111,52 @@ def validate_field(field: FieldDef, value: str, *, today: date | None = None) ->
         problem = None if found is None else found.message
     elif field.type == "date":
         problem = _date_problem(field, text)
+    elif field.type == "month":
+        problem = _month_problem(field, text)
     elif field.type == "phone":
         problem = _phone_problem(field, text)
-    elif field.type == "number":
+    elif field.type in ("number", "integer", "money"):
         problem = _number_problem(field, text)
     elif field.type == "choice":
         problem = _choice_problem(field, text)
     if problem is None and field.pattern is not None and not re.fullmatch(field.pattern, text):
         problem = field.pattern_message or f"{field.label}格式不正确"
+    if problem is None and field.not_future:
+        problem = _not_future_problem(field, text, today)
     return problem
 
 
+def parse_money(text: str) -> Decimal | None:
+    """A money or number field's value as Decimal (None when empty or not a finite number)."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
 def _derived(id_value: str, today: date | None) -> dict[str, str]:
+    """Identity attribute -> value encoded in an ID number; empty when it is missing or invalid."""
     if idnumber.find_problem(id_value, today=today) is not None:
         return {}
     info = idnumber.parse(id_value, today=today, regions={})
     return {key: read(info) for key, read in _FROM_ID.items()}
 
 
-def derive_from_id(values: dict[str, str], *, today: date | None = None) -> dict[str, str]:
-    """Sex (``male``/``female``) and birth date (``YYYY-MM-DD``) from ``values["id_number"]``.
+def derive_fields(form: FormDef, values: Mapping[str, str], *, today: date | None = None) -> dict[str, str]:
+    """The value of every field derived from an ID-number field (sex, birth date), by field key.
 
-    Empty when the number is missing or invalid, so callers can merge the result unconditionally.
+    A derived field whose number is missing or invalid gets "" so that stale values are cleared;
+    callers merge the result over what the clerk typed.
     """
-    return _derived(values.get("id_number", ""), today)
+    fields = {field.key: field for field in form.fields()}
+    derived: dict[str, str] = {}
+    for field in fields.values():
+        source = fields.get(field.derived_from or "")
+        if source is None or source.type != "idnumber" or field.source is None:
+            continue
+        derived[field.key] = _derived(values.get(source.key, "").strip(), today).get(field.source, "")
+    return derived
 
 
 def _label_of(field: FieldDef, value: str) -> str:
@@ -120,24 +166,29 @@ def _label_of(field: FieldDef, value: str) -> str:
     return value
 
 
-def validate_form(form: FormDef, values: dict[str, str], *, today: date | None = None) -> dict[str, str]:
+def validate_form(form: FormDef, values: Mapping[str, str], *, today: date | None = None) -> dict[str, str]:
     """Field key -> message for every invalid field (empty dict: the form may be submitted).
 
-    Besides each field's own rules, a field derived from an ID-number field must agree with the
-    number: the sex and birth date on file are the ones the number encodes.
+    Besides each field's own rules: a field derived from an ID-number field must agree with the
+    number (the sex and birth date on file are the ones the number encodes), and the form's order
+    checks hold (a period does not end before it starts).
     """
     fields = {field.key: field for field in form.fields()}
     problems: dict[str, str] = {}
     for field in fields.values():
-        message = validate_field(field, values.get(field.key, ""), today=today)
+        message = validate_field(field, values.get(field.key, ""), today=today, values=values)
         if message is not None:
             problems[field.key] = message
-    for field in fields.values():
-        source = fields.get(field.derived_from or "")
-        if source is None or source.type != "idnumber" or field.key in problems:
+    for key, expected in derive_fields(form, values, today=today).items():
+        field = fields[key]
+        value = values.get(key, "").strip()
+        if key not in problems and value and expected and value != expected:
+            source = fields[field.derived_from or ""]
+            problems[key] = f"{field.label}与{source.label}不一致，应为{_label_of(field, expected)}"
+    for check in form.checks:
+        if check.earlier in problems or check.later in problems:
             continue
-        value = values.get(field.key, "").strip()
-        expected = _derived(values.get(source.key, ""), today).get(field.key)
-        if value and expected is not None and value != expected:
-            problems[field.key] = f"{field.label}与{source.label}不一致，应为{_label_of(field, expected)}"
+        first, last = values.get(check.earlier, "").strip(), values.get(check.later, "").strip()
+        if first and last and (last < first or (last == first and not check.allow_equal)):
+            problems[check.later] = check.message
     return problems

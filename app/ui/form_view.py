@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
-from forms.validate import derive_from_id, validate_field, validate_form
+from forms.validate import derive_fields, validate_form
 
 FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
 
@@ -47,6 +47,8 @@ class FormView(QScrollArea):
         self._today = today
         self._widgets: dict[str, FieldWidget] = {}
         self._errors: dict[str, QLabel] = {}
+        #: labels of fields required only in some cases: their star follows the other fields
+        self._conditional_labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._valid = False
         #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
@@ -79,8 +81,10 @@ class FormView(QScrollArea):
                 cell_layout.setSpacing(2)
                 cell_layout.addWidget(widget)
                 cell_layout.addWidget(error)
-                label = QLabel(field.label + ("<span style='color:#c0392b'> *</span>" if field.required else ""))
+                label = QLabel(self._label_text(field, field.required))
                 label.setTextFormat(Qt.TextFormat.RichText)
+                if field.required_when is not None:
+                    self._conditional_labels[field.key] = label
                 label.setMinimumWidth(150)  # same label column in every section, so inputs line up
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 label.setBuddy(widget)
@@ -93,6 +97,10 @@ class FormView(QScrollArea):
         self._refresh_validity()
 
     # -- building -------------------------------------------------------------------------------
+    @staticmethod
+    def _label_text(field: FieldDef, required: bool) -> str:
+        return field.label + ("<span style='color:#c0392b'> *</span>" if required else "")
+
     def _make_widget(self, field: FieldDef) -> FieldWidget:
         widget: FieldWidget
         if field.type == "choice":
@@ -116,7 +124,8 @@ class FormView(QScrollArea):
             if field.type == "idnumber":
                 line.setMaxLength(18)
                 line.setProperty("role", "idNumber")
-            hints = {"date": "YYYY-MM-DD", "phone": self.tr("手机或座机号码")}
+            hints = {"date": "YYYY-MM-DD", "month": "YYYY-MM", "phone": self.tr("手机或座机号码"),
+                     "money": self.tr("元"), "integer": self.tr("整数")}
             placeholder = field.placeholder or hints.get(field.type)
             if placeholder:
                 line.setPlaceholderText(placeholder)
@@ -229,19 +238,16 @@ class FormView(QScrollArea):
     # -- validation -----------------------------------------------------------------------------
     def _edited(self, key: str) -> None:
         self._touched.add(key)
-        field = next(f for f in self.form.fields() if f.key == key)
+        field = self.form.field(key)
         if field.type == "idnumber":
-            derived = derive_from_id({"id_number": self.value(key)}, today=self._today)
+            derived = derive_fields(self.form, self.values(), today=self._today)
             for dependent in self.form.fields():
                 if dependent.derived_from == key:
                     self.set_value(dependent.key, derived.get(dependent.key, ""))
-        self._show_field_problem(field)
         self._refresh_validity()
 
-    def _show_field_problem(self, field: FieldDef, message: str | None = None) -> None:
+    def _show_field_problem(self, field: FieldDef, message: str | None) -> None:
         value = self.value(field.key)
-        if message is None:
-            message = validate_field(field, value, today=self._today)
         label = self._errors[field.key]
         widget = self._widgets[field.key]
         if message is None:
@@ -270,8 +276,21 @@ class FormView(QScrollArea):
         )
 
     def _refresh_validity(self) -> None:
+        """Re-check the whole form: a value can make another field required or out of order.
+
+        Messages show only at fields the clerk has touched (or after a refused submit), and come
+        from the same ``validate_form`` the submit use case runs, cross-field checks included.
+        """
         self.values_changed.emit()
-        valid = not validate_form(self.form, self.values(), today=self._today)
+        values = self.values()
+        problems = validate_form(self.form, values, today=self._today)
+        for key, label in self._conditional_labels.items():
+            field = self.form.field(key)
+            label.setText(self._label_text(field, field.is_required(values)))
+        for field in self.form.fields():
+            if field.key in self._touched or not self._errors[field.key].isHidden():
+                self._show_field_problem(field, problems.get(field.key))
+        valid = not problems
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)

@@ -42,9 +42,13 @@ class FormPage(QWidget):
         self.clerk_id = clerk_id
         self.form = form
         self.view = FormView(self.form)
-        limit = QLabel(
-            self.tr("办理时限：{days} 个工作日（{basis}）　　带 <span style='color:#c0392b'>*</span> 为必填项")
-            .format(days=self.form.time_limit_working_days, basis=self.form.time_limit_basis))
+        if self.form.time_limit_working_days is None:
+            limit_text = self.tr("办理时限：{basis}").format(basis=self.form.time_limit_basis)
+        else:
+            limit_text = self.tr("办理时限：{days} 个工作日（{basis}）").format(
+                days=self.form.time_limit_working_days, basis=self.form.time_limit_basis)
+        limit = QLabel(limit_text + self.tr("　　带 <span style='color:#c0392b'>*</span> 为必填项"))
+        limit.setWordWrap(True)
         limit.setObjectName("pageSubtitle")
         self.submit_button = QPushButton(self.tr("提交"))
         self.submit_button.setObjectName("submitButton")

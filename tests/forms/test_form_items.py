@@ -103,6 +103,17 @@ BROKEN = [
     ("employer_registration", "credit_code", "91610200MA6YB1234O"),
     ("employer_registration", "legal_rep_id_number", "610202196503151230"),
     ("employer_registration", "contact_phone", "12345"),
+    ("employer_registration", "establishment_date", "2025-06-17"),
+    ("death_benefit", "death_date", "2025-06-17"),
+    ("death_benefit", "pension_months", "12.5"),
+    ("death_benefit", "monthly_pension", "12.345"),
+    ("benefit_suspension", "event_date", "2025-06-17"),
+    ("benefit_suspension", "effective_month", "2025-13"),
+    ("overpaid_refund", "refund_to", "2025-07"),
+    ("retirement_approval", "avg_contribution_index", "3.5"),
+    ("retirement_approval", "avg_contribution_index", "0.5"),
+    ("retirement_approval", "account_balance", "12.345"),
+    ("retirement_approval", "work_start_date", "2025-06-17"),
 ]
 
 
@@ -124,11 +135,10 @@ def test_form_is_shipped_for_its_catalogue_item(catalogue: list[ServiceItem], co
     item = next(item for item in catalogue if item.code == code)
     form = load_form(code)
     assert form.name == item.name
-    assert form.version == 1
-    if item.form_code is not None:  # once linked, the receipt's due date and the catalogue agree
-        assert item.form_code == code
-        assert form.time_limit_working_days == item.time_limit_working_days
-        assert form.time_limit_basis == item.time_limit_basis
+    # linked, and the receipt's due date and the catalogue agree
+    assert item.form_code == code
+    assert form.time_limit_working_days == item.time_limit_working_days
+    assert form.time_limit_basis == item.time_limit_basis
 
 
 @pytest.mark.parametrize("code", NEW_FORMS)
@@ -144,7 +154,7 @@ def test_materials_have_legal_bases_and_known_conditions(code: str) -> None:
     assert form.materials, "the ID at least is always captured"
     for material in form.materials:
         assert "《" in material.legal_basis and "》" in material.legal_basis
-        assert material.required_when is None or material.required_when in keys
+        assert material.required_when is None or material.required_when.field in keys
     id_copies = [material for material in form.materials if material.capture == "id_copy"]
     assert any(material.required_when is None for material in id_copies)
 
@@ -156,7 +166,8 @@ def test_agent_section_and_card_sources(code: str) -> None:
     assert len(agent) == 1
     assert {field.source for field in agent[0].fields} >= {"name", "id_number"}
     authorisation = next(material for material in form.materials if material.key == "authorisation")
-    assert authorisation.required_when == "agent_name"
+    assert authorisation.required_when is not None
+    assert (authorisation.required_when.field, authorisation.required_when.values) == ("agent_name", None)
     for field in form.fields():
         if field.derived_from is not None:
             assert next(f for f in form.fields() if f.key == field.derived_from).type == "idnumber"
@@ -177,14 +188,25 @@ def test_key_business_needs_second_approval(code: str, second: bool) -> None:
     assert load_form(code).second_approval is second
 
 
-@pytest.mark.parametrize(("code", "days", "basis"), [
+@pytest.mark.parametrize(("code", "days", "article"), [
     ("retirement_approval", 20, "《社会保险经办条例》第十八条"),
     ("personal_change", 10, "《社会保险经办条例》第十条"),
-    ("death_benefit", 20, "《社会保险经办条例》第十八条（参照待遇核定时限）"),
+    ("death_benefit", None, "《社会保险经办条例》第十九条"),
+    ("benefit_suspension", None, "《社会保险经办条例》第二十五条"),
+    ("pension_transfer_provincial", None, "《社会保险经办条例》第十六条"),
+    ("employer_registration", None, "《社会保险经办条例》第六条第一款"),
+    ("overpaid_refund", None, "《社会保险经办条例》未规定"),
 ])
-def test_time_limits(code: str, days: int, basis: str) -> None:
+def test_time_limits(code: str, days: int | None, article: str) -> None:
+    """Only the regulation's own day counts; no stand-in limit "参照" another article."""
     form = load_form(code)
-    assert (form.time_limit_working_days, form.time_limit_basis) == (days, basis)
+    assert form.time_limit_working_days == days
+    assert form.time_limit_basis.startswith(article)
+    assert "参照" not in form.time_limit_basis
+    if days is None:
+        assert "未规定" in form.time_limit_basis
+    else:
+        assert form.time_limit_basis == article
 
 
 def test_retirement_categories_match_the_rules() -> None:
@@ -195,16 +217,57 @@ def test_retirement_categories_match_the_rules() -> None:
 
 
 @pytest.mark.parametrize(("code", "condition", "material"), [
-    ("retirement_approval", "disability_appraisal_no", "disability_appraisal"),
-    ("retirement_approval", "special_occupation", "special_occupation_proof"),
-    ("retirement_approval", "personnel_file_keeper", "personnel_file"),
-    ("personal_change", "household_proof_issuer", "household_change_proof"),
+    ("retirement_approval", {"retirement_type": "disability"}, "disability_appraisal"),
+    ("retirement_approval", {"retirement_type": "special_occupation"}, "special_occupation_proof"),
+    ("retirement_approval", {"personnel_file_keeper": "x"}, "personnel_file"),
+    ("personal_change", {"change_item": "name"}, "household_change_proof"),
+    ("personal_change", {"change_item": "id_number"}, "household_change_proof"),
+    ("personal_change", {"change_item": "birth_date"}, "household_change_proof"),
+    ("death_benefit", {"agent_name": "王五"}, "authorisation"),
 ])
-def test_conditional_materials(code: str, condition: str, material: str) -> None:
+def test_conditional_materials(code: str, condition: dict[str, str], material: str) -> None:
     form = load_form(code)
     found = next(m for m in form.materials if m.key == material)
     assert not found.is_required(VALID[code])
-    assert found.is_required(VALID[code] | {condition: "x"})
+    assert found.is_required(VALID[code] | condition)
+
+
+@pytest.mark.parametrize(("code", "condition", "field"), [
+    ("retirement_approval", {"retirement_type": "disability"}, "disability_appraisal_no"),
+    ("retirement_approval", {"retirement_type": "special_occupation"}, "special_occupation"),
+    ("personal_change", {"change_item": "name"}, "household_proof_issuer"),
+    ("death_benefit", {"pension_paid_until": "2025-06"}, "monthly_pension"),
+])
+def test_conditional_fields(code: str, condition: dict[str, str], field: str) -> None:
+    """Asked for exactly when the case needs it: the form fails on that field alone, then passes."""
+    form = load_form(code)
+    assert list(validate_form(form, VALID[code] | condition, today=TODAY)) == [field]
+    assert validate_form(form, VALID[code] | condition | {field: FILLERS[field]}, today=TODAY) == {}
+
+
+FILLERS = {"disability_appraisal_no": "铜劳鉴〔2025〕12号", "special_occupation": "井下采掘 10年",
+           "household_proof_issuer": "铜川市公安局王益分局", "monthly_pension": "3120.50"}
+
+
+def test_pension_months_needed_only_for_a_pensioner() -> None:
+    form = load_form("death_benefit")
+    assert list(validate_form(form, VALID["death_benefit"] | {"pension_months": ""}, today=TODAY)) == [
+        "pension_months"]
+    worker = VALID["death_benefit"] | {"was_pensioner": "no", "pension_months": ""}
+    assert validate_form(form, worker, today=TODAY) == {}
+
+
+@pytest.mark.parametrize(("code", "earlier", "later"), [
+    ("overpaid_refund", "refund_from", "refund_to"),
+    ("pension_transfer_provincial", "period_from", "period_to"),
+])
+def test_periods_run_forwards(code: str, earlier: str, later: str) -> None:
+    form = load_form(code)
+    same = VALID[code] | {later: VALID[code][earlier]}
+    assert validate_form(form, same, today=TODAY) == {}
+    start = VALID[code][earlier]
+    before = f"{int(start[:4]) - 1}{start[4:]}"
+    assert list(validate_form(form, VALID[code] | {later: before}, today=TODAY)) == [later]
 
 
 @pytest.mark.parametrize("code", NEW_FORMS)

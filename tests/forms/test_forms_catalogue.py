@@ -61,8 +61,10 @@ def test_some_initials_spelled_out(catalogue: list[ServiceItem]) -> None:
 
 def test_form_codes_refer_to_shipped_forms(catalogue: list[ServiceItem]) -> None:
     with_forms = [item for item in catalogue if item.form_code is not None]
-    # the forms whose statutory time limit the regulation sets; the others wait for "no statutory limit" forms
-    assert [item.code for item in with_forms] == ["personal_registration", "personal_change", "retirement_approval"]
+    # every item issue 6 defines is linked; queries and certificate prints have no form
+    assert [item.code for item in with_forms] == [
+        "employer_registration", "personal_registration", "personal_change", "pension_transfer_provincial",
+        "overpaid_refund", "retirement_approval", "death_benefit", "benefit_suspension"]
     for item in with_forms:
         assert item.form_code is not None
         form = load_form(item.form_code)
@@ -77,9 +79,10 @@ def test_form_codes_refer_to_shipped_forms(catalogue: list[ServiceItem]) -> None
         ("单位参保信息变更", 10, "第十条"),
         ("职工/退休参保信息变更登记", 10, "第十条"),
         ("城镇职工基本养老保险退休核准", 20, "第十八条"),
-        ("参保人员死亡后待遇核准", None, None),  # 第十九条: "及时", no number of days
-        ("省内养老关系转移接续", None, None),  # 第十六条: "规定时限", none in the regulation itself
-        ("待遇停发", None, None),
+        ("参保人员死亡后待遇核准", None, "第十九条"),  # "及时", no number of days
+        ("省内养老关系转移接续", None, "第十六条"),  # "规定时限", none in the regulation itself
+        ("待遇停发", None, "第二十五条"),  # its 20 days bind the reporter, not the office
+        ("单位参保登记", None, "第六条第一款"),  # done together with the business registration
         ("参保证明打印", None, None),
     ],
 )
@@ -88,6 +91,10 @@ def test_time_limits(catalogue: list[ServiceItem], name: str, days: int | None, 
     assert item.time_limit_working_days == days
     if article is None:
         assert item.time_limit_basis is None
+    elif days is None:  # the basis says which article and that it sets no day count
+        assert item.time_limit_basis is not None
+        assert item.time_limit_basis.startswith(f"《社会保险经办条例》{article}（")
+        assert "未规定" in item.time_limit_basis
     else:
         assert item.time_limit_basis == f"《社会保险经办条例》{article}"
 

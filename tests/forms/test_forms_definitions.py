@@ -23,15 +23,25 @@ TEXT = {"key": "a", "label": "甲", "type": "text"}
 ONE = {"value": "1", "label": "一"}
 
 
+#: every form names its applicant by ID number (the submission is filed under it)
+ID = {"key": "id_number", "label": "公民身份号码", "type": "idnumber", "source": "id_number"}
+CHOICE = {"key": "c", "label": "类别", "type": "choice", "choices": [ONE, {"value": "2", "label": "二"}]}
+MONTH = {"key": "m", "label": "起始年月", "type": "month"}
+DAY = {"key": "d", "label": "日期", "type": "date"}
+
+
 def minimal(*fields: dict[str, Any], **top: Any) -> dict[str, Any]:
+    """A valid form around ``fields``; given ``sections`` get the applicant's ID section in front."""
     form: dict[str, Any] = {
         "code": "test_form",
         "name": "测试表单",
         "version": 1,
         "time_limit_working_days": 10,
         "time_limit_basis": "《社会保险经办条例》第六条",
-        "sections": [{"title": "基本信息", "fields": list(fields) or [TEXT]}],
+        "sections": [{"title": "基本信息", "fields": [ID, *(list(fields) or [TEXT])]}],
     }
+    if top.get("sections"):
+        top = {**top, "sections": [{"title": "身份", "fields": [ID]}, *top["sections"]]}
     form.update(top)
     return form
 
@@ -52,7 +62,7 @@ def test_every_shipped_form_loads(code: str) -> None:
 def test_personal_registration() -> None:
     form = load_form("personal_registration")
     assert form.name == "个人参保登记"
-    assert form.version == 2  # v2 added the agent (代办人) section
+    assert form.version == 3  # v2 added the agent (代办人) section, v3 typed money and dates not in the future
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"
     titles = [section.title for section in form.sections]
@@ -85,7 +95,7 @@ def test_personal_registration() -> None:
     assert [c.label for c in fields["household_type"].choices] == ["城镇", "农村"]
     assert [c.label for c in fields["insured_category"].choices] == ["单位职工", "灵活就业人员"]
     assert fields["insured_category"].required and not fields["employer_code"].required
-    assert fields["contribution_base"].type == "number" and fields["contribution_base"].minimum == 0
+    assert fields["contribution_base"].type == "money" and fields["contribution_base"].minimum == 0
     assert len(form.materials) == 2
     assert "第三十一条" in form.materials[0].legal_basis
     assert form.materials[1].key == "authorisation" and "第三十条" in form.materials[1].legal_basis
@@ -94,7 +104,27 @@ def test_personal_registration() -> None:
 def test_load_form_file_accepts_a_valid_file(tmp_path: Path) -> None:
     form = load_form_file(write(tmp_path, minimal()))
     assert form.code == "test_form"
-    assert [f.key for f in form.fields()] == ["a"]
+    assert [f.key for f in form.fields()] == ["id_number", "a"]
+
+
+GOOD = {
+    "no statutory limit": minimal(time_limit_working_days=None,
+                                  time_limit_basis="《社会保险经办条例》第十九条（未规定办理天数）"),
+    "required when filled": minimal(TEXT, {**DAY, "required_when": "a"}),
+    "required when a choice": minimal(CHOICE, {**TEXT, "required_when": {"field": "c", "in": ["2"]}}),
+    "material when a choice": minimal(CHOICE, materials=[
+        {"key": "proof", "name": "证明", "legal_basis": "第六条", "required_when": {"field": "c", "in": ["1"]}}]),
+    "order check": minimal(MONTH, {**MONTH, "key": "n"}, checks=[
+        {"earlier": "m", "later": "n", "message": "结束年月不能早于起始年月"}]),
+    "not in the future": minimal({**DAY, "not_future": True}, {**MONTH, "not_future": True}),
+    "money and integer": minimal({**TEXT, "type": "money", "minimum": 0}, {**TEXT, "key": "b", "type": "integer"}),
+}
+
+
+@pytest.mark.parametrize("data", GOOD.values(), ids=GOOD.keys())
+def test_good_definitions_load(tmp_path: Path, data: Any) -> None:
+    form = load_form_file(write(tmp_path, data))
+    assert form.identity_field("id_number") == form.field("id_number")
 
 
 def test_definitions_are_frozen() -> None:
@@ -132,6 +162,25 @@ BAD = {
         {"key": "id", "name": "社会保障卡", "legal_basis": "第六条"},
     ]),
     "material without legal basis": minimal(materials=[{"key": "id", "name": "居民身份证"}]),
+    "zero time limit": minimal(time_limit_working_days=0),
+    "no limit and no basis": minimal(time_limit_working_days=None, time_limit_basis=""),
+    "no applicant ID number": {**minimal(), "sections": [{"title": "基本信息", "fields": [TEXT]}]},
+    "applicant ID that is text": minimal(TEXT, sections=None) | {
+        "sections": [{"title": "甲", "fields": [{**ID, "type": "text"}]}]},
+    "required twice": minimal({**TEXT, "required": True, "required_when": "id_number"}),
+    "condition on unknown field": minimal({**TEXT, "required_when": "nowhere"}),
+    "condition value not offered": minimal(CHOICE, {**TEXT, "required_when": {"field": "c", "in": ["9"]}}),
+    "empty condition values": minimal(CHOICE, {**TEXT, "required_when": {"field": "c", "in": []}}),
+    "material condition unknown": minimal(materials=[
+        {"key": "p", "name": "证明", "legal_basis": "第六条", "required_when": {"field": "zz"}}]),
+    "not_future on text": minimal({**TEXT, "not_future": True}),
+    "minimum on text": minimal({**TEXT, "minimum": 1}),
+    "order check unknown field": minimal(MONTH, checks=[{"earlier": "m", "later": "zz", "message": "x"}]),
+    "order check month against date": minimal(MONTH, DAY, checks=[{"earlier": "m", "later": "d", "message": "x"}]),
+    "order check on text": minimal(TEXT, {**TEXT, "key": "b"}, checks=[{"earlier": "a", "later": "b", "message": "x"}]),
+    "panel without its fields": minimal(panel="retirement"),
+    "unknown panel": minimal(panel="weather"),
+    "derived from ID without attribute": minimal({**TEXT, "key": "s", "derived_from": "id_number"}),
     "not an object": [1, 2, 3],
 }
 

@@ -9,7 +9,7 @@ import pytest
 
 from forms.definitions import Choice, FieldDef, FormDef, SectionDef, load_form
 from forms.idnumber import check_character
-from forms.validate import derive_from_id, validate_field, validate_form
+from forms.validate import derive_fields, validate_field, validate_form
 
 TODAY = date(2024, 6, 1)
 VALID_ID = "11010519491231002X"  # female, born 1949-12-31
@@ -152,14 +152,14 @@ def test_pattern_with_and_without_message() -> None:
         ({"id_number": VALID_ID}, {"sex": "female", "birth_date": "1949-12-31"}),
         ({"id_number": " 11010519491231002x "}, {"sex": "female", "birth_date": "1949-12-31"}),
         ({"id_number": MALE_ID}, {"sex": "male", "birth_date": "1980-01-01"}),
-        ({"id_number": "110105194912310025"}, {}),
-        ({"id_number": "1101"}, {}),
-        ({"id_number": ""}, {}),
-        ({}, {}),
+        ({"id_number": "110105194912310025"}, {"sex": "", "birth_date": ""}),
+        ({"id_number": "1101"}, {"sex": "", "birth_date": ""}),
+        ({"id_number": ""}, {"sex": "", "birth_date": ""}),
+        ({}, {"sex": "", "birth_date": ""}),
     ],
 )
-def test_derive_from_id(values: dict[str, str], derived: dict[str, str]) -> None:
-    assert derive_from_id(values) == derived
+def test_derive_fields_from_the_id_number(values: dict[str, str], derived: dict[str, str]) -> None:
+    assert derive_fields(load_form("personal_registration"), values) == derived
 
 
 def complete_registration(**overrides: str) -> dict[str, str]:
@@ -211,5 +211,103 @@ def test_missing_and_invalid_fields_are_all_reported() -> None:
 
 def test_values_outside_the_form_are_ignored() -> None:
     form = FormDef(code="t", name="测试", version=1, time_limit_working_days=10, time_limit_basis="测试",
-                   sections=[SectionDef(title="甲", fields=[field("text")])])
+                   sections=[SectionDef(title="甲", fields=[field("idnumber", key="id", source="id_number"),
+                                                           field("text")])])
     assert validate_form(form, {"other": "x"}) == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2025-07", None), ("1990-01", None), ("2025-12", None),
+        ("2025-13", "起始年月格式应为YYYY-MM，例如 2025-07"), ("2025-00", "起始年月格式应为YYYY-MM，例如 2025-07"),
+        ("2025-7", "起始年月格式应为YYYY-MM，例如 2025-07"), ("202507", "起始年月格式应为YYYY-MM，例如 2025-07"),
+        ("2025-07-01", "起始年月格式应为YYYY-MM，例如 2025-07"), ("1899-12", "起始年月格式应为YYYY-MM，例如 2025-07"),
+    ],
+)
+def test_month(value: str, message: str | None) -> None:
+    assert validate_field(field("month", label="起始年月"), value) == message
+
+
+@pytest.mark.parametrize(
+    ("type_", "value", "message"),
+    [
+        ("integer", "180", None), ("integer", "0", None), ("integer", "12.5", "测试项应为整数"),
+        ("integer", "1e3", "测试项应为整数"), ("integer", "901", "测试项不能大于900"),
+        ("money", "234.5", None), ("money", "234.56", None), ("money", "0", None),
+        ("money", "1234.567", "测试项应为金额（元），最多两位小数，例如 1234.50"),
+        ("money", "1,234", "测试项应为金额（元），最多两位小数，例如 1234.50"),
+        ("money", "-1", "测试项不能小于0"), ("money", "NaN", "测试项应为金额（元），最多两位小数，例如 1234.50"),
+    ],
+)
+def test_integer_and_money(type_: str, value: str, message: str | None) -> None:
+    assert validate_field(field(type_, minimum=0, maximum=900), value) == message
+
+
+@pytest.mark.parametrize(
+    ("type_", "value", "ok"),
+    [
+        ("date", "2024-06-01", True), ("date", "2024-06-02", False), ("date", "1990-01-01", True),
+        ("month", "2024-06", True), ("month", "2024-07", False), ("month", "2023-12", True),
+    ],
+)
+def test_not_future_counts_today_and_this_month_as_past(type_: str, value: str, ok: bool) -> None:
+    message = validate_field(field(type_, not_future=True), value, today=TODAY)
+    assert message == (None if ok else "测试项不能晚于今天")
+
+
+def conditional_form() -> FormDef:
+    kind = field("choice", key="kind", label="类别", choices=[Choice(value="a", label="甲"),
+                                                             Choice(value="b", label="乙")])
+    return FormDef.model_validate({
+        "code": "t", "name": "测试", "version": 1, "time_limit_working_days": None, "time_limit_basis": "测试",
+        "sections": [{"title": "甲", "fields": [
+            field("idnumber", key="id", source="id_number"), kind,
+            field("text", key="detail", label="说明", required_when={"field": "kind", "in": ["b"]}),
+            field("text", key="agent", label="代办人"),
+            field("phone", key="agent_phone", label="代办人电话", required_when="agent"),
+            field("month", key="start", label="起始年月"), field("month", key="end", label="结束年月"),
+        ]}],
+        "checks": [{"earlier": "start", "later": "end", "message": "结束年月不能早于起始年月"}],
+    })
+
+
+@pytest.mark.parametrize(
+    ("values", "problems"),
+    [
+        ({"kind": "a"}, {}),
+        ({"kind": "b"}, {"detail": "请填写说明"}),
+        ({"kind": "b", "detail": "x"}, {}),
+        ({"agent": "王五"}, {"agent_phone": "请填写代办人电话"}),
+        ({"agent": "  "}, {}),
+        ({"start": "2024-03", "end": "2024-03"}, {}),
+        ({"start": "2024-03", "end": "2024-02"}, {"end": "结束年月不能早于起始年月"}),
+        ({"start": "2024-03", "end": "2023-12"}, {"end": "结束年月不能早于起始年月"}),
+        ({"start": "2024-13", "end": "2024-01"}, {"start": "起始年月格式应为YYYY-MM，例如 2025-07"}),
+        ({"end": "2024-01"}, {}),
+    ],
+)
+def test_conditional_requirements_and_order_checks(values: dict[str, str], problems: dict[str, str]) -> None:
+    assert validate_form(conditional_form(), {"id": VALID_ID, **values}, today=TODAY) == problems
+
+
+def test_equal_ends_refused_when_the_check_says_so() -> None:
+    form = conditional_form().model_copy(update={"checks": [
+        conditional_form().checks[0].model_copy(update={"allow_equal": False})]})
+    assert validate_form(form, {"id": VALID_ID, "start": "2024-03", "end": "2024-03"}) == {
+        "end": "结束年月不能早于起始年月"}
+
+
+def test_derivation_follows_any_id_field_by_its_attribute() -> None:
+    form = FormDef.model_validate({
+        "code": "t", "name": "测试", "version": 1, "time_limit_working_days": 10, "time_limit_basis": "测试",
+        "sections": [{"title": "甲", "fields": [
+            field("idnumber", key="rep_id", label="公民身份号码", source="id_number"),
+            field("date", key="rep_birth", source="birth_date", derived_from="rep_id"),
+            field("choice", key="rep_sex", label="性别", source="sex", derived_from="rep_id",
+                  choices=[Choice(value="male", label="男"), Choice(value="female", label="女")]),
+        ]}],
+    })
+    assert derive_fields(form, {"rep_id": MALE_ID}) == {"rep_birth": "1980-01-01", "rep_sex": "male"}
+    assert validate_form(form, {"rep_id": MALE_ID, "rep_sex": "female"}) == {
+        "rep_sex": "性别与公民身份号码不一致，应为男"}
