@@ -30,6 +30,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, Q
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -287,8 +288,15 @@ def _paint(painter: QPainter, page: QRectF, receipt: Receipt) -> list[str]:
     return final.drawn
 
 
+def _require_gui() -> None:
+    """Fonts need a QGuiApplication; without one Qt aborts the process instead of raising."""
+    if QGuiApplication.instance() is None:
+        raise RuntimeError("drawing a receipt needs a QGuiApplication (fonts)")
+
+
 def paint_receipt(painter: QPainter, page: QRectF, receipt: Receipt) -> None:
     """Lays the receipt out on one A4 page; ``page`` is the paintable rectangle in device units."""
+    _require_gui()
     _paint(painter, page, receipt)
 
 
@@ -299,6 +307,7 @@ def _a4_layout() -> QPageLayout:
 
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt as a one-page A4 PDF (300 dpi), titled with the receipt number, searchable."""
+    _require_gui()
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -318,6 +327,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
 
 def receipt_image(receipt: Receipt, dpi: int = 150) -> QImage:
     """The same page rendered to a white image at ``dpi`` (the preview, and what tests scan)."""
+    _require_gui()
     width = round(_A4_WIDTH_MM / 25.4 * dpi)
     height = round(_A4_HEIGHT_MM / 25.4 * dpi)
     image = QImage(width, height, QImage.Format.Format_RGB32)

@@ -17,6 +17,7 @@ from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from forms.definitions import FormDef, load_form
+from forms.rules.figures import ProvincialFigures, load_figures
 from local_db.blobstore import KEY_BYTES, BlobStore, new_key
 from local_db.database import Database, open_database
 from sync.client import CentralClient
@@ -49,6 +50,7 @@ class Terminal:
     _listeners: list[Listener] = field(default_factory=list)
     _last: dict[type, object] = field(default_factory=dict)
     _forms: dict[str, FormDef] = field(default_factory=dict)
+    _figures: dict[str, ProvincialFigures | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_listener(self, listener: Listener) -> None:
@@ -85,6 +87,24 @@ class Terminal:
             found = load_form(code)
             with self._lock:
                 self._forms[code] = found
+        return found
+
+    def figures(self, province: str | None = None) -> ProvincialFigures | None:
+        """The yearly figures of the office's province (or of ``province``, "00" national), read once.
+
+        None when the terminal has no figures for it: the panels then say so instead of estimating.
+        """
+        code = province or self.settings.province_code
+        with self._lock:
+            if code in self._figures:
+                return self._figures[code]
+        try:
+            found: ProvincialFigures | None = load_figures(code)
+        except ConfigError as exc:
+            log.warning("no yearly figures for province %s: %s", code, exc.detail)
+            found = None
+        with self._lock:
+            self._figures[code] = found
         return found
 
     def send_now(self) -> None:

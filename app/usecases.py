@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from app.terminal import Terminal
 from core.errors import ValidationError
-from forms.definitions import FormDef
+from forms.definitions import FormDef, MaterialDef
+from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
+from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days, load_calendar
 from forms.validate import derive_fields, validate_form
 from local_db.clerks import ClerkInfo, verify_clerk
+from local_db.receipts import reserve_receipt_number
 from local_db.submissions import (
     ApplicantData,
     AttachmentData,
@@ -20,6 +25,10 @@ from local_db.submissions import (
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
+
+log = logging.getLogger(__name__)
+#: the attachment that holds the counter's receipt (not a material the applicant brought)
+RECEIPT_KEY = "_receipt"
 
 
 class FormInvalid(ValidationError):
@@ -35,30 +44,105 @@ def sign_in(terminal: Terminal, clerk_id: str, password: str) -> ClerkInfo:
     return verify_clerk(terminal.db, clerk_id, password)
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A saved submission and the receipt the clerk hands over."""
+
+    view: SubmissionView
+    receipt: Receipt
+
+
+def missing_materials(form: FormDef, values: Mapping[str, str], attached: Mapping[str, object],
+                      waivers: Mapping[str, str]) -> list[MaterialDef]:
+    """Required materials that are neither attached nor waived with a reason."""
+    return [m for m in form.materials if m.is_required(values) and not attached.get(m.key)
+            and not waivers.get(m.key, "").strip()]
+
+
+def _due_inputs(form: FormDef, received: datetime) -> tuple[int | None, str, HolidayCalendar]:
+    """The time limit for the receipt; without the year's holiday schedule it prints no date and says why.
+
+    An application is never refused because the terminal's calendar is stale: the receipt then
+    names the limit and asks for the date to follow, and the administrator is told to update.
+    """
+    calendar = load_calendar()
+    day = received.astimezone(CHINA_TZ).date()
+    days, basis = form.time_limit_working_days, form.time_limit_basis
+    if days is not None:
+        try:
+            add_working_days(day, days, calendar)
+        except MissingHolidaySchedule as exc:
+            log.warning("receipt without due date: %s", exc.detail)
+            basis = f"{days}个工作日，{basis}；缺少{day.year}年节假日安排，办结日期待参考数据更新后告知"
+            days = None
+    return days, basis, calendar
+
+
 def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: dict[str, str],
                        *, provenance: dict[str, Any] | None = None, today: date | None = None,
-                       materials: Mapping[str, Sequence[ScannedPage]] | None = None) -> SubmissionView:
-    """Check the form, seal its scanned materials, save it with its outbox row, and nudge the sender.
+                       materials: Mapping[str, Sequence[ScannedPage]] | None = None,
+                       waivers: Mapping[str, str] | None = None,
+                       render_receipt: Callable[[Receipt], bytes] | None = None,
+                       now: datetime | None = None) -> Accepted:
+    """Check the form and its materials, seal them, number and draw the receipt, save it all, nudge the sender.
 
     Fields derived from the ID number are recomputed here rather than trusted
-    from the widget, so what is stored always agrees with the number. Each
-    material's pages become one encrypted PDF before the database transaction,
-    which then records them with the submission or not at all.
+    from the widget, so what is stored always agrees with the number. Every
+    required material must be attached or waived with a reason (the reason is
+    kept in the payload). Each material's pages become one encrypted PDF, and
+    so does the receipt (``render_receipt``, the window's Qt renderer), before
+    the database transaction, which then records them with the submission or
+    not at all.
     """
     clean = {k: v.strip() for k, v in values.items()}
     clean.update(derive_fields(form, clean, today=today))
     problems = validate_form(form, clean, today=today)
     if problems:
         raise FormInvalid(problems)
-    unknown = set(materials or {}) - {m.key for m in form.materials}
+    known = {m.key for m in form.materials}
+    unknown = (set(materials or {}) | set(waivers or {})) - known
     if unknown:
         raise ValidationError("materials", f"本事项不要求该材料：{'、'.join(sorted(unknown))}")
+    attached = {key: pages for key, pages in (materials or {}).items() if pages}
+    reasons = {key: reason.strip() for key, reason in (waivers or {}).items()
+               if reason.strip() and key not in attached}
+    missing = missing_materials(form, clean, attached, reasons)
+    if missing:
+        raise ValidationError("materials", f"缺少必需材料：{'、'.join(m.name for m in missing)}",
+                              hint="请拍摄上述材料，或说明免于提交的原因。")
     attachments: list[AttachmentData] = []
-    if materials:
+    if attached:
         from app.scans import seal_material
 
-        attachments = [seal_material(terminal, key, pages) for key, pages in materials.items() if pages]
+        attachments = [seal_material(terminal, key, pages) for key, pages in attached.items()]
+    received = now or datetime.now(UTC)
+    id_field, name_field = form.identity_field("id_number"), form.identity_field("name")
+    agent_id, agent_name = form.identity_field("id_number", "agent"), form.identity_field("name", "agent")
+    applicant_id = clean[id_field.key].upper() if id_field is not None else ""
+    applicant_name = clean.get(name_field.key, "") if name_field is not None else ""
+    days, basis, calendar = _due_inputs(form, received)
+    receipt_no = reserve_receipt_number(terminal.db, terminal.settings.terminal_id,
+                                        received.astimezone(CHINA_TZ).date())
+    names = {m.key: m.name for m in form.materials}
+    receipt = build_receipt(
+        receipt_no=receipt_no, office_name=terminal.settings.office_name, item_name=form.name,
+        applicant_name=applicant_name, applicant_id_number=applicant_id,
+        agent_name=clean.get(agent_name.key) or None if agent_name is not None else None,
+        agent_id_number=clean.get(agent_id.key) or None if agent_id is not None else None,
+        received_at=received,
+        materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments]
+        + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
+        time_limit_days=days, time_limit_basis=basis, calendar=calendar,
+        clerk_name=clerk.name, clerk_id=clerk.id, offline=terminal.sender is None)
+    if render_receipt is not None and terminal.blobs is not None:
+        ref = terminal.blobs.put(render_receipt(receipt))
+        attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
     birth = clean.get("birth_date")
+    payload: dict[str, Any] = dict(clean)
+    if provenance:
+        payload["_provenance"] = provenance  # where values came from (card, ID reader), every override's reason
+    if reasons:
+        payload["_waivers"] = reasons
     view = create_submission(
         terminal.db,
         item_code=form.code,
@@ -66,16 +150,15 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
         terminal_id=terminal.settings.terminal_id,
         clerk_id=clerk.id,
         applicant=ApplicantData(
-            id_number=clean["id_number"].upper(),
-            name=clean.get("name", ""),
+            id_number=applicant_id,
+            name=applicant_name,
             sex=clean.get("sex") or None,
             birth_date=date.fromisoformat(birth) if birth else None,
             phone=clean.get("phone") or None,
         ),
-        # where values came from (card, ID reader) and every override with its reason travel with it
-        payload={**clean, "_provenance": provenance} if provenance else clean,
+        payload=payload,
         attachments=attachments,
+        counter_receipt_no=receipt_no,
     )
     terminal.send_now()
-    return view
-
+    return Accepted(view, receipt)

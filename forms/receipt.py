@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
 from core.errors import mask_id_number
 from forms.rules.deadlines import HolidayCalendar, add_working_days
 
-#: the office's legal time is Beijing time; the working-day count starts from the date there
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
+#: the office's legal time is Beijing time (UTC+8, no daylight saving since 1991); the working-day count
+#: starts from the date there. A fixed offset needs no tz database, which a fresh Windows or slim
+#: Debian install may lack.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
 #: printed when the terminal's configuration has no office name: the generic term of the regulation
 DEFAULT_OFFICE_NAME = "社会保险经办机构"
 
@@ -75,9 +76,13 @@ class Receipt:
         return self.received_local().strftime("%Y-%m-%d %H:%M")
 
     def due_text(self) -> str:
-        """The due date with the day count and its legal basis, or that the regulation sets none."""
+        """The due date with the day count and its legal basis, or why there is none.
+
+        Without a day count the basis itself says why (e.g. "《社会保险经办条例》第十九条（…未规定办理天数）"),
+        as the form definition words it.
+        """
         if self.due is None or self.time_limit_days is None:
-            return f"条例未规定办理天数（依据{self.time_limit_basis}）"
+            return self.time_limit_basis
         return f"{self.due.isoformat()}（{self.time_limit_days}个工作日，依据{self.time_limit_basis}）"
 
     def applicant_text(self) -> str:

@@ -10,7 +10,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Dialect, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Dialect, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -85,6 +85,7 @@ class Applicant(Base):
 
 class Submission(Base):
     __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("counter_receipt_no", name="uq_submission_counter_receipt_no"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # client UUID = idempotency key
     item_code: Mapped[str] = mapped_column(String(64), index=True)
@@ -95,7 +96,10 @@ class Submission(Base):
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(32), index=True, default=SubmissionState.QUEUED.value)
+    #: the central system's number, once it has accepted the submission
     receipt_number: Mapped[str | None] = mapped_column(String(64))
+    #: the number on the counter's own receipt (受理回执), given when the clerk accepted it, online or not
+    counter_receipt_no: Mapped[str | None] = mapped_column(String(48))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -103,6 +107,16 @@ class Submission(Base):
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
+
+
+class ReceiptCounter(Base):
+    """The last receipt sequence number a terminal gave on a day (Beijing date)."""
+
+    __tablename__ = "receipt_counter"
+
+    terminal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class Attachment(Base):

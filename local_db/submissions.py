@@ -52,6 +52,8 @@ class SubmissionView:
     accepted_at: datetime | None
     payload: dict[str, Any]
     attachments: tuple[AttachmentData, ...] = ()
+    #: the number on the counter's receipt (受理回执)
+    counter_receipt_no: str | None = None
 
 
 def _view(sub: Submission) -> SubmissionView:
@@ -68,6 +70,7 @@ def _view(sub: Submission) -> SubmissionView:
         payload=dict(sub.payload),
         attachments=tuple(AttachmentData(a.material_key, a.sha256, a.size, a.pages, a.media_type)
                           for a in sub.attachments),
+        counter_receipt_no=sub.counter_receipt_no,
     )
 
 
@@ -82,6 +85,7 @@ def create_submission(
     payload: dict[str, Any],
     submission_id: str | None = None,
     attachments: Sequence[AttachmentData] = (),
+    counter_receipt_no: str | None = None,
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and its outbox row in one transaction.
 
@@ -92,7 +96,7 @@ def create_submission(
     """
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
-                       attachments)
+                       attachments, counter_receipt_no)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -101,7 +105,7 @@ def create_submission(
 
 def _create(db: Database, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
-            attachments: Sequence[AttachmentData]) -> SubmissionView:
+            attachments: Sequence[AttachmentData], counter_receipt_no: str | None) -> SubmissionView:
     with db.sessions.begin() as s:
         person = s.scalar(select(Applicant).where(Applicant.id_number == applicant.id_number))
         if person is None:
@@ -121,6 +125,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             applicant=person,
             payload=payload,
             state=SubmissionState.QUEUED.value,
+            counter_receipt_no=counter_receipt_no,
         )
         s.add(sub)
         for item in attachments:

@@ -281,7 +281,6 @@ class FormView(QScrollArea):
         Messages show only at fields the clerk has touched (or after a refused submit), and come
         from the same ``validate_form`` the submit use case runs, cross-field checks included.
         """
-        self.values_changed.emit()
         values = self.values()
         problems = validate_form(self.form, values, today=self._today)
         for key, label in self._conditional_labels.items():
@@ -294,6 +293,7 @@ class FormView(QScrollArea):
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
+        self.values_changed.emit()
 
     def is_valid(self) -> bool:
         return self._valid

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app import usecases
 from app.cards import IdentityReading, check_card, check_id_card
+from app.receipt_render import receipt_pdf
 from app.scans import scan_options
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
@@ -202,7 +203,10 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.form_page)
             self.form_page.deleteLater()
         try:
-            self.form_page = FormPage(item, self.terminal.form(item.form_code), self.clerk.id)
+            form = self.terminal.form(item.form_code)
+            national = self.terminal.figures("00") if form.panel is not None else None
+            figures = self.terminal.figures() if form.panel is not None else None
+            self.form_page = FormPage(item, form, self.clerk.id, figures=figures, national=national)
         except Exception as exc:
             self.form_page = None
             show_error(self, exc)
@@ -222,9 +226,10 @@ class MainWindow(QMainWindow):
             return
         page.submit_button.setEnabled(False)
         values, provenance = page.view.values(), page.view.provenance()
-        materials = page.materials.attached()
+        materials, waivers = page.materials.attached(), page.materials.waivers()
         self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values,
-                                                         provenance=provenance, materials=materials),
+                                                         provenance=provenance, materials=materials,
+                                                         waivers=waivers, render_receipt=receipt_pdf),
                      self._submitted, self._submit_failed)
 
     def open_capture(self, material_key: str) -> None:
@@ -248,12 +253,14 @@ class MainWindow(QMainWindow):
         self.capture_dialog = dialog
         dialog.open()
 
-    def _submitted(self, view: SubmissionView) -> None:
+    def _submitted(self, accepted: usecases.Accepted) -> None:
+        view = accepted.view
         offline = (None if self.terminal.sender is not None
                    else self.tr("本终端尚未配置中心系统连接，业务已排队，配置后自动发送。"))
         if self.form_page is not None:
             self.result.material_names = {m.key: m.name for m in self.form_page.form.materials}
-        self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline)
+        self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline,
+                                    receipt=accepted.receipt)
         self.stack.setCurrentWidget(self.result)
         self.refresh()
 
@@ -263,7 +270,7 @@ class MainWindow(QMainWindow):
             problems = getattr(exc, "problems", None)
             if isinstance(problems, dict):
                 page.view.show_problems(problems)
-            page.submit_button.setEnabled(page.view.is_valid())
+            page.update_submit()
         show_error(self, exc)
 
     # -- background events ------------------------------------------------------------------------

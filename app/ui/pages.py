@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,11 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.cards import IdentityReading
+from app.receipt_render import print_receipt
+from app.ui.errors import show_error
 from app.ui.form_view import FormView
 from app.ui.materials_panel import MaterialsPanel
+from app.ui.rule_panel import RulePanel
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
 from forms.definitions import FormDef
+from forms.receipt import Receipt
+from forms.rules.figures import ProvincialFigures
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView
 
@@ -36,7 +44,8 @@ def heading(text: str, name: str = "pageTitle") -> QLabel:
 class FormPage(QWidget):
     """A service item's form with its time limit and the submit/reset/back buttons."""
 
-    def __init__(self, item: ServiceItem, form: FormDef, clerk_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, item: ServiceItem, form: FormDef, clerk_id: str, parent: QWidget | None = None, *,
+                 figures: ProvincialFigures | None = None, national: ProvincialFigures | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.clerk_id = clerk_id
@@ -53,8 +62,9 @@ class FormPage(QWidget):
         self.submit_button = QPushButton(self.tr("提交"))
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setProperty("primary", True)
-        self.submit_button.setEnabled(self.view.is_valid())
-        self.view.validity_changed.connect(self.submit_button.setEnabled)
+        self.submit_hint = QLabel()
+        self.submit_hint.setObjectName("submitHint")
+        self.submit_hint.setWordWrap(True)
         self.reset_button = QPushButton(self.tr("重置"))
         self.reset_button.setObjectName("resetButton")
         self.reset_button.clicked.connect(self.view.clear)
@@ -63,6 +73,8 @@ class FormPage(QWidget):
         self.reset_button.clicked.connect(self.materials.clear)
         self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
         self.materials.update_required(self.view.values())
+        self.view.values_changed.connect(self.update_submit)
+        self.materials.changed.connect(self.update_submit)
         self.back_button = QPushButton(self.tr("返回"))
         self.back_button.setObjectName("backButton")
         buttons = QHBoxLayout()
@@ -75,7 +87,7 @@ class FormPage(QWidget):
             self.agent_button.setCheckable(True)
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.submit_hint, 1)
         for b in (self.back_button, self.reset_button, self.submit_button):
             b.setMinimumWidth(110)
             buttons.addWidget(b)
@@ -101,7 +113,23 @@ class FormPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.setObjectName("formSplit")
         split.setChildrenCollapsible(False)
-        split.addWidget(self.view)
+        self.rule_panel: RulePanel | None = None
+        if self.form.panel is not None:
+            # the rules sit beside the fields they read, so the clerk sees the answer while typing
+            self.rule_panel = RulePanel(self.form.panel, figures, national)
+            self.rule_panel.setMinimumWidth(340)
+            self.view.values_changed.connect(self._update_rule_panel)
+            self._update_rule_panel()
+            top = QSplitter(Qt.Orientation.Horizontal)
+            top.setObjectName("panelSplit")
+            top.setChildrenCollapsible(False)
+            top.addWidget(self.view)
+            top.addWidget(self.rule_panel)
+            top.setStretchFactor(0, 3)
+            top.setStretchFactor(1, 2)
+            split.addWidget(top)
+        else:
+            split.addWidget(self.view)
         materials_scroll = QScrollArea()
         materials_scroll.setObjectName("materialsScroll")
         materials_scroll.setWidgetResizable(True)
@@ -117,6 +145,24 @@ class FormPage(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
+        self.update_submit()
+
+    def _update_rule_panel(self) -> None:
+        if self.rule_panel is not None:
+            self.rule_panel.update_values(self.view.values())
+
+    def update_submit(self) -> None:
+        """Submit only a valid form whose required materials are all attached or waived, and say what is left."""
+        missing = self.materials.missing()
+        valid = self.view.is_valid()
+        self.submit_button.setEnabled(valid and not missing)
+        parts = []
+        if not valid:
+            parts.append(self.tr("请按提示填写完整表单"))
+        if missing:
+            parts.append(self.tr("尚缺材料：{names}（请拍摄，或点“免提交”说明原因）").format(
+                names="、".join(m.name for m in missing)))
+        self.submit_hint.setText("；".join(parts))
 
     def apply_identity(self, reading: IdentityReading) -> None:
         """Fill the applicant (or, when armed, the agent) from a read and say what came from it."""
@@ -187,6 +233,9 @@ class ResultPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.submission_id: str | None = None
+        #: the counter's receipt of the shown submission (kept while status updates come in)
+        self.receipt: Receipt | None = None
+        self.print_dialog: QPrintDialog | None = None
         #: material key -> its name, for the form the shown submission was made with
         self.material_names: dict[str, str] = {}
         self.status = QLabel()
@@ -201,8 +250,16 @@ class ResultPage(QWidget):
         self.home_button = QPushButton(self.tr("返回首页"))
         self.home_button.setObjectName("homeButton")
         self.home_button.setProperty("primary", True)
+        self.print_button = QPushButton(self.tr("打印回执…"))
+        self.print_button.setObjectName("printReceiptButton")
+        self.print_button.clicked.connect(lambda: self.print_receipt())
+        self.receipt_box = QLabel()
+        self.receipt_box.setObjectName("receiptBox")
+        self.receipt_box.setWordWrap(True)
+        self.receipt_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.again_button)
         buttons.addWidget(self.home_button)
         buttons.addStretch(1)
@@ -213,13 +270,17 @@ class ResultPage(QWidget):
         inner.setSpacing(18)
         inner.addWidget(self.status)
         inner.addWidget(self.detail)
+        inner.addWidget(self.receipt_box)
         inner.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
 
-    def show_submission(self, view: SubmissionView, item_name: str, offline_reason: str | None = None) -> None:
+    def show_submission(self, view: SubmissionView, item_name: str, offline_reason: str | None = None,
+                        receipt: Receipt | None = None) -> None:
+        if receipt is not None or view.id != self.submission_id:
+            self.receipt = receipt
         self.submission_id = view.id
         who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
         if view.state is SubmissionState.ACCEPTED:
@@ -240,8 +301,48 @@ class ResultPage(QWidget):
         if view.attachments:
             name = self.material_names.get
             listed = "、".join(self.tr("{name} {n} 页").format(name=name(a.material_key, a.material_key), n=a.pages)
-                              for a in view.attachments)
+                              for a in view.attachments if a.material_key in self.material_names)
             self.detail.setText(self.detail.text() + self.tr("<br>已附材料（加密保存于本机）：{materials}").format(
                 materials=listed))
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+        self._show_receipt()
+
+    def _show_receipt(self) -> None:
+        receipt = self.receipt
+        self.print_button.setVisible(receipt is not None)
+        self.receipt_box.setVisible(receipt is not None)
+        if receipt is None:
+            return
+        due = receipt.due_text()
+        self.receipt_box.setText(self.tr(
+            "<table cellpadding='3'><tr><td align='right'>回执编号：</td><td><b>{no}</b></td></tr>"
+            "<tr><td align='right'>{due_label}：</td><td>{due}</td></tr>"
+            "<tr><td align='right'>受理人：</td><td>{clerk}</td></tr></table>").format(
+                no=html.escape(receipt.receipt_no), due=html.escape(due),
+                due_label=self.tr("预计办结日期") if receipt.due is not None else self.tr("办结时限"),
+                clerk=html.escape(receipt.clerk_text())))
+
+    def print_receipt(self, printer: QPrinter | None = None) -> None:
+        """Qt's print dialog, then the receipt on the chosen printer (or PDF file).
+
+        ``printer`` presets the dialog (the hall's default printer, or a file in tests).
+        """
+        receipt = self.receipt
+        if receipt is None:
+            return
+        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(receipt.receipt_no)
+        self.print_dialog = QPrintDialog(printer, self)
+        self.print_dialog.setWindowTitle(self.tr("打印受理回执"))
+
+        def chosen() -> None:
+            try:
+                print_receipt(receipt, printer)
+            except Exception as exc:  # a printer that fails must not lose the page the clerk is on
+                show_error(self, exc)
+
+        self.print_dialog.accepted.connect(chosen)
+        self.print_dialog.finished.connect(lambda _r: setattr(self, "print_dialog", None))
+        self.print_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.print_dialog.show()

@@ -287,58 +287,78 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="44"/>
-        <source>办理时限：{days} 个工作日（{basis}）&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
-        <translation>Time limit: {days} working days ({basis})    fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
+        <location filename="../../app/ui/pages.py" line="55"/>
+        <source>办理时限：{basis}</source>
+        <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="47"/>
+        <location filename="../../app/ui/pages.py" line="57"/>
+        <source>办理时限：{days} 个工作日（{basis}）</source>
+        <translation>Time limit: {days} working days ({basis})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="59"/>
+        <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
+        <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="62"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="52"/>
+        <location filename="../../app/ui/pages.py" line="68"/>
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="60"/>
+        <location filename="../../app/ui/pages.py" line="78"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="67"/>
-        <location filename="../../app/ui/pages.py" line="120"/>
+        <location filename="../../app/ui/pages.py" line="85"/>
+        <location filename="../../app/ui/pages.py" line="188"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="83"/>
+        <location filename="../../app/ui/pages.py" line="101"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="105"/>
+        <location filename="../../app/ui/pages.py" line="161"/>
+        <source>请按提示填写完整表单</source>
+        <translation>Complete the form as indicated</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="163"/>
+        <source>尚缺材料：{names}（请拍摄，或点“免提交”说明原因）</source>
+        <translation>Materials missing: {names} (photograph them, or click &quot;Waive&quot; and give the reason)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="173"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="105"/>
+        <location filename="../../app/ui/pages.py" line="173"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="106"/>
+        <location filename="../../app/ui/pages.py" line="174"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="120"/>
+        <location filename="../../app/ui/pages.py" line="188"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="130"/>
+        <location filename="../../app/ui/pages.py" line="198"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -346,23 +366,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="100"/>
+        <location filename="../../app/ui/form_view.py" line="108"/>
         <source>请选择</source>
-        <extracomment>any value changed (materials whose need depends on a field re-check themselves) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden</extracomment>
+        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="119"/>
+        <location filename="../../app/ui/form_view.py" line="127"/>
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="132"/>
+        <location filename="../../app/ui/form_view.py" line="128"/>
+        <source>元</source>
+        <translation>yuan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/form_view.py" line="128"/>
+        <source>整数</source>
+        <translation>whole number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/form_view.py" line="141"/>
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="206"/>
+        <location filename="../../app/ui/form_view.py" line="215"/>
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click &quot;Correct card data&quot; and give a reason</translation>
     </message>
@@ -403,112 +433,112 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="53"/>
+        <location filename="../../app/ui/main_window.py" line="54"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="54"/>
+        <location filename="../../app/ui/main_window.py" line="55"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118"/>
+        <location filename="../../app/ui/main_window.py" line="119"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124"/>
+        <location filename="../../app/ui/main_window.py" line="125"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="140"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="141"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153"/>
+        <location filename="../../app/ui/main_window.py" line="154"/>
         <source>最近办件</source>
         <translation>Recent applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169"/>
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>立即发送</source>
         <translation>Send now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>社保卡已拔出。已填写的内容保留在表单中。</source>
         <translation>Card removed. What is filled in stays in the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="340"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="340"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/main_window.py" line="343"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338"/>
+        <location filename="../../app/ui/main_window.py" line="345"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="362"/>
+        <location filename="../../app/ui/main_window.py" line="369"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
@@ -516,51 +546,73 @@
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="28"/>
+        <location filename="../../app/ui/materials_panel.py" line="53"/>
         <source>申请材料</source>
+        <extracomment>a reason shorter than this says nothing a reviewer could check</extracomment>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="41"/>
-        <location filename="../../app/ui/materials_panel.py" line="85"/>
+        <location filename="../../app/ui/materials_panel.py" line="70"/>
+        <location filename="../../app/ui/materials_panel.py" line="161"/>
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="77"/>
+        <location filename="../../app/ui/materials_panel.py" line="73"/>
+        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <source>免提交…</source>
+        <translation>Waive…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="75"/>
+        <source>申请人无法提供且可通过信息共享等方式核实时，说明原因后免于提交</source>
+        <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="150"/>
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="80"/>
+        <location filename="../../app/ui/materials_panel.py" line="153"/>
+        <source>免提交：{reason}</source>
+        <translation>Waived: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="156"/>
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="80"/>
+        <location filename="../../app/ui/materials_panel.py" line="156"/>
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="85"/>
+        <location filename="../../app/ui/materials_panel.py" line="161"/>
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <source>撤销免提交</source>
+        <translation>Undo waiver</translation>
     </message>
 </context>
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="141"/>
+        <location filename="../../app/ui/pages.py" line="209"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="145"/>
+        <location filename="../../app/ui/pages.py" line="213"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="153"/>
+        <location filename="../../app/ui/pages.py" line="221"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -689,55 +741,88 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="177"/>
+        <location filename="../../app/ui/pages.py" line="248"/>
         <source>继续办理本事项</source>
-        <extracomment>material key -&gt; its name, for the form the shown submission was made with</extracomment>
+        <extracomment>the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="179"/>
+        <location filename="../../app/ui/pages.py" line="250"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="204"/>
+        <location filename="../../app/ui/pages.py" line="253"/>
+        <source>打印回执…</source>
+        <translation>Print receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="287"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="206"/>
+        <location filename="../../app/ui/pages.py" line="289"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  applicant: {who}&lt;br&gt;receipt number: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="209"/>
+        <location filename="../../app/ui/pages.py" line="292"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="211"/>
+        <location filename="../../app/ui/pages.py" line="294"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="214"/>
+        <location filename="../../app/ui/pages.py" line="297"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="216"/>
+        <location filename="../../app/ui/pages.py" line="299"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="220"/>
+        <location filename="../../app/ui/pages.py" line="303"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="222"/>
+        <location filename="../../app/ui/pages.py" line="305"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="319"/>
+        <source>&lt;table cellpadding=&apos;3&apos;&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;回执编号：&lt;/td&gt;&lt;td&gt;&lt;b&gt;{no}&lt;/b&gt;&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;{due_label}：&lt;/td&gt;&lt;td&gt;{due}&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;受理人：&lt;/td&gt;&lt;td&gt;{clerk}&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;table cellpadding=&apos;3&apos;&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;Receipt no.:&lt;/td&gt;&lt;td&gt;&lt;b&gt;{no}&lt;/b&gt;&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;{due_label}:&lt;/td&gt;&lt;td&gt;{due}&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;Accepted by:&lt;/td&gt;&lt;td&gt;{clerk}&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="323"/>
+        <source>预计办结日期</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="323"/>
+        <source>办结时限</source>
+        <translation>Time limit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="337"/>
+        <source>打印受理回执</source>
+        <translation>Print acceptance receipt</translation>
+    </message>
+</context>
+<context>
+    <name>RulePanel</name>
+    <message>
+        <location filename="../../app/ui/rule_panel.py" line="36"/>
+        <source>以上为依据现行规定的测算，仅供参考，以经办机构核定为准。</source>
+        <translation>Estimated under the current rules, for reference only; the office&apos;s decision prevails.</translation>
     </message>
 </context>
 <context>
@@ -778,6 +863,24 @@
         <location filename="../../app/ui/signin.py" line="75"/>
         <source>正在验证…</source>
         <translation>Checking…</translation>
+    </message>
+</context>
+<context>
+    <name>WaiveDialog</name>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="175"/>
+        <source>免于提交材料</source>
+        <translation>Waive a material</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="179"/>
+        <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
+        <translation>e.g. verified through the police population data, no copy needed</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="186"/>
+        <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
+        <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
     </message>
 </context>
 <context>

@@ -24,7 +24,7 @@ from app.ui.ops import OpRunner
 from devices.sim.sscard import VirtualCard
 from devices.sim.sscard_applet import Faults
 
-from .test_e2e_registration import fill_contact_and_insurance, sign_in, type_text
+from .test_e2e_registration import WAIVER, fill_contact_and_insurance, sign_in, type_text
 
 pytestmark = pytest.mark.e2e
 
@@ -105,6 +105,7 @@ def test_card_fills_locks_and_records_an_override(qtbot: QtBot, start_central, m
     assert provenance["from_device"]["id_number"] == "社保卡"
     assert provenance["overrides"][0]["reason"] == "卡内姓名与身份证不一致，按身份证更正"
     assert "name" in provenance["overrides"][0]["fields"]
+    assert payload["_waivers"] == {"identity_document": WAIVER}  # the reviewer sees why no copy was taken
 
     card.remove()
     qtbot.waitUntil(lambda: "拔出" in window.notice.label.text(), timeout=15000)

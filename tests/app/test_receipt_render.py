@@ -130,9 +130,11 @@ def test_very_long_receipt_shrinks_instead_of_clipping(qapp: QApplication) -> No
 
 
 def test_no_time_limit_is_printed(qapp: QApplication) -> None:
-    receipt = make(time_limit_days=None, time_limit_basis="《工伤保险条例》第二十条")
+    basis = "《社会保险经办条例》第十九条（及时核实、按规定核定发放，未规定办理天数）"
+    receipt = make(time_limit_days=None, time_limit_basis=basis)
     [text] = pdf_pages(receipt_pdf(receipt))
-    assert "条例未规定办理天数（依据《工伤保险条例》第二十条）" in text
+    assert basis in text
+    assert "预计办结日期" not in text
 
 
 def test_image_is_a4_at_the_requested_dpi(qapp: QApplication) -> None:

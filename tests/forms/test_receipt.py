@@ -84,9 +84,10 @@ def test_received_date_is_beijing_date(calendar: HolidayCalendar) -> None:
 
 
 def test_no_day_count_means_no_due_date(calendar: HolidayCalendar) -> None:
-    receipt = make(calendar, time_limit_days=None, time_limit_basis="《工伤保险条例》第二十条")
+    basis = "《社会保险经办条例》第十九条（及时核实、按规定核定发放，未规定办理天数）"
+    receipt = make(calendar, time_limit_days=None, time_limit_basis=basis)
     assert receipt.due is None
-    assert receipt.due_text() == "条例未规定办理天数（依据《工伤保险条例》第二十条）"
+    assert receipt.due_text() == basis  # the basis says why there is no date, in the form's words
 
 
 def test_id_numbers_are_masked_everywhere(calendar: HolidayCalendar) -> None:
