@@ -119,7 +119,8 @@ def _cmd_forms(args: argparse.Namespace) -> int:
             form = load_form(code)
             item = items.get(code)
             materials = "、".join(m.name for m in form.materials) or "—"
-            limit = f"{form.time_limit_working_days} 个工作日（{form.time_limit_basis}）"
+            days = form.time_limit_working_days
+            limit = form.time_limit_basis if days is None else f"{days} 个工作日（{form.time_limit_basis}）"
             review = "需复核" if form.second_approval else "—"
             listed = "" if item else "\t（未列入服务事项目录）"
             print(f"{code}\tv{form.version}\t{form.name}\t{limit}\t{review}\t材料：{materials}{listed}")

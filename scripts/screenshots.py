@@ -14,9 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit
 
 from app.demo_devices import sample_holders
+from app.receipt_render import receipt_image
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
@@ -83,10 +84,29 @@ def main(out: Path) -> int:
 
                 fill_valid(view)
                 pump(300)
-                print(save_screenshot(window, out / "04-form-valid.png"))
+                print(save_screenshot(window, out / "04-form-valid.png"))  # still waiting for the ID material
+                page.materials.waive_buttons["identity_document"].click()
+                dialog = page.materials.waive_dialog
+                assert dialog is not None
+                dialog.reason.setPlainText("已由身份证阅读器读取并核验，不另留复印件")
+                pump(300)
+                print(save_screenshot(dialog, out / "04b-waive-dialog.png"))
+                dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+                pump(300)
+                print(save_screenshot(window, out / "04c-form-ready.png"))
                 window.submit()
                 pump(2500)
                 print(save_screenshot(window, out / "05-accepted.png"))
+                receipt = window.result.receipt
+                assert receipt is not None
+                path = out / "05b-receipt.png"
+                receipt_image(receipt, dpi=110).save(str(path))
+                print(path)
+                window.result.print_receipt()
+                pump(600)
+                if window.result.print_dialog is not None:
+                    print(save_screenshot(window.result.print_dialog, out / "05c-print-dialog.png"))
+                    window.result.print_dialog.reject()
                 window.go_home()
                 pump(800)
                 print(save_screenshot(window, out / "06-home-records.png"))
@@ -95,6 +115,7 @@ def main(out: Path) -> int:
                         window.open_item(item)
                         pump(400)
                         print(save_screenshot(window, out / f"20-form-{item.form_code}.png"))
+                shoot_rule_panels(window, terminal, out)
                 window.close()
                 ops.wait()
             finally:
@@ -104,6 +125,41 @@ def main(out: Path) -> int:
             shoot_capture_screens(app, root, server.base_url, store, out)
     tear_down(app)
     return 0
+
+
+def _fill(view: FormView, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        widget = view.widget(key)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(widget.findData(value))
+        else:
+            view.set_value(key, value)
+
+
+def shoot_rule_panels(window: MainWindow, terminal: Terminal, out: Path) -> None:
+    """The retirement and survivor forms filled in, with what the rules say beside them."""
+    item = next(i for i in terminal.catalogue if i.code == "retirement_approval")
+    window.open_item(item)
+    page = window.form_page
+    assert page is not None
+    _fill(page.view, {"id_type": "01", "id_number": "610202196503151236", "name": "王建国",
+                      "insured_category": "employee", "retirement_type": "flexible_early",
+                      "retirement_month": "2025-03", "work_start_date": "1985-07-01",
+                      "contribution_months": "168", "deemed_contribution_months": "",
+                      "avg_contribution_index": "1.15", "account_balance": "86500"})
+    pump(400)
+    print(save_screenshot(window, out / "21-retirement-panel.png"))
+    item = next(i for i in terminal.catalogue if i.code == "death_benefit")
+    window.open_item(item)
+    page = window.form_page
+    assert page is not None
+    _fill(page.view, {"deceased_id_number": "610202194803151212", "deceased_name": "张桂兰",
+                      "death_date": "2025-05-20", "death_cause": "illness", "was_pensioner": "yes",
+                      "pension_months": "42", "pension_paid_until": "2025-07", "monthly_pension": "3120.50",
+                      "contribution_months": "345", "id_type": "01", "id_number": "11010519491231002X",
+                      "name": "李秀英", "relation_to_deceased": "child"})
+    pump(400)
+    print(save_screenshot(window, out / "22-survivor-panel.png"))
 
 
 def _terminal(root: Path, central_url: str, store: SecretStore, devices: DeviceSettings,

@@ -65,7 +65,8 @@ class MaterialsPanel(QFrame):
             basis.setWordWrap(True)  # long legal bases wrap instead of widening the panel
             count = QLabel()
             count.setObjectName("materialPages")
-            count.setWordWrap(True)
+            count.setWordWrap(True)  # a waiver's reason wraps; the short states stay on one line
+            count.setMinimumWidth(96)
             count.setMaximumWidth(220)
             button = QPushButton(self.tr("拍摄…"))
             button.setObjectName(f"capture_{material.key}")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -117,14 +116,20 @@ class FormPage(QWidget):
         if self.form.panel is not None:
             # the rules sit beside the fields they read, so the clerk sees the answer while typing
             self.rule_panel = RulePanel(self.form.panel, figures, national)
-            self.rule_panel.setMinimumWidth(340)
+            panel_scroll = QScrollArea()
+            panel_scroll.setObjectName("rulePanelScroll")
+            panel_scroll.setWidgetResizable(True)
+            panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            panel_scroll.setWidget(self.rule_panel)
+            panel_scroll.setMinimumWidth(380)
             self.view.values_changed.connect(self._update_rule_panel)
             self._update_rule_panel()
             top = QSplitter(Qt.Orientation.Horizontal)
             top.setObjectName("panelSplit")
             top.setChildrenCollapsible(False)
             top.addWidget(self.view)
-            top.addWidget(self.rule_panel)
+            top.addWidget(panel_scroll)
             top.setStretchFactor(0, 3)
             top.setStretchFactor(1, 2)
             split.addWidget(top)
@@ -160,7 +165,7 @@ class FormPage(QWidget):
         if not valid:
             parts.append(self.tr("请按提示填写完整表单"))
         if missing:
-            parts.append(self.tr("尚缺材料：{names}（请拍摄，或点“免提交”说明原因）").format(
+            parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(
                 names="、".join(m.name for m in missing)))
         self.submit_hint.setText("；".join(parts))
 
@@ -253,10 +258,21 @@ class ResultPage(QWidget):
         self.print_button = QPushButton(self.tr("打印回执…"))
         self.print_button.setObjectName("printReceiptButton")
         self.print_button.clicked.connect(lambda: self.print_receipt())
-        self.receipt_box = QLabel()
+        # label/value rows in a form layout: wrapped values get their full height (rich-text tables do not)
+        self.receipt_box = QFrame()
         self.receipt_box.setObjectName("receiptBox")
-        self.receipt_box.setWordWrap(True)
-        self.receipt_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rows = QFormLayout(self.receipt_box)
+        rows.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        rows.setContentsMargins(40, 0, 40, 0)
+        self.receipt_no_label, self.due_label, self.clerk_label = QLabel(), QLabel(), QLabel()
+        self.due_caption = QLabel()
+        for value in (self.receipt_no_label, self.due_label, self.clerk_label):
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.receipt_no_label.setObjectName("receiptNo")
+        rows.addRow(self.tr("回执编号："), self.receipt_no_label)
+        rows.addRow(self.due_caption, self.due_label)
+        rows.addRow(self.tr("受理人："), self.clerk_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
@@ -265,6 +281,7 @@ class ResultPage(QWidget):
         buttons.addStretch(1)
         card = QFrame()
         card.setObjectName("resultCard")
+        card.setFixedWidth(680)  # a fixed width lets the wrapped texts claim their full height
         inner = QVBoxLayout(card)
         inner.setContentsMargins(40, 36, 40, 36)
         inner.setSpacing(18)
@@ -272,9 +289,15 @@ class ResultPage(QWidget):
         inner.addWidget(self.detail)
         inner.addWidget(self.receipt_box)
         inner.addLayout(buttons)
+        # centred by stretches, not by an alignment flag: an aligned widget gets its size hint and its
+        # wrapped lines would be cut off, while a stretched row passes the real width down
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(card)
+        centred.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(centred)
         layout.addStretch(2)
 
     def show_submission(self, view: SubmissionView, item_name: str, offline_reason: str | None = None,
@@ -286,7 +309,7 @@ class ResultPage(QWidget):
         if view.state is SubmissionState.ACCEPTED:
             self.status.setText(self.tr("✔ 已受理"))
             self.status.setProperty("tone", "ok")
-            self.detail.setText(self.tr("{item}　申请人：{who}<br>受理编号：<b>{receipt}</b>").format(
+            self.detail.setText(self.tr("{item}　申请人：{who}<br>中心受理编号：<b>{receipt}</b>").format(
                 item=item_name, who=who, receipt=view.receipt_number))
         elif offline_reason:
             self.status.setText(self.tr("未连接中心系统，已离线保存"))
@@ -298,10 +321,9 @@ class ResultPage(QWidget):
             self.status.setProperty("tone", "busy")
             self.detail.setText(self.tr("{item}　申请人：{who}<br>已保存在本机，正在发送至中心系统。").format(
                 item=item_name, who=who))
-        if view.attachments:
-            name = self.material_names.get
-            listed = "、".join(self.tr("{name} {n} 页").format(name=name(a.material_key, a.material_key), n=a.pages)
-                              for a in view.attachments if a.material_key in self.material_names)
+        listed = "、".join(self.tr("{name} {n} 页").format(name=self.material_names[a.material_key], n=a.pages)
+                          for a in view.attachments if a.material_key in self.material_names)
+        if listed:  # the receipt is kept with the submission too, but it is not a material
             self.detail.setText(self.detail.text() + self.tr("<br>已附材料（加密保存于本机）：{materials}").format(
                 materials=listed))
         self.status.style().unpolish(self.status)
@@ -314,14 +336,14 @@ class ResultPage(QWidget):
         self.receipt_box.setVisible(receipt is not None)
         if receipt is None:
             return
-        due = receipt.due_text()
-        self.receipt_box.setText(self.tr(
-            "<table cellpadding='3'><tr><td align='right'>回执编号：</td><td><b>{no}</b></td></tr>"
-            "<tr><td align='right'>{due_label}：</td><td>{due}</td></tr>"
-            "<tr><td align='right'>受理人：</td><td>{clerk}</td></tr></table>").format(
-                no=html.escape(receipt.receipt_no), due=html.escape(due),
-                due_label=self.tr("预计办结日期") if receipt.due is not None else self.tr("办结时限"),
-                clerk=html.escape(receipt.clerk_text())))
+        self.receipt_no_label.setText(receipt.receipt_no)
+        self.due_caption.setText(self.tr("预计办结日期：") if receipt.due is not None else self.tr("办结时限："))
+        self.due_label.setText(receipt.due_text())
+        self.clerk_label.setText(receipt.clerk_text())
+
+    def receipt_text(self) -> str:
+        """What the receipt box says, as plain text (tests, and a clerk's copy)."""
+        return "\n".join(label.text() for label in (self.receipt_no_label, self.due_label, self.clerk_label))
 
     def print_receipt(self, printer: QPrinter | None = None) -> None:
         """Qt's print dialog, then the receipt on the chosen printer (or PDF file).

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -34,7 +34,25 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setFont(font)
     app.setStyleSheet((resources.files("resources") / "ui" / "counter.qss").read_text(encoding="utf-8"))
     install_translator(app)
+    install_qt_translator(app)
     return app
+
+
+def install_qt_translator(app: QApplication, lang: str | None = None) -> QTranslator | None:
+    """Qt's own texts (OK/Cancel, the print dialog) in the clerk's language, from Qt's translations.
+
+    Without it every standard dialog button says "OK" and "Cancel" in a Chinese window.
+    """
+    lang = lang or os.environ.get("SICOUNTER_LANG") or QLocale.system().name()
+    if lang.lower().startswith("en"):
+        return None  # Qt's source texts are English
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt's Chinese translation not found in %s", folder)
+        return None
+    app.installTranslator(translator)
+    return translator
 
 
 def install_translator(app: QApplication, lang: str | None = None) -> QTranslator | None:

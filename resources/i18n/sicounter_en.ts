@@ -287,78 +287,78 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="55"/>
+        <location filename="../../app/ui/pages.py" line="54"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="57"/>
+        <location filename="../../app/ui/pages.py" line="56"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="59"/>
+        <location filename="../../app/ui/pages.py" line="58"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="62"/>
+        <location filename="../../app/ui/pages.py" line="61"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="68"/>
+        <location filename="../../app/ui/pages.py" line="67"/>
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="78"/>
+        <location filename="../../app/ui/pages.py" line="77"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="85"/>
-        <location filename="../../app/ui/pages.py" line="188"/>
+        <location filename="../../app/ui/pages.py" line="84"/>
+        <location filename="../../app/ui/pages.py" line="193"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="101"/>
+        <location filename="../../app/ui/pages.py" line="100"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="161"/>
+        <location filename="../../app/ui/pages.py" line="166"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="163"/>
-        <source>尚缺材料：{names}（请拍摄，或点“免提交”说明原因）</source>
-        <translation>Materials missing: {names} (photograph them, or click &quot;Waive&quot; and give the reason)</translation>
+        <location filename="../../app/ui/pages.py" line="168"/>
+        <source>尚缺材料：{names}（拍摄或免提交）</source>
+        <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="173"/>
+        <location filename="../../app/ui/pages.py" line="178"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="173"/>
+        <location filename="../../app/ui/pages.py" line="178"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="174"/>
+        <location filename="../../app/ui/pages.py" line="179"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="188"/>
+        <location filename="../../app/ui/pages.py" line="193"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="198"/>
+        <location filename="../../app/ui/pages.py" line="203"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -552,49 +552,49 @@
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="70"/>
-        <location filename="../../app/ui/materials_panel.py" line="161"/>
+        <location filename="../../app/ui/materials_panel.py" line="71"/>
+        <location filename="../../app/ui/materials_panel.py" line="162"/>
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="73"/>
-        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <location filename="../../app/ui/materials_panel.py" line="74"/>
+        <location filename="../../app/ui/materials_panel.py" line="165"/>
         <source>免提交…</source>
         <translation>Waive…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="75"/>
+        <location filename="../../app/ui/materials_panel.py" line="76"/>
         <source>申请人无法提供且可通过信息共享等方式核实时，说明原因后免于提交</source>
         <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="150"/>
+        <location filename="../../app/ui/materials_panel.py" line="151"/>
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="153"/>
+        <location filename="../../app/ui/materials_panel.py" line="154"/>
         <source>免提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="156"/>
+        <location filename="../../app/ui/materials_panel.py" line="157"/>
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="156"/>
+        <location filename="../../app/ui/materials_panel.py" line="157"/>
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="161"/>
+        <location filename="../../app/ui/materials_panel.py" line="162"/>
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <location filename="../../app/ui/materials_panel.py" line="165"/>
         <source>撤销免提交</source>
         <translation>Undo waiver</translation>
     </message>
@@ -602,17 +602,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="209"/>
+        <location filename="../../app/ui/pages.py" line="214"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="213"/>
+        <location filename="../../app/ui/pages.py" line="218"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="221"/>
+        <location filename="../../app/ui/pages.py" line="226"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -741,78 +741,83 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="248"/>
+        <location filename="../../app/ui/pages.py" line="253"/>
         <source>继续办理本事项</source>
         <extracomment>the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="250"/>
+        <location filename="../../app/ui/pages.py" line="255"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="253"/>
+        <location filename="../../app/ui/pages.py" line="258"/>
         <source>打印回执…</source>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="287"/>
+        <location filename="../../app/ui/pages.py" line="273"/>
+        <source>回执编号：</source>
+        <translation>Receipt no.:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="275"/>
+        <source>受理人：</source>
+        <translation>Accepted by:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="310"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="289"/>
-        <source>{item}&#x3000;申请人：{who}&lt;br&gt;受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
-        <translation>{item}  applicant: {who}&lt;br&gt;receipt number: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
+        <location filename="../../app/ui/pages.py" line="312"/>
+        <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
+        <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="292"/>
+        <location filename="../../app/ui/pages.py" line="340"/>
+        <source>预计办结日期：</source>
+        <translation>Due date:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="340"/>
+        <source>办结时限：</source>
+        <translation>Time limit:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="315"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="294"/>
+        <location filename="../../app/ui/pages.py" line="317"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="297"/>
+        <location filename="../../app/ui/pages.py" line="320"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="299"/>
+        <location filename="../../app/ui/pages.py" line="322"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="303"/>
+        <location filename="../../app/ui/pages.py" line="324"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="305"/>
+        <location filename="../../app/ui/pages.py" line="327"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="319"/>
-        <source>&lt;table cellpadding=&apos;3&apos;&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;回执编号：&lt;/td&gt;&lt;td&gt;&lt;b&gt;{no}&lt;/b&gt;&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;{due_label}：&lt;/td&gt;&lt;td&gt;{due}&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;受理人：&lt;/td&gt;&lt;td&gt;{clerk}&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation>&lt;table cellpadding=&apos;3&apos;&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;Receipt no.:&lt;/td&gt;&lt;td&gt;&lt;b&gt;{no}&lt;/b&gt;&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;{due_label}:&lt;/td&gt;&lt;td&gt;{due}&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td align=&apos;right&apos;&gt;Accepted by:&lt;/td&gt;&lt;td&gt;{clerk}&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="323"/>
-        <source>预计办结日期</source>
-        <translation>Due date</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="323"/>
-        <source>办结时限</source>
-        <translation>Time limit</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="337"/>
+        <location filename="../../app/ui/pages.py" line="359"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -868,17 +873,17 @@
 <context>
     <name>WaiveDialog</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="175"/>
+        <location filename="../../app/ui/materials_panel.py" line="176"/>
         <source>免于提交材料</source>
         <translation>Waive a material</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="179"/>
+        <location filename="../../app/ui/materials_panel.py" line="180"/>
         <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
         <translation>e.g. verified through the police population data, no copy needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="186"/>
+        <location filename="../../app/ui/materials_panel.py" line="187"/>
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
     </message>

@@ -155,7 +155,7 @@ def test_window_waives_submits_shows_and_prints_the_receipt(qtbot: QtBot, make_t
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
     receipt = window.result.receipt
-    assert receipt is not None and receipt.receipt_no in window.result.receipt_box.text()
+    assert receipt is not None and receipt.receipt_no in window.result.receipt_text()
     assert window.result.print_button.isVisible()
 
     # the print dialog; the clerk picks a printer (here: a PDF file) and prints

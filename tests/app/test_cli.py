@@ -135,6 +135,8 @@ def test_forms_list_and_validate(tmp_path: Path) -> None:
     listed = sicounter("forms", "list")
     assert listed.returncode == 0, listed.stderr
     assert "personal_registration" in listed.stdout and "10 个工作日" in listed.stdout
+    death = next(line for line in listed.stdout.splitlines() if line.startswith("death_benefit"))
+    assert "第十九条" in death and "None" not in death  # no day count: the basis says why
 
     good = Path(__file__).resolve().parents[2] / "resources" / "forms" / "personal_registration.json"
     ok = sicounter("forms", "validate", str(good))

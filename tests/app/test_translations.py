@@ -7,10 +7,10 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from app.ui.qt_app import install_translator
+from app.ui.qt_app import install_qt_translator, install_translator
 from app.ui.signin import SignInDialog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +56,19 @@ def test_window_speaks_english_when_asked(qtbot: QtBot, make_terminal) -> None: 
         app.removeTranslator(translator)
     for chinese_by_default in ("zh_CN", "C", "POSIX", "de_DE"):
         assert install_translator(app, chinese_by_default) is None
+
+
+def test_qt_own_buttons_speak_chinese(qtbot: QtBot) -> None:
+    """Standard buttons (OK/Cancel in every dialog, the print dialog) come from Qt's translations."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert install_qt_translator(app, "en_GB") is None
+    translator = install_qt_translator(app, "zh_CN")
+    assert translator is not None
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    finally:
+        app.removeTranslator(translator)
