@@ -6,21 +6,50 @@ resolved if they are real objects, not strings.
 """
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Response, status
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Response, status
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from central.errors import CentralError, NotFound, TerminalMismatch, Unauthorized
-from central.schemas import ErrorBody, Health, SubmissionIn, SubmissionOut, SubmitAnswer
+from central.blobs import MAX_CHUNK_SIZE, BlobState, BlobStore
+from central.constants import DEFAULT_RETURN_REASON
+from central.errors import (
+    BadChunk,
+    CentralError,
+    CentralStorageError,
+    ChunkTooLarge,
+    NotFound,
+    OffsetMismatch,
+    TerminalMismatch,
+    Unauthorized,
+)
+from central.reference import ReferenceSource, etag_of
+from central.review import Reviewer
+from central.schemas import (
+    SHA256_PATTERN,
+    BlobIn,
+    BlobOut,
+    ErrorBody,
+    Health,
+    ReferenceIndex,
+    StatusEventOut,
+    StatusFeed,
+    SubmissionIn,
+    SubmissionOut,
+    SubmitAnswer,
+)
 from central.store import CentralStore, IncomingSubmission, SubmissionRecord
 
 log = logging.getLogger(__name__)
@@ -31,19 +60,72 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+RETRY_AFTER_SECONDS = "1"
+
+
 def error_response(status_code: int, code: str, message: str,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     """The one shape of every error answer: ``{"error": {"code", "message"}}``."""
     body = ErrorBody.model_validate({"error": {"code": code, "message": message}})
+    if status_code == 503:
+        # Every 503 says when to come back, so clients need no guess of their own.
+        headers = {**(headers or {}), "Retry-After": RETRY_AFTER_SECONDS}
     return JSONResponse(body.model_dump(), status_code=status_code, headers=headers)
+
+
+OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
+#: a PATCH body up to this size is read (and dropped) even when refused, so the client
+#: finishes sending and reads our answer instead of a reset connection
+_DRAIN_LIMIT = 4 * MAX_CHUNK_SIZE
 
 
 def _out(record: SubmissionRecord) -> SubmissionOut:
     return SubmissionOut(id=record.id, receipt_number=record.receipt_number,
-                         status="accepted", received_at=record.received_at)
+                         status=record.status,  # type: ignore[arg-type]  # one of STATUSES by construction
+                         received_at=record.received_at, case_id=record.case_id,
+                         case_version=record.case_version, reason=record.reason)
 
 
-def _router(store: CentralStore) -> APIRouter:
+def _blob_out(state: BlobState) -> BlobOut:
+    return BlobOut(sha256=state.sha256, size=state.size, received=state.received, complete=state.complete)
+
+
+Sha256 = Annotated[str, PathParam(pattern=SHA256_PATTERN, description="lower-case hex SHA-256")]
+
+
+async def _read_chunk(request: Request) -> bytes:
+    """The PATCH body, read as it streams in, never holding more than one chunk.
+
+    Raises ``ChunkTooLarge`` past ``MAX_CHUNK_SIZE`` (after draining a moderate
+    excess), ``BadChunk`` for an empty or short body, and lets ``ClientDisconnect``
+    through for a torn request.
+    """
+    declared_text = request.headers.get("content-length")
+    declared: int | None = None
+    if declared_text is not None:
+        if not declared_text.isdigit():
+            raise BadChunk("Content-Length must be a non-negative integer")
+        declared = int(declared_text)
+        if declared > _DRAIN_LIMIT:
+            raise ChunkTooLarge(f"a chunk may hold at most {MAX_CHUNK_SIZE} bytes")
+    chunk = bytearray()
+    seen = 0
+    async for piece in request.stream():
+        seen += len(piece)
+        if seen <= MAX_CHUNK_SIZE:
+            chunk += piece
+        elif seen > _DRAIN_LIMIT:
+            break
+    if seen > MAX_CHUNK_SIZE:
+        raise ChunkTooLarge(f"a chunk may hold at most {MAX_CHUNK_SIZE} bytes")
+    if declared is not None and seen != declared:
+        raise BadChunk(f"body has {seen} bytes, Content-Length said {declared}")
+    if not chunk:
+        raise BadChunk("a chunk must hold at least 1 byte")
+    return bytes(chunk)
+
+
+def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
     def terminal(authorization: Annotated[str | None, Header()] = None) -> str:
@@ -69,13 +151,16 @@ def _router(store: CentralStore) -> APIRouter:
             **_ERROR_RESPONSES,
             200: {"model": SubmitAnswer, "description": "duplicate of an earlier identical POST"},
             403: {"model": ErrorBody, "description": "terminal_id is not the token's terminal"},
-            409: {"model": ErrorBody, "description": "id already used with a different body"},
+            409: {"model": ErrorBody, "description": "idempotency_conflict (id already used with a different "
+                                                     "body), attachments_incomplete or case_conflict"},
+            503: {"model": ErrorBody, "description": "busy; retry after Retry-After seconds"},
         },
     )
     def submit(body: SubmissionIn, terminal_id: Terminal, response: Response) -> SubmitAnswer:
         if body.terminal_id != terminal_id:
             raise TerminalMismatch("terminal_id does not match the token's terminal")
-        result = store.submit(IncomingSubmission(**body.model_dump()))
+        # exclude_unset: optional fields the client left out stay out of the hashed body.
+        result = store.submit(IncomingSubmission(**body.model_dump(exclude_unset=True)))
         if not result.created:
             response.status_code = status.HTTP_200_OK
         return SubmitAnswer(**_out(result.record).model_dump(), duplicate=not result.created)
@@ -89,7 +174,140 @@ def _router(store: CentralStore) -> APIRouter:
             raise NotFound("no such submission")
         return _out(record)
 
+    def blob_store() -> BlobStore:
+        if store.blobs is None:
+            raise CentralStorageError("this server has no blob directory (start it with --blob-dir)")
+        return store.blobs
+
+    blob_errors: dict[int | str, dict[str, Any]] = {
+        **_ERROR_RESPONSES,
+        404: {"model": ErrorBody, "description": "this terminal never announced the blob"},
+        503: {"model": ErrorBody, "description": "busy; retry after Retry-After seconds"},
+    }
+
+    @router.post("/blobs", status_code=status.HTTP_201_CREATED, responses={
+        **blob_errors,
+        200: {"model": BlobOut, "description": "this terminal announced the blob before"},
+        409: {"model": ErrorBody, "description": "blob_size_conflict"},
+    })
+    def create_blob(body: BlobIn, terminal_id: Terminal, response: Response) -> BlobOut:
+        state, created = blob_store().create(terminal_id, body.sha256, body.size, body.media_type)
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        return _blob_out(state)
+
+    @router.get("/blobs/{sha256}", responses=blob_errors)
+    def get_blob(sha256: Sha256, terminal_id: Terminal) -> BlobOut:
+        state = blob_store().get(terminal_id, sha256)
+        if state is None:
+            raise NotFound("no such blob")
+        return _blob_out(state)
+
+    @router.patch("/blobs/{sha256}", responses={
+        **blob_errors,
+        409: {"model": ErrorBody, "description": "offset_mismatch (header Upload-Offset says where to resume) "
+                                                 "or blob_overflow"},
+        413: {"model": ErrorBody, "description": "chunk_too_large (over 8 MiB)"},
+        415: {"model": ErrorBody, "description": "Content-Type is not application/offset+octet-stream"},
+        422: {"model": ErrorBody, "description": "hash_mismatch (stored bytes discarded) or validation_error"},
+    }, response_model=BlobOut, openapi_extra={"requestBody": {"required": True, "content": {
+        OFFSET_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
+    async def patch_blob(sha256: Sha256, request: Request, terminal_id: Terminal,
+                         upload_offset: Annotated[str | None, Header()] = None) -> Response:
+        blobs = blob_store()
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != OFFSET_CONTENT_TYPE:
+            raise UnsupportedChunkType(f"Content-Type must be {OFFSET_CONTENT_TYPE}")
+        if upload_offset is None or not upload_offset.isdigit():
+            raise BadChunk("Upload-Offset must be a non-negative integer")
+        try:
+            chunk = await _read_chunk(request)
+        except ClientDisconnect:
+            # Nobody will read this answer; what matters is that nothing was stored.
+            log.info("blob %s: client left mid-chunk; nothing stored", sha256[:12])
+            return Response(status_code=400)
+        state = await run_in_threadpool(blobs.append, terminal_id, sha256, int(upload_offset), chunk)
+        return JSONResponse(_blob_out(state).model_dump())
+
+    @router.get("/blobs/{sha256}/content", response_class=FileResponse, responses={
+        **blob_errors, 200: {"content": {"application/octet-stream": {}}, "description": "the blob's bytes"}})
+    def blob_content(sha256: Sha256, terminal_id: Terminal) -> FileResponse:
+        found = blob_store().content(terminal_id, sha256)
+        if found is None:
+            raise NotFound("no such complete blob")
+        path, media_type = found
+        return FileResponse(path, media_type=media_type)
+
+    @router.get("/status-feed", responses=_ERROR_RESPONSES)
+    def status_feed(terminal_id: Terminal, since: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> StatusFeed:
+        cursor: int | None = None
+        if since:
+            if not since.isdigit() or len(since) > 18:
+                raise BadChunk("since must be a cursor from an earlier answer")
+            cursor = int(since)
+        events, more = store.status_feed(terminal_id, cursor, limit)
+        return StatusFeed(
+            events=[StatusEventOut(**event.__dict__) for event in events],
+            next_cursor=events[-1].cursor if events else (since or ""),
+            more=more,
+        )
+
+    @router.get("/reference", responses=_ERROR_RESPONSES)
+    def reference_index(_terminal_id: Terminal) -> ReferenceIndex:
+        return ReferenceIndex(items=reference.index())
+
+    @router.get("/reference/{name}", responses={
+        **_ERROR_RESPONSES,
+        200: {"content": {"application/json": {}}, "description": "the document; ETag header"},
+        304: {"description": "If-None-Match matched the current ETag"},
+        404: {"model": ErrorBody, "description": "no such reference document"},
+    })
+    def reference_document(name: str, _terminal_id: Terminal,
+                           if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        document = reference.document(name)
+        if document is None:
+            raise NotFound("no such reference document")
+        etag = etag_of(document)
+        tags = {tag.strip() for tag in (if_none_match or "").split(",")}
+        if etag in tags or f"W/{etag}" in tags or "*" in tags:
+            return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return JSONResponse(document, headers={"ETag": etag})
+
     return router
+
+
+class UnsupportedChunkType(CentralError):
+    code = "unsupported_media_type"
+    http_status = 415
+    user_message = "附件上传请求格式不正确。"
+
+
+class BusyEvery:
+    """ASGI middleware (test aid, ``--busy-every N``): every Nth request to the write
+    endpoints is answered 503 before the app sees it, to exercise clients' retries.
+    """
+
+    PATHS = ("/v1/submissions", "/v1/blobs")
+
+    def __init__(self, app: ASGIApp, every: int) -> None:
+        self.app = app
+        self.every = every
+        self._count = 0
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith(self.PATHS):
+            with self._lock:
+                self._count += 1
+                busy = self._count % self.every == 0
+            if busy:
+                response = error_response(503, "storage_unavailable",
+                                          "central server is busy (--busy-every); retry later",
+                                          {"Retry-After": RETRY_AFTER_SECONDS})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -104,7 +322,11 @@ def _validation_message(exc: RequestValidationError) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     async def central_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, CentralError)
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        headers: dict[str, str] | None = None
+        if isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, OffsetMismatch):
+            headers = {"Upload-Offset": str(exc.received)}
         return error_response(exc.http_status, exc.code, str(exc), headers)
 
     async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -132,24 +354,36 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected)
 
 
-def create_app(db_path: Path) -> FastAPI:
-    """Build the central server's app over the database at ``db_path`` (created if missing).
+def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: Path | None = None,
+               review: str = "none", review_delay: float = 0.0, return_reason: str = DEFAULT_RETURN_REASON,
+               busy_every: int = 0) -> FastAPI:
+    """Build the central server's app over the database ``db`` (a SQLite file, created if
+    missing, or a SQLAlchemy URL).
 
     The store opens here rather than at start-up so errors in the path show at once,
-    and closes when the app's lifespan ends.
+    and closes when the app's lifespan ends; the reviewer thread (``review`` other than
+    ``none``) runs during the lifespan. ``busy_every`` > 0 is a test aid: every Nth
+    request to /v1/submissions or /v1/blobs is answered 503.
     """
-    store = CentralStore.open(db_path)
+    store = CentralStore.open(db, blob_dir=blob_dir)
+    reviewer = Reviewer(store, review, delay=review_delay, reason=return_reason)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        log.info("central store at %s", db_path)
+        log.info("central store: %s database; blobs in %s", store.dialect,
+                 store.blobs.directory if store.blobs else "(none)")
+        reviewer.start()
         try:
             yield
         finally:
+            reviewer.stop()
             store.close()
 
     app = FastAPI(title="sicounter reference central system", version="1", lifespan=lifespan)
     app.state.store = store
-    app.include_router(_router(store))
+    app.state.reviewer = reviewer
+    app.include_router(_router(store, ReferenceSource(reference_dir)))
     _install_error_handlers(app)
+    if busy_every > 0:
+        app.add_middleware(BusyEvery, every=busy_every)
     return app

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from central.constants import DEFAULT_RETURN_REASON, REVIEW_MODES
 from core.errors import CounterError
 
 if TYPE_CHECKING:
@@ -43,10 +44,27 @@ def _port(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 86400 * 365:
+        raise argparse.ArgumentTypeError("seconds must be 0 or more")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (off) or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=None,
-                        help="central database file (default: <user data dir>/sicounter/central.sqlite3)")
+    where = common.add_mutually_exclusive_group()
+    where.add_argument("--db", type=Path, default=None,
+                       help="central database file (default: <user data dir>/sicounter/central.sqlite3)")
+    where.add_argument("--db-url", default=None, metavar="URL",
+                       help="SQLAlchemy URL instead of a file, e.g. postgresql+psycopg://user@host/db")
     parser = argparse.ArgumentParser(prog="central", description="Reference central system for sicounter.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -56,6 +74,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--stop-on-stdin-eof", action="store_true",
                        help="shut down when stdin closes (a parent that dies or forgets us closes it)")
+    serve.add_argument("--blob-dir", type=Path, default=None,
+                       help="where uploaded attachments go (default: <db dir>/<db stem>-blobs; "
+                            "required with a --db-url that is not SQLite)")
+    serve.add_argument("--reference-dir", type=Path, default=None,
+                       help="reference data: forms/*.json, holidays.json, figures/<code>.json "
+                            "(default: the terminal's own resources)")
+    serve.add_argument("--review", default="none", choices=REVIEW_MODES,
+                       help="automatic reviewer: approve all, return all, or return every second one")
+    serve.add_argument("--review-delay", type=_seconds, default=5.0, metavar="SECONDS",
+                       help="age at which the reviewer decides a submission (default 5)")
+    serve.add_argument("--return-reason", default=DEFAULT_RETURN_REASON, metavar="TEXT",
+                       help="the reason the reviewer gives when it returns a submission")
+    serve.add_argument("--busy-every", type=_positive, default=0, metavar="N",
+                       help="TEST AID: answer every Nth request to /v1/submissions or /v1/blobs with 503")
+
+    review = commands.add_parser("review", parents=[common], help="approve or return one submission by hand")
+    review.add_argument("submission_id")
+    decision = review.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--approve", action="store_true")
+    decision.add_argument("--return", dest="return_reason", metavar="REASON",
+                          help="return it for correction, with this reason (shown to the clerk)")
+    review.add_argument("--note", default=None, help="a note with --approve")
+
+    commands.add_parser("openapi", help="print the protocol's OpenAPI document (docs/openapi.json)")
 
     add = commands.add_parser("add-terminal", parents=[common],
                               help="register a terminal (or rotate its token); prints the token")
@@ -107,7 +149,9 @@ def _watch_stdin(server: uvicorn.Server) -> None:
     threading.Thread(target=wait_for_eof, name="central-stdin-watch", daemon=True).start()
 
 
-def _serve(db_path: Path, host: str, port: int, log_level: str, stop_on_stdin_eof: bool = False) -> int:
+def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_eof: bool = False,
+           **options: Any) -> int:
+    """Serve until stopped; ``options`` go to ``create_app`` (blob dir, reviewer, ...)."""
     import uvicorn
 
     from central.api import create_app
@@ -116,7 +160,7 @@ def _serve(db_path: Path, host: str, port: int, log_level: str, stop_on_stdin_eo
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sock = _bind(host, port)
     with sock:
-        app = create_app(db_path)
+        app = create_app(db, **options)
         bound_port = sock.getsockname()[1]
         shown_host = f"[{host}]" if ":" in host else host
         # log_config=None: uvicorn logs through the stderr handler above, so stdout
@@ -146,13 +190,13 @@ def _serve(db_path: Path, host: str, port: int, log_level: str, stop_on_stdin_eo
     return 0
 
 
-def _list(db_path: Path, as_json: bool, include_payload: bool) -> int:
+def _list(db: Path | str, as_json: bool, include_payload: bool) -> int:
     from central.store import CentralStore
 
-    if not db_path.exists():
-        print(f"central: no database at {db_path}", file=sys.stderr)
+    if isinstance(db, Path) and not db.exists():
+        print(f"central: no database at {db}", file=sys.stderr)
         return 1
-    with CentralStore.open(db_path) as store:
+    with CentralStore.open(db) as store:
         records = store.list_submissions()
     if as_json:
         rows = [asdict(record) for record in records]
@@ -163,27 +207,66 @@ def _list(db_path: Path, as_json: bool, include_payload: bool) -> int:
         return 0
     for r in records:
         print(f"{r.received_at}  {r.receipt_number}  {r.id}  {r.terminal_id}  "
-              f"{r.item_code} v{r.version}  {r.status}")
+              f"{r.item_code} v{r.version}  case {r.case_id} v{r.case_version}  {r.status}")
     print(f"{len(records)} submission(s)", file=sys.stderr)
+    return 0
+
+
+def _review(db: Path | str, submission_id: str, return_reason: str | None, note: str | None) -> int:
+    from central.store import STATUS_APPROVED, STATUS_RETURNED, CentralStore
+
+    if isinstance(db, Path) and not db.exists():
+        print(f"central: no database at {db}", file=sys.stderr)
+        return 1
+    if return_reason is not None and not return_reason.strip():
+        print("central: --return needs a reason", file=sys.stderr)
+        return 2
+    with CentralStore.open(db) as store:
+        if return_reason is not None:
+            record = store.review(submission_id, STATUS_RETURNED, return_reason)
+        else:
+            record = store.review(submission_id, STATUS_APPROVED, note)
+    print(f"{record.id}  {record.receipt_number}  {record.status}", flush=True)
+    return 0
+
+
+def _openapi() -> int:
+    """Print the OpenAPI document of the app (built over a throwaway database)."""
+    import tempfile
+
+    from central.api import create_app
+
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app(Path(directory) / "openapi.sqlite3")
+        document = app.openapi()
+        app.state.store.close()
+    print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     args = build_parser().parse_args(argv)
-    db_path: Path = args.db if args.db is not None else default_db_path()
+    if args.command == "openapi":
+        return _openapi()
+    db: Path | str = args.db_url or (args.db if args.db is not None else default_db_path())
     try:
         if args.command == "serve":
-            return _serve(db_path, args.host, args.port, args.log_level, args.stop_on_stdin_eof)
+            return _serve(db, args.host, args.port, args.log_level, args.stop_on_stdin_eof,
+                          blob_dir=args.blob_dir, reference_dir=args.reference_dir, review=args.review,
+                          review_delay=args.review_delay, return_reason=args.return_reason,
+                          busy_every=args.busy_every)
         if args.command == "add-terminal":
             from central.store import add_terminal
 
-            print(add_terminal(db_path, args.terminal_id), flush=True)
+            print(add_terminal(db, args.terminal_id), flush=True)
             return 0
-        return _list(db_path, args.json, args.include_payload)
+        if args.command == "review":
+            return _review(db, args.submission_id, args.return_reason, args.note)
+        return _list(db, args.json, args.include_payload)
     except CounterError as exc:
         print(f"central: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         print(f"central: {exc}", file=sys.stderr)
         return 1

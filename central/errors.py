@@ -9,6 +9,8 @@ one place instead of every endpoint choosing its own status codes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.errors import CounterError
 
 
@@ -82,3 +84,83 @@ class CentralStartError(CentralError):
     code = "start_failed"
     user_message = "中心系统模拟服务未能启动。"
     hint = "请查看中心系统日志，或换一个数据目录后重试。"
+
+
+class AttachmentsIncomplete(CentralError):
+    """A submission names blobs this terminal has not (completely) uploaded yet."""
+
+    code = "attachments_incomplete"
+    http_status = 409
+    user_message = "附件尚未全部上传到中心系统。"
+    hint = "系统会在附件上传完成后自动重新提交。"
+
+
+class CaseConflict(CentralError):
+    """A case version that does not follow a returned latest version of its case."""
+
+    code = "case_conflict"
+    http_status = 409
+    user_message = "该业务的补正版本与中心系统记录不符。"
+    hint = "请联系系统管理员核对该业务的办理状态。"
+
+
+class AlreadyDecided(CentralError):
+    """The reviewer tried to decide a submission whose status is already final."""
+
+    code = "already_decided"
+    http_status = 409
+    user_message = "该申请已审核，不能再次审核。"
+
+
+class BlobSizeConflict(CentralError):
+    code = "blob_size_conflict"
+    http_status = 409
+    user_message = "附件与中心系统已有的同名附件大小不符。"
+
+
+class OffsetMismatch(CentralError):
+    """The chunk does not start where the stored bytes end; ``received`` says where they do."""
+
+    code = "offset_mismatch"
+    http_status = 409
+    user_message = "附件上传位置不一致。"
+
+    def __init__(self, message: str, *, received: int, **context: Any) -> None:
+        super().__init__(message, received=received, **context)
+        self.received = received
+
+
+class BlobOverflow(CentralError):
+    code = "blob_overflow"
+    http_status = 409
+    user_message = "附件上传的数据超出声明的大小。"
+
+
+class ChunkTooLarge(CentralError):
+    code = "chunk_too_large"
+    http_status = 413
+    user_message = "附件分块过大。"
+
+
+class HashMismatch(CentralError):
+    """The completed bytes do not hash to the blob's sha256; they were discarded."""
+
+    code = "hash_mismatch"
+    http_status = 422
+    user_message = "附件上传后校验不一致，需重新上传。"
+
+
+class BadChunk(CentralError):
+    """A PATCH that is malformed (headers, empty body, media type)."""
+
+    code = "validation_error"
+    http_status = 422
+    user_message = "附件上传请求格式不正确。"
+
+
+class StorageBusy(CentralError):
+    """The server is (or pretends to be, with ``--busy-every``) unable to take the request now."""
+
+    code = "storage_unavailable"
+    http_status = 503
+    user_message = "中心系统繁忙。"

@@ -1,8 +1,11 @@
-"""Tables of the central store (its own schema, unrelated to the terminal's local_db)."""
+"""Tables of the central store (its own schema, unrelated to the terminal's local_db).
+
+The same tables serve SQLite and PostgreSQL; only portable column types are used.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -25,6 +28,11 @@ class SubmissionRow(Base):
     """One accepted submission, keyed by the client-made UUID (the idempotency key)."""
 
     __tablename__ = "submissions"
+    __table_args__ = (
+        # One row per (terminal, case, version): two corrections racing for the same
+        # version cannot both be stored, whatever the isolation level.
+        UniqueConstraint("terminal_id", "case_id", "case_version", name="uq_submission_case_version"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), index=True)
@@ -38,9 +46,17 @@ class SubmissionRow(Base):
     #: a repeat with the same id is a duplicate only if this matches
     payload_sha256: Mapped[str] = mapped_column(String(64))
     receipt_number: Mapped[str] = mapped_column(String(16), unique=True)
+    #: accepted, returned or approved (see central.store.STATUSES)
     status: Mapped[str] = mapped_column(String(16))
     #: UTC, ISO 8601
     received_at: Mapped[str] = mapped_column(String(40), index=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    case_version: Mapped[int] = mapped_column(Integer)
+    #: the reviewer's reason (required for returned, a note for approved)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    counter_receipt_no: Mapped[str | None] = mapped_column(String(48), nullable=True)
+    #: the ``attachments`` list as JSON text
+    attachments: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class ReceiptCounterRow(Base):
@@ -50,3 +66,36 @@ class ReceiptCounterRow(Base):
 
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(Integer)
+
+
+class StatusEventRow(Base):
+    """One status change of a submission; its id is the status feed's cursor."""
+
+    __tablename__ = "status_events"
+    __table_args__ = (Index("ix_status_events_terminal_id_id", "terminal_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
+    case_id: Mapped[str] = mapped_column(String(36))
+    case_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    receipt_number: Mapped[str] = mapped_column(String(16))
+    #: UTC, ISO 8601
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class BlobRow(Base):
+    """Metadata of one uploaded blob; the bytes live in files (see central.blobs)."""
+
+    __tablename__ = "blobs"
+
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(40))

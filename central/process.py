@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -45,16 +46,22 @@ class CentralServerProcess:
 
     @classmethod
     def start(cls, db_path: Path, *, host: str = "127.0.0.1", port: int = 0,
-              timeout: float = 30.0, stderr_path: Path | None = None) -> CentralServerProcess:
+              timeout: float = 30.0, stderr_path: Path | None = None, db_url: str | None = None,
+              extra_args: Sequence[str] = ()) -> CentralServerProcess:
         """Start a server on ``db_path`` and return once ``/v1/health`` answers 200.
 
+        ``db_url`` (a SQLAlchemy URL) replaces ``db_path`` as the database when given;
+        ``db_path`` then only names the server for the caller (and its blob directory
+        must come in ``extra_args``). ``extra_args`` are more ``serve`` options, e.g.
+        ``["--review", "return", "--review-delay", "0.2"]``.
         ``stderr_path`` receives the server's log (else it goes to our stderr).
         Raises ``CentralStartError`` if the server exits or is not healthy in time.
         """
         # --stop-on-stdin-eof: if this process dies without calling stop(), the
         # server sees its stdin close and exits instead of living on as an orphan.
         command = [sys.executable, "-u", "-m", "central", "serve", "--stop-on-stdin-eof",
-                   "--host", host, "--port", str(port), "--db", str(db_path)]
+                   "--host", host, "--port", str(port),
+                   *(["--db-url", db_url] if db_url else ["--db", str(db_path)]), *extra_args]
         stderr: IO[str] | None = stderr_path.open("w", encoding="utf-8") if stderr_path else None
         try:
             process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -16,6 +16,39 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Identifier = Field(min_length=1, max_length=64)
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+MAX_BLOB_SIZE = 200 * 1024 * 1024
+
+
+def _uuid4(value: str) -> str:
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        raise ValueError("must be a UUID") from None
+    # Version 4 also rules out the nil UUID, which a buggy client would reuse for everything.
+    if parsed.version != 4 or str(parsed) != value:
+        raise ValueError("must be a version 4 UUID in lower-case canonical form")
+    return value
+
+
+def _not_null(value: Any) -> Any:
+    # Optional fields may be left out (they then take their default) but not sent as
+    # null: null would hash differently from "left out" without meaning anything else.
+    if value is None:
+        raise ValueError("may be left out but not null")
+    return value
+
+
+class AttachmentIn(BaseModel):
+    """One entry of a submission's ``attachments``: a blob this terminal uploaded."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    material_key: str = Identifier
+    sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the blob's bytes")
+    size: int = Field(ge=1)
+    media_type: str = Field(min_length=1, max_length=64)
+    pages: int = Field(ge=1)
 
 
 class SubmissionIn(BaseModel):
@@ -30,18 +63,30 @@ class SubmissionIn(BaseModel):
     clerk_id: str = Identifier
     created_at: str = Field(description="ISO 8601 time the clerk submitted, with UTC offset")
     payload: dict[str, Any]
+    attachments: list[AttachmentIn] | None = Field(
+        default=None, description="blobs this terminal uploaded completely before; default []")
+    case_id: str | None = Field(
+        default=None, description="UUID 4, lower-case; the case this submission is a version of; default: id")
+    case_version: int | None = Field(
+        default=None, ge=1, description="1 for a new case, previous + 1 for the correction of a returned one; "
+                                        "default 1")
+    counter_receipt_no: str | None = Field(default=None, min_length=1, max_length=48,
+                                           description="the number on the counter's paper receipt")
 
     @field_validator("id")
     @classmethod
-    def _uuid4(cls, value: str) -> str:
-        try:
-            parsed = uuid.UUID(value)
-        except ValueError:
-            raise ValueError("must be a UUID") from None
-        # Version 4 also rules out the nil UUID, which a buggy client would reuse for everything.
-        if parsed.version != 4 or str(parsed) != value:
-            raise ValueError("must be a version 4 UUID in lower-case canonical form")
-        return value
+    def _id_uuid4(cls, value: str) -> str:
+        return _uuid4(value)
+
+    @field_validator("case_id")
+    @classmethod
+    def _case_uuid4(cls, value: str | None) -> str:
+        return _uuid4(_not_null(value))
+
+    @field_validator("attachments", "case_version", "counter_receipt_no", mode="before")
+    @classmethod
+    def _optional_not_null(cls, value: Any) -> Any:
+        return _not_null(value)
 
     @field_validator("created_at")
     @classmethod
@@ -62,19 +107,65 @@ class SubmissionIn(BaseModel):
         return value
 
 
+Status = Literal["accepted", "returned", "approved"]
+
+
 class SubmissionOut(BaseModel):
     """``GET /v1/submissions/{id}`` answer, and the core of the POST answer."""
 
     id: str
     receipt_number: str = Field(description="SB + YYYYMMDD (China date of receipt) + 6-digit daily sequence")
-    status: Literal["accepted"]
+    status: Status = Field(description="current status; accepted until a reviewer returns or approves it")
     received_at: str = Field(description="UTC, ISO 8601")
+    case_id: str
+    case_version: int
+    reason: str | None = Field(description="the reviewer's reason (returned) or note (approved)")
 
 
 class SubmitAnswer(SubmissionOut):
     """``POST /v1/submissions`` answer."""
 
     duplicate: bool = Field(description="true when this replays the answer to an earlier identical POST")
+
+
+class BlobIn(BaseModel):
+    """``POST /v1/blobs`` body."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the plaintext bytes")
+    size: int = Field(ge=1, le=MAX_BLOB_SIZE)
+    media_type: str = Field(min_length=1, max_length=64)
+
+
+class BlobOut(BaseModel):
+    """The state of an upload."""
+
+    sha256: str
+    size: int
+    received: int = Field(description="bytes stored so far; the next chunk starts here")
+    complete: bool
+
+
+class StatusEventOut(BaseModel):
+    cursor: str
+    submission_id: str
+    case_id: str
+    case_version: int
+    status: Status
+    reason: str | None
+    receipt_number: str
+    at: str = Field(description="UTC, ISO 8601")
+
+
+class StatusFeed(BaseModel):
+    events: list[StatusEventOut]
+    next_cursor: str = Field(description="pass as since= next time; the last event's cursor, or since unchanged")
+    more: bool = Field(description="true when more events follow at once")
+
+
+class ReferenceIndex(BaseModel):
+    items: dict[str, str] = Field(description="reference data name -> its current ETag (quoted)")
 
 
 class Health(BaseModel):

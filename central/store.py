@@ -1,10 +1,16 @@
-"""The central store: terminals and their tokens, idempotent submissions, receipt numbers.
+"""The central store: terminals and their tokens, idempotent submissions, receipt numbers,
+cases and their review status, the status feed, and blob metadata.
 
 A submission's client-made UUID is the idempotency key. A repeat with the same id
 and the same body is a duplicate and gets the first answer again; the same id with
 another body is refused. "Same body" is decided on the SHA-256 of the canonical JSON
-of the whole request body, so two bodies that differ only in key order or
-whitespace are the same submission.
+of the whole request body as sent, so two bodies that differ only in key order or
+whitespace are the same submission, while a body that spells out an optional field's
+default is a different body from one that leaves it out.
+
+The store runs on SQLite (writers serialise at ``BEGIN IMMEDIATE``) or PostgreSQL
+(READ COMMITTED; unique constraints, ``INSERT ... ON CONFLICT``, ``SELECT ... FOR
+UPDATE`` and one transaction-scoped advisory lock do the same work there).
 """
 
 from __future__ import annotations
@@ -15,26 +21,41 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from central.db import make_engine, writer
-from central.errors import CentralStorageError, IdempotencyConflict, InvalidTerminalId, ReceiptsExhausted
-from central.models import Base, ReceiptCounterRow, SubmissionRow, TerminalRow
-from central.receipts import MAX_SEQUENCE, china_day, format_receipt, utc_now
+from central.db import database_url, make_engine, sqlite_path, writer
+from central.errors import (
+    AlreadyDecided,
+    AttachmentsIncomplete,
+    CaseConflict,
+    CentralStorageError,
+    IdempotencyConflict,
+    InvalidTerminalId,
+    NotFound,
+    ReceiptsExhausted,
+)
+from central.models import Base, BlobRow, ReceiptCounterRow, StatusEventRow, SubmissionRow, TerminalRow
+from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
 
 log = logging.getLogger(__name__)
 
 STATUS_ACCEPTED = "accepted"
+STATUS_RETURNED = "returned"
+STATUS_APPROVED = "approved"
+STATUSES = (STATUS_ACCEPTED, STATUS_RETURNED, STATUS_APPROVED)
+#: key of the PostgreSQL advisory lock that makes status event ids follow commit order
+EVENT_LOCK_KEY = 0x5E_ED_F0_0D
 TERMINAL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 
 
@@ -49,7 +70,11 @@ def sha256_hex(text: str) -> str:
 
 @dataclass(frozen=True)
 class IncomingSubmission:
-    """A submission as a terminal sends it (protocol field names)."""
+    """A submission as a terminal sends it (protocol field names).
+
+    The optional fields are None when the body left them out; ``body()`` then leaves
+    them out too, so the idempotency hash is that of the body as sent.
+    """
 
     id: str
     item_code: str
@@ -58,10 +83,14 @@ class IncomingSubmission:
     clerk_id: str
     created_at: str
     payload: dict[str, Any]
+    attachments: Sequence[Mapping[str, Any]] | None = None
+    case_id: str | None = None
+    case_version: int | None = None
+    counter_receipt_no: str | None = None
 
     def body(self) -> dict[str, Any]:
         """The request body this submission came as, for hashing."""
-        return {
+        body: dict[str, Any] = {
             "id": self.id,
             "item_code": self.item_code,
             "version": self.version,
@@ -70,9 +99,29 @@ class IncomingSubmission:
             "created_at": self.created_at,
             "payload": self.payload,
         }
+        optional: dict[str, Any] = {
+            "attachments": None if self.attachments is None else [dict(a) for a in self.attachments],
+            "case_id": self.case_id,
+            "case_version": self.case_version,
+            "counter_receipt_no": self.counter_receipt_no,
+        }
+        body.update({key: value for key, value in optional.items() if value is not None})
+        return body
 
     def body_sha256(self) -> str:
         return sha256_hex(canonical_json(self.body()))
+
+    @property
+    def effective_case_id(self) -> str:
+        return self.case_id if self.case_id is not None else self.id
+
+    @property
+    def effective_case_version(self) -> int:
+        return self.case_version if self.case_version is not None else 1
+
+    @property
+    def effective_attachments(self) -> list[dict[str, Any]]:
+        return [dict(a) for a in self.attachments or ()]
 
 
 @dataclass(frozen=True)
@@ -90,6 +139,11 @@ class SubmissionRecord:
     receipt_number: str
     status: str
     received_at: str
+    case_id: str
+    case_version: int
+    reason: str | None = None
+    counter_receipt_no: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: SubmissionRow) -> SubmissionRecord:
@@ -105,7 +159,32 @@ class SubmissionRecord:
             receipt_number=row.receipt_number,
             status=row.status,
             received_at=row.received_at,
+            case_id=row.case_id,
+            case_version=row.case_version,
+            reason=row.reason,
+            counter_receipt_no=row.counter_receipt_no,
+            attachments=json.loads(row.attachments),
         )
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """One entry of the status feed."""
+
+    cursor: str
+    submission_id: str
+    case_id: str
+    case_version: int
+    status: str
+    reason: str | None
+    receipt_number: str
+    at: str
+
+    @classmethod
+    def from_row(cls, row: StatusEventRow) -> StatusEvent:
+        return cls(cursor=str(row.id), submission_id=row.submission_id, case_id=row.case_id,
+                   case_version=row.case_version, status=row.status, reason=row.reason,
+                   receipt_number=row.receipt_number, at=row.at)
 
 
 @dataclass(frozen=True)
@@ -123,26 +202,52 @@ def _iso(moment: datetime) -> str:
 class CentralStore:
     """The central database. Thread-safe; one instance per server process."""
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now,
+                 blob_dir: Path | None = None) -> None:
+        from central.blobs import BlobStore
+
         self._engine = engine
         self._clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(writer(engine), expire_on_commit=False)
+        #: the uploaded attachments; None when no blob directory is known (see ``open``)
+        self.blobs = BlobStore(self._read, self._write, blob_dir, clock=clock) if blob_dir else None
 
     @classmethod
-    def open(cls, db_path: Path, *, clock: Callable[[], datetime] = utc_now) -> CentralStore:
-        """Open (creating if needed) the database at ``db_path``."""
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(db_path)
+    def open(cls, db: Path | str, *, clock: Callable[[], datetime] = utc_now,
+             blob_dir: Path | None = None) -> CentralStore:
+        """Open (creating if needed) the database ``db``: a SQLite file or a SQLAlchemy URL.
+
+        Blobs go to ``blob_dir``, by default ``<db dir>/<db stem>-blobs`` next to a
+        SQLite file; a server database has no such place, so it needs ``blob_dir``.
+        """
+        url = database_url(db)
+        shown = str(db) if isinstance(db, Path) else _safe_url(url)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if blob_dir is None:
+                blob_dir = path.parent / f"{path.stem}-blobs"
+        try:
+            engine = make_engine(url)
+        except ValueError as exc:
+            raise CentralStorageError(f"cannot open central database {shown}: {exc}") from exc
         try:
             # create_all is enough for a reference server; it has no migrations to run.
             with writer(engine).begin() as conn:
                 Base.metadata.create_all(conn)
+                columns = {column["name"] for column in inspect(conn).get_columns("submissions")}
         except DatabaseError as exc:
             engine.dispose()
-            raise CentralStorageError(f"cannot open central database {db_path}: {exc.orig}",
-                                      path=str(db_path)) from exc
-        return cls(engine, clock=clock)
+            raise CentralStorageError(f"cannot open central database {shown}: {exc.orig}",
+                                      path=shown) from exc
+        if "case_id" not in columns:
+            engine.dispose()
+            raise CentralStorageError(
+                f"central database {shown} was made by an older version without cases and attachments; "
+                "move it aside and start with a new one", path=shown)
+        return cls(engine, clock=clock, blob_dir=blob_dir)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -152,6 +257,15 @@ class CentralStore:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def now(self) -> datetime:
+        """The store's clock (the reviewer measures its delay with it)."""
+        return self._clock()
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
@@ -199,7 +313,10 @@ class CentralStore:
     def submit(self, incoming: IncomingSubmission) -> SubmitResult:
         """Store ``incoming`` once; a repeat of the same body replays the first answer.
 
-        Raises ``IdempotencyConflict`` when the id is already taken by another body.
+        Raises ``IdempotencyConflict`` when the id is already taken by another body,
+        ``AttachmentsIncomplete`` when a referenced blob is not completely uploaded by
+        this terminal, and ``CaseConflict`` when the case version does not follow a
+        returned latest version. Nothing is stored in any of these cases.
         """
         digest = incoming.body_sha256()
         try:
@@ -207,19 +324,34 @@ class CentralStore:
                 existing = self._existing(session, incoming.id)
                 if existing is not None:
                     return self._replay(existing, digest)
+                self._check_attachments(session, incoming)
+                self._check_case(session, incoming)
                 row = self._insert(session, incoming, digest)
+                self._add_event(session, row)
                 record = SubmissionRecord.from_row(row)
-        except IntegrityError:
-            # BEGIN IMMEDIATE already serialises writers, so this is a second line of
-            # defence (e.g. a database that does not take the lock at BEGIN): someone
-            # else inserted this id after we looked. Their row is the answer.
+        except CaseConflict:
+            # A racing copy of this very submission may have committed between our
+            # look-up by id and the case check (PostgreSQL, READ COMMITTED): then its
+            # case version is taken by it, and the answer is the duplicate's.
             with self._read() as session:
                 existing = self._existing(session, incoming.id)
                 if existing is None:
                     raise
                 return self._replay(existing, digest)
-        log.info("submission %s accepted from terminal %s as %s",
-                 record.id, record.terminal_id, record.receipt_number)
+        except IntegrityError:
+            # On SQLite, BEGIN IMMEDIATE already serialises writers, so this is a second
+            # line of defence. On PostgreSQL it is the normal way a race ends: someone
+            # else inserted this id (or this case version) after we looked, and their
+            # insert blocked ours until it committed. Their row is the answer.
+            with self._read() as session:
+                existing = self._existing(session, incoming.id)
+                if existing is None:
+                    if self._case_version_taken(session, incoming):
+                        raise self._case_conflict(incoming) from None
+                    raise
+                return self._replay(existing, digest)
+        log.info("submission %s accepted from terminal %s as %s (case %s v%d)",
+                 record.id, record.terminal_id, record.receipt_number, record.case_id, record.case_version)
         return SubmitResult(record, created=True)
 
     def _existing(self, session: Session, submission_id: str) -> SubmissionRow | None:
@@ -232,6 +364,54 @@ class CentralStore:
                                       submission_id=existing.id)
         log.info("submission %s repeated; answering as duplicate", existing.id)
         return SubmitResult(SubmissionRecord.from_row(existing), created=False)
+
+    def _check_attachments(self, session: Session, incoming: IncomingSubmission) -> None:
+        attachments = incoming.effective_attachments
+        if not attachments:
+            return
+        wanted = {a["sha256"] for a in attachments}
+        rows = session.scalars(select(BlobRow).where(BlobRow.terminal_id == incoming.terminal_id,
+                                                     BlobRow.sha256.in_(wanted))).all()
+        ready = {(row.sha256, row.size) for row in rows if row.complete}
+        missing = sorted({a["sha256"][:12] for a in attachments if (a["sha256"], a["size"]) not in ready})
+        if missing:
+            raise AttachmentsIncomplete(
+                "attachments not completely uploaded by this terminal: " + ", ".join(missing),
+                submission_id=incoming.id)
+
+    def _latest_of_case(self, session: Session, terminal_id: str, case_id: str) -> SubmissionRow | None:
+        return session.scalars(
+            select(SubmissionRow)
+            .where(SubmissionRow.terminal_id == terminal_id, SubmissionRow.case_id == case_id)
+            .order_by(SubmissionRow.case_version.desc())
+            .limit(1)
+        ).first()
+
+    def _check_case(self, session: Session, incoming: IncomingSubmission) -> None:
+        latest = self._latest_of_case(session, incoming.terminal_id, incoming.effective_case_id)
+        version = incoming.effective_case_version
+        if latest is None:
+            if version == 1:
+                return
+        elif latest.status == STATUS_RETURNED and version == latest.case_version + 1:
+            return
+        raise self._case_conflict(incoming, latest)
+
+    def _case_conflict(self, incoming: IncomingSubmission, latest: SubmissionRow | None = None) -> CaseConflict:
+        where = ("the case is unknown" if latest is None
+                 else f"its latest version is {latest.case_version}, {latest.status}")
+        log.warning("submission %s refused: case %s v%d does not follow (%s)", incoming.id,
+                    incoming.effective_case_id, incoming.effective_case_version, where)
+        return CaseConflict(
+            f"case {incoming.effective_case_id} version {incoming.effective_case_version} refused: {where}; "
+            "a new version needs the latest one returned and must be exactly one higher",
+            submission_id=incoming.id)
+
+    def _case_version_taken(self, session: Session, incoming: IncomingSubmission) -> bool:
+        return session.scalars(select(SubmissionRow.id).where(
+            SubmissionRow.terminal_id == incoming.terminal_id,
+            SubmissionRow.case_id == incoming.effective_case_id,
+            SubmissionRow.case_version == incoming.effective_case_version)).first() is not None
 
     def _insert(self, session: Session, incoming: IncomingSubmission, digest: str) -> SubmissionRow:
         now = self._clock()
@@ -247,16 +427,26 @@ class CentralStore:
             receipt_number=self._allocate_receipt(session, now),
             status=STATUS_ACCEPTED,
             received_at=_iso(now),
+            case_id=incoming.effective_case_id,
+            case_version=incoming.effective_case_version,
+            reason=None,
+            counter_receipt_no=incoming.counter_receipt_no,
+            attachments=canonical_json_list(incoming.effective_attachments),
         )
         session.add(row)
         session.flush()
         return row
 
     def _allocate_receipt(self, session: Session, now: datetime) -> str:
-        """Take the next receipt number of ``now``'s China day, in the caller's transaction."""
+        """Take the next receipt number of ``now``'s China day, in the caller's transaction.
+
+        The upsert takes the counter row's lock on PostgreSQL, so concurrent
+        submissions queue there and the numbers stay gapless and unique.
+        """
         day = china_day(now)
+        insert = pg_insert if self._postgres else sqlite_insert
         stmt = (
-            sqlite_insert(ReceiptCounterRow)
+            insert(ReceiptCounterRow)
             .values(day=day, last_sequence=1)
             .on_conflict_do_update(
                 index_elements=[ReceiptCounterRow.day],
@@ -268,6 +458,22 @@ class CentralStore:
         if sequence > MAX_SEQUENCE:
             raise ReceiptsExhausted(f"no receipt numbers left for {day}", day=day)
         return format_receipt(day, sequence)
+
+    def _add_event(self, session: Session, row: SubmissionRow) -> None:
+        """Record ``row``'s current status in the feed, in the caller's transaction.
+
+        Feed readers page by event id, so ids must become visible in increasing order.
+        SQLite guarantees that by serialising writers; on PostgreSQL sequence values
+        are taken before commit, so an advisory lock held until commit makes id order
+        and commit order the same (otherwise a reader could see id 8, move its cursor
+        past it, and never see id 7 committed a moment later).
+        """
+        if self._postgres:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
+        session.add(StatusEventRow(terminal_id=row.terminal_id, submission_id=row.id, case_id=row.case_id,
+                                   case_version=row.case_version, status=row.status, reason=row.reason,
+                                   receipt_number=row.receipt_number, at=_iso(self._clock())))
+        session.flush()
 
     def get_submission(self, submission_id: str, *,
                        terminal_id: str | None = None) -> SubmissionRecord | None:
@@ -286,8 +492,72 @@ class CentralStore:
             ).all()
             return [SubmissionRecord.from_row(row) for row in rows]
 
+    # -- review and the status feed ----------------------------------------------------
 
-def add_terminal(db_path: Path, terminal_id: str) -> str:
-    """Register ``terminal_id`` in the database at ``db_path``; return its (new) token."""
-    with CentralStore.open(db_path) as store:
+    def review(self, submission_id: str, status: str, reason: str | None = None) -> SubmissionRecord:
+        """Decide an accepted submission: ``returned`` (a reason is required) or ``approved``.
+
+        The status change and its feed event are one transaction. Raises ``NotFound``
+        for an unknown id and ``AlreadyDecided`` when the status is already final.
+        """
+        if status not in (STATUS_RETURNED, STATUS_APPROVED):
+            raise ValueError(f"a reviewer sets returned or approved, not {status!r}")
+        reason = reason.strip() if reason is not None else None
+        if status == STATUS_RETURNED and not reason:
+            raise ValueError("returning a submission needs a reason")
+        with self._writing() as session:
+            row = session.get(SubmissionRow, submission_id, with_for_update=True)
+            if row is None:
+                raise NotFound(f"no submission {submission_id}", submission_id=submission_id)
+            if row.status != STATUS_ACCEPTED:
+                raise AlreadyDecided(f"submission {submission_id} is already {row.status}",
+                                     submission_id=submission_id)
+            row.status = status
+            row.reason = reason or None
+            session.flush()
+            self._add_event(session, row)
+            record = SubmissionRecord.from_row(row)
+        log.info("submission %s %s by the reviewer", submission_id, status)
+        return record
+
+    def undecided(self, received_before: datetime) -> list[tuple[str, str]]:
+        """``(id, receipt_number)`` of accepted submissions received before the given time, in receipt order."""
+        with self._read() as session:
+            rows = session.execute(
+                select(SubmissionRow.id, SubmissionRow.receipt_number)
+                .where(SubmissionRow.status == STATUS_ACCEPTED, SubmissionRow.received_at < _iso(received_before))
+                .order_by(SubmissionRow.receipt_number)
+            ).all()
+        return [(row[0], row[1]) for row in rows]
+
+    def status_feed(self, terminal_id: str, since: int | None, limit: int) -> tuple[list[StatusEvent], bool]:
+        """Up to ``limit`` of ``terminal_id``'s events after cursor ``since``; and whether more follow."""
+        with self._read() as session:
+            query = select(StatusEventRow).where(StatusEventRow.terminal_id == terminal_id)
+            if since is not None:
+                query = query.where(StatusEventRow.id > since)
+            rows = session.scalars(query.order_by(StatusEventRow.id).limit(limit + 1)).all()
+        return [StatusEvent.from_row(row) for row in rows[:limit]], len(rows) > limit
+
+
+def receipt_sequence(receipt_number: str) -> int:
+    """The daily sequence of a receipt number (the reviewer's ``alternate`` mode uses its parity)."""
+    return parse_receipt(receipt_number)[1]
+
+
+def canonical_json_list(items: Sequence[Mapping[str, Any]]) -> str:
+    return json.dumps([dict(item) for item in items], sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"), allow_nan=False)
+
+
+def _safe_url(url: str) -> str:
+    """``url`` without its password, for messages and logs."""
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def add_terminal(db: Path | str, terminal_id: str) -> str:
+    """Register ``terminal_id`` in the database ``db`` (file or URL); return its (new) token."""
+    with CentralStore.open(db) as store:
         return store.add_terminal(terminal_id)

@@ -16,6 +16,7 @@ APT_PACKAGES=(
   pcscd vsmartcard-vpcd libpcsclite1 libpcsclite-dev swig gcc
   # Python 3.11 with venv support and headers (Debian 12's python3 is 3.11)
   python3 python3-venv python3-dev
+  postgresql  # the central server's PostgreSQL backend, tested against a throwaway cluster
 )
 
 missing=()

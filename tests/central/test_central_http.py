@@ -85,7 +85,9 @@ def test_first_post_is_201_with_a_receipt(central: CentralServerProcess,
         response = client.post("/v1/submissions", json=body)
     assert response.status_code == 201, response.text
     answer = response.json()
-    assert set(answer) == {"id", "receipt_number", "status", "received_at", "duplicate"}
+    assert set(answer) == {"id", "receipt_number", "status", "received_at", "duplicate",
+                           "case_id", "case_version", "reason"}
+    assert (answer["case_id"], answer["case_version"], answer["reason"]) == (body["id"], 1, None)
     assert answer["id"] == body["id"]
     assert answer["status"] == "accepted"
     assert answer["duplicate"] is False

@@ -1,0 +1,8 @@
+"""Constants the command line needs without importing the server (kept cheap to import)."""
+
+from __future__ import annotations
+
+#: modes of the automatic reviewer (see central.review)
+REVIEW_MODES = ("none", "accept", "return", "alternate")
+#: what the automatic reviewer tells the clerk when it returns a submission
+DEFAULT_RETURN_REASON = "材料不清晰，请重新拍摄后补正。"

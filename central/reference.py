@@ -1,0 +1,100 @@
+"""Reference data the central system publishes: form definitions, holidays, provincial figures.
+
+Files are read on every request, so an operator can edit them while the server runs
+and terminals see the change through a new ETag. The ETag is the SHA-256 of the
+canonical JSON of the document (not of the file's bytes), so reformatting a file
+without changing its content does not make every terminal download it again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from central.store import sha256_hex
+
+FIGURES_RE = re.compile(r"^figures-(\d{2})$")
+
+
+def etag_of(document: Any) -> str:
+    """The quoted ETag of a JSON document."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return f'"{sha256_hex(canonical)}"'
+
+
+class ReferenceSource:
+    """Where the reference documents come from: ``directory`` or the terminal's own resources.
+
+    ``directory`` holds ``forms/*.json``, ``holidays.json`` and ``figures/<code>.json``;
+    without one, the files shipped in the ``resources`` package are served.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = directory
+
+    def _forms_dir(self) -> Traversable:
+        if self._directory is not None:
+            return self._directory / "forms"
+        return files("resources") / "forms"
+
+    def _holidays(self) -> Traversable:
+        if self._directory is not None:
+            return self._directory / "holidays.json"
+        return files("resources") / "rules" / "holidays_cn.json"
+
+    def _figures_dir(self) -> Traversable:
+        if self._directory is not None:
+            return self._directory / "figures"
+        return files("resources") / "rules" / "figures"
+
+    def names(self) -> list[str]:
+        """The names of the documents that exist now, sorted."""
+        names = []
+        if self._forms_dir().is_dir():
+            names.append("forms")
+        if self._holidays().is_file():
+            names.append("holidays")
+        figures = self._figures_dir()
+        if figures.is_dir():
+            names += [f"figures-{entry.name[:-5]}" for entry in figures.iterdir()
+                      if entry.is_file() and re.fullmatch(r"\d{2}\.json", entry.name)]
+        return sorted(names)
+
+    def document(self, name: str) -> Any | None:
+        """The JSON document called ``name``, or None if there is none."""
+        if name == "forms":
+            directory = self._forms_dir()
+            if not directory.is_dir():
+                return None
+            forms: dict[str, Any] = {}
+            for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+                if entry.is_file() and entry.name.endswith(".json"):
+                    definition = json.loads(entry.read_text(encoding="utf-8"))
+                    code = definition.get("code") if isinstance(definition, dict) else None
+                    forms[code if isinstance(code, str) and code else entry.name[:-5]] = definition
+            return forms
+        if name == "holidays":
+            return _read(self._holidays())
+        match = FIGURES_RE.match(name)
+        if match:
+            return _read(self._figures_dir() / f"{match.group(1)}.json")
+        return None
+
+    def index(self) -> dict[str, str]:
+        """Every document's name and current ETag."""
+        items = {}
+        for name in self.names():
+            document = self.document(name)
+            if document is not None:
+                items[name] = etag_of(document)
+        return items
+
+
+def _read(entry: Traversable) -> Any | None:
+    if not entry.is_file():
+        return None
+    return json.loads(entry.read_text(encoding="utf-8"))
