@@ -37,11 +37,16 @@ class CentralServerProcess:
     """A running ``python -m central serve``; use ``start`` to make one."""
 
     def __init__(self, process: subprocess.Popen[str], base_url: str, banner: str,
-                 reader: threading.Thread, db_path: Path) -> None:
+                 reader: threading.Thread, db_path: Path, stderr_path: Path | None = None,
+                 db_url: str | None = None) -> None:
         self.process = process
         self.base_url = base_url
         self.banner = banner
         self.db_path = db_path
+        #: the server's log file, if ``start`` was given one
+        self.stderr_path = stderr_path
+        #: the database URL when the server runs on one instead of ``db_path``
+        self.db_url = db_url
         self._reader = reader
 
     @classmethod
@@ -89,7 +94,7 @@ class CentralServerProcess:
         match = BANNER_RE.match(banner or "")
         if banner is None or match is None:
             raise fail(f"unexpected first line on stdout: {banner!r}")
-        server = cls(process, match.group(1), banner, reader, db_path)
+        server = cls(process, match.group(1), banner, reader, db_path, stderr_path, db_url)
         while not server.healthy():
             if process.poll() is not None:
                 raise fail(f"exited with status {process.returncode}")
