@@ -66,7 +66,7 @@ def _cmd_clerk_add(args: argparse.Namespace) -> int:
     if getpass.getpass("再次输入密码: ") != password:
         print("两次输入的密码不一致。", file=sys.stderr)
         return 2
-    db = open_database(load_settings(args.config).database_path())
+    db = open_database(load_settings(args.config).database_path(), SecretStore(os_keyring()).database_key())
     try:
         clerk = add_clerk(db, args.clerk_id, args.name, password)
     finally:
@@ -102,7 +102,7 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from local_db.database import head_revision, open_database
 
     path = load_settings(args.config).database_path()
-    db = open_database(path)
+    db = open_database(path, SecretStore(os_keyring()).database_key())
     db.close()
     print(f"{path}: revision {head_revision()}")
     return 0

@@ -8,17 +8,22 @@ changed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import keyring
 import keyring.backend
+import keyring.errors
 from keyring.backends import fail
 
 from core.errors import ConfigError
 
 SERVICE = "sicounter"
 TOKEN_KEY = "terminal-token"
+#: the local database's SQLCipher key: 32 random bytes, stored as 64 hex digits
+DATABASE_KEY = "database-key"
+DATABASE_KEY_BYTES = 32
 
 
 def file_keyring(directory: Path) -> keyring.backend.KeyringBackend:
@@ -76,3 +81,33 @@ class SecretStore:
 
     def set_terminal_token(self, token: str) -> None:
         self.set(TOKEN_KEY, token)
+
+    def database_key(self) -> bytes:
+        """The local database's encryption key, made on first use and read back to be sure it was kept.
+
+        Without it nothing can be saved, so a missing keyring is fatal here (unlike the token)."""
+        no_keyring = ConfigError("no OS keyring available for the database key",
+                                 user_message="本机没有可用的系统密钥库，无法加密保存业务数据。",
+                                 hint="请联系系统管理员：安装并启用系统密钥库（Windows 凭据管理器、macOS 钥匙串"
+                                      "或 Linux 的 Secret Service，如 GNOME 密钥环），解锁后重新启动本程序。")
+        if self._backend is None:
+            raise no_keyring
+        try:
+            stored = self._backend.get_password(self._service, DATABASE_KEY)
+            if stored is None:
+                self._backend.set_password(self._service, DATABASE_KEY, os.urandom(DATABASE_KEY_BYTES).hex())
+                stored = self._backend.get_password(self._service, DATABASE_KEY)
+        except keyring.errors.KeyringError as exc:
+            no_keyring.detail = f"keyring error: {exc}"
+            raise no_keyring from exc
+        if stored is None:  # a keyring that accepts a secret and forgets it would lose the database
+            raise no_keyring
+        try:
+            key = bytes.fromhex(str(stored))
+        except ValueError:
+            key = b""
+        if len(key) != DATABASE_KEY_BYTES:
+            raise ConfigError("database key in the keyring is malformed",
+                              user_message="系统密钥库中的数据库密钥已损坏，无法打开本地数据库。",
+                              hint="请联系系统管理员恢复该密钥；不要删除它，否则本机保存的业务数据将无法读取。")
+        return key

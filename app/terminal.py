@@ -133,7 +133,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     Without a token the terminal still works offline: everything is saved and
     queued, and goes out once an administrator has registered the terminal.
     """
-    db = open_database(settings.database_path())
+    db = open_database(settings.database_path(), secrets.database_key())  # no keyring: refuse to start
     terminal = Terminal(settings=settings, db=db, catalogue=load_catalogue())
     terminal.blobs = open_blob_store(settings, secrets)
     try:

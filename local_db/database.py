@@ -1,32 +1,49 @@
 """Opening the local database: check it, back it up, upgrade it, never overwrite it.
 
 A counter terminal's database holds submissions nobody can type again, so a
-file we do not understand (corrupt, not SQLite, or written by a newer release)
-is refused with an error naming it, and left exactly as it was. An older file
-is copied aside before it is upgraded.
+file we do not understand (corrupt, not SQLite, written by a newer release, or
+encrypted with another terminal's key) is refused with an error naming it, and
+left exactly as it was. An older file is copied aside before it is upgraded.
+
+The file is encrypted with SQLCipher (``local_db.dbkey``): the key is required,
+there is no plaintext mode. A plaintext file of an earlier release is encrypted
+in place first; its backups are encrypted copies too.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3  # type: ignore[import-untyped]  # no stubs; used through the DBAPI only
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
-from core.errors import DatabaseTooNew, DatabaseUnreadable
+from core.errors import DatabaseTooNew, DatabaseUnreadable, StorageError
+from local_db import dbkey
 
 log = logging.getLogger(__name__)
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+class DatabaseKeyMismatch(DatabaseUnreadable):
+    """The file does not open with this terminal's key: another terminal's database, or damaged."""
+
+    def __init__(self, path: str, detail: str = "") -> None:
+        super().__init__(path, detail or f"database {path} does not open with this terminal's key")
+        self.user_message = (f"本地数据库文件无法用本机密钥打开：{path}。"
+                             "该文件可能由另一台终端（另一个系统密钥库中的密钥）加密，也可能已损坏。")
+        self.hint = ("文件未被改动。请在原终端上使用该数据，或由系统管理员把原终端的数据库密钥恢复到本机系统密钥库；"
+                     "不要删除系统密钥库中的密钥。")
 
 
 @dataclass
@@ -63,30 +80,89 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _inspect_existing(path: Path) -> str | None:
-    """Return the file's schema revision (None for an empty database) or refuse it."""
-    with path.open("rb") as f:
-        header = f.read(len(_SQLITE_MAGIC))
-    if header and header != _SQLITE_MAGIC:
-        raise DatabaseUnreadable(str(path), "not an SQLite file")
-    if not header:
-        return None  # zero-length file: sqlite treats it as an empty database
+def _creator(path: Path, key: bytes) -> Callable[[], Any]:
+    """New pool connections: keyed before SQLAlchemy or Alembic send anything (sqlcipher3 is the DBAPI)."""
+    def connect() -> Any:
+        # the pool hands connections to the sender thread too, as SQLAlchemy's pysqlite file default does
+        return dbkey.connect(path, key, check_same_thread=False)
+    return connect
+
+
+def _needs_recovery(exc: Exception) -> bool:
+    """A read-only connection met a hot journal or a WAL to recover: what a crash mid-write leaves."""
+    return "readonly" in str(exc) or "read-only" in str(exc)
+
+
+def _inspect_plaintext(path: Path) -> str | None:
+    """A plaintext file of an earlier release: its schema revision (None when empty), or refuse it."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            ok = conn.execute("PRAGMA quick_check").fetchone()
-            if not ok or ok[0] != "ok":
-                raise DatabaseUnreadable(str(path), f"quick_check: {ok}")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return None
-            if "alembic_version" not in tables:
-                raise DatabaseUnreadable(str(path), "not a sicounter database")
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                return _revision_of(path, conn)
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as exc:
+            if not _needs_recovery(exc):
+                raise
+        conn = sqlite3.connect(path)  # let SQLite roll back the interrupted write, as any open would
+        try:
+            return _revision_of(path, conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseUnreadable(str(path), str(exc)) from exc
+
+
+def _check_key(path: Path, key: bytes) -> None:
+    """Decrypt page 1 as it is in the file (``immutable``: no journal or WAL is read, nothing written)."""
+    conn = dbkey.connect(f"file:{path}?mode=ro&immutable=1", key, uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except dbkey.DatabaseError as exc:
+        if dbkey.looks_encrypted(path):
+            raise DatabaseKeyMismatch(str(path), f"cannot be opened with this key: {exc}") from exc
+        raise DatabaseUnreadable(str(path), f"not an SQLite file: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def _inspect_encrypted(path: Path, key: bytes) -> str | None:
+    """Our encrypted file: its schema revision (None when empty), or refuse it."""
+    try:
+        _check_key(path, key)
+        try:
+            return _inspect_keyed(path, f"file:{path}?mode=ro", key)
+        except dbkey.OperationalError as exc:
+            if not _needs_recovery(exc):
+                raise
+        # the right key, and a write cut short by a crash: SQLite's own recovery needs write access
+        return _inspect_keyed(path, str(path), key)
+    except dbkey.DatabaseError as exc:
+        raise DatabaseUnreadable(str(path), str(exc)) from exc
+
+
+def _inspect_keyed(path: Path, target: str, key: bytes) -> str | None:
+    conn = dbkey.connect(target, key, uri=target.startswith("file:"))
+    try:
+        failures = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        if failures:
+            raise DatabaseUnreadable(str(path), f"cipher_integrity_check: {failures[:3]}")
+        return _revision_of(path, conn)
+    finally:
+        conn.close()
+
+
+def _revision_of(path: Path, conn: Any) -> str | None:
+    ok = conn.execute("PRAGMA quick_check").fetchone()
+    if not ok or ok[0] != "ok":
+        raise DatabaseUnreadable(str(path), f"quick_check: {ok}")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not tables:
+        return None
+    if "alembic_version" not in tables:
+        raise DatabaseUnreadable(str(path), "not a sicounter database")
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if row is None:
         return None
     revision = str(row[0])
@@ -96,32 +172,51 @@ def _inspect_existing(path: Path) -> str | None:
     return revision
 
 
-def _backup(path: Path, revision: str) -> Path:
+def _backup(path: Path, revision: str, key: bytes) -> Path:
+    """An encrypted copy of the file as it is, before an upgrade (same key: readable on this machine)."""
     target = path.with_name(f"{path.name}.before-upgrade-from-{revision}")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.before-upgrade-from-{revision}.{n}")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
+    src = dbkey.connect(path, key)
     try:
-        src.backup(dst)
+        dbkey.export_encrypted(src, target, key)
     finally:
-        dst.close()
         src.close()
     return target
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating or upgrading) the terminal's database at ``path``."""
+def _warn_plaintext_leftovers(path: Path) -> None:
+    leftovers = dbkey.plaintext_leftovers(path)
+    if leftovers:
+        log.warning("unencrypted copies of the database remain next to it (personal data in the clear; "
+                    "an administrator should move them to safe storage or delete them): %s",
+                    ", ".join(str(p) for p in leftovers))
+
+
+def open_database(path: Path, key: bytes) -> Database:
+    """Open (creating, encrypting or upgrading) the terminal's database at ``path`` with its 32-byte key."""
+    dbkey.check_key(key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    revision = _inspect_existing(path) if path.exists() else None
+    if path.exists() and path.stat().st_size and dbkey.has_plaintext_header(path):
+        _inspect_plaintext(path)  # refuse a file we do not understand before touching it
+        try:
+            dbkey.encrypt_plaintext(path, key)
+        except (sqlite3.DatabaseError, dbkey.DatabaseError) as exc:
+            raise DatabaseUnreadable(str(path), f"encrypting the plaintext file failed: {exc}") from exc
+        except OSError as exc:  # disk full, say: the plaintext file is still whole (the rename never ran)
+            raise StorageError(f"encrypting {path} failed: {exc}",
+                               user_message=f"本地数据库加密保存失败（磁盘写入出错），原文件未被改动：{path}",
+                               hint="请检查磁盘空间后重新启动本程序；如仍失败，请联系系统管理员。") from exc
+    revision = _inspect_encrypted(path, key) if path.exists() and path.stat().st_size else None
+    _warn_plaintext_leftovers(path)
     head = head_revision()
     if revision is not None and revision != head:
-        copy = _backup(path, revision)
+        copy = _backup(path, revision, key)
         log.info("database at revision %s backed up to %s before upgrade", revision, copy.name)
 
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine("sqlite://", module=sqlcipher3, creator=_creator(path, key), poolclass=QueuePool)
     event.listen(engine, "connect", _set_pragmas)
     if revision != head:
         cfg = _alembic_config()

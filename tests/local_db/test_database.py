@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -14,11 +15,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select
 
 from core.errors import AuthenticationError, DatabaseTooNew, DatabaseUnreadable, StorageError
-from local_db import outbox
+from local_db import dbkey, outbox
 from local_db.clerks import add_clerk, verify_clerk
-from local_db.database import head_revision, open_database
+from local_db.database import DatabaseKeyMismatch, head_revision, open_database
 from local_db.models import Applicant, Base, OutboxEntry, Submission, SubmissionState
 from local_db.submissions import ApplicantData, create_submission, get_submission, pending_count
+
+KEY = bytes(range(32))
 
 
 def _submit(db, id_number="11010519491231002X", payload=None):  # type: ignore[no-untyped-def]
@@ -31,7 +34,7 @@ def _submit(db, id_number="11010519491231002X", payload=None):  # type: ignore[n
 
 
 def test_new_database_is_at_head_in_wal_mode(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "t.sqlite3")
+    db = open_database(tmp_path / "t.sqlite3", KEY)
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -40,14 +43,14 @@ def test_new_database_is_at_head_in_wal_mode(tmp_path: Path) -> None:
 
 
 def test_models_match_migrations(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "t.sqlite3")
+    db = open_database(tmp_path / "t.sqlite3", KEY)
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
 
 
 def test_submission_and_outbox_row_are_one_transaction(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "t.sqlite3")
+    db = open_database(tmp_path / "t.sqlite3", KEY)
     with pytest.raises(StorageError):  # a payload JSON cannot hold fails the flush half-way
         _submit(db, payload={"bad": {1, 2}})
     with db.sessions() as s:
@@ -75,16 +78,23 @@ def test_older_database_is_backed_up_and_upgraded(tmp_path: Path) -> None:
             "VALUES ('7', '旧柜员', 'x', 1, '2026-01-01 00:00:00')")
     engine.dispose()
 
-    db = open_database(path)
+    db = open_database(path, KEY)
     with db.engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head_revision() != "0001"
         assert conn.exec_driver_sql("SELECT name FROM clerk WHERE id='7'").scalar() == "旧柜员"
         conn.exec_driver_sql("SELECT count(*) FROM attachment").scalar()
     backup = tmp_path / "old.sqlite3.before-upgrade-from-0001"
-    assert backup.exists()
-    with sqlite3.connect(backup) as old:
+    assert backup.exists() and not dbkey.has_plaintext_header(backup)  # encrypted like the database
+    old = dbkey.connect(backup, KEY)
+    try:
         assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert old.execute("SELECT name FROM clerk WHERE id='7'").fetchone()[0] == "旧柜员"
+    finally:
+        old.close()
     db.close()
+    # the plaintext file of the old release is gone, replaced by the encrypted one; no temporary file is left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite3", "old.sqlite3.before-upgrade-from-0001"]
+    assert not dbkey.has_plaintext_header(path)
 
 
 def test_garbage_file_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -92,36 +102,40 @@ def test_garbage_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database at all" * 100)
     before = path.read_bytes()
     with pytest.raises(DatabaseUnreadable) as err:
-        open_database(path)
+        open_database(path, KEY)
     assert str(path) in err.value.user_message
     assert path.read_bytes() == before
 
 
 def test_damaged_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
-    db = open_database(path)
+    db = open_database(path, KEY)
     _submit(db)
     db.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn = dbkey.connect(path, KEY)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
     data = bytearray(path.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
+    page_size = 4096  # SQLCipher 4's page (the header is encrypted, so it cannot be read from the file)
     for page in range(1, len(data) // page_size):  # wreck every page but the header page
         data[page * page_size: page * page_size + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
-    with pytest.raises(DatabaseUnreadable):
-        open_database(path)
+    with pytest.raises(DatabaseUnreadable) as err:
+        open_database(path, KEY)
+    assert not isinstance(err.value, DatabaseKeyMismatch)  # page 1 opens: the key is right, the file damaged
     assert path.read_bytes() == bytes(data)
 
 
 def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
-    open_database(path).close()
-    with sqlite3.connect(path) as conn:
+    open_database(path, KEY).close()
+    conn = dbkey.connect(path, KEY)
+    with conn:
         conn.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
+    conn.close()
     before = path.read_bytes()
     with pytest.raises(DatabaseTooNew) as err:
-        open_database(path)
+        open_database(path, KEY)
     assert str(path) in err.value.user_message
     assert path.read_bytes() == before
 
@@ -130,12 +144,21 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite3"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE notes (x TEXT)")
+    before = path.read_bytes()
     with pytest.raises(DatabaseUnreadable):
-        open_database(path)
+        open_database(path, KEY)
+    assert path.read_bytes() == before  # refused before any encryption
+
+
+def test_key_is_required_and_32_bytes(tmp_path: Path) -> None:
+    for bad in (b"", os.urandom(16), os.urandom(33)):
+        with pytest.raises(ValueError):
+            open_database(tmp_path / "t.sqlite3", bad)
+    assert not (tmp_path / "t.sqlite3").exists()
 
 
 def test_clerk_sign_in(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "t.sqlite3")
+    db = open_database(tmp_path / "t.sqlite3", KEY)
     add_clerk(db, "1001", "王柜员", "secret-pass")
     assert verify_clerk(db, "1001", "secret-pass").name == "王柜员"
     with pytest.raises(AuthenticationError):
@@ -145,7 +168,7 @@ def test_clerk_sign_in(tmp_path: Path) -> None:
 
 
 def test_outbox_claim_retry_requeue_accept(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "t.sqlite3")
+    db = open_database(tmp_path / "t.sqlite3", KEY)
     view = _submit(db)
     item = outbox.claim_next(db)
     assert item is not None and item.submission_id == view.id and item.attempts == 1
@@ -172,7 +195,7 @@ def test_outbox_claim_retry_requeue_accept(tmp_path: Path) -> None:
 def test_attachments_are_saved_with_their_submission(tmp_path: Path) -> None:
     from local_db.submissions import AttachmentData, list_submissions
 
-    db = open_database(tmp_path / "t.sqlite3")
+    db = open_database(tmp_path / "t.sqlite3", KEY)
     add_clerk(db, "1001", "王柜员", "secret-pass")
     view = create_submission(
         db, item_code="personal_registration", form_version=1, terminal_id="T1", clerk_id="1001",
