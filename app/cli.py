@@ -136,6 +136,63 @@ def _cmd_forms(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_queue(args: argparse.Namespace) -> int:
+    """What is saved here and where each submission stands; ID numbers masked, never the payload."""
+    from app.terminal import build_terminal
+    from core.errors import mask_id_number
+    from local_db.models import SubmissionState
+    from local_db.submissions import list_submissions
+
+    terminal = build_terminal(load_settings(args.config), SecretStore(os_keyring()), start_sender=False,
+                              start_devices=False)
+    try:
+        states = {SubmissionState(args.state)} if args.state else None
+        rows = list_submissions(terminal.db, states=states, limit=args.limit)
+    finally:
+        terminal.close()
+    records = [{
+        "id": row.id, "case_id": row.case_id, "case_version": row.case_version, "item_code": row.item_code,
+        "state": row.state.value, "applicant": row.applicant_name,
+        "applicant_id_number": mask_id_number(row.applicant_id_number or ""),
+        "counter_receipt_no": row.counter_receipt_no, "receipt_number": row.receipt_number,
+        "reason": row.status_reason, "last_error": row.last_error,
+        "created_at": row.created_at.isoformat(timespec="seconds"),
+    } for row in rows]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+        return 0
+    for r in records:
+        print(f"{r['created_at']}\t{r['state']}\t{r['item_code']}\t{r['applicant'] or ''}"
+              f"\t{r['applicant_id_number']}\t{r['receipt_number'] or r['counter_receipt_no'] or '—'}"
+              f"\t{r['reason'] or r['last_error'] or ''}")
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    """One sync cycle without the window: send what is due, pull status and reference data."""
+    from app.terminal import build_terminal
+
+    terminal = build_terminal(load_settings(args.config), SecretStore(os_keyring()), start_sender=False,
+                              start_devices=False)
+    try:
+        if terminal.sender is None:
+            print("本终端尚未配置终端编号或令牌，无法同步。请先运行 sicounter config set terminal_id … "
+                  "和 sicounter config set-token。", file=sys.stderr)
+            return 2
+        summary = terminal.sender.sync_once()
+    finally:
+        terminal.close()
+    if args.json:
+        print(json.dumps({"sent": summary.sent, "failed": summary.failed, "statuses": summary.statuses,
+                          "reference_updated": summary.reference_updated, "pending": summary.pending,
+                          "error": summary.error}, ensure_ascii=False))
+    else:
+        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔，状态更新 {summary.statuses} 条"
+              + (f"，参考数据已更新：{'、'.join(summary.reference_updated)}" if summary.reference_updated else "")
+              + (f"。未完成：{summary.error}" if summary.error else "。"))
+    return 1 if summary.error else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sicounter", description="社会保险经办柜台终端")
     parser.add_argument("--config", type=Path, default=default_settings_path(), help="settings file (TOML)")
@@ -172,6 +229,21 @@ def build_parser() -> argparse.ArgumentParser:
     config.set_defaults(func=_cmd_config)
 
     sub.add_parser("db", help="create or upgrade the local database").set_defaults(func=_cmd_db)
+
+    queue = sub.add_parser("queue", help="the local queue: 'queue list [--json] [--state STATE]'")
+    queue_sub = queue.add_subparsers(dest="queue_command", required=True)
+    listing = queue_sub.add_parser("list", help="submissions saved on this terminal, newest first")
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--state", choices=["draft", "awaiting_approval", "queued", "sending", "accepted",
+                                             "returned", "closed"])
+    listing.add_argument("--limit", type=int, default=1000)
+    queue.set_defaults(func=_cmd_queue)
+
+    sync = sub.add_parser("sync", help="send the queue and pull status now: 'sync --once [--json]'")
+    sync.add_argument("--once", action="store_true", required=True,
+                      help="one cycle, then exit (status 1 if the central system could not be reached)")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(func=_cmd_sync)
 
     forms = sub.add_parser("forms", help="form definitions: 'forms list', 'forms validate FILE'")
     forms_sub = forms.add_subparsers(dest="forms_command", required=True)

@@ -6,22 +6,25 @@ Nothing here imports Qt; the window, the CLI and the tests all get a
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app.secrets import SecretStore
 from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
-from forms.definitions import FormDef, load_form
-from forms.rules.figures import ProvincialFigures, load_figures
+from forms.definitions import FormDef, load_form, parse_form
+from forms.rules.deadlines import HolidayCalendar, calendar_from_data, load_calendar
+from forms.rules.figures import ProvincialFigures, figures_from_data, load_figures
 from local_db.blobstore import KEY_BYTES, BlobStore, new_key
 from local_db.database import Database, open_database
 from sync.client import CentralClient
-from sync.sender import Backoff, OutboxSender
+from sync.sender import Backoff, OutboxSender, ReferenceTarget, SenderEvent
 
 if TYPE_CHECKING:
     from app.camera import CameraService
@@ -48,7 +51,7 @@ class Terminal:
     #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
     blobs: BlobStore | None = None
     _listeners: list[Listener] = field(default_factory=list)
-    _last: dict[type, object] = field(default_factory=dict)
+    _last: dict[tuple[type, str], object] = field(default_factory=dict)
     _forms: dict[str, FormDef] = field(default_factory=dict)
     _figures: dict[str, ProvincialFigures | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -73,21 +76,56 @@ class Terminal:
 
     def publish(self, event: object) -> None:
         """Hand an event from a background thread to every listener (the UI re-emits it as a signal)."""
+        if isinstance(event, SenderEvent) and event.kind == "reference":
+            self.forget_reference()
         with self._lock:
-            self._last[type(event)] = event
+            self._last[(type(event), _replay_slot(event))] = event
             listeners = list(self._listeners)
         for listener in listeners:
             listener(event)
 
+    def reference_file(self, name: str) -> Path | None:
+        """A reference data set the central system sent (forms, holidays, figures-NN), if there is one."""
+        path = self.settings.resolved_data_dir() / "reference" / f"{name}.json"
+        return path if path.is_file() else None
+
     def form(self, code: str) -> FormDef:
-        """The definition of a form, read and validated once (opening a form is then free of I/O)."""
+        """The definition of a form, read and validated once (opening a form is then free of I/O).
+
+        A definition the central system sent wins over the shipped one when its version is not older.
+        """
         with self._lock:
             found = self._forms.get(code)
         if found is None:
             found = load_form(code)
+            sent = self._sent_form(code)
+            if sent is not None and sent.version >= found.version:
+                found = sent
             with self._lock:
                 self._forms[code] = found
         return found
+
+    def _sent_form(self, code: str) -> FormDef | None:
+        path = self.reference_file("forms")
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entry = data.get(code) if isinstance(data, dict) else None
+            return None if entry is None else parse_form(json.dumps(entry, ensure_ascii=False), str(path))
+        except (OSError, ValueError, ConfigError) as exc:
+            log.warning("reference form %s unusable, using the shipped one: %s", code, exc)
+            return None
+
+    def calendar(self) -> HolidayCalendar:
+        """The holiday calendar: shipped years, corrected or extended by what the central system sent."""
+        return load_calendar(self.reference_file("holidays"))
+
+    def forget_reference(self) -> None:
+        """New reference data arrived: read forms and figures again when next asked."""
+        with self._lock:
+            self._forms.clear()
+            self._figures.clear()
 
     def figures(self, province: str | None = None) -> ProvincialFigures | None:
         """The yearly figures of the office's province (or of ``province``, "00" national), read once.
@@ -99,7 +137,7 @@ class Terminal:
             if code in self._figures:
                 return self._figures[code]
         try:
-            found: ProvincialFigures | None = load_figures(code)
+            found: ProvincialFigures | None = load_figures(code, self.reference_file(f"figures-{code}"))
         except ConfigError as exc:
             log.warning("no yearly figures for province %s: %s", code, exc.detail)
             found = None
@@ -143,7 +181,8 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         token = None
     if token and settings.terminal_id:
         terminal.client = CentralClient(settings.central_url, token)
-        terminal.sender = OutboxSender(db, terminal.client, terminal.publish, backoff=backoff)
+        terminal.sender = OutboxSender(db, terminal.client, terminal.publish, backoff=backoff,
+                                       blobs=terminal.blobs, reference=reference_target(settings))
         if start_sender:
             terminal.sender.start()
     else:
@@ -153,6 +192,33 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         start_id_watcher(terminal)
         start_camera(terminal, camera_backend)
     return terminal
+
+
+def _replay_slot(event: object) -> str:
+    """Events replayed to a late listener: the latest of each type, and for the sender its connection
+    state separately, so that a later "reference updated" does not hide whether we are online."""
+    if isinstance(event, SenderEvent):
+        return "connection" if event.kind in ("online", "offline") else "activity"
+    return ""
+
+
+def reference_target(settings: Settings) -> ReferenceTarget:
+    """The reference data this terminal keeps: all forms, holidays, its province's and the national figures."""
+    names = ("forms", "holidays", f"figures-{settings.province_code}", "figures-00")
+    return ReferenceTarget(settings.resolved_data_dir() / "reference", names, validate=validate_reference)
+
+
+def validate_reference(name: str, data: dict[str, Any]) -> None:
+    """Refuse reference data the terminal could not use (ConfigError), before it replaces the cached set."""
+    if name == "forms":
+        for code, entry in data.items():
+            form = parse_form(json.dumps(entry, ensure_ascii=False), f"reference forms/{code}")
+            if form.code != code:
+                raise ConfigError(f"reference form {code!r} declares code {form.code!r}")
+    elif name == "holidays":
+        calendar_from_data(data)
+    elif name.startswith("figures-"):
+        figures_from_data(data)
 
 
 BLOB_KEY = "blob-key"

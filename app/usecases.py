@@ -12,14 +12,16 @@ from app.terminal import Terminal
 from core.errors import ValidationError
 from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
-from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days, load_calendar
+from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days
 from forms.validate import derive_fields, validate_form
 from local_db.clerks import ClerkInfo, verify_clerk
+from local_db.models import SubmissionState
 from local_db.receipts import reserve_receipt_number
 from local_db.submissions import (
     ApplicantData,
     AttachmentData,
     SubmissionView,
+    approve_submission,
     create_submission,
 )
 
@@ -59,13 +61,12 @@ def missing_materials(form: FormDef, values: Mapping[str, str], attached: Mappin
             and not waivers.get(m.key, "").strip()]
 
 
-def _due_inputs(form: FormDef, received: datetime) -> tuple[int | None, str, HolidayCalendar]:
+def _due_inputs(form: FormDef, received: datetime, calendar: HolidayCalendar) -> tuple[int | None, str]:
     """The time limit for the receipt; without the year's holiday schedule it prints no date and says why.
 
     An application is never refused because the terminal's calendar is stale: the receipt then
     names the limit and asks for the date to follow, and the administrator is told to update.
     """
-    calendar = load_calendar()
     day = received.astimezone(CHINA_TZ).date()
     days, basis = form.time_limit_working_days, form.time_limit_basis
     if days is not None:
@@ -75,7 +76,7 @@ def _due_inputs(form: FormDef, received: datetime) -> tuple[int | None, str, Hol
             log.warning("receipt without due date: %s", exc.detail)
             basis = f"{days}个工作日，{basis}；缺少{day.year}年节假日安排，办结日期待参考数据更新后告知"
             days = None
-    return days, basis, calendar
+    return days, basis
 
 
 def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: dict[str, str],
@@ -83,7 +84,7 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
                        materials: Mapping[str, Sequence[ScannedPage]] | None = None,
                        waivers: Mapping[str, str] | None = None,
                        render_receipt: Callable[[Receipt], bytes] | None = None,
-                       now: datetime | None = None) -> Accepted:
+                       now: datetime | None = None, corrects: str | None = None) -> Accepted:
     """Check the form and its materials, seal them, number and draw the receipt, save it all, nudge the sender.
 
     Fields derived from the ID number are recomputed here rather than trusted
@@ -92,7 +93,9 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     kept in the payload). Each material's pages become one encrypted PDF, and
     so does the receipt (``render_receipt``, the window's Qt renderer), before
     the database transaction, which then records them with the submission or
-    not at all.
+    not at all. Key business (``form.second_approval``, Art. 37) waits for a
+    second clerk's approval before it is queued. ``corrects`` names a returned
+    submission this one corrects (the next version of that case).
     """
     clean = {k: v.strip() for k, v in values.items()}
     clean.update(derive_fields(form, clean, today=today))
@@ -120,7 +123,8 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     agent_id, agent_name = form.identity_field("id_number", "agent"), form.identity_field("name", "agent")
     applicant_id = clean[id_field.key].upper() if id_field is not None else ""
     applicant_name = clean.get(name_field.key, "") if name_field is not None else ""
-    days, basis, calendar = _due_inputs(form, received)
+    calendar = terminal.calendar()
+    days, basis = _due_inputs(form, received, calendar)
     receipt_no = reserve_receipt_number(terminal.db, terminal.settings.terminal_id,
                                         received.astimezone(CHINA_TZ).date())
     names = {m.key: m.name for m in form.materials}
@@ -159,6 +163,17 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
         payload=payload,
         attachments=attachments,
         counter_receipt_no=receipt_no,
+        state=SubmissionState.AWAITING_APPROVAL if form.second_approval else SubmissionState.QUEUED,
+        corrects=corrects,
     )
-    terminal.send_now()
+    if view.state is SubmissionState.QUEUED:
+        terminal.send_now()
     return Accepted(view, receipt)
+
+
+def approve(terminal: Terminal, approver_id: str, password: str, submission_id: str) -> SubmissionView:
+    """A second clerk signs the approval with their own password (Art. 37); then it is queued and sent."""
+    approver = verify_clerk(terminal.db, approver_id, password)
+    view = approve_submission(terminal.db, submission_id, approver.id)
+    terminal.send_now()
+    return view

@@ -90,6 +90,13 @@ class StorageError(CounterError):
     hint = "请联系系统管理员。"
 
 
+class StateError(CounterError):
+    """The submission is not in a state that allows this (approving a sent one, resending an accepted one)."""
+
+    user_message = "该笔业务当前状态不允许此操作。"
+    hint = "请刷新业务列表后再试。"
+
+
 class DatabaseUnreadable(StorageError):
     """The file is not a database we can read (corrupt, or not SQLite at all)."""
 

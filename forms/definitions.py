@@ -284,7 +284,7 @@ def load_choices(name: str) -> list[Choice]:
     return parsed
 
 
-def _parse_form(text: str, origin: str) -> FormDef:
+def parse_form(text: str, origin: str) -> FormDef:
     try:
         form = FormDef.model_validate_json(text)
     except pydantic.ValidationError as exc:
@@ -323,7 +323,7 @@ def load_form_file(path: Path) -> FormDef:
     except OSError as exc:
         raise ConfigError(f"cannot read form definition {path}: {exc}",
                           user_message=f"无法读取表单定义文件：{path}") from exc
-    return _parse_form(text, str(path))
+    return parse_form(text, str(path))
 
 
 def load_form(code: str) -> FormDef:
@@ -334,7 +334,7 @@ def load_form(code: str) -> FormDef:
     except OSError as exc:
         raise ConfigError(f"no form definition for {code!r}: {exc}",
                           user_message=f"未找到表单定义：{code}") from exc
-    form = _parse_form(text, f"resources/forms/{code}.json")
+    form = parse_form(text, f"resources/forms/{code}.json")
     if form.code != code:
         raise ConfigError(f"resources/forms/{code}.json declares code {form.code!r}",
                           user_message=f"表单定义文件有误：resources/forms/{code}.json")

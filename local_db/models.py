@@ -104,6 +104,15 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the case this submission is a version of (its first version's id); a correction is a new version
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    case_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: why the central system returned it (or its note on approval)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    #: the second clerk who approved it before it was queued (Art. 37), and when
+    approved_by: Mapped[str | None] = mapped_column(String(32))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
@@ -130,6 +139,8 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: when the central system confirmed it holds the whole blob (None: upload still to do)
+    uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     submission: Mapped[Submission] = relationship(back_populates="attachments")
 
@@ -145,3 +156,15 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the exact request body (canonical JSON), fixed when queued so every resend is identical
+    body: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncState(Base):
+    """Small facts of the sync: the status-feed cursor, the last good sync, reference-data ETags."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

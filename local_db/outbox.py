@@ -1,21 +1,41 @@
-"""The acknowledged outbox the sender works through.
+"""The acknowledged outbox the sender works through, and what the central system says afterwards.
 
 A row is claimed (in flight) before it is sent and settled after the answer.
 A row found in flight on start-up belongs to a sender that died mid-send; it
 goes back to pending, and the server's idempotency on the submission id makes
-resending it harmless.
+resending it harmless. The request body is fixed when the row is made (canonical
+JSON in the row), so a resend after an upgrade or a crash is byte-identical and
+never trips the server's "same id, other body" conflict.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from local_db.database import Database
-from local_db.models import OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
+from local_db.models import Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
+
+#: central statuses and the local state each one leads to
+_FROM_CENTRAL = {
+    "accepted": SubmissionState.ACCEPTED,
+    "returned": SubmissionState.RETURNED,
+    "approved": SubmissionState.CLOSED,
+}
+#: the receipt is a counter document; it is kept locally and not sent as evidence
+LOCAL_ONLY_MATERIALS = frozenset({"_receipt"})
+
+
+@dataclass(frozen=True)
+class BlobToSend:
+    sha256: str
+    size: int
+    media_type: str
 
 
 @dataclass(frozen=True)
@@ -23,10 +43,42 @@ class OutboxItem:
     submission_id: str
     attempts: int
     body: dict[str, Any]
+    #: attachments the central system has not yet confirmed holding, to upload before the body
+    uploads: tuple[BlobToSend, ...] = ()
 
 
-def _body(sub: Submission) -> dict[str, Any]:
-    """The request body, built only from stored columns so every resend is byte-identical."""
+def canonical(body: dict[str, Any]) -> str:
+    """The one JSON text of a body: what the server hashes to recognise a repeat."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def build_body(sub: Submission) -> dict[str, Any]:
+    """The request body of a submission, from its stored columns (docs/sync-protocol.md)."""
+    body: dict[str, Any] = {
+        "id": sub.id,
+        "item_code": sub.item_code,
+        "version": sub.form_version,
+        "terminal_id": sub.terminal_id,
+        "clerk_id": sub.clerk_id,
+        "created_at": sub.created_at.isoformat(),
+        "payload": sub.payload,
+        "case_id": sub.case_id or sub.id,
+        "case_version": sub.case_version,
+        "attachments": [
+            {"material_key": a.material_key, "sha256": a.sha256, "size": a.size, "media_type": a.media_type,
+             "pages": a.pages}
+            for a in sorted(sub.attachments, key=lambda a: a.id or 0) if a.material_key not in LOCAL_ONLY_MATERIALS
+        ],
+    }
+    if sub.counter_receipt_no:
+        body["counter_receipt_no"] = sub.counter_receipt_no
+    if sub.approved_by:
+        body["payload"] = {**sub.payload, "_approved_by": sub.approved_by}
+    return body
+
+
+def _legacy_body(sub: Submission) -> dict[str, Any]:
+    """The body as releases before the stored body built it, for rows queued by them."""
     return {
         "id": sub.id,
         "item_code": sub.item_code,
@@ -36,6 +88,12 @@ def _body(sub: Submission) -> dict[str, Any]:
         "created_at": sub.created_at.isoformat(),
         "payload": sub.payload,
     }
+
+
+def enqueue(s: Session, sub: Submission) -> None:
+    """Give a queued submission its outbox row with the body fixed now (inside the caller's transaction)."""
+    s.flush()  # attachments get their ids, so their order in the body is the order they were added
+    s.add(OutboxEntry(submission_id=sub.id, state=OutboxState.PENDING.value, body=canonical(build_body(sub))))
 
 
 def requeue_in_flight(db: Database) -> int:
@@ -69,7 +127,10 @@ def claim_next(db: Database, now: datetime | None = None) -> OutboxItem | None:
         entry.state = OutboxState.IN_FLIGHT.value
         entry.attempts += 1
         sub.state = SubmissionState.SENDING.value
-        return OutboxItem(submission_id=sub.id, attempts=entry.attempts, body=_body(sub))
+        body = json.loads(entry.body) if entry.body else _legacy_body(sub)
+        uploads = tuple(BlobToSend(a.sha256, a.size, a.media_type) for a in sub.attachments
+                        if a.uploaded_at is None and a.material_key not in LOCAL_ONLY_MATERIALS)
+        return OutboxItem(submission_id=sub.id, attempts=entry.attempts, body=body, uploads=uploads)
 
 
 def next_due(db: Database) -> datetime | None:
@@ -83,6 +144,19 @@ def next_due(db: Database) -> datetime | None:
         )
 
 
+def mark_uploaded(db: Database, sha256: str) -> None:
+    """The central system holds this blob completely: no submission needs to upload it again."""
+    with db.sessions.begin() as s:
+        s.execute(update(Attachment).where(Attachment.sha256 == sha256, Attachment.uploaded_at.is_(None))
+                  .values(uploaded_at=utcnow()))
+
+
+def forget_uploads(db: Database, submission_id: str) -> None:
+    """The central system says it lacks this submission's blobs after all: upload them again."""
+    with db.sessions.begin() as s:
+        s.execute(update(Attachment).where(Attachment.submission_id == submission_id).values(uploaded_at=None))
+
+
 def mark_accepted(db: Database, submission_id: str, *, receipt_number: str, accepted_at: datetime) -> None:
     with db.sessions.begin() as s:
         entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
@@ -91,9 +165,10 @@ def mark_accepted(db: Database, submission_id: str, *, receipt_number: str, acce
             entry.state = OutboxState.DONE.value
             entry.sent_at = utcnow()
             entry.last_error = None
-        sub.state = SubmissionState.ACCEPTED.value
+        if sub.state in (SubmissionState.SENDING.value, SubmissionState.QUEUED.value):
+            sub.state = SubmissionState.ACCEPTED.value  # the feed may already have moved it further
         sub.receipt_number = receipt_number
-        sub.accepted_at = accepted_at
+        sub.accepted_at = sub.accepted_at or accepted_at
         sub.last_error = None
 
 
@@ -120,3 +195,45 @@ def mark_failed(db: Database, submission_id: str, *, error: str) -> None:
             entry.last_error = error
         sub.state = SubmissionState.QUEUED.value
         sub.last_error = error
+
+
+def apply_status(db: Database, submission_id: str, *, status: str, reason: str | None,
+                 receipt_number: str | None, at: datetime) -> bool:
+    """Record a status the central system reports; False when the submission is not ours or not known.
+
+    Statuses only move forward (accepted → returned | approved); a repeat of an event already applied
+    changes nothing, so replaying the feed after a crash is harmless.
+    """
+    target = _FROM_CENTRAL.get(status)
+    with db.sessions.begin() as s:
+        sub = s.get(Submission, submission_id)
+        if sub is None or target is None:
+            return False
+        entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
+        if entry is not None and entry.state != OutboxState.DONE.value:
+            # the answer to our POST was lost but the feed proves the server has it: settle the row
+            entry.state = OutboxState.DONE.value
+            entry.sent_at = utcnow()
+            entry.last_error = None
+        if receipt_number:
+            sub.receipt_number = receipt_number
+        sub.accepted_at = sub.accepted_at or at
+        sub.last_error = None
+        order = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
+                 SubmissionState.RETURNED, SubmissionState.CLOSED]
+        current = SubmissionState(sub.state)
+        if current in order and order.index(target) > order.index(current):
+            sub.state = target.value
+            if target is SubmissionState.RETURNED:
+                sub.status_reason = reason
+            elif target is SubmissionState.CLOSED:
+                sub.status_reason = reason or sub.status_reason
+                sub.closed_at = at
+        return True
+
+
+def counts(db: Database) -> dict[str, int]:
+    """Submissions per local state, for the status bar and ``queue list``."""
+    with db.sessions() as s:
+        rows = s.execute(select(Submission.state, func.count()).group_by(Submission.state)).all()
+        return {str(state): int(n) for state, n in rows}

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from core.errors import StorageError
+from core.errors import StateError, StorageError
 from local_db.database import Database
-from local_db.models import Applicant, Attachment, OutboxEntry, OutboxState, Submission, SubmissionState
+from local_db.models import Applicant, Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
+from local_db.outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ class SubmissionView:
     attachments: tuple[AttachmentData, ...] = ()
     #: the number on the counter's receipt (受理回执)
     counter_receipt_no: str | None = None
+    case_id: str | None = None
+    case_version: int = 1
+    #: why the central system returned it (its note, on approval)
+    status_reason: str | None = None
+    clerk_id: str | None = None
+    approved_by: str | None = None
+    form_version: int = 1
 
 
 def _view(sub: Submission) -> SubmissionView:
@@ -71,6 +79,12 @@ def _view(sub: Submission) -> SubmissionView:
         attachments=tuple(AttachmentData(a.material_key, a.sha256, a.size, a.pages, a.media_type)
                           for a in sub.attachments),
         counter_receipt_no=sub.counter_receipt_no,
+        case_id=sub.case_id,
+        case_version=sub.case_version,
+        status_reason=sub.status_reason,
+        clerk_id=sub.clerk_id,
+        approved_by=sub.approved_by,
+        form_version=sub.form_version,
     )
 
 
@@ -86,17 +100,25 @@ def create_submission(
     submission_id: str | None = None,
     attachments: Sequence[AttachmentData] = (),
     counter_receipt_no: str | None = None,
+    state: SubmissionState = SubmissionState.QUEUED,
+    corrects: str | None = None,
 ) -> SubmissionView:
-    """Save the submission, its applicant, its attachments and its outbox row in one transaction.
+    """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
     Either all are on disk when this returns or none is: the sender can never
     find an outbox row without its submission, nor a queued submission that
     nobody will send, nor a submission missing the evidence it was saved with.
     The attachments' blobs are written to the blob store before this is called.
+    A submission that awaits a second clerk's approval (Art. 37) gets its outbox
+    row only when approved. ``corrects`` names a returned submission this one
+    corrects: the new one is the next version of its case, and the returned one
+    is closed in the same transaction (so a case is corrected once).
     """
+    if state not in (SubmissionState.QUEUED, SubmissionState.AWAITING_APPROVAL):
+        raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
-                       attachments, counter_receipt_no)
+                       attachments, counter_receipt_no, state, corrects)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -105,8 +127,18 @@ def create_submission(
 
 def _create(db: Database, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
-            attachments: Sequence[AttachmentData], counter_receipt_no: str | None) -> SubmissionView:
+            attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
+            corrects: str | None) -> SubmissionView:
     with db.sessions.begin() as s:
+        case_id, case_version = None, 1
+        if corrects is not None:
+            previous = s.get(Submission, corrects)
+            if previous is None or previous.state != SubmissionState.RETURNED.value:
+                raise StateError(f"submission {corrects} is not returned",
+                                 user_message="只有被退回的业务才能更正后重新提交，该笔业务可能已被更正。")
+            case_id, case_version = previous.case_id or previous.id, previous.case_version + 1
+            previous.state = SubmissionState.CLOSED.value
+            previous.closed_at = utcnow()
         person = s.scalar(select(Applicant).where(Applicant.id_number == applicant.id_number))
         if person is None:
             person = Applicant(id_number=applicant.id_number, name=applicant.name)
@@ -115,8 +147,11 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
         person.sex = applicant.sex or person.sex
         person.birth_date = applicant.birth_date or person.birth_date
         person.phone = applicant.phone or person.phone
+        new_id = submission_id or str(uuid.uuid4())
         sub = Submission(
-            id=submission_id or str(uuid.uuid4()),
+            id=new_id,
+            case_id=case_id or new_id,
+            case_version=case_version,
             item_code=item_code,
             form_version=form_version,
             version=1,
@@ -124,7 +159,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             clerk_id=clerk_id,
             applicant=person,
             payload=payload,
-            state=SubmissionState.QUEUED.value,
+            state=state.value,
             counter_receipt_no=counter_receipt_no,
         )
         s.add(sub)
@@ -132,7 +167,31 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             sub.attachments.append(Attachment(material_key=item.material_key, media_type=item.media_type,
                                               sha256=item.sha256, size=item.size, pages=item.pages))
         s.flush()
-        s.add(OutboxEntry(submission_id=sub.id, state=OutboxState.PENDING.value))
+        if state is SubmissionState.QUEUED:
+            enqueue(s, sub)
+        s.flush()
+        return _view(sub)
+
+
+def approve_submission(db: Database, submission_id: str, approver_id: str) -> SubmissionView:
+    """A second clerk approves a submission of key business (Art. 37); it is then queued for sending.
+
+    The approver must be another clerk than the one who took it: approving one's own work is no review.
+    """
+    with db.sessions.begin() as s:
+        sub = s.get(Submission, submission_id)
+        if sub is None:
+            raise StorageError(f"no submission {submission_id}", user_message="找不到该笔业务。")
+        if sub.state != SubmissionState.AWAITING_APPROVAL.value:
+            raise StateError(f"submission {submission_id} is {sub.state}",
+                             user_message="该笔业务不在待复核状态，无需复核。")
+        if sub.clerk_id == approver_id:
+            raise StateError("a clerk cannot approve their own submission",
+                             user_message="复核须由另一名柜员进行，不能复核本人受理的业务。")
+        sub.approved_by = approver_id
+        sub.approved_at = utcnow()
+        sub.state = SubmissionState.QUEUED.value
+        enqueue(s, sub)
         s.flush()
         return _view(sub)
 

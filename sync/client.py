@@ -29,6 +29,18 @@ def _retry_after(resp: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time())
 
 
+class OffsetMismatch(SyncError):
+    """The server holds another number of bytes of a blob than we assumed; resume from ``received``."""
+
+    def __init__(self, sha256: str, received: int) -> None:
+        super().__init__(f"blob {sha256[:12]}: server has {received} bytes", retryable=True, status=409)
+        self.received = received
+
+
+#: 409 answers that clear up once the client has done its part (uploaded the blobs), so worth retrying
+_RETRYABLE_CONFLICTS = {"attachments_incomplete"}
+
+
 def _error_code(resp: httpx.Response) -> str:
     try:
         return str(resp.json()["error"]["code"])
@@ -72,6 +84,10 @@ class CentralClient:
             return data
         code = _error_code(resp)
         detail = f"central answered {resp.status_code} {code}"
+        if resp.status_code == 409 and code in _RETRYABLE_CONFLICTS:
+            raise SyncError(detail, retryable=True, status=409, code=code,
+                            user_message="中心系统尚未收齐本笔业务的材料，正在补传。",
+                            hint="稍后将自动重试，无需重新录入。")
         if resp.status_code in (401, 403):
             # A terminal-wide configuration fault: keep everything queued and keep
             # retrying slowly, an administrator fixing the token unblocks it.
@@ -83,7 +99,7 @@ class CentralClient:
                             retry_after=_retry_after(resp),
                             user_message="中心系统暂时繁忙，已离线保存。",
                             hint="稍后将自动重试，无需重新录入。")
-        raise SyncError(detail, retryable=False, status=resp.status_code,
+        raise SyncError(detail, retryable=False, status=resp.status_code, code=code,
                         user_message="中心系统拒收了这笔业务。",
                         hint="业务已保存在本机，请联系系统管理员处理。")
 
@@ -98,3 +114,46 @@ class CentralClient:
 
     def get_submission(self, submission_id: str) -> dict[str, Any]:
         return self._check(self._request("GET", f"/v1/submissions/{submission_id}"))
+
+    # -- attachments: content-addressed, resumable (docs/sync-protocol.md, "Blobs") -------------
+    def create_blob(self, sha256: str, size: int, media_type: str) -> dict[str, Any]:
+        """Announce a blob; the answer says how many bytes the server already holds."""
+        return self._check(self._request("POST", "/v1/blobs",
+                                         json={"sha256": sha256, "size": size, "media_type": media_type}))
+
+    def blob_status(self, sha256: str) -> dict[str, Any] | None:
+        resp = self._request("GET", f"/v1/blobs/{sha256}")
+        return None if resp.status_code == 404 else self._check(resp)
+
+    def upload_chunk(self, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
+        """Append ``data`` at ``offset``; ``OffsetMismatch`` when the server holds another amount."""
+        resp = self._request("PATCH", f"/v1/blobs/{sha256}", content=data,
+                             headers={"Upload-Offset": str(offset),
+                                      "Content-Type": "application/offset+octet-stream"})
+        if resp.status_code == 409 and _error_code(resp) == "offset_mismatch":
+            try:
+                received = int(resp.headers["Upload-Offset"])
+            except (KeyError, ValueError):
+                raise SyncError("offset_mismatch without a usable Upload-Offset", retryable=True,
+                                status=409) from None
+            raise OffsetMismatch(sha256, received)
+        return self._check(resp)
+
+    # -- what the central system did since ------------------------------------------------------
+    def status_feed(self, since: str | None, limit: int = 200) -> dict[str, Any]:
+        params: dict[str, str | int] = {"limit": limit}
+        if since:
+            params["since"] = since
+        return self._check(self._request("GET", "/v1/status-feed", params=params))
+
+    def reference_index(self) -> dict[str, str]:
+        items = self._check(self._request("GET", "/v1/reference")).get("items", {})
+        return {str(k): str(v) for k, v in items.items()} if isinstance(items, dict) else {}
+
+    def reference(self, name: str, etag: str | None) -> tuple[dict[str, Any] | None, str | None]:
+        """One reference data set: (data, ETag), or (None, the same ETag) when unchanged (304)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        resp = self._request("GET", f"/v1/reference/{name}", headers=headers)
+        if resp.status_code == 304:
+            return None, etag
+        return self._check(resp), resp.headers.get("ETag")

@@ -1,40 +1,56 @@
-"""The background sender: works the outbox, one submission at a time.
+"""The sync engine: works the outbox, uploads attachments, pulls status changes and reference data.
 
 It runs on its own thread and never touches Qt; what it does is reported
 through a callback (the UI re-emits it as a Qt signal). When the central system
-cannot be reached the whole sender backs off, not just the row, so a long
-backlog does not hammer a dead network; ``wake()`` ("send now", or a new
-submission) cuts the wait short.
+cannot be reached the whole engine backs off, not just the row, so a long
+backlog does not hammer a dead network; ``wake()`` ("sync now", or a new
+submission) cuts the wait short and asks for a full cycle.
+
+Memory stays bounded however long the backlog: one outbox row is claimed at a
+time, and attachments stream from the encrypted blob store chunk by chunk.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import random
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
-from core.errors import CounterError, SyncError
-from local_db import outbox
+from core.errors import CentralUnreachable, CounterError, SyncError
+from local_db import outbox, syncstate
+from local_db.blobstore import BlobStore
 from local_db.database import Database
 from local_db.models import utcnow
 from local_db.submissions import pending_count
-from sync.client import CentralClient
+from sync.client import CentralClient, OffsetMismatch
 
 log = logging.getLogger(__name__)
+
+#: bytes per upload request: large enough that per-request costs (a server fsync) stay small,
+#: small enough that a dropped request wastes little and memory stays bounded
+UPLOAD_CHUNK = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class SenderEvent:
-    """What just happened; ``kind`` is accepted | retry | failed | online | offline."""
+    """What just happened; ``kind`` is accepted | retry | failed | online | offline | status | synced."""
 
     kind: str
     pending: int
     submission_id: str | None = None
     receipt_number: str | None = None
     error: CounterError | None = None
+    #: for ``status``: the new central status (returned, approved) and its reason
+    status: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,28 @@ class Backoff:
         return max(jittered, retry_after or 0.0)
 
 
+@dataclass
+class ReferenceTarget:
+    """Which reference data sets this terminal keeps, and where (a directory outside the package)."""
+
+    directory: Path
+    names: tuple[str, ...]
+    #: checks a data set before it replaces the cached one; raises on bad data
+    validate: Callable[[str, dict[str, Any]], None] = field(default=lambda _n, _d: None)
+
+
+@dataclass
+class SyncSummary:
+    """What one ``sync_once`` did, for the command line."""
+
+    sent: int = 0
+    failed: int = 0
+    statuses: int = 0
+    reference_updated: list[str] = field(default_factory=list)
+    pending: int = 0
+    error: str | None = None
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -62,18 +100,32 @@ class OutboxSender:
         *,
         backoff: Backoff | None = None,
         health_interval: float = 30.0,
+        blobs: BlobStore | None = None,
+        feed_interval: float = 60.0,
+        reference: ReferenceTarget | None = None,
+        reference_interval: float = 3600.0,
     ) -> None:
         self._db = db
         self._client = client
         self._on_event = on_event
         self._backoff = backoff or Backoff()
         self._health_interval = health_interval
+        self._blobs = blobs
+        self._feed_interval = feed_interval
+        self._reference = reference
+        self._reference_interval = reference_interval
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._online: bool | None = None
         self._failures = 0  # consecutive unreachable/busy answers, for the global backoff
+        self._full_cycle = True  # pull status and reference data at the next chance
+        self._next_feed = 0.0
+        self._next_reference = 0.0
+        self._retry_delay = 0.0
+        self._last_error: SyncError | None = None
 
+    # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
         requeued = outbox.requeue_in_flight(self._db)
         if requeued:
@@ -82,6 +134,8 @@ class OutboxSender:
         self._thread.start()
 
     def wake(self) -> None:
+        """Send now, and pull status and reference data too (the clerk's "立即同步")."""
+        self._full_cycle = True
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -97,6 +151,11 @@ class OutboxSender:
             log.exception("sender event listener failed")
 
     def _set_online(self, online: bool, error: CounterError | None = None) -> None:
+        if online:
+            syncstate.set_values(self._db, {syncstate.LAST_SYNC: datetime.now(UTC).isoformat(timespec="seconds"),
+                                            syncstate.LAST_ERROR: None})
+        elif error is not None:
+            syncstate.set_values(self._db, {syncstate.LAST_ERROR: error.user_message})
         if online != self._online:
             self._online = online
             self._emit(SenderEvent("online" if online else "offline", pending_count(self._db), error=error))
@@ -108,36 +167,84 @@ class OutboxSender:
     def _idle_wait(self) -> float:
         due: datetime | None = outbox.next_due(self._db)
         wait = self._health_interval if due is None else (due - utcnow()).total_seconds()
-        return min(self._health_interval, max(0.0, wait))
+        now = time.monotonic()
+        return min(self._health_interval, max(0.0, wait), max(0.0, self._next_feed - now),
+                   max(0.0, self._next_reference - now))
 
     def _run(self) -> None:
         self._set_online(self._client.health())
         while not self._stop.is_set():
             try:
-                if not self.send_one():
-                    wait = self._idle_wait()
-                    if wait > 0:
-                        self._sleep(wait)
-                        if not self._stop.is_set() and not outbox.next_due(self._db):
-                            self._set_online(self._client.health())
+                outcome = self.send_next()
+                if outcome == "retry":
+                    self._sleep(self._retry_delay)
+                    continue
+                if outcome is not None:
+                    continue
+                if self._pull_due():
+                    continue
+                wait = self._idle_wait()
+                if wait > 0:
+                    self._sleep(wait)
+                    if not self._stop.is_set() and not outbox.next_due(self._db) and not self._full_cycle:
+                        self._set_online(self._client.health())
             except Exception:
                 # A storage fault or a bug: log it, keep the thread alive, try again later.
-                log.exception("outbox sender step failed")
+                log.exception("sync step failed")
                 self._sleep(self._backoff.cap / 10)
 
+    def _pull_due(self) -> bool:
+        """Pull status and reference data when due; True when it did (the loop then looks again)."""
+        now = time.monotonic()
+        feed = self._full_cycle or now >= self._next_feed
+        reference = self._reference is not None and (self._full_cycle or now >= self._next_reference)
+        if not feed and not reference:
+            return False
+        self._full_cycle = False
+        try:
+            if feed:
+                self.pull_status()
+                self._next_feed = time.monotonic() + self._feed_interval
+            if reference:
+                self.pull_reference()
+                self._next_reference = time.monotonic() + self._reference_interval
+            self._set_online(True)
+        except SyncError as exc:
+            retry_at = time.monotonic() + self._backoff.delay(max(1, self._failures), exc.retry_after)
+            self._next_feed = retry_at
+            if exc.retryable:
+                self._set_online(False, exc)
+            else:  # e.g. a central system without the feed: it is reachable, sending goes on
+                log.warning("pulling from the central system refused: %s", exc.detail)
+                self._next_reference = max(self._next_reference, retry_at)
+        return True
+
+    # -- sending --------------------------------------------------------------------------------
     def send_one(self) -> bool:
         """Send the next due submission; False when nothing was due."""
+        return self.send_next() is not None
+
+    def send_next(self) -> str | None:
+        """Upload the next due submission's attachments, then send it.
+
+        Returns what happened: "accepted", "retry" (the row waits ``_retry_delay``), "failed" (it needs
+        a person), or None when nothing was due.
+        """
         item = outbox.claim_next(self._db)
         if item is None:
-            return False
+            return None
         try:
+            for blob in item.uploads:
+                self._upload(blob)
             answer = self._client.post_submission(item.body)
         except SyncError as exc:
+            if exc.fields.get("code") == "attachments_incomplete":
+                outbox.forget_uploads(self._db, item.submission_id)
             if not exc.retryable:
                 outbox.mark_failed(self._db, item.submission_id, error=exc.user_message)
                 log.warning("submission %s refused: %s", item.submission_id, exc.detail)
                 self._emit(SenderEvent("failed", pending_count(self._db), item.submission_id, error=exc))
-                return True
+                return "failed"
             self._failures += 1
             delay = self._backoff.delay(self._failures, exc.retry_after)
             outbox.mark_retry(self._db, item.submission_id, error=exc.user_message,
@@ -145,13 +252,162 @@ class OutboxSender:
             log.info("submission %s not sent (%s), next try in %.1fs", item.submission_id, exc.detail, delay)
             self._set_online(False, exc)
             self._emit(SenderEvent("retry", pending_count(self._db), item.submission_id, error=exc))
-            self._sleep(delay)
-            return True
+            self._retry_delay = delay
+            self._last_error = exc
+            return "retry"
+        except CounterError as exc:  # e.g. a local blob that cannot be read: needs a person, keep the row
+            outbox.mark_failed(self._db, item.submission_id, error=exc.user_message)
+            log.error("submission %s cannot be sent: %s", item.submission_id, exc.detail)
+            self._emit(SenderEvent("failed", pending_count(self._db), item.submission_id, error=exc))
+            return "failed"
         self._failures = 0
         receipt = str(answer["receipt_number"])
         received = answer.get("received_at")
         accepted_at = datetime.fromisoformat(received) if isinstance(received, str) else utcnow()
         outbox.mark_accepted(self._db, item.submission_id, receipt_number=receipt, accepted_at=accepted_at)
+        status = answer.get("status")
+        if isinstance(status, str) and status != "accepted":  # decided already (a resend of a reviewed one)
+            outbox.apply_status(self._db, item.submission_id, status=status, reason=answer.get("reason"),
+                                receipt_number=receipt, at=accepted_at)
         self._set_online(True)
         self._emit(SenderEvent("accepted", pending_count(self._db), item.submission_id, receipt))
-        return True
+        return "accepted"
+
+    def _upload(self, blob: outbox.BlobToSend) -> None:
+        """Make the central system hold the whole blob, resuming where it stopped."""
+        if self._blobs is None:
+            raise CounterError("no blob store to read attachments from",
+                               user_message="本机无法读取加密的材料扫描件，业务暂不能发送。",
+                               hint="请联系系统管理员检查系统密钥库。")
+        state = self._client.create_blob(blob.sha256, blob.size, blob.media_type)
+        received = int(state.get("received", 0))
+        complete = bool(state.get("complete"))
+        while not complete:
+            try:
+                for offset, chunk in _chunks_from(self._blobs, blob.sha256, received):
+                    state = self._client.upload_chunk(blob.sha256, offset, chunk)
+                    received = int(state.get("received", offset + len(chunk)))
+                complete = bool(state.get("complete"))
+                if not complete:  # the server counted differently: ask it where it stands
+                    status = self._client.blob_status(blob.sha256) or {}
+                    received, complete = int(status.get("received", 0)), bool(status.get("complete"))
+            except OffsetMismatch as exc:
+                received = exc.received
+        outbox.mark_uploaded(self._db, blob.sha256)
+
+    # -- pulling --------------------------------------------------------------------------------
+    def pull_status(self) -> int:
+        """Apply the central system's status changes since the stored cursor; returns how many applied."""
+        applied = 0
+        cursor = syncstate.get_value(self._db, syncstate.FEED_CURSOR)
+        while True:
+            page = self._client.status_feed(cursor, limit=200)
+            for event in page.get("events", []):
+                at_text = event.get("at")
+                at = datetime.fromisoformat(at_text) if isinstance(at_text, str) else utcnow()
+                status = str(event.get("status", ""))
+                if outbox.apply_status(self._db, str(event["submission_id"]), status=status,
+                                       reason=event.get("reason"), receipt_number=event.get("receipt_number"),
+                                       at=at):
+                    applied += 1
+                    if status != "accepted":
+                        self._emit(SenderEvent("status", pending_count(self._db), str(event["submission_id"]),
+                                               event.get("receipt_number"), status=status,
+                                               reason=event.get("reason")))
+            cursor = str(page.get("next_cursor") or cursor or "")
+            syncstate.set_values(self._db, {syncstate.FEED_CURSOR: cursor or None})
+            if not page.get("more"):
+                return applied
+
+    def pull_reference(self) -> list[str]:
+        """Fetch changed reference data (forms, holidays, yearly figures) into the cache; names updated."""
+        target = self._reference
+        if target is None:
+            return []
+        updated = []
+        offered = self._client.reference_index()
+        for name in target.names:
+            if name not in offered:
+                continue
+            key = f"etag:{name}"
+            path = target.directory / f"{name}.json"
+            etag = syncstate.get_value(self._db, key) if path.exists() else None
+            if etag is not None and etag == offered[name]:
+                continue
+            data, new_etag = self._client.reference(name, etag)
+            if data is None:
+                continue
+            try:
+                target.validate(name, data)
+            except CounterError as exc:
+                log.error("reference data %s refused: %s", name, exc.detail)
+                continue
+            _write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+            syncstate.set_values(self._db, {key: new_etag or offered[name]})
+            updated.append(name)
+        if updated:  # the terminal reads forms, holidays and figures again
+            self._emit(SenderEvent("reference", pending_count(self._db), reason=",".join(updated)))
+        return updated
+
+    # -- one cycle, for the command line ----------------------------------------------------------
+    def sync_once(self, *, max_seconds: float = 600.0) -> SyncSummary:
+        """Send everything due, then pull status and reference data; stops at the first failed attempt.
+
+        Used by ``sicounter sync --once`` without the background thread. A row that failed keeps its
+        backoff time and is left for the next run.
+        """
+        summary = SyncSummary()
+        outbox.requeue_in_flight(self._db)
+        deadline = time.monotonic() + max_seconds
+        try:
+            while time.monotonic() < deadline:
+                outcome = self.send_next()
+                if outcome is None:
+                    break
+                if outcome == "accepted":
+                    summary.sent += 1
+                elif outcome == "failed":
+                    summary.failed += 1
+                else:
+                    summary.error = self._last_error.user_message if self._last_error else "发送失败"
+                    break
+            if summary.error is None:
+                summary.statuses = self.pull_status()
+                summary.reference_updated = self.pull_reference()
+                self._set_online(True)
+        except SyncError as exc:
+            summary.error = exc.user_message
+            self._set_online(False, exc)
+        summary.pending = pending_count(self._db)
+        return summary
+
+
+def _chunks_from(blobs: BlobStore, sha256: str, offset: int) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) pieces of a blob's plaintext from ``offset`` on, at most ``UPLOAD_CHUNK`` each."""
+    position = 0
+    pending = bytearray()
+    start = offset
+    for piece in blobs.open_chunks(sha256):
+        end = position + len(piece)
+        if end > offset:
+            pending += piece[max(0, offset - position):]
+            while len(pending) >= UPLOAD_CHUNK:
+                yield start, bytes(pending[:UPLOAD_CHUNK])
+                start += UPLOAD_CHUNK
+                del pending[:UPLOAD_CHUNK]
+        position = end
+    if pending:
+        yield start, bytes(pending)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+__all__ = ["Backoff", "CentralUnreachable", "OutboxSender", "ReferenceTarget", "SenderEvent", "SyncSummary"]

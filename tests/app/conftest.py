@@ -40,11 +40,12 @@ def secrets_store(tmp_path: Path, central_db: Path) -> SecretStore:
 
 
 @pytest.fixture
-def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[[int], CentralServerProcess]]:
+def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[..., CentralServerProcess]]:
     started: list[CentralServerProcess] = []
 
-    def start(port: int = 0) -> CentralServerProcess:
-        server = CentralServerProcess.start(central_db, port=port, stderr_path=tmp_path / f"central-{port}.log")
+    def start(port: int = 0, extra_args: tuple[str, ...] = ()) -> CentralServerProcess:
+        server = CentralServerProcess.start(central_db, port=port, stderr_path=tmp_path / f"central-{port}.log",
+                                            extra_args=extra_args)
         started.append(server)
         return server
 
@@ -58,14 +59,15 @@ def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callab
     terminals: list[Terminal] = []
 
     def make(central_url: str, card_reader: DeviceMode = "off", id_reader: DeviceMode = "off",
-             id_reader_port: str | None = None, camera_backend: object | None = None) -> Terminal:
+             id_reader_port: str | None = None, camera_backend: object | None = None,
+             start_sender: bool = True) -> Terminal:
         settings = Settings(central_url=central_url, terminal_id=TERMINAL_ID, office_name="测试大厅",
                             data_dir=data_dir, devices=DeviceSettings(
                                 card_reader=card_reader, id_reader=id_reader, id_reader_port=id_reader_port,
                                 camera="simulated" if camera_backend is not None else "off"))
         # short backoff so a test waits fractions of a second, not minutes
         terminal = build_terminal(settings, secrets_store, backoff=Backoff(base=0.05, cap=0.5),
-                                  camera_backend=camera_backend)  # type: ignore[arg-type]
+                                  camera_backend=camera_backend, start_sender=start_sender)  # type: ignore[arg-type]
         add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD)
         terminals.append(terminal)
         return terminal

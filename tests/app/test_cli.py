@@ -13,25 +13,34 @@ from central.process import BANNER_RE
 
 
 def sicounter(*args: str, config: Path | None = None, input_text: str | None = None,
-              timeout: float = 60) -> subprocess.CompletedProcess[str]:
+              timeout: float = 60, keyring_file: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command; with ``keyring_file`` it finds an OS keyring (tests/os_keyring_stand_in.py)."""
     cmd = [sys.executable, "-m", "app"]
     if config is not None:
         cmd += ["--config", str(config)]
+    env = os.environ.copy()
+    if keyring_file is not None:
+        env |= {"PYTHON_KEYRING_BACKEND": "tests.os_keyring_stand_in.FileBackend",
+                "SICOUNTER_TEST_KEYRING": str(keyring_file)}
     return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=timeout,
-                          input=input_text, env=os.environ.copy())
+                          input=input_text, env=env, cwd=Path(__file__).resolve().parents[2])
 
 
 def test_db_command_creates_then_refuses_a_corrupt_file(tmp_path: Path) -> None:
     config = tmp_path / "settings.toml"
     save_settings(Settings(data_dir=tmp_path / "data"), config)
-    ok = sicounter("db", config=config)
+    refused = sicounter("db", config=config)  # no keyring: no database, rather than a plaintext one
+    assert refused.returncode == 2 and "系统密钥库" in refused.stderr
+    assert not (tmp_path / "data" / "counter.sqlite3").exists()
+    keys = tmp_path / "keyring.json"
+    ok = sicounter("db", config=config, keyring_file=keys)
     assert ok.returncode == 0, ok.stderr
     db_file = tmp_path / "data" / "counter.sqlite3"
     assert db_file.exists() and "revision" in ok.stdout
 
     db_file.write_bytes(b"\x00garbage" * 512)
     before = db_file.read_bytes()
-    bad = sicounter("db", config=config)
+    bad = sicounter("db", config=config, keyring_file=keys)
     assert bad.returncode == 2
     assert "无法读取" in bad.stderr and str(db_file) in bad.stderr
     assert "Traceback" not in bad.stderr
@@ -151,3 +160,48 @@ def test_forms_list_and_validate(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert str(bad) in refused.stderr and "legal_basis" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_queue_list_and_sync_once(tmp_path: Path, monkeypatch, start_central, central_db) -> None:  # type: ignore[no-untyped-def]
+    """An administrator's view of the queue, and one sync cycle from a shell, against a real server."""
+    from app.secrets import SecretStore
+    from app.settings import DeviceSettings
+    from app.terminal import build_terminal
+    from central.store import add_terminal
+    from local_db.clerks import add_clerk
+    from local_db.submissions import ApplicantData, create_submission
+    from tests.os_keyring_stand_in import FileBackend
+
+    keys = tmp_path / "keyring.json"
+    monkeypatch.setenv("SICOUNTER_TEST_KEYRING", str(keys))
+    server = start_central()
+    settings = Settings(central_url=server.base_url, terminal_id="T-CLI", data_dir=tmp_path / "data",
+                        devices=DeviceSettings(card_reader="off", id_reader="off", camera="off"))
+    config = tmp_path / "settings.toml"
+    save_settings(settings, config)
+    store = SecretStore(FileBackend())
+    store.set_terminal_token(add_terminal(central_db, "T-CLI"))
+    terminal = build_terminal(settings, store, start_sender=False, start_devices=False)
+    add_clerk(terminal.db, "1001", "测试柜员", "counter-pass")
+    made = create_submission(terminal.db, item_code="personal_registration", form_version=3, terminal_id="T-CLI",
+                             clerk_id="1001", applicant=ApplicantData("11010519491231002X", "李秀英"),
+                             payload={"name": "李秀英"})
+    terminal.close()
+
+    listed = sicounter("queue", "list", "--json", config=config, keyring_file=keys)
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)
+    assert (row["id"], row["state"], row["applicant_id_number"]) == (made.id, "queued", "110*************2X")
+    assert "11010519491231002X" not in listed.stdout
+
+    synced = sicounter("sync", "--once", "--json", config=config, keyring_file=keys)
+    assert synced.returncode == 0, synced.stderr
+    summary = json.loads(synced.stdout)
+    assert (summary["sent"], summary["pending"], summary["error"]) == (1, 0, None)
+    accepted = json.loads(sicounter("queue", "list", "--json", "--state", "accepted", config=config,
+                                    keyring_file=keys).stdout)
+    assert [r["id"] for r in accepted] == [made.id] and accepted[0]["receipt_number"].startswith("SB")
+
+    server.stop()
+    offline = sicounter("sync", "--once", config=config, keyring_file=keys)
+    assert offline.returncode == 1 and "未连接中心系统" in offline.stdout

@@ -1,0 +1,42 @@
+"""Small durable facts of the sync: the status-feed cursor, the last good contact, reference ETags.
+
+Kept in the (encrypted) database rather than a side file. Callers write the cursor only after the
+events it covers are applied, so a crash between the two replays those events, which is harmless
+(``outbox.apply_status`` only moves states forward).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from local_db.database import Database
+from local_db.models import SyncState, utcnow
+
+FEED_CURSOR = "status_feed_cursor"
+LAST_SYNC = "last_sync_at"
+LAST_ERROR = "last_error"
+
+
+def get_value(db: Database, key: str) -> str | None:
+    with db.sessions() as s:
+        return s.scalar(select(SyncState.value).where(SyncState.key == key))
+
+
+def set_values(db: Database, values: dict[str, str | None]) -> None:
+    """Write (or, with None, delete) several keys in one transaction."""
+    with db.sessions.begin() as s:
+        for key, value in values.items():
+            row = s.get(SyncState, key)
+            if value is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(SyncState(key=key, value=value, updated_at=utcnow()))
+            else:
+                row.value = value
+                row.updated_at = utcnow()
+
+
+def all_values(db: Database) -> dict[str, str]:
+    with db.sessions() as s:
+        return {row.key: row.value for row in s.scalars(select(SyncState))}
