@@ -61,3 +61,45 @@ def test_defaults() -> None:
     assert default_db_path().name == "central.sqlite3"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--port", "70000"])
+
+
+def test_openapi_command_prints_the_published_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi"]) == 0
+    published = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+    assert capsys.readouterr().out == published.read_text(encoding="utf-8"), (
+        "docs/openapi.json is stale; regenerate it with: .venv/bin/python -m central openapi > docs/openapi.json")
+
+
+def test_db_url_is_an_alternative_to_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "central.sqlite3"
+    assert main(["add-terminal", "T1", "--db-url", f"sqlite:///{db}"]) == 0
+    token = capsys.readouterr().out.strip()
+    with CentralStore.open(db) as store:
+        assert store.authenticate(token) == "T1"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["add-terminal", "T1", "--db", str(db), "--db-url", f"sqlite:///{db}"])
+    assert main(["add-terminal", "T2", "--db-url", "oracle://nobody@nowhere/db"]) == 1
+    assert "unsupported database" in capsys.readouterr().err
+
+
+def test_a_database_of_the_first_release_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.sqlite3"
+    with sqlite3.connect(db) as raw:
+        raw.execute("CREATE TABLE submissions (id TEXT PRIMARY KEY, terminal_id TEXT, receipt_number TEXT)")
+    raw.close()
+    assert main(["list-submissions", "--db", str(db)]) == 1
+    assert "older version" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["serve", "--review", "sometimes"],
+    ["serve", "--review-delay", "-1"],
+    ["serve", "--busy-every", "-2"],
+    ["review", "x"],
+    ["review", "x", "--approve", "--return", "why"],
+])
+def test_bad_serve_and_review_options(argv: list[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(argv)

@@ -14,9 +14,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from central.errors import (
+    AlreadyDecided,
     CentralStorageError,
     IdempotencyConflict,
     InvalidTerminalId,
+    NotFound,
+    OffsetMismatch,
     ReceiptsExhausted,
 )
 from central.receipts import china_day, format_receipt, parse_receipt
@@ -186,3 +189,47 @@ def test_a_file_that_is_not_sqlite_is_a_storage_error(tmp_path: Path) -> None:
     db.write_bytes(b"this is not a database" * 100)
     with pytest.raises(CentralStorageError):
         CentralStore.open(db)
+
+
+def test_lost_blob_bytes_restart_the_upload(tmp_path: Path, store: CentralStore) -> None:
+    assert store.blobs is not None
+    data = b"0123456789" * 10
+    sha = hashlib.sha256(data).hexdigest()
+    store.blobs.create("T1", sha, len(data), "image/jpeg")
+    assert store.blobs.append("T1", sha, 0, data[:40]).received == 40
+    part = tmp_path / "central-blobs" / "T1" / sha[:2] / f"{sha}.part"
+    assert part.stat().st_size == 40
+    part.unlink()  # lost by hand, or a backup restored without it
+    with pytest.raises(OffsetMismatch) as refused:
+        store.blobs.append("T1", sha, 40, data[40:])
+    assert refused.value.received == 0
+    state = store.blobs.append("T1", sha, 0, data)
+    assert state.complete and (tmp_path / "central-blobs" / "T1" / sha[:2] / sha).read_bytes() == data
+
+
+def test_extra_bytes_after_received_are_cut_off(tmp_path: Path, store: CentralStore) -> None:
+    """A crash between writing a chunk and recording it leaves bytes the next chunk overwrites."""
+    assert store.blobs is not None
+    data = bytes(range(200))
+    sha = hashlib.sha256(data).hexdigest()
+    store.blobs.create("T1", sha, len(data), "application/pdf")
+    store.blobs.append("T1", sha, 0, data[:50])
+    part = tmp_path / "central-blobs" / "T1" / sha[:2] / f"{sha}.part"
+    with part.open("ab") as stream:
+        stream.write(b"garbage that was never acknowledged")
+    assert store.blobs.append("T1", sha, 50, data[50:]).complete
+
+
+def test_review_rules(store: CentralStore) -> None:
+    record = store.submit(incoming()).record
+    with pytest.raises(ValueError, match="reason"):
+        store.review(record.id, "returned", "  ")
+    with pytest.raises(ValueError):
+        store.review(record.id, "accepted")
+    with pytest.raises(NotFound):
+        store.review(str(uuid.uuid4()), "approved")
+    assert store.review(record.id, "approved", "已核准").reason == "已核准"
+    with pytest.raises(AlreadyDecided):
+        store.review(record.id, "returned", "晚了")
+    events, more = store.status_feed("T1", None, 10)
+    assert [(e.status, e.reason) for e in events] == [("accepted", None), ("approved", "已核准")] and not more
