@@ -1,0 +1,155 @@
+"""A real central server, a terminal's data directory with a file keyring, and helpers to check both.
+
+Everything here is real: the central server is its own process on a loopback port, the terminal's
+database is the encrypted SQLite file the counter uses, the workers are child processes killed with
+SIGKILL. Only the keyring is a file of the test's own (never the developer's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from app.secrets import SecretStore, file_keyring
+from app.terminal import Terminal
+from central.process import CentralServerProcess
+from central.store import add_terminal
+from local_db.clerks import add_clerk
+from local_db.submissions import pending_count
+from tests.sync.worker import CLERK_ID, open_terminal
+
+TERMINAL_ID = "T-SYNC-01"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Rig:
+    """One terminal's files and the central server it talks to."""
+
+    central: CentralServerProcess
+    central_db: Path
+    token: str
+    keyring: Path
+    data: Path
+    terminal_id: str = TERMINAL_ID
+
+    def terminal(self, central_url: str | None = None, *, start_sender: bool = False) -> Terminal:
+        """Open the terminal the way the counter does (key from the keyring, migrations, blob store)."""
+        return open_terminal(self.data, self.keyring, central_url or self.central.base_url, self.terminal_id,
+                             start_sender=start_sender)
+
+    def server_submissions(self) -> list[dict[str, Any]]:
+        """What the central system stored, through its own command line (not our client)."""
+        out = subprocess.run([sys.executable, "-m", "central", "list-submissions", "--db", str(self.central_db),
+                              "--json"], capture_output=True, text=True, check=True, cwd=REPO, timeout=60)
+        rows: list[dict[str, Any]] = json.loads(out.stdout)
+        return rows
+
+    def server_blob(self, client: httpx.Client, sha256: str) -> bytes:
+        """An uploaded blob's bytes as the central system holds them (straight to the server, no proxy)."""
+        answer = client.get(f"{self.central.base_url}/v1/blobs/{sha256}/content",
+                            headers={"Authorization": f"Bearer {self.token}"})
+        assert answer.status_code == 200, (sha256, answer.status_code, answer.text[:200])
+        return answer.content
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    central_db = tmp_path / "central.sqlite3"
+    token = add_terminal(central_db, TERMINAL_ID)
+    keyring = tmp_path / "keyring"
+    SecretStore(file_keyring(keyring)).set_terminal_token(token)
+    data = tmp_path / "terminal"
+    central = CentralServerProcess.start(central_db, stderr_path=tmp_path / "central.log")
+    made = Rig(central, central_db, token, keyring, data)
+    terminal = made.terminal()  # creates the database and the keys before any worker races for them
+    add_clerk(terminal.db, CLERK_ID, "测试柜员", "counter-pass")
+    terminal.close()
+    try:
+        yield made
+    finally:
+        central.stop()
+
+
+def integrity(terminal: Terminal) -> str:
+    """``PRAGMA integrity_check`` through the terminal's own (keyed) connection."""
+    with terminal.db.engine.connect() as conn:
+        rows = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check"))]
+    return "\n".join(rows)
+
+
+def local_ids(terminal: Terminal) -> set[str]:
+    with terminal.db.engine.connect() as conn:
+        return {str(r[0]) for r in conn.execute(text("SELECT id FROM submission"))}
+
+
+def drain(terminal: Terminal, timeout: float = 120.0) -> int:
+    """Run ``sync_once`` until nothing is pending (rows waiting out a backoff become due within 0.5 s)."""
+    assert terminal.sender is not None
+    deadline = time.monotonic() + timeout
+    while True:
+        summary = terminal.sender.sync_once()
+        if summary.pending == 0:
+            return pending_count(terminal.db)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still {summary.pending} pending after {timeout} s: {summary}")
+        time.sleep(0.1)
+
+
+@dataclass
+class Worker:
+    """A running ``tests.sync.worker`` and the lines it printed (read on a thread so its pipe never fills)."""
+
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    ready: threading.Event = field(default_factory=threading.Event)
+    reader: threading.Thread | None = None
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            self.lines.append(line)
+            if line == "ready":
+                self.ready.set()
+
+    def kill(self) -> list[str]:
+        """SIGKILL (no cleanup of any kind runs), wait, and return the ids it reported committed."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        if self.reader is not None:
+            self.reader.join(timeout=30)
+        return [line.split(" ", 1)[1] for line in self.lines if line.startswith("committed ")]
+
+
+def start_worker(made: Rig, central_url: str, *, seed: int, mode: str, log: Path) -> Worker:
+    command = [sys.executable, "-m", "tests.sync.worker", "--data", str(made.data), "--keyring", str(made.keyring),
+               "--central", central_url, "--terminal", made.terminal_id, "--seed", str(seed), "--mode", mode]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with log.open("a", encoding="utf-8") as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=REPO, env=env)
+    worker = Worker(process)
+    worker.reader = threading.Thread(target=worker._read, daemon=True, name=f"worker-{process.pid}")
+    worker.reader.start()
+    if not worker.ready.wait(60):
+        worker.kill()
+        raise AssertionError(f"worker did not start; see {log}:\n{log.read_text(encoding='utf-8')[-3000:]}")
+    return worker
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

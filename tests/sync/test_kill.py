@@ -1,0 +1,122 @@
+"""SIGKILL the terminal at random moments while it saves and sends, through a network that misbehaves.
+
+A counter PC loses power, the clerk kills a hung window, Windows reboots for updates: the process
+dies between any two instructions, with no cleanup. What the clerk was told was saved must still be
+there, the database must open and be intact, and the central system must end up with every
+submission exactly once, with attachments byte-identical to the scans taken, whatever moment the
+death and the network faults hit (mid-chunk, after the server committed but before we heard, ...).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import httpx
+
+from central.faultproxy import FaultProxy
+from local_db.models import SubmissionState
+from local_db.submissions import list_submissions, pending_count
+from tests.sync.conftest import Rig, drain, integrity, local_ids, sha256, start_worker
+
+KILLS = 50
+WRITE_KILLS = 20
+RANDOM_FAULTS = ("drop", "reset_request_body", "reset_response_body", "lose_answer", "status")
+MODES = ("both", "enqueue", "sync")
+
+
+def test_sigkill_fifty_times_loses_nothing_and_duplicates_nothing(rig: Rig, tmp_path: Path) -> None:
+    rng = random.Random(20261123)
+    committed: list[str] = []
+    log = tmp_path / "workers.log"
+    with FaultProxy(rig.central.base_url, seed=7) as proxy:
+        proxy.set_random(0.2, RANDOM_FAULTS, seed=7)
+        for round_no in range(KILLS):
+            mode = MODES[round_no % len(MODES)]
+            worker = start_worker(rig, proxy.url, seed=1000 + round_no, mode=mode, log=log)
+            time.sleep(rng.uniform(0.2, 2.5))
+            committed += worker.kill()
+        faults = proxy.stats.faults_injected
+        proxy.set_random(0.0, ())
+        terminal = rig.terminal(proxy.url)
+        try:
+            assert integrity(terminal) == "ok"
+            drain(terminal)
+            assert pending_count(terminal.db) == 0
+            views = list_submissions(terminal.db, limit=100_000)
+            ids = local_ids(terminal)
+            assert integrity(terminal) == "ok"
+        finally:
+            terminal.close()
+    # the runs did what they were meant to: many saves, and the network really misbehaved
+    assert len(committed) >= 100, len(committed)
+    assert sum(faults.values()) >= 20, faults
+    assert len(set(committed)) == len(committed)
+
+    # nothing the clerk was told was saved is lost
+    assert set(committed) <= ids, sorted(set(committed) - ids)[:5]
+    # every local submission is accepted with the central receipt number
+    assert len(views) == len(ids)
+    for view in views:
+        assert view.state is SubmissionState.ACCEPTED, (view.id, view.state, view.last_error)
+        assert view.receipt_number and view.receipt_number.startswith("SB"), view
+
+    # the central system has each exactly once, and no other
+    server = rig.server_submissions()
+    server_ids = [row["id"] for row in server]
+    assert len(server_ids) == len(set(server_ids)), "duplicates on the server"
+    assert set(server_ids) == ids
+    by_id = {view.id: view for view in views}
+    assert {row["id"]: row["receipt_number"] for row in server} == {v.id: v.receipt_number for v in views}
+
+    # every attachment the server holds is the scan taken, byte for byte
+    terminal = rig.terminal(proxy.url)
+    try:
+        assert terminal.blobs is not None
+        checked = multi_chunk = 0
+        with httpx.Client(timeout=60) as client:
+            for row in server:
+                local = {(a.material_key, a.sha256, a.size) for a in by_id[row["id"]].attachments}
+                held = {(a["material_key"], a["sha256"], a["size"]) for a in row["attachments"]}
+                assert held == local, row["id"]
+                for _key, digest, size in held:
+                    remote = rig.server_blob(client, digest)
+                    plain = b"".join(terminal.blobs.open_chunks(digest))
+                    assert sha256(remote) == digest == sha256(plain)
+                    assert remote == plain and len(remote) == size
+                    checked += 1
+                    multi_chunk += size > 4 * 1024 * 1024
+        assert checked >= len(server)
+        assert multi_chunk >= 1, "no attachment spanned several upload chunks"
+    finally:
+        terminal.close()
+
+
+def test_sigkill_during_writes_leaves_an_intact_database(rig: Rig, tmp_path: Path) -> None:
+    """No server at all: the worker only saves; each kill lands in or between commits and blob writes."""
+    rng = random.Random(11)
+    dead_url = "http://127.0.0.1:9"  # discard port: nothing listens
+    committed: list[str] = []
+    log = tmp_path / "workers.log"
+    for round_no in range(WRITE_KILLS):
+        worker = start_worker(rig, dead_url, seed=5000 + round_no, mode="enqueue", log=log)
+        time.sleep(rng.uniform(0.05, 0.6))
+        committed += worker.kill()
+        terminal = rig.terminal(dead_url)
+        try:
+            assert integrity(terminal) == "ok", f"after kill {round_no}"
+            missing = set(committed) - local_ids(terminal)
+            assert not missing, (round_no, sorted(missing)[:5])
+        finally:
+            terminal.close()
+    assert len(committed) >= 20
+    # no stray temporary blob files stay visible as blobs: every committed attachment reads back whole
+    terminal = rig.terminal(dead_url)
+    try:
+        assert terminal.blobs is not None
+        for view in list_submissions(terminal.db, limit=100_000):
+            for attachment in view.attachments:
+                assert sha256(b"".join(terminal.blobs.open_chunks(attachment.sha256))) == attachment.sha256
+    finally:
+        terminal.close()
