@@ -18,7 +18,7 @@ import httpx
 from central.faultproxy import FaultProxy
 from local_db.models import SubmissionState
 from local_db.submissions import list_submissions, pending_count
-from tests.sync.conftest import Rig, drain, integrity, local_ids, sha256, start_worker
+from tests.sync.conftest import Rig, drain, integrity, local_ids, sha256, spawn_worker
 
 KILLS = 50
 WRITE_KILLS = 20
@@ -32,10 +32,14 @@ def test_sigkill_fifty_times_loses_nothing_and_duplicates_nothing(rig: Rig, tmp_
     log = tmp_path / "workers.log"
     with FaultProxy(rig.central.base_url, seed=7) as proxy:
         proxy.set_random(0.2, RANDOM_FAULTS, seed=7)
+        upcoming = spawn_worker(rig, proxy.url, seed=1000, mode=MODES[0], log=log)
         for round_no in range(KILLS):
-            mode = MODES[round_no % len(MODES)]
-            worker = start_worker(rig, proxy.url, seed=1000 + round_no, mode=mode, log=log)
-            time.sleep(rng.uniform(0.2, 2.5))
+            worker = upcoming
+            worker.go()
+            if round_no + 1 < KILLS:
+                upcoming = spawn_worker(rig, proxy.url, seed=1001 + round_no, mode=MODES[(round_no + 1) % 3],
+                                        log=log)
+            time.sleep(rng.uniform(0.2, 2.5))  # from "ready": the terminal is open and at work
             committed += worker.kill()
         faults = proxy.stats.faults_injected
         proxy.set_random(0.0, ())
@@ -99,8 +103,12 @@ def test_sigkill_during_writes_leaves_an_intact_database(rig: Rig, tmp_path: Pat
     dead_url = "http://127.0.0.1:9"  # discard port: nothing listens
     committed: list[str] = []
     log = tmp_path / "workers.log"
+    # no pause between saves: the kill should land inside a blob write or a commit as often as possible
+    upcoming = spawn_worker(rig, dead_url, seed=5000, mode="enqueue", log=log, pause=0)
     for round_no in range(WRITE_KILLS):
-        worker = start_worker(rig, dead_url, seed=5000 + round_no, mode="enqueue", log=log)
+        worker = upcoming
+        worker.go()
+        upcoming = spawn_worker(rig, dead_url, seed=5001 + round_no, mode="enqueue", log=log, pause=0)
         time.sleep(rng.uniform(0.05, 0.6))
         committed += worker.kill()
         terminal = rig.terminal(dead_url)
@@ -110,6 +118,7 @@ def test_sigkill_during_writes_leaves_an_intact_database(rig: Rig, tmp_path: Pat
             assert not missing, (round_no, sorted(missing)[:5])
         finally:
             terminal.close()
+    upcoming.kill()  # the spare never opened the terminal
     assert len(committed) >= 20
     # no stray temporary blob files stay visible as blobs: every committed attachment reads back whole
     terminal = rig.terminal(dead_url)

@@ -91,10 +91,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terminal", required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--mode", choices=("enqueue", "sync", "both"), required=True)
-    parser.add_argument("--pause", type=float, default=0.03,
+    parser.add_argument("--pause", type=float, default=0.25,
                         help="seconds between submissions at most (a counter is not a load generator)")
+    parser.add_argument("--wait-go", action="store_true",
+                        help="import everything, then wait for a line on stdin before opening the terminal "
+                             "(lets a test start the next worker while the previous one still runs)")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
+    if args.wait_go:
+        sys.stdin.readline()
     terminal = open_terminal(args.data, args.keyring, args.central, args.terminal,
                              start_sender=args.mode in ("sync", "both"))
     print("ready", flush=True)
