@@ -84,7 +84,8 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
                        materials: Mapping[str, Sequence[ScannedPage]] | None = None,
                        waivers: Mapping[str, str] | None = None,
                        render_receipt: Callable[[Receipt], bytes] | None = None,
-                       now: datetime | None = None, corrects: str | None = None) -> Accepted:
+                       now: datetime | None = None, corrects: str | None = None,
+                       carried: Sequence[AttachmentData] = ()) -> Accepted:
     """Check the form and its materials, seal them, number and draw the receipt, save it all, nudge the sender.
 
     Fields derived from the ID number are recomputed here rather than trusted
@@ -95,7 +96,8 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     the database transaction, which then records them with the submission or
     not at all. Key business (``form.second_approval``, Art. 37) waits for a
     second clerk's approval before it is queued. ``corrects`` names a returned
-    submission this one corrects (the next version of that case).
+    submission this one corrects (the next version of that case); ``carried``
+    are that version's sealed materials the clerk keeps (a retaken one replaces it).
     """
     clean = {k: v.strip() for k, v in values.items()}
     clean.update(derive_fields(form, clean, today=today))
@@ -107,9 +109,11 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     if unknown:
         raise ValidationError("materials", f"本事项不要求该材料：{'、'.join(sorted(unknown))}")
     attached = {key: pages for key, pages in (materials or {}).items() if pages}
+    kept = [a for a in carried if a.material_key in known and a.material_key not in attached]
+    present: dict[str, object] = {**attached, **{a.material_key: a for a in kept}}
     reasons = {key: reason.strip() for key, reason in (waivers or {}).items()
-               if reason.strip() and key not in attached}
-    missing = missing_materials(form, clean, attached, reasons)
+               if reason.strip() and key not in present}
+    missing = missing_materials(form, clean, present, reasons)
     if missing:
         raise ValidationError("materials", f"缺少必需材料：{'、'.join(m.name for m in missing)}",
                               hint="请拍摄上述材料，或说明免于提交的原因。")
@@ -118,6 +122,7 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
         from app.scans import seal_material
 
         attachments = [seal_material(terminal, key, pages) for key, pages in attached.items()]
+    attachments += kept
     received = now or datetime.now(UTC)
     id_field, name_field = form.identity_field("id_number"), form.identity_field("name")
     agent_id, agent_name = form.identity_field("id_number", "agent"), form.identity_field("name", "agent")

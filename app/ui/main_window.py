@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from app.cards import IdentityReading, check_card, check_id_card
 from app.receipt_render import receipt_pdf
 from app.scans import scan_options
 from app.terminal import Terminal
+from app.ui.approval_dialog import ApprovalDialog
 from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.catalogue_panel import CataloguePanel
@@ -29,7 +31,7 @@ from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.errors import sentence, show_error
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
-from app.ui.records_view import RecordsView
+from app.ui.records_view import STATE_LABELS, RecordsView
 from app.ui.status_widgets import CameraIndicator, IdReaderIndicator, NoticeBar, ReaderIndicator
 from core.errors import CentralUnreachable
 from devices.camera.watch import CameraEvent
@@ -37,6 +39,7 @@ from devices.card.watch import CardEvent
 from devices.idcard.watch import IdCardEvent
 from devices.scan.pipeline import ScannedPage
 from forms.catalogue import ServiceItem
+from local_db import outbox, syncstate
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView, get_submission, list_submissions, pending_count
@@ -55,6 +58,8 @@ class MainWindow(QMainWindow):
             office=terminal.settings.office_name or self.tr("未命名网点")))
         self._item_names = {i.code: i.name for i in terminal.catalogue}
         self._last_sync: datetime | None = None
+        self._awaiting = 0
+        self._returned = 0
         self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
@@ -67,6 +72,8 @@ class MainWindow(QMainWindow):
         self.home = self._build_home()
         self.result = ResultPage()
         self.result.home_button.clicked.connect(self.go_home)
+        self.approval_dialog: ApprovalDialog | None = None
+        self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
         self.placeholder = QLabel()
         self.placeholder.setObjectName("placeholderPage")
@@ -151,10 +158,71 @@ class MainWindow(QMainWindow):
         hot.addStretch(1)
         layout.addLayout(hot)
         layout.addSpacing(8)
-        layout.addWidget(heading(self.tr("最近办件"), "sectionTitle"))
+        bar = QHBoxLayout()
+        bar.addWidget(heading(self.tr("办件记录"), "sectionTitle"))
+        bar.addSpacing(12)
+        self.records_filter = QComboBox()
+        self.records_filter.setObjectName("recordsFilter")
+        self.records_filter.addItem(self.tr("全部"), "")
+        for state in (SubmissionState.AWAITING_APPROVAL, SubmissionState.QUEUED, SubmissionState.ACCEPTED,
+                      SubmissionState.RETURNED, SubmissionState.CLOSED):
+            self.records_filter.addItem(QCoreApplication.translate("RecordsView", STATE_LABELS[state]), state.value)
+        self.records_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        bar.addWidget(self.records_filter)
+        bar.addStretch(1)
+        self.approve_button = QPushButton(self.tr("复核…"))
+        self.approve_button.setObjectName("approveRecordButton")
+        self.approve_button.clicked.connect(lambda: self._act_on(self.records.selected()))
+        self.correct_button = QPushButton(self.tr("更正重报…"))
+        self.correct_button.setObjectName("correctRecordButton")
+        self.correct_button.clicked.connect(lambda: self._act_on(self.records.selected()))
+        bar.addWidget(self.approve_button)
+        bar.addWidget(self.correct_button)
+        layout.addLayout(bar)
         self.records = RecordsView(self._item_names)
+        self.records.itemSelectionChanged.connect(self._selection_changed)
+        self.records.cellDoubleClicked.connect(lambda _r, _c: self._act_on(self.records.selected()))
         layout.addWidget(self.records, 1)
+        self._selection_changed()
         return page
+
+    def _selection_changed(self) -> None:
+        record = self.records.selected()
+        state = record.state if record else None
+        self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
+        self.correct_button.setEnabled(state is SubmissionState.RETURNED)
+
+    def _act_on(self, record: SubmissionView | None) -> None:
+        """Approve a submission awaiting review, or correct a returned one; other rows only show."""
+        if record is None:
+            return
+        if record.state is SubmissionState.AWAITING_APPROVAL:
+            self.open_approval(record)
+        elif record.state is SubmissionState.RETURNED:
+            self.open_correction(record)
+
+    def open_approval(self, record: SubmissionView) -> None:
+        self.approval_dialog = ApprovalDialog(self.terminal, self.ops, record,
+                                              self._item_names.get(record.item_code, record.item_code), self)
+        self.approval_dialog.approved.connect(self._approved)
+        self.approval_dialog.finished.connect(lambda _r: setattr(self, "approval_dialog", None))
+        self.approval_dialog.open()
+
+    def _approved(self, view: SubmissionView) -> None:
+        self.notice.show_message(self.tr("已复核，业务已排队报送中心系统。"), "ok")
+        if view.id == self.result.submission_id:
+            self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
+        self.refresh()
+
+    def open_correction(self, record: SubmissionView) -> None:
+        """The returned submission's form, filled in, to correct and send again as the case's next version."""
+        item = next((i for i in self.terminal.catalogue if i.form_code == record.item_code), None)
+        if item is None:
+            self.notice.show_message(self.tr("找不到该业务的表单，无法更正。"), "error")
+            return
+        self.open_item(item)
+        if self.form_page is not None:
+            self.form_page.start_correction(record)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -167,7 +235,7 @@ class MainWindow(QMainWindow):
         self.sync_label.setObjectName("lastSync")
         self.error_label = QLabel()
         self.error_label.setObjectName("syncError")
-        send = QPushButton(self.tr("立即发送"))
+        send = QPushButton(self.tr("立即同步"))
         send.setObjectName("sendNowButton")
         send.clicked.connect(self.terminal.send_now)
         self.reader_indicator = ReaderIndicator(self.terminal.card_watcher is not None)
@@ -227,9 +295,11 @@ class MainWindow(QMainWindow):
         page.submit_button.setEnabled(False)
         values, provenance = page.view.values(), page.view.provenance()
         materials, waivers = page.materials.attached(), page.materials.waivers()
+        corrects, carried = page.corrects, [a for a in page.carried if a.material_key in page.materials.carried]
         self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values,
                                                          provenance=provenance, materials=materials,
-                                                         waivers=waivers, render_receipt=receipt_pdf),
+                                                         waivers=waivers, render_receipt=receipt_pdf,
+                                                         corrects=corrects, carried=carried),
                      self._submitted, self._submit_failed)
 
     def open_capture(self, material_key: str) -> None:
@@ -252,6 +322,12 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)  # its pages are large: nothing of it outlives the dialog
         self.capture_dialog = dialog
         dialog.open()
+
+    def _approve_shown(self) -> None:
+        sid = self.result.submission_id
+        if sid is not None:
+            self.ops.run(lambda: get_submission(self.terminal.db, sid),
+                         lambda v: v is not None and self.open_approval(v), lambda exc: show_error(self, exc))
 
     def _submitted(self, accepted: usecases.Accepted) -> None:
         view = accepted.view
@@ -315,9 +391,12 @@ class MainWindow(QMainWindow):
     # -- sync state -----------------------------------------------------------------------------
     def _on_sender_event(self, event: SenderEvent) -> None:
         self._show_pending(event.pending)
-        if event.kind == "accepted":
+        if event.kind in ("accepted", "status", "reference"):
             self._last_sync = datetime.now()
             self._set_connection(True)
+            if event.kind == "status" and event.status == "returned":
+                self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
+                    reason=event.reason or ""), "warn")
         elif event.kind in ("retry", "offline"):
             self._set_connection(False, event.error.user_message if event.error else None)
         elif event.kind == "online":
@@ -349,24 +428,45 @@ class MainWindow(QMainWindow):
         self.conn_label.style().polish(self.conn_label)
         self.error_label.setText(error or "")
         if self._last_sync:
-            self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%H:%M:%S}"))
+            self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
 
     def refresh(self) -> None:
         db = self.terminal.db
         self._refresh_seq += 1
         seq = self._refresh_seq
-        self.ops.run(lambda: (seq, pending_count(db), list_submissions(db, limit=50)),
-                     self._show_state, lambda exc: show_error(self, exc))
+        chosen = self.records_filter.currentData()
+        states = {SubmissionState(chosen)} if chosen else None
+        if chosen == SubmissionState.QUEUED.value:  # "待发送" includes what is on its way
+            states = {SubmissionState.QUEUED, SubmissionState.SENDING}
 
-    def _show_state(self, state: tuple[int, int, list[SubmissionView]]) -> None:
-        seq, pending, records = state
+        def load() -> tuple[int, int, list[SubmissionView], dict[str, int], str | None]:
+            return (seq, pending_count(db), list_submissions(db, states=states, limit=200), outbox.counts(db),
+                    syncstate.get_value(db, syncstate.LAST_SYNC))
+
+        self.ops.run(load, self._show_state, lambda exc: show_error(self, exc))
+
+    def _show_state(self, state: tuple[int, int, list[SubmissionView], dict[str, int], str | None]) -> None:
+        seq, pending, records, counts, last_sync = state
         if seq != self._refresh_seq:  # an older query finishing late must not overwrite a newer one
             return
+        self._awaiting = counts.get(SubmissionState.AWAITING_APPROVAL.value, 0)
+        self._returned = counts.get(SubmissionState.RETURNED.value, 0)
         self._show_pending(pending)
         self.records.show_records(records)
+        self._selection_changed()
+        if last_sync:
+            stored = datetime.fromisoformat(last_sync).astimezone()
+            if self._last_sync is None or stored.replace(tzinfo=None) > self._last_sync:
+                self._last_sync = stored.replace(tzinfo=None)
+            self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
 
     def _show_pending(self, count: int) -> None:
-        self.pending_label.setText(self.tr("待发送：{n}").format(n=count))
+        text = self.tr("待发送：{n}").format(n=count)
+        if self._awaiting:
+            text += self.tr("　待复核：{n}").format(n=self._awaiting)
+        if self._returned:
+            text += self.tr("　已退回：{n}").format(n=self._returned)
+        self.pending_label.setText(text)
 
     def _tick(self) -> None:
         self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))

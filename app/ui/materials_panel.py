@@ -46,6 +46,8 @@ class MaterialsPanel(QFrame):
         self.pages: dict[str, list[ScannedPage]] = {m.key: [] for m in self.materials}
         self._required: dict[str, bool] = {m.key: m.required_when is None for m in self.materials}
         self._waived: dict[str, str] = {}
+        #: pages already sealed with the version being corrected, kept unless retaken (key -> page count)
+        self.carried: dict[str, int] = {}
         self.waive_dialog: WaiveDialog | None = None
         grid = QGridLayout(self)
         grid.setContentsMargins(14, 10, 14, 10)
@@ -97,6 +99,13 @@ class MaterialsPanel(QFrame):
         self.pages[key] = pages
         if pages:
             self._waived.pop(key, None)  # brought after all: the waiver no longer applies
+            self.carried.pop(key, None)  # retaken: the new pages replace the earlier version's
+        self._show()
+
+    def carry(self, pages: dict[str, int], waivers: dict[str, str]) -> None:
+        """Start from what the corrected version had: its sealed pages and its waivers."""
+        self.carried = {key: n for key, n in pages.items() if key in self.pages}
+        self._waived = {key: reason for key, reason in waivers.items() if key in self.pages}
         self._show()
 
     def waive(self, key: str, reason: str) -> None:
@@ -120,12 +129,13 @@ class MaterialsPanel(QFrame):
 
     def missing(self) -> list[MaterialDef]:
         """Required materials neither attached nor waived: submit waits for these."""
-        return [m for m in self.materials
-                if self._required[m.key] and not self.pages[m.key] and m.key not in self._waived]
+        return [m for m in self.materials if self._required[m.key] and not self.pages[m.key]
+                and m.key not in self.carried and m.key not in self._waived]
 
     def clear(self) -> None:
         self.pages = {m.key: [] for m in self.materials}
         self._waived.clear()
+        self.carried.clear()
         self._show()
 
     # -- interaction ----------------------------------------------------------------------------
@@ -150,6 +160,9 @@ class MaterialsPanel(QFrame):
             if pages:
                 label.setText(self.tr("已拍 {n} 页").format(n=pages))
                 tone = "ok"
+            elif key in self.carried:
+                label.setText(self.tr("沿用原件 {n} 页").format(n=self.carried[key]))
+                tone = "ok"
             elif waived is not None:
                 label.setText(self.tr("免提交：{reason}").format(reason=waived))
                 tone = "info"
@@ -161,7 +174,7 @@ class MaterialsPanel(QFrame):
             label.style().polish(label)
             self.buttons[key].setText(self.tr("查看/重拍…") if pages else self.tr("拍摄…"))
             waive = self.waive_buttons[key]
-            waive.setVisible(required and not pages)
+            waive.setVisible(required and not pages and key not in self.carried)
             waive.setText(self.tr("撤销免提交") if waived is not None else self.tr("免提交…"))
         self.changed.emit()
 

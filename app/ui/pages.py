@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -31,7 +33,7 @@ from forms.definitions import FormDef
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
 from local_db.models import SubmissionState
-from local_db.submissions import SubmissionView
+from local_db.submissions import AttachmentData, SubmissionView
 
 
 def heading(text: str, name: str = "pageTitle") -> QLabel:
@@ -150,7 +152,25 @@ class FormPage(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
+        #: the returned submission this form corrects, and its sealed materials the clerk keeps
+        self.corrects: str | None = None
+        self.carried: list[AttachmentData] = []
         self.update_submit()
+
+    def start_correction(self, record: SubmissionView) -> None:
+        """Fill the form from a returned submission so the clerk corrects only what the reviewer named."""
+        self.corrects = record.id
+        self.carried = [a for a in record.attachments if a.material_key in self.materials.pages]
+        for key, value in record.payload.items():
+            if not key.startswith("_") and isinstance(value, str) and key in self.view._widgets:
+                self.view.set_value(key, value)
+        waivers = record.payload.get("_waivers")
+        self.materials.carry({a.material_key: a.pages for a in self.carried},
+                             dict(waivers) if isinstance(waivers, dict) else {})
+        self.card_label.setText(self.tr("<b>更正被退回的业务（将作为第{n}版重新报送）</b><br>退回原因：{reason}").format(
+            n=record.case_version + 1, reason=html.escape(record.status_reason or self.tr("（未注明）"))))
+        self.override_button.hide()
+        self.card_banner.show()
 
     def _update_rule_panel(self) -> None:
         if self.rule_panel is not None:
@@ -255,6 +275,9 @@ class ResultPage(QWidget):
         self.home_button = QPushButton(self.tr("返回首页"))
         self.home_button.setObjectName("homeButton")
         self.home_button.setProperty("primary", True)
+        self.approve_button = QPushButton(self.tr("复核…"))
+        self.approve_button.setObjectName("resultApproveButton")
+        self.approve_button.hide()
         self.print_button = QPushButton(self.tr("打印回执…"))
         self.print_button.setObjectName("printReceiptButton")
         self.print_button.clicked.connect(lambda: self.print_receipt())
@@ -275,6 +298,7 @@ class ResultPage(QWidget):
         rows.addRow(self.tr("受理人："), self.clerk_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.approve_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.again_button)
         buttons.addWidget(self.home_button)
@@ -306,7 +330,14 @@ class ResultPage(QWidget):
             self.receipt = receipt
         self.submission_id = view.id
         who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
-        if view.state is SubmissionState.ACCEPTED:
+        self.approve_button.setVisible(view.state is SubmissionState.AWAITING_APPROVAL)
+        if view.state is SubmissionState.AWAITING_APPROVAL:
+            self.status.setText(self.tr("已受理，待复核"))
+            self.status.setProperty("tone", "busy")
+            self.detail.setText(self.tr(
+                "{item}　申请人：{who}<br>本事项为重点业务，须由另一名柜员复核后报送中心系统。").format(
+                item=item_name, who=who))
+        elif view.state is SubmissionState.ACCEPTED:
             self.status.setText(self.tr("✔ 已受理"))
             self.status.setProperty("tone", "ok")
             self.detail.setText(self.tr("{item}　申请人：{who}<br>中心受理编号：<b>{receipt}</b>").format(

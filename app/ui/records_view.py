@@ -23,6 +23,7 @@ STATE_LABELS: dict[SubmissionState, str] = {
     SubmissionState.CLOSED: QT_TRANSLATE_NOOP("RecordsView", "已办结"),
 }
 STATE_COLOURS: dict[SubmissionState, str] = {
+    SubmissionState.AWAITING_APPROVAL: "#7d3c98",
     SubmissionState.QUEUED: "#b9770e",
     SubmissionState.SENDING: "#2471a3",
     SubmissionState.ACCEPTED: "#1e8449",
@@ -38,6 +39,7 @@ class RecordsView(QTableWidget):
         QT_TRANSLATE_NOOP("RecordsView", "公民身份号码"),
         QT_TRANSLATE_NOOP("RecordsView", "状态"),
         QT_TRANSLATE_NOOP("RecordsView", "受理编号"),
+        QT_TRANSLATE_NOOP("RecordsView", "说明"),
     )
 
     def __init__(self, item_names: dict[str, str], parent: QWidget | None = None) -> None:
@@ -52,24 +54,43 @@ class RecordsView(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.records: list[SubmissionView] = []
+
+    def selected(self) -> SubmissionView | None:
+        rows = {index.row() for index in self.selectedIndexes()}
+        return self.records[min(rows)] if rows and min(rows) < len(self.records) else None
 
     def show_records(self, records: Sequence[SubmissionView]) -> None:
+        chosen = self.selected()
+        self.records = list(records)
         self.setRowCount(len(records))
         for row, rec in enumerate(records):
             label = STATE_LABELS.get(rec.state)
             shown = QCoreApplication.translate("RecordsView", label) if label else rec.state.value
             state_item = QTableWidgetItem(shown)
             state_item.setForeground(QColor(STATE_COLOURS.get(rec.state, "#333333")))
-            if rec.last_error and rec.state is not SubmissionState.ACCEPTED:
-                state_item.setToolTip(rec.last_error)
+            # why it came back, the central system's note, or why it is not sent yet
+            note = rec.status_reason or (rec.last_error if rec.state in (SubmissionState.QUEUED,
+                                                                          SubmissionState.SENDING) else None)
+            if rec.case_version > 1:
+                note = self.tr("第{n}版（更正）").format(n=rec.case_version) + (f"；{note}" if note else "")
             cells = [
                 QTableWidgetItem(rec.created_at.astimezone().strftime("%m-%d %H:%M")),
                 QTableWidgetItem(self._names.get(rec.item_code, rec.item_code)),
                 QTableWidgetItem(rec.applicant_name or ""),
                 QTableWidgetItem(mask_id_number(rec.applicant_id_number or "")),
                 state_item,
-                QTableWidgetItem(rec.receipt_number or "—"),
+                QTableWidgetItem(rec.receipt_number or rec.counter_receipt_no or "—"),
+                QTableWidgetItem(note or ""),
             ]
+            if note:
+                cells[-1].setToolTip(note)
+            if rec.state is SubmissionState.RETURNED:
+                cells[-1].setForeground(QColor(STATE_COLOURS[SubmissionState.RETURNED]))
             for col, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, rec.id)
                 self.setItem(row, col, cell)
+            if chosen is not None and rec.id == chosen.id:
+                self.selectRow(row)

@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>ApprovalDialog</name>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="27"/>
+        <source>复核业务</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="30"/>
+        <source>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;申请人：{name}（{id}）&lt;br&gt;受理柜员：{clerk}&#x3000;回执编号：{no}</source>
+        <translation>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;Applicant: {name} ({id})&lt;br&gt;Accepted by: {clerk}  Receipt no.: {no}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="35"/>
+        <source>本事项属于重点业务，须由另一名柜员核对申请材料后复核，复核后方可报送中心系统。</source>
+        <translation>This is key business: another clerk must check the materials and approve it before it is sent to the central system.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="46"/>
+        <source>复核通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="51"/>
+        <source>复核柜员工号</source>
+        <translation>Reviewing clerk no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="52"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="66"/>
+        <source>请输入复核柜员的工号和密码。</source>
+        <translation>Enter the reviewing clerk&apos;s number and password.</translation>
+    </message>
+</context>
+<context>
     <name>CameraIndicator</name>
     <message>
         <location filename="../../app/ui/status_widgets.py" line="85"/>
@@ -287,78 +325,89 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="54"/>
+        <location filename="../../app/ui/pages.py" line="56"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="56"/>
+        <location filename="../../app/ui/pages.py" line="58"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="58"/>
+        <location filename="../../app/ui/pages.py" line="60"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="61"/>
+        <location filename="../../app/ui/pages.py" line="63"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="67"/>
+        <location filename="../../app/ui/pages.py" line="69"/>
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="77"/>
+        <location filename="../../app/ui/pages.py" line="79"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="84"/>
-        <location filename="../../app/ui/pages.py" line="193"/>
+        <location filename="../../app/ui/pages.py" line="86"/>
+        <location filename="../../app/ui/pages.py" line="213"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="100"/>
+        <location filename="../../app/ui/pages.py" line="102"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="166"/>
+        <location filename="../../app/ui/pages.py" line="170"/>
+        <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
+        <extracomment>the returned submission this form corrects, and its sealed materials the clerk keeps</extracomment>
+        <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="171"/>
+        <source>（未注明）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="186"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="168"/>
+        <location filename="../../app/ui/pages.py" line="188"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="178"/>
+        <location filename="../../app/ui/pages.py" line="198"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="178"/>
+        <location filename="../../app/ui/pages.py" line="198"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="179"/>
+        <location filename="../../app/ui/pages.py" line="199"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="193"/>
+        <location filename="../../app/ui/pages.py" line="213"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="203"/>
+        <location filename="../../app/ui/pages.py" line="223"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -433,168 +482,214 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="54"/>
+        <location filename="../../app/ui/main_window.py" line="57"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55"/>
+        <location filename="../../app/ui/main_window.py" line="58"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119"/>
+        <location filename="../../app/ui/main_window.py" line="126"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="147"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141"/>
+        <location filename="../../app/ui/main_window.py" line="148"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154"/>
-        <source>最近办件</source>
-        <translation>Recent applications</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
-        <source>立即发送</source>
-        <translation>Send now</translation>
+        <location filename="../../app/ui/main_window.py" line="162"/>
+        <source>办件记录</source>
+        <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="173"/>
+        <source>复核…</source>
+        <translation>Review…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="176"/>
+        <source>更正重报…</source>
+        <translation>Correct and resend…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="212"/>
+        <source>已复核，业务已排队报送中心系统。</source>
+        <translation>Approved; queued for the central system.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="221"/>
+        <source>找不到该业务的表单，无法更正。</source>
+        <translation>The form of this application is not available; it cannot be corrected.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="238"/>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="362"/>
         <source>社保卡已拔出。已填写的内容保留在表单中。</source>
         <translation>Card removed. What is filled in stays in the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="384"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
+        <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
+        <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="419"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="343"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="424"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="461"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="464"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="466"/>
+        <source>&#x3000;待复核：{n}</source>
+        <translation>  Awaiting review: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="468"/>
+        <source>&#x3000;已退回：{n}</source>
+        <translation>  Returned: {n}</translation>
     </message>
 </context>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="53"/>
+        <location filename="../../app/ui/materials_panel.py" line="55"/>
         <source>申请材料</source>
-        <extracomment>a reason shorter than this says nothing a reviewer could check</extracomment>
+        <extracomment>a reason shorter than this says nothing a reviewer could check pages already sealed with the version being corrected, kept unless retaken (key -&gt; page count)</extracomment>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="71"/>
-        <location filename="../../app/ui/materials_panel.py" line="162"/>
+        <location filename="../../app/ui/materials_panel.py" line="73"/>
+        <location filename="../../app/ui/materials_panel.py" line="175"/>
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="74"/>
-        <location filename="../../app/ui/materials_panel.py" line="165"/>
+        <location filename="../../app/ui/materials_panel.py" line="76"/>
+        <location filename="../../app/ui/materials_panel.py" line="178"/>
         <source>免提交…</source>
         <translation>Waive…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="76"/>
+        <location filename="../../app/ui/materials_panel.py" line="78"/>
         <source>申请人无法提供且可通过信息共享等方式核实时，说明原因后免于提交</source>
         <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="151"/>
+        <location filename="../../app/ui/materials_panel.py" line="161"/>
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="154"/>
+        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <source>沿用原件 {n} 页</source>
+        <translation>Kept from before: {n} pages</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/materials_panel.py" line="167"/>
         <source>免提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="157"/>
+        <location filename="../../app/ui/materials_panel.py" line="170"/>
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="157"/>
+        <location filename="../../app/ui/materials_panel.py" line="170"/>
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="162"/>
+        <location filename="../../app/ui/materials_panel.py" line="175"/>
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="165"/>
+        <location filename="../../app/ui/materials_panel.py" line="178"/>
         <source>撤销免提交</source>
         <translation>Undo waiver</translation>
     </message>
@@ -602,17 +697,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="214"/>
+        <location filename="../../app/ui/pages.py" line="234"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="218"/>
+        <location filename="../../app/ui/pages.py" line="238"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="226"/>
+        <location filename="../../app/ui/pages.py" line="246"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -708,116 +803,141 @@
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="35"/>
+        <location filename="../../app/ui/records_view.py" line="36"/>
         <source>办理时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="36"/>
+        <location filename="../../app/ui/records_view.py" line="37"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="37"/>
+        <location filename="../../app/ui/records_view.py" line="38"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="38"/>
+        <location filename="../../app/ui/records_view.py" line="39"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="39"/>
+        <location filename="../../app/ui/records_view.py" line="40"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="40"/>
+        <location filename="../../app/ui/records_view.py" line="41"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="42"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="78"/>
+        <source>第{n}版（更正）</source>
+        <translation>Version {n} (correction)</translation>
     </message>
 </context>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="253"/>
+        <location filename="../../app/ui/pages.py" line="273"/>
         <source>继续办理本事项</source>
         <extracomment>the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="255"/>
+        <location filename="../../app/ui/pages.py" line="275"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="258"/>
+        <location filename="../../app/ui/pages.py" line="278"/>
+        <source>复核…</source>
+        <translation>Review…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="281"/>
         <source>打印回执…</source>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="273"/>
+        <location filename="../../app/ui/pages.py" line="296"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="275"/>
+        <location filename="../../app/ui/pages.py" line="298"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="310"/>
+        <location filename="../../app/ui/pages.py" line="335"/>
+        <source>已受理，待复核</source>
+        <translation>Accepted, awaiting review</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="338"/>
+        <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务，须由另一名柜员复核后报送中心系统。</source>
+        <translation>{item}  Applicant: {who}&lt;br&gt;Key business: another clerk must approve it before it is sent to the central system.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="341"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="312"/>
+        <location filename="../../app/ui/pages.py" line="343"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="340"/>
+        <location filename="../../app/ui/pages.py" line="371"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="340"/>
+        <location filename="../../app/ui/pages.py" line="371"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="315"/>
+        <location filename="../../app/ui/pages.py" line="346"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="317"/>
+        <location filename="../../app/ui/pages.py" line="348"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="320"/>
+        <location filename="../../app/ui/pages.py" line="351"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="322"/>
+        <location filename="../../app/ui/pages.py" line="353"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="324"/>
+        <location filename="../../app/ui/pages.py" line="355"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="327"/>
+        <location filename="../../app/ui/pages.py" line="358"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="359"/>
+        <location filename="../../app/ui/pages.py" line="390"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -873,17 +993,17 @@
 <context>
     <name>WaiveDialog</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="176"/>
+        <location filename="../../app/ui/materials_panel.py" line="189"/>
         <source>免于提交材料</source>
         <translation>Waive a material</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="180"/>
+        <location filename="../../app/ui/materials_panel.py" line="193"/>
         <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
         <translation>e.g. verified through the police population data, no copy needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="187"/>
+        <location filename="../../app/ui/materials_panel.py" line="200"/>
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
     </message>

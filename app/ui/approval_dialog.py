@@ -1,0 +1,81 @@
+"""Second-person approval (分级审核, 条例第三十七条): another clerk signs with their own password."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app import usecases
+from app.terminal import Terminal
+from app.ui.errors import describe
+from app.ui.ops import OpRunner
+from core.errors import mask_id_number
+from local_db.submissions import SubmissionView
+
+
+class ApprovalDialog(QDialog):
+    """Shows what is approved and asks the reviewing clerk's staff number and password."""
+
+    approved = Signal(object)  # the SubmissionView, now queued
+
+    def __init__(self, terminal: Terminal, ops: OpRunner, record: SubmissionView, item_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._terminal, self._ops, self._record = terminal, ops, record
+        self.setWindowTitle(self.tr("复核业务"))
+        self.setObjectName("approvalDialog")
+        self.setMinimumWidth(460)
+        what = QLabel(self.tr("<b>{item}</b><br>申请人：{name}（{id}）<br>受理柜员：{clerk}　回执编号：{no}").format(
+            item=html.escape(item_name), name=html.escape(record.applicant_name or ""),
+            id=mask_id_number(record.applicant_id_number or ""), clerk=html.escape(record.clerk_id or ""),
+            no=html.escape(record.counter_receipt_no or "—")))
+        what.setWordWrap(True)
+        rule = QLabel(self.tr("本事项属于重点业务，须由另一名柜员核对申请材料后复核，复核后方可报送中心系统。"))
+        rule.setObjectName("fieldHint")
+        rule.setWordWrap(True)
+        self.clerk_edit = QLineEdit()
+        self.clerk_edit.setObjectName("approverId")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("approverPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("approvalMessage")
+        self.message.setWordWrap(True)
+        self.button = QPushButton(self.tr("复核通过"))
+        self.button.setObjectName("approveButton")
+        self.button.setProperty("primary", True)
+        self.button.clicked.connect(self._submit)
+        form = QFormLayout()
+        form.addRow(self.tr("复核柜员工号"), self.clerk_edit)
+        form.addRow(self.tr("密码"), self.password_edit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(what)
+        layout.addWidget(rule)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.button)
+        self.clerk_edit.setFocus()
+
+    def _submit(self) -> None:
+        clerk_id, password = self.clerk_edit.text().strip(), self.password_edit.text()
+        if not clerk_id or not password:
+            self.message.setText(self.tr("请输入复核柜员的工号和密码。"))
+            return
+        self.button.setEnabled(False)
+        record_id = self._record.id
+        self._ops.run(lambda: usecases.approve(self._terminal, clerk_id, password, record_id),
+                      self._done, self._refused)
+
+    def _done(self, view: SubmissionView) -> None:
+        self.approved.emit(view)
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        what, todo = describe(exc)
+        self.message.setText(f"<span style='color:#c0392b'>{html.escape(what)}</span> {html.escape(todo)}")
+        self.password_edit.clear()
+        self.button.setEnabled(True)
