@@ -50,7 +50,10 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
         password = f"{secrets.randbelow(10**8):08d}"
         store.set("demo-clerk-password", password)
 
-    server = CentralServerProcess.start(central_db, stderr_path=demo_dir / "central.log")
+    # a reviewer that approves every second application and returns the others after half a minute,
+    # so the demo shows the whole life of a case: accepted, returned with a reason, corrected, closed
+    server = CentralServerProcess.start(central_db, stderr_path=demo_dir / "central.log",
+                                        extra_args=("--review", "alternate", "--review-delay", "30"))
     print(f"central system (reference) at {server.base_url}", flush=True)
     cards = DemoCardDevices(demo_dir)
     try:

@@ -123,6 +123,7 @@ def main(out: Path) -> int:
             shoot_card_screens(app, root, server.base_url, store, out)
             shoot_id_card_screens(app, root, server.base_url, store, out)
             shoot_capture_screens(app, root, server.base_url, store, out)
+        shoot_sync_screens(app, root, out)
     tear_down(app)
     return 0
 
@@ -323,6 +324,106 @@ def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store
         ops.wait()
     finally:
         terminal.close()
+
+
+
+def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
+    """A day's backlog taken offline drains when the network returns; a returned case is corrected;
+    key business waits for a second clerk. The network is the loopback fault proxy, switched off and on."""
+    import os
+
+    from app import usecases
+    from central.faultproxy import FaultProxy
+    from forms.definitions import load_form
+    from forms.idnumber import check_character
+    from local_db.submissions import ApplicantData, AttachmentData, create_submission, pending_count
+    from sync.sender import Backoff
+
+    central_db = root / "central-sync.sqlite3"
+    store = SecretStore(file_keyring(root / "keyring-sync"))
+    store.set_terminal_token(add_terminal(central_db, "SHOT-02"))
+    review = ("--review", "alternate", "--review-delay", "0.5",
+              "--return-reason", "联系电话与户籍信息不一致，请核实后更正。")
+    with CentralServerProcess.start(central_db, stderr_path=root / "central-sync.log", extra_args=review) as server, \
+            FaultProxy(server.base_url, bandwidth=400_000) as proxy:
+        proxy.set_offline(True)
+        terminal = build_terminal(Settings(central_url=proxy.url, terminal_id="SHOT-02",
+                                           office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data-sync",
+                                           devices=DeviceSettings(card_reader="off", id_reader="off", camera="off")),
+                                  store, backoff=Backoff(base=0.5, cap=2.0), start_devices=False)
+        try:
+            add_clerk(terminal.db, "1001", "王丽", "screenshot-pass")
+            add_clerk(terminal.db, "1002", "赵敏", "review-pass")
+            assert terminal.blobs is not None
+            for n in range(36):  # what a township clerk brings back after two days without a network
+                body = f"6102021960{n % 12 + 1:02d}{n % 28 + 1:02d}{n:03d}"
+                ref = terminal.blobs.put(os.urandom(120_000 + 9_000 * n))
+                number = body + check_character(body)
+                payload = {"id_type": "01", "id_number": number, "name": f"申请人{n + 1:02d}", "ethnicity": "01",
+                           "sex": "male" if int(number[16]) % 2 else "female",
+                           "birth_date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
+                           "phone": f"139{n:08d}", "address": "陕西省铜川市耀州区锦阳路8号",
+                           "insured_category": "flexible", "_waivers": {}}
+                create_submission(terminal.db, item_code="personal_registration", form_version=3,
+                                  terminal_id="SHOT-02", clerk_id="1001",
+                                  applicant=ApplicantData(number, f"申请人{n + 1:02d}"), payload=payload,
+                                  attachments=[AttachmentData("identity_document", ref.sha256, ref.size)])
+            ops = OpRunner(app)
+            window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
+            window.resize(1440, 900)
+            window.show()
+            pump(2500)
+            print(save_screenshot(window, out / "30-backlog-offline.png"))
+            proxy.set_offline(False)
+            window.terminal.send_now()
+            for _ in range(200):  # catch it half-way
+                pump(100)
+                window.refresh()
+                if 0 < pending_count(terminal.db) <= 20:
+                    break
+            pump(300)
+            print(save_screenshot(window, out / "31-backlog-draining.png"))
+            for _ in range(600):
+                pump(100)
+                if pending_count(terminal.db) == 0:
+                    break
+            terminal.send_now()  # "立即同步": the reviewer's decisions come back
+            pump(3000)
+            terminal.send_now()
+            pump(1500)
+            window.refresh()
+            pump(800)
+            print(save_screenshot(window, out / "32-backlog-drained-with-returns.png"))
+            returned = next(r for r in window.records.records if r.state.value == "returned")
+            window.open_correction(returned)
+            pump(600)
+            print(save_screenshot(window, out / "33-correcting-returned.png"))
+            window.go_home()
+            birth = "61020219650315123"
+            values = {"id_type": "01", "id_number": birth + check_character(birth), "name": "王建国",
+                      "insured_category": "employee", "retirement_type": "normal", "retirement_month": "2025-04",
+                      "work_start_date": "1985-07-01", "contribution_months": "420", "bank_name": "中国工商银行",
+                      "bank_account": "6222021234567890123", "account_holder": "王建国", "phone": "13912345678",
+                      "address": "铜川市王益区红旗街1号"}
+            accepted = usecases.submit_application(terminal, window.clerk, load_form("retirement_approval"), values,
+                                                   waivers={"identity_document": "已由身份证阅读器读取并核验"})
+            window.result.show_submission(accepted.view, "城镇职工基本养老保险退休核准", receipt=accepted.receipt)
+            window.stack.setCurrentWidget(window.result)
+            pump(400)
+            window.open_approval(accepted.view)
+            pump(600)
+            dialog = window.approval_dialog
+            assert dialog is not None
+            dialog.clerk_edit.setText("1002")
+            dialog.password_edit.setText("wrong-pass")
+            dialog.button.click()
+            pump(1500)
+            print(save_screenshot(dialog, out / "34-second-clerk-approval.png"))
+            dialog.reject()
+            window.close()
+            ops.wait()
+        finally:
+            terminal.close()
 
 
 if __name__ == "__main__":

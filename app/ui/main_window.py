@@ -396,9 +396,12 @@ class MainWindow(QMainWindow):
             self._set_connection(True)
             if event.kind == "status" and event.status == "returned":
                 self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
-                    reason=event.reason or ""), "warn")
+                    reason=(event.reason or "").rstrip("。")), "warn")
         elif event.kind in ("retry", "offline"):
-            self._set_connection(False, event.error.user_message if event.error else None)
+            # the connection label already says "offline"; the error slot says why or what happens next
+            error = event.error
+            detail = (error.hint if isinstance(error, CentralUnreachable) else error.user_message) if error else None
+            self._set_connection(False, detail)
         elif event.kind == "online":
             self._set_connection(True)
         elif event.kind == "failed" and event.error is not None:

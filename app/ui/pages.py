@@ -170,6 +170,9 @@ class FormPage(QWidget):
         self.card_label.setText(self.tr("<b>更正被退回的业务（将作为第{n}版重新报送）</b><br>退回原因：{reason}").format(
             n=record.case_version + 1, reason=html.escape(record.status_reason or self.tr("（未注明）"))))
         self.override_button.hide()
+        self.card_banner.setProperty("tone", "warn")  # amber: something to fix, not a device read
+        self.card_banner.style().unpolish(self.card_banner)
+        self.card_banner.style().polish(self.card_banner)
         self.card_banner.show()
 
     def _update_rule_panel(self) -> None:

@@ -356,7 +356,7 @@
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="86"/>
-        <location filename="../../app/ui/pages.py" line="213"/>
+        <location filename="../../app/ui/pages.py" line="216"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
@@ -377,37 +377,37 @@
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="186"/>
+        <location filename="../../app/ui/pages.py" line="189"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="188"/>
+        <location filename="../../app/ui/pages.py" line="191"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="198"/>
+        <location filename="../../app/ui/pages.py" line="201"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="198"/>
+        <location filename="../../app/ui/pages.py" line="201"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="199"/>
+        <location filename="../../app/ui/pages.py" line="202"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="213"/>
+        <location filename="../../app/ui/pages.py" line="216"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="223"/>
+        <location filename="../../app/ui/pages.py" line="226"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -592,43 +592,43 @@
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424"/>
+        <location filename="../../app/ui/main_window.py" line="427"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
-        <location filename="../../app/ui/main_window.py" line="461"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="464"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="464"/>
+        <location filename="../../app/ui/main_window.py" line="467"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="466"/>
+        <location filename="../../app/ui/main_window.py" line="469"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="468"/>
+        <location filename="../../app/ui/main_window.py" line="471"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -697,17 +697,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="234"/>
+        <location filename="../../app/ui/pages.py" line="237"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="238"/>
+        <location filename="../../app/ui/pages.py" line="241"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="246"/>
+        <location filename="../../app/ui/pages.py" line="249"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -846,98 +846,98 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="273"/>
+        <location filename="../../app/ui/pages.py" line="276"/>
         <source>继续办理本事项</source>
         <extracomment>the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="275"/>
+        <location filename="../../app/ui/pages.py" line="278"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="278"/>
+        <location filename="../../app/ui/pages.py" line="281"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="281"/>
+        <location filename="../../app/ui/pages.py" line="284"/>
         <source>打印回执…</source>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="296"/>
+        <location filename="../../app/ui/pages.py" line="299"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="298"/>
+        <location filename="../../app/ui/pages.py" line="301"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="335"/>
+        <location filename="../../app/ui/pages.py" line="338"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="338"/>
+        <location filename="../../app/ui/pages.py" line="341"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务，须由另一名柜员复核后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business: another clerk must approve it before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="341"/>
+        <location filename="../../app/ui/pages.py" line="344"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="343"/>
+        <location filename="../../app/ui/pages.py" line="346"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="371"/>
+        <location filename="../../app/ui/pages.py" line="374"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="371"/>
+        <location filename="../../app/ui/pages.py" line="374"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="346"/>
+        <location filename="../../app/ui/pages.py" line="349"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="348"/>
+        <location filename="../../app/ui/pages.py" line="351"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="351"/>
+        <location filename="../../app/ui/pages.py" line="354"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="353"/>
+        <location filename="../../app/ui/pages.py" line="356"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="355"/>
+        <location filename="../../app/ui/pages.py" line="358"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="358"/>
+        <location filename="../../app/ui/pages.py" line="361"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="390"/>
+        <location filename="../../app/ui/pages.py" line="393"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
