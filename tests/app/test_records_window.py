@@ -86,7 +86,7 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     # only returned rows can be corrected; the filter shows them alone
     choose_filter = window.records_filter
     choose_filter.setCurrentIndex(choose_filter.findData(SubmissionState.RETURNED.value))
-    qtbot.waitUntil(lambda: [r.id for r in window.records.records] == [first.id], timeout=5000)
+    qtbot.waitUntil(lambda: [r.id for r in window.records.records] == [first.id], timeout=15000)
     window.records.selectRow(0)
     assert window.correct_button.isEnabled() and not window.approve_button.isEnabled()
     qtbot.mouseClick(window.correct_button, Qt.MouseButton.LeftButton)
@@ -100,7 +100,7 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     assert isinstance(phone, QLineEdit)
     phone.clear()
     type_text(qtbot, phone, "13900139000")
-    qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(page.submit_button.isEnabled, timeout=15000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
     corrected_id = window.result.submission_id
@@ -111,7 +111,7 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     window.go_home()
     window.records_filter.setCurrentIndex(0)
     qtbot.waitUntil(lambda: row_of(window, first.id) is not None and window.records.item(
-        row_of(window, first.id), 4).text() == "已办结", timeout=5000)  # type: ignore[arg-type]
+        row_of(window, first.id), 4).text() == "已办结", timeout=15000)  # type: ignore[arg-type]
 
 
 def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, make_terminal,  # type: ignore[no-untyped-def]
@@ -132,16 +132,17 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     window.stack.setCurrentWidget(window.result)
     assert window.result.status.text() == "已受理，待复核"
     assert window.result.approve_button.isVisible()
-    qtbot.waitUntil(lambda: "待复核：1" in window.pending_label.text(), timeout=5000)
+    window.refresh()  # what the window does after its own submit
+    qtbot.waitUntil(lambda: "待复核：1" in window.pending_label.text(), timeout=10000)
 
     qtbot.mouseClick(window.result.approve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.approval_dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.approval_dialog is not None, timeout=15000)
     dialog = window.approval_dialog
     assert dialog is not None
     dialog.clerk_edit.setText(CLERK.id)  # the clerk who took it cannot approve it
     dialog.password_edit.setText(PASSWORD)
     qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.button.isEnabled(), timeout=15000)
     assert "另一名柜员" in dialog.message.text(), dialog.message.text()
     dialog.clerk_edit.setText("1002")
     dialog.password_edit.setText("review-pass")
