@@ -30,12 +30,8 @@ from local_db.receipts import reserve_receipt_number, terminal_code
 from local_db.submissions import get_submission
 
 from .conftest import CLERK
+from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, WAIVER
 from .test_e2e_registration import choose, type_text
-
-ID_NUMBER = "11010519491231002X"
-REGISTRATION = {"id_type": "01", "id_number": ID_NUMBER, "name": "李秀英", "ethnicity": "01",
-                "phone": "13800138000", "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee"}
-WAIVER = "已由身份证阅读器读取并核验"
 
 
 def text_of(pdf: bytes) -> str:
@@ -177,9 +173,6 @@ def test_window_waives_submits_shows_and_prints_the_receipt(qtbot: QtBot, make_t
     QApplication.processEvents()
 
 
-RETIREE = "61020219650315123" + check_character("61020219650315123")  # a man born 1965-03
-
-
 def test_retirement_panel_follows_the_form(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
     terminal = make_terminal("http://127.0.0.1:9")
     window = MainWindow(terminal, CLERK, OpRunner())
@@ -189,7 +182,7 @@ def test_retirement_panel_follows_the_form(qtbot: QtBot, make_terminal) -> None:
     page = window.form_page
     assert page is not None and page.rule_panel is not None
     assert "提示" in page.rule_panel.row_texts()
-    type_text(qtbot, page.view.widget("id_number"), RETIREE)  # type: ignore[arg-type]
+    type_text(qtbot, page.view.widget("id_number"), RETIREE_ID)  # type: ignore[arg-type]
     choose(page.view.widget("insured_category"), "employee")  # type: ignore[arg-type]
     rows = page.rule_panel.row_texts()
     assert rows["法定退休年月"] == "2025-04"

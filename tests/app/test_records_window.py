@@ -19,16 +19,12 @@ from app import usecases
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from forms.definitions import load_form
-from forms.idnumber import check_character
 from local_db.clerks import add_clerk
 from local_db.models import SubmissionState
 
 from .conftest import CLERK, PASSWORD
+from .samples import REGISTRATION, RETIREMENT, WAIVER
 from .test_e2e_registration import type_text
-
-WAIVER = "已由身份证阅读器读取并核验"
-REGISTRATION = {"id_type": "01", "id_number": "11010519491231002X", "name": "李秀英", "ethnicity": "01",
-                "phone": "13800138000", "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee"}
 
 
 def central_records(db: Path) -> list[dict[str, Any]]:
@@ -120,13 +116,7 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     terminal = make_terminal(server.base_url)
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass")
     window = window_for(qtbot, terminal)
-    birth = "61020219650315123"
-    values = {"id_type": "01", "id_number": birth + check_character(birth), "name": "王建国",
-              "insured_category": "employee", "retirement_type": "normal", "retirement_month": "2025-04",
-              "work_start_date": "1985-07-01", "contribution_months": "420", "bank_name": "中国工商银行",
-              "bank_account": "6222021234567890123", "account_holder": "王建国", "phone": "13912345678",
-              "address": "铜川市王益区红旗街1号"}
-    accepted = usecases.submit_application(terminal, CLERK, load_form("retirement_approval"), values,
+    accepted = usecases.submit_application(terminal, CLERK, load_form("retirement_approval"), RETIREMENT,
                                            waivers={"identity_document": WAIVER})
     window.result.show_submission(accepted.view, "城镇职工基本养老保险退休核准", receipt=accepted.receipt)
     window.stack.setCurrentWidget(window.result)

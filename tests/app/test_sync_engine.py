@@ -33,11 +33,7 @@ from local_db.submissions import ApplicantData, AttachmentData, create_submissio
 from sync import sender as sender_module
 
 from .conftest import CLERK, PASSWORD, TERMINAL_ID
-
-ID_NUMBER = "11010519491231002X"
-WAIVER = "已由身份证阅读器读取并核验"
-REGISTRATION = {"id_type": "01", "id_number": ID_NUMBER, "name": "李秀英", "ethnicity": "01",
-                "phone": "13800138000", "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee"}
+from .samples import REGISTRATION, RETIREMENT, WAIVER
 
 
 def central_records(db: Path) -> list[dict[str, Any]]:
@@ -190,13 +186,7 @@ def test_key_business_waits_for_a_second_clerk(qapp, start_central, make_termina
     terminal = make_terminal(server.base_url, start_sender=False)
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass")
     form = load_form("retirement_approval")
-    birth = "61020219650315123"
-    values = {"id_type": "01", "id_number": birth + check_character(birth), "name": "王建国",
-              "insured_category": "employee", "retirement_type": "normal", "retirement_month": "2025-04",
-              "work_start_date": "1985-07-01", "contribution_months": "420", "bank_name": "中国工商银行",
-              "bank_account": "6222021234567890123", "account_holder": "王建国", "phone": "13912345678",
-              "address": "铜川市王益区红旗街1号"}
-    view = usecases.submit_application(terminal, CLERK, form, values,
+    view = usecases.submit_application(terminal, CLERK, form, RETIREMENT,
                                        waivers={"identity_document": WAIVER}).view
     assert view.state is SubmissionState.AWAITING_APPROVAL
     assert pending_count(terminal.db) == 0  # nothing to send before the review
