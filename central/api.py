@@ -5,31 +5,45 @@ at runtime, and the ones naming the closure-local auth dependency can only be
 resolved if they are real objects, not strings.
 """
 
+import hashlib
 import logging
+import re
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Response, status
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from central.blobs import MAX_CHUNK_SIZE, BlobState, BlobStore
+from central.blobs import (
+    MAX_BATCH_BODY,
+    MAX_BATCH_ITEM_SIZE,
+    MAX_BATCH_ITEMS,
+    MAX_CHUNK_SIZE,
+    BatchBlob,
+    BlobState,
+    BlobStore,
+)
 from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
     BadChunk,
+    BatchTooLarge,
     CentralError,
     CentralStorageError,
     ChunkTooLarge,
+    HashMismatch,
     NotFound,
     OffsetMismatch,
     TerminalMismatch,
@@ -39,18 +53,24 @@ from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
 from central.schemas import (
     SHA256_PATTERN,
+    BlobBatchAnswer,
+    BlobBatchResult,
     BlobIn,
     BlobOut,
     ErrorBody,
+    ErrorDetail,
     Health,
     ReferenceIndex,
     StatusEventOut,
     StatusFeed,
+    SubmissionBatchAnswer,
+    SubmissionBatchIn,
+    SubmissionBatchResult,
     SubmissionIn,
     SubmissionOut,
     SubmitAnswer,
 )
-from central.store import CentralStore, IncomingSubmission, SubmissionRecord
+from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +145,131 @@ async def _read_chunk(request: Request) -> bytes:
     return bytes(chunk)
 
 
+BLOB_BATCH_CONTENT_TYPE = "application/x-sicounter-blob-batch"
+_BATCH_HEADER_RE = re.compile(rb"^([0-9a-f]{64}) ([1-9][0-9]{0,9}) ([!-~]{1,64})$")
+#: a header line is far shorter; a longer one without a newline is malformed
+_MAX_BATCH_HEADER = 256
+
+
+@dataclass
+class _BatchItem:
+    """One item of a blob batch while and after its bytes stream in."""
+
+    sha256: str
+    size: int
+    media_type: str
+    remaining: int
+    #: the state when the item started, if this terminal already has the blob complete (bytes dropped)
+    known: BlobState | None = None
+    temp: Path | None = None
+    stream: BinaryIO | None = None
+    digest: Any = None
+    error: ErrorDetail | None = None
+
+    def result(self) -> BlobBatchResult:
+        if self.known is not None:
+            return BlobBatchResult(sha256=self.sha256, size=self.known.size, received=self.known.size,
+                                   complete=True, error=None)
+        ok = self.error is None
+        return BlobBatchResult(sha256=self.sha256, size=self.size, received=self.size if ok else 0,
+                               complete=ok, error=self.error)
+
+    def discard(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+            self.temp = None
+
+
+async def _read_blob_batch(request: Request, blobs: BlobStore, terminal_id: str,
+                           done: list[_BatchItem]) -> None:
+    """Parse the streamed batch body into ``done`` (items fully received, in body order).
+
+    Never holds more than one stream piece (and one header line) in memory: item bytes go
+    straight to the item's temporary file while they are hashed. Raises ``BadChunk`` for a
+    malformed header or a body ending mid-item, ``BatchTooLarge`` past a limit, and lets
+    ``ClientDisconnect`` through; ``done`` then holds the items received before.
+    """
+    header = bytearray()
+    current: _BatchItem | None = None
+    total = 0
+    try:
+        async for piece in request.stream():
+            total += len(piece)
+            if total > MAX_BATCH_BODY:
+                raise BatchTooLarge(f"a blob batch may hold at most {MAX_BATCH_BODY} bytes")
+            pos = 0
+            while pos < len(piece):
+                if current is None:
+                    newline = piece.find(b"\n", pos)
+                    if newline < 0:
+                        header += piece[pos:]
+                        pos = len(piece)
+                        if len(header) > _MAX_BATCH_HEADER:
+                            raise BadChunk(f"item {len(done) + 1}: header line too long")
+                        continue
+                    header += piece[pos:newline]
+                    pos = newline + 1
+                    current = await _start_batch_item(bytes(header), blobs, terminal_id, len(done))
+                    header.clear()
+                    continue
+                take = min(current.remaining, len(piece) - pos)
+                if current.known is None:
+                    data = piece[pos:pos + take]
+                    current.digest.update(data)
+                    assert current.stream is not None
+                    current.stream.write(data)
+                current.remaining -= take
+                pos += take
+                if current.remaining == 0:
+                    _finish_batch_item(current)
+                    done.append(current)
+                    current = None
+        if current is not None or header:
+            raise BadChunk(f"the body ended inside item {len(done) + 1}")
+    finally:
+        if current is not None:
+            current.discard()
+
+
+async def _start_batch_item(line: bytes, blobs: BlobStore, terminal_id: str, index: int) -> _BatchItem:
+    match = _BATCH_HEADER_RE.match(line)
+    if match is None:
+        raise BadChunk(f"item {index + 1}: header must be '<sha256> <size> <media_type>'")
+    if index >= MAX_BATCH_ITEMS:
+        raise BatchTooLarge(f"a blob batch may hold at most {MAX_BATCH_ITEMS} items")
+    size = int(match.group(2))
+    if size > MAX_BATCH_ITEM_SIZE:
+        raise BatchTooLarge(f"item {index + 1}: a batch item may hold at most {MAX_BATCH_ITEM_SIZE} bytes; "
+                            "upload larger blobs with PATCH")
+    sha256 = match.group(1).decode("ascii")
+    item = _BatchItem(sha256=sha256, size=size, media_type=match.group(3).decode("ascii"), remaining=size)
+    state = await run_in_threadpool(blobs.get, terminal_id, sha256)
+    if state is not None and state.complete:
+        item.known = state
+    else:
+        item.temp = blobs.batch_temp(terminal_id, sha256)
+        item.stream = item.temp.open("wb")
+        item.digest = hashlib.sha256()
+    return item
+
+
+def _finish_batch_item(item: _BatchItem) -> None:
+    if item.known is not None:
+        return
+    assert item.stream is not None
+    item.stream.close()
+    item.stream = None
+    if item.digest.hexdigest() != item.sha256:
+        item.discard()
+        item.error = ErrorDetail(code=HashMismatch.code,
+                                 message=f"the {item.size} bytes received do not hash to {item.sha256}; "
+                                         "nothing of this item was kept")
+        log.warning("blob batch item %s did not match its hash; discarded", item.sha256[:12])
+
+
 def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
@@ -164,6 +309,37 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
         if not result.created:
             response.status_code = status.HTTP_200_OK
         return SubmitAnswer(**_out(result.record).model_dump(), duplicate=not result.created)
+
+    @router.post("/submissions/batch", responses={
+        **_ERROR_RESPONSES,
+        503: {"model": ErrorBody, "description": "busy; retry after Retry-After seconds (nothing stored)"},
+    })
+    def submit_batch(body: SubmissionBatchIn, terminal_id: Terminal) -> SubmissionBatchAnswer:
+        results: list[SubmissionBatchResult | None] = [None] * len(body.submissions)
+        valid: list[tuple[int, IncomingSubmission]] = []
+        for index, item in enumerate(body.submissions):
+            raw_id = item.get("id") if isinstance(item, dict) else None
+            item_id = raw_id if isinstance(raw_id, str) else None
+            try:
+                parsed = SubmissionIn.model_validate(item)
+            except ValidationError as exc:
+                results[index] = _batch_error(item_id, 422, "validation_error", _errors_message(exc.errors()))
+                continue
+            if parsed.terminal_id != terminal_id:
+                results[index] = _batch_error(item_id, TerminalMismatch.http_status, TerminalMismatch.code,
+                                              "terminal_id does not match the token's terminal")
+                continue
+            valid.append((index, IncomingSubmission(**parsed.model_dump(exclude_unset=True))))
+        outcomes = store.submit_batch([incoming for _, incoming in valid]) if valid else []
+        for (index, incoming), outcome in zip(valid, outcomes, strict=True):
+            if isinstance(outcome, SubmitResult):
+                answer = SubmitAnswer(**_out(outcome.record).model_dump(), duplicate=not outcome.created)
+                results[index] = SubmissionBatchResult(id=incoming.id, ok=True,
+                                                       status_code=201 if outcome.created else 200,
+                                                       answer=answer, error=None)
+            else:
+                results[index] = _batch_error(incoming.id, outcome.http_status, outcome.code, str(outcome))
+        return SubmissionBatchAnswer(results=[result for result in results if result is not None])
 
     @router.get("/submissions/{submission_id}",
                 responses={**_ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "unknown id"}})
@@ -228,6 +404,63 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
             return Response(status_code=400)
         state = await run_in_threadpool(blobs.append, terminal_id, sha256, int(upload_offset), chunk)
         return JSONResponse(_blob_out(state).model_dump())
+
+    @router.post("/blobs/batch", responses={
+        **blob_errors,
+        200: {"model": BlobBatchAnswer, "description": "per item, in body order"},
+        413: {"model": ErrorBody, "description": "batch_too_large: over 256 MiB, 1000 items or 8 MiB in an item "
+                                                 "(items received before are kept)"},
+        415: {"model": ErrorBody, "description": f"Content-Type is not {BLOB_BATCH_CONTENT_TYPE}"},
+        422: {"model": ErrorBody, "description": "validation_error: malformed header line or the body ended "
+                                                 "mid-item (items received before are kept)"},
+    }, response_model=BlobBatchAnswer, openapi_extra={"requestBody": {"required": True, "content": {
+        BLOB_BATCH_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary", "description":
+                                             "items back to back, each '<sha256> <size> <media_type>\\n' "
+                                             "followed by exactly size bytes"}}}}})
+    async def blob_batch(request: Request, terminal_id: Terminal) -> Response:
+        blobs = blob_store()
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != BLOB_BATCH_CONTENT_TYPE:
+            raise UnsupportedChunkType(f"Content-Type must be {BLOB_BATCH_CONTENT_TYPE}")
+        declared = request.headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise BadChunk("Content-Length must be a non-negative integer")
+            if int(declared) > MAX_BATCH_BODY:
+                raise BatchTooLarge(f"a blob batch may hold at most {MAX_BATCH_BODY} bytes")
+        done: list[_BatchItem] = []
+        failure: CentralError | None = None
+        disconnected = False
+        try:
+            await _read_blob_batch(request, blobs, terminal_id, done)
+        except ClientDisconnect:
+            disconnected = True
+        except (BadChunk, BatchTooLarge) as exc:
+            failure = exc
+        except BaseException:
+            for item in done:
+                item.discard()
+            raise
+        # Items received before a tear are committed too, so a resend skips them.
+        ready = [BatchBlob(item.sha256, item.size, item.media_type, item.temp)
+                 for item in done if item.temp is not None and item.error is None]
+        try:
+            await run_in_threadpool(blobs.commit_batch, terminal_id, ready)
+        except BaseException:
+            for item in done:
+                item.discard()
+            raise
+        if disconnected:
+            log.info("blob batch of terminal %s: client left after %d items; those were kept",
+                     terminal_id, len(done))
+            return Response(status_code=400)
+        if failure is not None:
+            log.info("blob batch of terminal %s refused after %d items (%s); those were kept",
+                     terminal_id, len(done), failure.code)
+            return error_response(failure.http_status, failure.code,
+                                  f"{failure}; the {len(done)} items before were received and kept")
+        answer = BlobBatchAnswer(blobs=[item.result() for item in done])
+        return JSONResponse(answer.model_dump())
 
     @router.get("/blobs/{sha256}/content", response_class=FileResponse, responses={
         **blob_errors, 200: {"content": {"application/octet-stream": {}}, "description": "the blob's bytes"}})
@@ -311,12 +544,21 @@ class BusyEvery:
 
 
 def _validation_message(exc: RequestValidationError) -> str:
+    return _errors_message(exc.errors())
+
+
+def _errors_message(errors: Sequence[Any]) -> str:
     # Only locations and messages: the input itself may hold ID numbers.
     parts = []
-    for error in exc.errors():
+    for error in errors:
         location = ".".join(str(part) for part in error.get("loc", ()))
         parts.append(f"{location}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
+
+
+def _batch_error(item_id: str | None, status_code: int, code: str, message: str) -> SubmissionBatchResult:
+    return SubmissionBatchResult(id=item_id, ok=False, status_code=status_code, answer=None,
+                                 error=ErrorDetail(code=code, message=message))
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,6 +76,22 @@ def file_sha256(path: Path) -> str:
         while block := stream.read(_HASH_BLOCK):
             digest.update(block)
     return digest.hexdigest()
+
+
+#: limits of ``POST /v1/blobs/batch``
+MAX_BATCH_ITEM_SIZE = MAX_CHUNK_SIZE
+MAX_BATCH_ITEMS = 1000
+MAX_BATCH_BODY = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BatchBlob:
+    """One fully received, hash-checked item of a blob batch, waiting in ``temp`` for the commit."""
+
+    sha256: str
+    size: int
+    media_type: str
+    temp: Path
 
 
 class BlobStore:
@@ -200,3 +218,55 @@ class BlobStore:
         if state is None or not state.complete:
             return None
         return self.path(terminal_id, sha256), state.media_type
+
+    # -- batches (POST /v1/blobs/batch) ------------------------------------------------
+    # Items land in private temporary files while the body streams in; ``commit_batch``
+    # then makes all of them durable and visible at once: fsync every file, rename each
+    # to its final name, fsync the directories, record all complete in ONE transaction.
+
+    def batch_temp(self, terminal_id: str, sha256: str) -> Path:
+        """A fresh private file name for one batch item (never the resumable ``.part``)."""
+        final = self.path(terminal_id, sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        return final.parent / f"{sha256}.batch-{os.urandom(6).hex()}"
+
+    def commit_batch(self, terminal_id: str, items: list[BatchBlob]) -> None:
+        """Make ``items`` complete blobs of ``terminal_id``: durable files first, then one transaction."""
+        if not items:
+            return
+        for item in items:
+            fd = os.open(item.temp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        unique = {item.sha256: item for item in items}
+        stripes = sorted({hash((terminal_id, sha)) % _LOCK_STRIPES for sha in unique})
+        with contextlib.ExitStack() as held:
+            for stripe in stripes:
+                held.enter_context(self._locks[stripe])
+            directories: set[Path] = set()
+            for item in items:
+                final = self.path(terminal_id, item.sha256)
+                if unique[item.sha256] is item:
+                    os.replace(item.temp, final)
+                    directories.add(final.parent)
+                else:
+                    item.temp.unlink(missing_ok=True)
+            for directory in sorted(directories):
+                _fsync_dir(directory)
+            with self._write() as session, session.begin():
+                insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+                created_at = self._clock().isoformat()
+                for item in unique.values():
+                    stmt = insert(BlobRow).values(
+                        terminal_id=terminal_id, sha256=item.sha256, size=item.size, media_type=item.media_type,
+                        received=item.size, complete=True, created_at=created_at)
+                    # The hash-checked bytes settle the size, even over an earlier announcement.
+                    session.execute(stmt.on_conflict_do_update(
+                        index_elements=[BlobRow.terminal_id, BlobRow.sha256],
+                        set_={"size": item.size, "received": item.size, "complete": True}))
+            for sha in unique:
+                # A resumable upload of the same blob left behind is superseded.
+                self.path(terminal_id, sha, part=True).unlink(missing_ok=True)
+        log.info("blob batch of terminal %s: %d blobs complete", terminal_id, len(unique))

@@ -164,3 +164,11 @@ class StorageBusy(CentralError):
     code = "storage_unavailable"
     http_status = 503
     user_message = "中心系统繁忙。"
+
+
+class BatchTooLarge(CentralError):
+    """A blob batch over its limits (body size, item count or item size)."""
+
+    code = "batch_too_large"
+    http_status = 413
+    user_message = "附件批量上传请求过大。"

@@ -182,3 +182,51 @@ class ErrorBody(BaseModel):
     """The body of every error answer."""
 
     error: ErrorDetail
+
+
+MAX_BATCH_SUBMISSIONS = 200
+
+
+class SubmissionBatchIn(BaseModel):
+    """``POST /v1/submissions/batch`` body. Each item is validated on its own, so one
+    malformed item fails alone (``validation_error`` in its result) and not the batch."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    submissions: list[Any] = Field(
+        min_length=1, max_length=MAX_BATCH_SUBMISSIONS,
+        description="1..200 bodies, each exactly as for POST /v1/submissions",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/SubmissionIn"}})
+
+
+class SubmissionBatchResult(BaseModel):
+    """The outcome of one item of a submission batch, in request order."""
+
+    id: str | None = Field(description="the item's id as sent, or null if it had no string id")
+    ok: bool = Field(description="true when stored now (201) or a duplicate of an earlier identical body (200)")
+    status_code: int = Field(description="what POST /v1/submissions would have answered: 201, 200, 403, 409, 422 "
+                                         "(or 503 receipts_exhausted)")
+    answer: SubmitAnswer | None = Field(description="the single endpoint's answer when ok, else null")
+    error: ErrorDetail | None = Field(description="the single endpoint's error when not ok, else null")
+
+
+class SubmissionBatchAnswer(BaseModel):
+    """``POST /v1/submissions/batch`` answer."""
+
+    results: list[SubmissionBatchResult]
+
+
+class BlobBatchResult(BaseModel):
+    """The outcome of one item of a blob batch, in body order."""
+
+    sha256: str
+    size: int
+    received: int = Field(description="bytes stored: size when complete, else 0")
+    complete: bool
+    error: ErrorDetail | None = Field(description="hash_mismatch (nothing of the item kept), else null")
+
+
+class BlobBatchAnswer(BaseModel):
+    """``POST /v1/blobs/batch`` answer."""
+
+    blobs: list[BlobBatchResult]

@@ -39,6 +39,7 @@ from central.errors import (
     AlreadyDecided,
     AttachmentsIncomplete,
     CaseConflict,
+    CentralError,
     CentralStorageError,
     IdempotencyConflict,
     InvalidTerminalId,
@@ -353,6 +354,65 @@ class CentralStore:
         log.info("submission %s accepted from terminal %s as %s (case %s v%d)",
                  record.id, record.terminal_id, record.receipt_number, record.case_id, record.case_version)
         return SubmitResult(record, created=True)
+
+    def submit_batch(self, items: Sequence[IncomingSubmission]) -> list[SubmitResult | CentralError]:
+        """Store many submissions in ONE transaction; per item the result or the refusal.
+
+        Each item is handled as ``submit`` would handle it (idempotency, attachments,
+        case rules), inside its own savepoint so that a refused item leaves the others
+        alone; all stored items become visible (and durable) at the single commit.
+        On PostgreSQL a racing batch with the same ids queues on the receipt counter
+        row's lock or on the unique index; the loser replays the winner's row.
+        """
+        results: list[SubmitResult | CentralError] = []
+        with self._writing() as session:
+            for incoming in items:
+                results.append(self._submit_in_batch(session, incoming))
+        for result in results:
+            if isinstance(result, SubmitResult) and result.created:
+                record = result.record
+                log.info("submission %s accepted from terminal %s as %s (case %s v%d) in a batch",
+                         record.id, record.terminal_id, record.receipt_number, record.case_id, record.case_version)
+        return results
+
+    def _submit_in_batch(self, session: Session, incoming: IncomingSubmission) -> SubmitResult | CentralError:
+        digest = incoming.body_sha256()
+        try:
+            existing = self._existing(session, incoming.id)
+            if existing is not None:
+                return self._replay(existing, digest)
+            with session.begin_nested():
+                self._check_attachments(session, incoming)
+                self._check_case(session, incoming)
+                row = self._insert(session, incoming, digest)
+                self._add_event(session, row)
+                return SubmitResult(SubmissionRecord.from_row(row), created=True)
+        except CaseConflict as exc:
+            # As in ``submit``: a racing copy of this very submission may have committed.
+            found = self._fresh_existing(session, incoming.id)
+            if found is None:
+                return exc
+            return self._replay_or_error(found, digest)
+        except IntegrityError:
+            found = self._fresh_existing(session, incoming.id)
+            if found is None:
+                if self._case_version_taken(session, incoming):
+                    return self._case_conflict(incoming)
+                raise
+            return self._replay_or_error(found, digest)
+        except CentralError as exc:
+            return exc
+
+    def _fresh_existing(self, session: Session, submission_id: str) -> SubmissionRow | None:
+        # A new statement: under READ COMMITTED it sees what a racing transaction committed.
+        return session.scalars(select(SubmissionRow).where(SubmissionRow.id == submission_id)
+                               .execution_options(populate_existing=True)).first()
+
+    def _replay_or_error(self, existing: SubmissionRow, digest: str) -> SubmitResult | CentralError:
+        try:
+            return self._replay(existing, digest)
+        except IdempotencyConflict as exc:
+            return exc
 
     def _existing(self, session: Session, submission_id: str) -> SubmissionRow | None:
         return session.get(SubmissionRow, submission_id)
