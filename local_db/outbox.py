@@ -11,7 +11,7 @@ never trips the server's "same id, other body" conflict.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -113,24 +113,42 @@ def requeue_in_flight(db: Database) -> int:
 
 def claim_next(db: Database, now: datetime | None = None) -> OutboxItem | None:
     """Mark the oldest due row in flight and return what to send, or None."""
+    claimed = claim_batch(db, limit=1, now=now)
+    return claimed[0] if claimed else None
+
+
+def claim_batch(db: Database, *, limit: int, max_upload_bytes: int | None = None,
+                now: datetime | None = None) -> list[OutboxItem]:
+    """Mark up to ``limit`` of the oldest due rows in flight, in one transaction.
+
+    ``max_upload_bytes`` bounds what the claimed rows still have to upload (the first row is always
+    taken), so a batch never asks for more than that much to be streamed.
+    """
     now = now or utcnow()
+    items: list[OutboxItem] = []
+    budget = max_upload_bytes
     with db.sessions.begin() as s:
-        entry = s.scalar(
+        entries = s.scalars(
             select(OutboxEntry)
             .where(OutboxEntry.state == OutboxState.PENDING.value, OutboxEntry.next_attempt_at <= now)
             .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
-            .limit(1)
-        )
-        if entry is None:
-            return None
-        sub = s.get_one(Submission, entry.submission_id)
-        entry.state = OutboxState.IN_FLIGHT.value
-        entry.attempts += 1
-        sub.state = SubmissionState.SENDING.value
-        body = json.loads(entry.body) if entry.body else _legacy_body(sub)
-        uploads = tuple(BlobToSend(a.sha256, a.size, a.media_type) for a in sub.attachments
-                        if a.uploaded_at is None and a.material_key not in LOCAL_ONLY_MATERIALS)
-        return OutboxItem(submission_id=sub.id, attempts=entry.attempts, body=body, uploads=uploads)
+            .limit(limit)
+        ).all()
+        for entry in entries:
+            sub = s.get_one(Submission, entry.submission_id)
+            uploads = tuple(BlobToSend(a.sha256, a.size, a.media_type) for a in sub.attachments
+                            if a.uploaded_at is None and a.material_key not in LOCAL_ONLY_MATERIALS)
+            size = sum(u.size for u in uploads)
+            if items and budget is not None and size > budget:
+                break
+            if budget is not None:
+                budget -= size
+            entry.state = OutboxState.IN_FLIGHT.value
+            entry.attempts += 1
+            sub.state = SubmissionState.SENDING.value
+            body = json.loads(entry.body) if entry.body else _legacy_body(sub)
+            items.append(OutboxItem(submission_id=sub.id, attempts=entry.attempts, body=body, uploads=uploads))
+    return items
 
 
 def next_due(db: Database) -> datetime | None:
@@ -144,10 +162,10 @@ def next_due(db: Database) -> datetime | None:
         )
 
 
-def mark_uploaded(db: Database, sha256: str) -> None:
-    """The central system holds this blob completely: no submission needs to upload it again."""
+def mark_uploaded(db: Database, *sha256: str) -> None:
+    """The central system holds these blobs completely: no submission needs to upload them again."""
     with db.sessions.begin() as s:
-        s.execute(update(Attachment).where(Attachment.sha256 == sha256, Attachment.uploaded_at.is_(None))
+        s.execute(update(Attachment).where(Attachment.sha256.in_(sha256), Attachment.uploaded_at.is_(None))
                   .values(uploaded_at=utcnow()))
 
 
@@ -157,44 +175,75 @@ def forget_uploads(db: Database, submission_id: str) -> None:
         s.execute(update(Attachment).where(Attachment.submission_id == submission_id).values(uploaded_at=None))
 
 
+def _accept(s: Session, submission_id: str, receipt_number: str, accepted_at: datetime) -> None:
+    entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
+    sub = s.get_one(Submission, submission_id)
+    if entry is not None:
+        entry.state = OutboxState.DONE.value
+        entry.sent_at = utcnow()
+        entry.last_error = None
+    if sub.state in (SubmissionState.SENDING.value, SubmissionState.QUEUED.value):
+        sub.state = SubmissionState.ACCEPTED.value  # the feed may already have moved it further
+    sub.receipt_number = receipt_number
+    sub.accepted_at = sub.accepted_at or accepted_at
+    sub.last_error = None
+
+
+def _retry(s: Session, submission_id: str, error: str, delay: timedelta) -> None:
+    entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
+    sub = s.get_one(Submission, submission_id)
+    if entry is not None:
+        entry.state = OutboxState.PENDING.value
+        entry.next_attempt_at = utcnow() + delay
+        entry.last_error = error
+    sub.state = SubmissionState.QUEUED.value
+    sub.last_error = error
+
+
+def _fail(s: Session, submission_id: str, error: str) -> None:
+    entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
+    sub = s.get_one(Submission, submission_id)
+    if entry is not None:
+        entry.state = OutboxState.FAILED.value
+        entry.last_error = error
+    sub.state = SubmissionState.QUEUED.value
+    sub.last_error = error
+
+
 def mark_accepted(db: Database, submission_id: str, *, receipt_number: str, accepted_at: datetime) -> None:
     with db.sessions.begin() as s:
-        entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-        sub = s.get_one(Submission, submission_id)
-        if entry is not None:
-            entry.state = OutboxState.DONE.value
-            entry.sent_at = utcnow()
-            entry.last_error = None
-        if sub.state in (SubmissionState.SENDING.value, SubmissionState.QUEUED.value):
-            sub.state = SubmissionState.ACCEPTED.value  # the feed may already have moved it further
-        sub.receipt_number = receipt_number
-        sub.accepted_at = sub.accepted_at or accepted_at
-        sub.last_error = None
+        _accept(s, submission_id, receipt_number, accepted_at)
 
 
 def mark_retry(db: Database, submission_id: str, *, error: str, delay: timedelta) -> None:
     """The attempt failed for a reason that may pass (network, server busy): try again later."""
     with db.sessions.begin() as s:
-        entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-        sub = s.get_one(Submission, submission_id)
-        if entry is not None:
-            entry.state = OutboxState.PENDING.value
-            entry.next_attempt_at = utcnow() + delay
-            entry.last_error = error
-        sub.state = SubmissionState.QUEUED.value
-        sub.last_error = error
+        _retry(s, submission_id, error, delay)
 
 
 def mark_failed(db: Database, submission_id: str, *, error: str) -> None:
     """The central system refused the request itself; keep it queued for a person to look at."""
     with db.sessions.begin() as s:
-        entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-        sub = s.get_one(Submission, submission_id)
-        if entry is not None:
-            entry.state = OutboxState.FAILED.value
-            entry.last_error = error
-        sub.state = SubmissionState.QUEUED.value
-        sub.last_error = error
+        _fail(s, submission_id, error)
+
+
+@dataclass
+class Settlement:
+    """How a batch of claimed rows ended, written in one transaction."""
+
+    accepted: list[tuple[str, str, datetime]] = field(default_factory=list)  # id, receipt number, at
+    retry: list[tuple[str, str, timedelta]] = field(default_factory=list)  # id, error, delay
+    failed: list[tuple[str, str]] = field(default_factory=list)  # id, error
+
+
+def settle(db: Database, outcome: Settlement) -> None:
+    with db.sessions.begin() as s:
+        for submission_id, receipt, at in outcome.accepted:
+            _accept(s, submission_id, receipt, at)
+        for submission_id, error, delay in outcome.retry:
+            _retry(s, submission_id, error, delay)
+        for submission_id, error in outcome.failed:
+            _fail(s, submission_id, error)
 
 
 def apply_status(db: Database, submission_id: str, *, status: str, reason: str | None,

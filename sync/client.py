@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -157,3 +158,26 @@ class CentralClient:
         if resp.status_code == 304:
             return None, etag
         return self._check(resp), resp.headers.get("ETag")
+
+    # -- batches: many small blobs in one stream, many submissions in one commit ----------------
+    def upload_blob_batch(self, items: Iterable[tuple[str, int, str, Iterable[bytes]]]) -> list[dict[str, Any]]:
+        """Stream small blobs back to back (``sha256 size media_type\\n`` + bytes each); one answer per blob.
+
+        ``items`` yields (sha256, size, media type, the plaintext in pieces); the body is generated
+        while it is sent, so only one piece is in memory at a time.
+        """
+        def body() -> Iterator[bytes]:
+            for sha256, size, media_type, pieces in items:
+                yield f"{sha256} {size} {media_type}\n".encode("ascii")
+                yield from pieces
+
+        resp = self._request("POST", "/v1/blobs/batch", content=body(),
+                             headers={"Content-Type": "application/x-sicounter-blob-batch"})
+        blobs = self._check(resp).get("blobs", [])
+        return [b for b in blobs if isinstance(b, dict)] if isinstance(blobs, list) else []
+
+    def post_submission_batch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Several submissions in one request and one commit at the server; one result per body."""
+        results = self._check(self._request("POST", "/v1/submissions/batch", json={"submissions": bodies}))
+        found = results.get("results", [])
+        return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []

@@ -37,6 +37,12 @@ log = logging.getLogger(__name__)
 #: bytes per upload request: large enough that per-request costs (a server fsync) stay small,
 #: small enough that a dropped request wastes little and memory stays bounded
 UPLOAD_CHUNK = 4 * 1024 * 1024
+#: a batch: at most this many rows in flight, and this much still to upload among them (memory and
+#: the cost of a dropped request stay bounded; the server commits a batch once)
+BATCH_ROWS = 50
+BATCH_BYTES = 64 * 1024 * 1024
+#: the last good contact is written at most this often (a commit per submission would cost a fsync each)
+LAST_SYNC_EVERY = 5.0
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,13 @@ class OutboxSender:
         self._next_reference = 0.0
         self._retry_delay = 0.0
         self._last_error: SyncError | None = None
+        #: the central system has the batch endpoints (an older one answers 404: one at a time then)
+        self._batching = True
+        #: rows to send one at a time before batching again (to single out a row that breaks a batch)
+        self._single_rows = 0
+        self._last_sync_written = 0.0
+        #: submissions accepted and failed so far (for ``sync_once``'s summary)
+        self._counts = (0, 0)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -151,7 +164,8 @@ class OutboxSender:
             log.exception("sender event listener failed")
 
     def _set_online(self, online: bool, error: CounterError | None = None) -> None:
-        if online:
+        if online and (self._online is not True or time.monotonic() - self._last_sync_written >= LAST_SYNC_EVERY):
+            self._last_sync_written = time.monotonic()
             syncstate.set_values(self._db, {syncstate.LAST_SYNC: datetime.now(UTC).isoformat(timespec="seconds"),
                                             syncstate.LAST_ERROR: None})
         elif error is not None:
@@ -175,7 +189,7 @@ class OutboxSender:
         self._set_online(self._client.health())
         while not self._stop.is_set():
             try:
-                outcome = self.send_next()
+                outcome = self.send_some()
                 if outcome == "retry":
                     self._sleep(self._retry_delay)
                     continue
@@ -243,6 +257,7 @@ class OutboxSender:
             if not exc.retryable:
                 outbox.mark_failed(self._db, item.submission_id, error=exc.user_message)
                 log.warning("submission %s refused: %s", item.submission_id, exc.detail)
+                self._counts = (self._counts[0], self._counts[1] + 1)
                 self._emit(SenderEvent("failed", pending_count(self._db), item.submission_id, error=exc))
                 return "failed"
             self._failures += 1
@@ -258,6 +273,7 @@ class OutboxSender:
         except CounterError as exc:  # e.g. a local blob that cannot be read: needs a person, keep the row
             outbox.mark_failed(self._db, item.submission_id, error=exc.user_message)
             log.error("submission %s cannot be sent: %s", item.submission_id, exc.detail)
+            self._counts = (self._counts[0], self._counts[1] + 1)
             self._emit(SenderEvent("failed", pending_count(self._db), item.submission_id, error=exc))
             return "failed"
         self._failures = 0
@@ -270,8 +286,135 @@ class OutboxSender:
             outbox.apply_status(self._db, item.submission_id, status=status, reason=answer.get("reason"),
                                 receipt_number=receipt, at=accepted_at)
         self._set_online(True)
+        self._counts = (self._counts[0] + 1, self._counts[1])
         self._emit(SenderEvent("accepted", pending_count(self._db), item.submission_id, receipt))
         return "accepted"
+
+    def send_some(self) -> str | None:
+        """Send what is due: a batch when the central system takes batches, else the next row alone."""
+        if not self._batching or self._single_rows > 0:
+            self._single_rows = max(0, self._single_rows - 1)
+            return self.send_next()
+        return self.send_batch()
+
+    def send_batch(self) -> str | None:
+        """Claim up to ``BATCH_ROWS`` due rows, upload their small scans in one streamed request (large
+        ones resumably, chunk by chunk), post the submissions in one request, settle all in one commit.
+
+        Returns "accepted" (something went through), "retry" (the whole batch waits ``_retry_delay``),
+        "failed", or None when nothing was due.
+        """
+        items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES)
+        if not items:
+            return None
+        outcome = outbox.Settlement()
+        try:
+            missing = self._upload_all(items)
+            ready = [item for item in items if not any(u.sha256 in missing for u in item.uploads)]
+            for item in items:
+                if item not in ready:  # a scan did not arrive whole: that row tries again soon
+                    outcome.retry.append((item.submission_id, "材料补传中，稍后重试。", timedelta(seconds=1)))
+            results = self._client.post_submission_batch([item.body for item in ready]) if ready else []
+        except SyncError as exc:
+            if exc.status in (404, 405):
+                # an older central system: back to one at a time, nothing was stored by this attempt
+                log.info("central system has no batch endpoints; sending one at a time")
+                self._batching = False
+                outbox.settle(self._db, outbox.Settlement(
+                    retry=[(i.submission_id, "", timedelta(0)) for i in items]))
+                return "accepted"
+            return self._batch_failed(items, exc)
+        except CounterError as exc:  # a scan that cannot be read: find its row by sending one at a time
+            log.error("batch of %d could not be read locally (%s); sending them one by one", len(items), exc.detail)
+            self._single_rows = len(items)
+            outbox.settle(self._db, outbox.Settlement(retry=[(i.submission_id, exc.user_message, timedelta(0))
+                                                              for i in items]))
+            return "retry"
+        self._settle_results(ready, results, outcome)
+        return "accepted" if outcome.accepted else ("failed" if outcome.failed else "retry")
+
+    def _upload_all(self, items: list[outbox.OutboxItem]) -> set[str]:
+        """Upload every scan the claimed rows need; returns the SHA-256 of those that did not arrive."""
+        blobs = {u.sha256: u for item in items for u in item.uploads}
+        small = [b for b in blobs.values() if b.size <= UPLOAD_CHUNK]
+        for blob in blobs.values():
+            if blob.size > UPLOAD_CHUNK:
+                self._upload(blob)
+        if not small:
+            return set()
+        if self._blobs is None:
+            raise CounterError("no blob store to read attachments from",
+                               user_message="本机无法读取加密的材料扫描件，业务暂不能发送。",
+                               hint="请联系系统管理员检查系统密钥库。")
+        store = self._blobs
+        answers = self._client.upload_blob_batch(
+            (b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small)
+        done = {str(a.get("sha256")) for a in answers if a.get("complete")}
+        if done:
+            outbox.mark_uploaded(self._db, *done)
+        return {b.sha256 for b in small} - done
+
+    def _settle_results(self, ready: list[outbox.OutboxItem], results: list[dict[str, Any]],
+                        outcome: outbox.Settlement) -> None:
+        by_id = {str(r.get("id")): r for r in results}
+        failed_events: list[tuple[str, CounterError]] = []
+        for item in ready:
+            result = by_id.get(item.submission_id)
+            answer = result.get("answer") if result else None
+            error = (result or {}).get("error") or {}
+            code = str(error.get("code", "")) if isinstance(error, dict) else ""
+            if result is not None and result.get("ok") and isinstance(answer, dict):
+                received = answer.get("received_at")
+                at = datetime.fromisoformat(received) if isinstance(received, str) else utcnow()
+                outcome.accepted.append((item.submission_id, str(answer["receipt_number"]), at))
+            elif code == "attachments_incomplete":
+                outbox.forget_uploads(self._db, item.submission_id)
+                outcome.retry.append((item.submission_id, "中心系统尚未收齐本笔业务的材料，正在补传。",
+                                      timedelta(seconds=1)))
+            elif result is not None and result.get("status_code") in (403, 409, 422):
+                refused = SyncError(f"central refused {item.submission_id}: {code}", retryable=False,
+                                    status=int(result["status_code"]), code=code,
+                                    user_message="中心系统拒收了这笔业务。",
+                                    hint="业务已保存在本机，请联系系统管理员处理。")
+                outcome.failed.append((item.submission_id, refused.user_message))
+                failed_events.append((item.submission_id, refused))
+            else:  # no answer for it, or a passing fault: again with the next batch
+                outcome.retry.append((item.submission_id, "中心系统暂时繁忙，已离线保存。", timedelta(seconds=1)))
+        outbox.settle(self._db, outcome)
+        for submission_id, receipt, at in outcome.accepted:
+            answer = by_id[submission_id].get("answer") or {}
+            status = answer.get("status")
+            if isinstance(status, str) and status != "accepted":
+                outbox.apply_status(self._db, submission_id, status=status, reason=answer.get("reason"),
+                                    receipt_number=receipt, at=at)
+        self._counts = (self._counts[0] + len(outcome.accepted), self._counts[1] + len(outcome.failed))
+        if outcome.accepted:
+            self._failures = 0
+            self._set_online(True)
+        pending = pending_count(self._db)
+        for submission_id, receipt, _at in outcome.accepted:
+            self._emit(SenderEvent("accepted", pending, submission_id, receipt))
+        for submission_id, exc in failed_events:
+            log.warning("submission %s refused: %s", submission_id, exc.detail)
+            self._emit(SenderEvent("failed", pending, submission_id, error=exc))
+
+    def _batch_failed(self, items: list[outbox.OutboxItem], exc: SyncError) -> str:
+        """The whole batch went wrong (network, server busy or refusing the request itself)."""
+        if not exc.retryable:  # the request as such is refused: find the row that causes it, one by one
+            self._single_rows = len(items)
+            outbox.settle(self._db, outbox.Settlement(retry=[(i.submission_id, exc.user_message, timedelta(0))
+                                                              for i in items]))
+            return "retry"
+        self._failures += 1
+        delay = self._backoff.delay(self._failures, exc.retry_after)
+        outbox.settle(self._db, outbox.Settlement(
+            retry=[(i.submission_id, exc.user_message, timedelta(seconds=delay)) for i in items]))
+        log.info("batch of %d not sent (%s), next try in %.1fs", len(items), exc.detail, delay)
+        self._retry_delay = delay
+        self._last_error = exc
+        self._set_online(False, exc)
+        self._emit(SenderEvent("retry", pending_count(self._db), items[0].submission_id, error=exc))
+        return "retry"
 
     def _upload(self, blob: outbox.BlobToSend) -> None:
         """Make the central system hold the whole blob, resuming where it stopped."""
@@ -361,14 +504,13 @@ class OutboxSender:
         deadline = time.monotonic() + max_seconds
         try:
             while time.monotonic() < deadline:
-                outcome = self.send_next()
+                before = self._counts
+                outcome = self.send_some()
                 if outcome is None:
                     break
-                if outcome == "accepted":
-                    summary.sent += 1
-                elif outcome == "failed":
-                    summary.failed += 1
-                else:
+                summary.sent += self._counts[0] - before[0]
+                summary.failed += self._counts[1] - before[1]
+                if outcome == "retry":
                     summary.error = self._last_error.user_message if self._last_error else "发送失败"
                     break
             if summary.error is None:

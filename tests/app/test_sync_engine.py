@@ -292,3 +292,48 @@ def test_background_engine_reports_status_changes(  # type: ignore[no-untyped-de
     assert wait_for()
     view = get_submission(terminal.db, sid)
     assert view is not None and view.state is SubmissionState.RETURNED and view.status_reason
+
+
+def test_a_backlog_goes_in_batches(start_central, make_terminal, central_db) -> None:  # type: ignore[no-untyped-def]
+    """Small scans in one streamed request and the submissions in one more, per batch of rows."""
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans = [os.urandom(20_000 + n) for n in range(60)]
+        ids = [submission_with(terminal, scans[2 * n:2 * n + 2], number=n) for n in range(30)]
+        assert terminal.sender is not None
+        assert terminal.sender.send_some() == "accepted"
+        assert pending_count(terminal.db) == 0
+        assert proxy.stats.requests_seen <= 3  # blobs, submissions (and nothing per row)
+    central = {r["id"]: r for r in central_records(central_db)}
+    assert set(central) == set(ids)
+    for scan in scans:
+        assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+
+
+def test_batches_survive_torn_streams_and_lost_answers(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db) -> None:
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans = [os.urandom(50_000) for _ in range(20)]
+        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=300_000))
+        proxy.add(Fault("lose_answer", method="POST", path="/v1/submissions/batch"))
+        assert terminal.sender is not None
+        for _ in range(20):
+            if pending_count(terminal.db) == 0:
+                break
+            with terminal.db.sessions.begin() as s:
+                for entry in s.query(OutboxEntry).filter(OutboxEntry.state == OutboxState.PENDING.value):
+                    entry.next_attempt_at = entry.created_at
+            terminal.sender.send_some()
+        assert pending_count(terminal.db) == 0
+        assert proxy.stats.faults_injected.get("reset_request_body") == 1
+        assert proxy.stats.faults_injected.get("lose_answer") == 1
+    records = central_records(central_db)
+    assert sorted(r["id"] for r in records) == sorted(ids)  # every one once: the lost answer was a duplicate
+    for scan in scans:
+        assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+    for sid in ids:
+        assert get_submission(terminal.db, sid).state is SubmissionState.ACCEPTED  # type: ignore[union-attr]
