@@ -24,6 +24,7 @@ from local_db.submissions import (
     approve_submission,
     create_submission,
 )
+from local_db.submissions import save_draft as local_save_draft
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
@@ -85,7 +86,7 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
                        waivers: Mapping[str, str] | None = None,
                        render_receipt: Callable[[Receipt], bytes] | None = None,
                        now: datetime | None = None, corrects: str | None = None,
-                       carried: Sequence[AttachmentData] = ()) -> Accepted:
+                       carried: Sequence[AttachmentData] = (), draft_id: str | None = None) -> Accepted:
     """Check the form and its materials, seal them, number and draw the receipt, save it all, nudge the sender.
 
     Fields derived from the ID number are recomputed here rather than trusted
@@ -170,10 +171,20 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
         counter_receipt_no=receipt_no,
         state=SubmissionState.AWAITING_APPROVAL if form.second_approval else SubmissionState.QUEUED,
         corrects=corrects,
+        replaces_draft=draft_id,
     )
     if view.state is SubmissionState.QUEUED:
         terminal.send_now()
     return Accepted(view, receipt)
+
+
+def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapping[str, str],
+               draft_id: str | None = None) -> SubmissionView:
+    """Keep a half-filled form (an applicant who must fetch a paper) to finish later; nothing is sent."""
+    payload = {k: v.strip() for k, v in values.items() if v.strip()}
+    return local_save_draft(terminal.db, item_code=form.code, form_version=form.version,
+                            terminal_id=terminal.settings.terminal_id, clerk_id=clerk.id, payload=payload,
+                            draft_id=draft_id)
 
 
 def approve(terminal: Terminal, approver_id: str, password: str, submission_id: str) -> SubmissionView:

@@ -102,6 +102,7 @@ def create_submission(
     counter_receipt_no: str | None = None,
     state: SubmissionState = SubmissionState.QUEUED,
     corrects: str | None = None,
+    replaces_draft: str | None = None,
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
@@ -118,7 +119,7 @@ def create_submission(
         raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
-                       attachments, counter_receipt_no, state, corrects)
+                       attachments, counter_receipt_no, state, corrects, replaces_draft)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -128,8 +129,12 @@ def create_submission(
 def _create(db: Database, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
             attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
-            corrects: str | None) -> SubmissionView:
+            corrects: str | None, replaces_draft: str | None) -> SubmissionView:
     with db.sessions.begin() as s:
+        if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
+            draft = s.get(Submission, replaces_draft)
+            if draft is not None and draft.state == SubmissionState.DRAFT.value:
+                s.delete(draft)
         case_id, case_version = None, 1
         if corrects is not None:
             previous = s.get(Submission, corrects)
@@ -171,6 +176,39 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             enqueue(s, sub)
         s.flush()
         return _view(sub)
+
+
+def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
+               payload: dict[str, Any], draft_id: str | None = None) -> SubmissionView:
+    """Keep what the clerk typed so far (no checks, no receipt, nothing sent), to finish later.
+
+    Saving again updates the same draft; a draft that was submitted meanwhile is not touched.
+    """
+    with db.sessions.begin() as s:
+        draft = s.get(Submission, draft_id) if draft_id else None
+        if draft is not None and draft.state != SubmissionState.DRAFT.value:
+            raise StateError(f"submission {draft_id} is no longer a draft",
+                             user_message="该草稿已提交，不能再暂存。")
+        if draft is None:
+            new_id = draft_id or str(uuid.uuid4())
+            draft = Submission(id=new_id, case_id=new_id, case_version=1, item_code=item_code,
+                               form_version=form_version, version=1, terminal_id=terminal_id, clerk_id=clerk_id,
+                               payload=payload, state=SubmissionState.DRAFT.value)
+            s.add(draft)
+        draft.payload = payload
+        draft.form_version = form_version
+        draft.clerk_id = clerk_id
+        number = str(payload.get("id_number", "")).strip().upper()
+        draft.applicant = s.scalar(select(Applicant).where(Applicant.id_number == number)) if number else None
+        s.flush()
+        return _view(draft)
+
+
+def delete_draft(db: Database, draft_id: str) -> None:
+    with db.sessions.begin() as s:
+        draft = s.get(Submission, draft_id)
+        if draft is not None and draft.state == SubmissionState.DRAFT.value:
+            s.delete(draft)
 
 
 def approve_submission(db: Database, submission_id: str, approver_id: str) -> SubmissionView:

@@ -164,8 +164,8 @@ class MainWindow(QMainWindow):
         self.records_filter = QComboBox()
         self.records_filter.setObjectName("recordsFilter")
         self.records_filter.addItem(self.tr("全部"), "")
-        for state in (SubmissionState.AWAITING_APPROVAL, SubmissionState.QUEUED, SubmissionState.ACCEPTED,
-                      SubmissionState.RETURNED, SubmissionState.CLOSED):
+        for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.QUEUED,
+                      SubmissionState.ACCEPTED, SubmissionState.RETURNED, SubmissionState.CLOSED):
             self.records_filter.addItem(QCoreApplication.translate("RecordsView", STATE_LABELS[state]), state.value)
         self.records_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         bar.addWidget(self.records_filter)
@@ -176,6 +176,10 @@ class MainWindow(QMainWindow):
         self.correct_button = QPushButton(self.tr("更正重报…"))
         self.correct_button.setObjectName("correctRecordButton")
         self.correct_button.clicked.connect(lambda: self._act_on(self.records.selected()))
+        self.resume_button = QPushButton(self.tr("继续办理…"))
+        self.resume_button.setObjectName("resumeDraftButton")
+        self.resume_button.clicked.connect(lambda: self._act_on(self.records.selected()))
+        bar.addWidget(self.resume_button)
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
         layout.addLayout(bar)
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         record = self.records.selected()
         state = record.state if record else None
+        self.resume_button.setEnabled(state is SubmissionState.DRAFT)
         self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
 
@@ -196,7 +201,9 @@ class MainWindow(QMainWindow):
         """Approve a submission awaiting review, or correct a returned one; other rows only show."""
         if record is None:
             return
-        if record.state is SubmissionState.AWAITING_APPROVAL:
+        if record.state is SubmissionState.DRAFT:
+            self.open_draft(record)
+        elif record.state is SubmissionState.AWAITING_APPROVAL:
             self.open_approval(record)
         elif record.state is SubmissionState.RETURNED:
             self.open_correction(record)
@@ -213,6 +220,30 @@ class MainWindow(QMainWindow):
         if view.id == self.result.submission_id:
             self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
         self.refresh()
+
+    def open_draft(self, record: SubmissionView) -> None:
+        item = next((i for i in self.terminal.catalogue if i.form_code == record.item_code), None)
+        if item is None:
+            self.notice.show_message(self.tr("找不到该业务的表单，无法继续办理。"), "error")
+            return
+        self.open_item(item)
+        if self.form_page is not None:
+            self.form_page.continue_draft(record)
+            self.notice.show_message(self.tr("已载入草稿。材料扫描件不随草稿保存，请重新拍摄。"), "info")
+
+    def save_draft(self) -> None:
+        page = self.form_page
+        if page is None:
+            return
+        values, draft_id = page.view.values(), page.draft_id
+
+        def saved(view: SubmissionView) -> None:
+            page.draft_id = view.id
+            self.notice.show_message(self.tr("已暂存，可在办件记录中选择“草稿”继续办理。"), "ok")
+            self.refresh()
+
+        self.ops.run(lambda: usecases.save_draft(self.terminal, self.clerk, page.form, values, draft_id),
+                     saved, lambda exc: show_error(self, exc))
 
     def open_correction(self, record: SubmissionView) -> None:
         """The returned submission's form, filled in, to correct and send again as the case's next version."""
@@ -282,6 +313,7 @@ class MainWindow(QMainWindow):
         if self.current_card is not None:
             self.form_page.apply_identity(self.current_card)
         self.form_page.submit_button.clicked.connect(self.submit)
+        self.form_page.draft_button.clicked.connect(self.save_draft)
         self.form_page.back_button.clicked.connect(self.go_home)
         self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
@@ -296,10 +328,11 @@ class MainWindow(QMainWindow):
         values, provenance = page.view.values(), page.view.provenance()
         materials, waivers = page.materials.attached(), page.materials.waivers()
         corrects, carried = page.corrects, [a for a in page.carried if a.material_key in page.materials.carried]
+        draft_id = page.draft_id
         self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values,
                                                          provenance=provenance, materials=materials,
                                                          waivers=waivers, render_receipt=receipt_pdf,
-                                                         corrects=corrects, carried=carried),
+                                                         corrects=corrects, carried=carried, draft_id=draft_id),
                      self._submitted, self._submit_failed)
 
     def open_capture(self, material_key: str) -> None:

@@ -66,6 +66,11 @@ class FormPage(QWidget):
         self.submit_hint = QLabel()
         self.submit_hint.setObjectName("submitHint")
         self.submit_hint.setWordWrap(True)
+        self.draft_button = QPushButton(self.tr("暂存"))
+        self.draft_button.setObjectName("draftButton")
+        self.draft_button.setToolTip(self.tr("保存已填写的内容，稍后在办件记录中继续办理（不含材料扫描件）"))
+        #: the draft this form continues (submitting replaces it)
+        self.draft_id: str | None = None
         self.reset_button = QPushButton(self.tr("重置"))
         self.reset_button.setObjectName("resetButton")
         self.reset_button.clicked.connect(self.view.clear)
@@ -89,7 +94,7 @@ class FormPage(QWidget):
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
         buttons.addWidget(self.submit_hint, 1)
-        for b in (self.back_button, self.reset_button, self.submit_button):
+        for b in (self.back_button, self.draft_button, self.reset_button, self.submit_button):
             b.setMinimumWidth(110)
             buttons.addWidget(b)
         self.card_banner = QFrame()
@@ -156,6 +161,13 @@ class FormPage(QWidget):
         self.corrects: str | None = None
         self.carried: list[AttachmentData] = []
         self.update_submit()
+
+    def continue_draft(self, record: SubmissionView) -> None:
+        """Fill the form from a draft saved earlier; submitting it replaces the draft."""
+        self.draft_id = record.id
+        for key, value in record.payload.items():
+            if not key.startswith("_") and isinstance(value, str) and key in self.view._widgets:
+                self.view.set_value(key, value)
 
     def start_correction(self, record: SubmissionView) -> None:
         """Fill the form from a returned submission so the clerk corrects only what the reviewer named."""

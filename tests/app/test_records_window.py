@@ -141,3 +141,47 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     [record] = central_records(central_db)
     assert record["payload"]["_approved_by"] == "1002"
     qtbot.waitUntil(lambda: window.result.status.text() == "✔ 已受理", timeout=10000)
+
+
+def test_a_draft_is_kept_continued_and_replaced_by_its_submission(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, make_terminal) -> None:
+    from local_db.submissions import list_submissions, pending_count
+
+    terminal = make_terminal("http://127.0.0.1:9")
+    window = window_for(qtbot, terminal)
+    window.open_item(next(i for i in terminal.catalogue if i.code == "personal_registration"))
+    page = window.form_page
+    assert page is not None
+    type_text(qtbot, page.view.widget("id_number"), REGISTRATION["id_number"])  # type: ignore[arg-type]
+    type_text(qtbot, page.view.widget("name"), "李秀英")  # type: ignore[arg-type]
+    assert not page.view.is_valid()  # half a form can be kept, not submitted
+    qtbot.mouseClick(page.draft_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.draft_id is not None, timeout=10000)
+    qtbot.mouseClick(page.draft_button, Qt.MouseButton.LeftButton)  # saving again updates the same draft
+    qtbot.waitUntil(lambda: "已暂存" in window.notice.label.text(), timeout=10000)
+    [draft] = list_submissions(terminal.db, states={SubmissionState.DRAFT})
+    assert draft.id == page.draft_id and draft.payload["name"] == "李秀英"
+    assert pending_count(terminal.db) == 0  # a draft is never sent
+
+    window.go_home()
+    window.records_filter.setCurrentIndex(window.records_filter.findData(SubmissionState.DRAFT.value))
+    qtbot.waitUntil(lambda: [r.id for r in window.records.records] == [draft.id], timeout=10000)
+    window.records.selectRow(0)
+    assert window.resume_button.isEnabled()
+    qtbot.mouseClick(window.resume_button, Qt.MouseButton.LeftButton)
+    page = window.form_page
+    assert page is not None and page.draft_id == draft.id
+    assert page.view.value("name") == "李秀英" and page.view.value("sex") == "female"
+    for key, value in REGISTRATION.items():
+        if not page.view.value(key):
+            widget = page.view.widget(key)
+            if isinstance(widget, QLineEdit):
+                type_text(qtbot, widget, value)
+            else:
+                widget.setCurrentIndex(widget.findData(value))  # type: ignore[union-attr]
+    page.materials.waive("identity_document", WAIVER)
+    qtbot.waitUntil(page.submit_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
+    states = [v.state for v in list_submissions(terminal.db)]
+    assert states == [SubmissionState.QUEUED]  # the draft became the submission; no draft is left behind
