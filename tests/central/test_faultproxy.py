@@ -439,17 +439,22 @@ def test_random_connection_faults(proxy: FaultProxy, upstream: Upstream) -> None
             for index in range(20):
                 try:
                     outcomes.append(str(http.post(f"/r/{index}", content=b"x" * 1000).status_code))
-                except httpx.TransportError as exc:
-                    outcomes.append(type(exc).__name__)
+                except httpx.TransportError:
+                    # which exception a reset surfaces as (read error, protocol error) depends on timing
+                    # under load; which requests fail does not
+                    outcomes.append("failed")
         return outcomes
 
     proxy.set_random(0.5, ["drop", "lose_answer"], seed=3)
     first = run()
+    after_first = dict(proxy.stats.faults_injected)
     proxy.set_random(0.5, ["drop", "lose_answer"], seed=3)
     assert run() == first
-    assert "200" in first and len(set(first)) > 1
+    assert "200" in first and "failed" in first
     injected = proxy.stats.faults_injected
-    assert injected.get("drop", 0) > 0 and injected.get("lose_answer", 0) > 0
+    assert after_first.get("drop", 0) > 0 and after_first.get("lose_answer", 0) > 0
+    assert {kind: injected.get(kind, 0) - after_first.get(kind, 0) for kind in ("drop", "lose_answer")} == {
+        kind: after_first.get(kind, 0) for kind in ("drop", "lose_answer")}  # the same faults again
 
 
 def test_upstream_down_answers_502(upstream: Upstream) -> None:
