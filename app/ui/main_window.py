@@ -221,14 +221,19 @@ class MainWindow(QMainWindow):
             self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
         self.refresh()
 
-    def open_draft(self, record: SubmissionView) -> None:
+    def _open_record_form(self, record: SubmissionView) -> FormPage | None:
+        """The form of a saved record's item, opened; None (and a notice) when it is not available."""
         item = next((i for i in self.terminal.catalogue if i.form_code == record.item_code), None)
         if item is None:
-            self.notice.show_message(self.tr("找不到该业务的表单，无法继续办理。"), "error")
-            return
+            self.notice.show_message(self.tr("找不到该业务的表单。"), "error")
+            return None
         self.open_item(item)
-        if self.form_page is not None:
-            self.form_page.continue_draft(record)
+        return self.form_page
+
+    def open_draft(self, record: SubmissionView) -> None:
+        page = self._open_record_form(record)
+        if page is not None:
+            page.continue_draft(record)
             self.notice.show_message(self.tr("已载入草稿。材料扫描件不随草稿保存，请重新拍摄。"), "info")
 
     def save_draft(self) -> None:
@@ -247,13 +252,9 @@ class MainWindow(QMainWindow):
 
     def open_correction(self, record: SubmissionView) -> None:
         """The returned submission's form, filled in, to correct and send again as the case's next version."""
-        item = next((i for i in self.terminal.catalogue if i.form_code == record.item_code), None)
-        if item is None:
-            self.notice.show_message(self.tr("找不到该业务的表单，无法更正。"), "error")
-            return
-        self.open_item(item)
-        if self.form_page is not None:
-            self.form_page.start_correction(record)
+        page = self._open_record_form(record)
+        if page is not None:
+            page.start_correction(record)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -162,20 +162,21 @@ class FormPage(QWidget):
         self.carried: list[AttachmentData] = []
         self.update_submit()
 
-    def continue_draft(self, record: SubmissionView) -> None:
-        """Fill the form from a draft saved earlier; submitting it replaces the draft."""
-        self.draft_id = record.id
+    def _fill_from(self, record: SubmissionView) -> None:
         for key, value in record.payload.items():
             if not key.startswith("_") and isinstance(value, str) and key in self.view._widgets:
                 self.view.set_value(key, value)
+
+    def continue_draft(self, record: SubmissionView) -> None:
+        """Fill the form from a draft saved earlier; submitting it replaces the draft."""
+        self.draft_id = record.id
+        self._fill_from(record)
 
     def start_correction(self, record: SubmissionView) -> None:
         """Fill the form from a returned submission so the clerk corrects only what the reviewer named."""
         self.corrects = record.id
         self.carried = [a for a in record.attachments if a.material_key in self.materials.pages]
-        for key, value in record.payload.items():
-            if not key.startswith("_") and isinstance(value, str) and key in self.view._widgets:
-                self.view.set_value(key, value)
+        self._fill_from(record)
         waivers = record.payload.get("_waivers")
         self.materials.carry({a.material_key: a.pages for a in self.carried},
                              dict(waivers) if isinstance(waivers, dict) else {})
