@@ -60,10 +60,10 @@ class MainWindow(QMainWindow):
         self._last_sync: datetime | None = None
         self._awaiting = 0
         self._returned = 0
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(80)
-        self._refresh_timer.timeout.connect(self._refresh_now)
+        self._detached = False
+        #: a records query is running / another was asked for meanwhile (one follow-up serves them all)
+        self._refreshing = False
+        self._refresh_again = False
         self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
@@ -472,10 +472,17 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
 
     def refresh(self) -> None:
-        """Reload the records and counts soon: a batch of 50 answers asks 50 times, one query serves them."""
-        self._refresh_timer.start()
+        """Reload the records and counts; asks while a query runs are served by one more query after it.
 
-    def _refresh_now(self) -> None:
+        A batch of 50 answers asks 50 times in a row: two queries serve them, not fifty.
+        """
+        if self._detached:
+            return
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self._refresh_again = False
         db = self.terminal.db
         self._refresh_seq += 1
         seq = self._refresh_seq
@@ -488,11 +495,24 @@ class MainWindow(QMainWindow):
             return (seq, pending_count(db), list_submissions(db, states=states, limit=200), outbox.counts(db),
                     syncstate.get_value(db, syncstate.LAST_SYNC))
 
-        self.ops.run(load, self._show_state, lambda exc: show_error(self, exc))
+        self.ops.run(load, self._show_state, self._refresh_failed)
+
+    def _refresh_done(self) -> bool:
+        """The running query ended; start the follow-up if one was asked for. False once detached."""
+        self._refreshing = False
+        if self._detached:
+            return False
+        if self._refresh_again:
+            self.refresh()
+        return True
+
+    def _refresh_failed(self, exc: BaseException) -> None:
+        if self._refresh_done():
+            show_error(self, exc)
 
     def _show_state(self, state: tuple[int, int, list[SubmissionView], dict[str, int], str | None]) -> None:
         seq, pending, records, counts, last_sync = state
-        if seq != self._refresh_seq:  # an older query finishing late must not overwrite a newer one
+        if not self._refresh_done() or seq != self._refresh_seq:  # a newer query's answer is on its way
             return
         self._awaiting = counts.get(SubmissionState.AWAITING_APPROVAL.value, 0)
         self._returned = counts.get(SubmissionState.RETURNED.value, 0)
@@ -523,7 +543,8 @@ class MainWindow(QMainWindow):
         signal closes no window), so the sender never emits into a dead bridge.
         """
         self._clock.stop()
-        self._refresh_timer.stop()
+        self._detached = True
+        self._refresh_seq += 1  # a query still running must not fill widgets that are going away
         self.terminal.remove_listener(self.bridge)
 
     def closeEvent(self, event: QCloseEvent) -> None:
