@@ -52,7 +52,11 @@ class CameraService:
             self._watcher = None
 
     def set_viewer(self, viewer: Viewer | None) -> None:
-        """Frames flow only while a viewer is set (the capture dialog is open)."""
+        """Frames flow only while a viewer is set (the capture dialog is open).
+
+        A barrier: once this returns, the old viewer is not being called and never will be again,
+        so its owner may be destroyed (``_route`` calls the viewer under the same lock).
+        """
         with self._lock:
             self._viewer = viewer
         if self._watcher is not None:
@@ -60,6 +64,20 @@ class CameraService:
                 self._watcher.pause()
             else:
                 self._watcher.resume()
+
+    def release_viewer(self, viewer: Viewer) -> None:
+        """Stop feeding ``viewer`` if it is still the one fed; a newer viewer keeps its frames."""
+        with self._lock:
+            if self._viewer is not viewer:
+                return
+            self._viewer = None
+        if self._watcher is not None:
+            self._watcher.pause()
+
+    @property
+    def viewer(self) -> Viewer | None:
+        with self._lock:
+            return self._viewer
 
     def capture(self) -> int | None:
         """Ask for a full-resolution still; the answer reaches the viewer. None when no camera runs."""
@@ -78,9 +96,10 @@ class CameraService:
 
     def _route(self, event: CameraEvent) -> None:
         if event.kind in _VIEWER_KINDS:
+            # Called under the lock so that set_viewer() waits for a call in flight; the viewer
+            # only hands the event over (the frame mailbox), it never waits for the GUI thread.
             with self._lock:
-                viewer = self._viewer
-            if viewer is not None:
-                viewer(event)
+                if self._viewer is not None:
+                    self._viewer(event)
             return
         self._publish(event)

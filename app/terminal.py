@@ -55,34 +55,48 @@ class Terminal:
     _forms: dict[str, FormDef] = field(default_factory=dict)
     _figures: dict[str, ProvincialFigures | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: held while listeners are called, so that remove_listener waits for a call in flight
+    _delivery: threading.RLock = field(default_factory=threading.RLock)
 
     def add_listener(self, listener: Listener) -> None:
         """Subscribe, and hear at once the latest event of each kind (the current state).
 
         A window that opens after the reader or the sender reported must still
-        show their state. Recording in ``publish`` and replaying here happen under
-        one lock, so each event reaches each listener exactly once.
+        show their state. Replaying here and publishing hold one delivery lock,
+        so each event reaches each listener exactly once, and in order.
         """
-        with self._lock:
-            self._listeners.append(listener)
-            latest = list(self._last.values())
-        for event in latest:
-            listener(event)
+        with self._delivery:
+            with self._lock:
+                self._listeners.append(listener)
+                latest = list(self._last.values())
+            for event in latest:
+                listener(event)
 
     def remove_listener(self, listener: Listener) -> None:
-        with self._lock:
+        """Unsubscribe. A barrier: once this returns, no thread is calling ``listener`` or will again,
+        so the Qt object behind it may be destroyed."""
+        with self._delivery, self._lock:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
+    def listening(self, listener: Listener) -> bool:
+        with self._lock:
+            return listener in self._listeners
+
     def publish(self, event: object) -> None:
-        """Hand an event from a background thread to every listener (the UI re-emits it as a signal)."""
+        """Hand an event from a background thread to every listener (the UI re-emits it as a signal).
+
+        Listeners are called under the delivery lock (see ``remove_listener``); they only hand the
+        event over and never wait for another thread. Re-entrant: a listener may publish.
+        """
         if isinstance(event, SenderEvent) and event.kind == "reference":
             self.forget_reference()
-        with self._lock:
-            self._last[(type(event), _replay_slot(event))] = event
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(event)
+        with self._delivery:
+            with self._lock:
+                self._last[(type(event), _replay_slot(event))] = event
+                listeners = list(self._listeners)
+            for listener in listeners:
+                listener(event)
 
     def reference_file(self, name: str) -> Path | None:
         """A reference data set the central system sent (forms, holidays, figures-NN), if there is one."""

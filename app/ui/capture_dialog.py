@@ -71,6 +71,7 @@ class CaptureDialog(QDialog):
         self._busy = 0
         self._camera_ready = False
         self._lost = False
+        self._detached = False
 
         self.preview = PreviewView()
         self.status = QLabel()
@@ -177,7 +178,6 @@ class CaptureDialog(QDialog):
             self.preview.clear_frame(self.tr("高拍仪未启用：可“从文件导入”已扫描的图片"))
         else:
             self.camera.set_viewer(self.mailbox)
-        self.finished.connect(self._detach)
         self._material_changed()
         self._update_buttons()
 
@@ -447,7 +447,22 @@ class CaptureDialog(QDialog):
         self.attached.emit(str(self.material_combo.currentData()), self.pages())
         self.accept()
 
-    def _detach(self) -> None:
+    def done(self, result: int) -> None:
+        """Every way of closing (attach, cancel, Esc, the window's close button) ends here."""
+        self.detach()
+        super().done(result)
+
+    def detach(self) -> None:
+        """Stop hearing from the camera and the terminal; safe to call more than once.
+
+        Must run before the dialog is destroyed: the camera and sender threads call its mailbox
+        and bridge, and emitting on a QObject being destroyed on the GUI thread is a crash. Both
+        releases are barriers (no call is in flight once they return). A dialog destroyed with
+        its window never finishes, so the window detaches it too (``MainWindow.detach``).
+        """
+        if self._detached:
+            return
+        self._detached = True
         if self.camera is not None:
-            self.camera.set_viewer(None)
+            self.camera.release_viewer(self.mailbox)
         self.terminal.remove_listener(self.state_bridge)

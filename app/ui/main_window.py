@@ -546,6 +546,8 @@ class MainWindow(QMainWindow):
         self._detached = True
         self._refresh_seq += 1  # a query still running must not fill widgets that are going away
         self.terminal.remove_listener(self.bridge)
+        if self.capture_dialog is not None:  # it would be destroyed with this window without finishing
+            self.capture_dialog.reject()  # detaches it from the camera and the terminal
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detach()

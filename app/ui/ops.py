@@ -50,10 +50,12 @@ class OpRunner(QObject):
 
     def run(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
             on_failure: Callable[[BaseException], None]) -> None:
-        # Lives on the GUI thread, so its signals queue across threads. Owned by this
-        # runner on the C++ side and removed with deleteLater: deleting it from inside
-        # its own signal's slot would destroy the sender mid-emission.
-        relay = _Relay(self)
+        # Lives on the GUI thread, so its signals queue across threads. Removed with
+        # deleteLater: deleting it from inside its own signal's slot would destroy the
+        # sender mid-emission. No Qt parent: its slots hold the handlers (and this runner),
+        # so destroying the relay may free the last reference to the runner; a runner that
+        # were its parent would then delete it a second time, from inside its destructor.
+        relay = _Relay()
         self._relays.add(relay)
 
         def done(handler: Callable[[Any], None]) -> Callable[[Any], None]:

@@ -255,3 +255,43 @@ def test_authorisation_is_required_only_with_an_agent(qtbot: QtBot, make_termina
     assert counts["authorisation"].text() == "无需提供"
     type_text(qtbot, page.view.widget("agent_name"), "李四")  # type: ignore[arg-type]
     assert counts["authorisation"].text() == "未拍摄"
+
+
+def test_closing_the_window_with_the_dialog_open_lets_go_of_camera_and_terminal(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, make_terminal, camera) -> None:
+    """A dialog destroyed with its window never finishes: the window detaches it first, so the camera
+    thread and the terminal never call its mailbox or bridge again while Qt destroys them."""
+    import shiboken6
+
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    service = terminal.camera
+    assert service is not None
+    for _ in range(4):
+        # not registered with qtbot: the window is destroyed here, while the camera streams
+        window = MainWindow(terminal, CLERK, OpRunner())
+        window.show()
+        dialog = open_capture(qtbot, window)
+        mailbox, bridge = dialog.mailbox, dialog.state_bridge
+        assert service.viewer is mailbox and terminal.listening(bridge)
+        window.close()
+        assert window.capture_dialog is None
+        assert service.viewer is None
+        assert not terminal.listening(bridge) and not terminal.listening(window.bridge)
+        window.deleteLater()
+        qtbot.waitUntil(lambda mailbox=mailbox: not shiboken6.isValid(mailbox), timeout=10000)  # type: ignore[misc]
+
+    # a released viewer is never called again, and a dialog opened afterwards still gets frames
+    old: list[str] = []
+    new: list[str] = []
+    service.set_viewer(lambda event: old.append(event.kind))
+    qtbot.waitUntil(lambda: len(old) >= 2, timeout=10000)
+    service.release_viewer(lambda event: None)  # not the current viewer: nothing changes
+    assert service.viewer is not None
+    service.set_viewer(None)
+    calls = len(old)
+    service.set_viewer(lambda event: new.append(event.kind))
+    qtbot.waitUntil(lambda: len(new) >= 3, timeout=10000)
+    service.set_viewer(None)
+    assert len(old) == calls
+    window = open_window(qtbot, terminal)
+    open_capture(qtbot, window)
