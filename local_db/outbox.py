@@ -11,12 +11,13 @@ never trips the server's "same id, other body" conflict.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from local_db.database import Database
 from local_db.models import Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
@@ -126,29 +127,76 @@ def claim_batch(db: Database, *, limit: int, max_upload_bytes: int | None = None
     """
     now = now or utcnow()
     items: list[OutboxItem] = []
-    budget = max_upload_bytes
     with db.sessions.begin() as s:
-        entries = s.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.state == OutboxState.PENDING.value, OutboxEntry.next_attempt_at <= now)
-            .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
-            .limit(limit)
-        ).all()
-        for entry in entries:
-            sub = s.get_one(Submission, entry.submission_id)
-            uploads = tuple(BlobToSend(a.sha256, a.size, a.media_type) for a in sub.attachments
-                            if a.uploaded_at is None and a.material_key not in LOCAL_ONLY_MATERIALS)
-            size = sum(u.size for u in uploads)
-            if items and budget is not None and size > budget:
-                break
-            if budget is not None:
-                budget -= size
+        for entry, sub, uploads in _due(s, limit=limit, max_upload_bytes=max_upload_bytes, now=now):
             entry.state = OutboxState.IN_FLIGHT.value
             entry.attempts += 1
             sub.state = SubmissionState.SENDING.value
             body = json.loads(entry.body) if entry.body else _legacy_body(sub)
             items.append(OutboxItem(submission_id=sub.id, attempts=entry.attempts, body=body, uploads=uploads))
     return items
+
+
+def upcoming_uploads(db: Database, *, limit: int, max_upload_bytes: int | None = None,
+                     now: datetime | None = None) -> list[BlobToSend]:
+    """The scans the next ``claim_batch`` would have to upload, without claiming anything.
+
+    The sender uploads them while the batch before is still being posted; blobs are named by their
+    hash and the server keeps each once, so uploading one early (or twice) is harmless.
+    """
+    with db.sessions() as s:
+        found = _due(s, limit=limit, max_upload_bytes=max_upload_bytes, now=now or utcnow())
+        return list({u.sha256: u for _e, _s, uploads in found for u in uploads}.values())
+
+
+def _due(s: Session, *, limit: int, max_upload_bytes: int | None,
+         now: datetime) -> list[tuple[OutboxEntry, Submission, tuple[BlobToSend, ...]]]:
+    """The oldest due rows with their submissions and what they still have to upload.
+
+    ``max_upload_bytes`` bounds the sum of the uploads (the first row is always taken). Three queries
+    whatever the batch size: a backlog of thousands drains in batches, and per-row round trips into
+    SQLCipher were most of its cost.
+    """
+    entries = s.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.state == OutboxState.PENDING.value, OutboxEntry.next_attempt_at <= now)
+        .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
+        .limit(limit)
+    ).all()
+    subs = _submissions(s, [e.submission_id for e in entries], with_attachments=True)
+    budget = max_upload_bytes
+    found: list[tuple[OutboxEntry, Submission, tuple[BlobToSend, ...]]] = []
+    for entry in entries:
+        sub = subs[entry.submission_id]
+        uploads = tuple(BlobToSend(a.sha256, a.size, a.media_type)
+                        for a in sorted(sub.attachments, key=lambda a: a.id or 0)
+                        if a.uploaded_at is None and a.material_key not in LOCAL_ONLY_MATERIALS)
+        size = sum(u.size for u in uploads)
+        if found and budget is not None and size > budget:
+            break
+        if budget is not None:
+            budget -= size
+        found.append((entry, sub, uploads))
+    return found
+
+
+def _submissions(s: Session, ids: Iterable[str], *, with_attachments: bool = False) -> dict[str, Submission]:
+    """The submissions with these ids, by id, in one query (ids that are not ours are left out)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    query = select(Submission).where(Submission.id.in_(wanted))
+    if with_attachments:
+        query = query.options(selectinload(Submission.attachments))
+    return {sub.id: sub for sub in s.scalars(query)}
+
+
+def _entries(s: Session, ids: Iterable[str]) -> dict[str, OutboxEntry]:
+    """The outbox rows of these submissions, by submission id, in one query."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    return {e.submission_id: e for e in s.scalars(select(OutboxEntry).where(OutboxEntry.submission_id.in_(wanted)))}
 
 
 def next_due(db: Database) -> datetime | None:
@@ -175,9 +223,7 @@ def forget_uploads(db: Database, submission_id: str) -> None:
         s.execute(update(Attachment).where(Attachment.submission_id == submission_id).values(uploaded_at=None))
 
 
-def _accept(s: Session, submission_id: str, receipt_number: str, accepted_at: datetime) -> None:
-    entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-    sub = s.get_one(Submission, submission_id)
+def _accept(entry: OutboxEntry | None, sub: Submission, receipt_number: str, accepted_at: datetime) -> None:
     if entry is not None:
         entry.state = OutboxState.DONE.value
         entry.sent_at = utcnow()
@@ -189,9 +235,7 @@ def _accept(s: Session, submission_id: str, receipt_number: str, accepted_at: da
     sub.last_error = None
 
 
-def _retry(s: Session, submission_id: str, error: str, delay: timedelta) -> None:
-    entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-    sub = s.get_one(Submission, submission_id)
+def _retry(entry: OutboxEntry | None, sub: Submission, error: str, delay: timedelta) -> None:
     if entry is not None:
         entry.state = OutboxState.PENDING.value
         entry.next_attempt_at = utcnow() + delay
@@ -200,9 +244,7 @@ def _retry(s: Session, submission_id: str, error: str, delay: timedelta) -> None
     sub.last_error = error
 
 
-def _fail(s: Session, submission_id: str, error: str) -> None:
-    entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-    sub = s.get_one(Submission, submission_id)
+def _fail(entry: OutboxEntry | None, sub: Submission, error: str) -> None:
     if entry is not None:
         entry.state = OutboxState.FAILED.value
         entry.last_error = error
@@ -211,20 +253,17 @@ def _fail(s: Session, submission_id: str, error: str) -> None:
 
 
 def mark_accepted(db: Database, submission_id: str, *, receipt_number: str, accepted_at: datetime) -> None:
-    with db.sessions.begin() as s:
-        _accept(s, submission_id, receipt_number, accepted_at)
+    settle(db, Settlement(accepted=[(submission_id, receipt_number, accepted_at)]))
 
 
 def mark_retry(db: Database, submission_id: str, *, error: str, delay: timedelta) -> None:
     """The attempt failed for a reason that may pass (network, server busy): try again later."""
-    with db.sessions.begin() as s:
-        _retry(s, submission_id, error, delay)
+    settle(db, Settlement(retry=[(submission_id, error, delay)]))
 
 
 def mark_failed(db: Database, submission_id: str, *, error: str) -> None:
     """The central system refused the request itself; keep it queued for a person to look at."""
-    with db.sessions.begin() as s:
-        _fail(s, submission_id, error)
+    settle(db, Settlement(failed=[(submission_id, error)]))
 
 
 @dataclass
@@ -237,48 +276,84 @@ class Settlement:
 
 
 def settle(db: Database, outcome: Settlement) -> None:
+    """Write how the rows ended in one transaction, reading them with two queries."""
+    ids = ([i for i, _, _ in outcome.accepted] + [i for i, _, _ in outcome.retry]
+           + [i for i, _ in outcome.failed])
     with db.sessions.begin() as s:
+        subs = _submissions(s, ids)
+        entries = _entries(s, ids)
         for submission_id, receipt, at in outcome.accepted:
-            _accept(s, submission_id, receipt, at)
+            _accept(entries.get(submission_id), _ours(subs, submission_id), receipt, at)
         for submission_id, error, delay in outcome.retry:
-            _retry(s, submission_id, error, delay)
+            _retry(entries.get(submission_id), _ours(subs, submission_id), error, delay)
         for submission_id, error in outcome.failed:
-            _fail(s, submission_id, error)
+            _fail(entries.get(submission_id), _ours(subs, submission_id), error)
+
+
+def _ours(subs: dict[str, Submission], submission_id: str) -> Submission:
+    try:
+        return subs[submission_id]
+    except KeyError:
+        raise LookupError(f"no local submission {submission_id}") from None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One status the central system reports for a submission (a feed event or a batch answer)."""
+
+    submission_id: str
+    status: str
+    reason: str | None
+    receipt_number: str | None
+    at: datetime
 
 
 def apply_status(db: Database, submission_id: str, *, status: str, reason: str | None,
                  receipt_number: str | None, at: datetime) -> bool:
-    """Record a status the central system reports; False when the submission is not ours or not known.
+    """Record a status the central system reports; False when the submission is not ours or not known."""
+    return apply_statuses(db, [StatusChange(submission_id, status, reason, receipt_number, at)])[0]
+
+
+def apply_statuses(db: Database, changes: Sequence[StatusChange]) -> list[bool]:
+    """Record statuses the central system reports, in one transaction; per change whether it applied
+    (False when the submission is not ours or the status not known).
 
     Statuses only move forward (accepted → returned | approved); a repeat of an event already applied
-    changes nothing, so replaying the feed after a crash is harmless.
+    changes nothing, so replaying the feed after a crash is harmless. Changes apply in order, so a
+    page of the feed that holds "accepted" and then "returned" for one submission ends "returned".
     """
-    target = _FROM_CENTRAL.get(status)
     with db.sessions.begin() as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None or target is None:
-            return False
-        entry = s.scalar(select(OutboxEntry).where(OutboxEntry.submission_id == submission_id))
-        if entry is not None and entry.state != OutboxState.DONE.value:
-            # the answer to our POST was lost but the feed proves the server has it: settle the row
-            entry.state = OutboxState.DONE.value
-            entry.sent_at = utcnow()
-            entry.last_error = None
-        if receipt_number:
-            sub.receipt_number = receipt_number
-        sub.accepted_at = sub.accepted_at or at
-        sub.last_error = None
-        order = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
-                 SubmissionState.RETURNED, SubmissionState.CLOSED]
-        current = SubmissionState(sub.state)
-        if current in order and order.index(target) > order.index(current):
-            sub.state = target.value
-            if target is SubmissionState.RETURNED:
-                sub.status_reason = reason
-            elif target is SubmissionState.CLOSED:
-                sub.status_reason = reason or sub.status_reason
-                sub.closed_at = at
-        return True
+        subs = _submissions(s, [c.submission_id for c in changes])
+        entries = _entries(s, subs)
+        return [_apply(subs.get(c.submission_id), entries.get(c.submission_id), c) for c in changes]
+
+
+_FORWARD = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
+            SubmissionState.RETURNED, SubmissionState.CLOSED]
+
+
+def _apply(sub: Submission | None, entry: OutboxEntry | None, change: StatusChange) -> bool:
+    target = _FROM_CENTRAL.get(change.status)
+    if sub is None or target is None:
+        return False
+    if entry is not None and entry.state != OutboxState.DONE.value:
+        # the answer to our POST was lost but the feed proves the server has it: settle the row
+        entry.state = OutboxState.DONE.value
+        entry.sent_at = utcnow()
+        entry.last_error = None
+    if change.receipt_number:
+        sub.receipt_number = change.receipt_number
+    sub.accepted_at = sub.accepted_at or change.at
+    sub.last_error = None
+    current = SubmissionState(sub.state)
+    if current in _FORWARD and _FORWARD.index(target) > _FORWARD.index(current):
+        sub.state = target.value
+        if target is SubmissionState.RETURNED:
+            sub.status_reason = change.reason
+        elif target is SubmissionState.CLOSED:
+            sub.status_reason = change.reason or sub.status_reason
+            sub.closed_at = change.at
+    return True
 
 
 def counts(db: Database) -> dict[str, int]:

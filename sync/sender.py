@@ -6,8 +6,10 @@ cannot be reached the whole engine backs off, not just the row, so a long
 backlog does not hammer a dead network; ``wake()`` ("sync now", or a new
 submission) cuts the wait short and asks for a full cycle.
 
-Memory stays bounded however long the backlog: one outbox row is claimed at a
-time, and attachments stream from the encrypted blob store chunk by chunk.
+Memory stays bounded however long the backlog: at most ``BATCH_ROWS`` outbox rows
+are claimed at a time, and attachments stream from the encrypted blob store chunk
+by chunk, at most two streams at once (this batch's and the next one's, which
+uploads while this one's submissions are posted).
 """
 
 from __future__ import annotations
@@ -137,6 +139,8 @@ class OutboxSender:
         self._last_sync_written = 0.0
         #: submissions accepted and failed so far (for ``sync_once``'s summary)
         self._counts = (0, 0)
+        #: the next batch's small scans, uploading while this batch's submissions are posted
+        self._ahead: _AheadUpload | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -156,6 +160,8 @@ class OutboxSender:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._ahead is not None:
+            self._ahead.join(timeout)
 
     def _emit(self, event: SenderEvent) -> None:
         try:
@@ -244,6 +250,7 @@ class OutboxSender:
         Returns what happened: "accepted", "retry" (the row waits ``_retry_delay``), "failed" (it needs
         a person), or None when nothing was due.
         """
+        self._collect_ahead()
         item = outbox.claim_next(self._db)
         if item is None:
             return None
@@ -304,9 +311,11 @@ class OutboxSender:
         Returns "accepted" (something went through), "retry" (the whole batch waits ``_retry_delay``),
         "failed", or None when nothing was due.
         """
+        self._collect_ahead()
         items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES)
         if not items:
             return None
+        self._start_ahead()
         outcome = outbox.Settlement()
         try:
             missing = self._upload_all(items)
@@ -332,6 +341,30 @@ class OutboxSender:
             return "retry"
         self._settle_results(ready, results, outcome)
         return "accepted" if outcome.accepted else ("failed" if outcome.failed else "retry")
+
+    def _start_ahead(self) -> None:
+        """Start uploading the small scans of the rows due after this batch, on a thread of their own.
+
+        Posting a batch's submissions and settling them leaves the line idle while each side commits;
+        the next batch's scans fill that time, so a backlog drains at the speed of its bytes. Only
+        uploads happen there: what arrived is recorded by this thread (``_collect_ahead``), and rows
+        are claimed and settled here alone. Nothing is lost if it fails: those scans go with their
+        own batch as before.
+        """
+        if self._blobs is None:
+            return
+        upcoming = [b for b in outbox.upcoming_uploads(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES)
+                    if b.size <= UPLOAD_CHUNK]
+        if upcoming:
+            self._ahead = _AheadUpload(self._client, self._blobs, upcoming)
+
+    def _collect_ahead(self) -> None:
+        """Wait for the upload started with the batch before and record the scans that arrived."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            arrived = ahead.join()
+            if arrived:
+                outbox.mark_uploaded(self._db, *arrived)
 
     def _upload_all(self, items: list[outbox.OutboxItem]) -> set[str]:
         """Upload every scan the claimed rows need; returns the SHA-256 of those that did not arrive."""
@@ -381,12 +414,14 @@ class OutboxSender:
             else:  # no answer for it, or a passing fault: again with the next batch
                 outcome.retry.append((item.submission_id, "中心系统暂时繁忙，已离线保存。", timedelta(seconds=1)))
         outbox.settle(self._db, outcome)
+        decided = []  # resends of ones the central system has reviewed already
         for submission_id, receipt, at in outcome.accepted:
             answer = by_id[submission_id].get("answer") or {}
             status = answer.get("status")
             if isinstance(status, str) and status != "accepted":
-                outbox.apply_status(self._db, submission_id, status=status, reason=answer.get("reason"),
-                                    receipt_number=receipt, at=at)
+                decided.append(outbox.StatusChange(submission_id, status, answer.get("reason"), receipt, at))
+        if decided:
+            outbox.apply_statuses(self._db, decided)
         self._counts = (self._counts[0] + len(outcome.accepted), self._counts[1] + len(outcome.failed))
         if outcome.accepted:
             self._failures = 0
@@ -445,18 +480,17 @@ class OutboxSender:
         cursor = syncstate.get_value(self._db, syncstate.FEED_CURSOR)
         while True:
             page = self._client.status_feed(cursor, limit=200)
-            for event in page.get("events", []):
-                at_text = event.get("at")
-                at = datetime.fromisoformat(at_text) if isinstance(at_text, str) else utcnow()
-                status = str(event.get("status", ""))
-                if outbox.apply_status(self._db, str(event["submission_id"]), status=status,
-                                       reason=event.get("reason"), receipt_number=event.get("receipt_number"),
-                                       at=at):
-                    applied += 1
-                    if status != "accepted":
-                        self._emit(SenderEvent("status", pending_count(self._db), str(event["submission_id"]),
-                                               event.get("receipt_number"), status=status,
-                                               reason=event.get("reason")))
+            changes = [outbox.StatusChange(str(event["submission_id"]), str(event.get("status", "")),
+                                           event.get("reason"), event.get("receipt_number"), _when(event.get("at")))
+                       for event in page.get("events", [])]
+            done = outbox.apply_statuses(self._db, changes)
+            applied += sum(done)
+            moved = [c for c, ok in zip(changes, done, strict=True) if ok and c.status != "accepted"]
+            if moved:
+                pending = pending_count(self._db)
+                for change in moved:
+                    self._emit(SenderEvent("status", pending, change.submission_id, change.receipt_number,
+                                           status=change.status, reason=change.reason))
             cursor = str(page.get("next_cursor") or cursor or "")
             syncstate.set_values(self._db, {syncstate.FEED_CURSOR: cursor or None})
             if not page.get("more"):
@@ -522,6 +556,37 @@ class OutboxSender:
             self._set_online(False, exc)
         summary.pending = pending_count(self._db)
         return summary
+
+
+class _AheadUpload:
+    """One streamed blob batch on a daemon thread; ``join`` gives the hashes the server holds whole.
+
+    A daemon thread rather than an executor: a process that is quitting must not wait for an upload
+    that can be repeated at no cost.
+    """
+
+    def __init__(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend]) -> None:
+        self._arrived: set[str] = set()
+        self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads), name="outbox-ahead",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend]) -> None:
+        try:
+            answers = client.upload_blob_batch((b.sha256, b.size, b.media_type, blobs.open_chunks(b.sha256))
+                                               for b in uploads)
+            self._arrived = {str(a.get("sha256")) for a in answers if a.get("complete")}
+        except Exception as exc:  # the batch that needs them uploads them itself and reports any fault
+            log.info("uploading ahead stopped: %s", exc)
+
+    def join(self, timeout: float | None = None) -> set[str]:
+        self._thread.join(timeout)
+        return set() if self._thread.is_alive() else self._arrived
+
+
+def _when(text: object) -> datetime:
+    """A feed event's time, or now when the central system gave none."""
+    return datetime.fromisoformat(text) if isinstance(text, str) else utcnow()
 
 
 def _chunks_from(blobs: BlobStore, sha256: str, offset: int) -> Iterator[tuple[int, bytes]]:

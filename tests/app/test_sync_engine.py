@@ -337,3 +337,58 @@ def test_batches_survive_torn_streams_and_lost_answers(  # type: ignore[no-untyp
         assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
     for sid in ids:
         assert get_submission(terminal.db, sid).state is SubmissionState.ACCEPTED  # type: ignore[union-attr]
+
+
+def test_the_next_batch_uploads_while_this_one_is_posted(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next batch's scans are on the server before its rows are claimed; its turn posts only the forms."""
+    monkeypatch.setattr(sender_module, "BATCH_ROWS", 5)
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans = [os.urandom(30_000 + n) for n in range(10)]
+        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        assert terminal.sender is not None
+        assert terminal.sender.send_some() == "accepted"
+        terminal.sender.stop()  # waits for the upload running ahead
+        assert pending_count(terminal.db) == 5  # the second batch is not sent, nor claimed
+        assert [get_submission(terminal.db, sid).state for sid in ids[5:]] == [  # type: ignore[union-attr]
+            SubmissionState.QUEUED] * 5
+        for scan in scans[5:]:  # but its scans are there already
+            assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+        before = proxy.stats.requests_seen
+        assert terminal.sender.send_some() == "accepted"
+        assert proxy.stats.requests_seen - before == 1  # the submissions alone
+        assert pending_count(terminal.db) == 0
+    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
+
+
+def test_an_upload_ahead_that_fails_loses_nothing(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Torn or refused uploads running ahead: every row still goes exactly once, its scans whole."""
+    monkeypatch.setattr(sender_module, "BATCH_ROWS", 4)
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans = [os.urandom(40_000 + n) for n in range(16)]
+        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        # the second and third blob batches go wrong, whether a batch's own upload or one running ahead
+        proxy.add(Fault("delay", method="POST", path="/v1/blobs/batch", seconds=0.0))
+        proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=50_000))
+        proxy.add(Fault("status", method="POST", path="/v1/blobs/batch", status=503))
+        assert terminal.sender is not None
+        for _ in range(30):
+            if pending_count(terminal.db) == 0:
+                break
+            with terminal.db.sessions.begin() as s:
+                for entry in s.query(OutboxEntry).filter(OutboxEntry.state == OutboxState.PENDING.value):
+                    entry.next_attempt_at = entry.created_at
+            terminal.sender.send_some()
+        terminal.sender.stop()
+        assert pending_count(terminal.db) == 0
+        assert proxy.stats.faults_injected.get("reset_request_body") == 1
+        assert proxy.stats.faults_injected.get("status") == 1
+    records = central_records(central_db)
+    assert sorted(r["id"] for r in records) == sorted(ids)
+    for scan in scans:
+        assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan

@@ -208,3 +208,61 @@ def test_attachments_are_saved_with_their_submission(tmp_path: Path) -> None:
     assert again is not None and again.attachments == view.attachments
     assert list_submissions(db)[0].attachments == view.attachments
     db.close()
+
+
+def _queued_with_scans(db, n: int, sizes: list[int]):  # type: ignore[no-untyped-def]
+    from local_db.submissions import AttachmentData
+
+    add_clerk(db, f"10{n:02d}", "王柜员", "secret-pass")
+    attachments = [AttachmentData(f"m{i}", f"{n:02d}{i:02d}".ljust(64, "a"), size) for i, size in enumerate(sizes)]
+    attachments.append(AttachmentData("_receipt", f"{n:02d}ff".ljust(64, "b"), 10))  # kept locally, never sent
+    return create_submission(
+        db, item_code="personal_registration", form_version=1, terminal_id="T1", clerk_id=f"10{n:02d}",
+        applicant=ApplicantData(id_number="11010519491231002X", name="张三"), payload={"n": n},
+        attachments=attachments)
+
+
+def test_upcoming_uploads_claims_nothing_and_keeps_the_batch_budget(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3", KEY)
+    views = [_queued_with_scans(db, n, [100 * (n + 1), 7]) for n in range(4)]
+    outbox.mark_uploaded(db, views[0].attachments[1].sha256)  # the central system holds this one already
+
+    upcoming = outbox.upcoming_uploads(db, limit=3)
+    assert [b.sha256 for b in upcoming] == [views[0].attachments[0].sha256,
+                                            views[1].attachments[0].sha256, views[1].attachments[1].sha256,
+                                            views[2].attachments[0].sha256, views[2].attachments[1].sha256]
+    assert pending_count(db) == 4 and all(  # nothing claimed
+        get_submission(db, v.id).state is SubmissionState.QUEUED for v in views)  # type: ignore[union-attr]
+    # 100 bytes fit, the second row's 207 do not: the first row alone (it is always taken)
+    assert [b.size for b in outbox.upcoming_uploads(db, limit=3, max_upload_bytes=250)] == [100]
+    claimed = outbox.claim_batch(db, limit=3, max_upload_bytes=250)
+    assert [i.submission_id for i in claimed] == [views[0].id]
+    assert [(b.sha256, b.size) for b in claimed[0].uploads] == [(views[0].attachments[0].sha256, 100)]
+    # rows in flight are not upcoming
+    assert views[0].attachments[0].sha256 not in {b.sha256 for b in outbox.upcoming_uploads(db, limit=10)}
+    db.close()
+
+
+def test_a_page_of_statuses_applies_in_order_and_only_forward(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    db = open_database(tmp_path / "t.sqlite3", KEY)
+    a, b = _queued_with_scans(db, 1, []), _queued_with_scans(db, 2, [])
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    page = [
+        outbox.StatusChange(a.id, "accepted", None, "SB1", at),
+        outbox.StatusChange(a.id, "returned", "缺少户口簿", "SB1", at),
+        outbox.StatusChange(b.id, "approved", None, "SB2", at),
+        outbox.StatusChange("not-ours", "accepted", None, "SB3", at),
+        outbox.StatusChange(b.id, "no-such-status", None, "SB2", at),
+    ]
+    assert outbox.apply_statuses(db, page) == [True, True, True, False, False]
+    for _ in range(2):  # a replay of the page after a crash changes nothing
+        first, second = get_submission(db, a.id), get_submission(db, b.id)
+        assert first is not None and first.state is SubmissionState.RETURNED
+        assert first.status_reason == "缺少户口簿" and first.receipt_number == "SB1"
+        assert second is not None and second.state is SubmissionState.CLOSED
+        assert pending_count(db) == 0  # the feed proves the server has both: their rows are settled
+        assert outbox.claim_next(db) is None
+        assert outbox.apply_statuses(db, page[:1]) == [True]  # "accepted" again does not move it back
+    db.close()
