@@ -159,7 +159,7 @@ class _BatchItem:
     size: int
     media_type: str
     remaining: int
-    #: the state when the item started, if this terminal already has the blob complete (bytes dropped)
+    #: the stored state, if this terminal already had the blob complete (the item's bytes are dropped)
     known: BlobState | None = None
     temp: Path | None = None
     stream: BinaryIO | None = None
@@ -212,15 +212,14 @@ async def _read_blob_batch(request: Request, blobs: BlobStore, terminal_id: str,
                         continue
                     header += piece[pos:newline]
                     pos = newline + 1
-                    current = await _start_batch_item(bytes(header), blobs, terminal_id, len(done))
+                    current = _start_batch_item(bytes(header), blobs, terminal_id, len(done))
                     header.clear()
                     continue
                 take = min(current.remaining, len(piece) - pos)
-                if current.known is None:
-                    data = piece[pos:pos + take]
-                    current.digest.update(data)
-                    assert current.stream is not None
-                    current.stream.write(data)
+                data = piece[pos:pos + take]
+                current.digest.update(data)
+                assert current.stream is not None
+                current.stream.write(data)
                 current.remaining -= take
                 pos += take
                 if current.remaining == 0:
@@ -234,7 +233,9 @@ async def _read_blob_batch(request: Request, blobs: BlobStore, terminal_id: str,
             current.discard()
 
 
-async def _start_batch_item(line: bytes, blobs: BlobStore, terminal_id: str, index: int) -> _BatchItem:
+def _start_batch_item(line: bytes, blobs: BlobStore, terminal_id: str, index: int) -> _BatchItem:
+    """Open the item's temporary file. Whether the blob is complete already is asked once for
+    the whole batch at the end (``_commit_blob_batch``), not here per item."""
     match = _BATCH_HEADER_RE.match(line)
     if match is None:
         raise BadChunk(f"item {index + 1}: header must be '<sha256> <size> <media_type>'")
@@ -246,19 +247,13 @@ async def _start_batch_item(line: bytes, blobs: BlobStore, terminal_id: str, ind
                             "upload larger blobs with PATCH")
     sha256 = match.group(1).decode("ascii")
     item = _BatchItem(sha256=sha256, size=size, media_type=match.group(3).decode("ascii"), remaining=size)
-    state = await run_in_threadpool(blobs.get, terminal_id, sha256)
-    if state is not None and state.complete:
-        item.known = state
-    else:
-        item.temp = blobs.batch_temp(terminal_id, sha256)
-        item.stream = item.temp.open("wb")
-        item.digest = hashlib.sha256()
+    item.temp = blobs.batch_temp(terminal_id, sha256)
+    item.stream = item.temp.open("wb")
+    item.digest = hashlib.sha256()
     return item
 
 
 def _finish_batch_item(item: _BatchItem) -> None:
-    if item.known is not None:
-        return
     assert item.stream is not None
     item.stream.close()
     item.stream = None
@@ -268,6 +263,21 @@ def _finish_batch_item(item: _BatchItem) -> None:
                                  message=f"the {item.size} bytes received do not hash to {item.sha256}; "
                                          "nothing of this item was kept")
         log.warning("blob batch item %s did not match its hash; discarded", item.sha256[:12])
+
+
+def _commit_blob_batch(blobs: BlobStore, terminal_id: str, done: list[_BatchItem]) -> None:
+    """Drop the items whose blob this terminal already has complete (their answer is the
+    stored state, whatever bytes came) and make the other hash-checked items complete."""
+    known = blobs.complete_states(terminal_id, {item.sha256 for item in done})
+    for item in done:
+        state = known.get(item.sha256)
+        if state is not None:
+            item.discard()
+            item.error = None
+            item.known = state
+    ready = [BatchBlob(item.sha256, item.size, item.media_type, item.temp)
+             for item in done if item.temp is not None and item.error is None]
+    blobs.commit_batch(terminal_id, ready)
 
 
 def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
@@ -442,10 +452,8 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
                 item.discard()
             raise
         # Items received before a tear are committed too, so a resend skips them.
-        ready = [BatchBlob(item.sha256, item.size, item.media_type, item.temp)
-                 for item in done if item.temp is not None and item.error is None]
         try:
-            await run_in_threadpool(blobs.commit_batch, terminal_id, ready)
+            await run_in_threadpool(_commit_blob_batch, blobs, terminal_id, done)
         except BaseException:
             for item in done:
                 item.discard()

@@ -21,12 +21,13 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +43,8 @@ MAX_BLOB_SIZE = 200 * 1024 * 1024
 MAX_CHUNK_SIZE = 8 * 1024 * 1024
 _HASH_BLOCK = 1024 * 1024
 _LOCK_STRIPES = 64
+#: fsyncs of one blob batch in flight at once (ext4 commits concurrent ones together)
+_FSYNC_WORKERS = 16
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,14 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def file_sha256(path: Path) -> str:
@@ -230,43 +241,57 @@ class BlobStore:
         final.parent.mkdir(parents=True, exist_ok=True)
         return final.parent / f"{sha256}.batch-{os.urandom(6).hex()}"
 
+    def complete_states(self, terminal_id: str, shas: Collection[str]) -> dict[str, BlobState]:
+        """The states of those of ``shas`` that ``terminal_id`` already has complete, in one query."""
+        if not shas:
+            return {}
+        with self._read() as session:
+            rows = session.scalars(select(BlobRow).where(
+                BlobRow.terminal_id == terminal_id, BlobRow.sha256.in_(set(shas)), BlobRow.complete.is_(True)))
+            return {row.sha256: BlobState.from_row(row) for row in rows}
+
     def commit_batch(self, terminal_id: str, items: list[BatchBlob]) -> None:
-        """Make ``items`` complete blobs of ``terminal_id``: durable files first, then one transaction."""
+        """Make ``items`` complete blobs of ``terminal_id``: durable files first, then one transaction.
+
+        The fsyncs run on a few threads at once: each still waits for its own file (or
+        directory) to be on disk, but the file system can write them out together
+        instead of one journal commit after the other. The order stays: every file
+        durable, then the renames, then the directories durable, then the transaction.
+        """
         if not items:
             return
-        for item in items:
-            fd = os.open(item.temp, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        unique = {item.sha256: item for item in items}
-        stripes = sorted({hash((terminal_id, sha)) % _LOCK_STRIPES for sha in unique})
-        with contextlib.ExitStack() as held:
-            for stripe in stripes:
-                held.enter_context(self._locks[stripe])
-            directories: set[Path] = set()
-            for item in items:
-                final = self.path(terminal_id, item.sha256)
-                if unique[item.sha256] is item:
-                    os.replace(item.temp, final)
-                    directories.add(final.parent)
-                else:
-                    item.temp.unlink(missing_ok=True)
-            for directory in sorted(directories):
-                _fsync_dir(directory)
-            with self._write() as session, session.begin():
-                insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-                created_at = self._clock().isoformat()
-                for item in unique.values():
-                    stmt = insert(BlobRow).values(
-                        terminal_id=terminal_id, sha256=item.sha256, size=item.size, media_type=item.media_type,
-                        received=item.size, complete=True, created_at=created_at)
+        workers = min(_FSYNC_WORKERS, len(items))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="blob-fsync") as pool:
+            # list(): wait for all and raise the first failure before anything is renamed.
+            list(pool.map(_fsync_file, [item.temp for item in items]))
+            unique = {item.sha256: item for item in items}
+            stripes = sorted({hash((terminal_id, sha)) % _LOCK_STRIPES for sha in unique})
+            with contextlib.ExitStack() as held:
+                for stripe in stripes:
+                    held.enter_context(self._locks[stripe])
+                directories: set[Path] = set()
+                for item in items:
+                    final = self.path(terminal_id, item.sha256)
+                    if unique[item.sha256] is item:
+                        os.replace(item.temp, final)
+                        directories.add(final.parent)
+                    else:
+                        item.temp.unlink(missing_ok=True)
+                list(pool.map(_fsync_dir, sorted(directories)))
+                with self._write() as session, session.begin():
+                    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+                    created_at = self._clock().isoformat()
+                    stmt = upsert(BlobRow)
                     # The hash-checked bytes settle the size, even over an earlier announcement.
-                    session.execute(stmt.on_conflict_do_update(
-                        index_elements=[BlobRow.terminal_id, BlobRow.sha256],
-                        set_={"size": item.size, "received": item.size, "complete": True}))
-            for sha in unique:
-                # A resumable upload of the same blob left behind is superseded.
-                self.path(terminal_id, sha, part=True).unlink(missing_ok=True)
+                    session.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=[BlobRow.terminal_id, BlobRow.sha256],
+                            set_={"size": stmt.excluded.size, "received": stmt.excluded.received,
+                                  "complete": True}),
+                        [{"terminal_id": terminal_id, "sha256": item.sha256, "size": item.size,
+                          "media_type": item.media_type, "received": item.size, "complete": True,
+                          "created_at": created_at} for item in unique.values()])
+                for sha in unique:
+                    # A resumable upload of the same blob left behind is superseded.
+                    self.path(terminal_id, sha, part=True).unlink(missing_ok=True)
         log.info("blob batch of terminal %s: %d blobs complete", terminal_id, len(unique))

@@ -26,9 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
@@ -196,6 +196,17 @@ class SubmitResult:
     created: bool
 
 
+class _CaseVersion(NamedTuple):
+    """What the case rules need of a case's latest stored version."""
+
+    case_version: int
+    status: str
+
+
+class _ItemByItem(Exception):
+    """The set-based batch path gives up (its transaction rolls back); go item by item."""
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
@@ -358,22 +369,123 @@ class CentralStore:
     def submit_batch(self, items: Sequence[IncomingSubmission]) -> list[SubmitResult | CentralError]:
         """Store many submissions in ONE transaction; per item the result or the refusal.
 
-        Each item is handled as ``submit`` would handle it (idempotency, attachments,
-        case rules), inside its own savepoint so that a refused item leaves the others
-        alone; all stored items become visible (and durable) at the single commit.
-        On PostgreSQL a racing batch with the same ids queues on the receipt counter
-        row's lock or on the unique index; the loser replays the winner's row.
+        Each item gets the answer ``submit`` would give it (idempotency, attachments,
+        case rules); all stored items become visible (and durable) at the single commit.
+        An ordinary batch takes the set-based path (``_submit_batch_at_once``): a few
+        queries for the whole batch instead of several per item. A batch it cannot
+        answer exactly like the item-by-item path (one id or one case twice, several
+        terminals, a racing insert) goes item by item (``_submit_batch_by_item``).
         """
-        results: list[SubmitResult | CentralError] = []
-        with self._writing() as session:
-            for incoming in items:
-                results.append(self._submit_in_batch(session, incoming))
+        results = self._submit_batch_at_once(items) if self._batchable(items) else None
+        if results is None:
+            results = self._submit_batch_by_item(items)
         for result in results:
             if isinstance(result, SubmitResult) and result.created:
                 record = result.record
                 log.info("submission %s accepted from terminal %s as %s (case %s v%d) in a batch",
                          record.id, record.terminal_id, record.receipt_number, record.case_id, record.case_version)
         return results
+
+    @staticmethod
+    def _batchable(items: Sequence[IncomingSubmission]) -> bool:
+        """Whether the items are independent of each other, so checking them all against the
+        database as it was before the batch gives the same answers as checking them in turn.
+
+        A repeated id (the second copy replays or conflicts with the first) or a case
+        named twice (v1 then v2 in one batch, or two racing v2) depends on the earlier
+        items' outcome; such batches go item by item.
+        """
+        terminals = {item.terminal_id for item in items}
+        ids = {item.id for item in items}
+        cases = {item.effective_case_id for item in items}
+        return len(terminals) == 1 and len(ids) == len(items) and len(cases) == len(items)
+
+    def _submit_batch_at_once(self, items: Sequence[IncomingSubmission]) -> list[SubmitResult | CentralError] | None:
+        """The set-based path: None when the batch must go item by item after all.
+
+        Checks run in the order ``submit`` runs them (existing id, attachments, case),
+        each as one query for the whole batch; then one counter update allocates the
+        receipts and the new rows and their events go in as two multi-row inserts.
+        A racing writer that stored one of our ids or case versions after our checks
+        makes an insert fail on a unique index (PostgreSQL); the transaction is then
+        rolled back and the batch redone item by item, which answers from their row.
+        """
+        if not items:
+            return []
+        terminal_id = items[0].terminal_id
+        digests = [item.body_sha256() for item in items]
+        try:
+            with self._writing() as session:
+                results: list[SubmitResult | CentralError | None] = [None] * len(items)
+                existing = {row.id: row for row in session.scalars(
+                    select(SubmissionRow).where(SubmissionRow.id.in_([item.id for item in items])))}
+                pending = []
+                for index, item in enumerate(items):
+                    row = existing.get(item.id)
+                    if row is not None:
+                        results[index] = self._replay_or_error(row, digests[index])
+                    else:
+                        pending.append(index)
+                ready = self._complete_blobs(session, terminal_id, [items[i] for i in pending])
+                checked = []
+                for index in pending:
+                    try:
+                        self._check_attachments_in(ready, items[index])
+                    except AttachmentsIncomplete as exc:
+                        results[index] = exc
+                    else:
+                        checked.append(index)
+                latest = self._latest_of_cases(session, terminal_id,
+                                               [items[i].effective_case_id for i in checked])
+                accepted = []
+                conflicted = []
+                for index in checked:
+                    item = items[index]
+                    if self._case_follows(latest.get(item.effective_case_id), item.effective_case_version):
+                        accepted.append(index)
+                    else:
+                        results[index] = self._case_conflict(item, latest.get(item.effective_case_id))
+                        conflicted.append(index)
+                if conflicted:
+                    # As in ``submit``: a racing copy of this very submission may have committed
+                    # between our look-up by id and the case check; its row is the answer.
+                    found = {row.id: row for row in session.scalars(
+                        select(SubmissionRow).where(SubmissionRow.id.in_([items[i].id for i in conflicted]))
+                        .execution_options(populate_existing=True))}
+                    for index in conflicted:
+                        row = found.get(items[index].id)
+                        if row is not None:
+                            results[index] = self._replay_or_error(row, digests[index])
+                if accepted:
+                    self._batch_checked(session, [items[i] for i in accepted])
+                    now = self._clock()
+                    receipts = self._allocate_receipts(session, now, len(accepted))
+                    if receipts is None:
+                        raise _ItemByItem
+                    records = self._insert_batch(session, [(items[i], digests[i]) for i in accepted],
+                                                 receipts, now)
+                    for index, record in zip(accepted, records, strict=True):
+                        results[index] = SubmitResult(record, created=True)
+        except IntegrityError:
+            log.info("a batch of %d submissions raced with another writer; redoing it item by item", len(items))
+            return None
+        except _ItemByItem:
+            return None
+        assert all(result is not None for result in results)
+        return [result for result in results if result is not None]
+
+    def _batch_checked(self, session: Session, items: Sequence[IncomingSubmission]) -> None:
+        """Seam between the set-based checks and the inserts (tests race a writer here)."""
+
+    def _submit_batch_by_item(self, items: Sequence[IncomingSubmission]) -> list[SubmitResult | CentralError]:
+        """The careful path: each item as ``submit`` handles it, inside its own savepoint
+        so that a refused item leaves the others alone, all in one transaction.
+
+        On PostgreSQL a racing batch with the same ids queues on the receipt counter
+        row's lock or on the unique index; the loser replays the winner's row.
+        """
+        with self._writing() as session:
+            return [self._submit_in_batch(session, incoming) for incoming in items]
 
     def _submit_in_batch(self, session: Session, incoming: IncomingSubmission) -> SubmitResult | CentralError:
         digest = incoming.body_sha256()
@@ -426,13 +538,21 @@ class CentralStore:
         return SubmitResult(SubmissionRecord.from_row(existing), created=False)
 
     def _check_attachments(self, session: Session, incoming: IncomingSubmission) -> None:
+        self._check_attachments_in(self._complete_blobs(session, incoming.terminal_id, [incoming]), incoming)
+
+    def _complete_blobs(self, session: Session, terminal_id: str,
+                        items: Sequence[IncomingSubmission]) -> set[tuple[str, int]]:
+        """``(sha256, size)`` of ``terminal_id``'s complete blobs among those the items name."""
+        wanted = {a["sha256"] for item in items for a in item.effective_attachments}
+        if not wanted:
+            return set()
+        rows = session.execute(select(BlobRow.sha256, BlobRow.size).where(
+            BlobRow.terminal_id == terminal_id, BlobRow.sha256.in_(wanted), BlobRow.complete.is_(True))).all()
+        return {(row[0], row[1]) for row in rows}
+
+    @staticmethod
+    def _check_attachments_in(ready: set[tuple[str, int]], incoming: IncomingSubmission) -> None:
         attachments = incoming.effective_attachments
-        if not attachments:
-            return
-        wanted = {a["sha256"] for a in attachments}
-        rows = session.scalars(select(BlobRow).where(BlobRow.terminal_id == incoming.terminal_id,
-                                                     BlobRow.sha256.in_(wanted))).all()
-        ready = {(row.sha256, row.size) for row in rows if row.complete}
         missing = sorted({a["sha256"][:12] for a in attachments if (a["sha256"], a["size"]) not in ready})
         if missing:
             raise AttachmentsIncomplete(
@@ -447,17 +567,36 @@ class CentralStore:
             .limit(1)
         ).first()
 
+    def _latest_of_cases(self, session: Session, terminal_id: str,
+                         case_ids: Sequence[str]) -> dict[str, _CaseVersion]:
+        """The latest version of each of ``terminal_id``'s cases ``case_ids`` that exists."""
+        latest: dict[str, _CaseVersion] = {}
+        if not case_ids:
+            return latest
+        rows = session.execute(
+            select(SubmissionRow.case_id, SubmissionRow.case_version, SubmissionRow.status)
+            .where(SubmissionRow.terminal_id == terminal_id, SubmissionRow.case_id.in_(set(case_ids)))
+        ).all()
+        for case_id, case_version, status in rows:
+            known = latest.get(case_id)
+            if known is None or case_version > known.case_version:
+                latest[case_id] = _CaseVersion(case_version, status)
+        return latest
+
     def _check_case(self, session: Session, incoming: IncomingSubmission) -> None:
         latest = self._latest_of_case(session, incoming.terminal_id, incoming.effective_case_id)
-        version = incoming.effective_case_version
-        if latest is None:
-            if version == 1:
-                return
-        elif latest.status == STATUS_RETURNED and version == latest.case_version + 1:
-            return
-        raise self._case_conflict(incoming, latest)
+        if not self._case_follows(latest, incoming.effective_case_version):
+            raise self._case_conflict(incoming, latest)
 
-    def _case_conflict(self, incoming: IncomingSubmission, latest: SubmissionRow | None = None) -> CaseConflict:
+    @staticmethod
+    def _case_follows(latest: SubmissionRow | _CaseVersion | None, version: int) -> bool:
+        """Whether ``version`` may follow the case's ``latest`` stored version (None: a new case)."""
+        if latest is None:
+            return version == 1
+        return latest.status == STATUS_RETURNED and version == latest.case_version + 1
+
+    def _case_conflict(self, incoming: IncomingSubmission,
+                       latest: SubmissionRow | _CaseVersion | None = None) -> CaseConflict:
         where = ("the case is unknown" if latest is None
                  else f"its latest version is {latest.case_version}, {latest.status}")
         log.warning("submission %s refused: case %s v%d does not follow (%s)", incoming.id,
@@ -498,26 +637,81 @@ class CentralStore:
         return row
 
     def _allocate_receipt(self, session: Session, now: datetime) -> str:
-        """Take the next receipt number of ``now``'s China day, in the caller's transaction.
-
-        The upsert takes the counter row's lock on PostgreSQL, so concurrent
-        submissions queue there and the numbers stay gapless and unique.
-        """
+        """Take the next receipt number of ``now``'s China day, in the caller's transaction."""
         day = china_day(now)
-        insert = pg_insert if self._postgres else sqlite_insert
-        stmt = (
-            insert(ReceiptCounterRow)
-            .values(day=day, last_sequence=1)
-            .on_conflict_do_update(
-                index_elements=[ReceiptCounterRow.day],
-                set_={"last_sequence": ReceiptCounterRow.last_sequence + 1},
-            )
-            .returning(ReceiptCounterRow.last_sequence)
-        )
-        sequence = session.execute(stmt).scalar_one()
+        sequence = self._take_sequences(session, day, 1)
         if sequence > MAX_SEQUENCE:
             raise ReceiptsExhausted(f"no receipt numbers left for {day}", day=day)
         return format_receipt(day, sequence)
+
+    def _allocate_receipts(self, session: Session, now: datetime, count: int) -> list[str] | None:
+        """``count`` consecutive receipt numbers of ``now``'s China day, in the caller's
+        transaction; None if the day has not that many left (the item-by-item path then
+        refuses exactly the items past the last number)."""
+        day = china_day(now)
+        last = self._take_sequences(session, day, count)
+        if last > MAX_SEQUENCE:
+            return None
+        return [format_receipt(day, sequence) for sequence in range(last - count + 1, last + 1)]
+
+    def _take_sequences(self, session: Session, day: str, count: int) -> int:
+        """Advance ``day``'s counter by ``count`` in ONE statement and return its new last value.
+
+        The upsert takes the counter row's lock on PostgreSQL, held until commit, so
+        concurrent submissions queue there: the ``count`` numbers up to the returned one
+        are ours alone, and a rolled-back transaction gives them back, so the numbers
+        stay gapless and unique.
+        """
+        upsert = pg_insert if self._postgres else sqlite_insert
+        stmt = (
+            upsert(ReceiptCounterRow)
+            .values(day=day, last_sequence=count)
+            .on_conflict_do_update(
+                index_elements=[ReceiptCounterRow.day],
+                set_={"last_sequence": ReceiptCounterRow.last_sequence + count},
+            )
+            .returning(ReceiptCounterRow.last_sequence)
+        )
+        return int(session.execute(stmt).scalar_one())
+
+    def _insert_batch(self, session: Session, items: Sequence[tuple[IncomingSubmission, str]],
+                      receipts: Sequence[str], now: datetime) -> list[SubmissionRecord]:
+        """Insert the checked ``(submission, body digest)`` pairs and their accepted events.
+
+        Two multi-row inserts rather than a flush per row; the events go in item order
+        after ``_lock_event_order``, so their ids follow commit order as ``_add_event``'s do.
+        """
+        received_at = _iso(now)
+        rows = [{
+            "id": incoming.id,
+            "terminal_id": incoming.terminal_id,
+            "item_code": incoming.item_code,
+            "version": incoming.version,
+            "clerk_id": incoming.clerk_id,
+            "client_created_at": incoming.created_at,
+            "payload": canonical_json(incoming.payload),
+            "payload_sha256": digest,
+            "receipt_number": receipt,
+            "status": STATUS_ACCEPTED,
+            "received_at": received_at,
+            "case_id": incoming.effective_case_id,
+            "case_version": incoming.effective_case_version,
+            "reason": None,
+            "counter_receipt_no": incoming.counter_receipt_no,
+            "attachments": canonical_json_list(incoming.effective_attachments),
+        } for (incoming, digest), receipt in zip(items, receipts, strict=True)]
+        session.execute(insert(SubmissionRow), rows)
+        self._lock_event_order(session)
+        session.execute(insert(StatusEventRow), [{
+            "terminal_id": row["terminal_id"], "submission_id": row["id"], "case_id": row["case_id"],
+            "case_version": row["case_version"], "status": row["status"], "reason": None,
+            "receipt_number": row["receipt_number"], "at": received_at} for row in rows])
+        return [SubmissionRecord.from_row(SubmissionRow(**row)) for row in rows]
+
+    def _lock_event_order(self, session: Session) -> None:
+        """Make status event ids follow commit order (see ``_add_event``); once per transaction is enough."""
+        if self._postgres:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
 
     def _add_event(self, session: Session, row: SubmissionRow) -> None:
         """Record ``row``'s current status in the feed, in the caller's transaction.
@@ -528,8 +722,7 @@ class CentralStore:
         and commit order the same (otherwise a reader could see id 8, move its cursor
         past it, and never see id 7 committed a moment later).
         """
-        if self._postgres:
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
+        self._lock_event_order(session)
         session.add(StatusEventRow(terminal_id=row.terminal_id, submission_id=row.id, case_id=row.case_id,
                                    case_version=row.case_version, status=row.status, reason=row.reason,
                                    receipt_number=row.receipt_number, at=_iso(self._clock())))
