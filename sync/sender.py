@@ -250,7 +250,9 @@ class OutboxSender:
         Returns what happened: "accepted", "retry" (the row waits ``_retry_delay``), "failed" (it needs
         a person), or None when nothing was due.
         """
-        self._collect_ahead()
+        arrived = self._collect_ahead()
+        if arrived:
+            outbox.mark_uploaded(self._db, *arrived)
         item = outbox.claim_next(self._db)
         if item is None:
             return None
@@ -311,14 +313,14 @@ class OutboxSender:
         Returns "accepted" (something went through), "retry" (the whole batch waits ``_retry_delay``),
         "failed", or None when nothing was due.
         """
-        self._collect_ahead()
-        items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES)
+        items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES,
+                                   uploaded=self._collect_ahead())
         if not items:
             return None
         self._start_ahead()
         outcome = outbox.Settlement()
         try:
-            missing = self._upload_all(items)
+            missing = self._upload_all(items, outcome)
             ready = [item for item in items if not any(u.sha256 in missing for u in item.uploads)]
             for item in items:
                 if item not in ready:  # a scan did not arrive whole: that row tries again soon
@@ -330,14 +332,14 @@ class OutboxSender:
                 log.info("central system has no batch endpoints; sending one at a time")
                 self._batching = False
                 outbox.settle(self._db, outbox.Settlement(
-                    retry=[(i.submission_id, "", timedelta(0)) for i in items]))
+                    retry=[(i.submission_id, "", timedelta(0)) for i in items], uploaded=outcome.uploaded))
                 return "accepted"
-            return self._batch_failed(items, exc)
+            return self._batch_failed(items, exc, outcome.uploaded)
         except CounterError as exc:  # a scan that cannot be read: find its row by sending one at a time
             log.error("batch of %d could not be read locally (%s); sending them one by one", len(items), exc.detail)
             self._single_rows = len(items)
             outbox.settle(self._db, outbox.Settlement(retry=[(i.submission_id, exc.user_message, timedelta(0))
-                                                              for i in items]))
+                                                              for i in items], uploaded=outcome.uploaded))
             return "retry"
         self._settle_results(ready, results, outcome)
         return "accepted" if outcome.accepted else ("failed" if outcome.failed else "retry")
@@ -358,16 +360,16 @@ class OutboxSender:
         if upcoming:
             self._ahead = _AheadUpload(self._client, self._blobs, upcoming)
 
-    def _collect_ahead(self) -> None:
-        """Wait for the upload started with the batch before and record the scans that arrived."""
+    def _collect_ahead(self) -> set[str]:
+        """Wait for the upload started with the batch before; the scans that arrived (to record)."""
         ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            arrived = ahead.join()
-            if arrived:
-                outbox.mark_uploaded(self._db, *arrived)
+        return ahead.join() if ahead is not None else set()
 
-    def _upload_all(self, items: list[outbox.OutboxItem]) -> set[str]:
-        """Upload every scan the claimed rows need; returns the SHA-256 of those that did not arrive."""
+    def _upload_all(self, items: list[outbox.OutboxItem], outcome: outbox.Settlement) -> set[str]:
+        """Upload every scan the claimed rows need; returns the SHA-256 of those that did not arrive.
+
+        Small scans that arrived are added to ``outcome.uploaded`` (recorded when the batch settles).
+        """
         blobs = {u.sha256: u for item in items for u in item.uploads}
         small = [b for b in blobs.values() if b.size <= UPLOAD_CHUNK]
         for blob in blobs.values():
@@ -383,8 +385,7 @@ class OutboxSender:
         answers = self._client.upload_blob_batch(
             (b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small)
         done = {str(a.get("sha256")) for a in answers if a.get("complete")}
-        if done:
-            outbox.mark_uploaded(self._db, *done)
+        outcome.uploaded.extend(done)
         return {b.sha256 for b in small} - done
 
     def _settle_results(self, ready: list[outbox.OutboxItem], results: list[dict[str, Any]],
@@ -401,7 +402,7 @@ class OutboxSender:
                 at = datetime.fromisoformat(received) if isinstance(received, str) else utcnow()
                 outcome.accepted.append((item.submission_id, str(answer["receipt_number"]), at))
             elif code == "attachments_incomplete":
-                outbox.forget_uploads(self._db, item.submission_id)
+                outcome.reupload.append(item.submission_id)
                 outcome.retry.append((item.submission_id, "中心系统尚未收齐本笔业务的材料，正在补传。",
                                       timedelta(seconds=1)))
             elif result is not None and result.get("status_code") in (403, 409, 422):
@@ -433,17 +434,18 @@ class OutboxSender:
             log.warning("submission %s refused: %s", submission_id, exc.detail)
             self._emit(SenderEvent("failed", pending, submission_id, error=exc))
 
-    def _batch_failed(self, items: list[outbox.OutboxItem], exc: SyncError) -> str:
+    def _batch_failed(self, items: list[outbox.OutboxItem], exc: SyncError, uploaded: list[str]) -> str:
         """The whole batch went wrong (network, server busy or refusing the request itself)."""
         if not exc.retryable:  # the request as such is refused: find the row that causes it, one by one
             self._single_rows = len(items)
             outbox.settle(self._db, outbox.Settlement(retry=[(i.submission_id, exc.user_message, timedelta(0))
-                                                              for i in items]))
+                                                              for i in items], uploaded=uploaded))
             return "retry"
         self._failures += 1
         delay = self._backoff.delay(self._failures, exc.retry_after)
         outbox.settle(self._db, outbox.Settlement(
-            retry=[(i.submission_id, exc.user_message, timedelta(seconds=delay)) for i in items]))
+            retry=[(i.submission_id, exc.user_message, timedelta(seconds=delay)) for i in items],
+            uploaded=uploaded))
         log.info("batch of %d not sent (%s), next try in %.1fs", len(items), exc.detail, delay)
         self._retry_delay = delay
         self._last_error = exc
