@@ -14,12 +14,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Response, status
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -35,6 +35,7 @@ from central.blobs import (
     BatchBlob,
     BlobState,
     BlobStore,
+    PackWriter,
 )
 from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
@@ -159,10 +160,10 @@ class _BatchItem:
     size: int
     media_type: str
     remaining: int
+    #: where the item's bytes start in the batch's pack
+    offset: int
     #: the stored state, if this terminal already had the blob complete (the item's bytes are dropped)
     known: BlobState | None = None
-    temp: Path | None = None
-    stream: BinaryIO | None = None
     digest: Any = None
     error: ErrorDetail | None = None
 
@@ -174,23 +175,15 @@ class _BatchItem:
         return BlobBatchResult(sha256=self.sha256, size=self.size, received=self.size if ok else 0,
                                complete=ok, error=self.error)
 
-    def discard(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        if self.temp is not None:
-            self.temp.unlink(missing_ok=True)
-            self.temp = None
 
-
-async def _read_blob_batch(request: Request, blobs: BlobStore, terminal_id: str,
-                           done: list[_BatchItem]) -> None:
+async def _read_blob_batch(request: Request, pack: PackWriter, done: list[_BatchItem]) -> None:
     """Parse the streamed batch body into ``done`` (items fully received, in body order).
 
     Never holds more than one stream piece (and one header line) in memory: item bytes go
-    straight to the item's temporary file while they are hashed. Raises ``BadChunk`` for a
+    straight to the batch's pack while they are hashed. Raises ``BadChunk`` for a
     malformed header or a body ending mid-item, ``BatchTooLarge`` past a limit, and lets
-    ``ClientDisconnect`` through; ``done`` then holds the items received before.
+    ``ClientDisconnect`` through; ``done`` then holds the items received before, and the
+    pack ends after the last of them.
     """
     header = bytearray()
     current: _BatchItem | None = None
@@ -212,29 +205,28 @@ async def _read_blob_batch(request: Request, blobs: BlobStore, terminal_id: str,
                         continue
                     header += piece[pos:newline]
                     pos = newline + 1
-                    current = _start_batch_item(bytes(header), blobs, terminal_id, len(done))
+                    current = _start_batch_item(bytes(header), pack.position, len(done))
                     header.clear()
                     continue
                 take = min(current.remaining, len(piece) - pos)
                 data = piece[pos:pos + take]
                 current.digest.update(data)
-                assert current.stream is not None
-                current.stream.write(data)
+                pack.write(data)
                 current.remaining -= take
                 pos += take
                 if current.remaining == 0:
-                    _finish_batch_item(current)
+                    _finish_batch_item(current, pack)
                     done.append(current)
                     current = None
         if current is not None or header:
             raise BadChunk(f"the body ended inside item {len(done) + 1}")
     finally:
         if current is not None:
-            current.discard()
+            pack.truncate(current.offset)
 
 
-def _start_batch_item(line: bytes, blobs: BlobStore, terminal_id: str, index: int) -> _BatchItem:
-    """Open the item's temporary file. Whether the blob is complete already is asked once for
+def _start_batch_item(line: bytes, offset: int, index: int) -> _BatchItem:
+    """Check the item's header line. Whether the blob is complete already is asked once for
     the whole batch at the end (``_commit_blob_batch``), not here per item."""
     match = _BATCH_HEADER_RE.match(line)
     if match is None:
@@ -246,38 +238,32 @@ def _start_batch_item(line: bytes, blobs: BlobStore, terminal_id: str, index: in
         raise BatchTooLarge(f"item {index + 1}: a batch item may hold at most {MAX_BATCH_ITEM_SIZE} bytes; "
                             "upload larger blobs with PATCH")
     sha256 = match.group(1).decode("ascii")
-    item = _BatchItem(sha256=sha256, size=size, media_type=match.group(3).decode("ascii"), remaining=size)
-    item.temp = blobs.batch_temp(terminal_id, sha256)
-    item.stream = item.temp.open("wb")
-    item.digest = hashlib.sha256()
-    return item
+    return _BatchItem(sha256=sha256, size=size, media_type=match.group(3).decode("ascii"), remaining=size,
+                      offset=offset, digest=hashlib.sha256())
 
 
-def _finish_batch_item(item: _BatchItem) -> None:
-    assert item.stream is not None
-    item.stream.close()
-    item.stream = None
+def _finish_batch_item(item: _BatchItem, pack: PackWriter) -> None:
     if item.digest.hexdigest() != item.sha256:
-        item.discard()
+        pack.truncate(item.offset)
         item.error = ErrorDetail(code=HashMismatch.code,
                                  message=f"the {item.size} bytes received do not hash to {item.sha256}; "
                                          "nothing of this item was kept")
         log.warning("blob batch item %s did not match its hash; discarded", item.sha256[:12])
 
 
-def _commit_blob_batch(blobs: BlobStore, terminal_id: str, done: list[_BatchItem]) -> None:
+def _commit_blob_batch(blobs: BlobStore, terminal_id: str, pack: PackWriter, done: list[_BatchItem]) -> None:
     """Drop the items whose blob this terminal already has complete (their answer is the
-    stored state, whatever bytes came) and make the other hash-checked items complete."""
+    stored state, whatever bytes came; their bytes stay in the pack, unreferenced) and
+    make the other hash-checked items complete."""
     known = blobs.complete_states(terminal_id, {item.sha256 for item in done})
     for item in done:
         state = known.get(item.sha256)
         if state is not None:
-            item.discard()
             item.error = None
             item.known = state
-    ready = [BatchBlob(item.sha256, item.size, item.media_type, item.temp)
-             for item in done if item.temp is not None and item.error is None]
-    blobs.commit_batch(terminal_id, ready)
+    ready = [BatchBlob(item.sha256, item.size, item.media_type, item.offset)
+             for item in done if item.known is None and item.error is None]
+    blobs.commit_batch(terminal_id, pack, ready)
 
 
 def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
@@ -441,22 +427,18 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
         done: list[_BatchItem] = []
         failure: CentralError | None = None
         disconnected = False
+        pack = blobs.open_pack(terminal_id)
         try:
-            await _read_blob_batch(request, blobs, terminal_id, done)
-        except ClientDisconnect:
-            disconnected = True
-        except (BadChunk, BatchTooLarge) as exc:
-            failure = exc
+            try:
+                await _read_blob_batch(request, pack, done)
+            except ClientDisconnect:
+                disconnected = True
+            except (BadChunk, BatchTooLarge) as exc:
+                failure = exc
+            # Items received before a tear are committed too, so a resend skips them.
+            await run_in_threadpool(_commit_blob_batch, blobs, terminal_id, pack, done)
         except BaseException:
-            for item in done:
-                item.discard()
-            raise
-        # Items received before a tear are committed too, so a resend skips them.
-        try:
-            await run_in_threadpool(_commit_blob_batch, blobs, terminal_id, done)
-        except BaseException:
-            for item in done:
-                item.discard()
+            pack.discard()
             raise
         if disconnected:
             log.info("blob batch of terminal %s: client left after %d items; those were kept",
@@ -470,14 +452,15 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
         answer = BlobBatchAnswer(blobs=[item.result() for item in done])
         return JSONResponse(answer.model_dump())
 
-    @router.get("/blobs/{sha256}/content", response_class=FileResponse, responses={
+    @router.get("/blobs/{sha256}/content", response_class=StreamingResponse, responses={
         **blob_errors, 200: {"content": {"application/octet-stream": {}}, "description": "the blob's bytes"}})
-    def blob_content(sha256: Sha256, terminal_id: Terminal) -> FileResponse:
+    def blob_content(sha256: Sha256, terminal_id: Terminal) -> StreamingResponse:
         found = blob_store().content(terminal_id, sha256)
         if found is None:
             raise NotFound("no such complete blob")
-        path, media_type = found
-        return FileResponse(path, media_type=media_type)
+        # A range of a pack or a whole file alike, one piece at a time.
+        return StreamingResponse(found.pieces(), media_type=found.media_type,
+                                 headers={"Content-Length": str(found.length)})
 
     @router.get("/status-feed", responses=_ERROR_RESPONSES)
     def status_feed(terminal_id: Terminal, since: str | None = None,

@@ -1,14 +1,31 @@
 """Blobs (scanned attachments): content-addressed, uploaded in chunks, checked by SHA-256.
 
 A blob is keyed by (terminal, sha256 of its plaintext bytes), so terminals never see
-each other's uploads. The bytes live in files under the blob directory,
-``<dir>/<terminal>/<sha[:2]>/<sha>``, with a ``.part`` suffix while incomplete; the
-database keeps the declared size and how many bytes are stored (``received``).
+each other's uploads. The database keeps the declared size and how many bytes are
+stored (``received``); the bytes live under the blob directory in one of two ways:
+
+- a blob uploaded with the resumable path (announce, then PATCH chunks) is a file of
+  its own, ``<dir>/<terminal>/<sha[:2]>/<sha>``, with a ``.part`` suffix while
+  incomplete;
+- the blobs of one blob batch are written back to back into ONE pack file,
+  ``<dir>/<terminal>/packs/<random hex>.pack``, and ``blob_pack_entries`` says where
+  each one lies (pack, offset, length). Creating, fsyncing and renaming a file per
+  small blob cost far more than writing its bytes; a pack costs one file, one fsync
+  and one rename per batch (as object stores pack small objects into volumes).
+
+``content`` finds a blob either way: its pack entry if it has one, else its own file.
+A blob can have both (same bytes); either serves.
 
 Durability order for a chunk: the bytes are written and fsynced first, then
 ``received`` is advanced in the database. A crash in between leaves extra bytes after
 ``received`` in the ``.part`` file, which the next chunk cuts off before writing, so
-the file and the database can only disagree in that harmless direction.
+the file and the database can only disagree in that harmless direction. A batch's
+pack is fsynced and renamed (``.pack.tmp`` to ``.pack``) before the one transaction
+that records its blobs complete; a server killed mid-batch leaves a ``.pack.tmp`` that
+nothing references, swept on the terminal's next batch once an hour old.
+
+Packs are never rewritten: bytes nothing references (an item whose blob turned out to
+be complete already, a pack whose transaction failed) stay as unreferenced garbage.
 
 Chunks of one blob are serialised by striped in-process locks: the reference server
 is one process per blob directory.
@@ -21,20 +38,21 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from central.errors import BlobOverflow, BlobSizeConflict, HashMismatch, NotFound, OffsetMismatch
-from central.models import BlobRow
+from central.models import BlobPackEntryRow, BlobRow
 from central.receipts import utc_now
 
 log = logging.getLogger(__name__)
@@ -43,8 +61,12 @@ MAX_BLOB_SIZE = 200 * 1024 * 1024
 MAX_CHUNK_SIZE = 8 * 1024 * 1024
 _HASH_BLOCK = 1024 * 1024
 _LOCK_STRIPES = 64
-#: fsyncs of one blob batch in flight at once (ext4 commits concurrent ones together)
-_FSYNC_WORKERS = 16
+#: a blob's bytes are served in pieces of this size
+_SERVE_PIECE = 1024 * 1024
+#: the directory of a terminal's packs, next to its ``<sha[:2]>`` directories
+PACK_DIR = "packs"
+#: a ``.pack.tmp`` untouched this long belongs to no live request (a server killed mid-batch)
+STALE_PACK_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -73,14 +95,6 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
@@ -97,12 +111,99 @@ MAX_BATCH_BODY = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class BatchBlob:
-    """One fully received, hash-checked item of a blob batch, waiting in ``temp`` for the commit."""
+    """One fully received, hash-checked item of a blob batch: ``size`` bytes at ``offset`` of the pack."""
 
     sha256: str
     size: int
     media_type: str
-    temp: Path
+    offset: int
+
+
+@dataclass(frozen=True)
+class BlobLocation:
+    """Where a complete blob's bytes are: ``length`` bytes at ``offset`` of ``path``."""
+
+    path: Path
+    offset: int
+    length: int
+    media_type: str
+
+    def pieces(self, size: int = _SERVE_PIECE) -> Iterator[bytes]:
+        """The bytes, a piece at a time, so serving a blob never holds more than one piece."""
+        with self.path.open("rb") as stream:
+            stream.seek(self.offset)
+            left = self.length
+            while left > 0:
+                piece = stream.read(min(size, left))
+                if not piece:
+                    raise OSError(f"{self.path} ends {left} bytes before the blob does")
+                left -= len(piece)
+                yield piece
+
+    def read(self) -> bytes:
+        """All the bytes at once (tests and tools; the server streams ``pieces``)."""
+        return b"".join(self.pieces())
+
+
+@dataclass
+class PackWriter:
+    """The one pack file of a blob batch request, created at its first byte.
+
+    Items are appended as the body streams in; a rejected or torn item is cut off
+    again with ``truncate``. Nothing is fsynced until ``finish`` (at the commit).
+    """
+
+    directory: Path
+    name: str = field(default_factory=lambda: f"{os.urandom(12).hex()}.pack")
+    #: where the next byte goes (the pack's length)
+    position: int = 0
+    _stream: BinaryIO | None = None
+    _made_directory: bool = False
+
+    @property
+    def temp(self) -> Path:
+        return self.directory / f"{self.name}.tmp"
+
+    def write(self, data: bytes) -> None:
+        if self._stream is None:
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._made_directory = True
+            self._stream = self.temp.open("wb")
+        self._stream.write(data)
+        self.position += len(data)
+
+    def truncate(self, offset: int) -> None:
+        """Forget everything from ``offset`` on (a rejected item, or one the body tore off)."""
+        if self._stream is not None and offset < self.position:
+            self._stream.truncate(offset)  # flushes the buffer first
+            self._stream.seek(offset)
+        self.position = min(self.position, offset)
+
+    def finish(self) -> Path:
+        """Make the pack durable under its final name: fsync, rename, fsync the directory."""
+        assert self._stream is not None, "an empty pack is discarded, not finished"
+        stream, self._stream = self._stream, None
+        try:
+            stream.flush()
+            os.fsync(stream.fileno())
+        finally:
+            stream.close()
+        final = self.directory / self.name
+        os.replace(self.temp, final)
+        _fsync_dir(self.directory)
+        if self._made_directory:
+            # A new packs directory (and perhaps terminal directory) must survive too.
+            _fsync_dir(self.directory.parent)
+            _fsync_dir(self.directory.parent.parent)
+        return final
+
+    def discard(self) -> None:
+        """Drop the temporary pack (a finished pack is kept)."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+            self.temp.unlink(missing_ok=True)
 
 
 class BlobStore:
@@ -115,6 +216,8 @@ class BlobStore:
         self._write = write
         self._clock = clock
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+        #: terminals whose packs directory was swept of stale ``.pack.tmp`` files by this process
+        self._swept: set[str] = set()
 
     def _lock(self, terminal_id: str, sha256: str) -> threading.Lock:
         return self._locks[hash((terminal_id, sha256)) % _LOCK_STRIPES]
@@ -122,6 +225,9 @@ class BlobStore:
     def path(self, terminal_id: str, sha256: str, *, part: bool = False) -> Path:
         name = f"{sha256}.part" if part else sha256
         return self.directory / terminal_id / sha256[:2] / name
+
+    def pack_directory(self, terminal_id: str) -> Path:
+        return self.directory / terminal_id / PACK_DIR
 
     def create(self, terminal_id: str, sha256: str, size: int, media_type: str) -> tuple[BlobState, bool]:
         """Announce a blob; returns its state and whether it is new for this terminal.
@@ -223,23 +329,44 @@ class BlobStore:
         log.info("blob %s of terminal %s complete", state.sha256[:12], terminal_id)
         return BlobState(state.sha256, state.size, state.size, True, state.media_type)
 
-    def content(self, terminal_id: str, sha256: str) -> tuple[Path, str] | None:
-        """The file and media type of a complete blob, or None."""
-        state = self.get(terminal_id, sha256)
-        if state is None or not state.complete:
+    def content(self, terminal_id: str, sha256: str) -> BlobLocation | None:
+        """Where the bytes of a complete blob are (its pack entry, else its own file), or None."""
+        with self._read() as session:
+            found = session.execute(
+                select(BlobRow, BlobPackEntryRow)
+                .outerjoin(BlobPackEntryRow, and_(BlobPackEntryRow.terminal_id == BlobRow.terminal_id,
+                                                  BlobPackEntryRow.sha256 == BlobRow.sha256))
+                .where(BlobRow.terminal_id == terminal_id, BlobRow.sha256 == sha256)).first()
+        if found is None or not found[0].complete:
             return None
-        return self.path(terminal_id, sha256), state.media_type
+        row, entry = found
+        if entry is not None:
+            return BlobLocation(self.pack_directory(terminal_id) / entry.pack, entry.offset, entry.length,
+                                row.media_type)
+        return BlobLocation(self.path(terminal_id, sha256), 0, row.size, row.media_type)
 
     # -- batches (POST /v1/blobs/batch) ------------------------------------------------
-    # Items land in private temporary files while the body streams in; ``commit_batch``
-    # then makes all of them durable and visible at once: fsync every file, rename each
-    # to its final name, fsync the directories, record all complete in ONE transaction.
+    # Items are appended to one private temporary pack file while the body streams in;
+    # ``commit_batch`` then makes all of them durable and visible at once: fsync the
+    # pack, rename it, fsync its directory, record all complete in ONE transaction.
 
-    def batch_temp(self, terminal_id: str, sha256: str) -> Path:
-        """A fresh private file name for one batch item (never the resumable ``.part``)."""
-        final = self.path(terminal_id, sha256)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        return final.parent / f"{sha256}.batch-{os.urandom(6).hex()}"
+    def open_pack(self, terminal_id: str) -> PackWriter:
+        """A new pack for one batch request of ``terminal_id`` (no file until its first byte).
+
+        The first batch of a terminal in this process sweeps its ``.pack.tmp`` files that
+        have not been written to for an hour: a killed server's, never referenced.
+        """
+        directory = self.pack_directory(terminal_id)
+        if terminal_id not in self._swept:
+            self._swept.add(terminal_id)
+            cutoff = time.time() - STALE_PACK_SECONDS
+            with contextlib.suppress(OSError):
+                for temp in directory.glob("*.pack.tmp"):
+                    with contextlib.suppress(OSError):
+                        if temp.stat().st_mtime < cutoff:
+                            temp.unlink()
+                            log.info("removed the stale pack %s of terminal %s", temp.name, terminal_id)
+        return PackWriter(directory)
 
     def complete_states(self, terminal_id: str, shas: Collection[str]) -> dict[str, BlobState]:
         """The states of those of ``shas`` that ``terminal_id`` already has complete, in one query."""
@@ -250,48 +377,44 @@ class BlobStore:
                 BlobRow.terminal_id == terminal_id, BlobRow.sha256.in_(set(shas)), BlobRow.complete.is_(True)))
             return {row.sha256: BlobState.from_row(row) for row in rows}
 
-    def commit_batch(self, terminal_id: str, items: list[BatchBlob]) -> None:
-        """Make ``items`` complete blobs of ``terminal_id``: durable files first, then one transaction.
+    def commit_batch(self, terminal_id: str, pack: PackWriter, items: list[BatchBlob]) -> None:
+        """Make ``items`` (which lie in ``pack``) complete blobs of ``terminal_id``: the durable
+        pack first, then one transaction recording the blobs and where they lie.
 
-        The fsyncs run on a few threads at once: each still waits for its own file (or
-        directory) to be on disk, but the file system can write them out together
-        instead of one journal commit after the other. The order stays: every file
-        durable, then the renames, then the directories durable, then the transaction.
+        Without items the pack is discarded. Bytes of the pack that no item names (a blob
+        found complete already) stay in it, unreferenced.
         """
         if not items:
+            pack.discard()
             return
-        workers = min(_FSYNC_WORKERS, len(items))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="blob-fsync") as pool:
-            # list(): wait for all and raise the first failure before anything is renamed.
-            list(pool.map(_fsync_file, [item.temp for item in items]))
-            unique = {item.sha256: item for item in items}
-            stripes = sorted({hash((terminal_id, sha)) % _LOCK_STRIPES for sha in unique})
-            with contextlib.ExitStack() as held:
-                for stripe in stripes:
-                    held.enter_context(self._locks[stripe])
-                directories: set[Path] = set()
-                for item in items:
-                    final = self.path(terminal_id, item.sha256)
-                    if unique[item.sha256] is item:
-                        os.replace(item.temp, final)
-                        directories.add(final.parent)
-                    else:
-                        item.temp.unlink(missing_ok=True)
-                list(pool.map(_fsync_dir, sorted(directories)))
-                with self._write() as session, session.begin():
-                    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-                    created_at = self._clock().isoformat()
-                    stmt = upsert(BlobRow)
-                    # The hash-checked bytes settle the size, even over an earlier announcement.
-                    session.execute(
-                        stmt.on_conflict_do_update(
-                            index_elements=[BlobRow.terminal_id, BlobRow.sha256],
-                            set_={"size": stmt.excluded.size, "received": stmt.excluded.received,
-                                  "complete": True}),
-                        [{"terminal_id": terminal_id, "sha256": item.sha256, "size": item.size,
-                          "media_type": item.media_type, "received": item.size, "complete": True,
-                          "created_at": created_at} for item in unique.values()])
-                for sha in unique:
-                    # A resumable upload of the same blob left behind is superseded.
-                    self.path(terminal_id, sha, part=True).unlink(missing_ok=True)
-        log.info("blob batch of terminal %s: %d blobs complete", terminal_id, len(unique))
+        pack.finish()
+        unique = {item.sha256: item for item in items}
+        stripes = sorted({hash((terminal_id, sha)) % _LOCK_STRIPES for sha in unique})
+        with contextlib.ExitStack() as held:
+            for stripe in stripes:
+                held.enter_context(self._locks[stripe])
+            with self._write() as session, session.begin():
+                postgres = session.get_bind().dialect.name == "postgresql"
+                created_at = self._clock().isoformat()
+                blobs = (pg_insert if postgres else sqlite_insert)(BlobRow)
+                # The hash-checked bytes settle the size, even over an earlier announcement.
+                session.execute(
+                    blobs.on_conflict_do_update(
+                        index_elements=[BlobRow.terminal_id, BlobRow.sha256],
+                        set_={"size": blobs.excluded.size, "received": blobs.excluded.received,
+                              "complete": True}),
+                    [{"terminal_id": terminal_id, "sha256": item.sha256, "size": item.size,
+                      "media_type": item.media_type, "received": item.size, "complete": True,
+                      "created_at": created_at} for item in unique.values()])
+                entries = (pg_insert if postgres else sqlite_insert)(BlobPackEntryRow)
+                session.execute(
+                    entries.on_conflict_do_update(
+                        index_elements=[BlobPackEntryRow.terminal_id, BlobPackEntryRow.sha256],
+                        set_={"pack": entries.excluded.pack, "offset": entries.excluded.offset,
+                              "length": entries.excluded.length}),
+                    [{"terminal_id": terminal_id, "sha256": item.sha256, "pack": pack.name,
+                      "offset": item.offset, "length": item.size} for item in unique.values()])
+            for sha in unique:
+                # A resumable upload of the same blob left behind is superseded.
+                self.path(terminal_id, sha, part=True).unlink(missing_ok=True)
+        log.info("blob batch of terminal %s: %d blobs complete in pack %s", terminal_id, len(unique), pack.name)

@@ -99,3 +99,21 @@ class BlobRow(Base):
     received: Mapped[int] = mapped_column(BigInteger, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[str] = mapped_column(String(40))
+
+
+class BlobPackEntryRow(Base):
+    """Where a blob received in a blob batch lies: ``length`` bytes at ``offset`` of a pack file.
+
+    A table of its own rather than columns of ``blobs``, so that an existing database
+    gets it from ``create_all`` without a migration. A blob without an entry is a file
+    of its own (the resumable upload; see central.blobs).
+    """
+
+    __tablename__ = "blob_pack_entries"
+
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: the pack's file name in ``<blob dir>/<terminal>/packs/``
+    pack: Mapped[str] = mapped_column(String(64))
+    offset: Mapped[int] = mapped_column(BigInteger)
+    length: Mapped[int] = mapped_column(BigInteger)
