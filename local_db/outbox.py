@@ -14,13 +14,21 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import BindParameter, Table, bindparam, case, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from local_db.database import Database
-from local_db.models import Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
+from local_db.models import (
+    Attachment,
+    OutboxEntry,
+    OutboxState,
+    Submission,
+    SubmissionState,
+    UtcDateTime,
+    utcnow,
+)
 
 #: central statuses and the local state each one leads to
 _FROM_CENTRAL = {
@@ -127,17 +135,21 @@ def claim_batch(db: Database, *, limit: int, max_upload_bytes: int | None = None
     central system has confirmed since the last commit; they are recorded in the same transaction
     (one commit, so one fsync, fewer per batch).
     """
-    now = now or utcnow()
-    items: list[OutboxItem] = []
     with db.sessions.begin() as s:
         _mark_uploaded(s, uploaded)
-        for entry, sub, uploads in _due(s, limit=limit, max_upload_bytes=max_upload_bytes, now=now):
-            entry.state = OutboxState.IN_FLIGHT.value
-            entry.attempts += 1
-            sub.state = SubmissionState.SENDING.value
-            body = json.loads(entry.body) if entry.body else _legacy_body(sub)
-            items.append(OutboxItem(submission_id=sub.id, attempts=entry.attempts, body=body, uploads=uploads))
-    return items
+        due = _due(s, limit=limit, max_upload_bytes=max_upload_bytes, now=now or utcnow())
+        if not due:
+            return []
+        s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([d.entry_id for d in due]))
+                  .values(state=OutboxState.IN_FLIGHT.value, attempts=_OUTBOX.c.attempts + 1))
+        s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id.in_([d.submission_id for d in due]))
+                  .values(state=SubmissionState.SENDING.value))
+        legacy = {d.submission_id for d in due if not d.body}
+        old = {sub.id: _legacy_body(sub) for sub in s.scalars(
+            select(Submission).where(Submission.id.in_(legacy)))} if legacy else {}
+        return [OutboxItem(submission_id=d.submission_id, attempts=d.attempts + 1,
+                           body=json.loads(d.body) if d.body else old[d.submission_id], uploads=d.uploads)
+                for d in due]
 
 
 def upcoming_uploads(db: Database, *, limit: int, max_upload_bytes: int | None = None,
@@ -149,57 +161,58 @@ def upcoming_uploads(db: Database, *, limit: int, max_upload_bytes: int | None =
     """
     with db.sessions() as s:
         found = _due(s, limit=limit, max_upload_bytes=max_upload_bytes, now=now or utcnow())
-        return list({u.sha256: u for _e, _s, uploads in found for u in uploads}.values())
+        return list({u.sha256: u for d in found for u in d.uploads}.values())
 
 
-def _due(s: Session, *, limit: int, max_upload_bytes: int | None,
-         now: datetime) -> list[tuple[OutboxEntry, Submission, tuple[BlobToSend, ...]]]:
-    """The oldest due rows with their submissions and what they still have to upload.
+#: the tables themselves: the outbox's bookkeeping is plain SQL over many rows at once, no ORM objects
+_OUTBOX = cast(Table, OutboxEntry.__table__)
+_SUBMISSION = cast(Table, Submission.__table__)
+_ATTACHMENT = cast(Table, Attachment.__table__)
 
-    ``max_upload_bytes`` bounds the sum of the uploads (the first row is always taken). Three queries
-    whatever the batch size: a backlog of thousands drains in batches, and per-row round trips into
-    SQLCipher were most of its cost.
+
+@dataclass(frozen=True)
+class _Due:
+    entry_id: int
+    submission_id: str
+    attempts: int
+    body: str | None
+    uploads: tuple[BlobToSend, ...]
+
+
+def _due(s: Session, *, limit: int, max_upload_bytes: int | None, now: datetime) -> list[_Due]:
+    """The oldest due rows and what they still have to upload.
+
+    ``max_upload_bytes`` bounds the sum of the uploads (the first row is always taken). Two queries
+    and no ORM objects whatever the batch size: a backlog of thousands drains in batches, and per-row
+    work in SQLCipher and the ORM was most of the client's share of a sync.
     """
-    entries = s.scalars(
-        select(OutboxEntry)
-        .where(OutboxEntry.state == OutboxState.PENDING.value, OutboxEntry.next_attempt_at <= now)
-        .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
+    rows = s.execute(
+        select(_OUTBOX.c.id, _OUTBOX.c.submission_id, _OUTBOX.c.attempts, _OUTBOX.c.body)
+        .where(_OUTBOX.c.state == OutboxState.PENDING.value, _OUTBOX.c.next_attempt_at <= now)
+        .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
         .limit(limit)
     ).all()
-    subs = _submissions(s, [e.submission_id for e in entries], with_attachments=True)
+    if not rows:
+        return []
+    pending: dict[str, list[BlobToSend]] = {row.submission_id: [] for row in rows}
+    for a in s.execute(
+        select(_ATTACHMENT.c.submission_id, _ATTACHMENT.c.sha256, _ATTACHMENT.c.size, _ATTACHMENT.c.media_type)
+        .where(_ATTACHMENT.c.submission_id.in_(list(pending)), _ATTACHMENT.c.uploaded_at.is_(None),
+               _ATTACHMENT.c.material_key.not_in(LOCAL_ONLY_MATERIALS))
+        .order_by(_ATTACHMENT.c.id)
+    ):
+        pending[a.submission_id].append(BlobToSend(a.sha256, a.size, a.media_type))
     budget = max_upload_bytes
-    found: list[tuple[OutboxEntry, Submission, tuple[BlobToSend, ...]]] = []
-    for entry in entries:
-        sub = subs[entry.submission_id]
-        uploads = tuple(BlobToSend(a.sha256, a.size, a.media_type)
-                        for a in sorted(sub.attachments, key=lambda a: a.id or 0)
-                        if a.uploaded_at is None and a.material_key not in LOCAL_ONLY_MATERIALS)
+    found: list[_Due] = []
+    for row in rows:
+        uploads = tuple(pending[row.submission_id])
         size = sum(u.size for u in uploads)
         if found and budget is not None and size > budget:
             break
         if budget is not None:
             budget -= size
-        found.append((entry, sub, uploads))
+        found.append(_Due(row.id, row.submission_id, row.attempts, row.body, uploads))
     return found
-
-
-def _submissions(s: Session, ids: Iterable[str], *, with_attachments: bool = False) -> dict[str, Submission]:
-    """The submissions with these ids, by id, in one query (ids that are not ours are left out)."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    query = select(Submission).where(Submission.id.in_(wanted))
-    if with_attachments:
-        query = query.options(selectinload(Submission.attachments))
-    return {sub.id: sub for sub in s.scalars(query)}
-
-
-def _entries(s: Session, ids: Iterable[str]) -> dict[str, OutboxEntry]:
-    """The outbox rows of these submissions, by submission id, in one query."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    return {e.submission_id: e for e in s.scalars(select(OutboxEntry).where(OutboxEntry.submission_id.in_(wanted)))}
 
 
 def next_due(db: Database) -> datetime | None:
@@ -232,35 +245,6 @@ def forget_uploads(db: Database, submission_id: str) -> None:
         s.execute(update(Attachment).where(Attachment.submission_id == submission_id).values(uploaded_at=None))
 
 
-def _accept(entry: OutboxEntry | None, sub: Submission, receipt_number: str, accepted_at: datetime) -> None:
-    if entry is not None:
-        entry.state = OutboxState.DONE.value
-        entry.sent_at = utcnow()
-        entry.last_error = None
-    if sub.state in (SubmissionState.SENDING.value, SubmissionState.QUEUED.value):
-        sub.state = SubmissionState.ACCEPTED.value  # the feed may already have moved it further
-    sub.receipt_number = receipt_number
-    sub.accepted_at = sub.accepted_at or accepted_at
-    sub.last_error = None
-
-
-def _retry(entry: OutboxEntry | None, sub: Submission, error: str, delay: timedelta) -> None:
-    if entry is not None:
-        entry.state = OutboxState.PENDING.value
-        entry.next_attempt_at = utcnow() + delay
-        entry.last_error = error
-    sub.state = SubmissionState.QUEUED.value
-    sub.last_error = error
-
-
-def _fail(entry: OutboxEntry | None, sub: Submission, error: str) -> None:
-    if entry is not None:
-        entry.state = OutboxState.FAILED.value
-        entry.last_error = error
-    sub.state = SubmissionState.QUEUED.value
-    sub.last_error = error
-
-
 def mark_accepted(db: Database, submission_id: str, *, receipt_number: str, accepted_at: datetime) -> None:
     settle(db, Settlement(accepted=[(submission_id, receipt_number, accepted_at)]))
 
@@ -288,30 +272,48 @@ class Settlement:
     reupload: list[str] = field(default_factory=list)
 
 
+#: the row of an outbox entry or a submission, by submission id (``executemany`` parameters)
+_BY_SUBMISSION: BindParameter[str] = bindparam("b_submission")
+_OUTBOX_ROW = _OUTBOX.c.submission_id == _BY_SUBMISSION
+_SUBMISSION_ROW = _SUBMISSION.c.id == _BY_SUBMISSION
+#: accepted: the feed may already have moved it further (returned, closed), which stays
+#: (``or_`` of equalities, not ``in_``: an expanding IN cannot run as ``executemany``)
+_ACCEPTED_STATE = case((or_(_SUBMISSION.c.state == SubmissionState.SENDING.value,
+                            _SUBMISSION.c.state == SubmissionState.QUEUED.value), SubmissionState.ACCEPTED.value),
+                       else_=_SUBMISSION.c.state)
+
+
 def settle(db: Database, outcome: Settlement) -> None:
-    """Write how the rows ended in one transaction, reading them with two queries."""
-    ids = ([i for i, _, _ in outcome.accepted] + [i for i, _, _ in outcome.retry]
-           + [i for i, _ in outcome.failed])
+    """Write how the rows ended: one transaction, one statement per kind of ending (run for many rows)."""
+    now = utcnow()
     with db.sessions.begin() as s:
         _mark_uploaded(s, outcome.uploaded)
         if outcome.reupload:  # after the marks: the central system's word on what it lacks wins
-            s.execute(update(Attachment).where(Attachment.submission_id.in_(outcome.reupload))
+            s.execute(update(_ATTACHMENT).where(_ATTACHMENT.c.submission_id.in_(outcome.reupload))
                       .values(uploaded_at=None))
-        subs = _submissions(s, ids)
-        entries = _entries(s, ids)
-        for submission_id, receipt, at in outcome.accepted:
-            _accept(entries.get(submission_id), _ours(subs, submission_id), receipt, at)
-        for submission_id, error, delay in outcome.retry:
-            _retry(entries.get(submission_id), _ours(subs, submission_id), error, delay)
-        for submission_id, error in outcome.failed:
-            _fail(entries.get(submission_id), _ours(subs, submission_id), error)
-
-
-def _ours(subs: dict[str, Submission], submission_id: str) -> Submission:
-    try:
-        return subs[submission_id]
-    except KeyError:
-        raise LookupError(f"no local submission {submission_id}") from None
+        if outcome.accepted:
+            s.execute(update(_OUTBOX).where(_OUTBOX_ROW).values(
+                state=OutboxState.DONE.value, sent_at=now, last_error=None),
+                [{"b_submission": i} for i, _, _ in outcome.accepted])
+            s.execute(update(_SUBMISSION).where(_SUBMISSION_ROW).values(
+                state=_ACCEPTED_STATE, receipt_number=bindparam("b_receipt"),
+                accepted_at=func.coalesce(_SUBMISSION.c.accepted_at, bindparam("b_at", type_=UtcDateTime())),
+                last_error=None),
+                [{"b_submission": i, "b_receipt": r, "b_at": at} for i, r, at in outcome.accepted])
+        if outcome.retry:
+            s.execute(update(_OUTBOX).where(_OUTBOX_ROW).values(
+                state=OutboxState.PENDING.value, next_attempt_at=bindparam("b_next", type_=UtcDateTime()),
+                last_error=bindparam("b_error")),
+                [{"b_submission": i, "b_next": now + delay, "b_error": e} for i, e, delay in outcome.retry])
+        if outcome.failed:
+            s.execute(update(_OUTBOX).where(_OUTBOX_ROW).values(
+                state=OutboxState.FAILED.value, last_error=bindparam("b_error")),
+                [{"b_submission": i, "b_error": e} for i, e in outcome.failed])
+        back = [(i, e) for i, e, _ in outcome.retry] + outcome.failed
+        if back:  # retried or failed: queued again, with the reason shown to the clerk
+            s.execute(update(_SUBMISSION).where(_SUBMISSION_ROW).values(
+                state=SubmissionState.QUEUED.value, last_error=bindparam("b_error")),
+                [{"b_submission": i, "b_error": e} for i, e in back])
 
 
 @dataclass(frozen=True)
@@ -331,45 +333,62 @@ def apply_status(db: Database, submission_id: str, *, status: str, reason: str |
     return apply_statuses(db, [StatusChange(submission_id, status, reason, receipt_number, at)])[0]
 
 
+_FORWARD = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
+            SubmissionState.RETURNED, SubmissionState.CLOSED]
+#: what a status change may write on a submission
+_STATUS_COLUMNS = ("state", "receipt_number", "accepted_at", "last_error", "status_reason", "closed_at")
+
+
 def apply_statuses(db: Database, changes: Sequence[StatusChange]) -> list[bool]:
     """Record statuses the central system reports, in one transaction; per change whether it applied
     (False when the submission is not ours or the status not known).
 
     Statuses only move forward (accepted → returned | approved); a repeat of an event already applied
-    changes nothing, so replaying the feed after a crash is harmless. Changes apply in order, so a
-    page of the feed that holds "accepted" and then "returned" for one submission ends "returned".
+    changes nothing (and writes nothing), so replaying the feed after a crash is harmless. Changes
+    apply in order, so a page that holds "accepted" and then "returned" for one submission ends
+    "returned". A feed page is mostly "accepted" for submissions this terminal just sent; those are
+    compared and skipped rather than rewritten.
     """
+    ids = list(dict.fromkeys(c.submission_id for c in changes))
+    if not ids:
+        return []
     with db.sessions.begin() as s:
-        subs = _submissions(s, [c.submission_id for c in changes])
-        entries = _entries(s, subs)
-        return [_apply(subs.get(c.submission_id), entries.get(c.submission_id), c) for c in changes]
+        found = {row.id: dict(row._mapping) for row in s.execute(
+            select(_SUBMISSION.c.id, *(_SUBMISSION.c[name] for name in _STATUS_COLUMNS))
+            .where(_SUBMISSION.c.id.in_(ids)))}
+        before = {i: dict(values) for i, values in found.items()}
+        applied = [_apply(found.get(c.submission_id), c) for c in changes]
+        settled = [i for i, ok in zip((c.submission_id for c in changes), applied, strict=True) if ok]
+        if settled:
+            # the answer to our POST may have been lost, but the feed proves the server has it
+            s.execute(update(_OUTBOX).where(_OUTBOX.c.submission_id.in_(settled),
+                                            _OUTBOX.c.state != OutboxState.DONE.value)
+                      .values(state=OutboxState.DONE.value, sent_at=utcnow(), last_error=None))
+        changed = [values for i, values in found.items() if values != before[i]]
+        if changed:
+            s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id == bindparam("b_id")).values(
+                {name: bindparam(f"b_{name}", type_=_SUBMISSION.c[name].type) for name in _STATUS_COLUMNS}),
+                [{"b_id": v["id"], **{f"b_{name}": v[name] for name in _STATUS_COLUMNS}} for v in changed])
+        return applied
 
 
-_FORWARD = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
-            SubmissionState.RETURNED, SubmissionState.CLOSED]
-
-
-def _apply(sub: Submission | None, entry: OutboxEntry | None, change: StatusChange) -> bool:
+def _apply(sub: dict[str, Any] | None, change: StatusChange) -> bool:
+    """Apply one change to a submission's status columns (in memory); False if it does not apply."""
     target = _FROM_CENTRAL.get(change.status)
     if sub is None or target is None:
         return False
-    if entry is not None and entry.state != OutboxState.DONE.value:
-        # the answer to our POST was lost but the feed proves the server has it: settle the row
-        entry.state = OutboxState.DONE.value
-        entry.sent_at = utcnow()
-        entry.last_error = None
     if change.receipt_number:
-        sub.receipt_number = change.receipt_number
-    sub.accepted_at = sub.accepted_at or change.at
-    sub.last_error = None
-    current = SubmissionState(sub.state)
+        sub["receipt_number"] = change.receipt_number
+    sub["accepted_at"] = sub["accepted_at"] or change.at
+    sub["last_error"] = None
+    current = SubmissionState(sub["state"])
     if current in _FORWARD and _FORWARD.index(target) > _FORWARD.index(current):
-        sub.state = target.value
+        sub["state"] = target.value
         if target is SubmissionState.RETURNED:
-            sub.status_reason = change.reason
+            sub["status_reason"] = change.reason
         elif target is SubmissionState.CLOSED:
-            sub.status_reason = change.reason or sub.status_reason
-            sub.closed_at = change.at
+            sub["status_reason"] = change.reason or sub["status_reason"]
+            sub["closed_at"] = change.at
     return True
 
 

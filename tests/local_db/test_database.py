@@ -265,4 +265,8 @@ def test_a_page_of_statuses_applies_in_order_and_only_forward(tmp_path: Path) ->
         assert pending_count(db) == 0  # the feed proves the server has both: their rows are settled
         assert outbox.claim_next(db) is None
         assert outbox.apply_statuses(db, page[:1]) == [True]  # "accepted" again does not move it back
+    # a late answer to the POST (after the feed said more) keeps the further state too
+    outbox.settle(db, outbox.Settlement(accepted=[(a.id, "SB1", at), (b.id, "SB2", at)]))
+    assert [get_submission(db, i).state for i in (a.id, b.id)] == [  # type: ignore[union-attr]
+        SubmissionState.RETURNED, SubmissionState.CLOSED]
     db.close()
