@@ -1,0 +1,106 @@
+"""Benchmark: the central server's blob batches alone, against one raw stream of the same bytes.
+
+Run: ``.venv/bin/python bench/blob_stream.py [--count 2000] [--size 150000] [--per-batch 100]``.
+
+``bench/sync.py`` measures the whole sync. This one isolates the server's side of the scans: the
+same random bytes (``--count`` blobs of ``--size`` bytes, in memory, so no decryption or local
+database is involved) go (a) to a fresh ``python -m central serve`` as ``POST /v1/blobs/batch``
+requests of ``--per-batch`` blobs, one after another on one connection, and (b) to the minimal
+raw-upload server of ``bench/sync.py`` as ONE streaming PUT that is hashed, written and fsynced.
+Each is run three times (``os.sync()`` before each); the medians and their ratio are printed. The
+ratio is a ceiling for ``bench/sync.py``'s loopback ratio: the whole sync cannot move scans faster
+than the server takes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script: make the project importable
+    sys.path.insert(0, str(REPO))
+
+from bench.sync import raw_upload  # noqa: E402
+from central.process import CentralServerProcess  # noqa: E402
+from central.store import add_terminal  # noqa: E402
+from sync.client import CentralClient  # noqa: E402
+
+RUNS = 3
+MB = 1_000_000
+
+
+def batches_seconds(blobs: list[bytes], per_batch: int, work: Path) -> float:
+    """Seconds to upload ``blobs`` in blob batches to a fresh central server (its own database)."""
+    work.mkdir(parents=True)
+    db = work / "central.sqlite3"
+    token = add_terminal(db, "T-BENCH-BLOBS")
+    shas = [hashlib.sha256(b).hexdigest() for b in blobs]
+    with CentralServerProcess.start(db, stderr_path=work / "central.log",
+                                    extra_args=["--log-level", "warning"]) as central:
+        client = CentralClient(central.base_url, token, timeout=120)
+        try:
+            os.sync()
+            started = time.perf_counter()
+            for at in range(0, len(blobs), per_batch):
+                answers = client.upload_blob_batch((shas[i], len(blobs[i]), "application/pdf", [blobs[i]])
+                                                   for i in range(at, min(len(blobs), at + per_batch)))
+                if not all(a.get("complete") for a in answers):
+                    raise SystemExit(f"a blob batch was not stored whole: {answers[:3]}")
+            return time.perf_counter() - started
+        finally:
+            client.close()
+
+
+def raw_seconds(blobs: list[bytes], work: Path) -> float:
+    """Seconds for one streaming PUT of the same bytes to bench/sync.py's raw-upload server."""
+    plain = work / "plaintext.bin"
+    with plain.open("wb") as out:
+        for blob in blobs:
+            out.write(blob)
+    server = subprocess.Popen([sys.executable, str(REPO / "bench" / "sync.py"), "--raw-server", str(work)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split()[-1]
+        os.sync()
+        return raw_upload(url, plain)
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(30)
+        plain.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=150_000)
+    parser.add_argument("--per-batch", type=int, default=100)
+    args = parser.parse_args(argv)
+    blobs = [os.urandom(args.size) for _ in range(args.count)]
+    total = args.count * args.size / MB
+    ours, raw = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-blobs-") as tmp:
+        for run in range(RUNS):
+            ours.append(batches_seconds(blobs, args.per_batch, Path(tmp) / f"central-{run}"))
+            raw.append(raw_seconds(blobs, Path(tmp)))
+    mine, base = statistics.median(ours), statistics.median(raw)
+    print(f"blobs                {args.count} x {args.size} bytes = {total:.0f} MB, {args.per_batch} per batch")
+    print(f"blob batches         {total / mine:.1f} MB/s  (median {mine:.2f} s of "
+          f"{', '.join(f'{s:.2f}' for s in ours)} s)")
+    print(f"raw stream           {total / base:.1f} MB/s  (median {base:.2f} s of "
+          f"{', '.join(f'{s:.2f}' for s in raw)} s)")
+    print(f"ratio batches/raw    {base / mine:.3f}  (the ceiling of bench/sync.py's loopback ratio; aim there >= 0.8)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
