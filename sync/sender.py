@@ -45,6 +45,8 @@ UPLOAD_CHUNK = 4 * 1024 * 1024
 #: benchmark backlog ~15 % faster than batches of 50 (docs/PERFORMANCE.md)
 BATCH_ROWS = 200
 BATCH_BYTES = 64 * 1024 * 1024
+#: a batch's scans are sized to take about this long on the line as measured (see ``BatchSizer``)
+BATCH_SECONDS = 8.0
 #: the last good contact is written at most this often (a commit per submission would cost a fsync each)
 LAST_SYNC_EVERY = 5.0
 
@@ -77,6 +79,35 @@ class Backoff:
         spread = rng.uniform(0, ceiling / 2) if rng else random.uniform(0, ceiling / 2)
         jittered = ceiling / 2 + spread
         return max(jittered, retry_after or 0.0)
+
+
+@dataclass
+class BatchSizer:
+    """How many bytes of scans the next batch may carry: about ``seconds`` of upload on the line.
+
+    On a township line rows are then accepted every few seconds (the clerk sees the backlog drain,
+    and a dropped request loses little); on a fast line few, large batches keep per-batch costs
+    small. The rate is measured from the scan uploads themselves (uploads too small to time well
+    are ignored) and smoothed; until one is measured, batches start small.
+    """
+
+    seconds: float = BATCH_SECONDS
+    first: int = 4 * 1024 * 1024
+    smallest: int = 1024 * 1024
+    largest: int = BATCH_BYTES
+    #: smoothed bytes per second of the uploads seen so far
+    rate: float | None = None
+
+    def observe(self, size: int, seconds: float) -> None:
+        if size < 256 * 1024 or seconds <= 0:
+            return
+        measured = size / seconds
+        self.rate = measured if self.rate is None else (self.rate + measured) / 2
+
+    def budget(self) -> int:
+        if self.rate is None:
+            return self.first
+        return int(min(self.largest, max(self.smallest, self.rate * self.seconds)))
 
 
 @dataclass
@@ -143,6 +174,8 @@ class OutboxSender:
         self._counts = (0, 0)
         #: the next batch's small scans, uploading while this batch's submissions are posted
         self._ahead: _AheadUpload | None = None
+        #: sizes each batch's scans to the line (public so a test can make the line "slow" cheaply)
+        self.sizer = BatchSizer()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -315,8 +348,9 @@ class OutboxSender:
         Returns "accepted" (something went through), "retry" (the whole batch waits ``_retry_delay``),
         "failed", or None when nothing was due.
         """
-        items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES,
-                                   uploaded=self._collect_ahead())
+        arrived = self._collect_ahead()
+        items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=self.sizer.budget(),
+                                   uploaded=arrived)
         if not items:
             return None
         self._start_ahead()
@@ -357,7 +391,8 @@ class OutboxSender:
         """
         if self._blobs is None:
             return
-        upcoming = [b for b in outbox.upcoming_uploads(self._db, limit=BATCH_ROWS, max_upload_bytes=BATCH_BYTES)
+        upcoming = [b for b in outbox.upcoming_uploads(self._db, limit=BATCH_ROWS,
+                                                       max_upload_bytes=self.sizer.budget())
                     if b.size <= UPLOAD_CHUNK]
         if upcoming:
             self._ahead = _AheadUpload(self._client, self._blobs, upcoming)
@@ -365,7 +400,11 @@ class OutboxSender:
     def _collect_ahead(self) -> set[str]:
         """Wait for the upload started with the batch before; the scans that arrived (to record)."""
         ahead, self._ahead = self._ahead, None
-        return ahead.join() if ahead is not None else set()
+        if ahead is None:
+            return set()
+        arrived = ahead.join()
+        self.sizer.observe(ahead.sent, ahead.seconds)
+        return arrived
 
     def _upload_all(self, items: list[outbox.OutboxItem], outcome: outbox.Settlement) -> set[str]:
         """Upload every scan the claimed rows need; returns the SHA-256 of those that did not arrive.
@@ -384,8 +423,10 @@ class OutboxSender:
                                user_message="本机无法读取加密的材料扫描件，业务暂不能发送。",
                                hint="请联系系统管理员检查系统密钥库。")
         store = self._blobs
+        started = time.monotonic()
         answers = self._client.upload_blob_batch(
             (b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small)
+        self.sizer.observe(sum(b.size for b in small), time.monotonic() - started)
         done = {str(a.get("sha256")) for a in answers if a.get("complete")}
         outcome.uploaded.extend(done)
         return {b.sha256 for b in small} - done
@@ -571,14 +612,20 @@ class _AheadUpload:
 
     def __init__(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend]) -> None:
         self._arrived: set[str] = set()
+        #: bytes sent and seconds taken, when it went through (to size the batches to the line)
+        self.sent = 0
+        self.seconds = 0.0
         self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads), name="outbox-ahead",
                                         daemon=True)
         self._thread.start()
 
     def _run(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend]) -> None:
         try:
+            started = time.monotonic()
             answers = client.upload_blob_batch((b.sha256, b.size, b.media_type, blobs.open_chunks(b.sha256))
                                                for b in uploads)
+            self.seconds = time.monotonic() - started
+            self.sent = sum(b.size for b in uploads)
             self._arrived = {str(a.get("sha256")) for a in answers if a.get("complete")}
         except Exception as exc:  # the batch that needs them uploads them itself and reports any fault
             log.info("uploading ahead stopped: %s", exc)
@@ -621,4 +668,5 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["Backoff", "CentralUnreachable", "OutboxSender", "ReferenceTarget", "SenderEvent", "SyncSummary"]
+__all__ = ["Backoff", "BatchSizer", "CentralUnreachable", "OutboxSender", "ReferenceTarget", "SenderEvent",
+           "SyncSummary"]

@@ -8,6 +8,7 @@ The engine is driven step by step (``send_next`` / ``sync_once``) so each test s
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import subprocess
@@ -390,5 +391,33 @@ def test_an_upload_ahead_that_fails_loses_nothing(  # type: ignore[no-untyped-de
         assert proxy.stats.faults_injected.get("status") == 1
     records = central_records(central_db)
     assert sorted(r["id"] for r in records) == sorted(ids)
+    for scan in scans:
+        assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+
+
+def test_a_slow_line_drains_in_small_batches(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db) -> None:
+    """Batches carry about a second of the measured line each here, so rows are accepted as it goes.
+
+    The budget bounds what a batch still has to upload: rows whose scans went up ahead come on top.
+    """
+    server = start_central()
+    with FaultProxy(server.base_url, bandwidth=200_000) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans = [os.urandom(140_000 + n) for n in range(12)]
+        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        assert terminal.sender is not None
+        terminal.sender.sizer = sender_module.BatchSizer(seconds=1.0, first=300_000, smallest=100_000)
+        left = [pending_count(terminal.db)]
+        while left[-1] and len(left) < 30:
+            assert terminal.sender.send_some() == "accepted"
+            left.append(pending_count(terminal.db))
+        terminal.sender.stop()
+        assert left[-1] == 0
+        assert len(left) - 1 >= 4, left  # several batches, not one
+        assert max(a - b for a, b in itertools.pairwise(left)) <= 4, left
+        rate = terminal.sender.sizer.rate
+        assert rate is not None and rate < 250_000  # it measured the line (at most 200 kB/s here)
+    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
     for scan in scans:
         assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
