@@ -142,8 +142,9 @@ def claim_batch(db: Database, *, limit: int, max_upload_bytes: int | None = None
             return []
         s.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([d.entry_id for d in due]))
                   .values(state=OutboxState.IN_FLIGHT.value, attempts=_OUTBOX.c.attempts + 1))
+        # the last attempt's error (say "not connected") is stale once it is being sent again
         s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id.in_([d.submission_id for d in due]))
-                  .values(state=SubmissionState.SENDING.value))
+                  .values(state=SubmissionState.SENDING.value, last_error=None))
         legacy = {d.submission_id for d in due if not d.body}
         old = {sub.id: _legacy_body(sub) for sub in s.scalars(
             select(Submission).where(Submission.id.in_(legacy)))} if legacy else {}
@@ -189,7 +190,7 @@ def _due(s: Session, *, limit: int, max_upload_bytes: int | None, now: datetime)
     rows = s.execute(
         select(_OUTBOX.c.id, _OUTBOX.c.submission_id, _OUTBOX.c.attempts, _OUTBOX.c.body)
         .where(_OUTBOX.c.state == OutboxState.PENDING.value, _OUTBOX.c.next_attempt_at <= now)
-        .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
+        .order_by(_OUTBOX.c.id)  # first queued, first sent: receipts follow the order clerks took them
         .limit(limit)
     ).all()
     if not rows:
@@ -213,6 +214,20 @@ def _due(s: Session, *, limit: int, max_upload_bytes: int | None, now: datetime)
             budget -= size
         found.append(_Due(row.id, row.submission_id, row.attempts, row.body, uploads))
     return found
+
+
+def due_now(db: Database, now: datetime | None = None) -> int:
+    """Make every waiting row due now; how many were waiting.
+
+    Rows wait out a backoff after a failed attempt. When the failure was the network's, that wait
+    is over once the central system answers again, whatever each row's own time says.
+    """
+    now = now or utcnow()
+    with db.sessions.begin() as s:
+        result = s.execute(update(_OUTBOX).where(_OUTBOX.c.state == OutboxState.PENDING.value,
+                                                 _OUTBOX.c.next_attempt_at > now)
+                           .values(next_attempt_at=now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def next_due(db: Database) -> datetime | None:

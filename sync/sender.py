@@ -211,6 +211,10 @@ class OutboxSender:
                                             syncstate.LAST_ERROR: None})
         elif error is not None:
             syncstate.set_values(self._db, {syncstate.LAST_ERROR: error.user_message})
+        if online and self._online is False:
+            waiting = outbox.due_now(self._db)  # their backoff was the network's, and it is back
+            if waiting:
+                log.info("central system reachable again; %d waiting submissions are due now", waiting)
         if online != self._online:
             self._online = online
             self._emit(SenderEvent("online" if online else "offline", pending_count(self._db), error=error))

@@ -270,3 +270,24 @@ def test_a_page_of_statuses_applies_in_order_and_only_forward(tmp_path: Path) ->
     assert [get_submission(db, i).state for i in (a.id, b.id)] == [  # type: ignore[union-attr]
         SubmissionState.RETURNED, SubmissionState.CLOSED]
     db.close()
+
+
+def test_waiting_rows_are_due_again_when_the_network_is_back(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.sqlite3", KEY)
+    first, second, third = (_queued_with_scans(db, n, []) for n in range(3))
+    claimed = outbox.claim_batch(db, limit=3)
+    assert [i.submission_id for i in claimed] == [first.id, second.id, third.id]  # first queued, first sent
+    outbox.settle(db, outbox.Settlement(retry=[(first.id, "未连接中心系统，已离线保存。", timedelta(minutes=5)),
+                                               (second.id, "未连接中心系统，已离线保存。", timedelta(minutes=1))]))
+    assert outbox.claim_next(db) is None  # both wait out their backoff; the third is in flight
+    waiting = get_submission(db, first.id)
+    assert waiting is not None and waiting.last_error == "未连接中心系统，已离线保存。"
+
+    assert outbox.due_now(db) == 2
+    again = outbox.claim_batch(db, limit=5)
+    assert [i.submission_id for i in again] == [first.id, second.id]  # in queue order, not backoff order
+    sending = get_submission(db, first.id)
+    assert sending is not None and sending.state is SubmissionState.SENDING
+    assert sending.last_error is None  # the old "not connected" is not shown while it is being sent
+    assert outbox.due_now(db) == 0
+    db.close()
