@@ -224,6 +224,10 @@ def due_now(db: Database, now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     with db.sessions.begin() as s:
+        pending = select(_OUTBOX.c.submission_id).where(_OUTBOX.c.state == OutboxState.PENDING.value)
+        # "not connected" is no longer true of any queued row: they are simply waiting their turn
+        s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id.in_(pending), _SUBMISSION.c.last_error.is_not(None))
+                  .values(last_error=None))
         result = s.execute(update(_OUTBOX).where(_OUTBOX.c.state == OutboxState.PENDING.value,
                                                  _OUTBOX.c.next_attempt_at > now)
                            .values(next_attempt_at=now))

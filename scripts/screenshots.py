@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QDialogButtonBox, QLineEdit
 
 from app.demo_devices import sample_holders
 from app.receipt_render import receipt_image
@@ -382,6 +382,13 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                 if 0 < pending_count(terminal.db) <= 20:
                     break
             pump(300)
+            window.refresh()
+            pump(300)
+            table = window.records
+            boundary = next((row for row, record in enumerate(table.records)
+                             if record.state.value != "queued"), 0)  # newest first: where sent ones begin
+            table.scrollToItem(table.item(max(0, boundary - 6), 0), QAbstractItemView.ScrollHint.PositionAtTop)
+            pump(200)
             print(save_screenshot(window, out / "31-backlog-draining.png"))
             for _ in range(600):
                 pump(100)

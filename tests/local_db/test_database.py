@@ -280,12 +280,16 @@ def test_waiting_rows_are_due_again_when_the_network_is_back(tmp_path: Path) -> 
     outbox.settle(db, outbox.Settlement(retry=[(first.id, "未连接中心系统，已离线保存。", timedelta(minutes=5)),
                                                (second.id, "未连接中心系统，已离线保存。", timedelta(minutes=1))]))
     assert outbox.claim_next(db) is None  # both wait out their backoff; the third is in flight
+    outbox.settle(db, outbox.Settlement(retry=[(third.id, "中心系统暂时繁忙，已离线保存。", timedelta(0))]))
     waiting = get_submission(db, first.id)
     assert waiting is not None and waiting.last_error == "未连接中心系统，已离线保存。"
 
-    assert outbox.due_now(db) == 2
+    assert outbox.due_now(db) == 2  # the third was due already
+    for sid in (second.id, third.id):  # "not connected" is no longer true of any queued row
+        queued = get_submission(db, sid)
+        assert queued is not None and queued.last_error is None
     again = outbox.claim_batch(db, limit=5)
-    assert [i.submission_id for i in again] == [first.id, second.id]  # in queue order, not backoff order
+    assert [i.submission_id for i in again] == [first.id, second.id, third.id]  # queue order, not backoff
     sending = get_submission(db, first.id)
     assert sending is not None and sending.state is SubmissionState.SENDING
     assert sending.last_error is None  # the old "not connected" is not shown while it is being sent
