@@ -80,6 +80,25 @@ def drain(terminal: Terminal, rounds: int = 50) -> None:
     raise AssertionError(f"still pending after {rounds} rounds: {pending_count(terminal.db)}")
 
 
+def queued_scans(terminal: Terminal, sizes: list[int]) -> tuple[list[bytes], list[str]]:
+    """One queued submission per size, each with one random scan of that size: (scans, ids)."""
+    scans = [os.urandom(size) for size in sizes]
+    return scans, [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+
+
+def drain_in_batches(terminal: Terminal, rounds: int = 30) -> None:
+    """``send_some`` until nothing is pending, every row due at once (the test decides when to retry)."""
+    assert terminal.sender is not None
+    for _ in range(rounds):
+        if pending_count(terminal.db) == 0:
+            return
+        with terminal.db.sessions.begin() as s:
+            for entry in s.query(OutboxEntry).filter(OutboxEntry.state == OutboxState.PENDING.value):
+                entry.next_attempt_at = entry.created_at
+        terminal.sender.send_some()
+    raise AssertionError(f"still pending after {rounds} rounds: {pending_count(terminal.db)}")
+
+
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Upload in 64 KiB pieces so a few hundred KB exercise multi-chunk uploads (a tuning constant)."""
@@ -317,19 +336,10 @@ def test_batches_survive_torn_streams_and_lost_answers(  # type: ignore[no-untyp
     server = start_central()
     with FaultProxy(server.base_url) as proxy:
         terminal = make_terminal(proxy.url, start_sender=False)
-        scans = [os.urandom(50_000) for _ in range(20)]
-        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        scans, ids = queued_scans(terminal, [50_000] * 20)
         proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=300_000))
         proxy.add(Fault("lose_answer", method="POST", path="/v1/submissions/batch"))
-        assert terminal.sender is not None
-        for _ in range(20):
-            if pending_count(terminal.db) == 0:
-                break
-            with terminal.db.sessions.begin() as s:
-                for entry in s.query(OutboxEntry).filter(OutboxEntry.state == OutboxState.PENDING.value):
-                    entry.next_attempt_at = entry.created_at
-            terminal.sender.send_some()
-        assert pending_count(terminal.db) == 0
+        drain_in_batches(terminal, rounds=20)
         assert proxy.stats.faults_injected.get("reset_request_body") == 1
         assert proxy.stats.faults_injected.get("lose_answer") == 1
     records = central_records(central_db)
@@ -347,8 +357,7 @@ def test_the_next_batch_uploads_while_this_one_is_posted(  # type: ignore[no-unt
     server = start_central()
     with FaultProxy(server.base_url) as proxy:
         terminal = make_terminal(proxy.url, start_sender=False)
-        scans = [os.urandom(30_000 + n) for n in range(10)]
-        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        scans, ids = queued_scans(terminal, [30_000 + n for n in range(10)])
         assert terminal.sender is not None
         assert terminal.sender.send_some() == "accepted"
         terminal.sender.stop()  # waits for the upload running ahead
@@ -371,22 +380,14 @@ def test_an_upload_ahead_that_fails_loses_nothing(  # type: ignore[no-untyped-de
     server = start_central()
     with FaultProxy(server.base_url) as proxy:
         terminal = make_terminal(proxy.url, start_sender=False)
-        scans = [os.urandom(40_000 + n) for n in range(16)]
-        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        scans, ids = queued_scans(terminal, [40_000 + n for n in range(16)])
         # the second and third blob batches go wrong, whether a batch's own upload or one running ahead
         proxy.add(Fault("delay", method="POST", path="/v1/blobs/batch", seconds=0.0))
         proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=50_000))
         proxy.add(Fault("status", method="POST", path="/v1/blobs/batch", status=503))
+        drain_in_batches(terminal)
         assert terminal.sender is not None
-        for _ in range(30):
-            if pending_count(terminal.db) == 0:
-                break
-            with terminal.db.sessions.begin() as s:
-                for entry in s.query(OutboxEntry).filter(OutboxEntry.state == OutboxState.PENDING.value):
-                    entry.next_attempt_at = entry.created_at
-            terminal.sender.send_some()
         terminal.sender.stop()
-        assert pending_count(terminal.db) == 0
         assert proxy.stats.faults_injected.get("reset_request_body") == 1
         assert proxy.stats.faults_injected.get("status") == 1
     records = central_records(central_db)
@@ -404,8 +405,7 @@ def test_a_slow_line_drains_in_small_batches(  # type: ignore[no-untyped-def]
     server = start_central()
     with FaultProxy(server.base_url, bandwidth=200_000) as proxy:
         terminal = make_terminal(proxy.url, start_sender=False)
-        scans = [os.urandom(140_000 + n) for n in range(12)]
-        ids = [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
+        scans, ids = queued_scans(terminal, [140_000 + n for n in range(12)])
         assert terminal.sender is not None
         terminal.sender.sizer = sender_module.BatchSizer(seconds=1.0, first=300_000, smallest=100_000)
         left = [pending_count(terminal.db)]
