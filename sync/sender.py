@@ -193,10 +193,12 @@ class OutboxSender:
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
+        deadline = time.monotonic() + timeout  # one budget for both threads: closing must not wait twice
         if self._thread is not None:
             self._thread.join(timeout)
-        if self._ahead is not None:
-            self._ahead.join(timeout)
+        ahead = self._ahead
+        if ahead is not None:
+            ahead.join(max(0.0, deadline - time.monotonic()))
 
     def _emit(self, event: SenderEvent) -> None:
         try:
@@ -389,8 +391,8 @@ class OutboxSender:
 
         Posting a batch's submissions and settling them leaves the line idle while each side commits;
         the next batch's scans fill that time, so a backlog drains at the speed of its bytes. Only
-        uploads happen there: what arrived is recorded by this thread (``_collect_ahead``), and rows
-        are claimed and settled here alone. Nothing is lost if it fails: those scans go with their
+        uploads happen there: what arrived is recorded by the sender's own thread (``_collect_ahead``),
+        which alone claims and settles rows. Nothing is lost if it fails: those scans go with their
         own batch as before.
         """
         if self._blobs is None:
