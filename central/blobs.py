@@ -54,6 +54,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from central.errors import BlobOverflow, BlobSizeConflict, HashMismatch, NotFound, OffsetMismatch
 from central.models import BlobPackEntryRow, BlobRow
 from central.receipts import utc_now
+from core.durable import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -83,16 +84,6 @@ class BlobState:
     def from_row(cls, row: BlobRow) -> BlobState:
         return cls(sha256=row.sha256, size=row.size, received=row.received, complete=row.complete,
                    media_type=row.media_type)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename or a new file in ``directory`` durable (a no-op where directories cannot be opened)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def file_sha256(path: Path) -> str:
@@ -191,11 +182,11 @@ class PackWriter:
             stream.close()
         final = self.directory / self.name
         os.replace(self.temp, final)
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         if self._made_directory:
             # A new packs directory (and perhaps terminal directory) must survive too.
-            _fsync_dir(self.directory.parent)
-            _fsync_dir(self.directory.parent.parent)
+            fsync_dir(self.directory.parent)
+            fsync_dir(self.directory.parent.parent)
         return final
 
     def discard(self) -> None:
@@ -308,7 +299,7 @@ class BlobStore:
                 stream.flush()
                 os.fsync(stream.fileno())
             if new_file:
-                _fsync_dir(part.parent)
+                fsync_dir(part.parent)
             received = offset + len(chunk)
             if received < state.size:
                 self._set_received(terminal_id, sha256, offset, received)
@@ -324,7 +315,7 @@ class BlobStore:
                                "they were discarded, upload again from offset 0")
         final = self.path(terminal_id, state.sha256)
         os.replace(part, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         self._set_received(terminal_id, state.sha256, offset, state.size, complete=True)
         log.info("blob %s of terminal %s complete", state.sha256[:12], terminal_id)
         return BlobState(state.sha256, state.size, state.size, True, state.media_type)

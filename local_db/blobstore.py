@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from core.durable import fsync_dir
 from core.errors import StorageError
 
 MAGIC = b"SICB\x01"
@@ -96,7 +97,7 @@ class BlobStore:
                 return ref
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
             return ref
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -181,14 +182,3 @@ def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
 
 def _aad(header: bytes, index: int, last: bool) -> bytes:
     return header + struct.pack(">I?", index, last)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # not possible on every platform; the rename is still atomic
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

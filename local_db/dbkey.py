@@ -30,6 +30,8 @@ from typing import Any
 
 import sqlcipher3  # type: ignore[import-untyped]  # no stubs; used through the DBAPI only
 
+from core.durable import fsync_dir, fsync_file
+
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
@@ -90,20 +92,6 @@ def looks_encrypted(path: Path) -> bool:
     counts = Counter(sample)
     entropy = -sum(n / len(sample) * math.log2(n / len(sample)) for n in counts.values())
     return entropy > 7.0
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(directory: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync there; NTFS journals the rename
-        return
-    fsync_file(directory)
 
 
 def _remove_temp(target: Path) -> None:
