@@ -158,6 +158,17 @@ class VirtualCard:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
+    def wait_out(self, timeout: float = 5.0) -> bool:
+        """Wait until vpcd has dropped the card's connection; True when it has.
+
+        vpcd closes the link on its own schedule (pcscd stopping, a reader
+        reset), so whoever expects that must wait for the serving thread.
+        """
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        return not self.inserted
+
     def close(self) -> None:
         """Remove the card and release everything; the object may be inserted again."""
         self.remove()

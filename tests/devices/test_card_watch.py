@@ -183,7 +183,7 @@ def test_service_down_and_up(make_card: CardFactory, watch: CardWatcherFactory, 
         list_readers()
     with pytest.raises(PcscUnavailable):
         PcscConnection.open(reader)
-    assert not card.inserted  # vpcd closed the virtual card's connection
+    assert card.wait_out(WAIT)  # vpcd closed the virtual card's connection
 
     running_pcscd_process.restart()
     mark, _ = events.wait_for("service_up", after=mark)
