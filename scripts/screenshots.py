@@ -61,10 +61,7 @@ def main(out: Path) -> int:
                                                data_dir=root / "data"), store)
             try:
                 add_clerk(terminal.db, "1001", "王丽", "screenshot-pass")
-                ops = OpRunner(app)
-                window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
-                window.resize(1440, 900)
-                window.show()
+                window, ops = signed_in(app, terminal)
                 pump(1200)
                 print(save_screenshot(window, out / "01-home.png"))
 
@@ -170,12 +167,18 @@ def _terminal(root: Path, central_url: str, store: SecretStore, devices: DeviceS
                                    devices=devices), store, camera_backend=camera_backend)  # type: ignore[arg-type]
 
 
-def open_registration(app: QApplication, terminal: Terminal) -> tuple[MainWindow, OpRunner]:
-    """The signed-in window with 个人参保登记 open, as every device screen starts."""
+def signed_in(app: QApplication, terminal: Terminal) -> tuple[MainWindow, OpRunner]:
+    """The window of clerk 1001, shown at the size every screenshot has."""
     ops = OpRunner(app)
     window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
     window.resize(1440, 900)
     window.show()
+    return window, ops
+
+
+def open_registration(app: QApplication, terminal: Terminal) -> tuple[MainWindow, OpRunner]:
+    """The signed-in window with 个人参保登记 open, as every device screen starts."""
+    window, ops = signed_in(app, terminal)
     window.catalogue.search_edit.setText("grcbdj")
     window.catalogue._choose_first()
     return window, ops
@@ -368,10 +371,7 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                                   terminal_id="SHOT-02", clerk_id="1001",
                                   applicant=ApplicantData(number, f"申请人{n + 1:02d}"), payload=payload,
                                   attachments=[AttachmentData("identity_document", ref.sha256, ref.size)])
-            ops = OpRunner(app)
-            window = MainWindow(terminal, verify_clerk(terminal.db, "1001", "screenshot-pass"), ops)
-            window.resize(1440, 900)
-            window.show()
+            window, ops = signed_in(app, terminal)
             pump(2500)
             print(save_screenshot(window, out / "30-backlog-offline.png"))
             proxy.set_offline(False)
