@@ -50,6 +50,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     central_url: str = "http://127.0.0.1:8470"
+    #: seconds to wait for the central system's answer; uploads add what the line needs to carry them
+    central_timeout: float = Field(default=15.0, gt=0, le=600)
     terminal_id: str = Field(default="", max_length=64)
     province_code: str = Field(default="61", pattern=r"^\d{2}$")
     office_name: str = ""

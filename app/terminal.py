@@ -194,7 +194,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         log.warning("terminal token unavailable: %s", exc.detail)
         token = None
     if token and settings.terminal_id:
-        terminal.client = CentralClient(settings.central_url, token)
+        terminal.client = CentralClient(settings.central_url, token, timeout=settings.central_timeout)
         terminal.sender = OutboxSender(db, terminal.client, terminal.publish, backoff=backoff,
                                        blobs=terminal.blobs, reference=reference_target(settings))
         if start_sender:

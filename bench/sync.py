@@ -276,7 +276,8 @@ class Result:
         ]
 
 
-def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxied: bool) -> Result:
+def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxied: bool,
+             bandwidth: int = PROXY_BANDWIDTH) -> Result:
     work.mkdir(parents=True)
     central_db = work / "central.sqlite3"
     token = add_terminal(central_db, TERMINAL_ID)
@@ -292,7 +293,7 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
         written = fill(terminal, random.Random(seed), count, total, raw_file)
         terminal.close()
 
-        proxy = FaultProxy(central.base_url, latency=PROXY_LATENCY, bandwidth=PROXY_BANDWIDTH) if proxied else None
+        proxy = FaultProxy(central.base_url, latency=PROXY_LATENCY, bandwidth=bandwidth) if proxied else None
         try:
             if proxy is not None:
                 proxy.start()
@@ -319,7 +320,7 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
     try:
         assert server.stdout is not None
         raw_url = server.stdout.readline().split()[-1]
-        raw_proxy = FaultProxy(raw_url, latency=PROXY_LATENCY, bandwidth=PROXY_BANDWIDTH) if proxied else None
+        raw_proxy = FaultProxy(raw_url, latency=PROXY_LATENCY, bandwidth=bandwidth) if proxied else None
         try:
             if raw_proxy is not None:
                 raw_proxy.start()
@@ -345,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--total-mb", type=float, default=300.0)
     parser.add_argument("--proxy-mb", type=float, default=30.0, help="0 skips the run through the proxy")
+    parser.add_argument("--proxy-rate", type=int, default=PROXY_BANDWIDTH,
+                        help="the proxy's bandwidth, bytes/s each way (a township line: 100000)")
+    parser.add_argument("--no-loopback", action="store_true", help="only the run through the proxy")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--raw-server", type=Path, default=None, help=argparse.SUPPRESS)
@@ -360,12 +364,14 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         work = Path(tmp)
-        results.append(run_case("loopback", work / "loopback", args.count, int(args.total_mb * MB), args.seed,
-                                proxied=False))
+        if not args.no_loopback:
+            results.append(run_case("loopback", work / "loopback", args.count, int(args.total_mb * MB), args.seed,
+                                    proxied=False))
         if args.proxy_mb > 0:
             count = max(1, round(args.count * args.proxy_mb / args.total_mb))
-            results.append(run_case(f"proxy latency {PROXY_LATENCY} s, {PROXY_BANDWIDTH / MB:.0f} MB/s",
-                                    work / "proxy", count, int(args.proxy_mb * MB), args.seed + 1, proxied=True))
+            results.append(run_case(f"proxy latency {PROXY_LATENCY} s, {args.proxy_rate / MB:g} MB/s",
+                                    work / "proxy", count, int(args.proxy_mb * MB), args.seed + 1, proxied=True,
+                                    bandwidth=args.proxy_rate))
     print()
     for result in results:
         print("\n".join(result.lines()))

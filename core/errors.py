@@ -147,6 +147,13 @@ class CentralUnreachable(SyncError):
         super().__init__(detail, retryable=True, **kw)
 
 
+class CentralTooSlow(CentralUnreachable):
+    """The line carried the request, but no answer came in time: a slow or congested network."""
+
+    user_message = "网络缓慢，中心系统未及时应答，已离线保存。"
+    hint = "将自动以较小的批次重试，无需重新录入。"
+
+
 class ConfigError(CounterError):
     user_message = "配置文件有误。"
     hint = "请联系系统管理员检查配置文件。"

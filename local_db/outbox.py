@@ -216,18 +216,21 @@ def _due(s: Session, *, limit: int, max_upload_bytes: int | None, now: datetime)
     return found
 
 
-def due_now(db: Database, now: datetime | None = None) -> int:
+def due_now(db: Database, now: datetime | None = None, *, forget_errors: bool = True) -> int:
     """Make every waiting row due now; how many were waiting.
 
     Rows wait out a backoff after a failed attempt. When the failure was the network's, that wait
-    is over once the central system answers again, whatever each row's own time says.
+    is over once the central system answers again, whatever each row's own time says
+    (``forget_errors``: "not connected" is then no longer true of them either). A clerk's
+    "立即同步" also ends the wait, but says nothing yet about the network, so the errors stay.
     """
     now = now or utcnow()
     with db.sessions.begin() as s:
-        pending = select(_OUTBOX.c.submission_id).where(_OUTBOX.c.state == OutboxState.PENDING.value)
-        # "not connected" is no longer true of any queued row: they are simply waiting their turn
-        s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id.in_(pending), _SUBMISSION.c.last_error.is_not(None))
-                  .values(last_error=None))
+        if forget_errors:  # the rows are simply waiting their turn
+            pending = select(_OUTBOX.c.submission_id).where(_OUTBOX.c.state == OutboxState.PENDING.value)
+            s.execute(update(_SUBMISSION)
+                      .where(_SUBMISSION.c.id.in_(pending), _SUBMISSION.c.last_error.is_not(None))
+                      .values(last_error=None))
         result = s.execute(update(_OUTBOX).where(_OUTBOX.c.state == OutboxState.PENDING.value,
                                                  _OUTBOX.c.next_attempt_at > now)
                            .values(next_attempt_at=now))

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from core.errors import CentralUnreachable, SyncError
+from core.errors import CentralTooSlow, CentralUnreachable, SyncError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,9 @@ class OffsetMismatch(SyncError):
         self.received = received
 
 
+#: seconds to wait for a connection: a central system that does not accept one by then is unreachable
+CONNECT_TIMEOUT = 5.0
+
 #: 409 answers that clear up once the client has done its part (uploaded the blobs), so worth retrying
 _RETRYABLE_CONFLICTS = {"attachments_incomplete"}
 
@@ -54,10 +57,12 @@ class CentralClient:
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0,
                  transport: httpx.BaseTransport | None = None) -> None:
+        #: seconds to wait for the central system to answer (and for any one read or write to progress)
+        self.timeout = timeout
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}", "User-Agent": "sicounter"},
-            timeout=httpx.Timeout(timeout, connect=5.0),
+            timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
             transport=transport,
         )
 
@@ -70,9 +75,20 @@ class CentralClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+    def _request(self, method: str, path: str, *, drain: float = 0.0, **kw: Any) -> httpx.Response:
+        """One request; ``drain`` is how long the line may still need, once the body is written, to
+        carry what waits in the OS's buffers: the answer is awaited that much longer.
+
+        Writing a body returns as soon as the OS has taken it, and on a slow line it can hold
+        megabytes. Waiting only the usual time after that gives up on uploads that are still
+        arriving, and sending them again only makes the line slower still.
+        """
+        if drain > 0:
+            kw["timeout"] = httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT, read=self.timeout + drain)
         try:
             return self._http.request(method, path, **kw)
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+            raise CentralTooSlow(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         except httpx.TransportError as exc:
             raise CentralUnreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
 
@@ -126,9 +142,9 @@ class CentralClient:
         resp = self._request("GET", f"/v1/blobs/{sha256}")
         return None if resp.status_code == 404 else self._check(resp)
 
-    def upload_chunk(self, sha256: str, offset: int, data: bytes) -> dict[str, Any]:
+    def upload_chunk(self, sha256: str, offset: int, data: bytes, *, drain: float = 0.0) -> dict[str, Any]:
         """Append ``data`` at ``offset``; ``OffsetMismatch`` when the server holds another amount."""
-        resp = self._request("PATCH", f"/v1/blobs/{sha256}", content=data,
+        resp = self._request("PATCH", f"/v1/blobs/{sha256}", content=data, drain=drain,
                              headers={"Upload-Offset": str(offset),
                                       "Content-Type": "application/offset+octet-stream"})
         if resp.status_code == 409 and _error_code(resp) == "offset_mismatch":
@@ -160,7 +176,8 @@ class CentralClient:
         return self._check(resp), resp.headers.get("ETag")
 
     # -- batches: many small blobs in one stream, many submissions in one commit ----------------
-    def upload_blob_batch(self, items: Iterable[tuple[str, int, str, Iterable[bytes]]]) -> list[dict[str, Any]]:
+    def upload_blob_batch(self, items: Iterable[tuple[str, int, str, Iterable[bytes]]], *,
+                          drain: float = 0.0) -> list[dict[str, Any]]:
         """Stream small blobs back to back (``sha256 size media_type\\n`` + bytes each); one answer per blob.
 
         ``items`` yields (sha256, size, media type, the plaintext in pieces); the body is generated
@@ -171,7 +188,7 @@ class CentralClient:
                 yield f"{sha256} {size} {media_type}\n".encode("ascii")
                 yield from pieces
 
-        resp = self._request("POST", "/v1/blobs/batch", content=body(),
+        resp = self._request("POST", "/v1/blobs/batch", content=body(), drain=drain,
                              headers={"Content-Type": "application/x-sicounter-blob-batch"})
         blobs = self._check(resp).get("blobs", [])
         return [b for b in blobs if isinstance(b, dict)] if isinstance(blobs, list) else []

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from core.errors import CentralUnreachable, CounterError, SyncError
+from core.errors import CentralTooSlow, CentralUnreachable, CounterError, SyncError
 from local_db import outbox, syncstate
 from local_db.blobstore import BlobStore
 from local_db.database import Database
@@ -47,6 +47,12 @@ BATCH_ROWS = 200
 BATCH_BYTES = 64 * 1024 * 1024
 #: a batch's scans are sized to take about this long on the line as measured (see ``BatchSizer``)
 BATCH_SECONDS = 8.0
+#: the slowest line planned for, bytes/s (about 256 kbit/s, a poor mobile link): bytes the OS took
+#: may need this long to cross it before the central system can answer (see ``BatchSizer.drain``)
+SLOWEST_LINE = 32 * 1024
+#: the most an upload can leave waiting in the OS's send buffers once it is written (Linux grows a
+#: socket's send buffer to 4 MiB by default; Windows similarly)
+IN_FLIGHT_MAX = 4 * 1024 * 1024
 #: the last good contact is written at most this often (a commit per submission would cost a fsync each)
 LAST_SYNC_EVERY = 5.0
 
@@ -109,6 +115,22 @@ class BatchSizer:
             return self.first
         return int(min(self.largest, max(self.smallest, self.rate * self.seconds)))
 
+    def slowed(self) -> None:
+        """An upload timed out: the line is slower than measured, so halve the next batches.
+
+        Retrying the same amount would time out the same way; halving converges on what the line
+        carries in the time allowed, and the next measured uploads bring the size back up.
+        """
+        self.rate = max(self.smallest, self.budget() // 2) / self.seconds
+
+    def drain(self, size: int) -> float:
+        """Seconds the line may need to carry the part of a ``size``-byte upload the OS still holds
+        when the client has written it all: what the answer is awaited on top of the usual timeout.
+        A quarter of the measured rate is assumed (the line may be shared or worsen), never less
+        than ``SLOWEST_LINE``."""
+        rate = max(SLOWEST_LINE, (self.rate or 0.0) / 4)
+        return min(size, IN_FLIGHT_MAX) / rate
+
 
 @dataclass
 class ReferenceTarget:
@@ -161,6 +183,7 @@ class OutboxSender:
         self._online: bool | None = None
         self._failures = 0  # consecutive unreachable/busy answers, for the global backoff
         self._full_cycle = True  # pull status and reference data at the next chance
+        self._due_requested = False  # "立即同步": rows waiting out a backoff are due at once
         self._next_feed = 0.0
         self._next_reference = 0.0
         self._retry_delay = 0.0
@@ -186,8 +209,13 @@ class OutboxSender:
         self._thread.start()
 
     def wake(self) -> None:
-        """Send now, and pull status and reference data too (the clerk's "立即同步")."""
+        """Send now, and pull status and reference data too (the clerk's "立即同步").
+
+        Rows waiting out a backoff become due as well, so they go in queue order with the rest:
+        otherwise rows never tried would overtake them and take the earlier receipt numbers.
+        """
         self._full_cycle = True
+        self._due_requested = True
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -342,6 +370,9 @@ class OutboxSender:
 
     def send_some(self) -> str | None:
         """Send what is due: a batch when the central system takes batches, else the next row alone."""
+        if self._due_requested:  # the clerk pressed "立即同步": whatever waits goes now, in queue order
+            self._due_requested = False
+            outbox.due_now(self._db, forget_errors=False)
         if not self._batching or self._single_rows > 0:
             self._single_rows = max(0, self._single_rows - 1)
             return self.send_next()
@@ -359,10 +390,10 @@ class OutboxSender:
                                    uploaded=arrived)
         if not items:
             return None
-        self._start_ahead()
         outcome = outbox.Settlement()
         try:
             missing = self._upload_all(items, outcome)
+            self._start_ahead()  # the line is free: the next batch's scans go while these rows are posted
             ready = [item for item in items if not any(u.sha256 in missing for u in item.uploads)]
             for item in items:
                 if item not in ready:  # a scan did not arrive whole: that row tries again soon
@@ -390,7 +421,9 @@ class OutboxSender:
         """Start uploading the small scans of the rows due after this batch, on a thread of their own.
 
         Posting a batch's submissions and settling them leaves the line idle while each side commits;
-        the next batch's scans fill that time, so a backlog drains at the speed of its bytes. Only
+        the next batch's scans fill that time, so a backlog drains at the speed of its bytes. It starts
+        once this batch's own scans are up: sharing the line with them would only delay this batch
+        (on a slow line, past its timeout) and gain nothing. Only
         uploads happen there: what arrived is recorded by the sender's own thread (``_collect_ahead``),
         which alone claims and settles rows. Nothing is lost if it fails: those scans go with their
         own batch as before.
@@ -401,7 +434,8 @@ class OutboxSender:
                                                        max_upload_bytes=self.sizer.budget())
                     if b.size <= UPLOAD_CHUNK]
         if upcoming:
-            self._ahead = _AheadUpload(self._client, self._blobs, upcoming)
+            drain = self.sizer.drain(sum(b.size for b in upcoming))
+            self._ahead = _AheadUpload(self._client, self._blobs, upcoming, drain)
 
     def _collect_ahead(self) -> set[str]:
         """Wait for the upload started with the batch before; the scans that arrived (to record)."""
@@ -410,6 +444,8 @@ class OutboxSender:
             return set()
         arrived = ahead.join()
         self.sizer.observe(ahead.sent, ahead.seconds)
+        if ahead.too_slow:
+            self.sizer.slowed()
         return arrived
 
     def _upload_all(self, items: list[outbox.OutboxItem], outcome: outbox.Settlement) -> set[str]:
@@ -429,10 +465,12 @@ class OutboxSender:
                                user_message="本机无法读取加密的材料扫描件，业务暂不能发送。",
                                hint="请联系系统管理员检查系统密钥库。")
         store = self._blobs
+        size = sum(b.size for b in small)
         started = time.monotonic()
         answers = self._client.upload_blob_batch(
-            (b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small)
-        self.sizer.observe(sum(b.size for b in small), time.monotonic() - started)
+            ((b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small),
+            drain=self.sizer.drain(size))
+        self.sizer.observe(size, time.monotonic() - started)
         done = {str(a.get("sha256")) for a in answers if a.get("complete")}
         outcome.uploaded.extend(done)
         return {b.sha256 for b in small} - done
@@ -490,6 +528,8 @@ class OutboxSender:
             outbox.settle(self._db, outbox.Settlement(retry=[(i.submission_id, exc.user_message, timedelta(0))
                                                               for i in items], uploaded=uploaded))
             return "retry"
+        if isinstance(exc, CentralTooSlow):
+            self.sizer.slowed()
         self._failures += 1
         delay = self._backoff.delay(self._failures, exc.retry_after)
         outbox.settle(self._db, outbox.Settlement(
@@ -514,7 +554,8 @@ class OutboxSender:
         while not complete:
             try:
                 for offset, chunk in _chunks_from(self._blobs, blob.sha256, received):
-                    state = self._client.upload_chunk(blob.sha256, offset, chunk)
+                    state = self._client.upload_chunk(blob.sha256, offset, chunk,
+                                                      drain=self.sizer.drain(len(chunk)))
                     received = int(state.get("received", offset + len(chunk)))
                 complete = bool(state.get("complete"))
                 if not complete:  # the server counted differently: ask it where it stands
@@ -616,23 +657,30 @@ class _AheadUpload:
     that can be repeated at no cost.
     """
 
-    def __init__(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend]) -> None:
+    def __init__(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend],
+                 drain: float) -> None:
         self._arrived: set[str] = set()
         #: bytes sent and seconds taken, when it went through (to size the batches to the line)
         self.sent = 0
         self.seconds = 0.0
-        self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads), name="outbox-ahead",
-                                        daemon=True)
+        #: it timed out (the line is slower than measured)
+        self.too_slow = False
+        self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads, drain),
+                                        name="outbox-ahead", daemon=True)
         self._thread.start()
 
-    def _run(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend]) -> None:
+    def _run(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend],
+             drain: float) -> None:
         try:
             started = time.monotonic()
-            answers = client.upload_blob_batch((b.sha256, b.size, b.media_type, blobs.open_chunks(b.sha256))
-                                               for b in uploads)
+            answers = client.upload_blob_batch(((b.sha256, b.size, b.media_type, blobs.open_chunks(b.sha256))
+                                                for b in uploads), drain=drain)
             self.seconds = time.monotonic() - started
             self.sent = sum(b.size for b in uploads)
             self._arrived = {str(a.get("sha256")) for a in answers if a.get("complete")}
+        except CentralTooSlow as exc:
+            self.too_slow = True
+            log.info("uploading ahead timed out: %s", exc)
         except Exception as exc:  # the batch that needs them uploads them itself and reports any fault
             log.info("uploading ahead stopped: %s", exc)
 

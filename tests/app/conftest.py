@@ -60,8 +60,9 @@ def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callab
 
     def make(central_url: str, card_reader: DeviceMode = "off", id_reader: DeviceMode = "off",
              id_reader_port: str | None = None, camera_backend: object | None = None,
-             start_sender: bool = True) -> Terminal:
-        settings = Settings(central_url=central_url, terminal_id=TERMINAL_ID, office_name="测试大厅",
+             start_sender: bool = True, central_timeout: float = 15.0) -> Terminal:
+        settings = Settings(central_url=central_url, central_timeout=central_timeout, terminal_id=TERMINAL_ID,
+                            office_name="测试大厅",
                             data_dir=data_dir, devices=DeviceSettings(
                                 card_reader=card_reader, id_reader=id_reader, id_reader_port=id_reader_port,
                                 camera="simulated" if camera_backend is not None else "off"))

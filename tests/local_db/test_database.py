@@ -284,6 +284,15 @@ def test_waiting_rows_are_due_again_when_the_network_is_back(tmp_path: Path) -> 
     waiting = get_submission(db, first.id)
     assert waiting is not None and waiting.last_error == "未连接中心系统，已离线保存。"
 
+    with db.sessions.begin() as s:  # keep the backoff to see what "立即同步" does
+        backoff = {e.submission_id: e.next_attempt_at for e in s.query(OutboxEntry)}
+    assert outbox.due_now(db, forget_errors=False) == 2  # "立即同步": due, but the network is not known back
+    waiting = get_submission(db, first.id)
+    assert waiting is not None and waiting.last_error == "未连接中心系统，已离线保存。"
+    with db.sessions.begin() as s:
+        for entry in s.query(OutboxEntry):
+            entry.next_attempt_at = backoff[entry.submission_id]
+
     assert outbox.due_now(db) == 2  # the third was due already
     for sid in (second.id, third.id):  # "not connected" is no longer true of any queued row
         queued = get_submission(db, sid)

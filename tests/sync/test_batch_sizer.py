@@ -35,3 +35,26 @@ def test_rate_is_smoothed_over_uploads() -> None:
     sizer.observe(2 * MiB, 1.0)  # the line slowed down: halfway between
     assert sizer.rate == pytest.approx(3 * MiB)
     assert sizer.budget() == 24 * MiB
+
+
+def test_a_timeout_halves_the_next_batches_down_to_the_floor() -> None:
+    sizer = BatchSizer(seconds=8.0, first=4 * MiB, smallest=1 * MiB, largest=64 * MiB)
+    sizer.slowed()  # before any measurement: half the first batch
+    assert sizer.budget() == 2 * MiB
+    sizer.observe(16 * MiB, 1.0)  # then a fast upload brings it back up (smoothed)
+    assert sizer.budget() == 64 * MiB
+    for _ in range(10):
+        sizer.slowed()
+    assert sizer.budget() == 1 * MiB
+
+
+@pytest.mark.parametrize(("rate", "size", "seconds"), [
+    (None, 1 * MiB, 32.0),            # unmeasured: the slowest line planned for, 32 KiB/s
+    (None, 64 * MiB, 128.0),          # the OS holds at most 4 MiB of it when the write returns
+    (1 * MiB, 2 * MiB, 8.0),          # a quarter of the measured 1 MiB/s
+    (1024.0, 1 * MiB, 32.0),          # a measured crawl: still 32 KiB/s assumed (the slowest planned for)
+])
+def test_an_upload_is_awaited_while_the_line_carries_what_the_os_holds(
+        rate: float | None, size: int, seconds: float) -> None:
+    sizer = BatchSizer(seconds=8.0, first=4 * MiB, smallest=1 * MiB, largest=64 * MiB, rate=rate)
+    assert sizer.drain(size) == pytest.approx(seconds)
