@@ -58,6 +58,8 @@ from central.schemas import (
     BlobBatchResult,
     BlobIn,
     BlobOut,
+    BlobStatesAnswer,
+    BlobStatesIn,
     ErrorBody,
     ErrorDetail,
     Health,
@@ -367,6 +369,13 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
         if not created:
             response.status_code = status.HTTP_200_OK
         return _blob_out(state)
+
+    @router.post("/blobs/states", responses=blob_errors)
+    def blob_states(body: BlobStatesIn, terminal_id: Terminal) -> BlobStatesAnswer:
+        """Which of these blobs this terminal has complete, in one query: after a torn blob batch the
+        client asks before sending again, so the items received whole do not cross the line twice."""
+        known = blob_store().complete_states(terminal_id, body.sha256)
+        return BlobStatesAnswer(complete=list(dict.fromkeys(h for h in body.sha256 if h in known)))
 
     @router.get("/blobs/{sha256}", responses=blob_errors)
     def get_blob(sha256: Sha256, terminal_id: Terminal) -> BlobOut:

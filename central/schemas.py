@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -230,3 +230,22 @@ class BlobBatchAnswer(BaseModel):
     """``POST /v1/blobs/batch`` answer."""
 
     blobs: list[BlobBatchResult]
+
+
+#: hashes one ``POST /v1/blobs/states`` may ask about (as many as a blob batch may carry)
+MAX_STATE_QUERY = 1000
+
+
+class BlobStatesIn(BaseModel):
+    """``POST /v1/blobs/states`` body: which of these blobs does the server hold complete?"""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    sha256: list[Annotated[str, Field(pattern=SHA256_PATTERN)]] = Field(min_length=1, max_length=MAX_STATE_QUERY)
+
+
+class BlobStatesAnswer(BaseModel):
+    """``POST /v1/blobs/states`` answer: those asked about that this terminal has complete, in the
+    order asked (the others are unknown or incomplete: ``GET /v1/blobs/{sha256}`` tells which)."""
+
+    complete: list[str]

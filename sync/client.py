@@ -38,6 +38,8 @@ class OffsetMismatch(SyncError):
         self.received = received
 
 
+#: hashes one POST /v1/blobs/states may carry (docs/sync-protocol.md)
+STATE_QUERY_MAX = 1000
 #: seconds to wait for a connection: a central system that does not accept one by then is unreachable
 CONNECT_TIMEOUT = 5.0
 
@@ -192,6 +194,22 @@ class CentralClient:
                              headers={"Content-Type": "application/x-sicounter-blob-batch"})
         blobs = self._check(resp).get("blobs", [])
         return [b for b in blobs if isinstance(b, dict)] if isinstance(blobs, list) else []
+
+    def complete_blobs(self, hashes: list[str]) -> set[str]:
+        """Which of these blobs the central system holds complete, in one request per thousand.
+
+        Asked after a torn blob batch: the server keeps the items it received whole, so only the
+        others need to cross the line again. Empty when it cannot say (an older central system).
+        """
+        held: set[str] = set()
+        for start in range(0, len(hashes), STATE_QUERY_MAX):
+            resp = self._request("POST", "/v1/blobs/states", json={"sha256": hashes[start:start + STATE_QUERY_MAX]})
+            if resp.status_code in (404, 405):
+                return held
+            found = self._check(resp).get("complete", [])
+            if isinstance(found, list):
+                held.update(h for h in found if isinstance(h, str))
+        return held
 
     def post_submission_batch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Several submissions in one request and one commit at the server; one result per body."""

@@ -20,7 +20,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,6 +53,8 @@ SLOWEST_LINE = 32 * 1024
 #: the most an upload can leave waiting in the OS's send buffers once it is written (Linux grows a
 #: socket's send buffer to 4 MiB by default; Windows similarly)
 IN_FLIGHT_MAX = 4 * 1024 * 1024
+#: broken-off scan uploads remembered to ask about (a bound: memory stays small whatever happens)
+TORN_MAX = 10_000
 #: the last good contact is written at most this often (a commit per submission would cost a fsync each)
 LAST_SYNC_EVERY = 5.0
 
@@ -197,6 +199,8 @@ class OutboxSender:
         self._counts = (0, 0)
         #: the next batch's small scans, uploading while this batch's submissions are posted
         self._ahead: _AheadUpload | None = None
+        #: small scans whose upload broke off: the server may hold some whole, so ask before resending
+        self._torn: set[str] = set()
         #: sizes each batch's scans to the line (public so a test can make the line "slow" cheaply)
         self.sizer = BatchSizer()
 
@@ -446,6 +450,7 @@ class OutboxSender:
         self.sizer.observe(ahead.sent, ahead.seconds)
         if ahead.too_slow:
             self.sizer.slowed()
+        self._note_torn(ahead.torn)
         return arrived
 
     def _upload_all(self, items: list[outbox.OutboxItem], outcome: outbox.Settlement) -> set[str]:
@@ -465,15 +470,44 @@ class OutboxSender:
                                user_message="本机无法读取加密的材料扫描件，业务暂不能发送。",
                                hint="请联系系统管理员检查系统密钥库。")
         store = self._blobs
+        held = self._held_after_tear(small)
+        outcome.uploaded.extend(held)
+        small = [b for b in small if b.sha256 not in held]
+        if not small:
+            return set()
         size = sum(b.size for b in small)
         started = time.monotonic()
-        answers = self._client.upload_blob_batch(
-            ((b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small),
-            drain=self.sizer.drain(size))
+        try:
+            answers = self._client.upload_blob_batch(
+                ((b.sha256, b.size, b.media_type, store.open_chunks(b.sha256)) for b in small),
+                drain=self.sizer.drain(size))
+        except SyncError:
+            self._note_torn(b.sha256 for b in small)
+            raise
         self.sizer.observe(size, time.monotonic() - started)
         done = {str(a.get("sha256")) for a in answers if a.get("complete")}
         outcome.uploaded.extend(done)
         return {b.sha256 for b in small} - done
+
+    def _note_torn(self, hashes: Iterable[str]) -> None:
+        self._torn.update(hashes)
+        if len(self._torn) > TORN_MAX:  # rows that never came back: forget, at worst bytes go twice
+            self._torn.clear()
+
+    def _held_after_tear(self, small: list[outbox.BlobToSend]) -> set[str]:
+        """Of these scans, those whose earlier upload broke off but reached the server whole.
+
+        The server keeps every item of a torn batch it received completely; asking costs one small
+        request, sending them again costs their bytes, which on a poor line is what broke it off.
+        """
+        asked = [b.sha256 for b in small if b.sha256 in self._torn]
+        if not asked:
+            return set()
+        held = self._client.complete_blobs(asked)
+        self._torn.difference_update(asked)
+        if held:
+            log.info("%d of %d scans of a broken-off upload are on the server already", len(held), len(asked))
+        return held
 
     def _settle_results(self, ready: list[outbox.OutboxItem], results: list[dict[str, Any]],
                         outcome: outbox.Settlement) -> None:
@@ -665,6 +699,8 @@ class _AheadUpload:
         self.seconds = 0.0
         #: it timed out (the line is slower than measured)
         self.too_slow = False
+        #: what it was sending when it broke off (the server may hold some of it whole)
+        self.torn: list[str] = []
         self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads, drain),
                                         name="outbox-ahead", daemon=True)
         self._thread.start()
@@ -678,10 +714,11 @@ class _AheadUpload:
             self.seconds = time.monotonic() - started
             self.sent = sum(b.size for b in uploads)
             self._arrived = {str(a.get("sha256")) for a in answers if a.get("complete")}
-        except CentralTooSlow as exc:
-            self.too_slow = True
-            log.info("uploading ahead timed out: %s", exc)
-        except Exception as exc:  # the batch that needs them uploads them itself and reports any fault
+        except SyncError as exc:  # the batch that needs them uploads them itself and reports the fault
+            self.torn = [b.sha256 for b in uploads]
+            self.too_slow = isinstance(exc, CentralTooSlow)
+            log.info("uploading ahead stopped: %s", exc)
+        except Exception as exc:
             log.info("uploading ahead stopped: %s", exc)
 
     def join(self, timeout: float | None = None) -> set[str]:

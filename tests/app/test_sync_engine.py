@@ -496,3 +496,32 @@ def test_sync_now_sends_waiting_rows_first_in_queue_order(  # type: ignore[no-un
         assert all(v is not None and v.state is SubmissionState.ACCEPTED for v in views)
         receipts = [v.receipt_number for v in views if v is not None]
         assert receipts == sorted(receipts), receipts
+
+
+def test_a_broken_off_batch_sends_again_only_what_did_not_arrive(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db) -> None:
+    """The server keeps the scans a torn batch delivered whole; the client asks, and resends the rest."""
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans, ids = queued_scans(terminal, [100_000 + n for n in range(10)])
+        assert terminal.sender is not None
+        terminal.sender.sizer = sender_module.BatchSizer(first=2_000_000)  # all ten in one batch
+        proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=650_000))
+        assert terminal.sender.send_some() == "retry"
+        sixth = hashlib.sha256(scans[5]).hexdigest()
+        deadline = time.monotonic() + 20  # the server commits the torn batch's items while the row backs off
+        while not (terminal.client.blob_status(sixth) or {}).get("complete"):  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the items before the tear were never recorded"
+            time.sleep(0.05)
+        before = proxy.stats.bytes_up
+        all_due(terminal)
+        assert terminal.sender.send_some() == "accepted"
+        assert pending_count(terminal.db) == 0
+        # the six scans before the tear (~600 KB) stay on the server: only the last four go again
+        assert proxy.stats.bytes_up - before < 500_000, proxy.stats.bytes_up - before
+        assert proxy.stats.faults_injected.get("reset_request_body") == 1
+        terminal.sender.stop()
+    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
+    for scan in scans:
+        assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan

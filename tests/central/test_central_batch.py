@@ -140,6 +140,41 @@ def test_torn_blob_batch_keeps_the_items_before(backend: Backend) -> None:
         assert [r["complete"] for r in resend.json()["blobs"]] == [True] * 3
 
 
+def test_blob_states_name_the_complete_ones_in_the_order_asked(backend: Backend) -> None:
+    """After a torn batch a client asks which blobs arrived whole; only this terminal's complete ones count."""
+    _, token = backend.add_terminal()
+    _, other_token = backend.add_terminal()
+    first, second, partial, theirs, unknown = (sample(3000 + i, 300 + i) for i in range(5))
+    sha = {name: hashlib.sha256(data).hexdigest() for name, data in
+           {"first": first, "second": second, "partial": partial, "theirs": theirs, "unknown": unknown}.items()}
+    with backend.client(token) as client, backend.client(other_token) as other:
+        assert post_batch(client, item(first) + item(second)).status_code == 200
+        client.post("/v1/blobs", json={"sha256": sha["partial"], "size": len(partial), "media_type": "image/png"})
+        client.patch(f"/v1/blobs/{sha['partial']}", content=partial[:100],
+                     headers={"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+        assert post_batch(other, item(theirs)).status_code == 200
+        asked = [sha["unknown"], sha["second"], sha["partial"], sha["theirs"], sha["first"], sha["second"]]
+        answer = client.post("/v1/blobs/states", json={"sha256": asked})
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"complete": [sha["second"], sha["first"]]}
+
+
+@pytest.mark.parametrize("body", [
+    {"sha256": []},
+    {"sha256": ["A" * 64]},
+    {"sha256": ["a" * 63]},
+    {"sha256": ["a" * 64] * 1001},
+    {"sha256": "a" * 64},
+    {"sha256": ["a" * 64], "more": 1},
+])
+def test_malformed_blob_state_queries_are_422(central: CentralServerProcess, make_terminal: MakeTerminal,
+                                              body: dict[str, Any]) -> None:
+    _, token = make_terminal()
+    with connect(central, token) as client:
+        answer = client.post("/v1/blobs/states", json=body)
+        assert answer.status_code == 422 and answer.json()["error"]["code"] == "validation_error"
+
+
 @pytest.mark.parametrize("body, status, code", [
     (b"nonsense\n", 422, "validation_error"),
     (f"{'a' * 64} 0 image/jpeg\n".encode(), 422, "validation_error"),
