@@ -452,11 +452,11 @@ def test_a_batch_that_times_out_goes_again_smaller(  # type: ignore[no-untyped-d
     monkeypatch.setattr(sender_module, "SLOWEST_LINE", 10_000_000)  # loopback: no time to carry bytes
     server = start_central()
     with FaultProxy(server.base_url) as proxy:
-        terminal = make_terminal(proxy.url, start_sender=False, central_timeout=1.0)
+        terminal = make_terminal(proxy.url, start_sender=False, central_timeout=3.0)
         scans, ids = queued_scans(terminal, [100_000 + n for n in range(8)])
         assert terminal.sender is not None
         terminal.sender.sizer = sender_module.BatchSizer(first=900_000, smallest=100_000)
-        proxy.add(Fault("delay", method="POST", path="/v1/blobs/batch", seconds=2.5))
+        proxy.add(Fault("delay", method="POST", path="/v1/blobs/batch", seconds=6.0))  # twice the timeout
         assert terminal.sender.send_some() == "retry"
         assert pending_count(terminal.db) == 8
         waiting = get_submission(terminal.db, ids[0])
