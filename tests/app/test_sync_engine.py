@@ -74,15 +74,20 @@ def all_due(terminal: Terminal) -> None:
             entry.next_attempt_at = entry.created_at
 
 
-def drain(terminal: Terminal, rounds: int = 50) -> None:
-    """Send until nothing is pending, ignoring backoff times (the test decides when to retry)."""
-    assert terminal.sender is not None
+def drain(terminal: Terminal, rounds: int = 50, *, batches: bool = False) -> None:
+    """Send until nothing is pending, every row due at once each round (the test decides when to retry):
+    one row at a time (``send_next``) or, with ``batches``, one ``send_some`` per round."""
+    sender = terminal.sender
+    assert sender is not None
     for _ in range(rounds):
         if pending_count(terminal.db) == 0:
             return
         all_due(terminal)
-        while terminal.sender.send_next() is not None:
-            pass
+        if batches:
+            sender.send_some()
+        else:
+            while sender.send_next() is not None:
+                pass
     raise AssertionError(f"still pending after {rounds} rounds: {pending_count(terminal.db)}")
 
 
@@ -90,17 +95,6 @@ def queued_scans(terminal: Terminal, sizes: list[int]) -> tuple[list[bytes], lis
     """One queued submission per size, each with one random scan of that size: (scans, ids)."""
     scans = [os.urandom(size) for size in sizes]
     return scans, [submission_with(terminal, [scan], number=n) for n, scan in enumerate(scans)]
-
-
-def drain_in_batches(terminal: Terminal, rounds: int = 30) -> None:
-    """``send_some`` until nothing is pending, every row due at once (the test decides when to retry)."""
-    assert terminal.sender is not None
-    for _ in range(rounds):
-        if pending_count(terminal.db) == 0:
-            return
-        all_due(terminal)
-        terminal.sender.send_some()
-    raise AssertionError(f"still pending after {rounds} rounds: {pending_count(terminal.db)}")
 
 
 @pytest.fixture
@@ -343,7 +337,7 @@ def test_batches_survive_torn_streams_and_lost_answers(  # type: ignore[no-untyp
         scans, ids = queued_scans(terminal, [50_000] * 20)
         proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=300_000))
         proxy.add(Fault("lose_answer", method="POST", path="/v1/submissions/batch"))
-        drain_in_batches(terminal, rounds=20)
+        drain(terminal, rounds=20, batches=True)
         assert proxy.stats.faults_injected.get("reset_request_body") == 1
         assert proxy.stats.faults_injected.get("lose_answer") == 1
     records = central_records(central_db)
@@ -389,7 +383,7 @@ def test_an_upload_ahead_that_fails_loses_nothing(  # type: ignore[no-untyped-de
         proxy.add(Fault("delay", method="POST", path="/v1/blobs/batch", seconds=0.0))
         proxy.add(Fault("reset_request_body", method="POST", path="/v1/blobs/batch", after_bytes=50_000))
         proxy.add(Fault("status", method="POST", path="/v1/blobs/batch", status=503))
-        drain_in_batches(terminal)
+        drain(terminal, batches=True)
         assert terminal.sender is not None
         terminal.sender.stop()
         assert proxy.stats.faults_injected.get("reset_request_body") == 1
@@ -465,7 +459,7 @@ def test_a_batch_that_times_out_goes_again_smaller(  # type: ignore[no-untyped-d
         all_due(terminal)
         assert terminal.sender.send_some() == "accepted"
         assert 3 <= pending_count(terminal.db) < 8  # about half went
-        drain_in_batches(terminal)
+        drain(terminal, batches=True)
         terminal.sender.stop()
     records = central_records(central_db)
     assert sorted(r["id"] for r in records) == sorted(ids)
@@ -494,7 +488,7 @@ def test_sync_now_sends_waiting_rows_first_in_queue_order(  # type: ignore[no-un
             pass
         views = [get_submission(terminal.db, sid) for sid in first + later]
         assert all(v is not None and v.state is SubmissionState.ACCEPTED for v in views)
-        receipts = [v.receipt_number for v in views if v is not None]
+        receipts = [str(v.receipt_number) for v in views if v is not None]
         assert receipts == sorted(receipts), receipts
 
 
@@ -511,7 +505,8 @@ def test_a_broken_off_batch_sends_again_only_what_did_not_arrive(  # type: ignor
         assert terminal.sender.send_some() == "retry"
         sixth = hashlib.sha256(scans[5]).hexdigest()
         deadline = time.monotonic() + 20  # the server commits the torn batch's items while the row backs off
-        while not (terminal.client.blob_status(sixth) or {}).get("complete"):  # type: ignore[union-attr]
+        assert terminal.client is not None
+        while not (terminal.client.blob_status(sixth) or {}).get("complete"):
             assert time.monotonic() < deadline, "the items before the tear were never recorded"
             time.sleep(0.05)
         before = proxy.stats.bytes_up
