@@ -24,8 +24,9 @@ What it does, all on loopback and in temporary directories:
    ``FaultProxy(latency=0.1, bandwidth=2_000_000)``, the raw upload going through an identical
    proxy. 300 MB at 2 MB/s take 150 s raw, so the default is 30 MB; pass ``--proxy-mb 300`` for all.
 
-Prints count, MB, seconds, MB/s, raw MB/s, ratio ours/raw (aim >= 0.8), client peak RSS (aim < 200 MB)
-and duplicates on the server (must be 0).
+Prints count, MB, seconds, MB/s, raw MB/s, ratio ours/raw (aim >= 0.8), the CPU seconds the client
+and the central server used during the sync (what bounds the loopback figure: the two share the
+machine's CPUs), client peak RSS (aim < 200 MB) and duplicates on the server (must be 0).
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def child(data: Path, keyring: Path, central: str) -> int:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     while True:
         summary = terminal.sender.sync_once()
@@ -157,15 +159,27 @@ def child(data: Path, keyring: Path, central: str) -> int:
             break
         time.sleep(0.05)  # a row waits out its backoff (at most 0.5 s here)
     seconds = time.perf_counter() - started
-    if profiler is not None:
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    if profiler is not None and profile_to:
         profiler.disable()
         profiler.dump_stats(profile_to)
     pending = pending_count(terminal.db)
     terminal.close()
     print(json.dumps({"seconds": seconds, "rounds": rounds, "sent": sent, "pending": pending,
+                      "cpu_seconds": (cpu_after.ru_utime - cpu_before.ru_utime)
+                      + (cpu_after.ru_stime - cpu_before.ru_stime),
                       "rss_before_kb": start_rss,
                       "peak_rss_kb": vm_hwm_kb()}), flush=True)
     return 0
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds ``pid`` has used so far, all its threads (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 # -- the raw baseline -----------------------------------------------------------------------------------
@@ -207,7 +221,12 @@ def raw_server(directory: Path) -> int:
     RawUpload.directory = directory
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RawUpload)
     print(f"raw listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
-    threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
+
+    def stop_at_eof() -> None:  # the parent closes our stdin when it is done
+        sys.stdin.read()
+        server.shutdown()
+
+    threading.Thread(target=stop_at_eof, daemon=True).start()
     server.serve_forever()
     return 0
 
@@ -218,17 +237,23 @@ def file_pieces(path: Path) -> Iterator[bytes]:
             yield piece
 
 
-def raw_upload(url: str, path: Path) -> float:
-    """Seconds to PUT the whole file in one streaming request (fresh connection, like the child's)."""
+def raw_upload(url: str, path: Path, cpu: list[float] | None = None) -> float:
+    """Seconds to PUT the whole file in one streaming request (fresh connection, like the child's).
+
+    ``cpu``, if given, gets the CPU seconds this process spent on the PUT appended.
+    """
     size = path.stat().st_size
     expected = hashlib.sha256()
     for piece in file_pieces(path):
         expected.update(piece)
     with httpx.Client(timeout=httpx.Timeout(600.0)) as client:
+        cpu_before = process_cpu_seconds(os.getpid())
         started = time.perf_counter()
         answer = client.put(f"{url}/upload", content=file_pieces(path), headers={
             "Content-Length": str(size), "Content-Type": "application/octet-stream"})
         seconds = time.perf_counter() - started
+        if cpu is not None:
+            cpu.append(process_cpu_seconds(os.getpid()) - cpu_before)
     answer.raise_for_status()
     assert answer.json() == {"sha256": expected.hexdigest(), "size": size}, "raw upload garbled"
     return seconds
@@ -244,6 +269,12 @@ class Result:
     seconds: float
     raw_seconds: float
     raw_runs: list[float]
+    #: CPU seconds (user + system) the client and the central server used during the sync
+    client_cpu: float
+    server_cpu: float
+    #: CPU seconds of the raw upload, client and server together (median of the runs); None through
+    #: the proxy, whose thread runs in the same process as the raw client
+    raw_cpu: float | None
     peak_rss_mb: float
     rss_before_mb: float
     server_records: int
@@ -268,6 +299,10 @@ class Result:
             f"  raw MB/s             {self.raw_mbps:.2f}  (median {self.raw_seconds:.2f} s of "
             f"{', '.join(f'{r:.2f}' for r in self.raw_runs)} s; one streaming PUT each)",
             f"  ratio ours/raw       {self.mbps / self.raw_mbps:.3f}  (aim >= 0.8)",
+            f"  CPU seconds          client {self.client_cpu:.2f}, central server {self.server_cpu:.2f}, "
+            f"together {self.client_cpu + self.server_cpu:.2f} on {os.cpu_count()} CPUs"
+            + (f"; raw upload {self.raw_cpu:.2f}" if self.raw_cpu is not None else "")
+            + f"  (wall time at 0.8 of raw: {self.raw_seconds / 0.8:.2f} s)",
             f"  client peak RSS MB   {self.peak_rss_mb:.1f}  (aim < 200; {self.rss_before_mb:.1f} MB "
             "after the imports, before opening the terminal)",
             f"  server records       {self.server_records}, unique ids {self.server_unique}, "
@@ -300,11 +335,13 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
             url = proxy.url if proxy is not None else central.base_url
             print(f"{label}: syncing in a child process ...", flush=True)
             os.sync()  # neither measurement pays for the other's (or the set-up's) dirty pages
+            server_cpu = process_cpu_seconds(central.process.pid)
             out = subprocess.run([sys.executable, __file__, "--child", "--data", str(data), "--keyring",
                                   str(keyring), "--central", url], capture_output=True, text=True, cwd=REPO,
                                  check=False)
             if out.returncode != 0:
                 raise SystemExit(f"sync child failed ({out.returncode}):\n{out.stderr[-4000:]}")
+            server_cpu = process_cpu_seconds(central.process.pid) - server_cpu
             figures = json.loads(out.stdout.strip().splitlines()[-1])
         finally:
             if proxy is not None:
@@ -325,10 +362,13 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
             if raw_proxy is not None:
                 raw_proxy.start()
             # the median of RAW_RUNS: the one figure the ratio rests on should not be one noisy sample
-            raw_runs = []
+            raw_runs: list[float] = []
+            raw_cpu: list[float] = []
             for _ in range(RAW_RUNS):
                 os.sync()
-                raw_runs.append(raw_upload(raw_proxy.url if raw_proxy is not None else raw_url, raw_file))
+                server_before = process_cpu_seconds(server.pid)
+                raw_runs.append(raw_upload(raw_proxy.url if raw_proxy is not None else raw_url, raw_file, raw_cpu))
+                raw_cpu[-1] += process_cpu_seconds(server.pid) - server_before
             raw_seconds = statistics.median(raw_runs)
         finally:
             if raw_proxy is not None:
@@ -337,7 +377,8 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
         assert server.stdin is not None
         server.stdin.close()
         server.wait(30)
-    return Result(label, count, written / MB, figures["seconds"], raw_seconds, raw_runs, figures["peak_rss_kb"] / 1024,
+    return Result(label, count, written / MB, figures["seconds"], raw_seconds, raw_runs, figures["cpu_seconds"],
+                  server_cpu, None if proxied else statistics.median(raw_cpu), figures["peak_rss_kb"] / 1024,
                   figures["rss_before_kb"] / 1024, len(ids), len(set(ids)), figures["pending"])
 
 
