@@ -179,15 +179,20 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             print("本终端尚未配置终端编号或令牌，无法同步。请先运行 sicounter config set terminal_id … "
                   "和 sicounter config set-token。", file=sys.stderr)
             return 2
-        summary = terminal.sender.sync_once()
+        summary = terminal.sender.sync_once(now=args.now)
     finally:
         terminal.close()
+    first = summary.next_attempt_at.astimezone() if summary.next_attempt_at else None
     if args.json:
         print(json.dumps({"sent": summary.sent, "failed": summary.failed, "statuses": summary.statuses,
                           "reference_updated": summary.reference_updated, "pending": summary.pending,
+                          "waiting": summary.waiting,
+                          "next_attempt_at": first.isoformat(timespec="seconds") if first else None,
                           "error": summary.error}, ensure_ascii=False))
     else:
-        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔，状态更新 {summary.statuses} 条"
+        waiting = (f"（其中 {summary.waiting} 笔在等待重试，最早 {first:%Y-%m-%d %H:%M:%S} 可发送；"
+                   "加 --now 可立即重试）" if summary.waiting and first else "")
+        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔{waiting}，状态更新 {summary.statuses} 条"
               + (f"，参考数据已更新：{'、'.join(summary.reference_updated)}" if summary.reference_updated else "")
               + (f"。未完成：{summary.error}" if summary.error else "。"))
     return 1 if summary.error else 0
@@ -239,9 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int, default=1000)
     queue.set_defaults(func=_cmd_queue)
 
-    sync = sub.add_parser("sync", help="send the queue and pull status now: 'sync --once [--json]'")
+    sync = sub.add_parser("sync", help="send the queue and pull status now: 'sync --once [--now] [--json]'")
     sync.add_argument("--once", action="store_true", required=True,
                       help="one cycle, then exit (status 1 if the central system could not be reached)")
+    sync.add_argument("--now", action="store_true",
+                      help="also send the rows waiting out a retry delay (a scheduled run leaves them be)")
     sync.add_argument("--json", action="store_true")
     sync.set_defaults(func=_cmd_sync)
 

@@ -237,6 +237,21 @@ def due_now(db: Database, now: datetime | None = None, *, forget_errors: bool = 
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def waiting(db: Database, now: datetime | None = None) -> tuple[int, datetime | None]:
+    """Rows waiting out a retry delay: how many, and when the first of them may go.
+
+    The command line says so after a sync, so that an operator who sees rows left over knows
+    they were held back on purpose, not forgotten.
+    """
+    now = now or utcnow()
+    with db.sessions() as s:
+        count, first = s.execute(
+            select(func.count(), func.min(OutboxEntry.next_attempt_at))
+            .where(OutboxEntry.state == OutboxState.PENDING.value, OutboxEntry.next_attempt_at > now)
+        ).one()
+    return int(count or 0), first
+
+
 def next_due(db: Database) -> datetime | None:
     """When the earliest pending row may be tried, so the sender knows how long to sleep."""
     with db.sessions() as s:

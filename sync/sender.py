@@ -153,6 +153,9 @@ class SyncSummary:
     statuses: int = 0
     reference_updated: list[str] = field(default_factory=list)
     pending: int = 0
+    #: of ``pending``, rows waiting out a retry delay, and when the first of them may go (UTC)
+    waiting: int = 0
+    next_attempt_at: datetime | None = None
     error: str | None = None
 
 
@@ -653,14 +656,18 @@ class OutboxSender:
         return updated
 
     # -- one cycle, for the command line ----------------------------------------------------------
-    def sync_once(self, *, max_seconds: float = 600.0) -> SyncSummary:
+    def sync_once(self, *, max_seconds: float = 600.0, now: bool = False) -> SyncSummary:
         """Send everything due, then pull status and reference data; stops at the first failed attempt.
 
         Used by ``sicounter sync --once`` without the background thread. A row that failed keeps its
-        backoff time and is left for the next run.
+        backoff time and is left for the next run, so a scheduled run does not hammer a central
+        system that asked for a pause; ``now`` (``--now``, an operator at the keyboard) ends those
+        waits first, like the clerk's "立即同步", and the rows go in queue order.
         """
         summary = SyncSummary()
         outbox.requeue_in_flight(self._db)
+        if now:
+            outbox.due_now(self._db, forget_errors=False)
         deadline = time.monotonic() + max_seconds
         try:
             while time.monotonic() < deadline:
@@ -681,6 +688,7 @@ class OutboxSender:
             summary.error = exc.user_message
             self._set_online(False, exc)
         summary.pending = pending_count(self._db)
+        summary.waiting, summary.next_attempt_at = outbox.waiting(self._db)
         return summary
 
 

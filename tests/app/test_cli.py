@@ -162,8 +162,10 @@ def test_forms_list_and_validate(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
 
 
-def test_queue_list_and_sync_once(tmp_path: Path, monkeypatch, start_central, central_db) -> None:  # type: ignore[no-untyped-def]
-    """An administrator's view of the queue, and one sync cycle from a shell, against a real server."""
+def _cli_terminal(tmp_path: Path, monkeypatch, base_url: str, central_db: Path,  # type: ignore[no-untyped-def]
+                  applicants: list[tuple[str, str]]) -> tuple[Path, Path, list[str]]:
+    """A terminal registered with the central server at ``base_url``, one queued submission per
+    applicant; its settings file, its keyring file and the submissions' ids."""
     from app.secrets import SecretStore
     from app.settings import DeviceSettings
     from app.terminal import build_terminal
@@ -174,24 +176,34 @@ def test_queue_list_and_sync_once(tmp_path: Path, monkeypatch, start_central, ce
 
     keys = tmp_path / "keyring.json"
     monkeypatch.setenv("SICOUNTER_TEST_KEYRING", str(keys))
-    server = start_central()
-    settings = Settings(central_url=server.base_url, terminal_id="T-CLI", data_dir=tmp_path / "data",
+    settings = Settings(central_url=base_url, terminal_id="T-CLI", data_dir=tmp_path / "data",
                         devices=DeviceSettings(card_reader="off", id_reader="off", camera="off"))
     config = tmp_path / "settings.toml"
     save_settings(settings, config)
     store = SecretStore(FileBackend())
     store.set_terminal_token(add_terminal(central_db, "T-CLI"))
     terminal = build_terminal(settings, store, start_sender=False, start_devices=False)
-    add_clerk(terminal.db, "1001", "测试柜员", "counter-pass")
-    made = create_submission(terminal.db, item_code="personal_registration", form_version=3, terminal_id="T-CLI",
-                             clerk_id="1001", applicant=ApplicantData("11010519491231002X", "李秀英"),
-                             payload={"name": "李秀英"})
-    terminal.close()
+    try:
+        add_clerk(terminal.db, "1001", "测试柜员", "counter-pass")
+        ids = [create_submission(terminal.db, item_code="personal_registration", form_version=3,
+                                 terminal_id="T-CLI", clerk_id="1001", applicant=ApplicantData(number, name),
+                                 payload={"name": name}).id
+               for number, name in applicants]
+    finally:
+        terminal.close()
+    return config, keys, ids
+
+
+def test_queue_list_and_sync_once(tmp_path: Path, monkeypatch, start_central, central_db) -> None:  # type: ignore[no-untyped-def]
+    """An administrator's view of the queue, and one sync cycle from a shell, against a real server."""
+    server = start_central()
+    config, keys, [made_id] = _cli_terminal(tmp_path, monkeypatch, server.base_url, central_db,
+                                            [("11010519491231002X", "李秀英")])
 
     listed = sicounter("queue", "list", "--json", config=config, keyring_file=keys)
     assert listed.returncode == 0, listed.stderr
     [row] = json.loads(listed.stdout)
-    assert (row["id"], row["state"], row["applicant_id_number"]) == (made.id, "queued", "110*************2X")
+    assert (row["id"], row["state"], row["applicant_id_number"]) == (made_id, "queued", "110*************2X")
     assert "11010519491231002X" not in listed.stdout
 
     synced = sicounter("sync", "--once", "--json", config=config, keyring_file=keys)
@@ -200,8 +212,53 @@ def test_queue_list_and_sync_once(tmp_path: Path, monkeypatch, start_central, ce
     assert (summary["sent"], summary["pending"], summary["error"]) == (1, 0, None)
     accepted = json.loads(sicounter("queue", "list", "--json", "--state", "accepted", config=config,
                                     keyring_file=keys).stdout)
-    assert [r["id"] for r in accepted] == [made.id] and accepted[0]["receipt_number"].startswith("SB")
+    assert [r["id"] for r in accepted] == [made_id] and accepted[0]["receipt_number"].startswith("SB")
 
     server.stop()
     offline = sicounter("sync", "--once", config=config, keyring_file=keys)
     assert offline.returncode == 1 and "未连接中心系统" in offline.stdout
+
+
+def test_sync_once_leaves_waiting_rows_unless_now(tmp_path: Path, monkeypatch, start_central,  # type: ignore[no-untyped-def]
+                                                  central_db) -> None:
+    """A scheduled ``sync --once`` leaves a row waiting out its retry delay, and says so;
+    ``--now`` (an operator at the keyboard) sends it."""
+    from datetime import datetime, timedelta
+
+    from app.secrets import SecretStore
+    from app.settings import load_settings
+    from app.terminal import build_terminal
+    from local_db import outbox
+    from tests.os_keyring_stand_in import FileBackend
+
+    server = start_central()
+    config, keys, [held, fresh] = _cli_terminal(tmp_path, monkeypatch, server.base_url, central_db,
+                                                [("11010519491231002X", "李秀英"), ("110105194912310038", "王建国")])
+    terminal = build_terminal(load_settings(config), SecretStore(FileBackend()), start_sender=False,
+                              start_devices=False)
+    try:  # what the sender leaves after a failed attempt: a row with a later next try
+        outbox.mark_retry(terminal.db, held, error="未连接中心系统", delay=timedelta(hours=1))
+    finally:
+        terminal.close()
+
+    scheduled = sicounter("sync", "--once", "--json", config=config, keyring_file=keys)
+    assert scheduled.returncode == 0, scheduled.stderr
+    summary = json.loads(scheduled.stdout)
+    assert (summary["sent"], summary["pending"], summary["waiting"]) == (1, 1, 1)
+    wait = datetime.fromisoformat(summary["next_attempt_at"]) - datetime.now().astimezone()
+    assert timedelta(minutes=55) < wait <= timedelta(hours=1)
+    accepted = json.loads(sicounter("queue", "list", "--json", "--state", "accepted", config=config,
+                                    keyring_file=keys).stdout)
+    assert [r["id"] for r in accepted] == [fresh]
+
+    told = sicounter("sync", "--once", config=config, keyring_file=keys)
+    assert told.returncode == 0, told.stderr
+    assert "其中 1 笔在等待重试" in told.stdout and "--now" in told.stdout and told.stdout.count("已发送 0 笔") == 1
+
+    now = sicounter("sync", "--once", "--now", "--json", config=config, keyring_file=keys)
+    assert now.returncode == 0, now.stderr
+    summary = json.loads(now.stdout)
+    assert (summary["sent"], summary["pending"], summary["waiting"], summary["next_attempt_at"]) == (1, 0, 0, None)
+    accepted = json.loads(sicounter("queue", "list", "--json", "--state", "accepted", config=config,
+                                    keyring_file=keys).stdout)
+    assert sorted(r["id"] for r in accepted) == sorted([held, fresh])
