@@ -48,7 +48,8 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscdProcess]:
 
     ./test installs pcscd and vsmartcard-vpcd, so their absence is a failure, not a skip.
     A pcscd of anyone else (another test run, the system's) is waited for, boundedly,
-    so two runs on one machine take turns instead of failing at once."""
+    so two runs on one machine take turns instead of failing at once; one left behind by
+    a run that was killed is stopped (``PcscdProcess.start``)."""
     from devices.sim.pcscd import PCSCD, VPCD_DRIVER, PcscdAlreadyRunning, PcscdProcess, running_pcscd
 
     if not Path(PCSCD).exists() or not Path(VPCD_DRIVER).exists():

@@ -10,11 +10,18 @@ offers two readers, "Virtual PCD 00 00" on ``port`` and "Virtual PCD 00 01" on
 tells us the listener's pid). ``shared`` is for several users in one process (two test
 fixtures of one pytest run): it attaches to a pcscd this same process started, reading
 its vpcd port from the configuration it was started with, and starts one otherwise.
+
+A pcscd we start outlives a process killed hard (it runs in its own session, so the
+kill does not reach it), and would then hold the socket until someone stops it by
+hand. So ``start`` leaves a note beside the configuration saying which process owns
+it, and a later ``start`` stops a pcscd whose owner is gone. Any other pcscd (the
+system's, another live run's) is still never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -25,7 +32,10 @@ from pathlib import Path
 
 from core.errors import DeviceError
 
-__all__ = ["PCSCD_SOCKET", "PcscdAlreadyRunning", "PcscdError", "PcscdProcess", "reader_config", "running_pcscd"]
+log = logging.getLogger(__name__)
+
+__all__ = ["PCSCD_SOCKET", "PcscdAlreadyRunning", "PcscdError", "PcscdProcess", "orphaned", "reader_config",
+           "running_pcscd"]
 
 PCSCD = "/usr/sbin/pcscd"
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
@@ -79,6 +89,33 @@ def _parent_pid(pid: int) -> int | None:
     except OSError:
         return None
     return int(stat.rpartition(")")[2].split()[1])
+
+
+def _start_ticks(pid: int) -> int | None:
+    """When ``pid`` started, in clock ticks since boot: with the pid, names one process even
+    after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rpartition(")")[2].split()[19])
+
+
+def _owner_note(confdir: Path) -> Path:
+    # Beside confdir, not in it: pcscd parses every file inside as reader configuration.
+    return confdir.parent / f"{confdir.name}.owner"
+
+
+def orphaned(pid: int) -> bool:
+    """True if ``pid`` is a pcscd that ``PcscdProcess.start`` started for a process now gone."""
+    confdir = _confdir_of(pid)
+    if confdir is None or confdir == DEFAULT_CONFDIR:
+        return False
+    try:
+        owner_pid, owner_ticks = (int(field) for field in _owner_note(confdir).read_text().split())
+    except (OSError, ValueError):
+        return False  # not one of ours, or we cannot tell: leave it alone
+    return _start_ticks(owner_pid) != owner_ticks
 
 
 def _confdir_of(pid: int) -> Path | None:
@@ -155,8 +192,14 @@ class PcscdProcess:
     @classmethod
     def start(cls, confdir: Path, port: int = 39425, *, timeout: float = 10.0, pcscd: str = PCSCD,
               debug: bool = False) -> PcscdProcess:
-        """Write the reader config into ``confdir`` and start pcscd; return once it lists our reader."""
+        """Write the reader config into ``confdir`` and start pcscd; return once it lists our reader.
+
+        A pcscd left behind by a process killed before it could stop it is stopped first."""
         other = running_pcscd()
+        if other and orphaned(other):
+            log.warning("stopping pcscd %d: the process that started it is gone", other)
+            cls(_confdir_of(other) or DEFAULT_CONFDIR, port, Path(os.devnull), attached_pid=other).stop()
+            other = running_pcscd()
         if other is not None:
             raise PcscdAlreadyRunning(f"a pcscd (pid {other or 'unknown'}) already serves {PCSCD_SOCKET}",
                                       pid=other)
@@ -187,6 +230,7 @@ class PcscdProcess:
         args = [self._pcscd, "--foreground", "-c", str(self.confdir)]
         if self._debug:
             args += ["--debug", "--apdu"]
+        _owner_note(self.confdir).write_text(f"{os.getpid()} {_start_ticks(os.getpid())}\n", encoding="ascii")
         with self.log_path.open("ab") as log_file:
             self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log_file,
                                              stderr=subprocess.STDOUT, start_new_session=True)
