@@ -191,14 +191,15 @@ async def _read_blob_batch(request: Request, pack: PackWriter, done: list[_Batch
     current: _BatchItem | None = None
     total = 0
     try:
-        async for piece in request.stream():
+        async for received in request.stream():
+            piece = memoryview(received)  # slices of an item's bytes are views, not copies
             total += len(piece)
             if total > MAX_BATCH_BODY:
                 raise BatchTooLarge(f"a blob batch may hold at most {MAX_BATCH_BODY} bytes")
             pos = 0
             while pos < len(piece):
                 if current is None:
-                    newline = piece.find(b"\n", pos)
+                    newline = received.find(b"\n", pos)
                     if newline < 0:
                         header += piece[pos:]
                         pos = len(piece)

@@ -155,7 +155,7 @@ class PackWriter:
     def temp(self) -> Path:
         return self.directory / f"{self.name}.tmp"
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         if self._stream is None:
             if not self.directory.is_dir():
                 self.directory.mkdir(parents=True, exist_ok=True)

@@ -26,9 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Engine, insert, inspect, select, text
+from sqlalchemy import Engine, Table, insert, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
@@ -58,6 +58,9 @@ STATUSES = (STATUS_ACCEPTED, STATUS_RETURNED, STATUS_APPROVED)
 #: key of the PostgreSQL advisory lock that makes status event ids follow commit order
 EVENT_LOCK_KEY = 0x5E_ED_F0_0D
 TERMINAL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+#: the tables themselves, for Core inserts of many rows
+_SUBMISSION_TABLE = cast(Table, SubmissionRow.__table__)
+_EVENT_TABLE = cast(Table, StatusEventRow.__table__)
 
 
 def canonical_json(body: Mapping[str, Any]) -> str:
@@ -700,13 +703,20 @@ class CentralStore:
             "counter_receipt_no": incoming.counter_receipt_no,
             "attachments": canonical_json_list(incoming.effective_attachments),
         } for (incoming, digest), receipt in zip(items, receipts, strict=True)]
-        session.execute(insert(SubmissionRow), rows)
+        # Core inserts of the tables: the ORM's bulk path builds and tracks an object per row
+        session.execute(insert(_SUBMISSION_TABLE), rows)
         self._lock_event_order(session)
-        session.execute(insert(StatusEventRow), [{
+        session.execute(insert(_EVENT_TABLE), [{
             "terminal_id": row["terminal_id"], "submission_id": row["id"], "case_id": row["case_id"],
             "case_version": row["case_version"], "status": row["status"], "reason": None,
             "receipt_number": row["receipt_number"], "at": received_at} for row in rows])
-        return [SubmissionRecord.from_row(SubmissionRow(**row)) for row in rows]
+        return [SubmissionRecord(
+            id=incoming.id, terminal_id=incoming.terminal_id, item_code=incoming.item_code,
+            version=incoming.version, clerk_id=incoming.clerk_id, client_created_at=incoming.created_at,
+            payload=incoming.payload, payload_sha256=digest, receipt_number=receipt, status=STATUS_ACCEPTED,
+            received_at=received_at, case_id=incoming.effective_case_id, case_version=incoming.effective_case_version,
+            counter_receipt_no=incoming.counter_receipt_no, attachments=incoming.effective_attachments)
+            for (incoming, digest), receipt in zip(items, receipts, strict=True)]
 
     def _lock_event_order(self, session: Session) -> None:
         """Make status event ids follow commit order (see ``_add_event``); once per transaction is enough."""
