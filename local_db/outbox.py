@@ -272,7 +272,8 @@ def mark_uploaded(db: Database, *sha256: str) -> None:
 def _mark_uploaded(s: Session, sha256: Iterable[str]) -> None:
     wanted = list(dict.fromkeys(sha256))
     if wanted:
-        s.execute(update(Attachment).where(Attachment.sha256.in_(wanted), Attachment.uploaded_at.is_(None))
+        # the table, not the ORM entity: no per-row evaluation against objects the session holds (none)
+        s.execute(update(_ATTACHMENT).where(_ATTACHMENT.c.sha256.in_(wanted), _ATTACHMENT.c.uploaded_at.is_(None))
                   .values(uploaded_at=utcnow()))
 
 
@@ -328,10 +329,9 @@ def settle(db: Database, outcome: Settlement) -> None:
         if outcome.reupload:  # after the marks: the central system's word on what it lacks wins
             s.execute(update(_ATTACHMENT).where(_ATTACHMENT.c.submission_id.in_(outcome.reupload))
                       .values(uploaded_at=None))
-        if outcome.accepted:
-            s.execute(update(_OUTBOX).where(_OUTBOX_ROW).values(
-                state=OutboxState.DONE.value, sent_at=now, last_error=None),
-                [{"b_submission": i} for i, _, _ in outcome.accepted])
+        if outcome.accepted:  # the same values for every accepted row: one statement, not one per row
+            s.execute(update(_OUTBOX).where(_OUTBOX.c.submission_id.in_([i for i, _, _ in outcome.accepted]))
+                      .values(state=OutboxState.DONE.value, sent_at=now, last_error=None))
             s.execute(update(_SUBMISSION).where(_SUBMISSION_ROW).values(
                 state=_ACCEPTED_STATE, receipt_number=bindparam("b_receipt"),
                 accepted_at=func.coalesce(_SUBMISSION.c.accepted_at, bindparam("b_at", type_=UtcDateTime())),
