@@ -8,8 +8,9 @@ submission) cuts the wait short and asks for a full cycle.
 
 Memory stays bounded however long the backlog: at most ``BATCH_ROWS`` outbox rows
 are claimed at a time, and attachments stream from the encrypted blob store chunk
-by chunk, at most two streams at once (this batch's and the next one's, which
-uploads while this one's submissions are posted).
+by chunk, at most two streams at once (this batch's own, and the next batches'
+scans, which upload one group after the other while this one's submissions are
+posted; at most ``AHEAD_GROUPS`` groups are planned).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -55,6 +57,11 @@ SLOWEST_LINE = 32 * 1024
 IN_FLIGHT_MAX = 4 * 1024 * 1024
 #: broken-off scan uploads remembered to ask about (a bound: memory stays small whatever happens)
 TORN_MAX = 10_000
+#: upload groups ahead of the sender at most: the one under way and the next, queued behind it
+AHEAD_GROUPS = 2
+#: status events asked for per feed page: the most the protocol allows (a backlog's "accepted" events
+#: come back in few round trips, each applied in one transaction)
+FEED_PAGE = 500
 #: the last good contact is written at most this often (a commit per submission would cost a fsync each)
 LAST_SYNC_EVERY = 5.0
 
@@ -200,8 +207,9 @@ class OutboxSender:
         self._last_sync_written = 0.0
         #: submissions accepted and failed so far (for ``sync_once``'s summary)
         self._counts = (0, 0)
-        #: the next batch's small scans, uploading while this batch's submissions are posted
-        self._ahead: _AheadUpload | None = None
+        #: scans of the rows due after this batch, uploading (one group after the other) while this
+        #: batch is posted; at most ``AHEAD_GROUPS``, oldest first
+        self._ahead: deque[_AheadUpload] = deque()
         #: small scans whose upload broke off: the server may hold some whole, so ask before resending
         self._torn: set[str] = set()
         #: sizes each batch's scans to the line (public so a test can make the line "slow" cheaply)
@@ -228,11 +236,10 @@ class OutboxSender:
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
-        deadline = time.monotonic() + timeout  # one budget for both threads: closing must not wait twice
+        deadline = time.monotonic() + timeout  # one budget for all threads: closing must not wait twice
         if self._thread is not None:
             self._thread.join(timeout)
-        ahead = self._ahead
-        if ahead is not None:
+        for ahead in list(self._ahead):
             ahead.join(max(0.0, deadline - time.monotonic()))
 
     def _emit(self, event: SenderEvent) -> None:
@@ -392,19 +399,28 @@ class OutboxSender:
         Returns "accepted" (something went through), "retry" (the whole batch waits ``_retry_delay``),
         "failed", or None when nothing was due.
         """
-        arrived = self._collect_ahead()
+        arrived = self._collect_ahead(wait_for=set())  # those done; the rest may carry on meanwhile
         items = outbox.claim_batch(self._db, limit=BATCH_ROWS, max_upload_bytes=self.sizer.budget(),
                                    uploaded=arrived)
         if not items:
             return None
         outcome = outbox.Settlement()
         try:
-            missing = self._upload_all(items, outcome)
-            self._start_ahead()  # the line is free: the next batch's scans go while these rows are posted
-            ready = [item for item in items if not any(u.sha256 in missing for u in item.uploads)]
+            needed = {u.sha256 for item in items for u in item.uploads}
+            coming = needed & self._ahead_in_flight()
+            if coming == needed:  # all on their way: the next group queues behind them, the line never idles
+                self._start_ahead(needed)
+            arrived = self._collect_ahead(wait_for=coming)
+            outcome.uploaded.extend(arrived)
+            missing = self._upload_all(items, outcome, skip=arrived)
+            if coming != needed:  # this batch's own scans are up: the line is free for the next group
+                self._start_ahead(needed)
+            ready = []
             for item in items:
-                if item not in ready:  # a scan did not arrive whole: that row tries again soon
+                if any(u.sha256 in missing for u in item.uploads):  # a scan did not arrive whole: again soon
                     outcome.retry.append((item.submission_id, "材料补传中，稍后重试。", timedelta(seconds=1)))
+                else:
+                    ready.append(item)
             results = self._client.post_submission_batch([item.body for item in ready]) if ready else []
         except SyncError as exc:
             if exc.status in (404, 405):
@@ -424,44 +440,62 @@ class OutboxSender:
         self._settle_results(ready, results, outcome)
         return "accepted" if outcome.accepted else ("failed" if outcome.failed else "retry")
 
-    def _start_ahead(self) -> None:
-        """Start uploading the small scans of the rows due after this batch, on a thread of their own.
+    def _start_ahead(self, claimed: set[str]) -> None:
+        """Queue the scans of the rows due after this batch for upload on a thread of their own.
 
         Posting a batch's submissions and settling them leaves the line idle while each side commits;
-        the next batch's scans fill that time, so a backlog drains at the speed of its bytes. It starts
-        once this batch's own scans are up: sharing the line with them would only delay this batch
-        (on a slow line, past its timeout) and gain nothing. Only
-        uploads happen there: what arrived is recorded by the sender's own thread (``_collect_ahead``),
-        which alone claims and settles rows. Nothing is lost if it fails: those scans go with their
-        own batch as before.
+        the next batch's scans fill that time, so a backlog drains at the speed of its bytes. A group
+        starts when the one before it is done and once this batch's own scans are up: sharing the line
+        with them would only delay this batch (on a slow line, past its timeout) and gain nothing. While
+        the sender claims and posts, the next group is already queued, so the line never waits for the
+        sender's bookkeeping. Only uploads happen there: what arrived is recorded by the sender's own
+        thread (``_collect_ahead``), which alone claims and settles rows. Nothing is lost if one fails:
+        its scans go with their own batch as before. Large scans go too (resumably, piece by piece,
+        after the small ones): on the sender's thread they would leave the line idle while it waits
+        for each piece. ``claimed``: this batch's scans, which are not planned again.
         """
-        if self._blobs is None:
+        if self._blobs is None or len(self._ahead) >= AHEAD_GROUPS:
             return
-        upcoming = [b for b in outbox.upcoming_uploads(self._db, limit=BATCH_ROWS,
-                                                       max_upload_bytes=self.sizer.budget())
-                    if b.size <= UPLOAD_CHUNK]
+        planned = claimed | self._ahead_in_flight()
+        upcoming = [b for b in outbox.upcoming_uploads(self._db, limit=BATCH_ROWS, max_upload_bytes=self.sizer.budget())
+                    if b.sha256 not in planned]
         if upcoming:
-            drain = self.sizer.drain(sum(b.size for b in upcoming))
-            self._ahead = _AheadUpload(self._client, self._blobs, upcoming, drain)
+            small = sum(b.size for b in upcoming if b.size <= UPLOAD_CHUNK)
+            last = self._ahead[-1] if self._ahead else None
+            before = last if last is not None and not last.done else None
+            self._ahead.append(_AheadUpload(self._client, self._blobs, upcoming, self.sizer.drain(small),
+                                            self.sizer.drain(UPLOAD_CHUNK), after=before))
 
-    def _collect_ahead(self) -> set[str]:
-        """Wait for the upload started with the batch before; the scans that arrived (to record)."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is None:
-            return set()
-        arrived = ahead.join()
-        self.sizer.observe(ahead.sent, ahead.seconds)
-        if ahead.too_slow:
-            self.sizer.slowed()
-        self._note_torn(ahead.torn)
+    def _ahead_in_flight(self) -> set[str]:
+        """Scans of upload groups not yet collected that may bring them: queued, uploading, or done
+        (not yet recorded); not those of a group that failed."""
+        return set().union(*(ahead.hashes for ahead in self._ahead if not (ahead.done and ahead.failed)))
+
+    def _collect_ahead(self, wait_for: set[str] | None = None) -> set[str]:
+        """The scans uploads ahead got to the server (to record): those of the groups that are done,
+        after waiting for every group up to the last that carries one of ``wait_for`` (all when None)."""
+        last = max((i for i, ahead in enumerate(self._ahead) if wait_for is None or ahead.hashes & wait_for),
+                   default=-1)
+        arrived: set[str] = set()
+        index = 0
+        while self._ahead and (index <= last or self._ahead[0].done):
+            ahead = self._ahead.popleft()
+            index += 1
+            arrived |= ahead.join()
+            self.sizer.observe(ahead.sent, ahead.seconds)
+            if ahead.too_slow:
+                self.sizer.slowed()
+            self._note_torn(ahead.torn)
         return arrived
 
-    def _upload_all(self, items: list[outbox.OutboxItem], outcome: outbox.Settlement) -> set[str]:
-        """Upload every scan the claimed rows need; returns the SHA-256 of those that did not arrive.
+    def _upload_all(self, items: list[outbox.OutboxItem], outcome: outbox.Settlement,
+                    skip: set[str]) -> set[str]:
+        """Upload every scan the claimed rows need but ``skip`` (the server has them); returns the
+        SHA-256 of those that did not arrive.
 
         Small scans that arrived are added to ``outcome.uploaded`` (recorded when the batch settles).
         """
-        blobs = {u.sha256: u for item in items for u in item.uploads}
+        blobs = {u.sha256: u for item in items for u in item.uploads if u.sha256 not in skip}
         small = [b for b in blobs.values() if b.size <= UPLOAD_CHUNK]
         for blob in blobs.values():
             if blob.size > UPLOAD_CHUNK:
@@ -585,21 +619,7 @@ class OutboxSender:
             raise CounterError("no blob store to read attachments from",
                                user_message="本机无法读取加密的材料扫描件，业务暂不能发送。",
                                hint="请联系系统管理员检查系统密钥库。")
-        state = self._client.create_blob(blob.sha256, blob.size, blob.media_type)
-        received = int(state.get("received", 0))
-        complete = bool(state.get("complete"))
-        while not complete:
-            try:
-                for offset, chunk in _chunks_from(self._blobs, blob.sha256, received):
-                    state = self._client.upload_chunk(blob.sha256, offset, chunk,
-                                                      drain=self.sizer.drain(len(chunk)))
-                    received = int(state.get("received", offset + len(chunk)))
-                complete = bool(state.get("complete"))
-                if not complete:  # the server counted differently: ask it where it stands
-                    status = self._client.blob_status(blob.sha256) or {}
-                    received, complete = int(status.get("received", 0)), bool(status.get("complete"))
-            except OffsetMismatch as exc:
-                received = exc.received
+        _upload_resumably(self._client, self._blobs, blob, self.sizer.drain(UPLOAD_CHUNK))
         outbox.mark_uploaded(self._db, blob.sha256)
 
     # -- pulling --------------------------------------------------------------------------------
@@ -608,7 +628,7 @@ class OutboxSender:
         applied = 0
         cursor = syncstate.get_value(self._db, syncstate.FEED_CURSOR)
         while True:
-            page = self._client.status_feed(cursor, limit=200)
+            page = self._client.status_feed(cursor, limit=FEED_PAGE)
             changes = [outbox.StatusChange(str(event["submission_id"]), str(event.get("status", "")),
                                            event.get("reason"), event.get("receipt_number"), _when(event.get("at")))
                        for event in page.get("events", [])]
@@ -693,45 +713,93 @@ class OutboxSender:
 
 
 class _AheadUpload:
-    """One streamed blob batch on a daemon thread; ``join`` gives the hashes the server holds whole.
+    """One group of scans uploaded on a daemon thread, after the group before it (if any) is done;
+    ``join`` gives the hashes the server holds whole.
 
-    A daemon thread rather than an executor: a process that is quitting must not wait for an upload
-    that can be repeated at no cost.
+    The small ones go as one streamed blob batch, then the large ones resumably. If the group before
+    failed, this one does not start (the line is down or slower than planned; the batches that need
+    the scans send them). A daemon thread rather than an executor: a process that is quitting must not
+    wait for an upload that can be repeated at no cost.
     """
 
     def __init__(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend],
-                 drain: float) -> None:
+                 drain: float, piece_drain: float, *, after: _AheadUpload | None = None) -> None:
+        self.hashes = frozenset(b.sha256 for b in uploads)
         self._arrived: set[str] = set()
-        #: bytes sent and seconds taken, when it went through (to size the batches to the line)
+        #: bytes sent and seconds taken by the small scans' batch, when it went through (to size the
+        #: batches to the line)
         self.sent = 0
         self.seconds = 0.0
         #: it timed out (the line is slower than measured)
         self.too_slow = False
-        #: what it was sending when it broke off (the server may hold some of it whole)
+        #: it stopped on an error (or did not start, because the group before it had)
+        self.failed = False
+        #: small scans it was sending when it broke off (the server may hold some of them whole)
         self.torn: list[str] = []
-        self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads, drain),
+        self._after = after
+        self._thread = threading.Thread(target=self._run, args=(client, blobs, uploads, drain, piece_drain),
                                         name="outbox-ahead", daemon=True)
         self._thread.start()
 
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
     def _run(self, client: CentralClient, blobs: BlobStore, uploads: list[outbox.BlobToSend],
-             drain: float) -> None:
+             drain: float, piece_drain: float) -> None:
+        after, self._after = self._after, None  # no chain of finished groups kept alive
+        if after is not None:
+            after.join()
+            if after.failed:
+                self.failed = True
+                return
+        small = [b for b in uploads if b.size <= UPLOAD_CHUNK]
         try:
-            started = time.monotonic()
-            answers = client.upload_blob_batch(((b.sha256, b.size, b.media_type, blobs.open_chunks(b.sha256))
-                                                for b in uploads), drain=drain)
-            self.seconds = time.monotonic() - started
-            self.sent = sum(b.size for b in uploads)
-            self._arrived = {str(a.get("sha256")) for a in answers if a.get("complete")}
+            if small:
+                started = time.monotonic()
+                try:
+                    answers = client.upload_blob_batch(
+                        ((b.sha256, b.size, b.media_type, blobs.open_chunks(b.sha256)) for b in small), drain=drain)
+                except SyncError:
+                    self.torn = [b.sha256 for b in small]
+                    raise
+                self.seconds = time.monotonic() - started
+                self.sent = sum(b.size for b in small)
+                self._arrived.update(str(a.get("sha256")) for a in answers if a.get("complete"))
+            for blob in uploads:
+                if blob.size > UPLOAD_CHUNK:
+                    _upload_resumably(client, blobs, blob, piece_drain)
+                    self._arrived.add(blob.sha256)
         except SyncError as exc:  # the batch that needs them uploads them itself and reports the fault
-            self.torn = [b.sha256 for b in uploads]
+            self.failed = True
             self.too_slow = isinstance(exc, CentralTooSlow)
             log.info("uploading ahead stopped: %s", exc)
         except Exception as exc:
+            self.failed = True
             log.info("uploading ahead stopped: %s", exc)
 
     def join(self, timeout: float | None = None) -> set[str]:
         self._thread.join(timeout)
-        return set() if self._thread.is_alive() else self._arrived
+        return set() if self._thread.is_alive() else set(self._arrived)
+
+
+def _upload_resumably(client: CentralClient, blobs: BlobStore, blob: outbox.BlobToSend, drain: float) -> None:
+    """Make the central system hold the whole blob in ``UPLOAD_CHUNK`` pieces, resuming where it stopped
+    (a dropped piece costs that piece only); ``drain`` as in ``CentralClient._request``, per piece."""
+    state = client.create_blob(blob.sha256, blob.size, blob.media_type)
+    received = int(state.get("received", 0))
+    complete = bool(state.get("complete"))
+    while not complete:
+        try:
+            for offset, chunk in _chunks_from(blobs, blob.sha256, received):
+                state = client.upload_chunk(blob.sha256, offset, chunk, drain=drain)
+                received = int(state.get("received", offset + len(chunk)))
+            complete = bool(state.get("complete"))
+            if not complete:  # the server counted differently: ask it where it stands
+                status = client.blob_status(blob.sha256) or {}
+                received, complete = int(status.get("received", 0)), bool(status.get("complete"))
+        except OffsetMismatch as exc:
+            received = exc.received
 
 
 def _when(text: object) -> datetime:

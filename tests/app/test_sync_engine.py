@@ -371,6 +371,81 @@ def test_the_next_batch_uploads_while_this_one_is_posted(  # type: ignore[no-unt
     assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
 
 
+def test_large_scans_of_the_next_batch_go_up_ahead_too(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db, small_chunks, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scans too large for a blob batch go up ahead as well (resumably, piece by piece): the next
+    batch's turn posts only its forms, and the line is not left idle while each piece is answered."""
+    monkeypatch.setattr(sender_module, "BATCH_ROWS", 3)
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        # pieces are 64 KiB here: every other scan is "large" (three or four pieces), the rest small
+        scans, ids = queued_scans(terminal, [200_000 + n if n % 2 else 20_000 + n for n in range(6)])
+        assert terminal.sender is not None
+        assert terminal.sender.send_some() == "accepted"
+        terminal.sender.stop()  # waits for the upload running ahead
+        assert pending_count(terminal.db) == 3
+        for scan in scans[3:]:
+            assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+        before = proxy.stats.requests_seen
+        assert terminal.sender.send_some() == "accepted"
+        assert proxy.stats.requests_seen - before == 1  # the submissions alone
+        assert pending_count(terminal.db) == 0
+    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
+
+
+def test_a_large_scan_torn_while_uploading_ahead_resumes(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db, small_chunks, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece of a large scan torn off during the upload ahead: the server keeps the pieces before
+    it, the batch that needs the scan resumes from there, and every row still goes exactly once."""
+    monkeypatch.setattr(sender_module, "BATCH_ROWS", 2)
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans, ids = queued_scans(terminal, [300_000 + n for n in range(4)])
+        # 64 KiB pieces: the first batch's own 2 x 5 pieces pass, the upload ahead loses its third
+        proxy.add(Fault("delay", method="PATCH", path="/v1/blobs", seconds=0.0, times=2 * 5 + 2))
+        proxy.add(Fault("reset_request_body", method="PATCH", path="/v1/blobs", after_bytes=10_000))
+        assert terminal.sender is not None
+        assert terminal.sender.send_some() == "accepted"
+        terminal.sender.stop()  # waits for the upload running ahead
+        assert proxy.stats.faults_injected.get("reset_request_body") == 1
+        token = terminal.client._http.headers["Authorization"]  # type: ignore[union-attr]
+        torn = httpx.get(f"{server.base_url}/v1/blobs/{hashlib.sha256(scans[2]).hexdigest()}",
+                         headers={"Authorization": token}, timeout=30).json()
+        assert torn["received"] == 2 * 64 * 1024 and not torn["complete"]  # two pieces ahead, then torn
+        before = proxy.stats.requests_seen
+        drain(terminal, batches=True)
+        # the rest of the torn scan (3 pieces), the other scan (announce + 5 pieces), the forms
+        assert proxy.stats.requests_seen - before == 1 + 3 + 1 + 5 + 1
+    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
+    for scan in scans:
+        assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+
+
+def test_uploads_ahead_resume_after_one_failed(  # type: ignore[no-untyped-def]
+        start_central, make_terminal, central_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group of scans that failed ahead is sent by its own batch; the groups after it go ahead again
+    (a failure must not leave the sender uploading every batch's scans itself from then on)."""
+    monkeypatch.setattr(sender_module, "BATCH_ROWS", 2)
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        scans, ids = queued_scans(terminal, [30_000 + n for n in range(8)])
+        proxy.add(Fault("delay", method="POST", path="/v1/blobs/batch", seconds=0.0))  # the first batch's own
+        proxy.add(Fault("status", method="POST", path="/v1/blobs/batch", status=503))  # the first group ahead
+        assert terminal.sender is not None
+        for _ in range(3):
+            assert terminal.sender.send_some() == "accepted"
+        terminal.sender.stop()  # waits for the uploads ahead
+        assert proxy.stats.faults_injected.get("status") == 1
+        assert pending_count(terminal.db) == 2
+        for scan in scans[6:]:  # the fourth batch's scans went up ahead of it
+            assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
+        assert terminal.sender.send_some() == "accepted"
+    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
+
+
 def test_an_upload_ahead_that_fails_loses_nothing(  # type: ignore[no-untyped-def]
         start_central, make_terminal, central_db, monkeypatch: pytest.MonkeyPatch) -> None:
     """Torn or refused uploads running ahead: every row still goes exactly once, its scans whole."""
