@@ -1,6 +1,7 @@
 """Benchmark: draining the outbox to a real central server, against uploading the same bytes raw.
 
-Run: ``.venv/bin/python bench/sync.py [--count 1000] [--total-mb 300] [--proxy-mb 30] [--seed 1]``.
+Run: ``.venv/bin/python bench/sync.py [--count 1000] [--total-mb 300] [--proxy-mb 30] [--seed 1]
+[--lan 1gbit --lan 100mbit]``.
 
 What it does, all on loopback and in temporary directories:
 
@@ -23,6 +24,11 @@ What it does, all on loopback and in temporary directories:
 5. Repeats 1-4 with ``--proxy-mb`` of attachments (and a proportional count) through
    ``FaultProxy(latency=0.1, bandwidth=2_000_000)``, the raw upload going through an identical
    proxy. 300 MB at 2 MB/s take 150 s raw, so the default is 30 MB; pass ``--proxy-mb 300`` for all.
+6. With ``--lan RATE`` (root only), repeats 1-4 with ``--count`` and ``--total-mb`` across a real
+   link: a veth pair into a network namespace, shaped to RATE each way by the kernel's token-bucket
+   filter (``bench/netlink.py``). Both servers listen on the host side; the sync child and the raw
+   client run inside the namespace. Loopback measures how much CPU the sync needs (client and
+   server share the machine's cores); this measures what it makes of a service hall's LAN.
 
 Prints count, MB, seconds, MB/s, raw MB/s, ratio ours/raw (aim >= 0.8), the CPU seconds the client
 and the central server used during the sync (what bounds the loopback figure: the two share the
@@ -57,6 +63,7 @@ import httpx  # noqa: E402
 from app.secrets import SecretStore, file_keyring  # noqa: E402
 from app.settings import DeviceSettings, Settings  # noqa: E402
 from app.terminal import Terminal, build_terminal  # noqa: E402
+from bench.netlink import LinkUnavailable, ShapedLink, parse_rate, shaped_link  # noqa: E402
 from central.faultproxy import FaultProxy  # noqa: E402
 from central.process import CentralServerProcess  # noqa: E402
 from central.store import add_terminal  # noqa: E402
@@ -217,10 +224,10 @@ class RawUpload(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def raw_server(directory: Path) -> int:
+def raw_server(directory: Path, host: str = "127.0.0.1") -> int:
     RawUpload.directory = directory
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RawUpload)
-    print(f"raw listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server = http.server.ThreadingHTTPServer((host, 0), RawUpload)
+    print(f"raw listening on http://{host}:{server.server_address[1]}", flush=True)
 
     def stop_at_eof() -> None:  # the parent closes our stdin when it is done
         sys.stdin.read()
@@ -228,6 +235,12 @@ def raw_server(directory: Path) -> int:
 
     threading.Thread(target=stop_at_eof, daemon=True).start()
     server.serve_forever()
+    return 0
+
+
+def raw_client(url: str, path: Path) -> int:
+    """One raw upload from this process (run inside a link's namespace); prints its seconds."""
+    print(json.dumps({"seconds": raw_upload(url, path)}), flush=True)
     return 0
 
 
@@ -312,7 +325,13 @@ class Result:
 
 
 def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxied: bool,
-             bandwidth: int = PROXY_BANDWIDTH) -> Result:
+             bandwidth: int = PROXY_BANDWIDTH, link: ShapedLink | None = None) -> Result:
+    """Fill a terminal, sync it to a fresh central server, then upload the same bytes raw.
+
+    ``proxied``: both go through a ``FaultProxy`` of ``bandwidth`` and ``PROXY_LATENCY``. ``link``:
+    both servers listen on the host side of a shaped link and both clients run inside its
+    namespace, so every byte crosses the kernel's network stack at the link's rate.
+    """
     work.mkdir(parents=True)
     central_db = work / "central.sqlite3"
     token = add_terminal(central_db, TERMINAL_ID)
@@ -320,7 +339,9 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
     SecretStore(file_keyring(keyring)).set_terminal_token(token)
     data = work / "terminal"
     raw_file = work / "plaintext.bin"
-    with CentralServerProcess.start(central_db, stderr_path=work / "central.log",
+    host = link.host_ip if link is not None else "127.0.0.1"
+    in_link = link.in_namespace if link is not None else (lambda command: command)
+    with CentralServerProcess.start(central_db, host=host, stderr_path=work / "central.log",
                                     extra_args=["--log-level", "warning"]) as central:
         terminal = open_terminal(data, keyring, central.base_url)
         add_clerk(terminal.db, CLERK_ID, "测试柜员", "bench-pass")
@@ -336,9 +357,9 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
             print(f"{label}: syncing in a child process ...", flush=True)
             os.sync()  # neither measurement pays for the other's (or the set-up's) dirty pages
             server_cpu = process_cpu_seconds(central.process.pid)
-            out = subprocess.run([sys.executable, __file__, "--child", "--data", str(data), "--keyring",
-                                  str(keyring), "--central", url], capture_output=True, text=True, cwd=REPO,
-                                 check=False)
+            out = subprocess.run(in_link([sys.executable, __file__, "--child", "--data", str(data), "--keyring",
+                                          str(keyring), "--central", url]),
+                                 capture_output=True, text=True, cwd=REPO, check=False)
             if out.returncode != 0:
                 raise SystemExit(f"sync child failed ({out.returncode}):\n{out.stderr[-4000:]}")
             server_cpu = process_cpu_seconds(central.process.pid) - server_cpu
@@ -352,8 +373,8 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
     ids = [row["id"] for row in json.loads(listing.stdout)]
 
     print(f"{label}: raw upload of the same {written / MB:.0f} MB ...", flush=True)
-    server = subprocess.Popen([sys.executable, __file__, "--raw-server", str(work)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=REPO)
+    server = subprocess.Popen([sys.executable, __file__, "--raw-server", str(work), "--raw-host", host],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert server.stdout is not None
         raw_url = server.stdout.readline().split()[-1]
@@ -367,6 +388,11 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
             for _ in range(RAW_RUNS):
                 os.sync()
                 server_before = process_cpu_seconds(server.pid)
+                if link is not None:  # the raw client crosses the link too, from a child in the namespace
+                    done = subprocess.run(in_link([sys.executable, __file__, "--raw-client", raw_url, str(raw_file)]),
+                                          capture_output=True, text=True, cwd=REPO, check=True)
+                    raw_runs.append(float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"]))
+                    continue
                 raw_runs.append(raw_upload(raw_proxy.url if raw_proxy is not None else raw_url, raw_file, raw_cpu))
                 raw_cpu[-1] += process_cpu_seconds(server.pid) - server_before
             raw_seconds = statistics.median(raw_runs)
@@ -378,7 +404,7 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
         server.stdin.close()
         server.wait(30)
     return Result(label, count, written / MB, figures["seconds"], raw_seconds, raw_runs, figures["cpu_seconds"],
-                  server_cpu, None if proxied else statistics.median(raw_cpu), figures["peak_rss_kb"] / 1024,
+                  server_cpu, statistics.median(raw_cpu) if raw_cpu else None, figures["peak_rss_kb"] / 1024,
                   figures["rss_before_kb"] / 1024, len(ids), len(set(ids)), figures["pending"])
 
 
@@ -390,9 +416,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proxy-rate", type=int, default=PROXY_BANDWIDTH,
                         help="the proxy's bandwidth, bytes/s each way (a township line: 100000)")
     parser.add_argument("--no-loopback", action="store_true", help="only the run through the proxy")
+    parser.add_argument("--lan", action="append", default=[], metavar="RATE",
+                        help="also run --count/--total-mb across a kernel-shaped link of RATE (e.g. 1gbit, "
+                             "100mbit) into a network namespace; repeatable; needs root")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--raw-server", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--raw-host", default="127.0.0.1", help=argparse.SUPPRESS)
+    parser.add_argument("--raw-client", nargs=2, metavar=("URL", "FILE"), default=None, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--keyring", type=Path)
     parser.add_argument("--central")
@@ -400,7 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child(args.data, args.keyring, args.central)
     if args.raw_server is not None:
-        return raw_server(args.raw_server)
+        return raw_server(args.raw_server, args.raw_host)
+    if args.raw_client is not None:
+        return raw_client(args.raw_client[0], Path(args.raw_client[1]))
+    for rate in args.lan:  # refuse a bad rate before minutes of work, not after
+        parse_rate(rate)
 
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
@@ -413,6 +448,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_case(f"proxy latency {PROXY_LATENCY} s, {args.proxy_rate / MB:g} MB/s",
                                     work / "proxy", count, int(args.proxy_mb * MB), args.seed + 1, proxied=True,
                                     bandwidth=args.proxy_rate))
+        for rate in args.lan:
+            try:
+                with shaped_link(rate) as link:
+                    results.append(run_case(f"LAN link {rate} (veth + tbf, namespace)", work / f"lan-{rate}",
+                                            args.count, int(args.total_mb * MB), args.seed, proxied=False,
+                                            link=link))
+            except LinkUnavailable as exc:
+                print(f"LAN link {rate}: skipped, {exc}", flush=True)
     print()
     for result in results:
         print("\n".join(result.lines()))
