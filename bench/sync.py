@@ -286,7 +286,8 @@ class Result:
     client_cpu: float
     server_cpu: float
     #: CPU seconds of the raw upload, client and server together (median of the runs); None through
-    #: the proxy, whose thread runs in the same process as the raw client
+    #: the proxy (its thread runs in the raw client's process) and across a link (the raw client is a
+    #: child in the namespace)
     raw_cpu: float | None
     peak_rss_mb: float
     rss_before_mb: float
@@ -404,8 +405,9 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
         server.stdin.close()
         server.wait(30)
     return Result(label, count, written / MB, figures["seconds"], raw_seconds, raw_runs, figures["cpu_seconds"],
-                  server_cpu, statistics.median(raw_cpu) if raw_cpu else None, figures["peak_rss_kb"] / 1024,
-                  figures["rss_before_kb"] / 1024, len(ids), len(set(ids)), figures["pending"])
+                  server_cpu, None if proxied or not raw_cpu else statistics.median(raw_cpu),
+                  figures["peak_rss_kb"] / 1024, figures["rss_before_kb"] / 1024, len(ids), len(set(ids)),
+                  figures["pending"])
 
 
 def main(argv: list[str] | None = None) -> int:
