@@ -69,14 +69,14 @@ def batches_seconds(blobs: list[bytes], per_batch: int, work: Path) -> float:
             client.close()
 
 
-def raw_seconds(blobs: list[bytes], work: Path) -> float:
-    """Seconds for one streaming PUT of the same bytes to bench/sync.py's raw-upload server."""
+def stream_seconds(blobs: list[bytes], work: Path, server_command: list[str]) -> float:
+    """Seconds for one streaming PUT of the same bytes to a server started with ``server_command``
+    (a child that prints its URL last on its first line and stops when its stdin closes)."""
     plain = work / "plaintext.bin"
     with plain.open("wb") as out:
         for blob in blobs:
             out.write(blob)
-    server = subprocess.Popen([sys.executable, str(REPO / "bench" / "sync.py"), "--raw-server", str(work)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    server = subprocess.Popen(server_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert server.stdout is not None
         url = server.stdout.readline().split()[-1]
@@ -136,26 +136,6 @@ def serve_sink(directory: Path) -> int:
     return 0
 
 
-def sink_seconds(blobs: list[bytes], work: Path) -> float:
-    """Seconds for one streaming PUT of the same bytes to ``sink_app`` under uvicorn (a child process)."""
-    plain = work / "plaintext.bin"
-    with plain.open("wb") as out:
-        for blob in blobs:
-            out.write(blob)
-    server = subprocess.Popen([sys.executable, __file__, "--sink", str(work)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=REPO)
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().split()[-1]
-        os.sync()
-        return raw_upload(url, plain)
-    finally:
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait(30)
-        plain.unlink()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=2000)
@@ -171,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-blobs-") as tmp:
         for run in range(RUNS):
             ours.append(batches_seconds(blobs, args.per_batch, Path(tmp) / f"central-{run}"))
-            raw.append(raw_seconds(blobs, Path(tmp)))
-            sink.append(sink_seconds(blobs, Path(tmp)))
+            # bench/sync.py's raw-upload server, and the bare ASGI app on the central server's stack
+            raw.append(stream_seconds(blobs, Path(tmp), [sys.executable, str(REPO / "bench" / "sync.py"),
+                                                         "--raw-server", str(tmp)]))
+            sink.append(stream_seconds(blobs, Path(tmp), [sys.executable, __file__, "--sink", str(tmp)]))
     mine, base, stack = statistics.median(ours), statistics.median(raw), statistics.median(sink)
     print(f"blobs                {args.count} x {args.size} bytes = {total:.0f} MB, {args.per_batch} per batch")
     print(f"blob batches         {total / mine:.1f} MB/s  (median {mine:.2f} s of "

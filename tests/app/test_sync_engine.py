@@ -348,14 +348,21 @@ def test_batches_survive_torn_streams_and_lost_answers(  # type: ignore[no-untyp
         assert get_submission(terminal.db, sid).state is SubmissionState.ACCEPTED  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("sizes", [
+    pytest.param([30_000 + n for n in range(10)], id="small scans"),
+    # pieces are 64 KiB here: every other scan is too large for a blob batch (resumable, 4 pieces)
+    pytest.param([200_000 + n if n % 2 else 20_000 + n for n in range(10)], id="large scans too"),
+])
 def test_the_next_batch_uploads_while_this_one_is_posted(  # type: ignore[no-untyped-def]
-        start_central, make_terminal, central_db, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next batch's scans are on the server before its rows are claimed; its turn posts only the forms."""
+        start_central, make_terminal, central_db, small_chunks, sizes: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next batch's scans are on the server before its rows are claimed; its turn posts only the forms.
+    Large scans go ahead too (resumably, piece by piece), not from the sender's turn."""
     monkeypatch.setattr(sender_module, "BATCH_ROWS", 5)
     server = start_central()
     with FaultProxy(server.base_url) as proxy:
         terminal = make_terminal(proxy.url, start_sender=False)
-        scans, ids = queued_scans(terminal, [30_000 + n for n in range(10)])
+        scans, ids = queued_scans(terminal, sizes)
         assert terminal.sender is not None
         assert terminal.sender.send_some() == "accepted"
         terminal.sender.stop()  # waits for the upload running ahead
@@ -363,29 +370,6 @@ def test_the_next_batch_uploads_while_this_one_is_posted(  # type: ignore[no-unt
         assert [get_submission(terminal.db, sid).state for sid in ids[5:]] == [  # type: ignore[union-attr]
             SubmissionState.QUEUED] * 5
         for scan in scans[5:]:  # but its scans are there already
-            assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
-        before = proxy.stats.requests_seen
-        assert terminal.sender.send_some() == "accepted"
-        assert proxy.stats.requests_seen - before == 1  # the submissions alone
-        assert pending_count(terminal.db) == 0
-    assert sorted(r["id"] for r in central_records(central_db)) == sorted(ids)
-
-
-def test_large_scans_of_the_next_batch_go_up_ahead_too(  # type: ignore[no-untyped-def]
-        start_central, make_terminal, central_db, small_chunks, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scans too large for a blob batch go up ahead as well (resumably, piece by piece): the next
-    batch's turn posts only its forms, and the line is not left idle while each piece is answered."""
-    monkeypatch.setattr(sender_module, "BATCH_ROWS", 3)
-    server = start_central()
-    with FaultProxy(server.base_url) as proxy:
-        terminal = make_terminal(proxy.url, start_sender=False)
-        # pieces are 64 KiB here: every other scan is "large" (three or four pieces), the rest small
-        scans, ids = queued_scans(terminal, [200_000 + n if n % 2 else 20_000 + n for n in range(6)])
-        assert terminal.sender is not None
-        assert terminal.sender.send_some() == "accepted"
-        terminal.sender.stop()  # waits for the upload running ahead
-        assert pending_count(terminal.db) == 3
-        for scan in scans[3:]:
             assert blob_content(server, terminal, hashlib.sha256(scan).hexdigest()) == scan
         before = proxy.stats.requests_seen
         assert terminal.sender.send_some() == "accepted"
