@@ -13,9 +13,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from devices.camera.watch import CameraEvent
+
 if TYPE_CHECKING:
     from devices.camera.connection import CameraBackend, CameraInfo
-    from devices.camera.watch import CameraEvent, CameraWatcher
+    from devices.camera.watch import CameraWatcher
+
+#: the camera's events, for the widgets that show them (they import no ``devices``)
+__all__ = ["CameraEvent", "CameraService", "Viewer"]
 
 Viewer = Callable[["CameraEvent"], None]
 

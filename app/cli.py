@@ -138,16 +138,15 @@ def _cmd_forms(args: argparse.Namespace) -> int:
 
 def _cmd_queue(args: argparse.Namespace) -> int:
     """What is saved here and where each submission stands; ID numbers masked, never the payload."""
+    from app import queries
     from app.terminal import build_terminal
     from core.errors import mask_id_number
-    from local_db.models import SubmissionState
-    from local_db.submissions import list_submissions
 
     terminal = build_terminal(load_settings(args.config), SecretStore(os_keyring()), start_sender=False,
                               start_devices=False)
     try:
-        states = {SubmissionState(args.state)} if args.state else None
-        rows = list_submissions(terminal.db, states=states, limit=args.limit)
+        states = frozenset({queries.SubmissionState(args.state)}) if args.state else None
+        rows = queries.records(terminal, queries.RecordFilter(states=states), page_size=args.limit).records
     finally:
         terminal.close()
     records = [{

@@ -17,8 +17,27 @@ from core.errors import ConfigError, CounterError
 from devices.scan.detect import Detection, FrameProblem, detect_document
 from devices.scan.geometry import Quad
 from devices.scan.pdf import make_pdf
-from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, scan_page
+from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, rotate_page, scan_page
 from local_db.submissions import AttachmentData
+
+#: the scanning vocabulary the capture dialog and the materials panel use (they import no ``devices``)
+__all__ = [
+    "CaptureUnusable",
+    "CapturedPage",
+    "CardSide",
+    "ColourMode",
+    "Detection",
+    "FrameProblem",
+    "ScanOptions",
+    "ScannedPage",
+    "find_card",
+    "id_copy",
+    "process_frame",
+    "rotate_page",
+    "scan_options",
+    "seal_material",
+    "usable_detection",
+]
 
 
 class CaptureUnusable(CounterError):

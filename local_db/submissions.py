@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -262,3 +262,48 @@ def pending_count(db: Database) -> int:
             )
             or 0
         )
+
+
+@dataclass(frozen=True)
+class SubmissionQuery:
+    """Which submissions to read: every criterion given must hold (None: not filtered on it)."""
+
+    states: frozenset[SubmissionState] | None = None
+    #: part of the applicant's name or of a receipt number (the counter's or the central system's),
+    #: or an applicant's full ID number
+    text: str | None = None
+    #: received on or after / before this moment
+    since: datetime | None = None
+    until: datetime | None = None
+    clerk_id: str | None = None
+
+
+def find_submissions(db: Database, query: SubmissionQuery, *, offset: int = 0,
+                     limit: int | None = None) -> tuple[list[SubmissionView], int]:
+    """One page of the submissions matching ``query``, newest first, and how many match in all."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.states:
+        conditions.append(Submission.state.in_([st.value for st in query.states]))
+    if query.clerk_id:
+        conditions.append(Submission.clerk_id == query.clerk_id)
+    if query.since is not None:
+        conditions.append(Submission.created_at >= query.since)
+    if query.until is not None:
+        conditions.append(Submission.created_at < query.until)
+    text = (query.text or "").strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(
+            Submission.applicant.has(or_(Applicant.name.like(pattern, escape="\\"),
+                                         Applicant.id_number == text.upper())),
+            Submission.counter_receipt_no.like(pattern, escape="\\"),
+            Submission.receipt_number.like(pattern, escape="\\"),
+        ))
+    with db.sessions() as s:
+        total = int(s.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0)
+        q = (select(Submission).where(*conditions)
+             .options(selectinload(Submission.attachments), selectinload(Submission.applicant))
+             .order_by(Submission.created_at.desc()).offset(offset))
+        if limit is not None:
+            q = q.limit(limit)
+        return [_view(sub) for sub in s.scalars(q)], total

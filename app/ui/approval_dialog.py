@@ -7,12 +7,11 @@ import html
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app import usecases
-from app.terminal import Terminal
+from app.queries import SubmissionView
+from app.ui import operations
 from app.ui.errors import describe
-from app.ui.ops import OpRunner
+from app.ui.operations import OpContext
 from core.errors import mask_id_number
-from local_db.submissions import SubmissionView
 
 
 class ApprovalDialog(QDialog):
@@ -20,10 +19,10 @@ class ApprovalDialog(QDialog):
 
     approved = Signal(object)  # the SubmissionView, now queued
 
-    def __init__(self, terminal: Terminal, ops: OpRunner, record: SubmissionView, item_name: str,
+    def __init__(self, ctx: OpContext, record: SubmissionView, item_name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._terminal, self._ops, self._record = terminal, ops, record
+        self._ctx, self._record = ctx, record
         self.setWindowTitle(self.tr("复核业务"))
         self.setObjectName("approvalDialog")
         self.setMinimumWidth(460)
@@ -67,8 +66,8 @@ class ApprovalDialog(QDialog):
             return
         self.button.setEnabled(False)
         record_id = self._record.id
-        self._ops.run(lambda: usecases.approve(self._terminal, clerk_id, password, record_id),
-                      self._done, self._refused)
+        operations.approve(parent=self, approver_id=clerk_id, password=password, submission_id=record_id) \
+            .success(self._done).failure(self._refused).run_in_background(self._ctx)
 
     def _done(self, view: SubmissionView) -> None:
         self.approved.emit(view)

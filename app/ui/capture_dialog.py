@@ -32,16 +32,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.camera import CameraService
-from app.scans import CapturedPage, CardSide, find_card, id_copy, process_frame
+from app.camera import CameraEvent, CameraService
+from app.scans import (
+    CapturedPage,
+    CardSide,
+    ColourMode,
+    Detection,
+    FrameProblem,
+    ScannedPage,
+    ScanOptions,
+    find_card,
+    id_copy,
+    process_frame,
+    rotate_page,
+)
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
 from app.ui.errors import sentence
 from app.ui.ops import OpRunner
 from app.ui.preview import FrameMailbox, PreviewView, thumbnail, to_qimage
-from devices.camera.watch import CameraEvent
-from devices.scan.detect import Detection, FrameProblem
-from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, rotate_page
 from forms.definitions import MaterialDef
 
 
@@ -173,7 +182,7 @@ class CaptureDialog(QDialog):
         self.mailbox.arrived.connect(self._drain)
         self.state_bridge = EventBridge(self)
         self.state_bridge.event.connect(self._on_state)
-        terminal.add_listener(self.state_bridge)  # replays whether the camera is open, lost or missing
+        terminal.events.subscribe(self.state_bridge)  # replays whether the camera is open, lost or missing
         if self.camera is None:
             self.preview.clear_frame(self.tr("高拍仪未启用：可“从文件导入”已扫描的图片"))
         else:
@@ -465,4 +474,4 @@ class CaptureDialog(QDialog):
         self._detached = True
         if self.camera is not None:
             self.camera.release_viewer(self.mailbox)
-        self.terminal.remove_listener(self.state_bridge)
+        self.terminal.events.unsubscribe(self.state_bridge)

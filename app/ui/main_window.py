@@ -1,4 +1,9 @@
-"""The clerk's main window: catalogue on the left, the work on the right, sync state below."""
+"""The clerk's main window: catalogue on the left, the work on the right, sync state below.
+
+The window runs named operations (``app/ui/operations``) and reads through ``app/queries``; its views
+(the records list, the status bar's counts, the result page) refresh themselves when an operation or
+the sync engine reports what changed.
+"""
 
 from __future__ import annotations
 
@@ -18,32 +23,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import usecases
+from app import queries
 from app.cards import IdentityReading, check_card, check_id_card
-from app.receipt_render import receipt_pdf
-from app.scans import scan_options
+from app.changes import OpChanges, changes_from_event
+from app.event_types import CameraEvent, CardEvent, IdCardEvent, SenderEvent
+from app.queries import RecordFilter, SubmissionState, SubmissionView, SyncStatus
+from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
+from app.ui import operations
 from app.ui.approval_dialog import ApprovalDialog
 from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.errors import sentence, show_error
+from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
 from app.ui.status_widgets import CameraIndicator, IdReaderIndicator, NoticeBar, ReaderIndicator
+from app.usecases import Accepted, ClerkInfo, SubmitRequest
 from core.errors import CentralUnreachable
-from devices.camera.watch import CameraEvent
-from devices.card.watch import CardEvent
-from devices.idcard.watch import IdCardEvent
-from devices.scan.pipeline import ScannedPage
 from forms.catalogue import ServiceItem
-from local_db import outbox, syncstate
-from local_db.clerks import ClerkInfo
-from local_db.models import SubmissionState
-from local_db.submissions import SubmissionView, get_submission, list_submissions, pending_count
-from sync.sender import SenderEvent
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.terminal = terminal
         self.clerk = clerk
         self.ops = ops
+        self.ctx = OpContext(terminal, ops)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("社会保险经办柜台终端 — {office}").format(
             office=terminal.settings.office_name or self.tr("未命名网点")))
@@ -60,11 +62,6 @@ class MainWindow(QMainWindow):
         self._last_sync: datetime | None = None
         self._awaiting = 0
         self._returned = 0
-        self._detached = False
-        #: a records query is running / another was asked for meanwhile (one follow-up serves them all)
-        self._refreshing = False
-        self._refresh_again = False
-        self._refresh_seq = 0
         self._current_item: ServiceItem | None = None
         self.form_page: FormPage | None = None
         self.capture_dialog: CaptureDialog | None = None
@@ -74,7 +71,7 @@ class MainWindow(QMainWindow):
         self.catalogue.item_chosen.connect(self.open_item)
         self.stack = QStackedWidget()
         self.home = self._build_home()
-        self.result = ResultPage()
+        self.result = ResultPage(self.ctx, self._item_names)
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
@@ -111,10 +108,13 @@ class MainWindow(QMainWindow):
         col.addWidget(central, 1)
         self.setCentralWidget(outer)
         self._build_status_bar()
+        #: the status bar's counts and last sync, read again whenever counts may have changed
+        self._status = RefreshingQuery(self, self.ctx, queries.sync_status, self._show_status)
+        ops.changed.connect(self._changed)
 
         self.bridge = EventBridge(self)
         self.bridge.event.connect(self._on_event)
-        terminal.add_listener(self.bridge)  # replays the current reader and sender state
+        terminal.events.subscribe(self.bridge)  # replays the current reader and sender state
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(1000)
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.QUEUED,
                       SubmissionState.ACCEPTED, SubmissionState.RETURNED, SubmissionState.CLOSED):
             self.records_filter.addItem(QCoreApplication.translate("RecordsView", STATE_LABELS[state]), state.value)
-        self.records_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.records_filter.currentIndexChanged.connect(lambda _i: self.records.set_filter(self._chosen_filter()))
         bar.addWidget(self.records_filter)
         bar.addStretch(1)
         self.approve_button = QPushButton(self.tr("复核…"))
@@ -187,12 +187,49 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
         layout.addLayout(bar)
-        self.records = RecordsView(self._item_names)
+        self.records = RecordsView(self.ctx, self._item_names)
         self.records.itemSelectionChanged.connect(self._selection_changed)
         self.records.cellDoubleClicked.connect(lambda _r, _c: self._act_on(self.records.selected()))
+        self.records.loaded.connect(self._records_loaded)
         layout.addWidget(self.records, 1)
+        layout.addLayout(self._build_pager())
         self._selection_changed()
         return page
+
+    def _build_pager(self) -> QHBoxLayout:
+        """Earlier pages of the records, shown only when they do not fit on one page."""
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.previous_page_button = QPushButton(self.tr("上一页"))
+        self.previous_page_button.setObjectName("previousPageButton")
+        self.previous_page_button.clicked.connect(lambda: self.records.set_page(self.records.page - 1))
+        self.page_label = QLabel()
+        self.page_label.setObjectName("recordsPage")
+        self.next_page_button = QPushButton(self.tr("下一页"))
+        self.next_page_button.setObjectName("nextPageButton")
+        self.next_page_button.clicked.connect(lambda: self.records.set_page(self.records.page + 1))
+        for widget in (self.previous_page_button, self.page_label, self.next_page_button):
+            widget.hide()
+            row.addWidget(widget)
+        return row
+
+    def _chosen_filter(self) -> RecordFilter:
+        chosen = self.records_filter.currentData()
+        if not chosen:
+            return RecordFilter()
+        if chosen == SubmissionState.QUEUED.value:  # "待发送" includes what is on its way
+            return RecordFilter(states=frozenset({SubmissionState.QUEUED, SubmissionState.SENDING}))
+        return RecordFilter(states=frozenset({SubmissionState(chosen)}))
+
+    def _records_loaded(self) -> None:
+        self._selection_changed()
+        pages = max(1, -(-self.records.total // self.records.page_size))
+        for widget in (self.previous_page_button, self.page_label, self.next_page_button):
+            widget.setVisible(pages > 1)
+        self.page_label.setText(self.tr("第 {page}/{pages} 页，共 {total} 条").format(
+            page=self.records.page + 1, pages=pages, total=self.records.total))
+        self.previous_page_button.setEnabled(self.records.page > 0)
+        self.next_page_button.setEnabled(self.records.page + 1 < pages)
 
     def _selection_changed(self) -> None:
         record = self.records.selected()
@@ -213,7 +250,7 @@ class MainWindow(QMainWindow):
             self.open_correction(record)
 
     def open_approval(self, record: SubmissionView) -> None:
-        self.approval_dialog = ApprovalDialog(self.terminal, self.ops, record,
+        self.approval_dialog = ApprovalDialog(self.ctx, record,
                                               self._item_names.get(record.item_code, record.item_code), self)
         self.approval_dialog.approved.connect(self._approved)
         self.approval_dialog.finished.connect(lambda _r: setattr(self, "approval_dialog", None))
@@ -223,7 +260,6 @@ class MainWindow(QMainWindow):
         self.notice.show_message(self.tr("已复核，业务已排队报送中心系统。"), "ok")
         if view.id == self.result.submission_id:
             self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
-        self.refresh()
 
     def _open_record_form(self, record: SubmissionView) -> FormPage | None:
         """The form of a saved record's item, opened; None (and a notice) when it is not available."""
@@ -249,10 +285,9 @@ class MainWindow(QMainWindow):
         def saved(view: SubmissionView) -> None:
             page.draft_id = view.id
             self.notice.show_message(self.tr("已暂存，可在办件记录中选择“草稿”继续办理。"), "ok")
-            self.refresh()
 
-        self.ops.run(lambda: usecases.save_draft(self.terminal, self.clerk, page.form, values, draft_id),
-                     saved, lambda exc: show_error(self, exc))
+        operations.save_draft(parent=self, clerk=self.clerk, form=page.form, values=values, draft_id=draft_id) \
+            .success(saved).run_in_background(self.ctx)
 
     def open_correction(self, record: SubmissionView) -> None:
         """The returned submission's form, filled in, to correct and send again as the case's next version."""
@@ -291,7 +326,6 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         self.catalogue.search_edit.clear()
         self.stack.setCurrentWidget(self.home)
-        self.refresh()
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item
@@ -307,9 +341,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.form_page)
             self.form_page.deleteLater()
         try:
-            form = self.terminal.form(item.form_code)
-            national = self.terminal.figures("00") if form.panel is not None else None
-            figures = self.terminal.figures() if form.panel is not None else None
+            form = self.terminal.reference.form(item.form_code)
+            national = self.terminal.reference.figures("00") if form.panel is not None else None
+            figures = self.terminal.reference.figures() if form.panel is not None else None
             self.form_page = FormPage(item, form, self.clerk.id, figures=figures, national=national)
         except Exception as exc:
             self.form_page = None
@@ -330,15 +364,13 @@ class MainWindow(QMainWindow):
         if page is None:
             return
         page.submit_button.setEnabled(False)
-        values, provenance = page.view.values(), page.view.provenance()
-        materials, waivers = page.materials.attached(), page.materials.waivers()
-        corrects, carried = page.corrects, [a for a in page.carried if a.material_key in page.materials.carried]
-        draft_id = page.draft_id
-        self.ops.run(lambda: usecases.submit_application(self.terminal, self.clerk, page.form, values,
-                                                         provenance=provenance, materials=materials,
-                                                         waivers=waivers, render_receipt=receipt_pdf,
-                                                         corrects=corrects, carried=carried, draft_id=draft_id),
-                     self._submitted, self._submit_failed)
+        request = SubmitRequest(
+            clerk=self.clerk, form=page.form, values=page.view.values(), provenance=page.view.provenance(),
+            materials=page.materials.attached(), waivers=page.materials.waivers(), corrects=page.corrects,
+            carried=tuple(a for a in page.carried if a.material_key in page.materials.carried),
+            draft_id=page.draft_id)
+        operations.submit_application(parent=self, request=request) \
+            .success(self._submitted).failure(self._submit_failed).run_in_background(self.ctx)
 
     def open_capture(self, material_key: str) -> None:
         """Photograph a material for the open form; the pages come back when the clerk attaches them."""
@@ -364,10 +396,10 @@ class MainWindow(QMainWindow):
     def _approve_shown(self) -> None:
         sid = self.result.submission_id
         if sid is not None:
-            self.ops.run(lambda: get_submission(self.terminal.db, sid),
-                         lambda v: v is not None and self.open_approval(v), lambda exc: show_error(self, exc))
+            QueryOp(self, lambda t: queries.submission(t, sid),
+                    lambda v: v is not None and self.open_approval(v)).run_in_background(self.ctx)
 
-    def _submitted(self, accepted: usecases.Accepted) -> None:
+    def _submitted(self, accepted: Accepted) -> None:
         view = accepted.view
         offline = (None if self.terminal.sender is not None
                    else self.tr("本终端尚未配置中心系统连接，业务已排队，配置后自动发送。"))
@@ -376,7 +408,6 @@ class MainWindow(QMainWindow):
         self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline,
                                     receipt=accepted.receipt)
         self.stack.setCurrentWidget(self.result)
-        self.refresh()
 
     def _submit_failed(self, exc: BaseException) -> None:
         page = self.form_page
@@ -389,6 +420,7 @@ class MainWindow(QMainWindow):
 
     # -- background events ------------------------------------------------------------------------
     def _on_event(self, event: object) -> None:
+        changes = changes_from_event(event)  # the sync engine's answers change what the views show
         if isinstance(event, SenderEvent):
             self._on_sender_event(event)
         elif isinstance(event, CardEvent):
@@ -410,6 +442,8 @@ class MainWindow(QMainWindow):
                 self._identity_read(check_id_card(event.record))
             elif event.kind in ("read_failed", "reader_lost") and event.error is not None:
                 self.notice.show_message(sentence(event.error), "error")
+        if changes is not None:
+            self.ops.report(changes)
 
     def _identity_read(self, reading: IdentityReading) -> None:
         """A card or ID card was read: fill the open form, or keep it for the next form opened."""
@@ -444,16 +478,6 @@ class MainWindow(QMainWindow):
             self._set_connection(True)
         elif event.kind == "failed" and event.error is not None:
             self.error_label.setText(event.error.user_message)
-        if event.submission_id and event.submission_id == self.result.submission_id:
-            sid = event.submission_id
-            offline = (event.error.user_message if isinstance(event.error, CentralUnreachable)
-                       else None)
-            self.ops.run(lambda: get_submission(self.terminal.db, sid),
-                         lambda v: v and self.result.show_submission(
-                             v, self._item_names.get(v.item_code, v.item_code),
-                             None if v.state is SubmissionState.ACCEPTED else offline),
-                         lambda exc: show_error(self, exc))
-        self.refresh()
 
     def _set_connection(self, online: bool | None, error: str | None = None) -> None:
         if online is None:
@@ -472,55 +496,21 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
 
     def refresh(self) -> None:
-        """Reload the records and counts; asks while a query runs are served by one more query after it.
+        """Read the records and the status bar again (views refresh themselves on changes; this is for
+        a caller that changed data behind the operations' back, such as a test or a script)."""
+        self.records.reload()
+        self._status.request()
 
-        A batch of 50 answers asks 50 times in a row: two queries serve them, not fifty.
-        """
-        if self._detached:
-            return
-        if self._refreshing:
-            self._refresh_again = True
-            return
-        self._refreshing = True
-        self._refresh_again = False
-        db = self.terminal.db
-        self._refresh_seq += 1
-        seq = self._refresh_seq
-        chosen = self.records_filter.currentData()
-        states = {SubmissionState(chosen)} if chosen else None
-        if chosen == SubmissionState.QUEUED.value:  # "待发送" includes what is on its way
-            states = {SubmissionState.QUEUED, SubmissionState.SENDING}
+    def _changed(self, changes: OpChanges, _initiator: object) -> None:
+        if changes.counts or changes.sync:
+            self._status.request()
 
-        def load() -> tuple[int, int, list[SubmissionView], dict[str, int], str | None]:
-            return (seq, pending_count(db), list_submissions(db, states=states, limit=200), outbox.counts(db),
-                    syncstate.get_value(db, syncstate.LAST_SYNC))
-
-        self.ops.run(load, self._show_state, self._refresh_failed)
-
-    def _refresh_done(self) -> bool:
-        """The running query ended; start the follow-up if one was asked for. False once detached."""
-        self._refreshing = False
-        if self._detached:
-            return False
-        if self._refresh_again:
-            self.refresh()
-        return True
-
-    def _refresh_failed(self, exc: BaseException) -> None:
-        if self._refresh_done():
-            show_error(self, exc)
-
-    def _show_state(self, state: tuple[int, int, list[SubmissionView], dict[str, int], str | None]) -> None:
-        seq, pending, records, counts, last_sync = state
-        if not self._refresh_done() or seq != self._refresh_seq:  # a newer query's answer is on its way
-            return
-        self._awaiting = counts.get(SubmissionState.AWAITING_APPROVAL.value, 0)
-        self._returned = counts.get(SubmissionState.RETURNED.value, 0)
-        self._show_pending(pending)
-        self.records.show_records(records)
-        self._selection_changed()
-        if last_sync:
-            stored = datetime.fromisoformat(last_sync).astimezone()
+    def _show_status(self, status: SyncStatus) -> None:
+        self._awaiting = status.awaiting_review
+        self._returned = status.returned
+        self._show_pending(status.pending)
+        if status.last_sync is not None:
+            stored = status.last_sync.astimezone()
             if self._last_sync is None or stored.replace(tzinfo=None) > self._last_sync:
                 self._last_sync = stored.replace(tzinfo=None)
             self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
@@ -543,9 +533,10 @@ class MainWindow(QMainWindow):
         signal closes no window), so the sender never emits into a dead bridge.
         """
         self._clock.stop()
-        self._detached = True
-        self._refresh_seq += 1  # a query still running must not fill widgets that are going away
-        self.terminal.remove_listener(self.bridge)
+        # queries still running must not fill widgets that are going away
+        for view in (self._status, self.records, self.result):
+            view.stop()
+        self.terminal.events.unsubscribe(self.bridge)
         if self.capture_dialog is not None:  # it would be destroyed with this window without finishing
             self.capture_dialog.reject()  # detaches it from the camera and the terminal
 

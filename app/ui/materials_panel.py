@@ -8,6 +8,7 @@ reviewer sees why it is missing (条例第三十一条 limits what may be demand
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from devices.scan.pipeline import ScannedPage
 from forms.definitions import MaterialDef
+
+if TYPE_CHECKING:
+    from app.scans import ScannedPage
 
 #: a reason shorter than this says nothing a reviewer could check
 MIN_REASON = 4

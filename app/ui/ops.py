@@ -2,7 +2,10 @@
 
 Widgets never touch the database or the network themselves: they hand a plain
 function to ``OpRunner.run`` and receive its result (or its exception) in a
-slot on the GUI thread, so the window never blocks.
+slot on the GUI thread, so the window never blocks. Widgets do not call ``run``
+directly either: they run named operations (``app/ui/operations/``), which use
+it, and which announce what they changed through ``changed`` so that every
+view can refresh itself.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.changes import OpChanges
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,13 @@ class _Job(QRunnable):
 
 
 class OpRunner(QObject):
-    """Owns a thread pool; ``pending()`` lets tests wait until all ops are done."""
+    """Owns a thread pool; ``pending()`` lets tests wait until all ops are done.
+
+    ``changed(changes, initiator)`` is emitted on the GUI thread after an operation changed data
+    (``initiator`` is the widget that ran it, or None for the sync engine); views connect to it.
+    """
+
+    changed = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +79,11 @@ class OpRunner(QObject):
         relay.succeeded.connect(done(on_success))
         relay.failed.connect(done(on_failure))
         self._pool.start(_Job(fn, relay))
+
+    def report(self, changes: OpChanges, initiator: object | None = None) -> None:
+        """Tell every view what changed (an operation finished, or the sync engine reported)."""
+        if changes:
+            self.changed.emit(changes, initiator)
 
     def pending(self) -> int:
         return len(self._relays)

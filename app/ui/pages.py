@@ -21,19 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import queries
 from app.cards import IdentityReading
-from app.receipt_render import print_receipt
-from app.ui.errors import show_error
+from app.changes import OpChanges
+from app.queries import AttachmentData, SubmissionState, SubmissionView
+from app.terminal import Terminal
+from app.ui import operations
 from app.ui.form_view import FormView
 from app.ui.materials_panel import MaterialsPanel
+from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.rule_panel import RulePanel
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
 from forms.definitions import FormDef
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
-from local_db.models import SubmissionState
-from local_db.submissions import AttachmentData, SubmissionView
 
 
 def heading(text: str, name: str = "pageTitle") -> QLabel:
@@ -269,11 +271,21 @@ class OverrideDialog(QDialog):
 
 
 class ResultPage(QWidget):
-    """What became of the submission: saved, queued offline, or accepted with a receipt number."""
+    """What became of the submission: saved, queued offline, or accepted with a receipt number.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    It follows its submission by itself: when an operation or the sync engine reports that the
+    submission shown changed, the page reads it again.
+    """
+
+    def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ctx = ctx
+        self._item_names = item_names
         self.submission_id: str | None = None
+        #: why the shown submission is not sent yet, as last said (kept when an operation changes it)
+        self._offline_reason: str | None = None
+        self._query = RefreshingQuery(self, ctx, self._load, self._reloaded)
+        ctx.runner.changed.connect(self._changed)
         #: the counter's receipt of the shown submission (kept while status updates come in)
         self.receipt: Receipt | None = None
         self.print_dialog: QPrintDialog | None = None
@@ -340,11 +352,31 @@ class ResultPage(QWidget):
         layout.addLayout(centred)
         layout.addStretch(2)
 
+    def _changed(self, changes: OpChanges, _initiator: object) -> None:
+        if self.submission_id is not None and self.submission_id in changes.submissions:
+            if changes.sync:  # the sync engine says why it is not sent yet (or that it is on its way)
+                self._offline_reason = changes.offline_reason
+            self._query.request()
+
+    def _load(self, terminal: Terminal) -> SubmissionView | None:
+        sid = self.submission_id
+        return queries.submission(terminal, sid) if sid is not None else None
+
+    def _reloaded(self, view: SubmissionView | None) -> None:
+        if view is not None and view.id == self.submission_id:
+            self.show_submission(view, self._item_names.get(view.item_code, view.item_code),
+                                 None if view.state is SubmissionState.ACCEPTED else self._offline_reason)
+
+    def stop(self) -> None:
+        """The window closes: answers still on their way fill nothing."""
+        self._query.stop()
+
     def show_submission(self, view: SubmissionView, item_name: str, offline_reason: str | None = None,
                         receipt: Receipt | None = None) -> None:
         if receipt is not None or view.id != self.submission_id:
             self.receipt = receipt
         self.submission_id = view.id
+        self._offline_reason = offline_reason
         who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
         self.approve_button.setVisible(view.state is SubmissionState.AWAITING_APPROVAL)
         if view.state is SubmissionState.AWAITING_APPROVAL:
@@ -393,7 +425,7 @@ class ResultPage(QWidget):
         return "\n".join(label.text() for label in (self.receipt_no_label, self.due_label, self.clerk_label))
 
     def print_receipt(self, printer: QPrinter | None = None) -> None:
-        """Qt's print dialog, then the receipt on the chosen printer (or PDF file).
+        """Qt's print dialog, then the print operation on the chosen printer (or PDF file).
 
         ``printer`` presets the dialog (the hall's default printer, or a file in tests).
         """
@@ -405,11 +437,8 @@ class ResultPage(QWidget):
         self.print_dialog = QPrintDialog(printer, self)
         self.print_dialog.setWindowTitle(self.tr("打印受理回执"))
 
-        def chosen() -> None:
-            try:
-                print_receipt(receipt, printer)
-            except Exception as exc:  # a printer that fails must not lose the page the clerk is on
-                show_error(self, exc)
+        def chosen() -> None:  # a printer that fails shows why; the page the clerk is on stays
+            operations.print_receipt(parent=self, receipt=receipt, printer=printer).run_in_background(self._ctx)
 
         self.print_dialog.accepted.connect(chosen)
         self.print_dialog.finished.connect(lambda _r: setattr(self, "print_dialog", None))

@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
-from devices.camera.watch import CameraEvent
-from devices.scan.detect import Detection
+from app.camera import CameraEvent
+from app.scans import Detection
 
 
 def to_qimage(image: NDArray[np.uint8]) -> QImage:

@@ -1,16 +1,23 @@
-"""Recent submissions with their state and receipt number; ID numbers masked."""
+"""Recent submissions with their state and receipt number; ID numbers masked.
+
+The list refreshes itself: it reloads its page whenever an operation or the sync engine reports
+changed records (``OpRunner.changed``), through one coalesced query.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from app import queries
+from app.changes import OpChanges
+from app.queries import RecordFilter, RecordPage, SubmissionState, SubmissionView
+from app.terminal import Terminal
+from app.ui.operations import OpContext, RefreshingQuery
 from core.errors import mask_id_number
-from local_db.models import SubmissionState
-from local_db.submissions import SubmissionView
 
 # marked for lupdate here, translated where shown
 STATE_LABELS: dict[SubmissionState, str] = {
@@ -32,6 +39,9 @@ STATE_COLOURS: dict[SubmissionState, str] = {
 
 
 class RecordsView(QTableWidget):
+    #: a page of records was shown (the window updates its buttons and the page controls)
+    loaded = Signal()
+
     HEADERS = (
         QT_TRANSLATE_NOOP("RecordsView", "办理时间"),
         QT_TRANSLATE_NOOP("RecordsView", "事项"),
@@ -42,7 +52,7 @@ class RecordsView(QTableWidget):
         QT_TRANSLATE_NOOP("RecordsView", "说明"),
     )
 
-    def __init__(self, item_names: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
         self.setObjectName("recordsView")
         self._names = item_names
@@ -57,6 +67,49 @@ class RecordsView(QTableWidget):
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.records: list[SubmissionView] = []
+        #: what is listed: the filter, the page shown (from 0) and how many match in all
+        self.where = RecordFilter()
+        self.page = 0
+        self.page_size = queries.PAGE_SIZE
+        self.total = 0
+        self._query = RefreshingQuery(self, ctx, self._load, self._show_page)
+        ctx.runner.changed.connect(self._changed)
+
+    def reload(self) -> None:
+        """Read the shown page again (asks while a read runs are served by one more read after it)."""
+        self._query.request()
+
+    def set_filter(self, where: RecordFilter) -> None:
+        """List what ``where`` selects, from its first page."""
+        self.where, self.page = where, 0
+        self.reload()
+
+    def set_page(self, page: int) -> None:
+        self.page = max(0, page)
+        self.reload()
+
+    def stop(self) -> None:
+        """The window closes: answers still on their way fill nothing."""
+        self._query.stop()
+
+    @property
+    def queries_run(self) -> int:
+        return self._query.runs
+
+    def _changed(self, changes: OpChanges, _initiator: object) -> None:
+        if changes.records:
+            self.reload()
+
+    def _load(self, terminal: Terminal) -> RecordPage:
+        return queries.records(terminal, self.where, page=self.page, page_size=self.page_size)
+
+    def _show_page(self, page: RecordPage) -> None:
+        if page.page > 0 and not page.records and page.total:  # the page emptied (records moved on): go back
+            self.set_page(page.pages - 1)
+            return
+        self.total = page.total
+        self.show_records(page.records)
+        self.loaded.emit()
 
     def selected(self) -> SubmissionView | None:
         rows = {index.row() for index in self.selectedIndexes()}

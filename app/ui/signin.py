@@ -13,19 +13,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import usecases
 from app.terminal import Terminal
+from app.ui import operations
 from app.ui.errors import describe
+from app.ui.operations import OpContext
 from app.ui.ops import OpRunner
-from local_db.clerks import ClerkInfo
+from app.usecases import ClerkInfo
 
 
 class SignInDialog(QDialog):
     def __init__(self, terminal: Terminal, ops: OpRunner, parent: QWidget | None = None,
                  *, clerk_id: str = "", hint: str = "") -> None:
         super().__init__(parent)
-        self._terminal = terminal
-        self._ops = ops
+        self._ctx = OpContext(terminal, ops)
         self.clerk: ClerkInfo | None = None
         self.setWindowTitle(self.tr("柜员登录 - 社会保险经办柜台终端"))
         self.setObjectName("signInDialog")
@@ -73,8 +73,8 @@ class SignInDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.message.setText(self.tr("正在验证…"))
-        self._ops.run(lambda: usecases.sign_in(self._terminal, clerk_id, password),
-                      self._signed_in, self._refused)
+        operations.sign_in(parent=self, clerk_id=clerk_id, password=password) \
+            .success(self._signed_in).failure(self._refused).run_in_background(self._ctx)
 
     def _signed_in(self, clerk: ClerkInfo) -> None:
         self.clerk = clerk

@@ -5,9 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from devices.camera.watch import CameraEvent
-from devices.card.watch import CardEvent
-from devices.idcard.watch import IdCardEvent
+from app.event_types import CameraEvent, CardEvent, IdCardEvent
 
 
 def _retone(widget: QWidget, tone: str) -> None:

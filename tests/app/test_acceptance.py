@@ -42,13 +42,14 @@ def test_required_material_missing_is_refused_and_nothing_is_saved(make_terminal
     terminal = make_terminal("http://127.0.0.1:9")
     form = load_form("personal_registration")
     with pytest.raises(ValidationError) as caught:
-        usecases.submit_application(terminal, CLERK, form, REGISTRATION)
+        usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, REGISTRATION))
     assert caught.value.user_message == "缺少必需材料：居民身份证或社会保障卡"
     with pytest.raises(ValidationError):  # a reason of blanks is no reason
-        usecases.submit_application(terminal, CLERK, form, REGISTRATION, waivers={"identity_document": "  "})
+        usecases.submit_application(terminal, usecases.SubmitRequest(
+            CLERK, form, REGISTRATION, waivers={"identity_document": "  "}))
     with pytest.raises(ValidationError, match="不要求该材料"):
-        usecases.submit_application(terminal, CLERK, form, REGISTRATION,
-                                    waivers={"identity_document": WAIVER, "birth_certificate": WAIVER})
+        usecases.submit_application(terminal, usecases.SubmitRequest(
+            CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER, "birth_certificate": WAIVER}))
     assert usecases.missing_materials(form, REGISTRATION | {"agent_name": "王五"}, {}, {
         "identity_document": WAIVER}) == [m for m in form.materials if m.key == "authorisation"]
     from local_db.submissions import list_submissions
@@ -60,10 +61,10 @@ def test_accepted_submission_carries_its_numbered_sealed_receipt(qapp: QApplicat
     terminal = make_terminal("http://127.0.0.1:9")
     form = load_form("personal_registration")
     now = datetime(2025, 9, 26, 1, 30, tzinfo=UTC)  # 09:30 in Beijing, a Friday before National Day
-    first = usecases.submit_application(terminal, CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER},
-                                        render_receipt=receipt_pdf, now=now)
-    second = usecases.submit_application(terminal, CLERK, form, REGISTRATION,
-                                         waivers={"identity_document": WAIVER}, render_receipt=receipt_pdf, now=now)
+    first = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}), render_receipt=receipt_pdf, now=now)
+    second = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}), render_receipt=receipt_pdf, now=now)
     code = terminal_code(terminal.settings.terminal_id)
     assert first.receipt.receipt_no == f"{code}-20250926-0001"
     assert second.receipt.receipt_no == f"{code}-20250926-0002"
@@ -88,8 +89,9 @@ def test_a_new_day_starts_a_new_sequence_in_beijing_time(make_terminal) -> None:
     assert reserve_receipt_number(terminal.db, "T-01", date(2025, 9, 27)) == "T01-20250927-0001"
     assert reserve_receipt_number(terminal.db, "其他", day) == "LOCAL-20250926-0001"
     form = load_form("personal_registration")
-    late = usecases.submit_application(terminal, CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER},
-                                       now=datetime(2025, 9, 27, 16, 30, tzinfo=UTC))  # 00:30 on the 28th
+    late = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}),
+        now=datetime(2025, 9, 27, 16, 30, tzinfo=UTC))  # 00:30 on the 28th
     assert "-20250928-0001" in late.receipt.receipt_no
 
 
@@ -102,13 +104,13 @@ def test_no_day_count_and_missing_holidays_give_no_invented_date(make_terminal) 
               "name": "李秀英", "relation_to_deceased": "spouse", "bank_name": "中国工商银行铜川分行",
               "bank_account": "6222021234567890123", "account_holder": "李秀英", "phone": "13800138000"}
     waivers = {m.key: WAIVER for m in death.materials if m.required_when is None}
-    accepted = usecases.submit_application(terminal, CLERK, death, values, waivers=waivers,
-                                           now=datetime(2025, 6, 3, 2, 0, tzinfo=UTC))
+    accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, death, values, waivers=waivers), now=datetime(2025, 6, 3, 2, 0, tzinfo=UTC))
     assert accepted.receipt.due is None and accepted.receipt.due_text() == death.time_limit_basis
     registration = load_form("personal_registration")
-    future = usecases.submit_application(terminal, CLERK, registration, REGISTRATION,
-                                         waivers={"identity_document": WAIVER},
-                                         now=datetime(2031, 3, 3, 2, 0, tzinfo=UTC))
+    future = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, registration, REGISTRATION, waivers={"identity_document": WAIVER}),
+        now=datetime(2031, 3, 3, 2, 0, tzinfo=UTC))
     assert future.receipt.due is None  # the shipped calendar stops before 2031
     assert "缺少2031年节假日安排" in future.receipt.due_text()
 
@@ -218,7 +220,7 @@ def test_survivor_panel_shows_benefits_and_overpayment(qtbot: QtBot, make_termin
     type_text(qtbot, page.view.widget("pension_months"), "42")  # type: ignore[arg-type]
     type_text(qtbot, page.view.widget("contribution_months"), "345")  # type: ignore[arg-type]
     rows = page.rule_panel.row_texts()
-    figures = terminal.figures()
+    figures = terminal.reference.figures()
     assert figures is not None
     income = figures.survivor_monthly_income(2025)
     assert rows["计发标准"].startswith(f"{income:,.2f} 元/月")

@@ -272,11 +272,11 @@ def test_closing_the_window_with_the_dialog_open_lets_go_of_camera_and_terminal(
         window.show()
         dialog = open_capture(qtbot, window)
         mailbox, bridge = dialog.mailbox, dialog.state_bridge
-        assert service.viewer is mailbox and terminal.listening(bridge)
+        assert service.viewer is mailbox and terminal.events.listening(bridge)
         window.close()
         assert window.capture_dialog is None
         assert service.viewer is None
-        assert not terminal.listening(bridge) and not terminal.listening(window.bridge)
+        assert not terminal.events.listening(bridge) and not terminal.events.listening(window.bridge)
         window.deleteLater()
         qtbot.waitUntil(lambda mailbox=mailbox: not shiboken6.isValid(mailbox), timeout=10000)  # type: ignore[misc]
 

@@ -61,8 +61,9 @@ def test_an_accepted_application_leaves_no_personal_data_in_any_file(
     root.setLevel(logging.DEBUG)
     try:
         terminal = make_terminal("http://127.0.0.1:9")  # central unreachable: the submission stays queued
-        accepted = usecases.submit_application(terminal, CLERK, load_form("personal_registration"), REGISTRATION,
-                                               waivers={"identity_document": WAIVER}, render_receipt=receipt_pdf)
+        accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
+            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}),
+            render_receipt=receipt_pdf)
         terminal.send_now()
         saved = get_submission(terminal.db, accepted.view.id)
         assert saved is not None and saved.applicant_id_number == ID_NUMBER  # it is there, readable with the key

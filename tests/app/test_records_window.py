@@ -58,8 +58,8 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
                                        "--return-reason", "联系电话有误，请核实后更正。"))
     terminal = make_terminal(server.base_url)
     window = window_for(qtbot, terminal)
-    first = usecases.submit_application(terminal, CLERK, load_form("personal_registration"), REGISTRATION,
-                                        waivers={"identity_document": WAIVER}).view
+    first = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view
     qtbot.waitUntil(lambda: "已连接" in window.conn_label.text(), timeout=10000)
 
     def returned_shown() -> bool:
@@ -116,8 +116,8 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     terminal = make_terminal(server.base_url)
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass")
     window = window_for(qtbot, terminal)
-    accepted = usecases.submit_application(terminal, CLERK, load_form("retirement_approval"), RETIREMENT,
-                                           waivers={"identity_document": WAIVER})
+    accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER}))
     window.result.show_submission(accepted.view, "城镇职工基本养老保险退休核准", receipt=accepted.receipt)
     window.stack.setCurrentWidget(window.result)
     assert window.result.status.text() == "已受理，待复核"

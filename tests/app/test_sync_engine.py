@@ -167,9 +167,10 @@ def test_returned_case_is_corrected_and_resent_as_its_next_version(  # type: ign
     terminal = make_terminal(server.base_url, start_sender=False)
     form = load_form("personal_registration")
     waivers = {"identity_document": WAIVER}
-    first = usecases.submit_application(terminal, CLERK, form, REGISTRATION, waivers=waivers).view
-    second = usecases.submit_application(terminal, CLERK, form, REGISTRATION | {"phone": "13900139000"},
-                                         waivers=waivers).view
+    first = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, REGISTRATION, waivers=waivers)).view
+    second = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, REGISTRATION | {"phone": "13900139000"}, waivers=waivers)).view
     drain(terminal)
     assert terminal.sender is not None
     deadline = time.monotonic() + 20
@@ -185,12 +186,13 @@ def test_returned_case_is_corrected_and_resent_as_its_next_version(  # type: ign
     returned = get_submission(terminal.db, second.id)
     assert returned is not None and returned.status_reason == "材料不清晰，请重新拍摄后补正。"
 
-    correction = usecases.submit_application(terminal, CLERK, form, REGISTRATION | {"phone": "13700137000"},
-                                             waivers=waivers, corrects=second.id).view
+    correction = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, REGISTRATION | {"phone": "13700137000"}, waivers=waivers, corrects=second.id)).view
     assert (correction.case_id, correction.case_version) == (second.case_id, 2)
     assert get_submission(terminal.db, second.id).state is SubmissionState.CLOSED  # type: ignore[union-attr]
     with pytest.raises(StateError):  # a case is corrected once
-        usecases.submit_application(terminal, CLERK, form, REGISTRATION, waivers=waivers, corrects=second.id)
+        usecases.submit_application(terminal, usecases.SubmitRequest(
+            CLERK, form, REGISTRATION, waivers=waivers, corrects=second.id))
     drain(terminal)
     central = {r["id"]: r for r in central_records(central_db)}
     assert central[correction.id]["case_id"] == second.id and central[correction.id]["case_version"] == 2
@@ -204,8 +206,8 @@ def test_key_business_waits_for_a_second_clerk(qapp, start_central, make_termina
     terminal = make_terminal(server.base_url, start_sender=False)
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass")
     form = load_form("retirement_approval")
-    view = usecases.submit_application(terminal, CLERK, form, RETIREMENT,
-                                       waivers={"identity_document": WAIVER}).view
+    view = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, form, RETIREMENT, waivers={"identity_document": WAIVER})).view
     assert view.state is SubmissionState.AWAITING_APPROVAL
     assert pending_count(terminal.db) == 0  # nothing to send before the review
     assert terminal.sender is not None and terminal.sender.send_next() is None
@@ -250,7 +252,7 @@ def test_reference_data_comes_with_etags(start_central, make_terminal, tmp_path:
     server = start_central(extra_args=("--reference-dir", str(reference)))
     terminal: Terminal = make_terminal(server.base_url, start_sender=False)
     assert terminal.sender is not None
-    assert 2031 not in terminal.calendar().years
+    assert 2031 not in terminal.reference.calendar().years
     assert sorted(terminal.sender.pull_reference()) == ["forms", "holidays"]
     assert terminal.sender.pull_reference() == []  # unchanged: ETags match, nothing fetched
 
@@ -263,9 +265,9 @@ def test_reference_data_comes_with_etags(start_central, make_terminal, tmp_path:
     (reference / "forms" / "personal_registration.json").write_text(json.dumps(form, ensure_ascii=False),
                                                                      encoding="utf-8")
     assert sorted(terminal.sender.pull_reference()) == ["forms", "holidays"]
-    terminal.forget_reference()
-    assert 2031 in terminal.calendar().years
-    assert terminal.form("personal_registration").name == "个人参保登记（新版）"
+    terminal.reference.forget()
+    assert 2031 in terminal.reference.calendar().years
+    assert terminal.reference.form("personal_registration").name == "个人参保登记（新版）"
 
     # a broken data set is refused and the good one kept
     form["sections"] = []
@@ -273,8 +275,8 @@ def test_reference_data_comes_with_etags(start_central, make_terminal, tmp_path:
     (reference / "forms" / "personal_registration.json").write_text(json.dumps(form, ensure_ascii=False),
                                                                      encoding="utf-8")
     assert terminal.sender.pull_reference() == []
-    terminal.forget_reference()
-    assert terminal.form("personal_registration").name == "个人参保登记（新版）"
+    terminal.reference.forget()
+    assert terminal.reference.form("personal_registration").name == "个人参保登记（新版）"
 
 
 def test_sync_once_reports_what_it_did(start_central, make_terminal) -> None:  # type: ignore[no-untyped-def]
@@ -297,7 +299,7 @@ def test_background_engine_reports_status_changes(  # type: ignore[no-untyped-de
     server = start_central(extra_args=("--review", "return", "--review-delay", "0.1"))
     terminal = make_terminal(server.base_url, start_sender=False)
     events: list[Any] = []
-    terminal.add_listener(events.append)
+    terminal.events.subscribe(events.append)
     sid = submission_with(terminal, [b"scan"])
     assert terminal.sender is not None
     terminal.sender._feed_interval = 0.2  # a demo-fast feed; the default is a minute

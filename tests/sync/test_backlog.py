@@ -63,7 +63,7 @@ def test_offline_backlog_of_500_drains_exactly_once(rig: Rig, tmp_path: Path) ->
         proxy.set_offline(True)
         terminal = rig.terminal(proxy.url, start_sender=True)
         try:
-            terminal.add_listener(lambda e: events.append(e) if isinstance(e, SenderEvent) else None)
+            terminal.events.subscribe(lambda e: events.append(e) if isinstance(e, SenderEvent) else None)
             made = []
             for n in range(BACKLOG):
                 made.append(enqueue_one(terminal, rng, rig.terminal_id, large_share=0.0, attach=n % 4 == 0))

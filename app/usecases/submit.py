@@ -1,10 +1,13 @@
-"""What a clerk can do, as plain functions the window, the CLI and tests share."""
+"""Submitting an application: check the form and its materials, seal them, number and draw the receipt, save.
+
+The request is one frozen value (``SubmitRequest``) that the window, the CLI and tests build the same way.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,17 +17,10 @@ from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
 from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days
 from forms.validate import derive_fields, validate_form
-from local_db.clerks import ClerkInfo, verify_clerk
+from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.receipts import reserve_receipt_number
-from local_db.submissions import (
-    ApplicantData,
-    AttachmentData,
-    SubmissionView,
-    approve_submission,
-    create_submission,
-)
-from local_db.submissions import save_draft as local_save_draft
+from local_db.submissions import ApplicantData, AttachmentData, SubmissionView, create_submission
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
@@ -43,8 +39,26 @@ class FormInvalid(ValidationError):
         self.problems = problems
 
 
-def sign_in(terminal: Terminal, clerk_id: str, password: str) -> ClerkInfo:
-    return verify_clerk(terminal.db, clerk_id, password)
+@dataclass(frozen=True)
+class SubmitRequest:
+    """Everything the clerk hands in for one application.
+
+    ``values`` are the form's fields as typed (or read from a card); ``provenance`` says where
+    values came from and every override's reason; ``materials`` are each material's scanned pages,
+    ``waivers`` the reasons a required material is not brought. ``corrects`` names a returned
+    submission this one corrects, ``carried`` that version's sealed materials the clerk keeps, and
+    ``draft_id`` the draft this submission replaces.
+    """
+
+    clerk: ClerkInfo
+    form: FormDef
+    values: Mapping[str, str]
+    provenance: Mapping[str, Any] | None = None
+    materials: Mapping[str, Sequence[ScannedPage]] = field(default_factory=dict)
+    waivers: Mapping[str, str] = field(default_factory=dict)
+    corrects: str | None = None
+    carried: Sequence[AttachmentData] = ()
+    draft_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,39 +94,38 @@ def _due_inputs(form: FormDef, received: datetime, calendar: HolidayCalendar) ->
     return days, basis
 
 
-def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: dict[str, str],
-                       *, provenance: dict[str, Any] | None = None, today: date | None = None,
-                       materials: Mapping[str, Sequence[ScannedPage]] | None = None,
-                       waivers: Mapping[str, str] | None = None,
+def submit_application(terminal: Terminal, request: SubmitRequest, *,
                        render_receipt: Callable[[Receipt], bytes] | None = None,
-                       now: datetime | None = None, corrects: str | None = None,
-                       carried: Sequence[AttachmentData] = (), draft_id: str | None = None) -> Accepted:
+                       today: date | None = None, now: datetime | None = None) -> Accepted:
     """Check the form and its materials, seal them, number and draw the receipt, save it all, nudge the sender.
 
     Fields derived from the ID number are recomputed here rather than trusted
     from the widget, so what is stored always agrees with the number. Every
     required material must be attached or waived with a reason (the reason is
     kept in the payload). Each material's pages become one encrypted PDF, and
-    so does the receipt (``render_receipt``, the window's Qt renderer), before
+    so does the receipt (``render_receipt``, e.g. ``app.receipt_render.receipt_pdf``), before
     the database transaction, which then records them with the submission or
     not at all. Key business (``form.second_approval``, Art. 37) waits for a
-    second clerk's approval before it is queued. ``corrects`` names a returned
-    submission this one corrects (the next version of that case); ``carried``
-    are that version's sealed materials the clerk keeps (a retaken one replaces it).
+    second clerk's approval before it is queued. A correction is the next version
+    of the returned submission's case; a retaken material replaces a carried one.
+    ``today`` and ``now`` fix the clock (tests).
     """
+    form, clerk, materials, waivers = request.form, request.clerk, request.materials, request.waivers
+    corrects, carried, draft_id, provenance = request.corrects, request.carried, request.draft_id, request.provenance
+    values = request.values
     clean = {k: v.strip() for k, v in values.items()}
     clean.update(derive_fields(form, clean, today=today))
     problems = validate_form(form, clean, today=today)
     if problems:
         raise FormInvalid(problems)
     known = {m.key for m in form.materials}
-    unknown = (set(materials or {}) | set(waivers or {})) - known
+    unknown = (set(materials) | set(waivers)) - known
     if unknown:
         raise ValidationError("materials", f"本事项不要求该材料：{'、'.join(sorted(unknown))}")
-    attached = {key: pages for key, pages in (materials or {}).items() if pages}
+    attached = {key: pages for key, pages in materials.items() if pages}
     kept = [a for a in carried if a.material_key in known and a.material_key not in attached]
     present: dict[str, object] = {**attached, **{a.material_key: a for a in kept}}
-    reasons = {key: reason.strip() for key, reason in (waivers or {}).items()
+    reasons = {key: reason.strip() for key, reason in waivers.items()
                if reason.strip() and key not in present}
     missing = missing_materials(form, clean, present, reasons)
     if missing:
@@ -129,7 +142,7 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     agent_id, agent_name = form.identity_field("id_number", "agent"), form.identity_field("name", "agent")
     applicant_id = clean[id_field.key].upper() if id_field is not None else ""
     applicant_name = clean.get(name_field.key, "") if name_field is not None else ""
-    calendar = terminal.calendar()
+    calendar = terminal.reference.calendar()
     days, basis = _due_inputs(form, received, calendar)
     receipt_no = reserve_receipt_number(terminal.db, terminal.settings.terminal_id,
                                         received.astimezone(CHINA_TZ).date())
@@ -150,7 +163,7 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     birth = clean.get("birth_date")
     payload: dict[str, Any] = dict(clean)
     if provenance:
-        payload["_provenance"] = provenance  # where values came from (card, ID reader), every override's reason
+        payload["_provenance"] = dict(provenance)  # where values came from (card, ID reader), every override's reason
     if reasons:
         payload["_waivers"] = reasons
     view = create_submission(
@@ -176,20 +189,3 @@ def submit_application(terminal: Terminal, clerk: ClerkInfo, form: FormDef, valu
     if view.state is SubmissionState.QUEUED:
         terminal.send_now()
     return Accepted(view, receipt)
-
-
-def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapping[str, str],
-               draft_id: str | None = None) -> SubmissionView:
-    """Keep a half-filled form (an applicant who must fetch a paper) to finish later; nothing is sent."""
-    payload = {k: v.strip() for k, v in values.items() if v.strip()}
-    return local_save_draft(terminal.db, item_code=form.code, form_version=form.version,
-                            terminal_id=terminal.settings.terminal_id, clerk_id=clerk.id, payload=payload,
-                            draft_id=draft_id)
-
-
-def approve(terminal: Terminal, approver_id: str, password: str, submission_id: str) -> SubmissionView:
-    """A second clerk signs the approval with their own password (Art. 37); then it is queued and sent."""
-    approver = verify_clerk(terminal.db, approver_id, password)
-    view = approve_submission(terminal.db, submission_id, approver.id)
-    terminal.send_now()
-    return view

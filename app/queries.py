@@ -1,0 +1,118 @@
+"""The read side: what the window lists, counts and shows, as plain functions over the ``Terminal``.
+
+Widgets never read the database themselves; they call these (through a background operation) and get
+app-level values back. The record types are re-exported here (``SubmissionView``, ``AttachmentData``,
+``SubmissionState``): plain frozen values, never ORM rows, so a widget needs nothing from ``local_db``.
+Every read of personal data passes through one of these functions, which is where permissions and an
+audit trail of views will hang. A new read (a statistics view, a lookup) is a new function here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.terminal import Terminal
+from local_db import outbox, syncstate
+from local_db.models import SubmissionState
+from local_db.submissions import (
+    AttachmentData,
+    SubmissionQuery,
+    SubmissionView,
+    find_submissions,
+    get_submission,
+    pending_count,
+)
+
+__all__ = [
+    "AttachmentData",
+    "RecordFilter",
+    "RecordPage",
+    "SubmissionState",
+    "SubmissionView",
+    "SyncStatus",
+    "counts_by_state",
+    "records",
+    "submission",
+    "sync_status",
+]
+
+#: what the records list shows per page unless asked otherwise
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which records to list; every criterion given must hold.
+
+    ``states``: any of these (the list's "待发送" means queued or on its way); ``text``: part of the
+    applicant's name or of a receipt number, or a full ID number; ``since``/``until``: received in
+    that range; ``clerk_id``: received by that clerk.
+    """
+
+    states: frozenset[SubmissionState] | None = None
+    text: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    clerk_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """One page of records (newest first) and where it sits among all that match."""
+
+    records: tuple[SubmissionView, ...]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages all matching records fill (at least one, which may be empty)."""
+        return max(1, -(-self.total // self.page_size))
+
+
+def records(terminal: Terminal, where: RecordFilter = RecordFilter(), *, page: int = 0,
+            page_size: int = PAGE_SIZE) -> RecordPage:
+    """Page ``page`` (from 0) of the records matching ``where``; a page past the end is empty."""
+    if page < 0 or page_size < 1:
+        raise ValueError(f"no such page: {page} of size {page_size}")
+    rows, total = find_submissions(
+        terminal.db, SubmissionQuery(states=where.states, text=where.text, since=where.since, until=where.until,
+                                     clerk_id=where.clerk_id),
+        offset=page * page_size, limit=page_size)
+    return RecordPage(tuple(rows), page, page_size, total)
+
+
+def counts_by_state(terminal: Terminal) -> dict[SubmissionState, int]:
+    """How many submissions are in each local state (states without any are absent)."""
+    return {SubmissionState(state): n for state, n in outbox.counts(terminal.db).items()}
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar says about sending: not yet acknowledged, waiting for review, sent back,
+    when the last full sync ended and the last error the sync engine met (None after a good cycle)."""
+
+    pending: int
+    awaiting_review: int
+    returned: int
+    last_sync: datetime | None
+    last_error: str | None
+
+
+def sync_status(terminal: Terminal) -> SyncStatus:
+    counts = counts_by_state(terminal)
+    last_sync = syncstate.get_value(terminal.db, syncstate.LAST_SYNC)
+    return SyncStatus(
+        pending=pending_count(terminal.db),
+        awaiting_review=counts.get(SubmissionState.AWAITING_APPROVAL, 0),
+        returned=counts.get(SubmissionState.RETURNED, 0),
+        last_sync=datetime.fromisoformat(last_sync) if last_sync else None,
+        last_error=syncstate.get_value(terminal.db, syncstate.LAST_ERROR),
+    )
+
+
+def submission(terminal: Terminal, submission_id: str) -> SubmissionView | None:
+    """One submission with its materials (``attachments``: sealed scans and the receipt), if it exists."""
+    return get_submission(terminal.db, submission_id)

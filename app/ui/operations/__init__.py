@@ -1,0 +1,25 @@
+"""Named operations: what widgets run (in the manner of Anki's ``aqt/operations``).
+
+Each is a small function named after what the clerk does (``submit_application(parent=…, request=…)``)
+that returns an op; the widget adds ``.success(…)`` (and, to take over failure handling,
+``.failure(…)``) and calls ``.run_in_background(ctx)``. The use case runs on a pool thread, errors are
+shown by default, and the op reports what it changed so that views refresh themselves. A new
+operation goes in the module of its subject here, wrapping a use case from ``app/usecases/``.
+"""
+
+from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
+from app.ui.operations.receipt import print_receipt
+from app.ui.operations.session import sign_in
+from app.ui.operations.submission import approve, save_draft, submit_application
+
+__all__ = [
+    "CollectionOp",
+    "OpContext",
+    "QueryOp",
+    "RefreshingQuery",
+    "approve",
+    "print_receipt",
+    "save_draft",
+    "sign_in",
+    "submit_application",
+]

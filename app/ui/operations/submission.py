@@ -1,0 +1,41 @@
+"""Named operations on submissions: submit, keep a draft, approve."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QWidget
+
+from app import usecases
+from app.changes import OpChanges
+from app.queries import SubmissionView
+from app.ui.operations.base import CollectionOp
+from app.usecases import Accepted, ClerkInfo, SubmitRequest
+from forms.definitions import FormDef
+from forms.receipt import Receipt
+
+
+def submit_application(*, parent: QWidget | None, request: SubmitRequest) -> CollectionOp[Accepted]:
+    """Submit the application; its receipt is drawn by Qt and sealed with it."""
+    return CollectionOp(parent, lambda t: usecases.submit_application(t, request, render_receipt=_receipt_pdf),
+                        lambda accepted: OpChanges.submission(accepted.view.id))
+
+
+def _receipt_pdf(receipt: Receipt) -> bytes:
+    from app.receipt_render import receipt_pdf  # the PDF machinery loads with the first receipt
+
+    return receipt_pdf(receipt)
+
+
+def save_draft(*, parent: QWidget | None, clerk: ClerkInfo, form: FormDef, values: Mapping[str, str],
+               draft_id: str | None = None) -> CollectionOp[SubmissionView]:
+    """Keep the form as a draft (replacing ``draft_id``); nothing is sent."""
+    return CollectionOp(parent, lambda t: usecases.save_draft(t, clerk, form, values, draft_id),
+                        lambda view: OpChanges.submission(view.id))
+
+
+def approve(*, parent: QWidget | None, approver_id: str, password: str,
+            submission_id: str) -> CollectionOp[SubmissionView]:
+    """A second clerk approves key business; it is then queued and sent."""
+    return CollectionOp(parent, lambda t: usecases.approve(t, approver_id, password, submission_id),
+                        lambda view: OpChanges.submission(view.id))

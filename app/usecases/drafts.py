@@ -1,0 +1,20 @@
+"""Drafts: a half-filled form (an applicant who must fetch a paper) kept to finish later; nothing is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.terminal import Terminal
+from forms.definitions import FormDef
+from local_db.clerks import ClerkInfo
+from local_db.submissions import SubmissionView
+from local_db.submissions import save_draft as local_save_draft
+
+
+def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapping[str, str],
+               draft_id: str | None = None) -> SubmissionView:
+    """Keep the filled-in values (not the scans) as a draft, replacing ``draft_id`` when it continues one."""
+    payload = {k: v.strip() for k, v in values.items() if v.strip()}
+    return local_save_draft(terminal.db, item_code=form.code, form_version=form.version,
+                            terminal_id=terminal.settings.terminal_id, clerk_id=clerk.id, payload=payload,
+                            draft_id=draft_id)

@@ -1,0 +1,59 @@
+"""Printing the counter's receipt: on the printer the clerk chose, or as a PDF file.
+
+The window only opens Qt's print dialog; drawing and printing happen here, off the GUI thread (Qt
+paints on a QPrinter from any thread), so a slow printer never freezes the counter, and every print
+of personal data passes one place where an audit trail can be written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.terminal import Terminal
+from forms.receipt import Receipt
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
+
+def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path) -> None:
+    """Print ``receipt`` on a configured printer, or write it as a PDF to a path.
+
+    A file (a path, or a printer set to PDF output) appears whole or not at all: it is drawn under a
+    temporary name beside it and renamed, so nobody watching the folder reads half a receipt.
+    ``terminal`` is the seam for the audit trail of prints (Art. 38); nothing is recorded yet.
+    """
+    from app import receipt_render  # Qt loads only when something is printed
+
+    if isinstance(target, Path):
+        _write_whole(target, lambda part: part.write_bytes(receipt_render.receipt_pdf(receipt)))
+        return
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = target
+    name = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
+    if not name:
+        receipt_render.print_receipt(receipt, printer)
+        return
+
+    def draw(part: Path) -> None:
+        printer.setOutputFileName(str(part))
+        try:
+            receipt_render.print_receipt(receipt, printer)
+        finally:
+            printer.setOutputFileName(name)
+
+    _write_whole(Path(name), draw)
+
+
+def _write_whole(path: Path, write: Callable[[Path], None]) -> None:
+    part = path.with_name(f".{path.name}.part")
+    try:
+        write(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
