@@ -14,13 +14,13 @@ the GUI thread.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 E = TypeVar("E")
 
 
-def slot_by_type(event: object) -> Hashable:
+def slot_by_type(event: object) -> object:
     """The default slot: the latest event of each type is replayed."""
     return type(event)
 
@@ -33,10 +33,11 @@ class EventHub(Generic[E]):
     lock costs nothing and makes ``unsubscribe`` a barrier.
     """
 
-    def __init__(self, slot: Callable[[E], Hashable] = slot_by_type) -> None:
+    def __init__(self, slot: Callable[[E], object] = slot_by_type) -> None:
+        """``slot`` names the replay slot of an event (hashable): a new event replaces the one kept in its slot."""
         self._slot = slot
         self._listeners: list[Callable[[E], None]] = []
-        self._last: dict[Hashable, E] = {}
+        self._last: dict[object, E] = {}
         self._lock = threading.Lock()
         #: held while listeners are called, so that unsubscribe waits for a call in flight
         self._delivery = threading.RLock()

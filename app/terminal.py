@@ -10,7 +10,7 @@ in its own class: events in ``app/events.py``, the reference-data cache in ``app
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -123,7 +123,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     return terminal
 
 
-def _replay_slot(event: object) -> Hashable:
+def _replay_slot(event: object) -> object:
     """Events replayed to a late listener: the latest of each type, and for the sender its connection
     state separately, so that a later "reference updated" does not hide whether we are online."""
     if isinstance(event, SenderEvent):

@@ -6,8 +6,9 @@ from PySide6.QtCore import QObject, Signal
 
 
 class EventBridge(QObject):
-    event = Signal(object)
+    #: not ``event``: that name is QObject's virtual that receives every QEvent
+    arrived = Signal(object)
 
     def __call__(self, ev: object) -> None:
         # Emitting from a background thread: Qt queues it to this object's (GUI) thread.
-        self.event.emit(ev)
+        self.arrived.emit(ev)

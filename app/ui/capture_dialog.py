@@ -142,8 +142,8 @@ class CaptureDialog(QDialog):
         tools = QHBoxLayout()
         self.left_button = self._tool(self.tr("↺ 左转"), "rotateLeftButton", lambda: self.rotate(-1))
         self.right_button = self._tool(self.tr("↻ 右转"), "rotateRightButton", lambda: self.rotate(1))
-        self.up_button = self._tool(self.tr("前移"), "moveUpButton", lambda: self.move(-1))
-        self.down_button = self._tool(self.tr("后移"), "moveDownButton", lambda: self.move(1))
+        self.up_button = self._tool(self.tr("前移"), "moveUpButton", lambda: self.move_page(-1))
+        self.down_button = self._tool(self.tr("后移"), "moveDownButton", lambda: self.move_page(1))
         self.delete_button = self._tool(self.tr("删除"), "deleteButton", self.delete)
         for button in (self.left_button, self.right_button, self.up_button, self.down_button, self.delete_button):
             tools.addWidget(button)
@@ -175,13 +175,13 @@ class CaptureDialog(QDialog):
         layout.addLayout(right, 1)
         self.resize(1240, 760)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.capture)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.capture())
         for page in pages:
             self._add_page(page)
         self.mailbox = FrameMailbox(self)
         self.mailbox.arrived.connect(self._drain)
         self.state_bridge = EventBridge(self)
-        self.state_bridge.event.connect(self._on_state)
+        self.state_bridge.arrived.connect(self._on_state)
         terminal.events.subscribe(self.state_bridge)  # replays whether the camera is open, lost or missing
         if self.camera is None:
             self.preview.clear_frame(self.tr("高拍仪未启用：可“从文件导入”已扫描的图片"))
@@ -278,7 +278,7 @@ class CaptureDialog(QDialog):
                 from core.errors import ValidationError
 
                 raise ValidationError("file", self.tr("无法读取图片文件：{name}").format(name=path.name))
-            return image
+            return image.astype(np.uint8, copy=False)
 
         self.ops.run(read, lambda image: self._process(image, None), self._failed)
 
@@ -405,7 +405,7 @@ class CaptureDialog(QDialog):
 
         self.ops.run(lambda: rotate_page(page, quarter_turns % 4, limit), done, self._failed)
 
-    def move(self, step: int) -> None:
+    def move_page(self, step: int) -> None:
         row = self.page_list.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.page_list.count():

@@ -8,6 +8,7 @@ the applicant's hand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -45,19 +46,19 @@ class DemoPanel(QWidget):
         self.buttons: list[QPushButton] = []
         for holder in devices.card_holders():
             self._add(self.tr("插入社保卡（{name}）").format(name=holder), f"demoInsert_{holder}",
-                      lambda h=holder: devices.insert_card(h))
+                      partial(devices.insert_card, holder))
         self._add(self.tr("拔出社保卡"), "demoRemove", devices.remove_card)
         layout.addSpacing(16)
         for holder in devices.id_holders()[:2]:
             self._add(self.tr("放置身份证（{name}）").format(name=holder), f"demoLay_{holder}",
-                      lambda h=holder: devices.lay_id_card(h))
+                      partial(devices.lay_id_card, holder))
         self._add(self.tr("取走身份证"), "demoLift", devices.lift_id_card)
         layout.addSpacing(16)
         self.document_button = QPushButton(self.tr("高拍仪下放入材料"))
         self.document_button.setObjectName("demoDocument")
         menu = QMenu(self.document_button)
-        for kind, label in devices.documents():
-            action = menu.addAction(label)
+        for kind, title in devices.documents():
+            action = menu.addAction(title)
             action.setObjectName(f"demoDocument_{kind}")
             action.triggered.connect(lambda _c=False, k=kind: self._do(lambda: devices.place_document(k)))
         menu.addSeparator()

@@ -48,6 +48,7 @@ from forms.catalogue import ServiceItem
 
 
 class MainWindow(QMainWindow):
+    records: RecordsView
     def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner,
                  demo: DemoDevices | None = None) -> None:
         super().__init__()
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         ops.changed.connect(self._changed)
 
         self.bridge = EventBridge(self)
-        self.bridge.event.connect(self._on_event)
+        self.bridge.arrived.connect(self._on_event)
         terminal.events.subscribe(self.bridge)  # replays the current reader and sender state
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
@@ -396,8 +397,11 @@ class MainWindow(QMainWindow):
     def _approve_shown(self) -> None:
         sid = self.result.submission_id
         if sid is not None:
-            QueryOp(self, lambda t: queries.submission(t, sid),
-                    lambda v: v is not None and self.open_approval(v)).run_in_background(self.ctx)
+            def found(view: SubmissionView | None) -> None:
+                if view is not None:
+                    self.open_approval(view)
+
+            QueryOp(self, lambda t: queries.submission(t, sid), found).run_in_background(self.ctx)
 
     def _submitted(self, accepted: Accepted) -> None:
         view = accepted.view

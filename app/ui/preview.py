@@ -36,8 +36,7 @@ def thumbnail(image: NDArray[np.uint8], box: QSize) -> NDArray[np.uint8]:
     height, width = image.shape[:2]
     scale = min(box.width() / width, box.height() / height, 1.0)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small: NDArray[np.uint8] = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    return small
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.uint8, copy=False)
 
 
 class FrameMailbox(QObject):

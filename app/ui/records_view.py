@@ -21,13 +21,13 @@ from core.errors import mask_id_number
 
 # marked for lupdate here, translated where shown
 STATE_LABELS: dict[SubmissionState, str] = {
-    SubmissionState.DRAFT: QT_TRANSLATE_NOOP("RecordsView", "草稿"),
-    SubmissionState.AWAITING_APPROVAL: QT_TRANSLATE_NOOP("RecordsView", "待复核"),
-    SubmissionState.QUEUED: QT_TRANSLATE_NOOP("RecordsView", "待发送"),
-    SubmissionState.SENDING: QT_TRANSLATE_NOOP("RecordsView", "发送中"),
-    SubmissionState.ACCEPTED: QT_TRANSLATE_NOOP("RecordsView", "已受理"),
-    SubmissionState.RETURNED: QT_TRANSLATE_NOOP("RecordsView", "已退回"),
-    SubmissionState.CLOSED: QT_TRANSLATE_NOOP("RecordsView", "已办结"),
+    SubmissionState.DRAFT: str(QT_TRANSLATE_NOOP("RecordsView", "草稿")),
+    SubmissionState.AWAITING_APPROVAL: str(QT_TRANSLATE_NOOP("RecordsView", "待复核")),
+    SubmissionState.QUEUED: str(QT_TRANSLATE_NOOP("RecordsView", "待发送")),
+    SubmissionState.SENDING: str(QT_TRANSLATE_NOOP("RecordsView", "发送中")),
+    SubmissionState.ACCEPTED: str(QT_TRANSLATE_NOOP("RecordsView", "已受理")),
+    SubmissionState.RETURNED: str(QT_TRANSLATE_NOOP("RecordsView", "已退回")),
+    SubmissionState.CLOSED: str(QT_TRANSLATE_NOOP("RecordsView", "已办结")),
 }
 STATE_COLOURS: dict[SubmissionState, str] = {
     SubmissionState.AWAITING_APPROVAL: "#7d3c98",
@@ -43,13 +43,13 @@ class RecordsView(QTableWidget):
     loaded = Signal()
 
     HEADERS = (
-        QT_TRANSLATE_NOOP("RecordsView", "办理时间"),
-        QT_TRANSLATE_NOOP("RecordsView", "事项"),
-        QT_TRANSLATE_NOOP("RecordsView", "申请人"),
-        QT_TRANSLATE_NOOP("RecordsView", "公民身份号码"),
-        QT_TRANSLATE_NOOP("RecordsView", "状态"),
-        QT_TRANSLATE_NOOP("RecordsView", "受理编号"),
-        QT_TRANSLATE_NOOP("RecordsView", "说明"),
+        str(QT_TRANSLATE_NOOP("RecordsView", "办理时间")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "事项")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "申请人")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "公民身份号码")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "状态")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "受理编号")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "说明")),
     )
 
     def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None) -> None:

@@ -29,7 +29,10 @@ def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path)
     from app import receipt_render  # Qt loads only when something is printed
 
     if isinstance(target, Path):
-        _write_whole(target, lambda part: part.write_bytes(receipt_render.receipt_pdf(receipt)))
+        def write(part: Path) -> None:
+            part.write_bytes(receipt_render.receipt_pdf(receipt))
+
+        _write_whole(target, write)
         return
     from PySide6.QtPrintSupport import QPrinter
 
