@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from devices.card.watch import CardWatcher
     from devices.idcard.watch import IdCardWatcher
 
-#: anything a background part reports: SenderEvent, devices.card.watch.CardEvent, ...
-Listener = Callable[[object], None]
+#: how a background part reports: SenderEvent, devices.card.watch.CardEvent, ... (to ``Terminal.events``)
 Publish = Callable[[object], None]
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ class Terminal:
 
     settings: Settings
     db: Database
-    catalogue: list[ServiceItem]
+    catalogue: tuple[ServiceItem, ...]
     #: background events (sender, devices), replayed to late listeners
     events: EventHub[object]
     #: forms, figures and calendar, read once, forgotten when the central system sends new ones
@@ -112,7 +111,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         card_watcher = open_card_watcher(settings, events.publish)
         id_watcher = open_id_watcher(settings, events.publish)
         camera = open_camera(settings, events.publish, camera_backend)
-    terminal = Terminal(settings=settings, db=db, catalogue=load_catalogue(), events=events, reference=reference,
+    terminal = Terminal(settings=settings, db=db, catalogue=tuple(load_catalogue()), events=events, reference=reference,
                         client=client, sender=sender, card_watcher=card_watcher, id_watcher=id_watcher,
                         camera=camera, blobs=blobs)
     if sender is not None and start_sender:

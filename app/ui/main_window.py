@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._tick)
         self._clock.start(1000)
         self._tick()
-        self.refresh()
+        self._status.request()  # the records list loads itself
 
     # -- layout ---------------------------------------------------------------------------------
     def _build_header(self) -> QWidget:
@@ -500,8 +500,11 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
 
     def refresh(self) -> None:
-        """Read the records and the status bar again (views refresh themselves on changes; this is for
-        a caller that changed data behind the operations' back, such as a test or a script)."""
+        """Read the records and the status bar again.
+
+        The views refresh themselves from the changes operations and the sync engine report; this is
+        for a caller that changed data behind their back, such as a test or a script.
+        """
         self.records.reload()
         self._status.request()
 

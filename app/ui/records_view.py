@@ -74,6 +74,7 @@ class RecordsView(QTableWidget):
         self.total = 0
         self._query = RefreshingQuery(self, ctx, self._load, self._show_page)
         ctx.runner.changed.connect(self._changed)
+        self.reload()
 
     def reload(self) -> None:
         """Read the shown page again (asks while a read runs are served by one more read after it)."""
