@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -92,3 +93,21 @@ def test_printing_is_an_operation_that_writes_a_whole_pdf(qtbot: QtBot, make_ter
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert accepted.receipt.receipt_no in text
     assert list(out.parent.iterdir()) == [out]  # no part file left behind
+
+
+def test_the_records_list_pages_when_one_page_is_not_enough(qtbot: QtBot, make_terminal: Any) -> None:
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    form = load_form("personal_registration")
+    first = usecases.save_draft(terminal, CLERK, form, REGISTRATION)
+    second = usecases.save_draft(terminal, CLERK, form, REGISTRATION | {"phone": "13900139000"})
+    window, _ops = window_for(qtbot, terminal)
+    qtbot.waitUntil(lambda: len(window.records.records) == 2, timeout=10000)
+    assert not window.next_page_button.isVisible()  # everything fits: no page controls
+    window.records.page_size = 1
+    window.refresh()
+    qtbot.waitUntil(lambda: window.next_page_button.isVisible(), timeout=10000)
+    assert [r.id for r in window.records.records] == [second.id]  # newest first
+    assert window.page_label.text() == "第 1/2 页，共 2 条" and not window.previous_page_button.isEnabled()
+    qtbot.mouseClick(window.next_page_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: [r.id for r in window.records.records] == [first.id], timeout=10000)
+    assert window.page_label.text() == "第 2/2 页，共 2 条" and not window.next_page_button.isEnabled()
