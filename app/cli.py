@@ -146,7 +146,8 @@ def _cmd_queue(args: argparse.Namespace) -> int:
                               start_devices=False)
     try:
         states = frozenset({queries.SubmissionState(args.state)}) if args.state else None
-        rows = queries.records(terminal, queries.RecordFilter(states=states), page_size=args.limit).records
+        rows = (queries.records(terminal, queries.RecordFilter(states=states), page_size=args.limit).records
+                if args.limit > 0 else ())
     finally:
         terminal.close()
     records = [{
