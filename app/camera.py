@@ -13,9 +13,13 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from devices.camera.watch import CameraEvent  # re-exported: widgets get the camera's events from here
+
 if TYPE_CHECKING:
     from devices.camera.connection import CameraBackend, CameraInfo
-    from devices.camera.watch import CameraEvent, CameraWatcher
+    from devices.camera.watch import CameraWatcher
+
+__all__ = ["CameraEvent", "CameraService", "Viewer"]
 
 Viewer = Callable[["CameraEvent"], None]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.device_registry import CAMERA, DeviceEvent, DeviceRegistry, DeviceService, default_registry, stop_devices
 from app.secrets import SecretStore
 from app.settings import Settings
 from core.errors import ConfigError
@@ -29,10 +30,8 @@ from sync.sender import Backoff, OutboxSender, ReferenceTarget, SenderEvent
 if TYPE_CHECKING:
     from app.camera import CameraService
     from devices.camera.connection import CameraBackend
-    from devices.card.watch import CardWatcher
-    from devices.idcard.watch import IdCardWatcher
 
-#: anything a background part reports: SenderEvent, devices.card.watch.CardEvent, ...
+#: anything a background part reports: SenderEvent, a device's DeviceEvent, ...
 Listener = Callable[[object], None]
 
 log = logging.getLogger(__name__)
@@ -45,9 +44,9 @@ class Terminal:
     catalogue: list[ServiceItem]
     client: CentralClient | None = None
     sender: OutboxSender | None = None
-    card_watcher: CardWatcher | None = None
-    id_watcher: IdCardWatcher | None = None
-    camera: CameraService | None = None
+    #: the devices this terminal knows (status bar, identity reads) and those of them running, by key
+    registry: DeviceRegistry = field(default_factory=lambda: DeviceRegistry(()))
+    devices: dict[str, DeviceService] = field(default_factory=dict)
     #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
     blobs: BlobStore | None = None
     _listeners: list[Listener] = field(default_factory=list)
@@ -159,17 +158,21 @@ class Terminal:
             self._figures[code] = found
         return found
 
+    @property
+    def camera(self) -> CameraService | None:
+        """The document camera's service (the capture dialog's frames and stills), when it runs."""
+        from app.camera import CameraService
+
+        service = self.devices.get(CAMERA)
+        return service if isinstance(service, CameraService) else None
+
     def send_now(self) -> None:
         if self.sender is not None:
             self.sender.wake()
 
     def close(self) -> None:
-        if self.camera is not None:
-            self.camera.stop()
-        if self.card_watcher is not None:
-            self.card_watcher.stop()
-        if self.id_watcher is not None:
-            self.id_watcher.stop()
+        stop_devices(self.devices)
+        self.devices.clear()
         if self.sender is not None:
             self.sender.stop()
         if self.client is not None:
@@ -179,14 +182,20 @@ class Terminal:
 
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
                    backoff: Backoff | None = None, start_devices: bool = True,
-                   camera_backend: CameraBackend | None = None) -> Terminal:
-    """Open the database (upgrading it), and start the sender when a token is configured.
+                   camera_backend: CameraBackend | None = None, registry: DeviceRegistry | None = None) -> Terminal:
+    """Open the database (upgrading it), start the sender when a token is configured, and the devices.
+
+    ``registry``: the devices to know and start (default: ``default_registry(camera_backend=…)``).
 
     Without a token the terminal still works offline: everything is saved and
     queued, and goes out once an administrator has registered the terminal.
     """
     db = open_database(settings.database_path(), secrets.database_key())  # no keyring: refuse to start
-    terminal = Terminal(settings=settings, db=db, catalogue=load_catalogue())
+    if registry is None:
+        registry = default_registry(camera_backend=camera_backend)
+    elif camera_backend is not None:
+        raise TypeError("give the camera backend to default_registry(), not with a registry")
+    terminal = Terminal(settings=settings, db=db, catalogue=load_catalogue(), registry=registry)
     terminal.blobs = open_blob_store(settings, secrets)
     try:
         token = secrets.terminal_token()
@@ -202,9 +211,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
     if start_devices:
-        start_card_watcher(terminal)
-        start_id_watcher(terminal)
-        start_camera(terminal, camera_backend)
+        terminal.devices.update(registry.start_all(settings, terminal.publish))
     return terminal
 
 
@@ -213,6 +220,8 @@ def _replay_slot(event: object) -> str:
     state separately, so that a later "reference updated" does not hide whether we are online."""
     if isinstance(event, SenderEvent):
         return "connection" if event.kind in ("online", "offline") else "activity"
+    if isinstance(event, DeviceEvent):
+        return event.device
     return ""
 
 
@@ -257,44 +266,3 @@ def open_blob_store(settings: Settings, secrets: SecretStore) -> BlobStore | Non
                           user_message="系统密钥库中的扫描件密钥已损坏。",
                           hint="请联系系统管理员；不要删除该密钥，否则已保存的扫描件将无法读取。")
     return BlobStore(settings.resolved_data_dir() / "blobs", key)
-
-
-def start_camera(terminal: Terminal, backend: CameraBackend | None = None) -> None:
-    """Open the document camera (or the one given, e.g. the demo's simulator) unless switched off."""
-    devices = terminal.settings.devices
-    if terminal.camera is not None or (backend is None and devices.camera == "off"):
-        return
-    from app.camera import CameraService
-
-    if backend is None:
-        if devices.camera == "simulated":
-            from devices.sim.camera import SimulatedCameraBackend
-
-            backend = SimulatedCameraBackend()
-        else:
-            from devices.camera.opencv import OpenCvBackend
-
-            backend = OpenCvBackend()
-    terminal.camera = CameraService(backend, terminal.publish, name_hint=devices.camera_name)
-    terminal.camera.start()
-
-
-def start_card_watcher(terminal: Terminal) -> None:
-    """Watch PC/SC readers unless switched off; a simulated card sits behind the same pcscd."""
-    if terminal.settings.devices.card_reader == "off" or terminal.card_watcher is not None:
-        return
-    from devices.card.watch import CardWatcher  # pyscard loads only when a reader is wanted
-
-    terminal.card_watcher = CardWatcher(terminal.publish, reader=terminal.settings.devices.card_reader_name)
-    terminal.card_watcher.start()
-
-
-def start_id_watcher(terminal: Terminal) -> None:
-    """Poll the ID reader's serial port (probing the ports when none is configured) unless switched off."""
-    devices = terminal.settings.devices
-    if devices.id_reader == "off" or terminal.id_watcher is not None:
-        return
-    from devices.idcard.watch import IdCardWatcher
-
-    terminal.id_watcher = IdCardWatcher(terminal.publish, port=devices.id_reader_port, baud=devices.id_reader_baud)
-    terminal.id_watcher.start()

@@ -32,14 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.camera import CameraService
+from app.camera import CameraEvent, CameraService
 from app.scans import CapturedPage, CardSide, find_card, id_copy, process_frame
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
 from app.ui.errors import sentence
 from app.ui.ops import OpRunner
 from app.ui.preview import FrameMailbox, PreviewView, thumbnail, to_qimage
-from devices.camera.watch import CameraEvent
 from devices.scan.detect import Detection, FrameProblem
 from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, rotate_page
 from forms.definitions import MaterialDef

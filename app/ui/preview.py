@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
-from devices.camera.watch import CameraEvent
+from app.camera import CameraEvent
 from devices.scan.detect import Detection
 
 
