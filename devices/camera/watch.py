@@ -11,7 +11,9 @@ A grab that fails (unplugged, or no frame a few times in a row) closes the conne
 the camera is looked for again; nothing is kept across the loss, so a camera that comes back
 is opened afresh and its modes negotiated again (it may be a different camera on the same port).
 
-Events, delivered on the device thread (the UI re-emits them as Qt signals):
+The thread is a ``devices.worker.DeviceWorker``'s; the events are ``CameraEvent``s, the camera's
+``DeviceEvent`` (``payload`` is the frame). Delivered on the device thread (the UI re-emits them as
+Qt signals):
 
 * ``cameras`` the list of cameras changed (also once at start); only listed while none is open
 * ``opened`` a camera was opened (``camera``, ``still_mode``, ``preview_mode``)

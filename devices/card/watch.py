@@ -15,6 +15,9 @@ on with what the old one knew; the old one is abandoned and ends silently once i
 call returns (when the card is pulled). Each outcome is claimed under a lock, so a
 read finishing just at its deadline yields exactly one event, never two.
 
+The threads, their generations and the emitting are ``devices.worker.DeviceWorker``'s; the
+events are ``CardEvent``s, the card reader's ``DeviceEvent`` (``payload`` is the record).
+
 Events, in order (delivered on the device or watchdog thread; the UI re-emits them as
 Qt signals so its handlers run on the GUI thread):
 

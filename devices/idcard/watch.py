@@ -8,7 +8,9 @@ lies there find card keeps answering 9F and nothing is read again; only after an
 ("no card") may the next card be read. A port that fails (or stops answering) is
 reported, closed, and looked for again every ``rescan_interval`` s.
 
-Events, delivered on the device thread (the UI re-emits them as Qt signals):
+The thread is a ``devices.worker.DeviceWorker``'s; the events are ``IdCardEvent``s, the ID
+reader's ``DeviceEvent`` (``payload`` is the record). Delivered on the device thread (the UI
+re-emits them as Qt signals):
 
 * ``reader`` the reader was found on ``port``
 * ``read`` a card was read (``record``), or ``read_failed`` with ``error``
