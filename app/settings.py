@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import platformdirs
 import tomli_w
@@ -20,6 +20,7 @@ from core.errors import ConfigError
 APP_NAME = "sicounter"
 
 DeviceMode = Literal["real", "simulated", "auto", "off"]
+DEVICE_MODES: tuple[DeviceMode, ...] = get_args(DeviceMode)
 
 
 class DeviceSettings(BaseModel):
@@ -44,6 +45,14 @@ class DeviceSettings(BaseModel):
     scan_dpi: int = Field(default=200, ge=100, le=600)
     #: JPEG size limit per page (the central system's upload limits are per document)
     scan_max_kb: int = Field(default=500, ge=50, le=5000)
+
+    def mode(self, key: str, default: DeviceMode = "off") -> DeviceMode:
+        """The mode of the device registered as ``key`` (``card_reader``, ``camera``…).
+
+        A device these settings have no field for (a new one, or one a test registers) runs in ``default``.
+        """
+        value = getattr(self, key) if key in type(self).model_fields else None
+        return next((mode for mode in DEVICE_MODES if mode == value), default)
 
 
 class Settings(BaseModel):

@@ -10,10 +10,12 @@ in its own class: events in ``app/events.py``, the reference-data cache in ``app
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from app.device_registry import CAMERA, DeviceEvent, DeviceRegistry, DeviceService, default_registry, stop_devices
 from app.events import EventHub
 from app.reference import ReferenceData, reference_target
 from app.secrets import SecretStore
@@ -28,10 +30,8 @@ from sync.sender import Backoff, OutboxSender, SenderEvent
 if TYPE_CHECKING:
     from app.camera import CameraService
     from devices.camera.connection import CameraBackend
-    from devices.card.watch import CardWatcher
-    from devices.idcard.watch import IdCardWatcher
 
-#: how a background part reports: SenderEvent, devices.card.watch.CardEvent, ... (to ``Terminal.events``)
+#: how a background part reports: SenderEvent, a device's DeviceEvent, ... (to ``Terminal.events``)
 Publish = Callable[[object], None]
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,9 @@ class Terminal:
     reference: ReferenceData
     client: CentralClient | None = None
     sender: OutboxSender | None = None
-    card_watcher: CardWatcher | None = None
-    id_watcher: IdCardWatcher | None = None
-    camera: CameraService | None = None
+    #: the devices this terminal knows (status bar, identity reads) and those of them running, by key
+    registry: DeviceRegistry = field(default_factory=lambda: DeviceRegistry(()))
+    devices: Mapping[str, DeviceService] = field(default_factory=lambda: MappingProxyType({}))
     #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
     blobs: BlobStore | None = None
 
@@ -60,18 +60,21 @@ class Terminal:
         """Report an event as a background part would (the hub replays it to late listeners)."""
         self.events.publish(event)
 
+    @property
+    def camera(self) -> CameraService | None:
+        """The document camera's service (the capture dialog's frames and stills), when it runs."""
+        from app.camera import CameraService
+
+        service = self.devices.get(CAMERA)
+        return service if isinstance(service, CameraService) else None
+
     def send_now(self) -> None:
         """Cut the sync engine's wait short ("立即同步", or a submission was just queued)."""
         if self.sender is not None:
             self.sender.wake()
 
     def close(self) -> None:
-        if self.camera is not None:
-            self.camera.stop()
-        if self.card_watcher is not None:
-            self.card_watcher.stop()
-        if self.id_watcher is not None:
-            self.id_watcher.stop()
+        stop_devices(self.devices)
         if self.sender is not None:
             self.sender.stop()
         if self.client is not None:
@@ -81,13 +84,19 @@ class Terminal:
 
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
                    backoff: Backoff | None = None, start_devices: bool = True,
-                   camera_backend: CameraBackend | None = None) -> Terminal:
-    """Open the database (upgrading it), and start the sender when a token is configured.
+                   camera_backend: CameraBackend | None = None, registry: DeviceRegistry | None = None) -> Terminal:
+    """Open the database (upgrading it), start the sender when a token is configured, and the devices.
+
+    ``registry``: the devices to know and start (default: ``default_registry(camera_backend=…)``).
 
     Without a token the terminal still works offline: everything is saved and
     queued, and goes out once an administrator has registered the terminal.
     """
     db = open_database(settings.database_path(), secrets.database_key())  # no keyring: refuse to start
+    if registry is None:
+        registry = default_registry(camera_backend=camera_backend)
+    elif camera_backend is not None:
+        raise TypeError("give the camera backend to default_registry(), not with a registry")
     events: EventHub[object] = EventHub(_replay_slot)
     reference = ReferenceData(settings)
     # the first listener: forms and figures are read again before anyone hears that new ones arrived
@@ -106,19 +115,13 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
                              reference=reference_target(settings))
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
-    card_watcher = id_watcher = camera = None
+    devices: dict[str, DeviceService] = {}
     if start_devices:
-        card_watcher = open_card_watcher(settings, events.publish)
-        id_watcher = open_id_watcher(settings, events.publish)
-        camera = open_camera(settings, events.publish, camera_backend)
+        devices = registry.start_all(settings, events.publish)
     terminal = Terminal(settings=settings, db=db, catalogue=tuple(load_catalogue()), events=events, reference=reference,
-                        client=client, sender=sender, card_watcher=card_watcher, id_watcher=id_watcher,
-                        camera=camera, blobs=blobs)
+                        client=client, sender=sender, registry=registry, devices=MappingProxyType(devices), blobs=blobs)
     if sender is not None and start_sender:
         sender.start()
-    for device in (card_watcher, id_watcher, camera):
-        if device is not None:
-            device.start()
     return terminal
 
 
@@ -127,6 +130,8 @@ def _replay_slot(event: object) -> object:
     state separately, so that a later "reference updated" does not hide whether we are online."""
     if isinstance(event, SenderEvent):
         return (type(event), "connection" if event.kind in ("online", "offline") else "activity")
+    if isinstance(event, DeviceEvent):
+        return (DeviceEvent, event.device)
     return (type(event), "")
 
 
@@ -157,43 +162,3 @@ def open_blob_store(settings: Settings, secrets: SecretStore) -> BlobStore | Non
                           user_message="系统密钥库中的扫描件密钥已损坏。",
                           hint="请联系系统管理员；不要删除该密钥，否则已保存的扫描件将无法读取。")
     return BlobStore(settings.resolved_data_dir() / "blobs", key)
-
-
-def open_camera(settings: Settings, publish: Publish,
-                backend: CameraBackend | None = None) -> CameraService | None:
-    """The document camera (or the one given, e.g. the demo's simulator) unless switched off; not started."""
-    devices = settings.devices
-    if backend is None and devices.camera == "off":
-        return None
-    from app.camera import CameraService
-
-    if backend is None:
-        if devices.camera == "simulated":
-            from devices.sim.camera import SimulatedCameraBackend
-
-            backend = SimulatedCameraBackend()
-        else:
-            from devices.camera.opencv import OpenCvBackend
-
-            backend = OpenCvBackend()
-    return CameraService(backend, publish, name_hint=devices.camera_name)
-
-
-def open_card_watcher(settings: Settings, publish: Publish) -> CardWatcher | None:
-    """A PC/SC reader watcher unless switched off (not started); a simulated card sits behind the same pcscd."""
-    if settings.devices.card_reader == "off":
-        return None
-    from devices.card.watch import CardWatcher  # pyscard loads only when a reader is wanted
-
-    return CardWatcher(publish, reader=settings.devices.card_reader_name)
-
-
-def open_id_watcher(settings: Settings, publish: Publish) -> IdCardWatcher | None:
-    """A watcher polling the ID reader's serial port (probing the ports when none is configured) unless
-    switched off; not started."""
-    devices = settings.devices
-    if devices.id_reader == "off":
-        return None
-    from devices.idcard.watch import IdCardWatcher
-
-    return IdCardWatcher(publish, port=devices.id_reader_port, baud=devices.id_reader_baud)

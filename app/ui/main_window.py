@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import queries
-from app.cards import IdentityReading, check_card, check_id_card
+from app.cards import IdentityReading
 from app.changes import OpChanges, changes_from_event
-from app.event_types import CameraEvent, CardEvent, IdCardEvent, SenderEvent
+from app.device_registry import REMOVED, DeviceEvent, DeviceState
+from app.event_types import SenderEvent
 from app.queries import RecordFilter, SubmissionState, SubmissionView, SyncStatus
 from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
@@ -36,12 +37,13 @@ from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
+from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
-from app.ui.status_widgets import CameraIndicator, IdReaderIndicator, NoticeBar, ReaderIndicator
+from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest
 from core.errors import CentralUnreachable
 from forms.catalogue import ServiceItem
@@ -310,12 +312,12 @@ class MainWindow(QMainWindow):
         send = QPushButton(self.tr("立即同步"))
         send.setObjectName("sendNowButton")
         send.clicked.connect(self.terminal.send_now)
-        self.reader_indicator = ReaderIndicator(self.terminal.card_watcher is not None)
-        self.id_reader_indicator = IdReaderIndicator(self.terminal.id_watcher is not None)
-        self.camera_indicator = CameraIndicator(self.terminal.camera is not None)
-        bar.addWidget(self.reader_indicator)
-        bar.addWidget(self.id_reader_indicator)
-        bar.addWidget(self.camera_indicator)
+        #: one indicator per registered device, by its key
+        self.device_indicators: dict[str, DeviceIndicator] = {}
+        for spec in self.terminal.registry:
+            indicator = DeviceIndicator(spec, spec.key in self.terminal.devices)
+            self.device_indicators[spec.key] = indicator
+            bar.addWidget(indicator)
         bar.addWidget(self.conn_label)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.sync_label)
@@ -427,27 +429,26 @@ class MainWindow(QMainWindow):
         changes = changes_from_event(event)  # the sync engine's answers change what the views show
         if isinstance(event, SenderEvent):
             self._on_sender_event(event)
-        elif isinstance(event, CardEvent):
-            self.reader_indicator.show_event(event)
-            if event.kind == "read" and event.record is not None:
-                self._identity_read(check_card(event.record))
-            elif event.kind == "removed":
-                self.current_card = None
-                self.notice.show_message(self.tr("社保卡已拔出。已填写的内容保留在表单中。"), "info")
-            elif event.kind in ("read_failed", "service_down") and event.error is not None:
-                self.notice.show_message(sentence(event.error), "error")
-        elif isinstance(event, CameraEvent):
-            self.camera_indicator.show_event(event)
-            if event.kind == "lost" and event.error is not None:
-                self.notice.show_message(sentence(event.error), "error")
-        elif isinstance(event, IdCardEvent):
-            self.id_reader_indicator.show_event(event)
-            if event.kind == "read" and event.record is not None:
-                self._identity_read(check_id_card(event.record))
-            elif event.kind in ("read_failed", "reader_lost") and event.error is not None:
-                self.notice.show_message(sentence(event.error), "error")
+        elif isinstance(event, DeviceEvent):
+            self._on_device_event(event)
         if changes is not None:
             self.ops.report(changes)
+
+    def _on_device_event(self, event: DeviceEvent) -> None:
+        """Any device: its indicator follows; a document read fills the form; a failure or loss is said."""
+        spec = self.terminal.registry.get(event.device)
+        indicator = self.device_indicators.get(event.device)
+        if spec is None or indicator is None:
+            return
+        indicator.show_event(event)
+        reading = spec.identity(event)
+        if reading is not None:
+            self._identity_read(reading)
+        elif event.kind == REMOVED and spec.removed_notice is not None:
+            self.current_card = None
+            self.notice.show_message(device_text(spec.removed_notice), "info")
+        elif event.state in (DeviceState.FAILED, DeviceState.LOST) and event.error is not None:
+            self.notice.show_message(sentence(event.error), "error")
 
     def _identity_read(self, reading: IdentityReading) -> None:
         """A card or ID card was read: fill the open form, or keep it for the next form opened."""

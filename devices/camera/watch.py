@@ -11,7 +11,9 @@ A grab that fails (unplugged, or no frame a few times in a row) closes the conne
 the camera is looked for again; nothing is kept across the loss, so a camera that comes back
 is opened afresh and its modes negotiated again (it may be a different camera on the same port).
 
-Events, delivered on the device thread (the UI re-emits them as Qt signals):
+The thread is a ``devices.worker.DeviceWorker``'s; the events are ``CameraEvent``s, the camera's
+``DeviceEvent`` (``payload`` is the frame). Delivered on the device thread (the UI re-emits them as
+Qt signals):
 
 * ``cameras`` the list of cameras changed (also once at start); only listed while none is open
 * ``opened`` a camera was opened (``camera``, ``still_mode``, ``preview_mode``)
@@ -33,12 +35,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from core.errors import CounterError, DeviceDisconnected, DeviceError
 from devices.camera.camera import Camera
 from devices.camera.connection import CameraBackend, CameraConnection, CameraInfo, Frame, Mode, first_camera
 from devices.camera.errors import CameraNotFound, CameraStopped
+from devices.events import DeviceEvent, DeviceState
+from devices.worker import DeviceWorker
 
-__all__ = ["CameraEvent", "CameraEventKind", "CameraWatcher"]
+__all__ = ["CAMERA", "CameraEvent", "CameraEventKind", "CameraWatcher"]
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +54,50 @@ CameraEventKind = Literal["cameras", "opened", "frame", "captured", "capture_fai
 _LOST_AFTER = 3
 
 
-@dataclass(frozen=True)
-class CameraEvent:
-    kind: CameraEventKind
+#: the document camera's name in the device vocabulary (and its key in the app's registry and settings)
+CAMERA = "camera"
+
+_STATES: dict[str, DeviceState] = {
+    "cameras": DeviceState.ABSENT, "opened": DeviceState.READY, "not_found": DeviceState.ABSENT,
+    "frame": DeviceState.READY, "captured": DeviceState.READ, "capture_failed": DeviceState.FAILED,
+    "lost": DeviceState.LOST,
+}
+
+
+@dataclass(frozen=True, init=False)
+class CameraEvent(DeviceEvent):
+    """Something that happened to the camera; ``payload`` is the frame of a ``frame`` or ``captured``.
+
+    ``cameras`` is only reported while no camera is open, hence absent.
+    """
+
     camera: CameraInfo | None = None
     cameras: tuple[CameraInfo, ...] = ()
-    frame: Frame | None = None
     analysis: object | None = None
     request_id: int | None = None
-    error: CounterError | None = None
     still_mode: Mode | None = None
     preview_mode: Mode | None = None
+
+    def __init__(self, kind: CameraEventKind, *, camera: CameraInfo | None = None,
+                 cameras: tuple[CameraInfo, ...] = (), frame: Frame | None = None, analysis: object | None = None,
+                 request_id: int | None = None, error: CounterError | None = None, still_mode: Mode | None = None,
+                 preview_mode: Mode | None = None) -> None:
+        super().__init__(device=CAMERA, state=_STATES[kind], kind=kind, payload=frame, error=error)
+        for name, value in (("camera", camera), ("cameras", cameras), ("analysis", analysis),
+                            ("request_id", request_id), ("still_mode", still_mode), ("preview_mode", preview_mode)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def frame(self) -> Frame | None:
+        return self.payload if isinstance(self.payload, np.ndarray) else None
+
+
+def _describe(event: CameraEvent) -> str | None:
+    if event.kind == "frame":
+        return None
+    return (f"camera event {event.kind}" + (f" camera={event.camera.name!r}" if event.camera else "")
+            + (f" request={event.request_id}" if event.request_id is not None else "")
+            + (f" error={type(event.error).__name__}: {event.error.detail}" if event.error else ""))
 
 
 def _as_device_error(exc: Exception) -> CounterError:
@@ -75,45 +114,34 @@ class CameraWatcher:
                  analyse: Callable[[Frame], object] | None = None, rescan_interval: float = 1.0,
                  max_fps: float = 30.0, settle_frames: int = 2) -> None:
         self._backend = backend
-        self._on_event = on_event
         self._select = select or first_camera
         self._analyse = analyse
         self.rescan_interval = rescan_interval
         self._frame_interval = 1.0 / max_fps if max_fps > 0 else 0.0
         self._settle_frames = settle_frames
-        self._stop = threading.Event()
+        self._worker: DeviceWorker[CameraEvent] = DeviceWorker(on_event, logger=log, describe=_describe)
         #: set whenever the device thread should look again now: capture, resume, stop
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._pending: deque[int] = deque()
         self._next_id = 0
         self._paused = False
-        self._thread: threading.Thread | None = None
 
     # --- the caller's side -------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="camera-watcher", daemon=True)
-        self._thread.start()
+        self._worker.start(self._run, name="camera-watcher")
 
     def stop(self, timeout: float = 3.0) -> None:
         """End the device thread, waiting up to ``timeout`` s (a grab blocked in the driver may outlast it)."""
-        self._stop.set()
+        self._worker.request_stop()
         self._wake.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-            if thread.is_alive():
-                log.warning("camera thread still blocked after %g s; abandoned", timeout)
-        self._thread = None
+        if not self._worker.join(timeout):
+            log.warning("camera thread still blocked after %g s; abandoned", timeout)
 
     @property
     def running(self) -> bool:
-        thread = self._thread
-        return thread is not None and thread.is_alive() and not self._stop.is_set()
+        return self._worker.running
 
     def capture(self) -> int:
         """Ask for a still; the device thread answers with one ``captured`` or ``capture_failed``."""
@@ -136,16 +164,6 @@ class CameraWatcher:
 
     # --- the device thread -------------------------------------------------------------------------
 
-    def _emit(self, event: CameraEvent) -> None:
-        if event.kind != "frame":
-            log.info("camera event %s%s%s%s", event.kind, f" camera={event.camera.name!r}" if event.camera else "",
-                     f" request={event.request_id}" if event.request_id is not None else "",
-                     f" error={type(event.error).__name__}: {event.error.detail}" if event.error else "")
-        try:
-            self._on_event(event)
-        except Exception:  # a handler's bug must not kill the device thread
-            log.exception("camera event handler failed on %s", event.kind)
-
     def _sleep(self, seconds: float) -> None:
         """Wait up to ``seconds``, waking early for a capture, a resume or stop."""
         if seconds > 0:
@@ -156,31 +174,31 @@ class CameraWatcher:
         with self._lock:
             return self._pending.popleft() if self._pending else None
 
-    def _fail_pending(self, camera: CameraInfo | None, error: CounterError) -> None:
+    def _fail_pending(self, generation: int, camera: CameraInfo | None, error: CounterError) -> None:
         while (request := self._take_request()) is not None:
-            self._emit(CameraEvent("capture_failed", camera=camera, request_id=request, error=error))
+            self._worker.emit(generation, CameraEvent("capture_failed", camera=camera, request_id=request, error=error))
 
-    def _run(self) -> None:
+    def _run(self, generation: int) -> None:
         camera: Camera | None = None
         listed: tuple[CameraInfo, ...] | None = None
         absent_reported = False
         try:
-            while not self._stop.is_set():
+            while self._worker.current(generation):
                 if camera is None:
-                    listed, camera, absent_reported = self._look(listed, absent_reported)
+                    listed, camera, absent_reported = self._look(generation, listed, absent_reported)
                     if camera is None:
                         self._sleep(self.rescan_interval)
                     continue
-                if not self._serve_captures(camera) or not self._preview(camera):
+                if not self._serve_captures(generation, camera) or not self._preview(generation, camera):
                     camera = None
                     self._sleep(self.rescan_interval)
         finally:
             if camera is not None:
                 with contextlib.suppress(Exception):
                     camera.close()
-            self._fail_pending(camera.info if camera else None, CameraStopped("camera watcher stopped"))
+            self._fail_pending(generation, camera.info if camera else None, CameraStopped("camera watcher stopped"))
 
-    def _look(self, listed: tuple[CameraInfo, ...] | None,
+    def _look(self, generation: int, listed: tuple[CameraInfo, ...] | None,
               absent_reported: bool) -> tuple[tuple[CameraInfo, ...], Camera | None, bool]:
         """List, pick and open a camera; fail pending stills when there is none to take them."""
         try:
@@ -189,7 +207,7 @@ class CameraWatcher:
             log.exception("listing cameras failed")
             cameras = ()
         if cameras != listed:
-            self._emit(CameraEvent("cameras", cameras=cameras))
+            self._worker.emit(generation, CameraEvent("cameras", cameras=cameras))
         try:
             choice = self._select(list(cameras))
         except Exception:
@@ -203,12 +221,12 @@ class CameraWatcher:
                 error = _as_device_error(exc)
                 log.info("opening camera %r failed: %s", choice.name, exc)
             else:
-                self._emit(CameraEvent("opened", camera=choice, still_mode=camera.still_mode,
+                self._worker.emit(generation, CameraEvent("opened", camera=choice, still_mode=camera.still_mode,
                                        preview_mode=camera.preview_mode))
                 return cameras, camera, False
         if not absent_reported:
-            self._emit(CameraEvent("not_found", cameras=cameras, camera=choice, error=error))
-        self._fail_pending(choice, error)
+            self._worker.emit(generation, CameraEvent("not_found", cameras=cameras, camera=choice, error=error))
+        self._fail_pending(generation, choice, error)
         return cameras, None, True
 
     def _open(self, info: CameraInfo) -> Camera:
@@ -220,30 +238,31 @@ class CameraWatcher:
                 conn.close()
             raise
 
-    def _lose(self, camera: Camera, error: CounterError) -> None:
+    def _lose(self, generation: int, camera: Camera, error: CounterError) -> None:
         with contextlib.suppress(Exception):
             camera.close()
         log.warning("camera %r lost: %s", camera.info.name, error.detail)
-        self._emit(CameraEvent("lost", camera=camera.info, error=error))
-        self._fail_pending(camera.info, error)
+        self._worker.emit(generation, CameraEvent("lost", camera=camera.info, error=error))
+        self._fail_pending(generation, camera.info, error)
 
-    def _serve_captures(self, camera: Camera) -> bool:
+    def _serve_captures(self, generation: int, camera: Camera) -> bool:
         """Take every pending still; False if the camera was lost doing so."""
-        while not self._stop.is_set() and (request := self._take_request()) is not None:
+        while self._worker.current(generation) and (request := self._take_request()) is not None:
             try:
                 frame = camera.capture_still()
             except Exception as exc:
                 error = _as_device_error(exc)
-                self._emit(CameraEvent("capture_failed", camera=camera.info, request_id=request, error=error))
+                self._worker.emit(generation, CameraEvent("capture_failed", camera=camera.info, request_id=request,
+                                                          error=error))
                 if isinstance(error, DeviceDisconnected) or not isinstance(exc, CounterError):
-                    self._lose(camera, error)
+                    self._lose(generation, camera, error)
                     return False
                 continue
-            self._emit(CameraEvent("captured", camera=camera.info, frame=frame, request_id=request,
+            self._worker.emit(generation, CameraEvent("captured", camera=camera.info, frame=frame, request_id=request,
                                    still_mode=camera.still_mode, preview_mode=camera.preview_mode))
         return True
 
-    def _preview(self, camera: Camera) -> bool:
+    def _preview(self, generation: int, camera: Camera) -> bool:
         """One preview frame (unless paused), then wait out the frame interval; False if the camera was lost."""
         with self._lock:
             paused = self._paused
@@ -259,8 +278,9 @@ class CameraWatcher:
             except Exception as exc:
                 error = _as_device_error(exc)
                 failures += 1
-                if isinstance(error, DeviceDisconnected) or failures >= _LOST_AFTER or self._stop.is_set():
-                    self._lose(camera, error)
+                stopping = not self._worker.current(generation)
+                if isinstance(error, DeviceDisconnected) or failures >= _LOST_AFTER or stopping:
+                    self._lose(generation, camera, error)
                     return False
                 log.info("preview grab failed (%d): %s", failures, error.detail)
         analysis: object | None = None
@@ -269,7 +289,7 @@ class CameraWatcher:
                 analysis = self._analyse(frame)
             except Exception:
                 log.exception("frame analysis failed")
-        self._emit(CameraEvent("frame", camera=camera.info, frame=frame, analysis=analysis,
+        self._worker.emit(generation, CameraEvent("frame", camera=camera.info, frame=frame, analysis=analysis,
                                still_mode=camera.still_mode, preview_mode=camera.preview_mode))
         if self._frame_interval:
             remaining = self._frame_interval - (time.monotonic() - started)

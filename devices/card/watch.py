@@ -15,6 +15,9 @@ on with what the old one knew; the old one is abandoned and ends silently once i
 call returns (when the card is pulled). Each outcome is claimed under a lock, so a
 read finishing just at its deadline yields exactly one event, never two.
 
+The threads, their generations and the emitting are ``devices.worker.DeviceWorker``'s; the
+events are ``CardEvent``s, the card reader's ``DeviceEvent`` (``payload`` is the record).
+
 Events, in order (delivered on the device or watchdog thread; the UI re-emits them as
 Qt signals so its handlers run on the GUI thread):
 
@@ -30,11 +33,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Literal
 
 from core.errors import CounterError, DeviceError, mask_id_number
@@ -43,23 +46,47 @@ from devices.card.errors import CardMute, PcscUnavailable, ReaderUnavailable
 from devices.card.monitor import PcscMonitor, ReaderMonitor, ReaderStatus
 from devices.card.reading import DEFAULT_READ_TIMEOUT, ClosableCardConnection, read_card_unbounded
 from devices.card.sscard import SocialSecurityCardRecord
+from devices.events import DeviceEvent, DeviceState
+from devices.worker import DeviceWorker
 
-__all__ = ["CardEvent", "CardEventKind", "CardWatcher"]
+__all__ = ["CARD_READER", "CardEvent", "CardEventKind", "CardWatcher"]
 
 log = logging.getLogger(__name__)
 
 CardEventKind = Literal["readers", "inserted", "read", "removed", "read_failed", "service_down", "service_up"]
 
+#: the card reader's name in the device vocabulary (and its key in the app's registry and settings)
+CARD_READER = "card_reader"
 
-@dataclass(frozen=True)
-class CardEvent:
-    """Something that happened to a reader, a card or pcscd."""
+_STATES: dict[str, DeviceState] = {
+    "inserted": DeviceState.BUSY, "read": DeviceState.READ, "removed": DeviceState.READY,
+    "read_failed": DeviceState.FAILED, "service_down": DeviceState.LOST, "service_up": DeviceState.READY,
+}
 
-    kind: CardEventKind
+
+@dataclass(frozen=True, init=False)
+class CardEvent(DeviceEvent):
+    """Something that happened to a reader, a card or pcscd; ``payload`` is the card's record."""
+
     reader: str | None = None
     readers: tuple[str, ...] = ()
-    record: SocialSecurityCardRecord | None = None
-    error: CounterError | None = None
+
+    def __init__(self, kind: CardEventKind, *, reader: str | None = None, readers: tuple[str, ...] = (),
+                 record: SocialSecurityCardRecord | None = None, error: CounterError | None = None) -> None:
+        state = _STATES[kind] if kind != "readers" else DeviceState.READY if readers else DeviceState.ABSENT
+        super().__init__(device=CARD_READER, state=state, kind=kind, payload=record, error=error)
+        object.__setattr__(self, "reader", reader)
+        object.__setattr__(self, "readers", readers)
+
+    @property
+    def record(self) -> SocialSecurityCardRecord | None:
+        return self.payload if isinstance(self.payload, SocialSecurityCardRecord) else None
+
+
+def _describe(event: CardEvent) -> str:
+    return (f"card event {event.kind} reader={event.reader!r}"
+            + (f" ssn={mask_id_number(event.record.ssn)}" if event.record else "")
+            + (f" error={type(event.error).__name__}: {event.error.detail}" if event.error else ""))
 
 
 @dataclass
@@ -79,6 +106,10 @@ class _Read:
     knowledge: _Knowledge
 
 
+def _thread_name(generation: int) -> str:
+    return f"card-watcher-{generation}"
+
+
 class CardWatcher:
     """Follows the readers (or just ``reader``) and reads each card inserted, once."""
 
@@ -87,90 +118,65 @@ class CardWatcher:
                  read_timeout: float = DEFAULT_READ_TIMEOUT,
                  open_monitor: Callable[[], ReaderMonitor] = PcscMonitor.open,
                  open_connection: Callable[[str], ClosableCardConnection] = PcscConnection.open) -> None:
-        self._on_event = on_event
         self._reader = reader
         self._poll_interval = poll_interval
         self._today = today
         self._read_timeout = read_timeout
         self._open_monitor = open_monitor
         self._open_connection = open_connection
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._generation = 0
+        self._worker: DeviceWorker[CardEvent] = DeviceWorker(on_event, logger=log, describe=_describe)
+        #: the read in progress (guarded by the worker's lock, claimed by the reader or the watchdog)
         self._reading: _Read | None = None
-        self._thread: threading.Thread | None = None
-        self._watchdog: threading.Thread | None = None
+        self._started = False
 
     @property
     def running(self) -> bool:
-        thread = self._thread
-        return thread is not None and thread.is_alive() and not self._stop.is_set()
+        return self._worker.running
 
     def start(self) -> None:
         """Start the device thread and its watchdog (once per watcher)."""
-        if self._watchdog is not None:
+        if self._started:
             raise RuntimeError("CardWatcher.start() called twice")
-        self._watchdog = threading.Thread(target=self._watch_reads, name="card-watchdog", daemon=True)
-        with self._lock:
-            self._generation += 1
-            self._spawn(self._generation, _Knowledge())
-        self._watchdog.start()
+        self._started = True
+        self._worker.start(partial(self._run, knowledge=_Knowledge()), name=_thread_name)
+        self._worker.companion(self._watch_reads, name="card-watchdog")
 
     def stop(self, timeout: float = 2.0) -> bool:
         """End the threads, waiting up to ``timeout`` s; True if none will emit again.
 
         A device thread blocked in a read of a mute card is abandoned (it emits nothing
         more and ends when the card leaves); any other wait ends within ``poll_interval``."""
-        self._stop.set()
-        with self._lock:
-            self._generation += 1  # whatever a thread still finishes is stale now
+        with self._worker.lock:
+            self._worker.retire()  # whatever a thread still finishes is stale now
             stuck = self._reading is not None
             self._reading = None
-            thread = None if stuck else self._thread
-        deadline = time.monotonic() + timeout
-        for other in (thread, self._watchdog):
-            if other is not None and other is not threading.current_thread():
-                other.join(max(0.0, deadline - time.monotonic()))
-        return not any(t is not None and t.is_alive() for t in (thread, self._watchdog))
+            self._worker.request_stop()
+        return self._worker.join(timeout, abandon=stuck)
 
     # --- threads -----------------------------------------------------------------------------------
 
-    def _spawn(self, generation: int, knowledge: _Knowledge) -> None:
-        """Start the device thread of ``generation`` (call with the lock held)."""
-        self._thread = threading.Thread(target=self._run, args=(generation, knowledge),
-                                        name=f"card-watcher-{generation}", daemon=True)
-        self._thread.start()
-
     def _current(self, generation: int) -> bool:
-        return generation == self._generation and not self._stop.is_set()
+        return self._worker.current(generation)
 
     def _emit(self, generation: int, event: CardEvent) -> None:
-        if not self._current(generation):
-            return
-        log.info("card event %s reader=%r%s%s", event.kind, event.reader,
-                 f" ssn={mask_id_number(event.record.ssn)}" if event.record else "",
-                 f" error={type(event.error).__name__}: {event.error.detail}" if event.error else "")
-        try:
-            self._on_event(event)
-        except Exception:  # a handler's bug must not kill the device thread
-            log.exception("card event handler failed for %s", event.kind)
+        self._worker.emit(generation, event)
 
     def _watch_reads(self) -> None:
         """The watchdog: replaces a device thread whose read overran its deadline."""
         interval = min(self._poll_interval, 0.1)
-        while not self._stop.wait(interval):
-            with self._lock:
+        while not self._worker.wait(interval):
+            with self._worker.lock:
                 reading = self._reading
                 if reading is None or time.monotonic() < reading.deadline:
                     continue
                 self._reading = None
-                self._generation += 1  # the stuck thread's generation is over
-                generation = self._generation
+                generation = self._worker.retire()  # the stuck thread's generation is over
             error = CardMute(f"card in {reading.reader!r} gave no answer within {self._read_timeout:g} s")
             self._emit(generation, CardEvent("read_failed", reader=reading.reader, error=error))
-            with self._lock:
+            with self._worker.lock:
                 if self._current(generation):
-                    self._spawn(generation, reading.knowledge)
+                    self._worker.spawn(generation, partial(self._run, knowledge=reading.knowledge),
+                                       name=_thread_name)
 
     def _run(self, generation: int, knowledge: _Knowledge) -> None:
         monitor: ReaderMonitor | None = None
@@ -179,7 +185,7 @@ class CardWatcher:
                 if monitor is None:
                     monitor = self._connect(generation, knowledge)
                     if monitor is None:
-                        self._stop.wait(self._poll_interval)
+                        self._worker.wait(self._poll_interval)
                         continue
                 try:
                     self._cycle(generation, knowledge, monitor)
@@ -194,7 +200,7 @@ class CardWatcher:
                     continue  # a reader vanished between listing and waiting: list again
                 except Exception:
                     log.exception("card watcher cycle failed; retrying")
-                    self._stop.wait(self._poll_interval)
+                    self._worker.wait(self._poll_interval)
         finally:
             if monitor is not None:
                 with contextlib.suppress(Exception):
@@ -251,7 +257,7 @@ class CardWatcher:
 
     def _read(self, generation: int, knowledge: _Knowledge, reader: str) -> None:
         """Read the card on this thread, under the watchdog's eye; emit its one outcome."""
-        with self._lock:
+        with self._worker.lock:
             if not self._current(generation):
                 return
             claim = _Read(generation, reader, time.monotonic() + self._read_timeout,
@@ -266,7 +272,7 @@ class CardWatcher:
         except Exception as exc:  # a bug in a layer below: still one event, and the thread lives on
             log.exception("unexpected error reading the card in %r", reader)
             event = CardEvent("read_failed", reader=reader, error=DeviceError(f"unexpected: {exc!r}"))
-        with self._lock:
+        with self._worker.lock:
             mine = self._reading is claim
             if mine:
                 self._reading = None

@@ -8,7 +8,9 @@ lies there find card keeps answering 9F and nothing is read again; only after an
 ("no card") may the next card be read. A port that fails (or stops answering) is
 reported, closed, and looked for again every ``rescan_interval`` s.
 
-Events, delivered on the device thread (the UI re-emits them as Qt signals):
+The thread is a ``devices.worker.DeviceWorker``'s; the events are ``IdCardEvent``s, the ID
+reader's ``DeviceEvent`` (``payload`` is the record). Delivered on the device thread (the UI
+re-emits them as Qt signals):
 
 * ``reader`` the reader was found on ``port``
 * ``read`` a card was read (``record``), or ``read_failed`` with ``error``
@@ -19,19 +21,20 @@ Events, delivered on the device thread (the UI re-emits them as Qt signals):
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import CounterError, DeviceError, mask_id_number
+from devices.events import DeviceEvent, DeviceState
 from devices.idcard.discovery import PROBE_BAUDS, ReaderLocation, find_reader, list_ports
 from devices.idcard.errors import IdReaderGarbled, IdReaderPortLost, IdReaderTimeout
 from devices.idcard.record import IdCardRecord
 from devices.idcard.serial_link import PySerialLink, SerialLink
 from devices.idcard.session import IdReaderSession
+from devices.worker import DeviceWorker
 
-__all__ = ["IdCardEvent", "IdCardEventKind", "IdCardWatcher"]
+__all__ = ["ID_READER", "IdCardEvent", "IdCardEventKind", "IdCardWatcher"]
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +44,29 @@ IdCardEventKind = Literal["reader", "read", "removed", "read_failed", "reader_lo
 _LOST_AFTER = 3
 
 
-@dataclass(frozen=True)
-class IdCardEvent:
-    kind: IdCardEventKind
+#: the ID reader's name in the device vocabulary (and its key in the app's registry and settings)
+ID_READER = "id_reader"
+
+_STATES: dict[str, DeviceState] = {
+    "reader": DeviceState.READY, "read": DeviceState.READ, "removed": DeviceState.READY,
+    "read_failed": DeviceState.FAILED, "reader_lost": DeviceState.LOST,
+}
+
+
+@dataclass(frozen=True, init=False)
+class IdCardEvent(DeviceEvent):
+    """Something that happened to the ID reader or a card on it; ``payload`` is the card's record."""
+
     port: str | None = None
-    record: IdCardRecord | None = None
-    error: CounterError | None = None
+
+    def __init__(self, kind: IdCardEventKind, *, port: str | None = None, record: IdCardRecord | None = None,
+                 error: CounterError | None = None) -> None:
+        super().__init__(device=ID_READER, state=_STATES[kind], kind=kind, payload=record, error=error)
+        object.__setattr__(self, "port", port)
+
+    @property
+    def record(self) -> IdCardRecord | None:
+        return self.payload if isinstance(self.payload, IdCardRecord) else None
 
 
 class IdCardWatcher:
@@ -57,7 +77,6 @@ class IdCardWatcher:
                  extra_ports: Callable[[], Iterable[str]] | Iterable[str] = (), scan_system_ports: bool = True,
                  fingerprint: bool = False, remembered: ReaderLocation | None = None,
                  open_link: Callable[[str, int], SerialLink] = PySerialLink) -> None:
-        self._on_event = on_event
         self._port = port
         self._bauds = (baud,) if baud else PROBE_BAUDS
         self.poll_interval = poll_interval
@@ -68,27 +87,17 @@ class IdCardWatcher:
         self._open_link = open_link
         #: where the reader answered last (tried first when looking again)
         self.remembered = remembered
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: DeviceWorker[IdCardEvent] = DeviceWorker(on_event, logger=log)
+
+    @property
+    def running(self) -> bool:
+        return self._worker.running
 
     def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="idcard-watcher", daemon=True)
-        self._thread.start()
+        self._worker.start(self._run, name="idcard-watcher")
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
-        self._thread = None
-
-    def _emit(self, event: IdCardEvent) -> None:
-        try:
-            self._on_event(event)
-        except Exception:  # a broken handler must not kill the device thread
-            log.exception("ID card event handler failed on %s", event.kind)
+        self._worker.stop(timeout)
 
     def _candidates(self) -> list[str]:
         extra = list(self._extra() if callable(self._extra) else self._extra)
@@ -96,7 +105,7 @@ class IdCardWatcher:
             extra.insert(0, self._port)
         return list_ports(extra) if self._scan_system else list(dict.fromkeys(extra))
 
-    def _connect(self) -> IdReaderSession | None:
+    def _connect(self, generation: int) -> IdReaderSession | None:
         location = find_reader(self._candidates(), remembered=self.remembered, bauds=self._bauds,
                                open_link=self._open_link)
         if location is None:
@@ -107,18 +116,18 @@ class IdCardWatcher:
             return None
         self.remembered = location
         log.info("ID reader on %s at %d baud", location.port, location.baud)
-        self._emit(IdCardEvent("reader", port=location.port))
+        self._worker.emit(generation, IdCardEvent("reader", port=location.port))
         return IdReaderSession(link, baud=location.baud)
 
-    def _run(self) -> None:
+    def _run(self, generation: int) -> None:
         session: IdReaderSession | None = None
         present = False
         silent = 0
-        while not self._stop.is_set():
+        while self._worker.current(generation):
             if session is None:
-                session = self._connect()
+                session = self._connect(generation)
                 if session is None:
-                    self._stop.wait(self.rescan_interval)
+                    self._worker.wait(self.rescan_interval)
                     continue
                 present, silent = False, 0
             port = self.remembered.port if self.remembered else None
@@ -128,13 +137,13 @@ class IdCardWatcher:
             except (IdReaderTimeout, IdReaderGarbled) as exc:
                 silent += 1
                 if silent < _LOST_AFTER:
-                    self._stop.wait(self.poll_interval)
+                    self._worker.wait(self.poll_interval)
                     continue
-                self._lose(session, port, IdReaderPortLost(f"{port}: {exc.detail}", port=port))
+                self._lose(generation, session, port, IdReaderPortLost(f"{port}: {exc.detail}", port=port))
                 session = None
                 continue
             except IdReaderPortLost as exc:
-                self._lose(session, port, exc)
+                self._lose(generation, session, port, exc)
                 session = None
                 continue
             except DeviceError as exc:  # a status such as 66 on find: nothing to read now
@@ -146,26 +155,26 @@ class IdCardWatcher:
                     session.select_card()
                     record = session.read_card(self._fingerprint)
                 except IdReaderPortLost as exc:
-                    self._emit(IdCardEvent("read_failed", port=port, error=exc))
-                    self._lose(session, port, exc)
+                    self._worker.emit(generation, IdCardEvent("read_failed", port=port, error=exc))
+                    self._lose(generation, session, port, exc)
                     session = None
                     continue
                 except CounterError as exc:
                     log.info("ID card read on %s failed: %s", port, exc.detail)
-                    self._emit(IdCardEvent("read_failed", port=port, error=exc))
+                    self._worker.emit(generation, IdCardEvent("read_failed", port=port, error=exc))
                 else:
                     log.info("ID card read on %s: %s", port, mask_id_number(record.id_number))
-                    self._emit(IdCardEvent("read", port=port, record=record))
+                    self._worker.emit(generation, IdCardEvent("read", port=port, record=record))
             elif not found and present:
                 present = False
-                self._emit(IdCardEvent("removed", port=port))
-            self._stop.wait(self.poll_interval)
+                self._worker.emit(generation, IdCardEvent("removed", port=port))
+            self._worker.wait(self.poll_interval)
         if session is not None:
             session.close()
 
-    def _lose(self, session: IdReaderSession, port: str | None, error: CounterError) -> None:
+    def _lose(self, generation: int, session: IdReaderSession, port: str | None, error: CounterError) -> None:
         session.close()
         log.warning("ID reader on %s lost: %s", port, error.detail)
-        self._emit(IdCardEvent("reader_lost", port=port, error=error))
+        self._worker.emit(generation, IdCardEvent("reader_lost", port=port, error=error))
 
 

@@ -40,34 +40,6 @@
     </message>
 </context>
 <context>
-    <name>CameraIndicator</name>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="85"/>
-        <source>高拍仪：查找中…</source>
-        <translation>Document camera: searching…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="85"/>
-        <source>高拍仪：未启用</source>
-        <translation>Document camera: off</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="94"/>
-        <source>● 高拍仪：就绪（{mp:.0f} 百万像素）</source>
-        <translation>● Document camera: ready ({mp:.0f} MP)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="96"/>
-        <source>● 高拍仪：已断开</source>
-        <translation>● Document camera: disconnected</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="99"/>
-        <source>● 高拍仪：未连接</source>
-        <translation>● Document camera: not connected</translation>
-    </message>
-</context>
-<context>
     <name>CaptureDialog</name>
     <message>
         <location filename="../../app/ui/capture_dialog.py" line="63"/>
@@ -76,87 +48,87 @@
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="79"/>
+        <location filename="../../app/ui/capture_dialog.py" line="80"/>
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="83"/>
+        <location filename="../../app/ui/capture_dialog.py" line="84"/>
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="86"/>
+        <location filename="../../app/ui/capture_dialog.py" line="87"/>
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="91"/>
+        <location filename="../../app/ui/capture_dialog.py" line="92"/>
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="91"/>
+        <location filename="../../app/ui/capture_dialog.py" line="92"/>
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="92"/>
+        <location filename="../../app/ui/capture_dialog.py" line="93"/>
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="96"/>
+        <location filename="../../app/ui/capture_dialog.py" line="97"/>
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="101"/>
+        <location filename="../../app/ui/capture_dialog.py" line="102"/>
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="133"/>
+        <location filename="../../app/ui/capture_dialog.py" line="134"/>
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="134"/>
+        <location filename="../../app/ui/capture_dialog.py" line="135"/>
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="135"/>
+        <location filename="../../app/ui/capture_dialog.py" line="136"/>
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="136"/>
+        <location filename="../../app/ui/capture_dialog.py" line="137"/>
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="137"/>
+        <location filename="../../app/ui/capture_dialog.py" line="138"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="140"/>
+        <location filename="../../app/ui/capture_dialog.py" line="141"/>
         <source>附加到申请</source>
         <translation>Attach to application</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="144"/>
+        <location filename="../../app/ui/capture_dialog.py" line="145"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="152"/>
+        <location filename="../../app/ui/capture_dialog.py" line="153"/>
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="177"/>
+        <location filename="../../app/ui/capture_dialog.py" line="178"/>
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can &quot;Import from file&quot; scanned images</translation>
     </message>
@@ -323,6 +295,59 @@
     </message>
 </context>
 <context>
+    <name>DeviceIndicator</name>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="49"/>
+        <source>{label}：查找中…</source>
+        <translation>{label}: searching…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="49"/>
+        <source>{label}：未启用</source>
+        <translation>{label}: off</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="54"/>
+        <source>未连接</source>
+        <translation>not connected</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="56"/>
+        <source>就绪</source>
+        <translation>ready</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="58"/>
+        <source>正在读卡…</source>
+        <translation>reading…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="60"/>
+        <source>已读卡</source>
+        <translation>card read</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="62"/>
+        <source>读卡失败</source>
+        <translation>read failed</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="63"/>
+        <source>已断开</source>
+        <translation>disconnected</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="74"/>
+        <source>{state}（{note}）</source>
+        <translation>{state} ({note})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="75"/>
+        <source>● {label}：{state}</source>
+        <translation>● {label}: {state}</translation>
+    </message>
+</context>
+<context>
     <name>FormPage</name>
     <message>
         <location filename="../../app/ui/pages.py" line="56"/>
@@ -458,218 +483,167 @@
     </message>
 </context>
 <context>
-    <name>IdReaderIndicator</name>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="61"/>
-        <source>身份证读卡器：查找中…</source>
-        <translation>ID reader: searching…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="61"/>
-        <source>身份证读卡器：未启用</source>
-        <translation>ID reader: off</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="69"/>
-        <source>● 身份证读卡器：就绪</source>
-        <translation>● ID reader: ready</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="71"/>
-        <source>● 身份证读卡器：已读卡</source>
-        <translation>● ID reader: card read</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="73"/>
-        <source>● 身份证读卡器：读卡失败</source>
-        <translation>● ID reader: read failed</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="75"/>
-        <source>● 身份证读卡器：未连接</source>
-        <translation>● ID reader: not connected</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
-        <source>上一页</source>
-        <translation>Previous page</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
-        <source>下一页</source>
-        <translation>Next page</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
-        <source>第 {page}/{pages} 页，共 {total} 条</source>
-        <translation>Page {page} of {pages}, {total} records</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="57"/>
+        <location filename="../../app/ui/main_window.py" line="56"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="58"/>
+        <location filename="../../app/ui/main_window.py" line="57"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>社会保险经办柜台终端</source>
+        <extracomment>a records query is running / another was asked for meanwhile (one follow-up serves them all)</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132"/>
+        <location filename="../../app/ui/main_window.py" line="135"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147"/>
+        <location filename="../../app/ui/main_window.py" line="150"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148"/>
+        <location filename="../../app/ui/main_window.py" line="151"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162"/>
+        <location filename="../../app/ui/main_window.py" line="165"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="169"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>已载入草稿。材料扫描件不随草稿保存，请重新拍摄。</source>
         <translation>Draft loaded. Scans are not kept with drafts; please photograph them again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
+        <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="355"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
-        <source>社保卡已拔出。已填写的内容保留在表单中。</source>
-        <translation>Card removed. What is filled in stays in the form.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="418"/>
+        <location filename="../../app/ui/main_window.py" line="420"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="424"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456"/>
+        <location filename="../../app/ui/main_window.py" line="458"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456"/>
+        <location filename="../../app/ui/main_window.py" line="458"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459"/>
+        <location filename="../../app/ui/main_window.py" line="461"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="461"/>
+        <location filename="../../app/ui/main_window.py" line="463"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="468"/>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="470"/>
+        <location filename="../../app/ui/main_window.py" line="524"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="527"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="503"/>
+        <location filename="../../app/ui/main_window.py" line="529"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="505"/>
+        <location filename="../../app/ui/main_window.py" line="531"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -759,51 +733,6 @@
         <location filename="../../app/ui/preview.py" line="82"/>
         <source>正在连接高拍仪…</source>
         <translation>Connecting to the document camera…</translation>
-    </message>
-</context>
-<context>
-    <name>ReaderIndicator</name>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="26"/>
-        <source>社保卡读卡器：检测中…</source>
-        <translation>Card reader: checking…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="28"/>
-        <source>社保卡读卡器：未启用</source>
-        <translation>Card reader: off</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="38"/>
-        <location filename="../../app/ui/status_widgets.py" line="46"/>
-        <location filename="../../app/ui/status_widgets.py" line="52"/>
-        <source>● 社保卡读卡器：就绪</source>
-        <translation>● Card reader: ready</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="40"/>
-        <source>● 社保卡读卡器：未连接</source>
-        <translation>● Card reader: not connected</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="42"/>
-        <source>● 社保卡读卡器：正在读卡…</source>
-        <translation>● Card reader: reading…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="44"/>
-        <source>● 社保卡读卡器：已读卡</source>
-        <translation>● Card reader: card read</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="48"/>
-        <source>● 社保卡读卡器：读卡失败</source>
-        <translation>● Card reader: read failed</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/status_widgets.py" line="50"/>
-        <source>● 社保卡读卡器：读卡服务未运行</source>
-        <translation>● Card reader: PC/SC service not running</translation>
     </message>
 </context>
 <context>
@@ -1047,6 +976,39 @@
         <location filename="../../app/ui/materials_panel.py" line="200"/>
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
+    </message>
+</context>
+<context>
+    <name>devices</name>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="17"/>
+        <source>社保卡读卡器</source>
+        <translation>Card reader</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="18"/>
+        <source>身份证读卡器</source>
+        <translation>ID reader</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="19"/>
+        <source>高拍仪</source>
+        <translation>Document camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="20"/>
+        <source>社保卡已拔出。已填写的内容保留在表单中。</source>
+        <translation>Card removed. What is filled in stays in the form.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="21"/>
+        <source>读卡服务未运行</source>
+        <translation>PC/SC service not running</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="22"/>
+        <source>{mp:.0f} 百万像素</source>
+        <translation>{mp:.0f} MP</translation>
     </message>
 </context>
 <context>

@@ -192,7 +192,7 @@ def test_stop_is_prompt_and_ends_the_thread(events: Events) -> None:
     backend = _backend()
     watcher = CameraWatcher(backend, events, rescan_interval=60, max_fps=0.01)  # waits far longer than the join
     watcher.start()
-    thread = watcher._thread
+    thread = watcher._worker.thread
     events.wait_for("frame")
     watcher.stop(timeout=WAIT)
     assert thread is not None and not thread.is_alive()
@@ -200,7 +200,7 @@ def test_stop_is_prompt_and_ends_the_thread(events: Events) -> None:
     backend.unplug()
     idle = CameraWatcher(backend, events, rescan_interval=60)
     idle.start()
-    thread = idle._thread
+    thread = idle._worker.thread
     events.wait_for("not_found")
     idle.stop(timeout=WAIT)
     assert thread is not None and not thread.is_alive()

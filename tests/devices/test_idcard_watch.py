@@ -149,6 +149,6 @@ def test_port_closed_mid_read(make_sim: SimFactory, events: Events, watchers: li
 def test_stop_is_prompt(events: Events) -> None:
     watcher = IdCardWatcher(events, port="/dev/does-not-exist", rescan_interval=10, scan_system_ports=False)
     watcher.start()
-    thread = watcher._thread
+    thread = watcher._worker.thread
     watcher.stop()  # wakes the 10 s rescan wait at once (bounded join otherwise)
     assert thread is not None and not thread.is_alive()
