@@ -24,7 +24,9 @@ from forms.rules.figures import ProvincialFigures, figures_from_data, load_figur
 from local_db.blobstore import KEY_BYTES, BlobStore, new_key
 from local_db.database import Database, open_database
 from sync.client import CentralClient
-from sync.sender import Backoff, OutboxSender, ReferenceTarget, SenderEvent
+from sync.engine import Backoff, SyncEngine
+from sync.events import SYNC_EVENTS, Offline, Online, ReferenceUpdated
+from sync.reference import ReferenceTarget
 
 if TYPE_CHECKING:
     from app.camera import CameraService
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from devices.card.watch import CardWatcher
     from devices.idcard.watch import IdCardWatcher
 
-#: anything a background part reports: SenderEvent, devices.card.watch.CardEvent, ...
+#: anything a background part reports: sync.events.SyncEvent, devices.card.watch.CardEvent, ...
 Listener = Callable[[object], None]
 
 log = logging.getLogger(__name__)
@@ -44,14 +46,14 @@ class Terminal:
     db: Database
     catalogue: list[ServiceItem]
     client: CentralClient | None = None
-    sender: OutboxSender | None = None
+    sender: SyncEngine | None = None
     card_watcher: CardWatcher | None = None
     id_watcher: IdCardWatcher | None = None
     camera: CameraService | None = None
     #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
     blobs: BlobStore | None = None
     _listeners: list[Listener] = field(default_factory=list)
-    _last: dict[tuple[type, str], object] = field(default_factory=dict)
+    _last: dict[tuple[object, str], object] = field(default_factory=dict)
     _forms: dict[str, FormDef] = field(default_factory=dict)
     _figures: dict[str, ProvincialFigures | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -89,11 +91,11 @@ class Terminal:
         Listeners are called under the delivery lock (see ``remove_listener``); they only hand the
         event over and never wait for another thread. Re-entrant: a listener may publish.
         """
-        if isinstance(event, SenderEvent) and event.kind == "reference":
+        if isinstance(event, ReferenceUpdated):
             self.forget_reference()
         with self._delivery:
             with self._lock:
-                self._last[(type(event), _replay_slot(event))] = event
+                self._last[_replay_slot(event)] = event
                 listeners = list(self._listeners)
             for listener in listeners:
                 listener(event)
@@ -195,8 +197,8 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         token = None
     if token and settings.terminal_id:
         terminal.client = CentralClient(settings.central_url, token, timeout=settings.central_timeout)
-        terminal.sender = OutboxSender(db, terminal.client, terminal.publish, backoff=backoff,
-                                       blobs=terminal.blobs, reference=reference_target(settings))
+        terminal.sender = SyncEngine(db, terminal.client, terminal.publish, backoff=backoff,
+                                     blobs=terminal.blobs, reference=reference_target(settings))
         if start_sender:
             terminal.sender.start()
     else:
@@ -208,12 +210,13 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     return terminal
 
 
-def _replay_slot(event: object) -> str:
-    """Events replayed to a late listener: the latest of each type, and for the sender its connection
-    state separately, so that a later "reference updated" does not hide whether we are online."""
-    if isinstance(event, SenderEvent):
-        return "connection" if event.kind in ("online", "offline") else "activity"
-    return ""
+def _replay_slot(event: object) -> tuple[object, str]:
+    """Events replayed to a late listener: the latest of each type, and for the sync engine (one slot
+    for all its event types) its connection state separately, so that a later "reference updated"
+    does not hide whether we are online."""
+    if isinstance(event, SYNC_EVENTS):
+        return ("sync", "connection" if isinstance(event, Online | Offline) else "activity")
+    return (type(event), "")
 
 
 def reference_target(settings: Settings) -> ReferenceTarget:

@@ -43,7 +43,18 @@ from local_db import outbox, syncstate
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView, get_submission, list_submissions, pending_count
-from sync.sender import SenderEvent
+from sync.events import (
+    SYNC_EVENTS,
+    Accepted,
+    Failed,
+    Offline,
+    Online,
+    ReferenceUpdated,
+    Retrying,
+    StatusChanged,
+    SyncEvent,
+    submission_of,
+)
 
 
 class MainWindow(QMainWindow):
@@ -389,7 +400,7 @@ class MainWindow(QMainWindow):
 
     # -- background events ------------------------------------------------------------------------
     def _on_event(self, event: object) -> None:
-        if isinstance(event, SenderEvent):
+        if isinstance(event, SYNC_EVENTS):
             self._on_sender_event(event)
         elif isinstance(event, CardEvent):
             self.reader_indicator.show_event(event)
@@ -427,27 +438,27 @@ class MainWindow(QMainWindow):
                 source=reading.source, who=reading.summary), tone)
 
     # -- sync state -----------------------------------------------------------------------------
-    def _on_sender_event(self, event: SenderEvent) -> None:
+    def _on_sender_event(self, event: SyncEvent) -> None:
         self._show_pending(event.pending)
-        if event.kind in ("accepted", "status", "reference"):
-            self._last_sync = datetime.now()
-            self._set_connection(True)
-            if event.kind == "status" and event.status == "returned":
-                self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
-                    reason=(event.reason or "").rstrip("。")), "warn")
-        elif event.kind in ("retry", "offline"):
-            # the connection label already says "offline"; the error slot says why or what happens next
-            error = event.error
-            detail = (error.hint if isinstance(error, CentralUnreachable) else error.user_message) if error else None
-            self._set_connection(False, detail)
-        elif event.kind == "online":
-            self._set_connection(True)
-        elif event.kind == "failed" and event.error is not None:
-            self.error_label.setText(event.error.user_message)
-        if event.submission_id and event.submission_id == self.result.submission_id:
-            sid = event.submission_id
-            offline = (event.error.user_message if isinstance(event.error, CentralUnreachable)
-                       else None)
+        match event:
+            case Accepted() | StatusChanged() | ReferenceUpdated():
+                self._last_sync = datetime.now()
+                self._set_connection(True)
+                if isinstance(event, StatusChanged) and event.status == "returned":
+                    self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
+                        reason=(event.reason or "").rstrip("。")), "warn")
+            case Retrying(error=error) | Offline(error=error):
+                # the connection label already says "offline"; the error slot says why or what happens next
+                self._set_connection(False, None if error is None else
+                                     error.hint if isinstance(error, CentralUnreachable) else error.user_message)
+            case Online():
+                self._set_connection(True)
+            case Failed(error=error):
+                self.error_label.setText(error.user_message)
+        sid = submission_of(event)
+        if sid and sid == self.result.submission_id:
+            error = event.error if isinstance(event, Retrying | Failed) else None
+            offline = error.user_message if isinstance(error, CentralUnreachable) else None
             self.ops.run(lambda: get_submission(self.terminal.db, sid),
                          lambda v: v and self.result.show_submission(
                              v, self._item_names.get(v.item_code, v.item_code),
