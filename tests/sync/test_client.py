@@ -185,3 +185,17 @@ def test_the_engine_keeps_a_row_whose_answer_is_unreadable(  # type: ignore[no-u
     view = get_submission(terminal.db, sid)
     assert view is not None and view.state is SubmissionState.QUEUED and view.last_error == UNREADABLE
     assert [type(e) for e in events if isinstance(e, Retrying)] == [Retrying]
+
+
+def test_a_first_release_central_system_is_understood(
+        canned: tuple[str, dict[tuple[str, str], tuple[int, str]]]) -> None:
+    """No batch endpoint, and answers from before cases existed (no case_id, case_version, reason):
+    the submission is read as the first version of its own case, as before."""
+    url, answers = canned
+    answers[("POST", "/v1/submissions")] = (201, json.dumps(
+        {k: v for k, v in GOOD_ANSWER.items() if k not in ("case_id", "case_version", "reason")}))
+    with CentralClient(url, "token", timeout=5) as client:
+        [result] = client.post_submission_batch([QueuedBody(SID, "{}")])
+    assert result.ok and result.status_code == 201 and result.answer is not None
+    assert (result.answer.receipt_number, result.answer.case_id, result.answer.case_version) == (
+        "SB20261206000001", SID, 1)
