@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import CentralUnreachable
-from sync.sender import SenderEvent
+from sync.events import SYNC_EVENTS, Failed, Offline, Retrying, submission_of
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,10 @@ class OpChanges:
 
 def changes_from_event(event: object) -> OpChanges | None:
     """The changes a background event stands for; None for events that change no stored data (devices)."""
-    if not isinstance(event, SenderEvent):
+    if not isinstance(event, SYNC_EVENTS):
         return None
-    offline = event.error.user_message if isinstance(event.error, CentralUnreachable) else None
-    return OpChanges(records=True, counts=True, sync=True,
-                     submissions=frozenset({event.submission_id}) if event.submission_id else frozenset(),
+    error = event.error if isinstance(event, Retrying | Failed | Offline) else None
+    offline = error.user_message if isinstance(error, CentralUnreachable) else None
+    sid = submission_of(event)
+    return OpChanges(records=True, counts=True, sync=True, submissions=frozenset({sid}) if sid else frozenset(),
                      offline_reason=offline)

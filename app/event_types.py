@@ -1,10 +1,22 @@
-"""The sync engine's events under an app-level name (widgets import no ``sync``).
+"""The sync engine's events under app-level names (widgets import no ``sync``).
 
 Device events come through ``app/device_registry.py``, the camera's frames through ``app/camera.py``.
 """
 
 from __future__ import annotations
 
-from sync.sender import SenderEvent
+from sync.events import (
+    SYNC_EVENTS,
+    Accepted,
+    Failed,
+    Offline,
+    Online,
+    ReferenceUpdated,
+    Retrying,
+    StatusChanged,
+    SyncEvent,
+    submission_of,
+)
 
-__all__ = ["SenderEvent"]
+__all__ = ["SYNC_EVENTS", "Accepted", "Failed", "Offline", "Online", "ReferenceUpdated", "Retrying",
+           "StatusChanged", "SyncEvent", "submission_of"]

@@ -19,7 +19,7 @@ from core.errors import ConfigError
 from forms.definitions import FormDef, load_form, parse_form
 from forms.rules.deadlines import HolidayCalendar, calendar_from_data, load_calendar
 from forms.rules.figures import ProvincialFigures, figures_from_data, load_figures
-from sync.sender import ReferenceTarget
+from sync.reference import ReferenceTarget
 
 log = logging.getLogger(__name__)
 

@@ -25,13 +25,14 @@ from forms.catalogue import ServiceItem, load_catalogue
 from local_db.blobstore import KEY_BYTES, BlobStore, new_key
 from local_db.database import Database, open_database
 from sync.client import CentralClient
-from sync.sender import Backoff, OutboxSender, SenderEvent
+from sync.engine import Backoff, SyncEngine
+from sync.events import SYNC_EVENTS, Offline, Online, ReferenceUpdated
 
 if TYPE_CHECKING:
     from app.camera import CameraService
     from devices.camera.connection import CameraBackend
 
-#: how a background part reports: SenderEvent, a device's DeviceEvent, ... (to ``Terminal.events``)
+#: how a background part reports: a sync.events.SyncEvent, a device's DeviceEvent, ... (to ``Terminal.events``)
 Publish = Callable[[object], None]
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class Terminal:
     #: forms, figures and calendar, read once, forgotten when the central system sends new ones
     reference: ReferenceData
     client: CentralClient | None = None
-    sender: OutboxSender | None = None
+    sender: SyncEngine | None = None
     #: the devices this terminal knows (status bar, identity reads) and those of them running, by key
     registry: DeviceRegistry = field(default_factory=lambda: DeviceRegistry(()))
     devices: Mapping[str, DeviceService] = field(default_factory=lambda: MappingProxyType({}))
@@ -108,11 +109,11 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
         log.warning("terminal token unavailable: %s", exc.detail)
         token = None
     client: CentralClient | None = None
-    sender: OutboxSender | None = None
+    sender: SyncEngine | None = None
     if token and settings.terminal_id:
         client = CentralClient(settings.central_url, token, timeout=settings.central_timeout)
-        sender = OutboxSender(db, client, events.publish, backoff=backoff, blobs=blobs,
-                             reference=reference_target(settings))
+        sender = SyncEngine(db, client, events.publish, backoff=backoff, blobs=blobs,
+                            reference=reference_target(settings))
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
     devices: dict[str, DeviceService] = {}
@@ -126,10 +127,11 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
 
 
 def _replay_slot(event: object) -> object:
-    """Events replayed to a late listener: the latest of each type, and for the sender its connection
-    state separately, so that a later "reference updated" does not hide whether we are online."""
-    if isinstance(event, SenderEvent):
-        return (type(event), "connection" if event.kind in ("online", "offline") else "activity")
+    """Events replayed to a late listener: the latest of each device, and for the sync engine (one slot
+    for all its event types) its connection state separately, so that a later "reference updated"
+    does not hide whether we are online."""
+    if isinstance(event, SYNC_EVENTS):
+        return ("sync", "connection" if isinstance(event, Online | Offline) else "activity")
     if isinstance(event, DeviceEvent):
         return (DeviceEvent, event.device)
     return (type(event), "")
@@ -137,7 +139,7 @@ def _replay_slot(event: object) -> object:
 
 def _reference_arrived(event: object) -> bool:
     """The sync engine stored new reference data (the cached forms and figures are stale)."""
-    return isinstance(event, SenderEvent) and event.kind == "reference"
+    return isinstance(event, ReferenceUpdated)
 
 
 BLOB_KEY = "blob-key"

@@ -20,6 +20,7 @@ stack can take bytes faster, whatever it does with them.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -41,7 +42,7 @@ if str(REPO) not in sys.path:  # run as a script: make the project importable
 from bench.sync import raw_upload  # noqa: E402
 from central.process import CentralServerProcess  # noqa: E402
 from central.store import add_terminal  # noqa: E402
-from sync.client import CentralClient  # noqa: E402
+from sync.client import BlobSource, CentralClient  # noqa: E402
 
 RUNS = 3
 MB = 1_000_000
@@ -60,9 +61,10 @@ def batches_seconds(blobs: list[bytes], per_batch: int, work: Path) -> float:
             os.sync()
             started = time.perf_counter()
             for at in range(0, len(blobs), per_batch):
-                answers = client.upload_blob_batch((shas[i], len(blobs[i]), "application/pdf", [blobs[i]])
-                                                   for i in range(at, min(len(blobs), at + per_batch)))
-                if not all(a.get("complete") for a in answers):
+                answers = client.upload_blob_batch([BlobSource(shas[i], len(blobs[i]), "application/pdf",
+                                                               functools.partial(list, [blobs[i]]))
+                                                    for i in range(at, min(len(blobs), at + per_batch))])
+                if not all(a.complete for a in answers):
                     raise SystemExit(f"a blob batch was not stored whole: {answers[:3]}")
             return time.perf_counter() - started
         finally:

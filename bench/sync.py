@@ -70,7 +70,7 @@ from central.store import add_terminal  # noqa: E402
 from forms.idnumber import check_character  # noqa: E402
 from local_db.clerks import add_clerk  # noqa: E402
 from local_db.submissions import ApplicantData, AttachmentData, create_submission, pending_count  # noqa: E402
-from sync.sender import Backoff  # noqa: E402
+from sync.engine import Backoff  # noqa: E402
 
 TERMINAL_ID = "T-BENCH-01"
 CLERK_ID = "1001"

@@ -52,7 +52,8 @@ from central.errors import (
 )
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
-from central.schemas import (
+from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
+from protocol.models import (
     SHA256_PATTERN,
     BlobBatchAnswer,
     BlobBatchResult,
@@ -73,7 +74,6 @@ from central.schemas import (
     SubmissionOut,
     SubmitAnswer,
 )
-from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ _DRAIN_LIMIT = 4 * MAX_CHUNK_SIZE
 
 def _out(record: SubmissionRecord) -> SubmissionOut:
     return SubmissionOut(id=record.id, receipt_number=record.receipt_number,
-                         status=record.status,  # type: ignore[arg-type]  # one of STATUSES by construction
+                         status=record.status,
                          received_at=record.received_at, case_id=record.case_id,
                          case_version=record.case_version, reason=record.reason)
 

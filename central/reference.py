@@ -15,15 +15,14 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from central.store import sha256_hex
+from protocol.canonical import canonical_sha256
 
 FIGURES_RE = re.compile(r"^figures-(\d{2})$")
 
 
 def etag_of(document: Any) -> str:
     """The quoted ETag of a JSON document."""
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return f'"{sha256_hex(canonical)}"'
+    return f'"{canonical_sha256(document)}"'
 
 
 class ReferenceSource:

@@ -48,6 +48,7 @@ from central.errors import (
 )
 from central.models import Base, BlobRow, ReceiptCounterRow, StatusEventRow, SubmissionRow, TerminalRow
 from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
+from protocol.canonical import canonical_json
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +62,6 @@ TERMINAL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 #: the tables themselves, for Core inserts of many rows
 _SUBMISSION_TABLE = cast(Table, SubmissionRow.__table__)
 _EVENT_TABLE = cast(Table, StatusEventRow.__table__)
-
-
-def canonical_json(body: Mapping[str, Any]) -> str:
-    """The canonical JSON text of a request body: sorted keys, no spaces, real UTF-8."""
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def sha256_hex(text: str) -> str:
@@ -633,7 +629,7 @@ class CentralStore:
             case_version=incoming.effective_case_version,
             reason=None,
             counter_receipt_no=incoming.counter_receipt_no,
-            attachments=canonical_json_list(incoming.effective_attachments),
+            attachments=canonical_json(incoming.effective_attachments),
         )
         session.add(row)
         session.flush()
@@ -701,7 +697,7 @@ class CentralStore:
             "case_version": incoming.effective_case_version,
             "reason": None,
             "counter_receipt_no": incoming.counter_receipt_no,
-            "attachments": canonical_json_list(incoming.effective_attachments),
+            "attachments": canonical_json(incoming.effective_attachments),
         } for (incoming, digest), receipt in zip(items, receipts, strict=True)]
         # Core inserts of the tables: the ORM's bulk path builds and tracks an object per row
         session.execute(insert(_SUBMISSION_TABLE), rows)
@@ -806,11 +802,6 @@ class CentralStore:
 def receipt_sequence(receipt_number: str) -> int:
     """The daily sequence of a receipt number (the reviewer's ``alternate`` mode uses its parity)."""
     return parse_receipt(receipt_number)[1]
-
-
-def canonical_json_list(items: Sequence[Mapping[str, Any]]) -> str:
-    return json.dumps([dict(item) for item in items], sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), allow_nan=False)
 
 
 def _safe_url(url: str) -> str:

@@ -3,9 +3,9 @@
 A row is claimed (in flight) before it is sent and settled after the answer.
 A row found in flight on start-up belongs to a sender that died mid-send; it
 goes back to pending, and the server's idempotency on the submission id makes
-resending it harmless. The request body is fixed when the row is made (canonical
-JSON in the row), so a resend after an upgrade or a crash is byte-identical and
-never trips the server's "same id, other body" conflict.
+resending it harmless. The request body is fixed when the row is made (the canonical
+JSON text ``protocol.body`` builds, stored as given), so a resend after an upgrade or a
+crash is byte-identical and never trips the server's "same id, other body" conflict.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from local_db.models import (
     UtcDateTime,
     utcnow,
 )
+from protocol.body import legacy_submission_body
 
 #: central statuses and the local state each one leads to
 _FROM_CENTRAL = {
@@ -51,58 +52,32 @@ class BlobToSend:
 class OutboxItem:
     submission_id: str
     attempts: int
-    body: dict[str, Any]
+    #: the request body's canonical JSON text, sent exactly as stored
+    body_text: str
     #: attachments the central system has not yet confirmed holding, to upload before the body
     uploads: tuple[BlobToSend, ...] = ()
 
-
-def canonical(body: dict[str, Any]) -> str:
-    """The one JSON text of a body: what the server hashes to recognise a repeat."""
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def build_body(sub: Submission) -> dict[str, Any]:
-    """The request body of a submission, from its stored columns (docs/sync-protocol.md)."""
-    body: dict[str, Any] = {
-        "id": sub.id,
-        "item_code": sub.item_code,
-        "version": sub.form_version,
-        "terminal_id": sub.terminal_id,
-        "clerk_id": sub.clerk_id,
-        "created_at": sub.created_at.isoformat(),
-        "payload": sub.payload,
-        "case_id": sub.case_id or sub.id,
-        "case_version": sub.case_version,
-        "attachments": [
-            {"material_key": a.material_key, "sha256": a.sha256, "size": a.size, "media_type": a.media_type,
-             "pages": a.pages}
-            for a in sorted(sub.attachments, key=lambda a: a.id or 0) if a.material_key not in LOCAL_ONLY_MATERIALS
-        ],
-    }
-    if sub.counter_receipt_no:
-        body["counter_receipt_no"] = sub.counter_receipt_no
-    if sub.approved_by:
-        body["payload"] = {**sub.payload, "_approved_by": sub.approved_by}
-    return body
+    @property
+    def body(self) -> dict[str, Any]:
+        """The body parsed (for reading; what is sent is ``body_text``)."""
+        parsed: dict[str, Any] = json.loads(self.body_text)
+        return parsed
 
 
-def _legacy_body(sub: Submission) -> dict[str, Any]:
+def enqueue(s: Session, submission_id: str, body: str) -> None:
+    """Give a queued submission its outbox row (inside the caller's transaction).
+
+    ``body`` is the request's canonical JSON text (``protocol.body.submission_body``), stored as given
+    and sent as stored: every resend is byte-identical.
+    """
+    s.add(OutboxEntry(submission_id=submission_id, state=OutboxState.PENDING.value, body=body))
+
+
+def _legacy_body(sub: Submission) -> str:
     """The body as releases before the stored body built it, for rows queued by them."""
-    return {
-        "id": sub.id,
-        "item_code": sub.item_code,
-        "version": sub.version,
-        "terminal_id": sub.terminal_id,
-        "clerk_id": sub.clerk_id,
-        "created_at": sub.created_at.isoformat(),
-        "payload": sub.payload,
-    }
-
-
-def enqueue(s: Session, sub: Submission) -> None:
-    """Give a queued submission its outbox row with the body fixed now (inside the caller's transaction)."""
-    s.flush()  # attachments get their ids, so their order in the body is the order they were added
-    s.add(OutboxEntry(submission_id=sub.id, state=OutboxState.PENDING.value, body=canonical(build_body(sub))))
+    return legacy_submission_body(submission_id=sub.id, version=sub.version, item_code=sub.item_code,
+                                  terminal_id=sub.terminal_id, clerk_id=sub.clerk_id, created_at=sub.created_at,
+                                  payload=sub.payload)
 
 
 def requeue_in_flight(db: Database) -> int:
@@ -149,7 +124,7 @@ def claim_batch(db: Database, *, limit: int, max_upload_bytes: int | None = None
         old = {sub.id: _legacy_body(sub) for sub in s.scalars(
             select(Submission).where(Submission.id.in_(legacy)))} if legacy else {}
         return [OutboxItem(submission_id=d.submission_id, attempts=d.attempts + 1,
-                           body=json.loads(d.body) if d.body else old[d.submission_id], uploads=d.uploads)
+                           body_text=d.body or old[d.submission_id], uploads=d.uploads)
                 for d in due]
 
 

@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from core.errors import StateError, StorageError
 from local_db.database import Database
 from local_db.models import Applicant, Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
-from local_db.outbox import enqueue
+from local_db.outbox import LOCAL_ONLY_MATERIALS, enqueue
+from protocol.body import AttachmentRef, submission_body
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
                                               sha256=item.sha256, size=item.size, pages=item.pages))
         s.flush()
         if state is SubmissionState.QUEUED:
-            enqueue(s, sub)
+            _queue(s, sub)
         s.flush()
         return _view(sub)
 
@@ -229,9 +230,22 @@ def approve_submission(db: Database, submission_id: str, approver_id: str) -> Su
         sub.approved_by = approver_id
         sub.approved_at = utcnow()
         sub.state = SubmissionState.QUEUED.value
-        enqueue(s, sub)
+        _queue(s, sub)
         s.flush()
         return _view(sub)
+
+
+def _queue(s: Session, sub: Submission) -> None:
+    """Queue a submission for sending: its outbox row, with the request body fixed now from its columns."""
+    s.flush()  # attachments get their ids, so their order in the body is the order they were added
+    attachments = [AttachmentRef(a.material_key, a.sha256, a.size, a.media_type, a.pages)
+                   for a in sorted(sub.attachments, key=lambda a: a.id or 0)
+                   if a.material_key not in LOCAL_ONLY_MATERIALS]
+    enqueue(s, sub.id, submission_body(
+        submission_id=sub.id, item_code=sub.item_code, form_version=sub.form_version, terminal_id=sub.terminal_id,
+        clerk_id=sub.clerk_id, created_at=sub.created_at, payload=sub.payload, case_id=sub.case_id or sub.id,
+        case_version=sub.case_version, attachments=attachments, counter_receipt_no=sub.counter_receipt_no,
+        approved_by=sub.approved_by))
 
 
 def get_submission(db: Database, submission_id: str) -> SubmissionView | None:

@@ -340,7 +340,7 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
     from forms.definitions import load_form
     from forms.idnumber import check_character
     from local_db.submissions import ApplicantData, AttachmentData, create_submission, pending_count
-    from sync.sender import Backoff
+    from sync.engine import Backoff
 
     central_db = root / "central-sync.sqlite3"
     store = SecretStore(file_keyring(root / "keyring-sync"))

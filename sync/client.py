@@ -1,7 +1,12 @@
 """HTTP client of the central system's sync protocol (docs/sync-protocol.md).
 
-Every transport or HTTP failure leaves here as a ``SyncError`` that says whether
-trying again can help; nothing above this module sees httpx exceptions.
+Every transport or HTTP failure leaves here as a ``SyncError`` that says whether trying again can
+help, and every answer leaves as a typed model of ``protocol.models``: nothing above this module sees
+httpx exceptions or digs in untyped JSON. A malformed answer (a field missing or of the wrong type)
+is a ``SyncError`` too, never a ``KeyError`` in the engine.
+
+An older central system without the batch endpoints (404 or 405) is served one request per item
+here, with the same typed batch results, so the engine has one send path whatever the server.
 """
 
 from __future__ import annotations
@@ -9,14 +14,39 @@ from __future__ import annotations
 import email.utils
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from core.errors import CentralTooSlow, CentralUnreachable, SyncError
+from protocol.body import (
+    BLOB_BATCH_MEDIA_TYPE,
+    BLOB_PIECE_MEDIA_TYPE,
+    QueuedBody,
+    blob_batch_head,
+    submission_batch_body,
+)
+from protocol.models import (
+    MAX_STATE_QUERY,
+    BlobBatchAnswer,
+    BlobBatchResult,
+    BlobOut,
+    BlobStatesAnswer,
+    ErrorDetail,
+    ReferenceIndex,
+    StatusFeed,
+    SubmissionBatchAnswer,
+    SubmissionBatchResult,
+    SubmissionOut,
+    SubmitAnswer,
+)
 
 log = logging.getLogger(__name__)
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def _retry_after(resp: httpx.Response) -> float | None:
@@ -38,11 +68,23 @@ class OffsetMismatch(SyncError):
         self.received = received
 
 
-#: hashes one POST /v1/blobs/states may carry (docs/sync-protocol.md)
-STATE_QUERY_MAX = 1000
+class MalformedAnswer(SyncError):
+    """The central system answered 200/201 with a body this protocol version cannot read.
+
+    Retryable: a central system being upgraded or misconfigured gets fixed, and the rows wait
+    meanwhile, queued locally.
+    """
+
+    def __init__(self, detail: str, status: int) -> None:
+        super().__init__(detail, retryable=True, status=status, code="malformed_answer",
+                         user_message="中心系统的应答无法识别，已离线保存。",
+                         hint="稍后将自动重试；如持续出现，请联系系统管理员。")
+
+
 #: seconds to wait for a connection: a central system that does not accept one by then is unreachable
 CONNECT_TIMEOUT = 5.0
-
+#: answers of an older central system to a batch endpoint it does not have
+_NO_ENDPOINT = (404, 405)
 #: 409 answers that clear up once the client has done its part (uploaded the blobs), so worth retrying
 _RETRYABLE_CONFLICTS = {"attachments_incomplete"}
 
@@ -54,8 +96,29 @@ def _error_code(resp: httpx.Response) -> str:
         return f"http_{resp.status_code}"
 
 
+@dataclass(frozen=True)
+class BlobSource:
+    """A blob to stream: its name, size and type, and how to read its plaintext in pieces (called
+    again if it must be sent again, so a generator is never reused half-consumed)."""
+
+    sha256: str
+    size: int
+    media_type: str
+    open: Callable[[], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """One reference data set as the central system sent it. ``document`` is the data set's own JSON
+    (forms, holidays, figures), checked by the terminal's loaders, not by the protocol."""
+
+    document: dict[str, Any]
+    etag: str | None
+
+
 class CentralClient:
-    """One terminal's authenticated connection to the central system."""
+    """One terminal's authenticated connection to the central system (thread-safe: the sender and the
+    uploads ahead share it)."""
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0,
                  transport: httpx.BaseTransport | None = None) -> None:
@@ -67,6 +130,9 @@ class CentralClient:
             timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
             transport=transport,
         )
+        #: the server answered 404/405 to a batch endpoint: one request per item from then on
+        self._no_submission_batch = False
+        self._no_blob_batch = False
 
     def close(self) -> None:
         self._http.close()
@@ -94,33 +160,16 @@ class CentralClient:
         except httpx.TransportError as exc:
             raise CentralUnreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
 
-    def _check(self, resp: httpx.Response) -> dict[str, Any]:
+    def _check(self, resp: httpx.Response, model: type[Model]) -> Model:
+        """The answer as ``model``, or the ``SyncError`` its status means."""
         if resp.status_code in (200, 201):
-            data = resp.json()
-            if not isinstance(data, dict):
-                raise SyncError("central answered with a non-object body", retryable=True,
-                                status=resp.status_code)
-            return data
-        code = _error_code(resp)
-        detail = f"central answered {resp.status_code} {code}"
-        if resp.status_code == 409 and code in _RETRYABLE_CONFLICTS:
-            raise SyncError(detail, retryable=True, status=409, code=code,
-                            user_message="中心系统尚未收齐本笔业务的材料，正在补传。",
-                            hint="稍后将自动重试，无需重新录入。")
-        if resp.status_code in (401, 403):
-            # A terminal-wide configuration fault: keep everything queued and keep
-            # retrying slowly, an administrator fixing the token unblocks it.
-            raise SyncError(detail, retryable=True, status=resp.status_code,
-                            user_message="中心系统拒绝了本终端的身份凭证，已离线保存。",
-                            hint="请联系系统管理员检查终端令牌。")
-        if resp.status_code == 429 or resp.status_code >= 500:
-            raise SyncError(detail, retryable=True, status=resp.status_code,
-                            retry_after=_retry_after(resp),
-                            user_message="中心系统暂时繁忙，已离线保存。",
-                            hint="稍后将自动重试，无需重新录入。")
-        raise SyncError(detail, retryable=False, status=resp.status_code, code=code,
-                        user_message="中心系统拒收了这笔业务。",
-                        hint="业务已保存在本机，请联系系统管理员处理。")
+            try:
+                return model.model_validate_json(resp.content)
+            except ValidationError as exc:
+                raise MalformedAnswer(f"{resp.request.method} {resp.request.url.path}: unreadable "
+                                      f"{model.__name__}: {exc.error_count()} errors, first: "
+                                      f"{exc.errors()[0]['loc']} {exc.errors()[0]['msg']}", resp.status_code) from None
+        raise _refusal(resp)
 
     def health(self) -> bool:
         try:
@@ -128,27 +177,28 @@ class CentralClient:
         except CentralUnreachable:
             return False
 
-    def post_submission(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._check(self._request("POST", "/v1/submissions", json=body))
+    def post_submission(self, body: str) -> SubmitAnswer:
+        """One submission (its stored canonical text, sent as it is)."""
+        return self._check(self._request("POST", "/v1/submissions", content=body.encode("utf-8"),
+                                         headers={"Content-Type": "application/json"}), SubmitAnswer)
 
-    def get_submission(self, submission_id: str) -> dict[str, Any]:
-        return self._check(self._request("GET", f"/v1/submissions/{submission_id}"))
+    def get_submission(self, submission_id: str) -> SubmissionOut:
+        return self._check(self._request("GET", f"/v1/submissions/{submission_id}"), SubmissionOut)
 
     # -- attachments: content-addressed, resumable (docs/sync-protocol.md, "Blobs") -------------
-    def create_blob(self, sha256: str, size: int, media_type: str) -> dict[str, Any]:
+    def create_blob(self, sha256: str, size: int, media_type: str) -> BlobOut:
         """Announce a blob; the answer says how many bytes the server already holds."""
         return self._check(self._request("POST", "/v1/blobs",
-                                         json={"sha256": sha256, "size": size, "media_type": media_type}))
+                                         json={"sha256": sha256, "size": size, "media_type": media_type}), BlobOut)
 
-    def blob_status(self, sha256: str) -> dict[str, Any] | None:
+    def blob_status(self, sha256: str) -> BlobOut | None:
         resp = self._request("GET", f"/v1/blobs/{sha256}")
-        return None if resp.status_code == 404 else self._check(resp)
+        return None if resp.status_code == 404 else self._check(resp, BlobOut)
 
-    def upload_chunk(self, sha256: str, offset: int, data: bytes, *, drain: float = 0.0) -> dict[str, Any]:
+    def upload_chunk(self, sha256: str, offset: int, data: bytes, *, drain: float = 0.0) -> BlobOut:
         """Append ``data`` at ``offset``; ``OffsetMismatch`` when the server holds another amount."""
         resp = self._request("PATCH", f"/v1/blobs/{sha256}", content=data, drain=drain,
-                             headers={"Upload-Offset": str(offset),
-                                      "Content-Type": "application/offset+octet-stream"})
+                             headers={"Upload-Offset": str(offset), "Content-Type": BLOB_PIECE_MEDIA_TYPE})
         if resp.status_code == 409 and _error_code(resp) == "offset_mismatch":
             try:
                 received = int(resp.headers["Upload-Offset"])
@@ -156,44 +206,69 @@ class CentralClient:
                 raise SyncError("offset_mismatch without a usable Upload-Offset", retryable=True,
                                 status=409) from None
             raise OffsetMismatch(sha256, received)
-        return self._check(resp)
+        return self._check(resp, BlobOut)
 
     # -- what the central system did since ------------------------------------------------------
-    def status_feed(self, since: str | None, limit: int = 200) -> dict[str, Any]:
+    def status_feed(self, since: str | None, limit: int = 200) -> StatusFeed:
         params: dict[str, str | int] = {"limit": limit}
         if since:
             params["since"] = since
-        return self._check(self._request("GET", "/v1/status-feed", params=params))
+        return self._check(self._request("GET", "/v1/status-feed", params=params), StatusFeed)
 
     def reference_index(self) -> dict[str, str]:
-        items = self._check(self._request("GET", "/v1/reference")).get("items", {})
-        return {str(k): str(v) for k, v in items.items()} if isinstance(items, dict) else {}
+        """Every reference data set the central system offers, and its current ETag."""
+        return self._check(self._request("GET", "/v1/reference"), ReferenceIndex).items
 
-    def reference(self, name: str, etag: str | None) -> tuple[dict[str, Any] | None, str | None]:
-        """One reference data set: (data, ETag), or (None, the same ETag) when unchanged (304)."""
+    def reference(self, name: str, etag: str | None) -> ReferenceData | None:
+        """One reference data set, or None when unchanged since ``etag`` (304)."""
         headers = {"If-None-Match": etag} if etag else {}
         resp = self._request("GET", f"/v1/reference/{name}", headers=headers)
         if resp.status_code == 304:
-            return None, etag
-        return self._check(resp), resp.headers.get("ETag")
+            return None
+        if resp.status_code != 200:
+            raise _refusal(resp)
+        try:
+            document = resp.json()
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            raise MalformedAnswer(f"reference {name}: not a JSON object", resp.status_code)
+        return ReferenceData(document, resp.headers.get("ETag"))
 
     # -- batches: many small blobs in one stream, many submissions in one commit ----------------
-    def upload_blob_batch(self, items: Iterable[tuple[str, int, str, Iterable[bytes]]], *,
-                          drain: float = 0.0) -> list[dict[str, Any]]:
-        """Stream small blobs back to back (``sha256 size media_type\\n`` + bytes each); one answer per blob.
+    def upload_blob_batch(self, blobs: Sequence[BlobSource], *, drain: float = 0.0) -> list[BlobBatchResult]:
+        """Stream small blobs back to back (``sha256 size media_type\\n`` + bytes each); one result per blob.
 
-        ``items`` yields (sha256, size, media type, the plaintext in pieces); the body is generated
-        while it is sent, so only one piece is in memory at a time.
+        The body is generated while it is sent, so only one piece is in memory at a time. Against a
+        central system without the endpoint, each blob is announced and sent in one piece instead.
         """
-        def body() -> Iterator[bytes]:
-            for sha256, size, media_type, pieces in items:
-                yield f"{sha256} {size} {media_type}\n".encode("ascii")
-                yield from pieces
+        if not self._no_blob_batch:
+            def body() -> Iterator[bytes]:
+                for blob in blobs:
+                    yield blob_batch_head(blob.sha256, blob.size, blob.media_type)
+                    yield from blob.open()
 
-        resp = self._request("POST", "/v1/blobs/batch", content=body(), drain=drain,
-                             headers={"Content-Type": "application/x-sicounter-blob-batch"})
-        blobs = self._check(resp).get("blobs", [])
-        return [b for b in blobs if isinstance(b, dict)] if isinstance(blobs, list) else []
+            resp = self._request("POST", "/v1/blobs/batch", content=body(), drain=drain,
+                                 headers={"Content-Type": BLOB_BATCH_MEDIA_TYPE})
+            if resp.status_code not in _NO_ENDPOINT:
+                return self._check(resp, BlobBatchAnswer).blobs
+            log.info("central system has no blob batches; sending scans one at a time")
+            self._no_blob_batch = True
+        return [self._upload_whole(blob, drain) for blob in blobs]
+
+    def _upload_whole(self, blob: BlobSource, drain: float) -> BlobBatchResult:
+        """One small blob through the single endpoints (announce, then the rest in one piece)."""
+        state = self.create_blob(blob.sha256, blob.size, blob.media_type)
+        for _attempt in range(3):  # the server counted otherwise: resume where it says, a few times
+            if state.complete:
+                break
+            try:
+                state = self.upload_chunk(blob.sha256, state.received, b"".join(blob.open())[state.received:],
+                                          drain=drain)
+            except OffsetMismatch as exc:
+                state = BlobOut(sha256=blob.sha256, size=blob.size, received=exc.received, complete=False)
+        return BlobBatchResult(sha256=blob.sha256, size=blob.size, received=state.received,
+                               complete=state.complete, error=None)
 
     def complete_blobs(self, hashes: list[str]) -> set[str]:
         """Which of these blobs the central system holds complete, in one request per thousand.
@@ -202,17 +277,71 @@ class CentralClient:
         others need to cross the line again. Empty when it cannot say (an older central system).
         """
         held: set[str] = set()
-        for start in range(0, len(hashes), STATE_QUERY_MAX):
-            resp = self._request("POST", "/v1/blobs/states", json={"sha256": hashes[start:start + STATE_QUERY_MAX]})
-            if resp.status_code in (404, 405):
+        for start in range(0, len(hashes), MAX_STATE_QUERY):
+            resp = self._request("POST", "/v1/blobs/states", json={"sha256": hashes[start:start + MAX_STATE_QUERY]})
+            if resp.status_code in _NO_ENDPOINT:
                 return held
-            found = self._check(resp).get("complete", [])
-            if isinstance(found, list):
-                held.update(h for h in found if isinstance(h, str))
+            held.update(self._check(resp, BlobStatesAnswer).complete)
         return held
 
-    def post_submission_batch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Several submissions in one request and one commit at the server; one result per body."""
-        results = self._check(self._request("POST", "/v1/submissions/batch", json={"submissions": bodies}))
-        found = results.get("results", [])
-        return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+    def post_submission_batch(self, bodies: Sequence[QueuedBody]) -> list[SubmissionBatchResult]:
+        """Several submissions in one request and one commit at the server; one result per body, in order.
+
+        Against a central system without the endpoint, they are posted one at a time (see
+        ``_post_one_by_one``) with the same results.
+        """
+        if not self._no_submission_batch:
+            resp = self._request("POST", "/v1/submissions/batch", content=submission_batch_body(bodies),
+                                 headers={"Content-Type": "application/json"})
+            if resp.status_code not in _NO_ENDPOINT:
+                return self._check(resp, SubmissionBatchAnswer).results
+            log.info("central system has no submission batches; sending one at a time")
+            self._no_submission_batch = True
+        return self._post_one_by_one(bodies)
+
+    def _post_one_by_one(self, bodies: Sequence[QueuedBody]) -> list[SubmissionBatchResult]:
+        """The batch as single posts. A refusal of one body is its result, as in a batch; a passing
+        fault (network, busy, authentication) on the first post fails the whole call, as a batch
+        request would, and on a later one ends it early: the bodies without a result go again later."""
+        results: list[SubmissionBatchResult] = []
+        for body in bodies:
+            try:
+                answer = self.post_submission(body.text)
+            except SyncError as exc:
+                code = str(exc.fields.get("code") or "")
+                if not exc.retryable or code in _RETRYABLE_CONFLICTS:
+                    results.append(SubmissionBatchResult(
+                        id=body.submission_id, ok=False, status_code=exc.status or 0, answer=None,
+                        error=ErrorDetail(code=code, message=exc.detail)))
+                    continue
+                if not results:
+                    raise
+                log.info("posting one at a time stopped after %d of %d: %s", len(results), len(bodies), exc.detail)
+                break
+            results.append(SubmissionBatchResult(id=body.submission_id, ok=True,
+                                                 status_code=200 if answer.duplicate else 201,
+                                                 answer=answer, error=None))
+        return results
+
+
+def _refusal(resp: httpx.Response) -> SyncError:
+    """What a non-success answer means to the terminal."""
+    code = _error_code(resp)
+    detail = f"central answered {resp.status_code} {code}"
+    if resp.status_code == 409 and code in _RETRYABLE_CONFLICTS:
+        return SyncError(detail, retryable=True, status=409, code=code,
+                         user_message="中心系统尚未收齐本笔业务的材料，正在补传。",
+                         hint="稍后将自动重试，无需重新录入。")
+    if resp.status_code in (401, 403):
+        # A terminal-wide configuration fault: keep everything queued and keep
+        # retrying slowly, an administrator fixing the token unblocks it.
+        return SyncError(detail, retryable=True, status=resp.status_code,
+                         user_message="中心系统拒绝了本终端的身份凭证，已离线保存。",
+                         hint="请联系系统管理员检查终端令牌。")
+    if resp.status_code == 429 or resp.status_code >= 500:
+        return SyncError(detail, retryable=True, status=resp.status_code, retry_after=_retry_after(resp),
+                         user_message="中心系统暂时繁忙，已离线保存。",
+                         hint="稍后将自动重试，无需重新录入。")
+    return SyncError(detail, retryable=False, status=resp.status_code, code=code,
+                     user_message="中心系统拒收了这笔业务。",
+                     hint="业务已保存在本机，请联系系统管理员处理。")

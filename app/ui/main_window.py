@@ -27,7 +27,17 @@ from app import queries
 from app.cards import IdentityReading
 from app.changes import OpChanges, changes_from_event
 from app.device_registry import REMOVED, DeviceEvent, DeviceState
-from app.event_types import SenderEvent
+from app.event_types import (
+    SYNC_EVENTS,
+    Failed,
+    Offline,
+    Online,
+    ReferenceUpdated,
+    Retrying,
+    StatusChanged,
+    SyncEvent,
+)
+from app.event_types import Accepted as CentralAccepted
 from app.queries import RecordFilter, SubmissionState, SubmissionView, SyncStatus
 from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
@@ -427,7 +437,7 @@ class MainWindow(QMainWindow):
     # -- background events ------------------------------------------------------------------------
     def _on_event(self, event: object) -> None:
         changes = changes_from_event(event)  # the sync engine's answers change what the views show
-        if isinstance(event, SenderEvent):
+        if isinstance(event, SYNC_EVENTS):
             self._on_sender_event(event)
         elif isinstance(event, DeviceEvent):
             self._on_device_event(event)
@@ -466,23 +476,23 @@ class MainWindow(QMainWindow):
                 source=reading.source, who=reading.summary), tone)
 
     # -- sync state -----------------------------------------------------------------------------
-    def _on_sender_event(self, event: SenderEvent) -> None:
+    def _on_sender_event(self, event: SyncEvent) -> None:
         self._show_pending(event.pending)
-        if event.kind in ("accepted", "status", "reference"):
-            self._last_sync = datetime.now()
-            self._set_connection(True)
-            if event.kind == "status" and event.status == "returned":
-                self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
-                    reason=(event.reason or "").rstrip("。")), "warn")
-        elif event.kind in ("retry", "offline"):
-            # the connection label already says "offline"; the error slot says why or what happens next
-            error = event.error
-            detail = (error.hint if isinstance(error, CentralUnreachable) else error.user_message) if error else None
-            self._set_connection(False, detail)
-        elif event.kind == "online":
-            self._set_connection(True)
-        elif event.kind == "failed" and event.error is not None:
-            self.error_label.setText(event.error.user_message)
+        match event:
+            case CentralAccepted() | StatusChanged() | ReferenceUpdated():
+                self._last_sync = datetime.now()
+                self._set_connection(True)
+                if isinstance(event, StatusChanged) and event.status == "returned":
+                    self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
+                        reason=(event.reason or "").rstrip("。")), "warn")
+            case Retrying(error=error) | Offline(error=error):
+                # the connection label already says "offline"; the error slot says why or what happens next
+                self._set_connection(False, None if error is None else
+                                     error.hint if isinstance(error, CentralUnreachable) else error.user_message)
+            case Online():
+                self._set_connection(True)
+            case Failed(error=error):
+                self.error_label.setText(error.user_message)
 
     def _set_connection(self, online: bool | None, error: str | None = None) -> None:
         if online is None:

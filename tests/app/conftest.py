@@ -14,7 +14,7 @@ from app.terminal import Terminal, build_terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
 from local_db.clerks import ClerkInfo, add_clerk
-from sync.sender import Backoff
+from sync.engine import Backoff
 
 TERMINAL_ID = "T-TEST-01"
 CLERK = ClerkInfo("1001", "测试柜员")

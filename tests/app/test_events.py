@@ -12,7 +12,7 @@ import pytest
 
 from app.events import EventHub
 from app.terminal import Terminal
-from sync.sender import SenderEvent
+from sync.events import Online, ReferenceUpdated
 
 
 def test_a_late_listener_hears_the_latest_event_of_each_slot_once() -> None:
@@ -68,10 +68,10 @@ def test_the_terminal_is_frozen_and_new_reference_data_is_read_again(make_termin
         terminal.sender = None  # type: ignore[misc]
     form = terminal.reference.form("personal_registration")
     assert terminal.reference.form("personal_registration") is form  # read once
-    terminal.publish(SenderEvent("online", 0))
+    terminal.publish(Online(0))
     assert terminal.reference.form("personal_registration") is form
-    terminal.publish(SenderEvent("reference", 0))
+    terminal.publish(ReferenceUpdated(0, ("forms",)))
     assert terminal.reference.form("personal_registration") is not form  # forgotten, read again
     heard: list[object] = []
     terminal.events.subscribe(heard.append)  # the connection state and the latest activity, apart
-    assert [getattr(e, "kind", None) for e in heard] == ["online", "reference"]
+    assert [type(e) for e in heard] == [Online, ReferenceUpdated]

@@ -23,8 +23,9 @@ from central.errors import (
     ReceiptsExhausted,
 )
 from central.receipts import china_day, format_receipt, parse_receipt
-from central.store import CentralStore, IncomingSubmission, SubmissionRow, add_terminal, canonical_json
+from central.store import CentralStore, IncomingSubmission, SubmissionRow, add_terminal
 from core.errors import CounterError
+from protocol.canonical import canonical_json
 
 
 class Clock:

@@ -30,6 +30,8 @@ from central.process import CentralServerProcess
 from central.store import add_terminal
 from local_db.clerks import add_clerk
 from local_db.submissions import pending_count
+from tests.app.conftest import central_db, make_terminal, secrets_store, start_central  # noqa: F401  (fixtures)
+from tests.sync.engine_rig import small_chunks  # noqa: F401  (a fixture)
 from tests.sync.worker import CLERK_ID, open_terminal
 
 TERMINAL_ID = "T-SYNC-01"
@@ -69,13 +71,13 @@ class Rig:
 
 @pytest.fixture
 def rig(tmp_path: Path) -> Iterator[Rig]:
-    central_db = tmp_path / "central.sqlite3"
-    token = add_terminal(central_db, TERMINAL_ID)
+    database = tmp_path / "central.sqlite3"
+    token = add_terminal(database, TERMINAL_ID)
     keyring = tmp_path / "keyring"
     SecretStore(file_keyring(keyring)).set_terminal_token(token)
     data = tmp_path / "terminal"
-    central = CentralServerProcess.start(central_db, stderr_path=tmp_path / "central.log")
-    made = Rig(central, central_db, token, keyring, data)
+    central = CentralServerProcess.start(database, stderr_path=tmp_path / "central.log")
+    made = Rig(central, database, token, keyring, data)
     terminal = made.terminal()  # creates the database and the keys before any worker races for them
     add_clerk(terminal.db, CLERK_ID, "测试柜员", "counter-pass")
     terminal.close()

@@ -19,7 +19,8 @@ from sqlalchemy import text
 from central.faultproxy import FaultProxy
 from local_db.models import SubmissionState
 from local_db.submissions import list_submissions, pending_count
-from sync.sender import BATCH_ROWS, SenderEvent
+from sync.events import SYNC_EVENTS, Accepted, Failed, Retrying, SyncEvent
+from sync.planner import BATCH_ROWS
 from tests.sync.conftest import Rig, integrity, local_ids
 from tests.sync.worker import enqueue_one
 
@@ -58,20 +59,20 @@ class InFlightWatch:
 
 def test_offline_backlog_of_500_drains_exactly_once(rig: Rig, tmp_path: Path) -> None:
     rng = random.Random(500)
-    events: list[SenderEvent] = []
+    events: list[SyncEvent] = []
     with FaultProxy(rig.central.base_url) as proxy:
         proxy.set_offline(True)
         terminal = rig.terminal(proxy.url, start_sender=True)
         try:
-            terminal.events.subscribe(lambda e: events.append(e) if isinstance(e, SenderEvent) else None)
+            terminal.events.subscribe(lambda e: events.append(e) if isinstance(e, SYNC_EVENTS) else None)
             made = []
             for n in range(BACKLOG):
                 made.append(enqueue_one(terminal, rng, rig.terminal_id, large_share=0.0, attach=n % 4 == 0))
                 terminal.send_now()  # as the UI does after each save: the sender tries, and fails
             time.sleep(1.0)  # let it retry a few more times against the dead network
-            retries = sum(1 for e in events if e.kind == "retry")
+            retries = sum(1 for e in events if isinstance(e, Retrying))
             assert pending_count(terminal.db) == BACKLOG, "something left the queue while offline"
-            assert not any(e.kind in ("accepted", "failed") for e in events)
+            assert not any(isinstance(e, Accepted | Failed) for e in events)
             assert retries >= 10, retries
             assert proxy.stats.requests_seen == 0  # nothing got through, not even half a request
 
@@ -88,7 +89,7 @@ def test_offline_backlog_of_500_drains_exactly_once(rig: Rig, tmp_path: Path) ->
             views = list_submissions(terminal.db, limit=100_000)
             assert {v.id for v in views} == set(made) == local_ids(terminal)
             assert all(v.state is SubmissionState.ACCEPTED and v.receipt_number for v in views)
-            assert sum(1 for e in events if e.kind == "accepted") == BACKLOG
+            assert sum(1 for e in events if isinstance(e, Accepted)) == BACKLOG
             assert integrity(terminal) == "ok"
         finally:
             terminal.close()

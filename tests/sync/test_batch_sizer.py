@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.sender import BatchSizer
+from sync.planner import BatchSizer
 
 MiB = 1024 * 1024
 

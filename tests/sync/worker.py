@@ -28,7 +28,7 @@ from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from forms.idnumber import check_character
 from local_db.submissions import ApplicantData, AttachmentData, create_submission
-from sync.sender import Backoff
+from sync.engine import Backoff
 
 CLERK_ID = "1001"
 #: material keys the attachments are filed under (any identifier does for the central system)

@@ -4,6 +4,13 @@ Request models are strict and forbid unknown fields: the server hashes the body 
 decide whether a repeat is a duplicate, so it must never silently coerce or drop
 what a client sent (a newer client sending attachments to this server gets a 422,
 not a receipt for a submission that lost its attachments).
+
+Answer models are what the server promises (its OpenAPI document is generated from
+them) and what the terminal's client reads. They ignore fields they do not know, so a
+newer server may add some; a status is any string on reading (documented as the
+enumeration), so a status a newer server adds is skipped by the terminal rather than
+making the whole answer unreadable. Times are checked to be ISO 8601 here, so a
+malformed answer fails in one place, validation, never later in the engine.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Identifier = Field(min_length=1, max_length=64)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -107,7 +114,21 @@ class SubmissionIn(BaseModel):
         return value
 
 
-Status = Literal["accepted", "returned", "approved"]
+#: the statuses of protocol version 1
+STATUSES = ("accepted", "returned", "approved")
+#: a status as read: documented as the enumeration, accepted as any string (see the module's docstring)
+Status = Annotated[str, Field(json_schema_extra={"enum": list(STATUSES)})]
+
+
+def _iso_time(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date-time") from None
+    return value
+
+
+IsoTime = Annotated[str, AfterValidator(_iso_time)]
 
 
 class SubmissionOut(BaseModel):
@@ -116,10 +137,20 @@ class SubmissionOut(BaseModel):
     id: str
     receipt_number: str = Field(description="SB + YYYYMMDD (China date of receipt) + 6-digit daily sequence")
     status: Status = Field(description="current status; accepted until a reviewer returns or approves it")
-    received_at: str = Field(description="UTC, ISO 8601")
+    received_at: IsoTime = Field(description="UTC, ISO 8601")
     case_id: str
     case_version: int
     reason: str | None = Field(description="the reviewer's reason (returned) or note (approved)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _before_cases(cls, data: Any) -> Any:
+        """A central system of the first release (no cases, no review) answers without ``case_id``,
+        ``case_version`` and ``reason``: its submissions are first versions of their own case, as the
+        defaults of the request say. Filled in here, so the published schema keeps them required."""
+        if isinstance(data, dict) and "id" in data:
+            return {"case_id": data["id"], "case_version": 1, "reason": None, **data}
+        return data
 
 
 class SubmitAnswer(SubmissionOut):
@@ -155,7 +186,7 @@ class StatusEventOut(BaseModel):
     status: Status
     reason: str | None
     receipt_number: str
-    at: str = Field(description="UTC, ISO 8601")
+    at: IsoTime = Field(description="UTC, ISO 8601")
 
 
 class StatusFeed(BaseModel):
@@ -208,6 +239,12 @@ class SubmissionBatchResult(BaseModel):
                                          "(or 503 receipts_exhausted)")
     answer: SubmitAnswer | None = Field(description="the single endpoint's answer when ok, else null")
     error: ErrorDetail | None = Field(description="the single endpoint's error when not ok, else null")
+
+    @model_validator(mode="after")
+    def _answered_when_ok(self) -> SubmissionBatchResult:
+        if self.ok and self.answer is None:
+            raise ValueError("an ok result carries the answer")
+        return self
 
 
 class SubmissionBatchAnswer(BaseModel):
