@@ -1,0 +1,293 @@
+"""Benchmark: from starting ``sicounter gui`` to the sign-in window being visible on the X server.
+
+Run: ``.venv/bin/python bench/startup.py [--runs N]``. Limit: median 1.0 s (issue 15, item 6).
+
+It prepares once a terminal data directory as a counter PC has it: settings with a terminal id and a
+central URL (a loopback port nobody serves, so the sender starts and finds the line down), an existing,
+migrated database with a clerk, the terminal token, the database and scan keys in a keyring, and the
+devices on ``auto`` (the card reader isolated from any pcscd on the machine, the ID reader on a
+pseudo-terminal that never answers, no camera attached). The keyring is the suite's stand-in for an OS
+keyring (``tests/os_keyring_stand_in.py``, chosen through keyring's own ``PYTHON_KEYRING_BACKEND``), so
+production ``sicounter gui`` runs unchanged and still refuses to start without a keyring.
+
+Without a DISPLAY it starts its own Xvfb. After one warm-up run (warm disk cache) it runs ``sicounter gui``
+(the installed console script, the real entry point) ``--runs`` times: the clock starts just before the
+spawn and stops when the X server maps a top-level window titled 柜员登录 (observed from this process
+through Xlib: a MapNotify on the root window, the title read from the window's _NET_WM_NAME), then the
+program is stopped with SIGTERM as a clerk's session ends, and must exit cleanly.
+
+For information it also times, outside the program as well (medians of ``--runs``): the bare interpreter,
+importing PySide6's widgets, importing the modules ``sicounter gui`` loads before its dialog is shown, and
+importing the main window module (which now loads behind the dialog).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import pty
+import select
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the keyring stand-in lives in tests/
+
+LIMIT = 1.0
+TITLE = "柜员登录"
+CLERK_ID, CLERK_NAME, PASSWORD = "2001", "基准柜员", "bench-password-1"
+#: what ``sicounter gui`` imports before its sign-in dialog is shown (tests/app/test_startup.py checks it)
+SIGN_IN_PATH = "app.cli, app.terminal, app.ui.qt_app"
+
+
+# --- watching the X server from outside the program --------------------------------------------------
+
+_MAP_NOTIFY, _UNMAP_NOTIFY, _DESTROY_NOTIFY = 19, 18, 17
+_SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
+
+
+class XWatcher:
+    """A client of the X server that reports when a top-level window with a given title is mapped.
+
+    Without a window manager (Xvfb) top-level windows are children of the root, so selecting
+    SubstructureNotify on the root shows every map and unmap as the server performs it."""
+
+    def __init__(self, display: str) -> None:
+        x = ctypes.CDLL("libX11.so.6")
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XDefaultRootWindow.restype = ctypes.c_ulong
+        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x.XSelectInput.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_long]
+        x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x.XConnectionNumber.argtypes = [ctypes.c_void_p]
+        x.XPending.argtypes = [ctypes.c_void_p]
+        x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        x.XInternAtom.restype = ctypes.c_ulong
+        x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x.XGetWindowProperty.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long, ctypes.c_long, ctypes.c_int,
+            ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_int),
+            ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
+        x.XFree.argtypes = [ctypes.c_void_p]
+        x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        # a window destroyed between its map and our question must not end this process
+        self._on_error = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(lambda _d, _e: 0)
+        x.XSetErrorHandler(self._on_error)
+        self._x = x
+        self._dpy = x.XOpenDisplay(display.encode())
+        if not self._dpy:
+            raise RuntimeError(f"cannot open X display {display}")
+        self._root = x.XDefaultRootWindow(self._dpy)
+        self._net_wm_name = x.XInternAtom(self._dpy, b"_NET_WM_NAME", 0)
+        self._utf8 = x.XInternAtom(self._dpy, b"UTF8_STRING", 0)
+        x.XSelectInput(self._dpy, self._root, _SUBSTRUCTURE_NOTIFY_MASK)
+        x.XSync(self._dpy, 0)
+        self._fd = x.XConnectionNumber(self._dpy)
+        self._mapped: set[int] = set()
+
+    def title(self, window: int) -> str:
+        kind, fmt = ctypes.c_ulong(), ctypes.c_int()
+        count, after, data = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+        status = self._x.XGetWindowProperty(self._dpy, window, self._net_wm_name, 0, 4096, 0, self._utf8,
+                                            ctypes.byref(kind), ctypes.byref(fmt), ctypes.byref(count),
+                                            ctypes.byref(after), ctypes.byref(data))
+        if status != 0 or not data.value:
+            return ""
+        try:
+            return ctypes.string_at(data.value, count.value).decode("utf-8", "replace")
+        finally:
+            self._x.XFree(data)
+
+    def _drain(self) -> None:
+        event = (ctypes.c_ulong * 24)()
+        while self._x.XPending(self._dpy):
+            self._x.XNextEvent(self._dpy, event)
+            kind, window = event[0] & 0xFFFFFFFF, int(event[5])  # XMapEvent/XUnmapEvent: type, ..., window
+            if kind == _MAP_NOTIFY:
+                self._mapped.add(window)
+            elif kind in (_UNMAP_NOTIFY, _DESTROY_NOTIFY):
+                self._mapped.discard(window)
+
+    def forget(self) -> None:
+        self._drain()
+        self._mapped.clear()
+
+    def wait_for(self, title: str, deadline: float, alive: subprocess.Popen[bytes]) -> float:
+        """The monotonic time at which a mapped top-level window's title contains ``title``."""
+        while time.monotonic() < deadline:
+            self._drain()
+            now = time.monotonic()
+            if any(title in self.title(w) for w in self._mapped):
+                return now
+            if alive.poll() is not None:
+                raise RuntimeError(f"sicounter gui exited with {alive.returncode} before its window showed")
+            select.select([self._fd], [], [], 0.005)  # wake on the next event, or look again (a title set late)
+        raise RuntimeError(f"no window titled {title!r} appeared in time")
+
+    def close(self) -> None:
+        self._x.XCloseDisplay(self._dpy)
+
+
+@contextmanager
+def x_display() -> Iterator[str]:
+    """The current DISPLAY, or a private Xvfb for the benchmark."""
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    for n in range(130, 160):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            break
+    else:
+        raise RuntimeError("no free X display number")
+    xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        yield f":{n}"
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
+# --- the terminal's data directory ---------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(base: Path, id_port: str) -> tuple[Path, dict[str, str]]:
+    """Settings, keyring and a migrated database with a clerk; returns the config path and the environment."""
+    env = os.environ.copy()
+    env |= {
+        "PYTHON_KEYRING_BACKEND": "tests.os_keyring_stand_in.FileBackend",
+        "SICOUNTER_TEST_KEYRING": str(base / "keyring.json"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        "XDG_CONFIG_HOME": str(base / "config"), "XDG_DATA_HOME": str(base / "data"),
+        "XDG_STATE_HOME": str(base / "state"), "XDG_CACHE_HOME": str(base / "cache"),
+        "PCSCLITE_CSOCK_NAME": str(base / "no-pcscd.comm"),  # never another pcscd's virtual cards
+        "SICOUNTER_LANG": "zh",
+    }
+    os.environ["SICOUNTER_TEST_KEYRING"] = env["SICOUNTER_TEST_KEYRING"]
+    from app.secrets import SecretStore
+    from app.settings import DeviceSettings, Settings, save_settings
+    from app.terminal import build_terminal
+    from local_db.clerks import add_clerk
+    from tests.os_keyring_stand_in import FileBackend
+
+    settings = Settings(central_url=f"http://127.0.0.1:{free_port()}", terminal_id="BENCH-0001",
+                        office_name="基准测试服务大厅", data_dir=base / "terminal",
+                        devices=DeviceSettings(id_reader_port=id_port))
+    config = base / "settings.toml"
+    save_settings(settings, config)
+    store = SecretStore(FileBackend())
+    store.set_terminal_token("bench-token")
+    terminal = build_terminal(settings, store, start_sender=False, start_devices=False)
+    try:
+        add_clerk(terminal.db, CLERK_ID, CLERK_NAME, PASSWORD)
+    finally:
+        terminal.close()
+    return config, env
+
+
+# --- one run ---------------------------------------------------------------------------------------------
+
+def sicounter() -> list[str]:
+    script = Path(sys.executable).with_name("sicounter")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "app"]
+
+
+def one_run(watcher: XWatcher, config: Path, env: dict[str, str]) -> float:
+    watcher.forget()
+    started = time.monotonic()
+    process = subprocess.Popen([*sicounter(), "--config", str(config), "gui"], env=env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        shown = watcher.wait_for(TITLE, started + 60, process)
+    except RuntimeError:
+        process.kill()
+        _, err = process.communicate(10)
+        sys.stderr.write(err.decode(errors="replace"))
+        raise
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate(10)
+        raise RuntimeError("sicounter gui did not stop within 30 s of SIGTERM") from None
+    if process.returncode != 0:
+        sys.stderr.write(err.decode(errors="replace"))
+        raise RuntimeError(f"sicounter gui exited with {process.returncode} after SIGTERM")
+    return shown - started
+
+
+def timed_python(code: str, env: dict[str, str]) -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+    return time.monotonic() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--keep", type=Path, help="prepare the data directory here and keep it")
+    args = parser.parse_args(argv)
+    if shutil.which("Xvfb") is None and not os.environ.get("DISPLAY"):
+        print("startup: no DISPLAY and no Xvfb (scripts/setup.sh installs it)", file=sys.stderr)
+        return 2
+
+    master, slave = pty.openpty()  # the ID reader's port: a line on which no reader ever answers
+    with tempfile.TemporaryDirectory(prefix="startup-bench-") as tmp, x_display() as display:
+        base = args.keep or Path(tmp)
+        config, env = prepare(base, os.ttyname(slave))
+        env["DISPLAY"] = display
+        watcher = XWatcher(display)
+        try:
+            warm_up = one_run(watcher, config, env)
+            runs = [one_run(watcher, config, env) for _ in range(args.runs)]
+        finally:
+            watcher.close()
+        env_plain = {k: v for k, v in env.items() if k != "DISPLAY"} | {"QT_QPA_PLATFORM": "offscreen"}
+        phases = {
+            "interpreter (python -c pass)": "pass",
+            "import PySide6.QtWidgets": "import PySide6.QtWidgets",
+            f"import the sign-in path ({SIGN_IN_PATH})": f"import {SIGN_IN_PATH}",
+            "import app.ui.main_window (behind the dialog)": "import app.ui.main_window",
+        }
+        splits = {name: statistics.median(timed_python(code, env_plain) for _ in range(args.runs))
+                  for name, code in phases.items()}
+    os.close(master)
+    os.close(slave)
+
+    median = statistics.median(runs)
+    print(f"sicounter gui -> sign-in window mapped on the X server ({display}), existing database, "
+          f"{args.runs} runs after a warm-up")
+    print(f"  warm-up {warm_up * 1000:7.0f} ms")
+    for index, seconds in enumerate(runs, 1):
+        print(f"  run {index:2d}  {seconds * 1000:7.0f} ms")
+    print(f"  median  {median * 1000:7.0f} ms   (min {min(runs) * 1000:.0f}, max {max(runs) * 1000:.0f})")
+    print(f"  ratio to the {LIMIT:.1f} s limit: {median / LIMIT:.2f}: {'OK' if median <= LIMIT else 'OVER THE LIMIT'}")
+    print("for information, each in a fresh interpreter (median wall time, no display):")
+    for name, seconds in splits.items():
+        print(f"  {name:60s} {seconds * 1000:7.0f} ms")
+    return 0 if median <= LIMIT else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
