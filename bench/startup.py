@@ -47,7 +47,7 @@ LIMIT = 1.0
 TITLE = "柜员登录"
 CLERK_ID, CLERK_NAME, PASSWORD = "2001", "基准柜员", "bench-password-1"
 #: what ``sicounter gui`` imports before its sign-in dialog is shown (tests/app/test_startup.py checks it)
-SIGN_IN_PATH = "app.cli, app.terminal, app.ui.qt_app"
+SIGN_IN_PATH = "app.cli, app.ui.launch"
 
 
 # --- watching the X server from outside the program --------------------------------------------------

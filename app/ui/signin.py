@@ -1,6 +1,13 @@
-"""Sign-in: the clerk's staff number and password, checked off the GUI thread."""
+"""Sign-in: the clerk's staff number and password, checked off the GUI thread.
+
+The first window of ``sicounter gui``, shown before the terminal behind it is built (app.startup), so
+this module imports only Qt and the light parts of app.ui: the use cases, the database and the terminal
+load when a sign-in is checked, by then on the loading thread already.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -13,15 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import usecases
-from app.terminal import Terminal
 from app.ui.errors import describe
 from app.ui.ops import OpRunner
-from local_db.clerks import ClerkInfo
+
+if TYPE_CHECKING:
+    from app.startup import TerminalLoading
+    from app.terminal import Terminal
+    from local_db.clerks import ClerkInfo
 
 
 class SignInDialog(QDialog):
-    def __init__(self, terminal: Terminal, ops: OpRunner, parent: QWidget | None = None,
+    def __init__(self, terminal: Terminal | TerminalLoading, ops: OpRunner, parent: QWidget | None = None,
                  *, clerk_id: str = "", hint: str = "") -> None:
         super().__init__(parent)
         self._terminal = terminal
@@ -73,8 +82,8 @@ class SignInDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.message.setText(self.tr("正在验证…"))
-        self._ops.run(lambda: usecases.sign_in(self._terminal, clerk_id, password),
-                      self._signed_in, self._refused)
+        source = self._terminal
+        self._ops.run(lambda: _check(source, clerk_id, password), self._signed_in, self._refused)
 
     def _signed_in(self, clerk: ClerkInfo) -> None:
         self.clerk = clerk
@@ -86,3 +95,13 @@ class SignInDialog(QDialog):
         self.password_edit.clear()
         self.password_edit.setFocus()
         self.button.setEnabled(True)
+
+
+def _check(source: Terminal | TerminalLoading, clerk_id: str, password: str) -> ClerkInfo:
+    """On an op thread: a terminal still loading behind the dialog is waited for (boundedly) first."""
+    from app.startup import TerminalLoading
+
+    terminal = source.terminal() if isinstance(source, TerminalLoading) else source
+    from app import usecases
+
+    return usecases.sign_in(terminal, clerk_id, password)
