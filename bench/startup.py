@@ -12,9 +12,12 @@ production ``sicounter gui`` runs unchanged and still refuses to start without a
 
 Without a DISPLAY it starts its own Xvfb. After one warm-up run (warm disk cache) it runs ``sicounter gui``
 (the installed console script, the real entry point) ``--runs`` times: the clock starts just before the
-spawn and stops when the X server maps a top-level window titled 柜员登录 (observed from this process
-through Xlib: a MapNotify on the root window, the title read from the window's _NET_WM_NAME), then the
-program is stopped with SIGTERM as a clerk's session ends, and must exit cleanly.
+spawn; observed from this process through Xlib, it notes when the X server maps a top-level window titled
+柜员登录 (a MapNotify on the root window, the title read from the window's _NET_WM_NAME: what
+``xdotool search --onlyvisible`` would find) and when the program first draws into it (the DAMAGE
+extension; Qt maps its windows without a background, so until then the screen shows what was behind).
+The later of the two, first drawn, is the figure compared with the limit. Then the program is stopped
+with SIGTERM, as at the end of a clerk's day, and must exit cleanly.
 
 For information it also times, outside the program as well (medians of ``--runs``): the bare interpreter,
 importing PySide6's widgets, importing the modules ``sicounter gui`` loads before its dialog is shown, and
@@ -52,15 +55,19 @@ SIGN_IN_PATH = "app.cli, app.ui.launch"
 
 # --- watching the X server from outside the program --------------------------------------------------
 
-_MAP_NOTIFY, _UNMAP_NOTIFY, _DESTROY_NOTIFY = 19, 18, 17
+_CREATE_NOTIFY, _DESTROY_NOTIFY, _UNMAP_NOTIFY, _MAP_NOTIFY = 16, 17, 18, 19
 _SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
+_DAMAGE_REPORT_NON_EMPTY = 3
 
 
 class XWatcher:
-    """A client of the X server that reports when a top-level window with a given title is mapped.
+    """A client of the X server that sees top-level windows mapped and first drawn into.
 
     Without a window manager (Xvfb) top-level windows are children of the root, so selecting
-    SubstructureNotify on the root shows every map and unmap as the server performs it."""
+    SubstructureNotify on the root shows every creation, map and unmap as the server performs it. A
+    DAMAGE object made on each new window reports the first drawing into it (Qt maps its windows with
+    no background, so until the program paints, the screen still shows what was behind): the moment
+    a person would see the dialog. Both times are taken when the event reaches this process."""
 
     def __init__(self, display: str) -> None:
         x = ctypes.CDLL("libX11.so.6")
@@ -81,7 +88,7 @@ class XWatcher:
             ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
         x.XFree.argtypes = [ctypes.c_void_p]
         x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        # a window destroyed between its map and our question must not end this process
+        # a window destroyed between its creation and our question must not end this process
         self._on_error = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(lambda _d, _e: 0)
         x.XSetErrorHandler(self._on_error)
         self._x = x
@@ -91,10 +98,30 @@ class XWatcher:
         self._root = x.XDefaultRootWindow(self._dpy)
         self._net_wm_name = x.XInternAtom(self._dpy, b"_NET_WM_NAME", 0)
         self._utf8 = x.XInternAtom(self._dpy, b"UTF8_STRING", 0)
+        self._damage, self._damage_event = self._open_damage()
         x.XSelectInput(self._dpy, self._root, _SUBSTRUCTURE_NOTIFY_MASK)
         x.XSync(self._dpy, 0)
         self._fd = x.XConnectionNumber(self._dpy)
-        self._mapped: set[int] = set()
+        self._mapped: dict[int, float] = {}
+        self._drawn: dict[int, float] = {}
+
+    def _open_damage(self) -> tuple[ctypes.CDLL | None, int]:
+        try:
+            damage = ctypes.CDLL("libXdamage.so.1")
+        except OSError:
+            return None, -1
+        damage.XDamageQueryExtension.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
+                                                 ctypes.POINTER(ctypes.c_int)]
+        damage.XDamageCreate.restype = ctypes.c_ulong
+        damage.XDamageCreate.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int]
+        event_base, error_base = ctypes.c_int(), ctypes.c_int()
+        if not damage.XDamageQueryExtension(self._dpy, ctypes.byref(event_base), ctypes.byref(error_base)):
+            return None, -1
+        return damage, event_base.value  # XDamageNotify is the extension's first event
+
+    @property
+    def sees_drawing(self) -> bool:
+        return self._damage is not None
 
     def title(self, window: int) -> str:
         kind, fmt = ctypes.c_ulong(), ctypes.c_int()
@@ -113,27 +140,41 @@ class XWatcher:
         event = (ctypes.c_ulong * 24)()
         while self._x.XPending(self._dpy):
             self._x.XNextEvent(self._dpy, event)
-            kind, window = event[0] & 0xFFFFFFFF, int(event[5])  # XMapEvent/XUnmapEvent: type, ..., window
-            if kind == _MAP_NOTIFY:
-                self._mapped.add(window)
+            now = time.monotonic()
+            # XCreateWindowEvent, XMapEvent, XUnmapEvent: type, serial, send_event, display, parent/event, window;
+            # XDamageNotifyEvent: type, serial, send_event, display, drawable
+            kind = event[0] & 0xFFFFFFFF
+            if kind == _CREATE_NOTIFY and self._damage is not None:
+                self._damage.XDamageCreate(self._dpy, event[5], _DAMAGE_REPORT_NON_EMPTY)
+            elif kind == _MAP_NOTIFY:
+                self._mapped.setdefault(int(event[5]), now)
             elif kind in (_UNMAP_NOTIFY, _DESTROY_NOTIFY):
-                self._mapped.discard(window)
+                self._mapped.pop(int(event[5]), None)
+            elif kind == self._damage_event:
+                self._drawn.setdefault(int(event[4]), now)
 
     def forget(self) -> None:
         self._drain()
         self._mapped.clear()
+        self._drawn.clear()
 
-    def wait_for(self, title: str, deadline: float, alive: subprocess.Popen[bytes]) -> float:
-        """The monotonic time at which a mapped top-level window's title contains ``title``."""
+    def wait_for(self, title: str, deadline: float, alive: subprocess.Popen[bytes]) -> tuple[float, float | None]:
+        """When a top-level window whose title contains ``title`` was mapped, and first drawn into
+        (None without the DAMAGE extension): monotonic times."""
+        window: int | None = None
         while time.monotonic() < deadline:
             self._drain()
-            now = time.monotonic()
-            if any(title in self.title(w) for w in self._mapped):
-                return now
+            if window is None:
+                window = next((w for w in self._mapped if title in self.title(w)), None)
+            if window is not None and window in self._mapped:
+                if not self.sees_drawing:
+                    return self._mapped[window], None
+                if window in self._drawn:
+                    return self._mapped[window], max(self._drawn[window], self._mapped[window])
             if alive.poll() is not None:
                 raise RuntimeError(f"sicounter gui exited with {alive.returncode} before its window showed")
             select.select([self._fd], [], [], 0.005)  # wake on the next event, or look again (a title set late)
-        raise RuntimeError(f"no window titled {title!r} appeared in time")
+        raise RuntimeError(f"no window titled {title!r} was shown in time")
 
     def close(self) -> None:
         self._x.XCloseDisplay(self._dpy)
@@ -212,13 +253,14 @@ def sicounter() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "app"]
 
 
-def one_run(watcher: XWatcher, config: Path, env: dict[str, str]) -> float:
+def one_run(watcher: XWatcher, config: Path, env: dict[str, str]) -> tuple[float, float | None]:
+    """Seconds from the spawn to the sign-in window mapped, and to its first drawing."""
     watcher.forget()
     started = time.monotonic()
     process = subprocess.Popen([*sicounter(), "--config", str(config), "gui"], env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        shown = watcher.wait_for(TITLE, started + 60, process)
+        mapped, drawn = watcher.wait_for(TITLE, started + 60, process)
     except RuntimeError:
         process.kill()
         _, err = process.communicate(10)
@@ -234,7 +276,7 @@ def one_run(watcher: XWatcher, config: Path, env: dict[str, str]) -> float:
     if process.returncode != 0:
         sys.stderr.write(err.decode(errors="replace"))
         raise RuntimeError(f"sicounter gui exited with {process.returncode} after SIGTERM")
-    return shown - started
+    return mapped - started, None if drawn is None else drawn - started
 
 
 def timed_python(code: str, env: dict[str, str]) -> float:
@@ -275,18 +317,27 @@ def main(argv: list[str] | None = None) -> int:
     os.close(master)
     os.close(slave)
 
-    median = statistics.median(runs)
-    print(f"sicounter gui -> sign-in window mapped on the X server ({display}), existing database, "
+    mapped = [m for m, _ in runs]
+    drawn = [d for _, d in runs if d is not None]
+    figure = drawn if len(drawn) == len(runs) else mapped  # the stricter one where the server reports drawing
+    median = statistics.median(figure)
+    print(f"sicounter gui -> sign-in window on the X server ({display}), existing database, "
           f"{args.runs} runs after a warm-up")
-    print(f"  warm-up {warm_up * 1000:7.0f} ms")
-    for index, seconds in enumerate(runs, 1):
-        print(f"  run {index:2d}  {seconds * 1000:7.0f} ms")
-    print(f"  median  {median * 1000:7.0f} ms   (min {min(runs) * 1000:.0f}, max {max(runs) * 1000:.0f})")
-    print(f"  ratio to the {LIMIT:.1f} s limit: {median / LIMIT:.2f}: {'OK' if median <= LIMIT else 'OVER THE LIMIT'}")
+    print("              mapped    first drawn")
+    for label, (m, d) in [("warm-up", warm_up), *((f"run {i:2d}", run) for i, run in enumerate(runs, 1))]:
+        print(f"  {label:8s} {m * 1000:7.0f} ms  {_ms(d)}")
+    print(f"  median   {statistics.median(mapped) * 1000:7.0f} ms  {_ms(statistics.median(drawn) if drawn else None)}")
+    what = "first drawn" if figure is drawn else "mapped"
+    print(f"  ratio of the median ({what}, min {min(figure) * 1000:.0f}, max {max(figure) * 1000:.0f} ms) "
+          f"to the {LIMIT:.1f} s limit: {median / LIMIT:.2f}: {'OK' if median <= LIMIT else 'OVER THE LIMIT'}")
     print("for information, each in a fresh interpreter (median wall time, no display):")
     for name, seconds in splits.items():
         print(f"  {name:60s} {seconds * 1000:7.0f} ms")
     return 0 if median <= LIMIT else 1
+
+
+def _ms(seconds: float | None) -> str:
+    return "      n/a" if seconds is None else f"{seconds * 1000:7.0f} ms"
 
 
 if __name__ == "__main__":
