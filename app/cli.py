@@ -1,4 +1,8 @@
-"""The ``sicounter`` command: the clerk's window by default, and tools for administrators."""
+"""The ``sicounter`` command: the clerk's window by default, and tools for administrators.
+
+Each command imports what it needs when it runs: ``sicounter gui`` must show its sign-in dialog within
+a second (app.ui.launch), so nothing heavy (the keyring, the database, Qt for a shell command) loads here.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,15 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from app.secrets import SecretStore, os_keyring
 from app.settings import APP_NAME, default_settings_path, load_settings, save_settings
 from core.errors import ConfigError, CounterError
+
+if TYPE_CHECKING:
+    from app.secrets import SecretStore
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -28,27 +35,16 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
-    from app.terminal import build_terminal
-    from app.ui.qt_app import run_gui
+    from app.ui.launch import run_counter
 
-    try:
-        settings = load_settings(args.config)
-        terminal = build_terminal(settings, SecretStore(os_keyring()))
-    except CounterError as exc:
-        # Before any window exists: the clerk still must see why, in a dialog.
-        from PySide6.QtWidgets import QMessageBox
+    return run_counter(args.config)
 
-        from app.ui.errors import describe
-        from app.ui.qt_app import make_application
 
-        make_application()
-        what, todo = describe(exc)
-        QMessageBox.critical(None, "无法启动", f"{what}\n\n{todo}")
-        return 2
-    try:
-        return run_gui(terminal)
-    finally:
-        terminal.close()
+def _secrets() -> SecretStore:
+    """The terminal's secrets in the OS keyring (the keyring package loads only for commands that use it)."""
+    from app.secrets import SecretStore, os_keyring
+
+    return SecretStore(os_keyring())
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -66,7 +62,7 @@ def _cmd_clerk_add(args: argparse.Namespace) -> int:
     if getpass.getpass("再次输入密码: ") != password:
         print("两次输入的密码不一致。", file=sys.stderr)
         return 2
-    db = open_database(load_settings(args.config).database_path(), SecretStore(os_keyring()).database_key())
+    db = open_database(load_settings(args.config).database_path(), _secrets().database_key())
     try:
         clerk = add_clerk(db, args.clerk_id, args.name, password)
     finally:
@@ -93,7 +89,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
         token = getpass.getpass("终端令牌: ").strip()
         if not token:
             return 2
-        SecretStore(os_keyring()).set_terminal_token(token)
+        _secrets().set_terminal_token(token)
         print("终端令牌已保存到系统密钥库。")
     return 0
 
@@ -102,7 +98,7 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from local_db.database import head_revision, open_database
 
     path = load_settings(args.config).database_path()
-    db = open_database(path, SecretStore(os_keyring()).database_key())
+    db = open_database(path, _secrets().database_key())
     db.close()
     print(f"{path}: revision {head_revision()}")
     return 0
@@ -142,7 +138,7 @@ def _cmd_queue(args: argparse.Namespace) -> int:
     from app.terminal import build_terminal
     from core.errors import mask_id_number
 
-    terminal = build_terminal(load_settings(args.config), SecretStore(os_keyring()), start_sender=False,
+    terminal = build_terminal(load_settings(args.config), _secrets(), start_sender=False,
                               start_devices=False)
     try:
         states = frozenset({queries.SubmissionState(args.state)}) if args.state else None
@@ -172,7 +168,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     """One sync cycle without the window: send what is due, pull status and reference data."""
     from app.terminal import build_terminal
 
-    terminal = build_terminal(load_settings(args.config), SecretStore(os_keyring()), start_sender=False,
+    terminal = build_terminal(load_settings(args.config), _secrets(), start_sender=False,
                               start_devices=False)
     try:
         if terminal.sender is None:

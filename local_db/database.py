@@ -13,24 +13,26 @@ in place first; its backups are encrypted copies too.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3  # type: ignore[import-untyped]  # no stubs; used through the DBAPI only
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from core.errors import DatabaseTooNew, DatabaseUnreadable, StorageError
 from local_db import dbkey
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +61,59 @@ class Database:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config  # Alembic loads only when a schema question needs it (~0.5 s)
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("local_db") / "migrations"))
     return cfg
 
 
 def head_revision() -> str:
+    """The newest schema revision, as Alembic reads the migration scripts."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+_ASSIGNMENT = re.compile(r"""^(revision|down_revision)\s*(?::[^=]+)?=\s*(?:(None)|["']([^"']+)["'])\s*$""",
+                         re.MULTILINE)
+
+
+def plain_head_revision(versions: Traversable | None = None) -> str | None:
+    """The head revision read from the migration scripts' text, without importing Alembic.
+
+    Every start asks "is this file up to date?"; answering that through Alembic costs half a
+    second of imports. This reads each script's ``revision = "…"`` and ``down_revision = "…"``
+    lines; when every script has exactly one of each and they form one unbranched chain, the
+    revision nobody names as its parent is the head. Anything else (a merge, a branch, a script
+    written some other way) answers None, and the caller asks Alembic. A test holds this equal to
+    ``head_revision()``.
+    """
+    parents: dict[str, str | None] = {}
+    versions = versions or resources.files("local_db") / "migrations" / "versions"
+    for script in versions.iterdir():
+        if not script.name.endswith(".py") or script.name == "__init__.py":
+            continue
+        found: dict[str, str | None] = {}
+        for match in _ASSIGNMENT.finditer(script.read_text(encoding="utf-8")):
+            if match.group(1) in found:
+                return None
+            found[match.group(1)] = match.group(3)
+        revision = found.get("revision")
+        if revision is None or "down_revision" not in found or revision in parents:
+            return None
+        parents[revision] = found["down_revision"]
+    children = [parent for parent in parents.values() if parent is not None]
+    heads = set(parents) - set(children)
+    if len(heads) != 1 or len(children) != len(set(children)) or len(children) != len(parents) - 1:
+        return None
+    return heads.pop()
+
+
+def _current_head() -> str:
+    return plain_head_revision() or head_revision()
 
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -166,6 +212,10 @@ def _revision_of(path: Path, conn: Any) -> str | None:
     if row is None:
         return None
     revision = str(row[0])
+    if revision == plain_head_revision():
+        return revision  # up to date: the common case, answered without Alembic
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config())
     if revision not in {rev.revision for rev in script.walk_revisions()}:
         raise DatabaseTooNew(str(path), revision)
@@ -211,7 +261,7 @@ def open_database(path: Path, key: bytes) -> Database:
                                hint="请检查磁盘空间后重新启动本程序；如仍失败，请联系系统管理员。") from exc
     revision = _inspect_encrypted(path, key) if path.exists() and path.stat().st_size else None
     _warn_plaintext_leftovers(path)
-    head = head_revision()
+    head = _current_head()
     if revision is not None and revision != head:
         copy = _backup(path, revision, key)
         log.info("database at revision %s backed up to %s before upgrade", revision, copy.name)
@@ -219,13 +269,15 @@ def open_database(path: Path, key: bytes) -> Database:
     engine = create_engine("sqlite://", module=sqlcipher3, creator=_creator(path, key), poolclass=QueuePool)
     event.listen(engine, "connect", _set_pragmas)
     if revision != head:
+        from alembic import command
+
         cfg = _alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         log.info("database upgraded from %s to %s", revision or "empty", head)
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+        current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     if current != head:
         raise DatabaseTooNew(str(path), str(current))
     return Database(path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+  # what bench/startup.py watches the X server with (Xlib, DAMAGE) and signs in through (XTEST)
+  libx11-6 libxdamage1 libxtst6
   # smart cards: the PC/SC daemon, the vpcd virtual-reader driver our card simulator plugs into,
   # and what pyscard needs to build where no wheel fits
   pcscd vsmartcard-vpcd libpcsclite1 libpcsclite-dev swig gcc

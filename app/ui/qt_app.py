@@ -9,17 +9,20 @@ import sys
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from app.terminal import Terminal
-from app.ui.demo_panel import DemoDevices
-from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.signin import SignInDialog
+
+if TYPE_CHECKING:  # the main window and the terminal load behind the sign-in dialog (app.ui.launch)
+    from app.terminal import Terminal
+    from app.ui.demo_panel import DemoDevices
+    from app.usecases import ClerkInfo
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ def install_translator(app: QApplication, lang: str | None = None) -> QTranslato
     return translator
 
 
-def _quit_on_signals(app: QApplication) -> None:
+def quit_on_signals(app: QApplication) -> None:
     """SIGINT/SIGTERM end the program cleanly (the sender stops, the database closes).
 
     ``exit`` rather than ``quit``: it leaves every running loop, the sign-in
@@ -111,7 +114,7 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
     the dialog so the main window can be shown without a person present.
     """
     app = make_application()
-    _quit_on_signals(app)
+    quit_on_signals(app)
     ops = OpRunner(app)
     dialog = SignInDialog(terminal, ops, clerk_id=clerk_id, hint=sign_in_hint)
     dialog.resize(460, 360)
@@ -126,7 +129,15 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
         ops.wait()
         tear_down(app, dialog)
         return 0
-    window = MainWindow(terminal, dialog.clerk, ops, demo)
+    return run_main_window(app, terminal, dialog.clerk, ops, dialog, demo=demo, screenshot_dir=screenshot_dir)
+
+
+def run_main_window(app: QApplication, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner, dialog: SignInDialog,
+                    *, demo: DemoDevices | None = None, screenshot_dir: Path | None = None) -> int:
+    """The signed-in clerk's main window, maximised, until it is closed; then everything is torn down."""
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(terminal, clerk, ops, demo)
     screen = window.screen()
     if screen is not None:  # a counter PC runs this all day: use the whole screen
         window.setGeometry(screen.availableGeometry())

@@ -1,6 +1,13 @@
-"""Sign-in: the clerk's staff number and password, checked off the GUI thread."""
+"""Sign-in: the clerk's staff number and password, checked off the GUI thread.
+
+The first window of ``sicounter gui``, shown before the terminal behind it is built (app.startup), so
+this module imports only Qt and the light parts of app.ui: the use cases, the database and the terminal
+load when a sign-in is checked, by then on the loading thread already.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -13,19 +20,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.terminal import Terminal
-from app.ui import operations
 from app.ui.errors import describe
-from app.ui.operations import OpContext
 from app.ui.ops import OpRunner
-from app.usecases import ClerkInfo
+
+if TYPE_CHECKING:
+    from app.startup import TerminalLoading
+    from app.terminal import Terminal
+    from app.usecases import ClerkInfo
 
 
 class SignInDialog(QDialog):
-    def __init__(self, terminal: Terminal, ops: OpRunner, parent: QWidget | None = None,
+    def __init__(self, terminal: Terminal | TerminalLoading, ops: OpRunner, parent: QWidget | None = None,
                  *, clerk_id: str = "", hint: str = "") -> None:
         super().__init__(parent)
-        self._ctx = OpContext(terminal, ops)
+        self._terminal = terminal
+        self._ops = ops
         self.clerk: ClerkInfo | None = None
         self.setWindowTitle(self.tr("柜员登录 - 社会保险经办柜台终端"))
         self.setObjectName("signInDialog")
@@ -73,8 +82,8 @@ class SignInDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.message.setText(self.tr("正在验证…"))
-        operations.sign_in(parent=self, clerk_id=clerk_id, password=password) \
-            .success(self._signed_in).failure(self._refused).run_in_background(self._ctx)
+        source = self._terminal
+        self._ops.run(lambda: _check(source, clerk_id, password), self._signed_in, self._refused)
 
     def _signed_in(self, clerk: ClerkInfo) -> None:
         self.clerk = clerk
@@ -86,3 +95,13 @@ class SignInDialog(QDialog):
         self.password_edit.clear()
         self.password_edit.setFocus()
         self.button.setEnabled(True)
+
+
+def _check(source: Terminal | TerminalLoading, clerk_id: str, password: str) -> ClerkInfo:
+    """On an op thread: a terminal still loading behind the dialog is waited for (boundedly) first."""
+    from app.startup import TerminalLoading
+
+    terminal = source.terminal() if isinstance(source, TerminalLoading) else source
+    from app import usecases
+
+    return usecases.sign_in(terminal, clerk_id, password)

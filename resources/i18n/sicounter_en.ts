@@ -4,37 +4,37 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="27"/>
+        <location filename="../../app/ui/approval_dialog.py" line="26"/>
         <source>复核业务</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="30"/>
+        <location filename="../../app/ui/approval_dialog.py" line="29"/>
         <source>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;申请人：{name}（{id}）&lt;br&gt;受理柜员：{clerk}&#x3000;回执编号：{no}</source>
         <translation>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;Applicant: {name} ({id})&lt;br&gt;Accepted by: {clerk}  Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="35"/>
+        <location filename="../../app/ui/approval_dialog.py" line="34"/>
         <source>本事项属于重点业务，须由另一名柜员核对申请材料后复核，复核后方可报送中心系统。</source>
         <translation>This is key business: another clerk must check the materials and approve it before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="46"/>
+        <location filename="../../app/ui/approval_dialog.py" line="45"/>
         <source>复核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="51"/>
+        <location filename="../../app/ui/approval_dialog.py" line="50"/>
         <source>复核柜员工号</source>
         <translation>Reviewing clerk no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="52"/>
+        <location filename="../../app/ui/approval_dialog.py" line="51"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="66"/>
+        <location filename="../../app/ui/approval_dialog.py" line="65"/>
         <source>请输入复核柜员的工号和密码。</source>
         <translation>Enter the reviewing clerk&apos;s number and password.</translation>
     </message>
@@ -42,198 +42,198 @@
 <context>
     <name>CaptureDialog</name>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="63"/>
+        <location filename="../../app/ui/capture_dialog.py" line="72"/>
         <source>拍摄材料</source>
         <extracomment>(material key, pages in order)</extracomment>
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="80"/>
+        <location filename="../../app/ui/capture_dialog.py" line="89"/>
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="84"/>
+        <location filename="../../app/ui/capture_dialog.py" line="93"/>
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="87"/>
+        <location filename="../../app/ui/capture_dialog.py" line="96"/>
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="92"/>
+        <location filename="../../app/ui/capture_dialog.py" line="101"/>
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="92"/>
+        <location filename="../../app/ui/capture_dialog.py" line="101"/>
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="93"/>
+        <location filename="../../app/ui/capture_dialog.py" line="102"/>
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="97"/>
+        <location filename="../../app/ui/capture_dialog.py" line="106"/>
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="102"/>
+        <location filename="../../app/ui/capture_dialog.py" line="111"/>
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="134"/>
+        <location filename="../../app/ui/capture_dialog.py" line="143"/>
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="135"/>
+        <location filename="../../app/ui/capture_dialog.py" line="144"/>
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="136"/>
+        <location filename="../../app/ui/capture_dialog.py" line="145"/>
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="137"/>
+        <location filename="../../app/ui/capture_dialog.py" line="146"/>
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="138"/>
+        <location filename="../../app/ui/capture_dialog.py" line="147"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="141"/>
+        <location filename="../../app/ui/capture_dialog.py" line="150"/>
         <source>附加到申请</source>
         <translation>Attach to application</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="145"/>
+        <location filename="../../app/ui/capture_dialog.py" line="154"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="153"/>
+        <location filename="../../app/ui/capture_dialog.py" line="162"/>
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="178"/>
+        <location filename="../../app/ui/capture_dialog.py" line="187"/>
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can &quot;Import from file&quot; scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="291"/>
+        <location filename="../../app/ui/capture_dialog.py" line="300"/>
         <source>已拍人像面。请将身份证翻面，再拍国徽面。</source>
         <translation>Photo side taken. Turn the card over and take the emblem side.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="303"/>
+        <location filename="../../app/ui/capture_dialog.py" line="312"/>
         <source>已合成身份证复印件（正反面，原大）。如需再拍，请放下一张证件的人像面。</source>
         <translation>ID copy made (both sides, true size). For another, lay the next card photo side up.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="317"/>
+        <location filename="../../app/ui/capture_dialog.py" line="326"/>
         <source>身份证复印：请先拍人像面，再拍国徽面，两面将按原大合成在一页 A4 上。</source>
         <translation>ID copy: take the photo side, then the emblem side; both go on one A4 page at true size.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="318"/>
+        <location filename="../../app/ui/capture_dialog.py" line="327"/>
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="203"/>
+        <location filename="../../app/ui/capture_dialog.py" line="212"/>
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="204"/>
+        <location filename="../../app/ui/capture_dialog.py" line="213"/>
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or &quot;Import from file&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="223"/>
+        <location filename="../../app/ui/capture_dialog.py" line="232"/>
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="230"/>
+        <location filename="../../app/ui/capture_dialog.py" line="239"/>
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="231"/>
+        <location filename="../../app/ui/capture_dialog.py" line="240"/>
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="232"/>
+        <location filename="../../app/ui/capture_dialog.py" line="241"/>
         <source>未识别到材料边缘，拍摄将保留整幅画面</source>
         <translation>No document edges found: the whole view will be kept</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="233"/>
+        <location filename="../../app/ui/capture_dialog.py" line="242"/>
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="244"/>
+        <location filename="../../app/ui/capture_dialog.py" line="253"/>
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="253"/>
+        <location filename="../../app/ui/capture_dialog.py" line="262"/>
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="254"/>
+        <location filename="../../app/ui/capture_dialog.py" line="263"/>
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="271"/>
+        <location filename="../../app/ui/capture_dialog.py" line="280"/>
         <source>无法读取图片文件：{name}</source>
         <translation>Cannot read the image file: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="328"/>
+        <location filename="../../app/ui/capture_dialog.py" line="337"/>
         <source>未识别到材料边缘，已保留整幅画面；如需裁边请摆正后重拍。</source>
         <translation>No document edges found; the whole view was kept. To crop, straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="332"/>
+        <location filename="../../app/ui/capture_dialog.py" line="341"/>
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="335"/>
+        <location filename="../../app/ui/capture_dialog.py" line="344"/>
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="371"/>
+        <location filename="../../app/ui/capture_dialog.py" line="380"/>
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="372"/>
+        <location filename="../../app/ui/capture_dialog.py" line="381"/>
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="424"/>
+        <location filename="../../app/ui/capture_dialog.py" line="433"/>
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>
@@ -259,37 +259,37 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="41"/>
+        <location filename="../../app/ui/demo_panel.py" line="42"/>
         <source>演示设备：</source>
         <translation>Demo devices:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="47"/>
+        <location filename="../../app/ui/demo_panel.py" line="48"/>
         <source>插入社保卡（{name}）</source>
         <translation>Insert SSC ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="49"/>
+        <location filename="../../app/ui/demo_panel.py" line="50"/>
         <source>拔出社保卡</source>
         <translation>Remove SSC</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="52"/>
+        <location filename="../../app/ui/demo_panel.py" line="53"/>
         <source>放置身份证（{name}）</source>
         <translation>Lay ID card ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="54"/>
+        <location filename="../../app/ui/demo_panel.py" line="55"/>
         <source>取走身份证</source>
         <translation>Lift ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="56"/>
+        <location filename="../../app/ui/demo_panel.py" line="57"/>
         <source>高拍仪下放入材料</source>
         <translation>Lay a document under the camera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo_panel.py" line="64"/>
+        <location filename="../../app/ui/demo_panel.py" line="65"/>
         <source>清空拍摄区</source>
         <translation>Clear the capture area</translation>
     </message>
@@ -350,100 +350,100 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="56"/>
+        <location filename="../../app/ui/pages.py" line="58"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="58"/>
+        <location filename="../../app/ui/pages.py" line="60"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="60"/>
+        <location filename="../../app/ui/pages.py" line="62"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="63"/>
+        <location filename="../../app/ui/pages.py" line="65"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="69"/>
+        <location filename="../../app/ui/pages.py" line="71"/>
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="71"/>
+        <location filename="../../app/ui/pages.py" line="73"/>
         <source>保存已填写的内容，稍后在办件记录中继续办理（不含材料扫描件）</source>
         <translation>Keep what is filled in and continue later from the list (scans are not kept)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="74"/>
+        <location filename="../../app/ui/pages.py" line="76"/>
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="84"/>
+        <location filename="../../app/ui/pages.py" line="86"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="91"/>
-        <location filename="../../app/ui/pages.py" line="229"/>
+        <location filename="../../app/ui/pages.py" line="93"/>
+        <location filename="../../app/ui/pages.py" line="231"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="107"/>
+        <location filename="../../app/ui/pages.py" line="109"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="183"/>
+        <location filename="../../app/ui/pages.py" line="185"/>
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <extracomment>the returned submission this form corrects, and its sealed materials the clerk keeps</extracomment>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="184"/>
+        <location filename="../../app/ui/pages.py" line="186"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="202"/>
+        <location filename="../../app/ui/pages.py" line="204"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="204"/>
+        <location filename="../../app/ui/pages.py" line="206"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="214"/>
+        <location filename="../../app/ui/pages.py" line="216"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="214"/>
+        <location filename="../../app/ui/pages.py" line="216"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="215"/>
+        <location filename="../../app/ui/pages.py" line="217"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="229"/>
+        <location filename="../../app/ui/pages.py" line="231"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="239"/>
+        <location filename="../../app/ui/pages.py" line="241"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -485,165 +485,180 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="56"/>
+        <location filename="../../app/ui/main_window.py" line="72"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="57"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129"/>
+        <location filename="../../app/ui/main_window.py" line="143"/>
         <source>社会保险经办柜台终端</source>
-        <extracomment>a records query is running / another was asked for meanwhile (one follow-up serves them all)</extracomment>
+        <extracomment>the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135"/>
+        <location filename="../../app/ui/main_window.py" line="149"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="150"/>
+        <location filename="../../app/ui/main_window.py" line="164"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151"/>
+        <location filename="../../app/ui/main_window.py" line="165"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165"/>
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="221"/>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="242"/>
+        <source>第 {page}/{pages} 页，共 {total} 条</source>
+        <translation>Page {page} of {pages}, {total} records</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>已载入草稿。材料扫描件不随草稿保存，请重新拍摄。</source>
         <translation>Draft loaded. Scans are not kept with drafts; please photograph them again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="355"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="421"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420"/>
+        <location filename="../../app/ui/main_window.py" line="471"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424"/>
+        <location filename="../../app/ui/main_window.py" line="475"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="486"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="458"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="458"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="461"/>
+        <location filename="../../app/ui/main_window.py" line="502"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="463"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="470"/>
-        <location filename="../../app/ui/main_window.py" line="524"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
+        <location filename="../../app/ui/main_window.py" line="534"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="527"/>
+        <location filename="../../app/ui/main_window.py" line="537"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="529"/>
+        <location filename="../../app/ui/main_window.py" line="539"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="531"/>
+        <location filename="../../app/ui/main_window.py" line="541"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -651,60 +666,60 @@
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="55"/>
+        <location filename="../../app/ui/materials_panel.py" line="58"/>
         <source>申请材料</source>
         <extracomment>a reason shorter than this says nothing a reviewer could check pages already sealed with the version being corrected, kept unless retaken (key -&gt; page count)</extracomment>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="73"/>
-        <location filename="../../app/ui/materials_panel.py" line="175"/>
+        <location filename="../../app/ui/materials_panel.py" line="76"/>
+        <location filename="../../app/ui/materials_panel.py" line="178"/>
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="76"/>
-        <location filename="../../app/ui/materials_panel.py" line="178"/>
+        <location filename="../../app/ui/materials_panel.py" line="79"/>
+        <location filename="../../app/ui/materials_panel.py" line="181"/>
         <source>免提交…</source>
         <translation>Waive…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="78"/>
+        <location filename="../../app/ui/materials_panel.py" line="81"/>
         <source>申请人无法提供且可通过信息共享等方式核实时，说明原因后免于提交</source>
         <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="161"/>
+        <location filename="../../app/ui/materials_panel.py" line="164"/>
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <location filename="../../app/ui/materials_panel.py" line="167"/>
         <source>沿用原件 {n} 页</source>
         <translation>Kept from before: {n} pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="167"/>
+        <location filename="../../app/ui/materials_panel.py" line="170"/>
         <source>免提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="170"/>
+        <location filename="../../app/ui/materials_panel.py" line="173"/>
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="170"/>
+        <location filename="../../app/ui/materials_panel.py" line="173"/>
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="175"/>
+        <location filename="../../app/ui/materials_panel.py" line="178"/>
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="178"/>
+        <location filename="../../app/ui/materials_panel.py" line="181"/>
         <source>撤销免提交</source>
         <translation>Undo waiver</translation>
     </message>
@@ -712,17 +727,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="250"/>
+        <location filename="../../app/ui/pages.py" line="252"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="254"/>
+        <location filename="../../app/ui/pages.py" line="256"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="262"/>
+        <location filename="../../app/ui/pages.py" line="264"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -730,7 +745,7 @@
 <context>
     <name>PreviewView</name>
     <message>
-        <location filename="../../app/ui/preview.py" line="82"/>
+        <location filename="../../app/ui/preview.py" line="81"/>
         <source>正在连接高拍仪…</source>
         <translation>Connecting to the document camera…</translation>
     </message>
@@ -738,176 +753,178 @@
 <context>
     <name>RecordsView</name>
     <message>
-        <location filename="../../app/ui/records_view.py" line="17"/>
+        <location filename="../../app/ui/records_view.py" line="24"/>
         <source>草稿</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="18"/>
+        <location filename="../../app/ui/records_view.py" line="25"/>
         <source>待复核</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="19"/>
+        <location filename="../../app/ui/records_view.py" line="26"/>
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="20"/>
+        <location filename="../../app/ui/records_view.py" line="27"/>
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="21"/>
+        <location filename="../../app/ui/records_view.py" line="28"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="22"/>
+        <location filename="../../app/ui/records_view.py" line="29"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="23"/>
+        <location filename="../../app/ui/records_view.py" line="30"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="36"/>
+        <location filename="../../app/ui/records_view.py" line="46"/>
         <source>办理时间</source>
+        <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="37"/>
+        <location filename="../../app/ui/records_view.py" line="47"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="38"/>
+        <location filename="../../app/ui/records_view.py" line="48"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="39"/>
+        <location filename="../../app/ui/records_view.py" line="49"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="40"/>
+        <location filename="../../app/ui/records_view.py" line="50"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="41"/>
+        <location filename="../../app/ui/records_view.py" line="51"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="42"/>
+        <location filename="../../app/ui/records_view.py" line="52"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="78"/>
+        <location filename="../../app/ui/records_view.py" line="132"/>
         <source>第{n}版（更正）</source>
+        <extracomment>what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
     </message>
 </context>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="289"/>
+        <location filename="../../app/ui/pages.py" line="301"/>
         <source>继续办理本事项</source>
-        <extracomment>the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
+        <extracomment>why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="291"/>
+        <location filename="../../app/ui/pages.py" line="303"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="294"/>
+        <location filename="../../app/ui/pages.py" line="306"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="297"/>
+        <location filename="../../app/ui/pages.py" line="309"/>
         <source>打印回执…</source>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="312"/>
+        <location filename="../../app/ui/pages.py" line="324"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="314"/>
+        <location filename="../../app/ui/pages.py" line="326"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="351"/>
+        <location filename="../../app/ui/pages.py" line="383"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="354"/>
+        <location filename="../../app/ui/pages.py" line="386"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务，须由另一名柜员复核后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business: another clerk must approve it before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="357"/>
+        <location filename="../../app/ui/pages.py" line="389"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="359"/>
+        <location filename="../../app/ui/pages.py" line="391"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="387"/>
+        <location filename="../../app/ui/pages.py" line="419"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="387"/>
+        <location filename="../../app/ui/pages.py" line="419"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="362"/>
+        <location filename="../../app/ui/pages.py" line="394"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="364"/>
+        <location filename="../../app/ui/pages.py" line="396"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="367"/>
+        <location filename="../../app/ui/pages.py" line="399"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="369"/>
+        <location filename="../../app/ui/pages.py" line="401"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="371"/>
+        <location filename="../../app/ui/pages.py" line="403"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="374"/>
+        <location filename="../../app/ui/pages.py" line="406"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="406"/>
+        <location filename="../../app/ui/pages.py" line="438"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -923,39 +940,39 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../app/ui/signin.py" line="30"/>
+        <location filename="../../app/ui/signin.py" line="39"/>
         <source>柜员登录 - 社会保险经办柜台终端</source>
         <translation>Clerk sign-in - Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin.py" line="34"/>
+        <location filename="../../app/ui/signin.py" line="43"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin.py" line="43"/>
-        <location filename="../../app/ui/signin.py" line="57"/>
+        <location filename="../../app/ui/signin.py" line="52"/>
+        <location filename="../../app/ui/signin.py" line="66"/>
         <source>工号</source>
         <translation>Staff no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin.py" line="47"/>
-        <location filename="../../app/ui/signin.py" line="58"/>
+        <location filename="../../app/ui/signin.py" line="56"/>
+        <location filename="../../app/ui/signin.py" line="67"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin.py" line="51"/>
+        <location filename="../../app/ui/signin.py" line="60"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin.py" line="72"/>
+        <location filename="../../app/ui/signin.py" line="81"/>
         <source>请输入工号和密码。</source>
         <translation>Enter your staff number and password.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin.py" line="75"/>
+        <location filename="../../app/ui/signin.py" line="84"/>
         <source>正在验证…</source>
         <translation>Checking…</translation>
     </message>
@@ -963,17 +980,17 @@
 <context>
     <name>WaiveDialog</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="189"/>
+        <location filename="../../app/ui/materials_panel.py" line="192"/>
         <source>免于提交材料</source>
         <translation>Waive a material</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="193"/>
+        <location filename="../../app/ui/materials_panel.py" line="196"/>
         <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
         <translation>e.g. verified through the police population data, no copy needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="200"/>
+        <location filename="../../app/ui/materials_panel.py" line="203"/>
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
     </message>

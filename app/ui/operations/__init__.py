@@ -5,11 +5,12 @@ that returns an op; the widget adds ``.success(…)`` (and, to take over failure
 ``.failure(…)``) and calls ``.run_in_background(ctx)``. The use case runs on a pool thread, errors are
 shown by default, and the op reports what it changed so that views refresh themselves. A new
 operation goes in the module of its subject here, wrapping a use case from ``app/usecases/``.
+Signing in is the one check that is not an operation here: it runs before the terminal exists
+(``app/ui/signin.py`` waits for the terminal loading behind the dialog, then calls the use case).
 """
 
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
 from app.ui.operations.receipt import print_receipt
-from app.ui.operations.session import sign_in
 from app.ui.operations.submission import approve, save_draft, submit_application
 
 __all__ = [
@@ -20,6 +21,5 @@ __all__ = [
     "approve",
     "print_receipt",
     "save_draft",
-    "sign_in",
     "submit_application",
 ]
