@@ -68,6 +68,9 @@ _SERVE_PIECE = 1024 * 1024
 PACK_DIR = "packs"
 #: a ``.pack.tmp`` untouched this long belongs to no live request (a server killed mid-batch)
 STALE_PACK_SECONDS = 3600.0
+#: a pack's bytes are handed to the disk every this many bytes while the batch streams in (see
+#: ``PackWriter.write``), so the fsync at the commit waits for the last few MiB, not the whole pack
+PACK_WRITEBACK = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -136,12 +139,20 @@ class BlobLocation:
         return b"".join(self.pieces())
 
 
+_FADVISE = hasattr(os, "posix_fadvise") and hasattr(os, "POSIX_FADV_DONTNEED")
+
+
 @dataclass
 class PackWriter:
     """The one pack file of a blob batch request, created at its first byte.
 
     Items are appended as the body streams in; a rejected or torn item is cut off
-    again with ``truncate``. Nothing is fsynced until ``finish`` (at the commit).
+    again with ``truncate``. Nothing is fsynced until ``finish`` (at the commit), but every
+    ``PACK_WRITEBACK`` bytes the kernel is asked to start writing what came so far
+    (``posix_fadvise(DONTNEED)`` starts writeback of dirty pages without waiting for it):
+    the disk works while the rest of the body is still on the line, and the fsync at the
+    commit, during which the line stands idle, waits only for the last few MiB (for a
+    64 MiB batch about 5 ms instead of about 30). Durability still rests on that fsync alone.
     """
 
     directory: Path
@@ -150,6 +161,8 @@ class PackWriter:
     position: int = 0
     _stream: BinaryIO | None = None
     _made_directory: bool = False
+    #: where the bytes not yet handed to the disk start
+    _written_back: int = 0
 
     @property
     def temp(self) -> Path:
@@ -163,6 +176,20 @@ class PackWriter:
             self._stream = self.temp.open("wb")
         self._stream.write(data)
         self.position += len(data)
+        if self.position - self._written_back >= PACK_WRITEBACK:
+            self._write_back(self._stream)
+
+    def _write_back(self, stream: BinaryIO) -> None:
+        """Start writing the bytes since the last call to the disk, without waiting (Linux: the
+        dirty pages go to the device; clean pages of the range leave the page cache, which
+        nothing reads back while the batch lasts). A no-op where there is no ``posix_fadvise``."""
+        if not _FADVISE:
+            return
+        stream.flush()
+        with contextlib.suppress(OSError):  # a hint: fsync at the commit is what makes it durable
+            os.posix_fadvise(stream.fileno(), self._written_back, self.position - self._written_back,
+                             os.POSIX_FADV_DONTNEED)
+        self._written_back = self.position
 
     def truncate(self, offset: int) -> None:
         """Forget everything from ``offset`` on (a rejected item, or one the body tore off)."""
@@ -170,6 +197,7 @@ class PackWriter:
             self._stream.truncate(offset)  # flushes the buffer first
             self._stream.seek(offset)
         self.position = min(self.position, offset)
+        self._written_back = min(self._written_back, self.position)
 
     def finish(self) -> Path:
         """Make the pack durable under its final name: fsync, rename, fsync the directory."""
