@@ -43,9 +43,9 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Table, and_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -68,6 +68,9 @@ _SERVE_PIECE = 1024 * 1024
 PACK_DIR = "packs"
 #: a ``.pack.tmp`` untouched this long belongs to no live request (a server killed mid-batch)
 STALE_PACK_SECONDS = 3600.0
+#: a pack's bytes are handed to the disk every this many bytes while the batch streams in (see
+#: ``PackWriter.write``), so the fsync at the commit waits for the last few MiB, not the whole pack
+PACK_WRITEBACK = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -136,12 +139,23 @@ class BlobLocation:
         return b"".join(self.pieces())
 
 
+_BLOB_TABLE = cast(Table, BlobRow.__table__)
+_PACK_ENTRY_TABLE = cast(Table, BlobPackEntryRow.__table__)
+
+_FADVISE = hasattr(os, "posix_fadvise") and hasattr(os, "POSIX_FADV_DONTNEED")
+
+
 @dataclass
 class PackWriter:
     """The one pack file of a blob batch request, created at its first byte.
 
     Items are appended as the body streams in; a rejected or torn item is cut off
-    again with ``truncate``. Nothing is fsynced until ``finish`` (at the commit).
+    again with ``truncate``. Nothing is fsynced until ``finish`` (at the commit), but every
+    ``PACK_WRITEBACK`` bytes the kernel is asked to start writing what came so far
+    (``posix_fadvise(DONTNEED)`` starts writeback of dirty pages without waiting for it):
+    the disk works while the rest of the body is still on the line, and the fsync at the
+    commit, during which the line stands idle, waits only for the last few MiB (for a
+    64 MiB batch about 5 ms instead of about 30). Durability still rests on that fsync alone.
     """
 
     directory: Path
@@ -150,6 +164,8 @@ class PackWriter:
     position: int = 0
     _stream: BinaryIO | None = None
     _made_directory: bool = False
+    #: where the bytes not yet handed to the disk start
+    _written_back: int = 0
 
     @property
     def temp(self) -> Path:
@@ -163,6 +179,20 @@ class PackWriter:
             self._stream = self.temp.open("wb")
         self._stream.write(data)
         self.position += len(data)
+        if self.position - self._written_back >= PACK_WRITEBACK:
+            self._write_back(self._stream)
+
+    def _write_back(self, stream: BinaryIO) -> None:
+        """Start writing the bytes since the last call to the disk, without waiting (Linux: the
+        dirty pages go to the device; clean pages of the range leave the page cache, which
+        nothing reads back while the batch lasts). A no-op where there is no ``posix_fadvise``."""
+        if not _FADVISE:
+            return
+        stream.flush()
+        with contextlib.suppress(OSError):  # a hint: fsync at the commit is what makes it durable
+            os.posix_fadvise(stream.fileno(), self._written_back, self.position - self._written_back,
+                             os.POSIX_FADV_DONTNEED)
+        self._written_back = self.position
 
     def truncate(self, offset: int) -> None:
         """Forget everything from ``offset`` on (a rejected item, or one the body tore off)."""
@@ -170,6 +200,7 @@ class PackWriter:
             self._stream.truncate(offset)  # flushes the buffer first
             self._stream.seek(offset)
         self.position = min(self.position, offset)
+        self._written_back = min(self._written_back, self.position)
 
     def finish(self) -> Path:
         """Make the pack durable under its final name: fsync, rename, fsync the directory."""
@@ -387,25 +418,33 @@ class BlobStore:
             with self._write() as session, session.begin():
                 postgres = session.get_bind().dialect.name == "postgresql"
                 created_at = self._clock().isoformat()
-                blobs = (pg_insert if postgres else sqlite_insert)(BlobRow)
+                # Core statements on the tables, not the ORM classes: the same SQL and parameters, without
+                # the ORM's bulk-insert bookkeeping per row (half the time of this transaction, during which
+                # the terminal's line stands idle waiting for the answer).
+                table = _BLOB_TABLE
+                blobs = (pg_insert if postgres else sqlite_insert)(table)
                 # The hash-checked bytes settle the size, even over an earlier announcement.
                 session.execute(
                     blobs.on_conflict_do_update(
-                        index_elements=[BlobRow.terminal_id, BlobRow.sha256],
+                        index_elements=[table.c.terminal_id, table.c.sha256],
                         set_={"size": blobs.excluded.size, "received": blobs.excluded.received,
                               "complete": True}),
                     [{"terminal_id": terminal_id, "sha256": item.sha256, "size": item.size,
                       "media_type": item.media_type, "received": item.size, "complete": True,
                       "created_at": created_at} for item in unique.values()])
-                entries = (pg_insert if postgres else sqlite_insert)(BlobPackEntryRow)
+                entry_table = _PACK_ENTRY_TABLE
+                entries = (pg_insert if postgres else sqlite_insert)(entry_table)
                 session.execute(
                     entries.on_conflict_do_update(
-                        index_elements=[BlobPackEntryRow.terminal_id, BlobPackEntryRow.sha256],
+                        index_elements=[entry_table.c.terminal_id, entry_table.c.sha256],
                         set_={"pack": entries.excluded.pack, "offset": entries.excluded.offset,
                               "length": entries.excluded.length}),
                     [{"terminal_id": terminal_id, "sha256": item.sha256, "pack": pack.name,
                       "offset": item.offset, "length": item.size} for item in unique.values()])
+            # A resumable upload of the same blob left behind is superseded. Plain strings and os.unlink:
+            # pathlib cost more than the syscall, hundreds of times per batch.
+            base = os.fspath(self.directory / terminal_id)
             for sha in unique:
-                # A resumable upload of the same blob left behind is superseded.
-                self.path(terminal_id, sha, part=True).unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{base}/{sha[:2]}/{sha}.part")
         log.info("blob batch of terminal %s: %d blobs complete in pack %s", terminal_id, len(unique), pack.name)

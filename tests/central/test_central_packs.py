@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from central.blobs import STALE_PACK_SECONDS, BatchBlob
+from central.blobs import PACK_WRITEBACK, STALE_PACK_SECONDS, BatchBlob
 from central.store import CentralStore, add_terminal
 
 #: the ``backend`` fixture's value (conftest.Backend; conftest is not importable by name)
@@ -212,5 +212,33 @@ def test_an_older_database_gets_the_pack_table(tmp_path: Path) -> None:
         store.blobs.commit_batch("T1", pack, [BatchBlob(sha(data), len(data), "image/png", 0)])
         found = store.blobs.content("T1", sha(data))
         assert found is not None and found.read() == data and found.media_type == "image/png"
+    finally:
+        store.close()
+
+
+def test_a_pack_handed_to_the_disk_while_written_reads_back_whole(tmp_path: Path) -> None:
+    """A pack larger than the write-back step, with an item cut off behind a write-back point
+    (a rejected item), holds exactly the items kept; the hint changes no byte."""
+    db = tmp_path / "central.sqlite3"
+    add_terminal(db, "T1")
+    first, rejected, second = (sample(PACK_WRITEBACK + 1000, "wb-1"), sample(PACK_WRITEBACK, "wb-2"),
+                               sample(PACK_WRITEBACK + 5, "wb-3"))
+    store = CentralStore.open(db)
+    try:
+        assert store.blobs is not None
+        pack = store.blobs.open_pack("T1")
+        for at in range(0, len(first), 65536):  # as the body streams in, a piece at a time
+            pack.write(memoryview(first)[at:at + 65536])
+        pack.write(rejected)
+        pack.truncate(len(first))
+        pack.write(second)
+        assert pack.position == len(first) + len(second)
+        store.blobs.commit_batch("T1", pack, [BatchBlob(sha(first), len(first), "image/png", 0),
+                                              BatchBlob(sha(second), len(second), "image/png", len(first))])
+        for data in (first, second):
+            found = store.blobs.content("T1", sha(data))
+            assert found is not None and found.read() == data
+        (written,) = store.blobs.pack_directory("T1").glob("*.pack")
+        assert written.read_bytes() == first + second
     finally:
         store.close()
