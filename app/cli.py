@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from app.clerk_cli import add_clerk_commands
 from app.settings import APP_NAME, default_settings_path, load_settings, save_settings
 from core.errors import ConfigError, CounterError
 
@@ -52,23 +53,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     demo_dir = args.dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "demo"
     return run_demo(demo_dir, screenshot_dir=args.screenshot_dir)
-
-
-def _cmd_clerk_add(args: argparse.Namespace) -> int:
-    from local_db.clerks import add_clerk
-    from local_db.database import open_database
-
-    password = getpass.getpass("密码: ")
-    if getpass.getpass("再次输入密码: ") != password:
-        print("两次输入的密码不一致。", file=sys.stderr)
-        return 2
-    db = open_database(load_settings(args.config).database_path(), _secrets().database_key())
-    try:
-        clerk = add_clerk(db, args.clerk_id, args.name, password)
-    finally:
-        db.close()
-    print(f"柜员 {clerk.id}（{clerk.name}）已保存。")
-    return 0
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
@@ -216,12 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("scan", help="photos or a camera to a PDF: 'scan --source IMAGE... --out FILE.pdf', "
                                 "'scan idcopy --front IMG --back IMG --out FILE.pdf'", add_help=False)
 
-    clerk = sub.add_parser("clerk", help="clerk accounts")
-    clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True)
-    add = clerk_sub.add_parser("add", help="create a clerk or reset a password")
-    add.add_argument("clerk_id")
-    add.add_argument("--name", required=True)
-    add.set_defaults(func=_cmd_clerk_add)
+    add_clerk_commands(sub)
 
     config = sub.add_parser("config", help="terminal settings")
     config.add_argument("action", choices=["path", "show", "set", "set-token"])

@@ -19,7 +19,7 @@ from app.terminal import build_terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
 from core.errors import CounterError
-from local_db.clerks import add_clerk
+from local_db.clerks import ClerkExists, Role, add_clerk, reset_password
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
     password = store.get("demo-clerk-password")
     if not password:
         password = f"{secrets.randbelow(10**8):08d}"
+        while len(set(password)) == 1:  # the password policy refuses one digit repeated
+            password = f"{secrets.randbelow(10**8):08d}"
         store.set("demo-clerk-password", password)
 
     # a reviewer that approves every second application and returns the others after half a minute,
@@ -79,7 +81,11 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
         cards.place_document("a4_text")
         terminal = build_terminal(settings, store, camera_backend=cards.camera_backend)
         try:
-            add_clerk(terminal.db, DEMO_CLERK, "演示柜员", password)
+            try:  # the demo clerk receives (受理) and reviews (复核), so one person can try every step
+                add_clerk(terminal.db, DEMO_CLERK, "演示柜员", password,
+                          roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
+            except ClerkExists:  # a demo directory used before: same password, any lockout lifted
+                reset_password(terminal.db, DEMO_CLERK, password)
             print(f"demo clerk: {DEMO_CLERK} / password {password}", flush=True)
 
             def auto_sign_in(dialog: object) -> None:

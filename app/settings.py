@@ -66,6 +66,10 @@ class Settings(BaseModel):
     office_name: str = ""
     data_dir: Path | None = None  # None: the platform's data directory
     devices: DeviceSettings = DeviceSettings()
+    #: wrong passwords in a row that lock a clerk's sign-in (issue 16, GB/T 22239 identity authentication)
+    signin_max_failures: int = Field(default=5, ge=1, le=100)
+    #: minutes a locked clerk waits before signing in again (an administrator's password reset lifts it)
+    signin_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -252,7 +252,7 @@ def prepare(base: Path, id_port: str) -> tuple[Path, dict[str, str]]:
     from app.secrets import SecretStore
     from app.settings import DeviceSettings, Settings, save_settings
     from app.terminal import build_terminal
-    from local_db.clerks import add_clerk
+    from local_db.clerks import Role, add_clerk
     from tests.os_keyring_stand_in import FileBackend
 
     settings = Settings(central_url=f"http://127.0.0.1:{free_port()}", terminal_id="BENCH-0001",
@@ -264,7 +264,7 @@ def prepare(base: Path, id_port: str) -> tuple[Path, dict[str, str]]:
     store.set_terminal_token("bench-token")
     terminal = build_terminal(settings, store, start_sender=False, start_devices=False)
     try:
-        add_clerk(terminal.db, CLERK_ID, CLERK_NAME, PASSWORD)
+        add_clerk(terminal.db, CLERK_ID, CLERK_NAME, PASSWORD, roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     finally:
         terminal.close()
     return config, env

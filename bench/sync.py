@@ -68,7 +68,7 @@ from central.faultproxy import FaultProxy  # noqa: E402
 from central.process import CentralServerProcess  # noqa: E402
 from central.store import add_terminal  # noqa: E402
 from forms.idnumber import check_character  # noqa: E402
-from local_db.clerks import add_clerk  # noqa: E402
+from local_db.clerks import Role, add_clerk  # noqa: E402
 from local_db.submissions import ApplicantData, AttachmentData, create_submission, pending_count  # noqa: E402
 from sync.engine import Backoff  # noqa: E402
 
@@ -345,7 +345,7 @@ def run_case(label: str, work: Path, count: int, total: int, seed: int, *, proxi
     with CentralServerProcess.start(central_db, host=host, stderr_path=work / "central.log",
                                     extra_args=["--log-level", "warning"]) as central:
         terminal = open_terminal(data, keyring, central.base_url)
-        add_clerk(terminal.db, CLERK_ID, "测试柜员", "bench-pass")
+        add_clerk(terminal.db, CLERK_ID, "测试柜员", "bench-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
         print(f"{label}: saving {count} submissions with {total / MB:.0f} MB of attachments ...", flush=True)
         written = fill(terminal, random.Random(seed), count, total, raw_file)
         terminal.close()

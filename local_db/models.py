@@ -68,6 +68,19 @@ class Clerk(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: wrong passwords since the last successful sign-in or lock (issue 16: lockout)
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: sign-in refused until then, whatever the password
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class ClerkRole(Base):
+    """One role a clerk holds (受理, 复核, …, 系统管理员); the names are ``local_db.clerks.Role`` values."""
+
+    __tablename__ = "clerk_role"
+
+    clerk_id: Mapped[str] = mapped_column(ForeignKey("clerk.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class Applicant(Base):

@@ -33,7 +33,7 @@ from devices.sim.identities import sample_identity_data
 from devices.sim.pcscd import PcscdProcess
 from devices.sim.sscard import VirtualCard
 from devices.sim.sscard_applet import Faults
-from local_db.clerks import add_clerk, verify_clerk
+from local_db.clerks import Role, add_clerk, verify_clerk
 
 
 def pump(ms: int) -> None:
@@ -60,7 +60,8 @@ def main(out: Path) -> int:
                                                office_name="铜川市社会保险经办中心 · 3号窗口",
                                                data_dir=root / "data"), store)
             try:
-                add_clerk(terminal.db, "1001", "王丽", "screenshot-pass")
+                add_clerk(terminal.db, "1001", "王丽", "screenshot-pass",
+                          roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
                 window, ops = signed_in(app, terminal)
                 pump(1200)
                 print(save_screenshot(window, out / "01-home.png"))
@@ -355,8 +356,8 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                                            devices=DeviceSettings(card_reader="off", id_reader="off", camera="off")),
                                   store, backoff=Backoff(base=0.5, cap=2.0), start_devices=False)
         try:
-            add_clerk(terminal.db, "1001", "王丽", "screenshot-pass")
-            add_clerk(terminal.db, "1002", "赵敏", "review-pass")
+            add_clerk(terminal.db, "1001", "王丽", "screenshot-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
+            add_clerk(terminal.db, "1002", "赵敏", "review-pass", roles=frozenset({Role.REVIEW}))
             assert terminal.blobs is not None
             for n in range(36):  # what a township clerk brings back after two days without a network
                 body = f"6102021960{n % 12 + 1:02d}{n % 28 + 1:02d}{n:03d}"

@@ -1,12 +1,13 @@
 """What a clerk can do, as plain functions the window, the CLI and tests call the same way.
 
-Commands live here (submit, drafts, approval, sign-in, printing); reads for lists, counts and one case
+Commands live here (submit, drafts, approval, sign-in, printing, clerk accounts); reads for lists, counts and one case
 live in ``app/queries.py``. Neither imports Qt at import time. A new use case is a module here with a
 plain function taking the ``Terminal`` first; the window reaches it through a named operation in
 ``app/ui/operations/``.
 """
 
 from app.usecases.approval import approve
+from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password
 from app.usecases.drafts import save_draft
 from app.usecases.receipts import print_receipt
 from app.usecases.session import ClerkInfo, sign_in
@@ -19,8 +20,13 @@ __all__ = [
     "FormInvalid",
     "SubmitRequest",
     "approve",
+    "create_clerk",
+    "disable_clerk",
+    "init_admin",
+    "list_clerks",
     "missing_materials",
     "print_receipt",
+    "reset_password",
     "save_draft",
     "sign_in",
     "submit_application",

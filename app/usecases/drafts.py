@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.permissions import Permission, require
 from app.terminal import Terminal
 from forms.definitions import FormDef
 from local_db.clerks import ClerkInfo
@@ -13,7 +14,11 @@ from local_db.submissions import save_draft as local_save_draft
 
 def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapping[str, str],
                draft_id: str | None = None) -> SubmissionView:
-    """Keep the filled-in values (not the scans) as a draft, replacing ``draft_id`` when it continues one."""
+    """Keep the filled-in values (not the scans) as a draft, replacing ``draft_id`` when it continues one.
+
+    The clerk must hold the 受理 role (``PermissionDenied``).
+    """
+    require(clerk, Permission.SAVE_DRAFT)
     payload = {k: v.strip() for k, v in values.items() if v.strip()}
     return local_save_draft(terminal.db, item_code=form.code, form_version=form.version,
                             terminal_id=terminal.settings.terminal_id, clerk_id=clerk.id, payload=payload,

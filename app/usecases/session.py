@@ -1,13 +1,27 @@
-"""Signing in: a clerk's staff number and password, checked against the local clerk table."""
+"""Signing in: a clerk's staff number and password, checked against the local clerk table.
+
+The lockout's threshold and length come from the settings (``signin_max_failures``,
+``signin_lockout_minutes``); ``now`` and ``hasher`` are the clock and hash seams tests use.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from app.terminal import Terminal
 from local_db.clerks import ClerkInfo, verify_clerk
+from local_db.passwords import Hasher
 
 __all__ = ["ClerkInfo", "sign_in"]
 
 
-def sign_in(terminal: Terminal, clerk_id: str, password: str) -> ClerkInfo:
-    """The clerk (staff number and name) whose password this is; ``AuthenticationError`` otherwise."""
-    return verify_clerk(terminal.db, clerk_id, password)
+def sign_in(terminal: Terminal, clerk_id: str, password: str, *, now: datetime | None = None,
+            hasher: Hasher | None = None) -> ClerkInfo:
+    """The clerk (staff number, name, roles) whose password this is.
+
+    ``AuthenticationError`` otherwise, ``AccountLocked`` (saying until when) after too many wrong ones.
+    """
+    settings = terminal.settings
+    return verify_clerk(terminal.db, clerk_id, password, now=now, hasher=hasher,
+                        max_failures=settings.signin_max_failures,
+                        lockout=timedelta(minutes=settings.signin_lockout_minutes))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import ValidationError
 from forms.definitions import FormDef, MaterialDef
@@ -108,8 +109,9 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     not at all. Key business (``form.second_approval``, Art. 37) waits for a
     second clerk's approval before it is queued. A correction is the next version
     of the returned submission's case; a retaken material replaces a carried one.
-    ``today`` and ``now`` fix the clock (tests).
+    ``today`` and ``now`` fix the clock (tests). The clerk must hold the 受理 role (``PermissionDenied``).
     """
+    require(request.clerk, Permission.SUBMIT)
     form, clerk, materials, waivers = request.form, request.clerk, request.materials, request.waivers
     corrects, carried, draft_id, provenance = request.corrects, request.carried, request.draft_id, request.provenance
     values = request.values

@@ -13,11 +13,11 @@ from app.settings import DeviceMode, DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
-from local_db.clerks import ClerkInfo, add_clerk
+from local_db.clerks import ClerkInfo, Role, add_clerk
 from sync.engine import Backoff
 
 TERMINAL_ID = "T-TEST-01"
-CLERK = ClerkInfo("1001", "测试柜员")
+CLERK = ClerkInfo("1001", "测试柜员", frozenset({Role.FRONT_DESK, Role.REVIEW}))
 PASSWORD = "counter-pass"
 
 
@@ -69,7 +69,7 @@ def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callab
         # short backoff so a test waits fractions of a second, not minutes
         terminal = build_terminal(settings, secrets_store, backoff=Backoff(base=0.05, cap=0.5),
                                   camera_backend=camera_backend, start_sender=start_sender)  # type: ignore[arg-type]
-        add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD)
+        add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD, roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
         terminals.append(terminal)
         return terminal
 

@@ -170,7 +170,7 @@ def _cli_terminal(tmp_path: Path, monkeypatch, base_url: str, central_db: Path, 
     from app.settings import DeviceSettings
     from app.terminal import build_terminal
     from central.store import add_terminal
-    from local_db.clerks import add_clerk
+    from local_db.clerks import Role, add_clerk
     from local_db.submissions import ApplicantData, create_submission
     from tests.os_keyring_stand_in import FileBackend
 
@@ -184,7 +184,7 @@ def _cli_terminal(tmp_path: Path, monkeypatch, base_url: str, central_db: Path, 
     store.set_terminal_token(add_terminal(central_db, "T-CLI"))
     terminal = build_terminal(settings, store, start_sender=False, start_devices=False)
     try:
-        add_clerk(terminal.db, "1001", "测试柜员", "counter-pass")
+        add_clerk(terminal.db, "1001", "测试柜员", "counter-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
         ids = [create_submission(terminal.db, item_code="personal_registration", form_version=3,
                                  terminal_id="T-CLI", clerk_id="1001", applicant=ApplicantData(number, name),
                                  payload={"name": name}).id

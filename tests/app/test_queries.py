@@ -12,7 +12,7 @@ from app.queries import RecordFilter, SubmissionState
 from app.terminal import Terminal
 from forms.idnumber import check_character
 from local_db import syncstate
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 from local_db.submissions import ApplicantData, AttachmentData, create_submission, save_draft
 
 from .conftest import CLERK
@@ -30,7 +30,7 @@ def terminal(make_terminal: Any) -> Terminal:
 
 
 def test_records_are_paged_without_a_cap_and_filtered(terminal: Terminal) -> None:
-    add_clerk(terminal.db, "1002", "另一柜员", "other-pass")
+    add_clerk(terminal.db, "1002", "另一柜员", "other-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     ids = [create_submission(terminal.db, item_code="personal_registration", form_version=3,
                              terminal_id="T", clerk_id="1002" if n % 10 == 0 else CLERK.id, applicant=applicant(n),
                              payload={"n": n}, counter_receipt_no=f"T-20250926-{n:04d}").id

@@ -19,7 +19,7 @@ from app import usecases
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from forms.definitions import load_form
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 from local_db.models import SubmissionState
 
 from .conftest import CLERK, PASSWORD
@@ -114,7 +114,7 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
                                              central_db) -> None:
     server = start_central()
     terminal = make_terminal(server.base_url)
-    add_clerk(terminal.db, "1002", "复核柜员", "review-pass")
+    add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
     window = window_for(qtbot, terminal)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER}))

@@ -26,7 +26,7 @@ from app.terminal import Terminal, build_terminal
 from app.ui.launch import sign_in_stage
 from app.ui.ops import OpRunner
 from core.errors import DatabaseUnreadable
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 
 from .conftest import CLERK, PASSWORD
 
@@ -76,7 +76,7 @@ def _settings(tmp_path: Path) -> Settings:
 def _with_clerk(settings: Settings, secrets: SecretStore) -> None:
     terminal = build_terminal(settings, secrets, start_sender=False, start_devices=False)
     try:
-        add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD)
+        add_clerk(terminal.db, CLERK.id, CLERK.name, PASSWORD, roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     finally:
         terminal.close()
 

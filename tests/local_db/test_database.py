@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from datetime import timedelta
@@ -16,7 +17,7 @@ from sqlalchemy import create_engine, func, select
 
 from core.errors import AuthenticationError, DatabaseTooNew, DatabaseUnreadable, StorageError
 from local_db import dbkey, outbox
-from local_db.clerks import add_clerk, verify_clerk
+from local_db.clerks import ClerkExists, Role, add_clerk, verify_clerk
 from local_db.database import DatabaseKeyMismatch, head_revision, open_database
 from local_db.models import Applicant, Base, OutboxEntry, Submission, SubmissionState
 from local_db.submissions import ApplicantData, create_submission, get_submission, pending_count
@@ -25,7 +26,8 @@ KEY = bytes(range(32))
 
 
 def _submit(db, id_number="11010519491231002X", payload=None):  # type: ignore[no-untyped-def]
-    add_clerk(db, "1001", "王柜员", "secret-pass")
+    with contextlib.suppress(ClerkExists):  # creating a clerk never overwrites: the first call makes it
+        add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     return create_submission(
         db, item_code="personal_registration", form_version=1, terminal_id="T1", clerk_id="1001",
         applicant=ApplicantData(id_number=id_number, name="张三"),
@@ -159,7 +161,7 @@ def test_key_is_required_and_32_bytes(tmp_path: Path) -> None:
 
 def test_clerk_sign_in(tmp_path: Path) -> None:
     db = open_database(tmp_path / "t.sqlite3", KEY)
-    add_clerk(db, "1001", "王柜员", "secret-pass")
+    add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     assert verify_clerk(db, "1001", "secret-pass").name == "王柜员"
     with pytest.raises(AuthenticationError):
         verify_clerk(db, "1001", "wrong-pass")
@@ -196,7 +198,7 @@ def test_attachments_are_saved_with_their_submission(tmp_path: Path) -> None:
     from local_db.submissions import AttachmentData, list_submissions
 
     db = open_database(tmp_path / "t.sqlite3", KEY)
-    add_clerk(db, "1001", "王柜员", "secret-pass")
+    add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     view = create_submission(
         db, item_code="personal_registration", form_version=1, terminal_id="T1", clerk_id="1001",
         applicant=ApplicantData(id_number="11010519491231002X", name="张三"), payload={"name": "张三"},
@@ -213,7 +215,7 @@ def test_attachments_are_saved_with_their_submission(tmp_path: Path) -> None:
 def _queued_with_scans(db, n: int, sizes: list[int]):  # type: ignore[no-untyped-def]
     from local_db.submissions import AttachmentData
 
-    add_clerk(db, f"10{n:02d}", "王柜员", "secret-pass")
+    add_clerk(db, f"10{n:02d}", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     attachments = [AttachmentData(f"m{i}", f"{n:02d}{i:02d}".ljust(64, "a"), size) for i, size in enumerate(sizes)]
     attachments.append(AttachmentData("_receipt", f"{n:02d}ff".ljust(64, "b"), 10))  # kept locally, never sent
     return create_submission(

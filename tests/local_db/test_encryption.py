@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from local_db import dbkey
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 from local_db.database import Database, DatabaseKeyMismatch, _alembic_config, open_database
 from local_db.submissions import ApplicantData, create_submission, list_submissions
 
@@ -66,7 +66,7 @@ def _old_release_database(path: Path, revision: str = "head", submissions: int =
         command.upgrade(cfg, revision)
     if revision == "head":
         db = Database(path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
-        add_clerk(db, "1001", "王柜员", "secret-pass")
+        add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
         rng = random.Random(7)
         for n in range(submissions):
             text = "".join(rng.choice("甲乙丙丁戊己庚辛壬癸子丑寅卯") for _ in range(padding))
@@ -95,7 +95,7 @@ def _copy_with_wal(path: Path, target_dir: Path) -> Path:
 def test_database_files_hold_no_personal_data_and_open_only_with_the_key(tmp_path: Path) -> None:
     path = tmp_path / "counter.sqlite3"
     db = open_database(path, KEY)
-    add_clerk(db, "1001", "王柜员", "secret-pass")
+    add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     _submit(db)
     assert (tmp_path / "counter.sqlite3-wal").exists()
     assert _leaks(tmp_path) == {}  # while open: the -wal and -shm as well

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from local_db import outbox
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 from local_db.database import Database, open_database
 from local_db.models import OutboxEntry, Submission, SubmissionState
 from local_db.submissions import ApplicantData, AttachmentData, approve_submission, create_submission
@@ -26,8 +26,8 @@ SHA_B = "b" * 64
 
 def _db(tmp_path: Path) -> Database:
     db = open_database(tmp_path / "t.sqlite3", KEY)
-    add_clerk(db, "1001", "王柜员", "secret-pass")
-    add_clerk(db, "1002", "李柜员", "secret-pass")
+    add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
+    add_clerk(db, "1002", "李柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     return db
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from central.reference import etag_of
 from central.store import IncomingSubmission
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 from local_db.database import open_database
 from local_db.models import OutboxEntry
 from local_db.submissions import ApplicantData, create_submission
@@ -24,7 +24,7 @@ KEY = bytes(range(32))
 
 def test_outbox_text_central_hash_and_reference_etag_agree(tmp_path: Path) -> None:
     db = open_database(tmp_path / "t.sqlite3", KEY)
-    add_clerk(db, "1001", "王柜员", "secret-pass")
+    add_clerk(db, "1001", "王柜员", "secret-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     payload = {"zeta": "最后", "alpha": {"b": [1, 2.5, None, True], "a": "张三 \"引号\" \\ /"}, "empty": {}}
     view = create_submission(db, item_code="personal_registration", form_version=2, terminal_id="T1",
                              clerk_id="1001", applicant=ApplicantData(id_number="11010519491231002X", name="张三"),

@@ -28,7 +28,7 @@ from app.secrets import SecretStore, file_keyring
 from app.terminal import Terminal
 from central.process import CentralServerProcess
 from central.store import add_terminal
-from local_db.clerks import add_clerk
+from local_db.clerks import Role, add_clerk
 from local_db.submissions import pending_count
 from tests.app.conftest import central_db, make_terminal, secrets_store, start_central  # noqa: F401  (fixtures)
 from tests.sync.engine_rig import small_chunks  # noqa: F401  (a fixture)
@@ -79,7 +79,7 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     central = CentralServerProcess.start(database, stderr_path=tmp_path / "central.log")
     made = Rig(central, database, token, keyring, data)
     terminal = made.terminal()  # creates the database and the keys before any worker races for them
-    add_clerk(terminal.db, CLERK_ID, "测试柜员", "counter-pass")
+    add_clerk(terminal.db, CLERK_ID, "测试柜员", "counter-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     terminal.close()
     try:
         yield made

@@ -128,11 +128,11 @@ def test_returned_case_is_corrected_and_resent_as_its_next_version(  # type: ign
 
 
 def test_key_business_waits_for_a_second_clerk(qapp, start_central, make_terminal, central_db) -> None:  # type: ignore[no-untyped-def]
-    from local_db.clerks import add_clerk
+    from local_db.clerks import Role, add_clerk
 
     server = start_central()
     terminal = make_terminal(server.base_url, start_sender=False)
-    add_clerk(terminal.db, "1002", "复核柜员", "review-pass")
+    add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
     form = load_form("retirement_approval")
     view = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, form, RETIREMENT, waivers={"identity_document": WAIVER})).view

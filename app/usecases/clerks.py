@@ -1,0 +1,52 @@
+"""Clerk accounts, managed by a system administrator (系统管理员) only.
+
+Each command takes the signed-in administrator (``ClerkInfo`` with roles) and refuses anyone else
+(``PermissionDenied``); creating never overwrites an existing staff number; disabling and resetting a
+password are separate commands. ``init_admin`` is the one way in on a fresh terminal: it creates the
+first administrator while, and only while, there are no clerks at all.
+"""
+
+from __future__ import annotations
+
+from app.permissions import Permission, require
+from app.terminal import Terminal
+from core.errors import StateError
+from local_db import clerks as store
+from local_db.clerks import ClerkInfo, ClerkRecord, Role
+
+__all__ = ["create_clerk", "disable_clerk", "init_admin", "list_clerks", "reset_password"]
+
+
+def create_clerk(terminal: Terminal, admin: ClerkInfo, clerk_id: str, name: str, password: str,
+                 roles: frozenset[Role]) -> ClerkInfo:
+    """A new clerk with these roles; ``ClerkExists`` when the staff number is taken."""
+    require(admin, Permission.MANAGE_CLERKS)
+    return store.add_clerk(terminal.db, clerk_id, name, password, roles=roles)
+
+
+def disable_clerk(terminal: Terminal, admin: ClerkInfo, clerk_id: str) -> None:
+    """The clerk can no longer sign in; an administrator cannot disable their own account."""
+    require(admin, Permission.MANAGE_CLERKS)
+    if clerk_id.strip() == admin.id:
+        raise StateError("admin disabling self", user_message="不能停用自己的账号。",
+                         hint="请由另一名系统管理员办理。")
+    store.disable_clerk(terminal.db, clerk_id)
+
+
+def reset_password(terminal: Terminal, admin: ClerkInfo, clerk_id: str, password: str) -> None:
+    """A new password for the clerk (the policy applies), which also lifts a lockout."""
+    require(admin, Permission.MANAGE_CLERKS)
+    store.reset_password(terminal.db, clerk_id, password)
+
+
+def list_clerks(terminal: Terminal, admin: ClerkInfo) -> list[ClerkRecord]:
+    require(admin, Permission.MANAGE_CLERKS)
+    return store.list_clerks(terminal.db)
+
+
+def init_admin(terminal: Terminal, clerk_id: str, name: str, password: str) -> ClerkInfo:
+    """The first administrator of a terminal with no clerks; ``StateError`` once any clerk exists."""
+    if store.count_clerks(terminal.db):
+        raise StateError("clerks exist", user_message="本终端已有柜员，不能再初始化管理员。",
+                         hint="请由现有系统管理员使用 sicounter clerk add 创建账号。")
+    return store.add_clerk(terminal.db, clerk_id, name, password, roles=frozenset({Role.ADMIN}))
