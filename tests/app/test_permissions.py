@@ -161,3 +161,25 @@ def test_a_reviewer_still_cannot_approve_their_own_case(qapp: Any, make_terminal
         usecases.approve(terminal, CLERK.id, PASSWORD, waiting)
     view = get_submission(terminal.db, waiting)
     assert view is not None and view.state is SubmissionState.AWAITING_APPROVAL
+
+
+def test_sign_in_locks_after_the_configured_failures(qapp: Any, make_terminal: Any) -> None:
+    """The lockout's threshold and length are settings; the message says until when."""
+    import dataclasses
+    from datetime import UTC, datetime, timedelta
+
+    from local_db.clerks import AccountLocked
+
+    built = make_terminal("http://127.0.0.1:9", start_sender=False)
+    terminal = dataclasses.replace(built, settings=built.settings.model_copy(
+        update={"signin_max_failures": 2, "signin_lockout_minutes": 30}))
+    t0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    with pytest.raises(AuthenticationError) as first:
+        usecases.sign_in(terminal, CLERK.id, "wrong-pass", now=t0)
+    assert not isinstance(first.value, AccountLocked)
+    with pytest.raises(AccountLocked) as locked:
+        usecases.sign_in(terminal, CLERK.id, "wrong-pass", now=t0)
+    assert locked.value.until == t0 + timedelta(minutes=30)
+    with pytest.raises(AccountLocked):  # a signature on an approval is a sign-in too
+        usecases.approve(terminal, CLERK.id, PASSWORD, "any", now=t0 + timedelta(minutes=29))
+    assert usecases.sign_in(terminal, CLERK.id, PASSWORD, now=t0 + timedelta(minutes=30)).id == CLERK.id
