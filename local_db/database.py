@@ -161,10 +161,14 @@ def _inspect_plaintext(path: Path) -> str | None:
 
 
 def _check_key(path: Path, key: bytes) -> None:
-    """Decrypt page 1 as it is in the file (``immutable``: no journal or WAL is read, nothing written)."""
+    """Decrypt page 1 as it is in the file (``immutable``: no journal or WAL is read, nothing written).
+
+    Only page 1: the schema version sits in its header. The schema itself outgrew page 1 (issue 16),
+    and reading it would take a damaged later page for a wrong key.
+    """
     conn = dbkey.connect(f"file:{path}?mode=ro&immutable=1", key, uri=True)
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA schema_version").fetchone()
     except dbkey.DatabaseError as exc:
         if dbkey.looks_encrypted(path):
             raise DatabaseKeyMismatch(str(path), f"cannot be opened with this key: {exc}") from exc

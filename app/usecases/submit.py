@@ -17,7 +17,7 @@ from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
 from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days
 from forms.validate import derive_fields, validate_form
-from local_db.audit import AuditAction, AuditEvent
+from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.receipts import reserve_receipt_number
@@ -101,8 +101,9 @@ def _audit_events(clerk: ClerkInfo, saved: SubmissionView, id_number: str, prove
 
     Only keys (form, field, material) and numbers go in; the clerk's reasons stay with the submission.
     """
-    facts = {"item_code": saved.item_code, "form_version": saved.form_version, "state": saved.state.value,
-             "counter_receipt_no": saved.counter_receipt_no, "case_version": saved.case_version}
+    facts: dict[str, DetailValue] = {
+        "item_code": saved.item_code, "form_version": saved.form_version, "state": saved.state.value,
+        "counter_receipt_no": saved.counter_receipt_no, "case_version": saved.case_version}
     events = [AuditEvent(AuditAction.SUBMIT, clerk.id, saved.id, id_number, facts)]
     overrides = (provenance or {}).get("overrides") or []
     for override in overrides if isinstance(overrides, list) else []:

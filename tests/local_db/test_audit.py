@@ -219,7 +219,7 @@ def test_concurrent_appends_keep_the_chain(tmp_path: Path) -> None:
                 else:
                     trail.record(db, AuditEvent(AuditAction.VIEW_CASE, f"{n}", f"case-{n}-{i}"),
                                  AuditEvent(AuditAction.PRINT_RECEIPT, f"{n}", f"case-{n}-{i}"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
