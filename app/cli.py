@@ -210,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("db", help="create or upgrade the local database").set_defaults(func=_cmd_db)
 
+    from app.audit_cli import add_parser as add_audit_parser
+
+    add_audit_parser(sub)
+
     queue = sub.add_parser("queue", help="the local queue: 'queue list [--json] [--state STATE]'")
     queue_sub = queue.add_subparsers(dest="queue_command", required=True)
     listing = queue_sub.add_parser("list", help="submissions saved on this terminal, newest first")

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from app.terminal import Terminal
 from local_db import outbox, syncstate
+from local_db.audit import AuditAction, AuditEvent
 from local_db.models import SubmissionState
 from local_db.submissions import (
     AttachmentData,
@@ -113,6 +114,16 @@ def sync_status(terminal: Terminal) -> SyncStatus:
     )
 
 
-def submission(terminal: Terminal, submission_id: str) -> SubmissionView | None:
-    """One submission with its materials (``attachments``: sealed scans and the receipt), if it exists."""
-    return get_submission(terminal.db, submission_id)
+def submission(terminal: Terminal, submission_id: str, clerk_id: str | None = None) -> SubmissionView | None:
+    """One submission with its materials (``attachments``: sealed scans and the receipt), if it exists.
+
+    ``clerk_id``: the clerk who opens the case; the view is then on the audit trail (Art. 38), written
+    before the case is handed back. Without it nothing is recorded: only for re-reading the state of a
+    case the clerk has just handled (the result page after submitting).
+    """
+    view = get_submission(terminal.db, submission_id)
+    if view is not None and clerk_id is not None:
+        terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_CASE, clerk_id, view.id,
+                                                      view.applicant_id_number,
+                                                      {"item_code": view.item_code, "state": view.state.value}))
+    return view

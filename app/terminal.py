@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from app.audit import open_audit_trail
 from app.device_registry import CAMERA, DeviceEvent, DeviceRegistry, DeviceService, default_registry, stop_devices
 from app.events import EventHub
 from app.reference import ReferenceData, reference_target
@@ -22,6 +23,7 @@ from app.secrets import SecretStore
 from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
+from local_db.audit import AuditTrail
 from local_db.blobstore import KEY_BYTES, BlobStore, new_key
 from local_db.database import Database, open_database
 from sync.client import CentralClient
@@ -49,6 +51,8 @@ class Terminal:
     events: EventHub[object]
     #: forms, figures and calendar, read once, forgotten when the central system sends new ones
     reference: ReferenceData
+    #: the audit trail's writer and reader (who did what, in the encrypted database; ``local_db.audit``)
+    audit: AuditTrail
     client: CentralClient | None = None
     sender: SyncEngine | None = None
     #: the devices this terminal knows (status bar, identity reads) and those of them running, by key
@@ -94,6 +98,11 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     queued, and goes out once an administrator has registered the terminal.
     """
     db = open_database(settings.database_path(), secrets.database_key())  # no keyring: refuse to start
+    try:
+        audit = open_audit_trail(secrets)  # nothing unrecorded: no secret, no terminal
+    except ConfigError:
+        db.close()
+        raise
     if registry is None:
         registry = default_registry(camera_backend=camera_backend)
     elif camera_backend is not None:
@@ -120,7 +129,8 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     if start_devices:
         devices = registry.start_all(settings, events.publish)
     terminal = Terminal(settings=settings, db=db, catalogue=tuple(load_catalogue()), events=events, reference=reference,
-                        client=client, sender=sender, registry=registry, devices=MappingProxyType(devices), blobs=blobs)
+                        audit=audit, client=client, sender=sender, registry=registry,
+                        devices=MappingProxyType(devices), blobs=blobs)
     if sender is not None and start_sender:
         sender.start()
     return terminal

@@ -161,7 +161,11 @@ def _inspect_plaintext(path: Path) -> str | None:
 
 
 def _check_key(path: Path, key: bytes) -> None:
-    """Decrypt page 1 as it is in the file (``immutable``: no journal or WAL is read, nothing written)."""
+    """Decrypt page 1 as it is in the file (``immutable``: no journal or WAL is read, nothing written).
+
+    Only page 1: the schema version sits in its header. The schema itself outgrew page 1 (issue 16),
+    and reading it would take a damaged later page for a wrong key.
+    """
     conn = dbkey.connect(f"file:{path}?mode=ro&immutable=1", key, uri=True)
     try:
         conn.execute("PRAGMA schema_version").fetchone()  # the header on page 1 only, however big the schema

@@ -181,3 +181,24 @@ class SyncState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(Base):
+    """One entry of the append-only audit trail (``local_db.audit``); triggers refuse UPDATE and DELETE.
+
+    ``person_key`` is a keyed hash of an ID number, never the number; ``hash`` chains the entry to the
+    one before it (``prev_hash``), so an edited, deleted or inserted entry shows.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    clerk_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str | None] = mapped_column(String(64))
+    person_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: canonical JSON of a few facts without personal data (a form's code, a field's key, a receipt number)
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

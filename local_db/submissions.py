@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -65,6 +65,19 @@ class SubmissionView:
     form_version: int = 1
 
 
+#: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
+#: ``AuditTrail.record_in``): the session, and the submission as it will be committed
+AuditHook = Callable[[Session, SubmissionView], object]
+
+
+def _audited(s: Session, sub: Submission, audit: AuditHook | None) -> SubmissionView:
+    s.flush()
+    view = _view(sub)
+    if audit is not None:
+        audit(s, view)
+    return view
+
+
 def _view(sub: Submission) -> SubmissionView:
     return SubmissionView(
         id=sub.id,
@@ -104,6 +117,7 @@ def create_submission(
     state: SubmissionState = SubmissionState.QUEUED,
     corrects: str | None = None,
     replaces_draft: str | None = None,
+    audit: AuditHook | None = None,
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
@@ -114,13 +128,14 @@ def create_submission(
     A submission that awaits a second clerk's approval (Art. 37) gets its outbox
     row only when approved. ``corrects`` names a returned submission this one
     corrects: the new one is the next version of its case, and the returned one
-    is closed in the same transaction (so a case is corrected once).
+    is closed in the same transaction (so a case is corrected once). ``audit`` writes the audit
+    trail's entries in this transaction too: the submission and its entries are saved together or not.
     """
     if state not in (SubmissionState.QUEUED, SubmissionState.AWAITING_APPROVAL):
         raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
-                       attachments, counter_receipt_no, state, corrects, replaces_draft)
+                       attachments, counter_receipt_no, state, corrects, replaces_draft, audit)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -130,7 +145,7 @@ def create_submission(
 def _create(db: Database, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
             attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
-            corrects: str | None, replaces_draft: str | None) -> SubmissionView:
+            corrects: str | None, replaces_draft: str | None, audit: AuditHook | None) -> SubmissionView:
     with db.sessions.begin() as s:
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
@@ -175,15 +190,16 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
         s.flush()
         if state is SubmissionState.QUEUED:
             _queue(s, sub)
-        s.flush()
-        return _view(sub)
+        return _audited(s, sub, audit)
 
 
 def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
-               payload: dict[str, Any], draft_id: str | None = None) -> SubmissionView:
+               payload: dict[str, Any], draft_id: str | None = None,
+               audit: AuditHook | None = None) -> SubmissionView:
     """Keep what the clerk typed so far (no checks, no receipt, nothing sent), to finish later.
 
     Saving again updates the same draft; a draft that was submitted meanwhile is not touched.
+    ``audit`` writes the audit trail's entries in the same transaction.
     """
     with db.sessions.begin() as s:
         draft = s.get(Submission, draft_id) if draft_id else None
@@ -201,8 +217,7 @@ def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: 
         draft.clerk_id = clerk_id
         number = str(payload.get("id_number", "")).strip().upper()
         draft.applicant = s.scalar(select(Applicant).where(Applicant.id_number == number)) if number else None
-        s.flush()
-        return _view(draft)
+        return _audited(s, draft, audit)
 
 
 def delete_draft(db: Database, draft_id: str) -> None:
@@ -212,10 +227,12 @@ def delete_draft(db: Database, draft_id: str) -> None:
             s.delete(draft)
 
 
-def approve_submission(db: Database, submission_id: str, approver_id: str) -> SubmissionView:
+def approve_submission(db: Database, submission_id: str, approver_id: str,
+                       audit: AuditHook | None = None) -> SubmissionView:
     """A second clerk approves a submission of key business (Art. 37); it is then queued for sending.
 
     The approver must be another clerk than the one who took it: approving one's own work is no review.
+    ``audit`` writes the audit trail's entries in the same transaction.
     """
     with db.sessions.begin() as s:
         sub = s.get(Submission, submission_id)
@@ -231,8 +248,7 @@ def approve_submission(db: Database, submission_id: str, approver_id: str) -> Su
         sub.approved_at = utcnow()
         sub.state = SubmissionState.QUEUED.value
         _queue(s, sub)
-        s.flush()
-        return _view(sub)
+        return _audited(s, sub, audit)
 
 
 def _queue(s: Session, sub: Submission) -> None:

@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
                 if view is not None:
                     self.open_approval(view)
 
-            QueryOp(self, lambda t: queries.submission(t, sid), found).run_in_background(self.ctx)
+            QueryOp(self, lambda t: queries.submission(t, sid, self.clerk.id), found).run_in_background(self.ctx)
 
     def _submitted(self, accepted: Accepted) -> None:
         view = accepted.view

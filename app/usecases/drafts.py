@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from forms.definitions import FormDef
+from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from local_db.submissions import SubmissionView
 from local_db.submissions import save_draft as local_save_draft
@@ -20,6 +21,11 @@ def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapp
     """
     require(clerk, Permission.SAVE_DRAFT)
     payload = {k: v.strip() for k, v in values.items() if v.strip()}
+    number_field = form.identity_field("id_number")
+    number_key = number_field.key if number_field is not None else "id_number"
     return local_save_draft(terminal.db, item_code=form.code, form_version=form.version,
                             terminal_id=terminal.settings.terminal_id, clerk_id=clerk.id, payload=payload,
-                            draft_id=draft_id)
+                            draft_id=draft_id,
+                            audit=lambda s, saved: terminal.audit.record_in(s, AuditEvent(
+                                AuditAction.SAVE_DRAFT, clerk.id, saved.id, payload.get(number_key),
+                                {"item_code": saved.item_code, "form_version": saved.form_version})))

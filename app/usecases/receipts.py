@@ -14,20 +14,25 @@ from typing import TYPE_CHECKING
 
 from app.terminal import Terminal
 from forms.receipt import Receipt
+from local_db.audit import AuditAction, AuditEvent
+from local_db.submissions import SubmissionQuery, find_submissions
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
 
-def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path) -> None:
+def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path, *,
+                  clerk_id: str | None = None) -> None:
     """Print ``receipt`` on a configured printer, or write it as a PDF to a path.
 
     A file (a path, or a printer set to PDF output) appears whole or not at all: it is drawn under a
     temporary name beside it and renamed, so nobody watching the folder reads half a receipt.
-    ``terminal`` is the seam for the audit trail of prints (Art. 38); nothing is recorded yet.
+    The print is on the audit trail (Art. 38) before anything reaches the printer: a print that
+    cannot be recorded does not happen. ``clerk_id``: who prints (default: the clerk on the receipt).
     """
     from app import receipt_render  # Qt loads only when something is printed
 
+    _record_print(terminal, receipt, target, clerk_id or receipt.clerk_id)
     if isinstance(target, Path):
         def write(part: Path) -> None:
             part.write_bytes(receipt_render.receipt_pdf(receipt))
@@ -50,6 +55,16 @@ def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path)
             printer.setOutputFileName(name)
 
     _write_whole(Path(name), draw)
+
+
+def _record_print(terminal: Terminal, receipt: Receipt, target: QPrinter | Path, clerk_id: str) -> None:
+    """One entry for the print, about the submission the receipt belongs to and its applicant."""
+    rows, _total = find_submissions(terminal.db, SubmissionQuery(text=receipt.receipt_no), limit=5)
+    saved = next((row for row in rows if row.counter_receipt_no == receipt.receipt_no), None)
+    terminal.audit.record(terminal.db, AuditEvent(
+        AuditAction.PRINT_RECEIPT, clerk_id, saved.id if saved is not None else None,
+        saved.applicant_id_number if saved is not None else None,
+        {"receipt_no": receipt.receipt_no, "to": "file" if isinstance(target, Path) else "printer"}))
 
 
 def _write_whole(path: Path, write: Callable[[Path], None]) -> None:

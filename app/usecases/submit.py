@@ -18,6 +18,7 @@ from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
 from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days
 from forms.validate import derive_fields, validate_form
+from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.receipts import reserve_receipt_number
@@ -93,6 +94,25 @@ def _due_inputs(form: FormDef, received: datetime, calendar: HolidayCalendar) ->
             basis = f"{days}个工作日，{basis}；缺少{day.year}年节假日安排，办结日期待参考数据更新后告知"
             days = None
     return days, basis
+
+
+def _audit_events(clerk: ClerkInfo, saved: SubmissionView, id_number: str, provenance: Mapping[str, Any] | None,
+                  waived: Mapping[str, str]) -> list[AuditEvent]:
+    """The trail of one submission: the submission, each correction of what a device read, each waiver.
+
+    Only keys (form, field, material) and numbers go in; the clerk's reasons stay with the submission.
+    """
+    facts: dict[str, DetailValue] = {
+        "item_code": saved.item_code, "form_version": saved.form_version, "state": saved.state.value,
+        "counter_receipt_no": saved.counter_receipt_no, "case_version": saved.case_version}
+    events = [AuditEvent(AuditAction.SUBMIT, clerk.id, saved.id, id_number, facts)]
+    overrides = (provenance or {}).get("overrides") or []
+    for override in overrides if isinstance(overrides, list) else []:
+        fields = override.get("fields", []) if isinstance(override, Mapping) else []
+        events.append(AuditEvent(AuditAction.CARD_OVERRIDE, clerk.id, saved.id, id_number,
+                                 {"fields": [str(f) for f in fields if isinstance(f, str)]}))
+    events += [AuditEvent(AuditAction.WAIVER, clerk.id, saved.id, id_number, {"material": key}) for key in waived]
+    return events
 
 
 def submit_application(terminal: Terminal, request: SubmitRequest, *,
@@ -187,6 +207,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         state=SubmissionState.AWAITING_APPROVAL if form.second_approval else SubmissionState.QUEUED,
         corrects=corrects,
         replaces_draft=draft_id,
+        audit=lambda s, saved: terminal.audit.record_in(s, *_audit_events(clerk, saved, applicant_id, provenance,
+                                                                           reasons)),
     )
     if view.state is SubmissionState.QUEUED:
         terminal.send_now()
