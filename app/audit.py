@@ -8,7 +8,6 @@ machine's keyring. Writing happens in the use cases (``app/usecases``) and ``app
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -37,18 +36,11 @@ def open_audit_trail(secrets: SecretStore) -> AuditTrail:
     or broken keyring refuses to start, as it does for the database key.
     """
     try:
-        stored = secrets.get(AUDIT_KEY)
-        if stored is None:
-            secrets.set(AUDIT_KEY, os.urandom(AUDIT_KEY_BYTES).hex())
-            stored = secrets.get(AUDIT_KEY)
+        key = secrets.random_key(AUDIT_KEY, AUDIT_KEY_BYTES)
     except keyring.errors.KeyringError as exc:
         raise ConfigError(f"audit key unavailable: {exc}", user_message="系统密钥库不可用，无法记录审计日志。",
                           hint="请联系系统管理员检查系统密钥库后重新启动本程序。") from exc
-    try:
-        key = bytes.fromhex(stored or "")
-    except ValueError:
-        key = b""
-    if len(key) != AUDIT_KEY_BYTES:
+    if key is None:
         raise ConfigError("audit key in the keyring is missing or malformed",
                           user_message="系统密钥库中的审计密钥已损坏，无法记录审计日志。",
                           hint="请联系系统管理员恢复该密钥；不要删除它，否则已有审计记录将无法按证件号码检索。")

@@ -76,6 +76,23 @@ class SecretStore:
     def set(self, key: str, value: str) -> None:
         self._require().set_password(self._service, key, value)
 
+    def random_key(self, key: str, size: int) -> bytes | None:
+        """A random ``size``-byte key kept under ``key``, made on first use and read back to be sure it was kept.
+
+        None when what is stored is not such a key: the caller says what that breaks, and the entry is
+        never replaced, since whatever was sealed under it would be lost. A missing keyring raises
+        ``ConfigError``, a failing one the backend's ``KeyringError``, as ``get`` does.
+        """
+        stored = self.get(key)
+        if stored is None:
+            self.set(key, os.urandom(size).hex())
+            stored = self.get(key)
+        try:
+            value = bytes.fromhex(stored or "")
+        except ValueError:
+            return None
+        return value if len(value) == size else None
+
     def terminal_token(self) -> str | None:
         return self.get(TOKEN_KEY)
 

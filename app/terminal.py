@@ -24,7 +24,7 @@ from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.audit import AuditTrail
-from local_db.blobstore import KEY_BYTES, BlobStore, new_key
+from local_db.blobstore import KEY_BYTES, BlobStore
 from local_db.database import Database, open_database
 from sync.client import CentralClient
 from sync.engine import Backoff, SyncEngine
@@ -161,15 +161,11 @@ def open_blob_store(settings: Settings, secrets: SecretStore) -> BlobStore | Non
     A data directory copied to another machine is useless without this machine's keyring.
     """
     try:
-        stored = secrets.get(BLOB_KEY)
-        if stored is None:
-            stored = new_key().hex()
-            secrets.set(BLOB_KEY, stored)
+        key = secrets.random_key(BLOB_KEY, KEY_BYTES)
     except ConfigError as exc:
         log.warning("scans cannot be stored: %s", exc.detail)
         return None
-    key = bytes.fromhex(stored)
-    if len(key) != KEY_BYTES:
+    if key is None:
         raise ConfigError("blob key in the keyring is malformed",
                           user_message="系统密钥库中的扫描件密钥已损坏。",
                           hint="请联系系统管理员；不要删除该密钥，否则已保存的扫描件将无法读取。")
