@@ -91,7 +91,7 @@ def _cmd_db(args: argparse.Namespace) -> int:
 def _cmd_forms(args: argparse.Namespace) -> int:
     """Administrators check a form definition before it is installed or sent to terminals."""
     from forms.catalogue import load_catalogue
-    from forms.definitions import available_forms, load_form, load_form_file
+    from forms.definitions import TIER_LABELS, available_forms, load_form, load_form_file
 
     if args.forms_command == "list":
         items = {item.form_code: item for item in load_catalogue() if item.form_code}
@@ -101,7 +101,8 @@ def _cmd_forms(args: argparse.Namespace) -> int:
             materials = "、".join(m.name for m in form.materials) or "—"
             days = form.time_limit_working_days
             limit = form.time_limit_basis if days is None else f"{days} 个工作日（{form.time_limit_basis}）"
-            review = "需复核" if form.second_approval else "—"
+            raised = "（按条件提高）" if form.review.raised_when else ""
+            review = ("—" if form.review.tier == "none" else TIER_LABELS[form.review.tier]) + raised
             listed = "" if item else "\t（未列入服务事项目录）"
             print(f"{code}\tv{form.version}\t{form.name}\t{limit}\t{review}\t材料：{materials}{listed}")
         return 0

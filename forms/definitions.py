@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal, Self
 
@@ -51,19 +52,35 @@ class Choice(_Frozen):
 
 
 class Condition(_Frozen):
-    """When something applies: ``field`` is filled in, or (with ``in``) has one of these values."""
+    """When something applies: ``field`` is filled in, has one of these values (``in``), or, for a
+    number or money field, is greater than ``above``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     field: str = Field(pattern=_KEY)
     values: list[str] | None = Field(default=None, alias="in", min_length=1)
+    above: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Self:
+        if self.values is not None and self.above is not None:
+            raise ValueError(f"condition on {self.field!r}: give 'in' or 'above', not both")
+        return self
 
     def holds(self, values: Mapping[str, str]) -> bool:
         value = values.get(self.field, "").strip()
+        if self.above is not None:
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                return False  # an unreadable amount is refused by validation, not decided here
+            return number.is_finite() and number > self.above
         return bool(value) if self.values is None else value in self.values
 
     def describe(self) -> str:
         """For error messages about the definition itself."""
+        if self.above is not None:
+            return f"{self.field} > {self.above}"
         return self.field if self.values is None else f"{self.field} in {self.values}"
 
 
@@ -184,6 +201,41 @@ class OrderCheck(_Frozen):
     allow_equal: bool = True
 
 
+#: how many signatures a case needs before it is sent (分级审核, 条例第三十七条; 个人权益记录管理办法第七条):
+#: none; 复核 by a second clerk; 复核 and then 审批 by a third
+ReviewTier = Literal["none", "review", "review_approval"]
+TIER_RANK: Mapping[str, int] = {"none": 0, "review": 1, "review_approval": 2}
+TIER_LABELS: Mapping[str, str] = {"none": "无需复核", "review": "复核", "review_approval": "复核＋审批"}
+
+
+class TierRaise(_Frozen):
+    """A condition that raises a case's review tier (a refund above an amount, a change of ID number)."""
+
+    tier: Literal["review", "review_approval"]
+    when: Condition
+    #: why, in Chinese, shown to the clerk and the reviewer
+    reason: str = Field(min_length=1)
+
+
+class ReviewDef(_Frozen):
+    """The review a form's cases need: a base tier and the conditions that raise it."""
+
+    tier: ReviewTier = "none"
+    raised_when: list[TierRaise] = []
+
+    def tier_for(self, values: Mapping[str, str]) -> ReviewTier:
+        """The tier this case needs: the highest of the base tier and every raise that holds."""
+        tier: ReviewTier = self.tier
+        for rule in self.raised_when:
+            if rule.when.holds(values) and TIER_RANK[rule.tier] > TIER_RANK[tier]:
+                tier = rule.tier
+        return tier
+
+    def reasons(self, values: Mapping[str, str]) -> list[str]:
+        """The reasons of every raise that holds, for the clerk and the reviewer."""
+        return [rule.reason for rule in self.raised_when if rule.when.holds(values)]
+
+
 class FormDef(_Frozen):
     """A whole form with its statutory time limit, which the receipt's due date is computed from.
 
@@ -197,11 +249,30 @@ class FormDef(_Frozen):
     version: int = Field(ge=1)
     time_limit_working_days: int | None = Field(ge=1)
     time_limit_basis: str = Field(min_length=1)
-    second_approval: bool = False
+    review: ReviewDef = ReviewDef()
     sections: list[SectionDef] = Field(min_length=1)
     materials: list[MaterialDef] = []
     checks: list[OrderCheck] = []
     panel: PanelKind | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_second_approval(cls, data: object) -> object:
+        """Definitions from before tiers said ``second_approval: true``: that is the 复核 tier."""
+        if isinstance(data, dict) and "second_approval" in data:
+            data = dict(data)
+            second = data.pop("second_approval")
+            if "review" in data:
+                raise ValueError("give review or the older second_approval, not both")
+            if second is True:
+                data["review"] = {"tier": "review"}
+            elif second is not False:
+                raise ValueError("second_approval must be true or false")
+        return data
+
+    def review_tier(self, values: Mapping[str, str]) -> ReviewTier:
+        """The review tier a case of this form with these values needs."""
+        return self.review.tier_for(values)
 
     def fields(self) -> list[FieldDef]:
         """All fields in display order, for validation and storage that ignore sections."""
@@ -238,6 +309,8 @@ class FormDef(_Frozen):
         for material in self.materials:
             if material.required_when is not None:
                 self._check_condition(f"material {material.key!r}", material.required_when, by_key)
+        for rule in self.review.raised_when:
+            self._check_condition("review raise", rule.when, by_key)
         for check in self.checks:
             kinds = {by_key[k].type if k in by_key else None for k in (check.earlier, check.later)}
             if None in kinds:
@@ -263,6 +336,8 @@ class FormDef(_Frozen):
             unknown = [value for value in condition.values if value not in known]
             if unknown:
                 raise ValueError(f"{owner}: {condition.describe()} names values {target.key!r} does not offer")
+        if condition.above is not None and target.type not in ("number", "integer", "money"):
+            raise ValueError(f"{owner}: {condition.describe()} compares a field that is not a number")
 
 
 _CHOICES = TypeAdapter(list[Choice] | dict[str, str])
@@ -346,3 +421,29 @@ def available_forms() -> list[str]:
     folder = resource_file("forms")
     return sorted(entry.name.removesuffix(".json") for entry in folder.iterdir()
                   if entry.is_file() and entry.name.endswith(".json"))
+
+
+def weakenings(old: FormDef, new: FormDef) -> list[str]:
+    """What a new definition of a form gives up against the old one, in Chinese; empty if nothing.
+
+    A reference update that lowers a review tier, drops a raise, or drops or loosens a required
+    material takes effect only after an administrator confirms it (issue 16): whoever answers as the
+    central system must not be able to switch a safeguard off silently.
+    """
+    found: list[str] = []
+    if TIER_RANK[new.review.tier] < TIER_RANK[old.review.tier]:
+        found.append(f"审核级别由“{TIER_LABELS[old.review.tier]}”降为“{TIER_LABELS[new.review.tier]}”")
+    kept_raises = {(r.tier, r.when) for r in new.review.raised_when}
+    for rule in old.review.raised_when:
+        if (rule.tier, rule.when) not in kept_raises:
+            found.append(f"取消了提高审核级别的条件：{rule.reason}")
+    new_materials = {m.key: m for m in new.materials}
+    for material in old.materials:
+        replacement = new_materials.get(material.key)
+        if replacement is None:
+            found.append(f"删除了材料“{material.name}”")
+        elif material.required_when is None and replacement.required_when is not None:
+            found.append(f"材料“{material.name}”由必交改为按条件提交")
+        elif material.required_when is not None and replacement.required_when not in (None, material.required_when):
+            found.append(f"材料“{material.name}”的提交条件改变")
+    return found

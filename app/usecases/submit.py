@@ -126,7 +126,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     kept in the payload). Each material's pages become one encrypted PDF, and
     so does the receipt (``render_receipt``, e.g. ``app.receipt_render.receipt_pdf``), before
     the database transaction, which then records them with the submission or
-    not at all. Key business (``form.second_approval``, Art. 37) waits for a
+    not at all. Key business (a review tier above none, Art. 37) waits for a
     second clerk's approval before it is queued. A correction is the next version
     of the returned submission's case; a retaken material replaces a carried one.
     ``today`` and ``now`` fix the clock (tests). The clerk must hold the 受理 role (``PermissionDenied``).
@@ -204,7 +204,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         payload=payload,
         attachments=attachments,
         counter_receipt_no=receipt_no,
-        state=SubmissionState.AWAITING_APPROVAL if form.second_approval else SubmissionState.QUEUED,
+        state=SubmissionState.AWAITING_APPROVAL if form.review_tier(clean) != "none" else SubmissionState.QUEUED,
         corrects=corrects,
         replaces_draft=draft_id,
         audit=lambda s, saved: terminal.audit.record_in(s, *_audit_events(clerk, saved, applicant_id, provenance,

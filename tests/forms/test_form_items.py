@@ -4,13 +4,15 @@ demand only materials with a legal basis, and accept a filled example while reje
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from forms.catalogue import ServiceItem, load_catalogue
-from forms.definitions import FormDef, available_forms, load_form
+from forms.definitions import FormDef, available_forms, load_form, parse_form, weakenings
 from forms.idnumber import check_character
+from forms.refdata import resource_file
 from forms.validate import validate_form
 
 TODAY = date(2025, 6, 16)
@@ -180,12 +182,51 @@ def test_employer_has_no_card_of_its_own() -> None:
     assert sourced == {"legal_rep_name", "legal_rep_id_number"}
 
 
-@pytest.mark.parametrize(("code", "second"), [
-    ("retirement_approval", True), ("death_benefit", True), ("personal_change", False),
-    ("benefit_suspension", False), ("overpaid_refund", False), ("pension_transfer_provincial", False),
-    ("employer_registration", False)])
-def test_key_business_needs_second_approval(code: str, second: bool) -> None:
-    assert load_form(code).second_approval is second
+@pytest.mark.parametrize(("code", "tier"), [
+    ("retirement_approval", "review"), ("death_benefit", "review"), ("benefit_suspension", "review"),
+    ("personal_change", "none"), ("overpaid_refund", "none"), ("pension_transfer_provincial", "none"),
+    ("employer_registration", "none"), ("personal_registration", "none")])
+def test_key_business_declares_its_review_tier(code: str, tier: str) -> None:
+    assert load_form(code).review.tier == tier
+
+
+@pytest.mark.parametrize(("code", "values", "tier"), [
+    ("overpaid_refund", {"refund_amount": "5000"}, "none"),
+    ("overpaid_refund", {"refund_amount": "5000.01"}, "review"),
+    ("overpaid_refund", {"refund_amount": "50000.01"}, "review_approval"),
+    ("overpaid_refund", {"refund_amount": "abc"}, "none"),
+    ("personal_change", {"change_item": "id_number"}, "review"),
+    ("personal_change", {"change_item": "birth_date"}, "review"),
+    ("personal_change", {"change_item": "bank_account"}, "review"),
+    ("personal_change", {"change_item": "contact"}, "none"),
+    ("retirement_approval", {}, "review")])
+def test_conditions_raise_the_tier(code: str, values: dict[str, str], tier: str) -> None:
+    assert load_form(code).review_tier(values) == tier
+
+
+def test_an_older_definition_saying_second_approval_is_the_review_tier() -> None:
+    data = json.loads(resource_file("forms", "benefit_suspension.json").read_text(encoding="utf-8"))
+    del data["review"]
+    data["second_approval"] = True
+    assert parse_form(json.dumps(data), "sent").review.tier == "review"
+    data["second_approval"] = False
+    assert parse_form(json.dumps(data), "sent").review.tier == "none"
+
+
+def test_weakenings_name_a_lowered_tier_a_dropped_raise_and_a_dropped_material() -> None:
+    old = load_form("overpaid_refund")
+    assert weakenings(old, old) == []
+    data = json.loads(resource_file("forms", "overpaid_refund.json").read_text(encoding="utf-8"))
+    data["review"]["raised_when"] = data["review"]["raised_when"][:1]
+    data["materials"] = data["materials"][1:]
+    found = weakenings(old, parse_form(json.dumps(data), "sent"))
+    assert any("50000" in line for line in found)
+    assert any(old.materials[0].name in line for line in found)
+    retirement = load_form("retirement_approval")
+    data = json.loads(resource_file("forms", "retirement_approval.json").read_text(encoding="utf-8"))
+    data["review"] = {"tier": "none"}
+    assert weakenings(retirement, parse_form(json.dumps(data), "sent")) == ["审核级别由“复核”降为“无需复核”"]
+    assert weakenings(parse_form(json.dumps(data), "sent"), retirement) == []
 
 
 @pytest.mark.parametrize(("code", "days", "article"), [
