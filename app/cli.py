@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "'scan idcopy --front IMG --back IMG --out FILE.pdf'", add_help=False)
 
     add_clerk_commands(sub)
+    from app.purge_cli import add_purge_command
+
+    add_purge_command(sub)
 
     config = sub.add_parser("config", help="terminal settings")
     config.add_argument("action", choices=["path", "show", "set", "set-token"])

@@ -125,7 +125,10 @@ class Submission(Base):
     #: the second clerk who approved it before it was queued (Art. 37), and when
     approved_by: Mapped[str | None] = mapped_column(String(32))
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: when the central system closed the case (its time), or when a correction closed this version
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: when its personal content was purged after the retention period (``local_db.retention``)
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
@@ -154,6 +157,8 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: when the central system confirmed it holds the whole blob (None: upload still to do)
     uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: when its sealed file was given up (retention): the row stays as a tombstone with its hash
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     submission: Mapped[Submission] = relationship(back_populates="attachments")
 
