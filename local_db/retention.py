@@ -8,8 +8,8 @@ What counts as closed, and from when the days count:
   the correction that replaced them. A returned version that was corrected is therefore kept as long as
   the case runs (the reviewer compares versions) and goes with the rest of the case. A returned case
   not yet corrected, a case awaiting review, queued, being sent or accepted is never purged.
-- The days count from the case's latest ``closed_at`` (migration 0010 gives closed rows of older
-  releases their last change as closing time).
+- The days count from the newest version's ``closed_at``: the central system's time of its final
+  answer (migration 0010 gives closed rows of older releases their last change as closing time).
 - Nothing whose outbox row is not ``done`` is touched: what is queued, in flight or failed stays whole.
 - A **draft** never reached the central system and has no receipt; it is purged when it has not been
   changed (``updated_at``) for the retention period. Saving it again later makes it a draft with content.
@@ -133,7 +133,8 @@ def _expired_keys(s: Session, cutoff: datetime) -> list[str]:
         .where(Submission.purged_at.is_(None), Submission.state != SubmissionState.DRAFT.value) \
         .group_by(key) \
         .having(open_rows == 0, unsent == 0,
-                func.max(func.coalesce(Submission.closed_at, Submission.updated_at)) <= cutoff)
+                # a superset: which version closed the case is decided in ``_describe``
+                func.min(func.coalesce(Submission.closed_at, Submission.updated_at)) <= cutoff)
     drafts = select(Submission.id).where(Submission.purged_at.is_(None),
                                          Submission.state == SubmissionState.DRAFT.value,
                                          Submission.updated_at <= cutoff)
@@ -163,7 +164,7 @@ def _describe(s: Session, key: str, cutoff: datetime) -> ExpiredCase | None:
     else:
         if any(v.state != SubmissionState.CLOSED.value for v in versions):
             return None
-        closed_at = max(v.closed_at or v.updated_at for v in versions)
+        closed_at = versions[-1].closed_at or versions[-1].updated_at  # the central system's final answer
         if closed_at > cutoff:
             return None
     newest = versions[-1]
