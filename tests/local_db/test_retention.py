@@ -8,9 +8,9 @@ are the central system's, given with each status as the feed gives them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
