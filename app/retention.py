@@ -15,9 +15,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import CounterError
-from local_db.retention import PurgeResult
+
+if TYPE_CHECKING:  # the sign-in path imports this module (app.changes) and no database code
+    from local_db.retention import PurgeResult
 
 log = logging.getLogger(__name__)
 
