@@ -151,7 +151,8 @@ class Attachment(Base):
     submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
     material_key: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    #: indexed: uploads are confirmed by hash, and a retention sweep asks who else holds a file
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -220,6 +220,12 @@ def test_sicounter_purge_needs_an_administrator_and_names_nobody(
         assert verify_chain(terminal.db).intact
     finally:
         terminal.close()
+    listed = sicounter("queue", "list", "--json", config=config, keyring_file=keys)
+    rows = {r["id"]: r for r in json.loads(listed.stdout)}
+    assert rows[old]["purged_at"] and rows[old]["applicant"] is None and rows[old]["applicant_id_number"] == ""
+    assert rows[young]["purged_at"] is None and rows[young]["applicant"] == REGISTRATION["name"]
+    text_rows = sicounter("queue", "list", config=config, keyring_file=keys).stdout
+    assert "已清理" in text_rows and "TPURGE-20261001-0001" not in text_rows  # the central number is shown
 
 
 @pytest.mark.parametrize("days", [0, -1, 3651, "thirty", 1.5])

@@ -25,11 +25,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("attachment") as batch:
         batch.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))
+        batch.create_index("ix_attachment_sha256", ["sha256"])  # who else holds a file (the sweep)
     op.execute("UPDATE submission SET closed_at = updated_at WHERE state = 'closed' AND closed_at IS NULL")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("attachment") as batch:
+        batch.drop_index("ix_attachment_sha256")
         batch.drop_column("purged_at")
     with op.batch_alter_table("submission") as batch:
         batch.drop_column("purged_at")
