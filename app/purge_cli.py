@@ -35,7 +35,10 @@ def _purge(terminal: Terminal, admin: ClerkInfo, args: argparse.Namespace) -> in
         print(json.dumps(_as_json(result), ensure_ascii=False, indent=1))
         return 0
     verb = "将清理" if result.dry_run else "已清理"
-    print(f"保存期限：办结后 {result.retention_days} 天（{result.cutoff.date().isoformat()} 之前办结的业务）。")
+    from forms.receipt import CHINA_TZ
+
+    cutoff = result.cutoff.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    print(f"保存期限：办结后 {result.retention_days} 天（{cutoff} 之前办结的业务，草稿按最后修改时间）。")
     print(f"{verb}：已办结业务 {result.cases} 件（{result.submissions - result.drafts} 笔申报），"
           f"长期未办草稿 {result.drafts} 件，扫描件与回执 {result.scans} 份。")
     if not result.dry_run:

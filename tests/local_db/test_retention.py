@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -366,3 +366,33 @@ def test_purge_and_the_sync_take_turns_on_the_database(db: Database, blobs: Blob
     young = find_submissions(db, SubmissionQuery(text=YOUNG.name))[0]
     assert young and all(not v.purged and v.state is SubmissionState.ACCEPTED for v in young)
     assert verify_chain(db).intact
+
+
+def test_closed_rows_of_an_older_release_get_their_last_change_as_closing_time(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(outbox.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+        conn.exec_driver_sql("INSERT INTO clerk (id, name, password_hash, active, created_at) "
+                             "VALUES ('7', '旧柜员', 'x', 1, '2026-01-01 00:00:00')")
+        for sid, status in (("s-closed", "closed"), ("s-accepted", "accepted")):
+            conn.exec_driver_sql(
+                "INSERT INTO submission (id, item_code, form_version, version, terminal_id, clerk_id, payload, "
+                "state, created_at, updated_at, case_id) VALUES (?, 'personal_registration', 1, 1, 'T1', '7', "
+                "'{}', ?, '2026-01-01 00:00:00', '2026-02-01 08:00:00', ?)", (sid, status, sid))
+    engine.dispose()
+    db = open_database(path, KEY)
+    try:
+        assert state(db, "s-closed").closed_at == datetime(2026, 2, 1, 8, tzinfo=UTC)
+        assert state(db, "s-accepted").closed_at is None
+        assert [c.case_id for c in find_expired(db, DAYS, now=datetime(2026, 3, 4, tzinfo=UTC))] == ["s-closed"]
+        assert find_expired(db, DAYS, now=datetime(2026, 3, 2, tzinfo=UTC)) == []
+    finally:
+        db.close()
