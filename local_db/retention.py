@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select, text, update
+from sqlalchemy import ColumnElement, case, delete, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from local_db.audit import AuditAction, AuditEvent, AuditTrail
@@ -232,7 +232,7 @@ def _purge_case(db: Database, audit: AuditTrail, key: str, cutoff: datetime, now
         s.flush()
         for person in people:
             if not s.scalar(select(func.count()).select_from(Submission).where(Submission.applicant_id == person)):
-                s.execute(Applicant.__table__.delete().where(Applicant.id == person))  # type: ignore[attr-defined]
+                s.execute(delete(Applicant).where(Applicant.id == person))
         audit.record_in(s, AuditEvent(AuditAction.PURGE, clerk_id, key, id_number, {
             "scope": "case", "item_code": found.item_code, "state": found.state.value,
             "counter_receipt_no": found.counter_receipt_nos[-1] if found.counter_receipt_nos else None,

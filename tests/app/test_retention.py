@@ -241,3 +241,35 @@ def test_retention_days_defaults_to_30_and_is_set_by_config(tmp_path: Path) -> N
     from app.settings import load_settings
 
     assert load_settings(config).retention_days == 90
+
+
+def test_the_daily_keeper_outlives_a_failed_run_and_stops_when_asked() -> None:
+    from datetime import UTC, datetime
+
+    from app.retention import Purged
+    from core.errors import StorageError
+    from local_db.retention import ExpiredCase, PurgeResult
+
+    case = ExpiredCase("c1", ("c1", "c2"), "personal_registration", SubmissionState.CLOSED, ("T-1",), ("SI-1",),
+                       datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC), 1)
+    answers: list[BaseException | PurgeResult] = [
+        StorageError("disk full", user_message="本地保存失败。"), RuntimeError("bug"),
+        PurgeResult(30, datetime(2026, 2, 1, tzinfo=UTC), False, (case,)), PurgeResult(30, utcnow(), False, ())]
+    published: list[object] = []
+
+    def run() -> PurgeResult:
+        answer = answers.pop(0) if answers else PurgeResult(30, utcnow(), False, ())
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    keeper = RetentionKeeper(run, published.append, first_delay=0.01, interval=0.01)
+    keeper.start()
+    deadline = time.monotonic() + 10
+    while keeper.runs < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    keeper.stop()
+    runs = keeper.runs
+    assert runs >= 5 and published == [Purged(frozenset({"c1", "c2"}))]  # only a run that purged is told
+    time.sleep(0.05)
+    assert keeper.runs == runs  # stopped
