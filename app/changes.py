@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.retention import Purged
 from core.errors import CentralUnreachable
 from sync.events import SYNC_EVENTS, Failed, Offline, Retrying, submission_of
 
@@ -43,6 +44,8 @@ class OpChanges:
 
 def changes_from_event(event: object) -> OpChanges | None:
     """The changes a background event stands for; None for events that change no stored data (devices)."""
+    if isinstance(event, Purged):  # the daily purge: those records now show 已清理
+        return OpChanges(records=True, counts=True, submissions=event.submission_ids)
     if not isinstance(event, SYNC_EVENTS):
         return None
     error = event.error if isinstance(event, Retrying | Failed | Offline) else None

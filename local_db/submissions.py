@@ -63,6 +63,15 @@ class SubmissionView:
     clerk_id: str | None = None
     approved_by: str | None = None
     form_version: int = 1
+    #: when the case was closed (by the central system, or this version by its correction)
+    closed_at: datetime | None = None
+    #: when its personal data and scans were purged after the retention period (``local_db.retention``)
+    purged_at: datetime | None = None
+
+    @property
+    def purged(self) -> bool:
+        """Its personal content is gone: only numbers, item, dates and state remain."""
+        return self.purged_at is not None
 
 
 #: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
@@ -91,7 +100,7 @@ def _view(sub: Submission) -> SubmissionView:
         accepted_at=sub.accepted_at,
         payload=dict(sub.payload),
         attachments=tuple(AttachmentData(a.material_key, a.sha256, a.size, a.pages, a.media_type)
-                          for a in sub.attachments),
+                          for a in sub.attachments if a.purged_at is None),  # a purged scan is gone
         counter_receipt_no=sub.counter_receipt_no,
         case_id=sub.case_id,
         case_version=sub.case_version,
@@ -99,6 +108,8 @@ def _view(sub: Submission) -> SubmissionView:
         clerk_id=sub.clerk_id,
         approved_by=sub.approved_by,
         form_version=sub.form_version,
+        closed_at=sub.closed_at,
+        purged_at=sub.purged_at,
     )
 
 
@@ -213,6 +224,7 @@ def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: 
                                payload=payload, state=SubmissionState.DRAFT.value)
             s.add(draft)
         draft.payload = payload
+        draft.purged_at = None  # saved again after a purge: it holds content again
         draft.form_version = form_version
         draft.clerk_id = clerk_id
         number = str(payload.get("id_number", "")).strip().upper()

@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         record = self.records.selected()
-        state = record.state if record else None
+        state = record.state if record and not record.purged else None
         self.resume_button.setEnabled(state is SubmissionState.DRAFT)
         self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
@@ -255,12 +255,28 @@ class MainWindow(QMainWindow):
         """Approve a submission awaiting review, or correct a returned one; other rows only show."""
         if record is None:
             return
-        if record.state is SubmissionState.DRAFT:
+        if record.purged:
+            self.show_purged(record)
+        elif record.state is SubmissionState.DRAFT:
             self.open_draft(record)
         elif record.state is SubmissionState.AWAITING_APPROVAL:
             self.open_approval(record)
         elif record.state is SubmissionState.RETURNED:
             self.open_correction(record)
+
+    def show_purged(self, record: SubmissionView) -> None:
+        """A case whose personal data the retention period removed: say so, and what is left of it."""
+        days = self.terminal.settings.retention_days
+        when = record.purged_at.astimezone().strftime("%Y-%m-%d") if record.purged_at else ""
+        number = record.counter_receipt_no or record.receipt_number or "—"
+        if record.state is SubmissionState.DRAFT:
+            reason = self.tr("该草稿超过 {days} 天未修改").format(days=days)
+        else:
+            reason = self.tr("该业务已办结满 {days} 天").format(days=days)
+        self.notice.show_message(self.tr(
+            "{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。"
+            "仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。").format(
+                reason=reason, when=when, number=number), "info")
 
     def open_approval(self, record: SubmissionView) -> None:
         self.approval_dialog = ApprovalDialog(self.ctx, record,

@@ -516,12 +516,12 @@
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
@@ -567,98 +567,113 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="273"/>
+        <source>该草稿超过 {days} 天未修改</source>
+        <translation>This draft was not changed for {days} days</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="275"/>
+        <source>该业务已办结满 {days} 天</source>
+        <translation>This case was closed more than {days} days ago</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="277"/>
+        <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
+        <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>已载入草稿。材料扫描件不随草稿保存，请重新拍摄。</source>
         <translation>Draft loaded. Scans are not kept with drafts; please photograph them again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="338"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="362"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="417"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="471"/>
+        <location filename="../../app/ui/main_window.py" line="487"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475"/>
+        <location filename="../../app/ui/main_window.py" line="491"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="486"/>
+        <location filename="../../app/ui/main_window.py" line="502"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="502"/>
+        <location filename="../../app/ui/main_window.py" line="518"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504"/>
+        <location filename="../../app/ui/main_window.py" line="520"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="511"/>
-        <location filename="../../app/ui/main_window.py" line="534"/>
+        <location filename="../../app/ui/main_window.py" line="527"/>
+        <location filename="../../app/ui/main_window.py" line="550"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="537"/>
+        <location filename="../../app/ui/main_window.py" line="553"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="539"/>
+        <location filename="../../app/ui/main_window.py" line="555"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="541"/>
+        <location filename="../../app/ui/main_window.py" line="557"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -788,46 +803,62 @@
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="46"/>
+        <location filename="../../app/ui/records_view.py" line="41"/>
+        <source>已清理</source>
+        <extracomment>what a purged record shows instead of the applicant (issue 16 retention)</extracomment>
+        <translation>Purged</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="50"/>
         <source>办理时间</source>
         <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="47"/>
+        <location filename="../../app/ui/records_view.py" line="51"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="48"/>
+        <location filename="../../app/ui/records_view.py" line="52"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="49"/>
+        <location filename="../../app/ui/records_view.py" line="53"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="50"/>
+        <location filename="../../app/ui/records_view.py" line="54"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="51"/>
+        <location filename="../../app/ui/records_view.py" line="55"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="52"/>
+        <location filename="../../app/ui/records_view.py" line="56"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="132"/>
+        <location filename="../../app/ui/records_view.py" line="136"/>
         <source>第{n}版（更正）</source>
         <extracomment>what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="140"/>
+        <source>{state}（已清理）</source>
+        <translation>{state} (purged)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="142"/>
+        <source>个人信息和扫描件已按保存期限清理</source>
+        <translation>Personal data and scans removed (retention)</translation>
     </message>
 </context>
 <context>
