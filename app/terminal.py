@@ -25,6 +25,7 @@ from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.audit import AuditTrail
 from local_db.blobstore import KEY_BYTES, BlobStore
+from local_db.clerks import UnknownFailures
 from local_db.database import Database, open_database
 from sync.client import CentralClient
 from sync.engine import Backoff, SyncEngine
@@ -60,6 +61,8 @@ class Terminal:
     devices: Mapping[str, DeviceService] = field(default_factory=lambda: MappingProxyType({}))
     #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
     blobs: BlobStore | None = None
+    #: wrong sign-ins for unknown staff numbers, so they lock like real ones (``local_db.clerks.UnknownFailures``)
+    unknown_signins: UnknownFailures = field(default_factory=UnknownFailures)
 
     def publish(self, event: object) -> None:
         """Report an event as a background part would (the hub replays it to late listeners)."""
