@@ -17,7 +17,8 @@ from local_db import clerks as store
 from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo, ClerkRecord, Role
 
-__all__ = ["create_clerk", "disable_clerk", "init_admin", "list_clerks", "reset_password", "set_clerk_roles"]
+__all__ = ["ClerkRecord", "create_clerk", "disable_clerk", "init_admin", "list_clerks", "reset_password",
+           "set_clerk_roles"]
 
 
 def _audit(terminal: Terminal, admin: ClerkInfo | None, clerk_id: str, change: str,
