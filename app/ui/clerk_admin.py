@@ -10,6 +10,7 @@ it clears the business posts and the other way round, and the use case refuses a
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -42,7 +43,8 @@ from core.errors import ValidationError
 
 #: the posts in the order the screen lists them
 ROLE_ORDER = (Role.FRONT_DESK, Role.REVIEW, Role.APPROVAL, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN)
-COLUMNS = ("工号", "姓名", "岗位", "状态", "锁定至")
+#: the least width of each column: staff number, name, posts, state, locked until
+MIN_WIDTHS = (110, 130, 200, 90, 170)
 
 
 def roles_text(roles: frozenset[Role]) -> str:
@@ -193,9 +195,10 @@ class ClerkAdminPage(QWidget):
         self.ctx, self.admin = ctx, admin
         self.clerks: list[ClerkRecord] = []
         self.dialog: QDialog | None = None
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = QTableWidget(0, len(MIN_WIDTHS))
         self.table.setObjectName("clerkTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr("工号"), self.tr("姓名"), self.tr("岗位"), self.tr("状态"),
+                                              self.tr("锁定至")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -247,11 +250,12 @@ class ClerkAdminPage(QWidget):
 
     def _show(self, clerks: list[ClerkRecord]) -> None:
         chosen = self.selected()
+        now = datetime.now(UTC)  # a lockout that has run out is not shown (it is cleared at the next sign-in)
         self.clerks = clerks
         self.table.setRowCount(len(clerks))
         for row, clerk in enumerate(clerks):
             locked = (clerk.locked_until.astimezone().strftime("%Y-%m-%d %H:%M")
-                      if clerk.locked_until is not None else "")
+                      if clerk.locked_until is not None and clerk.locked_until > now else "")
             cells = (clerk.id, clerk.name, roles_text(clerk.roles),
                      self.tr("正常") if clerk.active else self.tr("已停用"), locked)
             for col, text in enumerate(cells):
@@ -262,6 +266,8 @@ class ClerkAdminPage(QWidget):
             if chosen is not None and clerk.id == chosen.id:
                 self.table.selectRow(row)
         self.table.resizeColumnsToContents()
+        for col, least in enumerate(MIN_WIDTHS):
+            self.table.setColumnWidth(col, max(least, self.table.columnWidth(col)))
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._selection_changed()
         self.loaded.emit()
