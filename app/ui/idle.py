@@ -41,6 +41,7 @@ class IdleWatch(QObject):
         self._clock = clock
         self._last = clock()
         self._fired = False
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
@@ -64,12 +65,15 @@ class IdleWatch(QObject):
 
     def check(self) -> None:
         """Emit ``idle`` if the limit has passed since the last input (once per idle stretch)."""
+        if self._stopped:
+            return
         if self.limit > 0 and not self._fired and self.idle_for() >= self.limit:
             self._fired = True
             self.idle.emit()
 
     def stop(self) -> None:
         """No more checks and no more filtering (the window is going away)."""
+        self._stopped = True
         self._timer.stop()
         app = QApplication.instance()
         if app is not None:

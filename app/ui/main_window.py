@@ -293,11 +293,12 @@ class MainWindow(QMainWindow):
         """Approve a submission awaiting review, or correct a returned one; other rows only show."""
         if record is None:
             return
-        if record.state is SubmissionState.DRAFT:
+        takes = allowed(self.clerk, Permission.SUBMIT)
+        if record.state is SubmissionState.DRAFT and takes:
             self.open_draft(record)
-        elif record.state is SubmissionState.AWAITING_APPROVAL:
+        elif record.state is SubmissionState.AWAITING_APPROVAL and self.result.may_approve:
             self.open_approval(record)
-        elif record.state is SubmissionState.RETURNED:
+        elif record.state is SubmissionState.RETURNED and takes:
             self.open_correction(record)
 
     def open_approval(self, record: SubmissionView) -> None:

@@ -142,10 +142,14 @@ def run_main_window(app: QApplication, terminal: Terminal, clerk: ClerkInfo, ops
     from app.ui.session_host import SessionHost
 
     host = SessionHost(terminal, ops, demo)
-    window = host.start(clerk)
+    host.start(clerk)
     if screenshot_dir is not None:
-        QTimer.singleShot(2500, lambda: print(
-            f"screenshot: {save_screenshot(window, screenshot_dir / 'main.png')}", flush=True))
+        def shoot() -> None:
+            shown = host.window  # the session's window then (a sign-out may have replaced it)
+            if shown is not None:
+                print(f"screenshot: {save_screenshot(shown, screenshot_dir / 'main.png')}", flush=True)
+
+        QTimer.singleShot(2500, shoot)
     code = app.exec()
     last = host.close()
     ops.wait()
