@@ -56,6 +56,7 @@ class LockScreen(QWidget):
         self.message = QLabel()
         self.message.setObjectName("lockMessage")
         self.message.setWordWrap(True)
+        self.message.hide()
         self.switch_button = QPushButton(self.tr("切换柜员"))
         self.switch_button.setObjectName("switchClerkButton")
         self.switch_button.setToolTip(self.tr("由另一名柜员登录；本窗口未完成的表单将连同已拍摄的材料暂存为原柜员的草稿"))
@@ -78,7 +79,7 @@ class LockScreen(QWidget):
     def reset(self) -> None:
         """Fresh for a new lock: empty box, no message, focus in the box."""
         self.password_edit.clear()
-        self.message.clear()
+        self._say("")
         self.set_busy(False)
         self.password_edit.setFocus()
 
@@ -86,20 +87,24 @@ class LockScreen(QWidget):
         for widget in (self.unlock_button, self.switch_button, self.password_edit):
             widget.setEnabled(not busy)
         if text:
-            self.message.setText(text)
+            self._say(text)
 
     def refused(self, exc: BaseException) -> None:
         """A wrong password, or the lockout (which says until when); the box is emptied for another try."""
         what, todo = describe(exc)
-        self.message.setText(f"<span style='color:#c0392b'>{what}</span> {todo}")
+        self._say(f"<span style='color:#c0392b'>{what}</span> {todo}")
         self.set_busy(False)
         self.password_edit.clear()
         self.password_edit.setFocus()
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     def _submit(self) -> None:
         password = self.password_edit.text()
         if not password:
-            self.message.setText(self.tr("请输入密码。"))
+            self._say(self.tr("请输入密码。"))
             return
         self.set_busy(True, self.tr("正在验证…"))
         self.unlock_requested.emit(password)
