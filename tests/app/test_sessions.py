@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QWidget
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import usecases
@@ -21,12 +21,13 @@ from app.permissions import PermissionDenied
 from app.terminal import Terminal
 from app.ui.admin_window import AdminWindow
 from app.ui.catalogue_panel import CataloguePanel
+from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.records_view import RecordsView
 from app.ui.session_host import SessionHost
 from app.usecases import SubmitRequest
-from core.errors import AuthenticationError
+from core.errors import AuthenticationError, StateError
 from devices.scan.pipeline import ColourMode, ScannedPage
 from local_db.clerks import AccountLocked, ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState
@@ -136,9 +137,13 @@ def test_the_window_locks_after_the_idle_time_and_hides_every_personal_field(
     clock.advance(4)
     watch.check()
     assert not window.guard.locked
+    show_error(window, StateError("shown before the lock", user_message="一个提示"))
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and box.isVisible()
     clock.advance(1.01)
     watch.check()
     assert window.guard.locked
+    assert not box.isVisible()  # the window's dialogs go under the lock too
 
     assert window.guard.lock_screen.isVisible()
     assert "已锁定" in window.guard.lock_screen.findChild(QWidget, "lockTitle").text()  # type: ignore[union-attr]
@@ -157,7 +162,7 @@ def test_the_window_locks_after_the_idle_time_and_hides_every_personal_field(
     assert (CLERK.id, "unlock_failed", {"locked": False}) in actions(terminal)
 
     unlock_with(qtbot, window, PASSWORD)
-    assert not window.guard.locked
+    assert not window.guard.locked and box.isVisible()  # and come back with the clerk
     assert window.form_page.isVisible() and window.form_page.view.values()["id_number"] == ID_NUMBER
     assert window.statusBar().isVisible()
     assert (CLERK.id, "unlock", {}) in actions(terminal)
