@@ -103,6 +103,12 @@ def main(out: Path, prefix: str) -> int:
             while not window.guard.lock_screen.unlock_button.isEnabled():
                 pump(50)
             shoot(window, out / f"{prefix}-lock-wrong-password.png")
+            for _ in range(terminal.settings.signin_max_failures - 1):
+                window.guard.lock_screen.password_edit.setText("wrong-password")
+                window.guard.lock_screen._submit()
+                while not window.guard.lock_screen.unlock_button.isEnabled():
+                    pump(50)
+            shoot(window, out / f"{prefix}-lock-lockout.png")
             window.detach()
             window.hide()
 

@@ -346,3 +346,26 @@ def test_an_unknown_staff_number_is_refused_like_a_real_one_until_the_lockout_en
         raise AssertionError("the unknown number's lockout ends too") from None
     except AuthenticationError:
         pass
+
+
+def test_the_idle_watch_checks_by_itself_and_stops(qtbot: QtBot) -> None:
+    """The watch's own timer finds the idle stretch (no test call to ``check``); stopped, it finds nothing."""
+    from app.ui.idle import IdleWatch
+
+    clock = FakeClock()
+    watch = IdleWatch(60, clock=clock, interval_ms=20)
+    fired: list[bool] = []
+    watch.idle.connect(lambda: fired.append(True))
+    clock.advance(0.5)
+    qtbot.wait(100)
+    assert fired == []
+    clock.advance(0.6)
+    qtbot.waitUntil(lambda: fired == [True], timeout=2000)
+    qtbot.wait(100)
+    assert fired == [True]  # once per idle stretch
+    watch.reset()
+    watch.stop()
+    clock.advance(5)
+    qtbot.wait(100)
+    watch.check()
+    assert fired == [True] and not watch.active
