@@ -16,6 +16,7 @@ from app.settings import load_settings
 #: how each action reads in a list (the stored value is shown for one a newer release wrote)
 ACTION_LABELS = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出登录", "lock": "锁屏", "unlock": "解锁",
+    "unlock_failed": "解锁失败", "switch_clerk": "切换柜员",
     "submit": "受理提交", "save_draft": "暂存草稿", "approve": "复核通过", "return": "退回",
     "view_case": "查看业务", "view_scan": "查看扫描件", "show_id_number": "显示完整证件号码",
     "print_receipt": "打印回执", "export": "导出", "card_override": "更正读卡信息", "waiver": "免交材料",

@@ -27,6 +27,8 @@ class OpChanges:
     submissions: frozenset[str] = frozenset()
     #: from the sync engine: why the named submissions are not sent yet (the line is down), if that is why
     offline_reason: str | None = None
+    #: clerk accounts were created or changed (the administrator's list)
+    clerks: bool = False
 
     @classmethod
     def everything(cls) -> OpChanges:
@@ -39,7 +41,7 @@ class OpChanges:
         return cls(records=True, counts=True, submissions=frozenset({submission_id}))
 
     def __bool__(self) -> bool:
-        return self.records or self.counts or self.sync or bool(self.submissions)
+        return self.records or self.counts or self.sync or bool(self.submissions) or self.clerks
 
 
 def changes_from_event(event: object) -> OpChanges | None:

@@ -26,6 +26,7 @@ from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.audit import AuditTrail
 from local_db.blobstore import KEY_BYTES, BlobStore
+from local_db.clerks import UnknownFailures
 from local_db.database import Database, open_database
 from local_db.retention import PurgeResult
 from sync.client import CentralClient
@@ -64,6 +65,8 @@ class Terminal:
     blobs: BlobStore | None = None
     #: the daily purge of what the retention period has passed (``app/retention.py``), when it runs
     retention: RetentionKeeper | None = None
+    #: wrong sign-ins for unknown staff numbers, so they lock like real ones (``local_db.clerks.UnknownFailures``)
+    unknown_signins: UnknownFailures = field(default_factory=UnknownFailures)
 
     def publish(self, event: object) -> None:
         """Report an event as a background part would (the hub replays it to late listeners)."""

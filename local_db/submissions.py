@@ -161,6 +161,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
             if draft is not None and draft.state == SubmissionState.DRAFT.value:
+                _drop_attachments(s, draft)
                 s.delete(draft)
         case_id, case_version = None, 1
         if corrects is not None:
@@ -206,11 +207,14 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
 
 def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
                payload: dict[str, Any], draft_id: str | None = None,
+               attachments: Sequence[AttachmentData] | None = None,
                audit: AuditHook | None = None) -> SubmissionView:
     """Keep what the clerk typed so far (no checks, no receipt, nothing sent), to finish later.
 
     Saving again updates the same draft; a draft that was submitted meanwhile is not touched.
-    ``audit`` writes the audit trail's entries in the same transaction.
+    ``attachments`` (sealed in the blob store before this is called) replace the draft's own, so a
+    draft keeps the scans taken so far; None leaves them as they are. ``audit`` writes the audit
+    trail's entries in the same transaction.
     """
     with db.sessions.begin() as s:
         draft = s.get(Submission, draft_id) if draft_id else None
@@ -227,15 +231,29 @@ def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: 
         draft.purged_at = None  # saved again after a purge: it holds content again
         draft.form_version = form_version
         draft.clerk_id = clerk_id
+        if attachments is not None:
+            _drop_attachments(s, draft)
+            for item in attachments:
+                draft.attachments.append(Attachment(material_key=item.material_key, media_type=item.media_type,
+                                                    sha256=item.sha256, size=item.size, pages=item.pages))
         number = str(payload.get("id_number", "")).strip().upper()
         draft.applicant = s.scalar(select(Applicant).where(Applicant.id_number == number)) if number else None
         return _audited(s, draft, audit)
+
+
+def _drop_attachments(s: Session, draft: Submission) -> None:
+    """A draft's attachment rows go (their sealed blobs stay: a submission made from it refers to them)."""
+    for attachment in list(draft.attachments):
+        draft.attachments.remove(attachment)
+        s.delete(attachment)
+    s.flush()
 
 
 def delete_draft(db: Database, draft_id: str) -> None:
     with db.sessions.begin() as s:
         draft = s.get(Submission, draft_id)
         if draft is not None and draft.state == SubmissionState.DRAFT.value:
+            _drop_attachments(s, draft)
             s.delete(draft)
 
 

@@ -7,10 +7,10 @@ plain function taking the ``Terminal`` first; the window reaches it through a na
 """
 
 from app.usecases.approval import approve
-from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password
+from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password, set_clerk_roles
 from app.usecases.drafts import save_draft
 from app.usecases.receipts import print_receipt
-from app.usecases.session import ClerkInfo, sign_in
+from app.usecases.session import ClerkInfo, lock_session, sign_in, sign_out, switch_clerk, unlock_session
 from app.usecases.submit import RECEIPT_KEY, Accepted, FormInvalid, SubmitRequest, missing_materials, submit_application
 
 __all__ = [
@@ -24,10 +24,15 @@ __all__ = [
     "disable_clerk",
     "init_admin",
     "list_clerks",
+    "lock_session",
     "missing_materials",
     "print_receipt",
     "reset_password",
     "save_draft",
+    "set_clerk_roles",
     "sign_in",
+    "sign_out",
     "submit_application",
+    "switch_clerk",
+    "unlock_session",
 ]
