@@ -396,3 +396,24 @@ def test_closed_rows_of_an_older_release_get_their_last_change_as_closing_time(t
         assert find_expired(db, DAYS, now=datetime(2026, 3, 2, tzinfo=UTC)) == []
     finally:
         db.close()
+
+
+def test_a_stale_draft_loses_its_scans_with_its_content(db: Database, blobs: BlobStore) -> None:
+    """Drafts keep their sealed scans (issue 16, sessions); an expired draft's go with it, and saving it
+    again afterwards does not bring back a scan whose file is gone."""
+    audit = AuditTrail(SECRET)
+    ref = blobs.put(b"%PDF-1.4 draft scan of " + OLD.name.encode())
+    draft = save_draft(db, item_code="personal_registration", form_version=3, terminal_id="T1", clerk_id="1001",
+                       payload={"id_number": OLD.id_number, "name": OLD.name},
+                       attachments=[AttachmentData("id_copy", ref.sha256, ref.size)])
+    assert [a.sha256 for a in state(db, draft.id).attachments] == [ref.sha256]
+    age_files(blobs, DAYS + 2)
+    result = purge_expired(db, blobs, audit, DAYS, now=NOW + timedelta(days=DAYS + 1))
+    assert result.drafts == 1 and result.files_deleted == 1
+    assert not blobs.exists(ref.sha256)
+    view = state(db, draft.id)
+    assert view.purged and view.attachments == () and view.payload == {}
+    again = save_draft(db, item_code="personal_registration", form_version=3, terminal_id="T1", clerk_id="1001",
+                       payload={"name": OLD.name}, draft_id=draft.id)
+    assert not again.purged and again.attachments == ()
+    assert verify_chain(db).intact
