@@ -8,9 +8,10 @@ the full number is a separate, audited read (``queries.full_id_number``).
 
 Where a value came from is what the form recorded at submission (``_provenance`` in the payload,
 ``app/ui/form_view.py`` ``FormView.provenance``): ``from_device`` maps a field to the document it was
-read from ("社保卡", "居民身份证", ...), and each entry of ``overrides`` names the fields a clerk
-unlocked and corrected with the reason. A field derived from the ID number (sex, birth date) says so;
-every other field was typed.
+read from ("社保卡", "居民身份证", ...), each entry of ``overrides`` names the fields a clerk unlocked
+to correct, with the reason, and ``changed`` which device-read values differ from what was read (an
+unlocked field left as read still says where it came from). A field derived from the ID number (sex,
+birth date) says so; every other field was typed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.cards import ID_CARD_NAMES
 from core.errors import CounterError, mask_id_number
 from forms.definitions import TIER_LABELS, FieldDef, FormDef
 from local_db.submissions import AttachmentData, SubmissionView
@@ -45,6 +47,8 @@ class OriginKind(enum.StrEnum):
     TYPED = "typed"
     CARD = "card"
     ID_READER = "id_reader"
+    #: another registered reader (its document's name is the label)
+    DEVICE = "device"
     CORRECTED = "corrected"
     DERIVED = "derived"
     EMPTY = "empty"
@@ -102,7 +106,8 @@ class CaseMaterial:
 
 @dataclass(frozen=True)
 class Correction:
-    """A clerk's correction of what a device read: the fields' labels, the reason, who and when."""
+    """A clerk's correction of what a device read: the labels of the fields it changed (empty: unlocked and
+    left as read), the reason, who and when."""
 
     fields: tuple[str, ...]
     reason: str
@@ -144,10 +149,13 @@ class CaseFile:
         return next(m for m in self.materials if m.key == key)
 
 
-def _reader_label(document: str) -> str:
+def _device_origin(document: str) -> Origin:
     if document == CARD_SOURCE:
-        return CARD_SOURCE
-    return "身份证阅读器" if document == "居民身份证" else f"身份证阅读器（{document}）"
+        return Origin(OriginKind.CARD, CARD_SOURCE, document=document)
+    if document in ID_CARD_NAMES.values():
+        label = "身份证阅读器" if document == ID_CARD_NAMES["resident"] else f"身份证阅读器（{document}）"
+        return Origin(OriginKind.ID_READER, label, document=document)
+    return Origin(OriginKind.DEVICE, document, document=document)
 
 
 def _corrections(provenance: Mapping[str, Any]) -> list[tuple[list[str], Mapping[str, Any]]]:
@@ -165,13 +173,14 @@ def _origin(field: FieldDef, value: str, provenance: Mapping[str, Any]) -> Origi
     devices = provenance.get("from_device")
     document = devices.get(field.key) if isinstance(devices, Mapping) else None
     document = document if isinstance(document, str) and document else None
+    changed = provenance.get("changed")  # absent before the form recorded it: every unlocked field counts
+    unchanged = isinstance(changed, list) and document is not None and field.key not in changed
     for keys, entry in reversed(_corrections(provenance)):  # the latest correction of this field counts
-        if field.key in keys:
+        if field.key in keys and not unchanged:
             reason = str(entry.get("reason") or "").strip() or "未说明原因"
             return Origin(OriginKind.CORRECTED, f"已更正：{reason}", reason, document)
     if document is not None:
-        kind = OriginKind.CARD if document == CARD_SOURCE else OriginKind.ID_READER
-        return Origin(kind, _reader_label(document), document=document)
+        return _device_origin(document)
     if field.derived_from is not None:
         return Origin(OriginKind.DERIVED, "由身份号码推算")
     return Origin(OriginKind.TYPED, "手工录入")
@@ -227,8 +236,11 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
     if others:
         sections.append(CaseSection("其他字段", tuple(others)))
     labels = {f.key: f.label for f in form.fields()} if form is not None else {}
-    corrections = tuple(Correction(tuple(labels.get(k, k) for k in keys), str(entry.get("reason") or "").strip(),
-                                   _text(entry.get("clerk_id")), _text(entry.get("at")))
+    changed = provenance.get("changed")
+    corrections = tuple(Correction(tuple(labels.get(k, k) for k in keys
+                                         if not isinstance(changed, list) or k in changed),
+                                   str(entry.get("reason") or "").strip(), _text(entry.get("clerk_id")),
+                                   _text(entry.get("at")))
                         for keys, entry in _corrections(provenance))
     waivers = payload.get("_waivers") if isinstance(payload.get("_waivers"), Mapping) else {}
     assert isinstance(waivers, Mapping)

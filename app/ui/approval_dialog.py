@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButt
 
 from app.queries import SubmissionView
 from app.ui import operations
+from app.ui.case_view import CaseView, fit_to_screen
 from app.ui.errors import describe
 from app.ui.operations import OpContext
+from app.usecases import ClerkInfo
 from core.errors import mask_id_number
 
 
@@ -20,7 +22,7 @@ class ApprovalDialog(QDialog):
     approved = Signal(object)  # the SubmissionView, now queued
 
     def __init__(self, ctx: OpContext, record: SubmissionView, item_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, clerk: ClerkInfo | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._record = ctx, record
         self.setWindowTitle(self.tr("复核业务"))
@@ -53,6 +55,13 @@ class ApprovalDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(what)
+        #: the whole case with its scans, read as the signed-in ``clerk`` (audited), above the signature
+        self.case_view: CaseView | None = None
+        if clerk is not None:
+            self.case_view = CaseView(ctx, clerk, record.id, self)
+            layout.addWidget(self.case_view, 1)
+            what.hide()  # the case view's header says it all
+            fit_to_screen(self)
         layout.addWidget(rule)
         layout.addLayout(form)
         layout.addWidget(self.message)
