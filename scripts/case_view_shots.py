@@ -73,6 +73,10 @@ def main(out: Path, prefix: str) -> int:
             case_dialog = window.case_dialog
             assert case_dialog is not None
             print(save_screenshot(case_dialog, out / f"{prefix}-records-case.png"))
+            bar = case_dialog.view.details_area.verticalScrollBar()
+            bar.setValue(bar.maximum())
+            pump(300)
+            print(save_screenshot(case_dialog, out / f"{prefix}-records-case-materials.png"))
             case_dialog.reject()
             window.close()
             ops.wait()

@@ -80,6 +80,8 @@ class CaseView(QWidget):
         self._value_labels: dict[str, QLabel] = {}
         self.reveal_buttons: dict[str, QPushButton] = {}
         self.scan_buttons: dict[str, QPushButton] = {}
+        #: the materials whose scan this view has shown (the signing part may ask that none is left unseen)
+        self.seen: set[str] = set()
         self.message = _label(self.tr("正在读取业务…"), "caseMessage", wrap=True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.details = QWidget()
@@ -87,7 +89,7 @@ class CaseView(QWidget):
         self._details_layout = QVBoxLayout(self.details)
         self._details_layout.setContentsMargins(4, 4, 12, 4)
         self._details_layout.setSpacing(12)
-        scroll = QScrollArea()
+        self.details_area = scroll = QScrollArea()
         scroll.setObjectName("caseScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -133,7 +135,17 @@ class CaseView(QWidget):
 
     def _show_scan(self, scan: CaseScan) -> None:
         self.scans.show_scan(scan)
+        self.seen.add(scan.material_key)
+        button = self.scan_buttons.get(scan.material_key)
+        if button is not None:
+            button.setText(self.tr("已查看 ✓"))
         self.scan_shown.emit(scan.material_key)
+
+    def unseen_scans(self) -> list[str]:
+        """The keys of photographed materials this view has not shown yet (all of them before the case loads)."""
+        if self.case is None:
+            return ["*"]
+        return [m.key for m in self.case.materials if m.attachment is not None and m.key not in self.seen]
 
     def _scan_failed(self, exc: BaseException) -> None:
         what, todo = describe(exc)
@@ -345,7 +357,7 @@ class CaseView(QWidget):
                 status, tone = self.tr("未提交"), "error"
             label = _label(status, "caseMaterialStatus", wrap=True)
             label.setProperty("tone", tone)
-            grid.addWidget(label, row, 1)
+            grid.addWidget(label, row, 1, 1, 1 if material.attachment is not None else 2)
             if material.attachment is not None:
                 button = QPushButton(self.tr("查看扫描件"))
                 button.setObjectName("openScanButton")

@@ -63,8 +63,10 @@ def test_the_reviewer_sees_every_field_its_origin_and_the_scans(qtbot: QtBot, ca
 
     scans = view.scans
     assert scans.scan is not None and scans.scan.material_key == "identity_document"
+    assert view.unseen_scans() == ["authorisation"] and view.scan_buttons["identity_document"].text() == "已查看 ✓"
     view.open_scan("authorisation")
     qtbot.waitUntil(lambda: scans.scan is not None and scans.scan.material_key == "authorisation", timeout=15000)
+    assert view.unseen_scans() == []
     scans.show_page(1)
     page = scans.scan.pages[1]
     pixmap = scans.image_label.pixmap()
