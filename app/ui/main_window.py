@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
                                               clerk=self.clerk)
         self.approval_dialog.approved.connect(self._approved)
         self.approval_dialog.finished.connect(lambda _r: setattr(self, "approval_dialog", None))
+        self.approval_dialog.finished.connect(self.approval_dialog.deleteLater)  # the case it shows goes with it
         self.approval_dialog.open()
 
     def _approved(self, view: SubmissionView) -> None:

@@ -215,5 +215,6 @@ class ScanViewer(QFrame):
 
     def forget(self) -> None:
         """Drop the pages (the view closes): nothing of the scan stays in memory longer than it is shown."""
-        self.scan = None
-        self.image_label.setPixmap(QPixmap())
+        self.select_material("")
+        offered = self.material_box.count() > 0
+        self.show_message(self.tr("请选择要查看的材料。") if offered else self.tr("本业务没有扫描件。"))

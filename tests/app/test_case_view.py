@@ -152,3 +152,36 @@ def test_the_approval_dialog_and_the_records_list_open_the_whole_case(
     opened.reject()
     window.close()
     window.ops.wait()
+
+
+def test_what_the_form_records_is_what_the_reviewer_reads(qtbot: QtBot, make_terminal: Any) -> None:
+    """The form's own provenance (a card read, an unlock with a reason, one value changed, an ID-card read for
+    the agent) through the submit use case into the case file: the two ends agree on its structure."""
+    from app import queries, usecases
+    from app.casefile import OriginKind
+    from app.demo_cases import RETIREMENT_CASE
+    from app.ui.form_view import FormView
+    from forms.definitions import load_form
+
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    for clerk in (FRONT, REVIEWER):
+        add_clerk(terminal.db, clerk.id, clerk.name, f"pass-{clerk.id}-x", roles=clerk.roles)
+    form = load_form("retirement_approval")
+    view = FormView(form)
+    qtbot.addWidget(view)
+    for key, value in RETIREMENT_CASE.items():
+        view.set_value(key, value)
+    view.fill_from_device({"id_number": RETIREE_ID, "name": "王建囯"}, "社保卡")
+    view.fill_from_device({"id_number": AGENT_ID, "name": "王小梅"}, "居民身份证", role="agent")
+    view.unlock_device_fields("卡内姓名为异体字", FRONT.id)  # unlocks all four; only the name changes
+    view.set_value("name", "王建国")
+    accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
+        FRONT, form, view.values(), provenance=view.provenance(),
+        waivers={"identity_document": "已读卡核验", "authorisation": "本人签字", "agent_identity_document": "已读卡"}))
+    case = queries.case_file(terminal, REVIEWER, accepted.view.id)
+    assert case.field("name").origin.kind is OriginKind.CORRECTED
+    assert case.field("name").origin.reason == "卡内姓名为异体字" and case.field("name").value == "王建国"
+    assert case.field("id_number").origin.kind is OriginKind.CARD
+    assert case.field("agent_name").origin.kind is case.field("agent_id_number").origin.kind is OriginKind.ID_READER
+    assert case.field("phone").origin.kind is OriginKind.TYPED
+    assert [(c.fields, c.reason, c.clerk_id) for c in case.corrections] == [(("姓名",), "卡内姓名为异体字", FRONT.id)]
