@@ -142,6 +142,8 @@ def submission(terminal: Terminal, submission_id: str, clerk_id: str | None = No
 
 #: the most pages of one material the case view shows (a material is a few pages; more is not a scan of ours)
 MAX_SCAN_PAGES = 200
+#: the largest sealed scan the case view decrypts into memory (200 pages at the scanner's 500 KB limit is 100 MB)
+MAX_SCAN_BYTES = 128 * 1024 * 1024
 
 
 def _form_of(terminal: Terminal, item_code: str) -> FormDef | None:
@@ -201,7 +203,7 @@ def case_scan(terminal: Terminal, clerk: ClerkInfo, submission_id: str, material
     number). A blob that fails authentication is ``BlobCorrupt``; a PDF the terminal did not make is
     ``ScanUnreadable``; both are said to the clerk in Chinese.
     """
-    from devices.scan.pdfread import read_pages
+    from devices.scan.pdfread import ScanUnreadable, read_pages
 
     require(clerk, Permission.VIEW_CASE)
     view = _case(terminal, submission_id)
@@ -212,6 +214,9 @@ def case_scan(terminal: Terminal, clerk: ClerkInfo, submission_id: str, material
     if terminal.blobs is None:
         raise ConfigError("no blob store (no keyring key)", user_message="本机没有可用的系统密钥库，无法打开扫描件。",
                           hint="请联系系统管理员检查系统密钥库。")
+    if attachment.size > MAX_SCAN_BYTES:
+        raise ScanUnreadable(f"scan of {attachment.size} bytes is above {MAX_SCAN_BYTES}",
+                             user_message="该扫描件过大，无法在本窗口显示。")
     pages = read_pages(terminal.blobs.get(attachment.sha256), max_pages=MAX_SCAN_PAGES)
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_SCAN, clerk.id, view.id, view.applicant_id_number,
                                                   {"material": material_key, "pages": len(pages)}))

@@ -34,9 +34,23 @@
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="74"/>
+        <location filename="../../app/ui/approval_dialog.py" line="87"/>
+        <source>尚未查看的扫描件：{names}。请逐一查看后再复核。</source>
+        <translation>Scans not yet viewed: {names}. View each before signing.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="90"/>
+        <source>已查看本业务的全部扫描件。</source>
+        <translation>All scans of this case have been viewed.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="91"/>
+        <source>本业务没有扫描件，请核对免于提交的原因。</source>
+        <translation>This case has no scans; check the reasons materials were waived.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="98"/>
         <source>请输入复核柜员的工号和密码。</source>
-        <extracomment>the whole case with its scans, read as the signed-in ``clerk`` (audited), above the signature</extracomment>
         <translation>Enter the reviewing clerk&apos;s number and password.</translation>
     </message>
 </context>

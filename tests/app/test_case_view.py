@@ -136,6 +136,9 @@ def test_the_approval_dialog_and_the_records_list_open_the_whole_case(
     assert isinstance(dialog, ApprovalDialog) and dialog.case_view is not None
     qtbot.waitUntil(lambda: dialog.case_view is not None and dialog.case_view.scans.scan is not None, timeout=15000)
     assert dialog.button.isEnabled() and dialog.clerk_edit.isVisible()  # the signature stays below the case
+    assert dialog.scans_hint.text() == "尚未查看的扫描件：授权委托书（代办时）。请逐一查看后再复核。"
+    dialog.case_view.open_scan("authorisation")
+    qtbot.waitUntil(lambda: dialog.scans_hint.text() == "已查看本业务的全部扫描件。", timeout=15000)
     dialog.reject()
 
     window.records.selectRow(0)
