@@ -12,6 +12,8 @@ which is audited, and shows it in this view until the view is hidden or closed.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
@@ -212,7 +214,6 @@ class CaseView(QWidget):
         self.reveal_buttons.clear()
         self.scan_buttons.clear()
         layout.addWidget(self._header(case))
-        layout.addWidget(self._review(case))
         metrics = self.fontMetrics()
         label_width = max([_LABEL_WIDTH] + [metrics.horizontalAdvance(f.label) + 4 for sec in case.sections
                                             for f in sec.fields])
@@ -230,20 +231,26 @@ class CaseView(QWidget):
             self.open_scan(scanned[0].key)
 
     def _header(self, case: CaseFile) -> QWidget:
+        """Who, what, where it stands; the review tier and why; corrections of what a device read."""
         box = QFrame()
         box.setObjectName("caseHeader")
         col = QVBoxLayout(box)
-        col.setContentsMargins(16, 12, 16, 12)
+        col.setContentsMargins(16, 10, 16, 10)
         col.setSpacing(4)
-        col.addWidget(_label(case.item_name, "caseTitle", wrap=True))
+        top = QHBoxLayout()
+        top.addWidget(_label(case.item_name, "caseTitle", wrap=True), 1)
+        tier = _label(self.tr("审核级别：{tier}").format(tier=case.review_tier_label), "caseTier")
+        tier.setProperty("tier", case.review_tier)
+        top.addWidget(tier, 0, Qt.AlignmentFlag.AlignTop)
+        col.addLayout(top)
         state = next((s for s in SubmissionState if s.value == case.state), None)
         state_text = (QCoreApplication.translate("RecordsView", STATE_LABELS[state])
                       if state is not None and state in STATE_LABELS else case.state)
-        when = case.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         facts = [self.tr("申请人：{name}（{id}）").format(name=case.applicant_name, id=case.masked_id_number),
                  self.tr("状态：{state}").format(state=state_text),
                  self.tr("受理编号：{no}").format(no=case.receipt_number or case.counter_receipt_no or "—"),
-                 self.tr("受理：柜员 {clerk}，{when}").format(clerk=case.clerk_id or "—", when=when)]
+                 self.tr("受理：柜员 {clerk}，{when}").format(clerk=case.clerk_id or "—",
+                                                        when=case.created_at.astimezone().strftime("%Y-%m-%d %H:%M"))]
         if case.case_version > 1:
             facts.append(self.tr("第{n}版（退回后更正重报）").format(n=case.case_version))
         if case.approved_by:
@@ -257,33 +264,21 @@ class CaseView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         col.addLayout(grid)
+        for reason in case.review_reasons:  # why this case needs more signatures than the item's base tier
+            col.addWidget(_label(self.tr("审核级别提高：{reason}").format(reason=reason), "caseReviewReason",
+                                 wrap=True))
+        for fix in case.corrections:
+            who = "，".join(part for part in (self.tr("柜员 {id}").format(id=fix.clerk_id) if fix.clerk_id else "",
+                                              _local_time(fix.at)) if part)
+            what = "、".join(fix.fields) if fix.fields else self.tr("解锁后未改动")
+            col.addWidget(_label(self.tr("读卡信息更正：{fields} — {reason}（{who}）").format(
+                fields=what, reason=fix.reason or self.tr("未说明原因"), who=who or "—"), "caseWarning", wrap=True))
         if case.status_reason:
             col.addWidget(_label(self.tr("中心系统意见：{reason}").format(reason=case.status_reason), "caseWarning",
                                  wrap=True))
         if case.labels_from_version is not None:
             col.addWidget(_label(self.tr("本业务按第{old}版表单受理，字段名称按现行第{new}版显示。").format(
                 old=case.form_version, new=case.labels_from_version), "caseNote", wrap=True))
-        return box
-
-    def _review(self, case: CaseFile) -> QWidget:
-        box = QFrame()
-        box.setObjectName("caseReview")
-        box.setProperty("tier", case.review_tier)
-        col = QVBoxLayout(box)
-        col.setContentsMargins(16, 10, 16, 10)
-        col.setSpacing(4)
-        col.addWidget(_label(self.tr("审核级别：{tier}").format(tier=case.review_tier_label), "caseReviewTier"))
-        for reason in case.review_reasons:
-            col.addWidget(_label(f"• {reason}", "caseReviewReason", wrap=True))
-        if case.review_tier != "none" and not case.review_reasons:
-            col.addWidget(_label(self.tr("本事项属于重点业务（按事项规定的审核级别）。"), "caseReviewReason",
-                                 wrap=True))
-        for fix in case.corrections:
-            who = "　".join(part for part in (self.tr("柜员 {id}").format(id=fix.clerk_id) if fix.clerk_id else "",
-                                              (fix.at or "")[:16].replace("T", " ")) if part)
-            what = "、".join(fix.fields) if fix.fields else self.tr("解锁后未改动")
-            col.addWidget(_label(self.tr("读卡信息更正：{fields} — {reason}（{who}）").format(
-                fields=what, reason=fix.reason or self.tr("未说明原因"), who=who or "—"), "caseWarning", wrap=True))
         return box
 
     def _section(self, section: CaseSection, label_width: int) -> QWidget:
@@ -369,6 +364,16 @@ class CaseView(QWidget):
             grid.addWidget(_label(self.tr("本业务无需提交：{names}").format(names="；".join(others)), "caseNote",
                                   wrap=True), len(shown), 0, 1, 3)
         return box
+
+
+def _local_time(stamp: str | None) -> str:
+    """An ISO time as the hall's clock shows it (minutes), or the text as given when it is not one."""
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def _repolish(widget: QWidget) -> None:

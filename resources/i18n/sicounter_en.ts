@@ -256,17 +256,17 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="385"/>
+        <location filename="../../app/ui/case_view.py" line="390"/>
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="388"/>
+        <location filename="../../app/ui/case_view.py" line="393"/>
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="391"/>
+        <location filename="../../app/ui/case_view.py" line="396"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -274,149 +274,149 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="85"/>
+        <location filename="../../app/ui/case_view.py" line="87"/>
         <source>正在读取业务…</source>
         <extracomment>the field-label (at least; the longest label of the case) and where-from columns, in pixels: the same in every section, so the values line up the case was read and is shown (the ``CaseFile``) a material&apos;s scan is on screen (its key) the full numbers asked for, by field key; kept only while shown the materials whose scan this view has shown (the signing part may ask that none is left unseen)</extracomment>
         <translation>Reading the case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="132"/>
+        <location filename="../../app/ui/case_view.py" line="134"/>
         <source>正在打开扫描件…</source>
         <translation>Opening the scan…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="141"/>
+        <location filename="../../app/ui/case_view.py" line="143"/>
         <source>已查看 ✓</source>
         <translation>Viewed ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="168"/>
+        <location filename="../../app/ui/case_view.py" line="170"/>
         <source>隐藏号码</source>
         <translation>Hide number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="186"/>
-        <location filename="../../app/ui/case_view.py" line="328"/>
+        <location filename="../../app/ui/case_view.py" line="188"/>
+        <location filename="../../app/ui/case_view.py" line="323"/>
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="224"/>
+        <location filename="../../app/ui/case_view.py" line="225"/>
         <source>{name}（{n}页）</source>
         <translation>{name} ({n} p.)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="243"/>
+        <location filename="../../app/ui/case_view.py" line="249"/>
         <source>申请人：{name}（{id}）</source>
         <translation>Applicant: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="244"/>
+        <location filename="../../app/ui/case_view.py" line="250"/>
         <source>状态：{state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="245"/>
+        <location filename="../../app/ui/case_view.py" line="251"/>
         <source>受理编号：{no}</source>
         <translation>Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="246"/>
+        <location filename="../../app/ui/case_view.py" line="252"/>
         <source>受理：柜员 {clerk}，{when}</source>
         <translation>Received: clerk {clerk}, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="248"/>
+        <location filename="../../app/ui/case_view.py" line="255"/>
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="250"/>
+        <location filename="../../app/ui/case_view.py" line="257"/>
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="261"/>
+        <location filename="../../app/ui/case_view.py" line="268"/>
+        <source>审核级别提高：{reason}</source>
+        <translation>Review tier raised: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="277"/>
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="264"/>
+        <location filename="../../app/ui/case_view.py" line="280"/>
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="275"/>
+        <location filename="../../app/ui/case_view.py" line="242"/>
         <source>审核级别：{tier}</source>
         <translation>Review tier: {tier}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="279"/>
-        <source>本事项属于重点业务（按事项规定的审核级别）。</source>
-        <translation>Key business (the review tier the service item sets).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/case_view.py" line="282"/>
+        <location filename="../../app/ui/case_view.py" line="271"/>
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="284"/>
+        <location filename="../../app/ui/case_view.py" line="273"/>
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="285"/>
+        <location filename="../../app/ui/case_view.py" line="274"/>
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="286"/>
+        <location filename="../../app/ui/case_view.py" line="275"/>
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="301"/>
+        <location filename="../../app/ui/case_view.py" line="296"/>
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="311"/>
+        <location filename="../../app/ui/case_view.py" line="306"/>
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="331"/>
+        <location filename="../../app/ui/case_view.py" line="326"/>
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="339"/>
+        <location filename="../../app/ui/case_view.py" line="334"/>
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="353"/>
+        <location filename="../../app/ui/case_view.py" line="348"/>
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="355"/>
+        <location filename="../../app/ui/case_view.py" line="350"/>
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="357"/>
+        <location filename="../../app/ui/case_view.py" line="352"/>
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="362"/>
+        <location filename="../../app/ui/case_view.py" line="357"/>
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="369"/>
+        <location filename="../../app/ui/case_view.py" line="364"/>
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
