@@ -198,8 +198,15 @@ class ScanViewer(QFrame):
         self.zoom_in_button.setEnabled(pages > 0 and self.zoom_index + 1 < len(ZOOMS))
 
     def _zoom(self, step: int) -> None:
+        """Zoom about the middle of what is in view, so the part being read stays in front of the clerk."""
+        bars = (self.area.horizontalScrollBar(), self.area.verticalScrollBar())
+        centres = [(bar.value() + bar.pageStep() / 2) / max(1, bar.maximum() + bar.pageStep()) for bar in bars]
+        if self.area.horizontalScrollBar().maximum() == 0:
+            centres[0] = 0.5  # the whole width was in view: zoom into its middle
         self.zoom_index = max(0, min(self.zoom_index + step, len(ZOOMS) - 1))
         self._render()
+        for bar, centre in zip(bars, centres, strict=True):
+            bar.setValue(round(centre * (bar.maximum() + bar.pageStep()) - bar.pageStep() / 2))
 
     def _material_chosen(self, index: int) -> None:
         key = self.material_box.itemData(index) if index >= 0 else None
