@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
@@ -122,6 +123,8 @@ class CaseView(QWidget):
             .failure(self._case_failed).run_in_background(self._ctx)
 
     def _case_failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):  # closed while the answer was on its way
+            return
         what, todo = describe(exc)
         self.message.setText(f"{what}\n{todo}")
         self.message.show()
@@ -136,6 +139,8 @@ class CaseView(QWidget):
             .failure(self._scan_failed).run_in_background(self._ctx)
 
     def _show_scan(self, scan: CaseScan) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.scans.show_scan(scan)
         self.seen.add(scan.material_key)
         button = self.scan_buttons.get(scan.material_key)
@@ -150,6 +155,8 @@ class CaseView(QWidget):
         return [m.key for m in self.case.materials if m.attachment is not None and m.key not in self.seen]
 
     def _scan_failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         what, todo = describe(exc)
         self.scans.show_message(f"{what}\n{todo}")
 
@@ -163,6 +170,8 @@ class CaseView(QWidget):
         button.setEnabled(False)
 
         def shown(number: str) -> None:
+            if not shiboken6.isValid(self) or not self.isVisible():  # closed meanwhile: the number is not shown
+                return
             self._revealed[field_key] = number
             self._value_labels[field_key].setText(number)
             self._value_labels[field_key].setProperty("revealed", True)
@@ -171,6 +180,8 @@ class CaseView(QWidget):
             button.setEnabled(True)
 
         def refused(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
             button.setEnabled(True)
             what, todo = describe(exc)
             button.setToolTip(f"{what}{todo}")
@@ -203,6 +214,8 @@ class CaseView(QWidget):
 
     # -- drawing --------------------------------------------------------------------------------------
     def _show_case(self, case: CaseFile) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.case = case
         layout = self._details_layout
         while layout.count():

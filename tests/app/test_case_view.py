@@ -188,3 +188,21 @@ def test_what_the_form_records_is_what_the_reviewer_reads(qtbot: QtBot, make_ter
     assert case.field("agent_name").origin.kind is case.field("agent_id_number").origin.kind is OriginKind.ID_READER
     assert case.field("phone").origin.kind is OriginKind.TYPED
     assert [(c.fields, c.reason, c.clerk_id) for c in case.corrections] == [(("姓名",), "卡内姓名为异体字", FRONT.id)]
+
+
+def test_closing_before_the_answers_arrive_is_harmless(qtbot: QtBot, case: tuple[Terminal, str]) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from app.ui.case_view import CaseDialog
+
+    terminal, sid = case
+    ops = OpRunner()
+    dialog = CaseDialog(OpContext(terminal, ops), REVIEWER, sid)
+    dialog.show()
+    dialog.view.open_scan("authorisation")  # a read on its way while the dialog goes
+    dialog.reject()
+    dialog.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    ops.wait()
+    qtbot.wait(200)  # the answers are delivered to a view that is gone: nothing happens, nothing fails
+    assert any(e.action == "view_case" for e in terminal.audit.find(terminal.db))
