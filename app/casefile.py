@@ -17,6 +17,7 @@ birth date) says so; every other field was typed.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,8 +28,19 @@ from core.errors import CounterError, mask_id_number
 from forms.definitions import TIER_LABELS, FieldDef, FormDef
 from local_db.submissions import AttachmentData, SubmissionView
 
-__all__ = ["CaseField", "CaseFile", "CaseMaterial", "CaseNotFound", "CaseSection", "Correction", "Origin", "OriginKind",
-           "build_case_file", "id_number_of"]
+__all__ = [
+    "CaseField",
+    "CaseFile",
+    "CaseMaterial",
+    "CaseNotFound",
+    "CaseSection",
+    "Correction",
+    "Origin",
+    "OriginKind",
+    "build_case_file",
+    "id_number_of",
+    "mask_id_numbers_in",
+]
 
 #: the social security card's name as the card reader reports it (``app/cards.py``)
 CARD_SOURCE = "社保卡"
@@ -255,7 +267,8 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
         review_tier_label=TIER_LABELS[form.review_tier(values)] if form is not None else TIER_LABELS["none"],
         review_reasons=tuple(form.review.reasons(values)) if form is not None else (),
         sections=tuple(sections), materials=_materials(form, values, view.attachments, waivers),
-        corrections=corrections, status_reason=view.status_reason)
+        corrections=corrections,
+        status_reason=mask_id_numbers_in(view.status_reason) if view.status_reason else None)
 
 
 def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Sequence[AttachmentData],
@@ -270,6 +283,14 @@ def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Seq
 
 def _text(value: object) -> str | None:
     return str(value) if isinstance(value, str | int) and str(value).strip() else None
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """Free text (a central reviewer's note, a sync error) with every ID number in it masked, for lists."""
+    return _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
 
 
 def _mask_if_id_like(value: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of
+from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of, mask_id_numbers_in
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import ConfigError
@@ -42,6 +42,7 @@ __all__ = [
     "case_scan",
     "counts_by_state",
     "full_id_number",
+    "mask_id_numbers_in",
     "records",
     "submission",
     "sync_status",

@@ -206,3 +206,28 @@ def test_closing_before_the_answers_arrive_is_harmless(qtbot: QtBot, case: tuple
     ops.wait()
     qtbot.wait(200)  # the answers are delivered to a view that is gone: nothing happens, nothing fails
     assert any(e.action == "view_case" for e in terminal.audit.find(terminal.db))
+
+
+def test_a_note_quoting_an_id_number_is_masked_in_the_records_list(qtbot: QtBot, case: tuple[Terminal, str]) -> None:
+    from dataclasses import replace
+
+    from app.queries import SubmissionState, mask_id_numbers_in
+    from app.ui.records_view import RecordsView
+    from local_db.submissions import get_submission
+
+    terminal, sid = case
+    stored = get_submission(terminal.db, sid)
+    assert stored is not None
+    returned = replace(stored, state=SubmissionState.RETURNED,
+                       status_reason=f"代办人证件号码{AGENT_ID}与授权委托书不符；旧号{RETIREE_ID[:6]}{RETIREE_ID[8:17]}")
+    ops = OpRunner()
+    records = RecordsView(OpContext(terminal, ops), {})
+    qtbot.addWidget(records)
+    records.show_records([returned])
+    cells = [records.item(0, col).text() for col in range(records.columnCount())]
+    cells.append(records.item(0, 6).toolTip())
+    assert all(AGENT_ID not in c and RETIREE_ID not in c and RETIREE_ID[:6] + RETIREE_ID[8:17] not in c
+               for c in cells)
+    assert "代办人证件号码610*************2X与授权委托书不符" in cells[6]
+    assert mask_id_numbers_in("账号6222021234567890123") == "账号6222021234567890123"  # 19 digits: no ID number
+    ops.wait()
