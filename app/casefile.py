@@ -229,8 +229,7 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
     by their key, never dropped; a number there that looks like an ID number is masked too.
     """
     payload = view.payload
-    provenance = payload.get("_provenance") if isinstance(payload.get("_provenance"), Mapping) else {}
-    assert isinstance(provenance, Mapping)
+    provenance = _mapping(payload.get("_provenance"))
     values = {k: str(v) for k, v in payload.items() if not k.startswith("_") and v is not None}
     sections: list[CaseSection] = []
     known: set[str] = set()
@@ -254,8 +253,7 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
                                    str(entry.get("reason") or "").strip(), _text(entry.get("clerk_id")),
                                    _text(entry.get("at")))
                         for keys, entry in _corrections(provenance))
-    waivers = payload.get("_waivers") if isinstance(payload.get("_waivers"), Mapping) else {}
-    assert isinstance(waivers, Mapping)
+    waivers = _mapping(payload.get("_waivers"))
     return CaseFile(
         submission_id=view.id, item_code=view.item_code, item_name=form.name if form is not None else view.item_code,
         form_version=view.form_version,
@@ -279,6 +277,10 @@ def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Seq
     # sealed materials the definition no longer names are still shown (and can be opened)
     materials += [CaseMaterial(key, key, "", True, attachment, None) for key, attachment in by_key.items()]
     return tuple(materials)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _text(value: object) -> str | None:
