@@ -8,7 +8,7 @@ decodes), under an allocation limit, so a large or hostile page cannot take the 
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -108,6 +108,8 @@ class ScanViewer(QFrame):
         self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.area = QScrollArea()
         self.area.setObjectName("scanArea")
+        self.area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the viewer (pages), not the scroll bars
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.area.setWidget(self.image_label)
         self.area.setWidgetResizable(False)
         self.area.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -212,6 +214,20 @@ class ScanViewer(QFrame):
         key = self.material_box.itemData(index) if index >= 0 else None
         if not self._choosing and isinstance(key, str):
             self.material_requested.emit(key)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Page Up/Down turn the page, + and - zoom: the reviewer's hands stay on the keyboard."""
+        key = event.key()
+        if key == Qt.Key.Key_PageDown:
+            self.show_page(self.page_index + 1)
+        elif key == Qt.Key.Key_PageUp:
+            self.show_page(self.page_index - 1)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self._zoom(1)
+        elif key == Qt.Key.Key_Minus:
+            self._zoom(-1)
+        else:
+            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

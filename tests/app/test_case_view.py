@@ -67,6 +67,10 @@ def test_the_reviewer_sees_every_field_its_origin_and_the_scans(qtbot: QtBot, ca
     view.open_scan("authorisation")
     qtbot.waitUntil(lambda: scans.scan is not None and scans.scan.material_key == "authorisation", timeout=15000)
     assert view.unseen_scans() == []
+    qtbot.keyClick(scans, Qt.Key.Key_PageDown)
+    assert scans.page_index == 1
+    qtbot.keyClick(scans, Qt.Key.Key_PageUp)
+    assert scans.page_index == 0
     scans.show_page(1)
     page = scans.scan.pages[1]
     pixmap = scans.image_label.pixmap()
