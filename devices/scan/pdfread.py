@@ -24,6 +24,8 @@ _HEADER = re.compile(rb"(?<![0-9])(\d{1,9})\s+(\d{1,5})\s+obj\b")
 _REF = re.compile(rb"(\d{1,9})\s+\d{1,5}\s+R\b")
 _MAX_OBJECTS = 100_000
 _MAX_DEPTH = 32
+#: page-tree nodes visited at most (a tree that names the same nodes over and over is refused, not walked)
+_MAX_VISITS = 10_000
 #: a page image's largest side in pixels (a 600 dpi A3 page is about 10,000)
 MAX_SIDE_PX = 20_000
 
@@ -131,10 +133,12 @@ def _resolved(objects: dict[int, _Object], head: bytes, key: bytes) -> bytes | N
 
 def _page_objects(objects: dict[int, _Object], root: int, max_pages: int) -> list[int]:
     pages: list[int] = []
+    visits = [0]
 
     def walk(number: int, depth: int) -> None:
         node = objects.get(number)
-        if node is None or depth > _MAX_DEPTH or len(pages) > max_pages:
+        visits[0] += 1
+        if node is None or depth > _MAX_DEPTH or len(pages) > max_pages or visits[0] > _MAX_VISITS:
             raise ScanUnreadable("broken page tree")
         kind = _name_entry(node.head, b"Type")
         if kind == b"Page":

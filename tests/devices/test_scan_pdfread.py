@@ -9,6 +9,8 @@ import cv2
 import numpy as np
 import pikepdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devices.scan.pdf import make_pdf
 from devices.scan.pdfread import MAX_SIDE_PX, ScanUnreadable, read_pages
@@ -27,6 +29,7 @@ def page(width: int, height: int, shade: int, size_mm: tuple[float, float], grey
 
 PAGES = [page(210, 297, 200, (210.0, 297.0)), page(300, 100, 90, (85.6, 54.0), grey=True),
          page(120, 170, 150, (148.0, 210.0)), page(297, 210, 60, (297.0, 210.0))]
+SMALL_PDF = make_pdf([page(40, 30, 120, (40.0, 30.0)), page(30, 40, 80, (30.0, 40.0))])
 
 
 def test_pages_come_back_as_sealed_in_page_order() -> None:
@@ -52,7 +55,8 @@ def test_an_indirect_stream_length_is_followed() -> None:
     assert [p.jpeg for p in read_pages(indirect)] == [p.jpeg for p in PAGES[:2]]
 
 
-@pytest.mark.parametrize("damage", ["not_pdf", "cut", "no_catalog", "object_streams", "not_jpeg", "too_big"])
+@pytest.mark.parametrize("damage", ["not_pdf", "cut", "no_catalog", "object_streams", "not_jpeg", "too_big",
+                                    "cycle"])
 def test_what_is_not_our_scan_is_refused(damage: str) -> None:
     data = make_pdf(PAGES[:2])
     if damage == "not_pdf":
@@ -68,6 +72,13 @@ def test_what_is_not_our_scan_is_refused(damage: str) -> None:
         data = out.getvalue()
     elif damage == "not_jpeg":
         data = data.replace(b"/DCTDecode", b"/JPXDecode")
+    elif damage == "cycle":  # the page tree names itself as its own child
+        import re
+
+        tree = re.search(rb"(\d+) 0 obj\s*<< /Count 2 /Kids \[ [^\]]* \]", data)
+        assert tree is not None
+        data = data.replace(tree.group(0), tree.group(0).split(b"/Kids")[0] + b"/Kids [ " + tree.group(1)
+                            + b" 0 R " + tree.group(1) + b" 0 R ]")
     elif damage == "too_big":
         data = data.replace(b"/Width 210", f"/Width {MAX_SIDE_PX + 1}".encode())
     with pytest.raises(ScanUnreadable) as refused:
@@ -80,3 +91,19 @@ def test_no_more_pages_than_asked_for() -> None:
     assert len(read_pages(data, max_pages=4)) == 4
     with pytest.raises(ScanUnreadable):
         read_pages(data, max_pages=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), max_size=8),
+       st.integers(min_value=0))
+def test_damaged_files_are_refused_never_crash(flips: list[tuple[int, int]], cut: int) -> None:
+    """Whatever bytes change or go missing, the answer is pages or ``ScanUnreadable``, nothing else."""
+    data = bytearray(SMALL_PDF)
+    for at, value in flips:
+        data[at % len(data)] = value
+    damaged = bytes(data[: len(data) - cut % len(data)]) if cut % 3 == 0 else bytes(data)
+    try:
+        pages = read_pages(damaged, max_pages=8)
+    except ScanUnreadable:
+        return
+    assert 1 <= len(pages) <= 8 and all(p.jpeg.startswith(b"\xff\xd8") for p in pages)
