@@ -24,6 +24,8 @@ _HEADER = re.compile(rb"(?<![0-9])(\d{1,9})\s+(\d{1,5})\s+obj\b")
 _REF = re.compile(rb"(\d{1,9})\s+\d{1,5}\s+R\b")
 _MAX_OBJECTS = 100_000
 _MAX_DEPTH = 32
+#: the longest object dictionary looked at (ours are a few hundred bytes)
+_MAX_HEAD = 64 * 1024
 #: page-tree nodes visited at most (a tree that names the same nodes over and over is refused, not walked)
 _MAX_VISITS = 10_000
 #: a page image's largest side in pixels (a 600 dpi A3 page is about 10,000)
@@ -63,7 +65,8 @@ def _objects(data: bytes) -> dict[int, _Object]:
         if match is None:
             break
         number, start = int(match.group(1)), match.end()
-        ends = [i for i in (data.find(b"stream", start), data.find(b"endobj", start)) if i >= 0]
+        window = start + _MAX_HEAD  # an object's dictionary is short: never scan the file for its end
+        ends = [i for i in (data.find(b"stream", start, window), data.find(b"endobj", start, window)) if i >= 0]
         if not ends:
             break
         end = min(ends)
