@@ -16,7 +16,7 @@ from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -85,6 +85,8 @@ class CaseView(QWidget):
         self.scan_buttons: dict[str, QPushButton] = {}
         #: the materials whose scan this view has shown (the signing part may ask that none is left unseen)
         self.seen: set[str] = set()
+        #: the material last on screen, opened again when the view comes back after being hidden
+        self._last_material: str | None = None
         self.message = _label(self.tr("正在读取业务…"), "caseMessage", wrap=True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.details = QWidget()
@@ -143,6 +145,7 @@ class CaseView(QWidget):
             return
         self.scans.show_scan(scan)
         self.seen.add(scan.material_key)
+        self._last_material = scan.material_key
         button = self.scan_buttons.get(scan.material_key)
         if button is not None:
             button.setText(self.tr("已查看 ✓"))
@@ -209,8 +212,13 @@ class CaseView(QWidget):
         return dict(self._revealed)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self.forget()  # the dialog closed (or the window was minimised): full numbers go
+        self.forget()  # the dialog closed, the terminal locked or the window was minimised: full numbers go
         super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.case is not None and self.scans.scan is None and self._last_material is not None:
+            self.open_scan(self._last_material)  # back after a lock: the page the reviewer was reading (audited)
 
     # -- drawing --------------------------------------------------------------------------------------
     def _show_case(self, case: CaseFile) -> None:

@@ -106,9 +106,16 @@ def test_showing_a_full_number_is_deliberate_audited_and_forgotten_on_close(
     assert entry.person_key == terminal.audit.person_key(AGENT_ID)
     assert view.reveal_buttons["agent_id_number"].text() == "隐藏号码"
 
-    view.hide()  # the dialog closes: the number goes with it
+    view.hide()  # the dialog closes (or the terminal locks): the number and the scan's pages go with it
     assert view.revealed() == {} and AGENT_ID not in " ".join(texts(view))
     assert view.reveal_buttons["agent_id_number"].text() == "显示完整号码"
+    assert view.scans.scan is None and view.scans.image_label.pixmap().isNull()
+    scans_seen = sum(e.action == "view_scan" for e in terminal.audit.find(terminal.db))
+    view.show()  # back after an unlock: the same material again, looked at (and recorded) again; no number
+    qtbot.waitUntil(lambda: view.scans.scan is not None, timeout=15000)
+    assert view.scans.scan is not None and view.scans.scan.material_key == "identity_document"
+    assert sum(e.action == "view_scan" for e in terminal.audit.find(terminal.db)) == scans_seen + 1
+    assert view.revealed() == {}
     with terminal.db.engine.connect() as conn:
         raw = repr(conn.exec_driver_sql("SELECT * FROM audit_log").fetchall())
     assert AGENT_ID not in raw and AGENT_ID[:17] not in raw and RETIREE_ID not in raw
