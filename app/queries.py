@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of, mask_id_numbers_in
 from app.permissions import Permission, require
@@ -33,8 +34,12 @@ from local_db.submissions import (
 __all__ = [
     "AttachmentData",
     "CaseFile",
+    "CaseScan",
+    "CaseSource",
+    "LocalCases",
     "RecordFilter",
     "RecordPage",
+    "ScanPage",
     "SubmissionState",
     "SubmissionView",
     "SyncStatus",
@@ -241,3 +246,30 @@ def full_id_number(terminal: Terminal, clerk: ClerkInfo, submission_id: str, fie
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.SHOW_ID_NUMBER, clerk.id, view.id, number,
                                                   {"field": field_key, "item_code": view.item_code}))
     return number
+
+
+class CaseSource(Protocol):
+    """Where a case view reads a case from: this terminal's store (``LocalCases``), or, for review on
+    another terminal, whatever fetches the case from the central system. Each read checks the clerk's
+    post and writes the trail, as the local ones do; ``app.casefile.build_case_file`` and
+    ``devices.scan.pdfread.read_pages`` arrange a fetched submission and its scan PDFs the same way."""
+
+    def case_file(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseFile: ...
+
+    def case_scan(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, material_key: str) -> CaseScan: ...
+
+    def full_id_number(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class LocalCases:
+    """Cases saved on this terminal (the default source of the case view)."""
+
+    def case_file(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseFile:
+        return case_file(terminal, clerk, submission_id)
+
+    def case_scan(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, material_key: str) -> CaseScan:
+        return case_scan(terminal, clerk, submission_id, material_key)
+
+    def full_id_number(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str:
+        return full_id_number(terminal, clerk, submission_id, field_key)

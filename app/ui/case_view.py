@@ -32,10 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import queries
 from app.casefile import CaseField, CaseFile, CaseMaterial, CaseSection
 from app.permissions import Permission, allowed
-from app.queries import CaseScan, SubmissionState
+from app.queries import CaseScan, CaseSource, LocalCases, SubmissionState
 from app.ui.errors import describe
 from app.ui.operations import OpContext, QueryOp
 from app.ui.records_view import STATE_LABELS
@@ -65,7 +64,8 @@ def _label(text: str, name: str | None = None, *, wrap: bool = False, select: bo
 class CaseView(QWidget):
     """One case, read-only, with its scans. ``CaseView(ctx, clerk, submission_id)``; loads itself.
 
-    ``clerk`` is the signed-in clerk the reads are made (and audited) as.
+    ``clerk`` is the signed-in clerk the reads are made (and audited) as; ``source`` where the case is read
+    from (this terminal's store unless given, e.g. the central system for review on another terminal).
     """
 
     #: the case was read and is shown (the ``CaseFile``)
@@ -73,10 +73,12 @@ class CaseView(QWidget):
     #: a material's scan is on screen (its key)
     scan_shown = Signal(str)
 
-    def __init__(self, ctx: OpContext, clerk: ClerkInfo, submission_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: OpContext, clerk: ClerkInfo, submission_id: str, parent: QWidget | None = None, *,
+                 source: CaseSource | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caseView")
         self._ctx, self._clerk, self.submission_id = ctx, clerk, submission_id
+        self._source: CaseSource = source if source is not None else LocalCases()
         self.case: CaseFile | None = None
         #: the full numbers asked for, by field key; kept only while shown
         self._revealed: dict[str, str] = {}
@@ -120,8 +122,8 @@ class CaseView(QWidget):
 
     # -- reading ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        clerk, sid = self._clerk, self.submission_id
-        QueryOp(self, lambda t: queries.case_file(t, clerk, sid), self._show_case) \
+        clerk, sid, source = self._clerk, self.submission_id, self._source
+        QueryOp(self, lambda t: source.case_file(t, clerk, sid), self._show_case) \
             .failure(self._case_failed).run_in_background(self._ctx)
 
     def _case_failed(self, exc: BaseException) -> None:
@@ -134,10 +136,10 @@ class CaseView(QWidget):
 
     def open_scan(self, material_key: str) -> None:
         """Open a material's scan from the sealed store (audited) and show its first page."""
-        clerk, sid = self._clerk, self.submission_id
+        clerk, sid, source = self._clerk, self.submission_id, self._source
         self.scans.select_material(material_key)
         self.scans.show_message(self.tr("正在打开扫描件…"))
-        QueryOp(self, lambda t: queries.case_scan(t, clerk, sid, material_key), self._show_scan) \
+        QueryOp(self, lambda t: source.case_scan(t, clerk, sid, material_key), self._show_scan) \
             .failure(self._scan_failed).run_in_background(self._ctx)
 
     def _show_scan(self, scan: CaseScan) -> None:
@@ -168,7 +170,7 @@ class CaseView(QWidget):
         if field_key in self._revealed:
             self._hide_number(field_key)
             return
-        clerk, sid = self._clerk, self.submission_id
+        clerk, sid, source = self._clerk, self.submission_id, self._source
         button = self.reveal_buttons[field_key]
         button.setEnabled(False)
 
@@ -189,7 +191,7 @@ class CaseView(QWidget):
             what, todo = describe(exc)
             button.setToolTip(f"{what}{todo}")
 
-        QueryOp(self, lambda t: queries.full_id_number(t, clerk, sid, field_key), shown) \
+        QueryOp(self, lambda t: source.full_id_number(t, clerk, sid, field_key), shown) \
             .failure(refused).run_in_background(self._ctx)
 
     def _hide_number(self, field_key: str) -> None:
