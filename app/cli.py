@@ -136,7 +136,8 @@ def _cmd_queue(args: argparse.Namespace) -> int:
         "state": row.state.value, "applicant": row.applicant_name,
         "applicant_id_number": mask_id_number(row.applicant_id_number or ""),
         "counter_receipt_no": row.counter_receipt_no, "receipt_number": row.receipt_number,
-        "reason": row.status_reason, "last_error": row.last_error,
+        "reason": queries.mask_id_numbers_in(row.status_reason) if row.status_reason else None,
+        "last_error": queries.mask_id_numbers_in(row.last_error) if row.last_error else None,
         "created_at": row.created_at.isoformat(timespec="seconds"),
         "purged_at": row.purged_at.isoformat(timespec="seconds") if row.purged_at else None,  # retention
     } for row in rows]

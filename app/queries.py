@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of, mask_id_numbers_in
+from app.permissions import Permission, require
 from app.terminal import Terminal
+from core.errors import ConfigError
+from forms.definitions import FormDef
 from local_db import outbox, syncstate
 from local_db.audit import AuditAction, AuditEvent
+from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.submissions import (
     AttachmentData,
@@ -27,12 +33,21 @@ from local_db.submissions import (
 
 __all__ = [
     "AttachmentData",
+    "CaseFile",
+    "CaseScan",
+    "CaseSource",
+    "LocalCases",
     "RecordFilter",
     "RecordPage",
+    "ScanPage",
     "SubmissionState",
     "SubmissionView",
     "SyncStatus",
+    "case_file",
+    "case_scan",
     "counts_by_state",
+    "full_id_number",
+    "mask_id_numbers_in",
     "records",
     "submission",
     "sync_status",
@@ -127,3 +142,134 @@ def submission(terminal: Terminal, submission_id: str, clerk_id: str | None = No
                                                       view.applicant_id_number,
                                                       {"item_code": view.item_code, "state": view.state.value}))
     return view
+
+
+# -- the whole case, as the reviewer reads it (issue 16) ------------------------------------------------
+
+#: the most pages of one material the case view shows (a material is a few pages; more is not a scan of ours)
+MAX_SCAN_PAGES = 200
+#: the largest sealed scan the case view decrypts into memory (200 pages at the scanner's 500 KB limit is 100 MB)
+MAX_SCAN_BYTES = 128 * 1024 * 1024
+
+
+def _form_of(terminal: Terminal, item_code: str) -> FormDef | None:
+    try:
+        return terminal.reference.form(item_code)
+    except ConfigError:
+        return None
+
+
+def _case(terminal: Terminal, submission_id: str) -> SubmissionView:
+    view = get_submission(terminal.db, submission_id)
+    if view is None:
+        raise CaseNotFound(f"no submission {submission_id!r}", user_message="未找到该业务记录。",
+                       hint="该记录可能已按保存期限清理；请刷新办件记录后重试。")
+    return view
+
+
+def case_file(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseFile:
+    """The whole case for reading: every field by section with where its value came from, the review tier
+    and its reasons, the materials and waivers; ID numbers masked (``full_id_number`` shows one, audited).
+
+    Only a business post may read a case (``Permission.VIEW_CASE``: not the auditor, never the
+    administrator, Art. 26); each opening is on the audit trail before the case is handed back (Art. 38).
+    """
+    require(clerk, Permission.VIEW_CASE)
+    view = _case(terminal, submission_id)
+    case = build_case_file(view, _form_of(terminal, view.item_code))
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_CASE, clerk.id, view.id, view.applicant_id_number,
+                                                  {"item_code": view.item_code, "state": view.state.value,
+                                                   "whole_case": True}))
+    return case
+
+
+@dataclass(frozen=True)
+class ScanPage:
+    """One page of a sealed scan: its JPEG as stored, pixel size and physical size (decoded by the viewer)."""
+
+    jpeg: bytes
+    width_px: int
+    height_px: int
+    size_mm: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class CaseScan:
+    """A material's scan, opened from the sealed store."""
+
+    submission_id: str
+    material_key: str
+    pages: tuple[ScanPage, ...]
+
+
+def case_scan(terminal: Terminal, clerk: ClerkInfo, submission_id: str, material_key: str) -> CaseScan:
+    """A material's sealed scan, decrypted and split into its pages (``Permission.VIEW_CASE``).
+
+    Each opening is on the trail (``VIEW_SCAN``: the case, the material, the person's key; never the
+    number). A blob that fails authentication is ``BlobCorrupt``; a PDF the terminal did not make is
+    ``ScanUnreadable``; both are said to the clerk in Chinese.
+    """
+    from devices.scan.pdfread import ScanUnreadable, read_pages
+
+    require(clerk, Permission.VIEW_CASE)
+    view = _case(terminal, submission_id)
+    attachment = next((a for a in view.attachments if a.material_key == material_key), None)
+    if attachment is None:
+        raise CaseNotFound(f"submission {submission_id!r} has no material {material_key!r}",
+                       user_message="该业务没有此材料的扫描件。", hint="该材料可能已免于提交或尚未拍摄。")
+    if terminal.blobs is None:
+        raise ConfigError("no blob store (no keyring key)", user_message="本机没有可用的系统密钥库，无法打开扫描件。",
+                          hint="请联系系统管理员检查系统密钥库。")
+    if attachment.size > MAX_SCAN_BYTES:
+        raise ScanUnreadable(f"scan of {attachment.size} bytes is above {MAX_SCAN_BYTES}",
+                             user_message="该扫描件过大，无法在本窗口显示。")
+    pages = read_pages(terminal.blobs.get(attachment.sha256), max_pages=MAX_SCAN_PAGES)
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_SCAN, clerk.id, view.id, view.applicant_id_number,
+                                                  {"material": material_key, "pages": len(pages)}))
+    return CaseScan(view.id, material_key, tuple(ScanPage(p.jpeg, p.width_px, p.height_px, p.size_mm)
+                                                 for p in pages))
+
+
+def full_id_number(terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str:
+    """The full ID number in field ``field_key`` of a case: a deliberate, audited act
+    (``Permission.SHOW_ID_NUMBER``; ``SHOW_ID_NUMBER`` on the trail, keyed by that person's number).
+
+    Lists and the case view show masked numbers only; the caller shows this one where it was asked for
+    and forgets it when that view closes.
+    """
+    require(clerk, Permission.SHOW_ID_NUMBER)
+    view = _case(terminal, submission_id)
+    number = id_number_of(view, _form_of(terminal, view.item_code), field_key)
+    if number is None:
+        raise CaseNotFound(f"submission {submission_id!r} has no ID number in {field_key!r}",
+                       user_message="该业务此项没有证件号码。")
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.SHOW_ID_NUMBER, clerk.id, view.id, number,
+                                                  {"field": field_key, "item_code": view.item_code}))
+    return number
+
+
+class CaseSource(Protocol):
+    """Where a case view reads a case from: this terminal's store (``LocalCases``), or, for review on
+    another terminal, whatever fetches the case from the central system. Each read checks the clerk's
+    post and writes the trail, as the local ones do; ``app.casefile.build_case_file`` and
+    ``devices.scan.pdfread.read_pages`` arrange a fetched submission and its scan PDFs the same way."""
+
+    def case_file(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseFile: ...
+
+    def case_scan(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, material_key: str) -> CaseScan: ...
+
+    def full_id_number(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class LocalCases:
+    """Cases saved on this terminal (the default source of the case view)."""
+
+    def case_file(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseFile:
+        return case_file(terminal, clerk, submission_id)
+
+    def case_scan(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, material_key: str) -> CaseScan:
+        return case_scan(terminal, clerk, submission_id, material_key)
+
+    def full_id_number(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str:
+        return full_id_number(terminal, clerk, submission_id, field_key)

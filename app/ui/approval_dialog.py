@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButt
 
 from app.queries import SubmissionView
 from app.ui import operations
+from app.ui.case_view import CaseView, fit_to_screen
 from app.ui.errors import describe
 from app.ui.operations import OpContext
+from app.usecases import ClerkInfo
 from core.errors import mask_id_number
 
 
@@ -20,7 +22,7 @@ class ApprovalDialog(QDialog):
     approved = Signal(object)  # the SubmissionView, now queued
 
     def __init__(self, ctx: OpContext, record: SubmissionView, item_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, clerk: ClerkInfo | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._record = ctx, record
         self.setWindowTitle(self.tr("复核业务"))
@@ -53,11 +55,42 @@ class ApprovalDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(what)
+        # the whole case with its scans, read as the signed-in ``clerk`` (audited), above the signature
+        self.case_view: CaseView | None = None
+        if clerk is not None:
+            self.case_view = CaseView(ctx, clerk, record.id, self)
+            layout.addWidget(self.case_view, 1)
+            what.hide()  # the case view's header says it all
+            self.scans_hint = QLabel()
+            self.scans_hint.setObjectName("scansHint")
+            self.scans_hint.setWordWrap(True)
+            layout.addWidget(self.scans_hint)
+            self.case_view.loaded.connect(lambda _case: self._scans_seen())
+            self.case_view.scan_shown.connect(lambda _key: self._scans_seen())
+            fit_to_screen(self)
         layout.addWidget(rule)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.button)
         self.clerk_edit.setFocus()
+
+    def _scans_seen(self) -> None:
+        """Say which scans the reviewer has not opened yet (they should all be looked at before signing)."""
+        view = self.case_view
+        if view is None or view.case is None:
+            return
+        names = {m.key: m.name for m in view.case.materials}
+        unseen = [names[key] for key in view.unseen_scans()]
+        scanned = any(m.attachment is not None for m in view.case.materials)
+        self.scans_hint.setProperty("tone", "warn" if unseen else "ok")
+        if unseen:
+            self.scans_hint.setText(self.tr("尚未查看的扫描件：{names}。请逐一查看后再复核。").format(
+                names="、".join(unseen)))
+        else:
+            self.scans_hint.setText(self.tr("已查看本业务的全部扫描件。") if scanned
+                                    else self.tr("本业务没有扫描件，请核对免于提交的原因。"))
+        self.scans_hint.style().unpolish(self.scans_hint)
+        self.scans_hint.style().polish(self.scans_hint)
 
     def _submit(self) -> None:
         clerk_id, password = self.clerk_edit.text().strip(), self.password_edit.text()

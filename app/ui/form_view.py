@@ -54,6 +54,8 @@ class FormView(QScrollArea):
         #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
         self._from_device: dict[str, str] = {}
         self._overrides: list[dict[str, object]] = []
+        #: field key -> the value as the device read it (to tell the reviewer which values a correction changed)
+        self._device_values: dict[str, str] = {}
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
@@ -169,6 +171,7 @@ class FormView(QScrollArea):
     def clear(self) -> None:
         self.unlock_device_fields()
         self._from_device.clear()
+        self._device_values.clear()
         self._overrides.clear()
         for field in self.form.fields():
             self.set_value(field.key, field.default or "")
@@ -191,12 +194,14 @@ class FormView(QScrollArea):
             if field.key in self._from_device:
                 self._lock(field.key, False)
                 del self._from_device[field.key]
+                self._device_values.pop(field.key, None)
         filled: list[str] = []
         for field in fields:
             if field.source is None or field.derived_from or field.source not in identity:
                 continue
             self.set_value(field.key, identity[field.source])
             self._from_device[field.key] = source
+            self._device_values[field.key] = self.value(field.key)
             self._lock(field.key, True, source)
             filled.append(field.key)
         return filled
@@ -232,8 +237,10 @@ class FormView(QScrollArea):
                                     "at": datetime.now(UTC).isoformat(timespec="seconds")})
 
     def provenance(self) -> dict[str, object]:
-        """Which values came from which device and every override with its reason (kept with the submission)."""
-        return {"from_device": dict(self._from_device), "overrides": list(self._overrides)}
+        """Which values came from which device, every override with its reason, and which device-read values
+        differ from what the device read (``changed``: keys only), kept with the submission for the reviewer."""
+        changed = [key for key, read in self._device_values.items() if self.value(key) != read]
+        return {"from_device": dict(self._from_device), "overrides": list(self._overrides), "changed": changed}
 
     # -- validation -----------------------------------------------------------------------------
     def _edited(self, key: str) -> None:

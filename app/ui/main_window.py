@@ -47,6 +47,7 @@ from app.ui import operations
 from app.ui.approval_dialog import ApprovalDialog
 from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
+from app.ui.case_view import CaseDialog
 from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.device_indicator import DeviceIndicator, device_text
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.result = ResultPage(self.ctx, self._item_names)
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
+        self.case_dialog: CaseDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
         self.placeholder = QLabel()
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
             button.setVisible(takes)
         self.approve_button.setVisible(reviews)
         self.result.may_approve = reviews
+        self.view_button.setVisible(allowed(self.clerk, Permission.VIEW_CASE))
 
     def _build_home(self) -> QWidget:
         page = QWidget()
@@ -234,6 +237,10 @@ class MainWindow(QMainWindow):
         self.resume_button = QPushButton(self.tr("继续办理…"))
         self.resume_button.setObjectName("resumeDraftButton")
         self.resume_button.clicked.connect(lambda: self._act_on(self.records.selected()))
+        self.view_button = QPushButton(self.tr("查看办件…"))
+        self.view_button.setObjectName("viewRecordButton")
+        self.view_button.clicked.connect(lambda: self._view(self.records.selected()))
+        bar.addWidget(self.view_button)
         bar.addWidget(self.resume_button)
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
@@ -285,12 +292,26 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         record = self.records.selected()
         state = record.state if record and not record.purged else None
+        self.view_button.setEnabled(record is not None and not record.purged)
         self.resume_button.setEnabled(state is SubmissionState.DRAFT)
         self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
 
+    def _view(self, record: SubmissionView | None) -> None:
+        if record is not None and record.purged:
+            self.show_purged(record)
+        elif record is not None:
+            self.open_case(record)
+
+    def open_case(self, record: SubmissionView) -> None:
+        """The whole case, read-only, with its scans (the reads are checked and audited in the queries)."""
+        self.case_dialog = CaseDialog(self.ctx, self.clerk, record.id, self)
+        self.case_dialog.finished.connect(lambda _r: setattr(self, "case_dialog", None))
+        self.case_dialog.finished.connect(self.case_dialog.deleteLater)  # its scans go with it
+        self.case_dialog.open()
+
     def _act_on(self, record: SubmissionView | None) -> None:
-        """Approve a submission awaiting review, or correct a returned one; other rows only show."""
+        """Approve a submission awaiting review, or correct a returned one; other rows open read-only."""
         if record is None:
             return
         takes = allowed(self.clerk, Permission.SUBMIT)
@@ -302,6 +323,8 @@ class MainWindow(QMainWindow):
             self.open_approval(record)
         elif record.state is SubmissionState.RETURNED and takes:
             self.open_correction(record)
+        elif allowed(self.clerk, Permission.VIEW_CASE):
+            self.open_case(record)
 
     def show_purged(self, record: SubmissionView) -> None:
         """A case whose personal data the retention period removed: say so, and what is left of it."""
@@ -319,9 +342,11 @@ class MainWindow(QMainWindow):
 
     def open_approval(self, record: SubmissionView) -> None:
         self.approval_dialog = ApprovalDialog(self.ctx, record,
-                                              self._item_names.get(record.item_code, record.item_code), self)
+                                              self._item_names.get(record.item_code, record.item_code), self,
+                                              clerk=self.clerk)
         self.approval_dialog.approved.connect(self._approved)
         self.approval_dialog.finished.connect(lambda _r: setattr(self, "approval_dialog", None))
+        self.approval_dialog.finished.connect(self.approval_dialog.deleteLater)  # the case it shows goes with it
         self.approval_dialog.open()
 
     def _approved(self, view: SubmissionView) -> None:

@@ -132,6 +132,7 @@ class RecordsView(QTableWidget):
             # why it came back, the central system's note, or why it is not sent yet
             note = rec.status_reason or (rec.last_error if rec.state in (SubmissionState.QUEUED,
                                                                           SubmissionState.SENDING) else None)
+            note = queries.mask_id_numbers_in(note) if note else note  # a note may quote a number: never in full
             if rec.case_version > 1:
                 note = self.tr("第{n}版（更正）").format(n=rec.case_version) + (f"；{note}" if note else "")
             who, number = rec.applicant_name or "", mask_id_number(rec.applicant_id_number or "")

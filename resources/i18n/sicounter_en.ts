@@ -42,37 +42,52 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="26"/>
+        <location filename="../../app/ui/approval_dialog.py" line="28"/>
         <source>复核业务</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="29"/>
+        <location filename="../../app/ui/approval_dialog.py" line="31"/>
         <source>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;申请人：{name}（{id}）&lt;br&gt;受理柜员：{clerk}&#x3000;回执编号：{no}</source>
         <translation>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;Applicant: {name} ({id})&lt;br&gt;Accepted by: {clerk}  Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="34"/>
+        <location filename="../../app/ui/approval_dialog.py" line="36"/>
         <source>本事项属于重点业务，须由另一名柜员核对申请材料后复核，复核后方可报送中心系统。</source>
         <translation>This is key business: another clerk must check the materials and approve it before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="45"/>
+        <location filename="../../app/ui/approval_dialog.py" line="47"/>
         <source>复核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="50"/>
+        <location filename="../../app/ui/approval_dialog.py" line="52"/>
         <source>复核柜员工号</source>
         <translation>Reviewing clerk no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="51"/>
+        <location filename="../../app/ui/approval_dialog.py" line="53"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="65"/>
+        <location filename="../../app/ui/approval_dialog.py" line="87"/>
+        <source>尚未查看的扫描件：{names}。请逐一查看后再复核。</source>
+        <translation>Scans not yet viewed: {names}. View each before signing.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="90"/>
+        <source>已查看本业务的全部扫描件。</source>
+        <translation>All scans of this case have been viewed.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="91"/>
+        <source>本业务没有扫描件，请核对免于提交的原因。</source>
+        <translation>This case has no scans; check the reasons materials were waived.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="98"/>
         <source>请输入复核柜员的工号和密码。</source>
         <translation>Enter the reviewing clerk&apos;s number and password.</translation>
     </message>
@@ -274,6 +289,174 @@
         <location filename="../../app/ui/capture_dialog.py" line="433"/>
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDialog</name>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="413"/>
+        <source>查看办件（只读）</source>
+        <translation>View case (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="416"/>
+        <source>查看办件（只读）— {item}</source>
+        <translation>View case (read-only) — {item}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="419"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>CaseView</name>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="92"/>
+        <source>正在读取业务…</source>
+        <extracomment>the field-label (at least; the longest label of the case) and where-from columns, in pixels: the same in every section, so the values line up the case was read and is shown (the ``CaseFile``) a material&apos;s scan is on screen (its key) the full numbers asked for, by field key; kept only while shown the materials whose scan this view has shown (the signing part may ask that none is left unseen) the material last on screen, opened again when the view comes back after being hidden</extracomment>
+        <translation>Reading the case…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="141"/>
+        <source>正在打开扫描件…</source>
+        <translation>Opening the scan…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="153"/>
+        <source>已查看 ✓</source>
+        <translation>Viewed ✓</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="184"/>
+        <source>隐藏号码</source>
+        <translation>Hide number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="204"/>
+        <location filename="../../app/ui/case_view.py" line="346"/>
+        <source>显示完整号码</source>
+        <translation>Show full number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="248"/>
+        <source>{name}（{n}页）</source>
+        <translation>{name} ({n} p.)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="272"/>
+        <source>申请人：{name}（{id}）</source>
+        <translation>Applicant: {name} ({id})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="273"/>
+        <source>状态：{state}</source>
+        <translation>State: {state}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="274"/>
+        <source>受理编号：{no}</source>
+        <translation>Receipt no.: {no}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="275"/>
+        <source>受理：柜员 {clerk}，{when}</source>
+        <translation>Received: clerk {clerk}, {when}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="278"/>
+        <source>第{n}版（退回后更正重报）</source>
+        <translation>Version {n} (corrected after return)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="280"/>
+        <source>复核柜员：{clerk}</source>
+        <translation>Reviewed by: {clerk}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="291"/>
+        <source>审核级别提高：{reason}</source>
+        <translation>Review tier raised: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="300"/>
+        <source>中心系统意见：{reason}</source>
+        <translation>Central system note: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="303"/>
+        <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
+        <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="265"/>
+        <source>审核级别：{tier}</source>
+        <translation>Review tier: {tier}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="294"/>
+        <source>柜员 {id}</source>
+        <translation>clerk {id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="296"/>
+        <source>解锁后未改动</source>
+        <translation>unlocked, left as read</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="297"/>
+        <source>读卡信息更正：{fields} — {reason}（{who}）</source>
+        <translation>Card data corrected: {fields} — {reason} ({who})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="298"/>
+        <source>未说明原因</source>
+        <translation>no reason given</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="319"/>
+        <source>未填写</source>
+        <translation>Not filled in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="329"/>
+        <source>原读自{document}</source>
+        <translation>Originally read from {document}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="349"/>
+        <source>显示完整的证件号码，此操作将记入审计日志</source>
+        <translation>Show the full ID number; this is recorded in the audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="357"/>
+        <source>申请材料</source>
+        <translation>Materials</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="371"/>
+        <source>已拍摄 {n} 页</source>
+        <translation>{n} page(s) scanned</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="373"/>
+        <source>免于提交：{reason}</source>
+        <translation>Waived: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="375"/>
+        <source>未提交</source>
+        <translation>Not submitted</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="380"/>
+        <source>查看扫描件</source>
+        <translation>View scan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="387"/>
+        <source>本业务无需提交：{names}</source>
+        <translation>Not needed for this case: {names}</translation>
     </message>
 </context>
 <context>
@@ -600,33 +783,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="108"/>
+        <location filename="../../app/ui/form_view.py" line="110"/>
         <source>请选择</source>
-        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden</extracomment>
+        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="127"/>
+        <location filename="../../app/ui/form_view.py" line="129"/>
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="128"/>
+        <location filename="../../app/ui/form_view.py" line="130"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="128"/>
+        <location filename="../../app/ui/form_view.py" line="130"/>
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="141"/>
+        <location filename="../../app/ui/form_view.py" line="143"/>
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="215"/>
+        <location filename="../../app/ui/form_view.py" line="220"/>
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click &quot;Correct card data&quot; and give a reason</translation>
     </message>
@@ -682,205 +865,210 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="84"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159"/>
+        <location filename="../../app/ui/main_window.py" line="161"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="220"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="177"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178"/>
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
+        <source>查看办件…</source>
+        <translation>View case…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="339"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="420"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="444"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="447"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="474"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="494"/>
+        <location filename="../../app/ui/main_window.py" line="519"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="546"/>
+        <location filename="../../app/ui/main_window.py" line="571"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="550"/>
+        <location filename="../../app/ui/main_window.py" line="575"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="561"/>
+        <location filename="../../app/ui/main_window.py" line="586"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="574"/>
+        <location filename="../../app/ui/main_window.py" line="599"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="574"/>
+        <location filename="../../app/ui/main_window.py" line="599"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="577"/>
+        <location filename="../../app/ui/main_window.py" line="602"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="579"/>
+        <location filename="../../app/ui/main_window.py" line="604"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="586"/>
-        <location filename="../../app/ui/main_window.py" line="609"/>
+        <location filename="../../app/ui/main_window.py" line="611"/>
+        <location filename="../../app/ui/main_window.py" line="634"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="612"/>
+        <location filename="../../app/ui/main_window.py" line="637"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="614"/>
+        <location filename="../../app/ui/main_window.py" line="639"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="616"/>
+        <location filename="../../app/ui/main_window.py" line="641"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1052,18 +1240,18 @@
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="136"/>
+        <location filename="../../app/ui/records_view.py" line="137"/>
         <source>第{n}版（更正）</source>
         <extracomment>what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="140"/>
+        <location filename="../../app/ui/records_view.py" line="141"/>
         <source>{state}（已清理）</source>
         <translation>{state} (purged)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="142"/>
+        <location filename="../../app/ui/records_view.py" line="143"/>
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
     </message>
@@ -1200,6 +1388,57 @@
         <location filename="../../app/ui/rule_panel.py" line="36"/>
         <source>以上为依据现行规定的测算，仅供参考，以经办机构核定为准。</source>
         <translation>Estimated under the current rules, for reference only; the office&apos;s decision prevails.</translation>
+    </message>
+</context>
+<context>
+    <name>ScanViewer</name>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="75"/>
+        <source>上一页</source>
+        <extracomment>zoom steps: 0 is the whole page in view, then multiples of &quot;fit the width&quot; (where a page opens) the widest page image the viewer decodes, in pixels (a 4K screen&apos;s width at the largest zoom) Qt refuses to decode an image whose pixels would take more than this (MiB) the clerk chose another material in the list (its key); the owner opens it and calls ``show_scan``</extracomment>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="78"/>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="83"/>
+        <source>缩小</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="86"/>
+        <source>放大</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="91"/>
+        <source>扫描件</source>
+        <translation>Scans</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="128"/>
+        <location filename="../../app/ui/scan_viewer.py" line="243"/>
+        <source>本业务没有扫描件。</source>
+        <translation>This case has no scans.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="141"/>
+        <location filename="../../app/ui/scan_viewer.py" line="243"/>
+        <source>请选择要查看的材料。</source>
+        <translation>Choose a material to view.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="186"/>
+        <source>第 {n} 页无法显示（图像已损坏或过大）。</source>
+        <translation>Page {n} cannot be shown (damaged or too large).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/scan_viewer.py" line="195"/>
+        <source>第 {n}/{total} 页</source>
+        <translation>Page {n}/{total}</translation>
     </message>
 </context>
 <context>
