@@ -164,6 +164,11 @@ def _case(terminal: Terminal, submission_id: str) -> SubmissionView:
     if view is None:
         raise CaseNotFound(f"no submission {submission_id!r}", user_message="未找到该业务记录。",
                        hint="该记录可能已按保存期限清理；请刷新办件记录后重试。")
+    if view.purged:
+        when = view.purged_at.astimezone().strftime("%Y-%m-%d") if view.purged_at else ""
+        raise CaseNotFound(f"submission {submission_id!r} was purged", user_message=(
+            f"该业务的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。"),
+            hint="如需查阅请向中心系统调阅。")
     return view
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from app import queries, usecases
 from app.casefile import CaseNotFound, OriginKind, build_case_file
@@ -181,3 +182,16 @@ def test_who_may_read_a_case(terminal: Terminal, pages: dict[str, list[Any]], ro
             READS[read](terminal, actor, sid)
         assert refused.value.user_message.startswith("柜员 3001 无权")
         assert [e.action for e in terminal.audit.find(terminal.db)] == before  # nothing was read
+
+
+def test_a_purged_case_says_it_was_purged(terminal: Terminal, pages: dict[str, list[Any]]) -> None:
+    sid = submit(terminal, pages)
+    with terminal.db.sessions.begin() as s:  # what the retention purge leaves behind (tested in local_db)
+        s.execute(text("UPDATE submission SET purged_at = :at, payload = '{}' WHERE id = :id"),
+                  {"at": datetime(2027, 1, 6, 2, 0), "id": sid})
+    for read in (lambda: queries.case_file(terminal, REVIEWER, sid),
+                 lambda: queries.case_scan(terminal, REVIEWER, sid, "authorisation"),
+                 lambda: queries.full_id_number(terminal, REVIEWER, sid, "id_number")):
+        with pytest.raises(CaseNotFound) as refused:
+            read()
+        assert "2027-01-06" in refused.value.user_message and "保存期限" in refused.value.user_message
