@@ -38,7 +38,7 @@ from protocol.audit import entry_hash as wire_hash
 from protocol.canonical import canonical_json
 
 __all__ = ["GENESIS", "AuditAction", "AuditEvent", "AuditQuery", "AuditRecord", "AuditTrail", "ChainEntry",
-           "ChainProblem", "ChainReport", "entry_hash", "last_seq", "stored_entries", "verify_chain"]
+           "ChainProblem", "ChainReport", "DetailValue", "entry_hash", "last_seq", "stored_entries", "verify_chain"]
 
 #: what a detail value may be: plain facts, or a list of them (the keys of the fields a clerk corrected)
 DetailValue = str | int | bool | None | Sequence[str]

@@ -1,0 +1,103 @@
+"""Reading the audit trail: for the 稽核 role only, and each reading is itself on the trail.
+
+An auditor reads the entries (filtered by person, time, clerk and action, a page at a time) or checks
+the whole chain. Both refuse anyone without ``Permission.READ_AUDIT`` (``PermissionDenied``) and
+record a ``read_audit`` entry saying what was asked and what came back: which filter (a person is
+named by the keyed hash of the number looked up, which puts the reading on that person's own trail),
+how many rows, or whether the chain held. The window, ``sicounter audit`` and the tests call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.permissions import Permission, require
+from app.terminal import Terminal
+from core.errors import mask_id_number
+from local_db.audit import AuditAction, AuditEvent, AuditQuery, AuditRecord, ChainReport, DetailValue, verify_chain
+from local_db.clerks import ClerkInfo
+
+__all__ = ["ACTION_LABELS", "PROBLEM_LABELS", "TRAIL_PAGE", "ChainReport", "TrailFilter", "TrailPage", "read_trail",
+           "verify_trail"]
+
+#: entries per page unless asked otherwise
+TRAIL_PAGE = 100
+#: how each action reads in a list (the stored value is shown for one a newer release wrote)
+ACTION_LABELS: dict[str, str] = {
+    "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出登录", "lock": "锁屏", "unlock": "解锁",
+    "submit": "受理提交", "save_draft": "暂存草稿", "delete_draft": "删除草稿", "approve": "复核通过",
+    "return": "退回", "view_case": "查看业务", "view_records": "查看办件记录", "view_scan": "查看扫描件",
+    "show_id_number": "显示完整证件号码", "print_receipt": "打印回执", "export": "导出",
+    "card_override": "更正读卡信息", "waiver": "免交材料", "clerk_change": "柜员管理",
+    "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "purge": "清理个人数据",
+    "read_audit": "查阅审计日志",
+}
+#: how a broken chain is said
+PROBLEM_LABELS: dict[str, str] = {"edited": "记录被修改", "deleted": "记录被删除", "inserted": "被插入了记录"}
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """Which entries to read; every criterion given must hold.
+
+    ``id_number``: the person's ID number (searched by its keyed hash, never stored); ``since``/``until``:
+    the time range ``[since, until)``; ``clerk_id``: done by that clerk; ``actions``: any of these.
+    """
+
+    id_number: str | None = field(default=None, repr=False)
+    since: datetime | None = None
+    until: datetime | None = None
+    clerk_id: str | None = None
+    actions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """One page of entries (newest first unless asked otherwise) and how many match in all."""
+
+    entries: tuple[AuditRecord, ...]
+    page: int
+    page_size: int
+    total: int
+    #: the person looked up, masked ("" when the filter named nobody)
+    masked_id_number: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def read_trail(terminal: Terminal, auditor: ClerkInfo, where: TrailFilter = TrailFilter(), *, page: int = 0,
+               page_size: int = TRAIL_PAGE, oldest_first: bool = False) -> TrailPage:
+    """Page ``page`` (from 0) of the entries ``where`` selects; the reading is recorded after it succeeds."""
+    require(auditor, Permission.READ_AUDIT)
+    if page < 0 or page_size < 1:
+        raise ValueError(f"no such page: {page} of size {page_size}")
+    person = where.id_number.strip().upper() if where.id_number and where.id_number.strip() else None
+    rows, total = terminal.audit.search(
+        terminal.db, AuditQuery(id_number=person, since=where.since, until=where.until, clerk_id=where.clerk_id,
+                                actions=where.actions),
+        offset=page * page_size, limit=page_size, newest_first=not oldest_first)
+    facts: dict[str, DetailValue] = {"read": "list", "rows": len(rows), "total": total, "page": page,
+                                     "by_person": person is not None}
+    if where.since is not None:
+        facts["since"] = where.since.isoformat(timespec="seconds")
+    if where.until is not None:
+        facts["until"] = where.until.isoformat(timespec="seconds")
+    if where.clerk_id:
+        facts["clerk"] = where.clerk_id.strip()
+    if where.actions:
+        facts["actions"] = sorted(where.actions)
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.READ_AUDIT, auditor.id, None, person, facts))
+    return TrailPage(tuple(rows), page, page_size, total, mask_id_number(person) if person else "")
+
+
+def verify_trail(terminal: Terminal, auditor: ClerkInfo) -> ChainReport:
+    """Whether the chain is intact, else its first broken sequence number and why; the check is recorded."""
+    require(auditor, Permission.READ_AUDIT)
+    report = verify_chain(terminal.db)
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.READ_AUDIT, auditor.id, None, None, {
+        "read": "verify", "intact": report.intact, "entries": report.entries, "broken_at": report.broken_at,
+        "problem": str(report.problem) if report.problem else None}))
+    return report
