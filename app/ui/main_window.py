@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
         layout.addLayout(bar)
-        self.records = RecordsView(self.ctx, self._item_names)
+        self.records = RecordsView(self.ctx, self._item_names, clerk_id=self.clerk.id)
         self.records.itemSelectionChanged.connect(self._selection_changed)
         self.records.cellDoubleClicked.connect(lambda _r, _c: self._act_on(self.records.selected()))
         self.records.loaded.connect(self._records_loaded)
