@@ -38,11 +38,13 @@ from app.event_types import (
     SyncEvent,
 )
 from app.event_types import Accepted as CentralAccepted
+from app.permissions import Permission, allowed
 from app.queries import RecordFilter, SubmissionState, SubmissionView, SyncStatus
 from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
 from app.ui import operations
 from app.ui.approval_dialog import ApprovalDialog
+from app.ui.audit_page import AuditPage
 from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.catalogue_panel import CataloguePanel
@@ -152,6 +154,13 @@ class MainWindow(QMainWindow):
         layout.addSpacing(16)
         layout.addWidget(office)
         layout.addStretch(1)
+        self.audit_page: AuditPage | None = None
+        if allowed(self.clerk, Permission.READ_AUDIT):  # 稽核 only; the use cases check it again
+            audit = QPushButton(self.tr("审计日志"))
+            audit.setObjectName("auditButton")
+            audit.clicked.connect(self.open_audit)
+            layout.addWidget(audit)
+            layout.addSpacing(16)
         layout.addWidget(who)
         layout.addSpacing(16)
         layout.addWidget(self.clock_label)
@@ -339,6 +348,15 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         self.catalogue.search_edit.clear()
         self.stack.setCurrentWidget(self.home)
+
+    def open_audit(self) -> None:
+        """The auditor's screen: the trail (newest first) and its chain check."""
+        if self.audit_page is None:
+            self.audit_page = AuditPage(self.ctx, self.clerk, self._item_names)
+            self.audit_page.back_button.clicked.connect(self.go_home)
+            self.stack.addWidget(self.audit_page)
+        self.stack.setCurrentWidget(self.audit_page)
+        self.audit_page.search()
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item

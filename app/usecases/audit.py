@@ -16,10 +16,10 @@ from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import mask_id_number
 from local_db.audit import AuditAction, AuditEvent, AuditQuery, AuditRecord, ChainReport, DetailValue, verify_chain
-from local_db.clerks import ClerkInfo
+from local_db.clerks import ROLE_LABELS, ClerkInfo
 
-__all__ = ["ACTION_LABELS", "PROBLEM_LABELS", "TRAIL_PAGE", "ChainReport", "TrailFilter", "TrailPage", "read_trail",
-           "verify_trail"]
+__all__ = ["ACTION_LABELS", "DETAIL_VALUE_LABELS", "PROBLEM_LABELS", "TRAIL_PAGE", "ChainReport", "TrailFilter",
+           "TrailPage", "read_trail", "verify_trail"]
 
 #: entries per page unless asked otherwise
 TRAIL_PAGE = 100
@@ -35,6 +35,19 @@ ACTION_LABELS: dict[str, str] = {
 }
 #: how a broken chain is said
 PROBLEM_LABELS: dict[str, str] = {"edited": "记录被修改", "deleted": "记录被删除", "inserted": "被插入了记录"}
+_STATES = {"draft": "草稿", "awaiting_approval": "待复核", "queued": "待发送", "sending": "发送中",
+           "accepted": "已受理", "returned": "已退回", "closed": "已办结"}
+#: how the values of an entry's facts read, by fact (a value not listed is shown as stored)
+DETAIL_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "change": {"add": "新增柜员", "disable": "停用", "reset_password": "重置密码", "init_admin": "初始化管理员"},
+    "roles": {role.value: label for role, label in ROLE_LABELS.items()},
+    "state": _STATES, "states": _STATES,
+    "to": {"file": "PDF 文件", "printer": "打印机"},
+    "search": {"id_number": "证件号码", "receipt_no": "回执编号", "text": "姓名等文字"},
+    "read": {"list": "查询", "verify": "校验完整性"},
+    "problem": PROBLEM_LABELS,
+    "actions": ACTION_LABELS,
+}
 
 
 @dataclass(frozen=True)
