@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -74,7 +74,15 @@ def detail_text(detail: dict[str, object], item_names: dict[str, str] | None = N
 
 
 class AuditPage(QWidget):
-    HEADERS = ("序号", "时间", "柜员", "操作", "业务编号", "人员密钥", "详情")
+    HEADERS = (
+        str(QT_TRANSLATE_NOOP("AuditPage", "序号")),
+        str(QT_TRANSLATE_NOOP("AuditPage", "时间")),
+        str(QT_TRANSLATE_NOOP("AuditPage", "柜员")),
+        str(QT_TRANSLATE_NOOP("AuditPage", "操作")),
+        str(QT_TRANSLATE_NOOP("AuditPage", "业务编号")),
+        str(QT_TRANSLATE_NOOP("AuditPage", "人员密钥")),
+        str(QT_TRANSLATE_NOOP("AuditPage", "详情")),
+    )
 
     def __init__(self, ctx: OpContext, auditor: ClerkInfo, item_names: dict[str, str] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -241,7 +249,7 @@ class AuditPage(QWidget):
                 QTableWidgetItem(str(e.seq)),
                 QTableWidgetItem(e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")),
                 QTableWidgetItem(e.clerk_id or "—"),
-                QTableWidgetItem(self.tr(ACTION_LABELS.get(e.action, e.action))),
+                QTableWidgetItem(ACTION_LABELS.get(e.action, e.action)),
                 QTableWidgetItem(e.subject or ""),
                 QTableWidgetItem(f"{key[:KEY_SHOWN]}…" if key else ""),
                 QTableWidgetItem(detail_text(e.detail, self._item_names)),

@@ -40,6 +40,153 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="100"/>
+        <source>审计日志</source>
+        <extracomment>the last chain report shown (None before the first check)</extracomment>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="102"/>
+        <source>返回首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="108"/>
+        <source>每一次查阅都会记入审计日志。按证件号码检索时只使用其密钥哈希，不保存号码。</source>
+        <translation>Every reading is recorded in the audit trail. A search by ID number uses only its keyed hash; the number is not kept.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="113"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="120"/>
+        <source>柜员工号</source>
+        <translation>Staff number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="124"/>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="127"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="131"/>
+        <source>重置</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="138"/>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="138"/>
+        <source>起</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="139"/>
+        <source>止</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="80"/>
+        <location filename="../../app/ui/audit_page.py" line="139"/>
+        <source>柜员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="78"/>
+        <source>序号</source>
+        <extracomment>entries per page on the screen the earliest day the date filters offer; choosing it means &quot;no bound&quot; characters of a person key shown (enough to tell entries apart; the full key is in the tooltip) how detail keys read in the table (a key a newer release wrote is shown as it is)</extracomment>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="79"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="81"/>
+        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="82"/>
+        <source>业务编号</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="83"/>
+        <source>人员密钥</source>
+        <translation>Person key</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="84"/>
+        <source>详情</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="158"/>
+        <source>校验完整性</source>
+        <translation>Verify integrity</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="164"/>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="169"/>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="194"/>
+        <source>不限</source>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="238"/>
+        <source>正在校验…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="267"/>
+        <source>{person} 的记录，</source>
+        <translation>records of {person}, </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="268"/>
+        <source>{whose}第 {page}/{pages} 页，共 {total} 条</source>
+        <translation>{whose}page {page}/{pages}, {total} in all</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="277"/>
+        <source>✔ 审计日志完整：共 {n} 条，哈希链未被改动。</source>
+        <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="281"/>
+        <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
+        <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="292"/>
+        <source>校验未能完成。</source>
+        <translation>The check could not be completed.</translation>
+    </message>
+</context>
+<context>
     <name>CaptureDialog</name>
     <message>
         <location filename="../../app/ui/capture_dialog.py" line="72"/>
@@ -485,180 +632,185 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72"/>
+        <location filename="../../app/ui/main_window.py" line="74"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="75"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143"/>
+        <location filename="../../app/ui/main_window.py" line="145"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="151"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165"/>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="159"/>
+        <source>审计日志</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>已载入草稿。材料扫描件不随草稿保存，请重新拍摄。</source>
         <translation>Draft loaded. Scans are not kept with drafts; please photograph them again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/main_window.py" line="439"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="471"/>
+        <location filename="../../app/ui/main_window.py" line="489"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="486"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="517"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="517"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="502"/>
+        <location filename="../../app/ui/main_window.py" line="520"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504"/>
+        <location filename="../../app/ui/main_window.py" line="522"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="511"/>
-        <location filename="../../app/ui/main_window.py" line="534"/>
+        <location filename="../../app/ui/main_window.py" line="529"/>
+        <location filename="../../app/ui/main_window.py" line="552"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="537"/>
+        <location filename="../../app/ui/main_window.py" line="555"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="539"/>
+        <location filename="../../app/ui/main_window.py" line="557"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="541"/>
+        <location filename="../../app/ui/main_window.py" line="559"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -753,80 +905,80 @@
 <context>
     <name>RecordsView</name>
     <message>
-        <location filename="../../app/ui/records_view.py" line="24"/>
+        <location filename="../../app/ui/records_view.py" line="25"/>
         <source>草稿</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="25"/>
+        <location filename="../../app/ui/records_view.py" line="26"/>
         <source>待复核</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="26"/>
+        <location filename="../../app/ui/records_view.py" line="27"/>
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="27"/>
+        <location filename="../../app/ui/records_view.py" line="28"/>
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="28"/>
+        <location filename="../../app/ui/records_view.py" line="29"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="29"/>
+        <location filename="../../app/ui/records_view.py" line="30"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="30"/>
+        <location filename="../../app/ui/records_view.py" line="31"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="46"/>
+        <location filename="../../app/ui/records_view.py" line="47"/>
         <source>办理时间</source>
         <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="47"/>
+        <location filename="../../app/ui/records_view.py" line="48"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="48"/>
+        <location filename="../../app/ui/records_view.py" line="49"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="49"/>
+        <location filename="../../app/ui/records_view.py" line="50"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="50"/>
+        <location filename="../../app/ui/records_view.py" line="51"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="51"/>
+        <location filename="../../app/ui/records_view.py" line="52"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="52"/>
+        <location filename="../../app/ui/records_view.py" line="53"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="132"/>
+        <location filename="../../app/ui/records_view.py" line="142"/>
         <source>第{n}版（更正）</source>
-        <extracomment>what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
+        <extracomment>the signed-in clerk, on whose behalf each view the clerk asks for is recorded the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
     </message>
 </context>
