@@ -169,11 +169,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                           "reference_updated": summary.reference_updated, "pending": summary.pending,
                           "waiting": summary.waiting,
                           "next_attempt_at": first.isoformat(timespec="seconds") if first else None,
+                          "trail_sent": summary.trail_sent, "trail_pending": summary.trail_pending,
                           "error": summary.error}, ensure_ascii=False))
     else:
         waiting = (f"（其中 {summary.waiting} 笔在等待重试，最早 {first:%Y-%m-%d %H:%M:%S} 可发送；"
                    "加 --now 可立即重试）" if summary.waiting and first else "")
-        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔{waiting}，状态更新 {summary.statuses} 条"
+        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔{waiting}，状态更新 {summary.statuses} 条，"
+              f"审计日志已报送 {summary.trail_sent} 条、待报送 {summary.trail_pending} 条"
               + (f"，参考数据已更新：{'、'.join(summary.reference_updated)}" if summary.reference_updated else "")
               + (f"。未完成：{summary.error}" if summary.error else "。"))
     return 1 if summary.error else 0

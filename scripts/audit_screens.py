@@ -10,12 +10,12 @@ intruder with the database key would) and the check runs again.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
 
 from app import queries, usecases
 from app.queries import RecordFilter
@@ -56,10 +56,8 @@ def main(out: Path) -> int:
             desk = usecases.create_clerk(terminal, admin, "1001", "张敏", "desk-pass-01", frozenset({Role.FRONT_DESK}))
             usecases.create_clerk(terminal, admin, "1002", "刘洋", "review-pass-1", frozenset({Role.REVIEW}))
             add_clerk(terminal.db, "7001", "赵稽核", "audit-pass-1", roles=frozenset({Role.AUDITOR}))
-            try:
+            with contextlib.suppress(AuthenticationError):
                 usecases.sign_in(terminal, "1001", "typo-pass-00")
-            except AuthenticationError:
-                pass
             usecases.sign_in(terminal, "1001", "desk-pass-01")
             form = load_form("personal_registration")
             waiver = {"identity_document": "已由身份证阅读器读取并核验"}

@@ -30,6 +30,7 @@ TRAIL_BATCH = 200
 #: refusals that mean the central system's copy and ours differ
 CHAIN_REFUSALS = ("audit_fork", "audit_conflict", "audit_hash_mismatch")
 REFUSED = "中心系统拒收本终端的审计日志：两处保存的记录不一致。"
+REFUSED_HINT = "审计日志可能被改动过，请立即报告系统管理员和稽核人员，并保留本机数据。"
 
 
 class TrailSender:
@@ -75,6 +76,8 @@ class TrailSender:
                     log.error("central system refused the audit trail after entry %d: %s", cursor, exc.detail)
                     why = f"{REFUSED}（{code}，第 {cursor + 1} 条起）"
                     syncstate.set_values(self._db, {syncstate.AUDIT_ERROR: why})
+                    raise SyncError(exc.detail, retryable=False, status=exc.status, code=code, user_message=why,
+                                    hint=REFUSED_HINT) from exc
                 raise
             if answer is None:
                 log.info("central system has no audit endpoint; the trail stays on this terminal")

@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app import queries, usecases
-from app.usecases.audit import TrailFilter, read_trail
 from app.secrets import SecretStore
 from app.settings import DeviceSettings, Settings, save_settings
 from app.terminal import Terminal, build_terminal
+from app.usecases.audit import TrailFilter, read_trail
 from core.errors import AuthenticationError, StorageError
 from forms.definitions import load_form
 from local_db import dbkey
