@@ -156,3 +156,44 @@ def test_the_operator_reads_and_verifies_a_terminal_trail(central: CentralServer
                                          "broken_at": 3, "problem": "edited"}
     unknown = central_cli(central, "verify", "--terminal", "T-NOBODY")
     assert unknown.returncode == 1 and "no terminal" in unknown.stderr
+
+
+def test_racing_resends_store_each_entry_once_on_both_backends(backend: Any) -> None:
+    """Batches of one terminal raced from several threads (a resend crossing the first try, overlapping
+    batches): every answer is a success, each entry is stored once, and the chain held is intact."""
+    import threading
+
+    from central.store import CentralStore
+
+    terminal_id, token = backend.add_terminal()
+    entries = chain(40)
+    batches = [entries[:20], entries[:20], entries[10:30], entries[:30], entries[:40], entries[20:40]]
+    answers: list[httpx.Response | None] = [None] * len(batches)
+    barrier = threading.Barrier(len(batches))
+
+    def send(index: int) -> None:
+        with backend.client(token) as http:
+            barrier.wait()
+            answers[index] = post(http, batches[index])
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(batches))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    codes = [a.status_code if a is not None else None for a in answers]
+    # a batch that starts past what is held yet is a gap, refused whole: the client sends it again later
+    assert set(codes) <= {200, 409}, codes
+    for index, answer in enumerate(answers):
+        assert answer is not None
+        if answer.status_code == 409:
+            assert answer.json()["error"]["code"] == "audit_gap"
+            with backend.client(token) as http:
+                assert post(http, entries[:batches[index][-1].seq]).status_code == 200
+    with backend.client(token) as http:
+        assert post(http, entries).json()["duplicates"] == 40
+    with CentralStore.open(backend.db) as store:
+        held = [h.entry for h in store.audit.entries(terminal_id)]
+        report = store.audit.verify(terminal_id)
+    assert held == entries
+    assert report.intact and report.entries == 40
