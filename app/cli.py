@@ -120,6 +120,7 @@ def _cmd_forms(args: argparse.Namespace) -> int:
 def _cmd_queue(args: argparse.Namespace) -> int:
     """What is saved here and where each submission stands; ID numbers masked, never the payload."""
     from app import queries
+    from app.audit import AuditAction, AuditEvent
     from app.terminal import build_terminal
     from core.errors import mask_id_number
 
@@ -129,6 +130,9 @@ def _cmd_queue(args: argparse.Namespace) -> int:
         states = frozenset({queries.SubmissionState(args.state)}) if args.state else None
         rows = (queries.records(terminal, queries.RecordFilter(states=states), page_size=args.limit).records
                 if args.limit > 0 else ())
+        # names leave the terminal's screens here: an export, on the trail (no clerk signs in for this command)
+        terminal.audit.record(terminal.db, AuditEvent(AuditAction.EXPORT, None, None, None, {
+            "what": "queue_list", "rows": len(rows), "state": args.state, "format": "json" if args.json else "text"}))
     finally:
         terminal.close()
     records = [{

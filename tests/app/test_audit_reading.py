@@ -187,6 +187,12 @@ def test_the_audit_and_clerk_commands_need_their_roles_and_are_recorded(
     listed = json.loads(out)
     assert [(e["clerk_id"], e["subject"], e["detail"]["change"]) for e in listed["entries"]] == [
         (None, "9001", "init_admin"), ("9001", "7001", "add"), ("9001", "2001", "add")]
+    code, out, err = run("queue", "list", "--json")
+    assert code == 0, err
+    code, out, err = run("audit", "list", "--auditor", "7001", "--action", "export", "--json",
+                         SICOUNTER_AUDITOR_PASSWORD="clerk-pass-1")
+    assert [(e["clerk_id"], e["detail"]) for e in json.loads(out)["entries"]] == [
+        (None, {"what": "queue_list", "rows": 0, "state": None, "format": "json"})]
     code, out, err = run("audit", "list", "--auditor", "7001", "--action", "read_audit", "--action", "sign_in",
                          "--action", "sign_in_failed", "--json", SICOUNTER_AUDITOR_PASSWORD="clerk-pass-1")
     got = [(e["clerk_id"], e["action"], e["detail"].get("read")) for e in json.loads(out)["entries"]]
