@@ -193,6 +193,8 @@ class AuditTrail:
             conditions.append(AuditEntry.clerk_id == query.clerk_id.strip())
         if query.actions:
             conditions.append(AuditEntry.action.in_(sorted(str(a) for a in query.actions)))
+        if query.subject is not None:
+            conditions.append(AuditEntry.subject == query.subject)
         order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
         q = select(AuditEntry).where(*conditions).order_by(order).offset(offset)
         if limit is not None:
@@ -217,6 +219,8 @@ class AuditQuery:
     until: datetime | None = None
     clerk_id: str | None = None
     actions: frozenset[str] = frozenset()
+    #: about this subject (a submission id, a staff number)
+    subject: str | None = None
 
 
 def _record(row: AuditEntry) -> AuditRecord:

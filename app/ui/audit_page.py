@@ -55,7 +55,7 @@ DETAIL_LABELS = {
     "submitted_by": "受理人", "drafted_by": "起草人", "for": "用途", "change": "变更", "clerk": "柜员",
     "roles": "岗位", "rows": "行数", "total": "总数", "page": "页", "states": "状态", "search": "检索",
     "read": "查阅", "by_person": "按人员", "since": "起", "until": "止", "actions": "操作", "intact": "完整",
-    "entries": "条数", "broken_at": "断开于", "problem": "问题",
+    "entries": "条数", "broken_at": "断开于", "problem": "问题", "copy": "第几份", "what": "内容", "format": "格式",
 }
 
 

@@ -199,3 +199,15 @@ def test_the_audit_and_clerk_commands_need_their_roles_and_are_recorded(
     # the refused readers signed in but read nothing; the auditor's reading is recorded
     assert ("2001", "read_audit", "verify") not in got and ("7001", "read_audit", "list") in got
     assert ("7001", "sign_in_failed", None) in got
+
+
+def test_a_reprint_says_which_copy_it_is(qapp: Any, make_terminal: Any, tmp_path: Path) -> None:
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+    for n in range(3):
+        usecases.print_receipt(terminal, accepted.receipt, tmp_path / f"receipt-{n}.pdf", clerk_id=CLERK.id)
+    prints = [e.detail for e in trail(terminal) if e.action == "print_receipt"]
+    no = accepted.receipt.receipt_no
+    assert prints == [{"receipt_no": no, "to": "file"}, {"receipt_no": no, "to": "file", "copy": 2},
+                      {"receipt_no": no, "to": "file", "copy": 3}]
