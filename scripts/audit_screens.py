@@ -2,7 +2,8 @@
 
     xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python scripts/audit_screens.py OUT_DIR
 
-A throwaway data directory with a file keyring; three clerks sign in, submit, view, print, search the
+A throwaway data directory with a file keyring and the reference central system as a child process
+(the trail so far is sent to it before the auditor looks); three clerks sign in, submit, view, print, search the
 records list, an administrator adds a clerk, one password is typed wrong; then the auditor opens the
 trail, filters it by person, checks the chain; an entry is edited with raw SQL (triggers dropped, as an
 intruder with the database key would) and the check runs again.
@@ -25,6 +26,8 @@ from app.terminal import build_terminal
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
+from central.process import CentralServerProcess
+from central.store import add_terminal
 from core.errors import AuthenticationError
 from forms.definitions import load_form
 from local_db.clerks import Role, add_clerk
@@ -46,7 +49,9 @@ def main(out: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         store = SecretStore(file_keyring(root / "keyring"))
-        terminal = build_terminal(Settings(central_url="http://127.0.0.1:9", terminal_id="SHOT-01",
+        store.set_terminal_token(add_terminal(root / "central.sqlite3", "SHOT-01"))
+        central = CentralServerProcess.start(root / "central.sqlite3", stderr_path=root / "central.log")
+        terminal = build_terminal(Settings(central_url=central.base_url, terminal_id="SHOT-01",
                                            office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data",
                                            devices=DeviceSettings(card_reader="off", id_reader="off", camera="off")),
                                   store, start_sender=False, start_devices=False)
@@ -70,6 +75,8 @@ def main(out: Path) -> int:
             queries.submission(terminal, first.view.id, "1001")
             usecases.print_receipt(terminal, first.receipt, root / "receipt.pdf", clerk_id="1001")
             usecases.reset_password(terminal, admin, "1002", "review-pass-2")
+            assert terminal.sender is not None
+            terminal.sender.sync_once()  # the submissions and the trail so far go to the central system
             auditor = usecases.sign_in(terminal, "7001", "audit-pass-1")
 
             ops = OpRunner(app)
@@ -99,6 +106,7 @@ def main(out: Path) -> int:
             window.close()
         finally:
             terminal.close()
+            central.stop()
     tear_down(app)
     return 0
 

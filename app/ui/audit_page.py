@@ -169,9 +169,12 @@ class AuditPage(QWidget):
         self.next_button = QPushButton(self.tr("下一页"))
         self.next_button.setObjectName("auditNext")
         self.next_button.clicked.connect(lambda: self._load(self.page + 1))
+        self.upload_label = QLabel()
+        self.upload_label.setObjectName("auditUpload")
         bottom = QHBoxLayout()
         bottom.addWidget(self.verify_button)
         bottom.addWidget(self.report_label, 1)
+        bottom.addWidget(self.upload_label)
         bottom.addWidget(self.previous_button)
         bottom.addWidget(self.page_label)
         bottom.addWidget(self.next_button)
@@ -261,6 +264,13 @@ class AuditPage(QWidget):
             for col, cell in enumerate(cells):
                 self.table.setItem(row, col, cell)
         self._show_pager(found.masked_id_number)
+        if found.upload_error:
+            self.upload_label.setText(found.upload_error)
+            self.upload_label.setStyleSheet("color: #c0392b;")
+        else:
+            self.upload_label.setText(self.tr("中心系统已收到 {sent}/{all} 条").format(
+                sent=found.acknowledged, all=found.last_seq))
+            self.upload_label.setStyleSheet("")
 
     def _show_pager(self, person: str = "") -> None:
         pages = max(1, -(-self.total // PAGE_SIZE))

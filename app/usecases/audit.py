@@ -15,6 +15,7 @@ from datetime import datetime
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import mask_id_number
+from local_db import syncstate
 from local_db.audit import AuditAction, AuditEvent, AuditQuery, AuditRecord, ChainReport, DetailValue, verify_chain
 from local_db.clerks import ROLE_LABELS, ClerkInfo
 
@@ -75,6 +76,11 @@ class TrailPage:
     total: int
     #: the person looked up, masked ("" when the filter named nobody)
     masked_id_number: str = ""
+    #: entries in the whole trail, how many of them the central system has acknowledged, and why it
+    #: refused the rest (None: it did not)
+    last_seq: int = 0
+    acknowledged: int = 0
+    upload_error: str | None = None
 
     @property
     def pages(self) -> int:
@@ -102,8 +108,11 @@ def read_trail(terminal: Terminal, auditor: ClerkInfo, where: TrailFilter = Trai
         facts["clerk"] = where.clerk_id.strip()
     if where.actions:
         facts["actions"] = sorted(where.actions)
-    terminal.audit.record(terminal.db, AuditEvent(AuditAction.READ_AUDIT, auditor.id, None, person, facts))
-    return TrailPage(tuple(rows), page, page_size, total, mask_id_number(person) if person else "")
+    written = terminal.audit.record(terminal.db, AuditEvent(AuditAction.READ_AUDIT, auditor.id, None, person, facts))
+    sent = syncstate.get_value(terminal.db, syncstate.AUDIT_SENT)
+    return TrailPage(tuple(rows), page, page_size, total, mask_id_number(person) if person else "",
+                     last_seq=written[-1].seq, acknowledged=int(sent) if sent and sent.isdigit() else 0,
+                     upload_error=syncstate.get_value(terminal.db, syncstate.AUDIT_ERROR))
 
 
 def verify_trail(terminal: Terminal, auditor: ClerkInfo) -> ChainReport:

@@ -151,37 +151,42 @@
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="194"/>
+        <location filename="../../app/ui/audit_page.py" line="197"/>
         <source>不限</source>
         <translation>Any</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="238"/>
+        <location filename="../../app/ui/audit_page.py" line="241"/>
         <source>正在校验…</source>
         <translation>Verifying…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="267"/>
+        <location filename="../../app/ui/audit_page.py" line="271"/>
+        <source>中心系统已收到 {sent}/{all} 条</source>
+        <translation>Central system holds {sent}/{all}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="277"/>
         <source>{person} 的记录，</source>
         <translation>records of {person}, </translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="268"/>
+        <location filename="../../app/ui/audit_page.py" line="278"/>
         <source>{whose}第 {page}/{pages} 页，共 {total} 条</source>
         <translation>{whose}page {page}/{pages}, {total} in all</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="277"/>
+        <location filename="../../app/ui/audit_page.py" line="287"/>
         <source>✔ 审计日志完整：共 {n} 条，哈希链未被改动。</source>
         <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="281"/>
+        <location filename="../../app/ui/audit_page.py" line="291"/>
         <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
         <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="292"/>
+        <location filename="../../app/ui/audit_page.py" line="302"/>
         <source>校验未能完成。</source>
         <translation>The check could not be completed.</translation>
     </message>

@@ -70,6 +70,7 @@ def test_the_auditor_filters_pages_and_verifies_the_trail(qtbot: QtBot, make_ter
     qtbot.waitUntil(lambda: page.table.rowCount() == 4, timeout=10_000)
     assert page.total == 5 and page.page_label.text() == "第 1/2 页，共 5 条"
     assert rows(page)[0] == ("5", "7001", "查看办件记录")
+    assert page.upload_label.text() == "中心系统已收到 0/6 条"  # no central system here; 6 with this reading
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.page == 1, timeout=10_000)
     assert [r[0] for r in rows(page)] == ["2", "1"]  # the reading of page 1 is entry 6, newer
