@@ -5,9 +5,10 @@ Both sign the auditor in first (``--auditor`` or ``SICOUNTER_AUDITOR``; the pass
 administrator in (``app.clerk_cli.signed_in_clerk``), and read through the use cases
 (``app/usecases/audit.py``), which refuse anyone else and put the reading itself on the trail.
 
-``verify`` answers whether the hash chain is intact (exit status 0) or where it first breaks and how
-(exit status 1). ``list`` finds entries by the keyed hash of the ID number given, by time, clerk and
-action; it prints the number masked, and nothing in an entry holds personal data.
+``verify`` answers whether the hash chain is intact and agrees with the central system's copy (exit
+status 0), or where it first breaks and how, or that the copies differ (exit status 1). ``list`` finds
+entries by the keyed hash of the ID number given, by time, clerk and action; it prints the number
+masked, and nothing in an entry holds personal data.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 from datetime import date, datetime, time, timedelta
 
 from app.settings import load_settings
-from app.usecases.audit import ACTION_LABELS, PROBLEM_LABELS
+from app.usecases.audit import ACTION_LABELS, PROBLEM_LABELS, TrailCheck
 
 AUDITOR_ENV = "SICOUNTER_AUDITOR"
 AUDITOR_PASSWORD_ENV = "SICOUNTER_AUDITOR_PASSWORD"
@@ -64,14 +65,16 @@ def run(args: argparse.Namespace) -> int:
         if auditor is None:
             return 2
         if args.audit_command == "verify":
-            report = verify_trail(terminal, auditor)
+            check = verify_trail(terminal, auditor)
+            report = check.report
             if report.intact:
                 print(f"审计日志完整：共 {report.entries} 条，哈希链未被改动。")
-                return 0
-            problem = PROBLEM_LABELS.get(str(report.problem), str(report.problem))
-            print(f"审计日志不完整：第 {report.broken_at} 条处断开（{problem}，{report.problem}）；"
-                  f"此前 {report.entries} 条完好。请立即报告系统管理员和稽核人员，并保留本机数据。")
-            return 1
+            else:
+                problem = PROBLEM_LABELS.get(str(report.problem), str(report.problem))
+                print(f"审计日志不完整：第 {report.broken_at} 条处断开（{problem}，{report.problem}）；"
+                      f"此前 {report.entries} 条完好。请立即报告系统管理员和稽核人员，并保留本机数据。")
+            print(_central_line(check))
+            return 0 if check.intact else 1
         since = datetime.combine(args.since, time(), CHINA_TZ) if args.since else None
         until = datetime.combine(args.until + timedelta(days=1), time(), CHINA_TZ) if args.until else None
         where = TrailFilter(id_number=args.person, since=since, until=until, clerk_id=args.clerk,
@@ -94,3 +97,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{e.seq}\t{e.at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}\t柜员 {e.clerk_id or '—'}"
               f"\t{ACTION_LABELS.get(e.action, e.action)}\t{e.subject or '—'}\t{detail}")
     return 0
+
+
+def _central_line(check: TrailCheck) -> str:
+    """What the comparison with the central system's copy found."""
+    if check.central_held is None:
+        return check.central_error or "未与中心系统核对。"
+    if check.central_matches:
+        return f"与中心系统保存的副本一致（中心系统已收到 {check.central_held} 条）。"
+    return (f"本机审计日志与中心系统保存的副本不一致：第 {check.central_held} 条及之前的记录已被改写。"
+            "请立即报告系统管理员和稽核人员，并保留本机数据。")

@@ -30,7 +30,9 @@ from central.process import CentralServerProcess
 from central.store import add_terminal
 from core.errors import AuthenticationError
 from forms.definitions import load_form
+from local_db.audit import stored_entries
 from local_db.clerks import Role, add_clerk
+from protocol.audit import entry_hash
 
 PERSON = "11010519491231002X"
 REGISTRATION = {"id_type": "01", "id_number": PERSON, "name": "李秀英", "ethnicity": "01", "phone": "13800138000",
@@ -103,6 +105,18 @@ def main(out: Path) -> int:
             page.verify()
             pump(1000)
             print(save_screenshot(window, out / "trail-broken.png"))
+            # the intruder chains every entry from 12 on anew: the chain holds again, the central copy does not
+            entries = list(stored_entries(terminal.db))
+            with terminal.db.engine.begin() as conn:
+                prev = entries[10].hash
+                for e in entries[11:]:
+                    digest = entry_hash(prev, e.at, e.clerk_id, e.action, e.subject, e.person_key, e.detail)
+                    conn.exec_driver_sql("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?",
+                                         (prev, digest, e.seq))
+                    prev = digest
+            page.verify()
+            pump(1000)
+            print(save_screenshot(window, out / "trail-rewritten.png"))
             window.close()
         finally:
             terminal.close()

@@ -33,7 +33,7 @@ from app.usecases.audit import (
     ACTION_LABELS,
     DETAIL_VALUE_LABELS,
     PROBLEM_LABELS,
-    ChainReport,
+    TrailCheck,
     TrailFilter,
     TrailPage,
     read_trail,
@@ -56,6 +56,7 @@ DETAIL_LABELS = {
     "roles": "岗位", "rows": "行数", "total": "总数", "page": "页", "states": "状态", "search": "检索",
     "read": "查阅", "by_person": "按人员", "since": "起", "until": "止", "actions": "操作", "intact": "完整",
     "entries": "条数", "broken_at": "断开于", "problem": "问题", "copy": "第几份", "what": "内容", "format": "格式",
+    "central_held": "中心已收到", "central_matches": "与中心副本一致",
 }
 
 
@@ -94,8 +95,8 @@ class AuditPage(QWidget):
         self.where = TrailFilter()
         self.page = 0
         self.total = 0
-        #: the last chain report shown (None before the first check)
-        self.report: ChainReport | None = None
+        #: the last check shown (None before the first)
+        self.check: TrailCheck | None = None
 
         title = QLabel(self.tr("审计日志"))
         title.setObjectName("pageTitle")
@@ -280,21 +281,26 @@ class AuditPage(QWidget):
         self.previous_button.setEnabled(self.page > 0)
         self.next_button.setEnabled(self.page + 1 < pages)
 
-    def show_report(self, report: ChainReport) -> None:
-        self.report = report
+    def show_report(self, check: TrailCheck) -> None:
+        self.check = check
         self.verify_button.setEnabled(True)
-        if report.intact:
+        report = check.report
+        if report.intact and check.central_matches is False:
+            text = self.tr("✖ 审计日志被改写：本机哈希链自洽（共 {n} 条），但与中心系统保存的副本不一致，"
+                           "第 {held} 条及之前的记录已被改写。请立即报告系统管理员，并保留本机数据。").format(
+                n=report.entries, held=check.central_held)
+        elif report.intact:
             text = self.tr("✔ 审计日志完整：共 {n} 条，哈希链未被改动。").format(n=report.entries)
-            tone = "ok"
+            text += self.tr("与中心系统副本一致。") if check.central_matches else (check.central_error or "")
         else:
             problem = PROBLEM_LABELS.get(str(report.problem), str(report.problem))
             text = self.tr("✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。"
                            "请立即报告系统管理员，并保留本机数据。").format(
                 seq=report.broken_at, problem=problem, n=report.entries)
-            tone = "error"
+            if check.central_held:
+                text += self.tr("中心系统存有前 {n} 条的副本，可据此核对原始记录。").format(n=check.central_held)
         self.report_label.setText(text)
-        self.report_label.setProperty("tone", tone)
-        self.report_label.setStyleSheet("color: #1e8449; font-weight: bold;" if tone == "ok"
+        self.report_label.setStyleSheet("color: #1e8449; font-weight: bold;" if check.intact
                                         else "color: #c0392b; font-weight: bold;")
 
     def _verify_failed(self, exc: BaseException) -> None:

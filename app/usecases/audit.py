@@ -14,13 +14,22 @@ from datetime import datetime
 
 from app.permissions import Permission, require
 from app.terminal import Terminal
-from core.errors import mask_id_number
+from core.errors import SyncError, mask_id_number
 from local_db import syncstate
-from local_db.audit import AuditAction, AuditEvent, AuditQuery, AuditRecord, ChainReport, DetailValue, verify_chain
+from local_db.audit import (
+    AuditAction,
+    AuditEvent,
+    AuditQuery,
+    AuditRecord,
+    ChainReport,
+    DetailValue,
+    stored_entries,
+    verify_chain,
+)
 from local_db.clerks import ROLE_LABELS, ClerkInfo
 
-__all__ = ["ACTION_LABELS", "DETAIL_VALUE_LABELS", "PROBLEM_LABELS", "TRAIL_PAGE", "ChainReport", "TrailFilter",
-           "TrailPage", "read_trail", "verify_trail"]
+__all__ = ["ACTION_LABELS", "DETAIL_VALUE_LABELS", "PROBLEM_LABELS", "TRAIL_PAGE", "ChainReport", "TrailCheck",
+           "TrailFilter", "TrailPage", "read_trail", "verify_trail"]
 
 #: entries per page unless asked otherwise
 TRAIL_PAGE = 100
@@ -115,11 +124,56 @@ def read_trail(terminal: Terminal, auditor: ClerkInfo, where: TrailFilter = Trai
                      upload_error=syncstate.get_value(terminal.db, syncstate.AUDIT_ERROR))
 
 
-def verify_trail(terminal: Terminal, auditor: ClerkInfo) -> ChainReport:
-    """Whether the chain is intact, else its first broken sequence number and why; the check is recorded."""
+@dataclass(frozen=True)
+class TrailCheck:
+    """The chain check, and the comparison with the copy the central system holds.
+
+    The chain shows an entry edited, deleted or inserted; a trail rewritten consistently by someone
+    holding the database key shows only against the central copy: the central system's last hash
+    commits to every entry up to it, so the local entry there must carry the same hash.
+    """
+
+    report: ChainReport
+    #: entries the central system holds of this terminal (None: not asked, or it could not be reached)
+    central_held: int | None = None
+    #: whether the local entry at ``central_held`` has the hash the central system holds
+    central_matches: bool | None = None
+    #: why the central copy could not be compared (no central system configured, unreachable …)
+    central_error: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.report.intact and self.central_matches is not False
+
+
+def verify_trail(terminal: Terminal, auditor: ClerkInfo, *, against_central: bool = True) -> TrailCheck:
+    """Whether the chain is intact (else its first broken sequence number and why) and, when the central
+    system can be asked, whether it agrees with the central copy; the check is recorded."""
     require(auditor, Permission.READ_AUDIT)
     report = verify_chain(terminal.db)
-    terminal.audit.record(terminal.db, AuditEvent(AuditAction.READ_AUDIT, auditor.id, None, None, {
+    check = TrailCheck(report)
+    if against_central:
+        check = _against_central(terminal, report)
+    facts: dict[str, DetailValue] = {
         "read": "verify", "intact": report.intact, "entries": report.entries, "broken_at": report.broken_at,
-        "problem": str(report.problem) if report.problem else None}))
-    return report
+        "problem": str(report.problem) if report.problem else None}
+    if check.central_held is not None:
+        facts["central_held"], facts["central_matches"] = check.central_held, check.central_matches
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.READ_AUDIT, auditor.id, None, None, facts))
+    return check
+
+
+def _against_central(terminal: Terminal, report: ChainReport) -> TrailCheck:
+    if terminal.client is None:
+        return TrailCheck(report, central_error="本终端未配置中心系统，无法与中心副本核对。")
+    try:
+        head = terminal.client.audit_head()
+    except SyncError as exc:
+        return TrailCheck(report, central_error=f"未能与中心系统核对：{exc.user_message}")
+    if head is None:
+        return TrailCheck(report, central_error="中心系统不保存审计日志副本。")
+    if head.last_seq == 0:
+        return TrailCheck(report, 0, True)
+    local = next(stored_entries(terminal.db, after=head.last_seq - 1, limit=1), None)
+    matches = local is not None and local.seq == head.last_seq and local.hash == head.last_hash
+    return TrailCheck(report, head.last_seq, matches)

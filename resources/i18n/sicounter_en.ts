@@ -42,151 +42,166 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="100"/>
+        <location filename="../../app/ui/audit_page.py" line="101"/>
         <source>审计日志</source>
-        <extracomment>the last chain report shown (None before the first check)</extracomment>
+        <extracomment>the last check shown (None before the first)</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="102"/>
+        <location filename="../../app/ui/audit_page.py" line="103"/>
         <source>返回首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="108"/>
+        <location filename="../../app/ui/audit_page.py" line="109"/>
         <source>每一次查阅都会记入审计日志。按证件号码检索时只使用其密钥哈希，不保存号码。</source>
         <translation>Every reading is recorded in the audit trail. A search by ID number uses only its keyed hash; the number is not kept.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="113"/>
+        <location filename="../../app/ui/audit_page.py" line="114"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="120"/>
+        <location filename="../../app/ui/audit_page.py" line="121"/>
         <source>柜员工号</source>
         <translation>Staff number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="124"/>
+        <location filename="../../app/ui/audit_page.py" line="125"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="127"/>
+        <location filename="../../app/ui/audit_page.py" line="128"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="131"/>
+        <location filename="../../app/ui/audit_page.py" line="132"/>
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="138"/>
+        <location filename="../../app/ui/audit_page.py" line="139"/>
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="138"/>
+        <location filename="../../app/ui/audit_page.py" line="139"/>
         <source>起</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="139"/>
+        <location filename="../../app/ui/audit_page.py" line="140"/>
         <source>止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="80"/>
-        <location filename="../../app/ui/audit_page.py" line="139"/>
+        <location filename="../../app/ui/audit_page.py" line="81"/>
+        <location filename="../../app/ui/audit_page.py" line="140"/>
         <source>柜员</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="78"/>
+        <location filename="../../app/ui/audit_page.py" line="79"/>
         <source>序号</source>
         <extracomment>entries per page on the screen the earliest day the date filters offer; choosing it means &quot;no bound&quot; characters of a person key shown (enough to tell entries apart; the full key is in the tooltip) how detail keys read in the table (a key a newer release wrote is shown as it is)</extracomment>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="79"/>
+        <location filename="../../app/ui/audit_page.py" line="80"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="81"/>
-        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <location filename="../../app/ui/audit_page.py" line="82"/>
+        <location filename="../../app/ui/audit_page.py" line="141"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="82"/>
+        <location filename="../../app/ui/audit_page.py" line="83"/>
         <source>业务编号</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="83"/>
+        <location filename="../../app/ui/audit_page.py" line="84"/>
         <source>人员密钥</source>
         <translation>Person key</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="84"/>
+        <location filename="../../app/ui/audit_page.py" line="85"/>
         <source>详情</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="158"/>
+        <location filename="../../app/ui/audit_page.py" line="159"/>
         <source>校验完整性</source>
         <translation>Verify integrity</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="164"/>
+        <location filename="../../app/ui/audit_page.py" line="165"/>
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="169"/>
+        <location filename="../../app/ui/audit_page.py" line="170"/>
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="197"/>
+        <location filename="../../app/ui/audit_page.py" line="198"/>
         <source>不限</source>
         <translation>Any</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="241"/>
+        <location filename="../../app/ui/audit_page.py" line="242"/>
         <source>正在校验…</source>
         <translation>Verifying…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="271"/>
+        <location filename="../../app/ui/audit_page.py" line="272"/>
         <source>中心系统已收到 {sent}/{all} 条</source>
         <translation>Central system holds {sent}/{all}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="277"/>
+        <location filename="../../app/ui/audit_page.py" line="278"/>
         <source>{person} 的记录，</source>
         <translation>records of {person}, </translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="278"/>
+        <location filename="../../app/ui/audit_page.py" line="279"/>
         <source>{whose}第 {page}/{pages} 页，共 {total} 条</source>
         <translation>{whose}page {page}/{pages}, {total} in all</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="287"/>
+        <location filename="../../app/ui/audit_page.py" line="289"/>
+        <source>✖ 审计日志被改写：本机哈希链自洽（共 {n} 条），但与中心系统保存的副本不一致，第 {held} 条及之前的记录已被改写。请立即报告系统管理员，并保留本机数据。</source>
+        <translation>✖ The audit trail was rewritten: its chain holds together ({n} entries) but differs from the central system&apos;s copy; entries up to {held} were rewritten. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="293"/>
         <source>✔ 审计日志完整：共 {n} 条，哈希链未被改动。</source>
         <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="291"/>
+        <location filename="../../app/ui/audit_page.py" line="297"/>
         <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
         <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="302"/>
+        <location filename="../../app/ui/audit_page.py" line="294"/>
+        <source>与中心系统副本一致。</source>
+        <translation> Agrees with the central system&apos;s copy.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="301"/>
+        <source>中心系统存有前 {n} 条的副本，可据此核对原始记录。</source>
+        <translation> The central system holds a copy of the first {n} entries to check the originals against.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="308"/>
         <source>校验未能完成。</source>
         <translation>The check could not be completed.</translation>
     </message>

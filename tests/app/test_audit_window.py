@@ -96,17 +96,17 @@ def test_the_auditor_filters_pages_and_verifies_the_trail(qtbot: QtBot, make_ter
     assert {r[1] for r in rows(page)} == {AUDITOR.id}
 
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.report is not None, timeout=10_000)
-    assert page.report is not None and page.report.intact
+    qtbot.waitUntil(lambda: page.check is not None, timeout=10_000)
+    assert page.check is not None and page.check.intact
     assert "审计日志完整" in page.report_label.text()
 
     with terminal.db.engine.begin() as conn:  # an intruder with the database key
         conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
         conn.exec_driver_sql("UPDATE audit_log SET clerk_id = '1002' WHERE seq = 3")
-    page.report = None
+    page.check = None
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.report is not None, timeout=10_000)
-    assert page.report is not None and (page.report.broken_at, str(page.report.problem)) == (3, "edited")
+    qtbot.waitUntil(lambda: page.check is not None, timeout=10_000)
+    assert page.check is not None and (page.check.report.broken_at, str(page.check.report.problem)) == (3, "edited")
     assert "第 3 条处断开" in page.report_label.text() and "记录被修改" in page.report_label.text()
     # each reading, the checks included, is on the trail
     readings = [e.detail.get("read") for e in terminal.audit.find(terminal.db) if e.action == "read_audit"]

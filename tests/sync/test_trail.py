@@ -107,3 +107,35 @@ def test_sync_once_sends_the_trail_after_the_submissions(rig: Rig) -> None:
         assert (summary.trail_sent, summary.trail_pending) == (3, 0)
     finally:
         terminal.close()
+
+
+def test_a_consistent_rewrite_shows_only_against_the_central_copy(rig: Rig) -> None:
+    """Someone with the database key rewrites entry 2 and chains every later entry anew: the local chain
+    is intact again, but the central system's last hash no longer matches."""
+    from app.usecases.audit import verify_trail
+    from local_db.audit import stored_entries
+    from local_db.clerks import ClerkInfo, Role
+    from protocol.audit import entry_hash
+
+    auditor = ClerkInfo("7001", "稽核员", frozenset({Role.AUDITOR}))
+    record(rig, 5)
+    terminal = rig.terminal()
+    try:
+        assert TrailSender(terminal.db, CentralClient(rig.central.base_url, rig.token)).send() == 5
+        before = verify_trail(terminal, auditor)  # entry 6: the check itself
+        assert before.intact and (before.central_held, before.central_matches) == (5, True)
+        entries = list(stored_entries(terminal.db))
+        with terminal.db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+            prev = entries[0].hash
+            for e in entries[1:]:
+                clerk = "9999" if e.seq == 2 else e.clerk_id
+                digest = entry_hash(prev, e.at, clerk, e.action, e.subject, e.person_key, e.detail)
+                conn.exec_driver_sql("UPDATE audit_log SET clerk_id = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                                     (clerk, prev, digest, e.seq))
+                prev = digest
+        after = verify_trail(terminal, auditor)
+        assert after.report.intact  # the chain alone cannot tell
+        assert (after.central_held, after.central_matches, after.intact) == (5, False, False)
+    finally:
+        terminal.close()
