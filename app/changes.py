@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.retention import Purged
 from core.errors import CentralUnreachable
 from sync.events import SYNC_EVENTS, Failed, Offline, Retrying, submission_of
 
@@ -26,6 +27,8 @@ class OpChanges:
     submissions: frozenset[str] = frozenset()
     #: from the sync engine: why the named submissions are not sent yet (the line is down), if that is why
     offline_reason: str | None = None
+    #: clerk accounts were created or changed (the administrator's list)
+    clerks: bool = False
 
     @classmethod
     def everything(cls) -> OpChanges:
@@ -38,11 +41,13 @@ class OpChanges:
         return cls(records=True, counts=True, submissions=frozenset({submission_id}))
 
     def __bool__(self) -> bool:
-        return self.records or self.counts or self.sync or bool(self.submissions)
+        return self.records or self.counts or self.sync or bool(self.submissions) or self.clerks
 
 
 def changes_from_event(event: object) -> OpChanges | None:
     """The changes a background event stands for; None for events that change no stored data (devices)."""
+    if isinstance(event, Purged):  # the daily purge: those records now show 已清理
+        return OpChanges(records=True, counts=True, submissions=event.submission_ids)
     if not isinstance(event, SYNC_EVENTS):
         return None
     error = event.error if isinstance(event, Retrying | Failed | Offline) else None

@@ -124,6 +124,14 @@ def _reset(terminal: Terminal, admin: ClerkInfo, args: argparse.Namespace) -> in
     return 0
 
 
+def _set_roles(terminal: Terminal, admin: ClerkInfo, args: argparse.Namespace) -> int:
+    from app import usecases
+
+    usecases.set_clerk_roles(terminal, admin, args.clerk_id, args.roles)
+    print(f"柜员 {args.clerk_id} 的岗位已改为：{_labels(args.roles)}（下次登录时生效）。")
+    return 0
+
+
 def _list(terminal: Terminal, admin: ClerkInfo, args: argparse.Namespace) -> int:
     from app import usecases
 
@@ -161,7 +169,7 @@ def _labels(roles: frozenset[Role]) -> str:
 
 
 def add_clerk_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``clerk add|disable|reset|list|init-admin`` on the ``sicounter`` parser."""
+    """Register ``clerk add|disable|reset|roles|list|init-admin`` on the ``sicounter`` parser."""
     clerk = sub.add_parser("clerk", help="clerk accounts (an administrator's credentials required)")
     clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True)
 
@@ -184,6 +192,12 @@ def add_clerk_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     reset = with_admin_option(clerk_sub.add_parser("reset", help="set a clerk's new password, lift a lockout"))
     reset.add_argument("clerk_id")
     reset.set_defaults(func=_with_admin(_reset))
+
+    roles = with_admin_option(clerk_sub.add_parser("roles", help="replace a clerk's roles (admin stays exclusive)"))
+    roles.add_argument("clerk_id")
+    roles.add_argument("--roles", type=_roles, required=True,
+                       help="comma-separated: front_desk,review,approval,supervisor,auditor | admin")
+    roles.set_defaults(func=_with_admin(_set_roles))
 
     listing = with_admin_option(clerk_sub.add_parser("list", help="the clerks and their roles"))
     listing.add_argument("--json", action="store_true")

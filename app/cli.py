@@ -142,12 +142,14 @@ def _cmd_queue(args: argparse.Namespace) -> int:
         "counter_receipt_no": row.counter_receipt_no, "receipt_number": row.receipt_number,
         "reason": row.status_reason, "last_error": row.last_error,
         "created_at": row.created_at.isoformat(timespec="seconds"),
+        "purged_at": row.purged_at.isoformat(timespec="seconds") if row.purged_at else None,  # retention
     } for row in rows]
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=1))
         return 0
     for r in records:
-        print(f"{r['created_at']}\t{r['state']}\t{r['item_code']}\t{r['applicant'] or ''}"
+        who = "已清理" if r["purged_at"] else r["applicant"] or ""
+        print(f"{r['created_at']}\t{r['state']}\t{r['item_code']}\t{who}"
               f"\t{r['applicant_id_number']}\t{r['receipt_number'] or r['counter_receipt_no'] or '—'}"
               f"\t{r['reason'] or r['last_error'] or ''}")
     return 0
@@ -208,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "'scan idcopy --front IMG --back IMG --out FILE.pdf'", add_help=False)
 
     add_clerk_commands(sub)
+    from app.purge_cli import add_purge_command
+
+    add_purge_command(sub)
 
     config = sub.add_parser("config", help="terminal settings")
     config.add_argument("action", choices=["path", "show", "set", "set-token"])

@@ -16,7 +16,8 @@ from types import MappingProxyType
 from core.errors import CounterError
 from local_db.clerks import ROLE_LABELS, ClerkInfo, Role
 
-__all__ = ["ROLE_PERMISSIONS", "Permission", "PermissionDenied", "Role", "allowed", "require"]
+__all__ = ["ROLE_LABELS", "ROLE_PERMISSIONS", "ClerkInfo", "Permission", "PermissionDenied", "Role", "allowed",
+           "require"]
 
 
 class Permission(enum.StrEnum):

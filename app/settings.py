@@ -70,6 +70,11 @@ class Settings(BaseModel):
     signin_max_failures: int = Field(default=5, ge=1, le=100)
     #: minutes a locked clerk waits before signing in again (an administrator's password reset lifts it)
     signin_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    #: days after the central system closed a case (a draft: after its last change) that its personal data
+    #: and scans stay on the terminal before the daily purge removes them (issue 16; ``local_db.retention``)
+    retention_days: int = Field(default=30, ge=1, le=3650)
+    #: minutes without keyboard or mouse input after which the window locks itself (0: never)
+    idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

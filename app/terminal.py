@@ -19,13 +19,16 @@ from app.audit import open_audit_trail
 from app.device_registry import CAMERA, DeviceEvent, DeviceRegistry, DeviceService, default_registry, stop_devices
 from app.events import EventHub
 from app.reference import ReferenceData, reference_target
+from app.retention import RetentionKeeper
 from app.secrets import SecretStore
 from app.settings import Settings
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.audit import AuditTrail
 from local_db.blobstore import KEY_BYTES, BlobStore
+from local_db.clerks import UnknownFailures
 from local_db.database import Database, open_database
+from local_db.retention import PurgeResult
 from sync.client import CentralClient
 from sync.engine import Backoff, SyncEngine
 from sync.events import SYNC_EVENTS, Offline, Online, ReferenceUpdated
@@ -60,6 +63,10 @@ class Terminal:
     devices: Mapping[str, DeviceService] = field(default_factory=lambda: MappingProxyType({}))
     #: encrypted scans; None when the OS keyring cannot hold the key (scanning then refuses to save)
     blobs: BlobStore | None = None
+    #: the daily purge of what the retention period has passed (``app/retention.py``), when it runs
+    retention: RetentionKeeper | None = None
+    #: wrong sign-ins for unknown staff numbers, so they lock like real ones (``local_db.clerks.UnknownFailures``)
+    unknown_signins: UnknownFailures = field(default_factory=UnknownFailures)
 
     def publish(self, event: object) -> None:
         """Report an event as a background part would (the hub replays it to late listeners)."""
@@ -79,6 +86,8 @@ class Terminal:
             self.sender.wake()
 
     def close(self) -> None:
+        if self.retention is not None:
+            self.retention.stop()
         stop_devices(self.devices)
         if self.sender is not None:
             self.sender.stop()
@@ -89,10 +98,13 @@ class Terminal:
 
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
                    backoff: Backoff | None = None, start_devices: bool = True,
-                   camera_backend: CameraBackend | None = None, registry: DeviceRegistry | None = None) -> Terminal:
+                   camera_backend: CameraBackend | None = None, registry: DeviceRegistry | None = None,
+                   start_retention: bool | None = None) -> Terminal:
     """Open the database (upgrading it), start the sender when a token is configured, and the devices.
 
     ``registry``: the devices to know and start (default: ``default_registry(camera_backend=…)``).
+    ``start_retention``: run the daily purge in the background (default: as ``start_sender``; a
+    command-line tool that opens the terminal for one command runs none).
 
     Without a token the terminal still works offline: everything is saved and
     queued, and goes out once an administrator has registered the terminal.
@@ -128,12 +140,23 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     devices: dict[str, DeviceService] = {}
     if start_devices:
         devices = registry.start_all(settings, events.publish)
+    keeper: RetentionKeeper | None = None
+    if start_sender if start_retention is None else start_retention:
+        keeper = RetentionKeeper(lambda: _purge_daily(terminal), events.publish)
     terminal = Terminal(settings=settings, db=db, catalogue=tuple(load_catalogue()), events=events, reference=reference,
                         audit=audit, client=client, sender=sender, registry=registry,
-                        devices=MappingProxyType(devices), blobs=blobs)
+                        devices=MappingProxyType(devices), blobs=blobs, retention=keeper)
     if sender is not None and start_sender:
         sender.start()
+    if keeper is not None:
+        keeper.start()
     return terminal
+
+
+def _purge_daily(terminal: Terminal) -> PurgeResult:
+    from app.usecases.retention import purge_daily  # the use cases import this module
+
+    return purge_daily(terminal)
 
 
 def _replay_slot(event: object) -> object:

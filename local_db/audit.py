@@ -55,6 +55,9 @@ class AuditAction(enum.StrEnum):
     SIGN_OUT = "sign_out"
     LOCK = "lock"
     UNLOCK = "unlock"
+    UNLOCK_FAILED = "unlock_failed"
+    #: another clerk signed in at a locked window (the previous clerk's session ends with it)
+    SWITCH_CLERK = "switch_clerk"
     SUBMIT = "submit"
     SAVE_DRAFT = "save_draft"
     APPROVE = "approve"

@@ -94,6 +94,7 @@ class BlobStore:
             final = self.path_for(ref.sha256)
             if final.exists():
                 tmp.unlink()
+                os.utime(final)  # wanted again: a retention sweep running now leaves it (``discard``)
                 return ref
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, final)
@@ -139,6 +140,27 @@ class BlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
+
+    def discard(self, sha256: str, *, untouched_since: float) -> bool:
+        """Delete a blob nobody needs any more (retention); whether it is gone now.
+
+        A blob stored or stored again (``put`` of the same content) after ``untouched_since`` (a
+        ``time.time()`` value) is kept: whoever put it may be about to record it in the database, which
+        the caller's "nobody needs it" check could not see yet. The next sweep decides again.
+        """
+        path = self.path_for(sha256)
+        try:
+            if path.stat().st_mtime > untouched_since:
+                return False
+            path.unlink()
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            raise StorageError(f"deleting blob {sha256[:12]}… failed: {exc.strerror}",
+                               user_message="清理过期扫描件时删除文件失败。",
+                               hint="请检查数据目录的权限；下次清理会再次尝试。") from exc
+        fsync_dir(path.parent)
+        return True
 
     def _seal(self, header: bytes, prefix: bytes, index: int, data: bytes, last: bool) -> bytes:
         return self._aead.encrypt(_nonce(prefix, index, last), data, _aad(header, index, last))

@@ -10,6 +10,9 @@ does not tell which staff numbers exist. Who may call what is checked one layer 
 from __future__ import annotations
 
 import enum
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -86,6 +89,47 @@ class AccountLocked(AuthenticationError):
                          user_message=f"密码错误次数过多，该工号已锁定至 {local}。",
                          hint="请到时再试，或请系统管理员重置密码。")
         self.until = until
+
+
+class UnknownFailures:
+    """Wrong sign-ins for staff numbers that are unknown or disabled, counted in memory like a real lockout.
+
+    Without it the ``max_failures``-th refusal says "locked until …" only for a staff number that
+    exists, which tells a guesser which numbers are real. With it an unknown number is "locked" after
+    the same count for the same time, with the same words. Numbers are kept as SHA-256 digests (what
+    was typed may be a password typed in the wrong box), at most ``capacity`` of them, the oldest
+    forgotten first. In memory only: a restart forgets them (a real clerk's lockout is in the database),
+    which a guesser at the counter cannot use without being seen restarting the program.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._lock = threading.Lock()
+        #: digest -> (failures in a row, locked until)
+        self._entries: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+
+    @staticmethod
+    def _key(clerk_id: str) -> str:
+        return hashlib.sha256(clerk_id.encode("utf-8")).hexdigest()
+
+    def refuse(self, clerk_id: str, now: datetime, max_failures: int, lockout: timedelta) -> AuthenticationError:
+        """The refusal for one more wrong sign-in of this number: plain, or ``AccountLocked`` as a real one."""
+        key = self._key(clerk_id)
+        with self._lock:
+            failures, until = self._entries.pop(key, (0, None))
+            if until is not None and until > now:
+                self._entries[key] = (failures, until)
+                return AccountLocked(clerk_id, until)
+            failures += 1
+            refusal: AuthenticationError = AuthenticationError(f"sign-in refused for clerk {clerk_id!r}")
+            until = None
+            if failures >= max_failures:
+                failures, until = 0, now + lockout
+                refusal = AccountLocked(clerk_id, until)
+            self._entries[key] = (failures, until)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+            return refusal
 
 
 @cache
@@ -184,24 +228,27 @@ def reset_password(db: Database, clerk_id: str, password: str, *, hasher: Hasher
             audit(s)
 
 
-def set_roles(db: Database, clerk_id: str, roles: frozenset[Role]) -> None:
+def set_roles(db: Database, clerk_id: str, roles: frozenset[Role], *, audit: ClerkAuditHook | None = None) -> None:
     check_roles(roles)
     with db.sessions.begin() as s:
         if s.get(Clerk, clerk_id) is None:
             raise UnknownClerk(clerk_id)
         s.execute(delete(ClerkRole).where(ClerkRole.clerk_id == clerk_id))
         s.add_all(ClerkRole(clerk_id=clerk_id, role=role.value) for role in sorted(roles))
+        if audit is not None:
+            audit(s)
 
 
 def verify_clerk(db: Database, clerk_id: str, password: str, *, now: datetime | None = None,
                  hasher: Hasher | None = None, max_failures: int = 5,
-                 lockout: timedelta = timedelta(minutes=15)) -> ClerkInfo:
+                 lockout: timedelta = timedelta(minutes=15), unknown: UnknownFailures | None = None) -> ClerkInfo:
     """The clerk whose password this is, with their roles.
 
     ``AuthenticationError`` for a wrong password, an unknown or a disabled staff number (each after one
     verification of the same cost); ``AccountLocked`` while locked. The ``max_failures``-th wrong
     password in a row locks the account for ``lockout``; a successful sign-in clears the count and
-    replaces a scrypt (or outdated argon2) hash. ``now`` is the clock (tests).
+    replaces a scrypt (or outdated argon2) hash. ``now`` is the clock (tests). With ``unknown``, an
+    unknown or disabled staff number is refused the same way after the same count (``UnknownFailures``).
     """
     hasher = hasher or default_hasher()
     now = now or utcnow()
@@ -211,7 +258,8 @@ def verify_clerk(db: Database, clerk_id: str, password: str, *, now: datetime | 
         clerk = s.get(Clerk, clerk_id)
         if clerk is None or not clerk.active:
             hasher.verify(password, hasher.dummy())
-            refusal = AuthenticationError(f"sign-in refused for clerk {clerk_id!r}")
+            refusal = (AuthenticationError(f"sign-in refused for clerk {clerk_id!r}") if unknown is None
+                       else unknown.refuse(clerk_id, now, max_failures, lockout))
         elif clerk.locked_until is not None and clerk.locked_until > now:
             hasher.verify(password, hasher.dummy())
             refusal = AccountLocked(clerk_id, clerk.locked_until)

@@ -125,7 +125,10 @@ class Submission(Base):
     #: the second clerk who approved it before it was queued (Art. 37), and when
     approved_by: Mapped[str | None] = mapped_column(String(32))
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: when the central system closed the case (its time), or when a correction closed this version
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: when its personal content was purged after the retention period (``local_db.retention``)
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
@@ -148,12 +151,15 @@ class Attachment(Base):
     submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
     material_key: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    #: indexed: uploads are confirmed by hash, and a retention sweep asks who else holds a file
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: when the central system confirmed it holds the whole blob (None: upload still to do)
     uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: when its sealed file was given up (retention): the row stays as a tombstone with its hash
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     submission: Mapped[Submission] = relationship(back_populates="attachments")
 

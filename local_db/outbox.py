@@ -378,7 +378,10 @@ def apply_statuses(db: Database, changes: Sequence[StatusChange]) -> list[bool]:
                       .values(state=OutboxState.DONE.value, sent_at=utcnow(), last_error=None))
         changed = [values for i, values in found.items() if values != before[i]]
         if changed:
-            s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id == bindparam("b_id")).values(
+            # a row purged meanwhile (retention, ``local_db.retention``) keeps its emptied columns: what was
+            # read above may predate the purge (the read runs before this transaction takes the lock)
+            s.execute(update(_SUBMISSION).where(_SUBMISSION.c.id == bindparam("b_id"),
+                                                _SUBMISSION.c.purged_at.is_(None)).values(
                 {name: bindparam(f"b_{name}", type_=_SUBMISSION.c[name].type) for name in _STATUS_COLUMNS}),
                 [{"b_id": v["id"], **{f"b_{name}": v[name] for name in _STATUS_COLUMNS}} for v in changed])
         return applied

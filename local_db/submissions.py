@@ -63,6 +63,15 @@ class SubmissionView:
     clerk_id: str | None = None
     approved_by: str | None = None
     form_version: int = 1
+    #: when the case was closed (by the central system, or this version by its correction)
+    closed_at: datetime | None = None
+    #: when its personal data and scans were purged after the retention period (``local_db.retention``)
+    purged_at: datetime | None = None
+
+    @property
+    def purged(self) -> bool:
+        """Its personal content is gone: only numbers, item, dates and state remain."""
+        return self.purged_at is not None
 
 
 #: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
@@ -91,7 +100,7 @@ def _view(sub: Submission) -> SubmissionView:
         accepted_at=sub.accepted_at,
         payload=dict(sub.payload),
         attachments=tuple(AttachmentData(a.material_key, a.sha256, a.size, a.pages, a.media_type)
-                          for a in sub.attachments),
+                          for a in sub.attachments if a.purged_at is None),  # a purged scan is gone
         counter_receipt_no=sub.counter_receipt_no,
         case_id=sub.case_id,
         case_version=sub.case_version,
@@ -99,6 +108,8 @@ def _view(sub: Submission) -> SubmissionView:
         clerk_id=sub.clerk_id,
         approved_by=sub.approved_by,
         form_version=sub.form_version,
+        closed_at=sub.closed_at,
+        purged_at=sub.purged_at,
     )
 
 
@@ -150,6 +161,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
             if draft is not None and draft.state == SubmissionState.DRAFT.value:
+                _drop_attachments(s, draft)
                 s.delete(draft)
         case_id, case_version = None, 1
         if corrects is not None:
@@ -195,11 +207,14 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
 
 def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
                payload: dict[str, Any], draft_id: str | None = None,
+               attachments: Sequence[AttachmentData] | None = None,
                audit: AuditHook | None = None) -> SubmissionView:
     """Keep what the clerk typed so far (no checks, no receipt, nothing sent), to finish later.
 
     Saving again updates the same draft; a draft that was submitted meanwhile is not touched.
-    ``audit`` writes the audit trail's entries in the same transaction.
+    ``attachments`` (sealed in the blob store before this is called) replace the draft's own, so a
+    draft keeps the scans taken so far; None leaves them as they are. ``audit`` writes the audit
+    trail's entries in the same transaction.
     """
     with db.sessions.begin() as s:
         draft = s.get(Submission, draft_id) if draft_id else None
@@ -213,11 +228,25 @@ def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: 
                                payload=payload, state=SubmissionState.DRAFT.value)
             s.add(draft)
         draft.payload = payload
+        draft.purged_at = None  # saved again after a purge: it holds content again
         draft.form_version = form_version
         draft.clerk_id = clerk_id
+        if attachments is not None:
+            _drop_attachments(s, draft)
+            for item in attachments:
+                draft.attachments.append(Attachment(material_key=item.material_key, media_type=item.media_type,
+                                                    sha256=item.sha256, size=item.size, pages=item.pages))
         number = str(payload.get("id_number", "")).strip().upper()
         draft.applicant = s.scalar(select(Applicant).where(Applicant.id_number == number)) if number else None
         return _audited(s, draft, audit)
+
+
+def _drop_attachments(s: Session, draft: Submission) -> None:
+    """A draft's attachment rows go (their sealed blobs stay: a submission made from it refers to them)."""
+    for attachment in list(draft.attachments):
+        draft.attachments.remove(attachment)
+        s.delete(attachment)
+    s.flush()
 
 
 def delete_draft(db: Database, draft_id: str, audit: AuditHook | None = None) -> bool:
@@ -228,6 +257,7 @@ def delete_draft(db: Database, draft_id: str, audit: AuditHook | None = None) ->
             return False
         if audit is not None:
             audit(s, _view(draft))
+        _drop_attachments(s, draft)
         s.delete(draft)
         return True
 

@@ -7,9 +7,10 @@ the sync engine reports what changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,10 +52,12 @@ from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
+from app.ui.idle import Clock
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
+from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest
 from core.errors import CentralUnreachable
@@ -62,9 +65,17 @@ from forms.catalogue import ServiceItem
 
 
 class MainWindow(QMainWindow):
+    """One business clerk's session: what their roles allow is shown, the rest hidden (the use cases refuse it too).
+
+    ``session_ended`` (the clerk who took over, or None after signing out) tells ``SessionHost`` to
+    open the next session's window; ``clock`` is the idle lock's time source (tests turn it forward).
+    """
+
     records: RecordsView
+    session_ended = Signal(object)
+
     def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner,
-                 demo: DemoDevices | None = None) -> None:
+                 demo: DemoDevices | None = None, *, clock: Clock | None = None) -> None:
         super().__init__()
         self.terminal = terminal
         self.clerk = clerk
@@ -121,8 +132,12 @@ class MainWindow(QMainWindow):
             self.demo_panel = DemoPanel(demo, ops)
             col.addWidget(self.demo_panel)
         col.addWidget(central, 1)
-        self.setCentralWidget(outer)
+        #: the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely
+        self.guard = SessionGuard(self, outer, self.ctx, clerk, park=self.park_form, clock=clock)
+        self.guard.ended.connect(self.session_ended)
+        self.setCentralWidget(self.guard.frame)
         self._build_status_bar()
+        self._apply_permissions()
         #: the status bar's counts and last sync, read again whenever counts may have changed
         self._status = RefreshingQuery(self, self.ctx, queries.sync_status, self._show_status)
         ops.changed.connect(self._changed)
@@ -164,7 +179,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(who)
         layout.addSpacing(16)
         layout.addWidget(self.clock_label)
+        layout.addSpacing(16)
+        self.lock_button = QPushButton(self.tr("锁定"))
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(lambda: self.guard.lock("manual"))
+        self.sign_out_button = QPushButton(self.tr("退出登录"))
+        self.sign_out_button.setObjectName("signOutButton")
+        self.sign_out_button.clicked.connect(lambda: self.guard.sign_out())
+        layout.addWidget(self.lock_button)
+        layout.addWidget(self.sign_out_button)
         return bar
+
+    def _apply_permissions(self) -> None:
+        """Hide what the clerk's roles do not allow: taking applications (受理), reviewing (复核/审批)."""
+        takes = allowed(self.clerk, Permission.SUBMIT)
+        reviews = allowed(self.clerk, Permission.APPROVE) or allowed(self.clerk, Permission.FINAL_APPROVE)
+        self.catalogue.setVisible(takes)
+        for button in self.home.findChildren(QPushButton):
+            if button.objectName().startswith("hot_"):
+                button.setVisible(takes)
+        for button in (self.resume_button, self.correct_button, self.result.again_button):
+            button.setVisible(takes)
+        self.approve_button.setVisible(reviews)
+        self.result.may_approve = reviews
 
     def _build_home(self) -> QWidget:
         page = QWidget()
@@ -255,7 +292,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         record = self.records.selected()
-        state = record.state if record else None
+        state = record.state if record and not record.purged else None
         self.resume_button.setEnabled(state is SubmissionState.DRAFT)
         self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
@@ -264,12 +301,29 @@ class MainWindow(QMainWindow):
         """Approve a submission awaiting review, or correct a returned one; other rows only show."""
         if record is None:
             return
-        if record.state is SubmissionState.DRAFT:
+        takes = allowed(self.clerk, Permission.SUBMIT)
+        if record.purged:
+            self.show_purged(record)
+        elif record.state is SubmissionState.DRAFT and takes:
             self.open_draft(record)
-        elif record.state is SubmissionState.AWAITING_APPROVAL:
+        elif record.state is SubmissionState.AWAITING_APPROVAL and self.result.may_approve:
             self.open_approval(record)
-        elif record.state is SubmissionState.RETURNED:
+        elif record.state is SubmissionState.RETURNED and takes:
             self.open_correction(record)
+
+    def show_purged(self, record: SubmissionView) -> None:
+        """A case whose personal data the retention period removed: say so, and what is left of it."""
+        days = self.terminal.settings.retention_days
+        when = record.purged_at.astimezone().strftime("%Y-%m-%d") if record.purged_at else ""
+        number = record.counter_receipt_no or record.receipt_number or "—"
+        if record.state is SubmissionState.DRAFT:
+            reason = self.tr("该草稿超过 {days} 天未修改").format(days=days)
+        else:
+            reason = self.tr("该业务已办结满 {days} 天").format(days=days)
+        self.notice.show_message(self.tr(
+            "{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。"
+            "仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。").format(
+                reason=reason, when=when, number=number), "info")
 
     def open_approval(self, record: SubmissionView) -> None:
         self.approval_dialog = ApprovalDialog(self.ctx, record,
@@ -296,20 +350,38 @@ class MainWindow(QMainWindow):
         page = self._open_record_form(record)
         if page is not None:
             page.continue_draft(record)
-            self.notice.show_message(self.tr("已载入草稿。材料扫描件不随草稿保存，请重新拍摄。"), "info")
+            self.notice.show_message(self.tr("已载入草稿及其已拍摄的材料。"), "info")
+
+    def _draft_op(self, page: FormPage, reason: str | None = None) -> operations.CollectionOp[SubmissionView]:
+        """Keep the page as a draft: values, the pages taken so far (sealed), the carried ones, the waivers."""
+        return operations.save_draft(parent=self, clerk=self.clerk, form=page.form, values=page.view.values(),
+                                     draft_id=page.draft_id, materials=page.materials.attached(),
+                                     carried=page.kept_attachments(), waivers=page.materials.waivers(),
+                                     reason=reason)
 
     def save_draft(self) -> None:
         page = self.form_page
         if page is None:
             return
-        values, draft_id = page.view.values(), page.draft_id
 
         def saved(view: SubmissionView) -> None:
             page.draft_id = view.id
             self.notice.show_message(self.tr("已暂存，可在办件记录中选择“草稿”继续办理。"), "ok")
 
-        operations.save_draft(parent=self, clerk=self.clerk, form=page.form, values=values, draft_id=draft_id) \
-            .success(saved).run_in_background(self.ctx)
+        self._draft_op(page).success(saved).run_in_background(self.ctx)
+
+    def park_form(self, reason: str, done: Callable[[str | None], None],
+                  failed: Callable[[BaseException], None]) -> None:
+        """Before the session ends: the form being worked on, if anything is in it, kept as a draft."""
+        page = self.form_page
+        if self.capture_dialog is not None:  # pages not yet attached are not kept
+            self.capture_dialog.reject()
+        worked_on = page is not None and self.stack.currentWidget() is page and (
+            any(v.strip() for v in page.view.values().values()) or page.materials.attached())
+        if page is None or not worked_on or not allowed(self.clerk, Permission.SAVE_DRAFT):
+            done(None)
+            return
+        self._draft_op(page, reason).success(lambda view: done(view.id)).failure(failed).run_in_background(self.ctx)
 
     def open_correction(self, record: SubmissionView) -> None:
         """The returned submission's form, filled in, to correct and send again as the case's next version."""
@@ -480,6 +552,8 @@ class MainWindow(QMainWindow):
 
     def _identity_read(self, reading: IdentityReading) -> None:
         """A card or ID card was read: fill the open form, or keep it for the next form opened."""
+        if self.guard.locked:  # a card put on a locked window fills nothing and shows nothing
+            return
         page = self.form_page
         tone = "warn" if reading.warnings else "ok"
         if page is not None and self.stack.currentWidget() is page:
@@ -569,6 +643,7 @@ class MainWindow(QMainWindow):
         signal closes no window), so the sender never emits into a dead bridge.
         """
         self._clock.stop()
+        self.guard.stop()
         # queries still running must not fill widgets that are going away
         for view in (self._status, self.records, self.result):
             view.stop()

@@ -70,7 +70,7 @@ class FormPage(QWidget):
         self.submit_hint.setWordWrap(True)
         self.draft_button = QPushButton(self.tr("暂存"))
         self.draft_button.setObjectName("draftButton")
-        self.draft_button.setToolTip(self.tr("保存已填写的内容，稍后在办件记录中继续办理（不含材料扫描件）"))
+        self.draft_button.setToolTip(self.tr("保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理"))
         #: the draft this form continues (submitting replaces it)
         self.draft_id: str | None = None
         self.reset_button = QPushButton(self.tr("重置"))
@@ -159,7 +159,7 @@ class FormPage(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
-        #: the returned submission this form corrects, and its sealed materials the clerk keeps
+        #: the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps
         self.corrects: str | None = None
         self.carried: list[AttachmentData] = []
         self.update_submit()
@@ -170,18 +170,26 @@ class FormPage(QWidget):
                 self.view.set_value(key, value)
 
     def continue_draft(self, record: SubmissionView) -> None:
-        """Fill the form from a draft saved earlier; submitting it replaces the draft."""
+        """Fill the form from a draft saved earlier, with its sealed scans and waivers; submitting replaces it."""
         self.draft_id = record.id
-        self._fill_from(record)
+        self._carry_from(record)
 
-    def start_correction(self, record: SubmissionView) -> None:
-        """Fill the form from a returned submission so the clerk corrects only what the reviewer named."""
-        self.corrects = record.id
+    def _carry_from(self, record: SubmissionView) -> None:
+        """The record's values, and its sealed materials and waivers kept unless retaken or withdrawn."""
         self.carried = [a for a in record.attachments if a.material_key in self.materials.pages]
         self._fill_from(record)
         waivers = record.payload.get("_waivers")
         self.materials.carry({a.material_key: a.pages for a in self.carried},
                              dict(waivers) if isinstance(waivers, dict) else {})
+
+    def kept_attachments(self) -> tuple[AttachmentData, ...]:
+        """The carried sealed materials the clerk still keeps (not retaken)."""
+        return tuple(a for a in self.carried if a.material_key in self.materials.carried)
+
+    def start_correction(self, record: SubmissionView) -> None:
+        """Fill the form from a returned submission so the clerk corrects only what the reviewer named."""
+        self.corrects = record.id
+        self._carry_from(record)
         self.card_label.setText(self.tr("<b>更正被退回的业务（将作为第{n}版重新报送）</b><br>退回原因：{reason}").format(
             n=record.case_version + 1, reason=html.escape(record.status_reason or self.tr("（未注明）"))))
         self.override_button.hide()
@@ -306,6 +314,8 @@ class ResultPage(QWidget):
         self.approve_button = QPushButton(self.tr("复核…"))
         self.approve_button.setObjectName("resultApproveButton")
         self.approve_button.hide()
+        #: whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise
+        self.may_approve = True
         self.print_button = QPushButton(self.tr("打印回执…"))
         self.print_button.setObjectName("printReceiptButton")
         self.print_button.clicked.connect(lambda: self.print_receipt())
@@ -378,7 +388,7 @@ class ResultPage(QWidget):
         self.submission_id = view.id
         self._offline_reason = offline_reason
         who = f"{view.applicant_name or ''}（{mask_id_number(view.applicant_id_number or '')}）"
-        self.approve_button.setVisible(view.state is SubmissionState.AWAITING_APPROVAL)
+        self.approve_button.setVisible(self.may_approve and view.state is SubmissionState.AWAITING_APPROVAL)
         if view.state is SubmissionState.AWAITING_APPROVAL:
             self.status.setText(self.tr("已受理，待复核"))
             self.status.setProperty("tone", "busy")

@@ -134,21 +134,26 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
 
 def run_main_window(app: QApplication, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner, dialog: SignInDialog,
                     *, demo: DemoDevices | None = None, screenshot_dir: Path | None = None) -> int:
-    """The signed-in clerk's main window, maximised, until it is closed; then everything is torn down."""
-    from app.ui.main_window import MainWindow
+    """The signed-in clerk's window, maximised, then each next clerk's, until closed; then all is torn down.
 
-    window = MainWindow(terminal, clerk, ops, demo)
-    screen = window.screen()
-    if screen is not None:  # a counter PC runs this all day: use the whole screen
-        window.setGeometry(screen.availableGeometry())
-    window.showMaximized()
+    Signing out shows the sign-in dialog again and another clerk may take over a locked window
+    (``SessionHost``), so the program runs until a window or the sign-in dialog is closed.
+    """
+    from app.ui.session_host import SessionHost
+
+    host = SessionHost(terminal, ops, demo)
+    host.start(clerk)
     if screenshot_dir is not None:
-        QTimer.singleShot(2500, lambda: print(
-            f"screenshot: {save_screenshot(window, screenshot_dir / 'main.png')}", flush=True))
+        def shoot() -> None:
+            shown = host.window  # the session's window then (a sign-out may have replaced it)
+            if shown is not None:
+                print(f"screenshot: {save_screenshot(shown, screenshot_dir / 'main.png')}", flush=True)
+
+        QTimer.singleShot(2500, shoot)
     code = app.exec()
-    window.detach()
+    last = host.close()
     ops.wait()
-    tear_down(app, window, dialog)
+    tear_down(app, *([last] if last is not None else []), dialog)
     return int(code)
 
 

@@ -38,6 +38,10 @@ STATE_COLOURS: dict[SubmissionState, str] = {
     SubmissionState.RETURNED: "#c0392b",
 }
 
+#: what a purged record shows instead of the applicant (issue 16 retention)
+PURGED_LABEL = str(QT_TRANSLATE_NOOP("RecordsView", "已清理"))
+PURGED_COLOUR = "#7f8c8d"
+
 
 class RecordsView(QTableWidget):
     #: a page of records was shown (the window updates its buttons and the page controls)
@@ -140,11 +144,17 @@ class RecordsView(QTableWidget):
                                                                           SubmissionState.SENDING) else None)
             if rec.case_version > 1:
                 note = self.tr("第{n}版（更正）").format(n=rec.case_version) + (f"；{note}" if note else "")
+            who, number = rec.applicant_name or "", mask_id_number(rec.applicant_id_number or "")
+            if rec.purged:  # retention: the row stays, the person is gone
+                who, number = self.tr(PURGED_LABEL), "—"
+                state_item.setText(self.tr("{state}（已清理）").format(state=shown))
+                state_item.setForeground(QColor(PURGED_COLOUR))
+                note = self.tr("个人信息和扫描件已按保存期限清理") + (f"；{note}" if note else "")
             cells = [
                 QTableWidgetItem(rec.created_at.astimezone().strftime("%m-%d %H:%M")),
                 QTableWidgetItem(self._names.get(rec.item_code, rec.item_code)),
-                QTableWidgetItem(rec.applicant_name or ""),
-                QTableWidgetItem(mask_id_number(rec.applicant_id_number or "")),
+                QTableWidgetItem(who),
+                QTableWidgetItem(number),
                 state_item,
                 QTableWidgetItem(rec.receipt_number or rec.counter_receipt_no or "—"),
                 QTableWidgetItem(note or ""),

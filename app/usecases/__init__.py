@@ -8,10 +8,10 @@ reaches it through a named operation in ``app/ui/operations/``.
 
 from app.usecases.approval import approve
 from app.usecases.audit import TrailFilter, TrailPage, read_trail, verify_trail
-from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password
+from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password, set_clerk_roles
 from app.usecases.drafts import delete_draft, save_draft
 from app.usecases.receipts import print_receipt
-from app.usecases.session import ClerkInfo, sign_in
+from app.usecases.session import ClerkInfo, lock_session, sign_in, sign_out, switch_clerk, unlock_session
 from app.usecases.submit import RECEIPT_KEY, Accepted, FormInvalid, SubmitRequest, missing_materials, submit_application
 
 __all__ = [
@@ -28,12 +28,17 @@ __all__ = [
     "disable_clerk",
     "init_admin",
     "list_clerks",
+    "lock_session",
     "missing_materials",
     "print_receipt",
     "read_trail",
     "reset_password",
     "save_draft",
+    "set_clerk_roles",
     "sign_in",
+    "sign_out",
     "submit_application",
+    "switch_clerk",
+    "unlock_session",
     "verify_trail",
 ]

@@ -24,7 +24,8 @@ def approve(terminal: Terminal, approver_id: str, password: str, submission_id: 
     try:
         approver = verify_clerk(terminal.db, approver_id, password, now=now,
                                 max_failures=settings.signin_max_failures,
-                                lockout=timedelta(minutes=settings.signin_lockout_minutes))
+                                lockout=timedelta(minutes=settings.signin_lockout_minutes),
+                                unknown=terminal.unknown_signins)
     except AuthenticationError:
         terminal.audit.record(terminal.db, AuditEvent(AuditAction.SIGN_IN_FAILED, approver_id.strip(),
                                                       submission_id, detail={"for": "approve"}))

@@ -36,6 +36,7 @@ TRAIL_PAGE = 100
 #: how each action reads in a list (the stored value is shown for one a newer release wrote)
 ACTION_LABELS: dict[str, str] = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出登录", "lock": "锁屏", "unlock": "解锁",
+    "unlock_failed": "解锁失败", "switch_clerk": "切换柜员",
     "submit": "受理提交", "save_draft": "暂存草稿", "delete_draft": "删除草稿", "approve": "复核通过",
     "return": "退回", "view_case": "查看业务", "view_records": "查看办件记录", "view_scan": "查看扫描件",
     "show_id_number": "显示完整证件号码", "print_receipt": "打印回执", "export": "导出",
@@ -49,7 +50,8 @@ _STATES = {"draft": "草稿", "awaiting_approval": "待复核", "queued": "待�
            "accepted": "已受理", "returned": "已退回", "closed": "已办结"}
 #: how the values of an entry's facts read, by fact (a value not listed is shown as stored)
 DETAIL_VALUE_LABELS: dict[str, dict[str, str]] = {
-    "change": {"add": "新增柜员", "disable": "停用", "reset_password": "重置密码", "init_admin": "初始化管理员"},
+    "change": {"add": "新增柜员", "create": "新增柜员", "disable": "停用", "reset_password": "重置密码",
+               "roles": "调整岗位", "init_admin": "初始化管理员"},
     "roles": {role.value: label for role, label in ROLE_LABELS.items()},
     "state": _STATES, "states": _STATES,
     "to": {"file": "PDF 文件", "printer": "打印机"},

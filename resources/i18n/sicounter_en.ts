@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AdminWindow</name>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="37"/>
+        <source>社会保险经办柜台终端（系统管理）— {office}</source>
+        <translation>Social Insurance Counter Terminal (administration) — {office}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="38"/>
+        <source>未命名网点</source>
+        <translation>unnamed office</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="49"/>
+        <source>终端编号：{id}</source>
+        <translation>Terminal: {id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="60"/>
+        <source>社会保险经办柜台终端 · 系统管理</source>
+        <translation>Social Insurance Counter Terminal · Administration</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="66"/>
+        <source>系统管理员：{name}（{id}）</source>
+        <translation>Administrator: {name} ({id})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="68"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/admin_window.py" line="71"/>
+        <source>退出登录</source>
+        <translation>Sign out</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalDialog</name>
     <message>
         <location filename="../../app/ui/approval_dialog.py" line="26"/>
@@ -41,6 +79,44 @@
 </context>
 <context>
     <name>AuditPage</name>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="79"/>
+        <source>序号</source>
+        <extracomment>entries per page on the screen the earliest day the date filters offer; choosing it means &quot;no bound&quot; characters of a person key shown (enough to tell entries apart; the full key is in the tooltip) how detail keys read in the table (a key a newer release wrote is shown as it is)</extracomment>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="80"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="81"/>
+        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <source>柜员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="82"/>
+        <location filename="../../app/ui/audit_page.py" line="141"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="83"/>
+        <source>业务编号</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="84"/>
+        <source>人员密钥</source>
+        <translation>Person key</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="85"/>
+        <source>详情</source>
+        <translation>Detail</translation>
+    </message>
     <message>
         <location filename="../../app/ui/audit_page.py" line="101"/>
         <source>审计日志</source>
@@ -98,44 +174,6 @@
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="81"/>
-        <location filename="../../app/ui/audit_page.py" line="140"/>
-        <source>柜员</source>
-        <translation>Clerk</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="79"/>
-        <source>序号</source>
-        <extracomment>entries per page on the screen the earliest day the date filters offer; choosing it means &quot;no bound&quot; characters of a person key shown (enough to tell entries apart; the full key is in the tooltip) how detail keys read in the table (a key a newer release wrote is shown as it is)</extracomment>
-        <translation>No.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="80"/>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="82"/>
-        <location filename="../../app/ui/audit_page.py" line="141"/>
-        <source>操作</source>
-        <translation>Action</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="83"/>
-        <source>业务编号</source>
-        <translation>Case</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="84"/>
-        <source>人员密钥</source>
-        <translation>Person key</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="85"/>
-        <source>详情</source>
-        <translation>Detail</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/audit_page.py" line="159"/>
         <source>校验完整性</source>
         <translation>Verify integrity</translation>
@@ -186,14 +224,14 @@
         <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="297"/>
-        <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
-        <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/audit_page.py" line="294"/>
         <source>与中心系统副本一致。</source>
         <translation> Agrees with the central system&apos;s copy.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="297"/>
+        <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
+        <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
     </message>
     <message>
         <location filename="../../app/ui/audit_page.py" line="301"/>
@@ -424,6 +462,117 @@
     </message>
 </context>
 <context>
+    <name>ClerkAdminPage</name>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="200"/>
+        <source>工号</source>
+        <translation>Staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="200"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="200"/>
+        <source>岗位</source>
+        <translation>Posts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="200"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="201"/>
+        <source>锁定至</source>
+        <translation>Locked until</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="208"/>
+        <source>新建柜员…</source>
+        <translation>New clerk…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="212"/>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="215"/>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="218"/>
+        <source>修改岗位…</source>
+        <translation>Change posts…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="230"/>
+        <source>柜员管理</source>
+        <translation>Clerk management</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="231"/>
+        <source>系统管理员负责柜员账号、岗位和终端设置，不办理业务、不查看个人信息。每项操作均记入审计日志。</source>
+        <translation>The administrator manages clerk accounts, posts and terminal settings, handles no business and sees no personal data. Every action is recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="260"/>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="260"/>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="299"/>
+        <source>已新建柜员。</source>
+        <translation>Clerk created.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="305"/>
+        <source>已重置 {id} 的密码并解除锁定。</source>
+        <translation>Password of {id} reset and lockout lifted.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="311"/>
+        <source>已修改 {id} 的岗位，下次登录时生效。</source>
+        <translation>Posts of {id} changed; they apply from the next sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="318"/>
+        <source>已停用 {id}。</source>
+        <translation>{id} disabled.</translation>
+    </message>
+</context>
+<context>
+    <name>CreateClerkDialog</name>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="137"/>
+        <source>新建柜员</source>
+        <translation>New clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="144"/>
+        <source>工号</source>
+        <translation>Staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="145"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="148"/>
+        <source>岗位</source>
+        <translation>Posts</translation>
+    </message>
+</context>
+<context>
     <name>DemoPanel</name>
     <message>
         <location filename="../../app/ui/demo_panel.py" line="42"/>
@@ -543,8 +692,8 @@
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="73"/>
-        <source>保存已填写的内容，稍后在办件记录中继续办理（不含材料扫描件）</source>
-        <translation>Keep what is filled in and continue later from the list (scans are not kept)</translation>
+        <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
+        <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="76"/>
@@ -559,7 +708,7 @@
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="93"/>
-        <location filename="../../app/ui/pages.py" line="231"/>
+        <location filename="../../app/ui/pages.py" line="239"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
@@ -569,48 +718,48 @@
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="185"/>
+        <location filename="../../app/ui/pages.py" line="193"/>
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
-        <extracomment>the returned submission this form corrects, and its sealed materials the clerk keeps</extracomment>
+        <extracomment>the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="186"/>
+        <location filename="../../app/ui/pages.py" line="194"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="204"/>
+        <location filename="../../app/ui/pages.py" line="212"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="206"/>
+        <location filename="../../app/ui/pages.py" line="214"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="216"/>
+        <location filename="../../app/ui/pages.py" line="224"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="216"/>
+        <location filename="../../app/ui/pages.py" line="224"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="217"/>
+        <location filename="../../app/ui/pages.py" line="225"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="231"/>
+        <location filename="../../app/ui/pages.py" line="239"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="241"/>
+        <location filename="../../app/ui/pages.py" line="249"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -650,187 +799,260 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>LockScreen</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="74"/>
-        <source>社会保险经办柜台终端 — {office}</source>
-        <translation>Social Insurance Counter — {office}</translation>
+        <location filename="../../app/ui/lock_screen.py" line="34"/>
+        <source>已锁定</source>
+        <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="75"/>
-        <source>未命名网点</source>
-        <translation>unnamed office</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="145"/>
-        <source>社会保险经办柜台终端</source>
-        <extracomment>the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
-        <translation>Social Insurance Counter</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="151"/>
+        <location filename="../../app/ui/lock_screen.py" line="37"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/lock_screen.py" line="43"/>
+        <source>为保护办事群众的个人信息，本窗口已锁定。请输入本人密码解锁。</source>
+        <translation>To protect applicants&apos; personal data this window is locked. Enter your own password to unlock.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lock_screen.py" line="50"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lock_screen.py" line="52"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lock_screen.py" line="60"/>
+        <source>切换柜员</source>
+        <translation>Switch clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lock_screen.py" line="62"/>
+        <source>由另一名柜员登录；本窗口未完成的表单将连同已拍摄的材料暂存为原柜员的草稿</source>
+        <translation>Another clerk signs in; the unfinished form and its pages are kept as the previous clerk&apos;s draft</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lock_screen.py" line="107"/>
+        <source>请输入密码。</source>
+        <translation>Please enter the password.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lock_screen.py" line="109"/>
+        <source>正在验证…</source>
+        <translation>Checking…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="85"/>
+        <source>社会保险经办柜台终端 — {office}</source>
+        <translation>Social Insurance Counter — {office}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="86"/>
+        <source>未命名网点</source>
+        <translation>unnamed office</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="160"/>
+        <source>社会保险经办柜台终端</source>
+        <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
+        <translation>Social Insurance Counter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="166"/>
+        <source>柜员：{name}（{id}）</source>
+        <translation>Clerk: {name} ({id})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
+        <source>已载入草稿及其已拍摄的材料。</source>
+        <translation>Draft loaded with the pages taken so far.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159"/>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="186"/>
+        <source>退出登录</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="320"/>
+        <source>该草稿超过 {days} 天未修改</source>
+        <translation>This draft was not changed for {days} days</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="322"/>
+        <source>该业务已办结满 {days} 天</source>
+        <translation>This case was closed more than {days} days ago</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="324"/>
+        <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
+        <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
-        <source>已载入草稿。材料扫描件不随草稿保存，请重新拍摄。</source>
-        <translation>Draft loaded. Scans are not kept with drafts; please photograph them again.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="369"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="436"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="439"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="491"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="489"/>
+        <location filename="../../app/ui/main_window.py" line="563"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="567"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504"/>
+        <location filename="../../app/ui/main_window.py" line="578"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="517"/>
+        <location filename="../../app/ui/main_window.py" line="591"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="517"/>
+        <location filename="../../app/ui/main_window.py" line="591"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="520"/>
+        <location filename="../../app/ui/main_window.py" line="594"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="522"/>
+        <location filename="../../app/ui/main_window.py" line="596"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="529"/>
-        <location filename="../../app/ui/main_window.py" line="552"/>
+        <location filename="../../app/ui/main_window.py" line="603"/>
+        <location filename="../../app/ui/main_window.py" line="626"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="555"/>
+        <location filename="../../app/ui/main_window.py" line="629"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="557"/>
+        <location filename="../../app/ui/main_window.py" line="631"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="559"/>
+        <location filename="../../app/ui/main_window.py" line="633"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -899,17 +1121,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="252"/>
+        <location filename="../../app/ui/pages.py" line="260"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="256"/>
+        <location filename="../../app/ui/pages.py" line="264"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="264"/>
+        <location filename="../../app/ui/pages.py" line="272"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -960,145 +1182,188 @@
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="47"/>
+        <location filename="../../app/ui/records_view.py" line="42"/>
+        <source>已清理</source>
+        <extracomment>what a purged record shows instead of the applicant (issue 16 retention)</extracomment>
+        <translation>Purged</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="51"/>
         <source>办理时间</source>
         <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="48"/>
+        <location filename="../../app/ui/records_view.py" line="52"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="49"/>
+        <location filename="../../app/ui/records_view.py" line="53"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="50"/>
+        <location filename="../../app/ui/records_view.py" line="54"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="51"/>
+        <location filename="../../app/ui/records_view.py" line="55"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="52"/>
+        <location filename="../../app/ui/records_view.py" line="56"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="53"/>
+        <location filename="../../app/ui/records_view.py" line="57"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="142"/>
+        <location filename="../../app/ui/records_view.py" line="146"/>
         <source>第{n}版（更正）</source>
         <extracomment>the signed-in clerk, on whose behalf each view the clerk asks for is recorded the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="150"/>
+        <source>{state}（已清理）</source>
+        <translation>{state} (purged)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="152"/>
+        <source>个人信息和扫描件已按保存期限清理</source>
+        <translation>Personal data and scans removed (retention)</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="159"/>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="162"/>
+        <source>为 {name}（{id}）设置新密码，并解除锁定。</source>
+        <translation>A new password for {name} ({id}); this also lifts a lockout.</translation>
     </message>
 </context>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="301"/>
+        <location filename="../../app/ui/pages.py" line="309"/>
         <source>继续办理本事项</source>
         <extracomment>why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="303"/>
+        <location filename="../../app/ui/pages.py" line="311"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="306"/>
+        <location filename="../../app/ui/pages.py" line="314"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="309"/>
+        <location filename="../../app/ui/pages.py" line="319"/>
         <source>打印回执…</source>
+        <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="324"/>
+        <location filename="../../app/ui/pages.py" line="334"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="326"/>
+        <location filename="../../app/ui/pages.py" line="336"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="383"/>
+        <location filename="../../app/ui/pages.py" line="393"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="386"/>
+        <location filename="../../app/ui/pages.py" line="396"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务，须由另一名柜员复核后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business: another clerk must approve it before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="389"/>
+        <location filename="../../app/ui/pages.py" line="399"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="391"/>
+        <location filename="../../app/ui/pages.py" line="401"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="419"/>
+        <location filename="../../app/ui/pages.py" line="429"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="419"/>
+        <location filename="../../app/ui/pages.py" line="429"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="394"/>
+        <location filename="../../app/ui/pages.py" line="404"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="396"/>
+        <location filename="../../app/ui/pages.py" line="406"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="399"/>
+        <location filename="../../app/ui/pages.py" line="409"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="401"/>
+        <location filename="../../app/ui/pages.py" line="411"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="403"/>
+        <location filename="../../app/ui/pages.py" line="413"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="406"/>
+        <location filename="../../app/ui/pages.py" line="416"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="438"/>
+        <location filename="../../app/ui/pages.py" line="448"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
+    </message>
+</context>
+<context>
+    <name>RolesDialog</name>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="174"/>
+        <source>修改岗位</source>
+        <translation>Change posts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="177"/>
+        <source>{name}（{id}）的岗位：</source>
+        <translation>Posts of {name} ({id}):</translation>
     </message>
 </context>
 <context>
@@ -1107,6 +1372,20 @@
         <location filename="../../app/ui/rule_panel.py" line="36"/>
         <source>以上为依据现行规定的测算，仅供参考，以经办机构核定为准。</source>
         <translation>Estimated under the current rules, for reference only; the office&apos;s decision prevails.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionGuard</name>
+    <message>
+        <location filename="../../app/ui/session_guard.py" line="95"/>
+        <source>切换柜员 - 社会保险经办柜台终端</source>
+        <extracomment>the window keeps its open form as a draft: (why, then with the draft&apos;s id or None, or on failure) dialogs of the window hidden by the lock, shown again by the unlock</extracomment>
+        <translation>Switch clerk - Social Insurance Counter Terminal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/session_guard.py" line="108"/>
+        <source>正在暂存未完成的表单…</source>
+        <translation>Keeping the unfinished form as a draft…</translation>
     </message>
 </context>
 <context>
@@ -1165,6 +1444,25 @@
         <location filename="../../app/ui/materials_panel.py" line="203"/>
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
+    </message>
+</context>
+<context>
+    <name>_Form</name>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="105"/>
+        <source>至少8位，不能与工号相同</source>
+        <extracomment>the posts in the order the screen lists them the least width of each column: staff number, name, posts, state, locked until</extracomment>
+        <translation>At least 8 characters, not the staff number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="106"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/clerk_admin.py" line="107"/>
+        <source>再次输入</source>
+        <translation>Again</translation>
     </message>
 </context>
 <context>

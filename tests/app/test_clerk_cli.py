@@ -64,6 +64,12 @@ def test_clerk_commands_need_an_administrator(tmp_path: Path, config: Path, monk
                           new_password="other-pass-2")
     assert code == 2 and "无权" in err
 
+    code, _out, err = run("roles", "2001", "--roles", "review,admin", "--admin", "9001",
+                          admin_password="admin-pass-1")
+    assert code == 2 and "不能兼任" in err
+    code, out, err = run("roles", "2001", "--roles", "review,front_desk", "--admin", "9001",
+                         admin_password="admin-pass-1")
+    assert code == 0 and "受理" in out, err
     code, _out, err = run("disable", "2001", "--admin", "9001", admin_password="admin-pass-1")
     assert code == 0, err
     code, out, err = run("list", "--json", "--admin", "9001", admin_password="admin-pass-1")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 from app import usecases
 from app.changes import OpChanges
-from app.queries import SubmissionView
+from app.queries import AttachmentData, SubmissionView
 from app.ui.operations.base import CollectionOp
 from app.usecases import Accepted, ClerkInfo, SubmitRequest
 from forms.definitions import FormDef
 from forms.receipt import Receipt
+
+if TYPE_CHECKING:
+    from app.scans import ScannedPage
 
 
 def submit_application(*, parent: QWidget | None, request: SubmitRequest) -> CollectionOp[Accepted]:
@@ -28,9 +32,12 @@ def _receipt_pdf(receipt: Receipt) -> bytes:
 
 
 def save_draft(*, parent: QWidget | None, clerk: ClerkInfo, form: FormDef, values: Mapping[str, str],
-               draft_id: str | None = None) -> CollectionOp[SubmissionView]:
-    """Keep the form as a draft (replacing ``draft_id``); nothing is sent."""
-    return CollectionOp(parent, lambda t: usecases.save_draft(t, clerk, form, values, draft_id),
+               draft_id: str | None = None, materials: Mapping[str, Sequence[ScannedPage]] | None = None,
+               carried: Sequence[AttachmentData] = (), waivers: Mapping[str, str] | None = None,
+               reason: str | None = None) -> CollectionOp[SubmissionView]:
+    """Keep the form, its scans and waivers as a draft (replacing ``draft_id``); nothing is sent."""
+    return CollectionOp(parent, lambda t: usecases.save_draft(t, clerk, form, values, draft_id, materials=materials,
+                                                              carried=carried, waivers=waivers, reason=reason),
                         lambda view: OpChanges.submission(view.id))
 
 
