@@ -1,28 +1,22 @@
-"""The audit trail as the app uses it: its secret from the OS keyring, and the auditor's reads.
+"""The audit trail as the app uses it: its secret from the OS keyring.
 
 The person keys in the trail are HMAC-SHA256 of ID numbers under a secret kept in the OS keyring
 beside the database key (made on first use), so the trail of a copied data directory cannot be
 searched by ID number elsewhere, and a guessed number cannot be checked against it without this
-machine's keyring. Writing happens in the use cases (``app/usecases``) and ``app/queries.py``.
+machine's keyring. Writing happens in the use cases (``app/usecases``) and ``app/queries.py``;
+reading, for the 稽核 role only, in ``app/usecases/audit.py``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
 
 import keyring.errors
 
 from app.secrets import SecretStore
 from core.errors import ConfigError
-from local_db.audit import AuditAction, AuditEvent, AuditRecord, AuditTrail, ChainProblem, ChainReport, verify_chain
-
-if TYPE_CHECKING:
-    from app.terminal import Terminal
+from local_db.audit import AuditAction, AuditEvent, AuditRecord, AuditTrail, ChainProblem, ChainReport
 
 __all__ = ["AUDIT_KEY", "AuditAction", "AuditEvent", "AuditRecord", "AuditTrail", "ChainProblem", "ChainReport",
-           "PersonTrail", "open_audit_trail", "person_trail", "verify"]
+           "open_audit_trail"]
 
 #: the keyring entry holding the person-key secret (32 random bytes as 64 hex digits)
 AUDIT_KEY = "audit-person-key"
@@ -45,24 +39,3 @@ def open_audit_trail(secrets: SecretStore) -> AuditTrail:
                           user_message="系统密钥库中的审计密钥已损坏，无法记录审计日志。",
                           hint="请联系系统管理员恢复该密钥；不要删除它，否则已有审计记录将无法按证件号码检索。")
     return AuditTrail(key)
-
-
-def verify(terminal: Terminal) -> ChainReport:
-    """Whether the trail's chain is intact, else its first broken sequence number and why."""
-    return verify_chain(terminal.db)
-
-
-@dataclass(frozen=True)
-class PersonTrail:
-    """A person's entries (oldest first); the person is named by a masked ID number only."""
-
-    masked_id_number: str
-    entries: tuple[AuditRecord, ...]
-
-
-def person_trail(terminal: Terminal, id_number: str, since: datetime | None = None) -> PersonTrail:
-    """Every entry about the person with ``id_number`` since ``since``, found by its keyed hash."""
-    from core.errors import mask_id_number
-
-    found = terminal.audit.find(terminal.db, id_number=id_number, since=since)
-    return PersonTrail(mask_id_number(id_number.strip().upper()), tuple(found))

@@ -47,17 +47,30 @@ def _new_password() -> str | None:
     return password
 
 
-def _signed_in_admin(terminal: Terminal, args: argparse.Namespace) -> ClerkInfo | None:
+def signed_in_clerk(terminal: Terminal, staff_id: str | None, *, role: str, option: str, id_env: str,
+                    password_env: str) -> ClerkInfo | None:
+    """The clerk whose credentials a command was given, signed in (and so on the audit trail), or None.
+
+    The staff number comes from ``option`` or the environment variable ``id_env``; the password from
+    ``password_env`` (scripts, tests) or getpass, never the command line. A wrong password raises
+    ``AuthenticationError`` and counts towards the account's lockout like any sign-in. ``role`` names
+    the post in the messages (系统管理员, 稽核人员); the use case then checks the permission itself.
+    """
     from app import usecases
 
-    admin_id = args.admin or os.environ.get(ADMIN_ENV)
-    if not admin_id:
-        print(f"需要系统管理员的工号：请用 --admin 指定（或设置环境变量 {ADMIN_ENV}）。", file=sys.stderr)
+    staff_id = staff_id or os.environ.get(id_env)
+    if not staff_id:
+        print(f"需要{role}的工号：请用 {option} 指定（或设置环境变量 {id_env}）。", file=sys.stderr)
         return None
-    password = os.environ.get(ADMIN_PASSWORD_ENV)
+    password = os.environ.get(password_env)
     if password is None:
-        password = getpass.getpass(f"系统管理员 {admin_id} 的密码: ")
-    return usecases.sign_in(terminal, admin_id, password)
+        password = getpass.getpass(f"{role} {staff_id} 的密码: ")
+    return usecases.sign_in(terminal, staff_id, password)
+
+
+def _signed_in_admin(terminal: Terminal, args: argparse.Namespace) -> ClerkInfo | None:
+    return signed_in_clerk(terminal, args.admin, role="系统管理员", option="--admin", id_env=ADMIN_ENV,
+                           password_env=ADMIN_PASSWORD_ENV)
 
 
 def _with_admin(action: Callable[[Terminal, ClerkInfo, argparse.Namespace], int]) \

@@ -120,6 +120,7 @@ def _cmd_forms(args: argparse.Namespace) -> int:
 def _cmd_queue(args: argparse.Namespace) -> int:
     """What is saved here and where each submission stands; ID numbers masked, never the payload."""
     from app import queries
+    from app.audit import AuditAction, AuditEvent
     from app.terminal import build_terminal
     from core.errors import mask_id_number
 
@@ -129,6 +130,9 @@ def _cmd_queue(args: argparse.Namespace) -> int:
         states = frozenset({queries.SubmissionState(args.state)}) if args.state else None
         rows = (queries.records(terminal, queries.RecordFilter(states=states), page_size=args.limit).records
                 if args.limit > 0 else ())
+        # names leave the terminal's screens here: an export, on the trail (no clerk signs in for this command)
+        terminal.audit.record(terminal.db, AuditEvent(AuditAction.EXPORT, None, None, None, {
+            "what": "queue_list", "rows": len(rows), "state": args.state, "format": "json" if args.json else "text"}))
     finally:
         terminal.close()
     records = [{
@@ -172,11 +176,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                           "reference_updated": summary.reference_updated, "pending": summary.pending,
                           "waiting": summary.waiting,
                           "next_attempt_at": first.isoformat(timespec="seconds") if first else None,
+                          "trail_sent": summary.trail_sent, "trail_pending": summary.trail_pending,
                           "error": summary.error}, ensure_ascii=False))
     else:
         waiting = (f"（其中 {summary.waiting} 笔在等待重试，最早 {first:%Y-%m-%d %H:%M:%S} 可发送；"
                    "加 --now 可立即重试）" if summary.waiting and first else "")
-        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔{waiting}，状态更新 {summary.statuses} 条"
+        print(f"已发送 {summary.sent} 笔，待发送 {summary.pending} 笔{waiting}，状态更新 {summary.statuses} 条，"
+              f"审计日志已报送 {summary.trail_sent} 条、待报送 {summary.trail_pending} 条"
               + (f"，参考数据已更新：{'、'.join(summary.reference_updated)}" if summary.reference_updated else "")
               + (f"。未完成：{summary.error}" if summary.error else "。"))
     return 1 if summary.error else 0

@@ -9,6 +9,7 @@ audit trail of views will hang. A new read (a statistics view, a lookup) is a ne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -19,7 +20,7 @@ from app.terminal import Terminal
 from core.errors import ConfigError
 from forms.definitions import FormDef
 from local_db import outbox, syncstate
-from local_db.audit import AuditAction, AuditEvent
+from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.submissions import (
@@ -89,15 +90,51 @@ class RecordPage:
 
 
 def records(terminal: Terminal, where: RecordFilter = RecordFilter(), *, page: int = 0,
-            page_size: int = PAGE_SIZE) -> RecordPage:
-    """Page ``page`` (from 0) of the records matching ``where``; a page past the end is empty."""
+            page_size: int = PAGE_SIZE, clerk_id: str | None = None) -> RecordPage:
+    """Page ``page`` (from 0) of the records matching ``where``; a page past the end is empty.
+
+    ``clerk_id``: the clerk who asked for this list (opened it, chose another filter or page); the view
+    is then on the audit trail with its filter and how many rows it showed (``view_records``). A search
+    by ID number is recorded by the number's keyed hash, a name or other text only as "text". Without
+    it nothing is recorded: for a list refreshing itself with the query the clerk already asked for.
+    """
     if page < 0 or page_size < 1:
         raise ValueError(f"no such page: {page} of size {page_size}")
     rows, total = find_submissions(
         terminal.db, SubmissionQuery(states=where.states, text=where.text, since=where.since, until=where.until,
                                      clerk_id=where.clerk_id),
         offset=page * page_size, limit=page_size)
+    if clerk_id is not None:
+        terminal.audit.record(terminal.db, _records_viewed(clerk_id, where, page, len(rows), total))
     return RecordPage(tuple(rows), page, page_size, total)
+
+
+#: fifteen digits in a row: an ID number searched for (or part of one), recorded only by its keyed hash
+_ID_LIKE = re.compile(r"\d{15}")
+#: a receipt number as the counter or the central system gives it (not personal data)
+_RECEIPT = re.compile(r"^(SB\d{14}|[A-Za-z0-9._:-]{1,64}-\d{8}-\d{4})$")
+
+
+def _records_viewed(clerk_id: str, where: RecordFilter, page: int, rows: int, total: int) -> AuditEvent:
+    """The trail entry of one view of the records list: the filter and the count, never a name or a number."""
+    text = (where.text or "").strip()
+    person = text.upper() if _ID_LIKE.search(text) else None
+    facts: dict[str, DetailValue] = {"rows": rows, "total": total, "page": page}
+    if where.states:
+        facts["states"] = sorted(state.value for state in where.states)
+    if person is not None:
+        facts["search"] = "id_number"
+    elif text and _RECEIPT.match(text):
+        facts["search"], facts["receipt_no"] = "receipt_no", text
+    elif text:
+        facts["search"] = "text"
+    if where.since is not None:
+        facts["since"] = where.since.isoformat(timespec="seconds")
+    if where.until is not None:
+        facts["until"] = where.until.isoformat(timespec="seconds")
+    if where.clerk_id:
+        facts["clerk"] = where.clerk_id
+    return AuditEvent(AuditAction.VIEW_RECORDS, clerk_id, None, person, facts)
 
 
 def counts_by_state(terminal: Terminal) -> dict[SubmissionState, int]:

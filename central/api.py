@@ -53,8 +53,12 @@ from central.errors import (
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
 from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
+from protocol.audit import ChainEntry
 from protocol.models import (
     SHA256_PATTERN,
+    AuditBatchAnswer,
+    AuditBatchIn,
+    AuditHead,
     BlobBatchAnswer,
     BlobBatchResult,
     BlobIn,
@@ -486,6 +490,22 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
             next_cursor=events[-1].cursor if events else (since or ""),
             more=more,
         )
+
+    @router.post("/audit/batch", responses={
+        **_ERROR_RESPONSES,
+        409: {"model": ErrorBody, "description": "audit_gap, audit_fork, audit_conflict or audit_hash_mismatch: "
+                                                 "the batch does not continue the trail held here; nothing stored"},
+        503: {"model": ErrorBody, "description": "busy; retry after Retry-After seconds (nothing stored)"},
+    })
+    def audit_batch(body: AuditBatchIn, terminal_id: Terminal) -> AuditBatchAnswer:
+        appended = store.audit.append(terminal_id, [ChainEntry(**e.model_dump()) for e in body.entries])
+        return AuditBatchAnswer(stored=appended.stored, duplicates=appended.duplicates,
+                                last_seq=appended.last_seq, last_hash=appended.last_hash)
+
+    @router.get("/audit/head", responses=_ERROR_RESPONSES)
+    def audit_head(terminal_id: Terminal) -> AuditHead:
+        last_seq, last_hash = store.audit.head(terminal_id)
+        return AuditHead(last_seq=last_seq, last_hash=last_hash)
 
     @router.get("/reference", responses=_ERROR_RESPONSES)
     def reference_index(_terminal_id: Terminal) -> ReferenceIndex:

@@ -103,6 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
                               help="register a terminal (or rotate its token); prints the token")
     add.add_argument("terminal_id")
 
+    audit = commands.add_parser("audit", help="a terminal's audit trail as the central system holds it")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", parents=[common],
+                                  help="check a terminal's hash chain (status 0: intact, 1: broken)")
+    verify.add_argument("--terminal", required=True, help="the terminal id")
+    verify.add_argument("--json", action="store_true")
+    trail = audit_sub.add_parser("list", parents=[common], help="a terminal's entries, oldest first")
+    trail.add_argument("--terminal", required=True, help="the terminal id")
+    trail.add_argument("--person-key", default=None,
+                       help="only entries of this person key (the terminal's keyed hash, never an ID number)")
+    trail.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="from this UTC day on")
+    trail.add_argument("--json", action="store_true")
+
     listing = commands.add_parser("list-submissions", parents=[common], help="print stored submissions")
     listing.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     listing.add_argument("--include-payload", action="store_true",
@@ -230,6 +243,40 @@ def _review(db: Path | str, submission_id: str, return_reason: str | None, note:
     return 0
 
 
+def _audit(db: Path | str, args: argparse.Namespace) -> int:
+    """``audit verify`` and ``audit list`` over the central database (the operator's reading, no HTTP)."""
+    from central.store import CentralStore
+
+    if isinstance(db, Path) and not db.exists():
+        print(f"central: no database at {db}", file=sys.stderr)
+        return 1
+    with CentralStore.open(db) as store:
+        if args.audit_command == "verify":
+            report = store.audit.verify(args.terminal)
+            if args.json:
+                print(json.dumps({"terminal": args.terminal, "intact": report.intact, "entries": report.entries,
+                                  "broken_at": report.broken_at,
+                                  "problem": str(report.problem) if report.problem else None}))
+            elif report.intact:
+                print(f"{args.terminal}: audit trail intact, {report.entries} entries")
+            else:
+                print(f"{args.terminal}: audit trail BROKEN at entry {report.broken_at} ({report.problem}); "
+                      f"{report.entries} entries before it are intact")
+            return 0 if report.intact else 1
+        since = f"{args.since}T00:00:00" if args.since else None
+        held = list(store.audit.entries(args.terminal, person_key=args.person_key, since=since))
+    if args.json:
+        print(json.dumps([{**asdict(h.entry), "received_at": h.received_at} for h in held], ensure_ascii=False,
+                         indent=1))
+        return 0
+    for h in held:
+        e = h.entry
+        print(f"{e.seq}\t{e.at}\t{e.clerk_id or '-'}\t{e.action}\t{e.subject or '-'}\t"
+              f"{(e.person_key or '-')[:12]}\t{e.detail}")
+    print(f"{len(held)} entr{'y' if len(held) == 1 else 'ies'}", file=sys.stderr)
+    return 0
+
+
 def _openapi() -> int:
     """Print the OpenAPI document of the app (built over a throwaway database)."""
     import tempfile
@@ -263,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "review":
             return _review(db, args.submission_id, args.return_reason, args.note)
+        if args.command == "audit":
+            return _audit(db, args)
         return _list(db, args.json, args.include_payload)
     except CounterError as exc:
         print(f"central: {exc}", file=sys.stderr)

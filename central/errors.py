@@ -172,3 +172,42 @@ class BatchTooLarge(CentralError):
     code = "batch_too_large"
     http_status = 413
     user_message = "附件批量上传请求过大。"
+
+
+class AuditChainError(CentralError):
+    """A batch of audit entries that does not continue the terminal's trail as the central system holds it.
+
+    Nothing of the batch is stored. ``seq`` is the first entry at fault; the subclasses say how.
+    """
+
+    http_status = 409
+    user_message = "本终端的审计日志与中心系统保存的不一致。"
+    hint = "审计日志可能被改动过，请立即报告系统管理员和稽核人员，并保留本机数据。"
+
+    def __init__(self, message: str, *, seq: int, **context: Any) -> None:
+        super().__init__(message, seq=seq, **context)
+        self.seq = seq
+
+
+class AuditGap(AuditChainError):
+    """The batch starts after an entry the central system does not hold."""
+
+    code = "audit_gap"
+
+
+class AuditFork(AuditChainError):
+    """A new entry does not link to the entry before it (another chain, or one rewritten)."""
+
+    code = "audit_fork"
+
+
+class AuditConflict(AuditChainError):
+    """An entry the central system holds already arrives again with another hash."""
+
+    code = "audit_conflict"
+
+
+class AuditHashMismatch(AuditChainError):
+    """An entry's content does not hash to the hash it carries (edited after it was chained)."""
+
+    code = "audit_hash_mismatch"

@@ -117,3 +117,31 @@ class BlobPackEntryRow(Base):
     pack: Mapped[str] = mapped_column(String(64))
     offset: Mapped[int] = mapped_column(BigInteger)
     length: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditEntryRow(Base):
+    """One entry of a terminal's audit trail, as the terminal chained it (see ``central.audit``).
+
+    The central system's copy is what shows a trail rewritten on the terminal: whoever holds the
+    terminal's database key could rewrite its chain consistently, but not this one.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_person", "terminal_id", "person_key"),)
+
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    #: UTC, ISO 8601 with microseconds, exactly as hashed
+    at: Mapped[str] = mapped_column(String(40))
+    clerk_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: the terminal's keyed hash of an ID number (never the number)
+    person_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: canonical JSON text, exactly as hashed
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    #: when the central system stored it (UTC, ISO 8601)
+    received_at: Mapped[str] = mapped_column(String(40))

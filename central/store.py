@@ -215,6 +215,7 @@ class CentralStore:
 
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now,
                  blob_dir: Path | None = None) -> None:
+        from central.audit import CentralAuditTrail
         from central.blobs import BlobStore
 
         self._engine = engine
@@ -224,6 +225,8 @@ class CentralStore:
         self._write = sessionmaker(writer(engine), expire_on_commit=False)
         #: the uploaded attachments; None when no blob directory is known (see ``open``)
         self.blobs = BlobStore(self._read, self._write, blob_dir, clock=clock) if blob_dir else None
+        #: the terminals' audit trails (``central.audit``)
+        self.audit = CentralAuditTrail(self._read, self._write, clock)
 
     @classmethod
     def open(cls, db: Path | str, *, clock: Callable[[], datetime] = utc_now,

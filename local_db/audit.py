@@ -27,16 +27,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from core.errors import mask_id_number
 from local_db.database import Database
 from local_db.models import AuditEntry, utcnow
+from protocol.audit import GENESIS, ChainEntry, ChainProblem, ChainReport, iso_microseconds, walk_chain
+from protocol.audit import entry_hash as wire_hash
 from protocol.canonical import canonical_json
 
-#: the previous hash of the first entry
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "AuditAction", "AuditEvent", "AuditQuery", "AuditRecord", "AuditTrail", "ChainEntry",
+           "ChainProblem", "ChainReport", "DetailValue", "entry_hash", "last_seq", "stored_entries", "verify_chain"]
+
 #: what a detail value may be: plain facts, or a list of them (the keys of the fields a clerk corrected)
 DetailValue = str | int | bool | None | Sequence[str]
 #: fifteen digits in a row: an ID number (15 or 18 characters), or part of one
@@ -70,6 +73,12 @@ class AuditAction(enum.StrEnum):
     SETTINGS_CHANGE = "settings_change"
     REFERENCE_CONFIRM = "reference_confirm"
     PURGE = "purge"
+    #: the records list or a search of it was shown (its filter and how many rows; a person key, never a number)
+    VIEW_RECORDS = "view_records"
+    #: a draft was deleted
+    DELETE_DRAFT = "delete_draft"
+    #: an auditor read the trail or checked its chain (稽核)
+    READ_AUDIT = "read_audit"
 
 
 @dataclass(frozen=True)
@@ -98,36 +107,10 @@ class AuditRecord:
     hash: str
 
 
-class ChainProblem(enum.StrEnum):
-    """Why the chain breaks at an entry."""
-
-    #: the entry's content no longer matches its hash
-    EDITED = "edited"
-    #: entries are missing before this one (a gap in the numbers, or a link to an entry that is gone)
-    DELETED = "deleted"
-    #: an entry that belongs to no chain sits before this one
-    INSERTED = "inserted"
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """The answer of ``verify_chain``: intact, or the first broken sequence number and why."""
-
-    entries: int
-    broken_at: int | None = None
-    problem: ChainProblem | None = None
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
-
-
 def entry_hash(prev_hash: str, at: datetime, clerk_id: str | None, action: str, subject: str | None,
                person_key: str | None, detail: str) -> str:
-    """SHA-256 of the previous hash and the entry's canonical content (the sequence number is its place)."""
-    content = canonical_json({"at": at.astimezone(UTC).isoformat(timespec="microseconds"), "clerk": clerk_id,
-                              "action": action, "subject": subject, "person": person_key, "detail": detail})
-    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+    """SHA-256 of the previous hash and the entry's canonical content (``protocol.audit.entry_hash``)."""
+    return wire_hash(prev_hash, iso_microseconds(at), clerk_id, action, subject, person_key, detail)
 
 
 def _detail_text(detail: Mapping[str, DetailValue]) -> str:
@@ -195,17 +178,52 @@ class AuditTrail:
     def find(self, db: Database, *, id_number: str | None = None, since: datetime | None = None,
              until: datetime | None = None, limit: int | None = None) -> list[AuditRecord]:
         """Entries about the person with ``id_number`` (all when None) in ``[since, until)``, oldest first."""
-        q = select(AuditEntry).order_by(AuditEntry.seq)
-        if id_number is not None:
-            q = q.where(AuditEntry.person_key == self.person_key(id_number))
-        if since is not None:
-            q = q.where(AuditEntry.at >= since)
-        if until is not None:
-            q = q.where(AuditEntry.at < until)
+        rows, _total = self.search(db, AuditQuery(id_number=id_number, since=since, until=until), limit=limit,
+                                   newest_first=False, count=False)
+        return rows
+
+    def search(self, db: Database, query: AuditQuery, *, offset: int = 0, limit: int | None = None,
+               newest_first: bool = True, count: bool = True) -> tuple[list[AuditRecord], int]:
+        """One page of the entries ``query`` selects, and how many it selects in all (-1 without ``count``)."""
+        conditions = []
+        if query.id_number is not None and query.id_number.strip():
+            conditions.append(AuditEntry.person_key == self.person_key(query.id_number))
+        if query.since is not None:
+            conditions.append(AuditEntry.at >= query.since)
+        if query.until is not None:
+            conditions.append(AuditEntry.at < query.until)
+        if query.clerk_id is not None and query.clerk_id.strip():
+            conditions.append(AuditEntry.clerk_id == query.clerk_id.strip())
+        if query.actions:
+            conditions.append(AuditEntry.action.in_(sorted(str(a) for a in query.actions)))
+        if query.subject is not None:
+            conditions.append(AuditEntry.subject == query.subject)
+        order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
+        q = select(AuditEntry).where(*conditions).order_by(order).offset(offset)
         if limit is not None:
             q = q.limit(limit)
         with db.sessions() as s:
-            return [_record(row) for row in s.scalars(q)]
+            rows = [_record(row) for row in s.scalars(q)]
+            total = int(s.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0) \
+                if count else -1
+        return rows, total
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which entries an auditor asks for; every criterion given must hold.
+
+    ``id_number`` is turned into its person key before the search and never stored or logged;
+    ``since``/``until`` bound the time (``[since, until)``); ``actions``: any of these.
+    """
+
+    id_number: str | None = field(default=None, repr=False)
+    since: datetime | None = None
+    until: datetime | None = None
+    clerk_id: str | None = None
+    actions: frozenset[str] = frozenset()
+    #: about this subject (a submission id, a staff number)
+    subject: str | None = None
 
 
 def _record(row: AuditEntry) -> AuditRecord:
@@ -217,79 +235,33 @@ def _record(row: AuditEntry) -> AuditRecord:
                        detail if isinstance(detail, dict) else {}, row.prev_hash, row.hash)
 
 
-@dataclass(frozen=True)
-class _Stored:
-    """An entry exactly as stored, for checking its hash (the detail as its stored text)."""
-
-    seq: int
-    at: datetime
-    clerk_id: str | None
-    action: str
-    subject: str | None
-    person_key: str | None
-    detail: str
-    prev_hash: str
-    hash: str
-
-    def content_matches(self) -> bool:
-        return hmac.compare_digest(self.hash, entry_hash(self.prev_hash, self.at, self.clerk_id, self.action,
-                                                         self.subject, self.person_key, self.detail))
-
-
-def _stored(db: Database, batch: int = 1000) -> Iterator[_Stored]:
-    """Every entry in sequence order, read in batches (a year's trail does not sit in memory at once)."""
-    after: int | None = None
-    while True:
-        q = select(AuditEntry).order_by(AuditEntry.seq).limit(batch)
-        if after is not None:
-            q = q.where(AuditEntry.seq > after)
+def stored_entries(db: Database, after: int = 0, batch: int = 1000,
+                   limit: int | None = None) -> Iterator[ChainEntry]:
+    """Entries after sequence number ``after`` in order, exactly as stored, read in batches (a year's
+    trail does not sit in memory at once); at most ``limit`` of them. What the sync sends and the chain
+    check walks."""
+    left = limit
+    while left is None or left > 0:
+        size = batch if left is None else min(batch, left)
+        q = select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(size)
         with db.sessions() as s:
-            rows = [_Stored(r.seq, r.at, r.clerk_id, r.action, r.subject, r.person_key, r.detail, r.prev_hash,
-                            r.hash) for r in s.scalars(q)]
+            rows = [ChainEntry(r.seq, iso_microseconds(r.at), r.clerk_id, r.action, r.subject, r.person_key,
+                               r.detail, r.prev_hash, r.hash) for r in s.scalars(q)]
         if not rows:
             return
         yield from rows
         after = rows[-1].seq
+        if left is not None:
+            left -= len(rows)
+
+
+def last_seq(db: Database) -> int:
+    """The sequence number of the newest entry (0 for an empty trail)."""
+    with db.sessions() as s:
+        return int(s.scalar(select(func.max(AuditEntry.seq))) or 0)
 
 
 def verify_chain(db: Database) -> ChainReport:
-    """Walk the whole trail: intact, or the first sequence number where it breaks and how.
-
-    A gap in the numbers, or a link to an entry nobody holds, is a deletion; a link that skips back
-    to an earlier entry (or an entry the next one skips) is an insertion; content that no longer
-    matches its own hash is an edit. An entry rewritten together with its hash shows as a deletion at
-    the entry after it (the one it held is gone).
-    """
-    seen: dict[str, int] = {}
-    expected, prev, intact = 1, GENESIS, 0
-    rows = _stored(db)
-    current = next(rows, None)
-    while current is not None:
-        following = next(rows, None)
-        broken = _break(current, following, expected, prev, seen)
-        if broken is not None:
-            return ChainReport(intact, broken[0], broken[1])
-        intact += 1
-        seen[current.hash] = current.seq
-        expected, prev = current.seq + 1, current.hash
-        current = following
-    return ChainReport(intact)
-
-
-def _break(entry: _Stored, following: _Stored | None, expected: int, prev: str,
-           seen: Mapping[str, int]) -> tuple[int, ChainProblem] | None:
-    if entry.seq > expected:
-        return expected, ChainProblem.DELETED
-    if entry.seq < expected:
-        return entry.seq, ChainProblem.INSERTED
-    if entry.prev_hash != prev:
-        if entry.prev_hash in seen:  # it still follows an earlier entry: what sits between was slipped in
-            return seen[entry.prev_hash] + 1, ChainProblem.INSERTED
-        if following is not None and following.prev_hash == prev:  # the next one skips it
-            return entry.seq, ChainProblem.INSERTED
-        if entry.content_matches():  # whole in itself, but the entry it followed is gone
-            return entry.seq, ChainProblem.DELETED
-        return entry.seq, ChainProblem.EDITED
-    if not entry.content_matches():
-        return entry.seq, ChainProblem.EDITED
-    return None
+    """Walk the whole trail: intact, or the first sequence number where it breaks and how
+    (``protocol.audit.walk_chain``)."""
+    return walk_chain(stored_entries(db))

@@ -13,6 +13,7 @@ import enum
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -156,14 +157,21 @@ def check_password(clerk_id: str, password: str) -> None:
         raise ValidationError("password", "密码不能由同一个字符重复组成。")
 
 
+#: writes the audit trail's entry of a clerk change inside the change's transaction
+ClerkAuditHook = Callable[[Session], object]
+
+
 def _roles_of(s: Session, clerk_id: str) -> frozenset[Role]:
     names = s.scalars(select(ClerkRole.role).where(ClerkRole.clerk_id == clerk_id))
     return frozenset(Role(n) for n in names if n in Role._value2member_map_)
 
 
 def add_clerk(db: Database, clerk_id: str, name: str, password: str, *, roles: frozenset[Role],
-              hasher: Hasher | None = None) -> ClerkInfo:
-    """Create a clerk; ``ClerkExists`` if the staff number is taken (active or not)."""
+              hasher: Hasher | None = None, audit: ClerkAuditHook | None = None) -> ClerkInfo:
+    """Create a clerk; ``ClerkExists`` if the staff number is taken (active or not).
+
+    ``audit`` (as for every change here) writes the audit trail's entry in the change's own transaction.
+    """
     clerk_id, name = clerk_id.strip(), name.strip()
     if not clerk_id:
         raise ValidationError("clerk_id", "请填写工号")
@@ -178,6 +186,8 @@ def add_clerk(db: Database, clerk_id: str, name: str, password: str, *, roles: f
         s.add(Clerk(id=clerk_id, name=name, password_hash=digest, active=True))
         s.flush()
         s.add_all(ClerkRole(clerk_id=clerk_id, role=role.value) for role in sorted(roles))
+        if audit is not None:
+            audit(s)
     return ClerkInfo(clerk_id, name, roles)
 
 
@@ -192,16 +202,19 @@ def list_clerks(db: Database) -> list[ClerkRecord]:
         return [ClerkRecord(c.id, c.name, _roles_of(s, c.id), c.active, c.locked_until) for c in clerks]
 
 
-def disable_clerk(db: Database, clerk_id: str) -> None:
+def disable_clerk(db: Database, clerk_id: str, *, audit: ClerkAuditHook | None = None) -> None:
     """The clerk can no longer sign in; their records and signatures stay."""
     with db.sessions.begin() as s:
         clerk = s.get(Clerk, clerk_id.strip())
         if clerk is None:
             raise UnknownClerk(clerk_id)
         clerk.active = False
+        if audit is not None:
+            audit(s)
 
 
-def reset_password(db: Database, clerk_id: str, password: str, *, hasher: Hasher | None = None) -> None:
+def reset_password(db: Database, clerk_id: str, password: str, *, hasher: Hasher | None = None,
+                   audit: ClerkAuditHook | None = None) -> None:
     """A new password, and the lockout lifted; a disabled clerk stays disabled."""
     clerk_id = clerk_id.strip()
     check_password(clerk_id, password)
@@ -211,15 +224,19 @@ def reset_password(db: Database, clerk_id: str, password: str, *, hasher: Hasher
         if clerk is None:
             raise UnknownClerk(clerk_id)
         clerk.password_hash, clerk.failed_signins, clerk.locked_until = digest, 0, None
+        if audit is not None:
+            audit(s)
 
 
-def set_roles(db: Database, clerk_id: str, roles: frozenset[Role]) -> None:
+def set_roles(db: Database, clerk_id: str, roles: frozenset[Role], *, audit: ClerkAuditHook | None = None) -> None:
     check_roles(roles)
     with db.sessions.begin() as s:
         if s.get(Clerk, clerk_id) is None:
             raise UnknownClerk(clerk_id)
         s.execute(delete(ClerkRole).where(ClerkRole.clerk_id == clerk_id))
         s.add_all(ClerkRole(clerk_id=clerk_id, role=role.value) for role in sorted(roles))
+        if audit is not None:
+            audit(s)
 
 
 def verify_clerk(db: Database, clerk_id: str, password: str, *, now: datetime | None = None,

@@ -249,12 +249,17 @@ def _drop_attachments(s: Session, draft: Submission) -> None:
     s.flush()
 
 
-def delete_draft(db: Database, draft_id: str) -> None:
+def delete_draft(db: Database, draft_id: str, audit: AuditHook | None = None) -> bool:
+    """Delete a draft (nothing else); whether there was one. ``audit`` records it in the same transaction."""
     with db.sessions.begin() as s:
         draft = s.get(Submission, draft_id)
-        if draft is not None and draft.state == SubmissionState.DRAFT.value:
-            _drop_attachments(s, draft)
-            s.delete(draft)
+        if draft is None or draft.state != SubmissionState.DRAFT.value:
+            return False
+        if audit is not None:
+            audit(s, _view(draft))
+        _drop_attachments(s, draft)
+        s.delete(draft)
+        return True
 
 
 def approve_submission(db: Database, submission_id: str, approver_id: str,

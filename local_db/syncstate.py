@@ -15,6 +15,11 @@ from local_db.models import SyncState, utcnow
 FEED_CURSOR = "status_feed_cursor"
 LAST_SYNC = "last_sync_at"
 LAST_ERROR = "last_error"
+#: the last audit entry the central system acknowledged (``sync.trail``); kept here, not in the
+#: append-only trail, whose rows never change
+AUDIT_SENT = "audit_sent_seq"
+#: why the central system refused the trail (its copy and ours differ), until a batch goes through
+AUDIT_ERROR = "audit_error"
 
 
 def get_value(db: Database, key: str) -> str | None:

@@ -16,6 +16,7 @@ malformed answer fails in one place, validation, never later in the engine.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -286,3 +287,73 @@ class BlobStatesAnswer(BaseModel):
     order asked (the others are unknown or incomplete: ``GET /v1/blobs/{sha256}`` tells which)."""
 
     complete: list[str]
+
+
+# -- the audit trail (docs/sync-protocol.md, "Audit trail") ----------------------------------------
+
+#: audit entries one ``POST /v1/audit/batch`` may carry
+MAX_AUDIT_BATCH = 500
+#: fifteen digits in a row: an ID number or part of one, which no audit entry may carry
+_ID_LIKE = re.compile(r"\d{15}")
+
+
+class AuditEntryIn(BaseModel):
+    """One entry of a terminal's audit trail, exactly as the terminal stored and hashed it.
+
+    ``hash`` is ``protocol.audit.entry_hash(prev_hash, at, clerk_id, action, subject, person_key, detail)``;
+    ``person_key`` is the terminal's keyed hash of an ID number, never the number.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    seq: int = Field(ge=1, description="the entry's place in the terminal's trail: 1, 2, 3 … without gaps")
+    at: str = Field(description="UTC, ISO 8601 with microseconds, as hashed")
+    clerk_id: str | None = Field(max_length=32, description="the clerk's staff number, or null (the terminal)")
+    action: str = Field(min_length=1, max_length=32, description="what was done, e.g. sign_in, submit, view_case")
+    subject: str | None = Field(max_length=64, description="what it was about, e.g. a submission id")
+    person_key: str | None = Field(pattern=SHA256_PATTERN, description="HMAC-SHA256 of the person's ID number "
+                                                                       "under the terminal's secret, or null")
+    detail: str = Field(max_length=4096, description="canonical JSON text of a few facts without personal data")
+    prev_hash: str = Field(pattern=SHA256_PATTERN, description="the previous entry's hash (64 zeros for seq 1)")
+    hash: str = Field(pattern=SHA256_PATTERN, description="SHA-256 over prev_hash and the entry's content")
+
+    @field_validator("at")
+    @classmethod
+    def _at_iso(cls, value: str) -> str:
+        return _iso_time(value)
+
+    @field_validator("subject", "detail", "clerk_id")
+    @classmethod
+    def _no_id_number(cls, value: str | None) -> str | None:
+        if value is not None and _ID_LIKE.search(value):
+            raise ValueError("must not hold an ID number")
+        return value
+
+
+class AuditBatchIn(BaseModel):
+    """``POST /v1/audit/batch`` body: consecutive entries of the token's terminal, in sequence order."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    entries: list[AuditEntryIn] = Field(min_length=1, max_length=MAX_AUDIT_BATCH)
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> AuditBatchIn:
+        first = self.entries[0].seq
+        if [e.seq for e in self.entries] != list(range(first, first + len(self.entries))):
+            raise ValueError("entries must have consecutive sequence numbers in ascending order")
+        return self
+
+
+class AuditHead(BaseModel):
+    """``GET /v1/audit/head`` answer: the last entry the central system holds of the token's terminal."""
+
+    last_seq: int = Field(description="0 when it holds none")
+    last_hash: str = Field(description="that entry's hash (64 zeros when none)")
+
+
+class AuditBatchAnswer(AuditHead):
+    """``POST /v1/audit/batch`` answer: every entry of the batch is held now."""
+
+    stored: int = Field(description="entries stored by this request")
+    duplicates: int = Field(description="entries the central system held already with the same hash")

@@ -22,6 +22,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from core.errors import CentralTooSlow, CentralUnreachable, SyncError
+from protocol.audit import ChainEntry
 from protocol.body import (
     BLOB_BATCH_MEDIA_TYPE,
     BLOB_PIECE_MEDIA_TYPE,
@@ -31,6 +32,9 @@ from protocol.body import (
 )
 from protocol.models import (
     MAX_STATE_QUERY,
+    AuditBatchAnswer,
+    AuditEntryIn,
+    AuditHead,
     BlobBatchAnswer,
     BlobBatchResult,
     BlobOut,
@@ -234,6 +238,29 @@ class CentralClient:
         if not isinstance(document, dict):
             raise MalformedAnswer(f"reference {name}: not a JSON object", resp.status_code)
         return ReferenceData(document, resp.headers.get("ETag"))
+
+    # -- the audit trail (docs/sync-protocol.md, "Audit trail") ---------------------------------
+    def post_audit_batch(self, entries: Sequence[ChainEntry]) -> AuditBatchAnswer | None:
+        """Consecutive audit entries, exactly as stored; None when the central system has no audit endpoint.
+
+        A batch that does not continue the central system's copy is a ``SyncError`` that is not
+        retryable, its ``code`` one of ``audit_gap``, ``audit_fork``, ``audit_conflict``,
+        ``audit_hash_mismatch``.
+        """
+        body = {"entries": [AuditEntryIn(seq=e.seq, at=e.at, clerk_id=e.clerk_id, action=e.action, subject=e.subject,
+                                         person_key=e.person_key, detail=e.detail, prev_hash=e.prev_hash,
+                                         hash=e.hash).model_dump() for e in entries]}
+        resp = self._request("POST", "/v1/audit/batch", json=body)
+        if resp.status_code in _NO_ENDPOINT:
+            return None
+        return self._check(resp, AuditBatchAnswer)
+
+    def audit_head(self) -> AuditHead | None:
+        """The last audit entry the central system holds of this terminal; None without the endpoint."""
+        resp = self._request("GET", "/v1/audit/head")
+        if resp.status_code in _NO_ENDPOINT:
+            return None
+        return self._check(resp, AuditHead)
 
     # -- batches: many small blobs in one stream, many submissions in one commit ----------------
     def upload_blob_batch(self, blobs: Sequence[BlobSource], *, drain: float = 0.0) -> list[BlobBatchResult]:

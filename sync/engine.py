@@ -33,6 +33,7 @@ from sync.feed import StatusFeedPuller
 from sync.planner import BatchSizer, Planner
 from sync.reference import ReferencePuller, ReferenceTarget
 from sync.submitter import Submitted, Submitter
+from sync.trail import TrailSender
 from sync.uploader import BlobUploader, Uploaded
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ class SyncSummary:
     waiting: int = 0
     next_attempt_at: datetime | None = None
     error: str | None = None
+    #: audit entries the central system acknowledged in this run, and those it has not yet
+    trail_sent: int = 0
+    trail_pending: int = 0
 
 
 class SyncEngine:
@@ -99,6 +103,9 @@ class SyncEngine:
         self._submitter = Submitter(client)
         self._feed = StatusFeedPuller(db, client, self._emit)
         self._reference = ReferencePuller(db, client, reference, self._emit)
+        self._trail = TrailSender(db, client)
+        self._next_trail = 0.0
+        self._trail_failures = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -193,6 +200,8 @@ class SyncEngine:
                     self._sleep(self._retry_delay)
                     continue
                 if outcome is not None:
+                    continue
+                if self._send_trail():
                     continue
                 if self._pull_due():
                     continue
@@ -344,6 +353,29 @@ class SyncEngine:
         self._emit(Retrying(pending_count(self._db), items[0].submission_id, exc))
         return Outcome.RETRY
 
+    # -- the audit trail ------------------------------------------------------------------------
+    @property
+    def trail(self) -> TrailSender:
+        return self._trail
+
+    def _send_trail(self) -> bool:
+        """One batch of the audit trail when submissions are done and it is due; True when one went."""
+        now = time.monotonic()
+        if now < self._next_trail or self._trail.unsupported:
+            return False
+        try:
+            sent = self._trail.send(max_batches=1)
+            self._trail_failures = 0
+            return sent > 0
+        except SyncError as exc:
+            if exc.retryable:
+                self._trail_failures += 1
+                self._next_trail = now + self._backoff.delay(self._trail_failures, exc.retry_after)
+            else:  # the two copies differ: a person must look; try again after a long pause
+                self._next_trail = now + self._backoff.cap
+            log.info("audit trail not sent (%s)", exc.detail)
+            return False
+
     # -- pulling --------------------------------------------------------------------------------
     def pull_status(self) -> int:
         """Apply the central system's status changes since the stored cursor; returns how many applied."""
@@ -379,6 +411,7 @@ class SyncEngine:
                     summary.error = self._last_error.user_message if self._last_error else "发送失败"
                     break
             if summary.error is None:
+                summary.trail_sent = self._trail.send(max_batches=1_000_000)
                 summary.statuses = self.pull_status()
                 summary.reference_updated = self.pull_reference()
                 self._set_online(True)
@@ -386,5 +419,6 @@ class SyncEngine:
             summary.error = exc.user_message
             self._set_online(False, exc)
         summary.pending = pending_count(self._db)
+        summary.trail_pending = self._trail.pending()
         summary.waiting, summary.next_attempt_at = outbox.waiting(self._db)
         return summary

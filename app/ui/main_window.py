@@ -45,6 +45,7 @@ from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
 from app.ui import operations
 from app.ui.approval_dialog import ApprovalDialog
+from app.ui.audit_page import AuditPage
 from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.case_view import CaseDialog
@@ -170,6 +171,13 @@ class MainWindow(QMainWindow):
         layout.addSpacing(16)
         layout.addWidget(office)
         layout.addStretch(1)
+        self.audit_page: AuditPage | None = None
+        if allowed(self.clerk, Permission.READ_AUDIT):  # 稽核 only; the use cases check it again
+            audit = QPushButton(self.tr("审计日志"))
+            audit.setObjectName("auditButton")
+            audit.clicked.connect(self.open_audit)
+            layout.addWidget(audit)
+            layout.addSpacing(16)
         layout.addWidget(who)
         layout.addSpacing(16)
         layout.addWidget(self.clock_label)
@@ -245,7 +253,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
         layout.addLayout(bar)
-        self.records = RecordsView(self.ctx, self._item_names)
+        self.records = RecordsView(self.ctx, self._item_names, clerk_id=self.clerk.id)
         self.records.itemSelectionChanged.connect(self._selection_changed)
         self.records.cellDoubleClicked.connect(lambda _r, _c: self._act_on(self.records.selected()))
         self.records.loaded.connect(self._records_loaded)
@@ -437,6 +445,15 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         self.catalogue.search_edit.clear()
         self.stack.setCurrentWidget(self.home)
+
+    def open_audit(self) -> None:
+        """The auditor's screen: the trail (newest first) and its chain check."""
+        if self.audit_page is None:
+            self.audit_page = AuditPage(self.ctx, self.clerk, self._item_names)
+            self.audit_page.back_button.clicked.connect(self.go_home)
+            self.stack.addWidget(self.audit_page)
+        self.stack.setCurrentWidget(self.audit_page)
+        self.audit_page.search()
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item

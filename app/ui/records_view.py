@@ -1,7 +1,8 @@
 """Recent submissions with their state and receipt number; ID numbers masked.
 
 The list refreshes itself: it reloads its page whenever an operation or the sync engine reports
-changed records (``OpRunner.changed``), through one coalesced query.
+changed records (``OpRunner.changed``), through one coalesced query. What the clerk asks for (the
+list opened, another filter or page) is on the audit trail; its refreshes are the same view again.
 """
 
 from __future__ import annotations
@@ -56,8 +57,13 @@ class RecordsView(QTableWidget):
         str(QT_TRANSLATE_NOOP("RecordsView", "说明")),
     )
 
-    def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None, *,
+                 clerk_id: str | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
+        #: the signed-in clerk, on whose behalf each view the clerk asks for is recorded
+        self._clerk_id = clerk_id
+        #: the (filter, page) last recorded: a refresh of the same view is not a new view
+        self._recorded: tuple[RecordFilter, int] | None = None
         self.setObjectName("recordsView")
         self._names = item_names
         self.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
@@ -106,7 +112,11 @@ class RecordsView(QTableWidget):
             self.reload()
 
     def _load(self, terminal: Terminal) -> RecordPage:
-        return queries.records(terminal, self.where, page=self.page, page_size=self.page_size)
+        where, page = self.where, self.page
+        asked = (where, page) != self._recorded
+        self._recorded = (where, page)
+        return queries.records(terminal, where, page=page, page_size=self.page_size,
+                               clerk_id=self._clerk_id if asked else None)
 
     def _show_page(self, page: RecordPage) -> None:
         if page.page > 0 and not page.records and page.total:  # the page emptied (records moved on): go back

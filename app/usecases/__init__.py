@@ -1,14 +1,15 @@
 """What a clerk can do, as plain functions the window, the CLI and tests call the same way.
 
-Commands live here (submit, drafts, approval, sign-in, printing, clerk accounts); reads for lists, counts and one case
-live in ``app/queries.py``. Neither imports Qt at import time. A new use case is a module here with a
-plain function taking the ``Terminal`` first; the window reaches it through a named operation in
-``app/ui/operations/``.
+Commands live here (submit, drafts, approval, sign-in, printing, clerk accounts, the auditor's reading of
+the trail); reads for lists, counts and one case live in ``app/queries.py``. Neither imports Qt at import
+time. A new use case is a module here with a plain function taking the ``Terminal`` first; the window
+reaches it through a named operation in ``app/ui/operations/``.
 """
 
 from app.usecases.approval import approve
+from app.usecases.audit import TrailFilter, TrailPage, read_trail, verify_trail
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password, set_clerk_roles
-from app.usecases.drafts import save_draft
+from app.usecases.drafts import delete_draft, save_draft
 from app.usecases.receipts import print_receipt
 from app.usecases.session import ClerkInfo, lock_session, sign_in, sign_out, switch_clerk, unlock_session
 from app.usecases.submit import RECEIPT_KEY, Accepted, FormInvalid, SubmitRequest, missing_materials, submit_application
@@ -19,14 +20,18 @@ __all__ = [
     "ClerkInfo",
     "FormInvalid",
     "SubmitRequest",
+    "TrailFilter",
+    "TrailPage",
     "approve",
     "create_clerk",
+    "delete_draft",
     "disable_clerk",
     "init_admin",
     "list_clerks",
     "lock_session",
     "missing_materials",
     "print_receipt",
+    "read_trail",
     "reset_password",
     "save_draft",
     "set_clerk_roles",
@@ -35,4 +40,5 @@ __all__ = [
     "submit_application",
     "switch_clerk",
     "unlock_session",
+    "verify_trail",
 ]

@@ -17,6 +17,7 @@ from forms.definitions import FormDef
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from local_db.submissions import AttachmentData, SubmissionView
+from local_db.submissions import delete_draft as local_delete_draft
 from local_db.submissions import save_draft as local_save_draft
 
 if TYPE_CHECKING:
@@ -62,3 +63,14 @@ def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapp
                                 AuditAction.SAVE_DRAFT, clerk.id, saved.id, number if isinstance(number, str)
                                 else None, {"item_code": saved.item_code, "form_version": saved.form_version,
                                             **facts})))
+
+
+def delete_draft(terminal: Terminal, clerk: ClerkInfo, draft_id: str) -> bool:
+    """Delete a draft the applicant will not come back for; whether there was one. Recorded with the deletion.
+
+    The clerk must hold the 受理 role (``PermissionDenied``).
+    """
+    require(clerk, Permission.SAVE_DRAFT)
+    return local_delete_draft(terminal.db, draft_id, audit=lambda s, draft: terminal.audit.record_in(s, AuditEvent(
+        AuditAction.DELETE_DRAFT, clerk.id, draft.id, draft.applicant_id_number,
+        {"item_code": draft.item_code, "drafted_by": draft.clerk_id})))

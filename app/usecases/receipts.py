@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.terminal import Terminal
 from forms.receipt import Receipt
-from local_db.audit import AuditAction, AuditEvent
+from local_db.audit import AuditAction, AuditEvent, AuditQuery, DetailValue
 from local_db.submissions import SubmissionQuery, find_submissions
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path,
     A file (a path, or a printer set to PDF output) appears whole or not at all: it is drawn under a
     temporary name beside it and renamed, so nobody watching the folder reads half a receipt.
     The print is on the audit trail (Art. 38) before anything reaches the printer: a print that
-    cannot be recorded does not happen. ``clerk_id``: who prints (default: the clerk on the receipt).
+    cannot be recorded does not happen; a reprint carries which copy it is (``copy``: 2, 3 …).
+    ``clerk_id``: who prints (default: the clerk on the receipt).
     """
     from app import receipt_render  # Qt loads only when something is printed
 
@@ -61,10 +62,16 @@ def _record_print(terminal: Terminal, receipt: Receipt, target: QPrinter | Path,
     """One entry for the print, about the submission the receipt belongs to and its applicant."""
     rows, _total = find_submissions(terminal.db, SubmissionQuery(text=receipt.receipt_no), limit=5)
     saved = next((row for row in rows if row.counter_receipt_no == receipt.receipt_no), None)
+    facts: dict[str, DetailValue] = {"receipt_no": receipt.receipt_no,
+                                     "to": "file" if isinstance(target, Path) else "printer"}
+    if saved is not None:  # a reprint says which copy it is
+        _earlier, printed = terminal.audit.search(terminal.db, AuditQuery(
+            actions=frozenset({AuditAction.PRINT_RECEIPT.value}), subject=saved.id), limit=0)
+        if printed:
+            facts["copy"] = printed + 1
     terminal.audit.record(terminal.db, AuditEvent(
         AuditAction.PRINT_RECEIPT, clerk_id, saved.id if saved is not None else None,
-        saved.applicant_id_number if saved is not None else None,
-        {"receipt_no": receipt.receipt_no, "to": "file" if isinstance(target, Path) else "printer"}))
+        saved.applicant_id_number if saved is not None else None, facts))
 
 
 def _write_whole(path: Path, write: Callable[[Path], None]) -> None:

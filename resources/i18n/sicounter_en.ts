@@ -93,6 +93,173 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="80"/>
+        <source>序号</source>
+        <extracomment>entries per page on the screen the earliest day the date filters offer; choosing it means &quot;no bound&quot; characters of a person key shown (enough to tell entries apart; the full key is in the tooltip) how detail keys read in the table (a key a newer release wrote is shown as it is)</extracomment>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="81"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="82"/>
+        <location filename="../../app/ui/audit_page.py" line="141"/>
+        <source>柜员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="83"/>
+        <location filename="../../app/ui/audit_page.py" line="142"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="84"/>
+        <source>业务编号</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="85"/>
+        <source>人员密钥</source>
+        <translation>Person key</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="86"/>
+        <source>详情</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="102"/>
+        <source>审计日志</source>
+        <extracomment>the last check shown (None before the first)</extracomment>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="104"/>
+        <source>返回首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="110"/>
+        <source>每一次查阅都会记入审计日志。按证件号码检索时只使用其密钥哈希，不保存号码。</source>
+        <translation>Every reading is recorded in the audit trail. A search by ID number uses only its keyed hash; the number is not kept.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="115"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="122"/>
+        <source>柜员工号</source>
+        <translation>Staff number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="126"/>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="129"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="133"/>
+        <source>重置</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <source>起</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="141"/>
+        <source>止</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="160"/>
+        <source>校验完整性</source>
+        <translation>Verify integrity</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="166"/>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="171"/>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="199"/>
+        <source>不限</source>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="243"/>
+        <source>正在校验…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="273"/>
+        <source>中心系统已收到 {sent}/{all} 条</source>
+        <translation>Central system holds {sent}/{all}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="279"/>
+        <source>{person} 的记录，</source>
+        <translation>records of {person}, </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="280"/>
+        <source>{whose}第 {page}/{pages} 页，共 {total} 条</source>
+        <translation>{whose}page {page}/{pages}, {total} in all</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="290"/>
+        <source>✖ 审计日志被改写：本机哈希链自洽（共 {n} 条），但与中心系统保存的副本不一致，第 {held} 条及之前的记录已被改写。请立即报告系统管理员，并保留本机数据。</source>
+        <translation>✖ The audit trail was rewritten: its chain holds together ({n} entries) but differs from the central system&apos;s copy; entries up to {held} were rewritten. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="294"/>
+        <source>✔ 审计日志完整：共 {n} 条，哈希链未被改动。</source>
+        <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="295"/>
+        <source>与中心系统副本一致。</source>
+        <translation> Agrees with the central system&apos;s copy.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="298"/>
+        <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
+        <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="302"/>
+        <source>中心系统存有前 {n} 条的副本，可据此核对原始记录。</source>
+        <translation> The central system holds a copy of the first {n} entries to check the originals against.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/audit_page.py" line="309"/>
+        <source>校验未能完成。</source>
+        <translation>The check could not be completed.</translation>
+    </message>
+</context>
+<context>
     <name>CaptureDialog</name>
     <message>
         <location filename="../../app/ui/capture_dialog.py" line="72"/>
@@ -344,6 +511,11 @@
         <translation>{name} ({n} p.)</translation>
     </message>
     <message>
+        <location filename="../../app/ui/case_view.py" line="265"/>
+        <source>审核级别：{tier}</source>
+        <translation>Review tier: {tier}</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/case_view.py" line="272"/>
         <source>申请人：{name}（{id}）</source>
         <translation>Applicant: {name} ({id})</translation>
@@ -379,21 +551,6 @@
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="300"/>
-        <source>中心系统意见：{reason}</source>
-        <translation>Central system note: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/case_view.py" line="303"/>
-        <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
-        <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/case_view.py" line="265"/>
-        <source>审核级别：{tier}</source>
-        <translation>Review tier: {tier}</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/case_view.py" line="294"/>
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
@@ -412,6 +569,16 @@
         <location filename="../../app/ui/case_view.py" line="298"/>
         <source>未说明原因</source>
         <translation>no reason given</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="300"/>
+        <source>中心系统意见：{reason}</source>
+        <translation>Central system note: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="303"/>
+        <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
+        <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
         <location filename="../../app/ui/case_view.py" line="319"/>
@@ -865,210 +1032,215 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="87"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161"/>
+        <location filename="../../app/ui/main_window.py" line="162"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="168"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="369"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="424"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
+        <source>审计日志</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="335"/>
+        <location filename="../../app/ui/main_window.py" line="343"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="337"/>
+        <location filename="../../app/ui/main_window.py" line="345"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="347"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="394"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420"/>
+        <location filename="../../app/ui/main_window.py" line="428"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/main_window.py" line="461"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="447"/>
+        <location filename="../../app/ui/main_window.py" line="464"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="516"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="519"/>
+        <location filename="../../app/ui/main_window.py" line="536"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="571"/>
+        <location filename="../../app/ui/main_window.py" line="588"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="575"/>
+        <location filename="../../app/ui/main_window.py" line="592"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="586"/>
+        <location filename="../../app/ui/main_window.py" line="603"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="599"/>
+        <location filename="../../app/ui/main_window.py" line="616"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="599"/>
+        <location filename="../../app/ui/main_window.py" line="616"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="602"/>
+        <location filename="../../app/ui/main_window.py" line="619"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="604"/>
+        <location filename="../../app/ui/main_window.py" line="621"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="611"/>
-        <location filename="../../app/ui/main_window.py" line="634"/>
+        <location filename="../../app/ui/main_window.py" line="628"/>
+        <location filename="../../app/ui/main_window.py" line="651"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="637"/>
+        <location filename="../../app/ui/main_window.py" line="654"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="639"/>
+        <location filename="../../app/ui/main_window.py" line="656"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="641"/>
+        <location filename="../../app/ui/main_window.py" line="658"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1163,95 +1335,95 @@
 <context>
     <name>RecordsView</name>
     <message>
-        <location filename="../../app/ui/records_view.py" line="24"/>
+        <location filename="../../app/ui/records_view.py" line="25"/>
         <source>草稿</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="25"/>
+        <location filename="../../app/ui/records_view.py" line="26"/>
         <source>待复核</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="26"/>
+        <location filename="../../app/ui/records_view.py" line="27"/>
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="27"/>
+        <location filename="../../app/ui/records_view.py" line="28"/>
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="28"/>
+        <location filename="../../app/ui/records_view.py" line="29"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="29"/>
+        <location filename="../../app/ui/records_view.py" line="30"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="30"/>
+        <location filename="../../app/ui/records_view.py" line="31"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="41"/>
+        <location filename="../../app/ui/records_view.py" line="42"/>
         <source>已清理</source>
         <extracomment>what a purged record shows instead of the applicant (issue 16 retention)</extracomment>
         <translation>Purged</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="50"/>
+        <location filename="../../app/ui/records_view.py" line="51"/>
         <source>办理时间</source>
         <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="51"/>
+        <location filename="../../app/ui/records_view.py" line="52"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="52"/>
+        <location filename="../../app/ui/records_view.py" line="53"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="53"/>
+        <location filename="../../app/ui/records_view.py" line="54"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="54"/>
+        <location filename="../../app/ui/records_view.py" line="55"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="55"/>
+        <location filename="../../app/ui/records_view.py" line="56"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="56"/>
+        <location filename="../../app/ui/records_view.py" line="57"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="137"/>
+        <location filename="../../app/ui/records_view.py" line="147"/>
         <source>第{n}版（更正）</source>
-        <extracomment>what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
+        <extracomment>the signed-in clerk, on whose behalf each view the clerk asks for is recorded the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="141"/>
+        <location filename="../../app/ui/records_view.py" line="151"/>
         <source>{state}（已清理）</source>
         <translation>{state} (purged)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="143"/>
+        <location filename="../../app/ui/records_view.py" line="153"/>
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
     </message>

@@ -12,14 +12,14 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app import queries, usecases
-from app.audit import person_trail, verify
 from app.secrets import SecretStore
 from app.settings import DeviceSettings, Settings, save_settings
 from app.terminal import Terminal, build_terminal
+from app.usecases.audit import TrailFilter, read_trail
 from core.errors import AuthenticationError, StorageError
 from forms.definitions import load_form
 from local_db import dbkey
-from local_db.audit import AuditRecord
+from local_db.audit import AuditRecord, verify_chain
 from local_db.clerks import ClerkInfo, Role, add_clerk
 
 from .conftest import CLERK, PASSWORD
@@ -27,6 +27,8 @@ from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, RETIREMENT, WAIVER
 from .test_cli import sicounter
 
 REVIEWER = ClerkInfo("1002", "复核柜员")
+AUDITOR = ClerkInfo("7001", "稽核员", frozenset({Role.AUDITOR}))
+AUDITOR_PASSWORD = "audit-pass-1"
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_a_submission_leaves_its_entries_in_its_own_transaction(terminal: Termin
     text = raw_rows(terminal)
     for secret in (ID_NUMBER, ID_NUMBER[:17], REGISTRATION["phone"], "卡内姓名有误", WAIVER, REGISTRATION["name"]):
         assert secret not in text
-    assert verify(terminal).intact
+    assert verify_chain(terminal.db).intact
 
 
 def test_sign_in_draft_approval_view_and_print_are_recorded(qapp: QApplication, terminal: Terminal,
@@ -103,10 +105,10 @@ def test_sign_in_draft_approval_view_and_print_are_recorded(qapp: QApplication, 
     assert (tmp_path / "receipt.pdf").exists()
     for secret in (RETIREE_ID, RETIREE_ID[:17], RETIREMENT["bank_account"], "wrong-password", "not-it"):
         assert secret not in raw_rows(terminal)
-    found = person_trail(terminal, RETIREE_ID.lower())
+    found = read_trail(terminal, AUDITOR, TrailFilter(id_number=RETIREE_ID.lower()), oldest_first=True)
     assert found.masked_id_number == RETIREE_ID[:3] + "*" * 13 + RETIREE_ID[-2:]
     assert [e.seq for e in found.entries] == [e.seq for e in entries if e.person_key == retiree]
-    assert verify(terminal).intact
+    assert verify_chain(terminal.db).intact
 
 
 def _data_dir_with_a_trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, str]:
@@ -122,6 +124,7 @@ def _data_dir_with_a_trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
     made = build_terminal(settings, SecretStore(FileBackend()), start_sender=False, start_devices=False)
     try:
         add_clerk(made.db, CLERK.id, CLERK.name, PASSWORD, roles=CLERK.roles)
+        add_clerk(made.db, AUDITOR.id, AUDITOR.name, AUDITOR_PASSWORD, roles=AUDITOR.roles)
         usecases.sign_in(made, CLERK.id, PASSWORD)
         accepted = usecases.submit_application(made, usecases.SubmitRequest(
             CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
@@ -134,9 +137,11 @@ def _data_dir_with_a_trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
 def test_audit_verify_and_list_through_the_sicounter_command(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     config, keys, sid = _data_dir_with_a_trail(tmp_path, monkeypatch)
+    monkeypatch.setenv("SICOUNTER_AUDITOR", AUDITOR.id)
+    monkeypatch.setenv("SICOUNTER_AUDITOR_PASSWORD", AUDITOR_PASSWORD)
     ok = sicounter("audit", "verify", config=config, keyring_file=keys)
     assert ok.returncode == 0, ok.stderr
-    assert "审计日志完整" in ok.stdout and "共 4 条" in ok.stdout
+    assert "审计日志完整" in ok.stdout and "共 5 条" in ok.stdout  # the trail's 4 and the auditor's sign-in
 
     listed = sicounter("audit", "list", "--person", ID_NUMBER, "--since", date.today().isoformat(),
                        config=config, keyring_file=keys)

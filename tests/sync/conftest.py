@@ -61,6 +61,22 @@ class Rig:
         rows: list[dict[str, Any]] = json.loads(out.stdout)
         return rows
 
+    def server_trail(self) -> list[dict[str, Any]]:
+        """The terminal's audit entries the central system holds, through its own command line."""
+        out = subprocess.run([sys.executable, "-m", "central", "audit", "list", "--terminal", self.terminal_id,
+                              "--db", str(self.central_db), "--json"],
+                             capture_output=True, text=True, check=True, cwd=REPO, timeout=60)
+        rows: list[dict[str, Any]] = json.loads(out.stdout)
+        return rows
+
+    def server_trail_report(self) -> dict[str, Any]:
+        """``central audit verify`` of the terminal's trail (intact, or where it breaks)."""
+        out = subprocess.run([sys.executable, "-m", "central", "audit", "verify", "--terminal", self.terminal_id,
+                              "--db", str(self.central_db), "--json"],
+                             capture_output=True, text=True, cwd=REPO, timeout=60)
+        report: dict[str, Any] = json.loads(out.stdout)
+        return report
+
     def server_blob(self, client: httpx.Client, sha256: str) -> bytes:
         """An uploaded blob's bytes as the central system holds them (straight to the server, no proxy)."""
         answer = client.get(f"{self.central.base_url}/v1/blobs/{sha256}/content",
@@ -100,12 +116,13 @@ def local_ids(terminal: Terminal) -> set[str]:
 
 
 def drain(terminal: Terminal, timeout: float = 120.0) -> int:
-    """Run ``sync_once`` until nothing is pending (rows waiting out a backoff become due within 0.5 s)."""
+    """Run ``sync_once`` until nothing is pending, audit entries included (rows waiting out a backoff become
+    due within 0.5 s)."""
     assert terminal.sender is not None
     deadline = time.monotonic() + timeout
     while True:
         summary = terminal.sender.sync_once()
-        if summary.pending == 0:
+        if summary.pending == 0 and summary.trail_pending == 0:
             return pending_count(terminal.db)
         if time.monotonic() > deadline:
             raise AssertionError(f"still {summary.pending} pending after {timeout} s: {summary}")

@@ -3,8 +3,9 @@
 A counter PC loses power, the clerk kills a hung window, Windows reboots for updates: the process
 dies between any two instructions, with no cleanup. What the clerk was told was saved must still be
 there, the database must open and be intact, and the central system must end up with every
-submission exactly once, with attachments byte-identical to the scans taken, whatever moment the
-death and the network faults hit (mid-chunk, after the server committed but before we heard, ...).
+submission exactly once, with attachments byte-identical to the scans taken, and with the terminal's
+audit trail entry for entry (each once, the chain unbroken), whatever moment the death and the network
+faults hit (mid-chunk, after the server committed but before we heard, ...).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from central.faultproxy import FaultProxy
+from local_db.audit import stored_entries, verify_chain
 from local_db.models import SubmissionState
 from local_db.submissions import list_submissions, pending_count
 from tests.sync.conftest import Rig, drain, integrity, local_ids, sha256, spawn_worker
@@ -43,6 +45,7 @@ def test_sigkill_fifty_times_loses_nothing_and_duplicates_nothing(rig: Rig, tmp_
             committed += worker.kill()
         faults = proxy.stats.faults_injected
         proxy.set_random(0.0, ())
+        sent_while_killed = len(rig.server_trail())
         terminal = rig.terminal(proxy.url)
         try:
             assert integrity(terminal) == "ok"
@@ -50,6 +53,9 @@ def test_sigkill_fifty_times_loses_nothing_and_duplicates_nothing(rig: Rig, tmp_
             assert pending_count(terminal.db) == 0
             views = list_submissions(terminal.db, limit=100_000)
             ids = local_ids(terminal)
+            trail = list(stored_entries(terminal.db))
+            assert verify_chain(terminal.db).intact
+            assert terminal.sender is not None and terminal.sender.trail.pending() == 0
             assert integrity(terminal) == "ok"
         finally:
             terminal.close()
@@ -73,6 +79,16 @@ def test_sigkill_fifty_times_loses_nothing_and_duplicates_nothing(rig: Rig, tmp_
     assert set(server_ids) == ids
     by_id = {view.id: view for view in views}
     assert {row["id"]: row["receipt_number"] for row in server} == {v.id: v.receipt_number for v in views}
+
+    # the audit trail reached the central system exactly once: entry for entry, the chain intact there
+    assert len(trail) == len(ids), "one audit entry per submission, written in its transaction"
+    assert sent_while_killed >= len(trail) // 4, "the workers that were killed sent much of the trail"
+    held = rig.server_trail()
+    assert [row["seq"] for row in held] == [e.seq for e in trail] == list(range(1, len(trail) + 1))
+    assert [(row["hash"], row["prev_hash"]) for row in held] == [(e.hash, e.prev_hash) for e in trail]
+    assert {row["subject"] for row in held} == ids
+    assert rig.server_trail_report() == {"terminal": rig.terminal_id, "intact": True, "entries": len(trail),
+                                         "broken_at": None, "problem": None}
 
     # every attachment the server holds is the scan taken, byte for byte
     terminal = rig.terminal(proxy.url)

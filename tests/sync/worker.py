@@ -5,9 +5,9 @@
 It builds a real terminal (encrypted database, encrypted blob store, a file keyring of the test's
 own) and, depending on ``--mode``:
 
-- ``sync``: starts the sender thread and lets it work the outbox;
+- ``sync``: starts the sender thread and lets it work the outbox (and send the audit trail);
 - ``enqueue``: keeps saving submissions, each with 1-3 attachments of seeded random bytes written to
-  the blob store first and then committed together with the outbox row;
+  the blob store first and then committed together with the outbox row and its audit entry;
 - ``both``: the two at once, as at a busy counter.
 
 It prints ``ready`` once the terminal is open and ``committed <id>`` after each commit, flushing
@@ -27,6 +27,7 @@ from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from forms.idnumber import check_character
+from local_db.audit import AuditAction, AuditEvent
 from local_db.submissions import ApplicantData, AttachmentData, create_submission
 from sync.engine import Backoff
 
@@ -79,7 +80,9 @@ def enqueue_one(terminal: Terminal, rng: random.Random, terminal_id: str, *,
     view = create_submission(
         terminal.db, item_code="personal_registration", form_version=1, terminal_id=terminal_id,
         clerk_id=CLERK_ID, applicant=ApplicantData(id_number=person, name="张三"),
-        payload={"id_number": person, "name": "张三", "note": rng.randbytes(8).hex()}, attachments=attachments)
+        payload={"id_number": person, "name": "张三", "note": rng.randbytes(8).hex()}, attachments=attachments,
+        audit=lambda session, saved: terminal.audit.record_in(session, AuditEvent(
+            AuditAction.SUBMIT, CLERK_ID, saved.id, person, {"item_code": saved.item_code})))
     return view.id
 
 
