@@ -172,3 +172,11 @@ class BatchTooLarge(CentralError):
     code = "batch_too_large"
     http_status = 413
     user_message = "附件批量上传请求过大。"
+
+
+class CentralConfigError(CentralError):
+    """The central system cannot start as configured (no signing key, unreadable TLS files)."""
+
+    code = "config_error"
+    user_message = "中心系统配置有误。"
+    hint = "请检查中心系统的启动参数。"
