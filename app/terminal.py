@@ -120,9 +120,14 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     client: CentralClient | None = None
     sender: SyncEngine | None = None
     if token and settings.terminal_id:
-        client = CentralClient(settings.central_url, token, timeout=settings.central_timeout)
+        try:
+            client = CentralClient(settings.central_url, token, timeout=settings.central_timeout,
+                                   ca_file=settings.central_ca_file)
+        except ConfigError:
+            db.close()
+            raise
         sender = SyncEngine(db, client, events.publish, backoff=backoff, blobs=blobs,
-                            reference=reference_target(settings))
+                            reference=reference_target(settings, audit))
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
     devices: dict[str, DeviceService] = {}
