@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from app.clerk_cli import add_clerk_commands
-from app.settings import APP_NAME, default_settings_path, load_settings, save_settings
+from app.reference_cli import add_reference_commands
+from app.settings import (
+    APP_NAME,
+    TRUST_SETTINGS,
+    Settings,
+    default_settings_path,
+    load_settings,
+    save_settings,
+    validated_settings,
+)
 from core.errors import ConfigError, CounterError
 
 if TYPE_CHECKING:
@@ -55,6 +64,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(demo_dir, screenshot_dir=args.screenshot_dir)
 
 
+def _set_trust_setting(args: argparse.Namespace, settings: Settings, key: str, value: str | None) -> int:
+    """Whom the terminal trusts (central address, CA file, signing key): an administrator's change, audited."""
+    from app import usecases
+    from app.clerk_cli import _signed_in_admin
+    from app.terminal import build_terminal
+
+    terminal = build_terminal(settings, _secrets(), start_sender=False, start_devices=False)
+    try:
+        admin = _signed_in_admin(terminal, args)
+        if admin is None:
+            return 2
+        usecases.change_trust_setting(terminal, admin, args.config, key, value)
+    finally:
+        terminal.close()
+    print(f"已修改 {key}（已记入审计日志），重新启动本程序后生效。")
+    return 0
+
+
 def _cmd_config(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if args.action == "path":
@@ -67,8 +94,10 @@ def _cmd_config(args: argparse.Namespace) -> int:
         if key not in data or key == "devices":
             print(f"未知配置项：{key}", file=sys.stderr)
             return 2
+        if key in TRUST_SETTINGS:
+            return _set_trust_setting(args, settings, key, value)
         data[key] = value
-        save_settings(type(settings).model_validate(data), args.config)
+        save_settings(validated_settings(data), args.config)
     elif args.action == "set-token":
         token = getpass.getpass("终端令牌: ").strip()
         if not token:
@@ -207,7 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["path", "show", "set", "set-token"])
     config.add_argument("key", nargs="?")
     config.add_argument("value", nargs="?")
+    config.add_argument("--admin", help="for central_url, central_ca_file, central_signing_key: the administrator's "
+                                        "staff number (password by prompt or $SICOUNTER_ADMIN_PASSWORD)")
     config.set_defaults(func=_cmd_config)
+    add_reference_commands(sub)
 
     sub.add_parser("db", help="create or upgrade the local database").set_defaults(func=_cmd_db)
 

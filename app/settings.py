@@ -12,7 +12,7 @@ import binascii
 import ipaddress
 import tomllib
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -163,6 +163,17 @@ def load_settings(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
         raise ConfigError(f"{path}: {exc}", user_message=f"配置文件有误：{path}",
                           hint=f"请联系系统管理员修正该文件。详情：{exc}") from exc
+
+
+def validated_settings(data: dict[str, Any]) -> Settings:
+    """``Settings`` from plain values; a refusal is a ``ConfigError`` carrying the validators' Chinese reasons
+    (``sicounter config set``, the administrator's trust settings)."""
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        reasons = "；".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
+        raise ConfigError(f"settings refused: {exc}", user_message=f"设置未保存：{reasons}",
+                          hint="请改正后重试。") from exc
 
 
 def save_settings(settings: Settings, path: Path) -> None:

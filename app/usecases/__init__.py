@@ -10,6 +10,7 @@ from app.usecases.approval import approve
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password
 from app.usecases.drafts import save_draft
 from app.usecases.receipts import print_receipt
+from app.usecases.reference import PendingReference, change_trust_setting, confirm_reference, pending_reference
 from app.usecases.session import ClerkInfo, sign_in
 from app.usecases.submit import RECEIPT_KEY, Accepted, FormInvalid, SubmitRequest, missing_materials, submit_application
 
@@ -18,13 +19,17 @@ __all__ = [
     "Accepted",
     "ClerkInfo",
     "FormInvalid",
+    "PendingReference",
     "SubmitRequest",
     "approve",
+    "change_trust_setting",
+    "confirm_reference",
     "create_clerk",
     "disable_clerk",
     "init_admin",
     "list_clerks",
     "missing_materials",
+    "pending_reference",
     "print_receipt",
     "reset_password",
     "save_draft",
