@@ -91,17 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, default=None, metavar="PEM",
                        help="serve HTTPS with this certificate chain (PEM); required beyond loopback")
     serve.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="the certificate's private key")
-    for parser in (serve, keygen := commands.add_parser(
-            "keygen", help="make the reference-data signing key in the keyring (once); prints the public key"),
-                   public := commands.add_parser("public-key", help="print the public key terminals are enrolled "
-                                                                    "with (central_signing_key)")):
-        parser.add_argument("--keyring-dir", type=Path, default=None, metavar="DIR",
-                            help="a keyring file in DIR instead of the OS keyring (tests, the demo)")
-        parser.add_argument("--keyring-service", default=SIGNING_SERVICE, metavar="NAME",
-                            help=f"keyring service name (default {SIGNING_SERVICE})")
+    keygen = commands.add_parser("keygen", help="make the reference-data signing key in the keyring (once); "
+                                                "prints the public key")
     keygen.add_argument("--replace", action="store_true",
                         help="make a new key even though one exists (every terminal must then be enrolled again)")
-    del public
+    public = commands.add_parser("public-key", help="print the public key terminals are enrolled with "
+                                                    "(their central_signing_key setting)")
+    for command in (serve, keygen, public):
+        command.add_argument("--keyring-dir", type=Path, default=None, metavar="DIR",
+                             help="a keyring file in DIR instead of the OS keyring (tests, the demo)")
+        command.add_argument("--keyring-service", default=SIGNING_SERVICE, metavar="NAME",
+                             help=f"keyring service name (default {SIGNING_SERVICE})")
 
     review = commands.add_parser("review", parents=[common], help="approve or return one submission by hand")
     review.add_argument("submission_id")
@@ -184,7 +184,13 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
     for pem in (tls_cert, tls_key):
         if pem is not None and not pem.is_file():
             raise ValueError(f"no such file: {pem}")
-    signer = load_signer(keyring_backend(keyring_dir), keyring_service)
+    try:
+        signer = load_signer(keyring_backend(keyring_dir), keyring_service)
+    except CounterError as exc:  # no keyring on this machine: serve, unsigned, as without a key
+        if not exc.fields.get("no_keyring"):
+            raise
+        log.warning("%s", exc.detail)
+        signer = None
     if signer is None:
         log.warning("no reference signing key (run: central keygen): reference data goes out unsigned "
                     "and enrolled terminals will refuse it")

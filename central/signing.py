@@ -61,7 +61,7 @@ class ReferenceSigner:
 def _no_keyring(exc: Exception) -> CentralConfigError:
     return CentralConfigError(f"central keyring unavailable: {exc}",
                               user_message="中心系统所在机器的系统密钥库不可用，无法读取参考数据签名密钥。",
-                              hint="请安装并解锁系统密钥库，或用 --keyring-dir 指定密钥库文件目录。")
+                              hint="请安装并解锁系统密钥库，或用 --keyring-dir 指定密钥库文件目录。", no_keyring=True)
 
 
 def load_signer(backend: keyring.backend.KeyringBackend, service: str = SERVICE) -> ReferenceSigner | None:
