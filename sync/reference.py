@@ -94,6 +94,8 @@ class ReferenceTarget:
 #: keys in ``sync_state``: the ETag fetched, the version and hash last accepted, an ETag refused
 #: (not fetched again), entries awaiting an administrator (JSON: the signed set they came in and why)
 ETAG, VERSION, SHA, REFUSED, PENDING = "etag:", "refver:", "refsha:", "refused:", "pending:"
+#: why the set offered now was refused (Chinese), until one is accepted: what the administrator is shown
+WHY = "refusedwhy:"
 
 
 class ReferencePuller:
@@ -158,7 +160,7 @@ class ReferencePuller:
                     "entries": {key: list(why) for key, why in judgement.pending.items()}}
                    if judgement.pending else None)
         values: dict[str, str | None] = {
-            ETAG + name: etag, VERSION + name: str(version), SHA + name: sha, REFUSED + name: None,
+            ETAG + name: etag, VERSION + name: str(version), SHA + name: sha, REFUSED + name: None, WHY + name: None,
             PENDING + name: None if pending is None else json.dumps(pending, ensure_ascii=False)}
         held = sorted(judgement.pending)
         with self._db.sessions.begin() as s:
@@ -175,7 +177,7 @@ class ReferencePuller:
     def _refuse(self, target: ReferenceTarget, name: str, version: int | None, etag: str, reason: str) -> None:
         log.error("reference data %s (version %s) refused: %s", name, version, reason)
         with self._db.sessions.begin() as s:
-            syncstate.set_values_in(s, {REFUSED + name: etag})
+            syncstate.set_values_in(s, {REFUSED + name: etag, WHY + name: reason})
             if target.audit is not None:
                 target.audit.record_in(s, AuditEvent(AuditAction.REFERENCE_REFUSED, None, subject=name, detail={
                     "version": version, "reason": reason}))
@@ -203,6 +205,12 @@ def _verified_version(target: ReferenceTarget, name: str, sent: ReferenceData) -
     except InvalidSignature:
         raise Refusal("参考数据签名无效：内容可能被篡改，或本终端登记的中心系统公钥不符") from None
     return sent.version
+
+
+def refusals(db: Database, target: ReferenceTarget) -> dict[str, str]:
+    """The sets whose current offer was refused, and why (cleared once a set is accepted)."""
+    found = {name: syncstate.get_value(db, WHY + name) for name in target.names}
+    return {name: why for name, why in found.items() if why}
 
 
 @dataclass(frozen=True)

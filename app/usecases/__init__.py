@@ -10,7 +10,14 @@ from app.usecases.approval import approve
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password
 from app.usecases.drafts import save_draft
 from app.usecases.receipts import print_receipt
-from app.usecases.reference import PendingReference, change_trust_setting, confirm_reference, pending_reference
+from app.usecases.reference import (
+    PendingReference,
+    ReferenceAlerts,
+    change_trust_setting,
+    confirm_reference,
+    pending_reference,
+    reference_alerts,
+)
 from app.usecases.session import ClerkInfo, sign_in
 from app.usecases.submit import RECEIPT_KEY, Accepted, FormInvalid, SubmitRequest, missing_materials, submit_application
 
@@ -20,6 +27,7 @@ __all__ = [
     "ClerkInfo",
     "FormInvalid",
     "PendingReference",
+    "ReferenceAlerts",
     "SubmitRequest",
     "approve",
     "change_trust_setting",
@@ -31,6 +39,7 @@ __all__ = [
     "missing_materials",
     "pending_reference",
     "print_receipt",
+    "reference_alerts",
     "reset_password",
     "save_draft",
     "sign_in",

@@ -22,9 +22,10 @@ from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from local_db.submissions import pending_count
 from sync.events import ReferenceUpdated
-from sync.reference import confirm_pending, pending_entries
+from sync.reference import confirm_pending, pending_entries, refusals
 
-__all__ = ["PendingReference", "change_trust_setting", "confirm_reference", "pending_reference"]
+__all__ = ["PendingReference", "ReferenceAlerts", "change_trust_setting", "confirm_reference", "pending_reference",
+           "reference_alerts"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,21 @@ def pending_reference(terminal: Terminal, admin: ClerkInfo) -> list[PendingRefer
     target = reference_target(terminal.settings, terminal.audit)
     return [PendingReference(p.name, p.key, str(p.entry.get("name") or p.key), _version(p.entry), p.set_version,
                              p.weakenings) for p in pending_entries(terminal.db, target)]
+
+
+@dataclass(frozen=True)
+class ReferenceAlerts:
+    """What an administrator is told on signing in: held-back updates, and data sets refused (name → why)."""
+
+    pending: tuple[PendingReference, ...]
+    refused: dict[str, str]
+
+
+def reference_alerts(terminal: Terminal, admin: ClerkInfo) -> ReferenceAlerts:
+    """Held-back updates and refused data sets, for the administrator's notice in the window."""
+    require(admin, Permission.MANAGE_TERMINAL)
+    target = reference_target(terminal.settings, terminal.audit)
+    return ReferenceAlerts(tuple(pending_reference(terminal, admin)), refusals(terminal.db, target))
 
 
 def confirm_reference(terminal: Terminal, admin: ClerkInfo, key: str, name: str = "forms") -> PendingReference:
