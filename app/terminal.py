@@ -21,6 +21,7 @@ from app.events import EventHub
 from app.reference import ReferenceData, reference_target
 from app.secrets import SecretStore
 from app.settings import Settings
+from app.trust import record_trust_at_start
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.audit import AuditTrail
@@ -100,6 +101,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     db = open_database(settings.database_path(), secrets.database_key())  # no keyring: refuse to start
     try:
         audit = open_audit_trail(secrets)  # nothing unrecorded: no secret, no terminal
+        record_trust_at_start(db, audit, settings)  # a trust setting edited by hand goes on the trail
     except ConfigError:
         db.close()
         raise

@@ -23,6 +23,11 @@ def get_value(db: Database, key: str) -> str | None:
         return s.scalar(select(SyncState.value).where(SyncState.key == key))
 
 
+def get_value_in(s: Session, key: str) -> str | None:
+    """``get_value`` in the caller's transaction."""
+    return s.scalar(select(SyncState.value).where(SyncState.key == key))
+
+
 def set_values(db: Database, values: dict[str, str | None]) -> None:
     """Write (or, with None, delete) several keys in one transaction."""
     with db.sessions.begin() as s:

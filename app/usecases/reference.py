@@ -17,8 +17,8 @@ from app.permissions import Permission, require
 from app.reference import reference_target
 from app.settings import TRUST_SETTINGS, Settings, save_settings, validated_settings
 from app.terminal import Terminal
+from app.trust import record_trust_in
 from core.errors import ConfigError
-from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from local_db.submissions import pending_count
 from sync.events import ReferenceUpdated
@@ -90,14 +90,10 @@ def change_trust_setting(terminal: Terminal, admin: ClerkInfo, settings_path: Pa
     if key == "central_ca_file" and new.central_ca_file is not None and not new.central_ca_file.is_file():
         raise ConfigError(f"no such file {new.central_ca_file}",
                           user_message=f"CA 证书文件不存在：{new.central_ca_file}")
-    save_settings(new, settings_path)
-    terminal.audit.record(terminal.db, AuditEvent(AuditAction.SETTINGS_CHANGE, admin.id, subject=key, detail={
-        "from": _shown(getattr(old, key)), "to": _shown(getattr(new, key))}))
+    with terminal.db.sessions.begin() as s:  # recorded, then saved: nothing changes unrecorded
+        record_trust_in(s, terminal.audit, new, admin.id, previous=old)
+        save_settings(new, settings_path)
     return new
-
-
-def _shown(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _version(entry: Any) -> int | None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from app.settings import DeviceSettings, Settings, save_settings
-from tests.app.conftest import CentralKey
+from tests.app.conftest import CentralKey, make_central_key
 
 from .test_cli import sicounter
 
@@ -101,12 +101,18 @@ def test_enroll_sync_and_confirm_a_weakening_from_the_shell(tmp_path: Path, monk
     again = run("reference", "confirm", "retirement_approval", "--admin", "9001")
     assert again.returncode == 2 and "没有待确认" in again.stderr
 
+    other = make_central_key(tmp_path / "other-keyring").public_key  # edited into the file by hand
+    config.write_text(config.read_text(encoding="utf-8").replace(central_key.public_key, other), encoding="utf-8")
+    assert run("sync", "--once").returncode == 0
+
     trail = _trail(tmp_path)
     assert [(e["action"], e["clerk"], e["subject"]) for e in trail
             if e["action"] in ("settings_change", "reference_update", "reference_confirm")] == [
         ("settings_change", "9001", "central_signing_key"), ("reference_update", None, "forms"),
-        ("reference_confirm", "9001", "forms/retirement_approval")]
-    assert trail[[e["action"] for e in trail].index("settings_change")]["detail"]["to"] == central_key.public_key
+        ("reference_confirm", "9001", "forms/retirement_approval"), ("settings_change", None, "central_signing_key")]
+    changes = [e["detail"] for e in trail if e["action"] == "settings_change"]
+    assert changes[0] == {"from": None, "to": central_key.public_key}
+    assert changes[1] == {"from": central_key.public_key, "to": other, "how": "配置文件被直接修改（启动时发现）"}
 
     config.write_text(config.read_text(encoding="utf-8").replace(server.base_url, "http://10.0.0.5:8470"),
                       encoding="utf-8")  # edited by hand: refused at start
