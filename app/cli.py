@@ -184,19 +184,37 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
     terminal = build_terminal(load_settings(args.config), _secrets(), start_sender=False,
                               start_devices=False)
+    refused: dict[str, str] = {}
+    awaiting: list[str] = []
+
+    def heard(event: object) -> None:
+        from sync.events import ReferenceAwaiting, ReferenceRefused
+
+        if isinstance(event, ReferenceRefused):
+            refused[event.name] = event.reason
+        elif isinstance(event, ReferenceAwaiting):
+            awaiting.extend(event.keys)
+
     try:
         if terminal.sender is None:
             print("本终端尚未配置终端编号或令牌，无法同步。请先运行 sicounter config set terminal_id … "
                   "和 sicounter config set-token。", file=sys.stderr)
             return 2
+        terminal.events.subscribe(heard)
         summary = terminal.sender.sync_once(now=args.now)
     finally:
         terminal.close()
+    for name, reason in sorted(refused.items()):
+        print(f"参考数据 {name} 未被采用：{reason}。仍按原有数据办理，请系统管理员核查。", file=sys.stderr)
+    if awaiting:
+        print(f"以下表单定义更新会降低审核要求，待系统管理员确认（sicounter reference pending）：{'、'.join(awaiting)}",
+              file=sys.stderr)
     first = summary.next_attempt_at.astimezone() if summary.next_attempt_at else None
     if args.json:
         print(json.dumps({"sent": summary.sent, "failed": summary.failed, "statuses": summary.statuses,
                           "reference_updated": summary.reference_updated, "pending": summary.pending,
-                          "waiting": summary.waiting,
+                          "waiting": summary.waiting, "reference_refused": refused,
+                          "reference_awaiting": awaiting,
                           "next_attempt_at": first.isoformat(timespec="seconds") if first else None,
                           "error": summary.error}, ensure_ascii=False))
     else:

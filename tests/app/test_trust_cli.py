@@ -89,7 +89,10 @@ def test_enroll_sync_and_confirm_a_weakening_from_the_shell(tmp_path: Path, monk
 
     synced = run("sync", "--once", "--json")
     assert synced.returncode == 0, synced.stderr
-    assert json.loads(synced.stdout)["reference_updated"] == ["forms"]
+    answer = json.loads(synced.stdout)
+    assert (answer["reference_updated"], answer["reference_awaiting"], answer["reference_refused"]) == (
+        ["forms"], ["retirement_approval"], {})
+    assert "待系统管理员确认" in synced.stderr
     pending = run("reference", "pending", "--admin", "9001", "--json")
     assert pending.returncode == 0, pending.stderr
     [held] = json.loads(pending.stdout)
@@ -103,7 +106,7 @@ def test_enroll_sync_and_confirm_a_weakening_from_the_shell(tmp_path: Path, monk
 
     other = make_central_key(tmp_path / "other-keyring").public_key  # edited into the file by hand
     config.write_text(config.read_text(encoding="utf-8").replace(central_key.public_key, other), encoding="utf-8")
-    assert run("sync", "--once").returncode == 0
+    assert run("sync", "--once").returncode == 0  # nothing new offered: nothing fetched, nothing refused
 
     trail = _trail(tmp_path)
     assert [(e["action"], e["clerk"], e["subject"]) for e in trail
