@@ -191,6 +191,9 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
             raise
         log.warning("%s", exc.detail)
         signer = None
+    if tls_cert is None and host not in ("127.0.0.1", "::1", "localhost"):
+        log.warning("serving plain HTTP on %s: terminals refuse an http:// central beyond loopback "
+                    "(give --tls-cert and --tls-key)", host)
     if signer is None:
         log.warning("no reference signing key (run: central keygen): reference data goes out unsigned "
                     "and enrolled terminals will refuse it")

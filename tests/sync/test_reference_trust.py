@@ -261,3 +261,19 @@ def test_a_signed_strengthening_takes_effect_at_once(start_central: Any, make_te
     assert sorted(pull(terminal)) == ["forms", "holidays"]
     assert retirement_tier(terminal) == "review_approval"
     assert not [e for e in events if isinstance(e, ReferenceAwaiting | ReferenceRefused)]
+
+
+def test_a_cached_form_changed_at_the_shipped_version_is_not_used(make_terminal: Any) -> None:
+    """What is in the cache (written by an older release, or by hand) meets the same rule when read: a
+    definition at the shipped version that says something else is not used; a newer one is."""
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    shipped = json.loads((files("resources") / "forms" / "retirement_approval.json").read_text(encoding="utf-8"))
+    cache = terminal.settings.resolved_data_dir() / "reference" / "forms.json"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"retirement_approval": {**shipped, "review": {"tier": "none"}}}), encoding="utf-8")
+    assert retirement_tier(terminal) == "review"
+    cache.write_text(json.dumps({"retirement_approval": shipped}), encoding="utf-8")  # the same text: fine
+    assert retirement_tier(terminal) == "review" and terminal.reference.form("retirement_approval").version == 2
+    newer = {**shipped, "version": shipped["version"] + 1, "review": {"tier": "review_approval"}}
+    cache.write_text(json.dumps({"retirement_approval": newer}), encoding="utf-8")
+    assert retirement_tier(terminal) == "review_approval"
