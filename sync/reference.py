@@ -121,8 +121,8 @@ class ReferencePuller:
                 continue
             state = {key: syncstate.get_value(self._db, key + name) for key in (ETAG, REFUSED)}
             etag = state[ETAG] if (target.directory / f"{name}.json").exists() else None
-            if offered[name] in (etag, state[REFUSED]):
-                continue  # unchanged, or refused already (and reported then)
+            if offered[name] == etag or _refusal_mark(target, offered[name]) == state[REFUSED]:
+                continue  # unchanged, or refused already under the same key (and reported then)
             sent = self._client.reference(name, etag)
             if sent is None:
                 continue
@@ -177,11 +177,17 @@ class ReferencePuller:
     def _refuse(self, target: ReferenceTarget, name: str, version: int | None, etag: str, reason: str) -> None:
         log.error("reference data %s (version %s) refused: %s", name, version, reason)
         with self._db.sessions.begin() as s:
-            syncstate.set_values_in(s, {REFUSED + name: etag, WHY + name: reason})
+            syncstate.set_values_in(s, {REFUSED + name: _refusal_mark(target, etag), WHY + name: reason})
             if target.audit is not None:
                 target.audit.record_in(s, AuditEvent(AuditAction.REFERENCE_REFUSED, None, subject=name, detail={
                     "version": version, "reason": reason}))
         self._emit(ReferenceRefused(pending_count(self._db), name, reason))
+
+
+def _refusal_mark(target: ReferenceTarget, etag: str) -> str:
+    """What a refusal is remembered by: the offer and the key it was checked with (a key enrolled since
+    is worth asking again)."""
+    return f"{etag} {target.signing_key.hex() if target.signing_key else '-'}"
 
 
 class Refusal(Exception):

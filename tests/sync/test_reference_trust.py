@@ -25,13 +25,14 @@ import pytest
 
 from app import usecases
 from app.permissions import PermissionDenied
-from app.terminal import Terminal
+from app.secrets import SecretStore
+from app.terminal import Terminal, build_terminal
 from central.process import CentralServerProcess
 from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from protocol.canonical import canonical_sha256
 from sync.events import ReferenceAwaiting, ReferenceRefused, ReferenceUpdated
-from tests.app.conftest import CLERK, make_central_key
+from tests.app.conftest import CLERK, CentralKey, make_central_key
 from tests.app.samples import RETIREMENT
 
 ADMIN = ClerkInfo("9001", "系统管理员", frozenset({Role.ADMIN}))
@@ -110,7 +111,8 @@ def test_unsigned_data_is_refused(central_db: Path, tmp_path: Path, make_termina
 
 
 def test_a_terminal_enrolled_with_another_key_refuses(start_central: Any, make_terminal: Any, reference: Path,
-                                                     tmp_path: Path) -> None:
+                                                     tmp_path: Path, central_key: CentralKey,
+                                                     secrets_store: SecretStore) -> None:
     server = start_central(extra_args=("--reference-dir", str(reference)))
     other = make_central_key(tmp_path / "other-keyring")
     terminal: Terminal = make_terminal(server.base_url, start_sender=False, signing_key=other.public_key)
@@ -119,6 +121,15 @@ def test_a_terminal_enrolled_with_another_key_refuses(start_central: Any, make_t
     assert {e.name for e in events if isinstance(e, ReferenceRefused)} == {"forms", "holidays"}
     assert all("签名无效" in e.reason for e in events if isinstance(e, ReferenceRefused))
     assert not (terminal.settings.resolved_data_dir() / "reference" / "forms.json").exists()
+    assert pull(terminal) == []  # the same offer under the same key: not asked again
+
+    terminal.close()  # the administrator enrolls the right key: the same offer is asked for again
+    settings = terminal.settings.model_copy(update={"central_signing_key": central_key.public_key})
+    enrolled = build_terminal(settings, secrets_store, start_sender=False, start_devices=False)
+    try:
+        assert enrolled.sender is not None and sorted(enrolled.sender.pull_reference()) == ["forms", "holidays"]
+    finally:
+        enrolled.close()
 
 
 class TamperingProxy:
