@@ -59,7 +59,7 @@ from app.ui.records_view import STATE_LABELS, RecordsView
 from app.ui.reference_dialog import PendingReferenceDialog
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, ReferenceAlerts, SubmitRequest
-from core.errors import CentralUnreachable
+from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
 
 
@@ -506,6 +506,10 @@ class MainWindow(QMainWindow):
                 if isinstance(event, StatusChanged) and event.status == "returned":
                     self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
                         reason=(event.reason or "").rstrip("。")), "warn")
+            case Retrying(error=CentralNotTrusted() as error) | Offline(error=CentralNotTrusted() as error):
+                # not a network fault but whom we talk to: short in the status bar, in full above the work
+                self._set_connection(False, self.tr("中心系统证书无法验证"))
+                self.notice.show_message(f"{error.user_message}{error.hint}", "error")
             case Retrying(error=error) | Offline(error=error):
                 # the connection label already says "offline"; the error slot says why or what happens next
                 self._set_connection(False, None if error is None else

@@ -637,63 +637,68 @@
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
+        <source>中心系统证书无法验证</source>
+        <translation>Central system certificate not trusted</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="522"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="536"/>
+        <location filename="../../app/ui/main_window.py" line="540"/>
         <source>参考数据待确认（{n}）</source>
         <translation>Reference updates to confirm ({n})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="543"/>
+        <location filename="../../app/ui/main_window.py" line="547"/>
         <source>已拒收中心系统下发的参考数据：{items}。仍按原有数据办理。</source>
         <translation>Reference data from the central system was refused: {items}. Work continues with the data in force.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="546"/>
+        <location filename="../../app/ui/main_window.py" line="550"/>
         <source>有 {n} 项表单定义更新会降低审核要求，尚未生效，请点击右上角“参考数据待确认”核实。</source>
         <translation>{n} form definition updates would lower the review requirements and are not in force yet; check them under “Reference updates to confirm” at the top right.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="561"/>
+        <location filename="../../app/ui/main_window.py" line="565"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="561"/>
+        <location filename="../../app/ui/main_window.py" line="565"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="564"/>
+        <location filename="../../app/ui/main_window.py" line="568"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="566"/>
+        <location filename="../../app/ui/main_window.py" line="570"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="573"/>
-        <location filename="../../app/ui/main_window.py" line="596"/>
+        <location filename="../../app/ui/main_window.py" line="577"/>
+        <location filename="../../app/ui/main_window.py" line="600"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="599"/>
+        <location filename="../../app/ui/main_window.py" line="603"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="601"/>
+        <location filename="../../app/ui/main_window.py" line="605"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="603"/>
+        <location filename="../../app/ui/main_window.py" line="607"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>

@@ -121,3 +121,26 @@ def test_a_refused_data_set_is_said_in_the_window(qtbot: QtBot, start_central: A
     qtbot.waitUntil(lambda: "已拒收中心系统下发的参考数据" in window.notice.label.text(), timeout=10000)
     assert "表单定义" in window.notice.label.text() and "节假日安排" in window.notice.label.text()
     shoot(window, "refused-notice")
+
+
+def test_an_untrusted_certificate_is_said_in_the_status_bar(qtbot: QtBot, make_terminal: Any, tmp_path: Path,
+                                                            central_db: Path, central_key: Any) -> None:
+    from central.process import CentralServerProcess
+    from tests.sync.test_tls import make_ca, make_server_cert
+
+    ca_file, ca, ca_key = make_ca(tmp_path, "office")
+    cert, key = make_server_cert(tmp_path, ca, ca_key)
+    with CentralServerProcess.start(central_db, stderr_path=tmp_path / "tls.log", ca_file=ca_file,
+                                    extra_args=(*central_key.serve_args(), "--tls-cert", str(cert),
+                                                "--tls-key", str(key))) as server:
+        terminal: Terminal = make_terminal(server.base_url)  # the system's trust store: not the office's CA
+        styled()
+        window = MainWindow(terminal, CLERK, OpRunner())
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitUntil(lambda: window.error_label.text() == "中心系统证书无法验证", timeout=15000)
+        assert "未连接中心系统" in window.conn_label.text()
+        notice = window.notice.label.text()
+        assert "无法验证中心系统的证书" in notice and "central_ca_file" in notice
+        shoot(window, "untrusted-statusbar")
