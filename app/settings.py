@@ -87,8 +87,6 @@ def check_central_url(url: str) -> str:
     return url.strip()
 
 
-
-
 def signing_key_bytes(text: str) -> bytes:
     """The 32 bytes of an enrolled key ``ed25519:<base64>``; ValueError (in Chinese) when malformed."""
     body = text.strip()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import queries, usecases
+from app import queries
 from app.cards import IdentityReading
 from app.changes import OpChanges, changes_from_event
 from app.device_registry import REMOVED, DeviceEvent, DeviceState
@@ -32,7 +32,6 @@ from app.event_types import (
     Failed,
     Offline,
     Online,
-    ReferenceAwaiting,
     ReferenceRefused,
     ReferenceUpdated,
     Retrying,
@@ -56,20 +55,12 @@ from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
-from app.ui.reference_dialog import PendingReferenceDialog
+from app.ui.reference_alerts import ReferenceAlertBar
+from app.ui.reference_dialog import reference_label
 from app.ui.status_widgets import NoticeBar
-from app.usecases import Accepted, ClerkInfo, ReferenceAlerts, SubmitRequest
+from app.usecases import Accepted, ClerkInfo, SubmitRequest
 from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
-
-
-def reference_label(name: str) -> str:
-    """A reference data set's name as the administrator reads it."""
-    if name.startswith("figures-"):
-        return QCoreApplication.translate("MainWindow", "统计指标（{code}）").format(code=name.removeprefix("figures-"))
-    labels = {"forms": QCoreApplication.translate("MainWindow", "表单定义"),
-              "holidays": QCoreApplication.translate("MainWindow", "节假日安排")}
-    return labels.get(name, name)
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +112,11 @@ class MainWindow(QMainWindow):
         work_col.setSpacing(0)
         self.notice = NoticeBar()
         work_col.addWidget(self.notice)
+        #: an administrator hears of refused or held-back reference data (None for business clerks)
+        self.reference_alerts = (ReferenceAlertBar(self.ctx, clerk) if allowed(clerk, Permission.MANAGE_TERMINAL)
+                                 else None)
+        if self.reference_alerts is not None:
+            work_col.addWidget(self.reference_alerts)
         work_col.addWidget(self.stack, 1)
         row.addWidget(work, 1)
         outer = QWidget()
@@ -146,8 +142,6 @@ class MainWindow(QMainWindow):
         self._clock.start(1000)
         self._tick()
         self._status.request()  # the records list loads itself
-        self.reference_dialog: PendingReferenceDialog | None = None
-        self._check_reference()  # an administrator hears of refused or held-back reference data on signing in
 
     # -- layout ---------------------------------------------------------------------------------
     def _build_header(self) -> QWidget:
@@ -167,12 +161,6 @@ class MainWindow(QMainWindow):
         layout.addSpacing(16)
         layout.addWidget(office)
         layout.addStretch(1)
-        self.reference_button = QPushButton()
-        self.reference_button.setObjectName("pendingReferenceButton")
-        self.reference_button.clicked.connect(self.show_pending_reference)
-        self.reference_button.hide()
-        layout.addWidget(self.reference_button)
-        layout.addSpacing(12)
         layout.addWidget(who)
         layout.addSpacing(16)
         layout.addWidget(self.clock_label)
@@ -518,47 +506,10 @@ class MainWindow(QMainWindow):
                 self._set_connection(True)
             case Failed(error=error):
                 self.error_label.setText(error.user_message)
-            case ReferenceRefused(name=name, reason=reason):
+            case ReferenceRefused(name=name, reason=reason) if self.reference_alerts is None:  # an admin's bar says it
                 self.notice.show_message(self.tr("中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；"
                                                  "请系统管理员核查。").format(what=reference_label(name),
                                                                           reason=reason.rstrip("。")), "error")
-                self._check_reference()
-            case ReferenceAwaiting():
-                self._check_reference()
-
-    # -- reference data awaiting an administrator ------------------------------------------------
-    def _check_reference(self) -> None:
-        """For an administrator: what reference data was refused or is held back for confirmation."""
-        if not allowed(self.clerk, Permission.MANAGE_TERMINAL):
-            return
-        admin = self.clerk
-        QueryOp(self, lambda t: usecases.reference_alerts(t, admin), self._show_reference_alerts) \
-            .run_in_background(self.ctx)
-
-    def _show_reference_alerts(self, alerts: ReferenceAlerts) -> None:
-        count = len(alerts.pending)
-        self.reference_button.setText(self.tr("参考数据待确认（{n}）").format(n=count))
-        self.reference_button.setVisible(count > 0)
-        parts = []
-        by_reason: dict[str, list[str]] = {}
-        for name, why in sorted(alerts.refused.items()):
-            by_reason.setdefault(why.rstrip("。"), []).append(reference_label(name))
-        if by_reason:
-            parts.append(self.tr("已拒收中心系统下发的参考数据：{items}。仍按原有数据办理。").format(
-                items="；".join(f"{'、'.join(names)}（{why}）" for why, names in by_reason.items())))
-        if count:
-            parts.append(self.tr("有 {n} 项表单定义更新会降低审核要求，尚未生效，请点击右上角“参考数据待确认”核实。")
-                         .format(n=count))
-        if parts:
-            self.notice.show_message("".join(parts), "warn")
-
-    def show_pending_reference(self) -> PendingReferenceDialog:
-        """The administrator's list of held-back updates, each with 确认生效."""
-        dialog = PendingReferenceDialog(self.ctx, self.clerk, self)
-        dialog.finished.connect(lambda _r: self._check_reference())
-        self.reference_dialog = dialog
-        dialog.open()
-        return dialog
 
     def _set_connection(self, online: bool | None, error: str | None = None) -> None:
         if online is None:
@@ -621,6 +572,8 @@ class MainWindow(QMainWindow):
         for view in (self._status, self.records, self.result):
             view.stop()
         self.terminal.events.unsubscribe(self.bridge)
+        if self.reference_alerts is not None:
+            self.reference_alerts.detach()
         if self.capture_dialog is not None:  # it would be destroyed with this window without finishing
             self.capture_dialog.reject()  # detaches it from the camera and the terminal
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -26,6 +26,16 @@ from app.ui import operations
 from app.ui.errors import describe
 from app.ui.operations import OpContext, QueryOp
 from app.usecases import ClerkInfo, PendingReference
+
+
+def reference_label(name: str) -> str:
+    """A reference data set's name as the administrator reads it."""
+    if name.startswith("figures-"):
+        label = QCoreApplication.translate("PendingReferenceDialog", "统计指标（{code}）")
+        return label.format(code=name.removeprefix("figures-"))
+    labels = {"forms": QCoreApplication.translate("PendingReferenceDialog", "表单定义"),
+              "holidays": QCoreApplication.translate("PendingReferenceDialog", "节假日安排")}
+    return labels.get(name, name)
 
 
 class PendingReferenceDialog(QDialog):

@@ -485,220 +485,190 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="77"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>社会保险经办柜台终端</source>
-        <extracomment>the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
+        <extracomment>an administrator hears of refused or held-back reference data (None for business clerks) the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164"/>
+        <location filename="../../app/ui/main_window.py" line="158"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186"/>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="69"/>
-        <source>统计指标（{code}）</source>
-        <translation>yearly figures ({code})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="70"/>
-        <source>表单定义</source>
-        <translation>form definitions</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="71"/>
-        <source>节假日安排</source>
-        <translation>holiday calendar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>已载入草稿。材料扫描件不随草稿保存，请重新拍摄。</source>
         <translation>Draft loaded. Scans are not kept with drafts; please photograph them again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="343"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="355"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="358"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="442"/>
+        <location filename="../../app/ui/main_window.py" line="430"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="480"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="484"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="507"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="511"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="522"/>
+        <location filename="../../app/ui/main_window.py" line="510"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="540"/>
-        <source>参考数据待确认（{n}）</source>
-        <translation>Reference updates to confirm ({n})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="547"/>
-        <source>已拒收中心系统下发的参考数据：{items}。仍按原有数据办理。</source>
-        <translation>Reference data from the central system was refused: {items}. Work continues with the data in force.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="550"/>
-        <source>有 {n} 项表单定义更新会降低审核要求，尚未生效，请点击右上角“参考数据待确认”核实。</source>
-        <translation>{n} form definition updates would lower the review requirements and are not in force yet; check them under “Reference updates to confirm” at the top right.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="565"/>
+        <location filename="../../app/ui/main_window.py" line="516"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="565"/>
+        <location filename="../../app/ui/main_window.py" line="516"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="568"/>
+        <location filename="../../app/ui/main_window.py" line="519"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="570"/>
+        <location filename="../../app/ui/main_window.py" line="521"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="577"/>
-        <location filename="../../app/ui/main_window.py" line="600"/>
+        <location filename="../../app/ui/main_window.py" line="528"/>
+        <location filename="../../app/ui/main_window.py" line="551"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="603"/>
+        <location filename="../../app/ui/main_window.py" line="554"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="605"/>
+        <location filename="../../app/ui/main_window.py" line="556"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="607"/>
+        <location filename="../../app/ui/main_window.py" line="558"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -785,39 +755,54 @@
 <context>
     <name>PendingReferenceDialog</name>
     <message>
+        <location filename="../../app/ui/reference_dialog.py" line="34"/>
+        <source>统计指标（{code}）</source>
+        <translation>yearly figures ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="36"/>
+        <source>表单定义</source>
+        <translation>form definitions</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/reference_dialog.py" line="37"/>
+        <source>节假日安排</source>
+        <translation>holiday calendar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="47"/>
         <source>待确认的参考数据更新</source>
         <translation>Reference updates to confirm</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reference_dialog.py" line="40"/>
+        <location filename="../../app/ui/reference_dialog.py" line="50"/>
         <source>以下表单定义由中心系统签名下发，但会降低审核级别或放宽必交材料，因此尚未生效，仍按原定义办理。请核实后逐项确认；确认将记入审计日志。</source>
         <translation>These form definitions were signed by the central system but lower a review tier or loosen required materials, so they are not in force yet and the old definitions still apply. Check each one before confirming it; confirmations are recorded in the audit trail.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reference_dialog.py" line="51"/>
+        <location filename="../../app/ui/reference_dialog.py" line="61"/>
         <source>确认生效</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reference_dialog.py" line="55"/>
+        <location filename="../../app/ui/reference_dialog.py" line="65"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reference_dialog.py" line="81"/>
+        <location filename="../../app/ui/reference_dialog.py" line="91"/>
         <source>{title}（{code}，第 {version} 版）
 {lines}</source>
         <translation>{title} ({code}, version {version})
 {lines}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reference_dialog.py" line="88"/>
+        <location filename="../../app/ui/reference_dialog.py" line="98"/>
         <source>没有待确认的参考数据更新。</source>
         <translation>No reference updates to confirm.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reference_dialog.py" line="104"/>
+        <location filename="../../app/ui/reference_dialog.py" line="114"/>
         <source>已确认生效：{title}（已记入审计日志）。</source>
         <translation>Confirmed and in force: {title} (recorded in the audit trail).</translation>
     </message>
@@ -908,6 +893,24 @@
         <source>第{n}版（更正）</source>
         <extracomment>what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceAlertBar</name>
+    <message>
+        <location filename="../../app/ui/reference_alerts.py" line="65"/>
+        <source>已拒收中心系统下发的参考数据：{items}。仍按原有数据办理。</source>
+        <translation>Reference data from the central system was refused: {items}. Work continues with the data in force.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_alerts.py" line="68"/>
+        <source>有 {n} 项表单定义更新会降低审核要求，尚未生效，请核实后确认。</source>
+        <translation>{n} form definition updates would lower the review requirements and are not in force yet; check and confirm them.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_alerts.py" line="70"/>
+        <source>参考数据待确认（{n}）</source>
+        <translation>Reference updates to confirm ({n})</translation>
     </message>
 </context>
 <context>

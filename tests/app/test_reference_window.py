@@ -68,19 +68,21 @@ def test_an_administrator_confirms_a_held_back_update_in_the_window(qtbot: QtBot
     clerks_window = MainWindow(terminal, CLERK, OpRunner())  # a business clerk is not asked
     qtbot.addWidget(clerks_window)
     qtbot.wait(300)
-    assert clerks_window.reference_button.isHidden()
+    assert clerks_window.reference_alerts is None
 
     window = MainWindow(terminal, ADMIN, OpRunner())
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    qtbot.waitUntil(lambda: window.reference_button.isVisible(), timeout=10000)
-    assert window.reference_button.text() == "参考数据待确认（2）"
-    assert "2 项表单定义更新会降低审核要求" in window.notice.label.text()
+    bar = window.reference_alerts
+    assert bar is not None
+    qtbot.waitUntil(lambda: bar.button.isVisible(), timeout=10000)
+    assert bar.button.text() == "参考数据待确认（2）"
+    assert "2 项表单定义更新会降低审核要求" in bar.label.text()
     shoot(window, "admin-notice")
 
-    qtbot.mouseClick(window.reference_button, Qt.MouseButton.LeftButton)
-    dialog = window.reference_dialog
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    dialog = bar.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=10000)
     texts = [dialog.list.item(i).text() for i in range(2)]
@@ -102,7 +104,7 @@ def test_an_administrator_confirms_a_held_back_update_in_the_window(qtbot: QtBot
     assert entry.clerk_id == ADMIN.id and entry.subject == "forms/retirement_approval"
     shoot(dialog, "pending-dialog-after")
     dialog.reject()
-    qtbot.waitUntil(lambda: window.reference_button.text() == "参考数据待确认（1）", timeout=10000)
+    qtbot.waitUntil(lambda: bar.button.text() == "参考数据待确认（1）", timeout=10000)
 
 
 def test_a_refused_data_set_is_said_in_the_window(qtbot: QtBot, start_central: Any, make_terminal: Any,
@@ -115,11 +117,17 @@ def test_a_refused_data_set_is_said_in_the_window(qtbot: QtBot, start_central: A
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
+    clerks_window = MainWindow(terminal, CLERK, OpRunner())  # a business clerk hears of it in the notice bar
+    qtbot.addWidget(clerks_window)
     assert terminal.sender is not None and terminal.sender.pull_reference() == []
-    qtbot.waitUntil(lambda: "未被采用" in window.notice.label.text(), timeout=10000)
-    assert "签名无效" in window.notice.label.text()
-    qtbot.waitUntil(lambda: "已拒收中心系统下发的参考数据" in window.notice.label.text(), timeout=10000)
-    assert "表单定义" in window.notice.label.text() and "节假日安排" in window.notice.label.text()
+    qtbot.waitUntil(lambda: "未被采用" in clerks_window.notice.label.text(), timeout=10000)
+    assert "签名无效" in clerks_window.notice.label.text()
+    bar = window.reference_alerts
+    assert bar is not None  # the administrator's summary, beside the notice every clerk sees
+    qtbot.waitUntil(lambda: "已拒收中心系统下发的参考数据" in bar.label.text() and "统计指标（00）" in bar.label.text(),
+                    timeout=10000)
+    assert "表单定义" in bar.label.text() and "节假日安排" in bar.label.text() and not bar.button.isVisible()
+    assert "未被采用" not in window.notice.label.text()  # said once, in the administrator's bar
     shoot(window, "refused-notice")
 
 
