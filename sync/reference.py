@@ -134,8 +134,10 @@ class ReferencePuller:
 
     def _take(self, target: ReferenceTarget, name: str, sent: ReferenceData, offered_etag: str) -> bool:
         """Check one set and put it in force; False when refused (or nothing in it changed)."""
-        etag = sent.etag or offered_etag
         sha = canonical_sha256(sent.document)
+        # the ETag kept is the one of what was verified (the header is not signed): computed, as the server does
+        etag = f'"{sha}"'
+        offered = offered_etag
         try:
             version = _verified_version(target, name, sent)
             accepted = int(syncstate.get_value(self._db, VERSION + name) or 0)
@@ -152,7 +154,7 @@ class ReferencePuller:
             if judgement.refused is not None:
                 raise Refusal(judgement.refused)
         except Refusal as refusal:
-            self._refuse(target, name, sent.version, etag, refusal.reason)
+            self._refuse(target, name, sent.version, offered, refusal.reason)
             return False
         _write_atomically(target.directory / f"{name}.json",
                           json.dumps(judgement.in_force, ensure_ascii=False, indent=1).encode("utf-8"))
