@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from app.clerk_cli import add_clerk_commands
-from app.settings import APP_NAME, default_settings_path, load_settings, save_settings
+from app.reference_cli import add_reference_commands
+from app.settings import (
+    APP_NAME,
+    TRUST_SETTINGS,
+    Settings,
+    default_settings_path,
+    load_settings,
+    save_settings,
+    validated_settings,
+)
 from core.errors import ConfigError, CounterError
 
 if TYPE_CHECKING:
@@ -55,6 +64,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(demo_dir, screenshot_dir=args.screenshot_dir)
 
 
+def _set_trust_setting(args: argparse.Namespace, settings: Settings, key: str, value: str | None) -> int:
+    """Whom the terminal trusts (central address, CA file, signing key): an administrator's change, audited."""
+    from app import usecases
+    from app.clerk_cli import _signed_in_admin
+    from app.terminal import build_terminal
+
+    terminal = build_terminal(settings, _secrets(), start_sender=False, start_devices=False)
+    try:
+        admin = _signed_in_admin(terminal, args)
+        if admin is None:
+            return 2
+        usecases.change_trust_setting(terminal, admin, args.config, key, value)
+    finally:
+        terminal.close()
+    print(f"已修改 {key}（已记入审计日志），重新启动本程序后生效。")
+    return 0
+
+
 def _cmd_config(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if args.action == "path":
@@ -67,8 +94,10 @@ def _cmd_config(args: argparse.Namespace) -> int:
         if key not in data or key == "devices":
             print(f"未知配置项：{key}", file=sys.stderr)
             return 2
+        if key in TRUST_SETTINGS:
+            return _set_trust_setting(args, settings, key, value)
         data[key] = value
-        save_settings(type(settings).model_validate(data), args.config)
+        save_settings(validated_settings(data), args.config)
     elif args.action == "set-token":
         token = getpass.getpass("终端令牌: ").strip()
         if not token:
@@ -162,19 +191,37 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
     terminal = build_terminal(load_settings(args.config), _secrets(), start_sender=False,
                               start_devices=False)
+    refused: dict[str, str] = {}
+    awaiting: list[str] = []
+
+    def heard(event: object) -> None:
+        from sync.events import ReferenceAwaiting, ReferenceRefused
+
+        if isinstance(event, ReferenceRefused):
+            refused[event.name] = event.reason
+        elif isinstance(event, ReferenceAwaiting):
+            awaiting.extend(event.keys)
+
     try:
         if terminal.sender is None:
             print("本终端尚未配置终端编号或令牌，无法同步。请先运行 sicounter config set terminal_id … "
                   "和 sicounter config set-token。", file=sys.stderr)
             return 2
+        terminal.events.subscribe(heard)
         summary = terminal.sender.sync_once(now=args.now)
     finally:
         terminal.close()
+    for name, reason in sorted(refused.items()):
+        print(f"参考数据 {name} 未被采用：{reason}。仍按原有数据办理，请系统管理员核查。", file=sys.stderr)
+    if awaiting:
+        print(f"以下表单定义更新会降低审核要求，待系统管理员确认（sicounter reference pending）：{'、'.join(awaiting)}",
+              file=sys.stderr)
     first = summary.next_attempt_at.astimezone() if summary.next_attempt_at else None
     if args.json:
         print(json.dumps({"sent": summary.sent, "failed": summary.failed, "statuses": summary.statuses,
                           "reference_updated": summary.reference_updated, "pending": summary.pending,
-                          "waiting": summary.waiting,
+                          "waiting": summary.waiting, "reference_refused": refused,
+                          "reference_awaiting": awaiting,
                           "next_attempt_at": first.isoformat(timespec="seconds") if first else None,
                           "trail_sent": summary.trail_sent, "trail_pending": summary.trail_pending,
                           "error": summary.error}, ensure_ascii=False))
@@ -219,7 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["path", "show", "set", "set-token"])
     config.add_argument("key", nargs="?")
     config.add_argument("value", nargs="?")
+    config.add_argument("--admin", help="for central_url, central_ca_file, central_signing_key: the administrator's "
+                                        "staff number (password by prompt or $SICOUNTER_ADMIN_PASSWORD)")
     config.set_defaults(func=_cmd_config)
+    add_reference_commands(sub)
 
     sub.add_parser("db", help="create or upgrade the local database").set_defaults(func=_cmd_db)
 

@@ -12,11 +12,14 @@ import logging
 import secrets
 from pathlib import Path
 
+from keyring.backend import KeyringBackend
+
 from app.demo_devices import DemoCardDevices
 from app.secrets import SecretStore, file_keyring, os_keyring
 from app.settings import DeviceMode, DeviceSettings, Settings, save_settings
 from app.terminal import build_terminal
 from central.process import CentralServerProcess
+from central.signing import generate
 from central.store import add_terminal
 from core.errors import CounterError
 from local_db.clerks import ClerkExists, Role, add_clerk, reset_password
@@ -26,15 +29,25 @@ log = logging.getLogger(__name__)
 DEMO_TERMINAL = "DEMO-0001"
 DEMO_CLERK = "1001"
 DEMO_SERVICE = "sicounter-demo"
+#: the keyring service of the demo central system's signing key (never the real central's)
+DEMO_CENTRAL_SERVICE = "sicounter-demo-central"
 
 
-def demo_secrets(demo_dir: Path) -> SecretStore:
-    """The OS keyring where the machine has one, else a keyring file in the demo directory."""
+def demo_keyring(demo_dir: Path) -> tuple[KeyringBackend, Path | None]:
+    """The OS keyring where the machine has one, else a keyring file in the demo directory (its directory)."""
     backend = os_keyring()
-    if backend is None:
-        print(f"note: no OS keyring on this machine; demo secrets kept in {demo_dir / 'keyring'}", flush=True)
-        backend = file_keyring(demo_dir / "keyring")
-    return SecretStore(backend, service=DEMO_SERVICE)
+    if backend is not None:
+        return backend, None
+    print(f"note: no OS keyring on this machine; demo secrets kept in {demo_dir / 'keyring'}", flush=True)
+    return file_keyring(demo_dir / "keyring"), demo_dir / "keyring"
+
+
+def demo_signing_key(backend: KeyringBackend, directory: Path | None) -> tuple[str, tuple[str, ...]]:
+    """The demo central system's reference signing key (made once, in the keyring of the demo's secrets):
+    its public key, which the demo terminal is enrolled with, and the ``serve`` options to use it."""
+    signer, _made = generate(backend, DEMO_CENTRAL_SERVICE)
+    where = ("--keyring-dir", str(directory)) if directory is not None else ()
+    return signer.public_key_text(), ("--keyring-service", DEMO_CENTRAL_SERVICE, *where)
 
 
 def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
@@ -42,7 +55,8 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
 
     demo_dir = demo_dir.resolve()
     demo_dir.mkdir(parents=True, exist_ok=True)
-    store = demo_secrets(demo_dir)
+    backend, keyring_dir = demo_keyring(demo_dir)
+    store = SecretStore(backend, service=DEMO_SERVICE)  # never a real terminal's entries
     central_db = demo_dir / "central.sqlite3"
     store.set_terminal_token(add_terminal(central_db, DEMO_TERMINAL))  # rotated on every start
     password = store.get("demo-clerk-password")
@@ -54,8 +68,10 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
 
     # a reviewer that approves every second application and returns the others after half a minute,
     # so the demo shows the whole life of a case: accepted, returned with a reason, corrected, closed
+    # the demo central signs its reference data; the demo terminal is enrolled with its public key
+    signing_key, signing_args = demo_signing_key(backend, keyring_dir)
     server = CentralServerProcess.start(central_db, stderr_path=demo_dir / "central.log",
-                                        extra_args=("--review", "alternate", "--review-delay", "30"))
+                                        extra_args=("--review", "alternate", "--review-delay", "30", *signing_args))
     print(f"central system (reference) at {server.base_url}", flush=True)
     cards = DemoCardDevices(demo_dir)
     try:
@@ -70,6 +86,7 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
             print(f"card simulator unavailable: {exc.user_message}", flush=True)
         settings = Settings(
             central_url=server.base_url,
+            central_signing_key=signing_key,
             terminal_id=DEMO_TERMINAL,
             province_code="61",
             office_name="演示服务大厅（模拟数据）",

@@ -11,6 +11,8 @@ from sync.events import (
     Failed,
     Offline,
     Online,
+    ReferenceAwaiting,
+    ReferenceRefused,
     ReferenceUpdated,
     Retrying,
     StatusChanged,
@@ -18,5 +20,5 @@ from sync.events import (
     submission_of,
 )
 
-__all__ = ["SYNC_EVENTS", "Accepted", "Failed", "Offline", "Online", "ReferenceUpdated", "Retrying",
-           "StatusChanged", "SyncEvent", "submission_of"]
+__all__ = ["SYNC_EVENTS", "Accepted", "Failed", "Offline", "Online", "ReferenceAwaiting", "ReferenceRefused",
+           "ReferenceUpdated", "Retrying", "StatusChanged", "SyncEvent", "submission_of"]

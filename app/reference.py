@@ -14,12 +14,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from app.settings import Settings, signing_key_bytes
 from core.errors import ConfigError
-from forms.definitions import FormDef, load_form, parse_form
+from forms.definitions import FormDef, load_form, parse_form, weakenings
 from forms.rules.deadlines import HolidayCalendar, calendar_from_data, load_calendar
 from forms.rules.figures import ProvincialFigures, figures_from_data, load_figures
-from sync.reference import ReferenceTarget
+from local_db.audit import AuditTrail
+from sync.reference import Judgement, ReferenceTarget
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +42,13 @@ class ReferenceData:
     def form(self, code: str) -> FormDef:
         """The definition of a form, read and validated once (opening a form is then free of I/O).
 
-        A definition the central system sent wins over the shipped one when its version is not older.
+        A definition the central system sent wins over the shipped one when its version is newer, or
+        when it is the same version with the same content (``in_force``).
         """
         with self._lock:
             found = self._forms.get(code)
         if found is None:
-            found = load_form(code)
-            sent = self._sent_form(code)
-            if sent is not None and sent.version >= found.version:
-                found = sent
+            found = in_force(load_form(code), self._sent_form(code))
             with self._lock:
                 self._forms[code] = found
         return found
@@ -95,10 +94,78 @@ class ReferenceData:
         return found
 
 
-def reference_target(settings: Settings) -> ReferenceTarget:
-    """The reference data this terminal keeps: all forms, holidays, its province's and the national figures."""
+def in_force(shipped: FormDef | None, sent: FormDef | None) -> FormDef:
+    """Which of the shipped and the sent definition of a form is in force.
+
+    The sent one when it is newer; at the same version only when it says the same (a definition changed
+    without a new version is refused, issue 16); the shipped one when it is newer (a software update).
+    """
+    if sent is None:
+        assert shipped is not None
+        return shipped
+    if shipped is None or sent.version > shipped.version:
+        return sent
+    if sent.version == shipped.version and sent != shipped:
+        log.warning("reference form %s v%d differs from the shipped one at the same version: not used",
+                    sent.code, sent.version)
+    return shipped
+
+
+def reference_target(settings: Settings, audit: AuditTrail | None = None) -> ReferenceTarget:
+    """The reference data this terminal keeps (all forms, holidays, its province's and the national
+    figures), verified under the enrolled signing key and recorded in ``audit``."""
     names = ("forms", "holidays", f"figures-{settings.province_code}", "figures-00")
-    return ReferenceTarget(settings.resolved_data_dir() / "reference", names, validate=validate_reference)
+    key = signing_key_bytes(settings.central_signing_key) if settings.central_signing_key else None
+    return ReferenceTarget(settings.resolved_data_dir() / "reference", names, validate=validate_reference,
+                           signing_key=key, judge=judge_reference, audit=audit)
+
+
+def judge_reference(name: str, current: dict[str, Any] | None, new: dict[str, Any]) -> Judgement:
+    """What a verified forms set may change (other sets take effect whole once valid and verified).
+
+    Each form is compared with the one in force (the cached one or the shipped one, ``in_force``): an
+    older version, or the same version with other content, refuses the whole set; a newer one that
+    gives up a safeguard (``forms.definitions.weakenings``) is held back for an administrator while the
+    old one stays in force; forms the set no longer lists keep the one in force.
+    """
+    if name != "forms":
+        return Judgement(new)
+    cached = dict(current or {})
+    result: dict[str, Any] = dict(cached)
+    pending: dict[str, list[str]] = {}
+    for code, entry in sorted(new.items()):
+        sent = parse_form(json.dumps(entry, ensure_ascii=False), f"reference forms/{code}")
+        old = _form_in_force(code, cached.get(code))
+        if old is None:
+            result[code] = entry
+        elif sent.version < old.version:
+            return Judgement(cached, refused=f"表单“{old.name}”（{code}）版本 {sent.version} 低于本机在用的版本 "
+                                             f"{old.version}")
+        elif sent.version == old.version:
+            if sent != old:
+                return Judgement(cached, refused=f"表单“{old.name}”（{code}）版本 {sent.version} 未变但内容被改动，"
+                                                 "整批参考数据不予采用")
+            result[code] = entry
+        elif weakened := weakenings(old, sent):
+            pending[code] = weakened
+        else:
+            result[code] = entry
+    return Judgement(result, pending)
+
+
+def _form_in_force(code: str, cached: Any) -> FormDef | None:
+    """The definition of ``code`` in force now (None for a form this terminal has never had)."""
+    try:
+        shipped: FormDef | None = load_form(code)
+    except ConfigError:
+        shipped = None
+    sent = None
+    if cached is not None:
+        try:
+            sent = parse_form(json.dumps(cached, ensure_ascii=False), f"cached forms/{code}")
+        except ConfigError:
+            sent = None
+    return None if shipped is None and sent is None else in_force(shipped, sent)
 
 
 def validate_reference(name: str, data: dict[str, Any]) -> None:

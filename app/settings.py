@@ -7,15 +7,20 @@ validated on load and a mistake is reported with the file's path.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
 import tomllib
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import ConfigError
+from protocol.signing import SIGNING_KEY_PREFIX
 
 APP_NAME = "sicounter"
 
@@ -55,10 +60,61 @@ class DeviceSettings(BaseModel):
         return next((mode for mode in DEVICE_MODES if mode == value), default)
 
 
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or ``localhost``: the only hosts plain HTTP may reach (nothing else on the wire)."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check_central_url(url: str) -> str:
+    """The central address, refused (ValueError, in Chinese) unless HTTPS or plain HTTP to this machine.
+
+    Whoever answers an address in clear text on the network could send reference data and statuses
+    (issue 16, GB/T 22239 communication security): beyond loopback only TLS, checked against the
+    system's trust store or the office's CA (``central_ca_file``).
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"中心系统地址无效：{url!r}（应为 https://主机名:端口）")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ValueError(f"中心系统地址 {url} 使用明文 HTTP：除本机（127.0.0.1、::1、localhost）外必须使用 "
+                         "HTTPS，请改为 https:// 地址，并按需配置本单位的 CA 证书（central_ca_file）。")
+    return url.strip()
+
+
+def signing_key_bytes(text: str) -> bytes:
+    """The 32 bytes of an enrolled key ``ed25519:<base64>``; ValueError (in Chinese) when malformed."""
+    body = text.strip()
+    if not body.startswith(SIGNING_KEY_PREFIX):
+        raise ValueError(f"中心系统签名公钥应以 {SIGNING_KEY_PREFIX} 开头（由 sicounter central public-key 输出）")
+    try:
+        raw = base64.b64decode(body[len(SIGNING_KEY_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError("中心系统签名公钥格式有误：应为 32 字节的 Ed25519 公钥（base64）")
+    return raw
+
+
+#: settings that decide whom the terminal trusts: changed only with an administrator's credentials, audited
+TRUST_SETTINGS = ("central_url", "central_ca_file", "central_signing_key")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    #: HTTPS, or plain HTTP only to a loopback address (``check_central_url``)
     central_url: str = "http://127.0.0.1:8470"
+    #: a PEM file of the CA(s) that issued the central system's certificate; None: the system's trust store
+    central_ca_file: Path | None = None
+    #: the central system's reference-data signing key (``ed25519:…``, from ``sicounter central public-key``);
+    #: None: no reference data is accepted (every data set is refused as unverifiable)
+    central_signing_key: str | None = None
     #: seconds to wait for the central system's answer; uploads add what the line needs to carry them
     central_timeout: float = Field(default=15.0, gt=0, le=600)
     terminal_id: str = Field(default="", max_length=64)
@@ -75,6 +131,19 @@ class Settings(BaseModel):
     retention_days: int = Field(default=30, ge=1, le=3650)
     #: minutes without keyboard or mouse input after which the window locks itself (0: never)
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
+
+    @field_validator("central_url")
+    @classmethod
+    def _central_url(cls, value: str) -> str:
+        return check_central_url(value)
+
+    @field_validator("central_signing_key")
+    @classmethod
+    def _signing_key(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        signing_key_bytes(value)
+        return value.strip()
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -97,6 +166,17 @@ def load_settings(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
         raise ConfigError(f"{path}: {exc}", user_message=f"配置文件有误：{path}",
                           hint=f"请联系系统管理员修正该文件。详情：{exc}") from exc
+
+
+def validated_settings(data: dict[str, Any]) -> Settings:
+    """``Settings`` from plain values; a refusal is a ``ConfigError`` carrying the validators' Chinese reasons
+    (``sicounter config set``, the administrator's trust settings)."""
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        reasons = "；".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
+        raise ConfigError(f"settings refused: {exc}", user_message=f"设置未保存：{reasons}",
+                          hint="请改正后重试。") from exc
 
 
 def save_settings(settings: Settings, path: Path) -> None:

@@ -22,6 +22,7 @@ from app.reference import ReferenceData, reference_target
 from app.retention import RetentionKeeper
 from app.secrets import SecretStore
 from app.settings import Settings
+from app.trust import record_trust_at_start
 from core.errors import ConfigError
 from forms.catalogue import ServiceItem, load_catalogue
 from local_db.audit import AuditTrail
@@ -112,6 +113,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     db = open_database(settings.database_path(), secrets.database_key())  # no keyring: refuse to start
     try:
         audit = open_audit_trail(secrets)  # nothing unrecorded: no secret, no terminal
+        record_trust_at_start(db, audit, settings)  # a trust setting edited by hand goes on the trail
     except ConfigError:
         db.close()
         raise
@@ -132,9 +134,14 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     client: CentralClient | None = None
     sender: SyncEngine | None = None
     if token and settings.terminal_id:
-        client = CentralClient(settings.central_url, token, timeout=settings.central_timeout)
+        try:
+            client = CentralClient(settings.central_url, token, timeout=settings.central_timeout,
+                                   ca_file=settings.central_ca_file)
+        except ConfigError:
+            db.close()
+            raise
         sender = SyncEngine(db, client, events.publish, backoff=backoff, blobs=blobs,
-                            reference=reference_target(settings))
+                            reference=reference_target(settings, audit))
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
     devices: dict[str, DeviceService] = {}

@@ -52,6 +52,7 @@ from central.errors import (
 )
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
+from central.signing import ReferenceSigner
 from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
 from protocol.audit import ChainEntry
 from protocol.models import (
@@ -78,6 +79,7 @@ from protocol.models import (
     SubmissionOut,
     SubmitAnswer,
 )
+from protocol.signing import SIGNATURE_HEADER, VERSION_HEADER
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +275,7 @@ def _commit_blob_batch(blobs: BlobStore, terminal_id: str, pack: PackWriter, don
     blobs.commit_batch(terminal_id, pack, ready)
 
 
-def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
+def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSigner | None) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
     def terminal(authorization: Annotated[str | None, Header()] = None) -> str:
@@ -513,7 +515,12 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
 
     @router.get("/reference/{name}", responses={
         **_ERROR_RESPONSES,
-        200: {"content": {"application/json": {}}, "description": "the document; ETag header"},
+        200: {"content": {"application/json": {}}, "description": "the document; headers ETag, "
+              f"{VERSION_HEADER} (its version) and {SIGNATURE_HEADER} (Ed25519 over protocol.signing."
+              "reference_message, absent when the server has no signing key)", "headers": {
+                  "ETag": {"schema": {"type": "string"}},
+                  VERSION_HEADER: {"schema": {"type": "integer", "minimum": 1}},
+                  SIGNATURE_HEADER: {"schema": {"type": "string", "format": "byte"}}}},
         304: {"description": "If-None-Match matched the current ETag"},
         404: {"model": ErrorBody, "description": "no such reference document"},
     })
@@ -526,7 +533,11 @@ def _router(store: CentralStore, reference: ReferenceSource) -> APIRouter:
         tags = {tag.strip() for tag in (if_none_match or "").split(",")}
         if etag in tags or f"W/{etag}" in tags or "*" in tags:
             return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return JSONResponse(document, headers={"ETag": etag})
+        version = store.reference_version(name, etag.strip('"'))
+        headers = {"ETag": etag, VERSION_HEADER: str(version)}
+        if signer is not None:
+            headers[SIGNATURE_HEADER] = signer.sign(name, version, document)
+        return JSONResponse(document, headers=headers)
 
     return router
 
@@ -619,14 +630,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: Path | None = None,
                review: str = "none", review_delay: float = 0.0, return_reason: str = DEFAULT_RETURN_REASON,
-               busy_every: int = 0) -> FastAPI:
+               busy_every: int = 0, signer: ReferenceSigner | None = None) -> FastAPI:
     """Build the central server's app over the database ``db`` (a SQLite file, created if
     missing, or a SQLAlchemy URL).
 
     The store opens here rather than at start-up so errors in the path show at once,
     and closes when the app's lifespan ends; the reviewer thread (``review`` other than
     ``none``) runs during the lifespan. ``busy_every`` > 0 is a test aid: every Nth
-    request to /v1/submissions or /v1/blobs is answered 503.
+    request to /v1/submissions or /v1/blobs is answered 503. ``signer`` signs reference data sets;
+    without one they go out unsigned, which enrolled terminals refuse.
     """
     store = CentralStore.open(db, blob_dir=blob_dir)
     reviewer = Reviewer(store, review, delay=review_delay, reason=return_reason)
@@ -645,7 +657,7 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     app = FastAPI(title="sicounter reference central system", version="1", lifespan=lifespan)
     app.state.store = store
     app.state.reviewer = reviewer
-    app.include_router(_router(store, ReferenceSource(reference_dir)))
+    app.include_router(_router(store, ReferenceSource(reference_dir), signer))
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from central.constants import DEFAULT_RETURN_REASON, REVIEW_MODES
+from central.constants import DEFAULT_RETURN_REASON, REVIEW_MODES, SIGNING_SERVICE
 from core.errors import CounterError
 
 if TYPE_CHECKING:
@@ -88,6 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the reason the reviewer gives when it returns a submission")
     serve.add_argument("--busy-every", type=_positive, default=0, metavar="N",
                        help="TEST AID: answer every Nth request to /v1/submissions or /v1/blobs with 503")
+    serve.add_argument("--tls-cert", type=Path, default=None, metavar="PEM",
+                       help="serve HTTPS with this certificate chain (PEM); required beyond loopback")
+    serve.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="the certificate's private key")
+    keygen = commands.add_parser("keygen", help="make the reference-data signing key in the keyring (once); "
+                                                "prints the public key")
+    keygen.add_argument("--replace", action="store_true",
+                        help="make a new key even though one exists (every terminal must then be enrolled again)")
+    public = commands.add_parser("public-key", help="print the public key terminals are enrolled with "
+                                                    "(their central_signing_key setting)")
+    for command in (serve, keygen, public):
+        command.add_argument("--keyring-dir", type=Path, default=None, metavar="DIR",
+                             help="a keyring file in DIR instead of the OS keyring (tests, the demo)")
+        command.add_argument("--keyring-service", default=SIGNING_SERVICE, metavar="NAME",
+                             help=f"keyring service name (default {SIGNING_SERVICE})")
 
     review = commands.add_parser("review", parents=[common], help="approve or return one submission by hand")
     review.add_argument("submission_id")
@@ -163,22 +177,51 @@ def _watch_stdin(server: uvicorn.Server) -> None:
 
 
 def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_eof: bool = False,
-           **options: Any) -> int:
-    """Serve until stopped; ``options`` go to ``create_app`` (blob dir, reviewer, ...)."""
+           tls_cert: Path | None = None, tls_key: Path | None = None, keyring_dir: Path | None = None,
+           keyring_service: str = SIGNING_SERVICE, **options: Any) -> int:
+    """Serve until stopped; ``options`` go to ``create_app`` (blob dir, reviewer, ...).
+
+    With ``tls_cert`` and ``tls_key`` it serves HTTPS (terminals refuse plain HTTP beyond loopback).
+    Reference data is signed with the key in the keyring; without one it goes out unsigned, and an
+    enrolled terminal refuses it (a warning says so at start).
+    """
     import uvicorn
 
     from central.api import create_app
+    from central.signing import keyring_backend, load_signer
 
     logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if (tls_cert is None) != (tls_key is None):
+        raise ValueError("--tls-cert and --tls-key go together")
+    for pem in (tls_cert, tls_key):
+        if pem is not None and not pem.is_file():
+            raise ValueError(f"no such file: {pem}")
+    try:
+        signer = load_signer(keyring_backend(keyring_dir), keyring_service)
+    except CounterError as exc:  # no keyring on this machine: serve, unsigned, as without a key
+        if not exc.fields.get("no_keyring"):
+            raise
+        log.warning("%s", exc.detail)
+        signer = None
+    if tls_cert is None and host not in ("127.0.0.1", "::1", "localhost"):
+        log.warning("serving plain HTTP on %s: terminals refuse an http:// central beyond loopback "
+                    "(give --tls-cert and --tls-key)", host)
+    if signer is None:
+        log.warning("no reference signing key (run: central keygen): reference data goes out unsigned "
+                    "and enrolled terminals will refuse it")
+    else:
+        log.info("reference data signed with %s", signer.public_key_text())
     sock = _bind(host, port)
     with sock:
-        app = create_app(db, **options)
+        app = create_app(db, signer=signer, **options)
         bound_port = sock.getsockname()[1]
         shown_host = f"[{host}]" if ":" in host else host
+        scheme = "https" if tls_cert is not None else "http"
         # log_config=None: uvicorn logs through the stderr handler above, so stdout
         # carries only the "listening" line and a launcher never has to drain it.
-        config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10)
+        config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10,
+                                ssl_certfile=tls_cert, ssl_keyfile=tls_key)
         server = uvicorn.Server(config)
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
@@ -194,7 +237,7 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
         if threading.current_thread() is threading.main_thread():
             previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            print(f"central listening on http://{shown_host}:{bound_port}", flush=True)
+            print(f"central listening on {scheme}://{shown_host}:{bound_port}", flush=True)
             server.run(sockets=[sock])
         finally:
             for sig, handler in previous.items():
@@ -277,6 +320,29 @@ def _audit(db: Path | str, args: argparse.Namespace) -> int:
     return 0
 
 
+def _signing_key(command: str, keyring_dir: Path | None, service: str, replace: bool) -> int:
+    """``keygen``: make the signing key once (``--replace`` for a new one); ``public-key``: print it."""
+    from central.signing import generate, keyring_backend, load_signer
+
+    try:
+        backend = keyring_backend(keyring_dir)
+        if command == "keygen":
+            signer, made = generate(backend, service, replace=replace)
+            print("已生成参考数据签名密钥。" if made else "签名密钥已存在（未更换；更换请加 --replace）。",
+                  file=sys.stderr)
+        else:
+            found = load_signer(backend, service)
+            if found is None:
+                print("central: no signing key yet; run: sicounter central keygen", file=sys.stderr)
+                return 1
+            signer = found
+    except CounterError as exc:
+        print(f"central: {exc.user_message} {exc.hint}", file=sys.stderr)
+        return 1
+    print(signer.public_key_text(), flush=True)
+    return 0
+
+
 def _openapi() -> int:
     """Print the OpenAPI document of the app (built over a throwaway database)."""
     import tempfile
@@ -296,13 +362,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "openapi":
         return _openapi()
+    if args.command in ("keygen", "public-key"):
+        return _signing_key(args.command, args.keyring_dir, args.keyring_service, getattr(args, "replace", False))
     db: Path | str = args.db_url or (args.db if args.db is not None else default_db_path())
     try:
         if args.command == "serve":
             return _serve(db, args.host, args.port, args.log_level, args.stop_on_stdin_eof,
                           blob_dir=args.blob_dir, reference_dir=args.reference_dir, review=args.review,
                           review_delay=args.review_delay, return_reason=args.return_reason,
-                          busy_every=args.busy_every)
+                          busy_every=args.busy_every, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                          keyring_dir=args.keyring_dir, keyring_service=args.keyring_service)
         if args.command == "add-terminal":
             from central.store import add_terminal
 

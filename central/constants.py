@@ -6,3 +6,5 @@ from __future__ import annotations
 REVIEW_MODES = ("none", "accept", "return", "alternate")
 #: what the automatic reviewer tells the clerk when it returns a submission
 DEFAULT_RETURN_REASON = "材料不清晰，请重新拍摄后补正。"
+#: the keyring service holding the reference-data signing key (central.signing)
+SIGNING_SERVICE = "sicounter-central"

@@ -211,3 +211,11 @@ class AuditHashMismatch(AuditChainError):
     """An entry's content does not hash to the hash it carries (edited after it was chained)."""
 
     code = "audit_hash_mismatch"
+
+
+class CentralConfigError(CentralError):
+    """The central system cannot start as configured (no signing key, unreadable TLS files)."""
+
+    code = "config_error"
+    user_message = "中心系统配置有误。"
+    hint = "请检查中心系统的启动参数。"

@@ -145,3 +145,19 @@ class AuditEntryRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
     #: when the central system stored it (UTC, ISO 8601)
     received_at: Mapped[str] = mapped_column(String(40))
+
+
+class ReferenceVersionRow(Base):
+    """The version under which a reference data set was last published, and the hash it had then.
+
+    A document served with another hash than the one stored is published under the next version, so
+    terminals (which take a changed data set only with a higher version) see every change as new.
+    """
+
+    __tablename__ = "reference_versions"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    #: UTC, ISO 8601
+    published_at: Mapped[str] = mapped_column(String(40))

@@ -11,6 +11,7 @@ import contextlib
 import queue
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ import httpx
 
 from central.errors import CentralStartError
 
-BANNER_RE = re.compile(r"^central listening on (http://\S+)$")
+BANNER_RE = re.compile(r"^central listening on (https?://\S+)$")
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
@@ -38,7 +39,7 @@ class CentralServerProcess:
 
     def __init__(self, process: subprocess.Popen[str], base_url: str, banner: str,
                  reader: threading.Thread, db_path: Path, stderr_path: Path | None = None,
-                 db_url: str | None = None) -> None:
+                 db_url: str | None = None, ca_file: Path | None = None) -> None:
         self.process = process
         self.base_url = base_url
         self.banner = banner
@@ -47,19 +48,22 @@ class CentralServerProcess:
         self.stderr_path = stderr_path
         #: the database URL when the server runs on one instead of ``db_path``
         self.db_url = db_url
+        #: the CA that issued an HTTPS server's certificate (its health is checked against it)
+        self.ca_file = ca_file
         self._reader = reader
 
     @classmethod
     def start(cls, db_path: Path, *, host: str = "127.0.0.1", port: int = 0,
               timeout: float = 30.0, stderr_path: Path | None = None, db_url: str | None = None,
-              extra_args: Sequence[str] = ()) -> CentralServerProcess:
+              extra_args: Sequence[str] = (), ca_file: Path | None = None) -> CentralServerProcess:
         """Start a server on ``db_path`` and return once ``/v1/health`` answers 200.
 
         ``db_url`` (a SQLAlchemy URL) replaces ``db_path`` as the database when given;
         ``db_path`` then only names the server for the caller (and its blob directory
         must come in ``extra_args``). ``extra_args`` are more ``serve`` options, e.g.
         ``["--review", "return", "--review-delay", "0.2"]``.
-        ``stderr_path`` receives the server's log (else it goes to our stderr).
+        ``stderr_path`` receives the server's log (else it goes to our stderr). ``ca_file``: the CA of
+        the certificate given with ``--tls-cert`` in ``extra_args``, to check its health over HTTPS.
         Raises ``CentralStartError`` if the server exits or is not healthy in time.
         """
         # --stop-on-stdin-eof: if this process dies without calling stop(), the
@@ -94,7 +98,7 @@ class CentralServerProcess:
         match = BANNER_RE.match(banner or "")
         if banner is None or match is None:
             raise fail(f"unexpected first line on stdout: {banner!r}")
-        server = cls(process, match.group(1), banner, reader, db_path, stderr_path, db_url)
+        server = cls(process, match.group(1), banner, reader, db_path, stderr_path, db_url, ca_file)
         while not server.healthy():
             if process.poll() is not None:
                 raise fail(f"exited with status {process.returncode}")
@@ -105,7 +109,9 @@ class CentralServerProcess:
 
     def healthy(self) -> bool:
         try:
-            return httpx.get(f"{self.base_url}/v1/health", timeout=2.0).status_code == 200
+            verify: ssl.SSLContext | bool = (ssl.create_default_context(cafile=str(self.ca_file))
+                                             if self.ca_file is not None else True)
+            return httpx.get(f"{self.base_url}/v1/health", timeout=2.0, verify=verify).status_code == 200
         except httpx.TransportError:
             return False
 

@@ -46,7 +46,15 @@ from central.errors import (
     NotFound,
     ReceiptsExhausted,
 )
-from central.models import Base, BlobRow, ReceiptCounterRow, StatusEventRow, SubmissionRow, TerminalRow
+from central.models import (
+    Base,
+    BlobRow,
+    ReceiptCounterRow,
+    ReferenceVersionRow,
+    StatusEventRow,
+    SubmissionRow,
+    TerminalRow,
+)
 from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
 from protocol.canonical import canonical_json
 
@@ -285,6 +293,20 @@ class CentralStore:
     def _writing(self) -> Iterator[Session]:
         with self._write() as session, session.begin():
             yield session
+
+    # -- reference data ------------------------------------------------------------
+
+    def reference_version(self, name: str, sha256: str) -> int:
+        """The version of data set ``name`` whose canonical hash is ``sha256``: the stored one while the
+        hash is unchanged, the next one (stored now) when the document changed (docs/sync-protocol.md)."""
+        with self._writing() as session:
+            row = session.get(ReferenceVersionRow, name, with_for_update=True)
+            if row is None:
+                row = ReferenceVersionRow(name=name, sha256=sha256, version=1, published_at=_iso(self.now()))
+                session.add(row)
+            elif row.sha256 != sha256:
+                row.sha256, row.version, row.published_at = sha256, row.version + 1, _iso(self.now())
+            return row.version
 
     # -- terminals -----------------------------------------------------------------
 

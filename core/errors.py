@@ -154,6 +154,16 @@ class CentralTooSlow(CentralUnreachable):
     hint = "将自动以较小的批次重试，无需重新录入。"
 
 
+class CentralNotTrusted(CentralUnreachable):
+    """The central system's TLS certificate did not verify: whoever answers may not be the central system.
+
+    Nothing is sent to it; everything stays queued (retryable, so an administrator's fix of the CA
+    setting or the server's certificate unblocks it without re-entry)."""
+
+    user_message = "无法验证中心系统的证书，未与其通信，业务已离线保存。"
+    hint = "请联系系统管理员检查中心系统地址和本单位 CA 证书配置（central_ca_file）。"
+
+
 class ConfigError(CounterError):
     user_message = "配置文件有误。"
     hint = "请联系系统管理员检查配置文件。"

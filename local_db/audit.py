@@ -72,6 +72,10 @@ class AuditAction(enum.StrEnum):
     CLERK_CHANGE = "clerk_change"
     SETTINGS_CHANGE = "settings_change"
     REFERENCE_CONFIRM = "reference_confirm"
+    #: a reference data set verified and put in force (entries that would weaken a safeguard held back)
+    REFERENCE_UPDATE = "reference_update"
+    #: a reference data set refused: unsigned, wrongly signed, older, changed at the same version, unusable
+    REFERENCE_REFUSED = "reference_refused"
     PURGE = "purge"
     #: the records list or a search of it was shown (its filter and how many rows; a person key, never a number)
     VIEW_RECORDS = "view_records"

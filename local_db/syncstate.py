@@ -8,6 +8,7 @@ events it covers are applied, so a crash between the two replays those events, w
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from local_db.database import Database
 from local_db.models import SyncState, utcnow
@@ -27,19 +28,29 @@ def get_value(db: Database, key: str) -> str | None:
         return s.scalar(select(SyncState.value).where(SyncState.key == key))
 
 
+def get_value_in(s: Session, key: str) -> str | None:
+    """``get_value`` in the caller's transaction."""
+    return s.scalar(select(SyncState.value).where(SyncState.key == key))
+
+
 def set_values(db: Database, values: dict[str, str | None]) -> None:
     """Write (or, with None, delete) several keys in one transaction."""
     with db.sessions.begin() as s:
-        for key, value in values.items():
-            row = s.get(SyncState, key)
-            if value is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(SyncState(key=key, value=value, updated_at=utcnow()))
-            else:
-                row.value = value
-                row.updated_at = utcnow()
+        set_values_in(s, values)
+
+
+def set_values_in(s: Session, values: dict[str, str | None]) -> None:
+    """``set_values`` in the caller's transaction (with the audit entry that records why)."""
+    for key, value in values.items():
+        row = s.get(SyncState, key)
+        if value is None:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(SyncState(key=key, value=value, updated_at=utcnow()))
+        else:
+            row.value = value
+            row.updated_at = utcnow()
 
 
 def all_values(db: Database) -> dict[str, str]:

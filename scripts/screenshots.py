@@ -27,6 +27,7 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
 from central.process import CentralServerProcess
+from central.signing import generate, keyring_backend
 from central.store import add_terminal
 from devices.sim.idcard import Identity, SimulatedIdReader
 from devices.sim.identities import sample_identity_data
@@ -55,8 +56,11 @@ def main(out: Path) -> int:
         root = Path(tmp)
         store = SecretStore(file_keyring(root / "keyring"))
         store.set_terminal_token(add_terminal(root / "central.sqlite3", "SHOT-01"))
-        with CentralServerProcess.start(root / "central.sqlite3", stderr_path=root / "central.log") as server:
+        signer, _made = generate(keyring_backend(root / "central-keyring"))  # the central signs its reference data
+        with CentralServerProcess.start(root / "central.sqlite3", stderr_path=root / "central.log",
+                                        extra_args=("--keyring-dir", str(root / "central-keyring"))) as server:
             terminal = build_terminal(Settings(central_url=server.base_url, terminal_id="SHOT-01",
+                                               central_signing_key=signer.public_key_text(),
                                                office_name="铜川市社会保险经办中心 · 3号窗口",
                                                data_dir=root / "data"), store)
             try:
@@ -348,10 +352,13 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
     store.set_terminal_token(add_terminal(central_db, "SHOT-02"))
     review = ("--review", "alternate", "--review-delay", "0.5",
               "--return-reason", "联系电话与户籍信息不一致，请核实后更正。")
+    signer, _made = generate(keyring_backend(root / "central-keyring"))
+    review = (*review, "--keyring-dir", str(root / "central-keyring"))
     with CentralServerProcess.start(central_db, stderr_path=root / "central-sync.log", extra_args=review) as server, \
             FaultProxy(server.base_url, bandwidth=400_000) as proxy:
         proxy.set_offline(True)
         terminal = build_terminal(Settings(central_url=proxy.url, terminal_id="SHOT-02",
+                                           central_signing_key=signer.public_key_text(),
                                            office_name="铜川市社会保险经办中心 · 3号窗口", data_dir=root / "data-sync",
                                            devices=DeviceSettings(card_reader="off", id_reader="off", camera="off")),
                                   store, backoff=Backoff(base=0.5, cap=2.0), start_devices=False)

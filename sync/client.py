@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from core.errors import CentralTooSlow, CentralUnreachable, SyncError
+from core.errors import CentralNotTrusted, CentralTooSlow, CentralUnreachable, ConfigError, SyncError
 from protocol.audit import ChainEntry
 from protocol.body import (
     BLOB_BATCH_MEDIA_TYPE,
@@ -47,6 +49,7 @@ from protocol.models import (
     SubmissionOut,
     SubmitAnswer,
 )
+from protocol.signing import SIGNATURE_HEADER, VERSION_HEADER
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,10 @@ class ReferenceData:
 
     document: dict[str, Any]
     etag: str | None
+    #: the data set's version (``Reference-Version``); None when the central system sent none
+    version: int | None = None
+    #: the base64 Ed25519 signature (``Reference-Signature``); None when unsigned
+    signature: str | None = None
 
 
 class CentralClient:
@@ -125,7 +132,9 @@ class CentralClient:
     uploads ahead share it)."""
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, ca_file: Path | None = None) -> None:
+        """``ca_file``: a PEM file of the CA(s) the central system's certificate must chain to (the
+        office's own CA); None: the system's trust store."""
         #: seconds to wait for the central system to answer (and for any one read or write to progress)
         self.timeout = timeout
         self._http = httpx.Client(
@@ -133,6 +142,7 @@ class CentralClient:
             headers={"Authorization": f"Bearer {token}", "User-Agent": "sicounter"},
             timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
             transport=transport,
+            verify=tls_context(ca_file),
         )
         #: the server answered 404/405 to a batch endpoint: one request per item from then on
         self._no_submission_batch = False
@@ -162,6 +172,8 @@ class CentralClient:
         except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
             raise CentralTooSlow(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         except httpx.TransportError as exc:
+            if _certificate_refused(exc):
+                raise CentralNotTrusted(f"{method} {path}: certificate not trusted: {exc}") from exc
             raise CentralUnreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
 
     def _check(self, resp: httpx.Response, model: type[Model]) -> Model:
@@ -237,7 +249,9 @@ class CentralClient:
             document = None
         if not isinstance(document, dict):
             raise MalformedAnswer(f"reference {name}: not a JSON object", resp.status_code)
-        return ReferenceData(document, resp.headers.get("ETag"))
+        version_text = resp.headers.get(VERSION_HEADER, "")
+        version = int(version_text) if version_text.isdigit() and len(version_text) < 19 else None
+        return ReferenceData(document, resp.headers.get("ETag"), version, resp.headers.get(SIGNATURE_HEADER))
 
     # -- the audit trail (docs/sync-protocol.md, "Audit trail") ---------------------------------
     def post_audit_batch(self, entries: Sequence[ChainEntry]) -> AuditBatchAnswer | None:
@@ -349,6 +363,34 @@ class CentralClient:
                                                  status_code=200 if answer.duplicate else 201,
                                                  answer=answer, error=None))
         return results
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """Certificate checks against ``ca_file`` (the office's CA) or the system's trust store.
+
+    ``ConfigError`` when the file cannot be read: a terminal told to trust a CA it cannot load must not
+    quietly trust something else.
+    """
+    if ca_file is None:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=str(ca_file))
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"central_ca_file {ca_file}: {exc}",
+                          user_message=f"无法读取本单位 CA 证书文件：{ca_file}",
+                          hint="请联系系统管理员检查 central_ca_file 设置（PEM 格式的 CA 证书）。") from exc
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """Whether a transport failure is a TLS certificate that did not verify (anywhere in its causes)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _refusal(resp: httpx.Response) -> SyncError:

@@ -110,6 +110,8 @@ class SyncEngine:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._online: bool | None = None
+        #: why the central system is unreachable, once known (None: online, or offline for no known reason)
+        self._offline_reason: CounterError | None = None
         self._failures = 0  # consecutive unreachable/busy answers, for the global backoff
         self._full_cycle = True  # pull status and reference data at the next chance
         self._due_requested = False  # "立即同步": rows waiting out a backoff are due at once
@@ -175,8 +177,12 @@ class SyncEngine:
             waiting = outbox.due_now(self._db)  # their backoff was the network's, and it is back
             if waiting:
                 log.info("central system reachable again; %d waiting submissions are due now", waiting)
-        if online != self._online:
+        # offline again with a reason where the first word had none (the health probe gives none): say
+        # why once, e.g. a certificate that does not verify, so the window can tell the administrator
+        reason_found = not online and error is not None and self._offline_reason is None
+        if online != self._online or reason_found:
             self._online = online
+            self._offline_reason = None if online else error
             pending = pending_count(self._db)
             self._emit(Online(pending) if online else Offline(pending, error))
 

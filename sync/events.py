@@ -85,9 +85,32 @@ class ReferenceUpdated:
     names: tuple[str, ...]
 
 
-SyncEvent = Online | Offline | Accepted | Retrying | Failed | StatusChanged | ReferenceUpdated
+@dataclass(frozen=True)
+class ReferenceRefused:
+    """A reference data set was refused and changed nothing (unsigned, wrongly signed, an older or a
+    same-version-but-changed set, unusable data): ``reason`` in Chinese, for the administrator."""
+
+    pending: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReferenceAwaiting:
+    """A signed update would weaken a safeguard (a lower review tier, a dropped or loosened required
+    material): the entries ``keys`` are kept aside, the old ones stay in force until an administrator
+    confirms them on this terminal."""
+
+    pending: int
+    name: str
+    keys: tuple[str, ...]
+
+
+SyncEvent = (Online | Offline | Accepted | Retrying | Failed | StatusChanged | ReferenceUpdated | ReferenceRefused
+             | ReferenceAwaiting)
 #: the event classes, for ``isinstance`` (a union works too; this reads better in a tuple of checks)
-SYNC_EVENTS = (Online, Offline, Accepted, Retrying, Failed, StatusChanged, ReferenceUpdated)
+SYNC_EVENTS = (Online, Offline, Accepted, Retrying, Failed, StatusChanged, ReferenceUpdated, ReferenceRefused,
+               ReferenceAwaiting)
 
 
 def submission_of(event: SyncEvent) -> str | None:

@@ -20,6 +20,7 @@ from app.ui.clerk_admin import ClerkAdminPage
 from app.ui.idle import Clock
 from app.ui.operations import OpContext
 from app.ui.ops import OpRunner
+from app.ui.reference_alerts import ReferenceAlertBar
 from app.ui.session_guard import SessionGuard
 from app.usecases import ClerkInfo
 
@@ -42,6 +43,9 @@ class AdminWindow(QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self._build_header())
+        #: reference data the terminal refused or holds back for the administrator's confirmation
+        self.reference_alerts = ReferenceAlertBar(self.ctx, clerk)
+        col.addWidget(self.reference_alerts)
         col.addWidget(self.clerks, 1)
         self.guard = SessionGuard(self, outer, self.ctx, clerk, clock=clock)
         self.guard.ended.connect(self.session_ended)
@@ -87,6 +91,7 @@ class AdminWindow(QMainWindow):
 
     def detach(self) -> None:
         self._clock.stop()
+        self.reference_alerts.detach()
         self.guard.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -33,6 +33,7 @@ from app.event_types import (
     Failed,
     Offline,
     Online,
+    ReferenceRefused,
     ReferenceUpdated,
     Retrying,
     StatusChanged,
@@ -58,10 +59,11 @@ from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
+from app.ui.reference_dialog import reference_label
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest
-from core.errors import CentralUnreachable
+from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
 
 
@@ -602,6 +604,10 @@ class MainWindow(QMainWindow):
                 if isinstance(event, StatusChanged) and event.status == "returned":
                     self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
                         reason=(event.reason or "").rstrip("。")), "warn")
+            case Retrying(error=CentralNotTrusted() as error) | Offline(error=CentralNotTrusted() as error):
+                # not a network fault but whom we talk to: short in the status bar, in full above the work
+                self._set_connection(False, self.tr("中心系统证书无法验证"))
+                self.notice.show_message(f"{error.user_message}{error.hint}", "error")
             case Retrying(error=error) | Offline(error=error):
                 # the connection label already says "offline"; the error slot says why or what happens next
                 self._set_connection(False, None if error is None else
@@ -610,6 +616,10 @@ class MainWindow(QMainWindow):
                 self._set_connection(True)
             case Failed(error=error):
                 self.error_label.setText(error.user_message)
+            case ReferenceRefused(name=name, reason=reason):  # the administrator's window has its own bar
+                self.notice.show_message(self.tr("中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；"
+                                                 "请系统管理员核查。").format(what=reference_label(name),
+                                                                          reason=reason.rstrip("。")), "error")
 
     def _set_connection(self, online: bool | None, error: str | None = None) -> None:
         if online is None:

@@ -11,6 +11,14 @@ from app.usecases.audit import TrailFilter, TrailPage, read_trail, verify_trail
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password, set_clerk_roles
 from app.usecases.drafts import delete_draft, save_draft
 from app.usecases.receipts import print_receipt
+from app.usecases.reference import (
+    PendingReference,
+    ReferenceAlerts,
+    change_trust_setting,
+    confirm_reference,
+    pending_reference,
+    reference_alerts,
+)
 from app.usecases.session import ClerkInfo, lock_session, sign_in, sign_out, switch_clerk, unlock_session
 from app.usecases.submit import RECEIPT_KEY, Accepted, FormInvalid, SubmitRequest, missing_materials, submit_application
 
@@ -19,10 +27,14 @@ __all__ = [
     "Accepted",
     "ClerkInfo",
     "FormInvalid",
+    "PendingReference",
+    "ReferenceAlerts",
     "SubmitRequest",
     "TrailFilter",
     "TrailPage",
     "approve",
+    "change_trust_setting",
+    "confirm_reference",
     "create_clerk",
     "delete_draft",
     "disable_clerk",
@@ -30,8 +42,10 @@ __all__ = [
     "list_clerks",
     "lock_session",
     "missing_materials",
+    "pending_reference",
     "print_receipt",
     "read_trail",
+    "reference_alerts",
     "reset_password",
     "save_draft",
     "set_clerk_roles",

@@ -41,7 +41,8 @@ ACTION_LABELS: dict[str, str] = {
     "return": "退回", "view_case": "查看业务", "view_records": "查看办件记录", "view_scan": "查看扫描件",
     "show_id_number": "显示完整证件号码", "print_receipt": "打印回执", "export": "导出",
     "card_override": "更正读卡信息", "waiver": "免交材料", "clerk_change": "柜员管理",
-    "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "purge": "清理个人数据",
+    "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "reference_update": "参考数据生效",
+    "reference_refused": "拒收参考数据", "purge": "清理个人数据",
     "read_audit": "查阅审计日志",
 }
 #: how a broken chain is said

@@ -4,37 +4,38 @@
 <context>
     <name>AdminWindow</name>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="37"/>
+        <location filename="../../app/ui/admin_window.py" line="38"/>
         <source>社会保险经办柜台终端（系统管理）— {office}</source>
         <translation>Social Insurance Counter Terminal (administration) — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="38"/>
+        <location filename="../../app/ui/admin_window.py" line="39"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="49"/>
+        <location filename="../../app/ui/admin_window.py" line="53"/>
         <source>终端编号：{id}</source>
+        <extracomment>reference data the terminal refused or holds back for the administrator&apos;s confirmation</extracomment>
         <translation>Terminal: {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="60"/>
+        <location filename="../../app/ui/admin_window.py" line="64"/>
         <source>社会保险经办柜台终端 · 系统管理</source>
         <translation>Social Insurance Counter Terminal · Administration</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="66"/>
+        <location filename="../../app/ui/admin_window.py" line="70"/>
         <source>系统管理员：{name}（{id}）</source>
         <translation>Administrator: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="68"/>
+        <location filename="../../app/ui/admin_window.py" line="72"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="71"/>
+        <location filename="../../app/ui/admin_window.py" line="75"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
@@ -1032,215 +1033,225 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="87"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162"/>
+        <location filename="../../app/ui/main_window.py" line="164"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="215"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="371"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="178"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="271"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="343"/>
+        <location filename="../../app/ui/main_window.py" line="345"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="347"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="347"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>已复核，业务已排队报送中心系统。</source>
         <translation>Approved; queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394"/>
+        <location filename="../../app/ui/main_window.py" line="396"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428"/>
+        <location filename="../../app/ui/main_window.py" line="430"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="461"/>
+        <location filename="../../app/ui/main_window.py" line="463"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="464"/>
+        <location filename="../../app/ui/main_window.py" line="466"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="516"/>
+        <location filename="../../app/ui/main_window.py" line="518"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="536"/>
+        <location filename="../../app/ui/main_window.py" line="538"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="588"/>
+        <location filename="../../app/ui/main_window.py" line="590"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="592"/>
+        <location filename="../../app/ui/main_window.py" line="594"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="603"/>
+        <location filename="../../app/ui/main_window.py" line="605"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="616"/>
+        <location filename="../../app/ui/main_window.py" line="609"/>
+        <source>中心系统证书无法验证</source>
+        <translation>Central system certificate not trusted</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="620"/>
+        <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
+        <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="626"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="616"/>
+        <location filename="../../app/ui/main_window.py" line="626"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="619"/>
+        <location filename="../../app/ui/main_window.py" line="629"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="621"/>
+        <location filename="../../app/ui/main_window.py" line="631"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="628"/>
-        <location filename="../../app/ui/main_window.py" line="651"/>
+        <location filename="../../app/ui/main_window.py" line="638"/>
+        <location filename="../../app/ui/main_window.py" line="661"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="654"/>
+        <location filename="../../app/ui/main_window.py" line="664"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="656"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="658"/>
+        <location filename="../../app/ui/main_window.py" line="668"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1322,6 +1333,61 @@
         <location filename="../../app/ui/pages.py" line="272"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
+    </message>
+</context>
+<context>
+    <name>PendingReferenceDialog</name>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="34"/>
+        <source>统计指标（{code}）</source>
+        <translation>yearly figures ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="36"/>
+        <source>表单定义</source>
+        <translation>form definitions</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="37"/>
+        <source>节假日安排</source>
+        <translation>holiday calendar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="47"/>
+        <source>待确认的参考数据更新</source>
+        <translation>Reference updates to confirm</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="50"/>
+        <source>以下表单定义由中心系统签名下发，但会降低审核级别或放宽必交材料，因此尚未生效，仍按原定义办理。请核实后逐项确认；确认将记入审计日志。</source>
+        <translation>These form definitions were signed by the central system but lower a review tier or loosen required materials, so they are not in force yet and the old definitions still apply. Check each one before confirming it; confirmations are recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="61"/>
+        <source>确认生效</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="65"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="91"/>
+        <source>{title}（{code}，第 {version} 版）
+{lines}</source>
+        <translation>{title} ({code}, version {version})
+{lines}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="98"/>
+        <source>没有待确认的参考数据更新。</source>
+        <translation>No reference updates to confirm.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_dialog.py" line="114"/>
+        <source>已确认生效：{title}（已记入审计日志）。</source>
+        <translation>Confirmed and in force: {title} (recorded in the audit trail).</translation>
     </message>
 </context>
 <context>
@@ -1426,6 +1492,24 @@
         <location filename="../../app/ui/records_view.py" line="153"/>
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceAlertBar</name>
+    <message>
+        <location filename="../../app/ui/reference_alerts.py" line="65"/>
+        <source>已拒收中心系统下发的参考数据：{items}。仍按原有数据办理。</source>
+        <translation>Reference data from the central system was refused: {items}. Work continues with the data in force.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_alerts.py" line="68"/>
+        <source>有 {n} 项表单定义更新会降低审核要求，尚未生效，请核实后确认。</source>
+        <translation>{n} form definition updates would lower the review requirements and are not in force yet; check and confirm them.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reference_alerts.py" line="70"/>
+        <source>参考数据待确认（{n}）</source>
+        <translation>Reference updates to confirm ({n})</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceMode, DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from central.process import CentralServerProcess
+from central.signing import generate, keyring_backend
 from central.store import add_terminal
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from sync.engine import Backoff
@@ -39,13 +41,37 @@ def secrets_store(tmp_path: Path, central_db: Path) -> SecretStore:
     return store
 
 
+@dataclass(frozen=True)
+class CentralKey:
+    """The central system's reference signing key in a keyring file of the test's own, and its public key."""
+
+    keyring_dir: Path
+    public_key: str
+
+    def serve_args(self) -> tuple[str, ...]:
+        return ("--keyring-dir", str(self.keyring_dir))
+
+
+def make_central_key(keyring_dir: Path) -> CentralKey:
+    """A new signing key, as ``sicounter central keygen --keyring-dir DIR`` makes it."""
+    signer, _made = generate(keyring_backend(keyring_dir))
+    return CentralKey(keyring_dir, signer.public_key_text())
+
+
 @pytest.fixture
-def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[..., CentralServerProcess]]:
+def central_key(tmp_path: Path) -> CentralKey:
+    """The key the test's central system signs with and its terminals are enrolled with."""
+    return make_central_key(tmp_path / "central-keyring")
+
+
+@pytest.fixture
+def start_central(central_db: Path, tmp_path: Path,
+                  central_key: CentralKey) -> Iterator[Callable[..., CentralServerProcess]]:
     started: list[CentralServerProcess] = []
 
     def start(port: int = 0, extra_args: tuple[str, ...] = ()) -> CentralServerProcess:
         server = CentralServerProcess.start(central_db, port=port, stderr_path=tmp_path / f"central-{port}.log",
-                                            extra_args=extra_args)
+                                            extra_args=(*central_key.serve_args(), *extra_args))
         started.append(server)
         return server
 
@@ -55,13 +81,16 @@ def start_central(central_db: Path, tmp_path: Path) -> Iterator[Callable[..., Ce
 
 
 @pytest.fixture
-def make_terminal(data_dir: Path, secrets_store: SecretStore) -> Iterator[Callable[..., Terminal]]:
+def make_terminal(data_dir: Path, secrets_store: SecretStore,
+                  central_key: CentralKey) -> Iterator[Callable[..., Terminal]]:
     terminals: list[Terminal] = []
 
     def make(central_url: str, card_reader: DeviceMode = "off", id_reader: DeviceMode = "off",
              id_reader_port: str | None = None, camera_backend: object | None = None,
-             start_sender: bool = True, central_timeout: float = 15.0) -> Terminal:
+             start_sender: bool = True, central_timeout: float = 15.0, signing_key: str | None = None,
+             central_ca_file: Path | None = None) -> Terminal:
         settings = Settings(central_url=central_url, central_timeout=central_timeout, terminal_id=TERMINAL_ID,
+                            central_signing_key=signing_key or central_key.public_key, central_ca_file=central_ca_file,
                             office_name="测试大厅",
                             data_dir=data_dir, devices=DeviceSettings(
                                 card_reader=card_reader, id_reader=id_reader, id_reader_port=id_reader_port,

@@ -16,7 +16,7 @@ OURS = {"app", "central", "core", "devices", "forms", "local_db", "protocol", "r
 ALLOWED = {
     # package: (our packages it may import, third-party packages it may import)
     "protocol": ({"core", "protocol"}, {"pydantic"}),
-    "sync": ({"core", "protocol", "local_db", "sync"}, {"httpx", "pydantic"}),
+    "sync": ({"core", "protocol", "local_db", "sync"}, {"httpx", "pydantic", "cryptography"}),
 }
 FORBIDDEN_FOR_CENTRAL = {"app", "devices", "local_db", "sync"}
 

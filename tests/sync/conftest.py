@@ -30,7 +30,14 @@ from central.process import CentralServerProcess
 from central.store import add_terminal
 from local_db.clerks import Role, add_clerk
 from local_db.submissions import pending_count
-from tests.app.conftest import central_db, make_terminal, secrets_store, start_central  # noqa: F401  (fixtures)
+from tests.app.conftest import (  # noqa: F401  (fixtures)
+    central_db,
+    central_key,
+    make_central_key,
+    make_terminal,
+    secrets_store,
+    start_central,
+)
 from tests.sync.engine_rig import small_chunks  # noqa: F401  (a fixture)
 from tests.sync.worker import CLERK_ID, open_terminal
 
@@ -48,11 +55,13 @@ class Rig:
     keyring: Path
     data: Path
     terminal_id: str = TERMINAL_ID
+    #: the central system's reference signing key the terminal is enrolled with
+    signing_key: str | None = None
 
     def terminal(self, central_url: str | None = None, *, start_sender: bool = False) -> Terminal:
         """Open the terminal the way the counter does (key from the keyring, migrations, blob store)."""
         return open_terminal(self.data, self.keyring, central_url or self.central.base_url, self.terminal_id,
-                             start_sender=start_sender)
+                             start_sender=start_sender, signing_key=self.signing_key)
 
     def server_submissions(self) -> list[dict[str, Any]]:
         """What the central system stored, through its own command line (not our client)."""
@@ -92,8 +101,9 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     keyring = tmp_path / "keyring"
     SecretStore(file_keyring(keyring)).set_terminal_token(token)
     data = tmp_path / "terminal"
-    central = CentralServerProcess.start(database, stderr_path=tmp_path / "central.log")
-    made = Rig(central, database, token, keyring, data)
+    key = make_central_key(tmp_path / "central-keyring")
+    central = CentralServerProcess.start(database, stderr_path=tmp_path / "central.log", extra_args=key.serve_args())
+    made = Rig(central, database, token, keyring, data, signing_key=key.public_key)
     terminal = made.terminal()  # creates the database and the keys before any worker races for them
     add_clerk(terminal.db, CLERK_ID, "测试柜员", "counter-pass", roles=frozenset({Role.FRONT_DESK, Role.REVIEW}))
     terminal.close()
@@ -175,7 +185,8 @@ def spawn_worker(made: Rig, central_url: str, *, seed: int, mode: str, log: Path
     """
     command = [sys.executable, "-m", "tests.sync.worker", "--data", str(made.data), "--keyring", str(made.keyring),
                "--central", central_url, "--terminal", made.terminal_id, "--seed", str(seed), "--mode", mode,
-               "--wait-go", *(["--pause", str(pause)] if pause is not None else [])]
+               "--wait-go", *(["--pause", str(pause)] if pause is not None else []),
+               *(["--signing-key", made.signing_key] if made.signing_key else [])]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with log.open("a", encoding="utf-8") as stderr:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,

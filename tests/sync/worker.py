@@ -52,16 +52,17 @@ def attachment_size(rng: random.Random, large_share: float = LARGE_SHARE) -> int
     return rng.randint(low, high)
 
 
-def settings_for(data: Path, central: str, terminal_id: str) -> Settings:
+def settings_for(data: Path, central: str, terminal_id: str, signing_key: str | None = None) -> Settings:
     return Settings(central_url=central, terminal_id=terminal_id, office_name="测试大厅", data_dir=data,
+                    central_signing_key=signing_key,
                     devices=DeviceSettings(card_reader="off", id_reader="off", camera="off"))
 
 
 def open_terminal(data: Path, keyring_dir: Path, central: str, terminal_id: str, *,
-                  start_sender: bool) -> Terminal:
+                  start_sender: bool, signing_key: str | None = None) -> Terminal:
     """The terminal as the counter application builds it, with a short backoff so retries come fast."""
     secrets = SecretStore(file_keyring(keyring_dir))
-    return build_terminal(settings_for(data, central, terminal_id), secrets, start_sender=start_sender,
+    return build_terminal(settings_for(data, central, terminal_id, signing_key), secrets, start_sender=start_sender,
                           backoff=Backoff(base=0.05, cap=0.5), start_devices=False)
 
 
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keyring", type=Path, required=True)
     parser.add_argument("--central", required=True)
     parser.add_argument("--terminal", required=True)
+    parser.add_argument("--signing-key", default=None, help="the central system's reference signing key")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--mode", choices=("enqueue", "sync", "both"), required=True)
     parser.add_argument("--pause", type=float, default=0.25,
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.wait_go:
         sys.stdin.readline()
     terminal = open_terminal(args.data, args.keyring, args.central, args.terminal,
-                             start_sender=args.mode in ("sync", "both"))
+                             start_sender=args.mode in ("sync", "both"), signing_key=args.signing_key)
     print("ready", flush=True)
     if args.mode == "sync":
         while True:  # the sender thread works; we wait for the kill

@@ -11,6 +11,7 @@ Signing in is the one check that is not an operation here: it runs before the te
 
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
 from app.ui.operations.receipt import print_receipt
+from app.ui.operations.reference import confirm_reference
 from app.ui.operations.submission import approve, save_draft, submit_application
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "QueryOp",
     "RefreshingQuery",
     "approve",
+    "confirm_reference",
     "print_receipt",
     "save_draft",
     "submit_application",
