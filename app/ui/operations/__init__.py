@@ -11,7 +11,14 @@ Signing in is the one check that is not an operation here: it runs before the te
 
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
 from app.ui.operations.receipt import print_receipt
-from app.ui.operations.submission import approve, save_draft, submit_application
+from app.ui.operations.review import (
+    list_remote_reviews,
+    open_remote_review,
+    remote_material,
+    return_remote_review,
+    sign_remote_review,
+)
+from app.ui.operations.submission import approve, save_draft, send_for_review, submit_application
 
 __all__ = [
     "CollectionOp",
@@ -19,7 +26,13 @@ __all__ = [
     "QueryOp",
     "RefreshingQuery",
     "approve",
+    "list_remote_reviews",
+    "open_remote_review",
     "print_receipt",
+    "remote_material",
+    "return_remote_review",
     "save_draft",
+    "send_for_review",
+    "sign_remote_review",
     "submit_application",
 ]

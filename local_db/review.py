@@ -1,0 +1,77 @@
+"""A case's review on this terminal: signing its steps, or sending it to be reviewed elsewhere.
+
+A case of a tier above none waits (``AWAITING_APPROVAL``) until each step of its tier is signed by a clerk
+other than the one who took it and other than the one who signed the step before (``forms.review``); the
+last signature queues it, in the same transaction. A terminal without a second clerk sends it instead to
+the central system as 待复核 (``REVIEW_ELSEWHERE``): it is queued with the signatures it has, marked
+awaiting review, and signed there or on another terminal of the office.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from core.errors import StateError, StorageError
+from forms.review import Signer, next_step, sign_refusal
+from local_db.database import Database
+from local_db.models import ReviewSignature, Submission, SubmissionState, utcnow
+from local_db.submissions import AuditHook, SubmissionView, _audited, _queue
+
+__all__ = ["case_tier", "send_for_review", "sign_submission"]
+
+
+def case_tier(sub: Submission | SubmissionView) -> str:
+    """The tier a case waits under; one stored before tiers were (None) needed one signature."""
+    return sub.review_tier or "review"
+
+
+def _waiting(s: Session, submission_id: str) -> Submission:
+    sub = s.get(Submission, submission_id)
+    if sub is None:
+        raise StorageError(f"no submission {submission_id}", user_message="找不到该笔业务。")
+    if sub.state != SubmissionState.AWAITING_APPROVAL.value:
+        raise StateError(f"submission {submission_id} is {sub.state}",
+                         user_message="该笔业务不在待复核状态（可能已签字、已送中心复核或已报送），无需在本机签字。")
+    return sub
+
+
+def sign_submission(db: Database, submission_id: str, step: str, clerk_id: str, terminal_id: str, *,
+                    now: datetime | None = None, audit: AuditHook | None = None) -> SubmissionView:
+    """``clerk_id`` signs ``step`` of the case (their password and role were checked by the caller).
+
+    Refused (``StateError``, in Chinese) unless ``step`` is the next one of the case's tier and the clerk
+    neither took the case nor signed a step of it. The last step queues the case for sending in the same
+    transaction; ``audit`` writes the trail's entries in it too.
+    """
+    with db.sessions.begin() as s:
+        sub = _waiting(s, submission_id)
+        tier = case_tier(sub)
+        signed = [Signer(g.step, g.clerk_id) for g in sub.signatures]
+        refusal = sign_refusal(tier, sub.clerk_id, signed, step, clerk_id)
+        if refusal is not None:
+            why = "a clerk cannot approve their own submission" if clerk_id == sub.clerk_id else "refused"
+            raise StateError(f"{clerk_id} may not sign {step} of {submission_id}: {why}", user_message=refusal)
+        sub.signatures.append(ReviewSignature(step=step, clerk_id=clerk_id, signed_at=now or utcnow(),
+                                              terminal_id=terminal_id))
+        if step == "review":
+            sub.approved_by = clerk_id
+        if next_step(tier, [*signed, Signer(step, clerk_id)]) is None:
+            sub.approved_at = now or utcnow()
+            sub.state = SubmissionState.QUEUED.value
+            _queue(s, sub)
+        return _audited(s, sub, audit)
+
+
+def send_for_review(db: Database, submission_id: str, *, audit: AuditHook | None = None) -> SubmissionView:
+    """Send a waiting case to the central system as 待复核, with the signatures it has so far.
+
+    It leaves this terminal's signing (nobody can sign it here any more) and goes out with the next sync;
+    the central system keeps it awaiting review, and its status comes back through the feed.
+    """
+    with db.sessions.begin() as s:
+        sub = _waiting(s, submission_id)
+        sub.state = SubmissionState.REVIEW_ELSEWHERE.value
+        _queue(s, sub, awaiting_review=True)
+        return _audited(s, sub, audit)
