@@ -9,7 +9,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,6 +55,7 @@ from central.review import Reviewer
 from central.reviews import CENTRAL_SIGNER, ReviewDesk, case_summary
 from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
 from central.tiers import ReviewPolicy
+from forms.definitions import FormDef
 from protocol.models import (
     SHA256_PATTERN,
     BlobBatchAnswer,
@@ -276,11 +277,13 @@ def _commit_blob_batch(blobs: BlobStore, terminal_id: str, pack: PackWriter, don
     blobs.commit_batch(terminal_id, pack, ready)
 
 
-def _incoming(body: SubmissionIn, policy: ReviewPolicy) -> IncomingSubmission:
+def _incoming(body: SubmissionIn, policy: ReviewPolicy,
+              forms: Mapping[str, FormDef] | None = None) -> IncomingSubmission:
     """The submission as sent (optional fields left out stay out of the hashed body), with the central
-    system's own verdict on its review (``central.tiers``)."""
+    system's own verdict on its review (``central.tiers``; ``forms`` read once per batch)."""
     review = body.review.model_dump(exclude_unset=True) if body.review is not None else None
-    verdict = policy.verdict(body.item_code, body.clerk_id, body.terminal_id, body.created_at, body.payload, review)
+    verdict = policy.verdict(body.item_code, body.clerk_id, body.terminal_id, body.created_at, body.payload, review,
+                             forms)
     return IncomingSubmission(**body.model_dump(exclude_unset=True), verdict=verdict)
 
 
@@ -335,6 +338,7 @@ def _router(store: CentralStore, reference: ReferenceSource, desk: ReviewDesk) -
     def submit_batch(body: SubmissionBatchIn, terminal_id: Terminal) -> SubmissionBatchAnswer:
         results: list[SubmissionBatchResult | None] = [None] * len(body.submissions)
         valid: list[tuple[int, IncomingSubmission]] = []
+        forms = policy.forms()
         for index, item in enumerate(body.submissions):
             raw_id = item.get("id") if isinstance(item, dict) else None
             item_id = raw_id if isinstance(raw_id, str) else None
@@ -347,7 +351,7 @@ def _router(store: CentralStore, reference: ReferenceSource, desk: ReviewDesk) -
                 results[index] = _batch_error(item_id, TerminalMismatch.http_status, TerminalMismatch.code,
                                               "terminal_id does not match the token's terminal")
                 continue
-            valid.append((index, _incoming(parsed, policy)))
+            valid.append((index, _incoming(parsed, policy, forms)))
         outcomes = store.submit_batch([incoming for _, incoming in valid]) if valid else []
         for (index, incoming), outcome in zip(valid, outcomes, strict=True):
             if isinstance(outcome, SubmitResult):

@@ -27,6 +27,8 @@ from forms.review import Signer, next_step, sign_refusal
 
 log = logging.getLogger(__name__)
 
+#: signatures are listed in signing order: 复核 before 审批
+STEP_ORDER = {"review": 0, "approval": 1}
 #: the signer's "terminal" when a reviewer of the central system itself signs (``central review sign``)
 CENTRAL_SIGNER = "central"
 
@@ -78,8 +80,8 @@ class ReviewDesk:
     # -- reading -----------------------------------------------------------------------------------
     def _case(self, session: Session, row: SubmissionRow) -> ReviewCase:
         review = session.get(ReviewRow, row.id)
-        signatures = session.scalars(select(ReviewSignatureRow).where(ReviewSignatureRow.submission_id == row.id)
-                                     .order_by(ReviewSignatureRow.signed_at)).all()
+        signatures = sorted(session.scalars(select(ReviewSignatureRow).where(
+            ReviewSignatureRow.submission_id == row.id)), key=lambda g: (STEP_ORDER.get(g.step, 9), g.recorded_at))
         return ReviewCase(SubmissionRecord.from_row(row), review.tier if review else "none",
                           json.loads(review.reasons) if review else [],
                           [{"step": g.step, "clerk_id": g.clerk_id, "terminal_id": g.terminal_id,

@@ -94,9 +94,13 @@ class ReviewPolicy:
                 self._cache = _Forms(etag, parsed)
             return self._cache.forms
 
-    def tier(self, item_code: str, payload: Mapping[str, Any]) -> tuple[str, list[str]]:
-        """The tier this central system's definition of ``item_code`` gives these values, and why raised."""
-        form = self.forms().get(item_code)
+    def tier(self, item_code: str, payload: Mapping[str, Any],
+             forms: Mapping[str, FormDef] | None = None) -> tuple[str, list[str]]:
+        """The tier this central system's definition of ``item_code`` gives these values, and why raised.
+
+        ``forms``: the definitions read once for a whole batch (default: read now).
+        """
+        form = (self.forms() if forms is None else forms).get(item_code)
         if form is None:
             return "none", []
         values = _strings(payload)
@@ -114,13 +118,14 @@ class ReviewPolicy:
         return name, mask_id_number(number) if number else None
 
     def verdict(self, item_code: str, clerk_id: str, terminal_id: str, created_at: str,
-                payload: Mapping[str, Any], review: Mapping[str, Any] | None) -> ReviewVerdict:
+                payload: Mapping[str, Any], review: Mapping[str, Any] | None,
+                forms: Mapping[str, FormDef] | None = None) -> ReviewVerdict:
         """Check a submission's review against the tier computed here (see the module's docstring).
 
         A body stored by an earlier release carries its one approver in the payload as ``_approved_by``;
         that counts as the 复核 signature.
         """
-        tier, reasons = self.tier(item_code, payload)
+        tier, reasons = self.tier(item_code, payload, forms)
         claimed = str((review or {}).get("tier", "none"))
         if TIER_RANK.get(claimed, 0) > TIER_RANK[tier]:
             tier = claimed

@@ -273,7 +273,7 @@ def _review(sub: Submission, awaiting_review: bool) -> ReviewRef | None:
     if tier == "none" and not sub.signatures:
         return None
     signatures = [SignatureRef(g.step, g.clerk_id, g.terminal_id, g.signed_at)
-                  for g in sorted(sub.signatures, key=lambda g: g.signed_at)]
+                  for g in sorted(sub.signatures, key=lambda g: (g.signed_at, g.step != "review"))]
     return ReviewRef(tier, tuple(sub.review_reasons or ()), tuple(signatures), awaiting_review)
 
 
