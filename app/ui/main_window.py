@@ -38,6 +38,7 @@ from app.event_types import (
     SyncEvent,
 )
 from app.event_types import Accepted as CentralAccepted
+from app.permissions import Permission, allowed
 from app.queries import RecordFilter, SubmissionState, SubmissionView, SyncStatus
 from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
@@ -53,10 +54,12 @@ from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
+from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest
-from core.errors import CentralUnreachable
+from core.errors import CentralUnreachable, ConfigError
 from forms.catalogue import ServiceItem
+from forms.definitions import FormDef
 
 
 class MainWindow(QMainWindow):
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.result = ResultPage(self.ctx, self._item_names)
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
+        self.remote_dialog: RemoteReviewDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
         self.placeholder = QLabel()
@@ -181,14 +185,21 @@ class MainWindow(QMainWindow):
         self.records_filter = QComboBox()
         self.records_filter.setObjectName("recordsFilter")
         self.records_filter.addItem(self.tr("全部"), "")
-        for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.QUEUED,
+        for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.REVIEW_ELSEWHERE,
+                      SubmissionState.QUEUED,
                       SubmissionState.ACCEPTED, SubmissionState.RETURNED, SubmissionState.CLOSED):
             self.records_filter.addItem(QCoreApplication.translate("RecordsView", STATE_LABELS[state]), state.value)
         self.records_filter.currentIndexChanged.connect(lambda _i: self.records.set_filter(self._chosen_filter()))
         bar.addWidget(self.records_filter)
         bar.addStretch(1)
-        self.approve_button = QPushButton(self.tr("复核…"))
+        self.approve_button = QPushButton(self.tr("复核/审批…"))
         self.approve_button.setObjectName("approveRecordButton")
+        self.remote_button = QPushButton(self.tr("他机送审…"))
+        self.remote_button.setObjectName("remoteReviewsButton")
+        self.remote_button.setToolTip(self.tr("本大厅其他终端送中心待复核的业务，在本机签字"))
+        self.remote_button.setVisible(allowed(self.clerk, Permission.APPROVE)
+                                      or allowed(self.clerk, Permission.FINAL_APPROVE))
+        self.remote_button.clicked.connect(self.open_remote_reviews)
         self.approve_button.clicked.connect(lambda: self._act_on(self.records.selected()))
         self.correct_button = QPushButton(self.tr("更正重报…"))
         self.correct_button.setObjectName("correctRecordButton")
@@ -199,6 +210,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.resume_button)
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
+        bar.addWidget(self.remote_button)
         layout.addLayout(bar)
         self.records = RecordsView(self.ctx, self._item_names)
         self.records.itemSelectionChanged.connect(self._selection_changed)
@@ -264,15 +276,38 @@ class MainWindow(QMainWindow):
 
     def open_approval(self, record: SubmissionView) -> None:
         self.approval_dialog = ApprovalDialog(self.ctx, record,
-                                              self._item_names.get(record.item_code, record.item_code), self)
+                                              self._item_names.get(record.item_code, record.item_code), self,
+                                              clerk=self.clerk)
         self.approval_dialog.approved.connect(self._approved)
+        self.approval_dialog.sent.connect(self._sent_for_review)
         self.approval_dialog.finished.connect(lambda _r: setattr(self, "approval_dialog", None))
         self.approval_dialog.open()
 
     def _approved(self, view: SubmissionView) -> None:
-        self.notice.show_message(self.tr("已复核，业务已排队报送中心系统。"), "ok")
+        if view.state is SubmissionState.AWAITING_APPROVAL:
+            self.notice.show_message(self.tr("已签字，待下一步审批。"), "ok")
+        else:
+            self.notice.show_message(self.tr("签字完成，业务已排队报送中心系统。"), "ok")
         if view.id == self.result.submission_id:
             self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
+
+    def _sent_for_review(self, view: SubmissionView) -> None:
+        self.notice.show_message(self.tr("已送中心系统待复核，签字后将自动更新状态。"), "ok")
+        if view.id == self.result.submission_id:
+            self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
+
+    def _form_or_none(self, code: str) -> FormDef | None:
+        try:
+            return self.terminal.reference.form(code)
+        except ConfigError:
+            return None
+
+    def open_remote_reviews(self) -> None:
+        """The office's cases other terminals sent for review, to sign here."""
+        self.remote_dialog = RemoteReviewDialog(self.ctx, self.clerk, self._item_names, self,
+                                                form_of=self._form_or_none)
+        self.remote_dialog.finished.connect(lambda _r: setattr(self, "remote_dialog", None))
+        self.remote_dialog.open()
 
     def _open_record_form(self, record: SubmissionView) -> FormPage | None:
         """The form of a saved record's item, opened; None (and a notice) when it is not available."""
