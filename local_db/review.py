@@ -52,7 +52,8 @@ def sign_submission(db: Database, submission_id: str, step: str, clerk_id: str, 
         refusal = sign_refusal(tier, sub.clerk_id, signed, step, clerk_id)
         if refusal is not None:
             why = "a clerk cannot approve their own submission" if clerk_id == sub.clerk_id else "refused"
-            raise StateError(f"{clerk_id} may not sign {step} of {submission_id}: {why}", user_message=refusal)
+            raise StateError(f"{clerk_id} may not sign {step} of {submission_id}: {why}", user_message=refusal,
+                             hint="请由其他具备相应岗位的柜员签字；本机无其他柜员时，可送中心/他机复核。")
         sub.signatures.append(ReviewSignature(step=step, clerk_id=clerk_id, signed_at=now or utcnow(),
                                               terminal_id=terminal_id))
         if step == "review":
