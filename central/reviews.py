@@ -134,8 +134,9 @@ class ReviewDesk:
             existing = session.get(ReviewSignatureRow, (submission_id, step))
             if existing is not None and existing.clerk_id == clerk_id:
                 row = session.get(SubmissionRow, submission_id)
-                assert row is not None
-                return self._case(session, row)
+                if row is not None and (office_of is None
+                                        or row.terminal_id in self._office_terminals(session, office_of)):
+                    return self._case(session, row)
             row = self._awaiting_row(session, submission_id, office_of, lock=True)
             case = self._case(session, row)
             signed = [Signer(s["step"], s["clerk_id"]) for s in case.signatures]
