@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,13 @@ def _strings(payload: Mapping[str, Any]) -> dict[str, str]:
 class _Forms:
     etag: str = ""
     forms: dict[str, FormDef] = field(default_factory=dict)
+    #: when the forms document was last read (monotonic seconds)
+    read_at: float = float("-inf")
+
+
+#: how long the forms document read for one submission serves the next ones (an operator's edit shows
+#: within this time; a burst of single submissions does not read every form file each time)
+REREAD_SECONDS = 1.0
 
 
 class ReviewPolicy:
@@ -78,12 +86,18 @@ class ReviewPolicy:
         self._cache = _Forms()
 
     def forms(self) -> dict[str, FormDef]:
+        """The definitions the central system serves now, by code (read again after ``REREAD_SECONDS``)."""
+        with self._lock:
+            if time.monotonic() - self._cache.read_at < REREAD_SECONDS:
+                return self._cache.forms
         document = self._reference.document("forms")
         if not isinstance(document, dict):
             return {}
         etag = etag_of(document)
         with self._lock:
-            if etag != self._cache.etag:
+            if etag == self._cache.etag:
+                self._cache.read_at = time.monotonic()
+            else:
                 parsed: dict[str, FormDef] = {}
                 for code, definition in document.items():
                     try:
@@ -91,7 +105,7 @@ class ReviewPolicy:
                     except pydantic.ValidationError as exc:
                         log.error("form %s in the reference data is invalid (%d errors); its tier is unknown",
                                   code, exc.error_count())
-                self._cache = _Forms(etag, parsed)
+                self._cache = _Forms(etag, parsed, time.monotonic())
             return self._cache.forms
 
     def tier(self, item_code: str, payload: Mapping[str, Any],

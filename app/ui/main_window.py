@@ -520,6 +520,9 @@ class MainWindow(QMainWindow):
                 if isinstance(event, StatusChanged) and event.status == "returned":
                     self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
                         reason=(event.reason or "").rstrip("。")), "warn")
+                elif isinstance(event, StatusChanged) and event.status == "accepted":  # signed elsewhere
+                    self.notice.show_message(self.tr("送中心复核的业务已签字，中心系统已受理（{receipt}）。").format(
+                        receipt=event.receipt_number or ""), "ok")
             case Retrying(error=error) | Offline(error=error):
                 # the connection label already says "offline"; the error slot says why or what happens next
                 self._set_connection(False, None if error is None else

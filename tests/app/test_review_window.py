@@ -119,6 +119,7 @@ def test_the_approval_dialog_signs_step_by_step_and_sends_for_review_elsewhere( 
         assert "中心系统已受理" in box.message.text()
         shot(qtbot, box, "remote-review-signed")
         box.reject()
+        remote.close()
     finally:
         second.close()
 
@@ -129,9 +130,11 @@ def test_the_approval_dialog_signs_step_by_step_and_sends_for_review_elsewhere( 
         return view is not None and view.state is SubmissionState.ACCEPTED
 
     qtbot.waitUntil(accepted_here, timeout=20000)
-    window.refresh()
+    qtbot.waitUntil(lambda: "中心系统已受理" in window.notice.label.text(), timeout=15000)  # heard from the feed
     qtbot.waitUntil(lambda: any(r.id == refund.id and r.state is SubmissionState.ACCEPTED
                                 for r in window.records.records), timeout=15000)
+    window.raise_()
+    shot(qtbot, window, "records-accepted-after-review")
     retirement = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view
     window.open_approval(retirement)
