@@ -9,6 +9,7 @@ the first terminal learns through its status feed that the central system accept
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from central.store import add_terminal
 from core.errors import AuthenticationError, StateError
 from devices.scan.pipeline import ColourMode, ScannedPage
 from forms.definitions import load_form
+from forms.refdata import resource_file
 from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState
@@ -35,8 +37,9 @@ from sync.engine import Backoff
 from sync.events import StatusChanged
 
 from .conftest import CLERK, PASSWORD
-from .samples import RETIREMENT, WAIVER
+from .samples import REGISTRATION, RETIREMENT, WAIVER
 from .test_records_window import central_records
+from .test_tiered_review import REFUND
 
 SECOND_ID = "T-TEST-02"
 
@@ -140,3 +143,32 @@ def test_a_reviewer_on_a_second_terminal_approves_a_case_submitted_on_the_first(
             (e.action, e.clerk_id) for e in first.audit.find(first.db) if e.subject == sid]
     finally:
         second.close()
+
+
+def test_the_central_systems_own_definitions_decide_and_a_refusal_reaches_the_clerk(
+        qapp: Any, start_central: Any, make_terminal: Any, central_db: Path, tmp_path: Path) -> None:
+    """A central system whose definition of a form asks 复核 refuses the terminal's unsigned case, per item,
+    and the clerk reads why (in Chinese) on the queued row; the other cases of the batch go through."""
+    reference = tmp_path / "reference"
+    (reference / "forms").mkdir(parents=True)
+    for path in resource_file("forms").iterdir():
+        if path.name.endswith(".json"):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["code"] == "personal_registration":
+                data["review"] = {"tier": "review"}
+            (reference / "forms" / path.name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    server = start_central(extra_args=("--reference-dir", str(reference)))
+    terminal = make_terminal(server.base_url, start_sender=False)
+    registration = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view
+    assert registration.review_tier == "none" and registration.state is SubmissionState.QUEUED
+    refund = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, load_form("overpaid_refund"), REFUND, waivers={"identity_document": WAIVER})).view
+    assert terminal.sender is not None
+    terminal.sender.sync_once(now=True)
+    refused = get_submission(terminal.db, registration.id)
+    assert refused is not None and refused.state is SubmissionState.QUEUED
+    assert refused.last_error == "中心系统拒收：本业务审核级别为“复核”，缺少复核签字。"
+    sent = get_submission(terminal.db, refund.id)
+    assert sent is not None and sent.state is SubmissionState.ACCEPTED
+    assert [r["id"] for r in central_records(central_db)] == [refund.id]

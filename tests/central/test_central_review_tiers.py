@@ -209,3 +209,21 @@ def test_a_central_reviewer_signs_by_command_line(central: CentralServerProcess,
     signed = cli("review", body["id"], "--sign", "approval", "--clerk", "9001")
     assert signed.returncode == 0 and "accepted" in signed.stdout, signed.stderr
     assert first.get(f"/v1/submissions/{body['id']}").json()["status"] == "accepted"
+
+
+def test_a_body_stored_before_tiers_counts_its_approver_as_the_review(
+        central: CentralServerProcess, office: Any, body_for: Body) -> None:
+    """Resent byte-identical from an older release: ``_approved_by`` in the payload is the 复核 signature."""
+    terminal_id, client = office("A")
+    body = body_for(terminal_id, item_code="benefit_suspension", version=2, clerk_id=SUBMITTER,
+                    payload={"id_number": "110105194912310021", "_approved_by": "2001"})
+    assert client.post("/v1/submissions", json=body).status_code == 201
+    assert client.post("/v1/submissions", json=body).status_code == 200  # a resend is a duplicate, as ever
+    own = body_for(terminal_id, item_code="benefit_suspension", version=2, clerk_id=SUBMITTER,
+                   payload={"id_number": "110105194912310021", "_approved_by": SUBMITTER})
+    assert client.post("/v1/submissions", json=own).json()["error"]["code"] == "review_incomplete"
+    listed = subprocess.run([sys.executable, "-m", "central", "list-submissions", "--json", "--db",
+                             str(central.db_path)], capture_output=True, text=True, timeout=60, check=True)
+    [stored] = [r for r in json.loads(listed.stdout) if r["id"] == body["id"]]
+    assert stored["review"]["tier"] == "review"
+    assert [(g["step"], g["clerk_id"]) for g in stored["review"]["signatures"]] == [("review", "2001")]
