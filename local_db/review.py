@@ -9,6 +9,7 @@ awaiting review, and signed there or on another terminal of the office.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,10 +17,10 @@ from sqlalchemy.orm import Session
 from core.errors import StateError, StorageError
 from forms.review import Signer, next_step, sign_refusal
 from local_db.database import Database
-from local_db.models import ReviewSignature, Submission, SubmissionState, utcnow
+from local_db.models import OutboxEntry, OutboxState, ReviewSignature, Submission, SubmissionState, utcnow
 from local_db.submissions import AuditHook, SubmissionView, _audited, _queue
 
-__all__ = ["case_tier", "send_for_review", "sign_submission"]
+__all__ = ["case_tier", "reopen_review", "send_for_review", "sign_submission"]
 
 
 def case_tier(sub: Submission | SubmissionView) -> str:
@@ -75,4 +76,41 @@ def send_for_review(db: Database, submission_id: str, *, audit: AuditHook | None
         sub = _waiting(s, submission_id)
         sub.state = SubmissionState.REVIEW_ELSEWHERE.value
         _queue(s, sub, awaiting_review=True)
+        return _audited(s, sub, audit)
+
+
+def reopen_review(db: Database, submission_id: str, tier: str, reasons: Sequence[str] = (), *,
+                  audit: AuditHook | None = None) -> SubmissionView:
+    """A case the central system refused for its review (``review_incomplete``) waits for signatures again.
+
+    Only a case whose send failed for good (its outbox row ``failed``: the central system never stored
+    it, so a new body for the same id is no conflict). Its tier becomes the highest of its own, ``tier``
+    (this release's definition may ask more than it was submitted under) and, when every step of its own
+    was signed and it was refused all the same, the next one up (the central system's definition asks
+    more). It keeps its signatures (an approver recorded before tiers becomes its 复核 signature) and goes
+    back to ``AWAITING_APPROVAL``: signed here, or sent for review elsewhere, where the central system's
+    own tier applies.
+    """
+    order = ("none", "review", "review_approval")
+    with db.sessions.begin() as s:
+        sub = s.get(Submission, submission_id)
+        entry = s.query(OutboxEntry).filter_by(submission_id=submission_id).one_or_none()
+        if sub is None or entry is None or entry.state != OutboxState.FAILED.value \
+                or sub.state != SubmissionState.QUEUED.value:
+            raise StateError(f"submission {submission_id} was not refused",
+                             user_message="只有被中心系统拒收的业务才能重新送复核。")
+        current = sub.review_tier or ("review" if sub.approved_by else "none")
+        if sub.approved_by and not sub.signatures:
+            sub.signatures.append(ReviewSignature(step="review", clerk_id=sub.approved_by,
+                                                  signed_at=sub.approved_at or sub.created_at,
+                                                  terminal_id=sub.terminal_id))
+        rank = order.index(current) if current in order else 0
+        signed = [Signer(g.step, g.clerk_id) for g in sub.signatures]
+        # refused although every step of its tier was signed: the central system asks at least one more
+        floor = order[min(rank + 1, len(order) - 1)] if next_step(current, signed) is None else current
+        sub.review_tier = max(current, tier, floor, key=lambda t: order.index(t) if t in order else 0)
+        sub.review_reasons = list(dict.fromkeys([*(sub.review_reasons or []), *reasons])) or None
+        s.delete(entry)
+        sub.state = SubmissionState.AWAITING_APPROVAL.value
+        sub.last_error = None
         return _audited(s, sub, audit)

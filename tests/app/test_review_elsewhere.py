@@ -31,8 +31,9 @@ from forms.definitions import load_form
 from forms.refdata import resource_file
 from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role, add_clerk
-from local_db.models import SubmissionState
+from local_db.models import OutboxEntry, OutboxState, Submission, SubmissionState
 from local_db.submissions import get_submission, pending_count
+from protocol.canonical import canonical_json
 from sync.engine import Backoff
 from sync.events import StatusChanged
 
@@ -172,3 +173,47 @@ def test_the_central_systems_own_definitions_decide_and_a_refusal_reaches_the_cl
     sent = get_submission(terminal.db, refund.id)
     assert sent is not None and sent.state is SubmissionState.ACCEPTED
     assert [r["id"] for r in central_records(central_db)] == [refund.id]
+    # the refused case waits for its signature again, and goes through once signed
+    reopened = usecases.reopen_review(terminal, CLERK, registration.id)
+    assert (reopened.state, reopened.review_tier) == (SubmissionState.AWAITING_APPROVAL, "review")
+    add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
+    assert usecases.approve(terminal, "1002", "review-pass", registration.id).state is SubmissionState.QUEUED
+    send_all(terminal)
+    done = get_submission(terminal.db, registration.id)
+    assert done is not None and done.state is SubmissionState.ACCEPTED
+
+
+def test_a_case_queued_by_an_earlier_release_with_one_approver_gets_its_second_signature(
+        qapp: Any, start_central: Any, make_terminal: Any, central_db: Path) -> None:
+    """An earlier release queued a retirement case with one approver (``_approved_by`` in the stored body);
+    the form now needs 审批 as well. The stored body is resent as stored and refused with the reason; the
+    case is reopened, keeps its 复核 signature, gets its 审批, and is accepted."""
+    server = start_central()
+    terminal = make_terminal(server.base_url, start_sender=False)
+    add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
+    add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
+    view = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view
+    with terminal.db.sessions.begin() as s:  # what the earlier release stored: no tier, one approver, its body
+        sub = s.get(Submission, view.id)
+        assert sub is not None
+        sub.review_tier, sub.approved_by, sub.state = None, "1002", SubmissionState.QUEUED.value
+        old = {"id": sub.id, "item_code": sub.item_code, "version": 2, "terminal_id": sub.terminal_id,
+               "clerk_id": sub.clerk_id, "created_at": sub.created_at.isoformat(),
+               "payload": {**sub.payload, "_approved_by": "1002"}, "case_id": sub.id, "case_version": 1,
+               "attachments": [], "counter_receipt_no": sub.counter_receipt_no}
+        s.add(OutboxEntry(submission_id=sub.id, state=OutboxState.PENDING.value, body=canonical_json(old)))
+    assert terminal.sender is not None
+    terminal.sender.sync_once(now=True)
+    refused = get_submission(terminal.db, view.id)
+    assert refused is not None and refused.last_error == "中心系统拒收：本业务审核级别为“复核＋审批”，缺少审批签字。"
+    reopened = usecases.reopen_review(terminal, CLERK, view.id)
+    assert reopened.review_tier == "review_approval"
+    assert [(g.step, g.clerk_id) for g in reopened.signatures] == [("review", "1002")]
+    assert usecases.pending_step(reopened) == "approval"
+    assert usecases.approve(terminal, "1003", "final-pass", view.id, step="approval").state is SubmissionState.QUEUED
+    send_all(terminal)
+    [record] = central_records(central_db)
+    assert record["status"] == "accepted" and "_approved_by" not in record["payload"]
+    assert [(g["step"], g["clerk_id"]) for g in record["review"]["signatures"]] == [
+        ("review", "1002"), ("approval", "1003")]
