@@ -137,6 +137,8 @@ class Submission(Base):
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
     signatures: Mapped[list[ReviewSignature]] = relationship(back_populates="submission",
                                                              order_by="ReviewSignature.signed_at")
+    #: its outbox row, once queued (read only: the outbox module writes it with plain SQL)
+    outbox: Mapped[OutboxEntry | None] = relationship(viewonly=True)
 
 
 class ReviewSignature(Base):

@@ -20,7 +20,22 @@ from local_db.database import Database
 from local_db.models import OutboxEntry, OutboxState, ReviewSignature, Submission, SubmissionState, utcnow
 from local_db.submissions import AuditHook, SubmissionView, _audited, _queue
 
-__all__ = ["case_tier", "reopen_review", "send_for_review", "sign_submission"]
+__all__ = [
+    "REVIEW_REFUSED",
+    "case_tier",
+    "refused_for_review",
+    "reopen_review",
+    "send_for_review",
+    "sign_submission",
+]
+
+#: how the error of a case the central system refused for its review begins (``sync.submitter`` writes it)
+REVIEW_REFUSED = "中心系统拒收："
+
+
+def refused_for_review(view: SubmissionView) -> bool:
+    """Whether the central system refused this case for missing or wrong signatures (it can be reopened)."""
+    return view.send_failed and (view.last_error or "").startswith(REVIEW_REFUSED)
 
 
 def case_tier(sub: Submission | SubmissionView) -> str:
@@ -96,7 +111,7 @@ def reopen_review(db: Database, submission_id: str, tier: str, reasons: Sequence
         sub = s.get(Submission, submission_id)
         entry = s.query(OutboxEntry).filter_by(submission_id=submission_id).one_or_none()
         if sub is None or entry is None or entry.state != OutboxState.FAILED.value \
-                or sub.state != SubmissionState.QUEUED.value:
+                or sub.state != SubmissionState.QUEUED.value or not (sub.last_error or "").startswith(REVIEW_REFUSED):
             raise StateError(f"submission {submission_id} was not refused",
                              user_message="只有被中心系统拒收的业务才能重新送复核。")
         current = sub.review_tier or ("review" if sub.approved_by else "none")

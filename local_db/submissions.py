@@ -77,6 +77,8 @@ class SubmissionView:
     review_tier: str | None = None
     review_reasons: tuple[str, ...] = ()
     signatures: tuple[SignatureData, ...] = ()
+    #: the central system refused to take it (its outbox row failed): it needs a person
+    send_failed: bool = False
 
 
 #: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
@@ -116,6 +118,7 @@ def _view(sub: Submission) -> SubmissionView:
         review_tier=sub.review_tier,
         review_reasons=tuple(sub.review_reasons or ()),
         signatures=tuple(SignatureData(g.step, g.clerk_id, g.signed_at, g.terminal_id) for g in sub.signatures),
+        send_failed=sub.outbox is not None and sub.outbox.state == OutboxState.FAILED.value,
     )
 
 
@@ -288,7 +291,7 @@ def list_submissions(
 ) -> list[SubmissionView]:
     with db.sessions() as s:
         q = (select(Submission).options(selectinload(Submission.attachments), selectinload(Submission.applicant),
-                                        selectinload(Submission.signatures))
+                                        selectinload(Submission.signatures), selectinload(Submission.outbox))
              .order_by(Submission.created_at.desc()).limit(limit))
         if states:
             q = q.where(Submission.state.in_([st.value for st in states]))
@@ -347,7 +350,7 @@ def find_submissions(db: Database, query: SubmissionQuery, *, offset: int = 0,
         total = int(s.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0)
         q = (select(Submission).where(*conditions)
              .options(selectinload(Submission.attachments), selectinload(Submission.applicant),
-                      selectinload(Submission.signatures))
+                      selectinload(Submission.signatures), selectinload(Submission.outbox))
              .order_by(Submission.created_at.desc()).offset(offset))
         if limit is not None:
             q = q.limit(limit)

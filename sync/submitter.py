@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from core.errors import SyncError
 from local_db import outbox
+from local_db.review import REVIEW_REFUSED
 from protocol.body import QueuedBody
 from protocol.models import SubmissionBatchResult
 from sync.client import CentralClient
@@ -71,7 +72,7 @@ def settle_results(items: Sequence[outbox.OutboxItem], results: Sequence[Submiss
             settlement.reupload.append(sid)
             settlement.retry.append((sid, INCOMPLETE, timedelta(seconds=1)))
         elif result is not None and _refused(result.status_code):
-            why = (f"中心系统拒收：{result.error.message}" if code == REVIEW_INCOMPLETE and result.error is not None
+            why = (f"{REVIEW_REFUSED}{result.error.message}" if code == REVIEW_INCOMPLETE and result.error is not None
                    else "中心系统拒收了这笔业务。")
             refused = SyncError(f"central refused {sid}: {code}", retryable=False, status=result.status_code,
                                 code=code, user_message=why, hint="业务已保存在本机，请联系系统管理员处理。")

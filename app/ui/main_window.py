@@ -56,7 +56,7 @@ from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
 from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.status_widgets import NoticeBar
-from app.usecases import Accepted, ClerkInfo, SubmitRequest
+from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
 from core.errors import CentralUnreachable, ConfigError
 from forms.catalogue import ServiceItem
 from forms.definitions import FormDef
@@ -260,7 +260,8 @@ class MainWindow(QMainWindow):
         record = self.records.selected()
         state = record.state if record else None
         self.resume_button.setEnabled(state is SubmissionState.DRAFT)
-        self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
+        self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL
+                                       or (record is not None and refused_for_review(record)))
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
 
     def _act_on(self, record: SubmissionView | None) -> None:
@@ -271,6 +272,9 @@ class MainWindow(QMainWindow):
             self.open_draft(record)
         elif record.state is SubmissionState.AWAITING_APPROVAL:
             self.open_approval(record)
+        elif refused_for_review(record):  # the central system asks for signatures: review it again
+            operations.reopen_review(parent=self, clerk=self.clerk, submission_id=record.id) \
+                .success(self.open_approval).run_in_background(self.ctx)
         elif record.state is SubmissionState.RETURNED:
             self.open_correction(record)
 

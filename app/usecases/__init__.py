@@ -6,7 +6,7 @@ plain function taking the ``Terminal`` first; the window reaches it through a na
 ``app/ui/operations/``.
 """
 
-from app.usecases.approval import approve, pending_step, reopen_review, send_for_review
+from app.usecases.approval import approve, pending_step, refused_for_review, reopen_review, send_for_review
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password
 from app.usecases.drafts import save_draft
 from app.usecases.receipts import print_receipt
@@ -27,6 +27,7 @@ __all__ = [
     "missing_materials",
     "pending_step",
     "print_receipt",
+    "refused_for_review",
     "reopen_review",
     "reset_password",
     "save_draft",

@@ -17,12 +17,13 @@ from core.errors import AuthenticationError, StateError
 from forms.review import STEP_LABELS, Signer, next_step
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo, verify_clerk
-from local_db.review import case_tier, sign_submission
+from local_db.review import case_tier, refused_for_review, sign_submission
 from local_db.review import reopen_review as reopen_case
 from local_db.review import send_for_review as send_case
 from local_db.submissions import SubmissionView, get_submission
 
-__all__ = ["STEP_PERMISSIONS", "approve", "pending_step", "reopen_review", "send_for_review", "verify_signer"]
+__all__ = ["STEP_PERMISSIONS", "approve", "pending_step", "refused_for_review", "reopen_review", "send_for_review",
+           "verify_signer"]
 
 #: the permission each review step needs
 STEP_PERMISSIONS: dict[str, Permission] = {"review": Permission.APPROVE, "approval": Permission.FINAL_APPROVE}

@@ -170,8 +170,11 @@ def test_the_central_systems_own_definitions_decide_and_a_refusal_reaches_the_cl
     refused = get_submission(terminal.db, registration.id)
     assert refused is not None and refused.state is SubmissionState.QUEUED
     assert refused.last_error == "中心系统拒收：本业务审核级别为“复核”，缺少复核签字。"
+    assert refused.send_failed and usecases.refused_for_review(refused)  # the window offers 复核 on it
     sent = get_submission(terminal.db, refund.id)
-    assert sent is not None and sent.state is SubmissionState.ACCEPTED
+    assert sent is not None and sent.state is SubmissionState.ACCEPTED and not usecases.refused_for_review(sent)
+    with pytest.raises(StateError):  # only a case refused for its review is reopened
+        usecases.reopen_review(terminal, CLERK, refund.id)
     assert [r["id"] for r in central_records(central_db)] == [refund.id]
     # the refused case waits for its signature again, and goes through once signed
     reopened = usecases.reopen_review(terminal, CLERK, registration.id)

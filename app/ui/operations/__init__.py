@@ -18,7 +18,7 @@ from app.ui.operations.review import (
     return_remote_review,
     sign_remote_review,
 )
-from app.ui.operations.submission import approve, save_draft, send_for_review, submit_application
+from app.ui.operations.submission import approve, reopen_review, save_draft, send_for_review, submit_application
 
 __all__ = [
     "CollectionOp",
@@ -30,6 +30,7 @@ __all__ = [
     "open_remote_review",
     "print_receipt",
     "remote_material",
+    "reopen_review",
     "return_remote_review",
     "save_draft",
     "send_for_review",

@@ -45,3 +45,9 @@ def send_for_review(*, parent: QWidget | None, clerk: ClerkInfo, submission_id: 
     """Send a case awaiting review to the central system as 待复核, to be signed there or on another terminal."""
     return CollectionOp(parent, lambda t: usecases.send_for_review(t, clerk, submission_id),
                         lambda view: OpChanges.submission(view.id))
+
+
+def reopen_review(*, parent: QWidget | None, clerk: ClerkInfo, submission_id: str) -> CollectionOp[SubmissionView]:
+    """A case the central system refused for missing signatures waits for them again."""
+    return CollectionOp(parent, lambda t: usecases.reopen_review(t, clerk, submission_id),
+                        lambda view: OpChanges.submission(view.id))
