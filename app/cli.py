@@ -281,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     queue_sub = queue.add_subparsers(dest="queue_command", required=True)
     listing = queue_sub.add_parser("list", help="submissions saved on this terminal, newest first")
     listing.add_argument("--json", action="store_true")
-    listing.add_argument("--state", choices=["draft", "awaiting_approval", "queued", "sending", "accepted",
-                                             "returned", "closed"])
+    listing.add_argument("--state", choices=["draft", "awaiting_approval", "review_elsewhere", "queued", "sending",
+                                             "accepted", "returned", "closed"])
     listing.add_argument("--limit", type=int, default=1000)
     queue.set_defaults(func=_cmd_queue)
 

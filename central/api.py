@@ -9,7 +9,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,8 +52,11 @@ from central.errors import (
 )
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
+from central.reviews import CENTRAL_SIGNER, ReviewDesk, case_summary
 from central.signing import ReferenceSigner
 from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
+from central.tiers import ReviewPolicy
+from forms.definitions import FormDef
 from protocol.audit import ChainEntry
 from protocol.models import (
     SHA256_PATTERN,
@@ -70,6 +73,11 @@ from protocol.models import (
     ErrorDetail,
     Health,
     ReferenceIndex,
+    ReviewCaseOut,
+    ReviewList,
+    ReviewReturnIn,
+    ReviewSignIn,
+    ReviewSummaryOut,
     StatusEventOut,
     StatusFeed,
     SubmissionBatchAnswer,
@@ -275,8 +283,20 @@ def _commit_blob_batch(blobs: BlobStore, terminal_id: str, pack: PackWriter, don
     blobs.commit_batch(terminal_id, pack, ready)
 
 
-def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSigner | None) -> APIRouter:
+def _incoming(body: SubmissionIn, policy: ReviewPolicy,
+              forms: Mapping[str, FormDef] | None = None) -> IncomingSubmission:
+    """The submission as sent (optional fields left out stay out of the hashed body), with the central
+    system's own verdict on its review (``central.tiers``; ``forms`` read once per batch)."""
+    review = body.review.model_dump(exclude_unset=True) if body.review is not None else None
+    verdict = policy.verdict(body.item_code, body.clerk_id, body.terminal_id, body.created_at, body.payload, review,
+                             forms)
+    return IncomingSubmission(**body.model_dump(exclude_unset=True), verdict=verdict)
+
+
+def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSigner | None,
+            desk: ReviewDesk) -> APIRouter:
     router = APIRouter(prefix="/v1")
+    policy = desk.policy
 
     def terminal(authorization: Annotated[str | None, Header()] = None) -> str:
         """The terminal id the request's bearer token belongs to."""
@@ -303,14 +323,17 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
             403: {"model": ErrorBody, "description": "terminal_id is not the token's terminal"},
             409: {"model": ErrorBody, "description": "idempotency_conflict (id already used with a different "
                                                      "body), attachments_incomplete or case_conflict"},
+            422: {"model": ErrorBody, "description": "validation_error, or review_incomplete: the review tier the "
+                                                     "central system computes needs signatures the body does not "
+                                                     "carry, or a signer is the submitter or signed twice (the "
+                                                     "message says why, in Chinese)"},
             503: {"model": ErrorBody, "description": "busy; retry after Retry-After seconds"},
         },
     )
     def submit(body: SubmissionIn, terminal_id: Terminal, response: Response) -> SubmitAnswer:
         if body.terminal_id != terminal_id:
             raise TerminalMismatch("terminal_id does not match the token's terminal")
-        # exclude_unset: optional fields the client left out stay out of the hashed body.
-        result = store.submit(IncomingSubmission(**body.model_dump(exclude_unset=True)))
+        result = store.submit(_incoming(body, policy))
         if not result.created:
             response.status_code = status.HTTP_200_OK
         return SubmitAnswer(**_out(result.record).model_dump(), duplicate=not result.created)
@@ -322,6 +345,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     def submit_batch(body: SubmissionBatchIn, terminal_id: Terminal) -> SubmissionBatchAnswer:
         results: list[SubmissionBatchResult | None] = [None] * len(body.submissions)
         valid: list[tuple[int, IncomingSubmission]] = []
+        forms = policy.forms()
         for index, item in enumerate(body.submissions):
             raw_id = item.get("id") if isinstance(item, dict) else None
             item_id = raw_id if isinstance(raw_id, str) else None
@@ -334,7 +358,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
                 results[index] = _batch_error(item_id, TerminalMismatch.http_status, TerminalMismatch.code,
                                               "terminal_id does not match the token's terminal")
                 continue
-            valid.append((index, IncomingSubmission(**parsed.model_dump(exclude_unset=True))))
+            valid.append((index, _incoming(parsed, policy, forms)))
         outcomes = store.submit_batch([incoming for _, incoming in valid]) if valid else []
         for (index, incoming), outcome in zip(valid, outcomes, strict=True):
             if isinstance(outcome, SubmitResult):
@@ -509,6 +533,59 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         last_seq, last_hash = store.audit.head(terminal_id)
         return AuditHead(last_seq=last_seq, last_hash=last_hash)
 
+    review_errors: dict[int | str, dict[str, Any]] = {
+        **_ERROR_RESPONSES,
+        404: {"model": ErrorBody, "description": "no such case awaiting review in this terminal's office"},
+    }
+
+    def summary(case: Any) -> ReviewSummaryOut:
+        return ReviewSummaryOut.model_validate(case_summary(desk, case))
+
+    @router.get("/reviews", responses=_ERROR_RESPONSES)
+    def reviews(terminal_id: Terminal) -> ReviewList:
+        """The cases awaiting review (待复核) sent by the terminals of this terminal's office, oldest first."""
+        return ReviewList(cases=[summary(case) for case in desk.awaiting(terminal_id)])
+
+    @router.get("/reviews/{submission_id}", responses=review_errors)
+    def review_case(submission_id: str, terminal_id: Terminal) -> ReviewCaseOut:
+        """One case awaiting review, whole: every field with its provenance and waivers, and the materials."""
+        case = desk.case(submission_id, terminal_id)
+        log.info("case %s awaiting review opened by terminal %s", submission_id, terminal_id)
+        return ReviewCaseOut.model_validate({**case_summary(desk, case), "payload": case.record.payload,
+                                             "attachments": case.record.attachments})
+
+    @router.get("/reviews/{submission_id}/blobs/{sha256}", response_class=StreamingResponse, responses={
+        **review_errors, 200: {"content": {"application/octet-stream": {}}, "description": "the material's bytes"}})
+    def review_blob(submission_id: str, sha256: Sha256, terminal_id: Terminal) -> StreamingResponse:
+        case = desk.case(submission_id, terminal_id)
+        if sha256 not in {a.get("sha256") for a in case.record.attachments}:
+            raise NotFound("no such material in this case")
+        found = blob_store().content(case.record.terminal_id, sha256)
+        if found is None:
+            raise NotFound("no such complete blob")
+        log.info("material %s of case %s opened by terminal %s", sha256[:12], submission_id, terminal_id)
+        return StreamingResponse(found.pieces(), media_type=found.media_type,
+                                 headers={"Content-Length": str(found.length)})
+
+    @router.post("/reviews/{submission_id}/signatures", responses={
+        **review_errors,
+        409: {"model": ErrorBody, "description": "review_refused: not the next step, the signer took the case or "
+                                                 "signed another step (the message says why, in Chinese)"}})
+    def sign_review(submission_id: str, body: ReviewSignIn, terminal_id: Terminal) -> ReviewSummaryOut:
+        """A clerk of this terminal signs the case's next step (their password and role were checked there);
+        the last step accepts the case, and its terminal hears it through the status feed."""
+        if terminal_id == CENTRAL_SIGNER:
+            raise TerminalMismatch("this terminal id is reserved for the central system's own reviewers")
+        return summary(desk.sign(submission_id, body.step, body.clerk_id, terminal_id, body.signed_at,
+                                 office_of=terminal_id))
+
+    @router.post("/reviews/{submission_id}/return", responses={
+        **review_errors, 409: {"model": ErrorBody, "description": "review_refused (the submitter's own case)"}})
+    def return_review(submission_id: str, body: ReviewReturnIn, terminal_id: Terminal) -> ReviewSummaryOut:
+        """A reviewer of this terminal returns the case (退回) with a reason; its terminal hears it as returned."""
+        return summary(desk.return_case(submission_id, body.clerk_id, terminal_id, body.reason,
+                                        office_of=terminal_id))
+
     @router.get("/reference", responses=_ERROR_RESPONSES)
     def reference_index(_terminal_id: Terminal) -> ReferenceIndex:
         return ReferenceIndex(items=reference.index())
@@ -657,7 +734,10 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     app = FastAPI(title="sicounter reference central system", version="1", lifespan=lifespan)
     app.state.store = store
     app.state.reviewer = reviewer
-    app.include_router(_router(store, ReferenceSource(reference_dir), signer))
+    reference = ReferenceSource(reference_dir)
+    desk = ReviewDesk(store, ReviewPolicy(reference))
+    app.state.reviews = desk
+    app.include_router(_router(store, reference, signer, desk))
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)

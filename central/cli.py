@@ -103,19 +103,31 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--keyring-service", default=SIGNING_SERVICE, metavar="NAME",
                              help=f"keyring service name (default {SIGNING_SERVICE})")
 
-    review = commands.add_parser("review", parents=[common], help="approve or return one submission by hand")
+    review = commands.add_parser("review", parents=[common],
+                                 help="approve or return one submission by hand, or sign a case awaiting review")
     review.add_argument("submission_id")
     decision = review.add_mutually_exclusive_group(required=True)
     decision.add_argument("--approve", action="store_true")
     decision.add_argument("--return", dest="return_reason", metavar="REASON",
                           help="return it for correction, with this reason (shown to the clerk)")
+    decision.add_argument("--sign", choices=["review", "approval"],
+                          help="sign this step (复核 review, 审批 approval) of a case awaiting review, as --clerk")
     review.add_argument("--note", default=None, help="a note with --approve")
+    review.add_argument("--clerk", default=None, metavar="STAFF_NO",
+                        help="the central reviewer signing (--sign) or returning a case awaiting review")
+    review.add_argument("--reference-dir", type=Path, default=None,
+                        help="the forms the review tiers come from (default: the terminal's own resources)")
+    awaiting = commands.add_parser("awaiting-review", parents=[common],
+                                   help="list the cases awaiting review (待复核), with the steps still to sign")
+    awaiting.add_argument("--reference-dir", type=Path, default=None)
+    awaiting.add_argument("--json", action="store_true")
 
     commands.add_parser("openapi", help="print the protocol's OpenAPI document (docs/openapi.json)")
 
     add = commands.add_parser("add-terminal", parents=[common],
                               help="register a terminal (or rotate its token); prints the token")
     add.add_argument("terminal_id")
+    add.add_argument("--office", default=None, help="the office (服务大厅) whose terminals review each other's cases")
 
     audit = commands.add_parser("audit", help="a terminal's audit trail as the central system holds it")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -254,8 +266,10 @@ def _list(db: Path | str, as_json: bool, include_payload: bool) -> int:
         return 1
     with CentralStore.open(db) as store:
         records = store.list_submissions()
+        desk = _desk(store, None)
+        reviews = {record.id: desk.review_of(record.id) for record in records} if as_json else {}
     if as_json:
-        rows = [asdict(record) for record in records]
+        rows = [{**asdict(record), "review": reviews[record.id]} for record in records]
         if not include_payload:
             for row in rows:
                 del row["payload"]
@@ -343,6 +357,64 @@ def _signing_key(command: str, keyring_dir: Path | None, service: str, replace: 
     return 0
 
 
+def _desk(store: Any, reference_dir: Path | None) -> Any:
+    from central.reference import ReferenceSource
+    from central.reviews import ReviewDesk
+    from central.tiers import ReviewPolicy
+
+    return ReviewDesk(store, ReviewPolicy(ReferenceSource(reference_dir)))
+
+
+def _review_awaiting(db: Path | str, submission_id: str, args: argparse.Namespace) -> int | None:
+    """``--sign`` or ``--return`` of a case awaiting review, by a central reviewer (``--clerk``); None:
+    the case does not await review (``--return`` then decides an accepted submission as before)."""
+    from datetime import UTC, datetime
+
+    from central.reviews import CENTRAL_SIGNER
+    from central.store import CentralStore
+    from central.tiers import STATUS_AWAITING_REVIEW
+
+    with CentralStore.open(db) as store:
+        record = store.get_submission(submission_id)
+        if args.sign is None and (record is None or record.status != STATUS_AWAITING_REVIEW):
+            return None
+        if not args.clerk:
+            print("central: a case awaiting review is signed or returned by a named reviewer: give --clerk",
+                  file=sys.stderr)
+            return 2
+        desk = _desk(store, args.reference_dir)
+        if args.sign is not None:
+            case = desk.sign(submission_id, args.sign, args.clerk, CENTRAL_SIGNER,
+                             datetime.now(UTC).isoformat(timespec="seconds"))
+        else:
+            case = desk.return_case(submission_id, args.clerk, CENTRAL_SIGNER, args.return_reason)
+    print(f"{case.record.id}  {case.record.receipt_number}  {case.record.status}  "
+          f"next: {case.next_step or '-'}", flush=True)
+    return 0
+
+
+def _awaiting(db: Path | str, reference_dir: Path | None, as_json: bool) -> int:
+    from central.reviews import case_summary
+    from central.store import CentralStore
+
+    if isinstance(db, Path) and not db.exists():
+        print(f"central: no database at {db}", file=sys.stderr)
+        return 1
+    with CentralStore.open(db) as store:
+        desk = _desk(store, reference_dir)
+        rows = [case_summary(desk, case) for case in desk.awaiting()]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        signed = ",".join(f"{g['step']}:{g['clerk_id']}" for g in r["signatures"]) or "-"
+        print(f"{r['received_at']}  {r['receipt_number']}  {r['submission_id']}  {r['terminal_id']}  "
+              f"{r['item_code']}  {r['applicant_id_masked'] or ''}  tier {r['tier']}  signed {signed}  "
+              f"next {r['next_step']}")
+    print(f"{len(rows)} case(s) awaiting review", file=sys.stderr)
+    return 0
+
+
 def _openapi() -> int:
     """Print the OpenAPI document of the app (built over a throwaway database)."""
     import tempfile
@@ -375,10 +447,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "add-terminal":
             from central.store import add_terminal
 
-            print(add_terminal(db, args.terminal_id), flush=True)
+            print(add_terminal(db, args.terminal_id, office=args.office), flush=True)
             return 0
         if args.command == "review":
+            if args.sign is not None or args.return_reason is not None:
+                done = _review_awaiting(db, args.submission_id, args)
+                if done is not None:
+                    return done
             return _review(db, args.submission_id, args.return_reason, args.note)
+        if args.command == "awaiting-review":
+            return _awaiting(db, args.reference_dir, args.json)
         if args.command == "audit":
             return _audit(db, args)
         return _list(db, args.json, args.include_payload)

@@ -219,3 +219,24 @@ class CentralConfigError(CentralError):
     code = "config_error"
     user_message = "中心系统配置有误。"
     hint = "请检查中心系统的启动参数。"
+
+
+class ReviewIncomplete(CentralError):
+    """A submission whose review tier (computed here from the central system's own form definitions)
+    needs signatures it does not carry, or whose signers are the submitter or each other. The
+    message is the reason in Chinese, for the clerk."""
+
+    code = "review_incomplete"
+    http_status = 422
+    user_message = "该笔业务的复核审批签字不全或不合规，中心系统拒收。"
+    hint = "请由其他柜员在本机完成复核审批，或送中心/他机复核。"
+
+
+class ReviewRefused(CentralError):
+    """A signature or a return on a case awaiting review that the rules do not allow (the message says
+    why, in Chinese)."""
+
+    code = "review_refused"
+    http_status = 409
+    user_message = "中心系统不接受该签字。"
+    hint = "请刷新待复核列表后重试。"

@@ -161,3 +161,44 @@ class ReferenceVersionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     #: UTC, ISO 8601
     published_at: Mapped[str] = mapped_column(String(40))
+
+
+class TerminalOfficeRow(Base):
+    """The office (服务大厅) a terminal belongs to: its terminals review each other's cases awaiting review.
+
+    A table of its own (like ``blob_pack_entries``) so an existing database gets it from ``create_all``;
+    a terminal without a row is in the unnamed office ''.
+    """
+
+    __tablename__ = "terminal_offices"
+
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), primary_key=True)
+    office: Mapped[str] = mapped_column(String(64))
+
+
+class ReviewRow(Base):
+    """The review a submission needs, as the central system computed it when the submission arrived."""
+
+    __tablename__ = "reviews"
+
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    #: none, review or review_approval: the higher of the central system's and the terminal's
+    tier: Mapped[str] = mapped_column(String(16))
+    #: the raise reasons as a JSON list
+    reasons: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class ReviewSignatureRow(Base):
+    """One signed review step: on the terminal before sending, on another terminal, or at the central system."""
+
+    __tablename__ = "review_signatures"
+
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    #: review (复核) or approval (审批)
+    step: Mapped[str] = mapped_column(String(16), primary_key=True)
+    clerk_id: Mapped[str] = mapped_column(String(64))
+    #: where the signer's password was checked ('central' for the central system's own reviewers)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    #: when the central system learnt of it (UTC, ISO 8601)
+    recorded_at: Mapped[str] = mapped_column(String(40))

@@ -22,7 +22,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,17 +45,21 @@ from central.errors import (
     InvalidTerminalId,
     NotFound,
     ReceiptsExhausted,
+    ReviewIncomplete,
 )
 from central.models import (
     Base,
     BlobRow,
     ReceiptCounterRow,
     ReferenceVersionRow,
+    ReviewRow,
+    ReviewSignatureRow,
     StatusEventRow,
     SubmissionRow,
     TerminalRow,
 )
 from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
+from central.tiers import STATUS_AWAITING_REVIEW, ReviewVerdict, reasons_json
 from protocol.canonical import canonical_json
 
 log = logging.getLogger(__name__)
@@ -63,13 +67,15 @@ log = logging.getLogger(__name__)
 STATUS_ACCEPTED = "accepted"
 STATUS_RETURNED = "returned"
 STATUS_APPROVED = "approved"
-STATUSES = (STATUS_ACCEPTED, STATUS_RETURNED, STATUS_APPROVED)
+STATUSES = (STATUS_ACCEPTED, STATUS_RETURNED, STATUS_APPROVED, STATUS_AWAITING_REVIEW)
 #: key of the PostgreSQL advisory lock that makes status event ids follow commit order
 EVENT_LOCK_KEY = 0x5E_ED_F0_0D
 TERMINAL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 #: the tables themselves, for Core inserts of many rows
 _SUBMISSION_TABLE = cast(Table, SubmissionRow.__table__)
 _EVENT_TABLE = cast(Table, StatusEventRow.__table__)
+_REVIEW_TABLE = cast(Table, ReviewRow.__table__)
+_SIGNATURE_TABLE = cast(Table, ReviewSignatureRow.__table__)
 
 
 def sha256_hex(text: str) -> str:
@@ -95,6 +101,9 @@ class IncomingSubmission:
     case_id: str | None = None
     case_version: int | None = None
     counter_receipt_no: str | None = None
+    review: Mapping[str, Any] | None = None
+    #: what the central system makes of the review (``central.tiers``); None: stored as accepted, unchecked
+    verdict: ReviewVerdict | None = field(default=None, compare=False)
 
     def body(self) -> dict[str, Any]:
         """The request body this submission came as, for hashing."""
@@ -112,6 +121,7 @@ class IncomingSubmission:
             "case_id": self.case_id,
             "case_version": self.case_version,
             "counter_receipt_no": self.counter_receipt_no,
+            "review": None if self.review is None else dict(self.review),
         }
         body.update({key: value for key, value in optional.items() if value is not None})
         return body
@@ -130,6 +140,17 @@ class IncomingSubmission:
     @property
     def effective_attachments(self) -> list[dict[str, Any]]:
         return [dict(a) for a in self.attachments or ()]
+
+    @property
+    def status(self) -> str:
+        """The status it is stored with: accepted, or awaiting review (待复核) until signed elsewhere."""
+        return self.verdict.status if self.verdict is not None else STATUS_ACCEPTED
+
+    def check_review(self) -> None:
+        """``ReviewIncomplete`` when its tier needs signatures it does not carry (or carries wrong ones)."""
+        if self.verdict is not None and self.verdict.refusal is not None:
+            log.warning("submission %s refused: review %s incomplete", self.id, self.verdict.tier)
+            raise ReviewIncomplete(self.verdict.refusal, submission_id=self.id)
 
 
 @dataclass(frozen=True)
@@ -308,6 +329,18 @@ class CentralStore:
                 row.sha256, row.version, row.published_at = sha256, row.version + 1, _iso(self.now())
             return row.version
 
+    def writing(self) -> AbstractContextManager[Session]:
+        """One write transaction (``central.reviews`` signs and returns cases in it)."""
+        return self._writing()
+
+    def reading(self) -> Session:
+        """A read session (use as a context manager)."""
+        return self._read()
+
+    def record_event(self, session: Session, row: SubmissionRow) -> None:
+        """Put ``row``'s current status in its terminal's feed, in ``session``'s transaction."""
+        self._add_event(session, row)
+
     # -- terminals -----------------------------------------------------------------
 
     def add_terminal(self, terminal_id: str) -> str:
@@ -360,6 +393,7 @@ class CentralStore:
                 existing = self._existing(session, incoming.id)
                 if existing is not None:
                     return self._replay(existing, digest)
+                incoming.check_review()
                 self._check_attachments(session, incoming)
                 self._check_case(session, incoming)
                 row = self._insert(session, incoming, digest)
@@ -448,6 +482,11 @@ class CentralStore:
                     row = existing.get(item.id)
                     if row is not None:
                         results[index] = self._replay_or_error(row, digests[index])
+                        continue
+                    try:
+                        item.check_review()
+                    except ReviewIncomplete as exc:
+                        results[index] = exc
                     else:
                         pending.append(index)
                 ready = self._complete_blobs(session, terminal_id, [items[i] for i in pending])
@@ -518,6 +557,7 @@ class CentralStore:
             if existing is not None:
                 return self._replay(existing, digest)
             with session.begin_nested():
+                incoming.check_review()
                 self._check_attachments(session, incoming)
                 self._check_case(session, incoming)
                 row = self._insert(session, incoming, digest)
@@ -648,7 +688,7 @@ class CentralStore:
             payload=canonical_json(incoming.payload),
             payload_sha256=digest,
             receipt_number=self._allocate_receipt(session, now),
-            status=STATUS_ACCEPTED,
+            status=incoming.status,
             received_at=_iso(now),
             case_id=incoming.effective_case_id,
             case_version=incoming.effective_case_version,
@@ -658,7 +698,25 @@ class CentralStore:
         )
         session.add(row)
         session.flush()
+        self._insert_reviews(session, [incoming], now)
         return row
+
+    def _insert_reviews(self, session: Session, items: Sequence[IncomingSubmission], now: datetime) -> None:
+        """Keep each item's review (tier, reasons, the signatures it carried), logging who signed."""
+        kept = [item for item in items if item.verdict is not None and item.verdict.kept]
+        if not kept:
+            return
+        session.execute(insert(_REVIEW_TABLE), [{
+            "submission_id": item.id, "tier": item.verdict.tier, "reasons": reasons_json(item.verdict.reasons)}
+            for item in kept if item.verdict is not None])
+        signatures = [{"submission_id": item.id, "step": g["step"], "clerk_id": g["clerk_id"],
+                       "terminal_id": g["terminal_id"], "signed_at": g["signed_at"], "recorded_at": _iso(now)}
+                      for item in kept if item.verdict is not None for g in item.verdict.signatures]
+        if signatures:
+            session.execute(insert(_SIGNATURE_TABLE), signatures)
+        for g in signatures:
+            log.info("submission %s: %s signed by clerk %s on terminal %s", g["submission_id"], g["step"],
+                     g["clerk_id"], g["terminal_id"])
 
     def _allocate_receipt(self, session: Session, now: datetime) -> str:
         """Take the next receipt number of ``now``'s China day, in the caller's transaction."""
@@ -716,7 +774,7 @@ class CentralStore:
             "payload": canonical_json(incoming.payload),
             "payload_sha256": digest,
             "receipt_number": receipt,
-            "status": STATUS_ACCEPTED,
+            "status": incoming.status,
             "received_at": received_at,
             "case_id": incoming.effective_case_id,
             "case_version": incoming.effective_case_version,
@@ -726,6 +784,7 @@ class CentralStore:
         } for (incoming, digest), receipt in zip(items, receipts, strict=True)]
         # Core inserts of the tables: the ORM's bulk path builds and tracks an object per row
         session.execute(insert(_SUBMISSION_TABLE), rows)
+        self._insert_reviews(session, [incoming for incoming, _ in items], now)
         self._lock_event_order(session)
         session.execute(insert(_EVENT_TABLE), [{
             "terminal_id": row["terminal_id"], "submission_id": row["id"], "case_id": row["case_id"],
@@ -734,7 +793,7 @@ class CentralStore:
         return [SubmissionRecord(
             id=incoming.id, terminal_id=incoming.terminal_id, item_code=incoming.item_code,
             version=incoming.version, clerk_id=incoming.clerk_id, client_created_at=incoming.created_at,
-            payload=incoming.payload, payload_sha256=digest, receipt_number=receipt, status=STATUS_ACCEPTED,
+            payload=incoming.payload, payload_sha256=digest, receipt_number=receipt, status=incoming.status,
             received_at=received_at, case_id=incoming.effective_case_id, case_version=incoming.effective_case_version,
             counter_receipt_no=incoming.counter_receipt_no, attachments=incoming.effective_attachments)
             for (incoming, digest), receipt in zip(items, receipts, strict=True)]
@@ -836,7 +895,17 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def add_terminal(db: Path | str, terminal_id: str) -> str:
-    """Register ``terminal_id`` in the database ``db`` (file or URL); return its (new) token."""
+def add_terminal(db: Path | str, terminal_id: str, *, office: str | None = None) -> str:
+    """Register ``terminal_id`` in the database ``db`` (file or URL); return its (new) token.
+
+    ``office``: the office (服务大厅) it belongs to; its terminals review each other's cases awaiting review.
+    """
     with CentralStore.open(db) as store:
-        return store.add_terminal(terminal_id)
+        token = store.add_terminal(terminal_id)
+        if office is not None:
+            from central.reference import ReferenceSource
+            from central.reviews import ReviewDesk
+            from central.tiers import ReviewPolicy
+
+            ReviewDesk(store, ReviewPolicy(ReferenceSource())).set_office(terminal_id, office)
+        return token

@@ -61,6 +61,10 @@ class AuditAction(enum.StrEnum):
     SUBMIT = "submit"
     SAVE_DRAFT = "save_draft"
     APPROVE = "approve"
+    #: a case awaiting review sent to the central system as 待复核, to be signed elsewhere
+    SEND_FOR_REVIEW = "send_for_review"
+    #: a case the central system refused for missing signatures waits for them again
+    REOPEN_REVIEW = "reopen_review"
     RETURN = "return"
     VIEW_CASE = "view_case"
     VIEW_SCAN = "view_scan"

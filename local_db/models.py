@@ -41,6 +41,8 @@ class SubmissionState(enum.StrEnum):
 
     DRAFT = "draft"
     AWAITING_APPROVAL = "awaiting_approval"
+    #: sent to the central system as 待复核, to be signed there or on another terminal of the office
+    REVIEW_ELSEWHERE = "review_elsewhere"
     QUEUED = "queued"
     SENDING = "sending"
     ACCEPTED = "accepted"
@@ -129,9 +131,32 @@ class Submission(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: when its personal content was purged after the retention period (``local_db.retention``)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the review tier computed from the values when it was submitted (none / review / review_approval;
+    #: None: submitted before tiers were stored) and the reasons of the raises that held
+    review_tier: Mapped[str | None] = mapped_column(String(16))
+    review_reasons: Mapped[list[str] | None] = mapped_column(JSON)
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
+    signatures: Mapped[list[ReviewSignature]] = relationship(back_populates="submission",
+                                                             order_by="ReviewSignature.signed_at")
+    #: its outbox row, once queued (read only: the outbox module writes it with plain SQL)
+    outbox: Mapped[OutboxEntry | None] = relationship(viewonly=True)
+
+
+class ReviewSignature(Base):
+    """One step of a case's review (复核 ``review`` or 审批 ``approval``) signed by a clerk, here or elsewhere."""
+
+    __tablename__ = "review_signature"
+
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(16), primary_key=True)
+    clerk_id: Mapped[str] = mapped_column(String(32))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: the terminal the clerk signed on (their password was checked there)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+
+    submission: Mapped[Submission] = relationship(back_populates="signatures")
 
 
 class ReceiptCounter(Base):

@@ -33,6 +33,7 @@ from protocol.body import legacy_submission_body
 
 #: central statuses and the local state each one leads to
 _FROM_CENTRAL = {
+    "awaiting_review": SubmissionState.REVIEW_ELSEWHERE,
     "accepted": SubmissionState.ACCEPTED,
     "returned": SubmissionState.RETURNED,
     "approved": SubmissionState.CLOSED,
@@ -283,6 +284,8 @@ class Settlement:
     uploaded: list[str] = field(default_factory=list)
     #: submissions whose blobs the central system says it lacks after all: upload them again
     reupload: list[str] = field(default_factory=list)
+    #: of the accepted, those the central system keeps awaiting review (待复核, signed elsewhere)
+    review_elsewhere: list[str] = field(default_factory=list)
 
 
 #: the row of an outbox entry or a submission, by submission id (``executemany`` parameters)
@@ -312,6 +315,11 @@ def settle(db: Database, outcome: Settlement) -> None:
                 accepted_at=func.coalesce(_SUBMISSION.c.accepted_at, bindparam("b_at", type_=UtcDateTime())),
                 last_error=None),
                 [{"b_submission": i, "b_receipt": r, "b_at": at} for i, r, at in outcome.accepted])
+        if outcome.review_elsewhere:  # received, but not accepted for processing until signed elsewhere
+            s.execute(update(_SUBMISSION).where(
+                _SUBMISSION.c.id.in_(outcome.review_elsewhere),
+                _SUBMISSION.c.state == SubmissionState.ACCEPTED.value,
+                _SUBMISSION.c.closed_at.is_(None)).values(state=SubmissionState.REVIEW_ELSEWHERE.value))
         if outcome.retry:
             s.execute(update(_OUTBOX).where(_OUTBOX_ROW).values(
                 state=OutboxState.PENDING.value, next_attempt_at=bindparam("b_next", type_=UtcDateTime()),
@@ -345,7 +353,8 @@ def apply_status(db: Database, submission_id: str, *, status: str, reason: str |
     return apply_statuses(db, [StatusChange(submission_id, status, reason, receipt_number, at)])[0]
 
 
-_FORWARD = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
+_FORWARD = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.REVIEW_ELSEWHERE,
+            SubmissionState.ACCEPTED,
             SubmissionState.RETURNED, SubmissionState.CLOSED]
 #: what a status change may write on a submission
 _STATUS_COLUMNS = ("state", "receipt_number", "accepted_at", "last_error", "status_reason", "closed_at")
@@ -405,6 +414,15 @@ def _apply(sub: dict[str, Any] | None, change: StatusChange) -> bool:
             sub["status_reason"] = change.reason or sub["status_reason"]
             sub["closed_at"] = change.at
     return True
+
+
+def in_state(db: Database, submission_ids: Sequence[str], state: SubmissionState) -> set[str]:
+    """Those of ``submission_ids`` now in ``state`` (the feed asks which cases come back from review)."""
+    if not submission_ids:
+        return set()
+    with db.sessions() as s:
+        return set(s.scalars(select(_SUBMISSION.c.id).where(_SUBMISSION.c.id.in_(list(submission_ids)),
+                                                            _SUBMISSION.c.state == state.value)))
 
 
 def counts(db: Database) -> dict[str, int]:

@@ -9,7 +9,7 @@ What counts as closed, and from when the days count:
   the case runs (the reviewer compares versions) and goes with the rest of the case. A returned case
   not yet corrected, a case awaiting review, queued, being sent or accepted is never purged.
 - The days count from the newest version's ``closed_at``: the central system's time of its final
-  answer (migration 0010 gives closed rows of older releases their last change as closing time).
+  answer (migration 0009 gives closed rows of older releases their last change as closing time).
 - Nothing whose outbox row is not ``done`` is touched: what is queued, in flight or failed stays whole.
 - A **draft** never reached the central system and has no receipt; it is purged when it has not been
   changed (``updated_at``) for the retention period. Saving it again later makes it a draft with content.

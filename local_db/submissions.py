@@ -16,7 +16,7 @@ from core.errors import StateError, StorageError
 from local_db.database import Database
 from local_db.models import Applicant, Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
 from local_db.outbox import LOCAL_ONLY_MATERIALS, enqueue
-from protocol.body import AttachmentRef, submission_body
+from protocol.body import AttachmentRef, ReviewRef, SignatureRef, submission_body
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,16 @@ class AttachmentData:
     size: int
     pages: int = 1
     media_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class SignatureData:
+    """One signed review step (复核 ``review`` / 审批 ``approval``): who, when, on which terminal."""
+
+    step: str
+    clerk_id: str
+    signed_at: datetime
+    terminal_id: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,12 @@ class SubmissionView:
     def purged(self) -> bool:
         """Its personal content is gone: only numbers, item, dates and state remain."""
         return self.purged_at is not None
+    #: the review tier computed when it was submitted (None: before tiers were stored), and why raised
+    review_tier: str | None = None
+    review_reasons: tuple[str, ...] = ()
+    signatures: tuple[SignatureData, ...] = ()
+    #: the central system refused to take it (its outbox row failed): it needs a person
+    send_failed: bool = False
 
 
 #: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
@@ -110,6 +126,10 @@ def _view(sub: Submission) -> SubmissionView:
         form_version=sub.form_version,
         closed_at=sub.closed_at,
         purged_at=sub.purged_at,
+        review_tier=sub.review_tier,
+        review_reasons=tuple(sub.review_reasons or ()),
+        signatures=tuple(SignatureData(g.step, g.clerk_id, g.signed_at, g.terminal_id) for g in sub.signatures),
+        send_failed=sub.outbox is not None and sub.outbox.state == OutboxState.FAILED.value,
     )
 
 
@@ -129,6 +149,8 @@ def create_submission(
     corrects: str | None = None,
     replaces_draft: str | None = None,
     audit: AuditHook | None = None,
+    review_tier: str | None = None,
+    review_reasons: Sequence[str] = (),
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
@@ -141,12 +163,14 @@ def create_submission(
     corrects: the new one is the next version of its case, and the returned one
     is closed in the same transaction (so a case is corrected once). ``audit`` writes the audit
     trail's entries in this transaction too: the submission and its entries are saved together or not.
+    ``review_tier`` and ``review_reasons`` are the tier computed from the values, kept with the case.
     """
     if state not in (SubmissionState.QUEUED, SubmissionState.AWAITING_APPROVAL):
         raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
-                       attachments, counter_receipt_no, state, corrects, replaces_draft, audit)
+                       attachments, counter_receipt_no, state, corrects, replaces_draft, audit, review_tier,
+                       review_reasons)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -156,7 +180,8 @@ def create_submission(
 def _create(db: Database, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
             attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
-            corrects: str | None, replaces_draft: str | None, audit: AuditHook | None) -> SubmissionView:
+            corrects: str | None, replaces_draft: str | None, audit: AuditHook | None, review_tier: str | None,
+            review_reasons: Sequence[str]) -> SubmissionView:
     with db.sessions.begin() as s:
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
@@ -194,6 +219,8 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             payload=payload,
             state=state.value,
             counter_receipt_no=counter_receipt_no,
+            review_tier=review_tier,
+            review_reasons=list(review_reasons) if review_reasons else None,
         )
         s.add(sub)
         for item in attachments:
@@ -262,32 +289,11 @@ def delete_draft(db: Database, draft_id: str, audit: AuditHook | None = None) ->
         return True
 
 
-def approve_submission(db: Database, submission_id: str, approver_id: str,
-                       audit: AuditHook | None = None) -> SubmissionView:
-    """A second clerk approves a submission of key business (Art. 37); it is then queued for sending.
+def _queue(s: Session, sub: Submission, *, awaiting_review: bool = False) -> None:
+    """Queue a submission for sending: its outbox row, with the request body fixed now from its columns.
 
-    The approver must be another clerk than the one who took it: approving one's own work is no review.
-    ``audit`` writes the audit trail's entries in the same transaction.
+    ``awaiting_review``: it goes as 待复核, to be signed at the central system or on another terminal.
     """
-    with db.sessions.begin() as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None:
-            raise StorageError(f"no submission {submission_id}", user_message="找不到该笔业务。")
-        if sub.state != SubmissionState.AWAITING_APPROVAL.value:
-            raise StateError(f"submission {submission_id} is {sub.state}",
-                             user_message="该笔业务不在待复核状态，无需复核。")
-        if sub.clerk_id == approver_id:
-            raise StateError("a clerk cannot approve their own submission",
-                             user_message="复核须由另一名柜员进行，不能复核本人受理的业务。")
-        sub.approved_by = approver_id
-        sub.approved_at = utcnow()
-        sub.state = SubmissionState.QUEUED.value
-        _queue(s, sub)
-        return _audited(s, sub, audit)
-
-
-def _queue(s: Session, sub: Submission) -> None:
-    """Queue a submission for sending: its outbox row, with the request body fixed now from its columns."""
     s.flush()  # attachments get their ids, so their order in the body is the order they were added
     attachments = [AttachmentRef(a.material_key, a.sha256, a.size, a.media_type, a.pages)
                    for a in sorted(sub.attachments, key=lambda a: a.id or 0)
@@ -296,7 +302,17 @@ def _queue(s: Session, sub: Submission) -> None:
         submission_id=sub.id, item_code=sub.item_code, form_version=sub.form_version, terminal_id=sub.terminal_id,
         clerk_id=sub.clerk_id, created_at=sub.created_at, payload=sub.payload, case_id=sub.case_id or sub.id,
         case_version=sub.case_version, attachments=attachments, counter_receipt_no=sub.counter_receipt_no,
-        approved_by=sub.approved_by))
+        review=_review(sub, awaiting_review)))
+
+
+def _review(sub: Submission, awaiting_review: bool) -> ReviewRef | None:
+    """The body's ``review``: none for a case without a tier (its body stays as before tiers)."""
+    tier = sub.review_tier or ("review" if sub.approved_by else "none")
+    if tier == "none" and not sub.signatures:
+        return None
+    signatures = [SignatureRef(g.step, g.clerk_id, g.terminal_id, g.signed_at)
+                  for g in sorted(sub.signatures, key=lambda g: (g.signed_at, g.step != "review"))]
+    return ReviewRef(tier, tuple(sub.review_reasons or ()), tuple(signatures), awaiting_review)
 
 
 def get_submission(db: Database, submission_id: str) -> SubmissionView | None:
@@ -309,7 +325,8 @@ def list_submissions(
     db: Database, *, states: set[SubmissionState] | None = None, limit: int = 200
 ) -> list[SubmissionView]:
     with db.sessions() as s:
-        q = (select(Submission).options(selectinload(Submission.attachments), selectinload(Submission.applicant))
+        q = (select(Submission).options(selectinload(Submission.attachments), selectinload(Submission.applicant),
+                                        selectinload(Submission.signatures), selectinload(Submission.outbox))
              .order_by(Submission.created_at.desc()).limit(limit))
         if states:
             q = q.where(Submission.state.in_([st.value for st in states]))
@@ -367,7 +384,8 @@ def find_submissions(db: Database, query: SubmissionQuery, *, offset: int = 0,
     with db.sessions() as s:
         total = int(s.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0)
         q = (select(Submission).where(*conditions)
-             .options(selectinload(Submission.attachments), selectinload(Submission.applicant))
+             .options(selectinload(Submission.attachments), selectinload(Submission.applicant),
+                      selectinload(Submission.signatures), selectinload(Submission.outbox))
              .order_by(Submission.created_at.desc()).offset(offset))
         if limit is not None:
             q = q.limit(limit)

@@ -33,6 +33,40 @@ class AttachmentRef:
 
 
 @dataclass(frozen=True)
+class SignatureRef:
+    """One signed review step a submission carries (``review.signatures``)."""
+
+    step: str
+    clerk_id: str
+    terminal_id: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewRef:
+    """A submission's review (``review``): its tier as the terminal computed it, why, and the signatures.
+
+    ``awaiting_review``: sent as 待复核, to be signed at the central system or on another terminal.
+    """
+
+    tier: str
+    reasons: Sequence[str] = ()
+    signatures: Sequence[SignatureRef] = ()
+    awaiting_review: bool = False
+
+    def body(self) -> dict[str, Any]:
+        review: dict[str, Any] = {
+            "tier": self.tier,
+            "reasons": list(self.reasons),
+            "signatures": [{"step": s.step, "clerk_id": s.clerk_id, "terminal_id": s.terminal_id,
+                            "signed_at": s.signed_at.isoformat()} for s in self.signatures],
+        }
+        if self.awaiting_review:
+            review["awaiting_review"] = True
+        return review
+
+
+@dataclass(frozen=True)
 class QueuedBody:
     """A submission's request body as queued: its id and its canonical JSON text."""
 
@@ -43,11 +77,12 @@ class QueuedBody:
 def submission_body(*, submission_id: str, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
                     created_at: datetime, payload: Mapping[str, Any], case_id: str, case_version: int,
                     attachments: Iterable[AttachmentRef], counter_receipt_no: str | None = None,
-                    approved_by: str | None = None) -> str:
+                    review: ReviewRef | None = None) -> str:
     """The canonical text of a ``POST /v1/submissions`` body.
 
-    ``attachments`` in the order they were added; the second clerk's number (Art. 37) travels in
-    the payload as ``_approved_by``.
+    ``attachments`` in the order they were added; ``review`` the case's tier and signatures (Art. 37),
+    left out for a case that needs none. (Bodies stored by earlier releases carried the one approver's
+    number in the payload as ``_approved_by``; they are resent as stored.)
     """
     body: dict[str, Any] = {
         "id": submission_id,
@@ -56,7 +91,7 @@ def submission_body(*, submission_id: str, item_code: str, form_version: int, te
         "terminal_id": terminal_id,
         "clerk_id": clerk_id,
         "created_at": created_at.isoformat(),
-        "payload": {**payload, "_approved_by": approved_by} if approved_by else dict(payload),
+        "payload": dict(payload),
         "case_id": case_id,
         "case_version": case_version,
         "attachments": [{"material_key": a.material_key, "sha256": a.sha256, "size": a.size,
@@ -64,6 +99,8 @@ def submission_body(*, submission_id: str, item_code: str, form_version: int, te
     }
     if counter_receipt_no:
         body["counter_receipt_no"] = counter_receipt_no
+    if review is not None:
+        body["review"] = review.body()
     return canonical_json(body)
 
 

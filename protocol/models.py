@@ -39,6 +39,14 @@ def _uuid4(value: str) -> str:
     return value
 
 
+def _iso_time(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date-time") from None
+    return value
+
+
 def _not_null(value: Any) -> Any:
     # Optional fields may be left out (they then take their default) but not sent as
     # null: null would hash differently from "left out" without meaning anything else.
@@ -57,6 +65,44 @@ class AttachmentIn(BaseModel):
     size: int = Field(ge=1)
     media_type: str = Field(min_length=1, max_length=64)
     pages: int = Field(ge=1)
+
+
+ReviewStepName = Literal["review", "approval"]
+ReviewTierName = Literal["none", "review", "review_approval"]
+
+
+class ReviewSignatureIn(BaseModel):
+    """One signed review step: 复核 (``review``) or 审批 (``approval``), by whom, where and when."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    step: ReviewStepName
+    clerk_id: str = Identifier
+    terminal_id: str = Field(min_length=1, max_length=64, description="where the signer's password was checked")
+    signed_at: str = Field(description="ISO 8601 with UTC offset")
+
+    @field_validator("signed_at")
+    @classmethod
+    def _iso8601(cls, value: str) -> str:
+        return _iso_time(value)
+
+
+class ReviewIn(BaseModel):
+    """A submission's ``review``: the tier the terminal computed, the raise reasons, the signatures."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    tier: ReviewTierName = Field(description="as the terminal computed it; the central system computes its own")
+    reasons: list[str] | None = Field(default=None, description="the raise conditions that held; default []")
+    signatures: list[ReviewSignatureIn] | None = Field(default=None, description="in signing order; default []")
+    awaiting_review: bool | None = Field(
+        default=None, description="true: 待复核, kept awaiting review until the missing steps are signed at the "
+                                  "central system or on another terminal (GET /v1/reviews); default false")
+
+    @field_validator("reasons", "signatures", "awaiting_review", mode="before")
+    @classmethod
+    def _optional_not_null(cls, value: Any) -> Any:
+        return _not_null(value)
 
 
 class SubmissionIn(BaseModel):
@@ -80,6 +126,8 @@ class SubmissionIn(BaseModel):
                                         "default 1")
     counter_receipt_no: str | None = Field(default=None, min_length=1, max_length=48,
                                            description="the number on the counter's paper receipt")
+    review: ReviewIn | None = Field(default=None, description="the case's review tier and signatures; left out "
+                                                              "when the terminal computed no tier")
 
     @field_validator("id")
     @classmethod
@@ -91,7 +139,7 @@ class SubmissionIn(BaseModel):
     def _case_uuid4(cls, value: str | None) -> str:
         return _uuid4(_not_null(value))
 
-    @field_validator("attachments", "case_version", "counter_receipt_no", mode="before")
+    @field_validator("attachments", "case_version", "counter_receipt_no", "review", mode="before")
     @classmethod
     def _optional_not_null(cls, value: Any) -> Any:
         return _not_null(value)
@@ -116,17 +164,9 @@ class SubmissionIn(BaseModel):
 
 
 #: the statuses of protocol version 1
-STATUSES = ("accepted", "returned", "approved")
+STATUSES = ("accepted", "returned", "approved", "awaiting_review")
 #: a status as read: documented as the enumeration, accepted as any string (see the module's docstring)
 Status = Annotated[str, Field(json_schema_extra={"enum": list(STATUSES)})]
-
-
-def _iso_time(value: str) -> str:
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be an ISO 8601 date-time") from None
-    return value
 
 
 IsoTime = Annotated[str, AfterValidator(_iso_time)]
@@ -357,3 +397,82 @@ class AuditBatchAnswer(AuditHead):
 
     stored: int = Field(description="entries stored by this request")
     duplicates: int = Field(description="entries the central system held already with the same hash")
+
+
+class ReviewSignatureOut(BaseModel):
+    """A signed step of a case awaiting review, as the central system holds it."""
+
+    step: str
+    clerk_id: str
+    terminal_id: str = Field(description="where the signer's password was checked; 'central' for the central system")
+    signed_at: IsoTime
+
+
+class ReviewSummaryOut(BaseModel):
+    """One case awaiting review (待复核) at the central system, for another terminal of the office."""
+
+    submission_id: str
+    case_id: str
+    case_version: int
+    item_code: str
+    form_version: int
+    terminal_id: str = Field(description="the terminal that took the case")
+    clerk_id: str = Field(description="the clerk who took it (may not sign it)")
+    receipt_number: str
+    counter_receipt_no: str | None
+    received_at: IsoTime
+    status: Status
+    tier: str = Field(description="the tier the central system computed from its form definitions")
+    reasons: list[str]
+    signatures: list[ReviewSignatureOut]
+    next_step: str | None = Field(description="review, approval, or null when all are signed")
+    applicant_name: str | None
+    applicant_id_masked: str | None = Field(description="the applicant's ID number, masked")
+
+
+class ReviewList(BaseModel):
+    """``GET /v1/reviews`` answer: the office's cases awaiting review, oldest first."""
+
+    cases: list[ReviewSummaryOut]
+
+
+class ReviewAttachmentOut(BaseModel):
+    material_key: str
+    sha256: str
+    size: int
+    media_type: str
+    pages: int
+
+
+class ReviewCaseOut(ReviewSummaryOut):
+    """``GET /v1/reviews/{submission_id}`` answer: the whole case, for the reviewer to check."""
+
+    payload: dict[str, Any] = Field(description="every field, with _provenance (where each value came from) "
+                                                "and _waivers")
+    attachments: list[ReviewAttachmentOut] = Field(description="the materials; bytes from "
+                                                               "GET /v1/reviews/{submission_id}/blobs/{sha256}")
+
+
+class ReviewSignIn(BaseModel):
+    """``POST /v1/reviews/{submission_id}/signatures`` body: a clerk of the asking terminal signs a step
+    (their password and role were checked on that terminal)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    step: ReviewStepName
+    clerk_id: str = Identifier
+    signed_at: str = Field(description="ISO 8601 with UTC offset")
+
+    @field_validator("signed_at")
+    @classmethod
+    def _iso8601(cls, value: str) -> str:
+        return _iso_time(value)
+
+
+class ReviewReturnIn(BaseModel):
+    """``POST /v1/reviews/{submission_id}/return`` body: a reviewer returns the case (退回) with a reason."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    clerk_id: str = Identifier
+    reason: str = Field(min_length=1, max_length=500)

@@ -43,6 +43,11 @@ from protocol.models import (
     BlobStatesAnswer,
     ErrorDetail,
     ReferenceIndex,
+    ReviewCaseOut,
+    ReviewList,
+    ReviewReturnIn,
+    ReviewSignIn,
+    ReviewSummaryOut,
     StatusFeed,
     SubmissionBatchAnswer,
     SubmissionBatchResult,
@@ -276,6 +281,37 @@ class CentralClient:
             return None
         return self._check(resp, AuditHead)
 
+    # -- cases awaiting review (待复核), signed on this terminal for another (docs/sync-protocol.md) ---
+    def reviews(self) -> ReviewList:
+        """The office's cases awaiting review at the central system."""
+        return self._reviewed(self._request("GET", "/v1/reviews"), ReviewList)
+
+    def review_case(self, submission_id: str) -> ReviewCaseOut:
+        """One case awaiting review, whole: fields, provenance, waivers, materials."""
+        return self._reviewed(self._request("GET", f"/v1/reviews/{submission_id}"), ReviewCaseOut)
+
+    def review_blob(self, submission_id: str, sha256: str) -> bytes:
+        """A material's bytes of a case awaiting review."""
+        resp = self._request("GET", f"/v1/reviews/{submission_id}/blobs/{sha256}")
+        if resp.status_code != 200:
+            raise _review_refusal(resp)
+        return resp.content
+
+    def sign_review(self, submission_id: str, signature: ReviewSignIn) -> ReviewSummaryOut:
+        """A clerk of this terminal signs a step; the answer is the case as it stands after."""
+        return self._reviewed(self._request("POST", f"/v1/reviews/{submission_id}/signatures",
+                                            json=signature.model_dump()), ReviewSummaryOut)
+
+    def return_review(self, submission_id: str, returned: ReviewReturnIn) -> ReviewSummaryOut:
+        """A reviewer of this terminal returns the case (退回) with a reason."""
+        return self._reviewed(self._request("POST", f"/v1/reviews/{submission_id}/return",
+                                            json=returned.model_dump()), ReviewSummaryOut)
+
+    def _reviewed(self, resp: httpx.Response, model: type[Model]) -> Model:
+        if resp.status_code in (200, 201):
+            return self._check(resp, model)
+        raise _review_refusal(resp)
+
     # -- batches: many small blobs in one stream, many submissions in one commit ----------------
     def upload_blob_batch(self, blobs: Sequence[BlobSource], *, drain: float = 0.0) -> list[BlobBatchResult]:
         """Stream small blobs back to back (``sha256 size media_type\\n`` + bytes each); one result per blob.
@@ -414,3 +450,21 @@ def _refusal(resp: httpx.Response) -> SyncError:
     return SyncError(detail, retryable=False, status=resp.status_code, code=code,
                      user_message="中心系统拒收了这笔业务。",
                      hint="业务已保存在本机，请联系系统管理员处理。")
+
+
+_NO_SUCH_REVIEW = "中心系统没有这笔待复核业务（可能已由他人签字或退回）。"
+
+
+def _review_refusal(resp: httpx.Response) -> SyncError:
+    """A review request refused: the central system's own reason (in Chinese) is what the clerk reads."""
+    if resp.status_code in (404, 409):
+        try:
+            message = str(resp.json()["error"]["message"])
+        except (ValueError, KeyError, TypeError):
+            message = ""
+        found = resp.status_code == 409
+        return SyncError(f"central answered {resp.status_code} {_error_code(resp)}", retryable=False,
+                         status=resp.status_code, code=_error_code(resp),
+                         user_message=message if found and message else _NO_SUCH_REVIEW,
+                         hint="请刷新待复核列表。")
+    return _refusal(resp)

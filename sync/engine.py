@@ -28,7 +28,7 @@ from local_db.database import Database
 from local_db.models import utcnow
 from local_db.submissions import pending_count
 from sync.client import CentralClient
-from sync.events import Accepted, Failed, Offline, Online, Outcome, Retrying, SyncEvent
+from sync.events import Accepted, Failed, Offline, Online, Outcome, Retrying, StatusChanged, SyncEvent
 from sync.feed import StatusFeedPuller
 from sync.planner import BatchSizer, Planner
 from sync.reference import ReferencePuller, ReferenceTarget
@@ -311,8 +311,12 @@ class SyncEngine:
             self._failures = 0
             self._set_online(True)
         pending = pending_count(self._db)
+        elsewhere = set(settlement.review_elsewhere)
         for submission_id, receipt, _at in settlement.accepted:
-            self._emit(Accepted(pending, submission_id, receipt))
+            if submission_id in elsewhere:  # received as 待复核: not accepted for processing yet
+                self._emit(StatusChanged(pending, submission_id, receipt, "awaiting_review", None))
+            else:
+                self._emit(Accepted(pending, submission_id, receipt))
         for submission_id, exc in submitted.refused:
             log.warning("submission %s refused: %s", submission_id, exc.detail)
             self._emit(Failed(pending, submission_id, exc))

@@ -68,7 +68,8 @@ class Failed:
 
 @dataclass(frozen=True)
 class StatusChanged:
-    """The central system moved a submission on: ``status`` returned or approved, with its reason."""
+    """The central system moved a submission on: ``status`` returned or approved (with its reason), awaiting_review
+    (received as 待复核), or accepted once a case awaiting review was signed elsewhere."""
 
     pending: int
     submission_id: str

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from local_db import outbox, syncstate
 from local_db.database import Database
+from local_db.models import SubmissionState
 from local_db.submissions import pending_count
 from sync.client import CentralClient
 from sync.events import StatusChanged, SyncEvent
@@ -38,9 +39,13 @@ class StatusFeedPuller:
             page = self._client.status_feed(cursor, limit=FEED_PAGE)
             changes = [outbox.StatusChange(e.submission_id, e.status, e.reason, e.receipt_number,
                                            datetime.fromisoformat(e.at)) for e in page.events]
+            # an "accepted" is news only for a case that was awaiting review elsewhere (signed there now)
+            reviewed = outbox.in_state(self._db, [c.submission_id for c in changes if c.status == "accepted"],
+                                       SubmissionState.REVIEW_ELSEWHERE)
             done = outbox.apply_statuses(self._db, changes)
             applied += sum(done)
-            moved = [c for c, ok in zip(changes, done, strict=True) if ok and c.status != "accepted"]
+            moved = [c for c, ok in zip(changes, done, strict=True)
+                     if ok and (c.status not in ("accepted", "awaiting_review") or c.submission_id in reviewed)]
             if moved:
                 pending = pending_count(self._db)
                 for change in moved:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from core.errors import SyncError
 from local_db import outbox
+from local_db.review import REVIEW_REFUSED
 from protocol.body import QueuedBody
 from protocol.models import SubmissionBatchResult
 from sync.client import CentralClient
@@ -22,6 +23,8 @@ from sync.client import CentralClient
 _REFUSED = (403, 409, 422)
 INCOMPLETE = "中心系统尚未收齐本笔业务的材料，正在补传。"
 BUSY = "中心系统暂时繁忙，已离线保存。"
+#: the central system's refusal of a case whose review tier needs signatures it does not carry
+REVIEW_INCOMPLETE = "review_incomplete"
 
 
 @dataclass
@@ -60,16 +63,19 @@ def settle_results(items: Sequence[outbox.OutboxItem], results: Sequence[Submiss
             answer = result.answer
             at = datetime.fromisoformat(answer.received_at)
             settlement.accepted.append((sid, answer.receipt_number, at))
-            if answer.status != "accepted":
+            if answer.status == "awaiting_review":  # kept as 待复核 until signed elsewhere; the feed says when
+                settlement.review_elsewhere.append(sid)
+            elif answer.status != "accepted":
                 submitted.decided.append(outbox.StatusChange(sid, answer.status, answer.reason,
                                                              answer.receipt_number, at))
         elif code == "attachments_incomplete":
             settlement.reupload.append(sid)
             settlement.retry.append((sid, INCOMPLETE, timedelta(seconds=1)))
         elif result is not None and _refused(result.status_code):
+            why = (f"{REVIEW_REFUSED}{result.error.message}" if code == REVIEW_INCOMPLETE and result.error is not None
+                   else "中心系统拒收了这笔业务。")
             refused = SyncError(f"central refused {sid}: {code}", retryable=False, status=result.status_code,
-                                code=code, user_message="中心系统拒收了这笔业务。",
-                                hint="业务已保存在本机，请联系系统管理员处理。")
+                                code=code, user_message=why, hint="业务已保存在本机，请联系系统管理员处理。")
             settlement.failed.append((sid, refused.user_message))
             submitted.refused.append((sid, refused))
         else:  # no answer for it, or a passing fault: again with the next batch

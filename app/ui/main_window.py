@@ -60,11 +60,13 @@ from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.records_view import STATE_LABELS, RecordsView
 from app.ui.reference_dialog import reference_label
+from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
-from app.usecases import Accepted, ClerkInfo, SubmitRequest
-from core.errors import CentralNotTrusted, CentralUnreachable
+from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
+from core.errors import CentralNotTrusted, CentralUnreachable, ConfigError
 from forms.catalogue import ServiceItem
+from forms.definitions import FormDef
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
         self.case_dialog: CaseDialog | None = None
+        self.remote_dialog: RemoteReviewDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
         self.placeholder = QLabel()
@@ -232,14 +235,21 @@ class MainWindow(QMainWindow):
         self.records_filter = QComboBox()
         self.records_filter.setObjectName("recordsFilter")
         self.records_filter.addItem(self.tr("全部"), "")
-        for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.QUEUED,
+        for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.REVIEW_ELSEWHERE,
+                      SubmissionState.QUEUED,
                       SubmissionState.ACCEPTED, SubmissionState.RETURNED, SubmissionState.CLOSED):
             self.records_filter.addItem(QCoreApplication.translate("RecordsView", STATE_LABELS[state]), state.value)
         self.records_filter.currentIndexChanged.connect(lambda _i: self.records.set_filter(self._chosen_filter()))
         bar.addWidget(self.records_filter)
         bar.addStretch(1)
-        self.approve_button = QPushButton(self.tr("复核…"))
+        self.approve_button = QPushButton(self.tr("复核/审批…"))
         self.approve_button.setObjectName("approveRecordButton")
+        self.remote_button = QPushButton(self.tr("他机送审…"))
+        self.remote_button.setObjectName("remoteReviewsButton")
+        self.remote_button.setToolTip(self.tr("本大厅其他终端送中心待复核的业务，在本机签字"))
+        self.remote_button.setVisible(allowed(self.clerk, Permission.APPROVE)
+                                      or allowed(self.clerk, Permission.FINAL_APPROVE))
+        self.remote_button.clicked.connect(self.open_remote_reviews)
         self.approve_button.clicked.connect(lambda: self._act_on(self.records.selected()))
         self.correct_button = QPushButton(self.tr("更正重报…"))
         self.correct_button.setObjectName("correctRecordButton")
@@ -254,6 +264,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.resume_button)
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
+        bar.addWidget(self.remote_button)
         layout.addLayout(bar)
         self.records = RecordsView(self.ctx, self._item_names, clerk_id=self.clerk.id)
         self.records.itemSelectionChanged.connect(self._selection_changed)
@@ -304,7 +315,8 @@ class MainWindow(QMainWindow):
         state = record.state if record and not record.purged else None
         self.view_button.setEnabled(record is not None and not record.purged)
         self.resume_button.setEnabled(state is SubmissionState.DRAFT)
-        self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL)
+        self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL
+                                       or (record is not None and refused_for_review(record)))
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
 
     def _view(self, record: SubmissionView | None) -> None:
@@ -331,6 +343,9 @@ class MainWindow(QMainWindow):
             self.open_draft(record)
         elif record.state is SubmissionState.AWAITING_APPROVAL and self.result.may_approve:
             self.open_approval(record)
+        elif refused_for_review(record) and (takes or self.result.may_approve):  # signatures asked for: again
+            operations.reopen_review(parent=self, clerk=self.clerk, submission_id=record.id) \
+                .success(self.open_approval).run_in_background(self.ctx)
         elif record.state is SubmissionState.RETURNED and takes:
             self.open_correction(record)
         elif allowed(self.clerk, Permission.VIEW_CASE):
@@ -355,14 +370,36 @@ class MainWindow(QMainWindow):
                                               self._item_names.get(record.item_code, record.item_code), self,
                                               clerk=self.clerk)
         self.approval_dialog.approved.connect(self._approved)
+        self.approval_dialog.sent.connect(self._sent_for_review)
         self.approval_dialog.finished.connect(lambda _r: setattr(self, "approval_dialog", None))
         self.approval_dialog.finished.connect(self.approval_dialog.deleteLater)  # the case it shows goes with it
         self.approval_dialog.open()
 
     def _approved(self, view: SubmissionView) -> None:
-        self.notice.show_message(self.tr("已复核，业务已排队报送中心系统。"), "ok")
+        if view.state is SubmissionState.AWAITING_APPROVAL:
+            self.notice.show_message(self.tr("已签字，待下一步审批。"), "ok")
+        else:
+            self.notice.show_message(self.tr("签字完成，业务已排队报送中心系统。"), "ok")
         if view.id == self.result.submission_id:
             self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
+
+    def _sent_for_review(self, view: SubmissionView) -> None:
+        self.notice.show_message(self.tr("已送中心系统待复核，签字后将自动更新状态。"), "ok")
+        if view.id == self.result.submission_id:
+            self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
+
+    def _form_or_none(self, code: str) -> FormDef | None:
+        try:
+            return self.terminal.reference.form(code)
+        except ConfigError:
+            return None
+
+    def open_remote_reviews(self) -> None:
+        """The office's cases other terminals sent for review, to sign here."""
+        self.remote_dialog = RemoteReviewDialog(self.ctx, self.clerk, self._item_names, self,
+                                                form_of=self._form_or_none)
+        self.remote_dialog.finished.connect(lambda _r: setattr(self, "remote_dialog", None))
+        self.remote_dialog.open()
 
     def _open_record_form(self, record: SubmissionView) -> FormPage | None:
         """The form of a saved record's item, opened; None (and a notice) when it is not available."""
@@ -604,6 +641,9 @@ class MainWindow(QMainWindow):
                 if isinstance(event, StatusChanged) and event.status == "returned":
                     self.notice.show_message(self.tr("有业务被中心系统退回：{reason}。请在办件记录中更正重报。").format(
                         reason=(event.reason or "").rstrip("。")), "warn")
+                elif isinstance(event, StatusChanged) and event.status == "accepted":  # signed elsewhere
+                    self.notice.show_message(self.tr("送中心复核的业务已签字，中心系统已受理（{receipt}）。").format(
+                        receipt=event.receipt_number or ""), "ok")
             case Retrying(error=CentralNotTrusted() as error) | Offline(error=CentralNotTrusted() as error):
                 # not a network fault but whom we talk to: short in the status bar, in full above the work
                 self._set_connection(False, self.tr("中心系统证书无法验证"))

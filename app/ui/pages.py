@@ -33,7 +33,7 @@ from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.rule_panel import RulePanel
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
-from forms.definitions import FormDef
+from forms.definitions import TIER_LABELS, FormDef
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
 
@@ -393,7 +393,13 @@ class ResultPage(QWidget):
             self.status.setText(self.tr("已受理，待复核"))
             self.status.setProperty("tone", "busy")
             self.detail.setText(self.tr(
-                "{item}　申请人：{who}<br>本事项为重点业务，须由另一名柜员复核后报送中心系统。").format(
+                "{item}　申请人：{who}<br>本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。").format(
+                item=item_name, who=who, tier=TIER_LABELS.get(view.review_tier or "review", "复核")))
+        elif view.state is SubmissionState.REVIEW_ELSEWHERE:
+            self.status.setText(self.tr("已送中心，待他机复核"))
+            self.status.setProperty("tone", "busy")
+            self.detail.setText(self.tr(
+                "{item}　申请人：{who}<br>已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。").format(
                 item=item_name, who=who))
         elif view.state is SubmissionState.ACCEPTED:
             self.status.setText(self.tr("✔ 已受理"))

@@ -24,6 +24,7 @@ from core.errors import mask_id_number
 STATE_LABELS: dict[SubmissionState, str] = {
     SubmissionState.DRAFT: str(QT_TRANSLATE_NOOP("RecordsView", "草稿")),
     SubmissionState.AWAITING_APPROVAL: str(QT_TRANSLATE_NOOP("RecordsView", "待复核")),
+    SubmissionState.REVIEW_ELSEWHERE: str(QT_TRANSLATE_NOOP("RecordsView", "已送中心复核")),
     SubmissionState.QUEUED: str(QT_TRANSLATE_NOOP("RecordsView", "待发送")),
     SubmissionState.SENDING: str(QT_TRANSLATE_NOOP("RecordsView", "发送中")),
     SubmissionState.ACCEPTED: str(QT_TRANSLATE_NOOP("RecordsView", "已受理")),
@@ -32,6 +33,7 @@ STATE_LABELS: dict[SubmissionState, str] = {
 }
 STATE_COLOURS: dict[SubmissionState, str] = {
     SubmissionState.AWAITING_APPROVAL: "#7d3c98",
+    SubmissionState.REVIEW_ELSEWHERE: "#7d3c98",
     SubmissionState.QUEUED: "#b9770e",
     SubmissionState.SENDING: "#2471a3",
     SubmissionState.ACCEPTED: "#1e8449",

@@ -6,7 +6,7 @@ time. A new use case is a module here with a plain function taking the ``Termina
 reaches it through a named operation in ``app/ui/operations/``.
 """
 
-from app.usecases.approval import approve
+from app.usecases.approval import approve, pending_step, refused_for_review, reopen_review, send_for_review
 from app.usecases.audit import TrailFilter, TrailPage, read_trail, verify_trail
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password, set_clerk_roles
 from app.usecases.drafts import delete_draft, save_draft
@@ -43,11 +43,15 @@ __all__ = [
     "lock_session",
     "missing_materials",
     "pending_reference",
+    "pending_step",
     "print_receipt",
     "read_trail",
     "reference_alerts",
+    "refused_for_review",
+    "reopen_review",
     "reset_password",
     "save_draft",
+    "send_for_review",
     "set_clerk_roles",
     "sign_in",
     "sign_out",

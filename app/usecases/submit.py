@@ -104,7 +104,8 @@ def _audit_events(clerk: ClerkInfo, saved: SubmissionView, id_number: str, prove
     """
     facts: dict[str, DetailValue] = {
         "item_code": saved.item_code, "form_version": saved.form_version, "state": saved.state.value,
-        "counter_receipt_no": saved.counter_receipt_no, "case_version": saved.case_version}
+        "counter_receipt_no": saved.counter_receipt_no, "case_version": saved.case_version,
+        "review_tier": saved.review_tier}
     events = [AuditEvent(AuditAction.SUBMIT, clerk.id, saved.id, id_number, facts)]
     overrides = (provenance or {}).get("overrides") or []
     for override in overrides if isinstance(overrides, list) else []:
@@ -126,9 +127,10 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     kept in the payload). Each material's pages become one encrypted PDF, and
     so does the receipt (``render_receipt``, e.g. ``app.receipt_render.receipt_pdf``), before
     the database transaction, which then records them with the submission or
-    not at all. Key business (a review tier above none, Art. 37) waits for a
-    second clerk's approval before it is queued. A correction is the next version
-    of the returned submission's case; a retaken material replaces a carried one.
+    not at all. Key business (a review tier above none, Art. 37, computed here from the values and kept
+    with the case, with the reasons of the raises that held) waits for its signatures before it is
+    queued. A correction is the next version of the returned submission's case; a retaken material
+    replaces a carried one.
     ``today`` and ``now`` fix the clock (tests). The clerk must hold the 受理 role (``PermissionDenied``).
     """
     require(request.clerk, Permission.SUBMIT)
@@ -183,6 +185,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         ref = terminal.blobs.put(render_receipt(receipt))
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
     birth = clean.get("birth_date")
+    tier = form.review_tier(clean)
     payload: dict[str, Any] = dict(clean)
     if provenance:
         payload["_provenance"] = dict(provenance)  # where values came from (card, ID reader), every override's reason
@@ -204,9 +207,11 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         payload=payload,
         attachments=attachments,
         counter_receipt_no=receipt_no,
-        state=SubmissionState.AWAITING_APPROVAL if form.review_tier(clean) != "none" else SubmissionState.QUEUED,
+        state=SubmissionState.AWAITING_APPROVAL if tier != "none" else SubmissionState.QUEUED,
         corrects=corrects,
         replaces_draft=draft_id,
+        review_tier=tier,
+        review_reasons=form.review.reasons(clean),
         audit=lambda s, saved: terminal.audit.record_in(s, *_audit_events(clerk, saved, applicant_id, provenance,
                                                                            reasons)),
     )

@@ -43,54 +43,81 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="28"/>
-        <source>复核业务</source>
-        <translation>Review</translation>
+        <location filename="../../app/ui/approval_dialog.py" line="67"/>
+        <source>分级审核：{step}</source>
+        <translation>Tiered review: {step}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="31"/>
+        <location filename="../../app/ui/approval_dialog.py" line="70"/>
         <source>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;申请人：{name}（{id}）&lt;br&gt;受理柜员：{clerk}&#x3000;回执编号：{no}</source>
         <translation>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;Applicant: {name} ({id})&lt;br&gt;Accepted by: {clerk}  Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="36"/>
-        <source>本事项属于重点业务，须由另一名柜员核对申请材料后复核，复核后方可报送中心系统。</source>
-        <translation>This is key business: another clerk must check the materials and approve it before it is sent to the central system.</translation>
+        <location filename="../../app/ui/approval_dialog.py" line="75"/>
+        <source>审核级别：&lt;b&gt;{tier}&lt;/b&gt;</source>
+        <translation>Review tier: &lt;b&gt;{tier}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="47"/>
-        <source>复核通过</source>
-        <translation>Approve</translation>
+        <location filename="../../app/ui/approval_dialog.py" line="78"/>
+        <source>提高审核级别的原因：{reasons}</source>
+        <translation>Why the tier was raised: {reasons}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="52"/>
-        <source>复核柜员工号</source>
-        <translation>Reviewing clerk no.</translation>
+        <location filename="../../app/ui/approval_dialog.py" line="79"/>
+        <source>本事项按事项规定审核（未触发提高条件）。</source>
+        <translation>Reviewed as the service item requires (no raising condition applies).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="53"/>
-        <source>密码</source>
-        <translation>Password</translation>
+        <location filename="../../app/ui/approval_dialog.py" line="84"/>
+        <source>复核、审批须由受理柜员以外的柜员分别进行，同一柜员不能签两步；签字即表示已核对申请材料。本机无其他柜员时，可送中心或本大厅其他终端复核。</source>
+        <translation>Review and approval are signed by clerks other than the one who took the case, one step each; signing means the materials were checked. Without another clerk here, send the case for review at the central system or another terminal of the office.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="87"/>
+        <location filename="../../app/ui/approval_dialog.py" line="96"/>
+        <source>{step}签字</source>
+        <translation>Sign {step}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="100"/>
+        <source>送中心/他机复核</source>
+        <translation>Send for review elsewhere</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="102"/>
+        <source>本机无其他柜员签字时，将本业务（含已有签字）送中心系统待复核，由中心或本大厅其他终端的柜员签字。</source>
+        <translation>When no other clerk here can sign: send this case (with its signatures so far) to the central system to be signed there or on another terminal of the office.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="107"/>
+        <location filename="../../app/ui/approval_dialog.py" line="147"/>
+        <source>{step}柜员工号</source>
+        <translation>{step} clerk staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="168"/>
         <source>尚未查看的扫描件：{names}。请逐一查看后再复核。</source>
         <translation>Scans not yet viewed: {names}. View each before signing.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="90"/>
+        <location filename="../../app/ui/approval_dialog.py" line="171"/>
         <source>已查看本业务的全部扫描件。</source>
         <translation>All scans of this case have been viewed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="91"/>
+        <location filename="../../app/ui/approval_dialog.py" line="172"/>
         <source>本业务没有扫描件，请核对免于提交的原因。</source>
         <translation>This case has no scans; check the reasons materials were waived.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="98"/>
-        <source>请输入复核柜员的工号和密码。</source>
-        <translation>Enter the reviewing clerk&apos;s number and password.</translation>
+        <location filename="../../app/ui/approval_dialog.py" line="179"/>
+        <source>请输入签字柜员的工号和密码。</source>
+        <translation>Enter the signing clerk&apos;s staff number and password.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/approval_dialog.py" line="108"/>
+        <location filename="../../app/ui/approval_dialog.py" line="149"/>
+        <source>密码</source>
+        <translation>Password</translation>
     </message>
 </context>
 <context>
@@ -1033,225 +1060,250 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="90"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
-        <source>您好，{name}</source>
-        <translation>Hello, {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
-        <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
-        <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="371"/>
-        <source>找不到该业务的表单。</source>
-        <translation>The form of this application is not available.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
-        <source>已载入草稿及其已拍摄的材料。</source>
-        <translation>Draft loaded with the pages taken so far.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
-        <source>最近同步：—</source>
-        <translation>Last sync: —</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
-        <source>办件记录</source>
-        <translation>Applications</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="178"/>
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
-        <source>全部</source>
-        <translation>All</translation>
+        <location filename="../../app/ui/main_window.py" line="218"/>
+        <source>您好，{name}</source>
+        <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
-        <source>复核…</source>
-        <translation>Review…</translation>
+        <location filename="../../app/ui/main_window.py" line="219"/>
+        <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
+        <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
-        <source>更正重报…</source>
-        <translation>Correct and resend…</translation>
+        <location filename="../../app/ui/main_window.py" line="245"/>
+        <source>复核/审批…</source>
+        <translation>Review/approve…</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="247"/>
-        <source>继续办理…</source>
-        <translation>Continue…</translation>
+        <source>他机送审…</source>
+        <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
+        <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
+        <translation>Cases other terminals of the office sent for review: sign them here</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271"/>
-        <source>上一页</source>
-        <translation>Previous page</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
-        <source>下一页</source>
-        <translation>Next page</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
-        <source>第 {page}/{pages} 页，共 {total} 条</source>
-        <translation>Page {page} of {pages}, {total} records</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="347"/>
+        <location filename="../../app/ui/main_window.py" line="362"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
-        <source>已复核，业务已排队报送中心系统。</source>
-        <translation>Approved; queued for the central system.</translation>
+        <location filename="../../app/ui/main_window.py" line="380"/>
+        <source>已签字，待下一步审批。</source>
+        <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
+        <source>签字完成，业务已排队报送中心系统。</source>
+        <translation>All signed; the case is queued for the central system.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="387"/>
+        <source>已送中心系统待复核，签字后将自动更新状态。</source>
+        <translation>Sent to the central system for review; its status updates once signed.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="408"/>
+        <source>找不到该业务的表单。</source>
+        <translation>The form of this application is not available.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="417"/>
+        <source>已载入草稿及其已拍摄的材料。</source>
+        <translation>Draft loaded with the pages taken so far.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="463"/>
+        <source>最近同步：—</source>
+        <translation>Last sync: —</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="233"/>
+        <source>办件记录</source>
+        <translation>Applications</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="237"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="254"/>
+        <source>更正重报…</source>
+        <translation>Correct and resend…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="257"/>
+        <source>继续办理…</source>
+        <translation>Continue…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="282"/>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="287"/>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="308"/>
+        <source>第 {page}/{pages} 页，共 {total} 条</source>
+        <translation>Page {page} of {pages}, {total} records</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="433"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="430"/>
+        <location filename="../../app/ui/main_window.py" line="467"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="463"/>
+        <location filename="../../app/ui/main_window.py" line="500"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="466"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
+        <location filename="../../app/ui/main_window.py" line="555"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="538"/>
+        <location filename="../../app/ui/main_window.py" line="575"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="590"/>
+        <location filename="../../app/ui/main_window.py" line="627"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="594"/>
+        <location filename="../../app/ui/main_window.py" line="631"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="605"/>
+        <location filename="../../app/ui/main_window.py" line="642"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="609"/>
+        <location filename="../../app/ui/main_window.py" line="645"/>
+        <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
+        <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="649"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="620"/>
+        <location filename="../../app/ui/main_window.py" line="660"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="626"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="626"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="629"/>
+        <location filename="../../app/ui/main_window.py" line="669"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="631"/>
+        <location filename="../../app/ui/main_window.py" line="671"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="638"/>
-        <location filename="../../app/ui/main_window.py" line="661"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
+        <location filename="../../app/ui/main_window.py" line="701"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="664"/>
+        <location filename="../../app/ui/main_window.py" line="704"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="706"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="668"/>
+        <location filename="../../app/ui/main_window.py" line="708"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1412,84 +1464,89 @@
     </message>
     <message>
         <location filename="../../app/ui/records_view.py" line="27"/>
+        <source>已送中心复核</source>
+        <translation>In review elsewhere</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="28"/>
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="28"/>
+        <location filename="../../app/ui/records_view.py" line="29"/>
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="29"/>
+        <location filename="../../app/ui/records_view.py" line="30"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="30"/>
+        <location filename="../../app/ui/records_view.py" line="31"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="31"/>
+        <location filename="../../app/ui/records_view.py" line="32"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="42"/>
+        <location filename="../../app/ui/records_view.py" line="44"/>
         <source>已清理</source>
         <extracomment>what a purged record shows instead of the applicant (issue 16 retention)</extracomment>
         <translation>Purged</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="51"/>
+        <location filename="../../app/ui/records_view.py" line="53"/>
         <source>办理时间</source>
         <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="52"/>
+        <location filename="../../app/ui/records_view.py" line="54"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="53"/>
+        <location filename="../../app/ui/records_view.py" line="55"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="54"/>
+        <location filename="../../app/ui/records_view.py" line="56"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="55"/>
+        <location filename="../../app/ui/records_view.py" line="57"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="56"/>
+        <location filename="../../app/ui/records_view.py" line="58"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="57"/>
+        <location filename="../../app/ui/records_view.py" line="59"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="147"/>
+        <location filename="../../app/ui/records_view.py" line="149"/>
         <source>第{n}版（更正）</source>
         <extracomment>the signed-in clerk, on whose behalf each view the clerk asks for is recorded the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="151"/>
+        <location filename="../../app/ui/records_view.py" line="153"/>
         <source>{state}（已清理）</source>
         <translation>{state} (purged)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="153"/>
+        <location filename="../../app/ui/records_view.py" line="155"/>
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
     </message>
@@ -1510,6 +1567,97 @@
         <location filename="../../app/ui/reference_alerts.py" line="70"/>
         <source>参考数据待确认（{n}）</source>
         <translation>Reference updates to confirm ({n})</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteReviewDialog</name>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="64"/>
+        <source>他机送审业务（待复核）</source>
+        <extracomment>a case was signed or returned (its new status is in the RemoteCase)</extracomment>
+        <translation>Cases awaiting review from other terminals</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="77"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="80"/>
+        <source>正在读取中心系统的待复核业务…</source>
+        <translation>Reading the cases awaiting review from the central system…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="85"/>
+        <source>请在上方选择一笔业务。</source>
+        <extracomment>the case&apos;s content; the reviewer&apos;s whole-case view takes this place when it is plugged in</extracomment>
+        <translation>Choose a case above.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="94"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="174"/>
+        <source>签字</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="98"/>
+        <source>退回…</source>
+        <translation>Return…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="105"/>
+        <source>签字柜员工号</source>
+        <translation>Signing clerk staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="106"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="140"/>
+        <source>中心系统待复核业务：{n} 笔</source>
+        <translation>Cases awaiting review at the central system: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="141"/>
+        <source>本大厅暂无他机送审的待复核业务。</source>
+        <translation>No cases from other terminals of the office await review.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="174"/>
+        <source>{step}签字</source>
+        <translation>Sign {step}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="179"/>
+        <source>请输入签字柜员的工号和密码。</source>
+        <translation>Enter the signing clerk&apos;s staff number and password.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="196"/>
+        <source>退回业务</source>
+        <translation>Return case</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="196"/>
+        <source>退回原因（将告知受理柜员）：</source>
+        <translation>Reason for returning (shown to the clerk who took it):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="205"/>
+        <source>签字完成，中心系统已受理该业务。</source>
+        <translation>Signed; the central system has accepted the case.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="206"/>
+        <source>已退回受理柜员。</source>
+        <translation>Returned to the clerk who took it.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="207"/>
+        <source>已签字，待{step}。</source>
+        <translation>Signed; {step} is next.</translation>
     </message>
 </context>
 <context>
@@ -1565,62 +1713,72 @@
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="396"/>
-        <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务，须由另一名柜员复核后报送中心系统。</source>
-        <translation>{item}  Applicant: {who}&lt;br&gt;Key business: another clerk must approve it before it is sent to the central system.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="399"/>
+        <location filename="../../app/ui/pages.py" line="405"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="401"/>
+        <location filename="../../app/ui/pages.py" line="407"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="429"/>
+        <location filename="../../app/ui/pages.py" line="435"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="429"/>
+        <location filename="../../app/ui/pages.py" line="435"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="404"/>
+        <location filename="../../app/ui/pages.py" line="410"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="406"/>
+        <location filename="../../app/ui/pages.py" line="396"/>
+        <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
+        <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="399"/>
+        <source>已送中心，待他机复核</source>
+        <translation>Sent; awaiting review elsewhere</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="402"/>
+        <source>{item}&#x3000;申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
+        <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="412"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="409"/>
+        <location filename="../../app/ui/pages.py" line="415"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="411"/>
+        <location filename="../../app/ui/pages.py" line="417"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="413"/>
+        <location filename="../../app/ui/pages.py" line="419"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="416"/>
+        <location filename="../../app/ui/pages.py" line="422"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="448"/>
+        <location filename="../../app/ui/pages.py" line="454"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>

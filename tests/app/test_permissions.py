@@ -60,6 +60,33 @@ def _approved(terminal: Terminal) -> bool:
     return all(v.approved_by == ACTOR_ID for v in list_submissions(terminal.db))
 
 
+def _reviewed(terminal: Terminal) -> str:
+    """A retirement case (复核 + 审批) whose 复核 another reviewer (2002) has signed: 审批 is due."""
+    add_clerk(terminal.db, "2002", "复核柜员", "review-pass-2", roles=frozenset({Role.REVIEW}))
+    waiting = _awaiting(terminal)
+    usecases.approve(terminal, "2002", "review-pass-2", waiting, step="review")
+    return waiting
+
+
+def _final_approve(terminal: Terminal, actor: ClerkInfo) -> None:
+    waiting = next(v.id for v in list_submissions(terminal.db) if v.state is SubmissionState.AWAITING_APPROVAL)
+    usecases.approve(terminal, actor.id, ACTOR_PASSWORD, waiting, step="approval")
+
+
+def _final_approved(terminal: Terminal) -> bool:
+    return any(g.step == "approval" and g.clerk_id == ACTOR_ID and v.state is SubmissionState.QUEUED
+               for v in list_submissions(terminal.db) for g in v.signatures)
+
+
+def _send(terminal: Terminal, actor: ClerkInfo) -> None:
+    waiting = next(v.id for v in list_submissions(terminal.db) if v.state is SubmissionState.AWAITING_APPROVAL)
+    usecases.send_for_review(terminal, actor, waiting)
+
+
+def _sent(terminal: Terminal) -> bool:
+    return any(v.state is SubmissionState.REVIEW_ELSEWHERE for v in list_submissions(terminal.db))
+
+
 def _add(terminal: Terminal, actor: ClerkInfo) -> None:
     usecases.create_clerk(terminal, actor, "4001", "新柜员", "new-clerk-pass", frozenset({Role.FRONT_DESK}))
 
@@ -94,6 +121,8 @@ USE_CASES: dict[str, tuple[Setup | None, Callable[[Terminal, ClerkInfo], None], 
     "submit": (None, _submit, _submitted),
     "save_draft": (None, _draft, _drafted),
     "approve": (_awaiting, _approve, _approved),
+    "final_approve": (_reviewed, _final_approve, _final_approved),
+    "send_for_review": (_awaiting, _send, _sent),
     "clerk_add": (None, _add, _added),
     "clerk_disable": (None, _disable, _disabled),
     "clerk_reset": (None, _reset, _was_reset),
@@ -102,8 +131,8 @@ USE_CASES: dict[str, tuple[Setup | None, Callable[[Terminal, ClerkInfo], None], 
 #: the expected matrix, written out rather than derived from ROLE_PERMISSIONS
 MAY: dict[Role, set[str]] = {
     Role.FRONT_DESK: {"submit", "save_draft"},
-    Role.REVIEW: {"approve"},
-    Role.APPROVAL: set(),
+    Role.REVIEW: {"approve", "send_for_review"},
+    Role.APPROVAL: {"final_approve"},
     Role.SUPERVISOR: set(),
     Role.AUDITOR: set(),
     Role.ADMIN: {"clerk_add", "clerk_disable", "clerk_reset"},

@@ -115,6 +115,7 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     server = start_central()
     terminal = make_terminal(server.base_url)
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
+    add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
     window = window_for(qtbot, terminal)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER}))
@@ -133,13 +134,24 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     dialog.password_edit.setText(PASSWORD)
     qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.button.isEnabled(), timeout=15000)
-    assert "另一名柜员" in dialog.message.text(), dialog.message.text()
+    assert "本人受理" in dialog.message.text() and "送中心/他机复核" in dialog.message.text()
     dialog.clerk_edit.setText("1002")
     dialog.password_edit.setText("review-pass")
     qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.approval_dialog is None, timeout=15000)
+    assert "待下一步审批" in window.notice.label.text()  # 复核 signed; 审批 still due
+    assert window.result.status.text() == "已受理，待复核"
+    qtbot.mouseClick(window.result.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.approval_dialog is not None, timeout=15000)
+    dialog = window.approval_dialog
+    assert dialog is not None and dialog.button.text() == "审批签字"
+    dialog.clerk_edit.setText("1003")
+    dialog.password_edit.setText("final-pass")
+    qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(r["id"] == accepted.view.id for r in central_records(central_db)), timeout=20000)
     [record] = central_records(central_db)
-    assert record["payload"]["_approved_by"] == "1002"
+    assert [(g["step"], g["clerk_id"]) for g in record["review"]["signatures"]] == [
+        ("review", "1002"), ("approval", "1003")]
     qtbot.waitUntil(lambda: window.result.status.text() == "✔ 已受理", timeout=10000)
 
 

@@ -183,7 +183,8 @@ def test_employer_has_no_card_of_its_own() -> None:
 
 
 @pytest.mark.parametrize(("code", "tier"), [
-    ("retirement_approval", "review"), ("death_benefit", "review"), ("benefit_suspension", "review"),
+    ("retirement_approval", "review_approval"), ("death_benefit", "review_approval"),
+    ("benefit_suspension", "review"),
     ("personal_change", "none"), ("overpaid_refund", "none"), ("pension_transfer_provincial", "none"),
     ("employer_registration", "none"), ("personal_registration", "none")])
 def test_key_business_declares_its_review_tier(code: str, tier: str) -> None:
@@ -199,7 +200,7 @@ def test_key_business_declares_its_review_tier(code: str, tier: str) -> None:
     ("personal_change", {"change_item": "birth_date"}, "review"),
     ("personal_change", {"change_item": "bank_account"}, "review"),
     ("personal_change", {"change_item": "contact"}, "none"),
-    ("retirement_approval", {}, "review")])
+    ("retirement_approval", {}, "review_approval")])
 def test_conditions_raise_the_tier(code: str, values: dict[str, str], tier: str) -> None:
     assert load_form(code).review_tier(values) == tier
 
@@ -225,7 +226,7 @@ def test_weakenings_name_a_lowered_tier_a_dropped_raise_and_a_dropped_material()
     retirement = load_form("retirement_approval")
     data = json.loads(resource_file("forms", "retirement_approval.json").read_text(encoding="utf-8"))
     data["review"] = {"tier": "none"}
-    assert weakenings(retirement, parse_form(json.dumps(data), "sent")) == ["审核级别由“复核”降为“无需复核”"]
+    assert weakenings(retirement, parse_form(json.dumps(data), "sent")) == ["审核级别由“复核＋审批”降为“无需复核”"]
     assert weakenings(parse_form(json.dumps(data), "sent"), retirement) == []
 
 

@@ -133,6 +133,7 @@ def test_key_business_waits_for_a_second_clerk(qapp, start_central, make_termina
     server = start_central()
     terminal = make_terminal(server.base_url, start_sender=False)
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
+    add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
     form = load_form("retirement_approval")
     view = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, form, RETIREMENT, waivers={"identity_document": WAIVER})).view
@@ -145,11 +146,16 @@ def test_key_business_waits_for_a_second_clerk(qapp, start_central, make_termina
 
     with pytest.raises(AuthenticationError):
         usecases.approve(terminal, "1002", "wrong", view.id)
-    approved = usecases.approve(terminal, "1002", "review-pass", view.id)
+    reviewed = usecases.approve(terminal, "1002", "review-pass", view.id)
+    assert reviewed.state is SubmissionState.AWAITING_APPROVAL  # 复核 signed, 审批 still due
+    assert pending_count(terminal.db) == 0
+    approved = usecases.approve(terminal, "1003", "final-pass", view.id, step="approval")
     assert approved.state is SubmissionState.QUEUED and approved.approved_by == "1002"
     drain(terminal)
     [record] = central_records(central_db)
-    assert record["payload"]["_approved_by"] == "1002"
+    assert [(g["step"], g["clerk_id"]) for g in record["review"]["signatures"]] == [
+        ("review", "1002"), ("approval", "1003")]
+    assert record["review"]["tier"] == "review_approval" and "_approved_by" not in record["payload"]
 
 
 def test_crash_while_sending_goes_back_to_the_queue(start_central, make_terminal, central_db) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,14 @@ Signing in is the one check that is not an operation here: it runs before the te
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
 from app.ui.operations.receipt import print_receipt
 from app.ui.operations.reference import confirm_reference
-from app.ui.operations.submission import approve, save_draft, submit_application
+from app.ui.operations.review import (
+    list_remote_reviews,
+    open_remote_review,
+    remote_material,
+    return_remote_review,
+    sign_remote_review,
+)
+from app.ui.operations.submission import approve, reopen_review, save_draft, send_for_review, submit_application
 
 __all__ = [
     "CollectionOp",
@@ -21,7 +28,14 @@ __all__ = [
     "RefreshingQuery",
     "approve",
     "confirm_reference",
+    "list_remote_reviews",
+    "open_remote_review",
     "print_receipt",
+    "remote_material",
+    "reopen_review",
+    "return_remote_review",
     "save_draft",
+    "send_for_review",
+    "sign_remote_review",
     "submit_application",
 ]

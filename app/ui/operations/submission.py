@@ -41,8 +41,20 @@ def save_draft(*, parent: QWidget | None, clerk: ClerkInfo, form: FormDef, value
                         lambda view: OpChanges.submission(view.id))
 
 
-def approve(*, parent: QWidget | None, approver_id: str, password: str,
-            submission_id: str) -> CollectionOp[SubmissionView]:
-    """A second clerk approves key business; it is then queued and sent."""
-    return CollectionOp(parent, lambda t: usecases.approve(t, approver_id, password, submission_id),
+def approve(*, parent: QWidget | None, approver_id: str, password: str, submission_id: str,
+            step: str | None = None) -> CollectionOp[SubmissionView]:
+    """A clerk signs the step shown (复核 or 审批); after the last one the case is queued and sent."""
+    return CollectionOp(parent, lambda t: usecases.approve(t, approver_id, password, submission_id, step=step),
+                        lambda view: OpChanges.submission(view.id))
+
+
+def send_for_review(*, parent: QWidget | None, clerk: ClerkInfo, submission_id: str) -> CollectionOp[SubmissionView]:
+    """Send a case awaiting review to the central system as 待复核, to be signed there or on another terminal."""
+    return CollectionOp(parent, lambda t: usecases.send_for_review(t, clerk, submission_id),
+                        lambda view: OpChanges.submission(view.id))
+
+
+def reopen_review(*, parent: QWidget | None, clerk: ClerkInfo, submission_id: str) -> CollectionOp[SubmissionView]:
+    """A case the central system refused for missing signatures waits for them again."""
+    return CollectionOp(parent, lambda t: usecases.reopen_review(t, clerk, submission_id),
                         lambda view: OpChanges.submission(view.id))

@@ -6,16 +6,16 @@ tombstone with its hash, so the sealed file can be deleted after the commit and 
 came in between. A closed submission of a release before the closing time was stored gets its last
 change as its closing time, so retention counts from a real moment for it too.
 
-Revision ID: 0010
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
