@@ -60,7 +60,9 @@ class RemoteReviewDialog(QDialog):
         self._ctx, self._clerk, self._names = ctx, clerk, item_names
         #: where the case view reads cases from: the central system, audited here
         self._source = RemoteCases()
+        #: the office's cases awaiting review, as last listed
         self.cases: list[RemoteCase] = []
+        self._listed_once = False
         #: the case open in the case view (None while on the list, or until it is read)
         self.case: RemoteCase | None = None
         self.case_view: CaseView | None = None
@@ -162,7 +164,7 @@ class RemoteReviewDialog(QDialog):
 
     def _listed(self, cases: list[RemoteCase]) -> None:
         self.refresh_button.setEnabled(True)
-        self.cases = cases
+        self.cases, self._listed_once = cases, True
         self.table.blockSignals(True)  # refilling is no choice of the reviewer's
         self.table.clearSelection()
         self.table.setRowCount(len(cases))
@@ -179,6 +181,9 @@ class RemoteReviewDialog(QDialog):
             self._say_count()
 
     def _say_count(self) -> None:
+        if not self._listed_once:
+            self.summary.setText(self.tr("正在读取中心系统的待复核业务…"))
+            return
         self.summary.setText(self.tr("中心系统待复核业务：{n} 笔。请选择一笔业务查看并签字。").format(n=len(self.cases))
                              if self.cases else self.tr("本大厅暂无他机送审的待复核业务。"))
 
