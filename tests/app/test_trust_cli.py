@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from app.settings import DeviceSettings, Settings, save_settings
+from forms.definitions import TIER_LABELS, load_form
 from tests.app.conftest import CentralKey, make_central_key
 
 from .test_cli import sicounter
@@ -96,8 +97,9 @@ def test_enroll_sync_and_confirm_a_weakening_from_the_shell(tmp_path: Path, monk
     pending = run("reference", "pending", "--admin", "9001", "--json")
     assert pending.returncode == 0, pending.stderr
     [held] = json.loads(pending.stdout)
-    assert (held["name"], held["version"], held["weakenings"]) == ("retirement_approval", 3,
-                                                                   ["审核级别由“复核”降为“无需复核”"])
+    shipped = load_form("retirement_approval")
+    assert (held["name"], held["version"], held["weakenings"]) == (
+        "retirement_approval", shipped.version + 1, [f"审核级别由“{TIER_LABELS[shipped.review.tier]}”降为“无需复核”"])
     confirmed = run("reference", "confirm", "retirement_approval", "--admin", "9001")
     assert confirmed.returncode == 0 and "已确认生效" in confirmed.stdout, confirmed.stderr
     assert json.loads(run("reference", "pending", "--admin", "9001", "--json").stdout) == []

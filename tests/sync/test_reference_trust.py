@@ -28,12 +28,17 @@ from app.permissions import PermissionDenied
 from app.secrets import SecretStore
 from app.terminal import Terminal, build_terminal
 from central.process import CentralServerProcess
+from forms.definitions import TIER_LABELS, load_form
 from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from protocol.canonical import canonical_sha256
 from sync.events import ReferenceAwaiting, ReferenceRefused, ReferenceUpdated
 from tests.app.conftest import CLERK, CentralKey, make_central_key
 from tests.app.samples import RETIREMENT
+
+#: the shipped retirement definition, which the attacks below try to weaken
+SHIPPED = load_form("retirement_approval")
+LOWERED = f"审核级别由“{TIER_LABELS[SHIPPED.review.tier]}”降为“无需复核”"
 
 ADMIN = ClerkInfo("9001", "系统管理员", frozenset({Role.ADMIN}))
 
@@ -89,7 +94,7 @@ def test_the_issues_attack_same_version_without_review_is_refused(start_central:
     refused = [e for e in events if isinstance(e, ReferenceRefused)]
     assert len(refused) == 1 and refused[0].name == "forms"
     assert "retirement_approval" in refused[0].reason and "未变但内容被改动" in refused[0].reason
-    assert retirement_tier(terminal) == "review"  # the next retirement case still needs a second clerk
+    assert retirement_tier(terminal) == SHIPPED.review.tier  # the next retirement case still needs a second clerk
     assert (terminal.settings.resolved_data_dir() / "reference" / "forms.json").read_bytes() == forms_before
     [entry] = trail(terminal, AuditAction.REFERENCE_REFUSED)
     assert entry["subject"] == "forms" and entry["version"] == 2 and "未变但内容被改动" in str(entry["reason"])
@@ -186,7 +191,7 @@ def test_data_tampered_with_on_the_way_is_refused(tampering: TamperingProxy, mak
     assert pull(terminal) == ["holidays"]  # untouched: taken
     [refused] = [e for e in events if isinstance(e, ReferenceRefused)]
     assert refused.name == "forms" and "签名无效" in refused.reason
-    assert retirement_tier(terminal) == "review"
+    assert retirement_tier(terminal) == SHIPPED.review.tier
 
 
 def test_an_older_or_same_version_changed_set_is_refused(start_central: Any, make_terminal: Any, reference: Path,
@@ -238,7 +243,7 @@ def test_a_signed_weakening_waits_for_an_administrator(start_central: Any, make_
                                                                           name="个人参保登记（新版）"))
     assert pull(terminal) == ["forms"]  # the set is in force, the weakened form is not
     assert [e.keys for e in events if isinstance(e, ReferenceAwaiting)] == [("retirement_approval",)]
-    assert retirement_tier(terminal) == "review"
+    assert retirement_tier(terminal) == SHIPPED.review.tier
     assert terminal.reference.form("personal_registration").name == "个人参保登记（新版）"
     [update] = trail(terminal, AuditAction.REFERENCE_UPDATE)[-1:]
     assert update["held_for_confirmation"] == ["retirement_approval"]
@@ -247,18 +252,19 @@ def test_a_signed_weakening_waits_for_an_administrator(start_central: Any, make_
     with pytest.raises(PermissionDenied):
         usecases.pending_reference(terminal, CLERK)
     [pending] = usecases.pending_reference(terminal, ADMIN)
-    assert (pending.key, pending.version, pending.title) == ("retirement_approval", 3, "退休核准（新版）")
-    assert pending.weakenings == ("审核级别由“复核”降为“无需复核”",)
+    assert (pending.key, pending.version, pending.title) == ("retirement_approval", SHIPPED.version + 1,
+                                                             "退休核准（新版）")
+    assert pending.weakenings == (LOWERED,)
     with pytest.raises(PermissionDenied):
         usecases.confirm_reference(terminal, CLERK, "retirement_approval")
-    assert retirement_tier(terminal) == "review"
+    assert retirement_tier(terminal) == SHIPPED.review.tier
 
     usecases.confirm_reference(terminal, ADMIN, "retirement_approval")
     assert retirement_tier(terminal) == "none"
     assert usecases.pending_reference(terminal, ADMIN) == []
     [confirmed] = trail(terminal, AuditAction.REFERENCE_CONFIRM)
     assert confirmed["clerk"] == ADMIN.id and confirmed["subject"] == "forms/retirement_approval"
-    assert confirmed["entry_version"] == 3 and confirmed["weakenings"] == ["审核级别由“复核”降为“无需复核”"]
+    assert confirmed["entry_version"] == SHIPPED.version + 1 and confirmed["weakenings"] == [LOWERED]
     assert any(isinstance(e, ReferenceUpdated) for e in events)
 
 
@@ -266,11 +272,12 @@ def test_a_signed_strengthening_takes_effect_at_once(start_central: Any, make_te
                                                      reference: Path) -> None:
     server = start_central(extra_args=("--reference-dir", str(reference)))
     terminal: Terminal = make_terminal(server.base_url, start_sender=False)
-    edit_form(reference, "retirement_approval",
-              lambda form: form.update(version=form["version"] + 1, review={"tier": "review_approval"}))
+    assert terminal.reference.form("personal_registration").review.tier == "none"
+    edit_form(reference, "personal_registration",
+              lambda form: form.update(version=form["version"] + 1, review={"tier": "review"}))
     events = heard(terminal)
     assert sorted(pull(terminal)) == ["forms", "holidays"]
-    assert retirement_tier(terminal) == "review_approval"
+    assert terminal.reference.form("personal_registration").review.tier == "review"
     assert not [e for e in events if isinstance(e, ReferenceAwaiting | ReferenceRefused)]
 
 
@@ -282,9 +289,11 @@ def test_a_cached_form_changed_at_the_shipped_version_is_not_used(make_terminal:
     cache = terminal.settings.resolved_data_dir() / "reference" / "forms.json"
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({"retirement_approval": {**shipped, "review": {"tier": "none"}}}), encoding="utf-8")
-    assert retirement_tier(terminal) == "review"
+    assert retirement_tier(terminal) == SHIPPED.review.tier
     cache.write_text(json.dumps({"retirement_approval": shipped}), encoding="utf-8")  # the same text: fine
-    assert retirement_tier(terminal) == "review" and terminal.reference.form("retirement_approval").version == 2
-    newer = {**shipped, "version": shipped["version"] + 1, "review": {"tier": "review_approval"}}
+    assert retirement_tier(terminal) == SHIPPED.review.tier
+    assert terminal.reference.form("retirement_approval").version == SHIPPED.version
+    newer = {**shipped, "version": shipped["version"] + 1, "name": "退休核准（新版）"}
     cache.write_text(json.dumps({"retirement_approval": newer}), encoding="utf-8")
-    assert retirement_tier(terminal) == "review_approval"
+    terminal.reference.forget()
+    assert terminal.reference.form("retirement_approval").name == "退休核准（新版）"
