@@ -421,9 +421,10 @@ class SyncEngine:
                     summary.error = self._last_error.user_message if self._last_error else "发送失败"
                     break
             if summary.error is None:
-                summary.trail_sent = self._trail.send(max_batches=1_000_000)
                 summary.statuses = self.pull_status()
                 summary.reference_updated = self.pull_reference()
+                # last, so that what the pulls put on the trail (reference data taken or refused) goes too
+                summary.trail_sent = self._trail.send(max_batches=1_000_000)
                 self._set_online(True)
         except SyncError as exc:
             summary.error = exc.user_message

@@ -9,8 +9,11 @@ and password. A terminal without a second clerk sends the case to the central sy
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -33,22 +36,60 @@ from forms.definitions import TIER_LABELS
 from forms.review import STEP_LABELS, steps_for
 
 
-def steps_html(tier: str, record: SubmissionView, due: str | None) -> str:
+class Signed(Protocol):
+    """A signed step as this terminal stores it or the central system lists it (``signed_at`` as given)."""
+
+    @property
+    def step(self) -> str: ...
+    @property
+    def clerk_id(self) -> str: ...
+    @property
+    def terminal_id(self) -> str: ...
+    @property
+    def signed_at(self) -> datetime | str: ...
+
+
+def _when(stamp: datetime | str) -> str:
+    try:
+        when = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(stamp)
+    except ValueError:
+        return str(stamp)
+    return when.astimezone().strftime("%m-%d %H:%M")
+
+
+def steps_html(tier: str, signatures: Sequence[Signed], due: str | None) -> str:
     """One line per step of the tier: signed by whom and when, being signed now, or still to come."""
-    signed = {g.step: g for g in record.signatures}
+    signed = {g.step: g for g in signatures}
     lines = []
     for number, step in enumerate(steps_for(tier), start=1):
         label = STEP_LABELS[step]
         if step in signed:
             g = signed[step]
-            when = g.signed_at.astimezone().strftime("%m-%d %H:%M")
             lines.append(f"<span style='color:#1e8449'>✔ 第{number}步 {label}：柜员 {html.escape(g.clerk_id)}"
-                         f"（{html.escape(g.terminal_id)}，{when}）</span>")
+                         f"（{html.escape(g.terminal_id)}，{_when(g.signed_at)}）</span>")
         elif step == due:
             lines.append(f"<b>▶ 第{number}步 {label}：本次签字</b>")
         else:
             lines.append(f"<span style='color:#7f8c8d'>○ 第{number}步 {label}：待签</span>")
     return "<br>".join(lines)
+
+
+def show_scans_hint(label: QLabel, view: CaseView) -> None:
+    """Say on ``label`` which scans of the case the reviewer has not opened yet (all should be, before signing)."""
+    if view.case is None:
+        return
+    names = {m.key: m.name for m in view.case.materials}
+    unseen = [names[key] for key in view.unseen_scans()]
+    scanned = any(m.attachment is not None for m in view.case.materials)
+    label.setProperty("tone", "warn" if unseen else "ok")
+    if unseen:
+        label.setText(QCoreApplication.translate("ApprovalDialog", "尚未查看的扫描件：{names}。请逐一查看后再复核。")
+                      .format(names="、".join(unseen)))
+    else:
+        label.setText(QCoreApplication.translate("ApprovalDialog", "已查看本业务的全部扫描件。") if scanned
+                      else QCoreApplication.translate("ApprovalDialog", "本业务没有扫描件，请核对免于提交的原因。"))
+    label.style().unpolish(label)
+    label.style().polish(label)
 
 
 class ApprovalDialog(QDialog):
@@ -79,7 +120,7 @@ class ApprovalDialog(QDialog):
                                     else self.tr("本事项按事项规定审核（未触发提高条件）。"))
         self.reasons_label.setObjectName("reviewReasons")
         self.reasons_label.setWordWrap(True)
-        self.steps_label = QLabel(steps_html(tier, record, self.step))
+        self.steps_label = QLabel(steps_html(tier, record.signatures, self.step))
         self.steps_label.setObjectName("reviewSteps")
         rule = QLabel(self.tr("复核、审批须由受理柜员以外的柜员分别进行，同一柜员不能签两步；签字即表示已核对申请材料。"
                               "本机无其他柜员时，可送中心或本大厅其他终端复核。"))
@@ -157,21 +198,8 @@ class ApprovalDialog(QDialog):
 
     def _scans_seen(self) -> None:
         """Say which scans the reviewer has not opened yet (they should all be looked at before signing)."""
-        view = self.case_view
-        if view is None or view.case is None:
-            return
-        names = {m.key: m.name for m in view.case.materials}
-        unseen = [names[key] for key in view.unseen_scans()]
-        scanned = any(m.attachment is not None for m in view.case.materials)
-        self.scans_hint.setProperty("tone", "warn" if unseen else "ok")
-        if unseen:
-            self.scans_hint.setText(self.tr("尚未查看的扫描件：{names}。请逐一查看后再复核。").format(
-                names="、".join(unseen)))
-        else:
-            self.scans_hint.setText(self.tr("已查看本业务的全部扫描件。") if scanned
-                                    else self.tr("本业务没有扫描件，请核对免于提交的原因。"))
-        self.scans_hint.style().unpolish(self.scans_hint)
-        self.scans_hint.style().polish(self.scans_hint)
+        if self.case_view is not None:
+            show_scans_hint(self.scans_hint, self.case_view)
 
     def _submit(self) -> None:
         clerk_id, password = self.clerk_edit.text().strip(), self.password_edit.text()

@@ -64,9 +64,8 @@ from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
-from core.errors import CentralNotTrusted, CentralUnreachable, ConfigError
+from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
-from forms.definitions import FormDef
 
 
 class MainWindow(QMainWindow):
@@ -399,16 +398,9 @@ class MainWindow(QMainWindow):
         if view.id == self.result.submission_id:
             self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code))
 
-    def _form_or_none(self, code: str) -> FormDef | None:
-        try:
-            return self.terminal.reference.form(code)
-        except ConfigError:
-            return None
-
     def open_remote_reviews(self) -> None:
         """The office's cases other terminals sent for review, to sign here."""
-        self.remote_dialog = RemoteReviewDialog(self.ctx, self.clerk, self._item_names, self,
-                                                form_of=self._form_or_none)
+        self.remote_dialog = RemoteReviewDialog(self.ctx, self.clerk, self._item_names, self)
         self.remote_dialog.finished.connect(lambda _r: setattr(self, "remote_dialog", None))
         self.remote_dialog.open()
 

@@ -1,43 +1,44 @@
 """Cases other terminals of the office sent to the central system as 待复核, signed on this terminal.
 
-A simple list (item, applicant with a masked number, the terminal and clerk who took it, the tier and the
-step due) fetched from the central system; choosing one opens it whole below. The case's fields are shown
-plainly here; the reviewer's full case view (fields with their provenance, the scans) replaces that area
-(``case_area``) when it is plugged in. The signer types their staff number and password and signs the step
-due, or returns the case with a reason.
+First a simple list (item, applicant with a masked number, the terminal and clerk who took it, the tier and
+the step due) fetched from the central system. Choosing one opens it whole in the reviewer's case view
+(``app/ui/case_view.py``), read from the central system (``RemoteCases``): every field with where its value
+came from, the waivers, the tier and why, and the scans page by page; each opening of the case and of a scan
+is on this terminal's trail, and so is a full ID number asked for (as for a local case). Below the case, one
+compact band: the steps signed so far and the one due, the signer's staff number and password, 退回 and
+签字. The case takes the dialog's space; "返回列表" goes back to the list.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui import operations
+from app.ui.approval_dialog import show_scans_hint, steps_html
+from app.ui.case_view import CaseView, fit_to_screen
 from app.ui.errors import describe
 from app.ui.operations import OpContext
 from app.usecases import ClerkInfo
-from app.usecases.remote_review import RemoteCase
-from core.errors import mask_id_number
-from forms.definitions import TIER_LABELS, FormDef
+from app.usecases.remote_review import RemoteCase, RemoteCases
+from forms.definitions import TIER_LABELS
 from forms.review import STEP_LABELS
 
 
@@ -46,7 +47,7 @@ def _step(step: str | None) -> str:
 
 
 class RemoteReviewDialog(QDialog):
-    """The office's cases awaiting review; open one, then sign its step due or return it."""
+    """The office's cases awaiting review; open one whole, then sign its step due or return it."""
 
     #: a case was signed or returned (its new status is in the RemoteCase)
     decided = Signal(object)
@@ -54,16 +55,19 @@ class RemoteReviewDialog(QDialog):
     HEADERS = ("业务事项", "申请人", "受理终端", "受理柜员", "审核级别", "待签")
 
     def __init__(self, ctx: OpContext, clerk: ClerkInfo, item_names: dict[str, str],
-                 parent: QWidget | None = None, form_of: Callable[[str], FormDef | None] | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._clerk, self._names = ctx, clerk, item_names
-        self._form_of = form_of or (lambda _code: None)
+        #: where the case view reads cases from: the central system, audited here
+        self._source = RemoteCases()
+        #: the office's cases awaiting review, as last listed
         self.cases: list[RemoteCase] = []
+        self._listed_once = False
+        #: the case open in the case view (None while on the list, or until it is read)
         self.case: RemoteCase | None = None
-        self._opening: str | None = None
+        self.case_view: CaseView | None = None
         self.setWindowTitle(self.tr("他机送审业务（待复核）"))
         self.setObjectName("remoteReviewDialog")
-        self.resize(860, 640)
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setObjectName("remoteReviews")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
@@ -77,17 +81,30 @@ class RemoteReviewDialog(QDialog):
         self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.setObjectName("refreshRemoteReviews")
         self.refresh_button.clicked.connect(self.refresh)
+        self.back_button = QPushButton(self.tr("← 返回列表"))
+        self.back_button.setObjectName("remoteBackButton")
+        self.back_button.clicked.connect(self.back_to_list)
         self.summary = QLabel(self.tr("正在读取中心系统的待复核业务…"))
         self.summary.setObjectName("remoteSummary")
-        #: the case's content; the reviewer's whole-case view takes this place when it is plugged in
-        self.case_area = QTextBrowser()
-        self.case_area.setObjectName("remoteCase")
-        self.case_area.setPlaceholderText(self.tr("请在上方选择一笔业务。"))
+        #: the list, or the case opened whole (its page is filled with a case view each time one is chosen)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("remotePages")
+        self.pages.addWidget(self.table)
+        self._case_page = QWidget()
+        self._case_layout = QVBoxLayout(self._case_page)
+        self._case_layout.setContentsMargins(0, 0, 0, 0)
+        self.pages.addWidget(self._case_page)
+        self.steps_label = QLabel()
+        self.steps_label.setObjectName("reviewSteps")
+        self.scans_hint = QLabel()
+        self.scans_hint.setObjectName("scansHint")
+        self.scans_hint.setWordWrap(True)
         self.clerk_edit = QLineEdit(clerk.id)
         self.clerk_edit.setObjectName("remoteSignerId")
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("remoteSignerPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.returnPressed.connect(self._sign)
         self.message = QLabel()
         self.message.setObjectName("remoteMessage")
         self.message.setWordWrap(True)
@@ -99,24 +116,44 @@ class RemoteReviewDialog(QDialog):
         self.return_button.setObjectName("remoteReturnButton")
         self.return_button.clicked.connect(self._return)
         top = QHBoxLayout()
+        top.addWidget(self.back_button)
         top.addWidget(self.summary, 1)
         top.addWidget(self.refresh_button)
-        form = QFormLayout()
-        form.addRow(self.tr("签字柜员工号"), self.clerk_edit)
-        form.addRow(self.tr("密码"), self.password_edit)
+        # the signing band under the case: the steps and the scans not yet seen | who signs, and how
+        self.band = QWidget()
+        self.band.setObjectName("remoteSigningBand")
+        band = QHBoxLayout(self.band)
+        band.setContentsMargins(0, 0, 0, 0)
+        band.setSpacing(16)
+        steps = QVBoxLayout()
+        steps.setSpacing(4)
+        steps.addWidget(self.steps_label)
+        steps.addWidget(self.scans_hint)
+        steps.addStretch(1)
+        band.addLayout(steps, 3)
+        signing = QVBoxLayout()
+        signing.setSpacing(6)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("签字柜员工号")))
+        row.addWidget(self.clerk_edit, 1)
+        row.addWidget(QLabel(self.tr("密码")))
+        row.addWidget(self.password_edit, 1)
+        signing.addLayout(row)
         buttons = QHBoxLayout()
         buttons.addWidget(self.return_button)
         buttons.addStretch(1)
         buttons.addWidget(self.sign_button)
+        signing.addLayout(buttons)
+        band.addLayout(signing, 4)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
         layout.addLayout(top)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.case_area, 3)
-        layout.addLayout(form)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.band)
         layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self._enable()
+        fit_to_screen(self)
+        self.back_to_list()
         self.refresh()
 
     # -- the list ----------------------------------------------------------------------------------
@@ -127,7 +164,9 @@ class RemoteReviewDialog(QDialog):
 
     def _listed(self, cases: list[RemoteCase]) -> None:
         self.refresh_button.setEnabled(True)
-        self.cases = cases
+        self.cases, self._listed_once = cases, True
+        self.table.blockSignals(True)  # refilling is no choice of the reviewer's
+        self.table.clearSelection()
         self.table.setRowCount(len(cases))
         for row, case in enumerate(cases):
             who = f"{case.applicant_name or ''}（{case.applicant_id_masked or ''}）"
@@ -137,35 +176,75 @@ class RemoteReviewDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, case.submission_id)
                 self.table.setItem(row, column, item)
-        self.summary.setText(self.tr("中心系统待复核业务：{n} 笔").format(n=len(cases)) if cases
-                             else self.tr("本大厅暂无他机送审的待复核业务。"))
-        if self.case is not None and self.case.submission_id not in {c.submission_id for c in cases}:
-            self._show(None)
+        self.table.blockSignals(False)
+        if self.pages.currentIndex() == 0:
+            self._say_count()
+
+    def _say_count(self) -> None:
+        if not self._listed_once:
+            self.summary.setText(self.tr("正在读取中心系统的待复核业务…"))
+            return
+        self.summary.setText(self.tr("中心系统待复核业务：{n} 笔。请选择一笔业务查看并签字。").format(n=len(self.cases))
+                             if self.cases else self.tr("本大厅暂无他机送审的待复核业务。"))
 
     def _chosen(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return
-        case = self.cases[rows[0].row()]
-        if case.submission_id in (self._opening, self.case.submission_id if self.case else None):
-            return  # already shown or on its way (a selection signal may come twice)
-        self._opening = case.submission_id
-        operations.open_remote_review(parent=self, clerk=self._clerk, submission_id=case.submission_id) \
-            .success(self._show).failure(self._failed).run_in_background(self._ctx)
+        if rows and rows[0].row() < len(self.cases):
+            self.open_case(self.cases[rows[0].row()])
+
+    def back_to_list(self) -> None:
+        """Close the case (its full numbers and pages go with its view) and show the list again."""
+        self._drop_view()
+        self.case = None
+        self.password_edit.clear()
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.blockSignals(False)
+        self.pages.setCurrentIndex(0)
+        self.back_button.hide()
+        self.refresh_button.show()
+        self.band.hide()
+        self._say_count()
+        self._enable()
 
     # -- one case ----------------------------------------------------------------------------------
-    def _show(self, case: RemoteCase | None) -> None:
-        self._opening = None
-        self.case = case
-        if case is not None:  # a decided case leaves the list: what became of it stays said
-            self.message.clear()
+    def open_case(self, listed: RemoteCase) -> None:
+        """Open a listed case whole: the case view reads it from the central system (audited) and its scans."""
+        self._drop_view()
+        self.case = None
+        self.message.clear()
         self.password_edit.clear()
-        if case is None:
-            self.case_area.clear()
-        else:
-            self.case_area.setHtml(case_html(case, self._names.get(case.item_code, case.item_code),
-                                             self._form_of(case.item_code)))
+        self.steps_label.setText(steps_html(listed.tier, listed.signatures, listed.next_step))
+        self.scans_hint.clear()
+        view = CaseView(self._ctx, self._clerk, listed.submission_id, self._case_page, source=self._source)
+        view.loaded.connect(lambda _case: self._loaded(view))
+        view.scan_shown.connect(lambda _key: show_scans_hint(self.scans_hint, view))
+        self._case_layout.addWidget(view)
+        self.case_view = view
+        self.summary.setText(self.tr("{item}　受理终端 {terminal}，受理柜员 {clerk}").format(
+            item=self._names.get(listed.item_code, listed.item_code), terminal=listed.terminal_id,
+            clerk=listed.clerk_id))
+        self.pages.setCurrentIndex(1)
+        self.back_button.show()
+        self.refresh_button.hide()
+        self.band.show()
         self._enable()
+
+    def _drop_view(self) -> None:
+        if self.case_view is not None and shiboken6.isValid(self.case_view):
+            self.case_view.hide()  # full numbers and pages are forgotten
+            self.case_view.deleteLater()
+        self.case_view = None
+
+    def _loaded(self, view: CaseView) -> None:
+        if view is not self.case_view:  # another case was chosen meanwhile
+            return
+        self.case = self._source.opened(view.submission_id)
+        if self.case is not None:  # as it stands now, which may differ from the list's
+            self.steps_label.setText(steps_html(self.case.tier, self.case.signatures, self.case.next_step))
+        show_scans_hint(self.scans_hint, view)
+        self._enable()
+        self.password_edit.setFocus()
 
     def _enable(self) -> None:
         due = self.case.next_step if self.case is not None else None
@@ -181,8 +260,11 @@ class RemoteReviewDialog(QDialog):
         return clerk_id, password
 
     def _sign(self) -> None:
-        credentials, case = self._credentials(), self.case
-        if credentials is None or case is None or case.next_step is None:
+        case = self.case
+        if case is None or case.next_step is None or not self.sign_button.isEnabled():
+            return
+        credentials = self._credentials()
+        if credentials is None:
             return
         self.sign_button.setEnabled(False)
         operations.sign_remote_review(parent=self, signer_id=credentials[0], password=credentials[1],
@@ -202,58 +284,15 @@ class RemoteReviewDialog(QDialog):
 
     def _decided(self, case: RemoteCase) -> None:
         self.decided.emit(case)
+        self.back_to_list()
         text = {"accepted": self.tr("签字完成，中心系统已受理该业务。"),
                 "returned": self.tr("已退回受理柜员。")}.get(case.status)
         self.message.setText(text or self.tr("已签字，待{step}。").format(step=_step(case.next_step)))
-        self.password_edit.clear()
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        self._opening = None
         what, todo = describe(exc)
         self.message.setText(f"<span style='color:#c0392b'>{html.escape(what)}</span> {html.escape(todo)}")
         self.password_edit.clear()
         self.refresh_button.setEnabled(True)
         self._enable()
-
-
-def _shown(form: FormDef | None, key: str, value: Any) -> tuple[str, str]:
-    """A field's label and its value as the clerk reads it (a choice's label; an ID number masked)."""
-    text = str(value)
-    if form is None:
-        return key, text
-    try:
-        field = form.field(key)
-    except StopIteration:
-        return key, text
-    if field.type == "idnumber":
-        text = mask_id_number(text)
-    labels = {c.value: c.label for c in field.choices}
-    return field.label, labels.get(text, text)
-
-
-def case_html(case: RemoteCase, item_name: str, form: FormDef | None = None) -> str:
-    """The case's fields, where values came from, waivers, materials and signatures, as plain HTML."""
-    def row(label: str, value: Any) -> str:
-        return f"<tr><td style='color:#566573;padding-right:12px'>{html.escape(label)}</td>" \
-               f"<td>{html.escape(str(value))}</td></tr>"
-
-    order = {f.key: i for i, f in enumerate(form.fields())} if form is not None else {}
-    keys = sorted((k for k in case.values if not k.startswith("_")), key=lambda k: (order.get(k, 999), k))
-    fields = [row(*_shown(form, key, case.values[key])) for key in keys]
-    provenance = case.values.get("_provenance")
-    waivers = case.values.get("_waivers")
-    signed = "；".join(f"{_step(g.step)}：{g.clerk_id}（{g.terminal_id}）" for g in case.signatures) or "无"
-    parts = [f"<h3>{html.escape(item_name)}　{html.escape(case.receipt_number)}</h3>",
-             f"<p>审核级别：<b>{html.escape(TIER_LABELS.get(case.tier, case.tier))}</b>　已签：{html.escape(signed)}"
-             f"　待签：<b>{_step(case.next_step)}</b></p>"]
-    if case.reasons:
-        parts.append("<p>提高级别原因：" + "；".join(html.escape(r) for r in case.reasons) + "</p>")
-    parts.append("<table>" + "".join(fields) + "</table>")
-    if provenance:
-        parts.append("<p style='color:#566573'>数据来源：" + html.escape(str(provenance)) + "</p>")
-    if waivers:
-        parts.append("<p>免提交材料：" + html.escape(str(waivers)) + "</p>")
-    materials = "、".join(f"{m.material_key}（{m.pages}页）" for m in case.materials) or "无"
-    parts.append(f"<p>材料：{html.escape(materials)}</p>")
-    return "".join(parts)

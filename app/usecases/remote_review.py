@@ -10,22 +10,28 @@ Every opening of a case or a scan is on this terminal's trail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of
 from app.permissions import Permission, PermissionDenied, allowed, require
+from app.queries import MAX_SCAN_BYTES, MAX_SCAN_PAGES, CaseScan, ScanPage
 from app.terminal import Terminal
 from app.usecases.approval import STEP_PERMISSIONS, verify_signer
 from core.errors import ConfigError, StateError
+from forms.definitions import TIER_LABELS, FormDef
 from forms.review import STEP_LABELS, Signer, sign_refusal
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
+from local_db.models import SubmissionState
+from local_db.submissions import AttachmentData, SignatureData, SubmissionView
 from protocol.models import ReviewCaseOut, ReviewReturnIn, ReviewSignIn, ReviewSummaryOut
 from sync.client import CentralClient
 
-__all__ = ["RemoteCase", "RemoteMaterial", "list_remote_reviews", "open_remote_review", "remote_material",
-           "return_remote_review", "sign_remote_review"]
+__all__ = ["RemoteCase", "RemoteCases", "RemoteMaterial", "list_remote_reviews", "open_remote_review",
+           "remote_case_file", "remote_material", "return_remote_review", "sign_remote_review"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class RemoteCase:
     #: every field, with ``_provenance`` and ``_waivers`` (personal data: only when opened)
     values: dict[str, Any] = field(default_factory=dict)
     materials: tuple[RemoteMaterial, ...] = ()
+    #: the case's version (2 and up: corrected and resubmitted after a return)
+    case_version: int = 1
 
 
 def _case(out: ReviewSummaryOut) -> RemoteCase:
@@ -80,7 +88,8 @@ def _case(out: ReviewSummaryOut) -> RemoteCase:
                       out.receipt_number, out.counter_receipt_no, out.received_at, out.status, out.tier,
                       tuple(out.reasons), tuple(RemoteSignature(g.step, g.clerk_id, g.terminal_id, g.signed_at)
                                                 for g in out.signatures),
-                      out.next_step, out.applicant_name, out.applicant_id_masked, values, materials)
+                      out.next_step, out.applicant_name, out.applicant_id_masked, values, materials,
+                      out.case_version)
 
 
 def _client(terminal: Terminal) -> CentralClient:
@@ -182,3 +191,107 @@ def return_remote_review(terminal: Terminal, clerk_id: str, password: str, submi
 
 def step_label(step: str | None) -> str:
     return STEP_LABELS.get(step or "", "—")
+
+
+# -- the whole case as the case view reads it (``app.queries.CaseSource``) ---------------------------------
+
+#: the central system's status of a case, as this terminal's states name it (the case view's header)
+_STATES = {"awaiting_review": SubmissionState.AWAITING_APPROVAL, "accepted": SubmissionState.ACCEPTED,
+           "returned": SubmissionState.RETURNED, "closed": SubmissionState.CLOSED}
+
+
+def _form(terminal: Terminal, item_code: str) -> FormDef | None:
+    try:
+        return terminal.reference.form(item_code)
+    except ConfigError:
+        return None
+
+
+def _stamp(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.now(UTC)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _submission(terminal: Terminal, case: RemoteCase) -> SubmissionView:
+    """The opened case in the shape of a stored submission, so it is arranged exactly as a local one."""
+    signatures = tuple(SignatureData(g.step, g.clerk_id, _stamp(g.signed_at), g.terminal_id) for g in case.signatures)
+    return SubmissionView(
+        id=case.submission_id, item_code=case.item_code,
+        state=_STATES.get(case.status, SubmissionState.AWAITING_APPROVAL),
+        applicant_name=case.applicant_name, applicant_id_number=_id_number(terminal, case),
+        receipt_number=case.receipt_number, last_error=None, created_at=_stamp(case.received_at), accepted_at=None,
+        payload=dict(case.values),
+        attachments=tuple(AttachmentData(m.material_key, m.sha256, m.size, m.pages, m.media_type)
+                          for m in case.materials),
+        counter_receipt_no=case.counter_receipt_no, case_version=case.case_version, clerk_id=case.clerk_id,
+        approved_by=next((g.clerk_id for g in case.signatures if g.step == "review"), None),
+        form_version=case.form_version, review_tier=case.tier, review_reasons=case.reasons, signatures=signatures)
+
+
+def remote_case_file(terminal: Terminal, case: RemoteCase) -> CaseFile:
+    """An opened remote case arranged for reading (``app.casefile``): fields with where each value came from,
+    waivers, materials; ID numbers masked. The tier and its reasons are the central system's, which decide
+    what must be signed, even where this terminal's definition of the form would say otherwise."""
+    arranged = build_case_file(_submission(terminal, case), _form(terminal, case.item_code))
+    return replace(arranged, review_tier=case.tier, review_tier_label=TIER_LABELS.get(case.tier, case.tier),
+                   review_reasons=case.reasons)
+
+
+class RemoteCases:
+    """The case view's source for a case awaiting review at the central system (``app.queries.CaseSource``).
+
+    Each read goes through the use cases above (the reviewer's role checked, the opening of the case and of
+    each scan on this terminal's trail). The case as last opened is kept, for its scans and for the signing
+    part of the dialog (the step due, the signatures so far), so that showing it costs one audited opening.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._opened: dict[str, RemoteCase] = {}
+
+    def opened(self, submission_id: str) -> RemoteCase | None:
+        """The case as this source last opened it (None before)."""
+        with self._lock:
+            return self._opened.get(submission_id)
+
+    def _open(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> RemoteCase:
+        case = open_remote_review(terminal, clerk, submission_id)
+        with self._lock:
+            self._opened[submission_id] = case
+        return case
+
+    def case_file(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseFile:
+        return remote_case_file(terminal, self._open(terminal, clerk, submission_id))
+
+    def case_scan(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, material_key: str) -> CaseScan:
+        """A material's scan fetched from the central system (the view audited), split into its pages."""
+        from devices.scan.pdfread import ScanUnreadable, read_pages
+
+        case = self.opened(submission_id) or self._open(terminal, clerk, submission_id)
+        material = next((m for m in case.materials if m.material_key == material_key), None)
+        if material is None:
+            raise CaseNotFound(f"remote case {submission_id!r} has no material {material_key!r}",
+                               user_message="该业务没有此材料的扫描件。", hint="该材料可能已免于提交。")
+        if material.size > MAX_SCAN_BYTES:
+            raise ScanUnreadable(f"scan of {material.size} bytes is above {MAX_SCAN_BYTES}",
+                                 user_message="该扫描件过大，无法在本窗口显示。")
+        pages = read_pages(remote_material(terminal, clerk, case, material.sha256), max_pages=MAX_SCAN_PAGES)
+        return CaseScan(submission_id, material_key,
+                        tuple(ScanPage(p.jpeg, p.width_px, p.height_px, p.size_mm) for p in pages))
+
+    def full_id_number(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str:
+        """A full ID number of the remote case, as for a local one: ``SHOW_ID_NUMBER`` and on the trail."""
+        require(clerk, Permission.SHOW_ID_NUMBER)
+        _reviewer(clerk)
+        case = self.opened(submission_id) or _case(_client(terminal).review_case(submission_id))
+        number = id_number_of(_submission(terminal, case), _form(terminal, case.item_code), field_key)
+        if number is None:
+            raise CaseNotFound(f"remote case {submission_id!r} has no ID number in {field_key!r}",
+                               user_message="该业务此项没有证件号码。")
+        terminal.audit.record(terminal.db, AuditEvent(AuditAction.SHOW_ID_NUMBER, clerk.id, submission_id, number,
+                                                      {"field": field_key, "item_code": case.item_code,
+                                                       "remote": True}))
+        return number

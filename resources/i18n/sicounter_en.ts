@@ -43,79 +43,79 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="67"/>
+        <location filename="../../app/ui/approval_dialog.py" line="108"/>
         <source>分级审核：{step}</source>
         <translation>Tiered review: {step}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="70"/>
+        <location filename="../../app/ui/approval_dialog.py" line="111"/>
         <source>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;申请人：{name}（{id}）&lt;br&gt;受理柜员：{clerk}&#x3000;回执编号：{no}</source>
         <translation>&lt;b&gt;{item}&lt;/b&gt;&lt;br&gt;Applicant: {name} ({id})&lt;br&gt;Accepted by: {clerk}  Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="75"/>
+        <location filename="../../app/ui/approval_dialog.py" line="116"/>
         <source>审核级别：&lt;b&gt;{tier}&lt;/b&gt;</source>
         <translation>Review tier: &lt;b&gt;{tier}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="78"/>
+        <location filename="../../app/ui/approval_dialog.py" line="119"/>
         <source>提高审核级别的原因：{reasons}</source>
         <translation>Why the tier was raised: {reasons}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="79"/>
+        <location filename="../../app/ui/approval_dialog.py" line="120"/>
         <source>本事项按事项规定审核（未触发提高条件）。</source>
         <translation>Reviewed as the service item requires (no raising condition applies).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="84"/>
+        <location filename="../../app/ui/approval_dialog.py" line="125"/>
         <source>复核、审批须由受理柜员以外的柜员分别进行，同一柜员不能签两步；签字即表示已核对申请材料。本机无其他柜员时，可送中心或本大厅其他终端复核。</source>
         <translation>Review and approval are signed by clerks other than the one who took the case, one step each; signing means the materials were checked. Without another clerk here, send the case for review at the central system or another terminal of the office.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="96"/>
+        <location filename="../../app/ui/approval_dialog.py" line="137"/>
         <source>{step}签字</source>
         <translation>Sign {step}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="100"/>
+        <location filename="../../app/ui/approval_dialog.py" line="141"/>
         <source>送中心/他机复核</source>
         <translation>Send for review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="102"/>
+        <location filename="../../app/ui/approval_dialog.py" line="143"/>
         <source>本机无其他柜员签字时，将本业务（含已有签字）送中心系统待复核，由中心或本大厅其他终端的柜员签字。</source>
         <translation>When no other clerk here can sign: send this case (with its signatures so far) to the central system to be signed there or on another terminal of the office.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="107"/>
-        <location filename="../../app/ui/approval_dialog.py" line="147"/>
+        <location filename="../../app/ui/approval_dialog.py" line="148"/>
+        <location filename="../../app/ui/approval_dialog.py" line="188"/>
         <source>{step}柜员工号</source>
         <translation>{step} clerk staff no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="168"/>
+        <location filename="../../app/ui/approval_dialog.py" line="86"/>
         <source>尚未查看的扫描件：{names}。请逐一查看后再复核。</source>
         <translation>Scans not yet viewed: {names}. View each before signing.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="171"/>
+        <location filename="../../app/ui/approval_dialog.py" line="89"/>
         <source>已查看本业务的全部扫描件。</source>
         <translation>All scans of this case have been viewed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="172"/>
+        <location filename="../../app/ui/approval_dialog.py" line="90"/>
         <source>本业务没有扫描件，请核对免于提交的原因。</source>
         <translation>This case has no scans; check the reasons materials were waived.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="179"/>
+        <location filename="../../app/ui/approval_dialog.py" line="207"/>
         <source>请输入签字柜员的工号和密码。</source>
         <translation>Enter the signing clerk&apos;s staff number and password.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/approval_dialog.py" line="108"/>
         <location filename="../../app/ui/approval_dialog.py" line="149"/>
+        <location filename="../../app/ui/approval_dialog.py" line="190"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
@@ -1060,250 +1060,250 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="90"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="90"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="172"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="189"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="218"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="362"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="408"/>
+        <location filename="../../app/ui/main_window.py" line="400"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="417"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="463"/>
+        <location filename="../../app/ui/main_window.py" line="455"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>办件记录</source>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="433"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="467"/>
+        <location filename="../../app/ui/main_window.py" line="459"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="500"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="503"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="555"/>
+        <location filename="../../app/ui/main_window.py" line="547"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="575"/>
+        <location filename="../../app/ui/main_window.py" line="567"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="627"/>
+        <location filename="../../app/ui/main_window.py" line="619"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="631"/>
+        <location filename="../../app/ui/main_window.py" line="623"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="642"/>
+        <location filename="../../app/ui/main_window.py" line="634"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="645"/>
+        <location filename="../../app/ui/main_window.py" line="637"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="649"/>
+        <location filename="../../app/ui/main_window.py" line="641"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="652"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="658"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="658"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="669"/>
+        <location filename="../../app/ui/main_window.py" line="661"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="671"/>
+        <location filename="../../app/ui/main_window.py" line="663"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="678"/>
-        <location filename="../../app/ui/main_window.py" line="701"/>
+        <location filename="../../app/ui/main_window.py" line="670"/>
+        <location filename="../../app/ui/main_window.py" line="693"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="704"/>
+        <location filename="../../app/ui/main_window.py" line="696"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="706"/>
+        <location filename="../../app/ui/main_window.py" line="698"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="708"/>
+        <location filename="../../app/ui/main_window.py" line="700"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1572,90 +1572,96 @@
 <context>
     <name>RemoteReviewDialog</name>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="64"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="69"/>
         <source>他机送审业务（待复核）</source>
-        <extracomment>a case was signed or returned (its new status is in the RemoteCase)</extracomment>
+        <extracomment>a case was signed or returned (its new status is in the RemoteCase) where the case view reads cases from: the central system, audited here the office&apos;s cases awaiting review, as last listed the case open in the case view (None while on the list, or until it is read)</extracomment>
         <translation>Cases awaiting review from other terminals</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="77"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="81"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="80"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="84"/>
+        <source>← 返回列表</source>
+        <translation>← Back to the list</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="87"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="185"/>
         <source>正在读取中心系统的待复核业务…</source>
         <translation>Reading the cases awaiting review from the central system…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="85"/>
-        <source>请在上方选择一笔业务。</source>
-        <extracomment>the case&apos;s content; the reviewer&apos;s whole-case view takes this place when it is plugged in</extracomment>
-        <translation>Choose a case above.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="94"/>
-        <location filename="../../app/ui/remote_review_dialog.py" line="174"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="111"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="253"/>
         <source>签字</source>
+        <extracomment>the list, or the case opened whole (its page is filled with a case view each time one is chosen)</extracomment>
         <translation>Sign</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="98"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="115"/>
         <source>退回…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="105"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="137"/>
         <source>签字柜员工号</source>
         <translation>Signing clerk staff no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="106"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="139"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="140"/>
-        <source>中心系统待复核业务：{n} 笔</source>
-        <translation>Cases awaiting review at the central system: {n}</translation>
+        <location filename="../../app/ui/remote_review_dialog.py" line="187"/>
+        <source>中心系统待复核业务：{n} 笔。请选择一笔业务查看并签字。</source>
+        <translation>Cases awaiting review at the central system: {n}. Choose one to read and sign.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="141"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="188"/>
         <source>本大厅暂无他机送审的待复核业务。</source>
         <translation>No cases from other terminals of the office await review.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="174"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="224"/>
+        <source>{item}&#x3000;受理终端 {terminal}，受理柜员 {clerk}</source>
+        <translation>{item}&#x3000;taken on terminal {terminal} by clerk {clerk}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_review_dialog.py" line="253"/>
         <source>{step}签字</source>
         <translation>Sign {step}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="179"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="258"/>
         <source>请输入签字柜员的工号和密码。</source>
         <translation>Enter the signing clerk&apos;s staff number and password.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="196"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="278"/>
         <source>退回业务</source>
         <translation>Return case</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="196"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="278"/>
         <source>退回原因（将告知受理柜员）：</source>
         <translation>Reason for returning (shown to the clerk who took it):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="205"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="288"/>
         <source>签字完成，中心系统已受理该业务。</source>
         <translation>Signed; the central system has accepted the case.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="206"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="289"/>
         <source>已退回受理柜员。</source>
         <translation>Returned to the clerk who took it.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_review_dialog.py" line="207"/>
+        <location filename="../../app/ui/remote_review_dialog.py" line="290"/>
         <source>已签字，待{step}。</source>
         <translation>Signed; {step} is next.</translation>
     </message>

@@ -78,7 +78,7 @@ def test_the_case_has_every_field_with_its_origin_the_waiver_the_materials_and_t
         assert number not in repr(case)
 
     assert [(c.fields, c.clerk_id) for c in case.corrections] == [(("姓名",), "1001")]
-    assert (case.review_tier, case.review_tier_label, case.review_reasons) == ("review", "复核", ())
+    assert (case.review_tier, case.review_tier_label, case.review_reasons) == ("review_approval", "复核＋审批", ())
     shown = {m.key: (m.required, m.pages, m.waiver) for m in case.materials}
     assert shown["identity_document"] == (True, 1, None)
     assert shown["authorisation"] == (True, 2, None)

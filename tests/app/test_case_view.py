@@ -54,7 +54,7 @@ def test_the_reviewer_sees_every_field_its_origin_and_the_scans(qtbot: QtBot, ca
     on_screen = texts(view)
     for expected in ("城镇职工基本养老保险退休核准", "公民身份号码", "社保卡", "身份证阅读器", "手工录入",
                      "已更正：社保卡内姓名为异体字“囯”，按居民身份证更正为“国”", "由身份号码推算",
-                     "审核级别：复核", "已拍摄 1 页", "已拍摄 2 页",
+                     "审核级别：复核＋审批", "已拍摄 1 页", "已拍摄 2 页",
                      "免于提交：代办人居民身份证已由身份证阅读器读取核验，原件当场查验无误", "王建国", "正常退休"):
         assert expected in on_screen, expected
     masked = RETIREE_ID[:3] + "*" * 13 + RETIREE_ID[-2:]

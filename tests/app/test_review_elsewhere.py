@@ -19,13 +19,15 @@ import numpy as np
 import pytest
 
 from app import usecases
+from app.casefile import CaseNotFound, OriginKind
+from app.demo_cases import AGENT_ID, RETIREE_ID, WAIVED, retirement_case
 from app.permissions import PermissionDenied
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from app.usecases import remote_review
 from central.store import add_terminal
-from core.errors import AuthenticationError, StateError
+from core.errors import AuthenticationError, StateError, mask_id_number
 from devices.scan.pipeline import ColourMode, ScannedPage
 from forms.definitions import load_form
 from forms.refdata import resource_file
@@ -220,3 +222,54 @@ def test_a_case_queued_by_an_earlier_release_with_one_approver_gets_its_second_s
     assert record["status"] == "accepted" and "_approved_by" not in record["payload"]
     assert [(g["step"], g["clerk_id"]) for g in record["review"]["signatures"]] == [
         ("review", "1002"), ("approval", "1003")]
+
+
+def test_the_case_view_source_reads_the_whole_case_and_its_scans_from_the_central_system(
+        qapp: Any, start_central: Any, make_terminal: Any, central_db: Path, tmp_path: Path) -> None:
+    """``RemoteCases`` arranges a case awaiting review as a local one: fields with their origins, the waiver,
+    the central system's tier, the scan's pages from the central blob; each read on the second terminal's trail
+    keyed by the person, never the number; a full number only for a post that may ask, and audited."""
+    server = start_central()
+    first = make_terminal(server.base_url, start_sender=False)
+    second = second_terminal(tmp_path, central_db, server.base_url)
+    try:
+        sid = retirement_case(first, CLERK).view.id
+        usecases.send_for_review(first, CLERK, sid)
+        send_all(first)
+        reviewer = usecases.sign_in(second, "2001", "review-pass")
+        source = remote_review.RemoteCases()
+        assert source.opened(sid) is None
+        case = source.case_file(second, reviewer, sid)
+        opened = source.opened(sid)
+        assert opened is not None and opened.next_step == "review"
+        assert (case.submission_id, case.clerk_id, case.state) == (sid, CLERK.id, "awaiting_approval")
+        assert case.field("name").origin.kind is OriginKind.CORRECTED
+        assert case.field("agent_id_number").origin.label == "身份证阅读器"
+        assert case.field("contribution_months").origin.label == "手工录入"
+        assert case.field("id_number").value == mask_id_number(RETIREE_ID) and case.field("id_number").id_number
+        assert RETIREE_ID not in repr(case) and AGENT_ID not in repr(case)
+        assert (case.review_tier, case.review_tier_label) == ("review_approval", "复核＋审批")
+        assert case.material("agent_identity_document").waiver == WAIVED["agent_identity_document"]
+        assert [(m.key, m.pages) for m in case.materials if m.attachment is not None] == [
+            ("identity_document", 1), ("authorisation", 2)]
+
+        scan = source.case_scan(second, reviewer, sid, "authorisation")
+        assert len(scan.pages) == 2 and all(p.jpeg.startswith(b"\xff\xd8") and p.width_px > 500 for p in scan.pages)
+        with pytest.raises(CaseNotFound):  # waived: nothing to fetch
+            source.case_scan(second, reviewer, sid, "agent_identity_document")
+        assert source.full_id_number(second, reviewer, sid, "agent_id_number") == AGENT_ID
+        with pytest.raises(PermissionDenied):
+            source.full_id_number(second, ClerkInfo("9", "受理柜员", frozenset({Role.FRONT_DESK})), sid, "id_number")
+        with pytest.raises(PermissionDenied):  # a post that reads no case opens none from the central system
+            remote_review.RemoteCases().case_file(second, ClerkInfo("9", "受理柜员", frozenset({Role.FRONT_DESK})), sid)
+
+        trail = [e for e in second.audit.find(second.db) if e.subject == sid]
+        assert [(e.action, e.clerk_id, e.detail.get("remote")) for e in trail] == [
+            (AuditAction.VIEW_CASE.value, "2001", True), (AuditAction.VIEW_SCAN.value, "2001", True),
+            (AuditAction.SHOW_ID_NUMBER.value, "2001", True)]
+        assert trail[1].detail["material"] == "authorisation"
+        assert trail[2].person_key == second.audit.person_key(AGENT_ID) != trail[0].person_key
+        assert trail[0].person_key == second.audit.person_key(RETIREE_ID)
+        assert not any(RETIREE_ID in repr(e) or AGENT_ID in repr(e) for e in second.audit.find(second.db))
+    finally:
+        second.close()
