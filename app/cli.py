@@ -152,13 +152,16 @@ def _cmd_queue(args: argparse.Namespace) -> int:
     from app.audit import AuditAction, AuditEvent
     from app.terminal import build_terminal
     from core.errors import mask_id_number
+    from local_db.submissions import SubmissionQuery, find_submissions
 
     terminal = build_terminal(load_settings(args.config), _secrets(), start_sender=False,
                               start_devices=False)
     try:
         states = frozenset({queries.SubmissionState(args.state)}) if args.state else None
-        rows = (queries.records(terminal, queries.RecordFilter(states=states), page_size=args.limit).records
-                if args.limit > 0 else ())
+        # the operator's maintenance listing on this machine (it needs the keyring): no clerk signs in, so
+        # there is no post to check (``queries.records`` is the clerks' list); the export itself is recorded
+        rows = (find_submissions(terminal.db, SubmissionQuery(states=states), limit=args.limit)[0]
+                if args.limit > 0 else [])
         # names leave the terminal's screens here: an export, on the trail (no clerk signs in for this command)
         terminal.audit.record(terminal.db, AuditEvent(AuditAction.EXPORT, None, None, None, {
             "what": "queue_list", "rows": len(rows), "state": args.state, "format": "json" if args.json else "text"}))

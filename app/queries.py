@@ -89,23 +89,26 @@ class RecordPage:
         return max(1, -(-self.total // self.page_size))
 
 
-def records(terminal: Terminal, where: RecordFilter = RecordFilter(), *, page: int = 0,
-            page_size: int = PAGE_SIZE, clerk_id: str | None = None) -> RecordPage:
+def records(terminal: Terminal, clerk: ClerkInfo, where: RecordFilter = RecordFilter(), *, page: int = 0,
+            page_size: int = PAGE_SIZE, audited: bool = True) -> RecordPage:
     """Page ``page`` (from 0) of the records matching ``where``; a page past the end is empty.
 
-    ``clerk_id``: the clerk who asked for this list (opened it, chose another filter or page); the view
-    is then on the audit trail with its filter and how many rows it showed (``view_records``). A search
-    by ID number is recorded by the number's keyed hash, a name or other text only as "text". Without
-    it nothing is recorded: for a list refreshing itself with the query the clerk already asked for.
+    The list shows applicants' names and masked ID numbers, so only a business post may read it
+    (``Permission.VIEW_CASE``: not the auditor, who reads the trail, never the administrator, Art. 26).
+    ``audited``: the clerk asked for this list (opened it, chose another filter or page); the view is
+    then on the audit trail with its filter and how many rows it showed (``view_records``). A search by
+    ID number is recorded by the number's keyed hash, a name or other text only as "text". False only for
+    a list refreshing itself with the query the clerk already asked for.
     """
+    require(clerk, Permission.VIEW_CASE)
     if page < 0 or page_size < 1:
         raise ValueError(f"no such page: {page} of size {page_size}")
     rows, total = find_submissions(
         terminal.db, SubmissionQuery(states=where.states, text=where.text, since=where.since, until=where.until,
                                      clerk_id=where.clerk_id),
         offset=page * page_size, limit=page_size)
-    if clerk_id is not None:
-        terminal.audit.record(terminal.db, _records_viewed(clerk_id, where, page, len(rows), total))
+    if audited:
+        terminal.audit.record(terminal.db, _records_viewed(clerk.id, where, page, len(rows), total))
     return RecordPage(tuple(rows), page, page_size, total)
 
 
@@ -138,7 +141,9 @@ def _records_viewed(clerk_id: str, where: RecordFilter, page: int, rows: int, to
 
 
 def counts_by_state(terminal: Terminal) -> dict[SubmissionState, int]:
-    """How many submissions are in each local state (states without any are absent)."""
+    """How many submissions are in each local state (states without any are absent).
+
+    Counts only, no names or numbers: every signed-in clerk's status bar shows them, so no permission."""
     return {SubmissionState(state): n for state, n in outbox.counts(terminal.db).items()}
 
 
@@ -166,16 +171,18 @@ def sync_status(terminal: Terminal) -> SyncStatus:
     )
 
 
-def submission(terminal: Terminal, submission_id: str, clerk_id: str | None = None) -> SubmissionView | None:
+def submission(terminal: Terminal, clerk: ClerkInfo, submission_id: str, *,
+               audited: bool = True) -> SubmissionView | None:
     """One submission with its materials (``attachments``: sealed scans and the receipt), if it exists.
 
-    ``clerk_id``: the clerk who opens the case; the view is then on the audit trail (Art. 38), written
-    before the case is handed back. Without it nothing is recorded: only for re-reading the state of a
-    case the clerk has just handled (the result page after submitting).
+    A business post's read (``Permission.VIEW_CASE``). ``audited``: the clerk opens the case; the view is
+    then on the audit trail (Art. 38), written before the case is handed back. False only for re-reading
+    the state of a case the clerk has just handled (the result page after submitting).
     """
+    require(clerk, Permission.VIEW_CASE)
     view = get_submission(terminal.db, submission_id)
-    if view is not None and clerk_id is not None:
-        terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_CASE, clerk_id, view.id,
+    if view is not None and audited:
+        terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_CASE, clerk.id, view.id,
                                                       view.applicant_id_number,
                                                       {"item_code": view.item_code, "state": view.state.value}))
     return view

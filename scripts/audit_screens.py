@@ -72,10 +72,10 @@ def main(out: Path) -> int:
             first = usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, REGISTRATION,
                                                                                   waivers=waiver))
             usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, OTHER, waivers=waiver))
-            queries.records(terminal, clerk_id="1001")
-            queries.records(terminal, RecordFilter(text=PERSON), clerk_id="1001")
-            queries.submission(terminal, first.view.id, "1001")
-            usecases.print_receipt(terminal, first.receipt, root / "receipt.pdf", clerk_id="1001")
+            queries.records(terminal, desk)
+            queries.records(terminal, desk, RecordFilter(text=PERSON))
+            queries.submission(terminal, desk, first.view.id)
+            usecases.print_receipt(terminal, desk, first.receipt, root / "receipt.pdf")
             usecases.reset_password(terminal, admin, "1002", "review-pass-2")
             assert terminal.sender is not None
             terminal.sender.sync_once()  # the submissions and the trail so far go to the central system

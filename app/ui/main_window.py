@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.catalogue.item_chosen.connect(self.open_item)
         self.stack = QStackedWidget()
         self.home = self._build_home()
-        self.result = ResultPage(self.ctx, self._item_names)
+        self.result = ResultPage(self.ctx, clerk, self._item_names)
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
         self.case_dialog: CaseDialog | None = None
@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         self._clock.start(1000)
         self._tick()
         self._status.request()  # the records list loads itself
+        if self._audit_only:  # 稽核 without a business post: the trail is their page, there is no other
+            self.open_audit()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build_header(self) -> QWidget:
@@ -209,15 +211,18 @@ class MainWindow(QMainWindow):
         self.approve_button.setVisible(reviews)
         self.result.may_approve = reviews
         self.view_button.setVisible(allowed(self.clerk, Permission.VIEW_CASE))
+        self.home_tip.setVisible(takes)
+        # the records list names applicants: a business post's read (the query refuses anyone else)
+        self.records_section.setVisible(self.records.readable)
 
     def _build_home(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(heading(self.tr("您好，{name}").format(name=self.clerk.name)))
-        tip = QLabel(self.tr("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。"))
-        tip.setObjectName("pageSubtitle")
-        layout.addWidget(tip)
+        self.home_tip = QLabel(self.tr("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。"))
+        self.home_tip.setObjectName("pageSubtitle")
+        layout.addWidget(self.home_tip)
         hot = QHBoxLayout()
         for item in [i for i in self.terminal.catalogue if i.hot][:5]:
             button = QPushButton(item.name)
@@ -228,6 +233,12 @@ class MainWindow(QMainWindow):
         hot.addStretch(1)
         layout.addLayout(hot)
         layout.addSpacing(8)
+        #: the records list with its filter, buttons and pages: names and masked numbers, for business posts only
+        self.records_section = QWidget()
+        self.records_section.setObjectName("recordsSection")
+        section = QVBoxLayout(self.records_section)
+        section.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.records_section, 1)
         bar = QHBoxLayout()
         bar.addWidget(heading(self.tr("办件记录"), "sectionTitle"))
         bar.addSpacing(12)
@@ -264,13 +275,13 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
         bar.addWidget(self.remote_button)
-        layout.addLayout(bar)
-        self.records = RecordsView(self.ctx, self._item_names, clerk_id=self.clerk.id)
+        section.addLayout(bar)
+        self.records = RecordsView(self.ctx, self._item_names, clerk=self.clerk)
         self.records.itemSelectionChanged.connect(self._selection_changed)
         self.records.cellDoubleClicked.connect(lambda _r, _c: self._act_on(self.records.selected()))
         self.records.loaded.connect(self._records_loaded)
-        layout.addWidget(self.records, 1)
-        layout.addLayout(self._build_pager())
+        section.addWidget(self.records, 1)
+        section.addLayout(self._build_pager())
         self._selection_changed()
         return page
 
@@ -473,8 +484,16 @@ class MainWindow(QMainWindow):
         self._set_connection(None)
 
     # -- navigation -----------------------------------------------------------------------------
+    @property
+    def _audit_only(self) -> bool:
+        """An auditor who holds no business post: no records list, the trail is the home page."""
+        return allowed(self.clerk, Permission.READ_AUDIT) and not allowed(self.clerk, Permission.VIEW_CASE)
+
     def go_home(self) -> None:
         self.catalogue.search_edit.clear()
+        if self._audit_only:
+            self.open_audit()
+            return
         self.stack.setCurrentWidget(self.home)
 
     def open_audit(self) -> None:
@@ -482,6 +501,7 @@ class MainWindow(QMainWindow):
         if self.audit_page is None:
             self.audit_page = AuditPage(self.ctx, self.clerk, self._item_names)
             self.audit_page.back_button.clicked.connect(self.go_home)
+            self.audit_page.back_button.setVisible(not self._audit_only)  # nowhere else to go back to
             self.stack.addWidget(self.audit_page)
         self.stack.setCurrentWidget(self.audit_page)
         self.audit_page.search()
@@ -559,7 +579,7 @@ class MainWindow(QMainWindow):
                 if view is not None:
                     self.open_approval(view)
 
-            QueryOp(self, lambda t: queries.submission(t, sid, self.clerk.id), found).run_in_background(self.ctx)
+            QueryOp(self, lambda t: queries.submission(t, self.clerk, sid), found).run_in_background(self.ctx)
 
     def _submitted(self, accepted: Accepted) -> None:
         view = accepted.view

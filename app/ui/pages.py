@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import queries
 from app.cards import IdentityReading
 from app.changes import OpChanges
+from app.permissions import ClerkInfo
 from app.queries import AttachmentData, SubmissionState, SubmissionView
 from app.terminal import Terminal
 from app.ui import operations
@@ -285,9 +286,12 @@ class ResultPage(QWidget):
     submission shown changed, the page reads it again.
     """
 
-    def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: OpContext, clerk: ClerkInfo, item_names: dict[str, str],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        #: the signed-in clerk, who re-reads the shown case and prints its receipt
+        self.clerk = clerk
         self._item_names = item_names
         self.submission_id: str | None = None
         #: why the shown submission is not sent yet, as last said (kept when an operation changes it)
@@ -370,7 +374,7 @@ class ResultPage(QWidget):
 
     def _load(self, terminal: Terminal) -> SubmissionView | None:
         sid = self.submission_id
-        return queries.submission(terminal, sid) if sid is not None else None
+        return queries.submission(terminal, self.clerk, sid, audited=False) if sid is not None else None
 
     def _reloaded(self, view: SubmissionView | None) -> None:
         if view is not None and view.id == self.submission_id:
@@ -454,7 +458,8 @@ class ResultPage(QWidget):
         self.print_dialog.setWindowTitle(self.tr("打印受理回执"))
 
         def chosen() -> None:  # a printer that fails shows why; the page the clerk is on stays
-            operations.print_receipt(parent=self, receipt=receipt, printer=printer).run_in_background(self._ctx)
+            operations.print_receipt(parent=self, clerk=self.clerk, receipt=receipt, printer=printer) \
+                .run_in_background(self._ctx)
 
         self.print_dialog.accepted.connect(chosen)
         self.print_dialog.finished.connect(lambda _r: setattr(self, "print_dialog", None))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from app import queries
 from app.changes import OpChanges
+from app.permissions import ClerkInfo, Permission, allowed
 from app.queries import RecordFilter, RecordPage, SubmissionState, SubmissionView
 from app.terminal import Terminal
 from app.ui.operations import OpContext, RefreshingQuery
@@ -60,10 +61,13 @@ class RecordsView(QTableWidget):
     )
 
     def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None, *,
-                 clerk_id: str | None = None) -> None:
+                 clerk: ClerkInfo) -> None:
         super().__init__(0, len(self.HEADERS), parent)
-        #: the signed-in clerk, on whose behalf each view the clerk asks for is recorded
-        self._clerk_id = clerk_id
+        #: the signed-in clerk, whose post the query checks and on whose behalf each view asked for is recorded
+        self._clerk = clerk
+        #: whether the clerk may read the list at all (a business post); for anyone else it stays empty and
+        #: never asks, as the query would refuse it (the window does not show it to them either)
+        self.readable = allowed(clerk, Permission.VIEW_CASE)
         #: the (filter, page) last recorded: a refresh of the same view is not a new view
         self._recorded: tuple[RecordFilter, int] | None = None
         self.setObjectName("recordsView")
@@ -90,7 +94,8 @@ class RecordsView(QTableWidget):
 
     def reload(self) -> None:
         """Read the shown page again (asks while a read runs are served by one more read after it)."""
-        self._query.request()
+        if self.readable:
+            self._query.request()
 
     def set_filter(self, where: RecordFilter) -> None:
         """List what ``where`` selects, from its first page."""
@@ -117,8 +122,7 @@ class RecordsView(QTableWidget):
         where, page = self.where, self.page
         asked = (where, page) != self._recorded
         self._recorded = (where, page)
-        return queries.records(terminal, where, page=page, page_size=self.page_size,
-                               clerk_id=self._clerk_id if asked else None)
+        return queries.records(terminal, self._clerk, where, page=page, page_size=self.page_size, audited=asked)
 
     def _show_page(self, page: RecordPage) -> None:
         if page.page > 0 and not page.records and page.total:  # the page emptied (records moved on): go back

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from app.permissions import Permission, require
+from app.permissions import Permission, allowed, require
 from app.terminal import Terminal
 from core.errors import AuthenticationError, StateError
 from forms.review import STEP_LABELS, Signer, next_step
@@ -80,12 +80,13 @@ def approve(terminal: Terminal, approver_id: str, password: str, submission_id: 
 def send_for_review(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> SubmissionView:
     """Send a waiting case to the central system as 待复核, to be signed there or on another terminal.
 
-    The clerk who took it may send it (a one-clerk terminal is never stuck), as may any clerk who could
-    sign it here (``PermissionDenied`` otherwise). It goes with the signatures it has and the next sync.
+    The clerk who took it may send it while they still hold the 受理 post (a one-clerk terminal is never
+    stuck), as may any clerk who could sign it here (``PermissionDenied`` otherwise). It goes with the
+    signatures it has and the next sync.
     """
     view = get_submission(terminal.db, submission_id)
-    if view is None or view.clerk_id != clerk.id:
-        step = pending_step(view) if view is not None else None
+    step = pending_step(view) if view is not None else None
+    if not (view is not None and view.clerk_id == clerk.id and allowed(clerk, Permission.SUBMIT)):
         require(clerk, STEP_PERMISSIONS.get(step or "review", Permission.APPROVE))
     sent = send_case(terminal.db, submission_id, audit=lambda s, saved: terminal.audit.record_in(s, AuditEvent(
         AuditAction.SEND_FOR_REVIEW, clerk.id, saved.id, saved.applicant_id_number,
@@ -98,11 +99,11 @@ def reopen_review(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> S
     """A case the central system refused for missing signatures waits for them again (its tier recomputed
     with this terminal's current definition, and never lowered); then it is signed here or sent elsewhere.
 
-    For the clerk who took it or a reviewer (``PermissionDenied`` otherwise). This is how a body queued by
-    an earlier release, whose form now needs 审批 too, gets its second signature.
+    For the clerk who took it (while they hold the 受理 post) or a reviewer (``PermissionDenied`` otherwise).
+    This is how a body queued by an earlier release, whose form now needs 审批 too, gets its second signature.
     """
     view = get_submission(terminal.db, submission_id)
-    if view is None or view.clerk_id != clerk.id:
+    if not (view is not None and view.clerk_id == clerk.id and allowed(clerk, Permission.SUBMIT)):
         require(clerk, Permission.APPROVE)
     tier, reasons = "none", list[str]()
     if view is not None:

@@ -12,28 +12,32 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.permissions import Permission, require
 from app.terminal import Terminal
 from forms.receipt import Receipt
 from local_db.audit import AuditAction, AuditEvent, AuditQuery, DetailValue
+from local_db.clerks import ClerkInfo
 from local_db.submissions import SubmissionQuery, find_submissions
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
 
-def print_receipt(terminal: Terminal, receipt: Receipt, target: QPrinter | Path, *,
-                  clerk_id: str | None = None) -> None:
+def print_receipt(terminal: Terminal, clerk: ClerkInfo, receipt: Receipt, target: QPrinter | Path) -> None:
     """Print ``receipt`` on a configured printer, or write it as a PDF to a path.
 
     A file (a path, or a printer set to PDF output) appears whole or not at all: it is drawn under a
     temporary name beside it and renamed, so nobody watching the folder reads half a receipt.
     The print is on the audit trail (Art. 38) before anything reaches the printer: a print that
     cannot be recorded does not happen; a reprint carries which copy it is (``copy``: 2, 3 …).
-    ``clerk_id``: who prints (default: the clerk on the receipt).
+    ``clerk``: who prints. The receipt carries the applicant's name and ID number, so printing (and
+    reprinting) is a business post's read (``Permission.VIEW_CASE``); the auditor and the administrator
+    print none.
     """
     from app import receipt_render  # Qt loads only when something is printed
 
-    _record_print(terminal, receipt, target, clerk_id or receipt.clerk_id)
+    require(clerk, Permission.VIEW_CASE)
+    _record_print(terminal, receipt, target, clerk.id)
     if isinstance(target, Path):
         def write(part: Path) -> None:
             part.write_bytes(receipt_render.receipt_pdf(receipt))

@@ -26,7 +26,7 @@ from .conftest import CLERK, PASSWORD
 from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, RETIREMENT, WAIVER
 from .test_cli import sicounter
 
-REVIEWER = ClerkInfo("1002", "复核柜员")
+REVIEWER = ClerkInfo("1002", "复核柜员", frozenset({Role.REVIEW}))
 AUDITOR = ClerkInfo("7001", "稽核员", frozenset({Role.AUDITOR}))
 AUDITOR_PASSWORD = "audit-pass-1"
 
@@ -85,10 +85,10 @@ def test_sign_in_draft_approval_view_and_print_are_recorded(qapp: QApplication, 
     sid = accepted.view.id
     with pytest.raises(AuthenticationError):
         usecases.approve(terminal, REVIEWER.id, "not-it", sid)
-    assert queries.submission(terminal, sid) is not None  # the result page re-reading its own case
-    assert queries.submission(terminal, sid, REVIEWER.id) is not None  # the reviewer opens the case
+    assert queries.submission(terminal, CLERK, sid, audited=False) is not None  # the result page re-reads its case
+    assert queries.submission(terminal, REVIEWER, sid) is not None  # the reviewer opens the case
     usecases.approve(terminal, REVIEWER.id, "review-pass", sid)
-    usecases.print_receipt(terminal, accepted.receipt, tmp_path / "receipt.pdf", clerk_id=REVIEWER.id)
+    usecases.print_receipt(terminal, REVIEWER, accepted.receipt, tmp_path / "receipt.pdf")
 
     entries = trail(terminal)
     got = [(e.action, e.clerk_id) for e in entries if e.action != "waiver"]
@@ -128,7 +128,7 @@ def _data_dir_with_a_trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
         usecases.sign_in(made, CLERK.id, PASSWORD)
         accepted = usecases.submit_application(made, usecases.SubmitRequest(
             CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
-        queries.submission(made, accepted.view.id, CLERK.id)
+        queries.submission(made, CLERK, accepted.view.id)
     finally:
         made.close()
     return config, keys, accepted.view.id

@@ -60,16 +60,21 @@ def test_the_auditor_filters_pages_and_verifies_the_trail(qtbot: QtBot, make_ter
     a_busy_day(terminal)
     monkeypatch.setattr(audit_page, "PAGE_SIZE", 4)
     window = window_for(qtbot, terminal, AUDITOR)
-    qtbot.waitUntil(lambda: len(window.records.records) == 2, timeout=10_000)  # the home page's list first
+    # an auditor without a business post: the window opens on the trail, with no records list (names) anywhere
+    page = window.audit_page
+    assert page is not None and window.stack.currentWidget() is page and not page.back_button.isVisibleTo(window)
+    assert not window.records_section.isVisibleTo(window) and not window.catalogue.isVisibleTo(window)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 4, timeout=10_000)  # two submissions with a waiver each
+    assert window.records.queries_run == 0 and window.records.rowCount() == 0
+    assert page.total == 4 and rows(page)[0] == ("4", CLERK.id, "免交材料")
     button = window.findChild(QPushButton, "auditButton")
     assert button is not None and button.text() == "审计日志"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    page = window.audit_page
-    assert page is not None and window.stack.currentWidget() is page
-    # two submissions with a waiver each, the auditor's own view of the records list: 5, newest first, 4 a page
-    qtbot.waitUntil(lambda: page.table.rowCount() == 4, timeout=10_000)
-    assert page.total == 5 and page.page_label.text() == "第 1/2 页，共 5 条"
-    assert rows(page)[0] == ("5", "7001", "查看办件记录")
+    # the four and the auditor's own first reading: 5, newest first, 4 a page
+    qtbot.waitUntil(lambda: page.total == 5, timeout=10_000)
+    assert page.page_label.text() == "第 1/2 页，共 5 条"
+    assert rows(page)[0] == ("5", "7001", "查阅审计日志")
+    assert not any(e.action == "view_records" for e in terminal.audit.find(terminal.db))
     assert page.upload_label.text() == "中心系统已收到 0/6 条"  # no central system here; 6 with this reading
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.page == 1, timeout=10_000)

@@ -232,7 +232,7 @@ def test_a_note_quoting_an_id_number_is_masked_in_the_records_list(qtbot: QtBot,
     returned = replace(stored, state=SubmissionState.RETURNED,
                        status_reason=f"代办人证件号码{AGENT_ID}与授权委托书不符；旧号{RETIREE_ID[:6]}{RETIREE_ID[8:17]}")
     ops = OpRunner()
-    records = RecordsView(OpContext(terminal, ops), {})
+    records = RecordsView(OpContext(terminal, ops), {}, clerk=REVIEWER)
     qtbot.addWidget(records)
     records.show_records([returned])
     cells = [records.item(0, col).text() for col in range(records.columnCount())]

@@ -87,8 +87,8 @@ def test_printing_is_an_operation_that_writes_a_whole_pdf(qtbot: QtBot, make_ter
     out = tmp_path / "printed" / "receipt.pdf"
     out.parent.mkdir()
     printed: list[None] = []
-    operations.print_receipt(parent=window, receipt=accepted.receipt, printer=out).success(printed.append) \
-        .run_in_background(window.ctx)
+    operations.print_receipt(parent=window, clerk=CLERK, receipt=accepted.receipt, printer=out) \
+        .success(printed.append).run_in_background(window.ctx)
     qtbot.waitUntil(lambda: bool(printed), timeout=20000)
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert accepted.receipt.receipt_no in text

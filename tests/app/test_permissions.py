@@ -1,174 +1,597 @@
-"""Who may do what (issue 16): every role against every guarded use case, through the use cases.
+"""Who may do what (issue 16): one table, every role against every use case that reads personal data or
+changes anything, run through the use cases (never the widgets) on real terminals.
 
-Each case runs on a real terminal with its encrypted SQLite file; the acting clerk is created with one
-role and signs in with their password, so the roles come from the database as in the window. A refused
-command must also leave the data as it was.
+Each cell runs on a real terminal with its encrypted SQLite file; the acting clerk is created with one role
+and signs in with their password, so the roles come from the database as in the window. What a cell
+expects is derived from ``ROLE_PERMISSIONS`` and the permission each use case declares below (``USE_CASES``),
+and a few critical cells are also written out by hand (``CRITICAL``), so a wrong table cannot make the
+matrix pass by construction. Allowed: the use case works and its effect is there (a change made, or the
+read on the audit trail). Refused: ``PermissionDenied`` with a Chinese message, and nothing changed or
+recorded for the actor. The review on another terminal runs against a real central process over HTTP.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import inspect
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app import usecases
-from app.permissions import ROLE_PERMISSIONS, Permission, PermissionDenied, allowed
-from app.terminal import Terminal
-from core.errors import AuthenticationError, ValidationError
+from app import queries, usecases
+from app.permissions import ROLE_PERMISSIONS, ClerkInfo, Permission, PermissionDenied, allowed
+from app.secrets import SecretStore, file_keyring
+from app.settings import DeviceSettings, Settings
+from app.terminal import Terminal, build_terminal
+from app.usecases import remote_review
+from app.usecases import retention as retention_usecases
+from central.process import CentralServerProcess
+from central.store import add_terminal
+from core.errors import AuthenticationError, StateError, ValidationError
 from forms.definitions import load_form
-from local_db.clerks import ClerkInfo, Role, add_clerk, list_clerks
+from forms.receipt import Receipt
+from local_db import outbox
+from local_db.audit import AuditRecord
+from local_db.clerks import Role, add_clerk, list_clerks
 from local_db.models import SubmissionState
-from local_db.submissions import get_submission, list_submissions
+from local_db.review import REVIEW_REFUSED
+from local_db.submissions import get_submission, list_submissions, pending_count
+from sync.engine import Backoff
+from tests.sync.test_reference_trust import edit_form, pull
 
-from .conftest import CLERK, PASSWORD
-from .samples import REGISTRATION, RETIREMENT, WAIVER
+from .conftest import CLERK, PASSWORD, TERMINAL_ID, make_central_key
+from .samples import ID_NUMBER, REGISTRATION, RETIREMENT, WAIVER
+from .test_records_window import central_records
+from .test_retention import _closed_case
+from .test_review_elsewhere import page, second_terminal
 
 ACTOR_ID, ACTOR_PASSWORD = "2001", "actor-pass-1"
 TARGET_ID, TARGET_PASSWORD = "3001", "target-pass-1"
+ANY_REVIEWER = frozenset({Permission.APPROVE, Permission.FINAL_APPROVE})
+#: an administrator as the window holds one, for reading what is pending around the cells
+ADMIN = ClerkInfo("9001", "系统管理员", frozenset({Role.ADMIN}))
 
 
-def _submit(terminal: Terminal, actor: ClerkInfo) -> None:
-    usecases.submit_application(terminal, usecases.SubmitRequest(
-        actor, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+# -- the local use cases: one fresh terminal per cell ------------------------------------------------------
 
 
-def _submitted(terminal: Terminal) -> bool:
-    return any(v.state is not SubmissionState.DRAFT for v in list_submissions(terminal.db))
+@dataclass
+class World:
+    """One cell's terminal and what its setup made (ids, receipts), and the value the use case returned."""
+
+    terminal: Terminal
+    tmp: Path
+    ids: dict[str, str] = field(default_factory=dict)
+    receipts: dict[str, Receipt] = field(default_factory=dict)
+    result: object = None
 
 
-def _draft(terminal: Terminal, actor: ClerkInfo) -> None:
-    usecases.save_draft(terminal, actor, load_form("personal_registration"), REGISTRATION)
+def entries(world: World, action: str, **detail: object) -> list[AuditRecord]:
+    """The actor's trail entries of ``action`` (with these detail values)."""
+    return [e for e in world.terminal.audit.find(world.terminal.db) if e.clerk_id == ACTOR_ID and e.action == action
+            and all(e.detail.get(k) == v for k, v in detail.items())]
 
 
-def _drafted(terminal: Terminal) -> bool:
-    return any(v.state is SubmissionState.DRAFT for v in list_submissions(terminal.db))
+def registration(world: World, *, scan: bool = False) -> None:
+    """A registration case taken by another clerk (1001), its receipt kept; with a sealed scan if asked."""
+    form = load_form("personal_registration")
+    request = (usecases.SubmitRequest(CLERK, form, REGISTRATION, materials={"identity_document": [page()]})
+               if scan else usecases.SubmitRequest(CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}))
+    accepted = usecases.submit_application(world.terminal, request)
+    world.ids["case"], world.receipts["case"] = accepted.view.id, accepted.receipt
 
 
-def _awaiting(terminal: Terminal) -> str:
-    """A retirement case submitted by another clerk (1001), waiting for its second signature."""
-    return usecases.submit_application(terminal, usecases.SubmitRequest(
+def scanned(world: World) -> None:
+    registration(world, scan=True)
+
+
+def printed_once(world: World) -> None:
+    registration(world)
+    usecases.print_receipt(world.terminal, CLERK, world.receipts["case"], world.tmp / "first.pdf")
+
+
+def awaiting(world: World) -> None:
+    """A retirement case (复核 + 审批) taken by another clerk (1001), waiting for its 复核."""
+    world.ids["case"] = usecases.submit_application(world.terminal, usecases.SubmitRequest(
         CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view.id
 
 
-def _approve(terminal: Terminal, actor: ClerkInfo) -> None:
-    waiting = next(v.id for v in list_submissions(terminal.db) if v.state is SubmissionState.AWAITING_APPROVAL)
-    usecases.approve(terminal, actor.id, ACTOR_PASSWORD, waiting)
+def reviewed(world: World) -> None:
+    """The same, its 复核 signed by another reviewer (2002): 审批 is due."""
+    add_clerk(world.terminal.db, "2002", "复核柜员", "review-pass-2", roles=frozenset({Role.REVIEW}))
+    awaiting(world)
+    usecases.approve(world.terminal, "2002", "review-pass-2", world.ids["case"], step="review")
 
 
-def _approved(terminal: Terminal) -> bool:
-    return all(v.approved_by == ACTOR_ID for v in list_submissions(terminal.db))
+def refused_by_central(world: World) -> None:
+    """A case the central system refused for a missing signature, as the sync engine stores the refusal."""
+    registration(world)
+    outbox.mark_failed(world.terminal.db, world.ids["case"],
+                       error=f"{REVIEW_REFUSED}本业务审核级别为“复核”，缺少复核签字。")
 
 
-def _reviewed(terminal: Terminal) -> str:
-    """A retirement case (复核 + 审批) whose 复核 another reviewer (2002) has signed: 审批 is due."""
-    add_clerk(terminal.db, "2002", "复核柜员", "review-pass-2", roles=frozenset({Role.REVIEW}))
-    waiting = _awaiting(terminal)
-    usecases.approve(terminal, "2002", "review-pass-2", waiting, step="review")
-    return waiting
+def drafted_by_another(world: World) -> None:
+    world.ids["draft"] = usecases.save_draft(world.terminal, CLERK, load_form("personal_registration"),
+                                             REGISTRATION).id
 
 
-def _final_approve(terminal: Terminal, actor: ClerkInfo) -> None:
-    waiting = next(v.id for v in list_submissions(terminal.db) if v.state is SubmissionState.AWAITING_APPROVAL)
-    usecases.approve(terminal, actor.id, ACTOR_PASSWORD, waiting, step="approval")
+def closed_long_ago(world: World) -> None:
+    world.ids["case"] = _closed_case(world.terminal, 40, 1)
 
 
-def _final_approved(terminal: Terminal) -> bool:
-    return any(g.step == "approval" and g.clerk_id == ACTOR_ID and v.state is SubmissionState.QUEUED
-               for v in list_submissions(terminal.db) for g in v.signatures)
+def with_target(world: World) -> None:
+    """Another clerk (front desk) for the administrator's commands to act on."""
+    add_clerk(world.terminal.db, TARGET_ID, "目标柜员", TARGET_PASSWORD, roles=frozenset({Role.FRONT_DESK}))
 
 
-def _send(terminal: Terminal, actor: ClerkInfo) -> None:
-    waiting = next(v.id for v in list_submissions(terminal.db) if v.state is SubmissionState.AWAITING_APPROVAL)
-    usecases.send_for_review(terminal, actor, waiting)
+def state_of(world: World, key: str = "case") -> SubmissionState | None:
+    view = get_submission(world.terminal.db, world.ids[key])
+    return view.state if view is not None else None
 
 
-def _sent(terminal: Terminal) -> bool:
-    return any(v.state is SubmissionState.REVIEW_ELSEWHERE for v in list_submissions(terminal.db))
+def signed(world: World, step: str) -> bool:
+    view = get_submission(world.terminal.db, world.ids["case"])
+    return view is not None and any(g.step == step and g.clerk_id == ACTOR_ID for g in view.signatures)
 
 
-def _add(terminal: Terminal, actor: ClerkInfo) -> None:
-    usecases.create_clerk(terminal, actor, "4001", "新柜员", "new-clerk-pass", frozenset({Role.FRONT_DESK}))
+def active(world: World, clerk_id: str) -> bool:
+    return next(c.active for c in list_clerks(world.terminal.db) if c.id == clerk_id)
 
 
-def _added(terminal: Terminal) -> bool:
-    return "4001" in {c.id for c in list_clerks(terminal.db)}
+def roles_of(world: World, clerk_id: str) -> frozenset[Role]:
+    return next(c.roles for c in list_clerks(world.terminal.db) if c.id == clerk_id)
 
 
-def _disable(terminal: Terminal, actor: ClerkInfo) -> None:
-    usecases.disable_clerk(terminal, actor, TARGET_ID)
-
-
-def _disabled(terminal: Terminal) -> bool:
-    return not next(c for c in list_clerks(terminal.db) if c.id == TARGET_ID).active
-
-
-def _reset(terminal: Terminal, actor: ClerkInfo) -> None:
-    usecases.reset_password(terminal, actor, TARGET_ID, "changed-pass-2")
-
-
-def _was_reset(terminal: Terminal) -> bool:
+def can_sign_in(world: World, clerk_id: str, password: str) -> bool:
     try:
-        usecases.sign_in(terminal, TARGET_ID, "changed-pass-2")
+        usecases.sign_in(world.terminal, clerk_id, password)
     except AuthenticationError:
         return False
     return True
 
 
-Setup = Callable[[Terminal], object]
-#: use case → (what it needs first, the command, whether it took effect)
-USE_CASES: dict[str, tuple[Setup | None, Callable[[Terminal, ClerkInfo], None], Callable[[Terminal], bool]]] = {
-    "submit": (None, _submit, _submitted),
-    "save_draft": (None, _draft, _drafted),
-    "approve": (_awaiting, _approve, _approved),
-    "final_approve": (_reviewed, _final_approve, _final_approved),
-    "send_for_review": (_awaiting, _send, _sent),
-    "clerk_add": (None, _add, _added),
-    "clerk_disable": (None, _disable, _disabled),
-    "clerk_reset": (None, _reset, _was_reset),
+def lock_and_unlock(terminal: Terminal, actor: ClerkInfo) -> ClerkInfo:
+    usecases.lock_session(terminal, actor, "manual")
+    return usecases.unlock_session(terminal, actor, ACTOR_PASSWORD)
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """A use case as the matrix runs it: the permission it declares (any of these; None: every signed-in
+    clerk), what it needs first, the call as the actor, and whether it took effect."""
+
+    permission: frozenset[Permission] | None
+    run: Callable[[World, ClerkInfo], object]
+    took_effect: Callable[[World], bool]
+    setup: Callable[[World], None] | None = None
+    #: the functions of app/usecases and app/queries this row covers (for the completeness check)
+    covers: tuple[str, ...] = ()
+
+
+def needs(*permissions: Permission) -> frozenset[Permission]:
+    return frozenset(permissions)
+
+
+USE_CASES: dict[str, UseCase] = {
+    # 受理 (front desk)
+    "submit": UseCase(needs(Permission.SUBMIT), lambda w, a: usecases.submit_application(
+        w.terminal, usecases.SubmitRequest(a, load_form("personal_registration"), REGISTRATION,
+                                           waivers={"identity_document": WAIVER})),
+        lambda w: any(v.clerk_id == ACTOR_ID and v.state is not SubmissionState.DRAFT
+                      for v in list_submissions(w.terminal.db)), covers=("submit_application",)),
+    "save_draft": UseCase(needs(Permission.SAVE_DRAFT), lambda w, a: usecases.save_draft(
+        w.terminal, a, load_form("personal_registration"), REGISTRATION),
+        lambda w: any(v.clerk_id == ACTOR_ID and v.state is SubmissionState.DRAFT
+                      for v in list_submissions(w.terminal.db)), covers=("save_draft",)),
+    "delete_draft": UseCase(needs(Permission.SAVE_DRAFT), lambda w, a: usecases.delete_draft(
+        w.terminal, a, w.ids["draft"]), lambda w: state_of(w, "draft") is None, drafted_by_another, ("delete_draft",)),
+    # 复核 / 审批 on this terminal
+    "approve_review": UseCase(needs(Permission.APPROVE), lambda w, a: usecases.approve(
+        w.terminal, a.id, ACTOR_PASSWORD, w.ids["case"], step="review"), lambda w: signed(w, "review"), awaiting,
+        ("approve",)),
+    "approve_final": UseCase(needs(Permission.FINAL_APPROVE), lambda w, a: usecases.approve(
+        w.terminal, a.id, ACTOR_PASSWORD, w.ids["case"], step="approval"), lambda w: signed(w, "approval"), reviewed),
+    "send_for_review": UseCase(needs(Permission.APPROVE), lambda w, a: usecases.send_for_review(
+        w.terminal, a, w.ids["case"]), lambda w: state_of(w) is SubmissionState.REVIEW_ELSEWHERE, awaiting,
+        ("send_for_review",)),
+    "reopen_review": UseCase(needs(Permission.APPROVE), lambda w, a: usecases.reopen_review(
+        w.terminal, a, w.ids["case"]), lambda w: state_of(w) is SubmissionState.AWAITING_APPROVAL,
+        refused_by_central, ("reopen_review",)),
+    # reading a case and printing its receipt: every business post
+    "print_receipt": UseCase(needs(Permission.VIEW_CASE), lambda w, a: usecases.print_receipt(
+        w.terminal, a, w.receipts["case"], w.tmp / "receipt.pdf"),
+        lambda w: (w.tmp / "receipt.pdf").is_file() and bool(entries(w, "print_receipt")), registration,
+        ("print_receipt",)),
+    "reprint_receipt": UseCase(needs(Permission.VIEW_CASE), lambda w, a: usecases.print_receipt(
+        w.terminal, a, w.receipts["case"], w.tmp / "receipt.pdf"),
+        lambda w: (w.tmp / "receipt.pdf").is_file() and bool(entries(w, "print_receipt", copy=2)), printed_once),
+    "case_file": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_file(w.terminal, a, w.ids["case"]),
+                         lambda w: bool(entries(w, "view_case", whole_case=True)), scanned, ("case_file",)),
+    "case_scan": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_scan(
+        w.terminal, a, w.ids["case"], "identity_document"),
+        lambda w: bool(entries(w, "view_scan", material="identity_document")), scanned, ("case_scan",)),
+    "full_id_number": UseCase(needs(Permission.SHOW_ID_NUMBER), lambda w, a: queries.full_id_number(
+        w.terminal, a, w.ids["case"], "id_number"), lambda w: bool(entries(w, "show_id_number")), scanned,
+        ("full_id_number",)),
+    "submission": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.submission(w.terminal, a, w.ids["case"]),
+                          lambda w: bool(entries(w, "view_case")), registration, ("submission",)),
+    "records_list": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.records(w.terminal, a),
+                            lambda w: bool(entries(w, "view_records", total=1)), registration, ("records",)),
+    "records_search": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.records(
+        w.terminal, a, queries.RecordFilter(text=ID_NUMBER)), lambda w: bool(entries(w, "view_records",
+                                                                                      search="id_number", total=1)),
+        registration),
+    # the trail: the auditor
+    "read_trail": UseCase(needs(Permission.READ_AUDIT), lambda w, a: usecases.read_trail(w.terminal, a),
+                          lambda w: bool(entries(w, "read_audit", read="list")), registration, ("read_trail",)),
+    "verify_trail": UseCase(needs(Permission.READ_AUDIT), lambda w, a: usecases.verify_trail(
+        w.terminal, a, against_central=False), lambda w: bool(entries(w, "read_audit", read="verify", intact=True)),
+        registration, ("verify_trail",)),
+    # clerks and the terminal: the administrator
+    "create_clerk": UseCase(needs(Permission.MANAGE_CLERKS), lambda w, a: usecases.create_clerk(
+        w.terminal, a, "4001", "新柜员", "new-clerk-pass", frozenset({Role.FRONT_DESK})),
+        lambda w: "4001" in {c.id for c in list_clerks(w.terminal.db)}, covers=("create_clerk",)),
+    "disable_clerk": UseCase(needs(Permission.MANAGE_CLERKS), lambda w, a: usecases.disable_clerk(
+        w.terminal, a, TARGET_ID), lambda w: not active(w, TARGET_ID),
+        setup=with_target, covers=("disable_clerk",)),
+    "reset_password": UseCase(needs(Permission.MANAGE_CLERKS), lambda w, a: usecases.reset_password(
+        w.terminal, a, TARGET_ID, "changed-pass-2"), lambda w: can_sign_in(w, TARGET_ID, "changed-pass-2"),
+        setup=with_target, covers=("reset_password",)),
+    "set_clerk_roles": UseCase(needs(Permission.MANAGE_CLERKS), lambda w, a: usecases.set_clerk_roles(
+        w.terminal, a, TARGET_ID, frozenset({Role.REVIEW})), lambda w: roles_of(w, TARGET_ID) == {Role.REVIEW},
+        setup=with_target, covers=("set_clerk_roles",)),
+    "list_clerks": UseCase(needs(Permission.MANAGE_CLERKS), lambda w, a: usecases.list_clerks(w.terminal, a),
+                           lambda w: isinstance(w.result, list) and TARGET_ID in {c.id for c in w.result},
+                           setup=with_target, covers=("list_clerks",)),
+    "purge": UseCase(needs(Permission.MANAGE_TERMINAL), lambda w, a: retention_usecases.purge(w.terminal, a),
+                     lambda w: bool((v := get_submission(w.terminal.db, w.ids["case"])) and v.purged),
+                     closed_long_ago, ("purge",)),
+    "pending_reference": UseCase(needs(Permission.MANAGE_TERMINAL), lambda w, a: usecases.pending_reference(
+        w.terminal, a), lambda w: w.result == [], covers=("pending_reference",)),
+    "reference_alerts": UseCase(needs(Permission.MANAGE_TERMINAL), lambda w, a: usecases.reference_alerts(
+        w.terminal, a), lambda w: isinstance(w.result, usecases.ReferenceAlerts), covers=("reference_alerts",)),
+    "change_trust_setting": UseCase(needs(Permission.MANAGE_TERMINAL), lambda w, a: usecases.change_trust_setting(
+        w.terminal, a, w.tmp / "settings.toml", "central_url", "http://127.0.0.1:8"),
+        lambda w: (w.tmp / "settings.toml").is_file() and bool(entries(w, "settings_change")),
+        covers=("change_trust_setting",)),
+    # every signed-in clerk: counts without names, and the session itself
+    "counts": UseCase(None, lambda w, a: queries.counts_by_state(w.terminal),
+                      lambda w: w.result == {SubmissionState.QUEUED: 1}, registration, ("counts_by_state",)),
+    "sync_status": UseCase(None, lambda w, a: queries.sync_status(w.terminal),
+                           lambda w: isinstance(w.result, queries.SyncStatus) and w.result.pending == 1, registration,
+                           ("sync_status",)),
+    "lock_unlock": UseCase(None, lambda w, a: lock_and_unlock(w.terminal, a),
+                           lambda w: bool(entries(w, "lock")) and bool(entries(w, "unlock")),
+                           covers=("lock_session", "unlock_session")),
+    "sign_out": UseCase(None, lambda w, a: usecases.sign_out(w.terminal, a),
+                        lambda w: bool(entries(w, "sign_out")), covers=("sign_out",)),
+    "switch_clerk": UseCase(None, lambda w, a: usecases.switch_clerk(w.terminal, a, CLERK, None),
+                            lambda w: bool(entries(w, "switch_clerk")), covers=("switch_clerk",)),
 }
 
-#: the expected matrix, written out rather than derived from ROLE_PERMISSIONS
-MAY: dict[Role, set[str]] = {
-    Role.FRONT_DESK: {"submit", "save_draft"},
-    Role.REVIEW: {"approve", "send_for_review"},
-    Role.APPROVAL: {"final_approve"},
-    Role.SUPERVISOR: set(),
-    Role.AUDITOR: set(),
-    Role.ADMIN: {"clerk_add", "clerk_disable", "clerk_reset"},
+#: critical cells written out by hand, not derived: the matrix must agree with them
+CRITICAL: dict[tuple[Role, str], bool] = {
+    (Role.ADMIN, "submit"): False, (Role.ADMIN, "case_file"): False, (Role.ADMIN, "submission"): False,
+    (Role.ADMIN, "records_list"): False, (Role.ADMIN, "full_id_number"): False, (Role.ADMIN, "print_receipt"): False,
+    (Role.ADMIN, "read_trail"): False, (Role.ADMIN, "create_clerk"): True, (Role.ADMIN, "purge"): True,
+    (Role.AUDITOR, "approve_review"): False, (Role.AUDITOR, "approve_final"): False,
+    (Role.AUDITOR, "records_list"): False, (Role.AUDITOR, "case_file"): False, (Role.AUDITOR, "read_trail"): True,
+    (Role.AUDITOR, "create_clerk"): False,
+    (Role.FRONT_DESK, "approve_final"): False, (Role.FRONT_DESK, "approve_review"): False,
+    (Role.FRONT_DESK, "submit"): True, (Role.FRONT_DESK, "records_list"): True, (Role.FRONT_DESK, "read_trail"): False,
+    (Role.REVIEW, "approve_review"): True, (Role.REVIEW, "approve_final"): False, (Role.REVIEW, "submit"): False,
+    (Role.APPROVAL, "approve_final"): True, (Role.APPROVAL, "approve_review"): False,
+    (Role.SUPERVISOR, "records_list"): True, (Role.SUPERVISOR, "case_file"): True, (Role.SUPERVISOR, "submit"): False,
+    (Role.SUPERVISOR, "approve_review"): False, (Role.SUPERVISOR, "create_clerk"): False,
 }
 
-MATRIX = [(role, case) for role in Role for case in USE_CASES]
+
+def may(role: Role, permission: frozenset[Permission] | None, also: frozenset[Permission] = frozenset()) -> bool:
+    """The expected outcome, derived from the role table and what the use case declares: any of
+    ``permission`` (None: every signed-in clerk) and all of ``also``."""
+    held = ROLE_PERMISSIONS[role]
+    return (permission is None or bool(permission & held)) and also <= held
 
 
-@pytest.mark.parametrize(("role", "case"), MATRIX, ids=[f"{r.value}-{c}" for r, c in MATRIX])
-def test_permission_matrix(qapp: Any, make_terminal: Any, role: Role, case: str) -> None:
+def refused_cleanly(call: Callable[[], object]) -> None:
+    with pytest.raises(PermissionDenied) as refused:
+        call()
+    assert refused.value.user_message.startswith(f"柜员 {ACTOR_ID} 无权") and refused.value.hint
+
+
+LOCAL = [(role, name) for role in Role for name in USE_CASES]
+
+
+@pytest.mark.parametrize(("role", "name"), LOCAL, ids=[f"{r.value}-{n}" for r, n in LOCAL])
+def test_permission_matrix(qapp: Any, make_terminal: Any, tmp_path: Path, role: Role, name: str) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     add_clerk(terminal.db, ACTOR_ID, "当事柜员", ACTOR_PASSWORD, roles=frozenset({role}))
-    add_clerk(terminal.db, TARGET_ID, "目标柜员", TARGET_PASSWORD, roles=frozenset({Role.FRONT_DESK}))
-    setup, command, took_effect = USE_CASES[case]
-    if setup is not None:
-        setup(terminal)
+    world = World(terminal, tmp_path)
+    case = USE_CASES[name]
+    if case.setup is not None:
+        case.setup(world)
     actor = usecases.sign_in(terminal, ACTOR_ID, ACTOR_PASSWORD)
     assert actor.roles == {role}
-    if case in MAY[role]:
-        command(terminal, actor)
-        assert took_effect(terminal)
+    expected = may(role, case.permission)
+    assert CRITICAL.get((role, name), expected) is expected
+    if expected:
+        world.result = case.run(world, actor)
+        assert case.took_effect(world)
+    else:
+        refused_cleanly(lambda: case.run(world, actor))
+        assert not case.took_effect(world)
+
+
+# -- review on another terminal: one central process and two terminals for the module ------------------------
+
+REMOTE_STEPS = ("sign_review", "sign_approval", "return")
+
+
+@dataclass
+class Office:
+    """The central process, the terminal whose only clerk (1001) sent its cases for review, and the second
+    terminal where one actor per role works; ``cases``: (use case, role) → its own case, ``read``: a case
+    to list and open, ``opened``: that case as a reviewer (2001) opened it."""
+
+    central_db: Path
+    first: Terminal
+    second: Terminal
+    read: str
+    opened: remote_review.RemoteCase
+    cases: dict[tuple[str, Role], str]
+    result: object = None
+
+
+def actor_id(role: Role) -> str:
+    return f"5{list(Role).index(role)}01"
+
+
+def _send_all(terminal: Terminal) -> None:
+    assert terminal.sender is not None
+    deadline = time.monotonic() + 60
+    while pending_count(terminal.db):
+        terminal.sender.sync_once(now=True)
+        assert time.monotonic() < deadline, "not sent"
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    root = tmp_path_factory.mktemp("office")
+    central_db = root / "central.sqlite3"
+    key = make_central_key(root / "central-keyring")
+    server = CentralServerProcess.start(central_db, port=0, stderr_path=root / "central.log",
+                                        extra_args=key.serve_args())
+    secrets = SecretStore(file_keyring(root / "keyring"))
+    secrets.set_terminal_token(add_terminal(central_db, TERMINAL_ID))
+    first = build_terminal(Settings(central_url=server.base_url, terminal_id=TERMINAL_ID,
+                                    central_signing_key=key.public_key, office_name="测试大厅", data_dir=root / "first",
+                                    devices=DeviceSettings(card_reader="off", id_reader="off", camera="off")),
+                           secrets, backoff=Backoff(base=0.05, cap=0.5), start_sender=False)
+    second = second_terminal(root, central_db, server.base_url)
+    try:
+        add_clerk(first.db, CLERK.id, CLERK.name, PASSWORD, roles=CLERK.roles)
+        for role in Role:
+            add_clerk(second.db, actor_id(role), "当事柜员", ACTOR_PASSWORD, roles=frozenset({role}))
+        form = load_form("retirement_approval")
+        waivers = {m.key: WAIVER for m in usecases.missing_materials(form, RETIREMENT, {}, {})
+                   if m.key != "identity_document"}
+
+        def sent_case() -> str:
+            sid = usecases.submit_application(first, usecases.SubmitRequest(
+                CLERK, form, RETIREMENT, materials={"identity_document": [page()]}, waivers=waivers)).view.id
+            usecases.send_for_review(first, CLERK, sid)
+            return sid
+
+        read = sent_case()
+        cases = {(step, role): sent_case() for step in REMOTE_STEPS for role in Role}
+        _send_all(first)
+        for role in Role:  # 复核 signed by the second terminal's reviewer: 审批 is due
+            remote_review.sign_remote_review(second, "2001", "review-pass", cases["sign_approval", role], "review")
+        opened = remote_review.open_remote_review(second, usecases.sign_in(second, "2001", "review-pass"), read)
+        yield Office(central_db, first, second, read, opened, cases)
+    finally:
+        second.close()
+        first.close()
+        server.stop()
+
+
+def remote_entries(office: Office, role: Role, action: str) -> list[AuditRecord]:
+    return [e for e in office.second.audit.find(office.second.db)
+            if e.clerk_id == actor_id(role) and e.action == action]
+
+
+def central_case(office: Office, sid: str) -> dict[str, Any]:
+    return next(r for r in central_records(office.central_db) if r["id"] == sid)
+
+
+def central_signers(office: Office, sid: str, step: str) -> list[str]:
+    return [g["clerk_id"] for g in central_case(office, sid)["review"]["signatures"] if g["step"] == step]
+
+
+@dataclass(frozen=True)
+class RemoteUseCase:
+    """As ``UseCase``; ``also``: permissions needed besides one of ``permission``."""
+
+    permission: frozenset[Permission]
+    run: Callable[[Office, ClerkInfo, Role], object]
+    took_effect: Callable[[Office, Role], bool]
+    covers: tuple[str, ...] = ()
+    also: frozenset[Permission] = frozenset()
+
+
+REMOTE: dict[str, RemoteUseCase] = {
+    "remote_list": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.list_remote_reviews(o.second, a),
+                                 lambda o, r: isinstance(o.result, list)
+                                 and o.read in {c.submission_id for c in o.result}, ("list_remote_reviews",)),
+    "remote_open": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.open_remote_review(o.second, a, o.read),
+                                 lambda o, r: bool(remote_entries(o, r, "view_case")), ("open_remote_review",)),
+    "remote_material": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.remote_material(
+        o.second, a, o.opened, o.opened.materials[0].sha256), lambda o, r: bool(remote_entries(o, r, "view_scan")),
+        ("remote_material",)),
+    # the same through the case view's source (``RemoteCases``: what the reviewer's dialog reads)
+    "remote_case_view": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.RemoteCases().case_file(
+        o.second, a, o.read), lambda o, r: bool(remote_entries(o, r, "view_case")), ("RemoteCases.case_file",)),
+    "remote_case_scan": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.RemoteCases().case_scan(
+        o.second, a, o.read, "identity_document"), lambda o, r: bool(remote_entries(o, r, "view_scan")),
+        ("RemoteCases.case_scan",)),
+    "remote_full_id_number": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.RemoteCases().full_id_number(
+        o.second, a, o.read, "id_number"), lambda o, r: bool(remote_entries(o, r, "show_id_number")),
+        ("RemoteCases.full_id_number",), also=needs(Permission.SHOW_ID_NUMBER)),
+    "remote_sign_review": RemoteUseCase(needs(Permission.APPROVE), lambda o, a, r: remote_review.sign_remote_review(
+        o.second, a.id, ACTOR_PASSWORD, o.cases["sign_review", r], "review"),
+        lambda o, r: central_signers(o, o.cases["sign_review", r], "review") == [actor_id(r)],
+        ("sign_remote_review",)),
+    "remote_sign_approval": RemoteUseCase(needs(Permission.FINAL_APPROVE), lambda o, a, r: (
+        remote_review.sign_remote_review(o.second, a.id, ACTOR_PASSWORD, o.cases["sign_approval", r], "approval")),
+        lambda o, r: central_signers(o, o.cases["sign_approval", r], "approval") == [actor_id(r)]),
+    "remote_return": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.return_remote_review(
+        o.second, a.id, ACTOR_PASSWORD, o.cases["return", r], "材料不全，请补充"),
+        lambda o, r: central_case(o, o.cases["return", r])["status"] == "returned", ("return_remote_review",)),
+}
+
+CRITICAL_REMOTE: dict[tuple[Role, str], bool] = {
+    (Role.ADMIN, "remote_open"): False, (Role.AUDITOR, "remote_sign_review"): False,
+    (Role.FRONT_DESK, "remote_sign_approval"): False, (Role.FRONT_DESK, "remote_list"): False,
+    (Role.REVIEW, "remote_sign_review"): True, (Role.REVIEW, "remote_sign_approval"): False,
+    (Role.APPROVAL, "remote_sign_approval"): True, (Role.APPROVAL, "remote_return"): True,
+    (Role.SUPERVISOR, "remote_material"): False, (Role.SUPERVISOR, "remote_full_id_number"): False,
+    (Role.AUDITOR, "remote_case_view"): False, (Role.REVIEW, "remote_full_id_number"): True,
+}
+
+REMOTE_CELLS = [(role, name) for role in Role for name in REMOTE]
+
+
+@pytest.mark.parametrize(("role", "name"), REMOTE_CELLS, ids=[f"{r.value}-{n}" for r, n in REMOTE_CELLS])
+def test_remote_review_matrix(qapp: Any, office: Office, role: Role, name: str) -> None:
+    actor = usecases.sign_in(office.second, actor_id(role), ACTOR_PASSWORD)
+    assert actor.roles == {role}
+    case = REMOTE[name]
+    expected = may(role, case.permission, case.also)
+    assert CRITICAL_REMOTE.get((role, name), expected) is expected
+    office.result = None
+    before = max((e.seq for e in office.second.audit.find(office.second.db)), default=0)
+    if expected:
+        office.result = case.run(office, actor, role)
+        assert case.took_effect(office, role)
     else:
         with pytest.raises(PermissionDenied) as refused:
-            command(terminal, actor)
-        assert refused.value.user_message.startswith(f"柜员 {ACTOR_ID} 无权") and refused.value.hint
-        assert not took_effect(terminal)
+            case.run(office, actor, role)
+        assert refused.value.user_message.startswith(f"柜员 {actor.id} 无权")
+        assert not case.took_effect(office, role)
+        assert not [e for action in ("view_case", "view_scan", "show_id_number")
+                    for e in remote_entries(office, role, action) if e.seq > before]  # nothing read for them
+
+
+def test_confirming_a_held_back_reference_update_is_the_administrators(
+        start_central: Any, make_terminal: Any, tmp_path: Path) -> None:
+    """``confirm_reference`` for every role, against a real central process that signs a weakening (as in
+    tests/sync/test_reference_trust.py): the administrator's confirmation puts it in force, nobody else's."""
+    directory = tmp_path / "reference-src"
+    shipped = Path(str(files("resources")))
+    shutil.copytree(shipped / "forms", directory / "forms")
+    shutil.copy(shipped / "rules" / "holidays_cn.json", directory / "holidays.json")
+    server = start_central(extra_args=("--reference-dir", str(directory)))
+    terminal: Terminal = make_terminal(server.base_url, start_sender=False)
+    assert sorted(pull(terminal)) == ["forms", "holidays"]
+
+    def weaken(form: dict[str, Any]) -> None:
+        form["version"] += 1
+        form["review"] = {"tier": "none"}
+
+    edit_form(directory, "retirement_approval", weaken)
+    assert pull(terminal) == ["forms"]
+    for index, role in enumerate(sorted(Role, key=lambda r: r is Role.ADMIN)):  # the administrator last
+        clerk_id = f"6{index}01"
+        add_clerk(terminal.db, clerk_id, "当事柜员", ACTOR_PASSWORD, roles=frozenset({role}))
+        actor = usecases.sign_in(terminal, clerk_id, ACTOR_PASSWORD)
+        assert may(role, needs(Permission.MANAGE_TERMINAL)) is (role is Role.ADMIN)
+        if role is Role.ADMIN:
+            assert usecases.confirm_reference(terminal, actor, "retirement_approval").key == "retirement_approval"
+        else:
+            with pytest.raises(PermissionDenied):
+                usecases.confirm_reference(terminal, actor, "retirement_approval")
+        pending = [p.key for p in usecases.pending_reference(terminal, ADMIN)]
+        assert pending == ([] if role is Role.ADMIN else ["retirement_approval"])
+
+
+# -- the table itself -----------------------------------------------------------------------------------------
+
+
+def _guarded_functions() -> set[str]:
+    """Public functions of app/usecases and app/queries that check a post (``require``, ``_reviewer``,
+    ``allowed``), found by reading their source: each must be a row of the matrix."""
+    import app.queries
+    import app.usecases.approval
+    import app.usecases.audit
+    import app.usecases.clerks
+    import app.usecases.drafts
+    import app.usecases.receipts
+    import app.usecases.reference
+    import app.usecases.remote_review
+    import app.usecases.retention
+    import app.usecases.submit
+
+    found: set[str] = set()
+    for module in (app.queries, app.usecases.approval, app.usecases.audit, app.usecases.clerks, app.usecases.drafts,
+                   app.usecases.receipts, app.usecases.reference, app.usecases.remote_review,
+                   app.usecases.retention, app.usecases.submit):
+        tree = ast.parse(inspect.getsource(module))
+        functions = [(node.name, node) for node in tree.body if isinstance(node, ast.FunctionDef)]
+        functions += [(f"{cls.name}.{node.name}", node) for cls in tree.body if isinstance(cls, ast.ClassDef)
+                      for node in cls.body if isinstance(node, ast.FunctionDef)]
+        for name, node in functions:
+            calls = {c.func.id for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+            if not name.split(".")[-1].startswith("_") and calls & {"require", "_reviewer", "allowed"}:
+                found.add(name)
+    return found
+
+
+def test_every_guarded_use_case_is_in_the_matrix() -> None:
+    covered = {f for case in USE_CASES.values() for f in case.covers} | {f for case in REMOTE.values()
+                                                                         for f in case.covers}
+    covered |= {"confirm_reference"}  # its own test above (a central process that signs a weakening)
+    assert _guarded_functions() <= covered, sorted(_guarded_functions() - covered)
+    # what reads names or numbers is guarded: every query taking the clerk checks the post
+    for name in ("records", "submission", "case_file", "case_scan", "full_id_number"):
+        assert name in _guarded_functions(), name
 
 
 def test_the_table_is_what_the_matrix_expects() -> None:
-    """The data the checks use agrees with the written-out matrix (and the admin does no business)."""
-    business = {Permission.SUBMIT, Permission.SAVE_DRAFT, Permission.APPROVE, Permission.FINAL_APPROVE}
-    assert not ROLE_PERMISSIONS[Role.ADMIN] & business
+    """The data the checks use agrees with the hand-written cells (and the admin does no business)."""
+    business = {Permission.SUBMIT, Permission.SAVE_DRAFT, Permission.APPROVE, Permission.FINAL_APPROVE,
+                Permission.VIEW_CASE, Permission.SHOW_ID_NUMBER}
+    assert not ROLE_PERMISSIONS[Role.ADMIN] & business  # Art. 26: no personal data for the administrator
+    assert ROLE_PERMISSIONS[Role.AUDITOR] == {Permission.READ_AUDIT}  # the trail, not the records
     assert all(Permission.MANAGE_CLERKS not in ROLE_PERMISSIONS[r] for r in Role if r is not Role.ADMIN)
+    for (role, name), expected in CRITICAL.items():
+        assert may(role, USE_CASES[name].permission) is expected, (role, name)
+    for (role, name), expected in CRITICAL_REMOTE.items():
+        assert may(role, REMOTE[name].permission, REMOTE[name].also) is expected, (role, name)
     several = ClerkInfo("9", "兼岗", frozenset({Role.FRONT_DESK, Role.REVIEW}))
     assert allowed(several, Permission.SUBMIT) and allowed(several, Permission.APPROVE)
     assert not allowed(several, Permission.MANAGE_CLERKS)
+
+
+def test_the_clerk_who_took_a_case_sends_it_for_review_only_while_holding_the_front_desk(
+        qapp: Any, make_terminal: Any) -> None:
+    """The submitter's exception (a one-clerk terminal is never stuck) is for the 受理 post, not for whoever
+    once took the case: moved to the auditor's post, the same clerk may neither send nor reopen it."""
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    world = World(terminal, Path())
+    awaiting(world)
+    moved = ClerkInfo(CLERK.id, CLERK.name, frozenset({Role.AUDITOR}))
+    still_front_desk = ClerkInfo(CLERK.id, CLERK.name, frozenset({Role.FRONT_DESK}))
+    with pytest.raises(PermissionDenied):
+        usecases.send_for_review(terminal, moved, world.ids["case"])
+    assert state_of(world) is SubmissionState.AWAITING_APPROVAL
+    sent = usecases.send_for_review(terminal, still_front_desk, world.ids["case"])
+    assert sent.state is SubmissionState.REVIEW_ELSEWHERE
 
 
 def test_the_administrator_holds_no_business_role(qapp: Any, make_terminal: Any) -> None:
@@ -182,14 +605,12 @@ def test_the_administrator_holds_no_business_role(qapp: Any, make_terminal: Any)
 
 
 def test_a_reviewer_still_cannot_approve_their_own_case(qapp: Any, make_terminal: Any) -> None:
-    from core.errors import StateError
-
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
-    waiting = _awaiting(terminal)
+    world = World(terminal, Path())
+    awaiting(world)
     with pytest.raises(StateError, match="own submission"):
-        usecases.approve(terminal, CLERK.id, PASSWORD, waiting)
-    view = get_submission(terminal.db, waiting)
-    assert view is not None and view.state is SubmissionState.AWAITING_APPROVAL
+        usecases.approve(terminal, CLERK.id, PASSWORD, world.ids["case"])
+    assert state_of(world) is SubmissionState.AWAITING_APPROVAL
 
 
 def test_sign_in_locks_after_the_configured_failures(qapp: Any, make_terminal: Any) -> None:

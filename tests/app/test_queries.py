@@ -38,32 +38,32 @@ def test_records_are_paged_without_a_cap_and_filtered(terminal: Terminal) -> Non
     draft = save_draft(terminal.db, item_code="personal_registration", form_version=3, terminal_id="T",
                        clerk_id=CLERK.id, payload={"name": "草稿"})
 
-    everything = queries.records(terminal, page_size=1000)
+    everything = queries.records(terminal, CLERK, page_size=1000)
     assert everything.total == 206 and len(everything.records) == 206  # no hard cap of 200
-    first = queries.records(terminal)
+    first = queries.records(terminal, CLERK)
     assert (len(first.records), first.total, first.pages) == (200, 206, 2)
-    second = queries.records(terminal, page=1)
+    second = queries.records(terminal, CLERK, page=1)
     assert [r.id for r in first.records + second.records] == [r.id for r in everything.records]
-    assert queries.records(terminal, page=5).records == ()
+    assert queries.records(terminal, CLERK, page=5).records == ()
 
-    queued = queries.records(terminal, RecordFilter(states=frozenset({SubmissionState.QUEUED})), page_size=10)
+    queued = queries.records(terminal, CLERK, RecordFilter(states=frozenset({SubmissionState.QUEUED})), page_size=10)
     assert queued.total == 205 and all(r.state is SubmissionState.QUEUED for r in queued.records)
-    drafts = queries.records(terminal, RecordFilter(states=frozenset({SubmissionState.DRAFT})))
+    drafts = queries.records(terminal, CLERK, RecordFilter(states=frozenset({SubmissionState.DRAFT})))
     assert [r.id for r in drafts.records] == [draft.id]
-    by_clerk = queries.records(terminal, RecordFilter(clerk_id="1002"))
+    by_clerk = queries.records(terminal, CLERK, RecordFilter(clerk_id="1002"))
     assert by_clerk.total == 21 and {r.clerk_id for r in by_clerk.records} == {"1002"}
-    by_name = queries.records(terminal, RecordFilter(text="申请人07"))  # 070-079
+    by_name = queries.records(terminal, CLERK, RecordFilter(text="申请人07"))  # 070-079
     assert sorted(r.applicant_name or "" for r in by_name.records) == [f"申请人{n:03d}" for n in range(70, 80)]
-    by_number = queries.records(terminal, RecordFilter(text=applicant(42).id_number.lower()))
+    by_number = queries.records(terminal, CLERK, RecordFilter(text=applicant(42).id_number.lower()))
     assert [r.id for r in by_number.records] == [ids[42]]
-    by_receipt = queries.records(terminal, RecordFilter(text="0926-0199"))
+    by_receipt = queries.records(terminal, CLERK, RecordFilter(text="0926-0199"))
     assert [r.id for r in by_receipt.records] == [ids[199]]
-    assert queries.records(terminal, RecordFilter(text="100%")).total == 0  # wildcards are literal
+    assert queries.records(terminal, CLERK, RecordFilter(text="100%")).total == 0  # wildcards are literal
     now = datetime.now(UTC)
-    assert queries.records(terminal, RecordFilter(since=now - timedelta(hours=1))).total == 206
-    assert queries.records(terminal, RecordFilter(until=now - timedelta(hours=1))).total == 0
+    assert queries.records(terminal, CLERK, RecordFilter(since=now - timedelta(hours=1))).total == 206
+    assert queries.records(terminal, CLERK, RecordFilter(until=now - timedelta(hours=1))).total == 0
     with pytest.raises(ValueError):
-        queries.records(terminal, page=-1)
+        queries.records(terminal, CLERK, page=-1)
 
 
 def test_counts_sync_status_and_one_case_with_its_materials(terminal: Terminal) -> None:
@@ -81,6 +81,6 @@ def test_counts_sync_status_and_one_case_with_its_materials(terminal: Terminal) 
     assert queries.sync_status(terminal) == queries.SyncStatus(
         pending=1, awaiting_review=1, returned=0, last_sync=datetime(2025, 9, 26, 1, 30, tzinfo=UTC),
         last_error="未连接中心系统")
-    one = queries.submission(terminal, made.id)
+    one = queries.submission(terminal, CLERK, made.id, audited=False)
     assert one is not None and one.attachments == (AttachmentData("identity_document", ref.sha256, ref.size, 2),)
-    assert queries.submission(terminal, "no-such-id") is None
+    assert queries.submission(terminal, CLERK, "no-such-id", audited=False) is None

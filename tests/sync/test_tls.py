@@ -124,8 +124,9 @@ def test_a_terminal_not_trusting_it_says_why_and_keeps_everything(https_central:
 
 def _queued(terminal: Terminal) -> list[Any]:
     from app import queries
+    from tests.app.conftest import CLERK
 
-    return list(queries.records(terminal, queries.RecordFilter()).records)
+    return list(queries.records(terminal, CLERK, queries.RecordFilter(), audited=False).records)
 
 
 @pytest.mark.parametrize("url", ["http://10.0.0.5:8470", "http://central.example:8470", "http://[fe80::1]:8470",

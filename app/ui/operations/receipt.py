@@ -9,10 +9,13 @@ from PySide6.QtWidgets import QWidget
 
 from app import usecases
 from app.changes import OpChanges
+from app.permissions import ClerkInfo
 from app.ui.operations.base import CollectionOp
 from forms.receipt import Receipt
 
 
-def print_receipt(*, parent: QWidget | None, receipt: Receipt, printer: QPrinter | Path) -> CollectionOp[None]:
-    """Print the receipt on the printer chosen in Qt's print dialog (or write it as a PDF to a path)."""
-    return CollectionOp(parent, lambda t: usecases.print_receipt(t, receipt, printer), lambda _none: OpChanges())
+def print_receipt(*, parent: QWidget | None, clerk: ClerkInfo, receipt: Receipt,
+                  printer: QPrinter | Path) -> CollectionOp[None]:
+    """``clerk`` prints the receipt on the printer chosen in Qt's print dialog (or writes it as a PDF to a path)."""
+    return CollectionOp(parent, lambda t: usecases.print_receipt(t, clerk, receipt, printer),
+                        lambda _none: OpChanges())
