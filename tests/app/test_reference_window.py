@@ -95,7 +95,7 @@ def test_an_administrator_confirms_a_held_back_update_in_the_window(qtbot: QtBot
     shoot(dialog, "pending-dialog")
 
     terminal.reference.forget()
-    assert terminal.reference.form("retirement_approval").review_tier(RETIREMENT) == "review"
+    assert terminal.reference.form("retirement_approval").review_tier(RETIREMENT) == "review_approval"
     row = next(i for i, p in enumerate(dialog.pending) if p.key == "retirement_approval")
     dialog.list.setCurrentRow(row)
     button = dialog.findChild(QPushButton, "confirmReferenceButton")
