@@ -93,6 +93,8 @@ class AuditPage(QWidget):
         self._item_names = item_names or {}
         self._ctx = ctx
         self._auditor = auditor
+        #: how many pages were asked for: an answer is shown only if no newer request followed it
+        self._asked = 0
         self.where = TrailFilter()
         self.page = 0
         self.total = 0
@@ -232,9 +234,18 @@ class AuditPage(QWidget):
         self.search()
 
     def _load(self, page: int) -> None:
+        """Read a page in the background; only the newest request's answer is shown (reads run side by
+        side on the pool, so an earlier, wider search may finish after a later one)."""
         where, auditor = self.where, self._auditor
+        self._asked += 1
+        asked = self._asked
+
+        def shown(found: TrailPage) -> None:
+            if asked == self._asked:
+                self.show_page(found)
+
         QueryOp(self, lambda t: read_trail(t, auditor, where, page=max(0, page), page_size=PAGE_SIZE),
-                self.show_page).run_in_background(self._ctx)
+                shown).run_in_background(self._ctx)
 
     def verify(self) -> None:
         """Walk the whole chain in the background and say what it found."""
