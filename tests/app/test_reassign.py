@@ -38,8 +38,8 @@ from local_db.retention import purge_expired
 from local_db.submissions import get_submission
 
 from .conftest import CLERK
-from .test_e2e_registration import type_text
 from .samples import ID_NUMBER, REGISTRATION, RETIREMENT, WAIVER
+from .test_e2e_registration import type_text
 
 SUPERVISOR = ClerkInfo("6001", "业务主管", frozenset({Role.SUPERVISOR}))
 TARGET = ClerkInfo("3001", "接办柜员", frozenset({Role.FRONT_DESK}))
