@@ -35,7 +35,7 @@ from core.errors import mask_id_number
 class ReassignDialog(QDialog):
     """Choose the clerk and give the reason; 确定改派 runs the use case."""
 
-    #: the case was given to another clerk (its new view)
+    # the case was given to another clerk (its new view)
     reassigned = Signal(object)
 
     def __init__(self, ctx: OpContext, supervisor: ClerkInfo, record: SubmissionView, item_name: str,
