@@ -95,6 +95,9 @@ class ReassignDialog(QDialog):
 
     def _show_targets(self, clerks: list[ClerkInfo]) -> None:
         self.target_combo.clear()
+        owner = next((c for c in clerks if c.id == self._record.clerk_id), None)
+        if owner is not None:  # a clerk no longer at the front desk keeps just the staff number
+            self.owner_label.setText(self.tr("{name}（{id}）").format(name=owner.name, id=owner.id))
         others = [c for c in clerks if c.id != self._record.clerk_id]
         for clerk in others:
             self.target_combo.addItem(self.tr("{name}（{id}）").format(name=clerk.name, id=clerk.id), clerk.id)

@@ -67,8 +67,8 @@ def reassign_case(terminal: Terminal, supervisor: ClerkInfo, submission_id: str,
     def record(s: Session, saved: SubmissionView, previous: str) -> object:
         return terminal.audit.record_in(s, AuditEvent(
             AuditAction.REASSIGN, supervisor.id, saved.id, _person(saved),
-            {"item_code": saved.item_code, "state": saved.state.value, "from": previous, "to": saved.clerk_id,
-             "reason": why}))
+            {"item_code": saved.item_code, "state": saved.state.value, "from_clerk": previous,
+             "to_clerk": saved.clerk_id, "reason": why}))
 
     return reassign_submission(terminal.db, submission_id, to_clerk_id.strip(), may_take=_may_take,
                                audit=record)

@@ -1520,16 +1520,17 @@
     </message>
     <message>
         <location filename="../../app/ui/reassign_dialog.py" line="100"/>
+        <location filename="../../app/ui/reassign_dialog.py" line="103"/>
         <source>{name}（{id}）</source>
         <translation>{name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reassign_dialog.py" line="101"/>
+        <location filename="../../app/ui/reassign_dialog.py" line="104"/>
         <source>请选择柜员</source>
         <translation>Choose a clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/reassign_dialog.py" line="101"/>
+        <location filename="../../app/ui/reassign_dialog.py" line="104"/>
         <source>没有可接办的在岗受理柜员</source>
         <translation>No active front-desk clerk can take it</translation>
     </message>

@@ -214,7 +214,7 @@ USE_CASES: dict[str, UseCase] = {
     "reassign": UseCase(needs(Permission.REASSIGN), lambda w, a: reassign_usecases.reassign_case(
         w.terminal, a, w.ids["draft"], TARGET_ID, "原经办柜员休假"),
         lambda w: bool((v := get_submission(w.terminal.db, w.ids["draft"])) and v.clerk_id == TARGET_ID
-                       and entries(w, "reassign", to=TARGET_ID)), drafted_for_another, ("reassign_case",)),
+                       and entries(w, "reassign", to_clerk=TARGET_ID)), drafted_for_another, ("reassign_case",)),
     "reassign_targets": UseCase(needs(Permission.REASSIGN), lambda w, a: reassign_usecases.reassign_targets(
         w.terminal, a), lambda w: isinstance(w.result, list) and TARGET_ID in {c.id for c in w.result},
         setup=with_target, covers=("reassign_targets",)),

@@ -100,8 +100,8 @@ def test_a_draft_goes_to_another_clerk_who_finishes_it(qapp: Any, make_terminal:
     [entry] = reassigned_entries(terminal)
     assert entry.clerk_id == SUPERVISOR.id and entry.subject == sid
     assert entry.person_key == terminal.audit.person_key(ID_NUMBER)
-    assert entry.detail == {"item_code": "personal_registration", "state": "draft", "from": CLERK.id,
-                            "to": TARGET.id, "reason": REASON}
+    assert entry.detail == {"item_code": "personal_registration", "state": "draft", "from_clerk": CLERK.id,
+                            "to_clerk": TARGET.id, "reason": REASON}
     assert ID_NUMBER not in json.dumps(entry.detail) and ID_NUMBER[:15] not in str(entry)
     # the new clerk continues the draft and submits it: the case is theirs
     form = load_form("personal_registration")
@@ -282,7 +282,7 @@ def test_the_supervisor_reassigns_from_the_records_list(qtbot: QtBot, make_termi
     # the clerk it belongs to is not offered; nothing is chosen and no reason given yet
     assert [dialog.target_combo.itemData(i) for i in range(dialog.target_combo.count())] == [TARGET.id]
     assert dialog.target_combo.currentIndex() == -1 and not dialog.ok_button.isEnabled()
-    assert dialog.owner_label.text() == CLERK.id and "李秀英" in dialog.case_label.text()
+    assert dialog.owner_label.text() == f"{CLERK.name}（{CLERK.id}）" and "李秀英" in dialog.case_label.text()
     assert ID_NUMBER not in dialog.case_label.text()  # masked
     dialog.target_combo.setCurrentIndex(0)
     assert not dialog.ok_button.isEnabled()  # a reason is required
