@@ -87,6 +87,8 @@ class AuditAction(enum.StrEnum):
     DELETE_DRAFT = "delete_draft"
     #: an auditor read the trail or checked its chain (稽核)
     READ_AUDIT = "read_audit"
+    #: a supervisor gave a case to another clerk (改派): from, to, why
+    REASSIGN = "reassign"
 
 
 @dataclass(frozen=True)

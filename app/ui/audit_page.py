@@ -57,7 +57,7 @@ DETAIL_LABELS = {
     "read": "查阅", "by_person": "按人员", "since": "起", "until": "止", "actions": "操作", "intact": "完整",
     "entries": "条数", "broken_at": "断开于", "problem": "问题", "copy": "第几份", "what": "内容", "format": "格式",
     "central_held": "中心已收到", "central_matches": "与中心副本一致", "pages": "页数", "locked": "已锁定",
-    "reason": "原因",
+    "reason": "原因", "from_clerk": "原柜员", "to_clerk": "接手柜员",
 }
 
 

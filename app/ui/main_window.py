@@ -58,12 +58,14 @@ from app.ui.idle import Clock
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
+from app.ui.reassign_dialog import ReassignDialog
 from app.ui.records_view import STATE_LABELS, RecordsView
 from app.ui.reference_dialog import reference_label
 from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
+from app.usecases.reassign import REASSIGNABLE
 from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
 
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
         self.case_dialog: CaseDialog | None = None
+        self.reassign_dialog: ReassignDialog | None = None
         self.remote_dialog: RemoteReviewDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
@@ -275,6 +278,12 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.approve_button)
         bar.addWidget(self.correct_button)
         bar.addWidget(self.remote_button)
+        self.reassign_button = QPushButton(self.tr("改派…"))
+        self.reassign_button.setObjectName("reassignRecordButton")
+        self.reassign_button.setToolTip(self.tr("把草稿或被退回的业务改派给其他受理柜员"))
+        self.reassign_button.setVisible(allowed(self.clerk, Permission.REASSIGN))  # 业务主管; the use case checks
+        self.reassign_button.clicked.connect(lambda: self.open_reassign(self.records.selected()))
+        bar.addWidget(self.reassign_button)
         section.addLayout(bar)
         self.records = RecordsView(self.ctx, self._item_names, clerk=self.clerk)
         self.records.itemSelectionChanged.connect(self._selection_changed)
@@ -328,6 +337,7 @@ class MainWindow(QMainWindow):
         self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL
                                        or (record is not None and refused_for_review(record)))
         self.correct_button.setEnabled(state is SubmissionState.RETURNED)
+        self.reassign_button.setEnabled(state in REASSIGNABLE)
 
     def _view(self, record: SubmissionView | None) -> None:
         if record is not None and record.purged:
@@ -341,6 +351,17 @@ class MainWindow(QMainWindow):
         self.case_dialog.finished.connect(lambda _r: setattr(self, "case_dialog", None))
         self.case_dialog.finished.connect(self.case_dialog.deleteLater)  # its scans go with it
         self.case_dialog.open()
+
+    def open_reassign(self, record: SubmissionView | None) -> None:
+        """The supervisor's 改派 of the chosen draft or returned case (``app/ui/reassign_dialog.py``)."""
+        if record is None:
+            return
+        dialog = ReassignDialog(self.ctx, self.clerk, record, self._item_names.get(record.item_code, record.item_code),
+                                self)
+        dialog.finished.connect(lambda _r: setattr(self, "reassign_dialog", None))
+        dialog.finished.connect(dialog.deleteLater)
+        self.reassign_dialog = dialog
+        dialog.open()
 
     def _act_on(self, record: SubmissionView | None) -> None:
         """Approve a submission awaiting review, or correct a returned one; other rows open read-only."""

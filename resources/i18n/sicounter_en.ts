@@ -877,100 +877,100 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="58"/>
+        <location filename="../../app/ui/pages.py" line="59"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="60"/>
+        <location filename="../../app/ui/pages.py" line="61"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="62"/>
+        <location filename="../../app/ui/pages.py" line="63"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="65"/>
+        <location filename="../../app/ui/pages.py" line="66"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="71"/>
+        <location filename="../../app/ui/pages.py" line="72"/>
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="73"/>
+        <location filename="../../app/ui/pages.py" line="74"/>
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="76"/>
+        <location filename="../../app/ui/pages.py" line="77"/>
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="86"/>
+        <location filename="../../app/ui/pages.py" line="87"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="93"/>
-        <location filename="../../app/ui/pages.py" line="239"/>
+        <location filename="../../app/ui/pages.py" line="94"/>
+        <location filename="../../app/ui/pages.py" line="240"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="109"/>
+        <location filename="../../app/ui/pages.py" line="110"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="193"/>
+        <location filename="../../app/ui/pages.py" line="194"/>
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <extracomment>the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="194"/>
+        <location filename="../../app/ui/pages.py" line="195"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="212"/>
+        <location filename="../../app/ui/pages.py" line="213"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="214"/>
+        <location filename="../../app/ui/pages.py" line="215"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="224"/>
+        <location filename="../../app/ui/pages.py" line="225"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="224"/>
+        <location filename="../../app/ui/pages.py" line="225"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="225"/>
+        <location filename="../../app/ui/pages.py" line="226"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="239"/>
+        <location filename="../../app/ui/pages.py" line="240"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="249"/>
+        <location filename="../../app/ui/pages.py" line="250"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1060,250 +1060,261 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="90"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="171"/>
         <source>社会保险经办柜台终端</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172"/>
+        <location filename="../../app/ui/main_window.py" line="177"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180"/>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="411"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="413"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400"/>
+        <location filename="../../app/ui/main_window.py" line="432"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="441"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="455"/>
+        <location filename="../../app/ui/main_window.py" line="487"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>办件记录</source>
+        <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="270"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="281"/>
+        <source>改派…</source>
+        <translation>Reassign…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="283"/>
+        <source>把草稿或被退回的业务改派给其他受理柜员</source>
+        <translation>Give a draft or a returned case to another front-desk clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425"/>
+        <location filename="../../app/ui/main_window.py" line="457"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459"/>
+        <location filename="../../app/ui/main_window.py" line="491"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="533"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="536"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="547"/>
+        <location filename="../../app/ui/main_window.py" line="588"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="567"/>
+        <location filename="../../app/ui/main_window.py" line="608"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="619"/>
+        <location filename="../../app/ui/main_window.py" line="660"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="623"/>
+        <location filename="../../app/ui/main_window.py" line="664"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="634"/>
+        <location filename="../../app/ui/main_window.py" line="675"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="637"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="641"/>
+        <location filename="../../app/ui/main_window.py" line="682"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="652"/>
+        <location filename="../../app/ui/main_window.py" line="693"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="658"/>
+        <location filename="../../app/ui/main_window.py" line="699"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="658"/>
+        <location filename="../../app/ui/main_window.py" line="699"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="661"/>
+        <location filename="../../app/ui/main_window.py" line="702"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="663"/>
+        <location filename="../../app/ui/main_window.py" line="704"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="670"/>
-        <location filename="../../app/ui/main_window.py" line="693"/>
+        <location filename="../../app/ui/main_window.py" line="711"/>
+        <location filename="../../app/ui/main_window.py" line="734"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="696"/>
+        <location filename="../../app/ui/main_window.py" line="737"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="698"/>
+        <location filename="../../app/ui/main_window.py" line="739"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="700"/>
+        <location filename="../../app/ui/main_window.py" line="741"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1372,17 +1383,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="260"/>
+        <location filename="../../app/ui/pages.py" line="261"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="264"/>
+        <location filename="../../app/ui/pages.py" line="265"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="272"/>
+        <location filename="../../app/ui/pages.py" line="273"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -1451,102 +1462,176 @@
     </message>
 </context>
 <context>
+    <name>ReassignDialog</name>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="45"/>
+        <source>改派业务</source>
+        <translation>Reassign case</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="56"/>
+        <source>业务：</source>
+        <translation>Case:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="57"/>
+        <source>状态：</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="59"/>
+        <source>当前经办柜员：</source>
+        <translation>Current clerk:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="62"/>
+        <source>正在读取柜员…</source>
+        <translation>Loading clerks…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="64"/>
+        <source>改派给：</source>
+        <translation>Reassign to:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="67"/>
+        <source>必填，例如：原经办柜员休假</source>
+        <translation>Required, e.g. the clerk is on leave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="70"/>
+        <source>改派原因：</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="72"/>
+        <source>只能改派给在岗的受理柜员；改派记入审计日志。</source>
+        <translation>Only an active front-desk clerk can take the case; the reassignment is recorded in the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="83"/>
+        <source>确定改派</source>
+        <translation>Reassign</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="87"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="100"/>
+        <location filename="../../app/ui/reassign_dialog.py" line="103"/>
+        <source>{name}（{id}）</source>
+        <translation>{name} ({id})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="104"/>
+        <source>请选择柜员</source>
+        <translation>Choose a clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/reassign_dialog.py" line="104"/>
+        <source>没有可接办的在岗受理柜员</source>
+        <translation>No active front-desk clerk can take it</translation>
+    </message>
+</context>
+<context>
     <name>RecordsView</name>
     <message>
-        <location filename="../../app/ui/records_view.py" line="25"/>
+        <location filename="../../app/ui/records_view.py" line="26"/>
         <source>草稿</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="26"/>
+        <location filename="../../app/ui/records_view.py" line="27"/>
         <source>待复核</source>
         <translation>Awaiting approval</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="27"/>
+        <location filename="../../app/ui/records_view.py" line="28"/>
         <source>已送中心复核</source>
         <translation>In review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="28"/>
+        <location filename="../../app/ui/records_view.py" line="29"/>
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="29"/>
+        <location filename="../../app/ui/records_view.py" line="30"/>
         <source>发送中</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="30"/>
+        <location filename="../../app/ui/records_view.py" line="31"/>
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="31"/>
+        <location filename="../../app/ui/records_view.py" line="32"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="32"/>
+        <location filename="../../app/ui/records_view.py" line="33"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="44"/>
+        <location filename="../../app/ui/records_view.py" line="45"/>
         <source>已清理</source>
         <extracomment>what a purged record shows instead of the applicant (issue 16 retention)</extracomment>
         <translation>Purged</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="53"/>
+        <location filename="../../app/ui/records_view.py" line="54"/>
         <source>办理时间</source>
         <extracomment>a page of records was shown (the window updates its buttons and the page controls)</extracomment>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="54"/>
+        <location filename="../../app/ui/records_view.py" line="55"/>
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="55"/>
+        <location filename="../../app/ui/records_view.py" line="56"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="56"/>
+        <location filename="../../app/ui/records_view.py" line="57"/>
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="57"/>
+        <location filename="../../app/ui/records_view.py" line="58"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="58"/>
+        <location filename="../../app/ui/records_view.py" line="59"/>
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="59"/>
+        <location filename="../../app/ui/records_view.py" line="60"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="149"/>
+        <location filename="../../app/ui/records_view.py" line="153"/>
         <source>第{n}版（更正）</source>
-        <extracomment>the signed-in clerk, on whose behalf each view the clerk asks for is recorded the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
+        <extracomment>the signed-in clerk, whose post the query checks and on whose behalf each view asked for is recorded whether the clerk may read the list at all (a business post); for anyone else it stays empty and never asks, as the query would refuse it (the window does not show it to them either) the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
         <translation>Version {n} (correction)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="153"/>
+        <location filename="../../app/ui/records_view.py" line="157"/>
         <source>{state}（已清理）</source>
         <translation>{state} (purged)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="155"/>
+        <location filename="../../app/ui/records_view.py" line="159"/>
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
     </message>
@@ -1682,109 +1767,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="309"/>
+        <location filename="../../app/ui/pages.py" line="313"/>
         <source>继续办理本事项</source>
-        <extracomment>why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
+        <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="311"/>
+        <location filename="../../app/ui/pages.py" line="315"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="314"/>
+        <location filename="../../app/ui/pages.py" line="318"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="319"/>
+        <location filename="../../app/ui/pages.py" line="323"/>
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="334"/>
+        <location filename="../../app/ui/pages.py" line="338"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="336"/>
+        <location filename="../../app/ui/pages.py" line="340"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="393"/>
+        <location filename="../../app/ui/pages.py" line="397"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="405"/>
+        <location filename="../../app/ui/pages.py" line="409"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="407"/>
+        <location filename="../../app/ui/pages.py" line="411"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="435"/>
+        <location filename="../../app/ui/pages.py" line="439"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="435"/>
+        <location filename="../../app/ui/pages.py" line="439"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="410"/>
+        <location filename="../../app/ui/pages.py" line="414"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="396"/>
+        <location filename="../../app/ui/pages.py" line="400"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="399"/>
+        <location filename="../../app/ui/pages.py" line="403"/>
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="402"/>
+        <location filename="../../app/ui/pages.py" line="406"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="412"/>
+        <location filename="../../app/ui/pages.py" line="416"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="415"/>
+        <location filename="../../app/ui/pages.py" line="419"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="417"/>
+        <location filename="../../app/ui/pages.py" line="421"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="419"/>
+        <location filename="../../app/ui/pages.py" line="423"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="422"/>
+        <location filename="../../app/ui/pages.py" line="426"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="454"/>
+        <location filename="../../app/ui/pages.py" line="458"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>

@@ -10,6 +10,7 @@ Signing in is the one check that is not an operation here: it runs before the te
 """
 
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
+from app.ui.operations.reassign import reassign_case, reassign_targets
 from app.ui.operations.receipt import print_receipt
 from app.ui.operations.reference import confirm_reference
 from app.ui.operations.review import (
@@ -31,6 +32,8 @@ __all__ = [
     "list_remote_reviews",
     "open_remote_review",
     "print_receipt",
+    "reassign_case",
+    "reassign_targets",
     "remote_material",
     "reopen_review",
     "return_remote_review",
