@@ -9,14 +9,13 @@ number is ever read into it. The use cases refuse the administrator's business r
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app.terminal import Terminal
 from app.ui.clerk_admin import ClerkAdminPage
+from app.ui.header import HeaderBar
 from app.ui.idle import Clock
 from app.ui.operations import OpContext
 from app.ui.ops import OpRunner
@@ -51,46 +50,17 @@ class AdminWindow(QMainWindow):
         self.guard.ended.connect(self.session_ended)
         self.setCentralWidget(self.guard.frame)
         self.statusBar().addWidget(QLabel(self.tr("终端编号：{id}").format(id=terminal.settings.terminal_id)))
-        self._clock = QTimer(self)
-        self._clock.timeout.connect(self._tick)
-        self._clock.start(1000)
-        self._tick()
 
     def _build_header(self) -> QWidget:
-        bar = QFrame()
-        bar.setObjectName("headerBar")
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(18, 10, 18, 10)
-        title = QLabel(self.tr("社会保险经办柜台终端 · 系统管理"))
-        title.setObjectName("headerTitle")
-        office = QLabel(self.terminal.settings.office_name)
-        office.setObjectName("headerOffice")
-        self.clock_label = QLabel()
-        self.clock_label.setObjectName("headerClock")
-        who = QLabel(self.tr("系统管理员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id))
-        who.setObjectName("headerClerk")
-        self.lock_button = QPushButton(self.tr("锁定"))
-        self.lock_button.setObjectName("lockButton")
-        self.lock_button.clicked.connect(lambda: self.guard.lock("manual"))
-        self.sign_out_button = QPushButton(self.tr("退出登录"))
-        self.sign_out_button.setObjectName("signOutButton")
-        self.sign_out_button.clicked.connect(lambda: self.guard.sign_out())
-        left: tuple[QWidget, ...] = (title, office)
-        right: tuple[QWidget, ...] = (who, self.clock_label, self.lock_button, self.sign_out_button)
-        for widget in left:
-            layout.addWidget(widget)
-            layout.addSpacing(16)
-        layout.addStretch(1)
-        for widget in right:
-            layout.addWidget(widget)
-            layout.addSpacing(12)
-        return bar
-
-    def _tick(self) -> None:
-        self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self.header = HeaderBar(self.tr("社会保险经办柜台终端 · 系统管理"), self.terminal.settings.office_name,
+                                self.tr("系统管理员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id),
+                                lock=lambda: self.guard.lock("manual"), sign_out=lambda: self.guard.sign_out())
+        self.clock_label = self.header.clock_label
+        self.lock_button, self.sign_out_button = self.header.lock_button, self.header.sign_out_button
+        return self.header
 
     def detach(self) -> None:
-        self._clock.stop()
+        self.header.stop()
         self.reference_alerts.detach()
         self.guard.stop()
 

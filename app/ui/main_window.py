@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -54,6 +53,7 @@ from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
+from app.ui.header import HeaderBar
 from app.ui.idle import Clock
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.ops import OpRunner
@@ -154,52 +154,26 @@ class MainWindow(QMainWindow):
         self.bridge = EventBridge(self)
         self.bridge.arrived.connect(self._on_event)
         terminal.events.subscribe(self.bridge)  # replays the current reader and sender state
-        self._clock = QTimer(self)
-        self._clock.timeout.connect(self._tick)
-        self._clock.start(1000)
-        self._tick()
         self._status.request()  # the records list loads itself
         if self._audit_only:  # 稽核 without a business post: the trail is their page, there is no other
             self.open_audit()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build_header(self) -> QWidget:
-        bar = QFrame()
-        bar.setObjectName("headerBar")
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(18, 10, 18, 10)
-        title = QLabel(self.tr("社会保险经办柜台终端"))
-        title.setObjectName("headerTitle")
-        office = QLabel(self.terminal.settings.office_name)
-        office.setObjectName("headerOffice")
-        self.clock_label = QLabel()
-        self.clock_label.setObjectName("headerClock")
-        who = QLabel(self.tr("柜员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id))
-        who.setObjectName("headerClerk")
-        layout.addWidget(title)
-        layout.addSpacing(16)
-        layout.addWidget(office)
-        layout.addStretch(1)
         self.audit_page: AuditPage | None = None
+        extra: list[QWidget] = []
         if allowed(self.clerk, Permission.READ_AUDIT):  # 稽核 only; the use cases check it again
             audit = QPushButton(self.tr("审计日志"))
             audit.setObjectName("auditButton")
             audit.clicked.connect(self.open_audit)
-            layout.addWidget(audit)
-            layout.addSpacing(16)
-        layout.addWidget(who)
-        layout.addSpacing(16)
-        layout.addWidget(self.clock_label)
-        layout.addSpacing(16)
-        self.lock_button = QPushButton(self.tr("锁定"))
-        self.lock_button.setObjectName("lockButton")
-        self.lock_button.clicked.connect(lambda: self.guard.lock("manual"))
-        self.sign_out_button = QPushButton(self.tr("退出登录"))
-        self.sign_out_button.setObjectName("signOutButton")
-        self.sign_out_button.clicked.connect(lambda: self.guard.sign_out())
-        layout.addWidget(self.lock_button)
-        layout.addWidget(self.sign_out_button)
-        return bar
+            extra.append(audit)
+        self.header = HeaderBar(self.tr("社会保险经办柜台终端"), self.terminal.settings.office_name,
+                                self.tr("柜员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id),
+                                lock=lambda: self.guard.lock("manual"), sign_out=lambda: self.guard.sign_out(),
+                                extra=extra)
+        self.clock_label = self.header.clock_label
+        self.lock_button, self.sign_out_button = self.header.lock_button, self.header.sign_out_button
+        return self.header
 
     def _apply_permissions(self) -> None:
         """Hide what the clerk's roles do not allow: taking applications (受理), reviewing (复核/审批)."""
@@ -741,16 +715,13 @@ class MainWindow(QMainWindow):
             text += self.tr("　已退回：{n}").format(n=self._returned)
         self.pending_label.setText(text)
 
-    def _tick(self) -> None:
-        self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
-
     def detach(self) -> None:
         """Stop hearing from the sender thread before Qt objects are destroyed.
 
         Called on close and by run_gui after the event loop ends (quitting on a
         signal closes no window), so the sender never emits into a dead bridge.
         """
-        self._clock.stop()
+        self.header.stop()
         self.guard.stop()
         # queries still running must not fill widgets that are going away
         for view in (self._status, self.records, self.result):

@@ -4,40 +4,30 @@
 <context>
     <name>AdminWindow</name>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="38"/>
+        <location filename="../../app/ui/admin_window.py" line="37"/>
         <source>社会保险经办柜台终端（系统管理）— {office}</source>
         <translation>Social Insurance Counter Terminal (administration) — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="39"/>
+        <location filename="../../app/ui/admin_window.py" line="38"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="53"/>
+        <location filename="../../app/ui/admin_window.py" line="52"/>
         <source>终端编号：{id}</source>
         <extracomment>reference data the terminal refused or holds back for the administrator&apos;s confirmation</extracomment>
         <translation>Terminal: {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="64"/>
+        <location filename="../../app/ui/admin_window.py" line="55"/>
         <source>社会保险经办柜台终端 · 系统管理</source>
         <translation>Social Insurance Counter Terminal · Administration</translation>
     </message>
     <message>
-        <location filename="../../app/ui/admin_window.py" line="70"/>
+        <location filename="../../app/ui/admin_window.py" line="56"/>
         <source>系统管理员：{name}（{id}）</source>
         <translation>Administrator: {name} ({id})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/admin_window.py" line="72"/>
-        <source>锁定</source>
-        <translation>Lock</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/admin_window.py" line="75"/>
-        <source>退出登录</source>
-        <translation>Sign out</translation>
     </message>
 </context>
 <context>
@@ -135,13 +125,13 @@
     </message>
     <message>
         <location filename="../../app/ui/audit_page.py" line="82"/>
-        <location filename="../../app/ui/audit_page.py" line="141"/>
+        <location filename="../../app/ui/audit_page.py" line="143"/>
         <source>柜员</source>
         <translation>Clerk</translation>
     </message>
     <message>
         <location filename="../../app/ui/audit_page.py" line="83"/>
-        <location filename="../../app/ui/audit_page.py" line="142"/>
+        <location filename="../../app/ui/audit_page.py" line="144"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
@@ -161,128 +151,128 @@
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="102"/>
+        <location filename="../../app/ui/audit_page.py" line="104"/>
         <source>审计日志</source>
-        <extracomment>the last check shown (None before the first)</extracomment>
+        <extracomment>how many pages were asked for: an answer is shown only if no newer request followed it the last check shown (None before the first)</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="104"/>
+        <location filename="../../app/ui/audit_page.py" line="106"/>
         <source>返回首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="110"/>
+        <location filename="../../app/ui/audit_page.py" line="112"/>
         <source>每一次查阅都会记入审计日志。按证件号码检索时只使用其密钥哈希，不保存号码。</source>
         <translation>Every reading is recorded in the audit trail. A search by ID number uses only its keyed hash; the number is not kept.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="115"/>
+        <location filename="../../app/ui/audit_page.py" line="117"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="122"/>
+        <location filename="../../app/ui/audit_page.py" line="124"/>
         <source>柜员工号</source>
         <translation>Staff number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="126"/>
+        <location filename="../../app/ui/audit_page.py" line="128"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="129"/>
+        <location filename="../../app/ui/audit_page.py" line="131"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="133"/>
+        <location filename="../../app/ui/audit_page.py" line="135"/>
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <location filename="../../app/ui/audit_page.py" line="142"/>
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="140"/>
+        <location filename="../../app/ui/audit_page.py" line="142"/>
         <source>起</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="141"/>
+        <location filename="../../app/ui/audit_page.py" line="143"/>
         <source>止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="160"/>
+        <location filename="../../app/ui/audit_page.py" line="162"/>
         <source>校验完整性</source>
         <translation>Verify integrity</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="166"/>
+        <location filename="../../app/ui/audit_page.py" line="168"/>
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="171"/>
+        <location filename="../../app/ui/audit_page.py" line="173"/>
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="199"/>
+        <location filename="../../app/ui/audit_page.py" line="201"/>
         <source>不限</source>
         <translation>Any</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="243"/>
+        <location filename="../../app/ui/audit_page.py" line="254"/>
         <source>正在校验…</source>
         <translation>Verifying…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="273"/>
+        <location filename="../../app/ui/audit_page.py" line="284"/>
         <source>中心系统已收到 {sent}/{all} 条</source>
         <translation>Central system holds {sent}/{all}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="279"/>
+        <location filename="../../app/ui/audit_page.py" line="290"/>
         <source>{person} 的记录，</source>
         <translation>records of {person}, </translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="280"/>
+        <location filename="../../app/ui/audit_page.py" line="291"/>
         <source>{whose}第 {page}/{pages} 页，共 {total} 条</source>
         <translation>{whose}page {page}/{pages}, {total} in all</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="290"/>
+        <location filename="../../app/ui/audit_page.py" line="301"/>
         <source>✖ 审计日志被改写：本机哈希链自洽（共 {n} 条），但与中心系统保存的副本不一致，第 {held} 条及之前的记录已被改写。请立即报告系统管理员，并保留本机数据。</source>
         <translation>✖ The audit trail was rewritten: its chain holds together ({n} entries) but differs from the central system&apos;s copy; entries up to {held} were rewritten. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="294"/>
+        <location filename="../../app/ui/audit_page.py" line="305"/>
         <source>✔ 审计日志完整：共 {n} 条，哈希链未被改动。</source>
         <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="295"/>
+        <location filename="../../app/ui/audit_page.py" line="306"/>
         <source>与中心系统副本一致。</source>
         <translation> Agrees with the central system&apos;s copy.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="298"/>
+        <location filename="../../app/ui/audit_page.py" line="309"/>
         <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
         <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal&apos;s data.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="302"/>
+        <location filename="../../app/ui/audit_page.py" line="313"/>
         <source>中心系统存有前 {n} 条的副本，可据此核对原始记录。</source>
         <translation> The central system holds a copy of the first {n} entries to check the originals against.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="309"/>
+        <location filename="../../app/ui/audit_page.py" line="320"/>
         <source>校验未能完成。</source>
         <translation>The check could not be completed.</translation>
     </message>
@@ -1010,6 +1000,19 @@
     </message>
 </context>
 <context>
+    <name>HeaderBar</name>
+    <message>
+        <location filename="../../app/ui/header.py" line="34"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/header.py" line="37"/>
+        <source>退出登录</source>
+        <translation>Sign out</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../../app/ui/lock_screen.py" line="34"/>
@@ -1070,251 +1073,241 @@
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171"/>
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>社会保险经办柜台终端</source>
-        <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177"/>
+        <location filename="../../app/ui/main_window.py" line="171"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>审计日志</source>
+        <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
-        <source>锁定</source>
-        <translation>Lock</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
-        <source>退出登录</source>
-        <translation>Sign out</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="369"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="411"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="418"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="441"/>
+        <location filename="../../app/ui/main_window.py" line="415"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="487"/>
+        <location filename="../../app/ui/main_window.py" line="461"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="220"/>
         <source>办件记录</source>
         <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>改派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>把草稿或被退回的业务改派给其他受理柜员</source>
         <translation>Give a draft or a returned case to another front-desk clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="457"/>
+        <location filename="../../app/ui/main_window.py" line="431"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="491"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="533"/>
+        <location filename="../../app/ui/main_window.py" line="507"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="536"/>
+        <location filename="../../app/ui/main_window.py" line="510"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="588"/>
+        <location filename="../../app/ui/main_window.py" line="562"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="608"/>
+        <location filename="../../app/ui/main_window.py" line="582"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="634"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="664"/>
+        <location filename="../../app/ui/main_window.py" line="638"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="675"/>
+        <location filename="../../app/ui/main_window.py" line="649"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="678"/>
+        <location filename="../../app/ui/main_window.py" line="652"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="682"/>
+        <location filename="../../app/ui/main_window.py" line="656"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="693"/>
+        <location filename="../../app/ui/main_window.py" line="667"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="699"/>
+        <location filename="../../app/ui/main_window.py" line="673"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="699"/>
+        <location filename="../../app/ui/main_window.py" line="673"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="702"/>
+        <location filename="../../app/ui/main_window.py" line="676"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="704"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="711"/>
-        <location filename="../../app/ui/main_window.py" line="734"/>
+        <location filename="../../app/ui/main_window.py" line="685"/>
+        <location filename="../../app/ui/main_window.py" line="708"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="737"/>
+        <location filename="../../app/ui/main_window.py" line="711"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="739"/>
+        <location filename="../../app/ui/main_window.py" line="713"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="741"/>
+        <location filename="../../app/ui/main_window.py" line="715"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
