@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from app.settings import load_settings
 from app.usecases.audit import ACTION_LABELS, PROBLEM_LABELS, TrailCheck
+from core.cli import count_arg, date_arg
 
 AUDITOR_ENV = "SICOUNTER_AUDITOR"
 AUDITOR_PASSWORD_ENV = "SICOUNTER_AUDITOR_PASSWORD"
 #: entries ``list`` prints unless --limit says otherwise
 LIST_LIMIT = 10_000
+#: the most entries one listing may ask for (a larger export goes by date ranges)
+LIST_LIMIT_MAX = 1_000_000
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,12 +43,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     listing = with_auditor(audit_sub.add_parser("list", help="entries, oldest first; a person by the keyed hash "
                                                              "of the ID number"))
     listing.add_argument("--person", help="the person's ID number")
-    listing.add_argument("--since", type=date.fromisoformat, help="from this day on (YYYY-MM-DD, Beijing time)")
-    listing.add_argument("--until", type=date.fromisoformat, help="up to and including this day")
+    listing.add_argument("--since", type=date_arg, help="from this day on (YYYY-MM-DD, Beijing time)")
+    listing.add_argument("--until", type=date_arg, help="up to and including this day")
     listing.add_argument("--clerk", help="done by this staff number")
     listing.add_argument("--action", action="append", default=[], choices=sorted(ACTION_LABELS),
                          help="only this action (repeatable)")
-    listing.add_argument("--limit", type=int, default=LIST_LIMIT)
+    listing.add_argument("--limit", type=count_arg(LIST_LIMIT_MAX, "条数"), default=LIST_LIMIT)
     listing.add_argument("--json", action="store_true")
     audit.set_defaults(func=run)
 

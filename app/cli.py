@@ -27,10 +27,19 @@ from app.settings import (
     save_settings,
     validated_settings,
 )
-from core.errors import ConfigError, CounterError
+from core.cli import ChineseArgumentParser, count_arg, run_guarded
+from core.errors import ConfigError
 
 if TYPE_CHECKING:
     from app.secrets import SecretStore
+
+#: the most rows ``queue list`` prints at once
+QUEUE_LIST_MAX = 1_000_000
+
+
+def _log_file() -> Path:
+    """The terminal's log, where ``_setup_logging`` writes and the last-resort handler puts tracebacks."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "sicounter.log"
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -138,7 +147,7 @@ def _cmd_forms(args: argparse.Namespace) -> int:
     try:
         form = load_form_file(args.file)
     except ConfigError as exc:  # the administrator needs every fault, not just "invalid"
-        print(f"{exc.user_message}\n{exc.detail}", file=sys.stderr)
+        print(f"{exc.user_message}\n{exc.hint}\n{exc.detail}", file=sys.stderr)
         return 2
     fields = sum(len(section.fields) for section in form.sections)
     print(f"{args.file}: 有效 valid — {form.code} v{form.version} {form.name}: "
@@ -239,10 +248,11 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter", description="社会保险经办柜台终端")
+    parser = ChineseArgumentParser(prog="sicounter", description="社会保险经办柜台终端")
     parser.add_argument("--config", type=Path, default=default_settings_path(), help="settings file (TOML)")
     parser.add_argument("-v", "--verbose", action="store_true")
-    sub = parser.add_subparsers(dest="command")
+    # subcommands are ChineseArgumentParsers too (argparse makes them of the parent's class)
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(dest="command")  # type: ignore[assignment]
 
     sub.add_parser("gui", help="open the clerk's window (the default)").set_defaults(func=_cmd_gui)
 
@@ -286,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--state", choices=["draft", "awaiting_approval", "review_elsewhere", "queued", "sending",
                                              "accepted", "returned", "closed"])
-    listing.add_argument("--limit", type=int, default=1000)
+    listing.add_argument("--limit", type=count_arg(QUEUE_LIST_MAX, "条数"), default=1000)
     queue.set_defaults(func=_cmd_queue)
 
     sync = sub.add_parser("sync", help="send the queue and pull status now: 'sync --once [--now] [--json]'")
@@ -309,7 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run one command. Exit codes (``core.cli``): 0 done, 1 the command's answer is "no" (``sync`` could not
+    reach the central system, ``rules idnumber`` found the number invalid), 2 it could not run on its input,
+    with the reason in Chinese on stderr; a fault of ours is reported the same way, its traceback only in
+    the log."""
+    return run_guarded(lambda: _dispatch(list(sys.argv[1:] if argv is None else argv)), program="sicounter",
+                       log_file=_log_file())
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv[:1] == ["central"]:
         from central.cli import main as central_main
 
@@ -341,9 +359,4 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
     func = getattr(args, "func", _cmd_gui)
-    try:
-        return int(func(args))
-    except CounterError as exc:
-        print(f"{exc.user_message} {exc.hint}", file=sys.stderr)
-        logging.getLogger(__name__).debug("command failed", exc_info=True)
-        return 2
+    return int(func(args))

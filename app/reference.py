@@ -16,6 +16,7 @@ from typing import Any
 
 from app.settings import Settings, signing_key_bytes
 from core.errors import ConfigError
+from core.files import REFERENCE_LIMIT, read_text_bounded
 from forms.definitions import FormDef, load_form, parse_form, weakenings
 from forms.rules.deadlines import HolidayCalendar, calendar_from_data, load_calendar
 from forms.rules.figures import ProvincialFigures, figures_from_data, load_figures
@@ -58,10 +59,10 @@ class ReferenceData:
         if path is None:
             return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_text_bounded(path, REFERENCE_LIMIT, "参考数据文件"))
             entry = data.get(code) if isinstance(data, dict) else None
             return None if entry is None else parse_form(json.dumps(entry, ensure_ascii=False), str(path))
-        except (OSError, ValueError, ConfigError) as exc:
+        except (OSError, ValueError, RecursionError, ConfigError) as exc:
             log.warning("reference form %s unusable, using the shipped one: %s", code, exc)
             return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import ipaddress
 import tomllib
 from pathlib import Path
@@ -20,6 +21,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import ConfigError
+from core.files import SETTINGS_LIMIT, read_text_bounded
 from protocol.signing import SIGNING_KEY_PREFIX
 
 APP_NAME = "sicounter"
@@ -157,15 +159,55 @@ def default_settings_path() -> Path:
 
 
 def load_settings(path: Path) -> Settings:
-    """Read the settings; a missing file gives the defaults."""
-    if not path.exists():
+    """Read the settings; a missing file gives the defaults.
+
+    Whatever the path names is read only if it is a regular file of at most ``SETTINGS_LIMIT`` (1 MiB,
+    hundreds of times a real settings file) in UTF-8 (``core.files``): ``--config /dev/zero`` or a
+    directory is refused with the path, never read to the end.
+    """
+    if not path.exists() and not path.is_symlink():
         return Settings()
+    text = read_text_bounded(path, SETTINGS_LIMIT, "配置文件")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Settings.model_validate(data)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}", user_message=f"配置文件有误：{path}",
-                          hint=f"请联系系统管理员修正该文件。详情：{exc}") from exc
+                          hint=f"请联系系统管理员修正该文件。TOML 格式错误：{exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: nested too deeply", user_message=f"配置文件有误：{path}",
+                          hint="请联系系统管理员修正该文件。嵌套层级过深。") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {exc}", user_message=f"配置文件有误：{path}",
+                          hint=f"请联系系统管理员修正该文件。详情：{settings_problems(exc)}") from exc
+
+
+#: pydantic's error types as Chinese reasons (the context's numbers filled in)
+_REASONS = {
+    "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "float_parsing": "应为数字", "float_type": "应为数字", "finite_number": "应为有限的数字",
+    "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
+    "string_type": "应为文字", "path_type": "应为文件路径", "dict_type": "应为一组设置",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}", "less_than_equal": "不能大于 {le}",
+    "string_too_long": "不能超过 {max_length} 个字符", "string_pattern_mismatch": "格式不符（应符合 {pattern}）",
+    "literal_error": "应为以下之一：{expected}", "extra_forbidden": "未知配置项", "missing": "缺少该项",
+}
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """Each problem pydantic found, as ``key：reason`` in Chinese (the validators' own reasons are Chinese)."""
+    found = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error.get("loc", ()))
+        reason = str(error.get("msg", "")).removeprefix("Value error, ")
+        template = _REASONS.get(error.get("type", ""))
+        if template is not None:
+            with contextlib.suppress(KeyError, IndexError, ValueError):
+                reason = template.format(**{k: str(v) for k, v in (error.get("ctx") or {}).items()})
+        found.append(f"{key}：{reason}" if key else reason)
+    return "；".join(found)
 
 
 def validated_settings(data: dict[str, Any]) -> Settings:
@@ -174,8 +216,7 @@ def validated_settings(data: dict[str, Any]) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        reasons = "；".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
-        raise ConfigError(f"settings refused: {exc}", user_message=f"设置未保存：{reasons}",
+        raise ConfigError(f"settings refused: {exc}", user_message=f"设置未保存：{settings_problems(exc)}",
                           hint="请改正后重试。") from exc
 
 

@@ -430,7 +430,14 @@ def _openapi() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the process exit status."""
+    """Run one command; returns the process exit status (``core.cli``: 0 done, 2 it could not run on its
+    input, with the reason on stderr and never a traceback; a fault of ours goes to ``central.log``)."""
+    from core.cli import default_log_file, run_guarded
+
+    return run_guarded(lambda: _main(argv), program="central", log_file=default_log_file().with_name("central.log"))
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "openapi":
         return _openapi()
@@ -461,8 +468,11 @@ def main(argv: list[str] | None = None) -> int:
             return _audit(db, args)
         return _list(db, args.json, args.include_payload)
     except CounterError as exc:
-        print(f"central: {exc}", file=sys.stderr)
-        return 1
+        detail = f"（{exc}）" if str(exc) != exc.user_message else ""
+        print(f"central: {exc.user_message}{detail}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return 2
     except (OSError, ValueError) as exc:
-        print(f"central: {exc}", file=sys.stderr)
-        return 1
+        print(f"central: 操作未能完成：{exc}", file=sys.stderr)
+        return 2

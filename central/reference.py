@@ -4,18 +4,28 @@ Files are read on every request, so an operator can edit them while the server r
 and terminals see the change through a new ETag. The ETag is the SHA-256 of the
 canonical JSON of the document (not of the file's bytes), so reformatting a file
 without changing its content does not make every terminal download it again.
+
+Each file is read through ``core.files`` (a regular file, UTF-8, at most ``FORM_LIMIT`` for one form
+definition and ``REFERENCE_LIMIT`` for holidays or figures). A file that cannot be used (not UTF-8, not
+JSON, too large, a FIFO) is left out with an error in the log, so one bad file in the operator's
+directory neither stops the server nor makes its answers fail: terminals keep what they have for it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from core.errors import ConfigError
+from core.files import FORM_LIMIT, REFERENCE_LIMIT, read_text_bounded
 from protocol.canonical import canonical_sha256
+
+log = logging.getLogger(__name__)
 
 FIGURES_RE = re.compile(r"^figures-(\d{2})$")
 
@@ -72,7 +82,9 @@ class ReferenceSource:
             forms: dict[str, Any] = {}
             for entry in sorted(directory.iterdir(), key=lambda e: e.name):
                 if entry.is_file() and entry.name.endswith(".json"):
-                    definition = json.loads(entry.read_text(encoding="utf-8"))
+                    definition = _load(entry, FORM_LIMIT)
+                    if definition is None:
+                        continue
                     code = definition.get("code") if isinstance(definition, dict) else None
                     forms[code if isinstance(code, str) and code else entry.name[:-5]] = definition
             return forms
@@ -96,4 +108,13 @@ class ReferenceSource:
 def _read(entry: Traversable) -> Any | None:
     if not entry.is_file():
         return None
-    return json.loads(entry.read_text(encoding="utf-8"))
+    return _load(entry, REFERENCE_LIMIT)
+
+
+def _load(entry: Traversable, limit: int) -> Any | None:
+    """The JSON document in ``entry``, or None (logged) when the file cannot be used."""
+    try:
+        return json.loads(read_text_bounded(entry, limit, "参考数据文件"))
+    except (ConfigError, ValueError, RecursionError) as exc:
+        log.error("reference file %s left out: %s", entry, exc)
+        return None

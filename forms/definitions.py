@@ -19,6 +19,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from core.errors import ConfigError
+from core.files import FORM_LIMIT, FileRefused, read_text_bounded
 from forms.refdata import read_json, resource_file
 
 FieldType = Literal["text", "idnumber", "date", "month", "choice", "phone", "number", "integer", "money", "textarea"]
@@ -36,6 +37,18 @@ _ORDERED_TYPES = ("date", "month")
 IdentityAttribute = Literal["id_number", "name", "sex", "birth_date", "ethnicity", "address"]
 
 _KEY = r"^[a-z][a-z0-9_]*$"
+
+# Numbers in a definition have domains (issue 17): a definition comes from a file or from the central
+# system, and whatever it says is stored, compared and sent. The version is stored by the central
+# system in a 32-bit column; the rest are far beyond any real form and far from float trouble.
+#: the largest version a definition may carry (PostgreSQL ``integer``)
+VERSION_MAX = 2**31 - 1
+#: a statutory time limit: a year of working days is beyond any the regulations set (at most 60)
+TIME_LIMIT_MAX = 365
+#: a field's longest text (an address, a free-text reason)
+MAX_LENGTH_MAX = 10_000
+#: bounds and thresholds of number and money fields: a trillion is beyond any amount a counter sees
+NUMBER_BOUND = 10**12
 
 
 class _Frozen(BaseModel):
@@ -59,7 +72,7 @@ class Condition(_Frozen):
 
     field: str = Field(pattern=_KEY)
     values: list[str] | None = Field(default=None, alias="in", min_length=1)
-    above: Decimal | None = None
+    above: Decimal | None = Field(default=None, ge=-NUMBER_BOUND, le=NUMBER_BOUND, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_test(self) -> Self:
@@ -98,15 +111,15 @@ class FieldDef(_Frozen):
     required: bool = False
     choices: list[Choice] = []
     choices_from: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
-    max_length: int | None = Field(default=None, ge=1)
+    max_length: int | None = Field(default=None, ge=1, le=MAX_LENGTH_MAX)
     pattern: str | None = None
     pattern_message: str | None = None
     placeholder: str | None = None
     help: str | None = None
     derived_from: str | None = None
     default: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: float | None = Field(default=None, ge=-NUMBER_BOUND, le=NUMBER_BOUND, allow_inf_nan=False)
+    maximum: float | None = Field(default=None, ge=-NUMBER_BOUND, le=NUMBER_BOUND, allow_inf_nan=False)
     #: the identity attribute a card or ID reader fills this field from (id_number, name, sex,
     #: birth_date, ethnicity, address); None: typed by the clerk. A field derived from an ID
     #: number takes this attribute of that number (sex or birth_date).
@@ -246,8 +259,8 @@ class FormDef(_Frozen):
 
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1)
-    version: int = Field(ge=1)
-    time_limit_working_days: int | None = Field(ge=1)
+    version: int = Field(ge=1, le=VERSION_MAX)
+    time_limit_working_days: int | None = Field(ge=1, le=TIME_LIMIT_MAX)
     time_limit_basis: str = Field(min_length=1)
     review: ReviewDef = ReviewDef()
     sections: list[SectionDef] = Field(min_length=1)
@@ -393,22 +406,17 @@ def _resolve_choices(form: FormDef, origin: str) -> FormDef:
 
 def load_form_file(path: Path) -> FormDef:
     """A form definition from any file, e.g. one just received from the central system."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read form definition {path}: {exc}",
-                          user_message=f"无法读取表单定义文件：{path}") from exc
-    return parse_form(text, str(path))
+    return parse_form(read_text_bounded(path, FORM_LIMIT, "表单定义文件"), str(path))
 
 
 def load_form(code: str) -> FormDef:
     """The shipped definition ``resources/forms/<code>.json``."""
     node = resource_file("forms", f"{code}.json")
     try:
-        text = node.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"no form definition for {code!r}: {exc}",
-                          user_message=f"未找到表单定义：{code}") from exc
+        text = read_text_bounded(node, FORM_LIMIT, "表单定义文件")
+    except FileRefused as exc:
+        raise ConfigError(f"no form definition for {code!r}: {exc.detail}",
+                          user_message=f"未找到表单定义：{code}（{exc.problem}）") from exc
     form = parse_form(text, f"resources/forms/{code}.json")
     if form.code != code:
         raise ConfigError(f"resources/forms/{code}.json declares code {form.code!r}",

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from core.errors import ConfigError
+from core.files import REFERENCE_LIMIT, read_text_bounded
 
 #: resource names become file names; anything else could escape the package directory
 _SAFE_NAME = re.compile(r"^[a-z0-9_]+$")
@@ -43,14 +44,10 @@ def read_json(*parts: str) -> object:
     """Parse a JSON file under ``resources``; ``ConfigError`` if it is missing or not JSON."""
     node = resource_file(*parts)
     where = "/".join(parts)
-    try:
-        text = node.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read resources/{where}: {exc}",
-                          user_message=f"缺少参考数据文件：resources/{where}") from exc
+    text = read_text_bounded(node, REFERENCE_LIMIT, "参考数据文件")
     try:
         data: object = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ConfigError(f"resources/{where} is not valid JSON: {exc}",
                           user_message=f"参考数据文件格式错误：resources/{where}") from exc
     return data

@@ -24,6 +24,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from core.errors import CentralNotTrusted, CentralTooSlow, CentralUnreachable, ConfigError, SyncError
+from core.files import CA_FILE_LIMIT, read_text_bounded
 from protocol.audit import ChainEntry
 from protocol.body import (
     BLOB_BATCH_MEDIA_TYPE,
@@ -405,13 +406,15 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     """Certificate checks against ``ca_file`` (the office's CA) or the system's trust store.
 
     ``ConfigError`` when the file cannot be read: a terminal told to trust a CA it cannot load must not
-    quietly trust something else.
+    quietly trust something else. The file is read through ``core.files`` (a regular file of at most
+    ``CA_FILE_LIMIT``, UTF-8 text as PEM is): a setting naming a FIFO must not hang the terminal's start.
     """
     if ca_file is None:
         return ssl.create_default_context()
+    pem = read_text_bounded(ca_file, CA_FILE_LIMIT, "本单位 CA 证书文件")
     try:
-        return ssl.create_default_context(cafile=str(ca_file))
-    except (OSError, ssl.SSLError) as exc:
+        return ssl.create_default_context(cadata=pem)
+    except (OSError, ssl.SSLError, ValueError) as exc:
         raise ConfigError(f"central_ca_file {ca_file}: {exc}",
                           user_message=f"无法读取本单位 CA 证书文件：{ca_file}",
                           hint="请联系系统管理员检查 central_ca_file 设置（PEM 格式的 CA 证书）。") from exc

@@ -29,7 +29,8 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
-from core.errors import CounterError, StateError
+from core.errors import ConfigError, CounterError, StateError
+from core.files import REFERENCE_LIMIT, read_text_bounded
 from local_db import syncstate
 from local_db.audit import AuditAction, AuditEvent, AuditTrail
 from local_db.database import Database
@@ -81,11 +82,11 @@ class ReferenceTarget:
     def cached(self, name: str) -> dict[str, Any] | None:
         """The data set in force from the central system, or None when none was accepted."""
         path = self.directory / f"{name}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        if not path.exists():
             return None
-        except (OSError, ValueError) as exc:
+        try:  # bounded (``core.files.REFERENCE_LIMIT``): the cache is a file anyone with the account can swap
+            data = json.loads(read_text_bounded(path, REFERENCE_LIMIT, "参考数据文件"))
+        except (ConfigError, ValueError, RecursionError) as exc:
             log.warning("cached reference %s unreadable: %s", name, exc)
             return None
         return data if isinstance(data, dict) else None

@@ -19,6 +19,7 @@ from app.settings import TRUST_SETTINGS, Settings, save_settings, validated_sett
 from app.terminal import Terminal
 from app.trust import record_trust_in
 from core.errors import ConfigError
+from core.files import CA_FILE_LIMIT, check_regular_file
 from local_db.clerks import ClerkInfo
 from local_db.submissions import pending_count
 from sync.events import ReferenceUpdated
@@ -87,9 +88,8 @@ def change_trust_setting(terminal: Terminal, admin: ClerkInfo, settings_path: Pa
     data: dict[str, Any] = old.model_dump()
     data[key] = value or None
     new = validated_settings(data)
-    if key == "central_ca_file" and new.central_ca_file is not None and not new.central_ca_file.is_file():
-        raise ConfigError(f"no such file {new.central_ca_file}",
-                          user_message=f"CA 证书文件不存在：{new.central_ca_file}")
+    if key == "central_ca_file" and new.central_ca_file is not None:
+        check_regular_file(new.central_ca_file, CA_FILE_LIMIT, "CA 证书文件")
     with terminal.db.sessions.begin() as s:  # recorded, then saved: nothing changes unrecorded
         record_trust_in(s, terminal.audit, new, admin.id, previous=old)
         save_settings(new, settings_path)

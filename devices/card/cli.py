@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from core.cli import ChineseArgumentParser, run_guarded
 from core.errors import CounterError
 from devices.card.errors import NoCard, ReaderUnavailable
 from devices.card.reading import DEFAULT_READ_TIMEOUT
@@ -27,7 +28,7 @@ _SEX = {"male": "男", "female": "女", None: "（未记录）"}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter card read", description="Read a social security card.")
+    parser = ChineseArgumentParser(prog="sicounter card read", description="Read a social security card.")
     parser.add_argument("--reader", help="reader name (default: the first reader a card is inserted into)")
     parser.add_argument("--json", action="store_true", help="print the record as JSON")
     parser.add_argument("--timeout", type=positive_float, default=30.0, help="seconds to wait for a card (default 30)")
@@ -91,7 +92,10 @@ def read_once(reader: str | None, *, timeout: float, read_timeout: float) -> Soc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(lambda: _run(list(sys.argv[1:] if argv is None else argv)), program="sicounter card read")
+
+
+def _run(args_list: list[str]) -> int:
     if args_list[:1] == ["read"]:
         args_list = args_list[1:]
     args = build_parser().parse_args(args_list)

@@ -14,8 +14,9 @@ import sys
 import time
 from collections.abc import Sequence
 
+from core.cli import ChineseArgumentParser, run_guarded
 from core.errors import CounterError
-from devices.cli_support import positive_float
+from devices.cli_support import baud_rate, positive_float
 from devices.idcard.errors import IdReaderNotFound, NoIdCard
 from devices.idcard.record import IdCardRecord
 from devices.idcard.watch import IdCardEvent, IdCardWatcher
@@ -28,9 +29,9 @@ _SEX = {"male": "男", "female": "女", None: "（未说明）"}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter idcard read", description="Read a resident ID card.")
+    parser = ChineseArgumentParser(prog="sicounter idcard read", description="Read a resident ID card.")
     parser.add_argument("--port", help="serial port (default: probe every listed port)")
-    parser.add_argument("--baud", type=int, help="baud rate (default: probe 115200, 57600, 38400, 19200, 9600)")
+    parser.add_argument("--baud", type=baud_rate, help="baud rate (default: probe 115200, 57600, 38400, 19200, 9600)")
     parser.add_argument("--json", action="store_true", help="print the record as JSON")
     parser.add_argument("--fingerprint", action="store_true", help="read the fingerprint block too")
     parser.add_argument("--timeout", type=positive_float, default=30.0, help="seconds to wait for a card (default 30)")
@@ -89,7 +90,10 @@ def read_once(port: str | None, *, baud: int | None, timeout: float, fingerprint
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(lambda: _run(list(sys.argv[1:] if argv is None else argv)), program="sicounter idcard read")
+
+
+def _run(args_list: list[str]) -> int:
     if args_list[:1] == ["read"]:
         args_list = args_list[1:]
     args = build_parser().parse_args(args_list)

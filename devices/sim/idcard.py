@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from core.files import SIMULATOR_DATA_LIMIT, read_text_bounded
 from devices.idcard.protocol import FrameScanner, build_reply
 
 __all__ = ["DEFAULT_SAM_ID", "IdFaults", "Identity", "SimulatedIdReader", "encode_text", "gb11643_check"]
@@ -69,7 +70,7 @@ class Identity:
 
     @classmethod
     def load(cls, path: Path) -> Identity:
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return cls.from_dict(json.loads(read_text_bounded(path, SIMULATOR_DATA_LIMIT, "身份证模拟数据文件")))
 
     def photo(self) -> bytes:
         """1024 stand-in WLT bytes, fixed per identity."""

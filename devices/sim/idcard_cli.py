@@ -16,7 +16,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from devices.cli_support import stop_on_signals
+from core.cli import ChineseArgumentParser, run_guarded
+from core.errors import CounterError
+from devices.cli_support import baud_rate, stop_on_signals
 from devices.sim.idcard import Identity, IdFaults, SimulatedIdReader
 from devices.sim.identities import SAMPLE_IDENTITIES, sample_identity_data
 
@@ -24,13 +26,13 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter idcard simulate",
+    parser = ChineseArgumentParser(prog="sicounter idcard simulate",
                                      description="Run a simulated resident ID card reader on a pseudo-terminal.")
     parser.add_argument("--identity", help=f"identity JSON file, or a sample: {', '.join(SAMPLE_IDENTITIES)}")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME[=VALUE]",
                         help="noise=N, torn-ms=N, bad-checksum=N, find-fail=N, select-fail=N, read-fail=N "
                              "(N=-1: always), sam-unauthorised, slow-sam-ms=N, close-mid-read")
-    parser.add_argument("--baud", type=int, default=115200, help="pace replies to this rate (default 115200)")
+    parser.add_argument("--baud", type=baud_rate, default=115200, help="pace replies to this rate (default 115200)")
     return parser
 
 
@@ -41,18 +43,22 @@ def _load(spec: str) -> Identity:
 
 
 def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(lambda: _run(list(sys.argv[1:] if argv is None else argv), stop),
+                       program="sicounter idcard simulate")
+
+
+def _run(args_list: list[str], stop: threading.Event | None) -> int:
     if args_list[:1] == ["simulate"]:
         args_list = args_list[1:]
     parser = build_parser()
     args = parser.parse_args(args_list)
-    if args.baud <= 0:
-        parser.error("--baud must be positive")
     try:
         faults = IdFaults.parse(args.fault)
         identity = _load(args.identity) if args.identity else None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        parser.error(str(exc))
+    except CounterError as exc:  # the identity file: missing, not a regular file, too large, not UTF-8
+        parser.error(exc.user_message)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        parser.error(f"身份证数据有误：{exc}")
     stop = stop or threading.Event()
     reader = SimulatedIdReader(identity, baud=args.baud, faults=faults).start()
     with stop_on_signals(stop):

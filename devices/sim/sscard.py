@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DeviceNotFound, mask_id_number
+from core.files import SIMULATOR_DATA_LIMIT, read_text_bounded
 from devices.sim.sscard_applet import Faults, HolderRecords, SocialSecurityApplet, encode_holder_records
 
 __all__ = ["DEFAULT_VPCD_PORT", "Faults", "Holder", "VirtualCard", "VpcdUnavailable"]
@@ -90,7 +91,7 @@ class Holder:
     @classmethod
     def load(cls, path: Path) -> Holder:
         """Read a holder JSON file."""
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return cls.from_dict(json.loads(read_text_bounded(path, SIMULATOR_DATA_LIMIT, "持卡人数据文件")))
 
     def __repr__(self) -> str:
         return f"Holder(ssn={mask_id_number(self.ssn)!r}, card_number={self.card_number!r})"

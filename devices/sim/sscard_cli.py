@@ -15,23 +15,17 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.cli import ChineseArgumentParser, run_guarded
 from core.errors import CounterError
-from devices.cli_support import stop_on_signals
+from devices.cli_support import stop_on_signals, tcp_port
 from devices.sim.holders import DEMO_HOLDERS, demo_holder_data
 from devices.sim.sscard import DEFAULT_VPCD_PORT, Faults, Holder, VirtualCard
 
 __all__ = ["build_parser", "main"]
 
 
-def _port(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError("port must be between 1 and 65535")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter card simulate",
+    parser = ChineseArgumentParser(prog="sicounter card simulate",
                                      description="Insert a virtual social security card into pcscd's vpcd reader.")
     parser.add_argument("--holder", required=True,
                         help=f"holder JSON file, or a demo holder: {', '.join(DEMO_HOLDERS)}")
@@ -39,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="mute, slow_ms=N, missing_app, security, corrupt_tlv, truncated, remove_after=N, "
                              "t0, record_number_only, select_p1_02, bad_bcd")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=_port, default=DEFAULT_VPCD_PORT,
+    parser.add_argument("--port", type=tcp_port, default=DEFAULT_VPCD_PORT,
                         help=f"vpcd port (default {DEFAULT_VPCD_PORT})")
     return parser
 
@@ -51,7 +45,11 @@ def _load_holder(spec: str) -> Holder:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(lambda: _run(list(sys.argv[1:] if argv is None else argv)),
+                       program="sicounter card simulate")
+
+
+def _run(args_list: list[str]) -> int:
     if args_list[:1] == ["simulate"]:
         args_list = args_list[1:]
     parser = build_parser()
@@ -59,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         faults = Faults.parse(args.fault)
         holder = _load_holder(args.holder)
-    except (OSError, ValueError, KeyError) as exc:
-        parser.error(str(exc))
+    except CounterError as exc:  # the holder file: missing, not a regular file, too large, not UTF-8
+        parser.error(exc.user_message)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        parser.error(f"持卡人数据有误：{exc}")
     card = VirtualCard(holder, faults, host=args.host, port=args.port)
     stop = threading.Event()
     with stop_on_signals(stop):

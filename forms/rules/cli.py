@@ -3,8 +3,14 @@
 Subcommands ``idnumber``, ``retirement``, ``pension``, ``survivor``, ``deadline`` and ``figures`` print readable
 Chinese lines, or with ``--json`` exactly one JSON object. Exit status 0 on success, 2 on bad input
 with the message in Chinese, then in English, on stderr and no traceback: a clerk or a script must
-see what to fix, not a stack. ``idnumber`` reports an invalid number as a result (``valid: false``,
-status 0), since judging the number is what was asked.
+see what to fix, not a stack. ``idnumber`` prints its verdict either way (``valid: false`` with the
+problem) and exits 1 for an invalid number, so a script can test the status (the exit codes of every
+command are in ``core.cli``: 0 done, 1 the check says no, 2 the command could not run on its input).
+
+Every argument has a domain (``core.cli``'s types): dates from 1900-01-01 to 2100-12-31, years from
+1900 to 2100, monthly figures up to ``MONTHLY_FIGURE_MAX``, an account balance up to ``ACCOUNT_MAX``,
+month counts up to a human life; a value outside is refused with the reason, not computed into an
+answer such as a retirement month of "10054-12".
 
 The retirement and pension modules are imported inside their subcommands, so the other subcommands
 keep working if one of those modules fails to import.
@@ -20,16 +26,28 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+from core.cli import EXIT_FAILED, EXIT_NO, EXIT_OK, amount_arg, count_arg, date_arg, run_guarded, year_arg
 from core.errors import CounterError
 
 __all__ = ["build_parser", "main"]
 
 _CENT = Decimal("0.01")
+
+#: a provincial monthly figure (average wage, disposable income): the highest today is about 20 000 yuan;
+#: a million a month is beyond any province's average and still far from what the arithmetic cannot hold
+MONTHLY_FIGURE_MAX = Decimal(1_000_000)
+#: an individual pension account balance: a hundred million yuan is beyond any real account
+ACCOUNT_MAX = Decimal(100_000_000)
+#: the average contribution index lies in 0.6-3.0 by law; up to 10 is let through for the rules to judge
+INDEX_MAX = Decimal(10)
+#: ages and contribution or pension months: 150 years of months
+MONTHS_MAX = 150 * 12
+#: working days to a deadline: about four years, far beyond any statutory time limit (at most 60 days)
+WORKING_DAYS_MAX = 1000
 _SEX_ZH = {"male": "男", "female": "女"}
 
 
@@ -47,33 +65,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise _BadInput(f"参数有误，请用 {self.prog} --help 查看用法。", f"{self.prog}: error: {message}")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / expected a date YYYY-MM-DD: {text!r}") from None
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"应为数字 / expected a number: {text!r}") from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"应为有限数字 / expected a finite number: {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为整数 / expected a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"不能为负数 / must not be negative: {text!r}")
-    return value
 
 
 def _money(value: Decimal) -> float:
@@ -262,10 +253,8 @@ def _province(text: str) -> str:
     return text
 
 
-def _year(text: str) -> int:
-    if len(text) != 4 or not text.isascii() or not text.isdigit():
-        raise argparse.ArgumentTypeError(f"年份应为4位数字 / expected a 4-digit year: {text!r}")
-    return int(text)
+def _months(text: str) -> int:
+    return count_arg(MONTHS_MAX, "月数")(text)
 
 
 def _add_province(p: argparse.ArgumentParser, required: bool) -> None:
@@ -289,72 +278,80 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_idnumber)
 
     p = command("retirement", "statutory retirement month under the 2025 reform")
-    p.add_argument("--birth", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--birth", type=date_arg, required=True, help="YYYY-MM-DD")
     p.add_argument("--sex", choices=("male", "female"), required=True)
     p.add_argument("--category", choices=("employee", "cadre", "worker", "flexible"), required=True)
     p.set_defaults(func=_retirement)
 
     p = command("pension", "estimate the monthly basic pension")
-    p.add_argument("--age-months", type=_count, required=True)
-    p.add_argument("--contribution-months", type=_count, required=True)
-    p.add_argument("--avg-wage", type=_decimal, default=None,
+    p.add_argument("--age-months", type=_months, required=True)
+    p.add_argument("--contribution-months", type=_months, required=True)
+    p.add_argument("--avg-wage", type=amount_arg(MONTHLY_FIGURE_MAX, "月平均工资"), default=None,
                    help="prior-year provincial average monthly wage (or --province with --retirement-year)")
-    p.add_argument("--index", type=_decimal, required=True, help="average contribution index")
-    p.add_argument("--account", type=_decimal, required=True, help="individual account balance")
+    p.add_argument("--index", type=amount_arg(INDEX_MAX, "平均缴费指数"), required=True,
+                   help="average contribution index")
+    p.add_argument("--account", type=amount_arg(ACCOUNT_MAX, "个人账户储存额"), required=True,
+                   help="individual account balance")
     _add_province(p, required=False)
-    p.add_argument("--retirement-year", type=_year, default=None,
+    p.add_argument("--retirement-year", type=year_arg, default=None,
                    help="year of retirement; the average wage of the year before is used")
     p.set_defaults(func=_pension)
 
     p = command("survivor", "funeral grant and survivor payment (non-work death)")
-    p.add_argument("--contribution-months", type=_count, required=True)
-    p.add_argument("--pension-months", type=_count, default=None, help="months of pension drawn (pensioners)")
-    p.add_argument("--monthly-income", type=_decimal, default=None,
+    p.add_argument("--contribution-months", type=_months, required=True)
+    p.add_argument("--pension-months", type=_months, default=None, help="months of pension drawn (pensioners)")
+    p.add_argument("--monthly-income", type=amount_arg(MONTHLY_FIGURE_MAX, "月人均可支配收入"), default=None,
                    help="prior-year urban monthly per-capita disposable income (or --province with --death-year)")
     _add_province(p, required=False)
-    p.add_argument("--death-year", type=_year, default=None,
+    p.add_argument("--death-year", type=year_arg, default=None,
                    help="year of death; the disposable income of the year before is used")
     p.set_defaults(func=_survivor)
 
     p = command("deadline", "due date in working days (day of receipt not counted)")
-    p.add_argument("--received", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--received", type=date_arg, required=True, help="YYYY-MM-DD")
     limit = p.add_mutually_exclusive_group(required=True)
-    limit.add_argument("--days", type=_count, help="working days")
+    limit.add_argument("--days", type=count_arg(WORKING_DAYS_MAX, "工作日数"), help="working days")
     limit.add_argument("--item", help="service item code; its statutory limit is used")
     p.add_argument("--holidays", type=Path, default=None, help="holiday schedule file overriding the shipped one")
     p.set_defaults(func=_deadline)
 
     p = command("figures", "provincial yearly figures (average wage, urban disposable income)")
     _add_province(p, required=True)
-    p.add_argument("--year", type=_year, required=True, help="statistical year (the year measured)")
+    p.add_argument("--year", type=year_arg, required=True, help="statistical year (the year measured)")
     p.set_defaults(func=_figures)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; the exit code is 0, 1 (``idnumber``: the number is invalid) or 2 (bad input)."""
+    return run_guarded(lambda: _run(list(sys.argv[1:] if argv is None else argv)), program="sicounter rules")
+
+
+def _run(argv: list[str]) -> int:
     try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = build_parser().parse_args(argv)
         out, lines = args.func(args)
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     except _BadInput as exc:
         print(exc.chinese, file=sys.stderr)
         print(exc.english, file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     except CounterError as exc:
         print(exc.user_message, file=sys.stderr)
         english = exc.detail if exc.detail and exc.detail != exc.user_message else ""
         print(english or f"bad input: {getattr(exc, 'field', type(exc).__name__)}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     except ValueError as exc:
         print(f"输入有误：{exc}", file=sys.stderr)
         print(f"bad input: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
     else:
         print("\n".join(lines))
-    return 0
+    # a check that found the number invalid answers "no", as ``test`` does: scripts test the status
+    return EXIT_NO if out.get("valid") is False else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.files import REFERENCE_LIMIT, read_text_bounded
 from forms.refdata import read_json
 
 _YEAR_KEY = re.compile(r"^\d{4}$")
@@ -135,8 +136,8 @@ def load_calendar(extra: Path | None = None) -> HolidayCalendar:
     if extra is None:
         return calendar
     try:
-        data: object = json.loads(extra.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data: object = json.loads(read_text_bounded(extra, REFERENCE_LIMIT, "节假日安排文件"))
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ConfigError(f"cannot read holiday override {extra}: {exc}",
                           user_message=f"节假日安排文件无法读取：{extra}") from exc
     if not isinstance(data, Mapping):

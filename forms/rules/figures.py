@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from core.errors import ConfigError
+from core.files import REFERENCE_LIMIT, read_text_bounded
 from forms.refdata import resource_file
 
 __all__ = [
@@ -294,8 +295,8 @@ def load_figures(province: str, extra: Path | None = None) -> ProvincialFigures:
                           user_message=f"没有{province}省份的统计数据，请更新参考数据或检查省份代码。",
                           province=province)
     try:
-        data: object = json.loads(node.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data: object = json.loads(read_text_bounded(node, REFERENCE_LIMIT, "统计数据文件"))
+    except json.JSONDecodeError as exc:
         raise ConfigError(f"cannot read resources/{where}: {exc}",
                           user_message=f"参考数据文件格式错误：resources/{where}") from exc
     figures = figures_from_data(data)
@@ -304,8 +305,8 @@ def load_figures(province: str, extra: Path | None = None) -> ProvincialFigures:
     if extra is None:
         return figures
     try:
-        override: object = json.loads(extra.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        override: object = json.loads(read_text_bounded(extra, REFERENCE_LIMIT, "统计数据文件"))
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ConfigError(f"cannot read figures override {extra}: {exc}",
                           user_message=f"统计数据文件无法读取：{extra}") from exc
     if not isinstance(override, Mapping):
