@@ -53,11 +53,11 @@ SIMULATOR_DATA_LIMIT = 64 * KiB
 CA_FILE_LIMIT = 1 * MiB
 
 _KINDS = (
-    (stat.S_ISDIR, "是一个目录"),
-    (stat.S_ISFIFO, "是一个管道（FIFO）"),
-    (stat.S_ISCHR, "是一个设备"),
-    (stat.S_ISBLK, "是一个设备"),
-    (stat.S_ISSOCK, "是一个套接字"),
+    (stat.S_ISDIR, "是一个目录", "is a directory"),
+    (stat.S_ISFIFO, "是一个管道（FIFO）", "is a FIFO"),
+    (stat.S_ISCHR, "是一个设备", "is a device"),
+    (stat.S_ISBLK, "是一个设备", "is a device"),
+    (stat.S_ISSOCK, "是一个套接字", "is a socket"),
 )
 
 
@@ -70,7 +70,7 @@ class FileRefused(ConfigError):
 
     def __init__(self, path: Path | str, what: str, problem: str, *, hint: str | None = None,
                  reason: str = "") -> None:
-        super().__init__(f"{what} {path}: {reason or problem}",
+        super().__init__(f"{path}: {reason or problem}",
                          user_message=f"{what}无法使用：{path}（{problem}）", hint=hint, path=str(path))
         self.path = str(path)
         self.problem = problem
@@ -84,11 +84,16 @@ def _size_text(limit: int) -> str:
     return f"{limit} 字节"
 
 
-def _kind_problem(mode: int) -> str | None:
-    """Why a file of this mode is not read, or None for a regular file."""
+def _refuse_kind(path: Path | str, what: str, mode: int) -> None:
+    """Raise unless ``mode`` is a regular file's."""
     if stat.S_ISREG(mode):
-        return None
-    return next((problem for test, problem in _KINDS if test(mode)), "不是普通文件")
+        return
+    problem, english = next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("不是普通文件", "not a regular file"))
+    raise FileRefused(path, what, problem, reason=english)
+
+
+def _too_large(path: Path | str, what: str, limit: int) -> FileRefused:
+    return FileRefused(path, what, f"文件过大，超过 {_size_text(limit)} 上限", reason=f"larger than {limit} bytes")
 
 
 def _open_error(path: Path | str, what: str, exc: OSError) -> FileRefused:
@@ -114,11 +119,9 @@ def check_regular_file(path: Path | str, limit: int, what: str) -> None:
         info = os.stat(path)
     except OSError as exc:
         raise _open_error(path, what, exc) from exc
-    problem = _kind_problem(info.st_mode)
-    if problem is not None:
-        raise FileRefused(path, what, problem)
+    _refuse_kind(path, what, info.st_mode)
     if info.st_size > limit:
-        raise FileRefused(path, what, f"文件过大，超过 {_size_text(limit)} 上限")
+        raise _too_large(path, what, limit)
 
 
 def read_bytes_bounded(path: Path | str | Traversable, limit: int, what: str) -> bytes:
@@ -137,11 +140,9 @@ def read_bytes_bounded(path: Path | str | Traversable, limit: int, what: str) ->
         raise _open_error(path, what, exc) from exc
     try:
         info = os.fstat(fd)
-        problem = _kind_problem(info.st_mode)
-        if problem is not None:
-            raise FileRefused(path, what, problem)
+        _refuse_kind(path, what, info.st_mode)
         if info.st_size > limit:
-            raise FileRefused(path, what, f"文件过大，超过 {_size_text(limit)} 上限")
+            raise _too_large(path, what, limit)
         chunks: list[bytes] = []
         left = limit + 1  # one byte more than allowed tells a file that grew past the limit
         while left > 0:
@@ -156,7 +157,7 @@ def read_bytes_bounded(path: Path | str | Traversable, limit: int, what: str) ->
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise FileRefused(path, what, f"文件过大，超过 {_size_text(limit)} 上限")
+        raise _too_large(path, what, limit)
     return data
 
 
@@ -167,7 +168,7 @@ def _read_traversable(node: Traversable, limit: int, what: str) -> bytes:
     except OSError as exc:
         raise _open_error(str(node), what, exc) from exc
     if len(data) > limit:
-        raise FileRefused(str(node), what, f"文件过大，超过 {_size_text(limit)} 上限")
+        raise _too_large(str(node), what, limit)
     return bytes(data)
 
 

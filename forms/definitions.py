@@ -415,8 +415,11 @@ def load_form(code: str) -> FormDef:
     try:
         text = read_text_bounded(node, FORM_LIMIT, "表单定义文件")
     except FileRefused as exc:
-        raise ConfigError(f"no form definition for {code!r}: {exc.detail}",
-                          user_message=f"未找到表单定义：{code}（{exc.problem}）") from exc
+        missing = exc.problem == "文件不存在"
+        raise ConfigError(f"no usable form definition for {code!r}: {exc.detail}",
+                          user_message=(f"未找到表单定义：{code}" if missing
+                                        else f"表单定义文件无法使用：resources/forms/{code}.json（{exc.problem}）"),
+                          hint=exc.hint) from exc
     form = parse_form(text, f"resources/forms/{code}.json")
     if form.code != code:
         raise ConfigError(f"resources/forms/{code}.json declares code {form.code!r}",

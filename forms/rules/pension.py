@@ -36,6 +36,9 @@ _ONE_PERCENT = Decimal("0.01")
 #: at 60%..300% of the average wage, so the average index is too)
 _INDEX_MIN = Decimal("0.6")
 _INDEX_MAX = Decimal("3.0")
+#: no wage or account balance reaches this (ten billion yuan); beyond it an amount is a typing mistake, and
+#: far beyond it the arithmetic leaves ``Decimal``'s precision (1e300 ended in ``InvalidOperation``)
+AMOUNT_MAX = Decimal(10) ** 10
 
 
 class PensionInputError(ValidationError, ValueError):
@@ -103,6 +106,8 @@ def months_divisor(age_months: int) -> int:
 def _check(field: str, value: Decimal, label: str) -> None:
     if not value.is_finite() or value < 0:
         raise PensionInputError(field, f"{label}不能为负数或无效值：{value}")
+    if value > AMOUNT_MAX:
+        raise PensionInputError(field, f"{label}超出合理范围：{value}（不能大于 {AMOUNT_MAX:,}），请核对")
 
 
 def estimate_pension(*, age_months: int, contribution_months: int, avg_wage: Decimal,

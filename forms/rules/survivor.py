@@ -21,6 +21,8 @@ _TWELVE = Decimal(12)
 _FUNERAL_MONTHS = Decimal(2)
 _FLOOR_MONTHS = Decimal(9)       # 10-15 contribution years, and the least a pensioner's survivors get
 _CAP_MONTHS = Decimal(24)        # reached at 30 contribution years
+#: a monthly income no province reaches (ten million yuan): beyond it the figure is a mistake
+INCOME_MAX = Decimal(10) ** 7
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,10 @@ def survivor_benefits(*, contribution_months: int, monthly_income: Decimal,
     ``pension_months`` is given when the deceased was already drawing a pension. The payment is
     computed from the unrounded months, so it is exact to the cent.
     """
-    if monthly_income < 0:
-        raise ValueError("monthly_income must not be negative")
+    if not monthly_income.is_finite() or monthly_income < 0:
+        raise ValueError("monthly_income must be a finite amount, not negative")
+    if monthly_income > INCOME_MAX:
+        raise ValueError(f"monthly_income beyond any real figure (at most {INCOME_MAX}): {monthly_income}")
     months = survivor_months(contribution_months, pension_months)
     return SurvivorBenefits(
         funeral_grant=_round(monthly_income * _FUNERAL_MONTHS),

@@ -15,8 +15,8 @@ from forms.rules.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
-    assert main([*argv, "--json"]) == 0
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str, status: int = 0) -> dict[str, Any]:
+    assert main([*argv, "--json"]) == status
     out = capsys.readouterr().out
     data: dict[str, Any] = json.loads(out)
     return data
@@ -29,7 +29,7 @@ def test_idnumber_valid(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_idnumber_invalid_check_character(capsys: pytest.CaptureFixture[str]) -> None:
-    data = run_json(capsys, "idnumber", "110105194912310021")
+    data = run_json(capsys, "idnumber", "110105194912310021", status=1)  # the check says "invalid": exit 1
     assert data["valid"] is False
     assert data["birth_date"] is None and data["sex"] is None and data["region"] is None
     assert "校验码应为 X" in data["problem"]
@@ -100,7 +100,7 @@ def test_pension(capsys: pytest.CaptureFixture[str]) -> None:
         (["deadline", "--received", "2025-09-26", "--item", "no_such_item"], "未找到服务事项"),
         (["deadline", "--received", "2026-12-25", "--days", "10"], "缺少 2027 年节假日安排，请更新参考数据。"),
         (["survivor", "--contribution-months", "100", "--monthly-income", "abc"], "参数有误"),
-        (["survivor", "--contribution-months", "100", "--monthly-income", "-5"], "输入有误"),
+        (["survivor", "--contribution-months", "100", "--monthly-income", "-5"], "参数有误"),
         (["nosuch"], "参数有误"),
         ([], "参数有误"),
     ],
