@@ -429,6 +429,16 @@ def _openapi() -> int:
     return 0
 
 
+def _check_tls_files(*paths: Path | None) -> None:
+    """The certificate and key are read by the TLS library at start; refuse a FIFO, a device or a huge file
+    first (``core.files``), which would hang or exhaust the server before it says anything."""
+    from core.files import CA_FILE_LIMIT, check_regular_file
+
+    for path in paths:
+        if path is not None:
+            check_regular_file(path, CA_FILE_LIMIT, "TLS 证书或密钥文件")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status (``core.cli``: 0 done, 2 it could not run on its
     input, with the reason on stderr and never a traceback; a fault of ours goes to ``central.log``)."""
@@ -446,6 +456,7 @@ def _main(argv: list[str] | None) -> int:
     db: Path | str = args.db_url or (args.db if args.db is not None else default_db_path())
     try:
         if args.command == "serve":
+            _check_tls_files(args.tls_cert, args.tls_key)
             return _serve(db, args.host, args.port, args.log_level, args.stop_on_stdin_eof,
                           blob_dir=args.blob_dir, reference_dir=args.reference_dir, review=args.review,
                           review_delay=args.review_delay, return_reason=args.return_reason,

@@ -195,8 +195,10 @@ def count_arg(maximum: int, what: str = "数量") -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         stripped = text.strip()
-        if not stripped.isascii() or not stripped.lstrip("-").isdigit() or len(stripped) > 12:
+        if not re.fullmatch(r"-?[0-9]+", stripped):
             raise argparse.ArgumentTypeError(f"{what}应为整数：{text!r}")
+        if len(stripped) > 18:  # beyond any maximum here; int() of a huge string is not worth the time
+            raise argparse.ArgumentTypeError(f"{what}超出范围：{text[:20]}…（不能大于 {maximum}）")
         value = int(stripped)
         if value < 0:
             raise argparse.ArgumentTypeError(f"{what}不能为负数：{text}")
