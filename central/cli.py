@@ -352,7 +352,7 @@ def _signing_key(command: str, keyring_dir: Path | None, service: str, replace: 
             signer = found
     except CounterError as exc:
         print(f"central: {exc.user_message} {exc.hint}", file=sys.stderr)
-        return 1
+        return 2
     print(signer.public_key_text(), flush=True)
     return 0
 

@@ -25,6 +25,8 @@ from central.errors import CentralConfigError
 from protocol.signing import SIGNING_KEY_PREFIX, reference_message
 
 KEY_ENTRY = "reference-signing-key"
+#: a keyring file of a few keys (``--keyring-dir``): read by keyrings.alt, so only checked (``core.files``)
+KEYRING_FILE_LIMIT = 1 << 20
 
 
 def keyring_backend(directory: Path | None) -> keyring.backend.KeyringBackend:
@@ -33,7 +35,14 @@ def keyring_backend(directory: Path | None) -> keyring.backend.KeyringBackend:
         return keyring.get_keyring()
     from keyrings.alt.file import PlaintextKeyring
 
+    from core.files import check_regular_file
+
+    if directory.exists() and not directory.is_dir():
+        raise CentralConfigError(f"keyring directory {directory} is not a directory",
+                          user_message=f"密钥库目录无法使用：{directory}（不是目录）", hint="请指定一个目录。")
     directory.mkdir(parents=True, exist_ok=True)
+    if (directory / "keyring.cfg").exists() or (directory / "keyring.cfg").is_symlink():
+        check_regular_file(directory / "keyring.cfg", KEYRING_FILE_LIMIT, "密钥库文件")
     backend: Any = PlaintextKeyring()
     backend.file_path = str(directory / "keyring.cfg")
     return backend  # type: ignore[no-any-return]

@@ -127,6 +127,13 @@ def run_guarded(body: Callable[[], int], *, program: str, log_file: Path | None 
     except MemoryError:
         _say("内存不足，操作未能完成。", "请关闭其他程序后重试；如输入的文件很大，请确认选择了正确的文件。")
         return EXIT_FAILED
+    except OSError as exc:  # the machine said no (permission, disk full, a path that is a file): say what
+        where = log_file or default_log_file()
+        _write_crash(where, program, exc)
+        name = f"：{exc.filename}" if exc.filename else ""
+        _say(f"{program}：文件或系统操作失败（{exc.strerror or type(exc).__name__}）{name}",
+             f"请检查路径、权限和磁盘空间后重试。详细信息已写入日志：{where}")
+        return EXIT_FAILED
     except Exception as exc:  # the last resort: a fault of ours, reported without a traceback
         where = log_file or default_log_file()
         written = _write_crash(where, program, exc)

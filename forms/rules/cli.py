@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_idnumber)
 
     p = command("retirement", "statutory retirement month under the 2025 reform")
-    p.add_argument("--birth", type=date_arg, required=True, help="YYYY-MM-DD")
+    p.add_argument("--birth", type=date_arg, required=True, help="YYYY-MM-DD, 1900-01-01 to 2100-12-31")
     p.add_argument("--sex", choices=("male", "female"), required=True)
     p.add_argument("--category", choices=("employee", "cadre", "worker", "flexible"), required=True)
     p.set_defaults(func=_retirement)
@@ -287,11 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--age-months", type=_months, required=True)
     p.add_argument("--contribution-months", type=_months, required=True)
     p.add_argument("--avg-wage", type=amount_arg(MONTHLY_FIGURE_MAX, "月平均工资"), default=None,
-                   help="prior-year provincial average monthly wage (or --province with --retirement-year)")
+                   help="prior-year provincial average monthly wage, at most 1000000 "
+                        "(or --province with --retirement-year)")
     p.add_argument("--index", type=amount_arg(INDEX_MAX, "平均缴费指数"), required=True,
-                   help="average contribution index")
+                   help="average contribution index (0.6-3.0)")
     p.add_argument("--account", type=amount_arg(ACCOUNT_MAX, "个人账户储存额"), required=True,
-                   help="individual account balance")
+                   help="individual account balance, at most 100000000")
     _add_province(p, required=False)
     p.add_argument("--retirement-year", type=year_arg, default=None,
                    help="year of retirement; the average wage of the year before is used")
@@ -301,16 +302,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contribution-months", type=_months, required=True)
     p.add_argument("--pension-months", type=_months, default=None, help="months of pension drawn (pensioners)")
     p.add_argument("--monthly-income", type=amount_arg(MONTHLY_FIGURE_MAX, "月人均可支配收入"), default=None,
-                   help="prior-year urban monthly per-capita disposable income (or --province with --death-year)")
+                   help="prior-year urban monthly per-capita disposable income, at most 1000000 "
+                        "(or --province with --death-year)")
     _add_province(p, required=False)
     p.add_argument("--death-year", type=year_arg, default=None,
                    help="year of death; the disposable income of the year before is used")
     p.set_defaults(func=_survivor)
 
     p = command("deadline", "due date in working days (day of receipt not counted)")
-    p.add_argument("--received", type=date_arg, required=True, help="YYYY-MM-DD")
+    p.add_argument("--received", type=date_arg, required=True, help="YYYY-MM-DD, 1900-01-01 to 2100-12-31")
     limit = p.add_mutually_exclusive_group(required=True)
-    limit.add_argument("--days", type=count_arg(WORKING_DAYS_MAX, "工作日数"), help="working days")
+    limit.add_argument("--days", type=count_arg(WORKING_DAYS_MAX, "工作日数"), help="working days, at most 1000")
     limit.add_argument("--item", help="service item code; its statutory limit is used")
     p.add_argument("--holidays", type=Path, default=None, help="holiday schedule file overriding the shipped one")
     p.set_defaults(func=_deadline)
