@@ -70,7 +70,7 @@ class FileRefused(ConfigError):
 
     def __init__(self, path: Path | str, what: str, problem: str, *, hint: str | None = None,
                  reason: str = "") -> None:
-        super().__init__(f"{path}: {reason or problem}",
+        super().__init__(f"cannot read {path}: {reason or problem}",
                          user_message=f"{what}无法使用：{path}（{problem}）", hint=hint, path=str(path))
         self.path = str(path)
         self.problem = problem

@@ -262,6 +262,33 @@ def test_central_serve_refuses_a_tls_key_that_is_not_a_regular_file(
     assert "FIFO" in err
 
 
+@posix_only
+def test_central_keygen_refuses_a_keyring_dir_that_is_not_a_directory_or_holds_a_fifo(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    code, out, err = run_main(central_main, ["keygen", "--keyring-dir", str(a_file)], capsys)
+    _no_traceback(code, out, err)
+    assert "不是目录" in err
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    os.mkfifo(keys / "keyring.cfg")
+    code, out, err = run_main(central_main, ["public-key", "--keyring-dir", str(keys)], capsys)
+    _no_traceback(code, out, err)
+    assert "FIFO" in err
+
+
+@posix_only
+def test_a_ca_file_setting_naming_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    from core.files import FileRefused
+    from sync.client import tls_context
+
+    fifo = tmp_path / "ca.pem"
+    os.mkfifo(fifo)
+    with pytest.raises(FileRefused, match="FIFO"):
+        tls_context(fifo)
+
+
 # -- settings -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("key", "value", "reason"), [
