@@ -155,7 +155,7 @@ def test_the_operator_reads_and_verifies_a_terminal_trail(central: CentralServer
     assert json.loads(broken.stdout) == {"terminal": terminal_id, "intact": False, "entries": 2,
                                          "broken_at": 3, "problem": "edited"}
     unknown = central_cli(central, "verify", "--terminal", "T-NOBODY")
-    assert unknown.returncode == 1 and "no terminal" in unknown.stderr
+    assert unknown.returncode == 2 and "no terminal" in unknown.stderr  # could not run on its input (core.cli)
 
 
 def test_racing_resends_store_each_entry_once_on_both_backends(backend: Any) -> None:

@@ -170,8 +170,8 @@ def test_review_command(central: CentralServerProcess, make_terminal: MakeTermin
     neither = run(bodies[0]["id"])
     assert returned.returncode == 0 and returned.stdout.split()[-1] == "returned"
     assert approved.returncode == 0 and approved.stdout.split()[-1] == "approved"
-    assert again.returncode == 1 and "already approved" in again.stderr
-    assert unknown.returncode == 1
+    assert again.returncode == 2 and "already approved" in again.stderr  # refused on its input (core.cli)
+    assert unknown.returncode == 2
     assert neither.returncode == 2
     with connect(central, token) as client:
         statuses = [client.get(f"/v1/submissions/{b['id']}").json() for b in bodies]

@@ -205,7 +205,7 @@ def test_a_central_reviewer_signs_by_command_line(central: CentralServerProcess,
     [case] = [c for c in json.loads(listed.stdout) if c["submission_id"] == body["id"]]
     assert case["next_step"] == "approval"
     refused = cli("review", body["id"], "--sign", "approval", "--clerk", "2001")
-    assert refused.returncode == 1 and "同一柜员" in refused.stderr
+    assert refused.returncode == 2 and "同一柜员" in refused.stderr  # refused on its input (core.cli)
     signed = cli("review", body["id"], "--sign", "approval", "--clerk", "9001")
     assert signed.returncode == 0 and "accepted" in signed.stdout, signed.stderr
     assert first.get(f"/v1/submissions/{body['id']}").json()["status"] == "accepted"
