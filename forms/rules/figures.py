@@ -122,8 +122,13 @@ def _pydantic_problem(exc: PydanticValidationError) -> str:
     return f"{path}：{first['msg']}"
 
 
+#: no annual wage or income figure reaches a hundred million yuan, and no ratio does: beyond it a figure is
+#: a mistake, and far beyond it (1e30) the monthly division leaves ``Decimal``'s precision (issue 17)
+FIGURE_MAX = Decimal(10) ** 8
+
+
 def _amount(where: str, text: str, *, positive: bool = False) -> Decimal:
-    """A non-negative finite Decimal from its string form (positive when ``positive``)."""
+    """A non-negative finite Decimal up to ``FIGURE_MAX`` from its string form (positive when ``positive``)."""
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
@@ -132,6 +137,8 @@ def _amount(where: str, text: str, *, positive: bool = False) -> Decimal:
         raise _bad(where, f"不是有限数字：{text!r}")
     if value < 0 or (positive and value == 0):
         raise _bad(where, f"必须{'大于零' if positive else '不小于零'}：{text}")
+    if value > FIGURE_MAX:
+        raise _bad(where, f"超出合理范围：{text}（不能大于 {FIGURE_MAX:,}）")
     return value
 
 

@@ -356,6 +356,18 @@ def test_survivor_money_of_1e300_is_refused(income: str, capsys: pytest.CaptureF
     assert "月人均可支配收入" in err
 
 
+@pytest.mark.parametrize("amount", ["1e30", "1e999999"])
+def test_a_figures_file_with_amounts_beyond_any_real_one_is_refused(
+        amount: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figures = tmp_path / "figures.json"
+    figures.write_text(json.dumps({"years": {"2024": {"avg_wage_annual": amount, "source": "x"}}}), encoding="utf-8")
+    for argv in (["figures", "--province", "61", "--year", "2024"],
+                 [*PENSION, "--account", "1", "--province", "61", "--retirement-year", "2025"]):
+        code, out, err = run_main(rules_main, [*argv, "--figures", str(figures)], capsys)
+        _no_traceback(code, out, err)
+        assert "统计数据有误" in err and "超出合理范围" in err
+
+
 def test_pension_money_of_1e300_in_a_real_process() -> None:
     proc = run_process("rules", *PENSION, "--avg-wage", "1e300", "--account", "1e300")
     _no_traceback(proc.returncode, proc.stdout, proc.stderr)
