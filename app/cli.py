@@ -100,6 +100,10 @@ def _cmd_config(args: argparse.Namespace) -> int:
     elif args.action == "set":
         data = settings.model_dump()
         key, value = args.key, args.value
+        if key is None:
+            print("请给出配置项名称和值，如：sicounter config set terminal_id TC-0001"
+                  "（可用 config show 查看全部配置项）", file=sys.stderr)
+            return 2
         if key not in data or key == "devices":
             print(f"未知配置项：{key}", file=sys.stderr)
             return 2
