@@ -19,7 +19,7 @@ from typing import Literal
 
 from core.errors import ConfigError, CounterError
 from forms.rules.figures import ProvincialFigures
-from forms.rules.pension import PensionInputError, estimate_pension, months_divisor
+from forms.rules.pension import AMOUNT_MAX, PensionInputError, estimate_pension, months_divisor
 from forms.rules.retirement import (
     Category,
     RetirementAge,
@@ -158,6 +158,8 @@ def _pension_rows(values: Mapping[str, str], figures: ProvincialFigures | None, 
     index, account = _decimal(values, "avg_contribution_index"), _decimal(values, "account_balance")
     if actual is None or index is None or account is None:
         return [Row("养老金测算", "填写缴费月数、平均缴费指数和个人账户储存额后测算", "info")]
+    if account > AMOUNT_MAX:  # no real account holds this; beyond it the division leaves Decimal's precision
+        return [Row("养老金测算", f"个人账户储存额超出合理范围（不能大于 {AMOUNT_MAX:,}），请核对", "warn")]
     age_months = (year * 12 + month) - (birth.year * 12 + birth.month)
     try:
         divisor = months_divisor(age_months)
@@ -237,5 +239,8 @@ def _overpayment_rows(values: Mapping[str, str], death: date, pensioner: str) ->
         return [Row("死亡后养老金", "未多发（养老金自死亡次月起停发）", "ok")]
     if monthly is None:
         return [Row("死亡后养老金", f"多发 {months} 个月，填写月养老金后计算应退金额", "warn")]
-    amount = pension_overpayment(death=death, paid_through=through, monthly_pension=monthly)
+    try:
+        amount = pension_overpayment(death=death, paid_through=through, monthly_pension=monthly)
+    except ValueError:
+        return [Row("死亡后养老金", f"多发 {months} 个月；月养老金超出合理范围，请核对", "warn")]
     return [Row("死亡后养老金", f"多发 {months} 个月，应退回 {_yuan(amount)}（条例第四十六条）", "warn")]

@@ -39,6 +39,8 @@ _INDEX_MAX = Decimal("3.0")
 #: no wage or account balance reaches this (ten billion yuan); beyond it an amount is a typing mistake, and
 #: far beyond it the arithmetic leaves ``Decimal``'s precision (1e300 ended in ``InvalidOperation``)
 AMOUNT_MAX = Decimal(10) ** 10
+#: contribution months: 150 years is beyond any working life
+MONTHS_MAX = 150 * 12
 
 
 class PensionInputError(ValidationError, ValueError):
@@ -126,6 +128,8 @@ def estimate_pension(*, age_months: int, contribution_months: int, avg_wage: Dec
         _check(field, value, label)
     if contribution_months < 0:
         raise PensionInputError("contribution_months", f"缴费月数不能为负数：{contribution_months}")
+    if contribution_months > MONTHS_MAX:
+        raise PensionInputError("contribution_months", f"缴费月数超出合理范围（不能大于 {MONTHS_MAX}），请核对")
     if avg_wage == 0:
         raise PensionInputError("avg_wage", "上年度社会平均工资必须大于零")
     if not _INDEX_MIN <= index <= _INDEX_MAX:

@@ -98,6 +98,8 @@ def overpaid_months(*, death: date, paid_through: date) -> int:
 
 def pension_overpayment(*, death: date, paid_through: date, monthly_pension: Decimal) -> Decimal:
     """The pension paid after death, to be recovered (《社会保险经办条例》第四十六条), in yuan to 0.01."""
-    if monthly_pension < 0:
-        raise ValueError("monthly_pension must not be negative")
+    if not monthly_pension.is_finite() or monthly_pension < 0:
+        raise ValueError("monthly_pension must be a finite amount, not negative")
+    if monthly_pension > INCOME_MAX:
+        raise ValueError(f"monthly_pension beyond any real pension (at most {INCOME_MAX}): {monthly_pension}")
     return _round(monthly_pension * overpaid_months(death=death, paid_through=paid_through))
