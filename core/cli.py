@@ -119,6 +119,9 @@ def run_guarded(body: Callable[[], int], *, program: str, log_file: Path | None 
     except KeyboardInterrupt:
         _say("已中断。")
         return 130
+    except EOFError:  # a prompt (password, token) met a closed input: a script without a terminal
+        _say("需要输入时没有可读的输入（标准输入已关闭）。", "请在终端中运行，或按命令说明通过环境变量提供。")
+        return EXIT_FAILED
     except BrokenPipeError:
         # the reader of our output went away (``… | head``): nothing left to tell it
         with contextlib.suppress(OSError):

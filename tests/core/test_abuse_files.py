@@ -208,3 +208,20 @@ def test_the_last_resort_handler_in_a_real_process(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr + proc.stdout
     assert "程序内部错误（ZeroDivisionError）" in proc.stderr and str(log_file) in proc.stderr
     assert "ZeroDivisionError" in log_file.read_text(encoding="utf-8")
+
+
+def test_a_closed_input_and_a_refusing_system_are_messages_not_tracebacks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def prompt() -> int:
+        raise EOFError
+
+    assert run_guarded(prompt, program="t", log_file=tmp_path / "t.log") == 2
+    assert "标准输入已关闭" in capsys.readouterr().err
+
+    def write() -> int:
+        (tmp_path / "no" / "such" / "dir" / "file").write_text("x", encoding="utf-8")
+        return 0
+
+    assert run_guarded(write, program="t", log_file=tmp_path / "t.log") == 2
+    err = capsys.readouterr().err
+    assert "文件或系统操作失败" in err and "no/such/dir/file" in err and "Traceback" not in err
