@@ -28,20 +28,27 @@ from app.settings import (
     validated_settings,
 )
 from core.errors import ConfigError, CounterError
+from core.private import make_private_dir, private_umask, tighten
 
 if TYPE_CHECKING:
     from app.secrets import SecretStore
 
 
 def _setup_logging(verbose: bool) -> None:
-    log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    log_dir.mkdir(parents=True, exist_ok=True)
+    """The log file (it names cases and clerks) is its owner's only: directory 0700, file 0600 (issue 17)."""
+    log_dir = make_private_dir(Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)))
+    if log_dir.parent.name == APP_NAME:  # Linux: ~/.local/state/sicounter/log, the state folder is ours too
+        make_private_dir(log_dir.parent)
+    loosened = tighten(log_dir)  # a log written before the umask: repaired once, said below
     handlers: list[logging.Handler] = [logging.FileHandler(log_dir / "sicounter.log", encoding="utf-8")]
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
     handlers.append(stderr)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=handlers,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if loosened:
+        logging.getLogger(__name__).info("log files made readable by their owner only: %d in %s",
+                                         len(loosened), log_dir)
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
@@ -309,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    private_umask()  # first: what this process and its libraries create is its owner's only (core/private.py)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["central"]:
         from central.cli import main as central_main

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from central.constants import DEFAULT_RETURN_REASON, REVIEW_MODES, SIGNING_SERVICE
 from core.errors import CounterError
+from core.private import private_umask
 
 if TYPE_CHECKING:
     import uvicorn
@@ -431,6 +432,7 @@ def _openapi() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
+    private_umask()  # the database, blobs and packs this process creates are its owner's only (core/private.py)
     args = build_parser().parse_args(argv)
     if args.command == "openapi":
         return _openapi()

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from central.constants import SIGNING_SERVICE as SERVICE
 from central.errors import CentralConfigError
+from core.private import make_private_dir
 from protocol.signing import SIGNING_KEY_PREFIX, reference_message
 
 KEY_ENTRY = "reference-signing-key"
@@ -33,7 +34,7 @@ def keyring_backend(directory: Path | None) -> keyring.backend.KeyringBackend:
         return keyring.get_keyring()
     from keyrings.alt.file import PlaintextKeyring
 
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_dir(directory)
     backend: Any = PlaintextKeyring()
     backend.file_path = str(directory / "keyring.cfg")
     return backend  # type: ignore[no-any-return]
