@@ -371,22 +371,27 @@
         <translation>Document camera off: you can &quot;Import from file&quot; scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="300"/>
+        <location filename="../../app/ui/capture_dialog.py" line="263"/>
+        <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="295"/>
         <source>已拍人像面。请将身份证翻面，再拍国徽面。</source>
         <translation>Photo side taken. Turn the card over and take the emblem side.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="312"/>
+        <location filename="../../app/ui/capture_dialog.py" line="307"/>
         <source>已合成身份证复印件（正反面，原大）。如需再拍，请放下一张证件的人像面。</source>
         <translation>ID copy made (both sides, true size). For another, lay the next card photo side up.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="326"/>
+        <location filename="../../app/ui/capture_dialog.py" line="321"/>
         <source>身份证复印：请先拍人像面，再拍国徽面，两面将按原大合成在一页 A4 上。</source>
         <translation>ID copy: take the photo side, then the emblem side; both go on one A4 page at true size.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="327"/>
+        <location filename="../../app/ui/capture_dialog.py" line="322"/>
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
@@ -436,42 +441,32 @@
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="263"/>
-        <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)</source>
-        <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="280"/>
-        <source>无法读取图片文件：{name}</source>
-        <translation>Cannot read the image file: {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="337"/>
+        <location filename="../../app/ui/capture_dialog.py" line="332"/>
         <source>未识别到材料边缘，已保留整幅画面；如需裁边请摆正后重拍。</source>
         <translation>No document edges found; the whole view was kept. To crop, straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="341"/>
+        <location filename="../../app/ui/capture_dialog.py" line="336"/>
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="344"/>
+        <location filename="../../app/ui/capture_dialog.py" line="339"/>
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="380"/>
+        <location filename="../../app/ui/capture_dialog.py" line="375"/>
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="381"/>
+        <location filename="../../app/ui/capture_dialog.py" line="376"/>
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="433"/>
+        <location filename="../../app/ui/capture_dialog.py" line="428"/>
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>

@@ -248,3 +248,20 @@ def test_a_format_no_camera_writes_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ImageRefused) as refused:
         load_image(path, name=path.name)
     assert "page.gif" in refused.value.user_message
+
+
+def test_sealed_scan_page_declaring_more_than_100_megapixels_is_refused() -> None:
+    """A page of 15000×15000 passes the side bound (20000) but not the pixel bound: refused, not decoded."""
+    from devices.scan.pdf import make_pdf
+    from devices.scan.pdfread import ScanUnreadable, read_pages
+    from devices.scan.pipeline import ColourMode, ScannedPage
+
+    image = np.full((297, 210, 3), 200, np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", image)
+    assert ok
+    data = make_pdf([ScannedPage(image=image, jpeg=jpeg.tobytes(), dpi=100, size_mm=(210.0, 297.0),
+                                 mode=ColourMode.COLOUR)])
+    assert len(read_pages(data)) == 1
+    bomb = data.replace(b"/Width 210", b"/Width 15000").replace(b"/Height 297", b"/Height 15000")
+    with pytest.raises(ScanUnreadable):
+        read_pages(bomb)
