@@ -43,6 +43,7 @@ from app.scans import (
     ScanOptions,
     find_card,
     id_copy,
+    import_image,
     process_frame,
     rotate_page,
 )
@@ -269,13 +270,8 @@ class CaptureDialog(QDialog):
         self._busy += 1
         self._update_buttons()
 
-        def read() -> NDArray[np.uint8]:
-            from devices.scan.imagecheck import load_image
-
-            # bounded read and a header check before any pixel is decoded (a small PNG can declare 400 MP)
-            return load_image(path, name=path.name)
-
-        self.ops.run(read, lambda image: self._process(image, None), self._failed)
+        # bounded read and a header check before any pixel is decoded (a small PNG can declare 400 MP)
+        self.ops.run(lambda: import_image(path), lambda image: self._process(image, None), self._failed)
 
     def _process(self, frame: NDArray[np.uint8], replace: int | None) -> None:
         options = self._options()
