@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from devices.camera.connection import CameraBackend
 
 __all__ = ["main"]
+
+#: the most pages one PDF gets (the window shows a sealed scan of at most 200 pages: app/queries.py)
+MAX_PAGES = 200
 
 
 class CliFailure(Exception):
@@ -147,7 +151,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     directory = path.resolve().parent
     if not directory.is_dir():
         raise CliFailure(2, f"输出目录不存在：{directory}", f"output directory does not exist: {directory}")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CliFailure(2, f"无法写入文件：{path}。请检查输出目录是否可写。",
+                         f"cannot write {path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -170,11 +178,29 @@ def _describe(number: int, source: str, page: ScannedPage) -> str:
     return f"第{number}页 page {number}  {source}  {w:.1f}x{h:.1f} mm  {len(page.jpeg)} bytes  codes: {codes}"
 
 
-def _sources(args: argparse.Namespace) -> list[tuple[str, NDArray[np.uint8]]]:
+def check_image(path: Path) -> None:
+    """Refuse an unusable file before any page is worked on (the header only; nothing is decoded or kept)."""
+    from devices.scan.imagecheck import ImageRefused, check_header, read_bounded
+
+    try:
+        check_header(read_bounded(path), str(path))
+    except ImageRefused as exc:
+        raise CliFailure(2, f"{exc.user_message}{exc.hint}", exc.detail) from exc
+
+
+def _sources(args: argparse.Namespace) -> list[tuple[str, Callable[[], NDArray[np.uint8]]]]:
+    """Each page's name and how to get its pixels: every file is checked first (fail fast), then decoded
+    one at a time as its page is made, so many large photos never sit in memory together."""
     sources: list[str] = args.source
     if len(sources) == 1 and sources[0].isascii() and sources[0].isdigit() and not Path(sources[0]).exists():
-        return [(f"camera {sources[0]}", grab_camera_frame(int(sources[0])))]
-    return [(name, read_image(Path(name))) for name in sources]  # all read before any work: fail fast
+        frame = grab_camera_frame(int(sources[0]))
+        return [(f"camera {sources[0]}", lambda: frame)]
+    if len(sources) > MAX_PAGES:
+        raise CliFailure(2, f"一次最多扫描 {MAX_PAGES} 页（给出了 {len(sources)} 个文件）。请分成几个 PDF 分别扫描。",
+                         f"{len(sources)} sources, at most {MAX_PAGES}")
+    for name in sources:
+        check_image(Path(name))
+    return [(name, functools.partial(read_image, Path(name))) for name in sources]
 
 
 def _options(**values: Any) -> ScanOptions:
@@ -193,7 +219,8 @@ def _scan_pages(args: argparse.Namespace) -> int:
     images = _sources(args)
     pages: list[ScannedPage] = []
     failed = 0
-    for number, (name, image) in enumerate(images, start=1):
+    for number, (name, decode) in enumerate(images, start=1):
+        image = decode()
         quad, problem = locate(image)
         if problem is not None:
             _say(f"警告：第{number}页（{name}）未找到材料边缘，已使用整幅图像",
@@ -219,6 +246,8 @@ def _scan_idcopy(args: argparse.Namespace) -> int:
     from devices.scan.pdf import make_pdf
 
     options = _options(mode=ColourMode(args.mode), dpi=args.dpi, max_bytes=args.max_kb * 1000)
+    check_image(args.front)
+    check_image(args.back)  # both refused before either is decoded
     front, back = read_image(args.front), read_image(args.back)
     quads = []
     for side, name, image in (("正面", "front", front), ("反面", "back", back)):

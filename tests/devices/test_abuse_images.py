@@ -234,6 +234,22 @@ def test_bad_arguments_are_said_in_chinese_with_status_2(tmp_path: Path) -> None
     assert_refused(scan(tmp_path, "²"), "找不到图片文件")
 
 
+def test_more_pages_than_one_pdf_takes_are_refused_before_reading_any(tmp_path: Path) -> None:
+    photo = tmp_path / "p.jpg"
+    assert cv2.imwrite(str(photo), np.full((60, 90, 3), 180, np.uint8))
+    assert_refused(scan(tmp_path, *[photo] * 201), "一次最多扫描 200 页")
+
+
+def test_a_bomb_after_good_photos_is_refused_before_any_page_is_made(tmp_path: Path) -> None:
+    photo = tmp_path / "good.jpg"
+    assert cv2.imwrite(str(photo), np.full((600, 900, 3), 180, np.uint8))
+    bomb = tmp_path / "last.png"
+    bomb.write_bytes(png_bomb(20000))
+    run = scan(tmp_path, photo, photo, bomb)
+    assert_refused(run, "图片像素过多", "last.png")
+    assert "第1页" not in run.stdout  # every file is checked before the first page is worked on
+
+
 @pytest.mark.parametrize("kind", ["JPEG", "PNG", "BMP", "TIFF", "WEBP"])
 def test_each_allowed_format_still_decodes_to_the_header_size(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"page.{kind.lower()}"
