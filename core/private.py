@@ -79,7 +79,7 @@ def create_private_file(path: Path) -> None:
     """Create ``path`` empty with mode 0600 if it does not exist (SQLite then gives its -wal/-shm the same mode)."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE_MODE)
-    except FileExistsError:
+    except OSError:  # there already, or not creatable: whoever opens it next says what is wrong
         return
     os.close(fd)
 
