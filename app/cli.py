@@ -29,6 +29,7 @@ from app.settings import (
 )
 from core.cli import ChineseArgumentParser, count_arg, run_guarded
 from core.errors import ConfigError
+from core.private import make_private_dir, private_umask, tighten
 
 if TYPE_CHECKING:
     from app.secrets import SecretStore
@@ -43,14 +44,20 @@ def _log_file() -> Path:
 
 
 def _setup_logging(verbose: bool) -> None:
-    log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    log_dir.mkdir(parents=True, exist_ok=True)
+    """The log file (it names cases and clerks) is its owner's only: directory 0700, file 0600 (issue 17)."""
+    log_dir = make_private_dir(Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)))
+    if log_dir.parent.name == APP_NAME:  # Linux: ~/.local/state/sicounter/log, the state folder is ours too
+        make_private_dir(log_dir.parent)
+    loosened = tighten(log_dir)  # a log written before the umask: repaired once, said below
     handlers: list[logging.Handler] = [logging.FileHandler(log_dir / "sicounter.log", encoding="utf-8")]
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
     handlers.append(stderr)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=handlers,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if loosened:
+        logging.getLogger(__name__).info("log files made readable by their owner only: %d in %s",
+                                         len(loosened), log_dir)
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
@@ -327,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     reach the central system, ``rules idnumber`` found the number invalid), 2 it could not run on its input,
     with the reason in Chinese on stderr; a fault of ours is reported the same way, its traceback only in
     the log."""
+    private_umask()  # first: what this process and its libraries create is its owner's only (core/private.py)
     return run_guarded(lambda: _dispatch(list(sys.argv[1:] if argv is None else argv)), program="sicounter",
                        log_file=_log_file())
 

@@ -22,6 +22,7 @@ from central.process import CentralServerProcess
 from central.signing import generate
 from central.store import add_terminal
 from core.errors import CounterError
+from core.private import make_private_dir, tighten
 from local_db.clerks import ClerkExists, Role, add_clerk, reset_password
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
     from app.ui.qt_app import run_gui  # Qt only once we really show a window
 
     demo_dir = demo_dir.resolve()
-    demo_dir.mkdir(parents=True, exist_ok=True)
+    tighten(make_private_dir(demo_dir))  # the demo's own: keyring file, both databases, logs (issue 17)
     backend, keyring_dir = demo_keyring(demo_dir)
     store = SecretStore(backend, service=DEMO_SERVICE)  # never a real terminal's entries
     central_db = demo_dir / "central.sqlite3"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +33,7 @@ __all__ = [
     "ScannedPage",
     "find_card",
     "id_copy",
+    "import_image",
     "process_frame",
     "rotate_page",
     "scan_options",
@@ -66,6 +68,14 @@ def usable_detection(frame: NDArray[np.uint8]) -> Detection:
         message, hint = _REFUSED[detection.problem]
         raise CaptureUnusable(f"frame refused: {detection.problem}", user_message=message, hint=hint)
     return detection
+
+
+def import_image(path: Path) -> NDArray[np.uint8]:
+    """A photo or a flatbed scan from disk, read bounded and checked by its header before any decode
+    (``devices/scan/imagecheck.py``): a small file declaring a huge image is ``ImageRefused``, in Chinese."""
+    from devices.scan.imagecheck import load_image  # Pillow loads only when a file is imported
+
+    return load_image(path, name=path.name)
 
 
 def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPage:

@@ -18,6 +18,7 @@ import keyring.errors
 from keyring.backends import fail
 
 from core.errors import ConfigError
+from core.private import make_private_dir
 
 SERVICE = "sicounter"
 TOKEN_KEY = "terminal-token"
@@ -30,7 +31,7 @@ def file_keyring(directory: Path) -> keyring.backend.KeyringBackend:
     """A keyring kept in a file of ``directory``: for tests and demos only."""
     from keyrings.alt.file import PlaintextKeyring
 
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_dir(directory)
     backend: Any = PlaintextKeyring()
     backend.file_path = str(directory / "keyring.cfg")
     return backend  # type: ignore[no-any-return]

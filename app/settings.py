@@ -11,6 +11,7 @@ import base64
 import binascii
 import contextlib
 import ipaddress
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import ConfigError
 from core.files import SETTINGS_LIMIT, read_text_bounded
+from core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from protocol.signing import SIGNING_KEY_PREFIX
 
 APP_NAME = "sicounter"
@@ -221,9 +223,12 @@ def validated_settings(data: dict[str, Any]) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write atomically so a crash never leaves half a settings file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write atomically so a crash never leaves half a settings file; the file is its owner's only (0600)."""
+    path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)  # an existing one may be shared: kept
     data = settings.model_dump(mode="json", exclude_none=True)
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.unlink(missing_ok=True)  # a leftover of a crash: created afresh below, with our mode
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE), "w",
+                   encoding="utf-8") as out:
+        out.write(tomli_w.dumps(data))
     tmp.replace(path)

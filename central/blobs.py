@@ -174,7 +174,7 @@ class PackWriter:
     def write(self, data: bytes | memoryview) -> None:
         if self._stream is None:
             if not self.directory.is_dir():
-                self.directory.mkdir(parents=True, exist_ok=True)
+                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner only (issue 17)
                 self._made_directory = True
             self._stream = self.temp.open("wb")
         self._stream.write(data)
@@ -315,7 +315,7 @@ class BlobStore:
             if offset + len(chunk) > state.size:
                 raise BlobOverflow(f"chunk would end at {offset + len(chunk)}, past the size {state.size}")
             part = self.path(terminal_id, sha256, part=True)
-            part.parent.mkdir(parents=True, exist_ok=True)
+            part.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner only (issue 17)
             if offset > 0 and (not part.exists() or part.stat().st_size < offset):
                 # The file lost bytes the database counts (deleted by hand, restored
                 # from an older backup): start over rather than store a hole.

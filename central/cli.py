@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from central.constants import DEFAULT_RETURN_REASON, REVIEW_MODES, SIGNING_SERVICE
 from core.errors import CounterError
+from core.private import private_umask
 
 if TYPE_CHECKING:
     import uvicorn
@@ -442,6 +443,7 @@ def _check_tls_files(*paths: Path | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status (``core.cli``: 0 done, 2 it could not run on its
     input, with the reason on stderr and never a traceback; a fault of ours goes to ``central.log``)."""
+    private_umask()  # the database, blobs and packs this process creates are its owner's only (core/private.py)
     from core.cli import default_log_file, run_guarded
 
     return run_guarded(lambda: _main(argv), program="central", log_file=default_log_file().with_name("central.log"))

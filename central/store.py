@@ -60,6 +60,7 @@ from central.models import (
 )
 from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
 from central.tiers import STATUS_AWAITING_REVIEW, ReviewVerdict, reasons_json
+from core.private import PRIVATE_DIR_MODE, create_private_file, tighten
 from protocol.canonical import canonical_json
 
 log = logging.getLogger(__name__)
@@ -269,9 +270,13 @@ class CentralStore:
         shown = str(db) if isinstance(db, Path) else _safe_url(url)
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)  # an existing one is kept
             if blob_dir is None:
                 blob_dir = path.parent / f"{path.stem}-blobs"
+            create_private_file(path)  # 0600 before SQLite opens it: its -wal/-shm/-journal follow
+            _make_private([path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")])
+        if blob_dir is not None:
+            _make_private([blob_dir])  # made when the first blob comes (0700: central/blobs.py, the umask)
         try:
             engine = make_engine(url)
         except ValueError as exc:
@@ -881,6 +886,16 @@ class CentralStore:
                 query = query.where(StatusEventRow.id > since)
             rows = session.scalars(query.order_by(StatusEventRow.id).limit(limit + 1)).all()
         return [StatusEvent.from_row(row) for row in rows[:limit]], len(rows) > limit
+
+
+def _make_private(paths: Sequence[Path]) -> None:
+    """The central's files are its owner's only (0600, directories 0700: issue 17); an installation made
+    before that is repaired at start and said once in the log. The database's own directory may be shared
+    (``--db /srv/x.sqlite3``), so only its files and the blob directory are changed."""
+    loosened = [entry for path in paths for entry in tighten(path)]
+    if loosened:
+        log.warning("%d central files and folders were readable by others; now by the owner only (e.g. %s)",
+                    len(loosened), loosened[0])
 
 
 def receipt_sequence(receipt_number: str) -> int:

@@ -28,11 +28,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core.durable import fsync_dir
 from core.errors import StorageError
+from core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private_dir
 
 MAGIC = b"SICB\x01"
 CHUNK = 1 << 20
 _PREFIX = 7  # nonce = 7-byte random prefix + 4-byte counter + 1-byte last flag (12 bytes)
 _TAG = 16
+#: a new temporary file, never an existing one (the name is random; O_EXCL makes sure)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 KEY_BYTES = 32
 
 
@@ -75,14 +78,14 @@ class BlobStore:
 
     def put_chunks(self, chunks: Iterable[bytes]) -> BlobRef:
         """Stream plaintext in; the name is known only at the end, so it is written under a temporary name."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.root)
         tmp = self.root / f".incoming-{secrets.token_hex(8)}"
         digest = hashlib.sha256()
         size = 0
         prefix = secrets.token_bytes(_PREFIX)
         header = MAGIC + prefix
         try:
-            with open(tmp, "wb") as out:
+            with os.fdopen(os.open(tmp, _CREATE, PRIVATE_FILE_MODE), "wb") as out:  # 0600 whatever the umask
                 out.write(header)
                 for index, piece in enumerate(_rechunk(chunks)):
                     digest.update(piece.data)
@@ -96,7 +99,7 @@ class BlobStore:
                 tmp.unlink()
                 os.utime(final)  # wanted again: a retention sweep running now leaves it (``discard``)
                 return ref
-            final.parent.mkdir(parents=True, exist_ok=True)
+            final.parent.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
             os.replace(tmp, final)
             fsync_dir(final.parent)
             return ref

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from core.errors import DatabaseTooNew, DatabaseUnreadable, StorageError
+from core.private import create_private_file, make_private_dir, tighten
 from local_db import dbkey
 
 if TYPE_CHECKING:
@@ -252,10 +253,20 @@ def _warn_plaintext_leftovers(path: Path) -> None:
                     ", ".join(str(p) for p in leftovers))
 
 
+def _make_private(directory: Path) -> None:
+    """The data directory and all in it are its owner's only (0700/0600, issue 17); an installation made
+    before that is repaired here, once, and said in the log."""
+    make_private_dir(directory)
+    loosened = tighten(directory)
+    if loosened:
+        log.warning("data directory %s: %d files and folders were readable by others; now by the owner only",
+                    directory, len(loosened))
+
+
 def open_database(path: Path, key: bytes) -> Database:
     """Open (creating, encrypting or upgrading) the terminal's database at ``path`` with its 32-byte key."""
     dbkey.check_key(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_private(path.parent)
     if path.exists() and path.stat().st_size and dbkey.has_plaintext_header(path):
         _inspect_plaintext(path)  # refuse a file we do not understand before touching it
         try:
@@ -273,6 +284,7 @@ def open_database(path: Path, key: bytes) -> Database:
         copy = _backup(path, revision, key)
         log.info("database at revision %s backed up to %s before upgrade", revision, copy.name)
 
+    create_private_file(path)  # 0600 before SQLite opens it: its -wal, -shm and -journal take the same mode
     engine = create_engine("sqlite://", module=sqlcipher3, creator=_creator(path, key), poolclass=QueuePool)
     event.listen(engine, "connect", _set_pragmas)
     if revision != head:

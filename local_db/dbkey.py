@@ -31,6 +31,7 @@ from typing import Any
 import sqlcipher3  # type: ignore[import-untyped]  # no stubs; used through the DBAPI only
 
 from core.durable import fsync_dir, fsync_file
+from core.private import create_private_file
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def _remove_temp(target: Path) -> None:
 def _export(source: Any, temp: Path, key: bytes) -> None:
     """``sqlcipher_export`` the database open on ``source`` into the new encrypted file ``temp``, then flush it."""
     _remove_temp(temp)
+    create_private_file(temp)  # 0600 (a copy of personal data), whatever the umask; SQLite fills the empty file
     user_version = int(source.execute("PRAGMA main.user_version").fetchone()[0])
     source.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(temp), key_literal(key)))
     try:

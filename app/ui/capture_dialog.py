@@ -43,6 +43,7 @@ from app.scans import (
     ScanOptions,
     find_card,
     id_copy,
+    import_image,
     process_frame,
     rotate_page,
 )
@@ -260,7 +261,7 @@ class CaptureDialog(QDialog):
 
     def import_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择图片"), "",
-                                                self.tr("图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)"))
+                                                self.tr("图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"))
         for name in names:
             self.import_file(Path(name))
 
@@ -269,18 +270,8 @@ class CaptureDialog(QDialog):
         self._busy += 1
         self._update_buttons()
 
-        def read() -> NDArray[np.uint8]:
-            import cv2
-
-            data = np.fromfile(str(path), dtype=np.uint8)  # also for non-ASCII names on Windows
-            image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-            if image is None:
-                from core.errors import ValidationError
-
-                raise ValidationError("file", self.tr("无法读取图片文件：{name}").format(name=path.name))
-            return image.astype(np.uint8, copy=False)
-
-        self.ops.run(read, lambda image: self._process(image, None), self._failed)
+        # bounded read and a header check before any pixel is decoded (a small PNG can declare 400 MP)
+        self.ops.run(lambda: import_image(path), lambda image: self._process(image, None), self._failed)
 
     def _process(self, frame: NDArray[np.uint8], replace: int | None) -> None:
         options = self._options()

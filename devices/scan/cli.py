@@ -2,20 +2,23 @@
 
 app/cli.py delegates here with the arguments after ``scan``. Exit status 0 when every page was
 scanned and the PDF written; 1 when a page could not be scanned (then no PDF is written, so a clerk
-never uploads a file with a page missing); 2 for usage errors, unreadable images and missing cameras.
-Messages put the clerk's Chinese first and the English after it, as the other device commands do.
+never uploads a file with a page missing); 2 for usage errors, unreadable or refused images
+(``devices/scan/imagecheck.py``: bounded read, header check before any decode) and missing cameras,
+never a traceback. Messages put the clerk's Chinese first (what happened, what to do) and the English
+after it, as the other device commands do.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from devices.camera.connection import CameraBackend
 
 __all__ = ["main"]
+
+#: the most pages one PDF gets (the window shows a sealed scan of at most 200 pages: app/queries.py)
+MAX_PAGES = 200
 
 
 class CliFailure(Exception):
@@ -44,10 +50,22 @@ def _say(chinese: str, english: str) -> None:
     print(f"{chinese} ({english})", file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that says a usage error in Chinese first (argparse's own words follow in brackets)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _say(f"命令参数有误。请用 {self.prog} --help 查看用法。", message)
+        raise SystemExit(2)
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 < value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 1000000")
     return value
 
 
@@ -60,7 +78,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter scan", description="Scan photographed documents into a PDF.")
+    parser = _Parser(prog="sicounter scan", description="Scan photographed documents into a PDF.")
     parser.add_argument("--source", required=True, nargs="+",
                         help="image files, or one camera index (an integer) to grab a frame from")
     parser.add_argument("--paper", choices=["a4", "true", "auto"], default="a4")
@@ -69,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_idcopy_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sicounter scan idcopy",
+    parser = _Parser(prog="sicounter scan idcopy",
                                      description="Both sides of an ID card on one A4 page.")
     parser.add_argument("--front", required=True, type=Path, help="photo of the front (portrait side)")
     parser.add_argument("--back", required=True, type=Path, help="photo of the back (emblem side)")
@@ -78,17 +96,13 @@ def build_idcopy_parser() -> argparse.ArgumentParser:
 
 
 def read_image(path: Path) -> NDArray[np.uint8]:
-    """Decode an image file (via bytes, so non-ASCII paths work everywhere)."""
-    import cv2
+    """Read an image file bounded, check its header, then decode it (``devices/scan/imagecheck.py``)."""
+    from devices.scan.imagecheck import ImageRefused, load_image
 
     try:
-        data = np.fromfile(str(path), dtype=np.uint8)
-    except OSError as exc:
-        raise CliFailure(2, f"无法读取图像文件：{path}", f"cannot read image {path}: {exc.strerror}") from exc
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None:
-        raise CliFailure(2, f"无法识别的图像文件：{path}", f"not a readable image: {path}")
-    return np.asarray(image, dtype=np.uint8)
+        return load_image(path)
+    except ImageRefused as exc:
+        raise CliFailure(2, f"{exc.user_message}{exc.hint}", exc.detail) from exc
 
 
 def grab_camera_frame(index: int, backend: CameraBackend | None = None) -> NDArray[np.uint8]:
@@ -137,7 +151,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     directory = path.resolve().parent
     if not directory.is_dir():
         raise CliFailure(2, f"输出目录不存在：{directory}", f"output directory does not exist: {directory}")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CliFailure(2, f"无法写入文件：{path}。请检查输出目录是否可写。",
+                         f"cannot write {path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -160,11 +178,29 @@ def _describe(number: int, source: str, page: ScannedPage) -> str:
     return f"第{number}页 page {number}  {source}  {w:.1f}x{h:.1f} mm  {len(page.jpeg)} bytes  codes: {codes}"
 
 
-def _sources(args: argparse.Namespace) -> list[tuple[str, NDArray[np.uint8]]]:
+def check_image(path: Path) -> None:
+    """Refuse an unusable file before any page is worked on (the header only; nothing is decoded or kept)."""
+    from devices.scan.imagecheck import ImageRefused, check_header, read_bounded
+
+    try:
+        check_header(read_bounded(path), str(path))
+    except ImageRefused as exc:
+        raise CliFailure(2, f"{exc.user_message}{exc.hint}", exc.detail) from exc
+
+
+def _sources(args: argparse.Namespace) -> list[tuple[str, Callable[[], NDArray[np.uint8]]]]:
+    """Each page's name and how to get its pixels: every file is checked first (fail fast), then decoded
+    one at a time as its page is made, so many large photos never sit in memory together."""
     sources: list[str] = args.source
-    if len(sources) == 1 and sources[0].isdigit() and not Path(sources[0]).exists():
-        return [(f"camera {sources[0]}", grab_camera_frame(int(sources[0])))]
-    return [(name, read_image(Path(name))) for name in sources]  # all read before any work: fail fast
+    if len(sources) == 1 and sources[0].isascii() and sources[0].isdigit() and not Path(sources[0]).exists():
+        frame = grab_camera_frame(int(sources[0]))
+        return [(f"camera {sources[0]}", lambda: frame)]
+    if len(sources) > MAX_PAGES:
+        raise CliFailure(2, f"一次最多扫描 {MAX_PAGES} 页（给出了 {len(sources)} 个文件）。请分成几个 PDF 分别扫描。",
+                         f"{len(sources)} sources, at most {MAX_PAGES}")
+    for name in sources:
+        check_image(Path(name))
+    return [(name, functools.partial(read_image, Path(name))) for name in sources]
 
 
 def _options(**values: Any) -> ScanOptions:
@@ -183,7 +219,8 @@ def _scan_pages(args: argparse.Namespace) -> int:
     images = _sources(args)
     pages: list[ScannedPage] = []
     failed = 0
-    for number, (name, image) in enumerate(images, start=1):
+    for number, (name, decode) in enumerate(images, start=1):
+        image = decode()
         quad, problem = locate(image)
         if problem is not None:
             _say(f"警告：第{number}页（{name}）未找到材料边缘，已使用整幅图像",
@@ -209,6 +246,8 @@ def _scan_idcopy(args: argparse.Namespace) -> int:
     from devices.scan.pdf import make_pdf
 
     options = _options(mode=ColourMode(args.mode), dpi=args.dpi, max_bytes=args.max_kb * 1000)
+    check_image(args.front)
+    check_image(args.back)  # both refused before either is decoded
     front, back = read_image(args.front), read_image(args.back)
     quads = []
     for side, name, image in (("正面", "front", front), ("反面", "back", back)):
@@ -243,6 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliFailure as failure:
         _say(failure.chinese, failure.english)
         return failure.status
+    except CounterError as exc:  # anything else the scanner refused on purpose: said, not a traceback
+        _say(f"{exc.user_message}{exc.hint}", exc.detail or type(exc).__name__)
+        return 2
+    except MemoryError:
+        _say("内存不足，无法处理这些图片。请减少一次扫描的页数或使用较小的图片。", "out of memory")
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@ page's image stream as it is, and let the caller decode the JPEG. This reads the
 img2pdf writes (uncompressed objects, direct or indirect lengths, linearised or not); anything else
 (object streams, images that are not JPEG) is refused with ``ScanUnreadable``, never guessed at.
 
-Bounded: at most ``max_pages`` pages, object and nesting counts are capped, and nothing is decoded
-here; the caller decodes one page at a time with its own size limit.
+Bounded: at most ``max_pages`` pages, object and nesting counts are capped, a page image's declared size
+is held to ``MAX_SIDE_PX`` and ``MAX_PIXELS``, and nothing is decoded here; the caller decodes one page at
+a time with its own size limit (``app/ui/scan_viewer.py``: scaled while decoding, under an allocation cap).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from devices.scan.pipeline import ScanError
 
-__all__ = ["PdfPage", "ScanUnreadable", "read_pages"]
+__all__ = ["MAX_PIXELS", "MAX_SIDE_PX", "PdfPage", "ScanUnreadable", "read_pages"]
 
 _MM_PER_PT = 25.4 / 72.0
 _HEADER = re.compile(rb"(?<![0-9])(\d{1,9})\s+(\d{1,5})\s+obj\b")
@@ -30,6 +31,9 @@ _MAX_HEAD = 64 * 1024
 _MAX_VISITS = 10_000
 #: a page image's largest side in pixels (a 600 dpi A3 page is about 10,000)
 MAX_SIDE_PX = 20_000
+#: a page image's most pixels: 100 MP (a 600 dpi A4 page is 35 MP); ``imagecheck`` holds imported photos to
+#: the same two bounds, so a page the terminal made from a photo always reads back
+MAX_PIXELS = 100_000_000
 
 
 class ScanUnreadable(ScanError):
@@ -180,7 +184,7 @@ def read_pages(data: bytes, *, max_pages: int = 200) -> list[PdfPage]:
         if image is None or image.stream is None or _name_entry(image.head, b"Filter") != b"DCTDecode":
             raise ScanUnreadable(f"page object {number} holds no JPEG image")
         width, height = _int_entry(image.head, b"Width"), _int_entry(image.head, b"Height")
-        if not width or not height or max(width, height) > MAX_SIDE_PX:
+        if not width or not height or max(width, height) > MAX_SIDE_PX or width * height > MAX_PIXELS:
             raise ScanUnreadable(f"page object {number}: image size {width}x{height}")
         jpeg = data[image.stream[0]:image.stream[1]]
         if not jpeg.startswith(b"\xff\xd8"):

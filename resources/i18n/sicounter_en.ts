@@ -280,198 +280,193 @@
 <context>
     <name>CaptureDialog</name>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="72"/>
+        <location filename="../../app/ui/capture_dialog.py" line="73"/>
         <source>拍摄材料</source>
         <extracomment>(material key, pages in order)</extracomment>
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="89"/>
+        <location filename="../../app/ui/capture_dialog.py" line="90"/>
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="93"/>
+        <location filename="../../app/ui/capture_dialog.py" line="94"/>
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="96"/>
+        <location filename="../../app/ui/capture_dialog.py" line="97"/>
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="101"/>
+        <location filename="../../app/ui/capture_dialog.py" line="102"/>
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="101"/>
+        <location filename="../../app/ui/capture_dialog.py" line="102"/>
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="102"/>
+        <location filename="../../app/ui/capture_dialog.py" line="103"/>
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="106"/>
+        <location filename="../../app/ui/capture_dialog.py" line="107"/>
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="111"/>
+        <location filename="../../app/ui/capture_dialog.py" line="112"/>
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="143"/>
+        <location filename="../../app/ui/capture_dialog.py" line="144"/>
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="144"/>
+        <location filename="../../app/ui/capture_dialog.py" line="145"/>
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="145"/>
+        <location filename="../../app/ui/capture_dialog.py" line="146"/>
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="146"/>
+        <location filename="../../app/ui/capture_dialog.py" line="147"/>
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="147"/>
+        <location filename="../../app/ui/capture_dialog.py" line="148"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="150"/>
+        <location filename="../../app/ui/capture_dialog.py" line="151"/>
         <source>附加到申请</source>
         <translation>Attach to application</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="154"/>
+        <location filename="../../app/ui/capture_dialog.py" line="155"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="162"/>
+        <location filename="../../app/ui/capture_dialog.py" line="163"/>
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="187"/>
+        <location filename="../../app/ui/capture_dialog.py" line="188"/>
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can &quot;Import from file&quot; scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="300"/>
+        <location filename="../../app/ui/capture_dialog.py" line="264"/>
+        <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="291"/>
         <source>已拍人像面。请将身份证翻面，再拍国徽面。</source>
         <translation>Photo side taken. Turn the card over and take the emblem side.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="312"/>
+        <location filename="../../app/ui/capture_dialog.py" line="303"/>
         <source>已合成身份证复印件（正反面，原大）。如需再拍，请放下一张证件的人像面。</source>
         <translation>ID copy made (both sides, true size). For another, lay the next card photo side up.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="326"/>
+        <location filename="../../app/ui/capture_dialog.py" line="317"/>
         <source>身份证复印：请先拍人像面，再拍国徽面，两面将按原大合成在一页 A4 上。</source>
         <translation>ID copy: take the photo side, then the emblem side; both go on one A4 page at true size.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="327"/>
+        <location filename="../../app/ui/capture_dialog.py" line="318"/>
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="212"/>
+        <location filename="../../app/ui/capture_dialog.py" line="213"/>
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="213"/>
+        <location filename="../../app/ui/capture_dialog.py" line="214"/>
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or &quot;Import from file&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="232"/>
+        <location filename="../../app/ui/capture_dialog.py" line="233"/>
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="239"/>
+        <location filename="../../app/ui/capture_dialog.py" line="240"/>
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="240"/>
+        <location filename="../../app/ui/capture_dialog.py" line="241"/>
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="241"/>
+        <location filename="../../app/ui/capture_dialog.py" line="242"/>
         <source>未识别到材料边缘，拍摄将保留整幅画面</source>
         <translation>No document edges found: the whole view will be kept</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="242"/>
+        <location filename="../../app/ui/capture_dialog.py" line="243"/>
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="253"/>
+        <location filename="../../app/ui/capture_dialog.py" line="254"/>
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="262"/>
+        <location filename="../../app/ui/capture_dialog.py" line="263"/>
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="263"/>
-        <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)</source>
-        <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="280"/>
-        <source>无法读取图片文件：{name}</source>
-        <translation>Cannot read the image file: {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="337"/>
+        <location filename="../../app/ui/capture_dialog.py" line="328"/>
         <source>未识别到材料边缘，已保留整幅画面；如需裁边请摆正后重拍。</source>
         <translation>No document edges found; the whole view was kept. To crop, straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="341"/>
+        <location filename="../../app/ui/capture_dialog.py" line="332"/>
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="344"/>
+        <location filename="../../app/ui/capture_dialog.py" line="335"/>
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="380"/>
+        <location filename="../../app/ui/capture_dialog.py" line="371"/>
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="381"/>
+        <location filename="../../app/ui/capture_dialog.py" line="372"/>
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="433"/>
+        <location filename="../../app/ui/capture_dialog.py" line="424"/>
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>

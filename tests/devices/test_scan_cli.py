@@ -84,7 +84,7 @@ def test_unreadable_image_exits_2_naming_the_file(photos, tmp_path, capsys) -> N
     out = tmp_path / "out.pdf"
     assert main(["--source", str(photos["page"]), str(photos["broken"]), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "无法识别的图像文件" in err and "broken.jpg" in err and "not a readable image" in err
+    assert "无法读取图片文件" in err and "broken.jpg" in err and "not a readable image" in err
     assert err.index("无法") < err.index("not a readable")  # Chinese first
     assert not out.exists()
     assert main(["--source", str(tmp_path / "missing.jpg"), "--out", str(out)]) == 2
