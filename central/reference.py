@@ -17,7 +17,8 @@ from typing import Any
 
 from protocol.canonical import canonical_sha256
 
-FIGURES_RE = re.compile(r"^figures-(\d{2})$")
+#: checked with ``fullmatch``: ``$`` with ``match`` would also take a name ending in a newline
+FIGURES_RE = re.compile(r"figures-([0-9]{2})")
 
 
 def etag_of(document: Any) -> str:
@@ -78,7 +79,7 @@ class ReferenceSource:
             return forms
         if name == "holidays":
             return _read(self._holidays())
-        match = FIGURES_RE.match(name)
+        match = FIGURES_RE.fullmatch(name)
         if match:
             return _read(self._figures_dir() / f"{match.group(1)}.json")
         return None
