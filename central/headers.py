@@ -6,8 +6,8 @@ not run or load anything from me (a CSP of ``default-src 'none'``), send no refe
 HTTPS, come back only over HTTPS (HSTS). An answer that set one of them itself (the API page's own
 CSP, a blob's stricter one) keeps its own.
 
-It is an ASGI wrapper around the whole app (``wrap_app``), outside Starlette's error middleware, so a
-500 from an unexpected exception gets the same headers as every other answer.
+It wraps the whole app (``central.api._CentralApp.build_middleware_stack``), outside Starlette's
+error middleware, so a 500 from an unexpected exception gets the same headers as every other answer.
 """
 
 from __future__ import annotations
