@@ -417,3 +417,30 @@ def test_central_token_from_add_terminal_still_works(central: CentralServerProce
     token = add_terminal(central.db_path, terminal_id)
     with _client(central, token) as client:
         assert client.get("/v1/reviews").status_code == 200
+
+
+def test_security_headers_on_an_unexpected_500(tmp_path: Path) -> None:
+    """The headers wrap Starlette's outermost error handler too (in-process: a 500 cannot be provoked from
+    outside on purpose, so one route that fails is added to a real app)."""
+    import asyncio
+
+    from central.api import create_app
+
+    app = create_app(tmp_path / "central.sqlite3")
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    app.add_api_route("/v1/broken", broken, methods=["GET"])
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://central") as client:
+            return await client.get("/v1/broken")
+
+    try:
+        answer = asyncio.run(ask())
+    finally:
+        app.state.store.close()
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "internal_error"
+    _assert_security_headers(answer)

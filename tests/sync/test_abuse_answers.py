@@ -1,6 +1,7 @@
 """The terminal's client against a misbehaving central system (issue 17): answers are read up to a cap.
 
-A tiny real HTTP server in a thread plays a broken or rogue central system (or a proxy in between):
+A tiny real HTTP server in a thread plays a broken or rogue central system (or a proxy in between, in
+front of a real central process, for the terminal end to end):
 it sends a reference document or a status feed that never ends, declares a 2 GiB body, or sends a
 scan bigger than the case says. The client stops at the cap with a Chinese ``AnswerTooLarge`` and
 returns nothing, and its memory stays within a small multiple of the cap (``tracemalloc``).
@@ -16,8 +17,10 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
+from app.terminal import Terminal
 from core.errors import SyncError
 from sync.client import (
     MAX_JSON_ANSWER,
@@ -45,7 +48,7 @@ class _Rogue(http.server.BaseHTTPRequestHandler):
     def log_message(self, *_args: Any) -> None:  # quiet
         pass
 
-    def _endless(self, write: Callable[[bytes], None]) -> None:
+    def _endless(self, write: Callable[[bytes], object]) -> None:
         total = 0
         try:
             while total < ENDLESS:
@@ -169,3 +172,65 @@ def test_scan_that_is_not_the_named_one_is_refused(rogue: tuple[CentralClient, l
     client, _sent = rogue
     with pytest.raises(MalformedAnswer):
         client.review_blob("other", SCAN_SHA, len(SCAN))
+
+
+class _PaddingProxy:
+    """A proxy in front of a real central process that sends the forms set on and on (its JSON followed
+    by endless spaces: a valid document if it ever ended)."""
+
+    def __init__(self, upstream: str) -> None:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # http.server's name
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "if-none-match")}
+                answer = httpx.get(upstream + self.path, headers=headers, timeout=30)
+                endless = self.path == "/v1/reference/forms" and answer.status_code == 200
+                self.send_response(answer.status_code)
+                for name, value in answer.headers.items():
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(name, value)
+                if endless:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                try:
+                    self.wfile.write(answer.content)
+                    padding, total = b" " * 65536, 0
+                    while endless and total < ENDLESS:
+                        self.wfile.write(padding)
+                        total += len(padding)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_endless_reference_set_through_a_proxy_changes_nothing(start_central: Any, make_terminal: Any) -> None:
+    """End to end: the terminal's reference pull gives up with the Chinese error and keeps nothing."""
+    proxy = _PaddingProxy(start_central().base_url)
+    try:
+        terminal: Terminal = make_terminal(proxy.url, start_sender=False)
+        assert terminal.sender is not None
+        tier = terminal.reference.form("retirement_approval").review.tier
+        with pytest.raises(AnswerTooLarge) as refused:
+            terminal.sender.pull_reference()
+        assert "应答超出允许大小" in refused.value.user_message
+        cache = terminal.settings.resolved_data_dir() / "reference"
+        assert not (cache / "forms.json").exists()
+        terminal.reference.forget()
+        assert terminal.reference.form("retirement_approval").review.tier == tier
+    finally:
+        proxy.close()
