@@ -22,6 +22,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -31,6 +32,7 @@ from central.errors import BadChunk, InvalidTerminalId
 from central.process import CentralServerProcess
 from central.receipts import parse_receipt
 from central.store import CentralStore, add_terminal
+from tests.central.test_central_review_tiers import retirement
 from tests.sync.test_tls import make_ca, make_server_cert
 
 REPO = Path(__file__).resolve().parents[2]
@@ -172,6 +174,41 @@ def test_blob_stored_with_a_foreign_type_is_served_as_octet_stream(
     assert answer.headers["content-type"] == "application/octet-stream"
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert answer.headers["content-disposition"] == "attachment"
+
+
+def test_review_material_is_served_as_a_download_with_nosniff(
+        central: CentralServerProcess, body_for: Callable[..., dict[str, Any]]) -> None:
+    """The other blob door: a material of a case awaiting review, opened by another terminal of the office."""
+    office = f"大厅-{uuid.uuid4().hex[:6]}"
+    first_id, second_id = (f"T-{label}-{uuid.uuid4().hex[:8]}" for label in "AB")
+    first_token, second_token = (add_terminal(central.db_path, t, office=office) for t in (first_id, second_id))
+    scan = b"%PDF-1.4 scan of the retiree's ID card " + os.urandom(16)
+    with _client(central, first_token) as first, _client(central, second_token) as second:
+        sha = _upload(first, scan)
+        body = retirement(body_for, first_id, {"tier": "review_approval", "reasons": [], "signatures": [],
+                                               "awaiting_review": True})
+        body["attachments"] = [{"material_key": "identity_document", "sha256": sha, "size": len(scan),
+                                "media_type": "application/pdf", "pages": 1}]
+        sent = first.post("/v1/submissions", json=body)
+        assert sent.status_code == 201 and sent.json()["status"] == "awaiting_review", sent.text
+        answer = second.get(f"/v1/reviews/{body['id']}/blobs/{sha}")
+    assert answer.status_code == 200 and answer.content == scan
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["content-disposition"] == "attachment"
+    assert answer.headers["content-security-policy"] == "default-src 'none'; sandbox"
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_attachment_announced_as_html_in_a_submission_is_refused(
+        central: CentralServerProcess, make_terminal: Callable[[], tuple[str, str]],
+        body_for: Callable[..., dict[str, Any]]) -> None:
+    terminal, token = make_terminal()
+    body = body_for(terminal, attachments=[{"material_key": "id_card", "sha256": "b" * 64, "size": 10,
+                                            "media_type": "text/html", "pages": 1}])
+    with _client(central, token) as client:
+        answer = client.post("/v1/submissions", json=body)
+    assert answer.status_code == 422 and "media_type" in answer.json()["error"]["message"]
 
 
 # -- headers on every answer -------------------------------------------------------------------
