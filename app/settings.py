@@ -122,7 +122,7 @@ class Settings(BaseModel):
     #: seconds to wait for the central system's answer; uploads add what the line needs to carry them
     central_timeout: float = Field(default=15.0, gt=0, le=600)
     terminal_id: str = Field(default="", max_length=64)
-    province_code: str = Field(default="61", pattern=r"^\d{2}$")
+    province_code: str = Field(default="61", pattern=r"^[0-9]{2}$")
     office_name: str = ""
     data_dir: Path | None = None  # None: the platform's data directory
     devices: DeviceSettings = DeviceSettings()

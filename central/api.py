@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Response, status
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -27,12 +27,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from central.apidocs import PAGE_CSP, render_page
 from central.blobs import (
     MAX_BATCH_BODY,
     MAX_BATCH_ITEM_SIZE,
     MAX_BATCH_ITEMS,
     MAX_CHUNK_SIZE,
     BatchBlob,
+    BlobLocation,
     BlobState,
     BlobStore,
     PackWriter,
@@ -50,6 +52,7 @@ from central.errors import (
     TerminalMismatch,
     Unauthorized,
 )
+from central.headers import SecurityHeaders
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
 from central.reviews import CENTRAL_SIGNER, ReviewDesk, case_summary
@@ -59,6 +62,7 @@ from central.tiers import ReviewPolicy
 from forms.definitions import FormDef
 from protocol.audit import ChainEntry
 from protocol.models import (
+    BLOB_MEDIA_TYPES,
     SHA256_PATTERN,
     AuditBatchAnswer,
     AuditBatchIn,
@@ -129,6 +133,23 @@ def _blob_out(state: BlobState) -> BlobOut:
 
 Sha256 = Annotated[str, PathParam(pattern=SHA256_PATTERN, description="lower-case hex SHA-256")]
 
+#: how stored bytes are served: never rendered or sniffed by a browser, never kept, saved as a file
+_BLOB_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Disposition": "attachment",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "no-store",
+}
+
+
+def _blob_answer(found: BlobLocation) -> StreamingResponse:
+    """A stored blob's bytes, as a download of an allowlisted type. A type outside the allowlist (a row
+    stored before the allowlist existed) goes out as ``application/octet-stream``."""
+    media_type = found.media_type if found.media_type in BLOB_MEDIA_TYPES else "application/octet-stream"
+    # A range of a pack or a whole file alike, one piece at a time.
+    return StreamingResponse(found.pieces(), media_type=media_type,
+                             headers={**_BLOB_HEADERS, "Content-Length": str(found.length)})
+
 
 async def _read_chunk(request: Request) -> bytes:
     """The PATCH body, read as it streams in, never holding more than one chunk.
@@ -163,7 +184,7 @@ async def _read_chunk(request: Request) -> bytes:
 
 
 BLOB_BATCH_CONTENT_TYPE = "application/x-sicounter-blob-batch"
-_BATCH_HEADER_RE = re.compile(rb"^([0-9a-f]{64}) ([1-9][0-9]{0,9}) ([!-~]{1,64})$")
+_BATCH_HEADER_RE = re.compile(rb"([0-9a-f]{64}) ([1-9][0-9]{0,9}) ([!-~]{1,64})")
 #: a header line is far shorter; a longer one without a newline is malformed
 _MAX_BATCH_HEADER = 256
 
@@ -182,6 +203,8 @@ class _BatchItem:
     known: BlobState | None = None
     digest: Any = None
     error: ErrorDetail | None = None
+    #: announced as a media type outside the allowlist: its bytes are read and dropped, it fails alone
+    refused: bool = False
 
     def result(self) -> BlobBatchResult:
         if self.known is not None:
@@ -227,8 +250,9 @@ async def _read_blob_batch(request: Request, pack: PackWriter, done: list[_Batch
                     continue
                 take = min(current.remaining, len(piece) - pos)
                 data = piece[pos:pos + take]
-                current.digest.update(data)
-                pack.write(data)
+                if not current.refused:
+                    current.digest.update(data)
+                    pack.write(data)
                 current.remaining -= take
                 pos += take
                 if current.remaining == 0:
@@ -245,7 +269,7 @@ async def _read_blob_batch(request: Request, pack: PackWriter, done: list[_Batch
 def _start_batch_item(line: bytes, offset: int, index: int) -> _BatchItem:
     """Check the item's header line. Whether the blob is complete already is asked once for
     the whole batch at the end (``_commit_blob_batch``), not here per item."""
-    match = _BATCH_HEADER_RE.match(line)
+    match = _BATCH_HEADER_RE.fullmatch(line)
     if match is None:
         raise BadChunk(f"item {index + 1}: header must be '<sha256> <size> <media_type>'")
     if index >= MAX_BATCH_ITEMS:
@@ -255,11 +279,19 @@ def _start_batch_item(line: bytes, offset: int, index: int) -> _BatchItem:
         raise BatchTooLarge(f"item {index + 1}: a batch item may hold at most {MAX_BATCH_ITEM_SIZE} bytes; "
                             "upload larger blobs with PATCH")
     sha256 = match.group(1).decode("ascii")
-    return _BatchItem(sha256=sha256, size=size, media_type=match.group(3).decode("ascii"), remaining=size,
+    item = _BatchItem(sha256=sha256, size=size, media_type=match.group(3).decode("ascii"), remaining=size,
                       offset=offset, digest=hashlib.sha256())
+    if item.media_type not in BLOB_MEDIA_TYPES:
+        item.refused = True
+        item.error = ErrorDetail(code="validation_error",
+                                 message=f"item {index + 1}: media_type must be one of {', '.join(BLOB_MEDIA_TYPES)}; "
+                                         "nothing of this item was kept")
+    return item
 
 
 def _finish_batch_item(item: _BatchItem, pack: PackWriter) -> None:
+    if item.refused:
+        return
     if item.digest.hexdigest() != item.sha256:
         pack.truncate(item.offset)
         item.error = ErrorDetail(code=HashMismatch.code,
@@ -275,7 +307,7 @@ def _commit_blob_batch(blobs: BlobStore, terminal_id: str, pack: PackWriter, don
     known = blobs.complete_states(terminal_id, {item.sha256 for item in done})
     for item in done:
         state = known.get(item.sha256)
-        if state is not None:
+        if state is not None and not item.refused:
             item.error = None
             item.known = state
     ready = [BatchBlob(item.sha256, item.size, item.media_type, item.offset)
@@ -498,9 +530,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         found = blob_store().content(terminal_id, sha256)
         if found is None:
             raise NotFound("no such complete blob")
-        # A range of a pack or a whole file alike, one piece at a time.
-        return StreamingResponse(found.pieces(), media_type=found.media_type,
-                                 headers={"Content-Length": str(found.length)})
+        return _blob_answer(found)
 
     @router.get("/status-feed", responses=_ERROR_RESPONSES)
     def status_feed(terminal_id: Terminal, since: str | None = None,
@@ -564,8 +594,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         if found is None:
             raise NotFound("no such complete blob")
         log.info("material %s of case %s opened by terminal %s", sha256[:12], submission_id, terminal_id)
-        return StreamingResponse(found.pieces(), media_type=found.media_type,
-                                 headers={"Content-Length": str(found.length)})
+        return _blob_answer(found)
 
     @router.post("/reviews/{submission_id}/signatures", responses={
         **review_errors,
@@ -707,7 +736,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: Path | None = None,
                review: str = "none", review_delay: float = 0.0, return_reason: str = DEFAULT_RETURN_REASON,
-               busy_every: int = 0, signer: ReferenceSigner | None = None) -> FastAPI:
+               busy_every: int = 0, signer: ReferenceSigner | None = None, api_docs: bool = False) -> FastAPI:
     """Build the central server's app over the database ``db`` (a SQLite file, created if
     missing, or a SQLAlchemy URL).
 
@@ -715,7 +744,8 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     and closes when the app's lifespan ends; the reviewer thread (``review`` other than
     ``none``) runs during the lifespan. ``busy_every`` > 0 is a test aid: every Nth
     request to /v1/submissions or /v1/blobs is answered 503. ``signer`` signs reference data sets;
-    without one they go out unsigned, which enrolled terminals refuse.
+    without one they go out unsigned, which enrolled terminals refuse. ``api_docs``: serve ``/docs``
+    (a page without scripts or external assets) and ``/openapi.json``, both without a token; off, both are 404.
     """
     store = CentralStore.open(db, blob_dir=blob_dir)
     reviewer = Reviewer(store, review, delay=review_delay, reason=return_reason)
@@ -731,7 +761,10 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
             reviewer.stop()
             store.close()
 
-    app = FastAPI(title="sicounter reference central system", version="1", lifespan=lifespan)
+    # FastAPI's own /docs and /redoc load their JavaScript from a public CDN: never served. With
+    # ``api_docs`` the server renders its own page (central.apidocs) and serves /openapi.json.
+    app = _CentralApp(title="sicounter reference central system", version="1", lifespan=lifespan,
+                      docs_url=None, redoc_url=None, openapi_url="/openapi.json" if api_docs else None)
     app.state.store = store
     app.state.reviewer = reviewer
     reference = ReferenceSource(reference_dir)
@@ -741,4 +774,26 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)
+    if api_docs:
+        _add_api_page(app)
     return app
+
+
+class _CentralApp(FastAPI):
+    """FastAPI with ``SecurityHeaders`` around everything, Starlette's outermost error middleware included,
+    so a 500 carries the same headers as every other answer."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+def _add_api_page(app: FastAPI) -> None:
+    """``GET /docs``: the self-contained API page, public like /openapi.json (the protocol is published)."""
+    page: list[str] = []
+
+    def api_page() -> HTMLResponse:
+        if not page:
+            page.append(render_page(app.openapi()))
+        return HTMLResponse(page[0], headers={"Content-Security-Policy": PAGE_CSP})
+
+    app.add_api_route("/docs", api_page, methods=["GET"], include_in_schema=False)

@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, default=None, metavar="PEM",
                        help="serve HTTPS with this certificate chain (PEM); required beyond loopback")
     serve.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--api-docs", action="store_true",
+                       help="serve the API page /docs and /openapi.json, without a token (the protocol is "
+                            "public: docs/sync-protocol.md); off by default")
     keygen = commands.add_parser("keygen", help="make the reference-data signing key in the keyring (once); "
                                                 "prints the public key")
     keygen.add_argument("--replace", action="store_true",
@@ -202,6 +205,7 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
 
     from central.api import create_app
     from central.signing import keyring_backend, load_signer
+    from central.tls import hardened_context
 
     logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -233,8 +237,10 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
         scheme = "https" if tls_cert is not None else "http"
         # log_config=None: uvicorn logs through the stderr handler above, so stdout
         # carries only the "listening" line and a launcher never has to drain it.
+        # server_header=False: no "server: uvicorn" banner telling a scanner what to try.
         config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10,
-                                ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+                                ssl_certfile=tls_cert, ssl_keyfile=tls_key, server_header=False,
+                                ssl_context_factory=hardened_context if tls_cert is not None else None)
         server = uvicorn.Server(config)
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
@@ -416,6 +422,20 @@ def _awaiting(db: Path | str, reference_dir: Path | None, as_json: bool) -> int:
     return 0
 
 
+def _add_terminal(db: Path | str, terminal_id: str, office: str | None) -> int:
+    """Register a terminal and print its token; a malformed id is refused with exit status 2."""
+    from central.errors import InvalidTerminalId
+    from central.store import add_terminal
+
+    try:
+        token = add_terminal(db, terminal_id, office=office)
+    except InvalidTerminalId as exc:
+        print(f"central: {exc.user_message}{exc.hint}（收到：{terminal_id!r}）", file=sys.stderr)
+        return 2
+    print(token, flush=True)
+    return 0
+
+
 def _openapi() -> int:
     """Print the OpenAPI document of the app (built over a throwaway database)."""
     import tempfile
@@ -463,12 +483,10 @@ def _main(argv: list[str] | None) -> int:
                           blob_dir=args.blob_dir, reference_dir=args.reference_dir, review=args.review,
                           review_delay=args.review_delay, return_reason=args.return_reason,
                           busy_every=args.busy_every, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                          keyring_dir=args.keyring_dir, keyring_service=args.keyring_service)
+                          keyring_dir=args.keyring_dir, keyring_service=args.keyring_service,
+                          api_docs=args.api_docs)
         if args.command == "add-terminal":
-            from central.store import add_terminal
-
-            print(add_terminal(db, args.terminal_id, office=args.office), flush=True)
-            return 0
+            return _add_terminal(db, args.terminal_id, args.office)
         if args.command == "review":
             if args.sign is not None or args.return_reason is not None:
                 done = _review_awaiting(db, args.submission_id, args)

@@ -27,7 +27,8 @@ from protocol.canonical import canonical_sha256
 
 log = logging.getLogger(__name__)
 
-FIGURES_RE = re.compile(r"^figures-(\d{2})$")
+#: checked with ``fullmatch``: ``$`` with ``match`` would also take a name ending in a newline
+FIGURES_RE = re.compile(r"figures-([0-9]{2})")
 
 
 def etag_of(document: Any) -> str:
@@ -70,7 +71,7 @@ class ReferenceSource:
         figures = self._figures_dir()
         if figures.is_dir():
             names += [f"figures-{entry.name[:-5]}" for entry in figures.iterdir()
-                      if entry.is_file() and re.fullmatch(r"\d{2}\.json", entry.name)]
+                      if entry.is_file() and re.fullmatch(r"[0-9]{2}\.json", entry.name)]
         return sorted(names)
 
     def document(self, name: str) -> Any | None:
@@ -90,7 +91,7 @@ class ReferenceSource:
             return forms
         if name == "holidays":
             return _read(self._holidays())
-        match = FIGURES_RE.match(name)
+        match = FIGURES_RE.fullmatch(name)
         if match:
             return _read(self._figures_dir() / f"{match.group(1)}.json")
         return None

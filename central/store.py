@@ -71,7 +71,8 @@ STATUS_APPROVED = "approved"
 STATUSES = (STATUS_ACCEPTED, STATUS_RETURNED, STATUS_APPROVED, STATUS_AWAITING_REVIEW)
 #: key of the PostgreSQL advisory lock that makes status event ids follow commit order
 EVENT_LOCK_KEY = 0x5E_ED_F0_0D
-TERMINAL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+#: checked with ``fullmatch``: with ``match``, ``$`` also matches before a trailing newline ("T1\n")
+TERMINAL_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 #: the tables themselves, for Core inserts of many rows
 _SUBMISSION_TABLE = cast(Table, SubmissionRow.__table__)
 _EVENT_TABLE = cast(Table, StatusEventRow.__table__)
@@ -354,7 +355,7 @@ class CentralStore:
         The token is returned only here; the store keeps its SHA-256, so a lost token
         can only be replaced, never recovered.
         """
-        if not TERMINAL_ID_RE.match(terminal_id):
+        if not TERMINAL_ID_RE.fullmatch(terminal_id):
             raise InvalidTerminalId(f"invalid terminal id {terminal_id!r}", terminal_id=terminal_id)
         token = secrets.token_urlsafe(32)
         digest = sha256_hex(token)

@@ -16,15 +16,16 @@ from decimal import Decimal, InvalidOperation
 from forms import idnumber
 from forms.definitions import FieldDef, FormDef, load_choices
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_INTEGER = re.compile(r"^-?\d+$")
+#: re.ASCII: ``\d`` is ASCII digits only; Unicode would also take "２０２４" and other scripts' digits
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_INTEGER = re.compile(r"^-?\d+$", re.ASCII)
 #: yuan with at most two decimals (分), no thousands separators
-_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
+_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$", re.ASCII)
 #: mainland mobile numbers: 11 digits, second digit 3-9
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 #: landlines: area code 0 + 2-3 digits, optional hyphen, 7-8 digit local number (0919-1234567)
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$", re.ASCII)
 #: identity attributes an ID number encodes, and how to read them from the decoded number
 _FROM_ID: dict[str, Callable[[idnumber.IdNumberInfo], str]] = {
     "sex": lambda info: info.sex,

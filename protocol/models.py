@@ -19,13 +19,20 @@ import json
 import re
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Identifier = Field(min_length=1, max_length=64)
+#: pydantic checks ``pattern`` with Rust's regex engine, where ``$`` is the end of the text (a trailing
+#: newline is refused, unlike Python's ``re.match``); tests/central/test_abuse_http.py holds it to that
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_BLOB_SIZE = 200 * 1024 * 1024
+#: what a blob may be announced as: what the terminal's scans and receipts are (PDF) and what a
+#: camera page is (JPEG, PNG). Anything else is refused (422), so a blob can never be served back as
+#: a type a browser renders and runs (text/html, image/svg+xml)
+BlobMediaType = Literal["application/pdf", "image/jpeg", "image/png"]
+BLOB_MEDIA_TYPES: tuple[str, ...] = get_args(BlobMediaType)
 
 
 def _uuid4(value: str) -> str:
@@ -63,7 +70,7 @@ class AttachmentIn(BaseModel):
     material_key: str = Identifier
     sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the blob's bytes")
     size: int = Field(ge=1)
-    media_type: str = Field(min_length=1, max_length=64)
+    media_type: BlobMediaType = Field(description="one of " + ", ".join(BLOB_MEDIA_TYPES))
     pages: int = Field(ge=1)
 
 
@@ -207,7 +214,7 @@ class BlobIn(BaseModel):
 
     sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the plaintext bytes")
     size: int = Field(ge=1, le=MAX_BLOB_SIZE)
-    media_type: str = Field(min_length=1, max_length=64)
+    media_type: BlobMediaType = Field(description="one of " + ", ".join(BLOB_MEDIA_TYPES))
 
 
 class BlobOut(BaseModel):

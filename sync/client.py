@@ -12,6 +12,7 @@ here, with the same typed batch results, so the engine has one send path whateve
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import ssl
 import time
@@ -34,6 +35,7 @@ from protocol.body import (
     submission_batch_body,
 )
 from protocol.models import (
+    MAX_BLOB_SIZE,
     MAX_STATE_QUERY,
     AuditBatchAnswer,
     AuditEntryIn,
@@ -94,8 +96,23 @@ class MalformedAnswer(SyncError):
                          hint="稍后将自动重试；如持续出现，请联系系统管理员。")
 
 
+class AnswerTooLarge(SyncError):
+    """The central system's answer ran past what this call can ever need (a broken or rogue central system,
+    or a proxy in between); it was dropped unread, nothing of it was kept."""
+
+    def __init__(self, detail: str, status: int) -> None:
+        super().__init__(detail, retryable=True, status=status, code="answer_too_large",
+                         user_message="中心系统的应答超出允许大小，已丢弃，本机数据未受影响。",
+                         hint="稍后将自动重试；如持续出现，请联系系统管理员检查中心系统或网络代理。")
+
+
 #: seconds to wait for a connection: a central system that does not accept one by then is unreachable
 CONNECT_TIMEOUT = 5.0
+#: the most an answer may hold (decoded): a JSON answer (the largest, a status feed page or a batch's
+#: results, is well under 1 MiB), a reference data set (all forms in one document), a blob's bytes
+MAX_JSON_ANSWER = 8 * 1024 * 1024
+MAX_REFERENCE_ANSWER = 16 * 1024 * 1024
+MAX_BLOB_ANSWER = MAX_BLOB_SIZE
 #: answers of an older central system to a batch endpoint it does not have
 _NO_ENDPOINT = (404, 405)
 #: 409 answers that clear up once the client has done its part (uploaded the blobs), so worth retrying
@@ -163,18 +180,21 @@ class CentralClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, path: str, *, drain: float = 0.0, **kw: Any) -> httpx.Response:
+    def _request(self, method: str, path: str, *, drain: float = 0.0, cap: int = MAX_JSON_ANSWER,
+                 **kw: Any) -> httpx.Response:
         """One request; ``drain`` is how long the line may still need, once the body is written, to
         carry what waits in the OS's buffers: the answer is awaited that much longer.
 
         Writing a body returns as soon as the OS has taken it, and on a slow line it can hold
         megabytes. Waiting only the usual time after that gives up on uploads that are still
         arriving, and sending them again only makes the line slower still.
+
+        ``cap``: the answer's body is read up to this many bytes (``AnswerTooLarge`` past it).
         """
         if drain > 0:
             kw["timeout"] = httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT, read=self.timeout + drain)
         try:
-            return self._http.request(method, path, **kw)
+            return _read_capped(self._http, method, path, cap, **kw)
         except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
             raise CentralTooSlow(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         except httpx.TransportError as exc:
@@ -244,7 +264,7 @@ class CentralClient:
     def reference(self, name: str, etag: str | None) -> ReferenceData | None:
         """One reference data set, or None when unchanged since ``etag`` (304)."""
         headers = {"If-None-Match": etag} if etag else {}
-        resp = self._request("GET", f"/v1/reference/{name}", headers=headers)
+        resp = self._request("GET", f"/v1/reference/{name}", headers=headers, cap=MAX_REFERENCE_ANSWER)
         if resp.status_code == 304:
             return None
         if resp.status_code != 200:
@@ -291,11 +311,15 @@ class CentralClient:
         """One case awaiting review, whole: fields, provenance, waivers, materials."""
         return self._reviewed(self._request("GET", f"/v1/reviews/{submission_id}"), ReviewCaseOut)
 
-    def review_blob(self, submission_id: str, sha256: str) -> bytes:
-        """A material's bytes of a case awaiting review."""
-        resp = self._request("GET", f"/v1/reviews/{submission_id}/blobs/{sha256}")
+    def review_blob(self, submission_id: str, sha256: str, size: int | None = None) -> bytes:
+        """A material's bytes of a case awaiting review, read up to ``size`` (its announced size; default the
+        protocol's largest blob) and checked against ``sha256``."""
+        resp = self._request("GET", f"/v1/reviews/{submission_id}/blobs/{sha256}",
+                             cap=size if size is not None else MAX_BLOB_ANSWER)
         if resp.status_code != 200:
             raise _review_refusal(resp)
+        if hashlib.sha256(resp.content).hexdigest() != sha256:
+            raise MalformedAnswer(f"material {sha256[:12]}: the bytes sent do not hash to it", resp.status_code)
         return resp.content
 
     def sign_review(self, submission_id: str, signature: ReviewSignIn) -> ReviewSummaryOut:
@@ -400,6 +424,29 @@ class CentralClient:
                                                  status_code=200 if answer.duplicate else 201,
                                                  answer=answer, error=None))
         return results
+
+
+def _read_capped(http: httpx.Client, method: str, path: str, cap: int, **kw: Any) -> httpx.Response:
+    """One request whose answer is read as it streams in and given up past ``cap`` bytes (as decoded).
+
+    A declared ``Content-Length`` over the cap is refused before a byte of the body is read; a body
+    without one (chunked, or a server that just keeps sending) is read until the cap and the
+    connection dropped. The answer comes back whole, as ``Client.request`` would give it.
+    """
+    with http.stream(method, path, **kw) as resp:
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > cap:
+            raise AnswerTooLarge(f"{method} {path}: answer of {declared} bytes, more than {cap}", resp.status_code)
+        body = bytearray()
+        for piece in resp.iter_bytes():
+            body += piece
+            if len(body) > cap:
+                raise AnswerTooLarge(f"{method} {path}: answer ran past {cap} bytes", resp.status_code)
+        # The decoded body, so the header saying how it was encoded no longer applies.
+        headers = [(k, v) for k, v in resp.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(resp.status_code, headers=headers, content=bytes(body), request=resp.request,
+                              extensions=resp.extensions)
 
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:

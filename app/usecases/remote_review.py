@@ -135,7 +135,8 @@ def open_remote_review(terminal: Terminal, clerk: ClerkInfo, submission_id: str)
 def remote_material(terminal: Terminal, clerk: ClerkInfo, case: RemoteCase, sha256: str) -> bytes:
     """A material's scan of an opened case, fetched from the central system; the opening is on the trail."""
     _reviewer(clerk)
-    data = _client(terminal).review_blob(case.submission_id, sha256)
+    size = next((m.size for m in case.materials if m.sha256 == sha256), None)
+    data = _client(terminal).review_blob(case.submission_id, sha256, size)
     key = next((m.material_key for m in case.materials if m.sha256 == sha256), "")
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_SCAN, clerk.id, case.submission_id,
                                                   _id_number(terminal, case), {"material": key, "remote": True}))

@@ -38,7 +38,7 @@ _VIDIOC_QUERYCAP = 0x80685600
 _CAP_VIDEO_CAPTURE = 0x00000001
 _CAP_VIDEO_CAPTURE_MPLANE = 0x00001000
 _CAP_DEVICE_CAPS = 0x80000000
-_NODE = re.compile(r"video(\d+)$")
+_NODE = re.compile(r"video([0-9]+)")
 #: how long one read may wait for a frame where the backend lets us say (V4L2's own default is 10 s)
 _READ_TIMEOUT_MS = 3000
 
@@ -210,7 +210,7 @@ class OpenCvBackend:
             entries = list(self._sysfs.iterdir())
         except OSError:
             return []  # no video4linux class at all: no camera driver loaded, so no camera
-        nodes = sorted((int(m.group(1)), entry) for entry in entries if (m := _NODE.match(entry.name)))
+        nodes = sorted((int(m.group(1)), entry) for entry in entries if (m := _NODE.fullmatch(entry.name)))
         cameras: list[CameraInfo] = []
         for number, entry in nodes:
             if (_read_text(entry / "index") or "0") != "0":

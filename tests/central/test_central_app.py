@@ -17,7 +17,7 @@ def test_create_app_serves_in_process(tmp_path: Path) -> None:
     token = add_terminal(db, "T1")
     body = {"id": str(uuid.uuid4()), "item_code": "x", "version": 1, "terminal_id": "T1", "clerk_id": "c",
             "created_at": "2026-11-23T01:30:00Z", "payload": {}}
-    app = create_app(db)
+    app = create_app(db, api_docs=True)  # /openapi.json is served only when asked for
 
     async def exercise() -> None:
         transport = httpx.ASGITransport(app=app)

@@ -26,7 +26,7 @@ def test_add_terminal_refuses_a_bad_id(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["add-terminal", "bad id", "--db", str(tmp_path / "c.sqlite3")]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "invalid terminal id" in captured.err
+    assert "终端编号格式不正确" in captured.err
 
 
 def test_list_submissions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
