@@ -37,7 +37,8 @@ from central.blobs import (
     BlobStore,
     PackWriter,
 )
-from central.constants import DEFAULT_RETURN_REASON
+from central.boundary import Boundary, RequestBoundary
+from central.constants import DEFAULT_RETURN_REASON, TERMINAL_SCOPE_KEY
 from central.errors import (
     BadChunk,
     BatchTooLarge,
@@ -298,8 +299,12 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     router = APIRouter(prefix="/v1")
     policy = desk.policy
 
-    def terminal(authorization: Annotated[str | None, Header()] = None) -> str:
-        """The terminal id the request's bearer token belongs to."""
+    def terminal(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+        """The terminal id the request's bearer token belongs to: as ``central.boundary`` found it
+        before the body was read, or (an app without the boundary) from the header here."""
+        known = request.scope.get(TERMINAL_SCOPE_KEY)
+        if isinstance(known, str):
+            return known
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("missing bearer token")
@@ -707,7 +712,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: Path | None = None,
                review: str = "none", review_delay: float = 0.0, return_reason: str = DEFAULT_RETURN_REASON,
-               busy_every: int = 0, signer: ReferenceSigner | None = None) -> FastAPI:
+               busy_every: int = 0, signer: ReferenceSigner | None = None,
+               boundary: Boundary | None = None) -> FastAPI:
     """Build the central server's app over the database ``db`` (a SQLite file, created if
     missing, or a SQLAlchemy URL).
 
@@ -715,7 +721,9 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     and closes when the app's lifespan ends; the reviewer thread (``review`` other than
     ``none``) runs during the lifespan. ``busy_every`` > 0 is a test aid: every Nth
     request to /v1/submissions or /v1/blobs is answered 503. ``signer`` signs reference data sets;
-    without one they go out unsigned, which enrolled terminals refuse.
+    without one they go out unsigned, which enrolled terminals refuse. ``boundary``: the body limits,
+    body timeout and wrong-token throttle every request meets first (``central.boundary``; defaults
+    when None).
     """
     store = CentralStore.open(db, blob_dir=blob_dir)
     reviewer = Reviewer(store, review, delay=review_delay, reason=return_reason)
@@ -741,4 +749,8 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)
+    bounds = boundary or Boundary()
+    # Added last, so it runs first: nothing is read before the token and the sizes are checked.
+    app.add_middleware(RequestBoundary, authenticate=store.authenticate, limits=bounds.limits,
+                       body_timeout=bounds.body_timeout, throttle=bounds.throttle())
     return app
