@@ -35,19 +35,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central.blobs import MAX_BATCH_BODY, MAX_CHUNK_SIZE
-from central.constants import TERMINAL_SCOPE_KEY
+from central.constants import BODY_TIMEOUT, TERMINAL_SCOPE_KEY, THROTTLE_ATTEMPTS, THROTTLE_LOCKOUT, THROTTLE_WINDOW
 from protocol import limits
 from protocol.models import ErrorBody
 
 log = logging.getLogger(__name__)
 
-#: seconds a sender may pause mid-body before it is cut off
-BODY_TIMEOUT = 30.0
-#: wrong or missing tokens from one address within ``THROTTLE_WINDOW`` seconds before it is locked out
-THROTTLE_ATTEMPTS = 10
-THROTTLE_WINDOW = 60.0
-#: seconds an address stays locked out (every request from it answered 429)
-THROTTLE_LOCKOUT = 300.0
 #: addresses the throttle remembers at most (the least recently failed are forgotten first)
 THROTTLE_ADDRESSES = 10_000
 #: a refused body up to this size keeps the connection: the server discards the rest as it arrives,

@@ -79,26 +79,36 @@ def _count(text: str) -> int:
 
 
 def _add_limits(serve: argparse.ArgumentParser) -> None:
-    """The options that bound each request (docs/sync-protocol.md, "Limits")."""
-    from central.boundary import (
+    """The options that bound each request (docs/sync-protocol.md, "Limits"); their defaults come from
+    cheap modules, so building the parser imports no server code."""
+    from central.constants import (
+        BACKLOG,
         BODY_TIMEOUT,
+        HEADER_TIMEOUT,
+        MAX_CONNECTIONS,
+        MAX_HEADER_BYTES,
         THROTTLE_ATTEMPTS,
         THROTTLE_LOCKOUT,
         THROTTLE_WINDOW,
-        BodyLimits,
     )
-    from central.connections import BACKLOG, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES
+    from protocol import limits as defaults
 
     limits = serve.add_argument_group("limits", "how much each request may send, and how slowly")
-    defaults = BodyLimits()
-    for name, what in (("submission", "POST /v1/submissions"), ("submission_batch", "POST /v1/submissions/batch"),
-                       ("blob_announce", "POST /v1/blobs"), ("blob_states", "POST /v1/blobs/states"),
-                       ("audit_batch", "POST /v1/audit/batch"), ("review", "POST /v1/reviews/{id}/signatures|return"),
-                       ("blob_chunk", "PATCH /v1/blobs/{sha256} (at most the default)"),
-                       ("blob_batch", "POST /v1/blobs/batch (at most the default)")):
+    for name, what, default in (
+            ("submission", "POST /v1/submissions", defaults.SUBMISSION_BODY),
+            ("submission_batch", "POST /v1/submissions/batch", defaults.SUBMISSION_BATCH_BODY),
+            ("blob_announce", "POST /v1/blobs", defaults.BLOB_ANNOUNCE_BODY),
+            ("blob_states", "POST /v1/blobs/states", defaults.BLOB_STATES_BODY),
+            ("audit_batch", "POST /v1/audit/batch", defaults.AUDIT_BATCH_BODY),
+            ("review", "POST /v1/reviews/{id}/signatures|return", defaults.REVIEW_BODY)):
         limits.add_argument(f"--max-{name.replace('_', '-')}-body", dest=f"max_{name}_body", type=_size,
-                            default=getattr(defaults, name), metavar="BYTES",
-                            help=f"largest body of {what} (default {getattr(defaults, name)}); 413 beyond")
+                            default=default, metavar="BYTES",
+                            help=f"largest body of {what} (default {default}); 413 beyond")
+    for name, what, most in (("blob_chunk", "PATCH /v1/blobs/{sha256}", "8 MiB"),
+                             ("blob_batch", "POST /v1/blobs/batch", "256 MiB")):
+        limits.add_argument(f"--max-{name.replace('_', '-')}-body", dest=f"max_{name}_body", type=_size,
+                            default=None, metavar="BYTES",
+                            help=f"largest body of {what} (default and most: {most}); 413 beyond")
     limits.add_argument("--body-timeout", type=_seconds, default=BODY_TIMEOUT, metavar="SECONDS",
                         help=f"cut off a sender that pauses this long mid-body (default {BODY_TIMEOUT:g}; 0: off)")
     limits.add_argument("--header-timeout", type=_seconds, default=HEADER_TIMEOUT, metavar="SECONDS",
@@ -128,8 +138,8 @@ def _boundary(args: argparse.Namespace) -> Any:
         "submission", "submission_batch", "blob_announce", "blob_states", "audit_batch", "review", "blob_chunk",
         "blob_batch")}
     # the streamed endpoints have their own ceilings; the options can only lower them
-    sizes["blob_chunk"] = min(sizes["blob_chunk"], MAX_CHUNK_SIZE)
-    sizes["blob_batch"] = min(sizes["blob_batch"], MAX_BATCH_BODY)
+    sizes["blob_chunk"] = min(sizes["blob_chunk"] or MAX_CHUNK_SIZE, MAX_CHUNK_SIZE)
+    sizes["blob_batch"] = min(sizes["blob_batch"] or MAX_BATCH_BODY, MAX_BATCH_BODY)
     return Boundary(limits=BodyLimits(**sizes), body_timeout=args.body_timeout or None,
                     throttle_attempts=args.auth_attempts, throttle_window=args.auth_window,
                     throttle_lockout=args.auth_lockout)

@@ -28,17 +28,12 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from central.boundary import error_message
+from central.constants import BACKLOG, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES
 
 log = logging.getLogger(__name__)
 
-#: seconds a client has to send a request's headers
-HEADER_TIMEOUT = 10.0
-#: bytes a request's headers (request line included) may take; a real one is well under 1 KiB
-MAX_HEADER_BYTES = 64 * 1024
-#: connections served at once; a request beyond is answered 503
-MAX_CONNECTIONS = 256
-#: connections the OS queues before they are accepted
-BACKLOG = 128
+__all__ = ["BACKLOG", "HEADER_TIMEOUT", "HOOKS", "MAX_CONNECTIONS", "MAX_HEADER_BYTES", "bounded_protocol"]
+
 #: the hooks of HttpToolsProtocol this module overrides (checked by a test against the installed uvicorn)
 HOOKS = ("connection_made", "data_received", "on_message_begin", "on_headers_complete", "on_body",
          "on_message_complete", "connection_lost")
