@@ -84,6 +84,7 @@ def _add_limits(serve: argparse.ArgumentParser) -> None:
     from central.constants import (
         BACKLOG,
         BODY_TIMEOUT,
+        DRAIN_TIMEOUT,
         HEADER_TIMEOUT,
         MAX_CONNECTIONS,
         MAX_HEADER_BYTES,
@@ -111,6 +112,9 @@ def _add_limits(serve: argparse.ArgumentParser) -> None:
                             help=f"largest body of {what} (default and most: {most}); 413 beyond")
     limits.add_argument("--body-timeout", type=_seconds, default=BODY_TIMEOUT, metavar="SECONDS",
                         help=f"cut off a sender that pauses this long mid-body (default {BODY_TIMEOUT:g}; 0: off)")
+    limits.add_argument("--drain-timeout", type=_seconds, default=DRAIN_TIMEOUT, metavar="SECONDS",
+                        help="close a connection if the rest of a body refused unread (413, 401) takes longer "
+                             f"to arrive (default {DRAIN_TIMEOUT:g}; 0: off)")
     limits.add_argument("--header-timeout", type=_seconds, default=HEADER_TIMEOUT, metavar="SECONDS",
                         help=f"close a connection whose request headers take longer (default {HEADER_TIMEOUT:g}; "
                              "0: off)")
@@ -280,13 +284,14 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
            tls_cert: Path | None = None, tls_key: Path | None = None, keyring_dir: Path | None = None,
            keyring_service: str = SIGNING_SERVICE, header_timeout: float | None = None,
            max_header_bytes: int | None = None, max_connections: int | None = None, backlog: int | None = None,
-           **options: Any) -> int:
+           drain_timeout: float | None = None, **options: Any) -> int:
     """Serve until stopped; ``options`` go to ``create_app`` (blob dir, reviewer, ...).
 
     With ``tls_cert`` and ``tls_key`` it serves HTTPS (terminals refuse plain HTTP beyond loopback).
     Reference data is signed with the key in the keyring; without one it goes out unsigned, and an
     enrolled terminal refuses it (a warning says so at start). ``header_timeout``, ``max_header_bytes``,
-    ``max_connections`` and ``backlog`` bound the connections (``central.connections``; defaults when None).
+    ``max_connections``, ``backlog`` and ``drain_timeout`` bound the connections (``central.connections``;
+    defaults when None).
     """
     import uvicorn
 
@@ -328,7 +333,8 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
         protocol = connections.bounded_protocol(
             header_timeout=connections.HEADER_TIMEOUT if header_timeout is None else header_timeout,
             max_header_bytes=max_header_bytes or connections.MAX_HEADER_BYTES,
-            max_connections=max_connections or connections.MAX_CONNECTIONS)
+            max_connections=max_connections or connections.MAX_CONNECTIONS,
+            drain_timeout=connections.DRAIN_TIMEOUT if drain_timeout is None else drain_timeout)
         config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10,
                                 ssl_certfile=tls_cert, ssl_keyfile=tls_key, http=protocol,
                                 backlog=backlog or connections.BACKLOG, server_header=False)
@@ -543,7 +549,8 @@ def main(argv: list[str] | None = None) -> int:
                           busy_every=args.busy_every, tls_cert=args.tls_cert, tls_key=args.tls_key,
                           keyring_dir=args.keyring_dir, keyring_service=args.keyring_service,
                           header_timeout=args.header_timeout, max_header_bytes=args.max_header_bytes,
-                          max_connections=args.max_connections, backlog=args.backlog, boundary=_boundary(args))
+                          max_connections=args.max_connections, backlog=args.backlog,
+                          drain_timeout=args.drain_timeout, boundary=_boundary(args))
         if args.command == "add-terminal":
             from central.store import add_terminal
 

@@ -9,12 +9,17 @@ buffers) for ever; and its concurrency limit answers with a bare text 503 withou
   first byte (or after the connection was made), answering 408 when something had arrived;
 - answers 431 and closes when the header bytes of one request exceed ``max_header_bytes``;
 - answers 503 in the protocol's error shape, with ``Retry-After``, to a request arriving while
-  ``max_connections`` connections are open (or as many requests are being served).
+  ``max_connections`` connections are open (or as many requests are being served);
+- closes a connection whose request was answered before its body was read (a 413 or 401 that keeps
+  the connection, so the client can read it) if the rest of that body has not arrived within
+  ``drain_timeout`` seconds: uvicorn drops it as it comes, and a sender trickling it would otherwise
+  hold the connection for ever.
 
 It hooks ``connection_made``, ``data_received``, ``on_message_begin``, ``on_headers_complete``,
-``on_message_complete`` and ``connection_lost`` of ``uvicorn.protocols.http.httptools_impl
-.HttpToolsProtocol``; tests/central/test_abuse_limits.py checks those hooks still exist, so a uvicorn
-upgrade that moves them fails a test rather than silently dropping the bounds.
+``on_body``, ``on_message_complete``, ``on_response_complete`` and ``connection_lost`` of
+``uvicorn.protocols.http.httptools_impl.HttpToolsProtocol``; tests/central/test_abuse_limits.py checks
+those hooks still exist, so a uvicorn upgrade that moves them fails a test rather than silently dropping
+the bounds.
 """
 
 from __future__ import annotations
@@ -28,15 +33,16 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from central.boundary import error_message
-from central.constants import BACKLOG, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES
+from central.constants import BACKLOG, DRAIN_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BACKLOG", "HEADER_TIMEOUT", "HOOKS", "MAX_CONNECTIONS", "MAX_HEADER_BYTES", "bounded_protocol"]
+__all__ = ["BACKLOG", "DRAIN_TIMEOUT", "HEADER_TIMEOUT", "HOOKS", "MAX_CONNECTIONS", "MAX_HEADER_BYTES",
+           "bounded_protocol"]
 
 #: the hooks of HttpToolsProtocol this module overrides (checked by a test against the installed uvicorn)
 HOOKS = ("connection_made", "data_received", "on_message_begin", "on_headers_complete", "on_body",
-         "on_message_complete", "connection_lost")
+         "on_message_complete", "on_response_complete", "connection_lost")
 
 
 async def _too_many_connections(scope: Scope, receive: Receive, send: Send) -> None:
@@ -56,7 +62,8 @@ def _raw_answer(status: int, reason: str, code: str, message: str) -> bytes:
 
 
 def bounded_protocol(*, header_timeout: float = HEADER_TIMEOUT, max_header_bytes: int = MAX_HEADER_BYTES,
-                     max_connections: int | None = MAX_CONNECTIONS) -> type[HttpToolsProtocol]:
+                     max_connections: int | None = MAX_CONNECTIONS,
+                     drain_timeout: float = DRAIN_TIMEOUT) -> type[HttpToolsProtocol]:
     """The httptools protocol class with these bounds, for ``uvicorn.Config(http=...)``."""
 
     class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -68,6 +75,8 @@ def bounded_protocol(*, header_timeout: float = HEADER_TIMEOUT, max_header_bytes
             # uvicorn's own limit would answer a bare text 503; ours answers in the protocol's shape
             self.limit_concurrency = None
             self._header_timer: asyncio.TimerHandle | None = None
+            #: closes the connection if the unread rest of an answered request's body takes too long
+            self._drain_timer: asyncio.TimerHandle | None = None
             #: bytes received while the current request's headers are incomplete
             self._header_bytes = 0
             self._in_headers = True
@@ -81,6 +90,15 @@ def bounded_protocol(*, header_timeout: float = HEADER_TIMEOUT, max_header_bytes
             if self._header_timer is not None:
                 self._header_timer.cancel()
                 self._header_timer = None
+            if self._drain_timer is not None:
+                self._drain_timer.cancel()
+                self._drain_timer = None
+
+        def _drain_too_slow(self) -> None:
+            self._drain_timer = None
+            log.info("%s: the rest of a refused body did not arrive within %.0f s; connection closed",
+                     self.client[0] if self.client else "-", drain_timeout)
+            self._refuse(None)
 
         def _refuse(self, answer: bytes | None) -> None:
             self._disarm()
@@ -153,8 +171,16 @@ def bounded_protocol(*, header_timeout: float = HEADER_TIMEOUT, max_header_bytes
             # whatever arrives next is the next request's headers
             self._in_headers = True
             self._header_bytes = 0
+            self._disarm()
             if not self._refused:
                 super().on_message_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            # answered before its body was all read: the rest must come in time, or the connection goes
+            if (not self._in_headers and not self._refused and not self.transport.is_closing()
+                    and drain_timeout > 0 and self._drain_timer is None):
+                self._drain_timer = self.loop.call_later(drain_timeout, self._drain_too_slow)
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()

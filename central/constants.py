@@ -27,3 +27,5 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_CONNECTIONS = 256
 #: connections the OS queues before they are accepted
 BACKLOG = 128
+#: seconds the rest of a body refused before it was read (kept-alive 413, 401) may take to arrive
+DRAIN_TIMEOUT = 120.0

@@ -159,7 +159,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServerPr
     directory = tmp_path_factory.mktemp("abuse")
     server = CentralServerProcess.start(
         directory / "central.sqlite3", timeout=30.0, stderr_path=directory / "central.log",
-        extra_args=["--body-timeout", "2", "--header-timeout", "2", "--auth-attempts", "0",
+        extra_args=["--body-timeout", "2", "--header-timeout", "2", "--drain-timeout", "4", "--auth-attempts", "0",
                     "--max-blob-states-body", "100", "--max-submission-batch-body", "2K"])
     yield server
     server.stop()
@@ -256,6 +256,29 @@ def test_a_modest_oversized_body_keeps_the_connection_for_the_client_to_read_the
         assert refused.headers.get("connection") != "close"
         fine = client.post("/v1/submissions", json=submission_body(terminal_id))
         assert fine.status_code == 201
+
+
+def test_the_unread_rest_of_a_refused_body_trickled_slowly_is_cut_off(server: CentralServerProcess) -> None:
+    # the module's server runs with --drain-timeout 4
+    _, token = terminal(server)
+    with socket.create_connection(address(server), timeout=10) as sock:
+        sock.sendall(head("POST", "/v1/submissions", token=token, length=MIB))
+        answer = read_answer(sock, 0)
+        assert answer.status == 413 and not answer.closed  # kept, so a client sending it all can read it
+        deadline = time.monotonic() + 20
+        closed = False
+        while not closed and time.monotonic() < deadline:
+            try:
+                sock.sendall(b"x")  # a byte now and then: never the megabyte declared
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            readable, _, _ = select.select([sock], [], [], 0.5)
+            if readable:
+                try:
+                    closed = sock.recv(1) == b""
+                except ConnectionResetError:
+                    closed = True
+    assert closed or time.monotonic() < deadline, "the trickling connection was never closed"
 
 
 def test_limits_are_serve_options(server: CentralServerProcess) -> None:
