@@ -37,8 +37,8 @@ from central.blobs import (
     BlobStore,
     PackWriter,
 )
-from central.boundary import Boundary, RequestBoundary
-from central.constants import DEFAULT_RETURN_REASON, TERMINAL_SCOPE_KEY
+from central.boundary import Boundary, RequestBoundary, authenticated_terminal
+from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
     BadChunk,
     BatchTooLarge,
@@ -302,8 +302,8 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     def terminal(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
         """The terminal id the request's bearer token belongs to: as ``central.boundary`` found it
         before the body was read, or (an app without the boundary) from the header here."""
-        known = request.scope.get(TERMINAL_SCOPE_KEY)
-        if isinstance(known, str):
+        known = authenticated_terminal(request.scope)
+        if known is not None:
             return known
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
