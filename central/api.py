@@ -39,6 +39,7 @@ from central.blobs import (
     BlobStore,
     PackWriter,
 )
+from central.boundary import Boundary, RequestBoundary, authenticated_terminal
 from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
     BadChunk,
@@ -330,8 +331,12 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     router = APIRouter(prefix="/v1")
     policy = desk.policy
 
-    def terminal(authorization: Annotated[str | None, Header()] = None) -> str:
-        """The terminal id the request's bearer token belongs to."""
+    def terminal(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+        """The terminal id the request's bearer token belongs to: as ``central.boundary`` found it
+        before the body was read, or (an app without the boundary) from the header here."""
+        known = authenticated_terminal(request.scope)
+        if known is not None:
+            return known
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("missing bearer token")
@@ -736,7 +741,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: Path | None = None,
                review: str = "none", review_delay: float = 0.0, return_reason: str = DEFAULT_RETURN_REASON,
-               busy_every: int = 0, signer: ReferenceSigner | None = None, api_docs: bool = False) -> FastAPI:
+               busy_every: int = 0, signer: ReferenceSigner | None = None, api_docs: bool = False,
+               boundary: Boundary | None = None) -> FastAPI:
     """Build the central server's app over the database ``db`` (a SQLite file, created if
     missing, or a SQLAlchemy URL).
 
@@ -746,6 +752,8 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     request to /v1/submissions or /v1/blobs is answered 503. ``signer`` signs reference data sets;
     without one they go out unsigned, which enrolled terminals refuse. ``api_docs``: serve ``/docs``
     (a page without scripts or external assets) and ``/openapi.json``, both without a token; off, both are 404.
+    ``boundary``: the body limits, body timeout and wrong-token throttle every request meets first
+    (``central.boundary``; defaults when None).
     """
     store = CentralStore.open(db, blob_dir=blob_dir)
     reviewer = Reviewer(store, review, delay=review_delay, reason=return_reason)
@@ -776,6 +784,10 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
         app.add_middleware(BusyEvery, every=busy_every)
     if api_docs:
         _add_api_page(app)
+    bounds = boundary or Boundary()
+    # Added last, so it runs first: nothing is read before the token and the sizes are checked.
+    app.add_middleware(RequestBoundary, authenticate=store.authenticate, limits=bounds.limits,
+                       body_timeout=bounds.body_timeout, throttle=bounds.throttle())
     return app
 
 

@@ -59,6 +59,97 @@ def _positive(text: str) -> int:
     return value
 
 
+_UNITS = {"": 1, "K": 1024, "KI": 1024, "KIB": 1024, "M": 1024 ** 2, "MI": 1024 ** 2, "MIB": 1024 ** 2}
+
+
+def _size(text: str) -> int:
+    """A byte count: ``262144``, ``256K`` or ``4M`` (binary units)."""
+    number = text.strip().upper().rstrip("B") if text.strip().upper().endswith("IB") else text.strip().upper()
+    digits = number.rstrip("KMI")
+    unit = _UNITS.get(number[len(digits):])
+    if unit is None or not digits.isdigit() or not digits.isascii() or len(digits) > 12 or int(digits) < 1:
+        raise argparse.ArgumentTypeError("a size in bytes of 1 or more, e.g. 262144, 256K or 4M")
+    return int(digits) * unit
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 1000000")
+    return value
+
+
+def _add_limits(serve: argparse.ArgumentParser) -> None:
+    """The options that bound each request (docs/sync-protocol.md, "Limits"); their defaults come from
+    cheap modules, so building the parser imports no server code."""
+    from central.constants import (
+        BACKLOG,
+        BODY_TIMEOUT,
+        DRAIN_TIMEOUT,
+        HEADER_TIMEOUT,
+        MAX_CONNECTIONS,
+        MAX_HEADER_BYTES,
+        THROTTLE_ATTEMPTS,
+        THROTTLE_LOCKOUT,
+        THROTTLE_WINDOW,
+    )
+    from protocol import limits as defaults
+
+    limits = serve.add_argument_group("limits", "how much each request may send, and how slowly")
+    for name, what, default in (
+            ("submission", "POST /v1/submissions", defaults.SUBMISSION_BODY),
+            ("submission_batch", "POST /v1/submissions/batch", defaults.SUBMISSION_BATCH_BODY),
+            ("blob_announce", "POST /v1/blobs", defaults.BLOB_ANNOUNCE_BODY),
+            ("blob_states", "POST /v1/blobs/states", defaults.BLOB_STATES_BODY),
+            ("audit_batch", "POST /v1/audit/batch", defaults.AUDIT_BATCH_BODY),
+            ("review", "POST /v1/reviews/{id}/signatures|return", defaults.REVIEW_BODY)):
+        limits.add_argument(f"--max-{name.replace('_', '-')}-body", dest=f"max_{name}_body", type=_size,
+                            default=default, metavar="BYTES",
+                            help=f"largest body of {what} (default {default}); 413 beyond")
+    for name, what, most in (("blob_chunk", "PATCH /v1/blobs/{sha256}", "8 MiB"),
+                             ("blob_batch", "POST /v1/blobs/batch", "256 MiB")):
+        limits.add_argument(f"--max-{name.replace('_', '-')}-body", dest=f"max_{name}_body", type=_size,
+                            default=None, metavar="BYTES",
+                            help=f"largest body of {what} (default and most: {most}); 413 beyond")
+    limits.add_argument("--body-timeout", type=_seconds, default=BODY_TIMEOUT, metavar="SECONDS",
+                        help=f"cut off a sender that pauses this long mid-body (default {BODY_TIMEOUT:g}; 0: off)")
+    limits.add_argument("--drain-timeout", type=_seconds, default=DRAIN_TIMEOUT, metavar="SECONDS",
+                        help="close a connection if the rest of a body refused unread (413, 401) takes longer "
+                             f"to arrive (default {DRAIN_TIMEOUT:g}; 0: off)")
+    limits.add_argument("--header-timeout", type=_seconds, default=HEADER_TIMEOUT, metavar="SECONDS",
+                        help=f"close a connection whose request headers take longer (default {HEADER_TIMEOUT:g}; "
+                             "0: off)")
+    limits.add_argument("--max-header-bytes", type=_size, default=MAX_HEADER_BYTES, metavar="BYTES",
+                        help=f"largest request header block (default {MAX_HEADER_BYTES}); 431 beyond")
+    limits.add_argument("--max-connections", type=_count, default=MAX_CONNECTIONS, metavar="N",
+                        help=f"connections served at once (default {MAX_CONNECTIONS}); 503 beyond")
+    limits.add_argument("--backlog", type=_count, default=BACKLOG, metavar="N",
+                        help=f"connections the OS queues before they are accepted (default {BACKLOG})")
+    limits.add_argument("--auth-attempts", type=_positive, default=THROTTLE_ATTEMPTS, metavar="K",
+                        help=f"wrong or missing tokens from one address within --auth-window before it is "
+                             f"locked out (default {THROTTLE_ATTEMPTS}; 0: never)")
+    limits.add_argument("--auth-window", type=_seconds, default=THROTTLE_WINDOW, metavar="SECONDS",
+                        help=f"default {THROTTLE_WINDOW:g}")
+    limits.add_argument("--auth-lockout", type=_seconds, default=THROTTLE_LOCKOUT, metavar="SECONDS",
+                        help=f"how long a locked-out address is answered 429 (default {THROTTLE_LOCKOUT:g})")
+
+
+def _boundary(args: argparse.Namespace) -> Any:
+    """The ``central.boundary.Boundary`` the limit options describe."""
+    from central.blobs import MAX_BATCH_BODY, MAX_CHUNK_SIZE
+    from central.boundary import BodyLimits, Boundary
+
+    sizes = {name: getattr(args, f"max_{name}_body") for name in (
+        "submission", "submission_batch", "blob_announce", "blob_states", "audit_batch", "review", "blob_chunk",
+        "blob_batch")}
+    # the streamed endpoints have their own ceilings; the options can only lower them
+    sizes["blob_chunk"] = min(sizes["blob_chunk"] or MAX_CHUNK_SIZE, MAX_CHUNK_SIZE)
+    sizes["blob_batch"] = min(sizes["blob_batch"] or MAX_BATCH_BODY, MAX_BATCH_BODY)
+    return Boundary(limits=BodyLimits(**sizes), body_timeout=args.body_timeout or None,
+                    throttle_attempts=args.auth_attempts, throttle_window=args.auth_window,
+                    throttle_lockout=args.auth_lockout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
@@ -95,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--api-docs", action="store_true",
                        help="serve the API page /docs and /openapi.json, without a token (the protocol is "
                             "public: docs/sync-protocol.md); off by default")
+    _add_limits(serve)
     keygen = commands.add_parser("keygen", help="make the reference-data signing key in the keyring (once); "
                                                 "prints the public key")
     keygen.add_argument("--replace", action="store_true",
@@ -153,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, backlog: int = 128) -> socket.socket:
     """Bind and listen before uvicorn starts, so ``--port 0`` yields the real port to print."""
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
@@ -164,7 +256,7 @@ def _bind(host: str, port: int) -> socket.socket:
             # option would let another process steal a live port instead.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(128)
+        sock.listen(backlog)
     except OSError:
         sock.close()
         raise
@@ -194,15 +286,20 @@ def _watch_stdin(server: uvicorn.Server) -> None:
 
 def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_eof: bool = False,
            tls_cert: Path | None = None, tls_key: Path | None = None, keyring_dir: Path | None = None,
-           keyring_service: str = SIGNING_SERVICE, **options: Any) -> int:
+           keyring_service: str = SIGNING_SERVICE, header_timeout: float | None = None,
+           max_header_bytes: int | None = None, max_connections: int | None = None, backlog: int | None = None,
+           drain_timeout: float | None = None, **options: Any) -> int:
     """Serve until stopped; ``options`` go to ``create_app`` (blob dir, reviewer, ...).
 
     With ``tls_cert`` and ``tls_key`` it serves HTTPS (terminals refuse plain HTTP beyond loopback).
     Reference data is signed with the key in the keyring; without one it goes out unsigned, and an
-    enrolled terminal refuses it (a warning says so at start).
+    enrolled terminal refuses it (a warning says so at start). ``header_timeout``, ``max_header_bytes``,
+    ``max_connections``, ``backlog`` and ``drain_timeout`` bound the connections (``central.connections``;
+    defaults when None).
     """
     import uvicorn
 
+    from central import connections
     from central.api import create_app
     from central.signing import keyring_backend, load_signer
     from central.tls import hardened_context
@@ -229,7 +326,7 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
                     "and enrolled terminals will refuse it")
     else:
         log.info("reference data signed with %s", signer.public_key_text())
-    sock = _bind(host, port)
+    sock = _bind(host, port, backlog or connections.BACKLOG)
     with sock:
         app = create_app(db, signer=signer, **options)
         bound_port = sock.getsockname()[1]
@@ -238,8 +335,14 @@ def _serve(db: Path | str, host: str, port: int, log_level: str, stop_on_stdin_e
         # log_config=None: uvicorn logs through the stderr handler above, so stdout
         # carries only the "listening" line and a launcher never has to drain it.
         # server_header=False: no "server: uvicorn" banner telling a scanner what to try.
+        protocol = connections.bounded_protocol(
+            header_timeout=connections.HEADER_TIMEOUT if header_timeout is None else header_timeout,
+            max_header_bytes=max_header_bytes or connections.MAX_HEADER_BYTES,
+            max_connections=max_connections or connections.MAX_CONNECTIONS,
+            drain_timeout=connections.DRAIN_TIMEOUT if drain_timeout is None else drain_timeout)
         config = uvicorn.Config(app, log_config=None, log_level=log_level, timeout_graceful_shutdown=10,
-                                ssl_certfile=tls_cert, ssl_keyfile=tls_key, server_header=False,
+                                ssl_certfile=tls_cert, ssl_keyfile=tls_key, http=protocol,
+                                backlog=backlog or connections.BACKLOG, server_header=False,
                                 ssl_context_factory=hardened_context if tls_cert is not None else None)
         server = uvicorn.Server(config)
 
@@ -484,7 +587,10 @@ def _main(argv: list[str] | None) -> int:
                           review_delay=args.review_delay, return_reason=args.return_reason,
                           busy_every=args.busy_every, tls_cert=args.tls_cert, tls_key=args.tls_key,
                           keyring_dir=args.keyring_dir, keyring_service=args.keyring_service,
-                          api_docs=args.api_docs)
+                          api_docs=args.api_docs,
+                          header_timeout=args.header_timeout, max_header_bytes=args.max_header_bytes,
+                          max_connections=args.max_connections, backlog=args.backlog,
+                          drain_timeout=args.drain_timeout, boundary=_boundary(args))
         if args.command == "add-terminal":
             return _add_terminal(db, args.terminal_id, args.office)
         if args.command == "review":

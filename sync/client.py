@@ -493,6 +493,11 @@ def _refusal(resp: httpx.Response) -> SyncError:
         return SyncError(detail, retryable=True, status=resp.status_code,
                          user_message="中心系统拒绝了本终端的身份凭证，已离线保存。",
                          hint="请联系系统管理员检查终端令牌。")
+    if resp.status_code == 429 and code == "too_many_attempts":
+        # The central system throttles this address after wrong tokens: wait as told, then try again.
+        return SyncError(detail, retryable=True, status=429, code=code, retry_after=_retry_after(resp),
+                         user_message="中心系统暂停了本机所在地址的连接（身份凭证多次验证失败），已离线保存。",
+                         hint="稍后将自动重试；如持续出现，请联系系统管理员检查终端令牌。")
     if resp.status_code == 429 or resp.status_code >= 500:
         return SyncError(detail, retryable=True, status=resp.status_code, retry_after=_retry_after(resp),
                          user_message="中心系统暂时繁忙，已离线保存。",

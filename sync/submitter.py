@@ -8,6 +8,8 @@ retried shortly (scans incomplete at the server, or no answer for it), or failed
 
 from __future__ import annotations
 
+import logging
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,8 +18,11 @@ from core.errors import SyncError
 from local_db import outbox
 from local_db.review import REVIEW_REFUSED
 from protocol.body import QueuedBody
-from protocol.models import SubmissionBatchResult
+from protocol.limits import SUBMISSION_BATCH_BODY
+from protocol.models import ErrorDetail, SubmissionBatchResult
 from sync.client import CentralClient
+
+log = logging.getLogger(__name__)
 
 #: refusals of one body: not ours (403 terminal mismatch), "same id, other body" (409), invalid (422)
 _REFUSED = (403, 409, 422)
@@ -25,6 +30,11 @@ INCOMPLETE = "中心系统尚未收齐本笔业务的材料，正在补传。"
 BUSY = "中心系统暂时繁忙，已离线保存。"
 #: the central system's refusal of a case whose review tier needs signatures it does not carry
 REVIEW_INCOMPLETE = "review_incomplete"
+#: a body larger than the central system takes (413): alone, it will never fit
+BODY_TOO_LARGE = "body_too_large"
+TOO_LARGE = "这笔业务的数据量超过中心系统允许的单笔上限，重发也无法送达。"
+#: the envelope ``{"submissions":[...]}`` around a batch's bodies, and a comma between two
+_ENVELOPE = len('{"submissions":[]}')
 
 
 @dataclass
@@ -41,18 +51,64 @@ class Submitter:
     def __init__(self, client: CentralClient) -> None:
         self._client = client
 
-    def submit(self, items: Sequence[outbox.OutboxItem], settlement: outbox.Settlement) -> Submitted:
-        """Post ``items`` in one request and write each one's ending into ``settlement``.
+    def submit(self, items: Sequence[outbox.OutboxItem], settlement: outbox.Settlement,
+               max_bytes: int = SUBMISSION_BATCH_BODY) -> Submitted:
+        """Post ``items`` and write each one's ending into ``settlement``.
 
-        Raises ``SyncError`` when the request as a whole fails (then no row is decided).
+        One request as a rule: more only if their bodies together exceed ``max_bytes`` (the central
+        system's default batch limit, so it never answers 413 to a batch of ours unless configured
+        lower). A batch refused with 413 is split in halves and each sent again (nothing of it was
+        stored); a single body refused with 413 fails alone, for good (``TOO_LARGE``). Raises
+        ``SyncError`` when the first request fails as a whole (then no row is decided); when a later
+        one does, the rows without an answer are retried shortly.
         """
-        results = self._client.post_submission_batch([QueuedBody(i.submission_id, i.body_text) for i in items])
-        return settle_results(items, results, settlement)
+        groups = deque(_by_size(items, max_bytes))
+        results: list[SubmissionBatchResult] = []
+        retry_in = timedelta(seconds=1)
+        while groups:
+            group = groups.popleft()
+            try:
+                results.extend(self._client.post_submission_batch(
+                    [QueuedBody(i.submission_id, i.body_text) for i in group]))
+            except SyncError as exc:
+                if exc.status == 413 and len(group) > 1:
+                    half = len(group) // 2
+                    log.info("batch of %d refused as too large; sending it in halves", len(group))
+                    groups.extendleft([group[half:], group[:half]])
+                    continue
+                if exc.status == 413:
+                    results.append(SubmissionBatchResult(
+                        id=group[0].submission_id, ok=False, status_code=413, answer=None,
+                        error=ErrorDetail(code=BODY_TOO_LARGE, message=exc.detail)))
+                    continue
+                if not results:
+                    raise
+                log.info("sending stopped after %d results: %s", len(results), exc.detail)
+                retry_in = timedelta(seconds=max(1.0, exc.retry_after or 0.0))
+                break
+        return settle_results(items, results, settlement, retry_in=retry_in)
+
+
+def _by_size(items: Sequence[outbox.OutboxItem], max_bytes: int) -> list[list[outbox.OutboxItem]]:
+    """``items`` in order, in groups whose batch body stays within ``max_bytes`` (a body larger than
+    that on its own is a group of its own)."""
+    groups: list[list[outbox.OutboxItem]] = []
+    size = 0
+    for item in items:
+        length = len(item.body_text.encode("utf-8")) + 1
+        if groups and size + length <= max_bytes:
+            groups[-1].append(item)
+            size += length
+        else:
+            groups.append([item])
+            size = _ENVELOPE + length
+    return groups
 
 
 def settle_results(items: Sequence[outbox.OutboxItem], results: Sequence[SubmissionBatchResult],
-                   settlement: outbox.Settlement) -> Submitted:
-    """Turn the typed answers into the rows' endings (``settlement``) and what else they say."""
+                   settlement: outbox.Settlement, retry_in: timedelta = timedelta(seconds=1)) -> Submitted:
+    """Turn the typed answers into the rows' endings (``settlement``) and what else they say; a row
+    without an answer is retried after ``retry_in``."""
     by_id = {r.id: r for r in results if r.id is not None}
     submitted = Submitted()
     for item in items:
@@ -72,14 +128,18 @@ def settle_results(items: Sequence[outbox.OutboxItem], results: Sequence[Submiss
             settlement.reupload.append(sid)
             settlement.retry.append((sid, INCOMPLETE, timedelta(seconds=1)))
         elif result is not None and _refused(result.status_code):
-            why = (f"{REVIEW_REFUSED}{result.error.message}" if code == REVIEW_INCOMPLETE and result.error is not None
-                   else "中心系统拒收了这笔业务。")
+            if code == REVIEW_INCOMPLETE and result.error is not None:
+                why = f"{REVIEW_REFUSED}{result.error.message}"
+            elif code == BODY_TOO_LARGE or result.status_code == 413:
+                why = TOO_LARGE
+            else:
+                why = "中心系统拒收了这笔业务。"
             refused = SyncError(f"central refused {sid}: {code}", retryable=False, status=result.status_code,
                                 code=code, user_message=why, hint="业务已保存在本机，请联系系统管理员处理。")
             settlement.failed.append((sid, refused.user_message))
             submitted.refused.append((sid, refused))
         else:  # no answer for it, or a passing fault: again with the next batch
-            settlement.retry.append((sid, BUSY, timedelta(seconds=1)))
+            settlement.retry.append((sid, BUSY, retry_in))
     return submitted
 
 

@@ -259,7 +259,11 @@ def test_missing_field_and_malformed_json_are_422(central: CentralServerProcess,
         assert_error(not_json, 422, "validation_error")
 
 
-def test_unknown_route_and_method_use_the_error_shape(central: CentralServerProcess) -> None:
-    with connect(central) as client:
+def test_unknown_route_and_method_use_the_error_shape(central: CentralServerProcess,
+                                                     make_terminal: MakeTerminal) -> None:
+    # Behind /v1 only an authenticated terminal learns which paths exist (without a token: 401).
+    with connect(central, make_terminal()[1]) as client:
         assert_error(client.get("/v1/nothing-here"), 404, "not_found")
+    with connect(central) as client:
+        assert_error(client.get("/v1/nothing-here"), 401, "unauthorized")
         assert_error(client.delete("/v1/health"), 405, "method_not_allowed")
