@@ -15,7 +15,7 @@ CHINA_TZ = timezone(timedelta(hours=8), "UTC+08:00")
 PREFIX = "SB"
 SEQUENCE_DIGITS = 6
 MAX_SEQUENCE = 10**SEQUENCE_DIGITS - 1
-RECEIPT_RE = re.compile(r"^SB(\d{8})(\d{6})$")
+RECEIPT_RE = re.compile(r"SB([0-9]{8})([0-9]{6})")
 
 
 def china_day(moment: datetime) -> str:
@@ -34,7 +34,7 @@ def format_receipt(day: str, sequence: int) -> str:
 
 def parse_receipt(receipt_number: str) -> tuple[str, int]:
     """Split a receipt number into its day and sequence; ``ValueError`` if malformed."""
-    match = RECEIPT_RE.match(receipt_number)
+    match = RECEIPT_RE.fullmatch(receipt_number)
     if match is None:
         raise ValueError(f"not a receipt number: {receipt_number!r}")
     return match.group(1), int(match.group(2))

@@ -17,7 +17,8 @@ from typing import Any
 
 from protocol.canonical import canonical_sha256
 
-FIGURES_RE = re.compile(r"^figures-(\d{2})$")
+#: ``[0-9]``, not ``\d`` (any script's digits), and matched in full (``$`` would let a trailing newline in)
+FIGURES_RE = re.compile(r"figures-([0-9]{2})")
 
 
 def etag_of(document: Any) -> str:
@@ -60,7 +61,7 @@ class ReferenceSource:
         figures = self._figures_dir()
         if figures.is_dir():
             names += [f"figures-{entry.name[:-5]}" for entry in figures.iterdir()
-                      if entry.is_file() and re.fullmatch(r"\d{2}\.json", entry.name)]
+                      if entry.is_file() and re.fullmatch(r"[0-9]{2}\.json", entry.name)]
         return sorted(names)
 
     def document(self, name: str) -> Any | None:
@@ -78,7 +79,7 @@ class ReferenceSource:
             return forms
         if name == "holidays":
             return _read(self._holidays())
-        match = FIGURES_RE.match(name)
+        match = FIGURES_RE.fullmatch(name)
         if match:
             return _read(self._figures_dir() / f"{match.group(1)}.json")
         return None
