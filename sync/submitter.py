@@ -25,6 +25,15 @@ INCOMPLETE = "中心系统尚未收齐本笔业务的材料，正在补传。"
 BUSY = "中心系统暂时繁忙，已离线保存。"
 #: the central system's refusal of a case whose review tier needs signatures it does not carry
 REVIEW_INCOMPLETE = "review_incomplete"
+#: what the clerk reads for a refused row, by the central system's error code: what happened (the row stays
+#: here, failed; the good rows of its batch went through), and the hint says what to do
+REFUSALS = {
+    "validation_error": "中心系统拒收：这笔业务的数据不符合接口要求（格式或取值超出范围）。",
+    "idempotency_conflict": "中心系统拒收：该业务编号已被另一份申请使用。",
+    "case_conflict": "中心系统拒收：补正版本与中心系统的记录不符。",
+    "terminal_mismatch": "中心系统拒收：终端编号与授权凭据不符。",
+}
+REFUSED = "中心系统拒收了这笔业务。"
 
 
 @dataclass
@@ -73,7 +82,7 @@ def settle_results(items: Sequence[outbox.OutboxItem], results: Sequence[Submiss
             settlement.retry.append((sid, INCOMPLETE, timedelta(seconds=1)))
         elif result is not None and _refused(result.status_code):
             why = (f"{REVIEW_REFUSED}{result.error.message}" if code == REVIEW_INCOMPLETE and result.error is not None
-                   else "中心系统拒收了这笔业务。")
+                   else REFUSALS.get(code, REFUSED))
             refused = SyncError(f"central refused {sid}: {code}", retryable=False, status=result.status_code,
                                 code=code, user_message=why, hint="业务已保存在本机，请联系系统管理员处理。")
             settlement.failed.append((sid, refused.user_message))

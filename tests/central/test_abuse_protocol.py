@@ -174,7 +174,7 @@ def test_numbers_that_are_not_finite_are_422(central: CentralServerProcess, make
     good = raw(body_for(terminal_id))
     with connect(central, token) as client:
         assert "not finite" in assert_error(client.post("/v1/submissions", content=bad, headers=JSON), 422)
-        batch = client.post("/v1/submissions/batch", content='{"submissions": [%s, %s]}' % (bad, good), headers=JSON)
+        batch = client.post("/v1/submissions/batch", content=f'{{"submissions": [{bad}, {good}]}}', headers=JSON)
     assert [r["status_code"] for r in batch.json()["results"]] == [422, 201]
 
 
@@ -200,7 +200,8 @@ def test_nul_and_overlong_strings_are_422(central: CentralServerProcess, make_te
                                           body_for: Body) -> None:
     terminal_id, token = make_terminal()
     cases = [body_for(terminal_id, clerk_id="c\u0000"), body_for(terminal_id, payload={"a\u0000": 1}),
-             body_for(terminal_id, payload={"a": "\u0000"}), body_for(terminal_id, created_at="2026-11-23T09:30:00" + " " * 30),
+             body_for(terminal_id, payload={"a": "\u0000"}),
+             body_for(terminal_id, created_at="2026-11-23T09:30:00" + " " * 30),
              body_for(terminal_id, payload={"a": "x" * 65_537}), body_for(terminal_id, payload={"k" * 257: 1}),
              body_for(terminal_id, payload={"\udfff": 1})]
     with connect(central, token) as client:
@@ -209,7 +210,8 @@ def test_nul_and_overlong_strings_are_422(central: CentralServerProcess, make_te
     assert stored(central, terminal_id) == []
 
 
-def test_a_surrogate_or_nul_in_a_path_is_404_not_500(central: CentralServerProcess, make_terminal: MakeTerminal) -> None:
+def test_a_surrogate_or_nul_in_a_path_is_404_not_500(central: CentralServerProcess,
+                                                      make_terminal: MakeTerminal) -> None:
     _terminal_id, token = make_terminal()
     bad_ids = ["%ED%A0%80", "a%00b", "%00", "%FF", "6f1c0a52-8c1d-4f35-9b7e-2f6c1c4a9d1%00", "x" * 5000]
     with connect(central, token) as client:
