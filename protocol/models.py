@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from protocol.values import INT32_MAX, INT64_MAX, MAX_VALUE_DEPTH, BodyError, check_value, read_body
+from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, BodyError, check_value, read_body
 
 Identifier = Field(min_length=1, max_length=64)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -357,6 +357,11 @@ MAX_AUDIT_BATCH = 500
 _ID_LIKE = re.compile(r"\d{15}")
 
 
+#: the largest sequence number: within the central system's bigint column, and exact as a JSON number in
+#: any reader (2**53 - 1, the largest integer a double holds exactly; the OpenAPI document writes it as one)
+MAX_SEQ = 2**53 - 1
+
+
 class AuditEntryIn(WireIn):
     """One entry of a terminal's audit trail, exactly as the terminal stored and hashed it.
 
@@ -364,7 +369,7 @@ class AuditEntryIn(WireIn):
     ``person_key`` is the terminal's keyed hash of an ID number, never the number.
     """
 
-    seq: int = Field(ge=1, le=INT64_MAX,
+    seq: int = Field(ge=1, le=MAX_SEQ,
                      description="the entry's place in the terminal's trail: 1, 2, 3 … without gaps")
     at: str = Field(max_length=MAX_TIME_LENGTH, description="UTC, ISO 8601 with microseconds, as hashed")
     clerk_id: str | None = Field(max_length=32, description="the clerk's staff number, or null (the terminal)")
