@@ -7,6 +7,7 @@ Each case is sent as raw bytes to a real ``python -m central serve`` process (on
 from __future__ import annotations
 
 import json
+import socket
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -130,6 +131,23 @@ def test_upload_offset_of_superscript_two_is_422(central: CentralServerProcess, 
                 "Upload-Offset": offset, "Content-Type": "application/offset+octet-stream"})
             assert_error(answer, 422)
         assert client.get(f"/v1/blobs/{sha}").json()["received"] == 0
+
+
+@pytest.mark.parametrize("length", [b"\xb2", b"-1", b"1e3", b"3, 4", b"9" * 30, b"0x3"])
+def test_a_malformed_content_length_is_400_from_the_http_layer(central: CentralServerProcess,
+                                                              make_terminal: MakeTerminal, length: bytes) -> None:
+    """The HTTP server refuses such a request before the app sees it (a plain 400, not our shape: no app
+    code runs); what matters is that it is a 4xx and the server goes on serving."""
+    _terminal_id, token = make_terminal()
+    host, port = central.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"POST /v1/blobs/batch HTTP/1.1\r\nHost: central\r\nAuthorization: Bearer " + token.encode()
+                           + b"\r\nContent-Type: application/x-sicounter-blob-batch\r\nContent-Length: " + length
+                           + b"\r\nConnection: close\r\n\r\n{}")
+        status_line = connection.recv(200).split(b"\r\n")[0]
+    assert status_line.startswith(b"HTTP/1.1 400"), status_line
+    with connect(central, token) as client:
+        assert client.get("/v1/audit/head").status_code == 200
 
 
 def test_invalid_utf8_body_is_422(central: CentralServerProcess, make_terminal: MakeTerminal,
