@@ -24,7 +24,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, BodyError, check_value, read_body
 
-Identifier = Field(min_length=1, max_length=64)
+#: no control characters (C0, DEL, C1): identifiers end up in the central system's logs, where a line
+#: break would forge a line
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
+Identifier = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_BLOB_SIZE = 200 * 1024 * 1024
 #: characters of a time on the wire (the central system's columns hold 40; an ISO 8601 time with
@@ -86,7 +89,7 @@ class AttachmentIn(WireIn):
     material_key: str = Identifier
     sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the blob's bytes")
     size: int = Field(ge=1, le=MAX_BLOB_SIZE, description="the blob's size; a blob holds at most 200 MiB")
-    media_type: str = Field(min_length=1, max_length=64)
+    media_type: str = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT)
     pages: int = Field(ge=1, le=INT32_MAX)
 
 
@@ -103,7 +106,8 @@ class ReviewSignatureIn(WireIn):
 
     step: ReviewStepName
     clerk_id: str = Identifier
-    terminal_id: str = Field(min_length=1, max_length=64, description="where the signer's password was checked")
+    terminal_id: str = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT,
+                             description="where the signer's password was checked")
     signed_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 with UTC offset")
 
     @field_validator("signed_at")
@@ -149,7 +153,7 @@ class SubmissionIn(WireIn):
     case_version: int | None = Field(
         default=None, ge=1, le=INT32_MAX,
         description="1 for a new case, previous + 1 for the correction of a returned one; default 1")
-    counter_receipt_no: str | None = Field(default=None, min_length=1, max_length=48,
+    counter_receipt_no: str | None = Field(default=None, min_length=1, max_length=48, pattern=PLAIN_TEXT,
                                            description="the number on the counter's paper receipt")
     review: ReviewIn | None = Field(default=None, description="the case's review tier and signatures; left out "
                                                               "when the terminal computed no tier")
@@ -227,7 +231,7 @@ class BlobIn(WireIn):
 
     sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the plaintext bytes")
     size: int = Field(ge=1, le=MAX_BLOB_SIZE)
-    media_type: str = Field(min_length=1, max_length=64)
+    media_type: str = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT)
 
 
 class BlobOut(BaseModel):

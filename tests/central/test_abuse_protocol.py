@@ -214,10 +214,11 @@ def test_a_repeated_key_is_422(central: CentralServerProcess, make_terminal: Mak
     assert stored(central, terminal_id) == []
 
 
-def test_nul_and_overlong_strings_are_422(central: CentralServerProcess, make_terminal: MakeTerminal,
+def test_nul_control_characters_and_overlong_strings_are_422(central: CentralServerProcess, make_terminal: MakeTerminal,
                                           body_for: Body) -> None:
     terminal_id, token = make_terminal()
-    cases = [body_for(terminal_id, clerk_id="c\u0000"), body_for(terminal_id, payload={"a\u0000": 1}),
+    cases = [body_for(terminal_id, clerk_id="c\u0000"), body_for(terminal_id, clerk_id="c\nINFO forged log line"),
+             body_for(terminal_id, item_code="x\u0085"), body_for(terminal_id, payload={"a\u0000": 1}),
              body_for(terminal_id, payload={"a": "\u0000"}),
              body_for(terminal_id, created_at="2026-11-23T09:30:00" + " " * 30),
              body_for(terminal_id, payload={"a": "x" * 65_537}), body_for(terminal_id, payload={"k" * 257: 1}),
