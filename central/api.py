@@ -54,6 +54,7 @@ from central.errors import (
     Unauthorized,
 )
 from central.headers import SecurityHeaders
+from central.jsonbody import WireJSONRoute
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
 from central.reviews import CENTRAL_SIGNER, ReviewDesk, case_summary
@@ -65,6 +66,7 @@ from protocol.audit import ChainEntry
 from protocol.models import (
     BLOB_MEDIA_TYPES,
     SHA256_PATTERN,
+    UUID_PATTERN,
     AuditBatchAnswer,
     AuditBatchIn,
     AuditHead,
@@ -93,6 +95,7 @@ from protocol.models import (
     SubmitAnswer,
 )
 from protocol.signing import SIGNATURE_HEADER, VERSION_HEADER
+from protocol.values import forbidden_character
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,38 @@ def _out(record: SubmissionRecord) -> SubmissionOut:
                          status=record.status,
                          received_at=record.received_at, case_id=record.case_id,
                          case_version=record.case_version, reason=record.reason)
+
+
+#: a decimal number in a header or query: ASCII digits only (``str.isdigit`` also takes "²", which ``int``
+#: refuses), and at most 18 of them, so it fits a bigint column whatever it is
+_DECIMAL = re.compile(r"[0-9]{1,18}")
+_UUID = re.compile(UUID_PATTERN)
+
+
+def _decimal(text: str, what: str) -> int:
+    """``text`` as a non-negative integer, or ``BadChunk`` (422 ``validation_error``) naming ``what``."""
+    if _DECIMAL.fullmatch(text) is None:
+        raise BadChunk(f"{what} must be a non-negative integer of at most 18 digits")
+    return int(text)
+
+
+def _known_id(submission_id: str) -> str:
+    """A submission id from a path; one that is no UUID is unknown (404) without asking the database,
+    which may not even take its characters (PostgreSQL refuses U+0000)."""
+    if _UUID.fullmatch(submission_id) is None:
+        raise NotFound("no such submission")
+    return submission_id
+
+
+def _known_case(submission_id: str) -> str:
+    """A case's submission id from a review path; one that is no UUID is not awaiting review (404)."""
+    if _UUID.fullmatch(submission_id) is None:
+        raise NotFound("no such case awaiting review for this terminal")
+    return submission_id
+
+
+#: what a reference document's name looks like (forms, holidays, figures-NN); anything else is unknown (404)
+_REFERENCE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def _blob_out(state: BlobState) -> BlobOut:
@@ -162,9 +197,7 @@ async def _read_chunk(request: Request) -> bytes:
     declared_text = request.headers.get("content-length")
     declared: int | None = None
     if declared_text is not None:
-        if not declared_text.isdigit():
-            raise BadChunk("Content-Length must be a non-negative integer")
-        declared = int(declared_text)
+        declared = _decimal(declared_text, "Content-Length")
         if declared > _DRAIN_LIMIT:
             raise ChunkTooLarge(f"a chunk may hold at most {MAX_CHUNK_SIZE} bytes")
     chunk = bytearray()
@@ -328,7 +361,7 @@ def _incoming(body: SubmissionIn, policy: ReviewPolicy,
 
 def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSigner | None,
             desk: ReviewDesk) -> APIRouter:
-    router = APIRouter(prefix="/v1")
+    router = APIRouter(prefix="/v1", route_class=WireJSONRoute)
     policy = desk.policy
 
     def terminal(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
@@ -384,8 +417,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         valid: list[tuple[int, IncomingSubmission]] = []
         forms = policy.forms()
         for index, item in enumerate(body.submissions):
-            raw_id = item.get("id") if isinstance(item, dict) else None
-            item_id = raw_id if isinstance(raw_id, str) else None
+            item_id = _item_id(item)
             try:
                 parsed = SubmissionIn.model_validate(item)
             except ValidationError as exc:
@@ -411,7 +443,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
                 responses={**_ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "unknown id"}})
     def get_submission(submission_id: str, terminal_id: Terminal) -> SubmissionOut:
         # Another terminal's submission is "not found" so ids cannot be probed.
-        record = store.get_submission(submission_id, terminal_id=terminal_id)
+        record = store.get_submission(_known_id(submission_id), terminal_id=terminal_id)
         if record is None:
             raise NotFound("no such submission")
         return _out(record)
@@ -467,15 +499,16 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media != OFFSET_CONTENT_TYPE:
             raise UnsupportedChunkType(f"Content-Type must be {OFFSET_CONTENT_TYPE}")
-        if upload_offset is None or not upload_offset.isdigit():
+        if upload_offset is None:
             raise BadChunk("Upload-Offset must be a non-negative integer")
+        offset = _decimal(upload_offset, "Upload-Offset")
         try:
             chunk = await _read_chunk(request)
         except ClientDisconnect:
             # Nobody will read this answer; what matters is that nothing was stored.
             log.info("blob %s: client left mid-chunk; nothing stored", sha256[:12])
             return Response(status_code=400)
-        state = await run_in_threadpool(blobs.append, terminal_id, sha256, int(upload_offset), chunk)
+        state = await run_in_threadpool(blobs.append, terminal_id, sha256, offset, chunk)
         return JSONResponse(_blob_out(state).model_dump())
 
     @router.post("/blobs/batch", responses={
@@ -496,11 +529,8 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         if media != BLOB_BATCH_CONTENT_TYPE:
             raise UnsupportedChunkType(f"Content-Type must be {BLOB_BATCH_CONTENT_TYPE}")
         declared = request.headers.get("content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                raise BadChunk("Content-Length must be a non-negative integer")
-            if int(declared) > MAX_BATCH_BODY:
-                raise BatchTooLarge(f"a blob batch may hold at most {MAX_BATCH_BODY} bytes")
+        if declared is not None and _decimal(declared, "Content-Length") > MAX_BATCH_BODY:
+            raise BatchTooLarge(f"a blob batch may hold at most {MAX_BATCH_BODY} bytes")
         done: list[_BatchItem] = []
         failure: CentralError | None = None
         disconnected = False
@@ -542,9 +572,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> StatusFeed:
         cursor: int | None = None
         if since:
-            if not since.isdigit() or len(since) > 18:
-                raise BadChunk("since must be a cursor from an earlier answer")
-            cursor = int(since)
+            cursor = _decimal(since, "since (a cursor from an earlier answer)")
         events, more = store.status_feed(terminal_id, cursor, limit)
         return StatusFeed(
             events=[StatusEventOut(**event.__dict__) for event in events],
@@ -584,7 +612,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     @router.get("/reviews/{submission_id}", responses=review_errors)
     def review_case(submission_id: str, terminal_id: Terminal) -> ReviewCaseOut:
         """One case awaiting review, whole: every field with its provenance and waivers, and the materials."""
-        case = desk.case(submission_id, terminal_id)
+        case = desk.case(_known_case(submission_id), terminal_id)
         log.info("case %s awaiting review opened by terminal %s", submission_id, terminal_id)
         return ReviewCaseOut.model_validate({**case_summary(desk, case), "payload": case.record.payload,
                                              "attachments": case.record.attachments})
@@ -592,7 +620,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     @router.get("/reviews/{submission_id}/blobs/{sha256}", response_class=StreamingResponse, responses={
         **review_errors, 200: {"content": {"application/octet-stream": {}}, "description": "the material's bytes"}})
     def review_blob(submission_id: str, sha256: Sha256, terminal_id: Terminal) -> StreamingResponse:
-        case = desk.case(submission_id, terminal_id)
+        case = desk.case(_known_case(submission_id), terminal_id)
         if sha256 not in {a.get("sha256") for a in case.record.attachments}:
             raise NotFound("no such material in this case")
         found = blob_store().content(case.record.terminal_id, sha256)
@@ -610,14 +638,14 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         the last step accepts the case, and its terminal hears it through the status feed."""
         if terminal_id == CENTRAL_SIGNER:
             raise TerminalMismatch("this terminal id is reserved for the central system's own reviewers")
-        return summary(desk.sign(submission_id, body.step, body.clerk_id, terminal_id, body.signed_at,
+        return summary(desk.sign(_known_case(submission_id), body.step, body.clerk_id, terminal_id, body.signed_at,
                                  office_of=terminal_id))
 
     @router.post("/reviews/{submission_id}/return", responses={
         **review_errors, 409: {"model": ErrorBody, "description": "review_refused (the submitter's own case)"}})
     def return_review(submission_id: str, body: ReviewReturnIn, terminal_id: Terminal) -> ReviewSummaryOut:
         """A reviewer of this terminal returns the case (退回) with a reason; its terminal hears it as returned."""
-        return summary(desk.return_case(submission_id, body.clerk_id, terminal_id, body.reason,
+        return summary(desk.return_case(_known_case(submission_id), body.clerk_id, terminal_id, body.reason,
                                         office_of=terminal_id))
 
     @router.get("/reference", responses=_ERROR_RESPONSES)
@@ -637,7 +665,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     })
     def reference_document(name: str, _terminal_id: Terminal,
                            if_none_match: Annotated[str | None, Header()] = None) -> Response:
-        document = reference.document(name)
+        document = reference.document(name) if _REFERENCE_NAME.fullmatch(name) else None
         if document is None:
             raise NotFound("no such reference document")
         etag = etag_of(document)
@@ -690,13 +718,32 @@ def _validation_message(exc: RequestValidationError) -> str:
     return _errors_message(exc.errors())
 
 
+def _location_part(part: Any) -> str:
+    # A location may name a key the client sent (an unknown field): shown only when short and plain,
+    # so the answer can always be encoded and never carries a value.
+    text = str(part)
+    return text if len(text) <= 64 and text.isprintable() and forbidden_character(text) is None else "…"
+
+
 def _errors_message(errors: Sequence[Any]) -> str:
     # Only locations and messages: the input itself may hold ID numbers.
     parts = []
     for error in errors:
-        location = ".".join(str(part) for part in error.get("loc", ()))
-        parts.append(f"{location}: {error.get('msg', 'invalid')}")
+        location = ".".join(_location_part(part) for part in error.get("loc", ()))
+        message = str(error.get("msg", "invalid"))
+        if error.get("type") == "json_invalid":  # the body reader's own reason (protocol.values.read_body)
+            location, message = "body", str((error.get("ctx") or {}).get("error", message))
+        parts.append(f"{location}: {message}")
     return "; ".join(parts) or "invalid request"
+
+
+def _item_id(item: Any) -> str | None:
+    """A batch item's ``id`` as sent, for its result: only a string that can be answered (short, no lone
+    surrogate or U+0000); anything else is null, as for an item without an id."""
+    raw = item.get("id") if isinstance(item, dict) else None
+    if isinstance(raw, str) and len(raw) <= 64 and forbidden_character(raw) is None:
+        return raw
+    return None
 
 
 def _batch_error(item_id: str | None, status_code: int, code: str, message: str) -> SubmissionBatchResult:

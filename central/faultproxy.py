@@ -197,7 +197,7 @@ class _Head:
         if value is None:
             return None
         lengths = {part.strip() for part in value.split(",")}
-        if len(lengths) != 1 or not next(iter(lengths)).isdigit():
+        if len(lengths) != 1 or not (next(iter(lengths)).isascii() and next(iter(lengths)).isdigit()):
             raise ValueError(f"bad Content-Length {value!r}")
         return int(lengths.pop())
 
@@ -597,7 +597,7 @@ class FaultProxy:
             raise _CutConnection
         if self._latency > 0:
             await asyncio.sleep(self._latency)
-        status = int(response.start[1]) if response.start[1].isdigit() else 0
+        status = int(response.start[1]) if response.start[1].isascii() and response.start[1].isdigit() else 0
         bodyless = method.upper() == "HEAD" or status in (204, 304) or 100 <= status < 200
         until_close = not bodyless and not response.chunked and response.content_length is None
         response_keeps = (response.start[0] != "HTTP/1.0" and "close" not in response.tokens("connection")

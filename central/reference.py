@@ -27,7 +27,7 @@ from protocol.canonical import canonical_sha256
 
 log = logging.getLogger(__name__)
 
-#: checked with ``fullmatch``: ``$`` with ``match`` would also take a name ending in a newline
+#: ``[0-9]``, not ``\d`` (any script's digits), and matched in full (``$`` would let a trailing newline in)
 FIGURES_RE = re.compile(r"figures-([0-9]{2})")
 
 

@@ -15,7 +15,6 @@ malformed answer fails in one place, validation, never later in the engine.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import datetime
@@ -23,7 +22,12 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Identifier = Field(min_length=1, max_length=64)
+from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, BodyError, check_value, read_body
+
+#: no control characters (C0, DEL, C1): identifiers end up in the central system's logs, where a line
+#: break would forge a line
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
+Identifier = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT)
 #: pydantic checks ``pattern`` with Rust's regex engine, where ``$`` is the end of the text (a trailing
 #: newline is refused, unlike Python's ``re.match``); tests/central/test_abuse_http.py holds it to that
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -33,6 +37,11 @@ MAX_BLOB_SIZE = 200 * 1024 * 1024
 #: a type a browser renders and runs (text/html, image/svg+xml)
 BlobMediaType = Literal["application/pdf", "image/jpeg", "image/png"]
 BLOB_MEDIA_TYPES: tuple[str, ...] = get_args(BlobMediaType)
+#: characters of a time on the wire (the central system's columns hold 40; an ISO 8601 time with
+#: microseconds and offset has 32)
+MAX_TIME_LENGTH = 40
+#: a submission id (and case id) in a path: a UUID in lower-case canonical form
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 def _uuid4(value: str) -> str:
@@ -54,6 +63,25 @@ def _iso_time(value: str) -> str:
     return value
 
 
+class WireIn(BaseModel):
+    """A request body (or part of one): strict, no unknown fields, and every value in it as the
+    protocol takes values (``protocol.values.check_value``: no lone surrogate or U+0000 in any string
+    or key, integers within 64 bits, finite numbers, bounded nesting), checked before the fields are.
+
+    The fields then bound what each may hold: integers to what the central system's column holds
+    (``INT32_MAX`` for an ``integer`` column, ``INT64_MAX`` for ``bigint``), strings to their column's length.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wire_values(cls, data: Any) -> Any:
+        # A body's fixed fields sit at most two levels above a free-form value, which is bounded on its own.
+        check_value(data, max_depth=MAX_VALUE_DEPTH + 2)
+        return data
+
+
 def _not_null(value: Any) -> Any:
     # Optional fields may be left out (they then take their default) but not sent as
     # null: null would hash differently from "left out" without meaning anything else.
@@ -62,31 +90,32 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-class AttachmentIn(BaseModel):
+class AttachmentIn(WireIn):
     """One entry of a submission's ``attachments``: a blob this terminal uploaded."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     material_key: str = Identifier
     sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the blob's bytes")
-    size: int = Field(ge=1)
+    size: int = Field(ge=1, le=MAX_BLOB_SIZE, description="the blob's size; a blob holds at most 200 MiB")
     media_type: BlobMediaType = Field(description="one of " + ", ".join(BLOB_MEDIA_TYPES))
-    pages: int = Field(ge=1)
+    pages: int = Field(ge=1, le=INT32_MAX)
 
 
 ReviewStepName = Literal["review", "approval"]
+#: bounds of a submission's ``review``: reasons (each a sentence), and signatures (a tier has two steps)
+MAX_REVIEW_REASONS = 64
+MAX_REASON_LENGTH = 500
+MAX_REVIEW_SIGNATURES = 8
 ReviewTierName = Literal["none", "review", "review_approval"]
 
 
-class ReviewSignatureIn(BaseModel):
+class ReviewSignatureIn(WireIn):
     """One signed review step: 复核 (``review``) or 审批 (``approval``), by whom, where and when."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     step: ReviewStepName
     clerk_id: str = Identifier
-    terminal_id: str = Field(min_length=1, max_length=64, description="where the signer's password was checked")
-    signed_at: str = Field(description="ISO 8601 with UTC offset")
+    terminal_id: str = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT,
+                             description="where the signer's password was checked")
+    signed_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 with UTC offset")
 
     @field_validator("signed_at")
     @classmethod
@@ -94,14 +123,14 @@ class ReviewSignatureIn(BaseModel):
         return _iso_time(value)
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(WireIn):
     """A submission's ``review``: the tier the terminal computed, the raise reasons, the signatures."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
-
     tier: ReviewTierName = Field(description="as the terminal computed it; the central system computes its own")
-    reasons: list[str] | None = Field(default=None, description="the raise conditions that held; default []")
-    signatures: list[ReviewSignatureIn] | None = Field(default=None, description="in signing order; default []")
+    reasons: list[Annotated[str, Field(max_length=MAX_REASON_LENGTH)]] | None = Field(
+        default=None, max_length=MAX_REVIEW_REASONS, description="the raise conditions that held; default []")
+    signatures: list[ReviewSignatureIn] | None = Field(default=None, max_length=MAX_REVIEW_SIGNATURES,
+                                                       description="in signing order; default []")
     awaiting_review: bool | None = Field(
         default=None, description="true: 待复核, kept awaiting review until the missing steps are signed at the "
                                   "central system or on another terminal (GET /v1/reviews); default false")
@@ -112,26 +141,26 @@ class ReviewIn(BaseModel):
         return _not_null(value)
 
 
-class SubmissionIn(BaseModel):
+class SubmissionIn(WireIn):
     """``POST /v1/submissions`` body."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     id: str = Field(description="client-made UUID version 4, lower-case canonical form; the idempotency key")
     item_code: str = Identifier
-    version: int = Field(ge=1, description="version of the item's form definition")
+    version: int = Field(ge=1, le=INT32_MAX, description="version of the item's form definition")
     terminal_id: str = Identifier
     clerk_id: str = Identifier
-    created_at: str = Field(description="ISO 8601 time the clerk submitted, with UTC offset")
-    payload: dict[str, Any]
+    created_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 time the clerk submitted, "
+                                                                     "with UTC offset")
+    payload: dict[str, Any] = Field(description="the form's data: any JSON object within the protocol's value "
+                                                f"rules, nested at most {MAX_VALUE_DEPTH} levels deep")
     attachments: list[AttachmentIn] | None = Field(
         default=None, description="blobs this terminal uploaded completely before; default []")
     case_id: str | None = Field(
         default=None, description="UUID 4, lower-case; the case this submission is a version of; default: id")
     case_version: int | None = Field(
-        default=None, ge=1, description="1 for a new case, previous + 1 for the correction of a returned one; "
-                                        "default 1")
-    counter_receipt_no: str | None = Field(default=None, min_length=1, max_length=48,
+        default=None, ge=1, le=INT32_MAX,
+        description="1 for a new case, previous + 1 for the correction of a returned one; default 1")
+    counter_receipt_no: str | None = Field(default=None, min_length=1, max_length=48, pattern=PLAIN_TEXT,
                                            description="the number on the counter's paper receipt")
     review: ReviewIn | None = Field(default=None, description="the case's review tier and signatures; left out "
                                                               "when the terminal computed no tier")
@@ -163,10 +192,7 @@ class SubmissionIn(BaseModel):
     @field_validator("payload")
     @classmethod
     def _plain_json(cls, value: dict[str, Any]) -> dict[str, Any]:
-        try:
-            json.dumps(value, allow_nan=False)
-        except ValueError:
-            raise ValueError("must not contain NaN or Infinity") from None
+        check_value(value, max_depth=MAX_VALUE_DEPTH)
         return value
 
 
@@ -207,10 +233,8 @@ class SubmitAnswer(SubmissionOut):
     duplicate: bool = Field(description="true when this replays the answer to an earlier identical POST")
 
 
-class BlobIn(BaseModel):
+class BlobIn(WireIn):
     """``POST /v1/blobs`` body."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     sha256: str = Field(pattern=SHA256_PATTERN, description="lower-case hex SHA-256 of the plaintext bytes")
     size: int = Field(ge=1, le=MAX_BLOB_SIZE)
@@ -268,7 +292,8 @@ MAX_BATCH_SUBMISSIONS = 200
 
 class SubmissionBatchIn(BaseModel):
     """``POST /v1/submissions/batch`` body. Each item is validated on its own, so one
-    malformed item fails alone (``validation_error`` in its result) and not the batch."""
+    malformed item fails alone (``validation_error`` in its result) and not the batch: the
+    envelope does not look into its items (hence not a ``WireIn``)."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
@@ -321,10 +346,8 @@ class BlobBatchAnswer(BaseModel):
 MAX_STATE_QUERY = 1000
 
 
-class BlobStatesIn(BaseModel):
+class BlobStatesIn(WireIn):
     """``POST /v1/blobs/states`` body: which of these blobs does the server hold complete?"""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     sha256: list[Annotated[str, Field(pattern=SHA256_PATTERN)]] = Field(min_length=1, max_length=MAX_STATE_QUERY)
 
@@ -340,27 +363,33 @@ class BlobStatesAnswer(BaseModel):
 
 #: audit entries one ``POST /v1/audit/batch`` may carry
 MAX_AUDIT_BATCH = 500
-#: fifteen digits in a row: an ID number or part of one, which no audit entry may carry
+#: fifteen digits in a row: an ID number or part of one, which no audit entry may carry. ``\d`` on purpose:
+#: the refusal also catches the number written in full-width or other digits
 _ID_LIKE = re.compile(r"\d{15}")
 
 
-class AuditEntryIn(BaseModel):
+#: the largest sequence number: within the central system's bigint column, and exact as a JSON number in
+#: any reader (2**53 - 1, the largest integer a double holds exactly; the OpenAPI document writes it as one)
+MAX_SEQ = 2**53 - 1
+
+
+class AuditEntryIn(WireIn):
     """One entry of a terminal's audit trail, exactly as the terminal stored and hashed it.
 
     ``hash`` is ``protocol.audit.entry_hash(prev_hash, at, clerk_id, action, subject, person_key, detail)``;
     ``person_key`` is the terminal's keyed hash of an ID number, never the number.
     """
 
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    seq: int = Field(ge=1, description="the entry's place in the terminal's trail: 1, 2, 3 … without gaps")
-    at: str = Field(description="UTC, ISO 8601 with microseconds, as hashed")
+    seq: int = Field(ge=1, le=MAX_SEQ,
+                     description="the entry's place in the terminal's trail: 1, 2, 3 … without gaps")
+    at: str = Field(max_length=MAX_TIME_LENGTH, description="UTC, ISO 8601 with microseconds, as hashed")
     clerk_id: str | None = Field(max_length=32, description="the clerk's staff number, or null (the terminal)")
     action: str = Field(min_length=1, max_length=32, description="what was done, e.g. sign_in, submit, view_case")
     subject: str | None = Field(max_length=64, description="what it was about, e.g. a submission id")
     person_key: str | None = Field(pattern=SHA256_PATTERN, description="HMAC-SHA256 of the person's ID number "
                                                                        "under the terminal's secret, or null")
-    detail: str = Field(max_length=4096, description="canonical JSON text of a few facts without personal data")
+    detail: str = Field(max_length=4096, description="canonical JSON text of an object: a few facts without "
+                                                     "personal data")
     prev_hash: str = Field(pattern=SHA256_PATTERN, description="the previous entry's hash (64 zeros for seq 1)")
     hash: str = Field(pattern=SHA256_PATTERN, description="SHA-256 over prev_hash and the entry's content")
 
@@ -376,11 +405,22 @@ class AuditEntryIn(BaseModel):
             raise ValueError("must not hold an ID number")
         return value
 
+    @field_validator("detail")
+    @classmethod
+    def _detail_object(cls, value: str) -> str:
+        # The facts are JSON, and the same rules hold for them as for any free-form value on the wire.
+        try:
+            facts = read_body(value.encode("utf-8"), max_depth=MAX_VALUE_DEPTH)
+        except BodyError as exc:
+            raise ValueError(str(exc).replace("the body", "detail")) from None
+        if not isinstance(facts, dict):
+            raise ValueError("detail must be the JSON text of an object")
+        check_value(facts, max_depth=MAX_VALUE_DEPTH, where=("detail",))
+        return value
 
-class AuditBatchIn(BaseModel):
+
+class AuditBatchIn(WireIn):
     """``POST /v1/audit/batch`` body: consecutive entries of the token's terminal, in sequence order."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     entries: list[AuditEntryIn] = Field(min_length=1, max_length=MAX_AUDIT_BATCH)
 
@@ -460,15 +500,13 @@ class ReviewCaseOut(ReviewSummaryOut):
                                                                "GET /v1/reviews/{submission_id}/blobs/{sha256}")
 
 
-class ReviewSignIn(BaseModel):
+class ReviewSignIn(WireIn):
     """``POST /v1/reviews/{submission_id}/signatures`` body: a clerk of the asking terminal signs a step
     (their password and role were checked on that terminal)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
-
     step: ReviewStepName
     clerk_id: str = Identifier
-    signed_at: str = Field(description="ISO 8601 with UTC offset")
+    signed_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 with UTC offset")
 
     @field_validator("signed_at")
     @classmethod
@@ -476,10 +514,8 @@ class ReviewSignIn(BaseModel):
         return _iso_time(value)
 
 
-class ReviewReturnIn(BaseModel):
+class ReviewReturnIn(WireIn):
     """``POST /v1/reviews/{submission_id}/return`` body: a reviewer returns the case (退回) with a reason."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
 
     clerk_id: str = Identifier
     reason: str = Field(min_length=1, max_length=500)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import logging
+import re
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -276,7 +277,8 @@ class CentralClient:
         if not isinstance(document, dict):
             raise MalformedAnswer(f"reference {name}: not a JSON object", resp.status_code)
         version_text = resp.headers.get(VERSION_HEADER, "")
-        version = int(version_text) if version_text.isdigit() and len(version_text) < 19 else None
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+        version = int(version_text) if re.fullmatch(r"[0-9]{1,18}", version_text) else None
         return ReferenceData(document, resp.headers.get("ETag"), version, resp.headers.get(SIGNATURE_HEADER))
 
     # -- the audit trail (docs/sync-protocol.md, "Audit trail") ---------------------------------

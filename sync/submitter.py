@@ -33,6 +33,15 @@ REVIEW_INCOMPLETE = "review_incomplete"
 #: a body larger than the central system takes (413): alone, it will never fit
 BODY_TOO_LARGE = "body_too_large"
 TOO_LARGE = "这笔业务的数据量超过中心系统允许的单笔上限，重发也无法送达。"
+#: what the clerk reads for a refused row, by the central system's error code: what happened (the row stays
+#: here, failed; the good rows of its batch went through), and the hint says what to do
+REFUSALS = {
+    "validation_error": "中心系统拒收：这笔业务的数据不符合接口要求（格式或取值超出范围）。",
+    "idempotency_conflict": "中心系统拒收：该业务编号已被另一份申请使用。",
+    "case_conflict": "中心系统拒收：补正版本与中心系统的记录不符。",
+    "terminal_mismatch": "中心系统拒收：终端编号与授权凭据不符。",
+}
+REFUSED = "中心系统拒收了这笔业务。"
 #: the envelope ``{"submissions":[...]}`` around a batch's bodies, and a comma between two
 _ENVELOPE = len('{"submissions":[]}')
 
@@ -133,7 +142,7 @@ def settle_results(items: Sequence[outbox.OutboxItem], results: Sequence[Submiss
             elif code == BODY_TOO_LARGE or result.status_code == 413:
                 why = TOO_LARGE
             else:
-                why = "中心系统拒收了这笔业务。"
+                why = REFUSALS.get(code, REFUSED)
             refused = SyncError(f"central refused {sid}: {code}", retryable=False, status=result.status_code,
                                 code=code, user_message=why, hint="业务已保存在本机，请联系系统管理员处理。")
             settlement.failed.append((sid, refused.user_message))

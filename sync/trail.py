@@ -44,7 +44,7 @@ class TrailSender:
     def cursor(self) -> int:
         """The last entry the central system acknowledged (0: none yet)."""
         value = syncstate.get_value(self._db, syncstate.AUDIT_SENT)
-        return int(value) if value and value.isdigit() else 0
+        return int(value) if value and value.isascii() and value.isdigit() else 0
 
     def pending(self) -> int:
         """Entries not yet acknowledged by the central system."""
