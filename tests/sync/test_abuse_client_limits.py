@@ -30,8 +30,14 @@ def queue(terminal, number: int, note_bytes: int) -> str:  # type: ignore[no-unt
     view = create_submission(
         terminal.db, item_code="personal_registration", form_version=3, terminal_id=TERMINAL_ID, clerk_id=CLERK.id,
         applicant=ApplicantData(id_number=body[:17] + check_character(body[:17]), name=f"申请人{number}"),
-        payload={"n": number, "note": "x" * note_bytes}, attachments=[])
+        payload={"n": number, **_notes(note_bytes)}, attachments=[])
     return view.id
+
+
+def _notes(total: int) -> dict[str, str]:
+    """``total`` characters of text in fields of at most 50 000 (a payload string holds at most 65 536)."""
+    step = 50_000
+    return {f"note{i}": "x" * min(step, total - start) for i, start in enumerate(range(0, total, step))} or {"note0": ""}
 
 
 def accepted_counts(log: Path) -> Counter[str]:
