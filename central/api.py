@@ -6,6 +6,7 @@ resolved if they are real objects, not strings.
 """
 
 import hashlib
+import json
 import logging
 import re
 import threading
@@ -62,6 +63,7 @@ from central.signing import ReferenceSigner
 from central.store import CentralStore, IncomingSubmission, SubmissionRecord, SubmitResult
 from central.tiers import ReviewPolicy
 from forms.definitions import FormDef
+from protocol import limits
 from protocol.audit import ChainEntry
 from protocol.models import (
     BLOB_MEDIA_TYPES,
@@ -360,7 +362,9 @@ def _incoming(body: SubmissionIn, policy: ReviewPolicy,
 
 
 def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSigner | None,
-            desk: ReviewDesk) -> APIRouter:
+            desk: ReviewDesk, *, item_limit: int = limits.SUBMISSION_BODY) -> APIRouter:
+    """The /v1 endpoints; ``item_limit`` is the most one submission of a batch may hold, the limit of
+    ``POST /v1/submissions`` (``central.boundary``)."""
     router = APIRouter(prefix="/v1", route_class=WireJSONRoute)
     policy = desk.policy
 
@@ -418,6 +422,14 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         forms = policy.forms()
         for index, item in enumerate(body.submissions):
             item_id = _item_id(item)
+            size = _encoded_size(item)
+            if size > item_limit:
+                # The batch fits its own limit, but this item would be refused alone: it fails alone (413,
+                # final for the client), so a batch cannot carry what a single POST may not.
+                results[index] = _batch_error(item_id, 413, "body_too_large",
+                                              f"a submission may hold at most {item_limit} bytes; this one holds "
+                                              f"{size}")
+                continue
             try:
                 parsed = SubmissionIn.model_validate(item)
             except ValidationError as exc:
@@ -746,6 +758,12 @@ def _item_id(item: Any) -> str | None:
     return None
 
 
+def _encoded_size(item: Any) -> int:
+    """An item's size as its own ``POST /v1/submissions`` body would be (compact UTF-8 JSON)."""
+    text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 def _batch_error(item_id: str | None, status_code: int, code: str, message: str) -> SubmissionBatchResult:
     return SubmissionBatchResult(id=item_id, ok=False, status_code=status_code, answer=None,
                                  error=ErrorDetail(code=code, message=message))
@@ -825,13 +843,13 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     reference = ReferenceSource(reference_dir)
     desk = ReviewDesk(store, ReviewPolicy(reference))
     app.state.reviews = desk
-    app.include_router(_router(store, reference, signer, desk))
+    bounds = boundary or Boundary()
+    app.include_router(_router(store, reference, signer, desk, item_limit=bounds.limits.submission))
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)
     if api_docs:
         _add_api_page(app)
-    bounds = boundary or Boundary()
     # Added last, so it runs first: nothing is read before the token and the sizes are checked.
     app.add_middleware(RequestBoundary, authenticate=store.authenticate, limits=bounds.limits,
                        body_timeout=bounds.body_timeout, throttle=bounds.throttle())

@@ -291,6 +291,25 @@ def test_limits_are_serve_options(server: CentralServerProcess) -> None:
         assert batch.status_code == 413 and batch.json()["error"]["code"] == "body_too_large"
 
 
+def test_a_batch_item_larger_than_a_single_submission_may_be_fails_alone(central_factory: Start,
+                                                                         tmp_path: Path) -> None:
+    """A batch within its own limit cannot carry a submission that ``POST /v1/submissions`` would refuse:
+    that item is 413 ``body_too_large`` on its own, the others are stored."""
+    server = central_factory(tmp_path / "central.sqlite3", "--max-submission-body", "2K")
+    terminal_id, token = terminal(server)
+    good = [submission_body(terminal_id) for _ in range(3)]
+    big = submission_body(terminal_id, payload={"note": "x" * 3000})
+    with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}) as client:
+        alone = client.post("/v1/submissions", json=big)
+        assert alone.status_code == 413 and alone.json()["error"]["code"] == "body_too_large"
+        answer = client.post("/v1/submissions/batch", json={"submissions": [good[0], big, good[1], good[2]]})
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [r["status_code"] for r in results] == [201, 413, 201, 201]
+    assert results[1]["id"] == big["id"] and results[1]["error"]["code"] == "body_too_large"
+    assert [stored(server, token, body["id"]) for body in [*good, big]] == [True, True, True, False]
+
+
 # -- slow senders -------------------------------------------------------------------------------
 
 def test_headers_sent_one_byte_per_second_are_cut_off_after_the_header_timeout(

@@ -23,6 +23,8 @@ Body = Callable[..., dict[str, Any]]
 MakeTerminal = Callable[[], tuple[str, str]]
 JSON = {"Content-Type": "application/json"}
 
+PDF = "application/pdf"  # the blob media types are an allowlist (protocol.models.BLOB_MEDIA_TYPES)
+
 
 def connect(server: CentralServerProcess, token: str) -> httpx.Client:
     # No keep-alive: an answer that closes the connection must not make the next request fail.
@@ -108,7 +110,7 @@ def test_sizes_and_sequence_numbers_beyond_64_bits_are_422(central: CentralServe
                                  content=raw(body_for(terminal_id, attachments=[attachment]))), 422)
         assert_error(client.post("/v1/submissions", headers=JSON, content=raw(
             body_for(terminal_id, attachments=[{**attachment, "size": 1, "pages": 2**31}]))), 422)
-        assert_error(client.post("/v1/blobs", json={"sha256": "b" * 64, "size": 2**63, "media_type": "application/pdf"}), 422)
+        assert_error(client.post("/v1/blobs", json={"sha256": "b" * 64, "size": 2**63, "media_type": PDF}), 422)
         assert_error(client.post("/v1/audit/batch", json={"entries": [_audit_entry(seq=2**53)]}), 422)
         assert_error(client.get("/v1/status-feed", params={"limit": str(2**63)}), 422)
 
@@ -125,7 +127,7 @@ def test_upload_offset_of_superscript_two_is_422(central: CentralServerProcess, 
     _terminal_id, token = make_terminal()
     sha = "c" * 64
     with connect(central, token) as client:
-        assert client.post("/v1/blobs", json={"sha256": sha, "size": 3, "media_type": "application/pdf"}).status_code == 201
+        assert client.post("/v1/blobs", json={"sha256": sha, "size": 3, "media_type": PDF}).status_code == 201
         for offset in (b"\xb2", "١".encode(), b"1" * 19, b"-1"):  # \xb2 is "²" as the server reads headers
             answer = client.patch(f"/v1/blobs/{sha}", content=b"abc", headers={
                 "Upload-Offset": offset, "Content-Type": "application/offset+octet-stream"})

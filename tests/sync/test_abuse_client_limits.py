@@ -37,7 +37,8 @@ def queue(terminal, number: int, note_bytes: int) -> str:  # type: ignore[no-unt
 def _notes(total: int) -> dict[str, str]:
     """``total`` characters of text in fields of at most 50 000 (a payload string holds at most 65 536)."""
     step = 50_000
-    return {f"note{i}": "x" * min(step, total - start) for i, start in enumerate(range(0, total, step))} or {"note0": ""}
+    notes = {f"note{i}": "x" * min(step, total - start) for i, start in enumerate(range(0, total, step))}
+    return notes or {"note0": ""}
 
 
 def accepted_counts(log: Path) -> Counter[str]:
