@@ -103,7 +103,11 @@ log = logging.getLogger(__name__)
 
 _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or invalid bearer token"},
+    413: {"model": ErrorBody, "description": "body_too_large: the body is over its route's limit "
+                                             "(docs/sync-protocol.md, Limits); nothing was read or stored"},
     422: {"model": ErrorBody, "description": "invalid body"},
+    429: {"model": ErrorBody, "description": "too_many_attempts: this address sent too many wrong tokens; retry after "
+                                             "Retry-After seconds"},
 }
 
 
