@@ -339,7 +339,30 @@ def main(argv: list[str] | None = None) -> int:
                        log_file=_log_file())
 
 
+#: the commands with command lines of their own (``_dispatch``)
+_DELEGATED = ("central", "rules", "scan", "card", "idcard")
+
+
+def _command_start(argv: list[str]) -> int:
+    """Where the command word is, after the global options (``--config FILE``, ``-v``): a command handed
+    to its own command line (``rules``, ``central``, ...) must be found behind them too."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word in ("-v", "--verbose") or word.startswith("--config="):
+            index += 1
+        elif word == "--config":
+            index += 2
+        else:
+            break
+    return index
+
+
 def _dispatch(argv: list[str]) -> int:
+    start = _command_start(argv)
+    if start and start < len(argv) and argv[start] in _DELEGATED:
+        # The global options mean nothing to these commands (they read no settings): they are dropped.
+        argv = argv[start:]
     if argv[:1] == ["central"]:
         from central.cli import main as central_main
 

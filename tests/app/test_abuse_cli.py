@@ -407,6 +407,17 @@ def test_rules_idnumber_exits_1_for_an_invalid_number() -> None:
     assert valid.returncode == 0 and "身份号码有效" in valid.stdout
 
 
+def test_global_options_before_a_command_with_its_own_command_line_are_passed_over(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``sicounter --config FILE -v rules …`` reaches the rules command (it used to be a usage error)."""
+    argv = ["--config", str(tmp_path / "settings.toml"), "-v", "rules", "idnumber", "110105194912310021"]
+    code, out, err = run_main(sicounter_main, argv, capsys)
+    assert code == 1 and "身份号码无效" in out + err
+    code, out, _err = run_main(sicounter_main, [f"--config={tmp_path / 's.toml'}", "rules", "idnumber",
+                                                "11010519491231002X"], capsys)
+    assert code == 0 and "身份号码有效" in out
+
+
 def test_rules_idnumber_exits_1_for_a_15_digit_number_that_cannot_be_converted(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run_main(rules_main, ["idnumber", "110105491331002"], capsys)
