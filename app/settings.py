@@ -12,6 +12,7 @@ import binascii
 import contextlib
 import ipaddress
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.errors import ConfigError
 from core.files import SETTINGS_LIMIT, read_text_bounded
 from core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
+from protocol.models import TERMINAL_ID_PATTERN
 from protocol.signing import SIGNING_KEY_PREFIX
 
 APP_NAME = "sicounter"
@@ -121,6 +123,7 @@ class Settings(BaseModel):
     central_signing_key: str | None = None
     #: seconds to wait for the central system's answer; uploads add what the line needs to carry them
     central_timeout: float = Field(default=15.0, gt=0, le=600)
+    #: empty until the administrator sets the id ``central add-terminal`` enrolled
     terminal_id: str = Field(default="", max_length=64)
     province_code: str = Field(default="61", pattern=r"^[0-9]{2}$")
     office_name: str = ""
@@ -135,6 +138,14 @@ class Settings(BaseModel):
     retention_days: int = Field(default=30, ge=1, le=3650)
     #: minutes without keyboard or mouse input after which the window locks itself (0: never)
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
+
+    @field_validator("terminal_id")
+    @classmethod
+    def _terminal_id(cls, value: str) -> str:
+        # Checked in full, as the central system checks it when it enrols the terminal: "T1\n" is no id.
+        if value and re.fullmatch(TERMINAL_ID_PATTERN, value) is None:
+            raise ValueError("终端编号只能包含字母、数字及 . _ : -，以字母或数字开头，不超过 64 个字符")
+        return value
 
     @field_validator("central_url")
     @classmethod

@@ -62,6 +62,7 @@ from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_rece
 from central.tiers import STATUS_AWAITING_REVIEW, ReviewVerdict, reasons_json
 from core.private import PRIVATE_DIR_MODE, create_private_file, tighten
 from protocol.canonical import canonical_json
+from protocol.models import TERMINAL_ID_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ STATUSES = (STATUS_ACCEPTED, STATUS_RETURNED, STATUS_APPROVED, STATUS_AWAITING_R
 #: key of the PostgreSQL advisory lock that makes status event ids follow commit order
 EVENT_LOCK_KEY = 0x5E_ED_F0_0D
 #: checked with ``fullmatch``: with ``match``, ``$`` also matches before a trailing newline ("T1\n")
-TERMINAL_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+TERMINAL_ID_RE = re.compile(TERMINAL_ID_PATTERN)
 #: the tables themselves, for Core inserts of many rows
 _SUBMISSION_TABLE = cast(Table, SubmissionRow.__table__)
 _EVENT_TABLE = cast(Table, StatusEventRow.__table__)

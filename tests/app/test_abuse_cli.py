@@ -304,6 +304,8 @@ def test_a_ca_file_setting_naming_a_fifo_is_refused_not_waited_on(tmp_path: Path
     ("signin_lockout_minutes", "abc", "应为整数"),
     ("province_code", "6x", "格式不符"),
     ("terminal_id", "T" * 65, "不能超过 64 个字符"),
+    ("terminal_id", "TC-0001\n", "终端编号只能包含"),
+    ("terminal_id", "窗口 1", "终端编号只能包含"),
 ])
 def test_config_set_refuses_a_typed_setting_with_a_wrong_value(
         key: str, value: str, reason: str, tmp_path: Path, home: dict[str, str],
