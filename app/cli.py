@@ -45,9 +45,9 @@ def _log_file() -> Path:
 
 def _setup_logging(verbose: bool) -> None:
     """The log file (it names cases and clerks) is its owner's only: directory 0700, file 0600 (issue 17)."""
-    log_dir = make_private_dir(Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)))
+    log_dir = make_private_dir(Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)), own=True)
     if log_dir.parent.name == APP_NAME:  # Linux: ~/.local/state/sicounter/log, the state folder is ours too
-        make_private_dir(log_dir.parent)
+        make_private_dir(log_dir.parent, own=True)
     loosened = tighten(log_dir)  # a log written before the umask: repaired once, said below
     handlers: list[logging.Handler] = [logging.FileHandler(log_dir / "sicounter.log", encoding="utf-8")]
     stderr = logging.StreamHandler()

@@ -22,7 +22,7 @@ from central.process import CentralServerProcess
 from central.signing import generate
 from central.store import add_terminal
 from core.errors import CounterError
-from core.private import make_private_dir, tighten
+from core.private import make_private_dir, tighten_own
 from local_db.clerks import ClerkExists, Role, add_clerk, reset_password
 
 log = logging.getLogger(__name__)
@@ -51,11 +51,20 @@ def demo_signing_key(backend: KeyringBackend, directory: Path | None) -> tuple[s
     return signer.public_key_text(), ("--keyring-service", DEMO_CENTRAL_SERVICE, *where)
 
 
+#: what the demo keeps in its folder (``--dir`` may name one that holds other things too)
+_DEMO_ENTRIES = ("keyring", "terminal", "pcscd", "settings.toml", "central.log", "central-blobs")
+
+
+def _demo_entry(entry: Path) -> bool:
+    return entry.name in _DEMO_ENTRIES or entry.name.startswith("central.sqlite3")
+
+
 def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
     from app.ui.qt_app import run_gui  # Qt only once we really show a window
 
     demo_dir = demo_dir.resolve()
-    tighten(make_private_dir(demo_dir))  # the demo's own: keyring file, both databases, logs (issue 17)
+    make_private_dir(demo_dir)
+    tighten_own(demo_dir, _demo_entry)  # the demo's own: keyring file, both databases, logs (issue 17)
     backend, keyring_dir = demo_keyring(demo_dir)
     store = SecretStore(backend, service=DEMO_SERVICE)  # never a real terminal's entries
     central_db = demo_dir / "central.sqlite3"

@@ -18,7 +18,7 @@ import keyring.errors
 from keyring.backends import fail
 
 from core.errors import ConfigError
-from core.private import make_private_dir
+from core.private import make_private_dir, tighten
 
 SERVICE = "sicounter"
 TOKEN_KEY = "terminal-token"
@@ -31,7 +31,8 @@ def file_keyring(directory: Path) -> keyring.backend.KeyringBackend:
     """A keyring kept in a file of ``directory``: for tests and demos only."""
     from keyrings.alt.file import PlaintextKeyring
 
-    make_private_dir(directory)
+    make_private_dir(directory)  # a folder the caller named: only our file in it is tightened
+    tighten(directory / "keyring.cfg")
     backend: Any = PlaintextKeyring()
     backend.file_path = str(directory / "keyring.cfg")
     return backend  # type: ignore[no-any-return]

@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -55,6 +56,7 @@ from central.errors import BlobOverflow, BlobSizeConflict, HashMismatch, NotFoun
 from central.models import BlobPackEntryRow, BlobRow
 from central.receipts import utc_now
 from core.durable import fsync_dir
+from protocol.models import TERMINAL_ID_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,18 @@ _LOCK_STRIPES = 64
 _SERVE_PIECE = 1024 * 1024
 #: the directory of a terminal's packs, next to its ``<sha[:2]>`` directories
 PACK_DIR = "packs"
+#: a terminal's folder holds its packs and one folder per first two hex digits of a whole blob's hash
+_TERMINAL_FOLDER_ENTRY = re.compile(rf"{PACK_DIR}|[0-9a-f]{{2}}")
+
+
+def is_terminal_folder(entry: Path) -> bool:
+    """Whether ``entry`` (in a blob directory) looks like a terminal's blob folder that this server made:
+    named like a terminal id, holding only folders named as ours. Start-up repairs modes only in such
+    folders, never in whatever else an operator's ``--blob-dir`` holds."""
+    if entry.is_symlink() or not entry.is_dir() or re.fullmatch(TERMINAL_ID_PATTERN, entry.name) is None:
+        return False
+    return all(child.is_dir() and not child.is_symlink() and _TERMINAL_FOLDER_ENTRY.fullmatch(child.name)
+               for child in entry.iterdir())
 #: a ``.pack.tmp`` untouched this long belongs to no live request (a server killed mid-batch)
 STALE_PACK_SECONDS = 3600.0
 #: a pack's bytes are handed to the disk every this many bytes while the batch streams in (see

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from central.constants import SIGNING_SERVICE as SERVICE
 from central.errors import CentralConfigError
-from core.private import make_private_dir
+from core.private import make_private_dir, tighten
 from protocol.signing import SIGNING_KEY_PREFIX, reference_message
 
 KEY_ENTRY = "reference-signing-key"
@@ -41,7 +41,8 @@ def keyring_backend(directory: Path | None) -> keyring.backend.KeyringBackend:
     if directory.exists() and not directory.is_dir():
         raise CentralConfigError(f"keyring directory {directory} is not a directory",
                           user_message=f"密钥库目录无法使用：{directory}（不是目录）", hint="请指定一个目录。")
-    make_private_dir(directory)
+    make_private_dir(directory)  # a folder the operator named: only our file in it is tightened
+    tighten(directory / "keyring.cfg")
     if (directory / "keyring.cfg").exists() or (directory / "keyring.cfg").is_symlink():
         check_regular_file(directory / "keyring.cfg", KEYRING_FILE_LIMIT, "密钥库文件")
     backend: Any = PlaintextKeyring()

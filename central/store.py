@@ -34,6 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from central.blobs import is_terminal_folder
 from central.db import database_url, make_engine, sqlite_path, writer
 from central.errors import (
     AlreadyDecided,
@@ -60,7 +61,7 @@ from central.models import (
 )
 from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
 from central.tiers import STATUS_AWAITING_REVIEW, ReviewVerdict, reasons_json
-from core.private import PRIVATE_DIR_MODE, create_private_file, tighten
+from core.private import PRIVATE_DIR_MODE, create_private_file, tighten, tighten_own
 from protocol.canonical import canonical_json
 from protocol.models import TERMINAL_ID_PATTERN
 
@@ -276,9 +277,6 @@ class CentralStore:
             if blob_dir is None:
                 blob_dir = path.parent / f"{path.stem}-blobs"
             create_private_file(path)  # 0600 before SQLite opens it: its -wal/-shm/-journal follow
-            _make_private([path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")])
-        if blob_dir is not None:
-            _make_private([blob_dir])  # made when the first blob comes (0700: central/blobs.py, the umask)
         try:
             engine = make_engine(url)
         except ValueError as exc:
@@ -297,6 +295,9 @@ class CentralStore:
             raise CentralStorageError(
                 f"central database {shown} was made by an older version without cases and attachments; "
                 "move it aside and start with a new one", path=shown)
+        # Only now that the file has proved to be our database are its modes ours to repair (``--db
+        # /etc/passwd`` is refused above and left as it was).
+        _make_private(path, blob_dir)
         return cls(engine, clock=clock, blob_dir=blob_dir)
 
     def close(self) -> None:
@@ -890,11 +891,18 @@ class CentralStore:
         return [StatusEvent.from_row(row) for row in rows[:limit]], len(rows) > limit
 
 
-def _make_private(paths: Sequence[Path]) -> None:
+def _make_private(path: Path | None, blob_dir: Path | None) -> None:
     """The central's files are its owner's only (0600, directories 0700: issue 17); an installation made
     before that is repaired at start and said once in the log. The database's own directory may be shared
-    (``--db /srv/x.sqlite3``), so only its files and the blob directory are changed."""
-    loosened = [entry for path in paths for entry in tighten(path)]
+    (``--db /srv/x.sqlite3``), so only the database's files are changed there; in the blob directory (which
+    an operator may name too) only the terminals' blob folders, and the folder itself when it holds
+    nothing else (``central.blobs.is_terminal_folder``)."""
+    loosened: list[Path] = []
+    if path is not None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            loosened += tighten(path.with_name(path.name + suffix))
+    if blob_dir is not None:
+        loosened += tighten_own(blob_dir, is_terminal_folder)
     if loosened:
         log.warning("%d central files and folders were readable by others; now by the owner only (e.g. %s)",
                     len(loosened), loosened[0])

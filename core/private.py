@@ -9,8 +9,11 @@ business reading them, so on POSIX:
   and libraries create on their own (the ``-wal``/``-shm``/``-journal`` files, temporary files);
 * the directories we create are made with ``make_private_dir`` (0700, also tightened if they exist) and the
   files we create ourselves are opened with ``PRIVATE_FILE_MODE`` explicitly, umask or not;
-* an installation made before this (0755/0644) is repaired at start-up by ``tighten``, which removes every
-  group and other bit under a directory and returns what it changed, for the caller to log once.
+* an installation made before this (0755/0644) is repaired at start-up by ``tighten`` (a tree that is ours
+  by its name: the log folder, ``<data>/blobs``) or ``tighten_own`` (a folder someone named: only the
+  entries in it that are ours by their names, and the folder itself only when it holds nothing else).
+  Nothing a user named is walked blindly: ``--db /etc/passwd`` or ``data_dir = /home`` run as root must
+  not change a single mode that is not the program's.
 
 On Windows these are no-ops: files under the user's profile already inherit an ACL that only the user
 (and administrators) can read, and POSIX mode bits do not map onto ACLs.
@@ -20,10 +23,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "PRIVATE_UMASK", "create_private_file", "enabled",
-           "make_private_dir", "private_umask", "tighten"]
+           "make_private_dir", "private_umask", "tighten", "tighten_own"]
 
 PRIVATE_UMASK = 0o077
 PRIVATE_DIR_MODE = 0o700
@@ -42,14 +46,16 @@ def private_umask() -> None:
         os.umask(PRIVATE_UMASK)
 
 
-def make_private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) as 0700; an existing ``path`` loses its group and other bits.
+def make_private_dir(path: Path, *, own: bool = False) -> Path:
+    """Create ``path`` (and missing parents) as 0700.
 
-    Only for a directory that is the program's own (the data, log, blob directories); a shared one with
-    the sticky bit (``/tmp``) or one we may not change is left as it is.
+    ``own``: the directory is the program's by its name (the platform's log folder, ``<data>/blobs``), so
+    an existing one loses its group and other bits too. Without it an existing directory keeps its mode:
+    it may be one a user named (``--dir``, ``--keyring-dir``, ``data_dir``) that others use as well.
     """
     path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-    _restrict(path)
+    if own:
+        _restrict(path)
     return path
 
 
@@ -97,4 +103,22 @@ def tighten(root: Path) -> list[Path]:
     if root.is_dir() and not root.is_symlink():
         for directory, dirs, files in os.walk(root, followlinks=False):
             changed.extend(path for path in (Path(directory) / name for name in (*dirs, *files)) if _restrict(path))
+    return changed
+
+
+def tighten_own(root: Path, ours: Callable[[Path], bool]) -> list[Path]:
+    """Tighten what is ours in a folder that may not be ours alone; the entries changed.
+
+    Each entry directly in ``root`` that ``ours`` accepts is tightened with everything under it; ``root``
+    itself only when every entry in it (links aside) is ours, or it is empty. A folder that also holds
+    other things (a shared ``/srv``, a home directory named by mistake, ``/etc`` given as ``--db``'s
+    folder) keeps its mode, and so does everything in it that is not ours.
+    """
+    if not enabled() or root.is_symlink() or not root.is_dir() or _shared(root.stat().st_mode):
+        return []
+    entries = [entry for entry in root.iterdir() if not entry.is_symlink()]
+    mine = [entry for entry in entries if ours(entry)]
+    changed = [root] if len(mine) == len(entries) and _restrict(root) else []
+    for entry in mine:
+        changed.extend(tighten(entry))
     return changed

@@ -78,7 +78,7 @@ class BlobStore:
 
     def put_chunks(self, chunks: Iterable[bytes]) -> BlobRef:
         """Stream plaintext in; the name is known only at the end, so it is written under a temporary name."""
-        make_private_dir(self.root)
+        make_private_dir(self.root, own=True)
         tmp = self.root / f".incoming-{secrets.token_hex(8)}"
         digest = hashlib.sha256()
         size = 0

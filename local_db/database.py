@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from core.errors import DatabaseTooNew, DatabaseUnreadable, StorageError
-from core.private import create_private_file, make_private_dir, tighten
+from core.private import create_private_file, make_private_dir, tighten_own
 from local_db import dbkey
 
 if TYPE_CHECKING:
@@ -253,11 +253,19 @@ def _warn_plaintext_leftovers(path: Path) -> None:
                     ", ".join(str(p) for p in leftovers))
 
 
-def _make_private(directory: Path) -> None:
-    """The data directory and all in it are its owner's only (0700/0600, issue 17); an installation made
-    before that is repaired here, once, and said in the log."""
+#: what the terminal keeps in its data directory besides the database's own files (``counter.sqlite3*``):
+#: sealed scans and the reference data cache
+_DATA_DIR_ENTRIES = ("blobs", "reference")
+
+
+def _make_private(path: Path) -> None:
+    """The database and all the terminal keeps beside it are its owner's only (0700/0600, issue 17); an
+    installation made before that is repaired here, once, and said in the log. The data directory may be
+    one an administrator named (``data_dir``): only our entries in it are changed (``tighten_own``)."""
+    directory = path.parent
     make_private_dir(directory)
-    loosened = tighten(directory)
+    loosened = tighten_own(directory, lambda entry: entry.name.startswith(path.name)
+                           or entry.name in _DATA_DIR_ENTRIES)
     if loosened:
         log.warning("data directory %s: %d files and folders were readable by others; now by the owner only",
                     directory, len(loosened))
@@ -266,7 +274,7 @@ def _make_private(directory: Path) -> None:
 def open_database(path: Path, key: bytes) -> Database:
     """Open (creating, encrypting or upgrading) the terminal's database at ``path`` with its 32-byte key."""
     dbkey.check_key(key)
-    _make_private(path.parent)
+    _make_private(path)
     if path.exists() and path.stat().st_size and dbkey.has_plaintext_header(path):
         _inspect_plaintext(path)  # refuse a file we do not understand before touching it
         try:

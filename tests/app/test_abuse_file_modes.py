@@ -155,8 +155,8 @@ def test_a_loose_existing_installation_is_tightened_on_start(  # type: ignore[no
     _run(["-m", "app", "--config", str(config), "db"], env)
     central_dir = tmp_path / "central"
     _run(["-m", "app", "central", "add-terminal", TERMINAL_ID, "--db", str(central_dir / "central.sqlite3")], env)
-    (central_dir / "blobs" / TERMINAL_ID).mkdir(parents=True)
-    (central_dir / "blobs" / TERMINAL_ID / "old.pack").write_bytes(b"scan")
+    (central_dir / "blobs" / TERMINAL_ID / "packs").mkdir(parents=True)
+    (central_dir / "blobs" / TERMINAL_ID / "packs" / "old.pack").write_bytes(b"scan")
     log_dir = home["XDG_STATE_HOME"] / "sicounter"
     (data_dir / "blobs" / "ab").mkdir(parents=True)
     (data_dir / "blobs" / "ab" / "ab00.blob").write_bytes(b"sealed")
@@ -192,3 +192,65 @@ def test_tighten_leaves_shared_folders_alone(tmp_path: Path) -> None:
     assert tighten(shared) == []
     assert stat.S_IMODE((shared / "someone-else.txt").stat().st_mode) == 0o644
     assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_a_file_given_as_the_central_database_that_is_not_one_keeps_its_mode(tmp_path: Path) -> None:
+    """``central add-terminal --db /etc/passwd`` run as root once made /etc/passwd 0600: a file is repaired only
+    after it proved to be the central's database."""
+    not_ours = tmp_path / "passwd"
+    not_ours.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    not_ours.chmod(0o644)
+    result = subprocess.run([sys.executable, "-m", "app", "central", "add-terminal", TERMINAL_ID, "--db",
+                             str(not_ours)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and "数据库无法使用" in result.stderr
+    assert _mode(not_ours) == 0o644
+
+
+def test_a_blob_directory_holding_other_things_keeps_them_as_they_are(tmp_path: Path) -> None:
+    """``--blob-dir`` naming a folder that also holds other things (``/home``, ``/srv``): only the terminals'
+    blob folders in it are repaired, never the folder itself or what is not ours."""
+    from central.store import CentralStore
+
+    blob_dir = tmp_path / "srv"
+    (blob_dir / "alice").mkdir(parents=True)
+    (blob_dir / "alice" / ".bashrc").write_text("# someone else's")
+    (blob_dir / TERMINAL_ID / "packs").mkdir(parents=True)
+    (blob_dir / TERMINAL_ID / "packs" / "1.pack").write_bytes(b"scan")
+    for path in [blob_dir, *blob_dir.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    CentralStore.open(tmp_path / "central.sqlite3", blob_dir=blob_dir).close()
+    assert [_mode(p) for p in (blob_dir, blob_dir / "alice", blob_dir / "alice" / ".bashrc")] == [0o755, 0o755, 0o644]
+    assert _loose(blob_dir / TERMINAL_ID) == []
+
+
+def test_a_data_directory_an_administrator_named_keeps_what_is_not_ours(tmp_path: Path) -> None:
+    """``data_dir`` naming a folder that holds other things: the database's files, ``blobs`` and ``reference``
+    in it are repaired, the folder and the rest are left as they were."""
+    from local_db.database import open_database
+
+    data_dir = tmp_path / "shared"
+    data_dir.mkdir()
+    (data_dir / "notes.txt").write_text("someone else's")
+    (data_dir / "blobs" / "ab").mkdir(parents=True)
+    (data_dir / "blobs" / "ab" / "ab00.blob").write_bytes(b"sealed")
+    for path in [data_dir, *data_dir.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    open_database(data_dir / "counter.sqlite3", b"k" * 32).close()
+    assert _mode(data_dir) == 0o755 and _mode(data_dir / "notes.txt") == 0o644
+    assert _loose(data_dir / "blobs", data_dir / "counter.sqlite3") == []
+
+
+def test_a_keyring_folder_someone_named_keeps_its_mode_and_our_file_is_private(tmp_path: Path) -> None:
+    from app.secrets import file_keyring
+
+    folder = tmp_path / "keys"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    (folder / "keyring.cfg").write_text("[x]\n")
+    (folder / "keyring.cfg").chmod(0o644)
+    file_keyring(folder)
+    assert _mode(folder) == 0o755 and _mode(folder / "keyring.cfg") == 0o600
