@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.errors import ConfigError
 from core.files import SETTINGS_LIMIT, read_text_bounded
 from core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
-from protocol.models import TERMINAL_ID_PATTERN
+from protocol.ids import TERMINAL_ID_PATTERN
 from protocol.signing import SIGNING_KEY_PREFIX
 
 APP_NAME = "sicounter"

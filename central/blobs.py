@@ -56,7 +56,7 @@ from central.errors import BlobOverflow, BlobSizeConflict, HashMismatch, NotFoun
 from central.models import BlobPackEntryRow, BlobRow
 from central.receipts import utc_now
 from core.durable import fsync_dir
-from protocol.models import TERMINAL_ID_PATTERN
+from protocol.ids import TERMINAL_ID_PATTERN
 
 log = logging.getLogger(__name__)
 

@@ -63,7 +63,7 @@ from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_rece
 from central.tiers import STATUS_AWAITING_REVIEW, ReviewVerdict, reasons_json
 from core.private import PRIVATE_DIR_MODE, create_private_file, tighten, tighten_own
 from protocol.canonical import canonical_json
-from protocol.models import TERMINAL_ID_PATTERN
+from protocol.ids import TERMINAL_ID_PATTERN
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,6 @@ from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, BodyError, check_value, 
 #: break would forge a line
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
 Identifier = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT)
-#: a terminal id: what ``central add-terminal`` enrols and a terminal's ``terminal_id`` setting holds (both
-#: match it in full: a trailing newline is not part of an id)
-TERMINAL_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}"
 #: pydantic checks ``pattern`` with Rust's regex engine, where ``$`` is the end of the text (a trailing
 #: newline is refused, unlike Python's ``re.match``); tests/central/test_abuse_http.py holds it to that
 SHA256_PATTERN = r"^[0-9a-f]{64}$"

@@ -150,7 +150,7 @@ def test_audit_verify_and_list_through_the_sicounter_command(tmp_path: Path,
     assert "受理提交" in listed.stdout and "免交材料" in listed.stdout and "查看业务" in listed.stdout
     assert sid in listed.stdout
     assert ID_NUMBER not in listed.stdout + listed.stderr and REGISTRATION["name"] not in listed.stdout
-    later = sicounter("audit", "list", "--person", ID_NUMBER, "--since", "2999-01-01", config=config,
+    later = sicounter("audit", "list", "--person", ID_NUMBER, "--since", "2100-12-31", config=config,
                       keyring_file=keys)
     assert later.returncode == 0 and "共 0 条" in later.stdout
     other = sicounter("audit", "list", "--person", RETIREE_ID, config=config, keyring_file=keys)
