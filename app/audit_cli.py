@@ -16,10 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
+from app.audit_labels import ACTION_LABELS, PROBLEM_LABELS
 from app.settings import load_settings
-from app.usecases.audit import ACTION_LABELS, PROBLEM_LABELS, TrailCheck
 from core.cli import count_arg, date_arg
+
+if TYPE_CHECKING:
+    from app.usecases.audit import TrailCheck
 
 AUDITOR_ENV = "SICOUNTER_AUDITOR"
 AUDITOR_PASSWORD_ENV = "SICOUNTER_AUDITOR_PASSWORD"

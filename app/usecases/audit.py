@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.audit_labels import ACTION_LABELS, PROBLEM_LABELS
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import SyncError, mask_id_number
@@ -33,20 +34,6 @@ __all__ = ["ACTION_LABELS", "DETAIL_VALUE_LABELS", "PROBLEM_LABELS", "TRAIL_PAGE
 
 #: entries per page unless asked otherwise
 TRAIL_PAGE = 100
-#: how each action reads in a list (the stored value is shown for one a newer release wrote)
-ACTION_LABELS: dict[str, str] = {
-    "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出登录", "lock": "锁屏", "unlock": "解锁",
-    "unlock_failed": "解锁失败", "switch_clerk": "切换柜员",
-    "submit": "受理提交", "save_draft": "暂存草稿", "delete_draft": "删除草稿", "approve": "复核通过",
-    "return": "退回", "view_case": "查看业务", "view_records": "查看办件记录", "view_scan": "查看扫描件",
-    "show_id_number": "显示完整证件号码", "print_receipt": "打印回执", "export": "导出",
-    "card_override": "更正读卡信息", "waiver": "免交材料", "clerk_change": "柜员管理",
-    "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "reference_update": "参考数据生效",
-    "reference_refused": "拒收参考数据", "purge": "清理个人数据",
-    "read_audit": "查阅审计日志", "reassign": "改派业务",
-}
-#: how a broken chain is said
-PROBLEM_LABELS: dict[str, str] = {"edited": "记录被修改", "deleted": "记录被删除", "inserted": "被插入了记录"}
 _STATES = {"draft": "草稿", "awaiting_approval": "待复核", "queued": "待发送", "sending": "发送中",
            "accepted": "已受理", "returned": "已退回", "closed": "已办结"}
 #: how the values of an entry's facts read, by fact (a value not listed is shown as stored)

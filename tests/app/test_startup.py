@@ -42,6 +42,7 @@ import json, sys
 from pathlib import Path
 
 import app.cli  # what `sicounter` and `python -m app` import first
+app.cli.build_parser()  # `sicounter gui` parses its arguments before the dialog: every command's parser is built
 from app.settings import load_settings
 from app.startup import StillStarting
 from app.ui.launch import sign_in_stage
