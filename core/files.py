@@ -69,11 +69,14 @@ class FileRefused(ConfigError):
     hint = "请检查文件路径，并指定一个正确的普通文件。"
 
     def __init__(self, path: Path | str, what: str, problem: str, *, hint: str | None = None,
-                 reason: str = "") -> None:
+                 reason: str = "", kind: str = "unreadable") -> None:
         super().__init__(f"cannot read {path}: {reason or problem}",
                          user_message=f"{what}无法使用：{path}（{problem}）", hint=hint, path=str(path))
         self.path = str(path)
         self.problem = problem
+        #: ``missing``, ``not_regular``, ``too_large``, ``not_utf8`` or ``unreadable``: for a caller that words
+        #: the refusal its own way (an image's says what an image must be: devices/scan/imagecheck.py)
+        self.kind = kind
 
 
 def _size_text(limit: int) -> str:
@@ -89,25 +92,29 @@ def _refuse_kind(path: Path | str, what: str, mode: int) -> None:
     if stat.S_ISREG(mode):
         return
     problem, english = next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("不是普通文件", "not a regular file"))
-    raise FileRefused(path, what, problem, reason=english)
+    raise FileRefused(path, what, problem, reason=english, kind="not_regular")
 
 
 def _too_large(path: Path | str, what: str, limit: int) -> FileRefused:
-    return FileRefused(path, what, f"文件过大，超过 {_size_text(limit)} 上限", reason=f"larger than {limit} bytes")
+    return FileRefused(path, what, f"文件过大，超过 {_size_text(limit)} 上限", reason=f"larger than {limit} bytes",
+                       kind="too_large")
 
 
 def _open_error(path: Path | str, what: str, exc: OSError) -> FileRefused:
+    kind = "unreadable"
     if exc.errno == errno.ENOENT:
-        problem = "文件不存在"
+        problem, kind = "文件不存在", "missing"
+    elif exc.errno in (errno.EACCES, errno.EPERM) and os.path.isdir(path):  # Windows opens no directory
+        problem, kind = "是一个目录", "not_regular"
     elif exc.errno in (errno.EACCES, errno.EPERM):
         problem = "没有读取权限"
     elif exc.errno == errno.EISDIR:
-        problem = "是一个目录"
+        problem, kind = "是一个目录", "not_regular"
     elif exc.errno in (errno.ENXIO, errno.EOPNOTSUPP) or exc.errno == getattr(errno, "ENODEV", -1):
-        problem = "不是普通文件"  # e.g. a socket, which cannot be opened
+        problem, kind = "不是普通文件", "not_regular"  # e.g. a socket, which cannot be opened
     else:
         problem = f"无法打开（{exc.strerror or exc}）"
-    return FileRefused(path, what, problem, reason=str(exc))
+    return FileRefused(path, what, problem, reason=str(exc), kind=kind)
 
 
 def check_regular_file(path: Path | str, limit: int, what: str) -> None:
@@ -179,4 +186,4 @@ def read_text_bounded(path: Path | str | Traversable, limit: int, what: str) -> 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileRefused(str(path), what, f"不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节起无法解码）",
-                          hint="请将文件另存为 UTF-8 编码后重试。", reason=str(exc)) from exc
+                          hint="请将文件另存为 UTF-8 编码后重试。", reason=str(exc), kind="not_utf8") from exc

@@ -25,10 +25,8 @@ second fence behind the header check.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from core.files import FileRefused, read_bytes_bounded
 from devices.scan.pdfread import MAX_PIXELS as PAGE_MAX_PIXELS
 from devices.scan.pdfread import MAX_SIDE_PX as PAGE_MAX_SIDE_PX
 from devices.scan.pipeline import ScanError
@@ -80,47 +79,24 @@ class ImageHeader:
 def read_bounded(path: Path, *, name: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``max_bytes``; ``ImageRefused`` otherwise.
 
-    Opened non-blocking, so a FIFO is refused instead of waiting for a writer; the size is checked on the
-    open descriptor (``fstat``) and the read stops at ``max_bytes + 1`` even if the file grows meanwhile.
+    Read by the one bounded reader every file goes through (``core.files``: opened non-blocking, so a
+    FIFO is refused instead of waiting for a writer; the read stops at ``max_bytes + 1``); the refusal is
+    worded for an image, saying what the clerk should pick instead.
     """
     shown = name or str(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
-    except FileNotFoundError as exc:
-        raise ImageRefused(f"cannot read image {path}: not found", user_message=f"找不到图片文件：{shown}。",
-                           hint="请检查文件名和路径后重试。") from exc
-    except IsADirectoryError as exc:
-        raise _not_regular(path, shown) from exc
-    except OSError as exc:
-        if os.path.isdir(path):  # Windows refuses to open a directory with PermissionError
+        return read_bytes_bounded(path, max_bytes, "图片文件")
+    except FileRefused as exc:
+        if exc.kind == "missing":
+            raise ImageRefused(f"cannot read image {path}: not found", user_message=f"找不到图片文件：{shown}。",
+                               hint="请检查文件名和路径后重试。") from exc
+        if exc.kind == "not_regular":
             raise _not_regular(path, shown) from exc
-        raise ImageRefused(f"cannot read image {path}: {exc.strerror}", user_message=f"无法读取图片文件：{shown}",
-                           hint="请检查文件是否存在、是否有读取权限后重试。") from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, shown)
-        if info.st_size > max_bytes:
-            raise _too_big(path, shown, info.st_size, max_bytes)
-        with contextlib.suppress(AttributeError, OSError):  # back to blocking reads for a regular file
-            os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        total = 0
-        while total <= max_bytes:
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-    except OSError as exc:
-        raise ImageRefused(f"cannot read image {path}: {exc.strerror}", user_message=f"无法读取图片文件：{shown}",
+        if exc.kind == "too_large":
+            raise _too_big(path, shown, max_bytes) from exc
+        raise ImageRefused(f"cannot read image {path}: {exc}",
+                           user_message=f"无法读取图片文件：{shown}（{exc.problem}）",
                            hint="请检查文件是否完好、是否有读取权限后重试。") from exc
-    finally:
-        os.close(fd)
-    if total > max_bytes:
-        raise _too_big(path, shown, total, max_bytes)
-    return b"".join(chunks)
 
 
 def _not_regular(path: Path, shown: str) -> ImageRefused:
@@ -128,9 +104,9 @@ def _not_regular(path: Path, shown: str) -> ImageRefused:
                         hint=f"请选择一个 {_FORMAT_NAMES} 图片文件。")
 
 
-def _too_big(path: Path, shown: str, size: int, limit: int) -> ImageRefused:
+def _too_big(path: Path, shown: str, limit: int) -> ImageRefused:
     mib = limit // (1024 * 1024)
-    return ImageRefused(f"image file {path} has {size} bytes, above {limit}",
+    return ImageRefused(f"image file {path} has more than {limit} bytes",
                         user_message=f"图片文件过大：{shown}（上限 {mib} MB）。",
                         hint=f"请使用不超过 {mib} MB 的图片文件（如以较低分辨率重新扫描或导出）。")
 
