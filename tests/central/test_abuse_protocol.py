@@ -289,3 +289,39 @@ def test_the_server_logged_no_unexpected_error(central: CentralServerProcess) ->
     assert central.stderr_path is not None
     log = central.stderr_path.read_text(encoding="utf-8", errors="replace")
     assert "unexpected" not in log and "Traceback" not in log
+
+
+#: one value each that a column of PostgreSQL (or SQLite) would choke on, as overrides of a good body
+_POISON: dict[str, dict[str, Any]] = {
+    "lone surrogate": {"payload": {"name": "张\ud800三"}},
+    "NUL in a string": {"payload": {"name": "张\u0000三"}},
+    "NUL in a key": {"payload": {"na\u0000me": "张三"}},
+    "version 2**63": {"version": 2**63},
+    "version 2**31": {"version": 2**31},
+    "time of 41 characters": {"created_at": "2026-11-23T09:30:00.000000+08:00" + "0" * 9},
+    "an id that is no UUID": {"id": "x" * 65},
+    "pages 2**31": {"attachments": [{"material_key": "id_card", "sha256": "a" * 64, "size": 1,
+                                     "media_type": PDF, "pages": 2**31}]},
+}
+
+
+def test_values_no_database_column_holds_fail_alone_on_sqlite_and_postgresql(backend: Any, body_for: Body) -> None:
+    """What one backend stores and the other refuses (PostgreSQL: NUL in text, integers past their column,
+    times past 40 characters) is refused by the schema on both, item by item, never a 500."""
+    terminal_id, token = backend.add_terminal()
+    good = [body_for(terminal_id) for _ in range(2)]
+    poisoned = [body_for(terminal_id, **overrides) for overrides in _POISON.values()]
+    with backend.client(token) as client:
+        for name, body in zip(_POISON, poisoned, strict=True):
+            alone = client.post("/v1/submissions", headers=JSON, content=raw(body))
+            assert alone.status_code == 422, (name, alone.text)
+        answer = client.post("/v1/submissions/batch", headers=JSON,
+                             content=raw({"submissions": [good[0], *poisoned, good[1]]}))
+        assert answer.status_code == 200, answer.text
+        codes = [r["status_code"] for r in answer.json()["results"]]
+        assert codes == [201, *[422] * len(_POISON), 201], codes
+        for segment in ("%00", "%ED%A0%80", "x" * 300):
+            assert client.get(f"/v1/submissions/{segment}").status_code == 404
+        assert all(client.get(f"/v1/submissions/{body['id']}").status_code == 200 for body in good)
+    log = backend.server.stderr_path.read_text(encoding="utf-8") if backend.server.stderr_path else ""
+    assert "unexpected" not in log and " 500" not in log
