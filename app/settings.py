@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.errors import ConfigError
 from core.files import SETTINGS_LIMIT, read_text_bounded
 from core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
-from protocol.ids import TERMINAL_ID_PATTERN
+from protocol.ids import TERMINAL_ID_PATTERN, TERMINAL_ID_RULE
 from protocol.signing import SIGNING_KEY_PREFIX
 
 APP_NAME = "sicounter"
@@ -144,7 +144,7 @@ class Settings(BaseModel):
     def _terminal_id(cls, value: str) -> str:
         # Checked in full, as the central system checks it when it enrols the terminal: "T1\n" is no id.
         if value and re.fullmatch(TERMINAL_ID_PATTERN, value) is None:
-            raise ValueError("终端编号只能包含字母、数字及 . _ : -，以字母或数字开头，不超过 64 个字符")
+            raise ValueError(TERMINAL_ID_RULE)
         return value
 
     @field_validator("central_url")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import CounterError
+from protocol.ids import TERMINAL_ID_RULE
 
 
 class CentralError(CounterError):
@@ -29,7 +30,7 @@ class InvalidTerminalId(CentralError):
     code = "invalid_terminal_id"
     http_status = 400
     user_message = "终端编号格式不正确。"
-    hint = "终端编号只能包含字母、数字及 . _ : -，长度不超过 64 个字符。"
+    hint = f"{TERMINAL_ID_RULE}。"
 
 
 class Unauthorized(CentralError):
