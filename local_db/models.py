@@ -10,8 +10,9 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Dialect, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
 
 
@@ -107,7 +108,7 @@ class Submission(Base):
     form_version: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     terminal_id: Mapped[str] = mapped_column(String(64))
-    clerk_id: Mapped[str] = mapped_column(ForeignKey("clerk.id"))
+    clerk_id: Mapped[str] = mapped_column(ForeignKey("clerk.id"), index=True)
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(32), index=True, default=SubmissionState.QUEUED.value)
@@ -116,7 +117,8 @@ class Submission(Base):
     #: the number on the counter's own receipt (受理回执), given when the clerk accepted it, online or not
     counter_receipt_no: Mapped[str | None] = mapped_column(String(48))
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: when the counter accepted it (or the draft was first kept): the day its time limit counts from
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: the case this submission is a version of (its first version's id); a correction is a new version
@@ -135,6 +137,16 @@ class Submission(Base):
     #: None: submitted before tiers were stored) and the reasons of the raises that held
     review_tier: Mapped[str | None] = mapped_column(String(16))
     review_reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    #: the legal due date counted at acceptance (None: the item has no day count, or no calendar yet)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    #: the due date was counted from the statutory holidays, the year's schedule not yet published (预计)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    #: the working-day limit the due date was counted with (the form's, when it was accepted)
+    time_limit_days: Mapped[int | None] = mapped_column(Integer)
+    #: how many required materials were waived with a reason (statistics)
+    waiver_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: when the central system's answer came (returned or closed), its time
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
@@ -233,3 +245,54 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class CaseReminder(Base):
+    """A 催办 a clerk recorded on a case pending at the central system, and when it went there."""
+
+    __tablename__ = "case_reminder"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # client UUID = idempotency key
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    clerk_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class InformedNotice(Base):
+    """A 一次性告知书: the case could not be accepted today; what the applicant still has to bring.
+
+    The outcome "informed, not accepted" is counted in the statistics; its personal data is purged like a
+    draft's (``local_db.retention``).
+    """
+
+    __tablename__ = "informed_notice"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    notice_no: Mapped[str] = mapped_column(String(48), unique=True)
+    item_code: Mapped[str] = mapped_column(String(64), index=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    clerk_id: Mapped[str] = mapped_column(String(32), index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(64))
+    applicant_id_number: Mapped[str | None] = mapped_column(String(32))
+    agent_name: Mapped[str | None] = mapped_column(String(64))
+    #: the missing materials: [{"key", "name", "basis"}]
+    missing: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ClerkItem(Base):
+    """A clerk's favourite (我的收藏) and recently used service items."""
+
+    __tablename__ = "clerk_item"
+
+    clerk_id: Mapped[str] = mapped_column(ForeignKey("clerk.id"), primary_key=True)
+    item_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    favourite: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    use_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -357,7 +357,8 @@ _FORWARD = [SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.REV
             SubmissionState.ACCEPTED,
             SubmissionState.RETURNED, SubmissionState.CLOSED]
 #: what a status change may write on a submission
-_STATUS_COLUMNS = ("state", "receipt_number", "accepted_at", "last_error", "status_reason", "closed_at")
+_STATUS_COLUMNS = ("state", "receipt_number", "accepted_at", "last_error", "status_reason", "closed_at",
+                   "answered_at")
 
 
 def apply_statuses(db: Database, changes: Sequence[StatusChange]) -> list[bool]:
@@ -408,6 +409,8 @@ def _apply(sub: dict[str, Any] | None, change: StatusChange) -> bool:
     current = SubmissionState(sub["state"])
     if current in _FORWARD and _FORWARD.index(target) > _FORWARD.index(current):
         sub["state"] = target.value
+        if target in (SubmissionState.RETURNED, SubmissionState.CLOSED):
+            sub["answered_at"] = sub["answered_at"] or change.at  # the first answer (statistics, 反馈通知)
         if target is SubmissionState.RETURNED:
             sub["status_reason"] = change.reason
         elif target is SubmissionState.CLOSED:

@@ -88,6 +88,13 @@ class SubmissionView:
     signatures: tuple[SignatureData, ...] = ()
     #: the central system refused to take it (its outbox row failed): it needs a person
     send_failed: bool = False
+    #: the legal due date counted at acceptance; provisional (预计) when counted without the year's schedule
+    due_date: date | None = None
+    due_provisional: bool = False
+    time_limit_days: int | None = None
+    waiver_count: int = 0
+    #: when the central system's answer (returned or closed) came
+    answered_at: datetime | None = None
 
 
 #: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
@@ -130,7 +137,22 @@ def _view(sub: Submission) -> SubmissionView:
         review_reasons=tuple(sub.review_reasons or ()),
         signatures=tuple(SignatureData(g.step, g.clerk_id, g.signed_at, g.terminal_id) for g in sub.signatures),
         send_failed=sub.outbox is not None and sub.outbox.state == OutboxState.FAILED.value,
+        due_date=sub.due_date,
+        due_provisional=bool(sub.due_provisional),
+        time_limit_days=sub.time_limit_days,
+        waiver_count=sub.waiver_count or 0,
+        answered_at=sub.answered_at,
     )
+
+
+@dataclass(frozen=True)
+class DueData:
+    """The due date a submission is held to: counted from ``time_limit_days`` working days at acceptance,
+    ``provisional`` when the year's holiday schedule was not yet published (``forms.rules.deadlines``)."""
+
+    due_date: date | None
+    provisional: bool
+    time_limit_days: int | None
 
 
 def create_submission(
@@ -151,6 +173,8 @@ def create_submission(
     audit: AuditHook | None = None,
     review_tier: str | None = None,
     review_reasons: Sequence[str] = (),
+    due: DueData | None = None,
+    waiver_count: int = 0,
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
@@ -163,14 +187,15 @@ def create_submission(
     corrects: the new one is the next version of its case, and the returned one
     is closed in the same transaction (so a case is corrected once). ``audit`` writes the audit
     trail's entries in this transaction too: the submission and its entries are saved together or not.
-    ``review_tier`` and ``review_reasons`` are the tier computed from the values, kept with the case.
+    ``review_tier`` and ``review_reasons`` are the tier computed from the values, kept with the case;
+    ``due`` the legal due date it is held to, ``waiver_count`` how many required materials were waived.
     """
     if state not in (SubmissionState.QUEUED, SubmissionState.AWAITING_APPROVAL):
         raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
                        attachments, counter_receipt_no, state, corrects, replaces_draft, audit, review_tier,
-                       review_reasons)
+                       review_reasons, due, waiver_count)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -181,7 +206,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
             attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
             corrects: str | None, replaces_draft: str | None, audit: AuditHook | None, review_tier: str | None,
-            review_reasons: Sequence[str]) -> SubmissionView:
+            review_reasons: Sequence[str], due: DueData | None, waiver_count: int) -> SubmissionView:
     with db.sessions.begin() as s:
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
@@ -221,6 +246,10 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             counter_receipt_no=counter_receipt_no,
             review_tier=review_tier,
             review_reasons=list(review_reasons) if review_reasons else None,
+            due_date=due.due_date if due else None,
+            due_provisional=due.provisional if due else False,
+            time_limit_days=due.time_limit_days if due else None,
+            waiver_count=waiver_count,
         )
         s.add(sub)
         for item in attachments:
