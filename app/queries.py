@@ -17,12 +17,13 @@ from typing import Protocol
 from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of, mask_id_numbers_in
 from app.permissions import Permission, require
 from app.terminal import Terminal
-from core.errors import ConfigError
+from core.errors import ConfigError, mask_id_number
 from forms.definitions import FormDef
 from local_db import outbox, syncstate
 from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
+from local_db.notices import find_notices
 from local_db.submissions import (
     AttachmentData,
     SubmissionQuery,
@@ -37,6 +38,7 @@ __all__ = [
     "CaseFile",
     "CaseScan",
     "CaseSource",
+    "InformedNoticeRow",
     "LocalCases",
     "RecordFilter",
     "RecordPage",
@@ -48,6 +50,7 @@ __all__ = [
     "case_scan",
     "counts_by_state",
     "full_id_number",
+    "informed_notices",
     "mask_id_numbers_in",
     "records",
     "submission",
@@ -322,3 +325,38 @@ class LocalCases:
 
     def full_id_number(self, terminal: Terminal, clerk: ClerkInfo, submission_id: str, field_key: str) -> str:
         return full_id_number(terminal, clerk, submission_id, field_key)
+
+
+@dataclass(frozen=True)
+class InformedNoticeRow:
+    """One 一次性告知书 as a list shows it: the ID number masked (None once purged)."""
+
+    id: str
+    notice_no: str
+    item_code: str
+    form_version: int
+    terminal_id: str
+    clerk_id: str
+    applicant_name: str | None
+    applicant_id_masked: str | None
+    agent_name: str | None
+    missing: tuple[dict[str, str], ...]
+    note: str | None
+    created_at: datetime
+    purged: bool
+
+
+def informed_notices(terminal: Terminal, clerk: ClerkInfo, since: datetime | None = None,
+                     until: datetime | None = None, *, clerk_id: str | None = None) -> list[InformedNoticeRow]:
+    """The notices issued in ``[since, until)`` ("informed, not accepted"), newest first; optionally one clerk's.
+
+    They carry applicants' names, so a business post reads them (``Permission.VIEW_CASE``); the ID number
+    is masked here. The statistics count the table in SQL and need none of this.
+    """
+    require(clerk, Permission.VIEW_CASE)
+    return [InformedNoticeRow(id=n.id, notice_no=n.notice_no, item_code=n.item_code, form_version=n.form_version,
+                              terminal_id=n.terminal_id, clerk_id=n.clerk_id, applicant_name=n.applicant_name,
+                              applicant_id_masked=mask_id_number(n.applicant_id_number)
+                              if n.applicant_id_number else None, agent_name=n.agent_name, missing=n.missing,
+                              note=n.note, created_at=n.created_at, purged=n.purged_at is not None)
+            for n in find_notices(terminal.db, since=since, until=until, clerk_id=clerk_id)]

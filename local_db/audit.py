@@ -89,6 +89,10 @@ class AuditAction(enum.StrEnum):
     READ_AUDIT = "read_audit"
     #: a supervisor gave a case to another clerk (改派): from, to, why
     REASSIGN = "reassign"
+    #: a 一次性告知书 was issued: the case was not accepted today (item, notice number, how many missing)
+    INFORM = "inform"
+    #: a 一次性告知书 was printed (or written as a PDF)
+    PRINT_NOTICE = "print_notice"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ What counts as closed, and from when the days count:
 - The days count from the newest version's ``closed_at``: the central system's time of its final
   answer (migration 0009 gives closed rows of older releases their last change as closing time).
 - Nothing whose outbox row is not ``done`` is touched: what is queued, in flight or failed stays whole.
+- A **一次性告知书** (``local_db.notices``) loses the applicant's name and ID number, the agent's name and
+  the note ``retention_days`` after it was issued, like a draft; its row stays for the statistics.
 - A **draft** never reached the central system and has no receipt; it is purged when it has not been
   changed (``updated_at``) for the retention period. Saving it again later makes it a draft with content.
 
@@ -44,6 +46,7 @@ from local_db.audit import AuditAction, AuditEvent, AuditTrail
 from local_db.blobstore import BlobStore
 from local_db.database import Database
 from local_db.models import Applicant, Attachment, OutboxEntry, OutboxState, Submission, SubmissionState, utcnow
+from local_db.notices import purge_notices
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,8 @@ class PurgeResult:
     dry_run: bool
     purged: tuple[ExpiredCase, ...]
     files_deleted: int = 0
+    #: 一次性告知书 whose personal columns were blanked (``local_db.notices``)
+    notices: int = 0
 
     @property
     def cases(self) -> int:
@@ -194,15 +199,18 @@ def purge_expired(db: Database, blobs: BlobStore | None, audit: AuditTrail, rete
     with db.sessions() as s:
         keys = _expired_keys(s, cutoff)
     purged = [done for key in keys if (done := _purge_case(db, audit, key, cutoff, now, clerk_id)) is not None]
+    # a notice's personal data goes like a draft's: retention_days after it was issued
+    notices = purge_notices(db, cutoff, now, lambda s, ids: audit.record_in(s, AuditEvent(
+        AuditAction.PURGE, clerk_id, None, None, {"scope": "notices", "notices": len(ids)})))
     files = sweep_files(db, blobs, grace=blob_grace) if blobs is not None else 0
     result = PurgeResult(retention_days, cutoff, False, tuple(sorted(purged, key=lambda c: (c.closed_at, c.case_id))),
-                         files)
-    if purged or files or clerk_id is not None:
+                         files, len(notices))
+    if purged or files or notices or clerk_id is not None:
         audit.record(db, AuditEvent(AuditAction.PURGE, clerk_id, None, None, {
             "scope": "run", "trigger": trigger, "retention_days": retention_days, "cases": result.cases,
             "drafts": result.drafts, "submissions": result.submissions, "scans": result.scans,
-            "files_deleted": files}))
-    if purged:
+            "files_deleted": files, "notices": result.notices}))
+    if purged or notices:
         _truncate_wal(db)
         log.info("retention: purged %d cases and %d drafts closed before %s, %d sealed files deleted",
                  result.cases, result.drafts, cutoff.date(), files)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from forms.catalogue import ServiceItem, search
 
 
 class CataloguePanel(QWidget):
     item_chosen = Signal(object)  # ServiceItem
+    #: the clerk asked for an item's 办事指南 without starting its form (context menu)
+    guide_requested = Signal(object)  # ServiceItem
 
     def __init__(self, items: Sequence[ServiceItem], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,6 +31,8 @@ class CataloguePanel(QWidget):
         self.list.setObjectName("catalogueList")
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._guide_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 8, 12)
         layout.setSpacing(8)
@@ -62,3 +66,15 @@ class CataloguePanel(QWidget):
 
     def _activated(self, entry: QListWidgetItem) -> None:
         self.item_chosen.emit(entry.data(Qt.ItemDataRole.UserRole))
+
+    def _guide_menu(self, pos: QPoint) -> None:
+        """Right click on an item: its 办事指南 (items without a form have none yet)."""
+        entry = self.list.itemAt(pos)
+        if entry is None:
+            return
+        item: ServiceItem = entry.data(Qt.ItemDataRole.UserRole)
+        menu = QMenu(self)
+        action = menu.addAction(self.tr("办事指南"))
+        action.setEnabled(item.form_code is not None)
+        action.triggered.connect(lambda: self.guide_requested.emit(item))
+        menu.popup(self.list.viewport().mapToGlobal(pos))

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCloseEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -53,9 +54,11 @@ from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
+from app.ui.guide_page import GuideDialog, InformDialog
 from app.ui.header import HeaderBar
 from app.ui.idle import Clock
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
+from app.ui.operations import inform as inform_ops
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.reassign_dialog import ReassignDialog
@@ -65,9 +68,12 @@ from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
+from app.usecases.inform import Informed
 from app.usecases.reassign import REASSIGNABLE
 from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
+from forms.guide import guide_for
+from forms.notice import Notice
 
 
 class MainWindow(QMainWindow):
@@ -98,9 +104,15 @@ class MainWindow(QMainWindow):
         self.form_page: FormPage | None = None
         self.capture_dialog: CaptureDialog | None = None
         self.current_card: IdentityReading | None = None
+        self.guide_dialog: GuideDialog | None = None
+        self.inform_dialog: InformDialog | None = None
+        self.notice_print_dialog: QPrintDialog | None = None
+        #: the last 一次性告知书 recorded here (to print again)
+        self.last_notice: Notice | None = None
 
         self.catalogue = CataloguePanel(terminal.catalogue)
         self.catalogue.item_chosen.connect(self.open_item)
+        self.catalogue.guide_requested.connect(self.show_guide)
         self.stack = QStackedWidget()
         self.home = self._build_home()
         self.result = ResultPage(self.ctx, clerk, self._item_names)
@@ -528,9 +540,61 @@ class MainWindow(QMainWindow):
         self.form_page.submit_button.clicked.connect(self.submit)
         self.form_page.draft_button.clicked.connect(self.save_draft)
         self.form_page.back_button.clicked.connect(self.go_home)
+        self._wire_inform(self.form_page)
         self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
         self.stack.setCurrentWidget(self.form_page)
+
+    # -- 办事指南 and 一次性告知书 (issue 18 item 5) ----------------------------------------------------
+    def _wire_inform(self, page: FormPage) -> None:
+        page.office_name = self.terminal.settings.office_name
+        page.inform_button.setVisible(allowed(self.clerk, Permission.SUBMIT))
+        page.inform_button.clicked.connect(self.inform)
+
+    def show_guide(self, item: ServiceItem) -> None:
+        """An item's guide from the catalogue, without starting its form."""
+        if item.form_code is None:
+            return
+        try:
+            form = self.terminal.reference.form(item.form_code)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.guide_dialog = GuideDialog(guide_for(form, item), self.terminal.settings.office_name, self)
+        self.guide_dialog.fit_to(self)
+        self.guide_dialog.open()
+
+    def inform(self) -> None:
+        """一次性告知: show what is missing; confirmed, record it and print the notice. The form stays open."""
+        page = self.form_page
+        if page is None:
+            return
+        self.inform_dialog = InformDialog(page.inform_request(self.clerk), self)
+
+        def confirmed(note: str) -> None:
+            inform_ops.inform(parent=self, request=page.inform_request(self.clerk, note)) \
+                .success(self._informed).run_in_background(self.ctx)
+
+        self.inform_dialog.confirmed.connect(confirmed)
+        self.inform_dialog.open()
+
+    def _informed(self, informed: Informed) -> None:
+        self.last_notice = informed.notice
+        self.notice.show_message(self.tr("已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。").format(
+            no=informed.notice.notice_no), "ok")
+        self.print_notice(informed.notice)
+
+    def print_notice(self, notice: Notice, printer: QPrinter | None = None) -> None:
+        """Qt's print dialog for the notice; the print runs in the background (audited)."""
+        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(notice.notice_no)
+        self.notice_print_dialog = QPrintDialog(printer, self)
+        self.notice_print_dialog.setWindowTitle(self.tr("打印一次性告知书"))
+        self.notice_print_dialog.accepted.connect(lambda: inform_ops.print_notice(
+            parent=self, clerk=self.clerk, notice=notice, printer=printer).run_in_background(self.ctx))
+        self.notice_print_dialog.finished.connect(lambda _r: setattr(self, "notice_print_dialog", None))
+        self.notice_print_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.notice_print_dialog.show()
 
     # -- work -----------------------------------------------------------------------------------
     def submit(self) -> None:

@@ -29,12 +29,15 @@ from app.queries import AttachmentData, SubmissionState, SubmissionView
 from app.terminal import Terminal
 from app.ui import operations
 from app.ui.form_view import FormView
+from app.ui.guide_page import GuideDialog
 from app.ui.materials_panel import MaterialsPanel
 from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.rule_panel import RulePanel
+from app.usecases.inform import InformRequest
 from core.errors import mask_id_number
 from forms.catalogue import ServiceItem
 from forms.definitions import TIER_LABELS, FormDef
+from forms.guide import guide_for
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
 
@@ -96,6 +99,7 @@ class FormPage(QWidget):
             self.agent_button.setCheckable(True)
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
+        self._add_guide_buttons(buttons)
         buttons.addWidget(self.submit_hint, 1)
         for b in (self.back_button, self.draft_button, self.reset_button, self.submit_button):
             b.setMinimumWidth(110)
@@ -164,6 +168,35 @@ class FormPage(QWidget):
         self.corrects: str | None = None
         self.carried: list[AttachmentData] = []
         self.update_submit()
+
+    def _add_guide_buttons(self, buttons: QHBoxLayout) -> None:
+        """办事指南 (the item's guide) and 一次性告知 (the window records and prints the notice)."""
+        #: the office printed at the head of the guide (the window sets it)
+        self.office_name = ""
+        self.guide_dialog: GuideDialog | None = None
+        self.guide_button = QPushButton(self.tr("办事指南"))
+        self.guide_button.setObjectName("guideButton")
+        self.guide_button.setToolTip(self.tr("本事项的申请条件、材料及依据、办理时限"))
+        self.guide_button.clicked.connect(self.show_guide)
+        self.inform_button = QPushButton(self.tr("一次性告知…"))
+        self.inform_button.setObjectName("informButton")
+        self.inform_button.setToolTip(self.tr("材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料"))
+        buttons.addWidget(self.guide_button)
+        buttons.addWidget(self.inform_button)
+
+    def show_guide(self) -> None:
+        """The item's guide as its definition (this version) says."""
+        self.guide_dialog = GuideDialog(guide_for(self.form, self.item), self.office_name, self)
+        self.guide_dialog.fit_to(self.window())
+        self.guide_dialog.finished.connect(lambda _r: setattr(self, "guide_dialog", None))
+        self.guide_dialog.open()
+
+    def inform_request(self, clerk: ClerkInfo, note: str | None = None) -> InformRequest:
+        """The form as it stands, for a 一次性告知书: values, materials attached or kept, waivers."""
+        present = {key for key, pages in self.materials.attached().items() if pages}
+        present |= {a.material_key for a in self.kept_attachments()}
+        return InformRequest(clerk=clerk, form=self.form, item_name=self.item.name, values=self.view.values(),
+                             present=frozenset(present), waivers=self.materials.waivers(), note=note)
 
     def _fill_from(self, record: SubmissionView) -> None:
         for key, value in record.payload.items():
