@@ -32,7 +32,7 @@ from app.receipt_render import (
 )
 from core.errors import DeviceError
 from forms.guide import Guide, entry_line
-from forms.notice import COME_BACK, FOOTER, TITLE, Notice
+from forms.notice import COME_BACK, FOOTER, SIGNATURE, TITLE, Notice
 
 GUIDE_TITLE = "办事指南"
 GUIDE_FOOTER = "本指南根据现行表单定义生成，表单版本更新后以新版为准。咨询电话：12333"
@@ -65,10 +65,10 @@ def notice_document(notice: Notice) -> PrintedDocument:
     if notice.agent_name:
         rows.append(("代办人", notice.agent_name))
     rows += [("告知时间", notice.date_text()), ("受理机构", notice.office_name), ("经办人", notice.clerk_text())]
-    closing = ["经审查，您申请办理的上述事项因以下材料（信息）尚未齐全，暂不能受理。现一次性告知如上。"]
+    closing = ["经审查，您申请办理的上述事项因上列材料（信息）尚未齐全，暂不能受理，现一次性告知。"]
     if notice.note:
         closing.append(f"说明：{notice.note}")
-    closing.append(COME_BACK)
+    closing += [COME_BACK, "", SIGNATURE]
     return PrintedDocument(notice.notice_no, notice.office_name, TITLE, tuple(rows),
                            (Block("需补齐的材料（信息）及依据", tuple(m.line() for m in notice.missing)),),
                            tuple(closing), FOOTER)

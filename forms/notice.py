@@ -25,7 +25,8 @@ FIELD_BASIS = "申请表必填信息"
 #: the prefix of a missing form entry's key (a material's key is the material's own)
 FIELD_PREFIX = "field:"
 TITLE = "社会保险业务一次性告知书"
-COME_BACK = "请携带上述材料（信息）到任一受理窗口办理，届时凭本告知书无需重复说明情况。"
+COME_BACK = "请备齐上述材料（信息）后，携带本告知书到任一受理窗口办理。"
+SIGNATURE = "申请人（代办人）签收：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿＿＿"
 FOOTER = "本告知书一次性告知需补齐的全部材料。咨询电话：12333"
 
 
@@ -45,20 +46,23 @@ class MissingItem:
 
 
 def missing_for_notice(form: FormDef, values: Mapping[str, str], present: Collection[str],
-                       waivers: Mapping[str, str]) -> list[MissingItem]:
+                       waivers: Mapping[str, str], fields: Collection[str] | None = None) -> list[MissingItem]:
     """Required materials neither present (attached or carried) nor waived with a reason, in the
-    definition's order, then the required form entries still empty.
+    definition's order, then the required form entries still empty that need a document.
 
     A material is required by its condition on the values (e.g. an authorisation only when an agent
-    is named), exactly as at submission. A field with a wrong value is not listed: that is the clerk's
-    typing to correct, not something to bring.
+    is named), exactly as at submission. Which empty entries need a document (a bank account: the bank
+    card) and which the applicant simply says at the window (an ethnicity) the definition does not
+    tell, so the clerk chooses: ``fields`` are the keys of the entries to list; None lists every
+    candidate. A field with a wrong value is never listed: that is the clerk's typing to correct.
     """
     clean = {key: value.strip() for key, value in values.items()}
     items = [MissingItem(m.key, m.name, m.legal_basis) for m in form.materials
              if m.is_required(clean) and m.key not in present and not waivers.get(m.key, "").strip()]
     for section in form.sections:
         for field in section.fields:
-            if field.derived_from is None and field.is_required(clean) and not clean.get(field.key):
+            if field.derived_from is None and field.is_required(clean) and not clean.get(field.key) \
+                    and (fields is None or field.key in fields):
                 items.append(MissingItem(f"{FIELD_PREFIX}{field.key}", f"{section.title}：{field.label}",
                                          FIELD_BASIS))
     return items

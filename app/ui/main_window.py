@@ -570,9 +570,10 @@ class MainWindow(QMainWindow):
         if page is None:
             return
         self.inform_dialog = InformDialog(page.inform_request(self.clerk), self)
+        self.inform_dialog.fit_to(self)
 
-        def confirmed(note: str) -> None:
-            inform_ops.inform(parent=self, request=page.inform_request(self.clerk, note)) \
+        def confirmed(note: str, fields: list[str]) -> None:
+            inform_ops.inform(parent=self, request=page.inform_request(self.clerk, note, frozenset(fields))) \
                 .success(self._informed).run_in_background(self.ctx)
 
         self.inform_dialog.confirmed.connect(confirmed)

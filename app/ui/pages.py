@@ -191,12 +191,14 @@ class FormPage(QWidget):
         self.guide_dialog.finished.connect(lambda _r: setattr(self, "guide_dialog", None))
         self.guide_dialog.open()
 
-    def inform_request(self, clerk: ClerkInfo, note: str | None = None) -> InformRequest:
+    def inform_request(self, clerk: ClerkInfo, note: str | None = None,
+                       fields: frozenset[str] = frozenset()) -> InformRequest:
         """The form as it stands, for a 一次性告知书: values, materials attached or kept, waivers."""
         present = {key for key, pages in self.materials.attached().items() if pages}
         present |= {a.material_key for a in self.kept_attachments()}
         return InformRequest(clerk=clerk, form=self.form, item_name=self.item.name, values=self.view.values(),
-                             present=frozenset(present), waivers=self.materials.waivers(), note=note)
+                             present=frozenset(present), waivers=self.materials.waivers(), note=note,
+                             fields=fields)
 
     def _fill_from(self, record: SubmissionView) -> None:
         for key, value in record.payload.items():

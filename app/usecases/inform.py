@@ -43,6 +43,8 @@ class InformRequest:
     present: Collection[str] = frozenset()
     waivers: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
+    #: the empty required entries the clerk puts on the notice (those that need a document, e.g. a bank account)
+    fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,13 @@ class Informed:
     notice: Notice
 
 
-def notice_missing(request: InformRequest) -> list[MissingItem]:
-    """What the notice would list for this request (the dialog shows it before the clerk confirms)."""
+def notice_missing(request: InformRequest, *, candidates: bool = False) -> list[MissingItem]:
+    """What the notice lists for this request; ``candidates``: with every empty required entry, for the
+    dialog, where the clerk ticks those that need a document."""
     clean = {k: v.strip() for k, v in request.values.items()}
     clean.update(derive_fields(request.form, clean))
-    return missing_for_notice(request.form, clean, request.present, request.waivers)
+    return missing_for_notice(request.form, clean, request.present, request.waivers,
+                              None if candidates else request.fields)
 
 
 def inform_applicant(terminal: Terminal, request: InformRequest, *, now: datetime | None = None) -> Informed:

@@ -88,6 +88,16 @@ def test_nothing_missing_is_not_a_notice(make_terminal: Any) -> None:
     assert find_notices(terminal.db) == []
 
 
+def test_a_ticked_empty_entry_is_on_the_notice(make_terminal: Any) -> None:
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    values = {k: v for k, v in REGISTRATION.items() if k != "phone"}
+    informed = inform_applicant(terminal, InformRequest(
+        CLERK, terminal.reference.form("personal_registration"), "个人参保登记", values,
+        frozenset({"identity_document"}), fields=frozenset({"phone"})), now=NOW)
+    assert [m["key"] for m in informed.view.missing] == ["field:phone"]
+    assert informed.notice.missing[0].basis == "申请表必填信息"
+
+
 def test_a_notice_needs_the_applicants_name(make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     with pytest.raises(ValidationError, match="申请人姓名"):
@@ -112,7 +122,7 @@ def test_the_notice_prints_to_a_searchable_pdf(make_terminal: Any, qapp: QApplic
     text = pdf_text(target.read_bytes())
     form = terminal.reference.form("personal_registration")
     for expected in ("社会保险业务一次性告知书", informed.view.notice_no, "个人参保登记", "李秀英", "110",
-                     "王强", "测试柜员", "工号 1001", "测试大厅", "2026-12-07", "请带原件", "请携带上述材料",
+                     "王强", "测试柜员", "工号 1001", "测试大厅", "2026-12-07", "请带原件", "请备齐上述材料",
                      form.materials[0].name, form.materials[0].legal_basis):
         assert expected in text, expected
     assert ID_NUMBER not in text
@@ -184,12 +194,14 @@ def test_inform_in_the_window_records_and_prints_the_notice(qtbot: QtBot, make_t
     assert dialog is not None and dialog.isVisible()
     assert [m.key for m in dialog.missing][0] == "identity_document"
     assert "居民身份证或社会保障卡" in dialog.list_label.text()
+    assert "insured_category" in dialog.field_boxes  # an empty required entry is offered, not listed
+    dialog.field_boxes["insured_category"].setChecked(True)
     dialog.note.setPlainText("请携带身份证原件")
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.notice_print_dialog is not None, timeout=10000)
     [row] = find_notices(terminal.db)
     assert row.applicant_name == "李秀英" and row.note == "请携带身份证原件"
-    assert [m["key"] for m in row.missing][0] == "identity_document"
+    assert [m["key"] for m in row.missing] == ["identity_document", "field:insured_category"]
     assert window.form_page is page and window.stack.currentWidget() is page  # the form stays open
     assert page.view.value("name") == "李秀英"
 

@@ -158,3 +158,12 @@ def test_an_empty_required_entry_is_on_the_notice_as_information_to_bring() -> N
     missing = missing_for_notice(form, values, present, {})
     assert [(m.key, m.name, m.basis) for m in missing] == [
         (f"{FIELD_PREFIX}bank_account", "领取账户：" + form.field("bank_account").label, FIELD_BASIS)]
+
+
+def test_only_the_entries_the_clerk_ticked_are_on_the_notice() -> None:
+    form = load_form("death_benefit")
+    values = {"name": "张四"}
+    present = {m.key for m in form.materials}
+    assert missing_for_notice(form, values, present, {}, fields=set()) == []
+    ticked = missing_for_notice(form, values, present, {}, fields={"bank_account", "name"})
+    assert [m.key for m in ticked] == [f"{FIELD_PREFIX}bank_account"]  # a filled entry is never listed
