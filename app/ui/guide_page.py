@@ -151,6 +151,9 @@ class InformDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        scroll.viewport().setAutoFillBackground(False)
+        body.setAutoFillBackground(False)
+        self._scroll, self._body = scroll, body
         self.problem = QLabel()
         self.problem.setObjectName("informProblem")
         self.problem.setWordWrap(True)
@@ -177,8 +180,9 @@ class InformDialog(QDialog):
         self._update()
 
     def fit_to(self, parent: QWidget) -> None:
-        """At most nine tenths of the window's height, so it fits a 1366×768 screen."""
-        self.resize(max(600, min(720, int(parent.width() * 0.6))), min(640, int(parent.height() * 0.85)))
+        """As tall as its list needs, at most 85% of the window's height, so it fits a 1366×768 screen."""
+        wanted = self.sizeHint().height() - self._scroll.sizeHint().height() + self._body.sizeHint().height() + 16
+        self.resize(max(600, min(720, int(parent.width() * 0.6))), min(wanted, int(parent.height() * 0.85)))
 
     def chosen_fields(self) -> list[str]:
         """The keys of the empty entries the clerk put on the notice."""
