@@ -101,7 +101,7 @@ class InformDialog(QDialog):
     account: the bank card), not those simply said at the window.
     """
 
-    #: the clerk confirmed: the note (possibly empty) and the field keys ticked
+    # emitted when the clerk confirms: the note (possibly empty) and the field keys ticked
     confirmed = Signal(str, list)
 
     def __init__(self, request: InformRequest, parent: QWidget | None = None) -> None:

@@ -171,7 +171,7 @@ class FormPage(QWidget):
 
     def _add_guide_buttons(self, buttons: QHBoxLayout) -> None:
         """办事指南 (the item's guide) and 一次性告知 (the window records and prints the notice)."""
-        #: the office printed at the head of the guide (the window sets it)
+        # the office printed at the head of the guide (the window sets it)
         self.office_name = ""
         self.guide_dialog: GuideDialog | None = None
         self.guide_button = QPushButton(self.tr("办事指南"))

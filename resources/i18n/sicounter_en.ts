@@ -642,19 +642,25 @@
 <context>
     <name>CataloguePanel</name>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="20"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="22"/>
         <source>服务事项</source>
+        <extracomment>the clerk asked for an item&apos;s 办事指南 without starting its form (context menu)</extracomment>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="24"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="26"/>
         <source>搜索：名称、关键字或拼音首字母</source>
         <translation>Search: name, keyword or pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="50"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="54"/>
         <source> · 办理时限 {days} 个工作日</source>
         <translation> · time limit {days} working days</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="77"/>
+        <source>办事指南</source>
+        <translation>Service guide</translation>
     </message>
 </context>
 <context>
@@ -862,100 +868,120 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="59"/>
+        <location filename="../../app/ui/pages.py" line="62"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="61"/>
+        <location filename="../../app/ui/pages.py" line="64"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="63"/>
+        <location filename="../../app/ui/pages.py" line="66"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="66"/>
+        <location filename="../../app/ui/pages.py" line="69"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="72"/>
+        <location filename="../../app/ui/pages.py" line="75"/>
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="74"/>
+        <location filename="../../app/ui/pages.py" line="77"/>
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="77"/>
+        <location filename="../../app/ui/pages.py" line="80"/>
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="87"/>
+        <location filename="../../app/ui/pages.py" line="90"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="94"/>
-        <location filename="../../app/ui/pages.py" line="240"/>
+        <location filename="../../app/ui/pages.py" line="97"/>
+        <location filename="../../app/ui/pages.py" line="275"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="110"/>
+        <location filename="../../app/ui/pages.py" line="114"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="194"/>
-        <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
+        <location filename="../../app/ui/pages.py" line="177"/>
+        <source>办事指南</source>
         <extracomment>the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
+        <translation>Service guide</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="179"/>
+        <source>本事项的申请条件、材料及依据、办理时限</source>
+        <translation>Who may apply, the materials and their legal basis, the time limit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="181"/>
+        <source>一次性告知…</source>
+        <translation>One-time notice…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="183"/>
+        <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
+        <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="229"/>
+        <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="195"/>
+        <location filename="../../app/ui/pages.py" line="230"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="213"/>
+        <location filename="../../app/ui/pages.py" line="248"/>
         <source>请按提示填写完整表单</source>
         <translation>Complete the form as indicated</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="215"/>
+        <location filename="../../app/ui/pages.py" line="250"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="225"/>
+        <location filename="../../app/ui/pages.py" line="260"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="225"/>
+        <location filename="../../app/ui/pages.py" line="260"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="226"/>
+        <location filename="../../app/ui/pages.py" line="261"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="240"/>
+        <location filename="../../app/ui/pages.py" line="275"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="250"/>
+        <location filename="../../app/ui/pages.py" line="285"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -995,6 +1021,24 @@
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="65"/>
+        <source>办事指南 — {item}</source>
+        <translation>Service guide — {item}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="69"/>
+        <source>打印指南…</source>
+        <translation>Print guide…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="88"/>
+        <source>打印办事指南</source>
+        <translation>Print service guide</translation>
+    </message>
+</context>
+<context>
     <name>HeaderBar</name>
     <message>
         <location filename="../../app/ui/header.py" line="34"/>
@@ -1005,6 +1049,74 @@
         <location filename="../../app/ui/header.py" line="37"/>
         <source>退出登录</source>
         <translation>Sign out</translation>
+    </message>
+</context>
+<context>
+    <name>InformDialog</name>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="110"/>
+        <source>一次性告知</source>
+        <translation>One-time notice</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="118"/>
+        <source>事项：{item}&lt;br&gt;申请人：{name}&#x3000;{number}</source>
+        <translation>Item: {item}&lt;br&gt;Applicant: {name}&#x3000;{number}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="119"/>
+        <source>（未填写姓名）</source>
+        <translation>(name not filled in)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="123"/>
+        <source>本次不能受理。告知书将一次性列明申请人需补齐的以下材料及依据：</source>
+        <translation>The case cannot be accepted today. The notice lists, all at once, these materials the applicant still has to bring, with their legal basis:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="128"/>
+        <source>（申请材料已齐全或已免提交）</source>
+        <translation>(all materials are present or waived)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="139"/>
+        <source>表单尚有未填写的必填项。需申请人携带证明材料的，请勾选列入告知书：</source>
+        <translation>Required entries are still empty. Tick those for which the applicant must bring a document, to list them on the notice:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="162"/>
+        <source>说明（可选），例如：户口簿原件须本人携带</source>
+        <translation>Note (optional), e.g. the original household register must be brought in person</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="165"/>
+        <source>确认并打印告知书</source>
+        <translation>Confirm and print notice</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="175"/>
+        <source>说明：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="177"/>
+        <source>表单保持打开，可继续暂存；告知记录计入“告知未受理”统计。</source>
+        <translation>The form stays open and can still be saved as a draft; the notice is counted as &quot;informed, not accepted&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="194"/>
+        <source>告知书须写明申请人姓名：请先在表单中填写姓名。</source>
+        <translation>The notice must name the applicant: fill in the name on the form first.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="196"/>
+        <source>材料和信息已齐全，无需一次性告知，请直接提交受理。</source>
+        <translation>Materials and entries are complete; no notice is needed. Submit the case instead.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide_page.py" line="198"/>
+        <source>请勾选需申请人补充证明的项目，或取消后直接暂存。</source>
+        <translation>Tick the entries the applicant must bring a document for, or cancel and save a draft.</translation>
     </message>
 </context>
 <context>
@@ -1058,251 +1170,261 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="97"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="178"/>
         <source>审计日志</source>
-        <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
+        <extracomment>the last 一次性告知书 recorded here (to print again) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="415"/>
+        <location filename="../../app/ui/main_window.py" line="427"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="461"/>
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>办件记录</source>
         <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>改派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>把草稿或被退回的业务改派给其他受理柜员</source>
         <translation>Give a draft or a returned case to another front-desk clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="443"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="477"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="507"/>
+        <location filename="../../app/ui/main_window.py" line="519"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="510"/>
+        <location filename="../../app/ui/main_window.py" line="522"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="562"/>
+        <location filename="../../app/ui/main_window.py" line="584"/>
+        <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
+        <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="593"/>
+        <source>打印一次性告知书</source>
+        <translation>Print one-time notice</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="627"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="582"/>
+        <location filename="../../app/ui/main_window.py" line="647"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="634"/>
+        <location filename="../../app/ui/main_window.py" line="699"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="638"/>
+        <location filename="../../app/ui/main_window.py" line="703"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="649"/>
+        <location filename="../../app/ui/main_window.py" line="714"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="652"/>
+        <location filename="../../app/ui/main_window.py" line="717"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="656"/>
+        <location filename="../../app/ui/main_window.py" line="721"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="667"/>
+        <location filename="../../app/ui/main_window.py" line="732"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="738"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="738"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="676"/>
+        <location filename="../../app/ui/main_window.py" line="741"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="678"/>
+        <location filename="../../app/ui/main_window.py" line="743"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="685"/>
-        <location filename="../../app/ui/main_window.py" line="708"/>
+        <location filename="../../app/ui/main_window.py" line="750"/>
+        <location filename="../../app/ui/main_window.py" line="773"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="711"/>
+        <location filename="../../app/ui/main_window.py" line="776"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="713"/>
+        <location filename="../../app/ui/main_window.py" line="778"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="715"/>
+        <location filename="../../app/ui/main_window.py" line="780"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1371,17 +1493,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="261"/>
+        <location filename="../../app/ui/pages.py" line="296"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="265"/>
+        <location filename="../../app/ui/pages.py" line="300"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="273"/>
+        <location filename="../../app/ui/pages.py" line="308"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -1755,109 +1877,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="313"/>
+        <location filename="../../app/ui/pages.py" line="348"/>
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="315"/>
+        <location filename="../../app/ui/pages.py" line="350"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="318"/>
+        <location filename="../../app/ui/pages.py" line="353"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="323"/>
+        <location filename="../../app/ui/pages.py" line="358"/>
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="338"/>
+        <location filename="../../app/ui/pages.py" line="373"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="340"/>
+        <location filename="../../app/ui/pages.py" line="375"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="397"/>
+        <location filename="../../app/ui/pages.py" line="432"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="409"/>
+        <location filename="../../app/ui/pages.py" line="444"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="411"/>
+        <location filename="../../app/ui/pages.py" line="446"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="439"/>
+        <location filename="../../app/ui/pages.py" line="474"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="439"/>
+        <location filename="../../app/ui/pages.py" line="474"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="414"/>
+        <location filename="../../app/ui/pages.py" line="449"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="400"/>
+        <location filename="../../app/ui/pages.py" line="435"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="403"/>
+        <location filename="../../app/ui/pages.py" line="438"/>
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="406"/>
+        <location filename="../../app/ui/pages.py" line="441"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="416"/>
+        <location filename="../../app/ui/pages.py" line="451"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="419"/>
+        <location filename="../../app/ui/pages.py" line="454"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="421"/>
+        <location filename="../../app/ui/pages.py" line="456"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="423"/>
+        <location filename="../../app/ui/pages.py" line="458"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="426"/>
+        <location filename="../../app/ui/pages.py" line="461"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="458"/>
+        <location filename="../../app/ui/pages.py" line="493"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
