@@ -192,7 +192,7 @@ def test_inform_in_the_window_records_and_prints_the_notice(qtbot: QtBot, make_t
     qtbot.mouseClick(page.inform_button, Qt.MouseButton.LeftButton)
     dialog = window.inform_dialog
     assert dialog is not None and dialog.isVisible()
-    assert [m.key for m in dialog.missing][0] == "identity_document"
+    assert [m.key for m in dialog.missing] == ["identity_document"]
     assert "居民身份证或社会保障卡" in dialog.list_label.text()
     assert "insured_category" in dialog.field_boxes  # an empty required entry is offered, not listed
     dialog.field_boxes["insured_category"].setChecked(True)
