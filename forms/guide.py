@@ -169,7 +169,8 @@ def _materials_section(form: FormDef) -> GuideSection:
 
 def _time_limit_section(form: FormDef) -> GuideSection:
     if form.time_limit_working_days is None:
-        entry = GuideEntry(f"条例未规定办理天数：{form.time_limit_basis}")
+        basis = form.time_limit_basis  # the definition's own words say why there is no day count
+        entry = GuideEntry(basis if "未规定" in basis else f"条例未规定办理天数：{basis}")
     else:
         entry = GuideEntry(f"自收到申请之日起 {form.time_limit_working_days} 个工作日内办理完毕",
                            form.time_limit_basis)

@@ -40,7 +40,7 @@ def test_the_time_limit_and_its_article_come_from_the_definition(code: str) -> N
     form = load_form(code)
     [entry] = guide(code).section("time_limit").entries
     if form.time_limit_working_days is None:
-        assert entry.text == f"条例未规定办理天数：{form.time_limit_basis}" and entry.basis is None
+        assert form.time_limit_basis in entry.text and "未规定" in entry.text and entry.basis is None
     else:
         assert f"{form.time_limit_working_days} 个工作日" in entry.text and entry.basis == form.time_limit_basis
 
