@@ -255,3 +255,16 @@ def test_the_guide_opens_from_the_form_and_from_the_catalogue(qtbot: QtBot, make
     assert window.guide_dialog.guide.item_code == "retirement_approval"
     assert "20 个工作日" in window.guide_dialog.browser.toPlainText()
     assert window.stack.currentWidget() is not window.form_page  # no form was started
+
+
+def test_a_document_too_long_for_one_page_continues_on_the_next(qapp: QApplication) -> None:
+    from app.document_render import Block, PrintedDocument, document_pdf
+
+    lines = tuple(f"材料第{n:03d}项　依据：《社会保险经办条例》第三十一条" for n in range(1, 121))
+    doc = PrintedDocument("long", "测试大厅", "办事指南", (("办理事项", "测试"),), (Block("申请材料", lines),), (),
+                          "页脚")
+    data = document_pdf(doc)
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert len(pages) > 1
+    text = pdf_text(data)
+    assert "材料第001项" in text and "材料第120项" in text
