@@ -9,16 +9,18 @@ fits one A4 page; a guide too long even then continues on further pages rather t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPagedPaintDevice, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QFont, QImage, QPagedPaintDevice, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
 from app.receipt_render import (
     _A4_HEIGHT_MM,
     _A4_WIDTH_MM,
+    _INK,
     _LABEL_FILL,
     _PDF_DPI,
     _SCALES,
@@ -82,9 +84,45 @@ def guide_document(guide: Guide, office_name: str) -> PrintedDocument:
                            rows, blocks, (), GUIDE_FOOTER)
 
 
-def _content(layout: _Layout, doc: PrintedDocument, top: float) -> float:
-    """Lays the document out from ``top``; returns the bottom of the content."""
+@dataclass
+class _PageLayout(_Layout):
+    """One page of a document that runs over several: only what starts on this page is drawn (and so is in
+    the page's PDF text); the rest is measured, so the layout is the same on every page."""
+
+    low: float = 0.0
+    high: float = 0.0
+
+    def _shown(self, y: float) -> bool:
+        return self.low - 0.5 <= y < self.high
+
+    def text(self, rect: QRectF, text: str, font: QFont, flags: int, colour: QColor = _INK) -> float:
+        if self.paint and not self._shown(rect.y()):
+            self.paint = False
+            try:
+                return super().text(rect, text, font, flags, colour)
+            finally:
+                self.paint = True
+        return super().text(rect, text, font, flags, colour)
+
+    def rule(self, x1: float, y1: float, x2: float, y2: float, width_mm: float = 0.25) -> None:
+        if self._shown(min(y1, y2)):
+            super().rule(x1, y1, x2, y2, width_mm)
+
+
+def _content(layout: _Layout, doc: PrintedDocument, top: float, span: float | None = None) -> float:
+    """Lays the document out from ``top``; returns the bottom of the content.
+
+    ``span``: the height of one page's content area when the document runs over several pages; a line
+    that would cross a page's end starts on the next page instead (a heading stays with its first line).
+    """
     page, mm, s = layout.page, layout.mm, layout.s
+
+    def push(y: float, height: float) -> float:
+        if span is None or height >= span:
+            return y
+        start = math.floor((y - top) / span)
+        return top + (start + 1) * span if math.floor((y + height - top - 1e-6) / span) != start else y
+
     left = page.left() + 18 * mm
     right = page.right() - 18 * mm
     width = right - left
@@ -111,18 +149,24 @@ def _content(layout: _Layout, doc: PrintedDocument, top: float) -> float:
     for x in (left, left + label_w, right):
         layout.rule(x, table_top, x, y)
     number_w = s(8)
+    line_w = width - number_w - s(2)
     for block in doc.blocks:
         y += s(5)
-        y += layout.text(QRectF(left, y, width, 0), block.heading, _font(s(4.2), bold=True), flags) + s(1.5)
+        heading_font = _font(s(4.2), bold=True)
+        first = measure.text(QRectF(0, 0, line_w, 0), block.lines[0], body, flags) if block.lines else 0.0
+        y = push(y, measure.text(QRectF(left, 0, width, 0), block.heading, heading_font, flags) + s(3.5) + first)
+        y += layout.text(QRectF(left, y, width, 0), block.heading, heading_font, flags) + s(1.5)
         layout.rule(left, y, right, y, 0.2)
         y += s(2)
         for index, line in enumerate(block.lines, start=1):
+            y = push(y, measure.text(QRectF(0, 0, line_w, 0), line, body, flags))
             layout.text(QRectF(left, y, number_w, 0), f"{index}.", body,
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            y += layout.text(QRectF(left + number_w + s(2), y, width - number_w - s(2), 0), line, body, flags) + s(1.6)
+            y += layout.text(QRectF(left + number_w + s(2), y, line_w, 0), line, body, flags) + s(1.6)
     if doc.closing:
         y += s(3)
     for line in doc.closing:
+        y = push(y, measure.text(QRectF(0, 0, width, 0), line, body, flags))
         y += layout.text(QRectF(left, y, width, 0), line, body, flags) + s(2)
     return y
 
@@ -154,18 +198,17 @@ def _paint(painter: QPainter, page: QRectF, doc: PrintedDocument,
             break
     probe = _Layout(painter, page, chosen, paint=False)
     limit = _footer(probe, doc) - probe.s(4)
-    height = _content(probe, doc, top) - top
-    pages = max(1, int(height // max(1.0, limit - top)) + (1 if height % max(1.0, limit - top) else 0))
-    if new_page is None:
-        pages = 1
+    span = max(1.0, limit - top)
+    pages = 1 if new_page is None else max(1, math.ceil((_content(probe, doc, top, span) - top) / span))
     drawn: list[str] = []
     for index in range(pages):
         if index:
             new_page.newPage()  # type: ignore[union-attr]
         painter.save()
         painter.setClipRect(QRectF(page.left(), top, page.width(), limit - top))
-        final = _Layout(painter, page, chosen, paint=True)
-        _content(final, doc, top - index * (limit - top))
+        final = _PageLayout(painter, page, chosen, paint=True, low=top, high=limit) if pages > 1 \
+            else _Layout(painter, page, chosen, paint=True)
+        _content(final, doc, top - index * span, span if pages > 1 else None)
         painter.restore()
         foot = _Layout(painter, page, chosen, paint=True)
         _footer(foot, doc)
