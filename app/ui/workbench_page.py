@@ -317,10 +317,10 @@ class WorkbenchPage(QWidget):
             limit = self.tr("逾期 {n} 天").format(n=row.days_overdue)
         elif row.working_days_left == 0:
             limit = self.tr("今日到期")
+        elif row.working_days_left is not None and row.days_estimated:
+            limit = self.tr("约剩 {n} 个工作日").format(n=row.working_days_left)
         elif row.working_days_left is not None:
             limit = self.tr("剩 {n} 个工作日").format(n=row.working_days_left)
-            if row.days_estimated:
-                limit = self.tr("约") + limit
         else:
             limit = ""
         label = STATE_LABELS.get(v.state)
