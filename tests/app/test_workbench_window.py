@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
+from app import usecases
 from app.changes import OpChanges
 from app.permissions import Role
 from app.queries import SubmissionState, WorkList
@@ -20,12 +21,13 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.workbench_page import OVERDUE_BACKGROUND, REFRESH_MS, SOON_BACKGROUND, WorkbenchPage
 from forms.definitions import load_form
+from forms.receipt import CHINA_TZ
 from local_db.clerks import ClerkInfo, add_clerk
 from local_db.outbox import apply_status
 from local_db.submissions import ApplicantData, DueData, create_submission, save_draft
 
 from .conftest import CLERK
-from .samples import ID_NUMBER, REGISTRATION
+from .samples import ID_NUMBER, REGISTRATION, WAIVER
 
 AUDITOR = ClerkInfo("7001", "赵稽核", frozenset({Role.AUDITOR}))
 FORM = load_form("personal_registration")
@@ -176,5 +178,37 @@ def test_a_clerk_without_a_business_post_gets_no_workbench(qtbot: QtBot, make_te
     assert not page.isVisibleTo(window) and not page.readable
     assert page.queries_run == 0 and page.bench is None and page.table.rowCount() == 0
     assert not page._timer.isActive()
+    window.close()
+    window.ops.wait()
+
+
+def test_a_return_from_the_central_system_reaches_the_tiles_through_sync(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, start_central, make_terminal) -> None:
+    server = start_central(extra_args=("--review", "return", "--review-delay", "0.1",
+                                       "--return-reason", "联系电话有误，请核实后更正。"))
+    terminal = make_terminal(server.base_url)
+    today = Today(date(2026, 9, 30))
+    window = window_for(qtbot, terminal, CLERK, today)
+    page = window.workbench
+    qtbot.waitUntil(lambda: page.bench is not None, timeout=15000)
+    assert counts(page)[WorkList.RETURNED] == "0"
+    sid = usecases.submit_application(terminal, usecases.SubmitRequest(
+        CLERK, FORM, REGISTRATION, waivers={"identity_document": WAIVER})).view.id
+
+    def returned() -> bool:  # no refresh by hand: the sync engine's status event changes the records
+        terminal.send_now()
+        qtbot.wait(200)
+        return counts(page)[WorkList.RETURNED] == "1"
+
+    qtbot.waitUntil(returned, timeout=30000)
+    page.choose(WorkList.RETURNED)
+    assert shown_ids(page) == [sid] and page.table.item(0, 7).text() == "联系电话有误，请核实后更正。"
+    answered_at = page.rows[0].view.answered_at
+    assert answered_at is not None
+    today.day = answered_at.astimezone(CHINA_TZ).date()  # the day the answer came: it is news
+    page._timer.timeout.emit()
+    qtbot.waitUntil(lambda: counts(page)[WorkList.ANSWERS] == "1", timeout=15000)
+    page.choose(WorkList.ANSWERS)
+    assert shown_ids(page) == [sid] and page.table.item(0, 6).text().startswith("退回")
     window.close()
     window.ops.wait()
