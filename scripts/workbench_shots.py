@@ -102,7 +102,7 @@ def main(out: Path, prefix: str) -> int:
             window.show()
             pump(1500)
             print(save_screenshot(window, out / f"{prefix}-overdue.png"))
-            for name in (WorkList.DUE_SOON, WorkList.ANSWERS, WorkList.RETURNED):
+            for name in (WorkList.DUE_SOON, WorkList.ANSWERS, WorkList.RETURNED, WorkList.DRAFTS):
                 window.workbench.choose(name)
                 pump(400)
                 print(save_screenshot(window, out / f"{prefix}-{name.value}.png"))

@@ -327,8 +327,8 @@ class WorkbenchPage(QWidget):
         state = QCoreApplication.translate("RecordsView", label) if label else v.state.value
         if self.chosen is WorkList.ANSWERS:
             state = self.tr("退回") if row.answer_was_return else self.tr("办结")
-            if v.answered_at is not None:
-                state += v.answered_at.astimezone(CHINA_TZ).strftime(" %m-%d %H:%M")
+        if v.answered_at is not None and (self.chosen is WorkList.ANSWERS or v.state is SubmissionState.RETURNED):
+            state += v.answered_at.astimezone(CHINA_TZ).strftime(" %m-%d %H:%M")  # when the answer came
         reason = queries.mask_id_numbers_in(row.reason) if row.reason else ""
         if v.state is SubmissionState.DRAFT:
             reason = self.tr("暂存于 {time}").format(time=v.created_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"))
@@ -337,7 +337,7 @@ class WorkbenchPage(QWidget):
                  QTableWidgetItem(who or "—"), QTableWidgetItem(row.masked_id_number or "—"),
                  QTableWidgetItem(row.receipt_no or "—"), QTableWidgetItem(due), QTableWidgetItem(limit),
                  QTableWidgetItem(state), QTableWidgetItem(reason)]
-        if self.chosen is WorkList.ANSWERS:
+        if self.chosen is WorkList.ANSWERS or v.state is SubmissionState.RETURNED:
             cells[6].setForeground(QColor(ANSWER_COLOURS[row.answer_was_return]))
         if row.days_estimated:
             cells[5].setToolTip(self.tr("跨入尚未公布节假日安排的年份，按周末和固定日期法定节假日估算。"))

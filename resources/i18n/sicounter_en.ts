@@ -2239,7 +2239,7 @@
     <message>
         <location filename="../../app/ui/workbench_page.py" line="345"/>
         <source>该年节假日安排尚未公布，到期日为预计，公布后重新计算。</source>
-        <translation>The year's holiday schedule is not yet published: the due date is provisional and will be recomputed when it is.</translation>
+        <translation>The year&apos;s holiday schedule is not yet published: the due date is provisional and will be recomputed when it is.</translation>
     </message>
 </context>
 <context>
