@@ -17,6 +17,7 @@ from typing import Protocol
 from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of, mask_id_numbers_in
 from app.permissions import Permission, require
 from app.terminal import Terminal
+from app.workbench import Workbench, WorkList, WorkRow, workbench
 from core.errors import ConfigError, mask_id_number
 from forms.definitions import FormDef
 from local_db import outbox, syncstate
@@ -46,6 +47,9 @@ __all__ = [
     "SubmissionState",
     "SubmissionView",
     "SyncStatus",
+    "WorkList",
+    "WorkRow",
+    "Workbench",
     "case_file",
     "case_scan",
     "counts_by_state",
@@ -55,6 +59,7 @@ __all__ = [
     "records",
     "submission",
     "sync_status",
+    "workbench",
 ]
 
 #: what the records list shows per page unless asked otherwise

@@ -10,7 +10,19 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
@@ -101,7 +113,13 @@ class Applicant(Base):
 
 class Submission(Base):
     __tablename__ = "submission"
-    __table_args__ = (UniqueConstraint("counter_receipt_no", name="uq_submission_counter_receipt_no"),)
+    __table_args__ = (
+        UniqueConstraint("counter_receipt_no", name="uq_submission_counter_receipt_no"),
+        # the workbench's lists (``local_db/workbench.py``): a state, then the clerk, the due date or the answer
+        Index("ix_submission_state_clerk", "state", "clerk_id"),
+        Index("ix_submission_state_due", "state", "due_date"),
+        Index("ix_submission_state_answered", "state", "answered_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # client UUID = idempotency key
     item_code: Mapped[str] = mapped_column(String(64), index=True)

@@ -8,7 +8,7 @@ the sync engine reports what changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -67,6 +67,7 @@ from app.ui.reference_dialog import reference_label
 from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
+from app.ui.workbench_page import WorkbenchPage, counter_today
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
 from app.usecases.inform import Informed
 from app.usecases.reassign import REASSIGNABLE
@@ -87,7 +88,8 @@ class MainWindow(QMainWindow):
     session_ended = Signal(object)
 
     def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner,
-                 demo: DemoDevices | None = None, *, clock: Clock | None = None) -> None:
+                 demo: DemoDevices | None = None, *, clock: Clock | None = None,
+                 today: Callable[[], date] = counter_today) -> None:
         super().__init__()
         self.terminal = terminal
         self.clerk = clerk
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
         self.notice_print_dialog: QPrintDialog | None = None
         #: the last 一次性告知书 recorded here (to print again)
         self.last_notice: Notice | None = None
+        #: the workbench's date at the counter (tests turn it forward)
+        self._today = today
 
         self.catalogue = CataloguePanel(terminal.catalogue)
         self.catalogue.item_chosen.connect(self.open_item)
@@ -222,12 +226,14 @@ class MainWindow(QMainWindow):
         hot.addStretch(1)
         layout.addLayout(hot)
         layout.addSpacing(8)
+        layout.addWidget(self._build_workbench(), 3)
+        layout.addSpacing(8)
         #: the records list with its filter, buttons and pages: names and masked numbers, for business posts only
         self.records_section = QWidget()
         self.records_section.setObjectName("recordsSection")
         section = QVBoxLayout(self.records_section)
         section.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.records_section, 1)
+        layout.addWidget(self.records_section, 2)
         bar = QHBoxLayout()
         bar.addWidget(heading(self.tr("办件记录"), "sectionTitle"))
         bar.addSpacing(12)
@@ -279,6 +285,12 @@ class MainWindow(QMainWindow):
         section.addLayout(self._build_pager())
         self._selection_changed()
         return page
+
+    def _build_workbench(self) -> WorkbenchPage:
+        """The workbench (issue 18): counts and lists of what waits; a row opens as in the records list."""
+        self.workbench = WorkbenchPage(self.ctx, self.clerk, self._item_names, today=self._today)
+        self.workbench.open_requested.connect(self._act_on)
+        return self.workbench
 
     def _build_pager(self) -> QHBoxLayout:
         """Earlier pages of the records, shown only when they do not fit on one page."""
@@ -756,6 +768,7 @@ class MainWindow(QMainWindow):
         for a caller that changed data behind their back, such as a test or a script.
         """
         self.records.reload()
+        self.workbench.reload()
         self._status.request()
 
     def _changed(self, changes: OpChanges, _initiator: object) -> None:
@@ -789,7 +802,7 @@ class MainWindow(QMainWindow):
         self.header.stop()
         self.guard.stop()
         # queries still running must not fill widgets that are going away
-        for view in (self._status, self.records, self.result):
+        for view in (self._status, self.records, self.result, self.workbench):
             view.stop()
         self.terminal.events.unsubscribe(self.bridge)
         if self.capture_dialog is not None:  # it would be destroyed with this window without finishing

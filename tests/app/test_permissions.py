@@ -18,6 +18,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,8 @@ USE_CASES: dict[str, UseCase] = {
                           lambda w: bool(entries(w, "view_case")), registration, ("submission",)),
     "records_list": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.records(w.terminal, a),
                             lambda w: bool(entries(w, "view_records", total=1)), registration, ("records",)),
+    "workbench": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.workbench(w.terminal, a, date(2026, 9, 30)),
+                         lambda w: bool(entries(w, "view_records", list="workbench")), registration, ("workbench",)),
     "records_search": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.records(
         w.terminal, a, queries.RecordFilter(text=ID_NUMBER)), lambda w: bool(entries(w, "view_records",
                                                                                       search="id_number", total=1)),
@@ -548,9 +551,10 @@ def _guarded_functions() -> set[str]:
 
     import app.queries
     import app.usecases
+    import app.workbench
 
     # every module of app/usecases, so a new one cannot be left out of the scan
-    modules = [app.queries] + [importlib.import_module(f"app.usecases.{m.name}")
+    modules = [app.queries, app.workbench] + [importlib.import_module(f"app.usecases.{m.name}")
                                for m in pkgutil.iter_modules(app.usecases.__path__)]
     found: set[str] = set()
     for module in modules:
@@ -571,7 +575,7 @@ def test_every_guarded_use_case_is_in_the_matrix() -> None:
     covered |= {"confirm_reference"}  # its own test above (a central process that signs a weakening)
     assert _guarded_functions() <= covered, sorted(_guarded_functions() - covered)
     # what reads names or numbers is guarded: every query taking the clerk checks the post
-    for name in ("records", "submission", "case_file", "case_scan", "full_id_number"):
+    for name in ("records", "submission", "case_file", "case_scan", "full_id_number", "workbench"):
         assert name in _guarded_functions(), name
 
 
