@@ -89,6 +89,8 @@ class AuditAction(enum.StrEnum):
     READ_AUDIT = "read_audit"
     #: a supervisor gave a case to another clerk (改派): from, to, why
     REASSIGN = "reassign"
+    #: stored due dates counted again (a holiday schedule arrived, or at start): how many changed, never whose
+    DUE_RECOUNT = "due_recount"
 
 
 @dataclass(frozen=True)
