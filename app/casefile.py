@@ -20,12 +20,13 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from app.cards import ID_CARD_NAMES
 from core.errors import CounterError, mask_id_number
 from forms.definitions import TIER_LABELS, FieldDef, FormDef
+from forms.rules.deadlines import provisional_note
 from local_db.submissions import AttachmentData, SubmissionView
 
 __all__ = [
@@ -153,6 +154,24 @@ class CaseFile:
     materials: tuple[CaseMaterial, ...]
     corrections: tuple[Correction, ...]
     status_reason: str | None
+    #: the legal due date kept with the case, whether it is provisional (预计), and the limit it counts
+    due_date: date | None = None
+    due_provisional: bool = False
+    time_limit_days: int | None = None
+
+    def due_text(self) -> str | None:
+        """The due date as the case view states it; None when the item sets no day count.
+
+        A provisional date names its own year's schedule as the one that decides it (the schedule is
+        published a year at a time, and the due date's year is the last one the count ran into).
+        """
+        if self.due_date is None:
+            if self.time_limit_days is None:
+                return None
+            return f"{self.time_limit_days}个工作日（缺少节假日安排，日期待参考数据更新后计算）"
+        if self.due_provisional:
+            return f"{self.due_date.isoformat()}（{provisional_note([self.due_date.year])}）"
+        return self.due_date.isoformat()
 
     def field(self, key: str) -> CaseField:
         return next(f for s in self.sections for f in s.fields if f.key == key)
@@ -266,7 +285,8 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
         review_reasons=tuple(form.review.reasons(values)) if form is not None else (),
         sections=tuple(sections), materials=_materials(form, values, view.attachments, waivers),
         corrections=corrections,
-        status_reason=mask_id_numbers_in(view.status_reason) if view.status_reason else None)
+        status_reason=mask_id_numbers_in(view.status_reason) if view.status_reason else None,
+        due_date=view.due_date, due_provisional=view.due_provisional, time_limit_days=view.time_limit_days)
 
 
 def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Sequence[AttachmentData],

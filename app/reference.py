@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,13 +113,15 @@ def in_force(shipped: FormDef | None, sent: FormDef | None) -> FormDef:
     return shipped
 
 
-def reference_target(settings: Settings, audit: AuditTrail | None = None) -> ReferenceTarget:
+def reference_target(settings: Settings, audit: AuditTrail | None = None,
+                     after_update: Callable[[tuple[str, ...]], None] | None = None) -> ReferenceTarget:
     """The reference data this terminal keeps (all forms, holidays, its province's and the national
-    figures), verified under the enrolled signing key and recorded in ``audit``."""
+    figures), verified under the enrolled signing key and recorded in ``audit``; ``after_update`` derives
+    what depends on them (the sync engine's target: due dates counted again when holidays arrive)."""
     names = ("forms", "holidays", f"figures-{settings.province_code}", "figures-00")
     key = signing_key_bytes(settings.central_signing_key) if settings.central_signing_key else None
     return ReferenceTarget(settings.resolved_data_dir() / "reference", names, validate=validate_reference,
-                           signing_key=key, judge=judge_reference, audit=audit)
+                           signing_key=key, judge=judge_reference, audit=audit, after_update=after_update)
 
 
 def judge_reference(name: str, current: dict[str, Any] | None, new: dict[str, Any]) -> Judgement:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from app.audit import open_audit_trail
 from app.device_registry import CAMERA, DeviceEvent, DeviceRegistry, DeviceService, default_registry, stop_devices
+from app.due_dates import refresh_quietly
 from app.events import EventHub
 from app.reference import ReferenceData, reference_target
 from app.retention import RetentionKeeper
@@ -100,12 +101,14 @@ class Terminal:
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
                    backoff: Backoff | None = None, start_devices: bool = True,
                    camera_backend: CameraBackend | None = None, registry: DeviceRegistry | None = None,
-                   start_retention: bool | None = None) -> Terminal:
+                   start_retention: bool | None = None, refresh_due: bool | None = None) -> Terminal:
     """Open the database (upgrading it), start the sender when a token is configured, and the devices.
 
     ``registry``: the devices to know and start (default: ``default_registry(camera_backend=…)``).
     ``start_retention``: run the daily purge in the background (default: as ``start_sender``; a
     command-line tool that opens the terminal for one command runs none).
+    ``refresh_due``: count provisional due dates again with the calendar in force, and fill those of
+    submissions from before due dates were stored (``app.due_dates``; default: as ``start_sender``).
 
     Without a token the terminal still works offline: everything is saved and
     queued, and goes out once an administrator has registered the terminal.
@@ -141,7 +144,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
             db.close()
             raise
         sender = SyncEngine(db, client, events.publish, backoff=backoff, blobs=blobs,
-                            reference=reference_target(settings, audit))
+                            reference=reference_target(settings, audit, _due_dates_after(db, reference, audit)))
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
     devices: dict[str, DeviceService] = {}
@@ -150,6 +153,8 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     keeper: RetentionKeeper | None = None
     if start_sender if start_retention is None else start_retention:
         keeper = RetentionKeeper(lambda: _purge_daily(terminal), events.publish)
+    if start_sender if refresh_due is None else refresh_due:
+        refresh_quietly(db, reference, audit, "startup")
     terminal = Terminal(settings=settings, db=db, catalogue=tuple(load_catalogue()), events=events, reference=reference,
                         audit=audit, client=client, sender=sender, registry=registry,
                         devices=MappingProxyType(devices), blobs=blobs, retention=keeper)
@@ -158,6 +163,17 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     if keeper is not None:
         keeper.start()
     return terminal
+
+
+def _due_dates_after(db: Database, reference: ReferenceData,
+                     audit: AuditTrail) -> Callable[[tuple[str, ...]], None]:
+    """What follows new reference data: due dates counted again when a holiday schedule came."""
+
+    def after(names: tuple[str, ...]) -> None:
+        if "holidays" in names:
+            refresh_quietly(db, reference, audit, "holidays")
+
+    return after
 
 
 def _purge_daily(terminal: Terminal) -> PurgeResult:

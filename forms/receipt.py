@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from core.errors import mask_id_number
-from forms.rules.deadlines import HolidayCalendar, add_working_days
+from forms.rules.deadlines import HolidayCalendar, count_due_date, provisional_note
 
 #: the office's legal time is Beijing time (UTC+8, no daylight saving since 1991); the working-day count
 #: starts from the date there. A fixed offset needs no tz database, which a fresh Windows or slim
@@ -57,6 +57,8 @@ class Receipt:
     clerk_name: str
     clerk_id: str
     offline: bool  # accepted at the counter while the central system was unreachable
+    #: years counted from the statutory holidays because their schedule was not published (预计); empty: final
+    due_provisional_years: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -66,6 +68,13 @@ class Receipt:
             raise ValueError("received_at must be timezone-aware")
         if (self.time_limit_days is None) != (self.due is None):
             raise ValueError("due must be None exactly when time_limit_days is None")
+        if self.due is None and self.due_provisional_years:
+            raise ValueError("only a due date can be provisional")
+
+    @property
+    def due_provisional(self) -> bool:
+        """The due date was counted without a year's published schedule and may still move."""
+        return bool(self.due_provisional_years)
 
     def received_local(self) -> datetime:
         """The time of receipt in Beijing time, as printed."""
@@ -79,10 +88,14 @@ class Receipt:
         """The due date with the day count and its legal basis, or why there is none.
 
         Without a day count the basis itself says why (e.g. "《社会保险经办条例》第十九条（…未规定办理天数）"),
-        as the form definition words it.
+        as the form definition words it. A provisional date says so first, and which year's schedule
+        decides it: "2027-01-18（预计，以2027年节假日安排公布后为准；20个工作日，依据…）".
         """
         if self.due is None or self.time_limit_days is None:
             return self.time_limit_basis
+        if self.due_provisional_years:
+            return (f"{self.due.isoformat()}（{provisional_note(self.due_provisional_years)}；"
+                    f"{self.time_limit_days}个工作日，依据{self.time_limit_basis}）")
         return f"{self.due.isoformat()}（{self.time_limit_days}个工作日，依据{self.time_limit_basis}）"
 
     def applicant_text(self) -> str:
@@ -113,17 +126,19 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
 
     A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
     guessing would shift the due date by a day for receipts late in the evening.
-    ``MissingHolidaySchedule`` propagates when the calendar lacks the year: a wrong due date on an
-    official document is worse than no receipt until the reference data is synchronised.
+    A year after the last published schedule is counted from the statutory holidays and the date is
+    marked provisional (``forms.rules.deadlines.count_due_date``); ``MissingHolidaySchedule`` propagates
+    for a year beyond those: a guessed date on an official document is worse than none.
     """
     if not receipt_no.strip():
         raise ValueError("receipt_no must not be empty")
     if received_at.tzinfo is None or received_at.utcoffset() is None:
         raise ValueError("received_at must be timezone-aware")
     due: date | None = None
+    provisional: tuple[int, ...] = ()
     if time_limit_days is not None:
-        received_day = received_at.astimezone(CHINA_TZ).date()
-        due = add_working_days(received_day, time_limit_days, calendar)
+        counted = count_due_date(received_at.astimezone(CHINA_TZ).date(), time_limit_days, calendar)
+        due, provisional = counted.day, counted.provisional_years
     return Receipt(
         receipt_no=receipt_no.strip(),
         office_name=office_name.strip() or DEFAULT_OFFICE_NAME,
@@ -140,4 +155,5 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         clerk_name=clerk_name,
         clerk_id=clerk_id,
         offline=offline,
+        due_provisional_years=provisional,
     )

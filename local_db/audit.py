@@ -93,6 +93,8 @@ class AuditAction(enum.StrEnum):
     INFORM = "inform"
     #: a 一次性告知书 was printed (or written as a PDF)
     PRINT_NOTICE = "print_notice"
+    #: stored due dates counted again (a holiday schedule arrived, or at start): how many changed, never whose
+    DUE_RECOUNT = "due_recount"
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,7 @@ def create_submission(
     review_reasons: Sequence[str] = (),
     due: DueData | None = None,
     waiver_count: int = 0,
+    created_at: datetime | None = None,
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
@@ -188,14 +189,15 @@ def create_submission(
     is closed in the same transaction (so a case is corrected once). ``audit`` writes the audit
     trail's entries in this transaction too: the submission and its entries are saved together or not.
     ``review_tier`` and ``review_reasons`` are the tier computed from the values, kept with the case;
-    ``due`` the legal due date it is held to, ``waiver_count`` how many required materials were waived.
+    ``due`` the legal due date it is held to, ``waiver_count`` how many required materials were waived;
+    ``created_at`` the time of acceptance printed on the receipt (default now), from which the due date counts.
     """
     if state not in (SubmissionState.QUEUED, SubmissionState.AWAITING_APPROVAL):
         raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
                        attachments, counter_receipt_no, state, corrects, replaces_draft, audit, review_tier,
-                       review_reasons, due, waiver_count)
+                       review_reasons, due, waiver_count, created_at)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -206,7 +208,8 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             applicant: ApplicantData, payload: dict[str, Any], submission_id: str | None,
             attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
             corrects: str | None, replaces_draft: str | None, audit: AuditHook | None, review_tier: str | None,
-            review_reasons: Sequence[str], due: DueData | None, waiver_count: int) -> SubmissionView:
+            review_reasons: Sequence[str], due: DueData | None, waiver_count: int,
+            created_at: datetime | None) -> SubmissionView:
     with db.sessions.begin() as s:
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
@@ -250,6 +253,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             due_provisional=due.provisional if due else False,
             time_limit_days=due.time_limit_days if due else None,
             waiver_count=waiver_count,
+            created_at=created_at or utcnow(),
         )
         s.add(sub)
         for item in attachments:

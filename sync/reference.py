@@ -78,6 +78,9 @@ class ReferenceTarget:
     judge: Judge = _take_all
     #: where acceptances and refusals are recorded (the terminal's trail; None only in narrow tests)
     audit: AuditTrail | None = None
+    #: what the terminal derives from the sets just put in force (e.g. due dates from holidays), run on the
+    #: puller's thread before ``ReferenceUpdated`` is emitted, so listeners see the derived data already
+    after_update: Callable[[tuple[str, ...]], None] | None = None
 
     def cached(self, name: str) -> dict[str, Any] | None:
         """The data set in force from the central system, or None when none was accepted."""
@@ -130,6 +133,8 @@ class ReferencePuller:
             if self._take(target, name, sent, offered[name]):
                 updated.append(name)
         if updated:  # the terminal reads forms, holidays and figures again
+            if target.after_update is not None:
+                target.after_update(tuple(updated))
             self._emit(ReferenceUpdated(pending_count(self._db), tuple(updated)))
         return updated
 

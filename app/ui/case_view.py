@@ -274,6 +274,9 @@ class CaseView(QWidget):
                  self.tr("受理编号：{no}").format(no=case.receipt_number or case.counter_receipt_no or "—"),
                  self.tr("受理：柜员 {clerk}，{when}").format(clerk=case.clerk_id or "—",
                                                         when=case.created_at.astimezone().strftime("%Y-%m-%d %H:%M"))]
+        due = case.due_text()
+        if due is not None:
+            facts.append(self.tr("办结期限：{due}").format(due=due))
         if case.case_version > 1:
             facts.append(self.tr("第{n}版（退回后更正重报）").format(n=case.case_version))
         if case.approved_by:

@@ -370,6 +370,7 @@ class ResultPage(QWidget):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.receipt_no_label.setObjectName("receiptNo")
+        self.due_label.setObjectName("receiptDue")
         rows.addRow(self.tr("回执编号："), self.receipt_no_label)
         rows.addRow(self.due_caption, self.due_label)
         rows.addRow(self.tr("受理人："), self.clerk_label)
@@ -471,8 +472,11 @@ class ResultPage(QWidget):
         if receipt is None:
             return
         self.receipt_no_label.setText(receipt.receipt_no)
-        self.due_caption.setText(self.tr("预计办结日期：") if receipt.due is not None else self.tr("办结时限："))
-        self.due_label.setText(receipt.due_text())
+        self.due_caption.setText(self.tr("办结期限：") if receipt.due is not None else self.tr("办结时限："))
+        self.due_label.setText(receipt.due_text())  # a provisional date says 预计 and which schedule decides it
+        self.due_label.setProperty("tone", "warn" if receipt.due_provisional else "")
+        self.due_label.style().unpolish(self.due_label)
+        self.due_label.style().polish(self.due_label)
         self.clerk_label.setText(receipt.clerk_text())
 
     def receipt_text(self) -> str:

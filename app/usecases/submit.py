@@ -16,13 +16,13 @@ from app.terminal import Terminal
 from core.errors import ValidationError
 from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
-from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, add_working_days
+from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, count_due_date
 from forms.validate import derive_fields, validate_form
 from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.receipts import reserve_receipt_number
-from local_db.submissions import ApplicantData, AttachmentData, SubmissionView, create_submission
+from local_db.submissions import ApplicantData, AttachmentData, DueData, SubmissionView, create_submission
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
@@ -78,22 +78,26 @@ def missing_materials(form: FormDef, values: Mapping[str, str], attached: Mappin
             and not waivers.get(m.key, "").strip()]
 
 
-def _due_inputs(form: FormDef, received: datetime, calendar: HolidayCalendar) -> tuple[int | None, str]:
-    """The time limit for the receipt; without the year's holiday schedule it prints no date and says why.
+def _due_inputs(form: FormDef, received: datetime, calendar: HolidayCalendar) -> tuple[int | None, str, DueData]:
+    """The time limit for the receipt, and the due date kept with the submission.
 
-    An application is never refused because the terminal's calendar is stale: the receipt then
-    names the limit and asks for the date to follow, and the administrator is told to update.
+    A year after the last published holiday schedule is counted from the statutory holidays and the
+    date kept as provisional (``forms.rules.deadlines.count_due_date``). A year beyond those gets no
+    date: the receipt names the limit and the missing year (the due date's, not the receipt's) and
+    asks for the date to follow; the limit is still kept, so the date is counted once the schedule
+    arrives (``app.due_dates``). An application is never refused because the calendar is stale.
     """
     day = received.astimezone(CHINA_TZ).date()
     days, basis = form.time_limit_working_days, form.time_limit_basis
-    if days is not None:
-        try:
-            add_working_days(day, days, calendar)
-        except MissingHolidaySchedule as exc:
-            log.warning("receipt without due date: %s", exc.detail)
-            basis = f"{days}个工作日，{basis}；缺少{day.year}年节假日安排，办结日期待参考数据更新后告知"
-            days = None
-    return days, basis
+    if days is None:
+        return None, basis, DueData(None, False, None)
+    try:
+        counted = count_due_date(day, days, calendar)
+    except MissingHolidaySchedule as exc:
+        log.warning("receipt without due date: %s", exc.detail)
+        basis = f"{days}个工作日，{basis}；缺少{exc.year}年节假日安排，办结日期待参考数据更新后告知"
+        return None, basis, DueData(None, False, days)
+    return days, basis, DueData(counted.day, counted.provisional, days)
 
 
 def _audit_events(clerk: ClerkInfo, saved: SubmissionView, id_number: str, provenance: Mapping[str, Any] | None,
@@ -167,7 +171,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     applicant_id = clean[id_field.key].upper() if id_field is not None else ""
     applicant_name = clean.get(name_field.key, "") if name_field is not None else ""
     calendar = terminal.reference.calendar()
-    days, basis = _due_inputs(form, received, calendar)
+    days, basis, due = _due_inputs(form, received, calendar)
     receipt_no = reserve_receipt_number(terminal.db, terminal.settings.terminal_id,
                                         received.astimezone(CHINA_TZ).date())
     names = {m.key: m.name for m in form.materials}
@@ -186,6 +190,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
     birth = clean.get("birth_date")
     tier = form.review_tier(clean)
+    waived_required = sum(1 for m in form.materials if m.key in reasons and m.is_required(clean))
     payload: dict[str, Any] = dict(clean)
     if provenance:
         payload["_provenance"] = dict(provenance)  # where values came from (card, ID reader), every override's reason
@@ -212,6 +217,9 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         replaces_draft=draft_id,
         review_tier=tier,
         review_reasons=form.review.reasons(clean),
+        due=due,
+        waiver_count=waived_required,
+        created_at=received,
         audit=lambda s, saved: terminal.audit.record_in(s, *_audit_events(clerk, saved, applicant_id, provenance,
                                                                            reasons)),
     )

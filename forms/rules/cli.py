@@ -191,7 +191,7 @@ def _survivor(args: argparse.Namespace) -> Result:
 
 
 def _deadline(args: argparse.Namespace) -> Result:
-    from forms.rules.deadlines import add_working_days, load_calendar
+    from forms.rules.deadlines import count_due_date, load_calendar, provisional_note
 
     basis: str | None = None
     if args.item is not None:
@@ -206,13 +206,19 @@ def _deadline(args: argparse.Namespace) -> Result:
         days, basis = item.time_limit_working_days, item.time_limit_basis
     else:
         days = args.days
-    due = add_working_days(args.received, days, load_calendar(args.holidays))
-    out: dict[str, Any] = {"due": due.isoformat(), "working_days": days}
+    counted = count_due_date(args.received, days, load_calendar(args.holidays))
+    due = counted.day
+    out: dict[str, Any] = {"due": due.isoformat(), "working_days": days, "provisional": counted.provisional,
+                           "provisional_years": list(counted.provisional_years)}
     lines = [f"受理日期：{args.received.isoformat()}", f"办理时限：{days} 个工作日（受理当日不计）"]
     if basis is not None:
         out["basis"] = basis
         lines.append(f"依据：{basis}")
-    lines.append(f"办结期限：{due.isoformat()}")
+    if counted.provisional:
+        lines.append(f"办结期限：{due.isoformat()}（{provisional_note(counted.provisional_years)}）")
+        lines.append("说明：该年节假日安排尚未公布，按《全国年节及纪念日放假办法》规定的节日和周末计算，未计调休。")
+    else:
+        lines.append(f"办结期限：{due.isoformat()}")
     return out, lines
 
 

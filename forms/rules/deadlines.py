@@ -6,8 +6,17 @@ As in administrative law, the day of receipt is not counted.
 
 The holiday schedule is published each autumn for the next year, so it is data
 (``resources/rules/holidays_cn.json``), replaceable by what the central system sends. A date in a
-year the data does not cover raises ``MissingHolidaySchedule`` instead of guessing: a due date that
-silently ignores next year's Spring Festival would be printed on a receipt and be wrong.
+year the data does not cover raises ``MissingHolidaySchedule`` in ``add_working_days`` instead of
+guessing: a due date that silently ignores next year's Spring Festival would be printed on a receipt
+and be wrong.
+
+``count_due_date`` is what a receipt uses. For the years just after the last published one (up to
+``PROVISIONAL_YEARS_AHEAD``) it counts the statutory holidays of 全国年节及纪念日放假办法
+(``forms.rules.statutory_holidays``) with weekends as rest days and no make-up working days, and says
+which years were counted so: the date is then provisional (预计) until the year's schedule arrives.
+Later years, and gaps before or inside the published ones, still raise: a terminal that has heard
+nothing from the central system for years, or a clock set years ahead, should not print a guess, and
+the 办法 itself may change meanwhile (the 2024 amendment added two days).
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ from forms.refdata import read_json
 
 _YEAR_KEY = re.compile(r"^\d{4}$")
 _SATURDAY = 5
+#: how many years after the last published schedule a due date may be counted from the statutory holidays
+PROVISIONAL_YEARS_AHEAD = 2
 
 
 class MissingHolidaySchedule(ConfigError):
@@ -162,3 +173,56 @@ def add_working_days(received: date, days: int, calendar: HolidayCalendar) -> da
         if calendar.is_working_day(day):
             remaining -= 1
     return day
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A due date and the years in its count whose schedule was not published (empty: it is final)."""
+
+    day: date
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        """Counted in part from the statutory holidays alone (预计): may move when the schedule arrives."""
+        return bool(self.provisional_years)
+
+
+def provisional_calendar(calendar: HolidayCalendar) -> tuple[HolidayCalendar, frozenset[int]]:
+    """``calendar`` with the years after its last published one (``PROVISIONAL_YEARS_AHEAD`` of them) filled
+    from the statutory holidays, and which years those are. An empty calendar gets none: with no schedule
+    at all the terminal's data is broken, not merely a year behind."""
+    if not calendar.years:
+        return calendar, frozenset()
+    from forms.rules.statutory_holidays import statutory_holidays  # the lunar library only when needed
+
+    last = max(calendar.years)
+    added = frozenset(range(last + 1, last + 1 + PROVISIONAL_YEARS_AHEAD))
+    holidays = set(calendar.holidays)
+    for year in added:
+        holidays |= statutory_holidays(year)
+    return HolidayCalendar(frozenset(holidays), calendar.workdays, calendar.years | added), added
+
+
+def count_due_date(received: date, days: int, calendar: HolidayCalendar) -> DueDate:
+    """The due date ``days`` working days after ``received``, provisional where the schedule is missing.
+
+    Exact when every year from ``received`` to the due date is published. Otherwise the statutory
+    holidays stand in for the next ``PROVISIONAL_YEARS_AHEAD`` years after the last published one, and
+    the result names them; a year beyond those raises ``MissingHolidaySchedule`` naming that year (not
+    the year of receipt). A count that stays inside published years never needs the lunar library.
+    """
+    try:
+        return DueDate(add_working_days(received, days, calendar))
+    except MissingHolidaySchedule as missing:
+        if calendar.years and missing.year < max(calendar.years):
+            raise  # a gap before or inside the published years: no rule fills it
+    extended, added = provisional_calendar(calendar)
+    due = add_working_days(received, days, extended)
+    return DueDate(due, tuple(year for year in range(received.year, due.year + 1) if year in added))
+
+
+def provisional_note(years: Iterable[int]) -> str:
+    """How a provisional due date is qualified on the receipt and the screens: 预计, and which schedule decides."""
+    listed = "、".join(str(year) for year in sorted(set(years)))
+    return f"预计，以{listed}年节假日安排公布后为准"

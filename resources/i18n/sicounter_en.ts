@@ -473,17 +473,17 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="413" />
+        <location filename="../../app/ui/case_view.py" line="416" />
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="416" />
+        <location filename="../../app/ui/case_view.py" line="419" />
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="419" />
+        <location filename="../../app/ui/case_view.py" line="422" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -513,7 +513,7 @@
     </message>
     <message>
         <location filename="../../app/ui/case_view.py" line="204" />
-        <location filename="../../app/ui/case_view.py" line="346" />
+        <location filename="../../app/ui/case_view.py" line="349" />
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
@@ -548,92 +548,97 @@
         <translation>Received: clerk {clerk}, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="278" />
+        <location filename="../../app/ui/case_view.py" line="279" />
+        <source>办结期限：{due}</source>
+        <translation>Due by: {due}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="281" />
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="280" />
+        <location filename="../../app/ui/case_view.py" line="283" />
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="291" />
+        <location filename="../../app/ui/case_view.py" line="294" />
         <source>审核级别提高：{reason}</source>
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="294" />
+        <location filename="../../app/ui/case_view.py" line="297" />
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="296" />
+        <location filename="../../app/ui/case_view.py" line="299" />
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="297" />
+        <location filename="../../app/ui/case_view.py" line="300" />
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="298" />
+        <location filename="../../app/ui/case_view.py" line="301" />
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="300" />
+        <location filename="../../app/ui/case_view.py" line="303" />
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="303" />
+        <location filename="../../app/ui/case_view.py" line="306" />
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="319" />
+        <location filename="../../app/ui/case_view.py" line="322" />
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="329" />
+        <location filename="../../app/ui/case_view.py" line="332" />
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="349" />
+        <location filename="../../app/ui/case_view.py" line="352" />
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="357" />
+        <location filename="../../app/ui/case_view.py" line="360" />
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="371" />
+        <location filename="../../app/ui/case_view.py" line="374" />
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="373" />
+        <location filename="../../app/ui/case_view.py" line="376" />
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="375" />
+        <location filename="../../app/ui/case_view.py" line="378" />
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="380" />
+        <location filename="../../app/ui/case_view.py" line="383" />
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="387" />
+        <location filename="../../app/ui/case_view.py" line="390" />
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
@@ -1898,87 +1903,87 @@
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="373" />
+        <location filename="../../app/ui/pages.py" line="374" />
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="375" />
+        <location filename="../../app/ui/pages.py" line="376" />
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="432" />
+        <location filename="../../app/ui/pages.py" line="433" />
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="444" />
+        <location filename="../../app/ui/pages.py" line="445" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="446" />
+        <location filename="../../app/ui/pages.py" line="447" />
         <source>{item}　申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="474" />
-        <source>预计办结日期：</source>
-        <translation>Due date:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="474" />
+        <location filename="../../app/ui/pages.py" line="475" />
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="449" />
+        <location filename="../../app/ui/pages.py" line="450" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="435" />
+        <location filename="../../app/ui/pages.py" line="436" />
         <source>{item}　申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="438" />
+        <location filename="../../app/ui/pages.py" line="439" />
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="441" />
+        <location filename="../../app/ui/pages.py" line="442" />
         <source>{item}　申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="451" />
+        <location filename="../../app/ui/pages.py" line="452" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="454" />
+        <location filename="../../app/ui/pages.py" line="455" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="456" />
+        <location filename="../../app/ui/pages.py" line="457" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="458" />
+        <location filename="../../app/ui/pages.py" line="459" />
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="461" />
+        <location filename="../../app/ui/pages.py" line="462" />
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="493" />
+        <location filename="../../app/ui/pages.py" line="475" />
+        <source>办结期限：</source>
+        <translation>Due by:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="497" />
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>

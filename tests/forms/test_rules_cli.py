@@ -98,7 +98,8 @@ def test_pension(capsys: pytest.CaptureFixture[str]) -> None:
         (["deadline", "--received", "2025-09-26", "--days", "-1"], "参数有误"),
         (["deadline", "--received", "2025-09-26", "--item", "employer_registration"], "没有法定办理时限"),
         (["deadline", "--received", "2025-09-26", "--item", "no_such_item"], "未找到服务事项"),
-        (["deadline", "--received", "2026-12-25", "--days", "10"], "缺少 2027 年节假日安排，请更新参考数据。"),
+        # 2029 is beyond the provisional years after the published 2026
+        (["deadline", "--received", "2028-12-20", "--days", "20"], "缺少 2029 年节假日安排，请更新参考数据。"),
         (["survivor", "--contribution-months", "100", "--monthly-income", "abc"], "参数有误"),
         (["survivor", "--contribution-months", "100", "--monthly-income", "-5"], "参数有误"),
         (["nosuch"], "参数有误"),
