@@ -12,20 +12,23 @@ waiting cases for anyone; 即将到期 and 已逾期 hold the whole office's cas
 office's duty, not one clerk's.
 
 A year the calendar lacks (next year's schedule is published late in the autumn) is counted with
-weekends and the fixed-date statutory holidays (元旦 1 January, 劳动节 1-2 May, 国庆 1-3 October); the
-lunar holidays and the make-up working days are then unknown, so such a count is marked ``estimated``.
+weekends and the statutory holidays of 全国年节及纪念日放假办法 (``forms.rules.statutory_holidays``, lunar
+dates included), the same days a provisional due date is counted with; the make-up working days are then
+unknown, so such a count is marked ``estimated``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from app.permissions import Permission, allowed, require
 from app.terminal import Terminal
 from core.errors import mask_id_number
 from forms.receipt import CHINA_TZ
 from forms.rules.deadlines import HolidayCalendar
+from forms.rules.statutory_holidays import statutory_holidays
 from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
@@ -41,8 +44,6 @@ SOON_WORKING_DAYS = 2
 ANSWER_DAYS = 3
 #: the most rows each list carries (the count says how many there are in all)
 ROW_LIMIT = 100
-#: fixed-date statutory rest days (全国年节及纪念日放假办法) used for a year the calendar lacks
-_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 _SATURDAY = 5
 
 
@@ -50,7 +51,16 @@ def is_working_day(day: date, calendar: HolidayCalendar) -> tuple[bool, bool]:
     """Whether ``day`` is a working day, and whether that is an estimate (its year has no schedule)."""
     if day.year in calendar.years:
         return calendar.is_working_day(day), False
-    return day.weekday() < _SATURDAY and (day.month, day.day) not in _FIXED_HOLIDAYS, True
+    return day.weekday() < _SATURDAY and day not in _statutory(day.year), True
+
+
+@lru_cache(maxsize=8)
+def _statutory(year: int) -> frozenset[date]:
+    """The statutory rest days of a year without a schedule (pure, so kept: the lunar count is not free)."""
+    try:
+        return statutory_holidays(year)
+    except ValueError:  # before the rules the library counts from: weekends only
+        return frozenset()
 
 
 def soon_until(today: date, calendar: HolidayCalendar, working_days: int = SOON_WORKING_DAYS) -> date:

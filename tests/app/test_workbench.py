@@ -109,10 +109,19 @@ def test_workbench_counts_and_lists_across_national_day(terminal: Terminal) -> N
     assert ids(bench, WorkList.OVERDUE) == [overdue_2, overdue_1, due_today]
 
 
+def test_days_left_across_next_years_spring_festival_use_the_statutory_holidays(terminal: Terminal) -> None:
+    calendar = terminal.reference.calendar()
+    assert 2027 not in calendar.years
+    # 2027: 除夕 Fri 02-05, 初一 Sat 02-06, 初三 Mon 02-08 are off (办法 as amended 2024), then the weekend;
+    # from Thu 02-04 to Thu 02-11 only Tue 02-09, Wed 02-10 and Thu 02-11 are working days
+    assert working_days_left(date(2027, 2, 4), date(2027, 2, 11), calendar) == (3, True)
+    assert soon_until(date(2027, 2, 4), calendar) == date(2027, 2, 10)
+
+
 def test_workbench_across_the_year_boundary_without_next_years_schedule(terminal: Terminal) -> None:
     calendar = terminal.reference.calendar()
     assert 2027 not in calendar.years  # the fallback is what is tested here
-    # Wed 12-30: Thu 12-31 is the 1st working day; 2027-01-01 元旦 (fixed-date holiday), Sat, Sun; Mon 01-04 the 2nd
+    # Wed 12-30: Thu 12-31 is the 1st working day; 2027-01-01 元旦 (statutory holiday), Sat, Sun; Mon 01-04 the 2nd
     assert soon_until(date(2026, 12, 30), calendar) == date(2027, 1, 4)
     last_of_year = case(terminal, 1, date(2026, 12, 31))
     monday = case(terminal, 2, date(2027, 1, 4))
