@@ -141,7 +141,7 @@ AGENT_FORMS = [code for code in available_forms()
 
 
 def test_every_form_has_an_agent_section_with_a_relation() -> None:
-    assert AGENT_FORMS == available_forms()
+    assert available_forms() == AGENT_FORMS
     for code in AGENT_FORMS:
         form = load_form(code)
         relation = form.field("agent_relation")
