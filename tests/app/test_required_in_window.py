@@ -146,7 +146,7 @@ def test_window_asks_a_woman_employee_for_her_post(qtbot: QtBot, make_terminal) 
     choose(view.widget("insured_category"), "employee")  # type: ignore[arg-type]
     assert post.isVisibleTo(view) and starred(view, "female_post")
     assert not page.submit_button.isEnabled()
-    assert "原岗位（原法定退休年龄）" in page.submit_hint.text()
+    assert "请填写或更正：原岗位" in page.submit_hint.text()
     rows = panel.row_texts()
     assert "无法确定" in rows["法定退休年龄"] and "法定退休年月" not in rows
     assert "⚠" in panel.body.text()

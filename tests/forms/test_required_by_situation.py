@@ -84,7 +84,7 @@ def woman_employee(**extra: str) -> dict[str, str]:
 
 
 def test_a_woman_employee_must_give_her_post() -> None:
-    assert problems("retirement_approval", woman_employee()) == {"female_post": "请填写原岗位（原法定退休年龄）"}
+    assert problems("retirement_approval", woman_employee()) == {"female_post": "请填写原岗位"}
     assert problems("retirement_approval", woman_employee(female_post="worker")) == {}
 
 
