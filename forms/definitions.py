@@ -130,7 +130,8 @@ class AnyOf(_Frozen):
 When = Condition | AllOf | AnyOf
 
 
-def _parts(when: When) -> list[Condition]:
+def condition_parts(when: When) -> list[Condition]:
+    """The simple conditions a rule is made of (for readers such as a guide page that list them)."""
     return [when] if isinstance(when, Condition) else when.conditions
 
 
@@ -370,7 +371,7 @@ class FormDef(_Frozen):
                 self._check_condition(f"field {field.key!r}", field.required_when, by_key)
             if field.shown_when is not None:
                 self._check_condition(f"field {field.key!r}", field.shown_when, by_key)
-                hidden = [c.field for c in _parts(field.shown_when) if by_key[c.field].shown_when is not None]
+                hidden = [c.field for c in condition_parts(field.shown_when) if by_key[c.field].shown_when is not None]
                 if hidden:  # one pass decides what is shown: no chains of hidden fields
                     raise ValueError(f"field {field.key!r} is shown depending on hidden field {hidden[0]!r}")
         material_keys = [material.key for material in self.materials]
@@ -398,7 +399,7 @@ class FormDef(_Frozen):
 
     @staticmethod
     def _check_condition(owner: str, when: When, by_key: Mapping[str, FieldDef]) -> None:
-        for condition in _parts(when):
+        for condition in condition_parts(when):
             FormDef._check_one(owner, condition, by_key)
 
     @staticmethod
