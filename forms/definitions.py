@@ -520,4 +520,27 @@ def weakenings(old: FormDef, new: FormDef) -> list[str]:
             found.append(f"材料“{material.name}”由必交改为按条件提交")
         elif material.required_when is not None and replacement.required_when not in (None, material.required_when):
             found.append(f"材料“{material.name}”的提交条件改变")
+    found.extend(_field_weakenings(old, new))
+    return found
+
+
+def _field_weakenings(old: FormDef, new: FormDef) -> list[str]:
+    """Fields that were asked for and no longer are, or under another condition (issue 18: 单位编号 for an
+    employee, the agent's ID number are safeguards too)."""
+    found: list[str] = []
+    new_fields = {field.key: field for field in new.fields()}
+    for field in old.fields():
+        if not field.required and field.required_when is None:
+            continue
+        replacement = new_fields.get(field.key)
+        if replacement is None:
+            found.append(f"删除了必填项“{field.label}”")
+        elif field.required and not replacement.required:
+            found.append(f"“{field.label}”由必填改为" + ("按条件填写" if replacement.required_when else "选填"))
+        elif field.required_when is not None and not replacement.required and (
+                replacement.required_when != field.required_when):
+            found.append(f"“{field.label}”的必填条件改变" if replacement.required_when else
+                         f"“{field.label}”由按条件必填改为选填")
+        elif replacement.shown_when is not None and replacement.shown_when != field.shown_when:
+            found.append(f"“{field.label}”的显示条件改变")
     return found

@@ -213,3 +213,26 @@ def test_a_broken_condition_is_refused_at_load(fields: str, says: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_form(_form(fields), "test")
     assert says in caught.value.detail
+
+
+# -- a definition sent later cannot drop these rules silently ----------------------------------------
+
+def _edited(code: str, key: str, **changes: object) -> FormDef:
+    form = load_form(code)
+    sections = [section.model_copy(update={"fields": [
+        field.model_copy(update=changes) if field.key == key else field for field in section.fields]})
+        for section in form.sections]
+    return form.model_copy(update={"sections": sections, "version": form.version + 1})
+
+
+def test_dropping_a_situational_requirement_is_a_weakening() -> None:
+    from forms.definitions import weakenings
+
+    old = load_form("personal_registration")
+    assert weakenings(old, _edited("personal_registration", "employer_code", required_when=None)) == [
+        "“单位编号”由按条件必填改为选填"]
+    assert weakenings(old, _edited("personal_registration", "agent_id_number",
+                                   required_when=old.field("agent_name").required_when.model_copy(  # type: ignore[union-attr]
+                                       update={"conditions": []}))) == ["“代办人公民身份号码”的必填条件改变"]
+    assert weakenings(old, _edited("personal_registration", "name", required=False)) == ["“姓名”由必填改为选填"]
+    assert weakenings(old, old) == []
