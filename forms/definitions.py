@@ -26,7 +26,7 @@ FieldType = Literal["text", "idnumber", "date", "month", "choice", "phone", "num
 #: the rule panel a form shows beside its fields, and the field keys each panel reads
 PanelKind = Literal["retirement", "survivor"]
 PANEL_FIELDS: dict[str, tuple[str, ...]] = {
-    "retirement": ("birth_date", "sex", "insured_category", "retirement_type", "retirement_month",
+    "retirement": ("birth_date", "sex", "insured_category", "female_post", "retirement_type", "retirement_month",
                    "contribution_months", "deemed_contribution_months", "avg_contribution_index",
                    "account_balance"),
     "survivor": ("death_date", "death_cause", "was_pensioner", "pension_months", "contribution_months",
@@ -97,9 +97,54 @@ class Condition(_Frozen):
         return self.field if self.values is None else f"{self.field} in {self.values}"
 
 
+class AllOf(_Frozen):
+    """Every one of these holds: a woman *and* an enterprise employee must say which post she held."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    conditions: list[Condition] = Field(alias="all", min_length=1)
+
+    def holds(self, values: Mapping[str, str]) -> bool:
+        return all(condition.holds(values) for condition in self.conditions)
+
+    def describe(self) -> str:
+        return " and ".join(condition.describe() for condition in self.conditions)
+
+
+class AnyOf(_Frozen):
+    """At least one of these holds: any agent field filled in means an agent is named."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    conditions: list[Condition] = Field(alias="any", min_length=1)
+
+    def holds(self, values: Mapping[str, str]) -> bool:
+        return any(condition.holds(values) for condition in self.conditions)
+
+    def describe(self) -> str:
+        return " or ".join(condition.describe() for condition in self.conditions)
+
+
+#: when a field is required or shown, or a material required: one condition, or all or any of several
+#: (kept flat, one level, so that a definition stays readable and the check at load stays simple)
+When = Condition | AllOf | AnyOf
+
+
+def condition_parts(when: When) -> list[Condition]:
+    """The simple conditions a rule is made of (for readers such as a guide page that list them)."""
+    return [when] if isinstance(when, Condition) else when.conditions
+
+
 def _condition(value: object) -> object:
-    """A bare field key is shorthand for "when that field is filled in"."""
-    return {"field": value} if isinstance(value, str) else value
+    """A bare field key is shorthand for "when that field is filled in", in a list of conditions too."""
+    if isinstance(value, str):
+        return {"field": value}
+    if isinstance(value, dict):
+        for word in ("all", "any"):
+            if isinstance(value.get(word), list):
+                return {**value, word: [{"field": item} if isinstance(item, str) else item
+                                        for item in value[word]]}
+    return value
 
 
 class FieldDef(_Frozen):
@@ -125,17 +170,25 @@ class FieldDef(_Frozen):
     #: number takes this attribute of that number (sex or birth_date).
     source: IdentityAttribute | None = None
     #: required only while this holds (e.g. the months of pension drawn, when the deceased drew one)
-    required_when: Condition | None = None
+    required_when: When | None = None
+    #: shown (and read) only while this holds; a hidden field counts as empty everywhere, so a value
+    #: typed before the situation changed is neither validated, nor sent, nor used by a rule panel
+    shown_when: When | None = None
     #: a date or month that cannot lie in the future (a death, an event already reported)
     not_future: bool = False
 
-    @field_validator("required_when", mode="before")
+    @field_validator("required_when", "shown_when", mode="before")
     @classmethod
     def _shorthand(cls, value: object) -> object:
         return _condition(value)
 
     def is_required(self, values: Mapping[str, str]) -> bool:
+        if not self.is_shown(values):
+            return False
         return self.required or (self.required_when is not None and self.required_when.holds(values))
+
+    def is_shown(self, values: Mapping[str, str]) -> bool:
+        return self.shown_when is None or self.shown_when.holds(values)
 
     @field_validator("pattern")
     @classmethod
@@ -190,7 +243,7 @@ class MaterialDef(_Frozen):
     name: str = Field(min_length=1)
     legal_basis: str = Field(min_length=1)
     #: when this material is required: a field key (required when filled) or a condition; None: always
-    required_when: Condition | None = None
+    required_when: When | None = None
     #: how the counter captures it: pages, or an ID copy (both sides of a card on one A4 page, true size)
     capture: Literal["pages", "id_copy"] = "pages"
 
@@ -316,6 +369,11 @@ class FormDef(_Frozen):
                                      "source sex or birth_date")
             if field.required_when is not None:
                 self._check_condition(f"field {field.key!r}", field.required_when, by_key)
+            if field.shown_when is not None:
+                self._check_condition(f"field {field.key!r}", field.shown_when, by_key)
+                hidden = [c.field for c in condition_parts(field.shown_when) if by_key[c.field].shown_when is not None]
+                if hidden:  # one pass decides what is shown: no chains of hidden fields
+                    raise ValueError(f"field {field.key!r} is shown depending on hidden field {hidden[0]!r}")
         material_keys = [material.key for material in self.materials]
         if len(material_keys) != len(set(material_keys)):
             raise ValueError("duplicate material keys")
@@ -340,7 +398,12 @@ class FormDef(_Frozen):
         return self
 
     @staticmethod
-    def _check_condition(owner: str, condition: Condition, by_key: Mapping[str, FieldDef]) -> None:
+    def _check_condition(owner: str, when: When, by_key: Mapping[str, FieldDef]) -> None:
+        for condition in condition_parts(when):
+            FormDef._check_one(owner, condition, by_key)
+
+    @staticmethod
+    def _check_one(owner: str, condition: Condition, by_key: Mapping[str, FieldDef]) -> None:
         target = by_key.get(condition.field)
         if target is None:
             raise ValueError(f"{owner} depends on unknown field {condition.field!r}")
@@ -457,4 +520,27 @@ def weakenings(old: FormDef, new: FormDef) -> list[str]:
             found.append(f"材料“{material.name}”由必交改为按条件提交")
         elif material.required_when is not None and replacement.required_when not in (None, material.required_when):
             found.append(f"材料“{material.name}”的提交条件改变")
+    found.extend(_field_weakenings(old, new))
+    return found
+
+
+def _field_weakenings(old: FormDef, new: FormDef) -> list[str]:
+    """Fields that were asked for and no longer are, or under another condition (issue 18: 单位编号 for an
+    employee, the agent's ID number are safeguards too)."""
+    found: list[str] = []
+    new_fields = {field.key: field for field in new.fields()}
+    for field in old.fields():
+        if not field.required and field.required_when is None:
+            continue
+        replacement = new_fields.get(field.key)
+        if replacement is None:
+            found.append(f"删除了必填项“{field.label}”")
+        elif field.required and not replacement.required:
+            found.append(f"“{field.label}”由必填改为" + ("按条件填写" if replacement.required_when else "选填"))
+        elif field.required_when is not None and not replacement.required and (
+                replacement.required_when != field.required_when):
+            found.append(f"“{field.label}”的必填条件改变" if replacement.required_when else
+                         f"“{field.label}”由按条件必填改为选填")
+        elif replacement.shown_when is not None and replacement.shown_when != field.shown_when:
+            found.append(f"“{field.label}”的显示条件改变")
     return found

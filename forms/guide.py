@@ -19,7 +19,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from forms.catalogue import ServiceItem
-from forms.definitions import TIER_LABELS, Condition, FieldDef, FormDef, MaterialDef
+from forms.definitions import (
+    TIER_LABELS,
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldDef,
+    FormDef,
+    MaterialDef,
+    When,
+    condition_parts,
+)
 
 #: the regulation's article on 授权代办 (the definitions cite it for every agent's material)
 AGENT_ARTICLE = "《社会保险经办条例》第三十条（采用授权代办等方式为老年人、残疾人等特殊群体提供便利）"
@@ -92,8 +102,19 @@ def _choice_label(field: FieldDef, value: str) -> str:
     return next((choice.label for choice in field.choices if choice.value == value), value)
 
 
-def condition_text(form: FormDef, condition: Condition) -> str:
-    """When a condition holds, in the clerk's and applicant's words (labels, not keys)."""
+def condition_text(form: FormDef, when: When) -> str:
+    """When a rule holds, in the clerk's and applicant's words (labels, not keys); several conditions are
+    joined with 且 (all) or 或 (any)."""
+    if isinstance(when, Condition):
+        return _simple_condition_text(form, when)
+    parts = [_simple_condition_text(form, part).removesuffix("时提交") for part in condition_parts(when)]
+    if isinstance(when, AnyOf) and all(part.field.startswith("agent_") for part in when.conditions):
+        return "委托他人代办时提交"
+    joined = ("且" if isinstance(when, AllOf) else "或").join(dict.fromkeys(parts))
+    return f"{joined}时提交"
+
+
+def _simple_condition_text(form: FormDef, condition: Condition) -> str:
     field = form.field(condition.field)
     if condition.above is not None:
         return f"“{field.label}”超过 {condition.above} 时提交"
@@ -106,7 +127,8 @@ def condition_text(form: FormDef, condition: Condition) -> str:
 
 
 def _is_agent_material(material: MaterialDef) -> bool:
-    return material.required_when is not None and material.required_when.field.startswith("agent_")
+    return material.required_when is not None and any(
+        part.field.startswith("agent_") for part in condition_parts(material.required_when))
 
 
 def _item_section(form: FormDef, item: ServiceItem) -> GuideSection:

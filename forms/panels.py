@@ -21,6 +21,8 @@ from core.errors import ConfigError, CounterError
 from forms.rules.figures import ProvincialFigures
 from forms.rules.pension import AMOUNT_MAX, PensionInputError, estimate_pension, months_divisor
 from forms.rules.retirement import (
+    POST_HINT,
+    POST_NOT_GIVEN,
     Category,
     RetirementAge,
     Sex,
@@ -86,6 +88,17 @@ def _date(values: Mapping[str, str], key: str) -> date | None:
         return None
 
 
+def _category(sex: str, category: str, post: str) -> Category | None:
+    """The rule's category; None for a woman enterprise employee whose post (worker/cadre) is not chosen.
+
+    The form asks an enterprise employee who is a woman for her post (``female_post``); her age is
+    50 as a worker and 55 as a cadre, so the panel never picks one for her.
+    """
+    if category == Category.EMPLOYEE and sex == "female":
+        return Category(post) if post in (Category.WORKER, Category.CADRE) else None
+    return Category(category)
+
+
 def _rule(birth: date, sex: Sex, category: Category, kind: str) -> RetirementAge:
     if kind == "special_occupation":
         return special_retirement(birth, sex, "arduous")
@@ -124,8 +137,13 @@ def retirement_summary(values: Mapping[str, str], figures: ProvincialFigures | N
     if birth is None or sex not in ("male", "female") or category not in {c.value for c in Category}:
         hint = "读取证件（或填写公民身份号码）并选择参保身份后显示法定退休年月。"
         return Summary(title, (Row("提示", hint, "info"),))
-    rule = _rule(birth, "male" if sex == "male" else "female", Category(category), kind)
-    rows = []
+    rows: list[Row] = []
+    chosen = _category(sex, category, values.get("female_post", "").strip())
+    if chosen is None and kind not in ("special_occupation", "disability"):  # the special ages ignore the post
+        return Summary(title, (Row("法定退休年龄", f"{POST_NOT_GIVEN}{POST_HINT}", "warn"),))
+    rule = _rule(birth, "male" if sex == "male" else "female", chosen or Category.WORKER, kind)
+    if chosen is not None and category == Category.EMPLOYEE and sex == "female":
+        rows.append(Row("原岗位", "干部岗位" if chosen == Category.CADRE else "工人岗位"))
     if rule.needs_review:
         rows.append(Row("特殊退休年龄", f"{_age(rule.statutory_age_months)}（按原规定，须逐案复核）", "info"))
     else:

@@ -167,13 +167,38 @@ def _label_of(field: FieldDef, value: str) -> str:
     return value
 
 
+def shown_values(form: FormDef, values: Mapping[str, str]) -> dict[str, str]:
+    """The values with every field hidden now (``shown_when`` does not hold) counted as empty.
+
+    A clerk who picks a woman's post and then corrects the sex to male leaves a value behind in a
+    field no longer on screen; it must not be validated, sent, or read by a rule panel.
+    """
+    hidden = {field.key for field in form.fields() if not field.is_shown(values)}
+    return {key: ("" if key in hidden else value) for key, value in values.items()}
+
+
+#: why the agent cannot be the applicant: the entrusting (授权委托) is between two different people
+AGENT_IS_APPLICANT = "代办人不能是申请人本人：代办人公民身份号码与申请人相同。本人到场办理时请清空代办人信息。"
+
+
+def _agent_problem(form: FormDef, values: Mapping[str, str]) -> tuple[str, str] | None:
+    """The agent's ID number field and its message when the agent named is the applicant."""
+    applicant, agent = form.identity_field("id_number"), form.identity_field("id_number", "agent")
+    if applicant is None or agent is None:
+        return None
+    mine, theirs = values.get(applicant.key, "").strip().upper(), values.get(agent.key, "").strip().upper()
+    return (agent.key, AGENT_IS_APPLICANT) if mine and mine == theirs else None
+
+
 def validate_form(form: FormDef, values: Mapping[str, str], *, today: date | None = None) -> dict[str, str]:
     """Field key -> message for every invalid field (empty dict: the form may be submitted).
 
     Besides each field's own rules: a field derived from an ID-number field must agree with the
-    number (the sex and birth date on file are the ones the number encodes), and the form's order
-    checks hold (a period does not end before it starts).
+    number (the sex and birth date on file are the ones the number encodes), the form's order
+    checks hold (a period does not end before it starts), and an agent (代办人) is not the applicant.
+    Fields hidden now count as empty (``shown_values``).
     """
+    values = shown_values(form, values)
     fields = {field.key: field for field in form.fields()}
     problems: dict[str, str] = {}
     for field in fields.values():
@@ -192,4 +217,7 @@ def validate_form(form: FormDef, values: Mapping[str, str], *, today: date | Non
         first, last = values.get(check.earlier, "").strip(), values.get(check.later, "").strip()
         if first and last and (last < first or (last == first and not check.allow_equal)):
             problems[check.later] = check.message
+    agent = _agent_problem(form, values)
+    if agent is not None and agent[0] not in problems:
+        problems[agent[0]] = agent[1]
     return problems

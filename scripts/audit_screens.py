@@ -36,7 +36,8 @@ from protocol.audit import entry_hash
 
 PERSON = "11010519491231002X"
 REGISTRATION = {"id_type": "01", "id_number": PERSON, "name": "李秀英", "ethnicity": "01", "phone": "13800138000",
-                "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee"}
+                "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee",
+                "employer_code": "61020200001", "work_start_date": "1968-07-01"}
 OTHER = {**REGISTRATION, "id_number": "610202196503151236", "name": "王建国"}
 
 

@@ -26,7 +26,8 @@ from forms.definitions import load_form
 from local_db.clerks import Role
 
 REGISTRATION = {"id_type": "01", "id_number": "11010519491231002X", "name": "李秀英", "ethnicity": "01",
-                "phone": "13800138000", "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee"}
+                "phone": "13800138000", "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee",
+                "employer_code": "61020200001", "work_start_date": "1968-07-01"}
 OTHER = {**REGISTRATION, "id_number": "610202196503151236", "name": "王建国"}
 
 

@@ -199,6 +199,8 @@ def fill_valid(view: FormView) -> None:
         combo = view.widget(key)
         assert isinstance(combo, QComboBox)
         combo.setCurrentIndex(combo.findData(value))
+    view.set_value("employer_code", "61020200001")  # an employee names the employer and the date work began
+    view.set_value("work_start_date", "1968-07-01")
 
 
 def shoot_card_screens(app: QApplication, root: Path, central_url: str, store: SecretStore, out: Path) -> None:
@@ -419,7 +421,8 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                       "insured_category": "employee", "retirement_type": "normal", "retirement_month": "2025-04",
                       "work_start_date": "1985-07-01", "contribution_months": "420", "bank_name": "中国工商银行",
                       "bank_account": "6222021234567890123", "account_holder": "王建国", "phone": "13912345678",
-                      "address": "铜川市王益区红旗街1号"}
+                      "address": "铜川市王益区红旗街1号", "employer_name": "铜川市王益区建材有限公司",
+                      "employer_credit_code": "91610202MA6YB7QX4K"}
             accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
                 window.clerk, load_form("retirement_approval"), values,
                 waivers={"identity_document": "已由身份证阅读器读取并核验"}))

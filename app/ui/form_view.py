@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
-from forms.validate import derive_fields, validate_form
+from forms.validate import derive_fields, shown_values, validate_form
 
 FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
 
@@ -49,6 +49,8 @@ class FormView(QScrollArea):
         self._errors: dict[str, QLabel] = {}
         #: labels of fields required only in some cases: their star follows the other fields
         self._conditional_labels: dict[str, QLabel] = {}
+        #: rows of fields shown only in some cases (a woman employee's post): shown as the values change
+        self._conditional_rows: dict[str, tuple[QFormLayout, QLabel]] = {}
         self._touched: set[str] = set()
         self._valid = False
         #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
@@ -87,6 +89,9 @@ class FormView(QScrollArea):
                 label.setTextFormat(Qt.TextFormat.RichText)
                 if field.required_when is not None:
                     self._conditional_labels[field.key] = label
+                if field.shown_when is not None:
+                    self._conditional_labels[field.key] = label
+                    self._conditional_rows[field.key] = (layout, label)
                 label.setMinimumWidth(150)  # same label column in every section, so inputs line up
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 label.setBuddy(widget)
@@ -154,7 +159,8 @@ class FormView(QScrollArea):
         return widget.text().strip()
 
     def values(self) -> dict[str, str]:
-        return {key: self.value(key) for key in self._widgets}
+        """What the form holds now; a field hidden now counts as empty (``shown_values``)."""
+        return shown_values(self.form, {key: self.value(key) for key in self._widgets})
 
     def set_value(self, key: str, value: str) -> None:
         widget = self._widgets[key]
@@ -293,6 +299,8 @@ class FormView(QScrollArea):
         for key, label in self._conditional_labels.items():
             field = self.form.field(key)
             label.setText(self._label_text(field, field.is_required(values)))
+        for key, (layout, label) in self._conditional_rows.items():
+            layout.setRowVisible(label, self.form.field(key).is_shown(values))
         for field in self.form.fields():
             if field.key in self._touched or not self._errors[field.key].isHidden():
                 self._show_field_problem(field, problems.get(field.key))
@@ -304,6 +312,11 @@ class FormView(QScrollArea):
 
     def is_valid(self) -> bool:
         return self._valid
+
+    def problem_labels(self) -> list[str]:
+        """The labels of the fields that stop the submission now, in form order (for the status line)."""
+        problems = validate_form(self.form, self.values(), today=self._today)
+        return [field.label for field in self.form.fields() if field.key in problems]
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Mark every problem (after a refused submit), including untouched fields."""

@@ -245,7 +245,7 @@ class FormPage(QWidget):
         self.submit_button.setEnabled(valid and not missing)
         parts = []
         if not valid:
-            parts.append(self.tr("请按提示填写完整表单"))
+            parts.append(self.tr("请填写或更正：{fields}").format(fields="、".join(self.view.problem_labels())))
         if missing:
             parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(
                 names="、".join(m.name for m in missing)))

@@ -17,7 +17,7 @@ from core.errors import ValidationError
 from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
 from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, count_due_date
-from forms.validate import derive_fields, validate_form
+from forms.validate import derive_fields, shown_values, validate_form
 from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
@@ -143,6 +143,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     values = request.values
     clean = {k: v.strip() for k, v in values.items()}
     clean.update(derive_fields(form, clean, today=today))
+    clean = shown_values(form, clean)  # a value left in a field hidden now is not kept
     problems = validate_form(form, clean, today=today)
     if problems:
         raise FormInvalid(problems)

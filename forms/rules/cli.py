@@ -286,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("retirement", "statutory retirement month under the 2025 reform")
     p.add_argument("--birth", type=date_arg, required=True, help="YYYY-MM-DD, 1900-01-01 to 2100-12-31")
     p.add_argument("--sex", choices=("male", "female"), required=True)
-    p.add_argument("--category", choices=("employee", "cadre", "worker", "flexible"), required=True)
+    p.add_argument("--category", choices=("employee", "cadre", "worker", "flexible"), required=True,
+                   help="worker or cadre for a woman employee (original age 50 or 55); employee alone is "
+                        "refused for a woman, since it does not decide her age")
     p.set_defaults(func=_retirement)
 
     p = command("pension", "estimate the monthly basic pension")

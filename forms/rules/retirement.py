@@ -15,9 +15,10 @@ Schedule (NPC Standing Committee decision of 2024-09-13 and the State Council me
 Earlier cohorts keep the original age.
 
 Category: ``EMPLOYEE`` is the generic enterprise employee. For men every category has 60. For a
-woman ``EMPLOYEE`` means a woman *worker* (original age 50), because that is the default post in
-enterprise records; a woman in a managerial or technical post must be entered as ``CADRE`` (55).
-The clerk decides which applies from the archive (档案), not this module.
+woman ``EMPLOYEE`` says too little: a woman worker's original age is 50, a woman cadre's 55, and
+the difference is five to eight years of her life. This module does not guess (it once took 50,
+silently): ``retirement_age`` raises ``PostNotGiven``, and the caller asks for ``WORKER`` or
+``CADRE``, which the clerk reads from the archive (档案).
 
 Days: the law counts ages in months, so only the birth *month* matters. The age is reached in the
 month given by birth month + age; the day of birth (including 29 February, e.g. births on
@@ -37,7 +38,7 @@ from typing import Literal
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from core.errors import ConfigError
+from core.errors import ConfigError, CounterError
 from forms.refdata import read_json
 
 Sex = Literal["male", "female"]
@@ -57,6 +58,19 @@ class Category(enum.StrEnum):
     CADRE = "cadre"
     WORKER = "worker"
     FLEXIBLE = "flexible"
+
+
+#: what the clerk reads when a woman's post is missing: why the age cannot be given, and what decides it
+POST_NOT_GIVEN = ("企业女职工的法定退休年龄取决于原岗位：工人岗位原法定退休年龄50周岁（逐步延至55周岁），"
+                  "干部岗位原法定退休年龄55周岁（逐步延至58周岁），尚未选择，无法确定。")
+POST_HINT = "请按档案记载选择原岗位：工人岗位或干部岗位。"
+
+
+class PostNotGiven(CounterError):
+    """A woman recorded only as an enterprise employee: worker (50) or cadre (55) decides her age."""
+
+    user_message = POST_NOT_GIVEN
+    hint = POST_HINT
 
 
 @dataclass(frozen=True)
@@ -120,8 +134,10 @@ def _schedule(sex: Sex, category: Category) -> _Schedule:
         raise ValueError(f"性别无效：{sex!r}（应为 male 或 female）")
     if category in (Category.CADRE, Category.FLEXIBLE):
         return _WOMEN_55
-    if category in (Category.WORKER, Category.EMPLOYEE):
+    if category == Category.WORKER:
         return _WOMEN_50
+    if category == Category.EMPLOYEE:
+        raise PostNotGiven("a woman employee needs category worker or cadre")
     raise ValueError(f"人员类别无效：{category!r}")
 
 
@@ -163,6 +179,7 @@ def retirement_age(birth: date, sex: Sex, category: Category) -> RetirementAge:
     is at most 36 months, it is always 60). Latest: statutory + 36 months, by agreement with the
     employer. Early retirement also needs the minimum contribution, which the caller checks against
     ``min_contribution_months`` (given for the statutory month: the law ties it to that year).
+    A woman given only as ``EMPLOYEE`` raises ``PostNotGiven``: worker or cadre must be chosen.
     """
     schedule = _schedule(sex, Category(category))
     born = _month_index(birth.year, birth.month)

@@ -956,8 +956,8 @@
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="248" />
-        <source>请按提示填写完整表单</source>
-        <translation>Complete the form as indicated</translation>
+        <source>请填写或更正：{fields}</source>
+        <translation>Fill in or correct: {fields}</translation>
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="250" />
@@ -993,33 +993,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="110" />
+        <location filename="../../app/ui/form_view.py" line="115" />
         <source>请选择</source>
-        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
+        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="129" />
+        <location filename="../../app/ui/form_view.py" line="134" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="130" />
+        <location filename="../../app/ui/form_view.py" line="135" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="130" />
+        <location filename="../../app/ui/form_view.py" line="135" />
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="143" />
+        <location filename="../../app/ui/form_view.py" line="148" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="220" />
+        <location filename="../../app/ui/form_view.py" line="226" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>

@@ -118,7 +118,8 @@ def fill_contact_and_insurance(qtbot: QtBot, page: FormPage) -> None:
         combo = view.widget(key)
         assert isinstance(combo, QComboBox)
         choose(combo, value)
-    for key, text in (("phone", "13800138000"), ("address", "陕西省铜川市王益区红旗街1号")):
+    for key, text in (("phone", "13800138000"), ("address", "陕西省铜川市王益区红旗街1号"),
+                      ("employer_code", "61020200001"), ("work_start_date", "1968-07-01")):
         edit = view.widget(key)
         assert isinstance(edit, QLineEdit)
         type_text(qtbot, edit, text)

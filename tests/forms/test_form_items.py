@@ -59,7 +59,7 @@ VALID: dict[str, dict[str, str]] = {
     "death_benefit": PERSON | BANK | {
         "deceased_id_number": OTHER_ID, "deceased_name": "李秀兰", "death_date": "2025-05-20",
         "death_cause": "illness", "was_pensioner": "yes", "pension_months": "240", "contribution_months": "345",
-        "relation_to_deceased": "child"},
+        "relation_to_deceased": "child", "pension_paid_until": "2025-05", "monthly_pension": "3120.50"},
     "personal_change": PERSON | {
         "person_status": "retiree", "change_item": "contact", "old_value": "0919-1234567",
         "new_value": "13912345678", "change_reason": "更换联系电话"},
@@ -88,7 +88,7 @@ BROKEN = [
     ("retirement_approval", "contribution_months", "12.5"),
     ("retirement_approval", "employer_credit_code", "91610200MA6YB1234"),
     ("retirement_approval", "insured_category", "retired"),
-    ("retirement_approval", "sex", "female"),
+    ("death_benefit", "sex", "female"),  # (a retiring woman would also be asked her post: one field each)
     ("death_benefit", "bank_account", "abc123456789"),
     ("death_benefit", "death_cause", "unknown"),
     ("death_benefit", "deceased_id_number", "110105194912310021"),
@@ -278,7 +278,7 @@ def test_conditional_materials(code: str, condition: dict[str, str], material: s
     ("retirement_approval", {"retirement_type": "disability"}, "disability_appraisal_no"),
     ("retirement_approval", {"retirement_type": "special_occupation"}, "special_occupation"),
     ("personal_change", {"change_item": "name"}, "household_proof_issuer"),
-    ("death_benefit", {"pension_paid_until": "2025-06"}, "monthly_pension"),
+    ("death_benefit", {"pension_paid_until": "2025-06", "monthly_pension": ""}, "monthly_pension"),
 ])
 def test_conditional_fields(code: str, condition: dict[str, str], field: str) -> None:
     """Asked for exactly when the case needs it: the form fails on that field alone, then passes."""

@@ -62,7 +62,9 @@ def test_every_shipped_form_loads(code: str) -> None:
 def test_personal_registration() -> None:
     form = load_form("personal_registration")
     assert form.name == "个人参保登记"
-    assert form.version == 3  # v2 added the agent (代办人) section, v3 typed money and dates not in the future
+    # v2 added the agent (代办人) section, v3 typed money and dates not in the future, v4 asks an employee for
+    # the employer and the date work began, a flexible worker for the base, and a named agent in full
+    assert form.version == 4
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"
     titles = [section.title for section in form.sections]

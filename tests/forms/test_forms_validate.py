@@ -173,6 +173,8 @@ def complete_registration(**overrides: str) -> dict[str, str]:
         "phone": "13912345678",
         "address": "陕西省铜川市王益区红旗街1号",
         "insured_category": "employee",
+        "employer_code": "61020200001",
+        "work_start_date": "1968-07-01",
     }
     values.update(overrides)
     return values

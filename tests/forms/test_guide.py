@@ -136,8 +136,11 @@ def test_the_notice_lists_the_agents_materials_only_when_an_agent_is_named() -> 
     form = load_form("personal_change")
     values = {**CHANGE, "change_item": "contact"}
     assert [m.key for m in missing_for_notice(form, values, set(), {})] == ["identity_document"]
-    with_agent = missing_for_notice(form, {**values, "agent_name": "王强"}, set(), {})
+    with_agent = missing_for_notice(form, {**values, "agent_name": "王强"}, set(), {}, fields=())
     assert [m.key for m in with_agent] == ["identity_document", "authorisation", "agent_identity_document"]
+    # naming an agent makes the agent's ID number and relation required: candidates for the clerk to tick
+    candidates = missing_for_notice(form, {**values, "agent_name": "王强"}, set(), {})
+    assert [m.key for m in candidates][3:] == ["field:agent_id_number", "field:agent_relation"]
 
 
 def test_a_waived_or_present_material_is_not_on_the_notice() -> None:

@@ -50,9 +50,6 @@ COHORTS = [
     (1984, 10, "female", Category.WORKER, 659, "2039-09"),  # last before the cap: 54y11m
     (1984, 11, "female", Category.WORKER, 660, "2039-11"),  # first capped: 55
     (1984, 12, "female", Category.WORKER, 660, "2039-12"),
-    # a woman "employee" is a woman worker
-    (1975, 1, "female", Category.EMPLOYEE, 601, "2025-02"),
-    (1984, 12, "female", Category.EMPLOYEE, 660, "2039-12"),
 ]
 
 
@@ -73,7 +70,7 @@ def test_men_have_60_in_every_category(category: Category) -> None:
 
 
 @pytest.mark.parametrize(("category", "original"), [
-    (Category.EMPLOYEE, 600), (Category.WORKER, 600), (Category.CADRE, 660), (Category.FLEXIBLE, 660),
+    (Category.WORKER, 600), (Category.CADRE, 660), (Category.FLEXIBLE, 660),
 ])
 def test_original_age_of_women(category: Category, original: int) -> None:
     assert retirement_age(date(1960, 1, 1), "female", category).original_age_months == original
