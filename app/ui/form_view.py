@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.wheel_guard import WheelGuard, guard_wheel
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
 from forms.validate import derive_fields, validate_form
@@ -51,6 +52,8 @@ class FormView(QScrollArea):
         self._conditional_labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._valid = False
+        #: what validate_form said at the last check (field key -> message)
+        self._problems: dict[str, str] = {}
         #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
         self._from_device: dict[str, str] = {}
         self._overrides: list[dict[str, object]] = []
@@ -96,6 +99,7 @@ class FormView(QScrollArea):
             outer.addWidget(box)
         outer.addStretch(1)
         self.setWidget(body)
+        guard_wheel(body, WheelGuard(self))  # the wheel scrolls the form, not the 户口性质 under the pointer
         self._refresh_validity()
 
     # -- building -------------------------------------------------------------------------------
@@ -290,6 +294,7 @@ class FormView(QScrollArea):
         """
         values = self.values()
         problems = validate_form(self.form, values, today=self._today)
+        self._problems = problems
         for key, label in self._conditional_labels.items():
             field = self.form.field(key)
             label.setText(self._label_text(field, field.is_required(values)))
@@ -304,6 +309,10 @@ class FormView(QScrollArea):
 
     def is_valid(self) -> bool:
         return self._valid
+
+    def problems(self) -> dict[str, str]:
+        """Field key -> message, as of the last check (empty: the form may be submitted)."""
+        return dict(self._problems)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Mark every problem (after a refused submit), including untouched fields."""

@@ -38,6 +38,18 @@ from forms.definitions import TIER_LABELS, FormDef
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
 
+#: how many missing fields, wrong values and missing materials the status line names before "等N项"
+FIELDS_NAMED = 4
+PROBLEMS_NAMED = 2
+MATERIALS_NAMED = 3
+
+
+def _first_few(names: list[str], shown: int, more: str, sep: str = "、") -> str:
+    """``a、b、c等7项``: the first ``shown`` names, and how many there are in all when some are left out."""
+    if len(names) <= shown:
+        return sep.join(names)
+    return sep.join(names[:shown]) + more.format(n=len(names))
+
 
 def heading(text: str, name: str = "pageTitle") -> QLabel:
     label = QLabel(text)
@@ -208,13 +220,32 @@ class FormPage(QWidget):
         missing = self.materials.missing()
         valid = self.view.is_valid()
         self.submit_button.setEnabled(valid and not missing)
-        parts = []
-        if not valid:
-            parts.append(self.tr("请按提示填写完整表单"))
+        parts = self.form_summary() if not valid else []
         if missing:
-            parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(
-                names="、".join(m.name for m in missing)))
+            parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(names=_first_few(
+                [m.name for m in missing], MATERIALS_NAMED, self.tr("等{n}项"))))
         self.submit_hint.setText("；".join(parts))
+
+    def form_summary(self) -> list[str]:
+        """What keeps the form from being submitted, by field: the empty required ones, then the wrong ones.
+
+        Short enough for one status line: the first few names and "等N项". A field worked out from another
+        (sex and birth date from the ID number) is not named while its source is the thing missing.
+        """
+        problems = self.view.problems()
+        values = self.view.values()
+        fields = [f for f in self.form.fields() if f.key in problems
+                  and not (f.derived_from and f.derived_from in problems)]
+        empty = [f.label for f in fields if not values.get(f.key, "")]
+        wrong = [problems[f.key] if problems[f.key].startswith(f.label) else f"{f.label}：{problems[f.key]}"
+                 for f in fields if values.get(f.key, "")]
+        more = self.tr("等{n}项")
+        parts = []
+        if empty:
+            parts.append(self.tr("还需填写：{names}").format(names=_first_few(empty, FIELDS_NAMED, more)))
+        if wrong:
+            parts.append(_first_few(wrong, PROBLEMS_NAMED, more, "；"))
+        return parts
 
     def apply_identity(self, reading: IdentityReading) -> None:
         """Fill the applicant (or, when armed, the agent) from a read and say what came from it."""
