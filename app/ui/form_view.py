@@ -11,9 +11,10 @@ import html
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -29,6 +30,14 @@ from forms.idnumber import find_problem
 from forms.validate import derive_fields, validate_form
 
 FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
+
+
+#: an input's least width: an ID number (18 monospaced characters) still fits
+FIELD_MIN_WIDTH = 230
+#: the label column's widest; longer labels wrap
+LABEL_MAX_WIDTH = 160
+#: what the form adds around its fields: margins, group box padding, the scroll bar
+FORM_CHROME = 70
 
 
 def _choices(field: FieldDef) -> list[Choice]:
@@ -66,12 +75,16 @@ class FormView(QScrollArea):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 4, 12, 4)
         outer.setSpacing(14)
+        #: per section: its grid and its rows (label, the input with its message, whether it spans the width)
+        self._sections: list[tuple[QGridLayout, list[tuple[QLabel, QWidget, bool]]]] = []
+        self._columns = 0
+        labels: list[QLabel] = []
         for section in form.sections:
             box = QGroupBox(section.title)
-            layout = QFormLayout(box)
-            layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            layout.setHorizontalSpacing(16)
-            layout.setVerticalSpacing(6)
+            grid = QGridLayout(box)
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(6)
+            rows: list[tuple[QLabel, QWidget, bool]] = []
             for field in section.fields:
                 widget = self._make_widget(field)
                 error = QLabel()
@@ -90,17 +103,65 @@ class FormView(QScrollArea):
                 label.setTextFormat(Qt.TextFormat.RichText)
                 if field.required_when is not None:
                     self._conditional_labels[field.key] = label
-                label.setMinimumWidth(150)  # same label column in every section, so inputs line up
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 label.setBuddy(widget)
-                layout.addRow(label, cell)
+                labels.append(label)
+                rows.append((label, cell, field.type == "textarea"))
                 self._widgets[field.key] = widget
                 self._errors[field.key] = error
+            self._sections.append((grid, rows))
             outer.addWidget(box)
+        # one label width for the whole form, so the inputs of every section line up; a long label
+        # (待遇享受人员公民身份号码) wraps onto two lines rather than widen every row
+        self._label_width = min(max((label.sizeHint().width() for label in labels), default=0) + 4,
+                                LABEL_MAX_WIDTH)
+        for label in labels:
+            label.setWordWrap(label.sizeHint().width() > self._label_width)
+            label.setFixedWidth(self._label_width)
+        self._lay_out(1)
         outer.addStretch(1)
         self.setWidget(body)
         guard_wheel(body, WheelGuard(self))  # the wheel scrolls the form, not the 户口性质 under the pointer
         self._refresh_validity()
+
+    # -- layout: one or two columns of fields ------------------------------------------------------
+    def columns_for(self, width: int) -> int:
+        """Two columns of fields when both fit side by side at their minimum width, else one."""
+        column = self._label_width + 12 + FIELD_MIN_WIDTH
+        return 2 if width >= 2 * column + 24 + FORM_CHROME else 1
+
+    def columns(self) -> int:
+        return self._columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # the scroll area's own width (not the viewport's): a scroll bar coming and going must not flip it
+        self._lay_out(self.columns_for(self.width()))
+        super().resizeEvent(event)
+
+    def _lay_out(self, columns: int) -> None:
+        """Place every section's rows in ``columns`` label/input pairs, left to right, then down (the tab order).
+
+        A text area takes a whole row.
+        """
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for grid, rows in self._sections:
+            for label, cell, _wide in rows:
+                grid.removeWidget(label)
+                grid.removeWidget(cell)
+            row = col = 0
+            for label, cell, wide in rows:
+                if wide and col:
+                    row, col = row + 1, 0
+                grid.addWidget(label, row, 2 * col)
+                grid.addWidget(cell, row, 2 * col + 1, 1, 2 * columns - 1 if wide else 1)
+                if wide or col == columns - 1:
+                    row, col = row + 1, 0
+                else:
+                    col += 1
+            for c in range(4):
+                grid.setColumnStretch(c, 1 if c % 2 and c < 2 * columns else 0)
 
     # -- building -------------------------------------------------------------------------------
     @staticmethod
@@ -145,7 +206,7 @@ class FormView(QScrollArea):
         if field.derived_from:
             widget.setEnabled(False)
             widget.setToolTip(field.help or self.tr("根据其他字段自动填写"))
-        widget.setMinimumWidth(320)
+        widget.setMinimumWidth(FIELD_MIN_WIDTH)
         return widget
 
     # -- values ---------------------------------------------------------------------------------

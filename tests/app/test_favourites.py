@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from app.favourites import RECENT_COUNT, my_items
 from app.permissions import PermissionDenied
-from app.usecases import record_item_use, set_favourite
 from app.ui.catalogue_panel import FOLDED_WIDTH, OPEN_WIDTH
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
+from app.usecases import record_item_use, set_favourite
 from forms.catalogue import load_catalogue
 from local_db.clerks import ClerkInfo, Role, add_clerk
 
@@ -165,7 +165,7 @@ def test_search_still_filters_the_whole_catalogue(qtbot: QtBot, make_terminal) -
 
     shown = window.catalogue.visible_items()
     assert retirement in shown
-    assert all("personal_registration" != i.code for i in shown)
+    assert all(i.code != "personal_registration" for i in shown)
     assert all(("退休" in i.name) or any("退休" in k for k in i.keywords) for i in shown)
     assert window.catalogue.section_items("我的收藏") == []  # no sections while searching
 

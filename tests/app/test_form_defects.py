@@ -62,7 +62,7 @@ def test_wheel_over_an_unfocused_combo_scrolls_the_form_and_keeps_its_value(qtbo
 
 
 def test_wheel_over_a_focused_combo_still_changes_it(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
-    window, page = open_form(qtbot, make_terminal, "personal_registration")
+    _window, page = open_form(qtbot, make_terminal, "personal_registration")
     combo = page.view.widget("household_type")
     assert isinstance(combo, QComboBox)
     page.view.set_value("household_type", "urban")
