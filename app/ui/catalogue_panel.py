@@ -28,18 +28,18 @@ from PySide6.QtWidgets import (
 from app.favourites import MyItems
 from forms.catalogue import ServiceItem, search
 
-#: the column's width when open, and as a strip while a form has the room
+# the column's width when open, and as a strip while a form has the room
 OPEN_WIDTH = 290
 FOLDED_WIDTH = 40
-#: the shortcut that toggles the favourite of the selected item (as a browser's bookmark)
+# the shortcut that toggles the favourite of the selected item (as a browser's bookmark)
 FAVOURITE_KEYS = "Ctrl+D"
 
 
 class CataloguePanel(QWidget):
     item_chosen = Signal(object)  # ServiceItem
-    #: item code, whether it should now be a favourite
+    # item code, whether it should now be a favourite
     favourite_toggled = Signal(str, bool)
-    #: the panel folded (True) or opened (False)
+    # the panel folded (True) or opened (False)
     fold_changed = Signal(bool)
 
     def __init__(self, items: Sequence[ServiceItem], parent: QWidget | None = None) -> None:

@@ -32,11 +32,11 @@ from forms.validate import derive_fields, validate_form
 FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
 
 
-#: an input's least width: an ID number (18 monospaced characters) still fits
+# an input's least width: an ID number (18 monospaced characters) still fits
 FIELD_MIN_WIDTH = 230
-#: the label column's widest; longer labels wrap
+# the label column's widest; longer labels wrap
 LABEL_MAX_WIDTH = 160
-#: what the form adds around its fields: margins, group box padding, the scroll bar
+# what the form adds around its fields: margins, group box padding, the scroll bar
 FORM_CHROME = 70
 
 
@@ -61,7 +61,7 @@ class FormView(QScrollArea):
         self._conditional_labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._valid = False
-        #: what validate_form said at the last check (field key -> message)
+        # what validate_form said at the last check (field key -> message)
         self._problems: dict[str, str] = {}
         #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
         self._from_device: dict[str, str] = {}
@@ -75,7 +75,7 @@ class FormView(QScrollArea):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 4, 12, 4)
         outer.setSpacing(14)
-        #: per section: its grid and its rows (label, the input with its message, whether it spans the width)
+        # per section: its grid and its rows (label, the input with its message, whether it spans the width)
         self._sections: list[tuple[QGridLayout, list[tuple[QLabel, QWidget, bool]]]] = []
         self._columns = 0
         labels: list[QLabel] = []

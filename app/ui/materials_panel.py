@@ -122,6 +122,10 @@ class MaterialsPanel(QFrame):
                 grid.addWidget(self.buttons[key], row, 3)
                 grid.addWidget(self.waive_buttons[key], row, 4)
         grid.setColumnStretch(0 if self.stacked else 1, 1)
+        last = 3 * len(self.materials) if self.stacked else len(self.materials)
+        for row in range(grid.rowCount()):
+            grid.setRowStretch(row, 0)
+        grid.setRowStretch(last + 1, 1)  # spare height below the last material, not between the rows
 
     # -- state ----------------------------------------------------------------------------------
     def update_required(self, values: Mapping[str, str]) -> None:

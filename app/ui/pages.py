@@ -38,7 +38,7 @@ from forms.definitions import TIER_LABELS, FormDef
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
 
-#: how many missing fields, wrong values and missing materials the status line names before "等N项"
+# how many missing fields, wrong values and missing materials the status line names before "等N项"
 FIELDS_NAMED = 4
 PROBLEMS_NAMED = 2
 MATERIALS_NAMED = 2
@@ -51,7 +51,7 @@ def _first_few(names: list[str], shown: int, more: str, sep: str = "、") -> str
     return sep.join(names[:shown]) + more.format(n=len(names))
 
 
-#: the right-hand column (rules and materials): its least and its usual width
+# the right-hand column (rules and materials): its least and its usual width
 SIDE_MIN_WIDTH = 340
 SIDE_WIDTH = 380
 

@@ -642,19 +642,84 @@
 <context>
     <name>CataloguePanel</name>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="20"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="52"/>
         <source>服务事项</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="24"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="57"/>
+        <source>收起事项目录（Ctrl+K 重新打开并搜索）</source>
+        <translation>Fold the service catalogue (Ctrl+K opens it again and searches)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="64"/>
         <source>搜索：名称、关键字或拼音首字母</source>
         <translation>Search: name, keyword or pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="50"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="77"/>
+        <source>将所选事项加入或移出“我的收藏”（{keys}；也可右键点击事项）</source>
+        <translation>Add the selected item to My favourites or remove it ({keys}; or right-click the item)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="94"/>
+        <source>事项目录</source>
+        <translation>Items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="95"/>
+        <source>打开服务事项目录（Ctrl+K）</source>
+        <translation>Open the service catalogue (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="148"/>
+        <source>☆ 取消收藏所选事项</source>
+        <translation>☆ Remove selected item from favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="150"/>
+        <source>★ 收藏所选事项</source>
+        <translation>★ Add selected item to favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="160"/>
+        <source>取消收藏</source>
+        <translation>Remove from favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="160"/>
+        <source>加入我的收藏</source>
+        <translation>Add to My favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="180"/>
         <source> · 办理时限 {days} 个工作日</source>
         <translation> · time limit {days} working days</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="194"/>
+        <source>我的收藏</source>
+        <translation>My favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="195"/>
+        <source>最近使用</source>
+        <translation>Recently used</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="196"/>
+        <source>热门事项</source>
+        <translation>Frequent items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="197"/>
+        <source>全部事项</source>
+        <translation>All items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="197"/>
+        <source>其他事项</source>
+        <translation>Other items</translation>
     </message>
 </context>
 <context>
@@ -862,100 +927,106 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="59"/>
+        <location filename="../../app/ui/pages.py" line="87"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="61"/>
+        <location filename="../../app/ui/pages.py" line="89"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="63"/>
+        <location filename="../../app/ui/pages.py" line="91"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="66"/>
+        <location filename="../../app/ui/pages.py" line="94"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="72"/>
+        <location filename="../../app/ui/pages.py" line="100"/>
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="74"/>
+        <location filename="../../app/ui/pages.py" line="102"/>
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="77"/>
+        <location filename="../../app/ui/pages.py" line="105"/>
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="87"/>
+        <location filename="../../app/ui/pages.py" line="115"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="94"/>
-        <location filename="../../app/ui/pages.py" line="240"/>
+        <location filename="../../app/ui/pages.py" line="122"/>
+        <location filename="../../app/ui/pages.py" line="283"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="110"/>
+        <location filename="../../app/ui/pages.py" line="138"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="194"/>
+        <location filename="../../app/ui/pages.py" line="218"/>
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <extracomment>the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="195"/>
+        <location filename="../../app/ui/pages.py" line="219"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="213"/>
-        <source>请按提示填写完整表单</source>
-        <translation>Complete the form as indicated</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="215"/>
+        <location filename="../../app/ui/pages.py" line="237"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="225"/>
+        <location filename="../../app/ui/pages.py" line="238"/>
+        <location filename="../../app/ui/pages.py" line="254"/>
+        <source>等{n}项</source>
+        <translation> and others ({n} in all)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="257"/>
+        <source>还需填写：{names}</source>
+        <translation>Still to fill in: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="268"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="225"/>
+        <location filename="../../app/ui/pages.py" line="268"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="226"/>
+        <location filename="../../app/ui/pages.py" line="269"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="240"/>
+        <location filename="../../app/ui/pages.py" line="283"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="250"/>
+        <location filename="../../app/ui/pages.py" line="293"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -963,33 +1034,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="110"/>
+        <location filename="../../app/ui/form_view.py" line="175"/>
         <source>请选择</source>
         <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="129"/>
+        <location filename="../../app/ui/form_view.py" line="194"/>
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="130"/>
+        <location filename="../../app/ui/form_view.py" line="195"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="130"/>
+        <location filename="../../app/ui/form_view.py" line="195"/>
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="143"/>
+        <location filename="../../app/ui/form_view.py" line="208"/>
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="220"/>
+        <location filename="../../app/ui/form_view.py" line="285"/>
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click &quot;Correct card data&quot; and give a reason</translation>
     </message>
@@ -1058,251 +1129,251 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="191"/>
         <source>审计日志</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="394"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="417"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="431"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="415"/>
+        <location filename="../../app/ui/main_window.py" line="440"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="461"/>
+        <location filename="../../app/ui/main_window.py" line="486"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>办件记录</source>
         <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>改派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>把草稿或被退回的业务改派给其他受理柜员</source>
         <translation>Give a draft or a returned case to another front-desk clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="456"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="507"/>
+        <location filename="../../app/ui/main_window.py" line="532"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="510"/>
+        <location filename="../../app/ui/main_window.py" line="535"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="562"/>
+        <location filename="../../app/ui/main_window.py" line="589"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="582"/>
+        <location filename="../../app/ui/main_window.py" line="609"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="634"/>
+        <location filename="../../app/ui/main_window.py" line="661"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="638"/>
+        <location filename="../../app/ui/main_window.py" line="665"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="649"/>
+        <location filename="../../app/ui/main_window.py" line="676"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="652"/>
+        <location filename="../../app/ui/main_window.py" line="679"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="656"/>
+        <location filename="../../app/ui/main_window.py" line="683"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="667"/>
+        <location filename="../../app/ui/main_window.py" line="694"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="700"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="700"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="676"/>
+        <location filename="../../app/ui/main_window.py" line="703"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="678"/>
+        <location filename="../../app/ui/main_window.py" line="705"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="685"/>
-        <location filename="../../app/ui/main_window.py" line="708"/>
+        <location filename="../../app/ui/main_window.py" line="712"/>
+        <location filename="../../app/ui/main_window.py" line="735"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="711"/>
+        <location filename="../../app/ui/main_window.py" line="738"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="713"/>
+        <location filename="../../app/ui/main_window.py" line="740"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="715"/>
+        <location filename="../../app/ui/main_window.py" line="742"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1317,13 +1388,13 @@
     </message>
     <message>
         <location filename="../../app/ui/materials_panel.py" line="76"/>
-        <location filename="../../app/ui/materials_panel.py" line="178"/>
+        <location filename="../../app/ui/materials_panel.py" line="215"/>
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
         <location filename="../../app/ui/materials_panel.py" line="79"/>
-        <location filename="../../app/ui/materials_panel.py" line="181"/>
+        <location filename="../../app/ui/materials_panel.py" line="218"/>
         <source>免提交…</source>
         <translation>Waive…</translation>
     </message>
@@ -1333,37 +1404,37 @@
         <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="164"/>
+        <location filename="../../app/ui/materials_panel.py" line="201"/>
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="167"/>
+        <location filename="../../app/ui/materials_panel.py" line="204"/>
         <source>沿用原件 {n} 页</source>
         <translation>Kept from before: {n} pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="170"/>
+        <location filename="../../app/ui/materials_panel.py" line="207"/>
         <source>免提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="173"/>
+        <location filename="../../app/ui/materials_panel.py" line="210"/>
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="173"/>
+        <location filename="../../app/ui/materials_panel.py" line="210"/>
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="178"/>
+        <location filename="../../app/ui/materials_panel.py" line="215"/>
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="181"/>
+        <location filename="../../app/ui/materials_panel.py" line="218"/>
         <source>撤销免提交</source>
         <translation>Undo waiver</translation>
     </message>
@@ -1371,17 +1442,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="261"/>
+        <location filename="../../app/ui/pages.py" line="304"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="265"/>
+        <location filename="../../app/ui/pages.py" line="308"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="273"/>
+        <location filename="../../app/ui/pages.py" line="316"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -1755,109 +1826,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="313"/>
+        <location filename="../../app/ui/pages.py" line="356"/>
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="315"/>
+        <location filename="../../app/ui/pages.py" line="358"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="318"/>
+        <location filename="../../app/ui/pages.py" line="361"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="323"/>
+        <location filename="../../app/ui/pages.py" line="366"/>
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="338"/>
+        <location filename="../../app/ui/pages.py" line="381"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="340"/>
+        <location filename="../../app/ui/pages.py" line="383"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="397"/>
+        <location filename="../../app/ui/pages.py" line="440"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="409"/>
+        <location filename="../../app/ui/pages.py" line="452"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="411"/>
+        <location filename="../../app/ui/pages.py" line="454"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="439"/>
+        <location filename="../../app/ui/pages.py" line="482"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="439"/>
+        <location filename="../../app/ui/pages.py" line="482"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="414"/>
+        <location filename="../../app/ui/pages.py" line="457"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="400"/>
+        <location filename="../../app/ui/pages.py" line="443"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="403"/>
+        <location filename="../../app/ui/pages.py" line="446"/>
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="406"/>
+        <location filename="../../app/ui/pages.py" line="449"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="416"/>
+        <location filename="../../app/ui/pages.py" line="459"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="419"/>
+        <location filename="../../app/ui/pages.py" line="462"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="421"/>
+        <location filename="../../app/ui/pages.py" line="464"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="423"/>
+        <location filename="../../app/ui/pages.py" line="466"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="426"/>
+        <location filename="../../app/ui/pages.py" line="469"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="458"/>
+        <location filename="../../app/ui/pages.py" line="501"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -1991,17 +2062,17 @@
 <context>
     <name>WaiveDialog</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="192"/>
+        <location filename="../../app/ui/materials_panel.py" line="229"/>
         <source>免于提交材料</source>
         <translation>Waive a material</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="196"/>
+        <location filename="../../app/ui/materials_panel.py" line="233"/>
         <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
         <translation>e.g. verified through the police population data, no copy needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="203"/>
+        <location filename="../../app/ui/materials_panel.py" line="240"/>
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why &quot;{name}&quot; is not provided (kept with the application for review):</translation>
     </message>
