@@ -3,9 +3,17 @@ the mouse wheel changed combo boxes it passed over, and the status line did not 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QDate, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.ui.main_window import MainWindow
@@ -19,11 +27,12 @@ from .conftest import CLERK
 GOOD_ID = "11010519491231002X"
 
 
-def open_form(qtbot: QtBot, make_terminal, code: str) -> tuple[MainWindow, FormPage]:  # type: ignore[no-untyped-def]
+def open_form(qtbot: QtBot, make_terminal, code: str,  # type: ignore[no-untyped-def]
+              size: tuple[int, int] = (1366, 768)) -> tuple[MainWindow, FormPage]:
     terminal = make_terminal("http://127.0.0.1:9")
     window = MainWindow(terminal, CLERK, OpRunner())
     qtbot.addWidget(window)
-    window.resize(1366, 768)
+    window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     window.open_item(next(i for i in load_catalogue() if i.code == code))
@@ -46,7 +55,7 @@ def wheel_down(widget: QWidget, steps: int = 1) -> None:
 
 
 def test_wheel_over_an_unfocused_combo_scrolls_the_form_and_keeps_its_value(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
-    window, page = open_form(qtbot, make_terminal, "personal_registration")
+    window, page = open_form(qtbot, make_terminal, "personal_registration", (1024, 600))
     combo = page.view.widget("household_type")
     assert isinstance(combo, QComboBox)
     page.view.set_value("household_type", "urban")
@@ -135,3 +144,24 @@ def test_status_line_is_empty_when_only_a_line_edit_was_cleared_back(qtbot: QtBo
     assert "联系电话" not in page.submit_hint.text()
     phone.clear()
     assert "联系电话" in page.submit_hint.text()
+
+
+def test_wheel_over_a_date_box_in_any_scrolling_dialog_scrolls_it(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
+    window, _page = open_form(qtbot, make_terminal, "personal_registration")
+    area = QScrollArea()  # a dialog's scrolling content, built without any guard of its own
+    qtbot.addWidget(area)
+    body = QWidget()
+    column = QVBoxLayout(body)
+    date_box = QDateEdit(QDate(2026, 12, 7))
+    column.addWidget(date_box)
+    column.addSpacing(2000)
+    area.setWidget(body)
+    area.resize(400, 300)
+    area.show()
+    qtbot.waitExposed(area)
+    window.activateWindow()  # the focus is in the main window, the pointer over the date box
+
+    wheel_down(date_box, 2)
+
+    assert date_box.date() == QDate(2026, 12, 7)
+    assert area.verticalScrollBar().value() > 0
