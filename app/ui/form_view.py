@@ -182,6 +182,7 @@ class FormView(QScrollArea):
         elif field.type == "textarea":
             area = QPlainTextEdit()
             area.setFixedHeight(72)
+            area.setProperty("role", "longText")  # the style sheet's min-height would squeeze it to one line
             area.textChanged.connect(lambda k=field.key: self._edited(k))
             widget = area
         else:

@@ -57,6 +57,9 @@ def assert_usable(window: MainWindow, page: FormPage, rows: int) -> None:
     for widget in (page.submit_button, page.draft_button, page.back_button, page.submit_hint):
         assert widget.isVisible() and screen.contains(rect_in(widget, window)), widget.objectName()
     assert page.submit_hint.text()  # an empty form says what is missing
+    for field in page.form.fields():  # a text area keeps room for a few lines, however tight the screen
+        if field.type == "textarea":
+            assert page.view.widget(field.key).height() >= 60, field.key
     shown = fields_in_view(page)
     assert shown >= min(rows, len(page.form.fields())), f"{page.form.code}: only {shown} fields in view"
 
