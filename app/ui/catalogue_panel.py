@@ -41,6 +41,8 @@ class CataloguePanel(QWidget):
     favourite_toggled = Signal(str, bool)
     # the panel folded (True) or opened (False)
     fold_changed = Signal(bool)
+    # Esc in the search box: the clerk is done looking (the window folds the panel back over a form)
+    dismissed = Signal()
 
     def __init__(self, items: Sequence[ServiceItem], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +67,9 @@ class CataloguePanel(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._refill)
         self.search_edit.returnPressed.connect(self._choose_first)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.dismissed)
         self.list = QListWidget()
         self.list.setObjectName("catalogueList")
         self.list.itemActivated.connect(self._activated)

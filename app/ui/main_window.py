@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         """The clerk's favourites and recent items in the catalogue; it folds away while a form is open."""
         self.catalogue.favourite_toggled.connect(self._set_favourite)
         self.stack.currentChanged.connect(self._fold_catalogue)
+        self.catalogue.dismissed.connect(self._back_to_form)
         search = QShortcut(QKeySequence("Ctrl+K"), self)  # as in editors: jump to the item search
         search.activated.connect(self.catalogue.reveal)
         if allowed(self.clerk, Permission.SUBMIT):
@@ -179,6 +180,13 @@ class MainWindow(QMainWindow):
         """Folded while a form is on screen (the form gets the width), open everywhere else."""
         page = self.stack.currentWidget()
         self.catalogue.set_folded(page is not None and page is self.form_page)
+
+    def _back_to_form(self) -> None:
+        """Esc in the catalogue's search over an open form: fold it and go on typing in the form."""
+        self.catalogue.search_edit.clear()
+        self._fold_catalogue()
+        if self.form_page is not None and self.stack.currentWidget() is self.form_page:
+            self.form_page.view.setFocus()
 
     def _set_favourite(self, code: str, favourite: bool) -> None:
         operations.set_favourite(parent=self, clerk=self.clerk, item_code=code, favourite=favourite) \

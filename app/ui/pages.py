@@ -146,6 +146,9 @@ class FormPage(QWidget):
         head.setSpacing(16)
         head.addWidget(heading(self.form.name))
         head.addWidget(limit, 1)
+        #: buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right
+        self.head_tools = QHBoxLayout()
+        head.addLayout(self.head_tools)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
         layout.setSpacing(6)

@@ -225,3 +225,19 @@ def test_choosing_an_item_from_the_reopened_catalogue_folds_it_again(qtbot: QtBo
 
     assert window.form_page is not None and window.form_page.item == WITH_FORMS[1]
     assert window.catalogue.folded
+
+
+def test_escape_in_the_search_folds_the_catalogue_back_over_the_form(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, make_terminal("http://127.0.0.1:9"))
+    window.open_item(WITH_FORMS[0])
+    settle(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.catalogue.reveal()
+    qtbot.waitUntil(window.catalogue.search_edit.hasFocus)
+    qtbot.keyClicks(window.catalogue.search_edit, "tx")
+
+    qtbot.keyClick(window.catalogue.search_edit, Qt.Key.Key_Escape)
+
+    assert window.catalogue.folded and window.catalogue.search_edit.text() == ""
+    assert window.stack.currentWidget() is window.form_page
