@@ -642,82 +642,82 @@
 <context>
     <name>CataloguePanel</name>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="52"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="54"/>
         <source>服务事项</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="57"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="59"/>
         <source>收起事项目录（Ctrl+K 重新打开并搜索）</source>
         <translation>Fold the service catalogue (Ctrl+K opens it again and searches)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="64"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="66"/>
         <source>搜索：名称、关键字或拼音首字母</source>
         <translation>Search: name, keyword or pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="77"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="82"/>
         <source>将所选事项加入或移出“我的收藏”（{keys}；也可右键点击事项）</source>
         <translation>Add the selected item to My favourites or remove it ({keys}; or right-click the item)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="94"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="99"/>
         <source>事项目录</source>
         <translation>Items</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="95"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="100"/>
         <source>打开服务事项目录（Ctrl+K）</source>
         <translation>Open the service catalogue (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="148"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="153"/>
         <source>☆ 取消收藏所选事项</source>
         <translation>☆ Remove selected item from favourites</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="150"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="155"/>
         <source>★ 收藏所选事项</source>
         <translation>★ Add selected item to favourites</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="160"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="165"/>
         <source>取消收藏</source>
         <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="160"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="165"/>
         <source>加入我的收藏</source>
         <translation>Add to My favourites</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="180"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="185"/>
         <source> · 办理时限 {days} 个工作日</source>
         <translation> · time limit {days} working days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="194"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="199"/>
         <source>我的收藏</source>
         <translation>My favourites</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="195"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="200"/>
         <source>最近使用</source>
         <translation>Recently used</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="196"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="201"/>
         <source>热门事项</source>
         <translation>Frequent items</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="197"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="202"/>
         <source>全部事项</source>
         <translation>All items</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="197"/>
+        <location filename="../../app/ui/catalogue_panel.py" line="202"/>
         <source>其他事项</source>
         <translation>Other items</translation>
     </message>
@@ -969,7 +969,7 @@
     </message>
     <message>
         <location filename="../../app/ui/pages.py" line="122"/>
-        <location filename="../../app/ui/pages.py" line="283"/>
+        <location filename="../../app/ui/pages.py" line="286"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
@@ -979,54 +979,54 @@
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="218"/>
+        <location filename="../../app/ui/pages.py" line="221"/>
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
-        <extracomment>the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
+        <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="219"/>
+        <location filename="../../app/ui/pages.py" line="222"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="237"/>
+        <location filename="../../app/ui/pages.py" line="240"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="238"/>
-        <location filename="../../app/ui/pages.py" line="254"/>
+        <location filename="../../app/ui/pages.py" line="241"/>
+        <location filename="../../app/ui/pages.py" line="257"/>
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="257"/>
+        <location filename="../../app/ui/pages.py" line="260"/>
         <source>还需填写：{names}</source>
         <translation>Still to fill in: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="268"/>
+        <location filename="../../app/ui/pages.py" line="271"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="268"/>
+        <location filename="../../app/ui/pages.py" line="271"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="269"/>
+        <location filename="../../app/ui/pages.py" line="272"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="283"/>
+        <location filename="../../app/ui/pages.py" line="286"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="293"/>
+        <location filename="../../app/ui/pages.py" line="296"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1040,27 +1040,27 @@
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="194"/>
+        <location filename="../../app/ui/form_view.py" line="195"/>
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="195"/>
+        <location filename="../../app/ui/form_view.py" line="196"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="195"/>
+        <location filename="../../app/ui/form_view.py" line="196"/>
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="208"/>
+        <location filename="../../app/ui/form_view.py" line="209"/>
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="285"/>
+        <location filename="../../app/ui/form_view.py" line="286"/>
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click &quot;Correct card data&quot; and give a reason</translation>
     </message>
@@ -1139,241 +1139,241 @@
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>审计日志</source>
         <extracomment>the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="400"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="410"/>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412"/>
+        <location filename="../../app/ui/main_window.py" line="420"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="417"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="439"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="440"/>
+        <location filename="../../app/ui/main_window.py" line="448"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="486"/>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>办件记录</source>
         <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>改派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>把草稿或被退回的业务改派给其他受理柜员</source>
         <translation>Give a draft or a returned case to another front-desk clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456"/>
+        <location filename="../../app/ui/main_window.py" line="464"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="532"/>
+        <location filename="../../app/ui/main_window.py" line="540"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="535"/>
+        <location filename="../../app/ui/main_window.py" line="543"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="589"/>
+        <location filename="../../app/ui/main_window.py" line="597"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="609"/>
+        <location filename="../../app/ui/main_window.py" line="617"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="661"/>
+        <location filename="../../app/ui/main_window.py" line="669"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="665"/>
+        <location filename="../../app/ui/main_window.py" line="673"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="676"/>
+        <location filename="../../app/ui/main_window.py" line="684"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="679"/>
+        <location filename="../../app/ui/main_window.py" line="687"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="683"/>
+        <location filename="../../app/ui/main_window.py" line="691"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="694"/>
+        <location filename="../../app/ui/main_window.py" line="702"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="700"/>
+        <location filename="../../app/ui/main_window.py" line="708"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="700"/>
+        <location filename="../../app/ui/main_window.py" line="708"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="703"/>
+        <location filename="../../app/ui/main_window.py" line="711"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="705"/>
+        <location filename="../../app/ui/main_window.py" line="713"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="712"/>
-        <location filename="../../app/ui/main_window.py" line="735"/>
+        <location filename="../../app/ui/main_window.py" line="720"/>
+        <location filename="../../app/ui/main_window.py" line="743"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="738"/>
+        <location filename="../../app/ui/main_window.py" line="746"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="740"/>
+        <location filename="../../app/ui/main_window.py" line="748"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="742"/>
+        <location filename="../../app/ui/main_window.py" line="750"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1442,17 +1442,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="304"/>
+        <location filename="../../app/ui/pages.py" line="307"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="308"/>
+        <location filename="../../app/ui/pages.py" line="311"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="316"/>
+        <location filename="../../app/ui/pages.py" line="319"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -1826,109 +1826,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="356"/>
+        <location filename="../../app/ui/pages.py" line="359"/>
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="358"/>
+        <location filename="../../app/ui/pages.py" line="361"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="361"/>
+        <location filename="../../app/ui/pages.py" line="364"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="366"/>
+        <location filename="../../app/ui/pages.py" line="369"/>
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="381"/>
+        <location filename="../../app/ui/pages.py" line="384"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="383"/>
+        <location filename="../../app/ui/pages.py" line="386"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="440"/>
+        <location filename="../../app/ui/pages.py" line="443"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="452"/>
+        <location filename="../../app/ui/pages.py" line="455"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="454"/>
+        <location filename="../../app/ui/pages.py" line="457"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="482"/>
+        <location filename="../../app/ui/pages.py" line="485"/>
         <source>预计办结日期：</source>
         <translation>Due date:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="482"/>
+        <location filename="../../app/ui/pages.py" line="485"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="457"/>
+        <location filename="../../app/ui/pages.py" line="460"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="443"/>
+        <location filename="../../app/ui/pages.py" line="446"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="446"/>
+        <location filename="../../app/ui/pages.py" line="449"/>
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="449"/>
+        <location filename="../../app/ui/pages.py" line="452"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="459"/>
+        <location filename="../../app/ui/pages.py" line="462"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="462"/>
+        <location filename="../../app/ui/pages.py" line="465"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="464"/>
+        <location filename="../../app/ui/pages.py" line="467"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="466"/>
+        <location filename="../../app/ui/pages.py" line="469"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="469"/>
+        <location filename="../../app/ui/pages.py" line="472"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="501"/>
+        <location filename="../../app/ui/pages.py" line="504"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
