@@ -111,13 +111,11 @@ class FormView(QScrollArea):
                 self._errors[field.key] = error
             self._sections.append((grid, rows))
             outer.addWidget(box)
-        # one label width for the whole form, so the inputs of every section line up; a long label
-        # (待遇享受人员公民身份号码) wraps onto two lines rather than widen every row
-        self._label_width = min(max((label.sizeHint().width() for label in labels), default=0) + 4,
-                                LABEL_MAX_WIDTH)
-        for label in labels:
-            label.setWordWrap(label.sizeHint().width() > self._label_width)
-            label.setFixedWidth(self._label_width)
+        # one label width for the whole form, so the inputs of every section line up; where room is short a
+        # long label (待遇享受人员公民身份号码) wraps onto two lines rather than take a second column's room
+        self._natural = {label: label.sizeHint().width() + 4 for label in labels}
+        self._label_width = 0
+        self._set_label_width(min(max(self._natural.values(), default=0), LABEL_MAX_WIDTH))
         self._lay_out(1)
         outer.addStretch(1)
         self.setWidget(body)
@@ -125,17 +123,33 @@ class FormView(QScrollArea):
         self._refresh_validity()
 
     # -- layout: one or two columns of fields ------------------------------------------------------
+    def fit(self, width: int) -> tuple[int, int]:
+        """Columns and label width for a form ``width`` wide: two columns with whole labels if they fit,
+        else two with long labels wrapped, else one."""
+        natural = max(self._natural.values(), default=0)
+        for label in (natural, min(natural, LABEL_MAX_WIDTH)):
+            if width >= 2 * (label + 12 + FIELD_MIN_WIDTH) + 24 + FORM_CHROME:
+                return 2, label
+        return 1, min(natural, max(LABEL_MAX_WIDTH, width - FORM_CHROME - 12 - FIELD_MIN_WIDTH))
+
     def columns_for(self, width: int) -> int:
-        """Two columns of fields when both fit side by side at their minimum width, else one."""
-        column = self._label_width + 12 + FIELD_MIN_WIDTH
-        return 2 if width >= 2 * column + 24 + FORM_CHROME else 1
+        return self.fit(width)[0]
+
+    def _set_label_width(self, width: int) -> None:
+        if width != self._label_width:
+            self._label_width = width
+            for label, natural in self._natural.items():
+                label.setWordWrap(natural > width)
+                label.setFixedWidth(width)
 
     def columns(self) -> int:
         return self._columns
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # the scroll area's own width (not the viewport's): a scroll bar coming and going must not flip it
-        self._lay_out(self.columns_for(self.width()))
+        columns, label_width = self.fit(self.width())
+        self._set_label_width(label_width)
+        self._lay_out(columns)
         super().resizeEvent(event)
 
     def _lay_out(self, columns: int) -> None:
