@@ -161,6 +161,7 @@ class CataloguePanel(QWidget):
             return
         self.list.setCurrentItem(entry)
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per right-click; gone when closed
         favourite = self.is_favourite(data.code)
         action = menu.addAction(self.tr("取消收藏") if favourite else self.tr("加入我的收藏"))
         action.triggered.connect(lambda: self.favourite_toggled.emit(data.code, not favourite))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from app.favourites import RECENT_COUNT, my_items
@@ -241,3 +242,25 @@ def test_escape_in_the_search_folds_the_catalogue_back_over_the_form(qtbot: QtBo
 
     assert window.catalogue.folded and window.catalogue.search_edit.text() == ""
     assert window.stack.currentWidget() is window.form_page
+
+
+def test_the_context_menu_adds_and_removes_a_favourite(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
+    terminal = make_terminal("http://127.0.0.1:9")
+    window = open_window(qtbot, terminal)
+    panel = window.catalogue
+    item = WITH_FORMS[1]
+
+    def menu_action(text: str) -> None:
+        row = next(r for r in range(panel.list.count())
+                   if panel.list.item(r).data(Qt.ItemDataRole.UserRole) == item)
+        panel._context_menu(panel.list.visualItemRect(panel.list.item(row)).center())
+        menu = panel.findChildren(QMenu)[-1]
+        action = next(a for a in menu.actions() if a.text() == text)
+        action.trigger()
+        menu.close()
+        settle(qtbot, window)
+
+    menu_action("加入我的收藏")
+    assert my_items(terminal, CLERK).favourites == (item.code,)
+    menu_action("取消收藏")
+    assert my_items(terminal, CLERK).favourites == ()

@@ -136,7 +136,7 @@ def test_status_line_names_missing_materials(qtbot: QtBot, make_terminal) -> Non
     assert "尚缺材料：" + missing[0].name in page.submit_hint.text()
 
 
-def test_status_line_is_empty_when_only_a_line_edit_was_cleared_back(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
+def test_status_line_follows_a_field_filled_and_cleared(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
     _window, page = open_form(qtbot, make_terminal, "personal_registration")
     phone = page.view.widget("phone")
     assert isinstance(phone, QLineEdit)
