@@ -11,9 +11,10 @@ import html
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -23,11 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.wheel_guard import WheelGuard, guard_wheel
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
 from forms.validate import derive_fields, shown_values, validate_form
 
 FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
+
+
+# an input's least width: an ID number (18 monospaced characters) still fits
+FIELD_MIN_WIDTH = 230
+# the label column's widest; longer labels wrap
+LABEL_MAX_WIDTH = 160
+# what the form adds around its fields: margins, group box padding, the scroll bar
+FORM_CHROME = 70
 
 
 def _choices(field: FieldDef) -> list[Choice]:
@@ -50,9 +60,11 @@ class FormView(QScrollArea):
         #: labels of fields required only in some cases: their star follows the other fields
         self._conditional_labels: dict[str, QLabel] = {}
         #: rows of fields shown only in some cases (a woman employee's post): shown as the values change
-        self._conditional_rows: dict[str, tuple[QFormLayout, QLabel]] = {}
+        self._conditional_rows: dict[str, tuple[QLabel, QWidget]] = {}
         self._touched: set[str] = set()
         self._valid = False
+        # what validate_form said at the last check (field key -> message)
+        self._problems: dict[str, str] = {}
         #: field key -> the device it was read from (e.g. 社保卡); locked until overridden
         self._from_device: dict[str, str] = {}
         self._overrides: list[dict[str, object]] = []
@@ -65,12 +77,16 @@ class FormView(QScrollArea):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 4, 12, 4)
         outer.setSpacing(14)
+        # per section: its grid and its rows (label, the input with its message, whether it spans the width)
+        self._sections: list[tuple[QGridLayout, list[tuple[QLabel, QWidget, bool]]]] = []
+        self._columns = 0
+        labels: list[QLabel] = []
         for section in form.sections:
             box = QGroupBox(section.title)
-            layout = QFormLayout(box)
-            layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            layout.setHorizontalSpacing(16)
-            layout.setVerticalSpacing(6)
+            grid = QGridLayout(box)
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(6)
+            rows: list[tuple[QLabel, QWidget, bool]] = []
             for field in section.fields:
                 widget = self._make_widget(field)
                 error = QLabel()
@@ -91,17 +107,82 @@ class FormView(QScrollArea):
                     self._conditional_labels[field.key] = label
                 if field.shown_when is not None:
                     self._conditional_labels[field.key] = label
-                    self._conditional_rows[field.key] = (layout, label)
-                label.setMinimumWidth(150)  # same label column in every section, so inputs line up
+                    self._conditional_rows[field.key] = (label, cell)
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 label.setBuddy(widget)
-                layout.addRow(label, cell)
+                labels.append(label)
+                rows.append((label, cell, field.type == "textarea"))
                 self._widgets[field.key] = widget
                 self._errors[field.key] = error
+            self._sections.append((grid, rows))
             outer.addWidget(box)
+        # one label width for the whole form, so the inputs of every section line up; where room is short a
+        # long label (待遇享受人员公民身份号码) wraps onto two lines rather than take a second column's room
+        self._natural = {label: label.sizeHint().width() + 4 for label in labels}
+        self._label_width = 0
+        self._set_label_width(min(max(self._natural.values(), default=0), LABEL_MAX_WIDTH))
+        self._lay_out(1)
         outer.addStretch(1)
         self.setWidget(body)
+        guard_wheel(body, WheelGuard(self))  # the wheel scrolls the form, not the 户口性质 under the pointer
         self._refresh_validity()
+
+    # -- layout: one or two columns of fields ------------------------------------------------------
+    def fit(self, width: int) -> tuple[int, int]:
+        """Columns and label width for a form ``width`` wide: two columns with whole labels if they fit,
+        else two with long labels wrapped, else one."""
+        natural = max(self._natural.values(), default=0)
+        for label in (natural, min(natural, LABEL_MAX_WIDTH)):
+            if width >= 2 * (label + 12 + FIELD_MIN_WIDTH) + 24 + FORM_CHROME:
+                return 2, label
+        return 1, min(natural, max(LABEL_MAX_WIDTH, width - FORM_CHROME - 12 - FIELD_MIN_WIDTH))
+
+    def columns_for(self, width: int) -> int:
+        return self.fit(width)[0]
+
+    def _set_label_width(self, width: int) -> None:
+        if width != self._label_width:
+            self._label_width = width
+            for label, natural in self._natural.items():
+                label.setWordWrap(natural > width)
+                label.setFixedWidth(width)
+
+    def columns(self) -> int:
+        return self._columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # the scroll area's own width (not the viewport's): a scroll bar coming and going must not flip it
+        columns, label_width = self.fit(self.width())
+        self._set_label_width(label_width)
+        self._lay_out(columns)
+        super().resizeEvent(event)
+
+    def _lay_out(self, columns: int) -> None:
+        """Place every section's rows in ``columns`` label/input pairs, left to right, then down (the tab order).
+
+        A text area takes a whole row.
+        """
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for grid, rows in self._sections:
+            for label, cell, _wide in rows:
+                grid.removeWidget(label)
+                grid.removeWidget(cell)
+            row = col = 0
+            for label, cell, wide in rows:
+                if label.isHidden():  # a field this situation does not ask for (``shown_when``) leaves no gap
+                    continue
+                if wide and col:
+                    row, col = row + 1, 0
+                grid.addWidget(label, row, 2 * col)
+                grid.addWidget(cell, row, 2 * col + 1, 1, 2 * columns - 1 if wide else 1)
+                if wide or col == columns - 1:
+                    row, col = row + 1, 0
+                else:
+                    col += 1
+            for c in range(4):
+                grid.setColumnStretch(c, 1 if c % 2 and c < 2 * columns else 0)
 
     # -- building -------------------------------------------------------------------------------
     @staticmethod
@@ -122,6 +203,7 @@ class FormView(QScrollArea):
         elif field.type == "textarea":
             area = QPlainTextEdit()
             area.setFixedHeight(72)
+            area.setProperty("role", "longText")  # the style sheet's min-height would squeeze it to one line
             area.textChanged.connect(lambda k=field.key: self._edited(k))
             widget = area
         else:
@@ -146,7 +228,7 @@ class FormView(QScrollArea):
         if field.derived_from:
             widget.setEnabled(False)
             widget.setToolTip(field.help or self.tr("根据其他字段自动填写"))
-        widget.setMinimumWidth(320)
+        widget.setMinimumWidth(FIELD_MIN_WIDTH)
         return widget
 
     # -- values ---------------------------------------------------------------------------------
@@ -296,11 +378,20 @@ class FormView(QScrollArea):
         """
         values = self.values()
         problems = validate_form(self.form, values, today=self._today)
+        self._problems = problems
         for key, label in self._conditional_labels.items():
             field = self.form.field(key)
             label.setText(self._label_text(field, field.is_required(values)))
-        for key, (layout, label) in self._conditional_rows.items():
-            layout.setRowVisible(label, self.form.field(key).is_shown(values))
+        moved = False
+        for key, (label, cell) in self._conditional_rows.items():
+            shown = self.form.field(key).is_shown(values)
+            if shown == label.isHidden():
+                label.setVisible(shown)
+                cell.setVisible(shown)
+                moved = True
+        if moved and self._columns:  # the rows after a shown or hidden one move up or down
+            columns, self._columns = self._columns, 0
+            self._lay_out(columns)
         for field in self.form.fields():
             if field.key in self._touched or not self._errors[field.key].isHidden():
                 self._show_field_problem(field, problems.get(field.key))
@@ -313,10 +404,9 @@ class FormView(QScrollArea):
     def is_valid(self) -> bool:
         return self._valid
 
-    def problem_labels(self) -> list[str]:
-        """The labels of the fields that stop the submission now, in form order (for the status line)."""
-        problems = validate_form(self.form, self.values(), today=self._today)
-        return [field.label for field in self.form.fields() if field.key in problems]
+    def problems(self) -> dict[str, str]:
+        """Field key -> message, as of the last check (empty: the form may be submitted)."""
+        return dict(self._problems)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Mark every problem (after a refused submit), including untouched fields."""

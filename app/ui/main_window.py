@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -67,6 +67,7 @@ from app.ui.reference_dialog import reference_label
 from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
 from app.ui.status_widgets import NoticeBar
+from app.ui.wheel_guard import guard_application
 from app.ui.workbench_page import WorkbenchPage, counter_today
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
 from app.usecases.inform import Informed
@@ -138,7 +139,6 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        self.catalogue.setFixedWidth(290)
         row.addWidget(self.catalogue)
         work = QWidget()
         work_col = QVBoxLayout(work)
@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.guard.frame)
         self._build_status_bar()
         self._apply_permissions()
+        self._wire_catalogue()
+        self._guard_wheel()
         #: the status bar's counts and last sync, read again whenever counts may have changed
         self._status = RefreshingQuery(self, self.ctx, queries.sync_status, self._show_status)
         ops.changed.connect(self._changed)
@@ -175,6 +177,37 @@ class MainWindow(QMainWindow):
             self.open_audit()
 
     # -- layout ---------------------------------------------------------------------------------
+    def _guard_wheel(self) -> None:
+        """No combo or spin box anywhere in the window's pages and dialogs changes under a passing wheel."""
+        self.wheel_guard = guard_application(self)
+
+    def _wire_catalogue(self) -> None:
+        """The clerk's favourites and recent items in the catalogue; it folds away while a form is open."""
+        self.catalogue.favourite_toggled.connect(self._set_favourite)
+        self.stack.currentChanged.connect(self._fold_catalogue)
+        self.catalogue.dismissed.connect(self._back_to_form)
+        search = QShortcut(QKeySequence("Ctrl+K"), self)  # as in editors: jump to the item search
+        search.activated.connect(self.catalogue.reveal)
+        if allowed(self.clerk, Permission.SUBMIT):
+            operations.load_my_items(parent=self, clerk=self.clerk, success=self.catalogue.set_my_items) \
+                .run_in_background(self.ctx)
+
+    def _fold_catalogue(self) -> None:
+        """Folded while a form is on screen (the form gets the width), open everywhere else."""
+        page = self.stack.currentWidget()
+        self.catalogue.set_folded(page is not None and page is self.form_page)
+
+    def _back_to_form(self) -> None:
+        """Esc in the catalogue's search over an open form: fold it and go on typing in the form."""
+        self.catalogue.search_edit.clear()
+        self._fold_catalogue()
+        if self.form_page is not None and self.stack.currentWidget() is self.form_page:
+            self.form_page.view.setFocus()
+
+    def _set_favourite(self, code: str, favourite: bool) -> None:
+        operations.set_favourite(parent=self, clerk=self.clerk, item_code=code, favourite=favourite) \
+            .success(self.catalogue.set_my_items).run_in_background(self.ctx)
+
     def _build_header(self) -> QWidget:
         self.audit_page: AuditPage | None = None
         extra: list[QWidget] = []
@@ -556,6 +589,8 @@ class MainWindow(QMainWindow):
         self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
         self.stack.setCurrentWidget(self.form_page)
+        operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \
+            .success(self.catalogue.set_my_items).run_in_background(self.ctx)
 
     # -- 办事指南 and 一次性告知书 (issue 18 item 5) ----------------------------------------------------
     def _wire_inform(self, page: FormPage) -> None:

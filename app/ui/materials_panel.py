@@ -52,17 +52,17 @@ class MaterialsPanel(QFrame):
         #: pages already sealed with the version being corrected, kept unless retaken (key -> page count)
         self.carried: dict[str, int] = {}
         self.waive_dialog: WaiveDialog | None = None
-        grid = QGridLayout(self)
+        self._grid = grid = QGridLayout(self)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(14)
-        title = QLabel(self.tr("申请材料"))
-        title.setObjectName("sectionTitle")
-        grid.addWidget(title, 0, 0, 1, 5)
+        self._title = QLabel(self.tr("申请材料"))
+        self._title.setObjectName("sectionTitle")
         self._names: dict[str, QLabel] = {}
+        self._bases: dict[str, QLabel] = {}
         self._counts: dict[str, QLabel] = {}
         self.buttons: dict[str, QPushButton] = {}
         self.waive_buttons: dict[str, QPushButton] = {}
-        for row, material in enumerate(self.materials, start=1):
+        for material in self.materials:
             name = QLabel()
             name.setObjectName("materialName")
             basis = QLabel(material.legal_basis)
@@ -80,15 +80,52 @@ class MaterialsPanel(QFrame):
             waive.setObjectName(f"waive_{material.key}")
             waive.setToolTip(self.tr("申请人无法提供且可通过信息共享等方式核实时，说明原因后免于提交"))
             waive.clicked.connect(lambda _c=False, key=material.key: self._waive_clicked(key))
-            grid.addWidget(name, row, 0)
-            grid.addWidget(basis, row, 1)
-            grid.addWidget(count, row, 2)
-            grid.addWidget(button, row, 3)
-            grid.addWidget(waive, row, 4)
             self._names[material.key], self._counts[material.key] = name, count
+            self._bases[material.key] = basis
             self.buttons[material.key], self.waive_buttons[material.key] = button, waive
-        grid.setColumnStretch(1, 1)
+        self.stacked = False
+        self._place()
         self._show()
+
+    def set_stacked(self, stacked: bool) -> None:
+        """One row per material (a wide panel below the form), or each material's name, basis and
+        buttons one above the other (a narrow column beside the form)."""
+        if stacked != self.stacked:
+            self.stacked = stacked
+            self._place()
+
+    def _place(self) -> None:
+        grid = self._grid
+        for widget in (self._title, *self._names.values(), *self._bases.values(), *self._counts.values(),
+                       *self.buttons.values(), *self.waive_buttons.values()):
+            grid.removeWidget(widget)
+        grid.addWidget(self._title, 0, 0, 1, 5)
+        for column in range(5):
+            grid.setColumnStretch(column, 0)
+        for n, material in enumerate(self.materials):
+            key = material.key
+            name, basis, count = self._names[key], self._bases[key], self._counts[key]
+            name.setWordWrap(self.stacked)
+            count.setMaximumWidth(16777215 if self.stacked else 220)
+            if self.stacked:  # name / basis / state and buttons
+                row = 1 + 3 * n
+                grid.addWidget(name, row, 0, 1, 3)
+                grid.addWidget(basis, row + 1, 0, 1, 3)
+                grid.addWidget(count, row + 2, 0)
+                grid.addWidget(self.buttons[key], row + 2, 1)
+                grid.addWidget(self.waive_buttons[key], row + 2, 2)
+            else:
+                row = 1 + n
+                grid.addWidget(name, row, 0)
+                grid.addWidget(basis, row, 1)
+                grid.addWidget(count, row, 2)
+                grid.addWidget(self.buttons[key], row, 3)
+                grid.addWidget(self.waive_buttons[key], row, 4)
+        grid.setColumnStretch(0 if self.stacked else 1, 1)
+        last = 3 * len(self.materials) if self.stacked else len(self.materials)
+        for row in range(grid.rowCount()):
+            grid.setRowStretch(row, 0)
+        grid.setRowStretch(last + 1, 1)  # spare height below the last material, not between the rows
 
     # -- state ----------------------------------------------------------------------------------
     def update_required(self, values: Mapping[str, str]) -> None:

@@ -41,6 +41,34 @@ from forms.guide import guide_for
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
 
+# how many missing fields, wrong values and missing materials the status line names before "等N项"
+FIELDS_NAMED = 4
+PROBLEMS_NAMED = 2
+MATERIALS_NAMED = 2
+
+
+def _first_few(names: list[str], shown: int, more: str, sep: str = "、") -> str:
+    """``a、b、c等7项``: the first ``shown`` names, and how many there are in all when some are left out."""
+    if len(names) <= shown:
+        return sep.join(names)
+    return sep.join(names[:shown]) + more.format(n=len(names))
+
+
+# the right-hand column (rules and materials): its least and its usual width
+SIDE_MIN_WIDTH = 340
+SIDE_WIDTH = 380
+
+
+def _scrolling(widget: QWidget, name: str) -> QScrollArea:
+    """``widget`` in a frameless area that scrolls up and down only (its text wraps to the width)."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
 
 def heading(text: str, name: str = "pageTitle") -> QLabel:
     label = QLabel(text)
@@ -99,7 +127,6 @@ class FormPage(QWidget):
             self.agent_button.setCheckable(True)
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
-        self._add_guide_buttons(buttons)
         buttons.addWidget(self.submit_hint, 1)
         for b in (self.back_button, self.draft_button, self.reset_button, self.submit_button):
             b.setMinimumWidth(110)
@@ -117,50 +144,50 @@ class FormPage(QWidget):
         banner.addWidget(self.card_label, 1)
         banner.addWidget(self.override_button)
         self.card_banner.hide()
+        # a compact head: the title and its time limit on one line, so the fields get the height
+        head = QHBoxLayout()
+        head.setSpacing(16)
+        head.addWidget(heading(self.form.name))
+        head.addWidget(limit, 1)
+        #: buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right
+        self.head_tools = QHBoxLayout()
+        head.addLayout(self.head_tools)
+        self._add_guide_buttons(self.head_tools)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(heading(self.form.name))
-        layout.addWidget(limit)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(6)
+        layout.addLayout(head)
         layout.addWidget(self.card_banner)
-        # the form and its materials share the height; the clerk can move the divider
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setObjectName("formSplit")
-        split.setChildrenCollapsible(False)
+        # the fields on the left with all the height; what the rules say and the materials share a column
+        # on the right, one above the other (the clerk can move both dividers)
         self.rule_panel: RulePanel | None = None
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.setObjectName("sideSplit")
+        side.setChildrenCollapsible(False)
         if self.form.panel is not None:
             # the rules sit beside the fields they read, so the clerk sees the answer while typing
             self.rule_panel = RulePanel(self.form.panel, figures, national)
-            panel_scroll = QScrollArea()
-            panel_scroll.setObjectName("rulePanelScroll")
-            panel_scroll.setWidgetResizable(True)
-            panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
-            panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            panel_scroll.setWidget(self.rule_panel)
-            panel_scroll.setMinimumWidth(380)
+            side.addWidget(_scrolling(self.rule_panel, "rulePanelScroll"))
             self.view.values_changed.connect(self._update_rule_panel)
             self._update_rule_panel()
-            top = QSplitter(Qt.Orientation.Horizontal)
-            top.setObjectName("panelSplit")
-            top.setChildrenCollapsible(False)
-            top.addWidget(self.view)
-            top.addWidget(panel_scroll)
-            top.setStretchFactor(0, 3)
-            top.setStretchFactor(1, 2)
-            split.addWidget(top)
-        else:
-            split.addWidget(self.view)
-        materials_scroll = QScrollArea()
-        materials_scroll.setObjectName("materialsScroll")
-        materials_scroll.setWidgetResizable(True)
-        materials_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        materials_scroll.setWidget(self.materials)
-        materials_scroll.setVisible(bool(self.form.materials))
-        materials_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.materials.set_stacked(True)
+        materials_scroll = _scrolling(self.materials, "materialsScroll")
         materials_scroll.setMinimumHeight(120)
-        split.addWidget(materials_scroll)
-        # the materials get what their rows need, up to about a third of the page; the form the rest
-        rows = len(self.form.materials)
-        split.setSizes([560, min(60 + 40 * rows, 250)])
+        side.addWidget(materials_scroll)
+        side.setVisible(bool(self.form.materials) or self.rule_panel is not None)
+        materials_scroll.setVisible(bool(self.form.materials))
+        if self.rule_panel is not None:
+            side.setSizes([3000, 2000])  # proportions: three fifths for the rules
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("formSplit")
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.view)
+        split.addWidget(side)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        side.setMinimumWidth(SIDE_MIN_WIDTH)
+        split.setSizes([4000, SIDE_WIDTH])
+        self.split = split
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
@@ -243,13 +270,32 @@ class FormPage(QWidget):
         missing = self.materials.missing()
         valid = self.view.is_valid()
         self.submit_button.setEnabled(valid and not missing)
-        parts = []
-        if not valid:
-            parts.append(self.tr("请填写或更正：{fields}").format(fields="、".join(self.view.problem_labels())))
+        parts = self.form_summary() if not valid else []
         if missing:
-            parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(
-                names="、".join(m.name for m in missing)))
+            parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(names=_first_few(
+                [m.name for m in missing], MATERIALS_NAMED, self.tr("等{n}项"))))
         self.submit_hint.setText("；".join(parts))
+
+    def form_summary(self) -> list[str]:
+        """What keeps the form from being submitted, by field: the empty required ones, then the wrong ones.
+
+        Short enough for one status line: the first few names and "等N项". A field worked out from another
+        (sex and birth date from the ID number) is not named while its source is the thing missing.
+        """
+        problems = self.view.problems()
+        values = self.view.values()
+        fields = [f for f in self.form.fields() if f.key in problems
+                  and not (f.derived_from and f.derived_from in problems)]
+        empty = [f.label for f in fields if not values.get(f.key, "")]
+        wrong = [problems[f.key] if problems[f.key].startswith(f.label) else f"{f.label}：{problems[f.key]}"
+                 for f in fields if values.get(f.key, "")]
+        more = self.tr("等{n}项")
+        parts = []
+        if empty:
+            parts.append(self.tr("还需填写：{names}").format(names=_first_few(empty, FIELDS_NAMED, more)))
+        if wrong:
+            parts.append(_first_few(wrong, PROBLEMS_NAMED, more, "；"))
+        return parts
 
     def apply_identity(self, reading: IdentityReading) -> None:
         """Fill the applicant (or, when armed, the agent) from a read and say what came from it."""

@@ -10,6 +10,7 @@ from app.usecases.approval import approve, pending_step, refused_for_review, reo
 from app.usecases.audit import TrailFilter, TrailPage, read_trail, verify_trail
 from app.usecases.clerks import create_clerk, disable_clerk, init_admin, list_clerks, reset_password, set_clerk_roles
 from app.usecases.drafts import delete_draft, save_draft
+from app.usecases.favourites import record_item_use, set_favourite
 from app.usecases.receipts import print_receipt
 from app.usecases.reference import (
     PendingReference,
@@ -46,6 +47,7 @@ __all__ = [
     "pending_step",
     "print_receipt",
     "read_trail",
+    "record_item_use",
     "reference_alerts",
     "refused_for_review",
     "reopen_review",
@@ -53,6 +55,7 @@ __all__ = [
     "save_draft",
     "send_for_review",
     "set_clerk_roles",
+    "set_favourite",
     "sign_in",
     "sign_out",
     "submit_application",

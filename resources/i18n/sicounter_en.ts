@@ -646,23 +646,88 @@
 <context>
     <name>CataloguePanel</name>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="22" />
+        <location filename="../../app/ui/catalogue_panel.py" line="56" />
         <source>服务事项</source>
         <extracomment>the clerk asked for an item's 办事指南 without starting its form (context menu)</extracomment>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="26" />
+        <location filename="../../app/ui/catalogue_panel.py" line="61" />
+        <source>收起事项目录（Ctrl+K 重新打开并搜索）</source>
+        <translation>Fold the service catalogue (Ctrl+K opens it again and searches)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="68" />
         <source>搜索：名称、关键字或拼音首字母</source>
         <translation>Search: name, keyword or pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="54" />
+        <location filename="../../app/ui/catalogue_panel.py" line="84" />
+        <source>将所选事项加入或移出“我的收藏”（{keys}；也可右键点击事项）</source>
+        <translation>Add the selected item to My favourites or remove it ({keys}; or right-click the item)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="101" />
+        <source>事项目录</source>
+        <translation>Items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="102" />
+        <source>打开服务事项目录（Ctrl+K）</source>
+        <translation>Open the service catalogue (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="155" />
+        <source>☆ 取消收藏所选事项</source>
+        <translation>☆ Remove selected item from favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="157" />
+        <source>★ 收藏所选事项</source>
+        <translation>★ Add selected item to favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="168" />
+        <source>取消收藏</source>
+        <translation>Remove from favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="168" />
+        <source>加入我的收藏</source>
+        <translation>Add to My favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="191" />
         <source> · 办理时限 {days} 个工作日</source>
         <translation> · time limit {days} working days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/catalogue_panel.py" line="77" />
+        <location filename="../../app/ui/catalogue_panel.py" line="205" />
+        <source>我的收藏</source>
+        <translation>My favourites</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="206" />
+        <source>最近使用</source>
+        <translation>Recently used</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="207" />
+        <source>热门事项</source>
+        <translation>Frequent items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="208" />
+        <source>全部事项</source>
+        <translation>All items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="208" />
+        <source>其他事项</source>
+        <translation>Other items</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalogue_panel.py" line="170" />
         <source>办事指南</source>
         <translation>Service guide</translation>
     </message>
@@ -872,120 +937,126 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="62" />
+        <location filename="../../app/ui/pages.py" line="90" />
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="64" />
+        <location filename="../../app/ui/pages.py" line="92" />
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="66" />
+        <location filename="../../app/ui/pages.py" line="94" />
         <source>　　带 &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="69" />
+        <location filename="../../app/ui/pages.py" line="97" />
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="75" />
+        <location filename="../../app/ui/pages.py" line="103" />
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="77" />
+        <location filename="../../app/ui/pages.py" line="105" />
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="80" />
+        <location filename="../../app/ui/pages.py" line="108" />
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="90" />
+        <location filename="../../app/ui/pages.py" line="118" />
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="97" />
-        <location filename="../../app/ui/pages.py" line="275" />
+        <location filename="../../app/ui/pages.py" line="125" />
+        <location filename="../../app/ui/pages.py" line="321" />
         <source>读取代办人证件</source>
         <translation>Read the agent's ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="114" />
+        <location filename="../../app/ui/pages.py" line="142" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="177" />
+        <location filename="../../app/ui/pages.py" line="204" />
         <source>办事指南</source>
-        <extracomment>the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
+        <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="179" />
+        <location filename="../../app/ui/pages.py" line="206" />
         <source>本事项的申请条件、材料及依据、办理时限</source>
         <translation>Who may apply, the materials and their legal basis, the time limit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="181" />
+        <location filename="../../app/ui/pages.py" line="208" />
         <source>一次性告知…</source>
         <translation>One-time notice…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="183" />
+        <location filename="../../app/ui/pages.py" line="210" />
         <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
         <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="229" />
+        <location filename="../../app/ui/pages.py" line="256" />
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="230" />
+        <location filename="../../app/ui/pages.py" line="257" />
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="248" />
-        <source>请填写或更正：{fields}</source>
-        <translation>Fill in or correct: {fields}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/pages.py" line="250" />
+        <location filename="../../app/ui/pages.py" line="275" />
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="260" />
+        <location filename="../../app/ui/pages.py" line="276" />
+        <location filename="../../app/ui/pages.py" line="292" />
+        <source>等{n}项</source>
+        <translation> and others ({n} in all)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="295" />
+        <source>还需填写：{names}</source>
+        <translation>Still to fill in: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="306" />
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="260" />
+        <location filename="../../app/ui/pages.py" line="306" />
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="261" />
+        <location filename="../../app/ui/pages.py" line="307" />
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="275" />
+        <location filename="../../app/ui/pages.py" line="321" />
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent's ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="285" />
+        <location filename="../../app/ui/pages.py" line="331" />
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -993,33 +1064,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="115" />
+        <location filename="../../app/ui/form_view.py" line="196" />
         <source>请选择</source>
         <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="134" />
+        <location filename="../../app/ui/form_view.py" line="216" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="135" />
+        <location filename="../../app/ui/form_view.py" line="217" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="135" />
+        <location filename="../../app/ui/form_view.py" line="217" />
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="148" />
+        <location filename="../../app/ui/form_view.py" line="230" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="226" />
+        <location filename="../../app/ui/form_view.py" line="308" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>
@@ -1174,261 +1245,261 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99" />
+        <location filename="../../app/ui/main_window.py" line="100" />
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="100" />
+        <location filename="../../app/ui/main_window.py" line="101" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186" />
+        <location filename="../../app/ui/main_window.py" line="219" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="220" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182" />
+        <location filename="../../app/ui/main_window.py" line="215" />
         <source>审计日志</source>
         <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216" />
+        <location filename="../../app/ui/main_window.py" line="249" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250" />
+        <location filename="../../app/ui/main_window.py" line="283" />
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="287" />
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="298" />
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389" />
+        <location filename="../../app/ui/main_window.py" line="422" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391" />
+        <location filename="../../app/ui/main_window.py" line="424" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393" />
+        <location filename="../../app/ui/main_window.py" line="426" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409" />
+        <location filename="../../app/ui/main_window.py" line="442" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="411" />
+        <location filename="../../app/ui/main_window.py" line="444" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416" />
+        <location filename="../../app/ui/main_window.py" line="449" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="430" />
+        <location filename="../../app/ui/main_window.py" line="463" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439" />
+        <location filename="../../app/ui/main_window.py" line="472" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="485" />
+        <location filename="../../app/ui/main_window.py" line="518" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>办件记录</source>
         <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
         <translation>Applications</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="292" />
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262" />
+        <location filename="../../app/ui/main_window.py" line="295" />
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273" />
+        <location filename="../../app/ui/main_window.py" line="306" />
         <source>改派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="308" />
         <source>把草稿或被退回的业务改派给其他受理柜员</source>
         <translation>Give a draft or a returned case to another front-desk clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299" />
+        <location filename="../../app/ui/main_window.py" line="332" />
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304" />
+        <location filename="../../app/ui/main_window.py" line="337" />
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325" />
+        <location filename="../../app/ui/main_window.py" line="358" />
         <source>第 {page}/{pages} 页，共 {total} 条</source>
         <translation>Page {page} of {pages}, {total} records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="455" />
+        <location filename="../../app/ui/main_window.py" line="488" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="489" />
+        <location filename="../../app/ui/main_window.py" line="522" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="531" />
+        <location filename="../../app/ui/main_window.py" line="564" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="534" />
+        <location filename="../../app/ui/main_window.py" line="567" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="596" />
+        <location filename="../../app/ui/main_window.py" line="631" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="605" />
+        <location filename="../../app/ui/main_window.py" line="640" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="639" />
+        <location filename="../../app/ui/main_window.py" line="674" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="659" />
+        <location filename="../../app/ui/main_window.py" line="694" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="711" />
+        <location filename="../../app/ui/main_window.py" line="746" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="715" />
+        <location filename="../../app/ui/main_window.py" line="750" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="726" />
+        <location filename="../../app/ui/main_window.py" line="761" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="729" />
+        <location filename="../../app/ui/main_window.py" line="764" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="733" />
+        <location filename="../../app/ui/main_window.py" line="768" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="744" />
+        <location filename="../../app/ui/main_window.py" line="779" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="750" />
+        <location filename="../../app/ui/main_window.py" line="785" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="750" />
+        <location filename="../../app/ui/main_window.py" line="785" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="753" />
+        <location filename="../../app/ui/main_window.py" line="788" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="755" />
+        <location filename="../../app/ui/main_window.py" line="790" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="762" />
-        <location filename="../../app/ui/main_window.py" line="786" />
+        <location filename="../../app/ui/main_window.py" line="797" />
+        <location filename="../../app/ui/main_window.py" line="821" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="789" />
+        <location filename="../../app/ui/main_window.py" line="824" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="791" />
+        <location filename="../../app/ui/main_window.py" line="826" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="793" />
+        <location filename="../../app/ui/main_window.py" line="828" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1443,13 +1514,13 @@
     </message>
     <message>
         <location filename="../../app/ui/materials_panel.py" line="76" />
-        <location filename="../../app/ui/materials_panel.py" line="178" />
+        <location filename="../../app/ui/materials_panel.py" line="215" />
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
         <location filename="../../app/ui/materials_panel.py" line="79" />
-        <location filename="../../app/ui/materials_panel.py" line="181" />
+        <location filename="../../app/ui/materials_panel.py" line="218" />
         <source>免提交…</source>
         <translation>Waive…</translation>
     </message>
@@ -1459,37 +1530,37 @@
         <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="164" />
+        <location filename="../../app/ui/materials_panel.py" line="201" />
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="167" />
+        <location filename="../../app/ui/materials_panel.py" line="204" />
         <source>沿用原件 {n} 页</source>
         <translation>Kept from before: {n} pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="170" />
+        <location filename="../../app/ui/materials_panel.py" line="207" />
         <source>免提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="173" />
+        <location filename="../../app/ui/materials_panel.py" line="210" />
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="173" />
+        <location filename="../../app/ui/materials_panel.py" line="210" />
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="178" />
+        <location filename="../../app/ui/materials_panel.py" line="215" />
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="181" />
+        <location filename="../../app/ui/materials_panel.py" line="218" />
         <source>撤销免提交</source>
         <translation>Undo waiver</translation>
     </message>
@@ -1497,17 +1568,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="296" />
+        <location filename="../../app/ui/pages.py" line="342" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="300" />
+        <location filename="../../app/ui/pages.py" line="346" />
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="308" />
+        <location filename="../../app/ui/pages.py" line="354" />
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -1881,109 +1952,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="348" />
+        <location filename="../../app/ui/pages.py" line="394" />
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter's receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="350" />
+        <location filename="../../app/ui/pages.py" line="396" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="353" />
+        <location filename="../../app/ui/pages.py" line="399" />
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="358" />
+        <location filename="../../app/ui/pages.py" line="404" />
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="374" />
+        <location filename="../../app/ui/pages.py" line="420" />
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="376" />
+        <location filename="../../app/ui/pages.py" line="422" />
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="433" />
+        <location filename="../../app/ui/pages.py" line="479" />
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="445" />
+        <location filename="../../app/ui/pages.py" line="491" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="447" />
+        <location filename="../../app/ui/pages.py" line="493" />
         <source>{item}　申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="475" />
+        <location filename="../../app/ui/pages.py" line="521" />
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="450" />
+        <location filename="../../app/ui/pages.py" line="496" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="436" />
+        <location filename="../../app/ui/pages.py" line="482" />
         <source>{item}　申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="439" />
+        <location filename="../../app/ui/pages.py" line="485" />
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="442" />
+        <location filename="../../app/ui/pages.py" line="488" />
         <source>{item}　申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="452" />
+        <location filename="../../app/ui/pages.py" line="498" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="455" />
+        <location filename="../../app/ui/pages.py" line="501" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="457" />
+        <location filename="../../app/ui/pages.py" line="503" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="459" />
+        <location filename="../../app/ui/pages.py" line="505" />
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="462" />
+        <location filename="../../app/ui/pages.py" line="508" />
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="475" />
+        <location filename="../../app/ui/pages.py" line="521" />
         <source>办结期限：</source>
         <translation>Due by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="497" />
+        <location filename="../../app/ui/pages.py" line="543" />
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -2117,17 +2188,17 @@
 <context>
     <name>WaiveDialog</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="192" />
+        <location filename="../../app/ui/materials_panel.py" line="229" />
         <source>免于提交材料</source>
         <translation>Waive a material</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="196" />
+        <location filename="../../app/ui/materials_panel.py" line="233" />
         <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
         <translation>e.g. verified through the police population data, no copy needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="203" />
+        <location filename="../../app/ui/materials_panel.py" line="240" />
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why "{name}" is not provided (kept with the application for review):</translation>
     </message>

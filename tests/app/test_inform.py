@@ -244,7 +244,9 @@ def test_the_guide_opens_from_the_form_and_from_the_catalogue(qtbot: QtBot, make
     # from the catalogue, without starting a form: the context menu of an item
     window.go_home()
     catalogue = window.catalogue
-    index = next(i for i, item in enumerate(catalogue.visible_items()) if item.form_code == "retirement_approval")
+    index = next(row for row in range(catalogue.list.count())
+                 if getattr(catalogue.list.item(row).data(Qt.ItemDataRole.UserRole), "form_code", None)
+                 == "retirement_approval")
     rect = catalogue.list.visualItemRect(catalogue.list.item(index))
     catalogue.list.customContextMenuRequested.emit(QPoint(rect.center()))
     menu = next(w for w in QApplication.topLevelWidgets() if w.metaObject().className() == "QMenu" and w.isVisible())

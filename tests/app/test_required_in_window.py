@@ -73,7 +73,7 @@ def test_window_requires_the_employer_code_of_an_employee(qtbot: QtBot, make_ter
     choose(view.widget("insured_category"), "employee")  # type: ignore[arg-type]
     assert starred(view, "employer_code") and not starred(view, "contribution_base")
     assert not view.is_valid() and not page.submit_button.isEnabled()
-    assert "请填写或更正：单位编号" in page.submit_hint.text()
+    assert "还需填写：单位编号" in page.submit_hint.text()
     # the clerk starts typing and clears it again: the field itself says what is missing
     type_text(qtbot, view.widget("employer_code"), "6")  # type: ignore[arg-type]
     view.widget("employer_code").clear()  # type: ignore[union-attr]
@@ -101,7 +101,7 @@ def test_window_requires_the_whole_agent_once_one_agent_field_is_filled(qtbot: Q
     type_text(qtbot, view.widget("agent_phone"), "13709190627")  # type: ignore[arg-type]
     assert all(starred(view, k) for k in ("agent_name", "agent_id_number", "agent_relation"))
     assert not view.is_valid() and not page.submit_button.isEnabled()
-    assert "请填写或更正：代办人姓名、代办人公民身份号码、与申请人关系" in page.submit_hint.text()
+    assert "还需填写：代办人姓名、代办人公民身份号码、与申请人关系" in page.submit_hint.text()
     type_text(qtbot, view.widget("agent_name"), "王小梅")  # type: ignore[arg-type]
     choose(view.widget("agent_relation"), "child")  # type: ignore[arg-type]
     # the applicant's own number as the agent's: refused at the agent's field, in plain Chinese
@@ -111,7 +111,7 @@ def test_window_requires_the_whole_agent_once_one_agent_field_is_filled(qtbot: Q
     view.widget("agent_id_number").clear()  # type: ignore[union-attr]
     type_text(qtbot, view.widget("agent_id_number"), AGENT_ID)  # type: ignore[arg-type]
     qtbot.waitUntil(view.is_valid, timeout=5000)
-    assert "请填写或更正" not in page.submit_hint.text()
+    assert "还需填写" not in page.submit_hint.text()
 
 
 def test_submit_use_case_refuses_the_applicant_as_agent_and_prints_a_real_agent(make_terminal) -> None:  # type: ignore[no-untyped-def]
@@ -146,7 +146,7 @@ def test_window_asks_a_woman_employee_for_her_post(qtbot: QtBot, make_terminal) 
     choose(view.widget("insured_category"), "employee")  # type: ignore[arg-type]
     assert post.isVisibleTo(view) and starred(view, "female_post")
     assert not page.submit_button.isEnabled()
-    assert "请填写或更正：原岗位" in page.submit_hint.text()
+    assert "还需填写：原岗位" in page.submit_hint.text()
     rows = panel.row_texts()
     assert "无法确定" in rows["法定退休年龄"] and "法定退休年月" not in rows
     assert "⚠" in panel.body.text()

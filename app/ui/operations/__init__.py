@@ -10,6 +10,7 @@ Signing in is the one check that is not an operation here: it runs before the te
 """
 
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
+from app.ui.operations.favourites import load_my_items, record_item_use, set_favourite
 from app.ui.operations.reassign import reassign_case, reassign_targets
 from app.ui.operations.receipt import print_receipt
 from app.ui.operations.reference import confirm_reference
@@ -30,15 +31,18 @@ __all__ = [
     "approve",
     "confirm_reference",
     "list_remote_reviews",
+    "load_my_items",
     "open_remote_review",
     "print_receipt",
     "reassign_case",
     "reassign_targets",
+    "record_item_use",
     "remote_material",
     "reopen_review",
     "return_remote_review",
     "save_draft",
     "send_for_review",
+    "set_favourite",
     "sign_remote_review",
     "submit_application",
 ]
