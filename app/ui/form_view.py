@@ -61,6 +61,8 @@ class FormView(QScrollArea):
         self._conditional_labels: dict[str, QLabel] = {}
         #: rows of fields shown only in some cases (a woman employee's post): shown as the values change
         self._conditional_rows: dict[str, tuple[QLabel, QWidget]] = {}
+        #: the labels of the rows hidden now (a widget not yet in a shown window is "hidden" to Qt, so kept here)
+        self._hidden_rows: set[QLabel] = set()
         self._touched: set[str] = set()
         self._valid = False
         # what validate_form said at the last check (field key -> message)
@@ -171,7 +173,7 @@ class FormView(QScrollArea):
                 grid.removeWidget(cell)
             row = col = 0
             for label, cell, wide in rows:
-                if label.isHidden():  # a field this situation does not ask for (``shown_when``) leaves no gap
+                if label in self._hidden_rows:  # a field this situation does not ask for (``shown_when``): no gap
                     continue
                 if wide and col:
                     row, col = row + 1, 0
@@ -385,9 +387,10 @@ class FormView(QScrollArea):
         moved = False
         for key, (label, cell) in self._conditional_rows.items():
             shown = self.form.field(key).is_shown(values)
-            if shown == label.isHidden():
+            if shown == (label in self._hidden_rows):
                 label.setVisible(shown)
                 cell.setVisible(shown)
+                (self._hidden_rows.discard if shown else self._hidden_rows.add)(label)
                 moved = True
         if moved and self._columns:  # the rows after a shown or hidden one move up or down
             columns, self._columns = self._columns, 0
