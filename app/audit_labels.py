@@ -16,6 +16,7 @@ ACTION_LABELS: dict[str, str] = {
     "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "reference_update": "参考数据生效",
     "reference_refused": "拒收参考数据", "purge": "清理个人数据",
     "read_audit": "查阅审计日志", "reassign": "改派业务",
+    "view_statistics": "查看业务统计",
 }
 #: how a broken chain is said
 PROBLEM_LABELS: dict[str, str] = {"edited": "记录被修改", "deleted": "记录被删除", "inserted": "被插入了记录"}

@@ -89,6 +89,8 @@ class AuditAction(enum.StrEnum):
     READ_AUDIT = "read_audit"
     #: a supervisor gave a case to another clerk (改派): from, to, why
     REASSIGN = "reassign"
+    #: a supervisor read a statistics report (业务统计): which report and range, never a person
+    VIEW_STATISTICS = "view_statistics"
 
 
 @dataclass(frozen=True)
