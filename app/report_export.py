@@ -4,8 +4,8 @@ The xlsx workbook (openpyxl) has a sheet per table of the report: the lines (per
 per group, the totals per period, and what the report is (range, office, how each measure is counted).
 Cells are typed (dates as dates, counts as integers, the average as a number with one decimal), the
 header row is frozen, columns are wide enough for their Chinese headers. Nothing here reads the
-database or checks a permission: it writes the ``Report`` the audited read returned
-(``app.reports.statistics``); the caller records the export (``app.reports.record_export``).
+database: it writes the ``Report`` the audited read returned (``app.reports.statistics``);
+``export_report`` also records the export on the audit trail (``app.reports.record_export``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from app.reports import GROUPING_LABELS, PERIOD_LABELS, Measures, Period, Report, ReportLine
+from app.reports import GROUPING_LABELS, PERIOD_LABELS, Measures, Period, Report, ReportLine, record_export
+from app.terminal import Terminal
+from local_db.clerks import ClerkInfo
 
-__all__ = ["COLUMNS", "period_label", "write_csv", "write_xlsx"]
+__all__ = ["COLUMNS", "export_report", "period_label", "write_csv", "write_xlsx"]
 
 #: the measure columns, in order: header and attribute of ``Measures``
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -80,6 +82,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     """The report as a workbook: 明细, 按分组合计, 按期间合计 and 说明 sheets, typed cells."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
@@ -94,7 +97,7 @@ def write_xlsx(report: Report, path: Path) -> None:
         for row in rows:
             ws.append(list(row))
         for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
+            ws.column_dimensions[get_column_letter(index)].width = width
         for row_cells in ws.iter_rows(min_row=2):
             for cell in row_cells:
                 if isinstance(cell.value, date):
@@ -143,3 +146,12 @@ def write_xlsx(report: Report, path: Path) -> None:
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 90
     book.save(path)
+
+
+def export_report(terminal: Terminal, clerk: ClerkInfo, report: Report, path: Path) -> str:
+    """Write ``report`` to ``path`` (xlsx by its suffix, else CSV) and put the export on the audit trail;
+    the format written."""
+    file_format = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+    (write_xlsx if file_format == "xlsx" else write_csv)(report, path)
+    record_export(terminal, clerk, report, file_format)
+    return file_format

@@ -10,7 +10,9 @@ much was returned, how much ran late, how long the central system took". A one-t
 - ``corrections``: later versions of a case (a correction after a return is a new version, counted apart,
   so a case returned twice is one case accepted and two corrections);
 - ``returned``: versions the central system returned: still returned, or closed by their correction (only
-  a returned version can be corrected, ``local_db.submissions.create_submission``);
+  a returned version can be corrected, ``local_db.submissions.create_submission``; the correction closes it
+  after its answer, an approval closes a case at its answer: ``closed_at > answered_at``). A version
+  corrected before release 0010 has its correction time as its answer (migration 0010) and is not counted;
 - ``overdue``: versions answered after their due date (Beijing date of ``answered_at``), or unanswered and
   due before ``today``; a version without a due date is never overdue;
 - ``informed``: one-time notices (一次性告知书, "informed, not accepted");
@@ -40,7 +42,6 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
@@ -188,13 +189,14 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
     start, end = utc_bounds(since, until)
     sub = Submission.__table__.alias("s")
     notice = InformedNotice.__table__.alias("n")
-    nxt = Submission.__table__.alias("nxt")
     group_column = {Grouping.CLERK: "clerk_id", Grouping.WINDOW: "terminal_id", Grouping.ITEM: "item_code"}[grouping]
     answered = sub.c.answered_at.is_not(None)
     answer_day = _LocalDate(sub.c.answered_at)
-    corrected = exists().where(nxt.c.case_id == sub.c.case_id, nxt.c.case_version > sub.c.case_version)
-    was_returned: ColumnElement[bool] = or_(sub.c.state == SubmissionState.RETURNED.value,
-                                            and_(sub.c.state == SubmissionState.CLOSED.value, corrected))
+    # a version closed after its first answer was returned and then corrected: an approval closes a case at
+    # the moment of its answer, a correction closes the returned version later (``create_submission``)
+    was_returned: ColumnElement[bool] = or_(
+        sub.c.state == SubmissionState.RETURNED.value,
+        and_(sub.c.state == SubmissionState.CLOSED.value, answered, sub.c.closed_at > sub.c.answered_at))
     late: ColumnElement[bool] = and_(sub.c.due_date.is_not(None),
                                      or_(and_(answered, sub.c.due_date < answer_day),
                                          and_(~answered, sub.c.due_date < literal(today, Date))))

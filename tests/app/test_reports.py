@@ -48,7 +48,8 @@ def bj(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=BJ).astimezone(UTC)
 
 
-# id, clerk, window, item, accepted (Beijing), state, case, version, due, answered (Beijing), waivers
+# id, clerk, window, item, accepted (Beijing), state, case, version, due, answered (Beijing), waivers;
+# a closed version's closed_at is in CLOSED_AT (an approval closes at its answer, a correction later)
 FIXTURE: list[tuple[str, str, str, str, str, str, str, int, str | None, str | None, int]] = [
     # Saturday 31 Oct, 30 s before Beijing midnight: October, ISO week from 26 Oct; approved in time
     ("S1", ZHANG[0], T_A, A, "2026-10-31 23:59:30", "closed", "S1", 1, "2026-11-05", "2026-11-03 10:00:00", 1),
@@ -72,6 +73,8 @@ FIXTURE: list[tuple[str, str, str, str, str, str, str, int, str | None, str | No
     # Sunday 15 Nov, waiting for a second clerk's approval; no due date (never overdue)
     ("S8", LI[0], T_B, A, "2026-11-15 14:00:00", "awaiting_approval", "S8", 1, None, None, 1),
 ]
+CLOSED_AT = {"S1": "2026-11-03 10:00:00", "S3a": "2026-11-05 15:00:00", "S4": "2026-11-20 16:00:00",
+             "S5": "2026-11-20 00:30:00"}
 # id, clerk, window, item, printed (Beijing)
 NOTICES = [
     ("N1", ZHANG[0], T_A, B, "2026-11-01 07:59:00"),  # 31 Oct 23:59 in UTC: Sunday 1 Nov, week of 26 Oct
@@ -97,7 +100,8 @@ def populate(terminal: Terminal) -> None:
                              payload={}, state=state, created_at=bj(created), updated_at=bj(created),
                              case_id=case, case_version=version,
                              due_date=date.fromisoformat(due) if due else None, waiver_count=waivers,
-                             answered_at=bj(answered) if answered else None))
+                             answered_at=bj(answered) if answered else None,
+                             closed_at=bj(CLOSED_AT[sid]) if sid in CLOSED_AT else None))
         for nid, clerk, window, item, created in NOTICES:
             s.add(InformedNotice(id=nid, notice_no=f"GZ-{nid}", item_code=item, form_version=1, terminal_id=window,
                                  clerk_id=clerk, missing=[], created_at=bj(created)))
