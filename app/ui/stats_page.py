@@ -102,7 +102,8 @@ class StatsPage(QWidget):
         self.setObjectName("statsPage")
         self._ctx = ctx
         self._supervisor = supervisor
-        self._today = today or (lambda: datetime.now(CHINA_TZ).date())
+        #: the Beijing date the page counts "this month" and overdue cases from (tests set a fixed one)
+        self.today: Callable[[], date] = today or (lambda: datetime.now(CHINA_TZ).date())
         #: how many reports were asked for: an answer is shown only if no newer request followed it
         self._asked = 0
         #: the report shown (None before the first)
@@ -129,7 +130,7 @@ class StatsPage(QWidget):
         self.grouping_box.setObjectName("statsGrouping")
         for grouping in Grouping:
             self.grouping_box.addItem(self.tr(GROUPING_LABELS[grouping]), grouping.value)
-        day = self._today()
+        day = self.today()
         self.since_edit = self._date_edit("statsSince", day.replace(day=1))
         self.until_edit = self._date_edit("statsUntil", day)
         self.month_button = QPushButton(self.tr("本月"))
@@ -226,13 +227,13 @@ class StatsPage(QWidget):
         self.until_edit.setDate(QDate(until.year, until.month, until.day))
 
     def this_month(self) -> None:
-        today = self._today()
+        today = self.today()
         self.since_edit.setDate(QDate(today.year, today.month, 1))
         self.until_edit.setDate(QDate(today.year, today.month, today.day))
         self.run_report()
 
     def this_year(self) -> None:
-        today = self._today()
+        today = self.today()
         self.since_edit.setDate(QDate(today.year, 1, 1))
         self.until_edit.setDate(QDate(today.year, today.month, today.day))
         self.run_report()
@@ -241,7 +242,7 @@ class StatsPage(QWidget):
         """Read the chosen report in the background; only the newest request's answer is shown."""
         period = Period(str(self.period_box.currentData()))
         grouping = Grouping(str(self.grouping_box.currentData()))
-        since, until, today, supervisor = self._day(self.since_edit), self._day(self.until_edit), self._today(), \
+        since, until, today, supervisor = self._day(self.since_edit), self._day(self.until_edit), self.today(), \
             self._supervisor
         self._asked += 1
         asked = self._asked
