@@ -54,12 +54,12 @@ LINE_MEASURES = BAR_MEASURES[:3]
 #: the most tick labels an axis shows (the others are left out, not overlapped)
 MAX_TICKS = 12
 #: characters of a group's name under its bars
-BAR_LABEL_CHARS = 8
+BAR_LABEL_CHARS = 9
 
 
 def _chart(title: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
-    plot.setMinimumHeight(180)
+    plot.setMinimumHeight(170)
     item = plot.getPlotItem()
     item.setTitle(title, color="#1b2631", size="11pt")
     item.showGrid(x=False, y=True, alpha=0.25)
@@ -179,6 +179,8 @@ class StatsPage(QWidget):
 
         self.bar_chart = _chart(self.tr("各分组合计"))
         self.bar_chart.setObjectName("statsBarChart")
+        self.bar_chart.getPlotItem().getAxis("left").setWidth(130)  # the groups' names
+        self.bar_chart.getPlotItem().showGrid(x=True, y=False, alpha=0.25)
         self.line_chart = _chart(self.tr("随时间变化"))
         self.line_chart.setObjectName("statsLineChart")
         charts = QWidget()
@@ -190,8 +192,8 @@ class StatsPage(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(charts)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
 
         self.status_label = QLabel()
         self.status_label.setObjectName("statsStatus")
@@ -284,7 +286,7 @@ class StatsPage(QWidget):
     def show_report(self, report: Report) -> None:
         self.report = report
         self._fill_table(report)
-        self._draw_bars(report.by_group)
+        self._draw_bars(report.by_group, by_window=report.grouping is Grouping.WINDOW)
         self._draw_lines(report)
         t = report.total
         avg = "—" if t.avg_answer_days is None else f"{t.avg_answer_days:.1f}"
@@ -318,34 +320,41 @@ class StatsPage(QWidget):
                     cell.setFont(bold)
                 self.table.setItem(row, col, cell)
 
-    def _draw_bars(self, groups: Sequence[ReportLine]) -> None:
+    def _draw_bars(self, groups: Sequence[ReportLine], *, by_window: bool = False) -> None:
+        """Horizontal bars, a band per group (its name on the left, readable however long), first at the top."""
         item = self.bar_chart.getPlotItem()
-        item.clear()
-        if item.legend is not None:
-            item.legend.scene().removeItem(item.legend)
-            item.legend = None
-        legend = item.addLegend(offset=(-10, 10), labelTextColor="#1b2631")
-        width = 0.8 / len(BAR_MEASURES)
+        legend = self._reset(item)
+        n = len(groups)
+        band = 0.8 / len(BAR_MEASURES)
+        top = 0
         for k, (attr, name, colour) in enumerate(BAR_MEASURES):
-            xs = [i - 0.4 + width * (k + 0.5) for i in range(len(groups))]
-            heights = [getattr(g.measures, attr) for g in groups]
-            bars = pg.BarGraphItem(x=xs, height=heights, width=width * 0.9, brush=QColor(colour),
+            ys = [(n - 1 - i) + 0.4 - band * (k + 0.5) for i in range(n)]
+            widths = [getattr(g.measures, attr) for g in groups]
+            top = max([top, *widths])
+            bars = pg.BarGraphItem(x0=[0] * n, y=ys, width=widths, height=band * 0.9, brush=QColor(colour),
                                    pen=pg.mkPen(None))
             item.addItem(bars)
             legend.addItem(bars, self.tr(name))
-        labels = [(g.label or g.group)[:BAR_LABEL_CHARS] for g in groups]
-        item.getAxis("bottom").setTicks(_ticks(labels))
-        item.setXRange(-0.6, max(0.6, len(groups) - 0.4), padding=0)
-        item.enableAutoRange(axis="y")
+        labels = [(g.group if by_window else g.label or g.group)[:BAR_LABEL_CHARS] for g in groups]
+        item.getAxis("left").setTicks([[(float(n - 1 - i), text) for i, text in enumerate(labels)]])
+        item.getAxis("bottom").setTicks(None)
+        item.setYRange(-0.6, max(0.6, n - 0.4) + 1.0, padding=0)  # room above the first band for the legend
+        item.setXRange(0, max(1, top) * 1.05, padding=0)
 
-    def _draw_lines(self, report: Report) -> None:
-        item = self.line_chart.getPlotItem()
+    @staticmethod
+    def _reset(item: pg.PlotItem) -> pg.LegendItem:
+        """Clear a chart and give it a new legend in one row along its top."""
         item.clear()
         if item.legend is not None:
             item.legend.scene().removeItem(item.legend)
             item.legend = None
-        legend = item.addLegend(offset=(-10, 10), labelTextColor="#1b2631")
+        return item.addLegend(offset=(8, 2), colCount=len(BAR_MEASURES), labelTextColor="#1b2631")
+
+    def _draw_lines(self, report: Report) -> None:
+        item = self.line_chart.getPlotItem()
+        legend = self._reset(item)
         periods = report.by_period
+        top = max((getattr(p.measures, attr) for p in periods for attr, _n, _c in LINE_MEASURES), default=0)
         xs = list(range(len(periods)))
         for attr, name, colour in LINE_MEASURES:
             line = item.plot(xs, [getattr(p.measures, attr) for p in periods],
@@ -355,5 +364,5 @@ class StatsPage(QWidget):
         short = {Period.DAY: "%m-%d", Period.WEEK: "%m-%d", Period.MONTH: "%Y-%m"}[report.period]
         item.getAxis("bottom").setTicks(_ticks([f"{p.period_start:{short}}" for p in periods]))
         item.setXRange(-0.5, max(0.5, len(periods) - 0.5), padding=0)
-        item.enableAutoRange(axis="y")
+        item.setYRange(0, max(1, top) * 1.2, padding=0)  # room above the lines for the legend
 
