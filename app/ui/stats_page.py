@@ -49,6 +49,12 @@ BAR_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("overdue", str(QT_TRANSLATE_NOOP("StatsPage", "逾期")), "#c0392b"),
     ("informed", str(QT_TRANSLATE_NOOP("StatsPage", "告知未受理")), "#7f8c8d"),
 )
+#: the period and grouping names (``app.reports``), marked here so that they are translated
+CHOICE_LABELS = (
+    QT_TRANSLATE_NOOP("StatsPage", "按日"), QT_TRANSLATE_NOOP("StatsPage", "按周"),
+    QT_TRANSLATE_NOOP("StatsPage", "按月"), QT_TRANSLATE_NOOP("StatsPage", "按柜员"),
+    QT_TRANSLATE_NOOP("StatsPage", "按窗口"), QT_TRANSLATE_NOOP("StatsPage", "按事项"),
+)
 #: the measures drawn as lines over time
 LINE_MEASURES = BAR_MEASURES[:3]
 #: the most tick labels an axis shows (the others are left out, not overlapped)
