@@ -66,8 +66,10 @@ def test_the_supervisor_sees_the_table_and_both_charts(qtbot: QtBot,
 
     bars = [i for i in page.bar_chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert len(bars) == 4  # 受理, 退回, 逾期, 告知未受理
-    accepted = list(bars[0].opts["height"])
+    accepted = list(bars[0].opts["width"])  # horizontal bars: a band per group, first at the top
     assert accepted == [2, 3, 1]  # groups sorted by code: employer (C), personal (A), retirement (B)
+    overdue = list(bars[2].opts["width"])
+    assert overdue == [2, 0, 1]
     assert [g.group for g in page.report.by_group] == sorted([A, B, C])  # type: ignore[union-attr]
     lines = page.line_chart.getPlotItem().listDataItems()
     assert len(lines) == 3
