@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Date,
     Float,
@@ -134,22 +135,26 @@ def _period_default(element: _PeriodStart, compiler: SQLCompiler, **kw: Any) -> 
     return f"CAST(date_trunc('{element.period.value}', {column} + INTERVAL '8 hours') AS DATE)"
 
 
-class _LocalDate(FunctionElement[date]):
-    """The Beijing date of a stored UTC time."""
+class _AnsweredAfterDueDay(FunctionElement[bool]):
+    """``_AnsweredAfterDueDay(answered_at, due_date)``: the answer came after the Beijing due day ended, i.e. at
+    or after 16:00 UTC of the due date. On SQLite a comparison of the stored text with the due date's text and
+    a fixed time, so no date is parsed per row (the statistics read every row of a year)."""
 
-    type = Date()
+    type = Boolean()
     inherit_cache = True
-    name = "local_date"
+    name = "answered_after_due_day"
 
 
-@compiles(_LocalDate, "sqlite")
-def _local_date_sqlite(element: _LocalDate, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"date({compiler.process(next(iter(element.clauses)), **kw)}, '+8 hours')"
+@compiles(_AnsweredAfterDueDay, "sqlite")
+def _after_due_sqlite(element: _AnsweredAfterDueDay, compiler: SQLCompiler, **kw: Any) -> str:
+    answered, due = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({answered} >= ({due} || ' 16:00:00'))"
 
 
-@compiles(_LocalDate)
-def _local_date_default(element: _LocalDate, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(next(iter(element.clauses)), **kw)} + INTERVAL '8 hours' AS DATE)"
+@compiles(_AnsweredAfterDueDay)
+def _after_due_default(element: _AnsweredAfterDueDay, compiler: SQLCompiler, **kw: Any) -> str:
+    answered, due = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({answered} >= CAST({due} AS TIMESTAMP) + INTERVAL '16 hours')"
 
 
 class _DaysBetween(FunctionElement[float]):
@@ -191,39 +196,40 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
     notice = InformedNotice.__table__.alias("n")
     group_column = {Grouping.CLERK: "clerk_id", Grouping.WINDOW: "terminal_id", Grouping.ITEM: "item_code"}[grouping]
     answered = sub.c.answered_at.is_not(None)
-    answer_day = _LocalDate(sub.c.answered_at)
     # a version closed after its first answer was returned and then corrected: an approval closes a case at
     # the moment of its answer, a correction closes the returned version later (``create_submission``)
     was_returned: ColumnElement[bool] = or_(
         sub.c.state == SubmissionState.RETURNED.value,
         and_(sub.c.state == SubmissionState.CLOSED.value, answered, sub.c.closed_at > sub.c.answered_at))
     late: ColumnElement[bool] = and_(sub.c.due_date.is_not(None),
-                                     or_(and_(answered, sub.c.due_date < answer_day),
+                                     or_(and_(answered, _AnsweredAfterDueDay(sub.c.answered_at, sub.c.due_date)),
                                          and_(~answered, sub.c.due_date < literal(today, Date))))
 
     def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return case((condition, 1), else_=0)
 
     zero = literal(0, Integer)
+    # each table is aggregated on its own (few rows out), then the two are added up per period and group
+    sub_period = _PERIOD_START[period](sub.c.created_at)
     submissions = (
-        select(_PERIOD_START[period](sub.c.created_at).label("p"),
-               sub.c[group_column].label("g"),
-               flag(sub.c.case_version <= 1).label("accepted"),
-               flag(sub.c.case_version > 1).label("corrections"),
-               flag(was_returned).label("returned"),
-               flag(late).label("overdue"),
+        select(sub_period.label("p"), sub.c[group_column].label("g"),
+               func.sum(flag(sub.c.case_version <= 1)).label("accepted"),
+               func.sum(flag(sub.c.case_version > 1)).label("corrections"),
+               func.sum(flag(was_returned)).label("returned"),
+               func.sum(flag(late)).label("overdue"),
                zero.label("informed"),
-               sub.c.waiver_count.label("waivers"),
-               flag(answered).label("answered"),
-               case((answered, _DaysBetween(sub.c.created_at, sub.c.answered_at)),
-                    else_=literal(0.0, Float)).label("days"))
-        .where(sub.c.created_at >= start, sub.c.created_at < end,
-               sub.c.state != SubmissionState.DRAFT.value))
+               func.sum(sub.c.waiver_count).label("waivers"),
+               func.count(sub.c.answered_at).label("answered"),
+               func.coalesce(func.sum(_DaysBetween(sub.c.created_at, sub.c.answered_at)), literal(0.0, Float))
+               .label("days"))
+        .where(sub.c.created_at >= start, sub.c.created_at < end, sub.c.state != SubmissionState.DRAFT.value)
+        .group_by(sub_period, sub.c[group_column]))
+    notice_period = _PERIOD_START[period](notice.c.created_at)
     notices = (
-        select(_PERIOD_START[period](notice.c.created_at).label("p"),
-               notice.c[group_column].label("g"), zero, zero, zero, zero, literal(1, Integer), zero, zero,
-               literal(0.0, Float))
-        .where(notice.c.created_at >= start, notice.c.created_at < end))
+        select(notice_period.label("p"), notice.c[group_column].label("g"), zero, zero, zero, zero,
+               func.count().label("informed"), zero, zero, literal(0.0, Float))
+        .where(notice.c.created_at >= start, notice.c.created_at < end)
+        .group_by(notice_period, notice.c[group_column]))
     both = union_all(submissions, notices).subquery("r")
     clerk = Clerk.__table__
     label = clerk.c.name if grouping is Grouping.CLERK else literal("", String)
