@@ -17,6 +17,7 @@ ACTION_LABELS: dict[str, str] = {
     "reference_refused": "拒收参考数据", "purge": "清理个人数据",
     "read_audit": "查阅审计日志", "reassign": "改派业务", "due_recount": "重算办结期限",
     "inform": "一次性告知", "print_notice": "打印告知书",
+    "view_statistics": "查看业务统计",
 }
 #: how a broken chain is said
 PROBLEM_LABELS: dict[str, str] = {"edited": "记录被修改", "deleted": "记录被删除", "inserted": "被插入了记录"}

@@ -301,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_audit_parser(sub)
 
+    from app.report_cli import add_parser as add_report_parser
+
+    add_report_parser(sub)
+
     queue = sub.add_parser("queue", help="the local queue: 'queue list [--json] [--state STATE]'")
     queue_sub = queue.add_subparsers(dest="queue_command", required=True)
     listing = queue_sub.add_parser("list", help="submissions saved on this terminal, newest first")

@@ -95,6 +95,8 @@ class AuditAction(enum.StrEnum):
     PRINT_NOTICE = "print_notice"
     #: stored due dates counted again (a holiday schedule arrived, or at start): how many changed, never whose
     DUE_RECOUNT = "due_recount"
+    #: a supervisor read a statistics report (业务统计): which report and range, never a person
+    VIEW_STATISTICS = "view_statistics"
 
 
 @dataclass(frozen=True)

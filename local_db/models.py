@@ -119,6 +119,9 @@ class Submission(Base):
         Index("ix_submission_state_clerk", "state", "clerk_id"),
         Index("ix_submission_state_due", "state", "due_date"),
         Index("ix_submission_state_answered", "state", "answered_at"),
+        # the statistics read only these (migration 0012): answered from the index, no payload decrypted
+        Index("ix_submission_stats", "created_at", "state", "case_version", "clerk_id", "terminal_id", "item_code",
+              "due_date", "answered_at", "closed_at", "waiver_count"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # client UUID = idempotency key
@@ -287,6 +290,7 @@ class InformedNotice(Base):
     """
 
     __tablename__ = "informed_notice"
+    __table_args__ = (Index("ix_informed_notice_stats", "created_at", "clerk_id", "terminal_id", "item_code"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     notice_no: Mapped[str] = mapped_column(String(48), unique=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -76,6 +77,9 @@ from core.errors import CentralNotTrusted, CentralUnreachable
 from forms.catalogue import ServiceItem
 from forms.guide import guide_for
 from forms.notice import Notice
+
+if TYPE_CHECKING:
+    from app.ui.stats_page import StatsPage
 
 
 class MainWindow(QMainWindow):
@@ -216,6 +220,12 @@ class MainWindow(QMainWindow):
             audit.setObjectName("auditButton")
             audit.clicked.connect(self.open_audit)
             extra.append(audit)
+        self.stats_page: StatsPage | None = None
+        if allowed(self.clerk, Permission.VIEW_STATISTICS):  # 业务主管 only; the read checks it again
+            stats = QPushButton(self.tr("业务统计"))
+            stats.setObjectName("statsButton")
+            stats.clicked.connect(self.open_stats)
+            extra.append(stats)
         self.header = HeaderBar(self.tr("社会保险经办柜台终端"), self.terminal.settings.office_name,
                                 self.tr("柜员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id),
                                 lock=lambda: self.guard.lock("manual"), sign_out=lambda: self.guard.sign_out(),
@@ -557,6 +567,18 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.audit_page)
         self.stack.setCurrentWidget(self.audit_page)
         self.audit_page.search()
+
+    def open_stats(self) -> None:
+        """The supervisor's statistics (this month so far, by item, at first)."""
+        if self.stats_page is None:
+            from app.ui.stats_page import StatsPage  # pyqtgraph loads only for the supervisor who opens it
+
+            page = self.stats_page = StatsPage(self.ctx, self.clerk)
+            page.back_button.clicked.connect(self.go_home)
+            self.stack.addWidget(page)
+            page.grouping_box.setCurrentIndex(page.grouping_box.findData("item"))
+            page.run_report()
+        self.stack.setCurrentWidget(self.stats_page)
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item

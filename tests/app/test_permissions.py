@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from app import queries, usecases
+from app import queries, reports, usecases
 from app.permissions import ROLE_PERMISSIONS, ClerkInfo, Permission, PermissionDenied, allowed
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -237,6 +237,15 @@ USE_CASES: dict[str, UseCase] = {
         ("full_id_number",)),
     "submission": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.submission(w.terminal, a, w.ids["case"]),
                           lambda w: bool(entries(w, "view_case")), registration, ("submission",)),
+    # 业务主管: statistics (issue 18) and their export
+    "statistics": UseCase(needs(Permission.VIEW_STATISTICS), lambda w, a: reports.statistics(
+        w.terminal, a, reports.Period.MONTH, reports.Grouping.ITEM, date(2026, 11, 1), date(2026, 11, 30),
+        today=date(2026, 12, 1)), lambda w: bool(entries(w, "view_statistics", period="month", by="item")),
+        covers=("statistics",)),
+    "export_statistics": UseCase(needs(Permission.VIEW_STATISTICS), lambda w, a: reports.record_export(
+        w.terminal, a, reports.Report(reports.Period.DAY, reports.Grouping.CLERK, date(2026, 11, 1),
+                                      date(2026, 11, 1), date(2026, 12, 1), "", ()), "csv"),
+        lambda w: bool(entries(w, "export", report="statistics", format="csv")), covers=("record_export",)),
     "records_list": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.records(w.terminal, a),
                             lambda w: bool(entries(w, "view_records", total=1)), registration, ("records",)),
     "workbench": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.workbench(w.terminal, a, date(2026, 9, 30)),
@@ -300,7 +309,8 @@ CRITICAL: dict[tuple[Role, str], bool] = {
     (Role.ADMIN, "read_trail"): False, (Role.ADMIN, "create_clerk"): True, (Role.ADMIN, "purge"): True,
     (Role.AUDITOR, "approve_review"): False, (Role.AUDITOR, "approve_final"): False,
     (Role.AUDITOR, "records_list"): False, (Role.AUDITOR, "case_file"): False, (Role.AUDITOR, "read_trail"): True,
-    (Role.AUDITOR, "create_clerk"): False,
+    (Role.AUDITOR, "create_clerk"): False, (Role.SUPERVISOR, "statistics"): True,
+    (Role.FRONT_DESK, "statistics"): False, (Role.ADMIN, "statistics"): False, (Role.AUDITOR, "statistics"): False,
     (Role.FRONT_DESK, "approve_final"): False, (Role.FRONT_DESK, "approve_review"): False,
     (Role.FRONT_DESK, "submit"): True, (Role.FRONT_DESK, "records_list"): True, (Role.FRONT_DESK, "read_trail"): False,
     (Role.REVIEW, "approve_review"): True, (Role.REVIEW, "approve_final"): False, (Role.REVIEW, "submit"): False,
@@ -550,11 +560,12 @@ def _guarded_functions() -> set[str]:
     import pkgutil
 
     import app.queries
+    import app.reports
     import app.usecases
     import app.workbench
 
     # every module of app/usecases, so a new one cannot be left out of the scan
-    modules = [app.queries, app.workbench] + [importlib.import_module(f"app.usecases.{m.name}")
+    modules = [app.queries, app.workbench, app.reports] + [importlib.import_module(f"app.usecases.{m.name}")
                                for m in pkgutil.iter_modules(app.usecases.__path__)]
     found: set[str] = set()
     for module in modules:
