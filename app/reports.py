@@ -9,7 +9,7 @@ and per period, summed from the report's already-aggregated rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +18,7 @@ from app.terminal import Terminal
 from core.errors import ValidationError
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
-from local_db.reports import Grouping, Period, ReportRow, report_rows
+from local_db.reports import Grouping, Measures, Period, ReportRow, report_rows
 
 __all__ = ["GROUPING_LABELS", "MAX_DAYS", "PERIOD_LABELS", "Grouping", "Measures", "Period", "Report",
            "ReportLine", "record_export", "statistics"]
@@ -29,39 +29,8 @@ GROUPING_LABELS: dict[Grouping, str] = {Grouping.CLERK: "按柜员", Grouping.WI
 MAX_DAYS = 400
 
 
-@dataclass(frozen=True)
-class Measures:
-    """The counts of a report line or total; ``avg_answer_days`` is None when nothing was answered."""
-
-    accepted: int = 0
-    corrections: int = 0
-    returned: int = 0
-    overdue: int = 0
-    informed: int = 0
-    waivers: int = 0
-    answered: int = 0
-    answer_days: float = 0.0
-
-    @property
-    def avg_answer_days(self) -> float | None:
-        """Average calendar days from acceptance to the central system's answer."""
-        return self.answer_days / self.answered if self.answered else None
-
-    def __add__(self, other: Measures) -> Measures:
-        return Measures(self.accepted + other.accepted, self.corrections + other.corrections,
-                        self.returned + other.returned, self.overdue + other.overdue,
-                        self.informed + other.informed, self.waivers + other.waivers,
-                        self.answered + other.answered, self.answer_days + other.answer_days)
-
-
-@dataclass(frozen=True)
-class ReportLine:
-    """One period and group: ``group`` the key (staff number, terminal id, item code), ``label`` its name."""
-
-    period_start: date
-    group: str
-    label: str
-    measures: Measures
+#: one period and group of a report (``local_db.reports.ReportRow``): its key, label and measures
+ReportLine = ReportRow
 
 
 @dataclass(frozen=True)
@@ -77,7 +46,7 @@ class Report:
     lines: tuple[ReportLine, ...]
     by_group: tuple[ReportLine, ...] = field(default=())
     by_period: tuple[ReportLine, ...] = field(default=())
-    total: Measures = Measures()
+    total: Measures = field(default_factory=Measures)
 
     @property
     def title(self) -> str:
@@ -99,7 +68,7 @@ def statistics(terminal: Terminal, clerk: ClerkInfo, period: Period, grouping: G
     if (until - since).days + 1 > MAX_DAYS:
         raise ValidationError("since", f"统计范围超过 {MAX_DAYS} 天。",
                               hint="请缩小日期范围，或分段统计后再合并。")
-    rows = report_rows(terminal.db, period, grouping, since, until, today)
+    rows = report_rows(terminal.db, period, grouping, since, until, today, _labels(terminal, grouping))
     report = _arrange(terminal, period, grouping, since, until, today, rows)
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.VIEW_STATISTICS, clerk.id, None, None, {
         "period": period.value, "by": grouping.value, "since": since.isoformat(), "until": until.isoformat(),
@@ -115,35 +84,36 @@ def record_export(terminal: Terminal, clerk: ClerkInfo, report: Report, file_for
         "since": report.since.isoformat(), "until": report.until.isoformat(), "format": file_format}))
 
 
-def _measures(row: ReportRow) -> Measures:
-    return Measures(row.accepted, row.corrections, row.returned, row.overdue, row.informed, row.waivers,
-                    row.answered, row.answer_days)
+def _sum(measures: Sequence[Measures]) -> Measures:
+    """The measures added up field by field."""
+    if not measures:
+        return Measures()
+    return Measures(*(sum(column) for column in zip(*measures, strict=True)))
+
+
+def _labels(terminal: Terminal, grouping: Grouping) -> dict[str, str]:
+    """How a group is named: an item by its name, this window with its office; a clerk by name (the database)."""
+    if grouping is Grouping.ITEM:
+        return {item.code: item.name for item in terminal.catalogue}
+    office, own = terminal.settings.office_name, terminal.settings.terminal_id
+    return {own: f"{own}（{office}）"} if grouping is Grouping.WINDOW and office and own else {}
 
 
 def _arrange(terminal: Terminal, period: Period, grouping: Grouping, since: date, until: date, today: date,
              rows: Iterable[ReportRow]) -> Report:
     office = terminal.settings.office_name
-    items = {item.code: item.name for item in terminal.catalogue}
-
-    def label(row: ReportRow) -> str:
-        if grouping is Grouping.CLERK:
-            return row.label or row.group
-        if grouping is Grouping.ITEM:
-            return items.get(row.group, row.group)
-        return f"{row.group}（{office}）" if office and row.group == terminal.settings.terminal_id else row.group
-
-    lines = tuple(ReportLine(r.period_start, r.group, label(r), _measures(r)) for r in rows)
-    groups: dict[str, ReportLine] = {}
-    periods: dict[date, ReportLine] = {}
-    total = Measures()
-    for line in lines:  # sums of the aggregated lines (a few hundred at most), not of submissions
-        g = groups.get(line.group)
-        groups[line.group] = ReportLine(since, line.group, line.label,
-                                        line.measures + (g.measures if g else Measures()))
-        p = periods.get(line.period_start)
-        periods[line.period_start] = ReportLine(line.period_start, "", "",
-                                                line.measures + (p.measures if p else Measures()))
-        total = total + line.measures
+    lines = tuple(rows)
+    # sums of the aggregated lines (up to a few thousand: a year by day and item), column by column
+    by_group: dict[str, list[Measures]] = {}
+    by_period: dict[date, list[Measures]] = {}
+    names: dict[str, str] = {}
+    for line in lines:
+        by_group.setdefault(line.group, []).append(line.measures)
+        by_period.setdefault(line.period_start, []).append(line.measures)
+        names.setdefault(line.group, line.label)
+    groups = {key: ReportLine(since, key, names[key], _sum(found)) for key, found in by_group.items()}
+    periods = {key: ReportLine(key, "", "", _sum(found)) for key, found in by_period.items()}
+    total = _sum([line.measures for line in lines])
     return Report(period, grouping, since, until, today, office, lines,
                   tuple(sorted(groups.values(), key=lambda x: x.group)),
                   tuple(sorted(periods.values(), key=lambda x: x.period_start)), total)

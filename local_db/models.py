@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -120,8 +121,9 @@ class Submission(Base):
         Index("ix_submission_state_due", "state", "due_date"),
         Index("ix_submission_state_answered", "state", "answered_at"),
         # the statistics read only these (migration 0012): answered from the index, no payload decrypted
-        Index("ix_submission_stats", "created_at", "state", "case_version", "clerk_id", "terminal_id", "item_code",
-              "due_date", "answered_at", "closed_at", "waiver_count"),
+        *(Index(f"ix_submission_stats_{name}", "received_day", group, "state", "case_version", "waiver_count",
+                "answer_days", "answered_late", "was_returned", "open_due")
+          for name, group in (("clerk", "clerk_id"), ("window", "terminal_id"), ("item", "item_code"))),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # client UUID = idempotency key
@@ -168,6 +170,15 @@ class Submission(Base):
     waiver_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: when the central system's answer came (returned or closed), its time
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the Beijing date of ``created_at``, the days from it to ``answered_at`` and two flags of the answer:
+    #: written by SQLite triggers (migration 0012) for the statistics, never by the application
+    received_day: Mapped[date | None] = mapped_column(Date)
+    answer_days: Mapped[float | None] = mapped_column(Float)
+    #: 1 when answered after the Beijing due day; 1 when the central system returned this version (trigger)
+    answered_late: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    was_returned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the due date while the central system has not answered (trigger): what a report judges late "today"
+    open_due: Mapped[date | None] = mapped_column(Date)
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")

@@ -21,33 +21,33 @@ much was returned, how much ran late, how long the central system took". A one-t
   from acceptance to answer (elapsed time, not working days: the holiday schedule is reference data the
   database does not hold), so an average over several rows stays exact.
 
-Dates are Beijing dates (UTC+8, no daylight saving). The columns hold UTC, so the period of a row is
-computed from its time shifted by 8 hours (``_PeriodStart``, one SQL expression per dialect: SQLite's
-``date()``/``strftime()``, PostgreSQL's ``date_trunc``); the range itself is compared in UTC, so the
-``created_at`` index serves it.
+Dates are Beijing dates (UTC+8, no daylight saving). A submission's Beijing day (``received_day``) and its
+answer time in days (``answer_days``) are kept by SQLite triggers (migration 0012) and held, with every other
+column a report reads, in one covering index led by the day: a year of a busy terminal is read from the
+index alone, summed per day and group, and only those sums are folded into weeks or months
+(``_PeriodOfDay``). The one-time notices are few; their period is computed from their UTC time shifted by
+8 hours (``_PeriodStart``: SQLite's ``date()``, PostgreSQL's ``date_trunc``).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     Date,
     Float,
     Integer,
+    Select,
     String,
-    and_,
     case,
     func,
     literal,
-    or_,
     select,
-    union_all,
+    type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -56,7 +56,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from local_db.database import Database
 from local_db.models import Clerk, InformedNotice, Submission, SubmissionState
 
-__all__ = ["BEIJING", "Grouping", "Period", "ReportRow", "report_rows"]
+__all__ = ["BEIJING", "Grouping", "Measures", "Period", "ReportRow", "report_rows"]
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 
@@ -73,28 +73,41 @@ class Grouping(enum.StrEnum):
     ITEM = "item"
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """One period and group of a report; ``label`` is the clerk's name for a clerk (else empty)."""
+class Measures(NamedTuple):
+    """The counts of a report line or total; ``avg_answer_days`` is None when nothing was answered.
+
+    Named tuples, not dataclasses: a year by day and item is thousands of lines, built on every read.
+    """
+
+    accepted: int = 0
+    corrections: int = 0
+    returned: int = 0
+    overdue: int = 0
+    informed: int = 0
+    waivers: int = 0
+    answered: int = 0
+    answer_days: float = 0.0
+
+    @property
+    def avg_answer_days(self) -> float | None:
+        """Average calendar days from acceptance to the central system's answer."""
+        return self.answer_days / self.answered if self.answered else None
+
+
+class ReportRow(NamedTuple):
+    """One period and group: ``group`` the key (staff number, terminal id, item code), ``label`` its name."""
 
     period_start: date
     group: str
     label: str
-    accepted: int
-    corrections: int
-    returned: int
-    overdue: int
-    informed: int
-    waivers: int
-    answered: int
-    answer_days: float
+    measures: Measures
 
 
-class _PeriodStart(FunctionElement[date]):
+class _PeriodStart(FunctionElement[str]):
     """The first Beijing day of the period holding a stored UTC time (one subclass per period, so that
     each has its own cached SQL)."""
 
-    type = Date()
+    type = String()  # as text, like ``_PeriodOfDay``: the two meet by key
     inherit_cache = True
     name = "period_start"
     period = Period.DAY
@@ -119,6 +132,51 @@ _PERIOD_START: dict[Period, type[_PeriodStart]] = {Period.DAY: _DayStart, Period
                                                    Period.MONTH: _MonthStart}
 
 
+class _PeriodOfDay(FunctionElement[str]):
+    """The first day of the period holding a stored (Beijing) date, as the database writes it (ISO text on
+    SQLite; each distinct one parsed once, ``_DayCache``, not once per line by a result processor)."""
+
+    type = String()
+    inherit_cache = True
+    name = "period_of_day"
+    period = Period.DAY
+
+
+class _DayOfDay(_PeriodOfDay):
+    inherit_cache = True
+    period = Period.DAY
+
+
+class _WeekOfDay(_PeriodOfDay):
+    inherit_cache = True
+    period = Period.WEEK
+
+
+class _MonthOfDay(_PeriodOfDay):
+    inherit_cache = True
+    period = Period.MONTH
+
+
+_PERIOD_OF_DAY: dict[Period, type[_PeriodOfDay]] = {Period.DAY: _DayOfDay, Period.WEEK: _WeekOfDay,
+                                                    Period.MONTH: _MonthOfDay}
+
+
+@compiles(_PeriodOfDay, "sqlite")
+def _period_of_day_sqlite(element: _PeriodOfDay, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(next(iter(element.clauses)), **kw)
+    if element.period is Period.DAY:
+        return column
+    if element.period is Period.WEEK:  # the Sunday on or after the day, then back to its Monday (ISO weeks)
+        return f"date({column}, 'weekday 0', '-6 days')"
+    return f"date({column}, 'start of month')"
+
+
+@compiles(_PeriodOfDay)
+def _period_of_day_default(element: _PeriodOfDay, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(next(iter(element.clauses)), **kw)
+    return column if element.period is Period.DAY else f"CAST(date_trunc('{element.period.value}', {column}) AS DATE)"
+
+
 @compiles(_PeriodStart, "sqlite")
 def _period_sqlite(element: _PeriodStart, compiler: SQLCompiler, **kw: Any) -> str:
     column = compiler.process(next(iter(element.clauses)), **kw)
@@ -135,48 +193,6 @@ def _period_default(element: _PeriodStart, compiler: SQLCompiler, **kw: Any) -> 
     return f"CAST(date_trunc('{element.period.value}', {column} + INTERVAL '8 hours') AS DATE)"
 
 
-class _AnsweredAfterDueDay(FunctionElement[bool]):
-    """``_AnsweredAfterDueDay(answered_at, due_date)``: the answer came after the Beijing due day ended, i.e. at
-    or after 16:00 UTC of the due date. On SQLite a comparison of the stored text with the due date's text and
-    a fixed time, so no date is parsed per row (the statistics read every row of a year)."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "answered_after_due_day"
-
-
-@compiles(_AnsweredAfterDueDay, "sqlite")
-def _after_due_sqlite(element: _AnsweredAfterDueDay, compiler: SQLCompiler, **kw: Any) -> str:
-    answered, due = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({answered} >= ({due} || ' 16:00:00'))"
-
-
-@compiles(_AnsweredAfterDueDay)
-def _after_due_default(element: _AnsweredAfterDueDay, compiler: SQLCompiler, **kw: Any) -> str:
-    answered, due = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({answered} >= CAST({due} AS TIMESTAMP) + INTERVAL '16 hours')"
-
-
-class _DaysBetween(FunctionElement[float]):
-    """Calendar days (fractional) from the first stored time to the second."""
-
-    type = Float()
-    inherit_cache = True
-    name = "days_between"
-
-
-@compiles(_DaysBetween, "sqlite")
-def _days_sqlite(element: _DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(julianday({end}) - julianday({start}))"
-
-
-@compiles(_DaysBetween)
-def _days_default(element: _DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
-
-
 def utc_bounds(since: date, until: date) -> tuple[datetime, datetime]:
     """The UTC instants that bound Beijing days ``since`` to ``until`` inclusive (end exclusive)."""
     start = datetime.combine(since, time(), BEIJING).astimezone(UTC)
@@ -185,65 +201,81 @@ def utc_bounds(since: date, until: date) -> tuple[datetime, datetime]:
 
 
 def report_rows(db: Database, period: Period, grouping: Grouping, since: date, until: date,
-                today: date) -> list[ReportRow]:
-    """The report's rows, ordered by period then group, from one SQL statement.
+                today: date, labels: Mapping[str, str] | None = None) -> list[ReportRow]:
+    """The report's rows, ordered by period then group: the submissions and the notices each summed by SQL.
 
     ``since``/``until`` are Beijing days (inclusive); ``today`` is the Beijing date an unanswered version
     is judged overdue against (given, so the report of a fixed day reads the same tomorrow and in tests).
+    A group is labelled from ``labels`` (an item's name), else a clerk's name, else its key.
     """
     start, end = utc_bounds(since, until)
     sub = Submission.__table__.alias("s")
     notice = InformedNotice.__table__.alias("n")
     group_column = {Grouping.CLERK: "clerk_id", Grouping.WINDOW: "terminal_id", Grouping.ITEM: "item_code"}[grouping]
-    answered = sub.c.answered_at.is_not(None)
-    # a version closed after its first answer was returned and then corrected: an approval closes a case at
-    # the moment of its answer, a correction closes the returned version later (``create_submission``)
-    was_returned: ColumnElement[bool] = or_(
-        sub.c.state == SubmissionState.RETURNED.value,
-        and_(sub.c.state == SubmissionState.CLOSED.value, answered, sub.c.closed_at > sub.c.answered_at))
-    late: ColumnElement[bool] = and_(sub.c.due_date.is_not(None),
-                                     or_(and_(answered, _AnsweredAfterDueDay(sub.c.answered_at, sub.c.due_date)),
-                                         and_(~answered, sub.c.due_date < literal(today, Date))))
+    # ``was_returned`` (still returned, or closed by its correction after the return) and ``answered_late``
+    # (answered after the Beijing due day) are kept by triggers (migration 0012); what is late without an
+    # answer depends on ``today``, so it is judged here
+    unanswered_late = sub.c.open_due < literal(today, Date)  # ``open_due``: the due date until answered
 
     def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return case((condition, 1), else_=0)
 
     zero = literal(0, Integer)
-    # each table is aggregated on its own (few rows out), then the two are added up per period and group
-    sub_period = _PERIOD_START[period](sub.c.created_at)
-    submissions = (
-        select(sub_period.label("p"), sub.c[group_column].label("g"),
-               func.sum(flag(sub.c.case_version <= 1)).label("accepted"),
+    # each table is aggregated on its own (few rows out), then the two are added up per period and group.
+    # Submissions are first summed per Beijing day (``received_day``, kept by a trigger, migration 0012) in the
+    # index's own order, then the days are folded into weeks or months: the date function runs per day and
+    # group, not per row
+    daily = (
+        select(sub.c.received_day.label("day"), sub.c[group_column].label("g"),
+               func.count().label("accepted"),  # all versions here; the corrections are taken off below
                func.sum(flag(sub.c.case_version > 1)).label("corrections"),
-               func.sum(flag(was_returned)).label("returned"),
-               func.sum(flag(late)).label("overdue"),
-               zero.label("informed"),
+               func.sum(sub.c.was_returned).label("returned"),
+               func.sum(sub.c.answered_late + flag(unanswered_late)).label("overdue"),
                func.sum(sub.c.waiver_count).label("waivers"),
-               func.count(sub.c.answered_at).label("answered"),
-               func.coalesce(func.sum(_DaysBetween(sub.c.created_at, sub.c.answered_at)), literal(0.0, Float))
-               .label("days"))
-        .where(sub.c.created_at >= start, sub.c.created_at < end, sub.c.state != SubmissionState.DRAFT.value)
-        .group_by(sub_period, sub.c[group_column]))
+               func.count(sub.c.answer_days).label("answered"),
+               func.coalesce(func.sum(sub.c.answer_days), literal(0.0, Float)).label("days"))
+        .where(sub.c.received_day >= literal(since, Date), sub.c.received_day <= literal(until, Date),
+               sub.c.state != SubmissionState.DRAFT.value)
+        .group_by(sub.c.received_day, sub.c[group_column])).subquery("d")
+    sub_period = _PERIOD_OF_DAY[period](daily.c.day)
+    submissions: Select[Any] = (
+        select(sub_period.label("p"), daily.c.g,
+               *(func.sum(daily.c[name]).label(name) for name in ("accepted", "corrections", "returned", "overdue")),
+               zero.label("informed"),
+               *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")))
+        .group_by(sub_period, daily.c.g))
+    if period is Period.DAY:  # the days are the periods: no second fold
+        submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
+                             *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
+                             zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")))
     notice_period = _PERIOD_START[period](notice.c.created_at)
     notices = (
-        select(notice_period.label("p"), notice.c[group_column].label("g"), zero, zero, zero, zero,
-               func.count().label("informed"), zero, zero, literal(0.0, Float))
+        select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
         .where(notice.c.created_at >= start, notice.c.created_at < end)
         .group_by(notice_period, notice.c[group_column]))
-    both = union_all(submissions, notices).subquery("r")
     clerk = Clerk.__table__
-    label = clerk.c.name if grouping is Grouping.CLERK else literal("", String)
-    query = (select(both.c.p, both.c.g, func.max(label),
-                    *(func.sum(both.c[name]) for name in ("accepted", "corrections", "returned", "overdue",
-                                                          "informed", "waivers", "answered", "days")))
-             .select_from(both.outerjoin(clerk, clerk.c.id == both.c.g) if grouping is Grouping.CLERK else both)
-             .group_by(both.c.p, both.c.g).order_by(both.c.p, both.c.g))
-    with db.sessions() as s:
-        rows = s.execute(query).all()
-    return [ReportRow(period_start=_as_date(p), group=str(g), label=str(name or ""), accepted=int(a),
-                      corrections=int(c), returned=int(r), overdue=int(o), informed=int(i), waivers=int(w or 0),
-                      answered=int(n), answer_days=float(d or 0.0))
-            for p, g, name, a, c, r, o, i, w, n, d in rows]
+    with db.sessions() as s:  # one read transaction: the three agree
+        found = s.execute(submissions).all()
+        informed = s.execute(notices).all()
+        names = dict(s.execute(select(clerk.c.id, clerk.c.name)).all()) if grouping is Grouping.CLERK else {}
+    # the two sums meet here, by period and group: a few thousand lines at most, where a UNION and a GROUP BY
+    # in SQL would sort them all again
+    lines: dict[tuple[Any, Any], Measures] = {
+        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0) for p, g, a, c, r, o, _i, w, n, d in found}
+    for p, g, n in informed:
+        before = lines.get((p, g))
+        lines[(p, g)] = before._replace(informed=n) if before is not None else Measures(informed=n)
+    given, days = labels or {}, _DayCache()
+    return [ReportRow(days[p], str(g), given.get(g) or str(names.get(g) or g), m)
+            for (p, g), m in sorted(lines.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))]
+
+
+class _DayCache(dict[Any, date]):
+    """Periods as dates, each parsed once (a year by day and item names each day twenty times)."""
+
+    def __missing__(self, key: Any) -> date:
+        self[key] = value = _as_date(key)
+        return value
 
 
 def _as_date(value: object) -> date:
