@@ -15,7 +15,7 @@ ACTION_LABELS: dict[str, str] = {
     "card_override": "更正读卡信息", "waiver": "免交材料", "clerk_change": "柜员管理",
     "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "reference_update": "参考数据生效",
     "reference_refused": "拒收参考数据", "purge": "清理个人数据",
-    "read_audit": "查阅审计日志", "reassign": "改派业务",
+    "read_audit": "查阅审计日志", "reassign": "改派业务", "remind": "催办",
 }
 #: how a broken chain is said
 PROBLEM_LABELS: dict[str, str] = {"edited": "记录被修改", "deleted": "记录被删除", "inserted": "被插入了记录"}

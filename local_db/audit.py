@@ -89,6 +89,8 @@ class AuditAction(enum.StrEnum):
     READ_AUDIT = "read_audit"
     #: a supervisor gave a case to another clerk (改派): from, to, why
     REASSIGN = "reassign"
+    #: a clerk recorded a 催办 on a case pending at the central system (the reminder's id, whether a note)
+    REMIND = "remind"
 
 
 @dataclass(frozen=True)
