@@ -97,9 +97,10 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
     says what the first print said (the due date as counted at acceptance, not today). A draft has no
     receipt; a purged case has no applicant left to print. ``Permission.VIEW_CASE``, like printing.
     """
-    from app.usecases.submit import RECEIPT_KEY
+    from app.usecases.submit import RECEIPT_KEY, _due_inputs
     from core.errors import StateError
-    from forms.receipt import DEFAULT_OFFICE_NAME, ReceivedMaterial
+    from forms.receipt import CHINA_TZ, DEFAULT_OFFICE_NAME, ReceivedMaterial
+    from forms.rules.deadlines import add_working_days
     from local_db.clerks import list_clerks
     from local_db.submissions import get_submission
 
@@ -128,19 +129,23 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
         name_field, id_field = form.identity_field("name", "agent"), form.identity_field("id_number", "agent")
         agent_name = str(payload.get(name_field.key) or "") or None if name_field is not None else None
         agent_id = str(payload.get(id_field.key) or "") or None if id_field is not None else None
+    received = view.created_at if view.created_at.tzinfo else view.created_at.replace(tzinfo=UTC)
     basis = form.time_limit_basis if form is not None else ""
-    days = view.time_limit_days if view.due_date is not None else None
-    if view.due_date is None and view.time_limit_days is not None:
-        basis = f"{view.time_limit_days}个工作日，{basis}；办结日期待参考数据更新后告知"
+    days, due = view.time_limit_days, view.due_date
+    if due is None and form is not None:  # not stored with the case: counted as the first print counted it
+        days, basis = _due_inputs(form, received, terminal.reference.calendar())
+        if days is not None:
+            due = add_working_days(received.astimezone(CHINA_TZ).date(), days, terminal.reference.calendar())
+    if due is None:
+        days = None
     receiver = next((c for c in list_clerks(terminal.db) if c.id == view.clerk_id), None)
     return Receipt(
         receipt_no=view.counter_receipt_no, office_name=terminal.settings.office_name or DEFAULT_OFFICE_NAME,
         item_name=form.name if form is not None else view.item_code,
         applicant_name=view.applicant_name or "", applicant_id_masked=mask_id_number(view.applicant_id_number or ""),
         agent_name=agent_name, agent_id_masked=mask_id_number(agent_id) if agent_id else None,
-        received_at=view.created_at if view.created_at.tzinfo else view.created_at.replace(tzinfo=UTC),
-        materials=tuple(materials), time_limit_days=days, time_limit_basis=basis or "—",
-        due=view.due_date if days is not None else None,
+        received_at=received, materials=tuple(materials), time_limit_days=days, time_limit_basis=basis or "—",
+        due=due,
         clerk_name=receiver.name if receiver is not None else (view.clerk_id or ""), clerk_id=view.clerk_id or "",
         offline=False)
 

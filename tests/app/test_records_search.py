@@ -4,8 +4,8 @@ the trail of a search never holds an ID number or a part of one."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
