@@ -134,16 +134,20 @@ class RecordsPage(QWidget):
         grid.setVerticalSpacing(6)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("searchName")
-        self.name_edit.setPlaceholderText(self.tr("姓名或其中几个字"))
+        self.name_edit.setPlaceholderText(self.tr("姓名（可部分）"))
         self.id_edit = QLineEdit()
         self.id_edit.setObjectName("searchIdNumber")
         self.id_edit.setMaxLength(18)
-        self.id_edit.setPlaceholderText(self.tr("完整号码，或前几位/后几位（至少 {n} 位）").format(n=MIN_ID_PART))
+        self.id_edit.setToolTip(
+            self.tr("输入完整证件号码，或其前 {n} 位以上、后 {n} 位以上（如末四位）").format(n=MIN_ID_PART))
+        self.id_edit.setPlaceholderText(self.tr("全部，或前/后 {n} 位以上").format(n=MIN_ID_PART))
         self.receipt_edit = QLineEdit()
         self.receipt_edit.setObjectName("searchReceipt")
-        self.receipt_edit.setPlaceholderText(self.tr("柜台或中心受理编号（可部分）"))
+        self.receipt_edit.setPlaceholderText(self.tr("回执或中心编号（可部分）"))
         self.item_combo = QComboBox()
         self.item_combo.setObjectName("searchItem")
+        self.item_combo.setMinimumContentsLength(8)
+        self.item_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.item_combo.addItem(self.tr("全部事项"), "")
         for item in catalogue:
             if item.form_code is not None:
@@ -172,9 +176,9 @@ class RecordsPage(QWidget):
         self.item_combo.currentIndexChanged.connect(lambda _i: self.search())
         fields: list[tuple[str, QWidget]] = [
             (self.tr("申请人"), self.name_edit), (self.tr("证件号码"), self.id_edit),
-            (self.tr("受理编号"), self.receipt_edit), (self.tr("事项"), self.item_combo),
-            (self.tr("状态"), self.state_combo), (self.tr("受理日期自"), self.since_edit),
-            (self.tr("至"), self.until_edit), (self.tr("受理柜员"), self.clerk_edit),
+            (self.tr("受理编号"), self.receipt_edit), (self.tr("受理柜员"), self.clerk_edit),
+            (self.tr("事项"), self.item_combo), (self.tr("状态"), self.state_combo),
+            (self.tr("受理日期自"), self.since_edit), (self.tr("至"), self.until_edit),
         ]
         for index, (label, widget) in enumerate(fields):
             row, col = divmod(index, 4)
