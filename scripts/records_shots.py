@@ -95,6 +95,7 @@ def main(out: Path, prefix: str) -> int:
             window.resize(screen.width(), screen.height())
             window.show()
             pump(800)
+            print(save_screenshot(window, out / f"{prefix}-home.png"))
             window.open_records()
             pump(1500)
             print(save_screenshot(window, out / f"{prefix}-page1.png"))

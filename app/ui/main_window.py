@@ -196,7 +196,8 @@ class MainWindow(QMainWindow):
         self.view_button.setVisible(allowed(self.clerk, Permission.VIEW_CASE))
         self.home_tip.setVisible(takes)
         # the records list names applicants: a business post's read (the query refuses anyone else)
-        self.records_section.setVisible(self.records.readable)
+        if not self.records.readable:  # a page of the stack: shown only when chosen, never forced visible
+            self.records_section.hide()
 
     def _build_home(self) -> QWidget:
         page = QWidget()

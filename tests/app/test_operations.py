@@ -101,6 +101,7 @@ def test_the_records_list_pages_when_one_page_is_not_enough(qtbot: QtBot, make_t
     first = usecases.save_draft(terminal, CLERK, form, REGISTRATION)
     second = usecases.save_draft(terminal, CLERK, form, REGISTRATION | {"phone": "13900139000"})
     window, _ops = window_for(qtbot, terminal)
+    window.open_records()  # 办件查询
     qtbot.waitUntil(lambda: len(window.records.records) == 2, timeout=10000)
     assert not window.next_page_button.isVisible()  # everything fits: no page controls
     window.records.page_size = 1
