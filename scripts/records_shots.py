@@ -59,7 +59,7 @@ def fill(terminal: object) -> list[str]:
             terminal.db, item_code=ITEMS[n % 3 == 0], form_version=1, terminal_id="SHOT-01",
             clerk_id="1001" if n % 4 else "1003",
             applicant=ApplicantData(id_number(n), SURNAMES[n % 10] + GIVEN[(n // 10) % 10]), payload={},
-            counter_receipt_no=f"SHOT01-{20261116 + n // 12}-{n % 12 + 1:04d}").id)
+            counter_receipt_no=f"SHOT01-{start + timedelta(hours=2 * n):%Y%m%d}-{n % 12 + 1:04d}").id)
     with terminal.db.sessions.begin() as s:
         for n, sid in enumerate(ids):
             state = STATES[n % len(STATES)]
