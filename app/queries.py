@@ -18,7 +18,7 @@ from app.casefile import CaseFile, CaseNotFound, build_case_file, id_number_of, 
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from app.workbench import Workbench, WorkList, WorkRow, workbench
-from core.errors import ConfigError, mask_id_number
+from core.errors import ConfigError, ValidationError, mask_id_number
 from forms.definitions import FormDef
 from local_db import outbox, syncstate
 from local_db.audit import AuditAction, AuditEvent, DetailValue
@@ -35,6 +35,7 @@ from local_db.submissions import (
 )
 
 __all__ = [
+    "MIN_ID_PART",
     "AttachmentData",
     "CaseFile",
     "CaseScan",
@@ -44,6 +45,7 @@ __all__ = [
     "RecordFilter",
     "RecordPage",
     "ScanPage",
+    "SearchTooBroad",
     "SubmissionState",
     "SubmissionView",
     "SyncStatus",
@@ -80,6 +82,24 @@ class RecordFilter:
     since: datetime | None = None
     until: datetime | None = None
     clerk_id: str | None = None
+    #: part of the applicant's name
+    name: str | None = None
+    #: the applicant's full ID number, or at least ``MIN_ID_PART`` of its first or last characters
+    id_number: str | None = None
+    #: part of a receipt number (the counter's or the central system's)
+    receipt_no: str | None = None
+    #: an item of the catalogue (its code)
+    item_code: str | None = None
+
+
+#: the fewest characters of an ID number a search takes: four is the shortest part a clerk reads off
+#: a card or a receipt (the last four, a birth year); fewer matches so many people that the search
+#: becomes a browse of the population by digit, which the list's masking is there to prevent
+MIN_ID_PART = 4
+
+
+class SearchTooBroad(ValidationError):
+    """A part of an ID number too short to search by."""
 
 
 @dataclass(frozen=True)
@@ -111,9 +131,14 @@ def records(terminal: Terminal, clerk: ClerkInfo, where: RecordFilter = RecordFi
     require(clerk, Permission.VIEW_CASE)
     if page < 0 or page_size < 1:
         raise ValueError(f"no such page: {page} of size {page_size}")
+    number = (where.id_number or "").strip()
+    if number and len(number) < MIN_ID_PART:
+        raise SearchTooBroad("id_number", f"证件号码至少输入 {MIN_ID_PART} 位（可输入前几位或后几位）。",
+                             hint="请多输入几位号码，或改用姓名、受理编号查询。")
     rows, total = find_submissions(
         terminal.db, SubmissionQuery(states=where.states, text=where.text, since=where.since, until=where.until,
-                                     clerk_id=where.clerk_id),
+                                     clerk_id=where.clerk_id, name=where.name, id_number=where.id_number,
+                                     receipt_no=where.receipt_no, item_code=where.item_code),
         offset=page * page_size, limit=page_size)
     if audited:
         terminal.audit.record(terminal.db, _records_viewed(clerk.id, where, page, len(rows), total))
@@ -122,6 +147,8 @@ def records(terminal: Terminal, clerk: ClerkInfo, where: RecordFilter = RecordFi
 
 #: fifteen digits in a row: an ID number searched for (or part of one), recorded only by its keyed hash
 _ID_LIKE = re.compile(r"\d{15}")
+#: a whole ID number (18 characters, or the old 15 digits)
+_FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 #: a receipt number as the counter or the central system gives it (not personal data)
 _RECEIPT = re.compile(r"^(SB\d{14}|[A-Za-z0-9._:-]{1,64}-\d{8}-\d{4})$")
 
@@ -145,6 +172,18 @@ def _records_viewed(clerk_id: str, where: RecordFilter, page: int, rows: int, to
         facts["until"] = where.until.isoformat(timespec="seconds")
     if where.clerk_id:
         facts["clerk"] = where.clerk_id
+    if (where.name or "").strip():
+        facts["name"] = True  # that a name was searched for, never the name
+    number = (where.id_number or "").strip().upper()
+    if _FULL_ID.match(number):  # a whole number: the person's keyed hash, as for a search by text
+        person, facts["id_number"] = number, "full"
+    elif number:  # a part of one: only that a part was used; no digit of it is kept
+        facts["id_number"] = "part"
+    receipt = (where.receipt_no or "").strip()
+    if receipt:
+        facts["receipt_no"] = receipt if _RECEIPT.match(receipt) else "part"
+    if where.item_code:
+        facts["item_code"] = where.item_code
     return AuditEvent(AuditAction.VIEW_RECORDS, clerk_id, None, person, facts)
 
 

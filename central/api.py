@@ -82,6 +82,8 @@ from protocol.models import (
     ErrorDetail,
     Health,
     ReferenceIndex,
+    ReminderIn,
+    ReminderOut,
     ReviewCaseOut,
     ReviewList,
     ReviewReturnIn,
@@ -454,6 +456,24 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
             else:
                 results[index] = _batch_error(incoming.id, outcome.http_status, outcome.code, str(outcome))
         return SubmissionBatchAnswer(results=[result for result in results if result is not None])
+
+    @router.post("/submissions/{submission_id}/reminders", status_code=status.HTTP_201_CREATED, responses={
+        **_ERROR_RESPONSES,
+        200: {"model": ReminderOut, "description": "duplicate of an earlier identical POST (the same reminder id)"},
+        404: {"model": ErrorBody, "description": "no such submission of this terminal"},
+        409: {"model": ErrorBody, "description": "idempotency_conflict (reminder id already used with another body)"}})
+    def remind(submission_id: str, body: ReminderIn, terminal_id: Terminal, response: Response) -> ReminderOut:
+        """A clerk of this terminal presses (催办) one of its cases; stored once by the reminder's id."""
+        from central.reminders import record_reminder
+
+        record, created = record_reminder(store, terminal_id=terminal_id, submission_id=_known_id(submission_id),
+                                          reminder_id=body.id, clerk_id=body.clerk_id, created_at=body.created_at,
+                                          note=body.note)
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        log.info("reminder %s on case %s from terminal %s", record.id, record.submission_id, terminal_id)
+        return ReminderOut(id=record.id, submission_id=record.submission_id, receipt_number=record.receipt_number,
+                           case_status=record.case_status, received_at=record.received_at)
 
     @router.get("/submissions/{submission_id}",
                 responses={**_ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "unknown id"}})

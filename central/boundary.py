@@ -61,6 +61,7 @@ class BodyLimits:
     blob_states: int = limits.BLOB_STATES_BODY
     audit_batch: int = limits.AUDIT_BATCH_BODY
     review: int = limits.REVIEW_BODY
+    reminder: int = limits.REMINDER_BODY
     #: streamed: one ``PATCH /v1/blobs/{sha256}`` piece (the endpoint's own ceiling is ``MAX_CHUNK_SIZE``)
     blob_chunk: int = MAX_CHUNK_SIZE
     #: streamed: one ``POST /v1/blobs/batch`` (the endpoint's own ceiling is ``MAX_BATCH_BODY``)
@@ -85,6 +86,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("PATCH", re.compile(r"/v1/blobs/[^/]+"), "blob_chunk", True),
     ("POST", re.compile(r"/v1/audit/batch"), "audit_batch", False),
     ("POST", re.compile(r"/v1/reviews/[^/]+/(?:signatures|return)"), "review", False),
+    ("POST", re.compile(r"/v1/submissions/[^/]+/reminders"), "reminder", False),
 )
 
 

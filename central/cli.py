@@ -238,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     trail.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="from this UTC day on")
     trail.add_argument("--json", action="store_true")
 
+    reminders = commands.add_parser("reminders", parents=[common],
+                                    help="list the reminders (催办) terminals sent, in the order they arrived")
+    reminders.add_argument("--terminal", default=None, help="only this terminal's")
+    reminders.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+
     listing = commands.add_parser("list-submissions", parents=[common], help="print stored submissions")
     listing.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     listing.add_argument("--include-payload", action="store_true",
@@ -389,6 +394,26 @@ def _list(db: Path | str, as_json: bool, include_payload: bool) -> int:
         print(f"{r.received_at}  {r.receipt_number}  {r.id}  {r.terminal_id}  "
               f"{r.item_code} v{r.version}  case {r.case_id} v{r.case_version}  {r.status}")
     print(f"{len(records)} submission(s)", file=sys.stderr)
+    return 0
+
+
+def _reminders(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
+    """``central reminders``: every 催办 with its case's receipt number and current status."""
+    from central.reminders import list_reminders
+    from central.store import CentralStore
+
+    if isinstance(db, Path) and not db.exists():
+        print(f"central: no database at {db}", file=sys.stderr)
+        return 1
+    with CentralStore.open(db) as store:
+        found = list_reminders(store, terminal_id=terminal_id)
+    if as_json:
+        print(json.dumps([asdict(r) for r in found], ensure_ascii=False, indent=2))
+        return 0
+    for r in found:
+        print(f"{r.received_at}  {r.receipt_number}  {r.case_status}  {r.terminal_id}  {r.clerk_id}  "
+              f"{r.id}  {r.note or ''}")
+    print(f"{len(found)} reminder(s)", file=sys.stderr)
     return 0
 
 
@@ -603,6 +628,8 @@ def _main(argv: list[str] | None) -> int:
             return _awaiting(db, args.reference_dir, args.json)
         if args.command == "audit":
             return _audit(db, args)
+        if args.command == "reminders":
+            return _reminders(db, args.terminal, args.json)
         return _list(db, args.json, args.include_payload)
     except CounterError as exc:
         detail = f"（{exc}）" if str(exc) != exc.user_message else ""

@@ -202,3 +202,20 @@ class ReviewSignatureRow(Base):
     signed_at: Mapped[str] = mapped_column(String(40))
     #: when the central system learnt of it (UTC, ISO 8601)
     recorded_at: Mapped[str] = mapped_column(String(40))
+
+
+class ReminderRow(Base):
+    """A 催办 a terminal's clerk sent about one of its cases, keyed by the terminal-made UUID (idempotency)."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), index=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    clerk_id: Mapped[str] = mapped_column(String(64))
+    #: when the clerk recorded it (the terminal's clock, ISO 8601) and when it arrived here (UTC)
+    created_at: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[str] = mapped_column(String(40), index=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: SHA-256 of the canonical request body: a repeat with the same id is a replay only if it matches
+    body_sha256: Mapped[str] = mapped_column(String(64))

@@ -97,6 +97,8 @@ class AuditAction(enum.StrEnum):
     DUE_RECOUNT = "due_recount"
     #: a supervisor read a statistics report (业务统计): which report and range, never a person
     VIEW_STATISTICS = "view_statistics"
+    #: a clerk recorded a 催办 on a case pending at the central system (the reminder's id, whether a note)
+    REMIND = "remind"
 
 
 @dataclass(frozen=True)

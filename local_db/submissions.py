@@ -391,29 +391,61 @@ class SubmissionQuery:
     since: datetime | None = None
     until: datetime | None = None
     clerk_id: str | None = None
+    #: part of the applicant's name
+    name: str | None = None
+    #: the applicant's ID number, whole or its first or last characters (the caller sets a minimum length)
+    id_number: str | None = None
+    #: part of a receipt number, the counter's or the central system's
+    receipt_no: str | None = None
+    #: this item of the catalogue
+    item_code: str | None = None
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def find_submissions(db: Database, query: SubmissionQuery, *, offset: int = 0,
                      limit: int | None = None) -> tuple[list[SubmissionView], int]:
-    """One page of the submissions matching ``query``, newest first, and how many match in all."""
+    """One page of the submissions matching ``query``, newest first, and how many match in all.
+
+    Every criterion is SQL (the database file is encrypted whole, so a LIKE over ID numbers reads
+    nothing that is not already inside it); the count and the page are two statements over the same
+    conditions.
+    """
     conditions: list[ColumnElement[bool]] = []
     if query.states:
         conditions.append(Submission.state.in_([st.value for st in query.states]))
     if query.clerk_id:
         conditions.append(Submission.clerk_id == query.clerk_id)
+    if query.item_code:
+        conditions.append(Submission.item_code == query.item_code)
     if query.since is not None:
         conditions.append(Submission.created_at >= query.since)
     if query.until is not None:
         conditions.append(Submission.created_at < query.until)
     text = (query.text or "").strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _like(text)
         conditions.append(or_(
             Submission.applicant.has(or_(Applicant.name.like(pattern, escape="\\"),
                                          Applicant.id_number == text.upper())),
             Submission.counter_receipt_no.like(pattern, escape="\\"),
             Submission.receipt_number.like(pattern, escape="\\"),
         ))
+    name = (query.name or "").strip()
+    if name:
+        conditions.append(Submission.applicant.has(Applicant.name.like(_like(name), escape="\\")))
+    number = (query.id_number or "").strip().upper()
+    if number:  # the whole number, or its first or last characters (what a clerk reads off a card or receipt)
+        escaped = _like(number)[1:-1]
+        conditions.append(Submission.applicant.has(or_(Applicant.id_number.like(escaped + "%", escape="\\"),
+                                                       Applicant.id_number.like("%" + escaped, escape="\\"))))
+    receipt = (query.receipt_no or "").strip()
+    if receipt:
+        conditions.append(or_(Submission.counter_receipt_no.like(_like(receipt), escape="\\"),
+                              Submission.receipt_number.like(_like(receipt), escape="\\")))
     with db.sessions() as s:
         total = int(s.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0)
         q = (select(Submission).where(*conditions)

@@ -28,5 +28,8 @@ BLOB_ANNOUNCE_BODY = 16 * KIB
 AUDIT_BATCH_BODY = 8 * MIB
 #: ``POST /v1/reviews/{id}/signatures`` and ``.../return``: a step, a staff number, a reason
 REVIEW_BODY = 64 * KIB
+#: ``POST /v1/submissions/{id}/reminders``: an id, a staff number, a time and a note of at most 500
+#: characters (at most about 3 KB escaped)
+REMINDER_BODY = 16 * KIB
 #: any other request (they carry no body in this protocol)
 OTHER_BODY = 64 * KIB

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, BodyError, check_value, read_body
+from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, REMINDER_NOTE_MAX, BodyError, check_value, read_body
 
 #: no control characters (C0, DEL, C1): identifiers end up in the central system's logs, where a line
 #: break would forge a line
@@ -519,3 +519,36 @@ class ReviewReturnIn(WireIn):
 
     clerk_id: str = Identifier
     reason: str = Field(min_length=1, max_length=500)
+
+
+class ReminderIn(WireIn):
+    """``POST /v1/submissions/{submission_id}/reminders`` body: a clerk presses the central system (催办) about
+    a case of this terminal it has not answered yet."""
+
+    id: str = Field(description="terminal-made UUID version 4, lower-case canonical form; the idempotency key")
+    clerk_id: str = Identifier
+    created_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 time the clerk recorded it, "
+                                                                     "with UTC offset")
+    note: str | None = Field(default=None, min_length=1, max_length=REMINDER_NOTE_MAX,
+                             description="the clerk's words to the reviewer")
+
+    @field_validator("id")
+    @classmethod
+    def _id_uuid4(cls, value: str) -> str:
+        return _uuid4(value)
+
+    @field_validator("created_at")
+    @classmethod
+    def _iso8601(cls, value: str) -> str:
+        return _iso_time(value)
+
+
+class ReminderOut(BaseModel):
+    """The answer to a reminder: stored (201), or already stored with this body (200)."""
+
+    id: str
+    submission_id: str
+    receipt_number: str
+    case_status: str = Field(description="the case's status at the central system now (accepted, returned, "
+                                         "approved, awaiting_review)")
+    received_at: str

@@ -41,6 +41,8 @@ MAX_BODY_DEPTH = MAX_VALUE_DEPTH + 4
 MAX_TEXT_LENGTH = 65536
 #: characters in one key of a free-form value (a form field's key)
 MAX_KEY_LENGTH = 256
+#: characters in a 催办's note (a sentence or two to the central reviewer, not a document)
+REMINDER_NOTE_MAX = 500
 
 #: what no string on the wire may hold: U+0000 (PostgreSQL text cannot store it) and lone surrogates
 #: (they cannot be encoded as UTF-8, so not stored, hashed or answered)

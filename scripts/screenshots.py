@@ -109,9 +109,10 @@ def main(out: Path) -> int:
                 if window.result.print_dialog is not None:
                     print(save_screenshot(window.result.print_dialog, out / "05c-print-dialog.png"))
                     window.result.print_dialog.reject()
-                window.go_home()
+                window.open_records()  # 办件查询
                 pump(800)
                 print(save_screenshot(window, out / "06-home-records.png"))
+                window.go_home()
                 for item in terminal.catalogue:  # every other form the catalogue links, as the clerk first sees it
                     if item.form_code and item.form_code != "personal_registration":
                         window.open_item(item)
@@ -392,6 +393,7 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                 if 0 < pending_count(terminal.db) <= 20:
                     break
             pump(300)
+            window.open_records()  # 办件查询
             window.refresh()
             pump(300)
             table = window.records

@@ -47,6 +47,8 @@ from protocol.models import (
     BlobStatesAnswer,
     ErrorDetail,
     ReferenceIndex,
+    ReminderIn,
+    ReminderOut,
     ReviewCaseOut,
     ReviewList,
     ReviewReturnIn,
@@ -303,6 +305,12 @@ class CentralClient:
         if resp.status_code in _NO_ENDPOINT:
             return None
         return self._check(resp, AuditHead)
+
+    # -- 催办 (docs/sync-protocol.md, "Reminders") ----------------------------------------------
+    def post_reminder(self, submission_id: str, reminder: ReminderIn) -> ReminderOut:
+        """A clerk's reminder on one of this terminal's cases; sent again with the same id, it is stored once."""
+        return self._check(self._request("POST", f"/v1/submissions/{submission_id}/reminders",
+                                         json=reminder.model_dump(exclude_none=True)), ReminderOut)
 
     # -- cases awaiting review (待复核), signed on this terminal for another (docs/sync-protocol.md) ---
     def reviews(self) -> ReviewList:

@@ -32,6 +32,7 @@ from sync.events import Accepted, Failed, Offline, Online, Outcome, Retrying, St
 from sync.feed import StatusFeedPuller
 from sync.planner import BatchSizer, Planner
 from sync.reference import ReferencePuller, ReferenceTarget
+from sync.reminders import ReminderSender
 from sync.submitter import Submitted, Submitter
 from sync.trail import TrailSender
 from sync.uploader import BlobUploader, Uploaded
@@ -74,6 +75,8 @@ class SyncSummary:
     #: audit entries the central system acknowledged in this run, and those it has not yet
     trail_sent: int = 0
     trail_pending: int = 0
+    #: 催办 the central system took in this run
+    reminders_sent: int = 0
 
 
 class SyncEngine:
@@ -104,6 +107,7 @@ class SyncEngine:
         self._feed = StatusFeedPuller(db, client, self._emit)
         self._reference = ReferencePuller(db, client, reference, self._emit)
         self._trail = TrailSender(db, client)
+        self._reminders = ReminderSender(db, client)
         self._next_trail = 0.0
         self._trail_failures = 0
         self._wake = threading.Event()
@@ -208,6 +212,8 @@ class SyncEngine:
                 if outcome is not None:
                     continue
                 if self._send_trail():
+                    continue
+                if self._send_reminders():
                     continue
                 if self._pull_due():
                     continue
@@ -386,6 +392,18 @@ class SyncEngine:
             log.info("audit trail not sent (%s)", exc.detail)
             return False
 
+    def _send_reminders(self) -> bool:
+        """The clerks' unsent 催办, when the trail is done; True when one went (the loop looks again)."""
+        if time.monotonic() < self._next_trail:  # the trail's backoff: the central system is not answering
+            return False
+        try:
+            return self._reminders.send() > 0
+        except SyncError as exc:
+            self._trail_failures += 1
+            self._next_trail = time.monotonic() + self._backoff.delay(self._trail_failures, exc.retry_after)
+            log.info("reminders not sent (%s)", exc.detail)
+            return False
+
     # -- pulling --------------------------------------------------------------------------------
     def pull_status(self) -> int:
         """Apply the central system's status changes since the stored cursor; returns how many applied."""
@@ -425,6 +443,8 @@ class SyncEngine:
                 summary.reference_updated = self.pull_reference()
                 # last, so that what the pulls put on the trail (reference data taken or refused) goes too
                 summary.trail_sent = self._trail.send(max_batches=1_000_000)
+                while (sent := self._reminders.send()) > 0:
+                    summary.reminders_sent += sent
                 self._set_online(True)
         except SyncError as exc:
             summary.error = exc.user_message

@@ -13,10 +13,12 @@ which is audited, and shows it in this view until the view is hidden or closed.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -34,12 +37,14 @@ from PySide6.QtWidgets import (
 
 from app.casefile import CaseField, CaseFile, CaseMaterial, CaseSection
 from app.permissions import Permission, allowed
-from app.queries import CaseScan, CaseSource, LocalCases, SubmissionState
+from app.queries import CaseScan, CaseSource, LocalCases, SubmissionState, SubmissionView
 from app.ui.errors import describe
 from app.ui.operations import OpContext, QueryOp
 from app.ui.records_view import STATE_LABELS
 from app.ui.scan_viewer import ScanViewer
 from app.usecases import ClerkInfo
+from app.usecases.remind import case_reminders, may_remind
+from local_db.reminders import ReminderView
 
 __all__ = ["CaseDialog", "CaseView"]
 
@@ -408,12 +413,18 @@ def _repolish(widget: QWidget) -> None:
 
 
 class CaseDialog(QDialog):
-    """A case opened read-only from the records list."""
+    """A case opened read-only from the records list (every state, a purged one says what is left).
 
-    def __init__(self, ctx: OpContext, clerk: ClerkInfo, submission_id: str, parent: QWidget | None = None) -> None:
+    With the ``record`` it was opened from, it offers 补打回执 (a case with a counter receipt) and 催办 (a
+    case pending at the central system), and lists the case's reminders.
+    """
+
+    def __init__(self, ctx: OpContext, clerk: ClerkInfo, submission_id: str, parent: QWidget | None = None, *,
+                 record: SubmissionView | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caseDialog")
         self.setWindowTitle(self.tr("查看办件（只读）"))
+        self._ctx, self._clerk, self.record = ctx, clerk, record
         self.view = CaseView(ctx, clerk, submission_id, self)
         self.view.loaded.connect(lambda case: self.setWindowTitle(
             self.tr("查看办件（只读）— {item}").format(item=case.item_name)))
@@ -421,11 +432,62 @@ class CaseDialog(QDialog):
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)
+        self.reprint_button = buttons.addButton(self.tr("补打回执…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.reprint_button.setObjectName("caseReprintButton")
+        self.remind_button = buttons.addButton(self.tr("催办…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.remind_button.setObjectName("caseRemindButton")
+        live = record is not None and not record.purged
+        self.reprint_button.setVisible(live and record is not None and record.counter_receipt_no is not None)
+        self.remind_button.setVisible(live and record is not None and may_remind(record.state, record.answered_at))
+        self.reprint_button.clicked.connect(self.reprint)
+        self.remind_button.clicked.connect(lambda: self.remind())
+        self.reminders = _label("", "caseReminders", wrap=True)
+        self.reminders.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.reminders)
         layout.addWidget(buttons)
         fit_to_screen(self)
+        self.load_reminders()
+
+    def reprint(self, printer: QPrinter | Path | None = None) -> None:
+        """补打回执 of this case (``printer``: a preset printer or, in tests, a PDF path printed at once)."""
+        from app.ui.records_page import reprint_case
+
+        if self.record is not None:
+            reprint_case(self, self._ctx, self._clerk, self.record, printer)
+
+    def remind(self, note: str | None = None, *, ask: bool = True) -> None:
+        """催办 this case: the note asked for (or given), recorded, then the list of reminders read again."""
+        from app.ui import operations
+
+        if self.record is None:
+            return
+        if ask:
+            text, ok = QInputDialog.getText(self, self.tr("催办"),
+                                            self.tr("向中心系统催办此业务。可填写说明（可不填）："))
+            if not ok:
+                return
+            note = text
+        operations.remind_case(parent=self, clerk=self._clerk, submission_id=self.record.id, note=note or None) \
+            .success(lambda _v: self.load_reminders()).run_in_background(self._ctx)
+
+    def load_reminders(self) -> None:
+        if self.record is None or self.record.purged:
+            return
+        clerk, sid = self._clerk, self.record.id
+        QueryOp(self, lambda t: case_reminders(t, clerk, sid), self._show_reminders).run_in_background(self._ctx)
+
+    def _show_reminders(self, reminders: list[ReminderView]) -> None:
+        if not shiboken6.isValid(self) or not reminders:
+            return
+        lines = [self.tr("{when}　柜员 {clerk}　{state}{note}").format(
+            when=r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), clerk=r.clerk_id,
+            state=self.tr("已送达中心系统") if r.sent_at is not None else self.tr("待发送"),
+            note=f"　{r.note}" if r.note else "") for r in reminders]
+        self.reminders.setText(self.tr("催办记录（{n} 次）：").format(n=len(reminders)) + "\n" + "\n".join(lines))
+        self.reminders.show()
 
 
 def fit_to_screen(dialog: QDialog, width: int = 1440, height: int = 960) -> None:

@@ -11,11 +11,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -42,7 +41,7 @@ from app.event_types import (
 )
 from app.event_types import Accepted as CentralAccepted
 from app.permissions import Permission, allowed
-from app.queries import RecordFilter, SubmissionState, SubmissionView, SyncStatus
+from app.queries import SubmissionState, SubmissionView, SyncStatus
 from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
 from app.ui import operations
@@ -63,7 +62,8 @@ from app.ui.operations import inform as inform_ops
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
 from app.ui.reassign_dialog import ReassignDialog
-from app.ui.records_view import STATE_LABELS, RecordsView
+from app.ui.records_page import RecordsPage
+from app.ui.records_view import RecordsView
 from app.ui.reference_dialog import reference_label
 from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.catalogue.guide_requested.connect(self.show_guide)
         self.stack = QStackedWidget()
         self.home = self._build_home()
+        self.records_page = self._build_records_page()
         self.result = ResultPage(self.ctx, clerk, self._item_names)
         self.result.home_button.clicked.connect(self.go_home)
         self.approval_dialog: ApprovalDialog | None = None
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
         self.placeholder.setObjectName("placeholderPage")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        for page in (self.home, self.result, self.placeholder):
+        for page in (self.home, self.records_page, self.result, self.placeholder):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -215,6 +216,11 @@ class MainWindow(QMainWindow):
     def _build_header(self) -> QWidget:
         self.audit_page: AuditPage | None = None
         extra: list[QWidget] = []
+        if allowed(self.clerk, Permission.VIEW_CASE):  # the records name applicants: business posts only
+            records = QPushButton(self.tr("办件查询"))
+            records.setObjectName("recordsButton")
+            records.clicked.connect(self.open_records)
+            extra.append(records)
         if allowed(self.clerk, Permission.READ_AUDIT):  # 稽核 only; the use cases check it again
             audit = QPushButton(self.tr("审计日志"))
             audit.setObjectName("auditButton")
@@ -249,7 +255,8 @@ class MainWindow(QMainWindow):
         self.view_button.setVisible(allowed(self.clerk, Permission.VIEW_CASE))
         self.home_tip.setVisible(takes)
         # the records list names applicants: a business post's read (the query refuses anyone else)
-        self.records_section.setVisible(self.records.readable)
+        if not self.records.readable:  # a page of the stack: shown only when chosen, never forced visible
+            self.records_section.hide()
 
     def _build_home(self) -> QWidget:
         page = QWidget()
@@ -269,63 +276,28 @@ class MainWindow(QMainWindow):
         hot.addStretch(1)
         layout.addLayout(hot)
         layout.addSpacing(8)
-        layout.addWidget(self._build_workbench(), 3)
-        layout.addSpacing(8)
-        #: the records list with its filter, buttons and pages: names and masked numbers, for business posts only
-        self.records_section = QWidget()
-        self.records_section.setObjectName("recordsSection")
-        section = QVBoxLayout(self.records_section)
-        section.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.records_section, 2)
-        bar = QHBoxLayout()
-        bar.addWidget(heading(self.tr("办件记录"), "sectionTitle"))
-        bar.addSpacing(12)
-        self.records_filter = QComboBox()
-        self.records_filter.setObjectName("recordsFilter")
-        self.records_filter.addItem(self.tr("全部"), "")
-        for state in (SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.REVIEW_ELSEWHERE,
-                      SubmissionState.QUEUED,
-                      SubmissionState.ACCEPTED, SubmissionState.RETURNED, SubmissionState.CLOSED):
-            self.records_filter.addItem(QCoreApplication.translate("RecordsView", STATE_LABELS[state]), state.value)
-        self.records_filter.currentIndexChanged.connect(lambda _i: self.records.set_filter(self._chosen_filter()))
-        bar.addWidget(self.records_filter)
-        bar.addStretch(1)
-        self.approve_button = QPushButton(self.tr("复核/审批…"))
-        self.approve_button.setObjectName("approveRecordButton")
-        self.remote_button = QPushButton(self.tr("他机送审…"))
-        self.remote_button.setObjectName("remoteReviewsButton")
-        self.remote_button.setToolTip(self.tr("本大厅其他终端送中心待复核的业务，在本机签字"))
-        self.remote_button.setVisible(allowed(self.clerk, Permission.APPROVE)
-                                      or allowed(self.clerk, Permission.FINAL_APPROVE))
+        layout.addWidget(self._build_workbench(), 1)
+        return page
+
+    def _build_records_page(self) -> RecordsPage:
+        """办件查询: the search, the list and its pages; the buttons that open this window's forms and
+        dialogs are wired here, the page's own (补打回执, 催办) run from the page."""
+        page = RecordsPage(self.ctx, self.clerk, self._item_names, list(self.terminal.catalogue))
+        page.back_button.clicked.connect(self.go_home)
+        self.records, self.records_section, self.records_filter = page.records, page, page.state_combo
+        self.view_button, self.resume_button = page.view_button, page.resume_button
+        self.approve_button, self.correct_button = page.approve_button, page.correct_button
+        self.reassign_button, self.remote_button = page.reassign_button, page.remote_button
+        self.previous_page_button, self.next_page_button = page.previous_page_button, page.next_page_button
+        self.page_label = page.page_label
         self.remote_button.clicked.connect(self.open_remote_reviews)
-        self.approve_button.clicked.connect(lambda: self._act_on(self.records.selected()))
-        self.correct_button = QPushButton(self.tr("更正重报…"))
-        self.correct_button.setObjectName("correctRecordButton")
-        self.correct_button.clicked.connect(lambda: self._act_on(self.records.selected()))
-        self.resume_button = QPushButton(self.tr("继续办理…"))
-        self.resume_button.setObjectName("resumeDraftButton")
-        self.resume_button.clicked.connect(lambda: self._act_on(self.records.selected()))
-        self.view_button = QPushButton(self.tr("查看办件…"))
-        self.view_button.setObjectName("viewRecordButton")
+        for acts in (self.approve_button, self.correct_button, self.resume_button):
+            acts.clicked.connect(lambda: self._act_on(self.records.selected()))
         self.view_button.clicked.connect(lambda: self._view(self.records.selected()))
-        bar.addWidget(self.view_button)
-        bar.addWidget(self.resume_button)
-        bar.addWidget(self.approve_button)
-        bar.addWidget(self.correct_button)
-        bar.addWidget(self.remote_button)
-        self.reassign_button = QPushButton(self.tr("改派…"))
-        self.reassign_button.setObjectName("reassignRecordButton")
-        self.reassign_button.setToolTip(self.tr("把草稿或被退回的业务改派给其他受理柜员"))
-        self.reassign_button.setVisible(allowed(self.clerk, Permission.REASSIGN))  # 业务主管; the use case checks
         self.reassign_button.clicked.connect(lambda: self.open_reassign(self.records.selected()))
-        bar.addWidget(self.reassign_button)
-        section.addLayout(bar)
-        self.records = RecordsView(self.ctx, self._item_names, clerk=self.clerk)
         self.records.itemSelectionChanged.connect(self._selection_changed)
         self.records.cellDoubleClicked.connect(lambda _r, _c: self._act_on(self.records.selected()))
-        self.records.loaded.connect(self._records_loaded)
-        section.addWidget(self.records, 1)
-        section.addLayout(self._build_pager())
+        self.records.loaded.connect(self._selection_changed)
         self._selection_changed()
         return page
 
@@ -335,45 +307,14 @@ class MainWindow(QMainWindow):
         self.workbench.open_requested.connect(self._act_on)
         return self.workbench
 
-    def _build_pager(self) -> QHBoxLayout:
-        """Earlier pages of the records, shown only when they do not fit on one page."""
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.previous_page_button = QPushButton(self.tr("上一页"))
-        self.previous_page_button.setObjectName("previousPageButton")
-        self.previous_page_button.clicked.connect(lambda: self.records.set_page(self.records.page - 1))
-        self.page_label = QLabel()
-        self.page_label.setObjectName("recordsPage")
-        self.next_page_button = QPushButton(self.tr("下一页"))
-        self.next_page_button.setObjectName("nextPageButton")
-        self.next_page_button.clicked.connect(lambda: self.records.set_page(self.records.page + 1))
-        for widget in (self.previous_page_button, self.page_label, self.next_page_button):
-            widget.hide()
-            row.addWidget(widget)
-        return row
-
-    def _chosen_filter(self) -> RecordFilter:
-        chosen = self.records_filter.currentData()
-        if not chosen:
-            return RecordFilter()
-        if chosen == SubmissionState.QUEUED.value:  # "待发送" includes what is on its way
-            return RecordFilter(states=frozenset({SubmissionState.QUEUED, SubmissionState.SENDING}))
-        return RecordFilter(states=frozenset({SubmissionState(chosen)}))
-
-    def _records_loaded(self) -> None:
-        self._selection_changed()
-        pages = max(1, -(-self.records.total // self.records.page_size))
-        for widget in (self.previous_page_button, self.page_label, self.next_page_button):
-            widget.setVisible(pages > 1)
-        self.page_label.setText(self.tr("第 {page}/{pages} 页，共 {total} 条").format(
-            page=self.records.page + 1, pages=pages, total=self.records.total))
-        self.previous_page_button.setEnabled(self.records.page > 0)
-        self.next_page_button.setEnabled(self.records.page + 1 < pages)
+    def open_records(self) -> None:
+        """办件查询: the records page, searched as it was left."""
+        self.stack.setCurrentWidget(self.records_page)
 
     def _selection_changed(self) -> None:
         record = self.records.selected()
         state = record.state if record and not record.purged else None
-        self.view_button.setEnabled(record is not None and not record.purged)
+        self.view_button.setEnabled(record is not None)
         self.resume_button.setEnabled(state is SubmissionState.DRAFT)
         self.approve_button.setEnabled(state is SubmissionState.AWAITING_APPROVAL
                                        or (record is not None and refused_for_review(record)))
@@ -383,12 +324,13 @@ class MainWindow(QMainWindow):
     def _view(self, record: SubmissionView | None) -> None:
         if record is not None and record.purged:
             self.show_purged(record)
-        elif record is not None:
+        if record is not None:
             self.open_case(record)
 
     def open_case(self, record: SubmissionView) -> None:
-        """The whole case, read-only, with its scans (the reads are checked and audited in the queries)."""
-        self.case_dialog = CaseDialog(self.ctx, self.clerk, record.id, self)
+        """The whole case, read-only, with its scans (the reads are checked and audited in the queries);
+        a purged one says what is left of it."""
+        self.case_dialog = CaseDialog(self.ctx, self.clerk, record.id, self, record=record)
         self.case_dialog.finished.connect(lambda _r: setattr(self, "case_dialog", None))
         self.case_dialog.finished.connect(self.case_dialog.deleteLater)  # its scans go with it
         self.case_dialog.open()

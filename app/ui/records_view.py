@@ -58,6 +58,7 @@ class RecordsView(QTableWidget):
         str(QT_TRANSLATE_NOOP("RecordsView", "状态")),
         str(QT_TRANSLATE_NOOP("RecordsView", "受理编号")),
         str(QT_TRANSLATE_NOOP("RecordsView", "说明")),
+        str(QT_TRANSLATE_NOOP("RecordsView", "办结期限")),
     )
 
     def __init__(self, ctx: OpContext, item_names: dict[str, str], parent: QWidget | None = None, *,
@@ -132,6 +133,13 @@ class RecordsView(QTableWidget):
         self.show_records(page.records)
         self.loaded.emit()
 
+    def _due(self, rec: SubmissionView) -> str:
+        """The legal due date held at acceptance, 预计 when counted without the year's holiday schedule."""
+        if rec.due_date is None:
+            return ""
+        shown = rec.due_date.isoformat()
+        return self.tr("{date}（预计）").format(date=shown) if rec.due_provisional else shown
+
     def selected(self) -> SubmissionView | None:
         rows = {index.row() for index in self.selectedIndexes()}
         return self.records[min(rows)] if rows and min(rows) < len(self.records) else None
@@ -165,11 +173,12 @@ class RecordsView(QTableWidget):
                 state_item,
                 QTableWidgetItem(rec.receipt_number or rec.counter_receipt_no or "—"),
                 QTableWidgetItem(note or ""),
+                QTableWidgetItem(self._due(rec)),
             ]
             if note:
-                cells[-1].setToolTip(note)
+                cells[6].setToolTip(note)
             if rec.state is SubmissionState.RETURNED:
-                cells[-1].setForeground(QColor(STATE_COLOURS[SubmissionState.RETURNED]))
+                cells[6].setForeground(QColor(STATE_COLOURS[SubmissionState.RETURNED]))
             for col, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, rec.id)
                 self.setItem(row, col, cell)

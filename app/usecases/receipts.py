@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.permissions import Permission, require
 from app.terminal import Terminal
+from core.errors import CounterError, mask_id_number
 from forms.receipt import Receipt
 from local_db.audit import AuditAction, AuditEvent, AuditQuery, DetailValue
 from local_db.clerks import ClerkInfo
@@ -86,3 +88,75 @@ def _write_whole(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         part.unlink(missing_ok=True)
 
+
+
+def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> Receipt:
+    """The receipt of a case accepted at this counter, drawn again from what was saved with it (补打回执).
+
+    Its number, time, materials, waivers and due date are the ones stored with the case, so a reprint
+    says what the first print said; a provisional (预计) due date that was counted again when the year's
+    holiday schedule arrived is printed as it is now, final. A draft has no
+    receipt; a purged case has no applicant left to print. ``Permission.VIEW_CASE``, like printing.
+    """
+    from app.usecases.submit import RECEIPT_KEY, _due_inputs
+    from core.errors import StateError
+    from forms.receipt import CHINA_TZ, DEFAULT_OFFICE_NAME, ReceivedMaterial
+    from local_db.clerks import list_clerks
+    from local_db.submissions import get_submission
+
+    require(clerk, Permission.VIEW_CASE)
+    view = get_submission(terminal.db, submission_id)
+    if view is None or view.counter_receipt_no is None:
+        raise StateError(f"submission {submission_id!r} has no receipt",
+                         user_message="该业务没有受理回执（草稿或未在本机受理的业务不出回执）。",
+                         hint="请先完成受理；受理后才能打印回执。")
+    if view.purged:
+        raise StateError(f"submission {submission_id!r} was purged",
+                         user_message="该业务的个人信息已按保存期限从本机清理，无法补打回执。",
+                         hint="如需证明请向中心系统调阅。")
+    try:
+        form = terminal.reference.form(view.item_code)
+    except CounterError:
+        form = None
+    names = {m.key: m.name for m in form.materials} if form is not None else {}
+    payload = view.payload
+    waived = payload.get("_waivers") or {}
+    materials = [ReceivedMaterial(names.get(a.material_key, a.material_key), a.pages)
+                 for a in view.attachments if a.material_key != RECEIPT_KEY]
+    materials += [ReceivedMaterial(names.get(key, key), 0, str(reason)) for key, reason in waived.items()]
+    agent_name = agent_id = None
+    if form is not None:
+        name_field, id_field = form.identity_field("name", "agent"), form.identity_field("id_number", "agent")
+        agent_name = str(payload.get(name_field.key) or "") or None if name_field is not None else None
+        agent_id = str(payload.get(id_field.key) or "") or None if id_field is not None else None
+    received = view.created_at if view.created_at.tzinfo else view.created_at.replace(tzinfo=UTC)
+    basis = form.time_limit_basis if form is not None else ""
+    calendar = terminal.reference.calendar()
+    days, due, provisional = view.time_limit_days, view.due_date, view.due_provisional
+    if due is None and form is not None:  # not stored (before this release, or its year still unknown)
+        days, basis, kept = _due_inputs(form, received, calendar)
+        due, provisional = kept.due_date, kept.provisional
+    if due is None:
+        days = None
+    # a provisional date (预计) names the years whose schedule is still missing; once a schedule arrives the
+    # stored date is counted again (``app.due_dates``) and the reprint carries the final one
+    received_year = received.astimezone(CHINA_TZ).year
+    years = tuple(y for y in range(received_year, due.year + 1) if y not in calendar.years) \
+        if due is not None and provisional else ()
+    receiver = next((c for c in list_clerks(terminal.db) if c.id == view.clerk_id), None)
+    return Receipt(
+        receipt_no=view.counter_receipt_no, office_name=terminal.settings.office_name or DEFAULT_OFFICE_NAME,
+        item_name=form.name if form is not None else view.item_code,
+        applicant_name=view.applicant_name or "", applicant_id_masked=mask_id_number(view.applicant_id_number or ""),
+        agent_name=agent_name, agent_id_masked=mask_id_number(agent_id) if agent_id else None,
+        received_at=received, materials=tuple(materials), time_limit_days=days, time_limit_basis=basis or "—",
+        due=due, due_provisional_years=years,
+        clerk_name=receiver.name if receiver is not None else (view.clerk_id or ""), clerk_id=view.clerk_id or "",
+        offline=False)
+
+
+def reprint_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str, target: QPrinter | Path) -> Receipt:
+    """Print a saved case's receipt again (补打回执); the trail says which copy it is (2, 3 …)."""
+    receipt = saved_receipt(terminal, clerk, submission_id)
+    print_receipt(terminal, clerk, receipt, target)
+    return receipt

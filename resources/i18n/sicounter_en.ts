@@ -473,172 +473,212 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="416" />
+        <location filename="../../app/ui/case_view.py" line="426" />
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="419" />
+        <location filename="../../app/ui/case_view.py" line="430" />
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="422" />
+        <location filename="../../app/ui/case_view.py" line="433" />
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="435" />
+        <source>补打回执…</source>
+        <translation>Reprint receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="437" />
+        <source>催办…</source>
+        <translation>Remind…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="468" />
+        <source>催办</source>
+        <translation>Reminder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="469" />
+        <source>向中心系统催办此业务。可填写说明（可不填）：</source>
+        <translation>Press the central system about this case. A note (optional):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="485" />
+        <source>{when}　柜员 {clerk}　{state}{note}</source>
+        <translation>{when}  clerk {clerk}  {state}{note}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="487" />
+        <source>已送达中心系统</source>
+        <translation>delivered to the central system</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="487" />
+        <source>待发送</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="489" />
+        <source>催办记录（{n} 次）：</source>
+        <translation>Reminders ({n}):</translation>
     </message>
 </context>
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="92" />
+        <location filename="../../app/ui/case_view.py" line="97" />
         <source>正在读取业务…</source>
         <extracomment>the field-label (at least; the longest label of the case) and where-from columns, in pixels: the same in every section, so the values line up the case was read and is shown (the ``CaseFile``) a material's scan is on screen (its key) the full numbers asked for, by field key; kept only while shown the materials whose scan this view has shown (the signing part may ask that none is left unseen) the material last on screen, opened again when the view comes back after being hidden</extracomment>
         <translation>Reading the case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="141" />
+        <location filename="../../app/ui/case_view.py" line="146" />
         <source>正在打开扫描件…</source>
         <translation>Opening the scan…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="153" />
+        <location filename="../../app/ui/case_view.py" line="158" />
         <source>已查看 ✓</source>
         <translation>Viewed ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="184" />
+        <location filename="../../app/ui/case_view.py" line="189" />
         <source>隐藏号码</source>
         <translation>Hide number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="204" />
-        <location filename="../../app/ui/case_view.py" line="349" />
+        <location filename="../../app/ui/case_view.py" line="209" />
+        <location filename="../../app/ui/case_view.py" line="354" />
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="248" />
+        <location filename="../../app/ui/case_view.py" line="253" />
         <source>{name}（{n}页）</source>
         <translation>{name} ({n} p.)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="265" />
+        <location filename="../../app/ui/case_view.py" line="270" />
         <source>审核级别：{tier}</source>
         <translation>Review tier: {tier}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="272" />
+        <location filename="../../app/ui/case_view.py" line="277" />
         <source>申请人：{name}（{id}）</source>
         <translation>Applicant: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="273" />
+        <location filename="../../app/ui/case_view.py" line="278" />
         <source>状态：{state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="274" />
+        <location filename="../../app/ui/case_view.py" line="279" />
         <source>受理编号：{no}</source>
         <translation>Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="275" />
+        <location filename="../../app/ui/case_view.py" line="280" />
         <source>受理：柜员 {clerk}，{when}</source>
         <translation>Received: clerk {clerk}, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="279" />
+        <location filename="../../app/ui/case_view.py" line="284" />
         <source>办结期限：{due}</source>
         <translation>Due by: {due}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="281" />
+        <location filename="../../app/ui/case_view.py" line="286" />
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="283" />
+        <location filename="../../app/ui/case_view.py" line="288" />
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="294" />
+        <location filename="../../app/ui/case_view.py" line="299" />
         <source>审核级别提高：{reason}</source>
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="297" />
+        <location filename="../../app/ui/case_view.py" line="302" />
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="299" />
+        <location filename="../../app/ui/case_view.py" line="304" />
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="300" />
+        <location filename="../../app/ui/case_view.py" line="305" />
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="301" />
+        <location filename="../../app/ui/case_view.py" line="306" />
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="303" />
+        <location filename="../../app/ui/case_view.py" line="308" />
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="306" />
+        <location filename="../../app/ui/case_view.py" line="311" />
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="322" />
+        <location filename="../../app/ui/case_view.py" line="327" />
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="332" />
+        <location filename="../../app/ui/case_view.py" line="337" />
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="352" />
+        <location filename="../../app/ui/case_view.py" line="357" />
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="360" />
+        <location filename="../../app/ui/case_view.py" line="365" />
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="374" />
+        <location filename="../../app/ui/case_view.py" line="379" />
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="376" />
+        <location filename="../../app/ui/case_view.py" line="381" />
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="378" />
+        <location filename="../../app/ui/case_view.py" line="383" />
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="383" />
+        <location filename="../../app/ui/case_view.py" line="388" />
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="390" />
+        <location filename="../../app/ui/case_view.py" line="395" />
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
@@ -1255,256 +1295,195 @@
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229" />
+        <location filename="../../app/ui/main_window.py" line="220" />
+        <source>办件查询</source>
+        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed</extracomment>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="235" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230" />
+        <location filename="../../app/ui/main_window.py" line="236" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219" />
+        <location filename="../../app/ui/main_window.py" line="225" />
         <source>审计日志</source>
-        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258" />
+        <location filename="../../app/ui/main_window.py" line="265" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="266" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293" />
-        <source>复核/审批…</source>
-        <translation>Review/approve…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="295" />
-        <source>他机送审…</source>
-        <translation>Cases from other terminals…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="297" />
-        <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
-        <translation>Cases other terminals of the office sent for review: sign them here</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="308" />
-        <source>查看办件…</source>
-        <translation>View case…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="432" />
+        <location filename="../../app/ui/main_window.py" line="374" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434" />
+        <location filename="../../app/ui/main_window.py" line="376" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436" />
+        <location filename="../../app/ui/main_window.py" line="378" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="452" />
+        <location filename="../../app/ui/main_window.py" line="394" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="454" />
+        <location filename="../../app/ui/main_window.py" line="396" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459" />
+        <location filename="../../app/ui/main_window.py" line="401" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="473" />
+        <location filename="../../app/ui/main_window.py" line="415" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="482" />
+        <location filename="../../app/ui/main_window.py" line="424" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="528" />
+        <location filename="../../app/ui/main_window.py" line="470" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
-        <source>办件记录</source>
-        <extracomment>the records list with its filter, buttons and pages: names and masked numbers, for business posts only</extracomment>
-        <translation>Applications</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="225" />
+        <location filename="../../app/ui/main_window.py" line="231" />
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285" />
-        <source>全部</source>
-        <translation>All</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="302" />
-        <source>更正重报…</source>
-        <translation>Correct and resend…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="305" />
-        <source>继续办理…</source>
-        <translation>Continue…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="316" />
-        <source>改派…</source>
-        <translation>Reassign…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="318" />
-        <source>把草稿或被退回的业务改派给其他受理柜员</source>
-        <translation>Give a draft or a returned case to another front-desk clerk</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="342" />
-        <source>上一页</source>
-        <translation>Previous page</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="347" />
-        <source>下一页</source>
-        <translation>Next page</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="368" />
-        <source>第 {page}/{pages} 页，共 {total} 条</source>
-        <translation>Page {page} of {pages}, {total} records</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="498" />
+        <location filename="../../app/ui/main_window.py" line="440" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="532" />
+        <location filename="../../app/ui/main_window.py" line="474" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="586" />
+        <location filename="../../app/ui/main_window.py" line="528" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="589" />
+        <location filename="../../app/ui/main_window.py" line="531" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="653" />
+        <location filename="../../app/ui/main_window.py" line="595" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="662" />
+        <location filename="../../app/ui/main_window.py" line="604" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="696" />
+        <location filename="../../app/ui/main_window.py" line="638" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="716" />
+        <location filename="../../app/ui/main_window.py" line="658" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="768" />
+        <location filename="../../app/ui/main_window.py" line="710" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="772" />
+        <location filename="../../app/ui/main_window.py" line="714" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="783" />
+        <location filename="../../app/ui/main_window.py" line="725" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="786" />
+        <location filename="../../app/ui/main_window.py" line="728" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="790" />
+        <location filename="../../app/ui/main_window.py" line="732" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="801" />
+        <location filename="../../app/ui/main_window.py" line="743" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="749" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="749" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="810" />
+        <location filename="../../app/ui/main_window.py" line="752" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="812" />
+        <location filename="../../app/ui/main_window.py" line="754" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="819" />
-        <location filename="../../app/ui/main_window.py" line="843" />
+        <location filename="../../app/ui/main_window.py" line="761" />
+        <location filename="../../app/ui/main_window.py" line="785" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="846" />
+        <location filename="../../app/ui/main_window.py" line="788" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="848" />
+        <location filename="../../app/ui/main_window.py" line="790" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="850" />
+        <location filename="../../app/ui/main_window.py" line="792" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1726,6 +1705,210 @@
     </message>
 </context>
 <context>
+    <name>RecordsPage</name>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="55" />
+        <source>不限</source>
+        <extracomment>the earliest date the date fields offer; shown as "不限" (no bound) the states the state filter offers ("待发送" also lists those on their way)</extracomment>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="79" />
+        <source>补打受理回执</source>
+        <translation>Reprint acceptance receipt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="91" />
+        <source>催办</source>
+        <translation>Reminder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="92" />
+        <source>向中心系统催办此业务。可填写说明（可不填）：</source>
+        <translation>Press the central system about this case. A note (optional):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="113" />
+        <source>办件查询</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="117" />
+        <source>返回首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="137" />
+        <source>姓名（可部分）</source>
+        <translation>Name (or part)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="142" />
+        <source>输入完整证件号码，或其前 {n} 位以上、后 {n} 位以上（如末四位）</source>
+        <translation>The whole ID number, or at least its first or last {n} characters (e.g. the last four)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="143" />
+        <source>全部，或前/后 {n} 位以上</source>
+        <translation>Whole, or first/last {n}+</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="146" />
+        <source>回执或中心编号（可部分）</source>
+        <translation>Receipt or central no. (or part)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="151" />
+        <source>全部事项</source>
+        <translation>All services</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="157" />
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="165" />
+        <source>工号</source>
+        <translation>Staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="166" />
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="170" />
+        <source>重置</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="178" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="178" />
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="179" />
+        <source>受理编号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="179" />
+        <source>受理柜员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="180" />
+        <source>事项</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="180" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="181" />
+        <source>受理日期自</source>
+        <translation>Received from</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="181" />
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="204" />
+        <source>证件号码至少输入 {n} 位（可输入前几位或后几位）。</source>
+        <translation>Enter at least {n} characters of the ID number (its first or last ones).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="243" />
+        <source>选中办件：</source>
+        <translation>Selected case:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="253" />
+        <source>查看办件…</source>
+        <translation>View case…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="254" />
+        <source>继续办理…</source>
+        <translation>Continue…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="255" />
+        <source>复核/审批…</source>
+        <translation>Review/approve…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="256" />
+        <source>更正重报…</source>
+        <translation>Correct and resend…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="257" />
+        <source>改派…</source>
+        <translation>Reassign…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="258" />
+        <source>把草稿或被退回的业务改派给其他受理柜员</source>
+        <translation>Give a draft or a returned case to another front-desk clerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="259" />
+        <source>补打回执…</source>
+        <translation>Reprint receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="260" />
+        <source>重新打印受理回执，回执上注明第几次打印由审计记录</source>
+        <translation>Print the acceptance receipt again; the audit trail records which copy it is</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="261" />
+        <source>催办…</source>
+        <translation>Remind…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="262" />
+        <source>中心系统尚未答复的业务，向中心系统催办</source>
+        <translation>Press the central system about a case it has not answered yet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="264" />
+        <source>他机送审…</source>
+        <translation>Cases from other terminals…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="265" />
+        <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
+        <translation>Cases other terminals of the office sent for review: sign them here</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="292" />
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="297" />
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_page.py" line="307" />
+        <source>第 {page} / {pages} 页，共 {total} 条</source>
+        <translation>Page {page} / {pages}, {total} in all</translation>
+    </message>
+</context>
+<context>
     <name>RecordsView</name>
     <message>
         <location filename="../../app/ui/records_view.py" line="26" />
@@ -1810,18 +1993,28 @@
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="153" />
-        <source>第{n}版（更正）</source>
+        <location filename="../../app/ui/records_view.py" line="61" />
+        <source>办结期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="141" />
+        <source>{date}（预计）</source>
         <extracomment>the signed-in clerk, whose post the query checks and on whose behalf each view asked for is recorded whether the clerk may read the list at all (a business post); for anyone else it stays empty and never asks, as the query would refuse it (the window does not show it to them either) the (filter, page) last recorded: a refresh of the same view is not a new view what is listed: the filter, the page shown (from 0) and how many match in all</extracomment>
+        <translation>{date} (provisional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="161" />
+        <source>第{n}版（更正）</source>
         <translation>Version {n} (correction)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="157" />
+        <location filename="../../app/ui/records_view.py" line="165" />
         <source>{state}（已清理）</source>
         <translation>{state} (purged)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_view.py" line="159" />
+        <location filename="../../app/ui/records_view.py" line="167" />
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
     </message>

@@ -25,6 +25,7 @@ from app.due_dates import refresh_due_dates
 from app.receipt_render import receipt_pdf
 from app.secrets import SecretStore
 from app.terminal import Terminal, build_terminal
+from app.usecases.receipts import saved_receipt
 from forms.definitions import FormDef, load_form
 from local_db.audit import AuditAction
 from local_db.due_dates import BACKFILLED, Recount
@@ -94,6 +95,14 @@ def test_a_case_received_20_december_2026_keeps_a_provisional_2027_date(qapp: QA
     text = pdf_text(terminal.blobs.get(sealed.sha256))
     assert "办结期限" in text and "2027-01-18（预计，以2027年节假日安排公布后为准" in text
     assert RETIREE_ID not in text
+
+
+def test_a_reprint_of_a_case_with_a_provisional_date_still_says_so(make_terminal: Any) -> None:
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    accepted = submit(terminal, "retirement_approval", RETIREMENT, DEC_20_2026)
+    again = saved_receipt(terminal, CLERK, accepted.view.id)
+    assert again.due == date(2027, 1, 18) and again.due_provisional_years == (2027,)
+    assert again.due_text() == accepted.receipt.due_text()
 
 
 def test_beyond_the_provisional_years_the_receipt_names_the_missing_year(make_terminal: Any) -> None:

@@ -101,13 +101,14 @@ def test_the_records_list_pages_when_one_page_is_not_enough(qtbot: QtBot, make_t
     first = usecases.save_draft(terminal, CLERK, form, REGISTRATION)
     second = usecases.save_draft(terminal, CLERK, form, REGISTRATION | {"phone": "13900139000"})
     window, _ops = window_for(qtbot, terminal)
+    window.open_records()  # 办件查询
     qtbot.waitUntil(lambda: len(window.records.records) == 2, timeout=10000)
     assert not window.next_page_button.isVisible()  # everything fits: no page controls
     window.records.page_size = 1
     window.refresh()
     qtbot.waitUntil(lambda: window.next_page_button.isVisible(), timeout=10000)
     assert [r.id for r in window.records.records] == [second.id]  # newest first
-    assert window.page_label.text() == "第 1/2 页，共 2 条" and not window.previous_page_button.isEnabled()
+    assert window.page_label.text() == "第 1 / 2 页，共 2 条" and not window.previous_page_button.isEnabled()
     qtbot.mouseClick(window.next_page_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: [r.id for r in window.records.records] == [first.id], timeout=10000)
-    assert window.page_label.text() == "第 2/2 页，共 2 条" and not window.next_page_button.isEnabled()
+    assert window.page_label.text() == "第 2 / 2 页，共 2 条" and not window.next_page_button.isEnabled()

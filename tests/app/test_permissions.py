@@ -18,7 +18,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,10 @@ from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from app.usecases import reassign as reassign_usecases
+from app.usecases import remind as remind_usecases
 from app.usecases import remote_review
 from app.usecases import retention as retention_usecases
+from app.usecases.receipts import reprint_receipt
 from central.process import CentralServerProcess
 from central.store import add_terminal
 from core.errors import AuthenticationError, StateError, ValidationError
@@ -133,6 +135,18 @@ def closed_long_ago(world: World) -> None:
     world.ids["case"] = _closed_case(world.terminal, 40, 1)
 
 
+def pending_centrally(world: World) -> None:
+    """A registration the central system accepted and has not answered (what 催办 is for)."""
+    registration(world)
+    outbox.apply_status(world.terminal.db, world.ids["case"], status="accepted", reason=None,
+                        receipt_number="SB20261201000001", at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+
+
+def reminded(world: World) -> None:
+    pending_centrally(world)
+    remind_usecases.remind(world.terminal, CLERK, world.ids["case"], "申请人询问进度")
+
+
 def with_target(world: World) -> None:
     """Another clerk (front desk) for the administrator's commands to act on."""
     add_clerk(world.terminal.db, TARGET_ID, "目标柜员", TARGET_PASSWORD, roles=frozenset({Role.FRONT_DESK}))
@@ -227,6 +241,17 @@ USE_CASES: dict[str, UseCase] = {
     "reprint_receipt": UseCase(needs(Permission.VIEW_CASE), lambda w, a: usecases.print_receipt(
         w.terminal, a, w.receipts["case"], w.tmp / "receipt.pdf"),
         lambda w: (w.tmp / "receipt.pdf").is_file() and bool(entries(w, "print_receipt", copy=2)), printed_once),
+    "reprint_saved_receipt": UseCase(needs(Permission.VIEW_CASE), lambda w, a: reprint_receipt(
+        w.terminal, a, w.ids["case"], w.tmp / "receipt.pdf"),
+        lambda w: (w.tmp / "receipt.pdf").is_file() and bool(entries(w, "print_receipt", copy=2)), printed_once,
+        ("saved_receipt", "reprint_receipt")),
+    # 催办 of a case pending at the central system: every business post
+    "remind": UseCase(needs(Permission.VIEW_CASE), lambda w, a: remind_usecases.remind(
+        w.terminal, a, w.ids["case"], "请尽快办理"), lambda w: bool(entries(w, "remind", note=True)),
+        pending_centrally, ("remind",)),
+    "case_reminders": UseCase(needs(Permission.VIEW_CASE), lambda w, a: remind_usecases.case_reminders(
+        w.terminal, a, w.ids["case"]), lambda w: isinstance(w.result, list) and len(w.result) == 1, reminded,
+        ("case_reminders",)),
     "case_file": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_file(w.terminal, a, w.ids["case"]),
                          lambda w: bool(entries(w, "view_case", whole_case=True)), scanned, ("case_file",)),
     "case_scan": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_scan(

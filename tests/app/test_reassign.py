@@ -253,6 +253,7 @@ def supervisor_window(qtbot: QtBot, terminal: Terminal) -> MainWindow:
     window = MainWindow(terminal, SUPERVISOR, OpRunner())
     qtbot.addWidget(window)
     window.show()
+    window.open_records()  # 办件查询: where the records and their buttons are
     return window
 
 
@@ -321,4 +322,5 @@ def test_the_button_is_for_the_supervisor_only(qtbot: QtBot, make_terminal: Any)
     window = MainWindow(terminal, CLERK, OpRunner())
     qtbot.addWidget(window)
     window.show()
-    assert not window.reassign_button.isVisible()
+    window.open_records()
+    assert window.view_button.isVisible() and not window.reassign_button.isVisible()

@@ -107,6 +107,7 @@ def test_the_approval_dialog_signs_step_by_step_and_sends_for_review_elsewhere( 
         qtbot.addWidget(remote)
         remote.resize(1400, 900)
         remote.show()
+        remote.open_records()  # 办件查询: where 他机送审 is
         assert remote.remote_button.isVisible()
         qtbot.mouseClick(remote.remote_button, Qt.MouseButton.LeftButton)
         box = remote.remote_dialog

@@ -12,8 +12,9 @@ Signing in is the one check that is not an operation here: it runs before the te
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
 from app.ui.operations.favourites import load_my_items, record_item_use, set_favourite
 from app.ui.operations.reassign import reassign_case, reassign_targets
-from app.ui.operations.receipt import print_receipt
+from app.ui.operations.receipt import print_receipt, reprint_receipt
 from app.ui.operations.reference import confirm_reference
+from app.ui.operations.remind import remind_case
 from app.ui.operations.review import (
     list_remote_reviews,
     open_remote_review,
@@ -37,8 +38,10 @@ __all__ = [
     "reassign_case",
     "reassign_targets",
     "record_item_use",
+    "remind_case",
     "remote_material",
     "reopen_review",
+    "reprint_receipt",
     "return_remote_review",
     "save_draft",
     "send_for_review",
