@@ -43,8 +43,7 @@ from app.ui.operations import OpContext, QueryOp
 from app.ui.records_view import STATE_LABELS
 from app.ui.scan_viewer import ScanViewer
 from app.usecases import ClerkInfo
-from app.usecases.remind import case_reminders, may_remind
-from local_db.reminders import ReminderView
+from app.usecases.remind import ReminderView, case_reminders, may_remind
 
 __all__ = ["CaseDialog", "CaseView"]
 

@@ -19,7 +19,7 @@ from local_db.models import Submission, SubmissionState
 from local_db.reminders import ReminderView, add_reminder, reminders_of
 from protocol.values import REMINDER_NOTE_MAX
 
-__all__ = ["REMINDABLE", "case_reminders", "may_remind", "remind"]
+__all__ = ["REMINDABLE", "ReminderView", "case_reminders", "may_remind", "remind"]
 
 #: the local states of a case the central system holds without an answer yet
 REMINDABLE = frozenset({SubmissionState.ACCEPTED, SubmissionState.REVIEW_ELSEWHERE})

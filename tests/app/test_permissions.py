@@ -25,11 +25,13 @@ from typing import Any
 
 import pytest
 
-from app import queries, reports, usecases
+from app import favourites, queries, reports, usecases
 from app.permissions import ROLE_PERMISSIONS, ClerkInfo, Permission, PermissionDenied, allowed
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
+from app.usecases import favourites as favourite_usecases
+from app.usecases import inform as inform_usecases
 from app.usecases import reassign as reassign_usecases
 from app.usecases import remind as remind_usecases
 from app.usecases import remote_review
@@ -74,6 +76,8 @@ class World:
     ids: dict[str, str] = field(default_factory=dict)
     receipts: dict[str, Receipt] = field(default_factory=dict)
     result: object = None
+    #: the 一次性告知书 a setup issued (for printing it)
+    notice: object = None
 
 
 def entries(world: World, action: str, **detail: object) -> list[AuditRecord]:
@@ -145,6 +149,12 @@ def pending_centrally(world: World) -> None:
 def reminded(world: World) -> None:
     pending_centrally(world)
     remind_usecases.remind(world.terminal, CLERK, world.ids["case"], "申请人询问进度")
+
+
+def informed(world: World) -> None:
+    """A 一次性告知书 issued by another clerk (1001): the registration lacks its ID document."""
+    world.notice = inform_usecases.inform_applicant(world.terminal, inform_usecases.InformRequest(
+        CLERK, load_form("personal_registration"), "个人参保登记", REGISTRATION)).notice
 
 
 def with_target(world: World) -> None:
@@ -262,6 +272,27 @@ USE_CASES: dict[str, UseCase] = {
         ("full_id_number",)),
     "submission": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.submission(w.terminal, a, w.ids["case"]),
                           lambda w: bool(entries(w, "view_case")), registration, ("submission",)),
+    # 一次性告知书 (issue 18): issued and printed by 受理; the list of them read by every business post
+    "inform_applicant": UseCase(needs(Permission.SUBMIT), lambda w, a: inform_usecases.inform_applicant(
+        w.terminal, inform_usecases.InformRequest(a, load_form("personal_registration"), "个人参保登记",
+                                                  REGISTRATION)),
+        lambda w: bool(entries(w, "inform")), covers=("inform_applicant",)),
+    "print_notice": UseCase(needs(Permission.SUBMIT), lambda w, a: inform_usecases.print_notice(
+        w.terminal, a, w.notice, w.tmp / "notice.pdf"),  # type: ignore[arg-type]
+        lambda w: (w.tmp / "notice.pdf").is_file() and bool(entries(w, "print_notice")), informed,
+        ("print_notice",)),
+    "informed_notices": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.informed_notices(w.terminal, a),
+                                lambda w: isinstance(w.result, list) and len(w.result) == 1, informed,
+                                ("informed_notices",)),
+    # 我的收藏 and recently used items: the 受理 clerk's own
+    "set_favourite": UseCase(needs(Permission.SUBMIT), lambda w, a: favourite_usecases.set_favourite(
+        w.terminal, a, "personal_registration", True),
+        lambda w: getattr(w.result, "favourites", ()) == ("personal_registration",), covers=("set_favourite",)),
+    "record_item_use": UseCase(needs(Permission.SUBMIT), lambda w, a: favourite_usecases.record_item_use(
+        w.terminal, a, "retirement_approval"),
+        lambda w: getattr(w.result, "recent", ()) == ("retirement_approval",), covers=("record_item_use",)),
+    "my_items": UseCase(needs(Permission.SUBMIT), lambda w, a: favourites.my_items(w.terminal, a),
+                        lambda w: getattr(w.result, "favourites", None) == (), covers=("my_items",)),
     # 业务主管: statistics (issue 18) and their export
     "statistics": UseCase(needs(Permission.VIEW_STATISTICS), lambda w, a: reports.statistics(
         w.terminal, a, reports.Period.MONTH, reports.Grouping.ITEM, date(2026, 11, 1), date(2026, 11, 30),
@@ -584,14 +615,15 @@ def _guarded_functions() -> set[str]:
     import importlib
     import pkgutil
 
+    import app.favourites
     import app.queries
     import app.reports
     import app.usecases
     import app.workbench
 
     # every module of app/usecases, so a new one cannot be left out of the scan
-    modules = [app.queries, app.workbench, app.reports] + [importlib.import_module(f"app.usecases.{m.name}")
-                               for m in pkgutil.iter_modules(app.usecases.__path__)]
+    modules = [app.queries, app.workbench, app.reports, app.favourites]
+    modules += [importlib.import_module(f"app.usecases.{m.name}") for m in pkgutil.iter_modules(app.usecases.__path__)]
     found: set[str] = set()
     for module in modules:
         tree = ast.parse(inspect.getsource(module))

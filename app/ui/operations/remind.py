@@ -8,7 +8,7 @@ from app.changes import OpChanges
 from app.ui.operations.base import CollectionOp
 from app.usecases import ClerkInfo
 from app.usecases import remind as usecase
-from local_db.reminders import ReminderView
+from app.usecases.remind import ReminderView
 
 
 def remind_case(*, parent: QWidget | None, clerk: ClerkInfo, submission_id: str,
