@@ -121,6 +121,11 @@ class FormView(QScrollArea):
         # one label width for the whole form, so the inputs of every section line up; where room is short a
         # long label (待遇享受人员公民身份号码) wraps onto two lines rather than take a second column's room
         self._natural = {label: label.sizeHint().width() + 4 for label in labels}
+        for key, label in self._conditional_labels.items():  # room for the star a situation may add
+            plain = label.text()
+            label.setText(self._label_text(self.form.field(key), True))
+            self._natural[label] = max(self._natural[label], label.sizeHint().width() + 4)
+            label.setText(plain)
         self._label_width = 0
         self._set_label_width(min(max(self._natural.values(), default=0), LABEL_MAX_WIDTH))
         self._lay_out(1)

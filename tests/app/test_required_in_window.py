@@ -100,6 +100,11 @@ def test_window_requires_the_whole_agent_once_one_agent_field_is_filled(qtbot: Q
     assert not any(starred(view, k) for k in ("agent_name", "agent_id_number", "agent_relation"))
     type_text(qtbot, view.widget("agent_phone"), "13709190627")  # type: ignore[arg-type]
     assert all(starred(view, k) for k in ("agent_name", "agent_id_number", "agent_relation"))
+    page.window().resize(1366, 768)  # a township laptop: two columns with the labels at their narrowest
+    qtbot.waitUntil(lambda: view.columns() == 2, timeout=5000)
+    for key in ("agent_name", "agent_id_number", "agent_relation"):  # the star is seen, not cut off by the column
+        label = view._conditional_labels[key]
+        assert label.wordWrap() or label.width() >= label.sizeHint().width(), key
     assert not view.is_valid() and not page.submit_button.isEnabled()
     assert "还需填写：代办人姓名、代办人公民身份号码、与申请人关系" in page.submit_hint.text()
     type_text(qtbot, view.widget("agent_name"), "王小梅")  # type: ignore[arg-type]
