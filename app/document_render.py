@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPagedPaintDevice, QPainter, QPdfWriter
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPagedPaintDevice, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
 from app.receipt_render import (
@@ -22,14 +22,13 @@ from app.receipt_render import (
     _A4_WIDTH_MM,
     _INK,
     _LABEL_FILL,
-    _PDF_DPI,
     _SCALES,
     _TITLE_INK,
     _WRAP,
-    _a4_layout,
     _font,
     _Layout,
     _require_gui,
+    a4_pdf,
     fix_to_unicode,
 )
 from core.errors import DeviceError
@@ -218,22 +217,7 @@ def _paint(painter: QPainter, page: QRectF, doc: PrintedDocument,
 
 def document_pdf(doc: PrintedDocument) -> bytes:
     """The document as an A4 PDF (300 dpi), titled with its number, searchable."""
-    _require_gui()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(_PDF_DPI)
-    writer.setPageLayout(_a4_layout())
-    writer.setTitle(doc.doc_name)
-    writer.setCreator("sicounter")
-    painter = QPainter(writer)
-    try:
-        drawn = _paint(painter, QRectF(0, 0, writer.width(), writer.height()), doc, writer)
-    finally:
-        painter.end()
-    buffer.close()
-    return fix_to_unicode(bytes(data.data()), drawn)
+    return a4_pdf(doc.doc_name, lambda painter, page, writer: _paint(painter, page, doc, writer))
 
 
 def document_image(doc: PrintedDocument, dpi: int = 150) -> QImage:

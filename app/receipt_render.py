@@ -308,6 +308,15 @@ def _a4_layout() -> QPageLayout:
 
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt as a one-page A4 PDF (300 dpi), titled with the receipt number, searchable."""
+    return a4_pdf(receipt.receipt_no, lambda painter, page, _writer: _paint(painter, page, receipt))
+
+
+def a4_pdf(title: str, paint: Callable[[QPainter, QRectF, QPdfWriter], list[str]]) -> bytes:
+    """An A4 PDF (300 dpi) drawn by ``paint`` (which returns the text it drew), its text made searchable.
+
+    One writer for every printed document (the receipt, the 一次性告知书, the 办事指南), so they share
+    resolution, page, metadata and the text repair of ``fix_to_unicode``.
+    """
     _require_gui()
     data = QByteArray()
     buffer = QBuffer(data)
@@ -315,11 +324,11 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     writer = QPdfWriter(buffer)
     writer.setResolution(_PDF_DPI)
     writer.setPageLayout(_a4_layout())
-    writer.setTitle(receipt.receipt_no)
+    writer.setTitle(title)
     writer.setCreator("sicounter")
     painter = QPainter(writer)
     try:
-        drawn = _paint(painter, QRectF(0, 0, writer.width(), writer.height()), receipt)
+        drawn = paint(painter, QRectF(0, 0, writer.width(), writer.height()), writer)
     finally:
         painter.end()
     buffer.close()

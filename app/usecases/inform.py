@@ -108,31 +108,11 @@ def inform_applicant(terminal: Terminal, request: InformRequest, *, now: datetim
 def print_notice(terminal: Terminal, clerk: ClerkInfo, notice: Notice, target: QPrinter | Path) -> None:
     """Print the notice on a configured printer, or write it whole as a PDF to a path; on the audit trail first."""
     from app import document_render  # Qt loads only when something is printed
-    from app.usecases.receipts import _write_whole
+    from app.usecases.receipts import deliver
 
     require(clerk, Permission.SUBMIT)
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.PRINT_NOTICE, clerk.id, None, None, {
         "notice_no": notice.notice_no, "to": "file" if isinstance(target, Path) else "printer"}))
     doc = document_render.notice_document(notice)
-    if isinstance(target, Path):
-        def write(part: Path) -> None:
-            part.write_bytes(document_render.document_pdf(doc))
-
-        _write_whole(target, write)
-        return
-    from PySide6.QtPrintSupport import QPrinter
-
-    printer = target
-    name = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
-    if not name:
-        document_render.print_document(doc, printer)
-        return
-
-    def draw(part: Path) -> None:
-        printer.setOutputFileName(str(part))
-        try:
-            document_render.print_document(doc, printer)
-        finally:
-            printer.setOutputFileName(name)
-
-    _write_whole(Path(name), draw)
+    deliver(target, lambda: document_render.document_pdf(doc),
+            lambda printer: document_render.print_document(doc, printer))

@@ -40,9 +40,17 @@ def print_receipt(terminal: Terminal, clerk: ClerkInfo, receipt: Receipt, target
 
     require(clerk, Permission.VIEW_CASE)
     _record_print(terminal, receipt, target, clerk.id)
+    deliver(target, lambda: receipt_render.receipt_pdf(receipt),
+            lambda printer: receipt_render.print_receipt(receipt, printer))
+
+
+def deliver(target: QPrinter | Path, pdf: Callable[[], bytes], print_on: Callable[[QPrinter], None]) -> None:
+    """A printed document to a printer, or whole as a PDF file: to a path (``pdf``), or through a printer set
+    to PDF output (``print_on`` drawing into a temporary name, renamed when done). Every document the
+    counter prints (receipt, 一次性告知书) goes this one way, so none is ever seen half-written."""
     if isinstance(target, Path):
         def write(part: Path) -> None:
-            part.write_bytes(receipt_render.receipt_pdf(receipt))
+            part.write_bytes(pdf())
 
         _write_whole(target, write)
         return
@@ -51,13 +59,13 @@ def print_receipt(terminal: Terminal, clerk: ClerkInfo, receipt: Receipt, target
     printer = target
     name = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
     if not name:
-        receipt_render.print_receipt(receipt, printer)
+        print_on(printer)
         return
 
     def draw(part: Path) -> None:
         printer.setOutputFileName(str(part))
         try:
-            receipt_render.print_receipt(receipt, printer)
+            print_on(printer)
         finally:
             printer.setOutputFileName(name)
 
