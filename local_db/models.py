@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
@@ -116,6 +117,8 @@ class Submission(Base):
     __tablename__ = "submission"
     __table_args__ = (
         UniqueConstraint("counter_receipt_no", name="uq_submission_counter_receipt_no"),
+        # the due dates still to count (``local_db.due_dates``, migration 0010): no scan at every start
+        Index("ix_submission_due_open", "id", sqlite_where=text("due_provisional IS 1 OR due_date IS NULL")),
         # the workbench's lists (``local_db/workbench.py``): a state, then the clerk, the due date or the answer
         Index("ix_submission_state_clerk", "state", "clerk_id"),
         Index("ix_submission_state_due", "state", "due_date"),

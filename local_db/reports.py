@@ -23,10 +23,10 @@ much was returned, how much ran late, how long the central system took". A one-t
 
 Dates are Beijing dates (UTC+8, no daylight saving). A submission's Beijing day (``received_day``) and its
 answer time in days (``answer_days``) are kept by SQLite triggers (migration 0012) and held, with every other
-column a report reads, in one covering index led by the day: a year of a busy terminal is read from the
-index alone, summed per day and group, and only those sums are folded into weeks or months
-(``_PeriodOfDay``). The one-time notices are few; their period is computed from their UTC time shifted by
-8 hours (``_PeriodStart``: SQLite's ``date()``, PostgreSQL's ``date_trunc``).
+column a report reads, in a covering index per grouping led by the day: a year of a busy terminal is read
+from an index alone, summed per day and group, and only those sums are folded into weeks or months
+(``_PeriodOfDay``). The one-time notices are few; their Beijing day is computed from their UTC time
+(``_BeijingDay``) and folded the same way.
 """
 
 from __future__ import annotations
@@ -103,33 +103,22 @@ class ReportRow(NamedTuple):
     measures: Measures
 
 
-class _PeriodStart(FunctionElement[str]):
-    """The first Beijing day of the period holding a stored UTC time (one subclass per period, so that
-    each has its own cached SQL)."""
+class _BeijingDay(FunctionElement[str]):
+    """The Beijing date (UTC+8, no daylight saving) of a stored UTC time, as text like ``_PeriodOfDay``'s."""
 
-    type = String()  # as text, like ``_PeriodOfDay``: the two meet by key
+    type = String()
     inherit_cache = True
-    name = "period_start"
-    period = Period.DAY
+    name = "beijing_day"
 
 
-class _DayStart(_PeriodStart):
-    inherit_cache = True
-    period = Period.DAY
+@compiles(_BeijingDay, "sqlite")
+def _beijing_day_sqlite(element: _BeijingDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(next(iter(element.clauses)), **kw)}, '+8 hours')"
 
 
-class _WeekStart(_PeriodStart):
-    inherit_cache = True
-    period = Period.WEEK
-
-
-class _MonthStart(_PeriodStart):
-    inherit_cache = True
-    period = Period.MONTH
-
-
-_PERIOD_START: dict[Period, type[_PeriodStart]] = {Period.DAY: _DayStart, Period.WEEK: _WeekStart,
-                                                   Period.MONTH: _MonthStart}
+@compiles(_BeijingDay)
+def _beijing_day_default(element: _BeijingDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(next(iter(element.clauses)), **kw)} + INTERVAL '8 hours' AS DATE)"
 
 
 class _PeriodOfDay(FunctionElement[str]):
@@ -175,22 +164,6 @@ def _period_of_day_sqlite(element: _PeriodOfDay, compiler: SQLCompiler, **kw: An
 def _period_of_day_default(element: _PeriodOfDay, compiler: SQLCompiler, **kw: Any) -> str:
     column = compiler.process(next(iter(element.clauses)), **kw)
     return column if element.period is Period.DAY else f"CAST(date_trunc('{element.period.value}', {column}) AS DATE)"
-
-
-@compiles(_PeriodStart, "sqlite")
-def _period_sqlite(element: _PeriodStart, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(next(iter(element.clauses)), **kw)
-    if element.period is Period.DAY:
-        return f"date({column}, '+8 hours')"
-    if element.period is Period.WEEK:  # the Sunday on or after the day, then back to its Monday (ISO weeks)
-        return f"date({column}, '+8 hours', 'weekday 0', '-6 days')"
-    return f"date({column}, '+8 hours', 'start of month')"
-
-
-@compiles(_PeriodStart)
-def _period_default(element: _PeriodStart, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(next(iter(element.clauses)), **kw)
-    return f"CAST(date_trunc('{element.period.value}', {column} + INTERVAL '8 hours') AS DATE)"
 
 
 def utc_bounds(since: date, until: date) -> tuple[datetime, datetime]:
@@ -248,7 +221,7 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
         submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
                              *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
                              zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")))
-    notice_period = _PERIOD_START[period](notice.c.created_at)
+    notice_period = _PERIOD_OF_DAY[period](_BeijingDay(notice.c.created_at))
     notices = (
         select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
         .where(notice.c.created_at >= start, notice.c.created_at < end)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.errors import show_error
+from app.ui.header import page_heading
 from app.ui.operations import OpContext, QueryOp
 from app.usecases.audit import (
     ACTION_LABELS,
@@ -101,14 +102,7 @@ class AuditPage(QWidget):
         #: the last check shown (None before the first)
         self.check: TrailCheck | None = None
 
-        title = QLabel(self.tr("审计日志"))
-        title.setObjectName("pageTitle")
-        self.back_button = QPushButton(self.tr("返回首页"))
-        self.back_button.setObjectName("auditBack")
-        heading = QHBoxLayout()
-        heading.addWidget(title)
-        heading.addStretch(1)
-        heading.addWidget(self.back_button)
+        heading, self.back_button = page_heading(self.tr("审计日志"), "auditBack")
         subtitle = QLabel(self.tr("每一次查阅都会记入审计日志。按证件号码检索时只使用其密钥哈希，不保存号码。"))
         subtitle.setObjectName("pageSubtitle")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
@@ -56,3 +56,17 @@ class HeaderBar(QFrame):
 
     def stop(self) -> None:
         self._clock.stop()
+
+
+def page_heading(title: str, back_name: str) -> tuple[QHBoxLayout, QPushButton]:
+    """A page's title on the left and its 返回首页 button on the right (办件查询, 业务统计, 审计日志): the row
+    and the button, which the window connects to its home page."""
+    label = QLabel(title)
+    label.setObjectName("pageTitle")
+    back = QPushButton(QCoreApplication.translate("PageHeading", "返回首页"))
+    back.setObjectName(back_name)
+    row = QHBoxLayout()
+    row.addWidget(label)
+    row.addStretch(1)
+    row.addWidget(back)
+    return row, back

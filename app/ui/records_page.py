@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.permissions import Permission, allowed
 from app.queries import MIN_ID_PART, RecordFilter, SubmissionState, SubmissionView
 from app.ui import operations
+from app.ui.header import page_heading
 from app.ui.operations import OpContext
 from app.ui.records_view import STATE_LABELS, RecordsView
 from app.usecases import ClerkInfo
@@ -109,14 +110,7 @@ class RecordsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 10)
         layout.setSpacing(8)
-        top = QHBoxLayout()
-        title = QLabel(self.tr("办件查询"))
-        title.setObjectName("pageTitle")
-        top.addWidget(title)
-        top.addStretch(1)
-        self.back_button = QPushButton(self.tr("返回首页"))
-        self.back_button.setObjectName("recordsBackButton")
-        top.addWidget(self.back_button)
+        top, self.back_button = page_heading(self.tr("办件查询"), "recordsBackButton")
         layout.addLayout(top)
         layout.addLayout(self._build_form(catalogue))
         layout.addLayout(self._build_actions())

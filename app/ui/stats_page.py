@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.report_export import COLUMNS, export_report, period_label
 from app.reports import GROUPING_LABELS, PERIOD_LABELS, Grouping, Measures, Period, Report, ReportLine, statistics
+from app.ui.header import page_heading
 from app.ui.operations import OpContext, QueryOp
 from app.usecases.session import ClerkInfo
 from forms.receipt import CHINA_TZ
@@ -115,14 +116,7 @@ class StatsPage(QWidget):
         #: the report shown (None before the first)
         self.report: Report | None = None
 
-        title = QLabel(self.tr("业务统计"))
-        title.setObjectName("pageTitle")
-        self.back_button = QPushButton(self.tr("返回首页"))
-        self.back_button.setObjectName("statsBack")
-        heading = QHBoxLayout()
-        heading.addWidget(title)
-        heading.addStretch(1)
-        heading.addWidget(self.back_button)
+        heading, self.back_button = page_heading(self.tr("业务统计"), "statsBack")
         subtitle = QLabel(self.tr("按受理日期（北京时间）统计；退回、逾期与答复用时计入受理所在期间。"
                                   "答复用时为自然日。每次查询与导出都会记入审计日志。"))
         subtitle.setObjectName("pageSubtitle")

@@ -112,166 +112,161 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="80" />
+        <location filename="../../app/ui/audit_page.py" line="81" />
         <source>序号</source>
         <extracomment>entries per page on the screen the earliest day the date filters offer; choosing it means "no bound" characters of a person key shown (enough to tell entries apart; the full key is in the tooltip) how detail keys read in the table (a key a newer release wrote is shown as it is)</extracomment>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="81" />
+        <location filename="../../app/ui/audit_page.py" line="82" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="82" />
-        <location filename="../../app/ui/audit_page.py" line="143" />
+        <location filename="../../app/ui/audit_page.py" line="83" />
+        <location filename="../../app/ui/audit_page.py" line="137" />
         <source>柜员</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="83" />
-        <location filename="../../app/ui/audit_page.py" line="144" />
+        <location filename="../../app/ui/audit_page.py" line="84" />
+        <location filename="../../app/ui/audit_page.py" line="138" />
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="84" />
+        <location filename="../../app/ui/audit_page.py" line="85" />
         <source>业务编号</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="85" />
+        <location filename="../../app/ui/audit_page.py" line="86" />
         <source>人员密钥</source>
         <translation>Person key</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="86" />
+        <location filename="../../app/ui/audit_page.py" line="87" />
         <source>详情</source>
         <translation>Detail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="104" />
+        <location filename="../../app/ui/audit_page.py" line="105" />
         <source>审计日志</source>
         <extracomment>how many pages were asked for: an answer is shown only if no newer request followed it the last check shown (None before the first)</extracomment>
         <translation>Audit trail</translation>
     </message>
     <message>
         <location filename="../../app/ui/audit_page.py" line="106" />
-        <source>返回首页</source>
-        <translation>Back to home</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/audit_page.py" line="112" />
         <source>每一次查阅都会记入审计日志。按证件号码检索时只使用其密钥哈希，不保存号码。</source>
         <translation>Every reading is recorded in the audit trail. A search by ID number uses only its keyed hash; the number is not kept.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="117" />
+        <location filename="../../app/ui/audit_page.py" line="111" />
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="124" />
+        <location filename="../../app/ui/audit_page.py" line="118" />
         <source>柜员工号</source>
         <translation>Staff number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="128" />
+        <location filename="../../app/ui/audit_page.py" line="122" />
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="131" />
+        <location filename="../../app/ui/audit_page.py" line="125" />
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="135" />
+        <location filename="../../app/ui/audit_page.py" line="129" />
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="142" />
+        <location filename="../../app/ui/audit_page.py" line="136" />
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="142" />
+        <location filename="../../app/ui/audit_page.py" line="136" />
         <source>起</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="143" />
+        <location filename="../../app/ui/audit_page.py" line="137" />
         <source>止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="162" />
+        <location filename="../../app/ui/audit_page.py" line="156" />
         <source>校验完整性</source>
         <translation>Verify integrity</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="168" />
+        <location filename="../../app/ui/audit_page.py" line="162" />
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="173" />
+        <location filename="../../app/ui/audit_page.py" line="167" />
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="201" />
+        <location filename="../../app/ui/audit_page.py" line="195" />
         <source>不限</source>
         <translation>Any</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="254" />
+        <location filename="../../app/ui/audit_page.py" line="248" />
         <source>正在校验…</source>
         <translation>Verifying…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="284" />
+        <location filename="../../app/ui/audit_page.py" line="278" />
         <source>中心系统已收到 {sent}/{all} 条</source>
         <translation>Central system holds {sent}/{all}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="290" />
+        <location filename="../../app/ui/audit_page.py" line="284" />
         <source>{person} 的记录，</source>
         <translation>records of {person}, </translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="291" />
+        <location filename="../../app/ui/audit_page.py" line="285" />
         <source>{whose}第 {page}/{pages} 页，共 {total} 条</source>
         <translation>{whose}page {page}/{pages}, {total} in all</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="301" />
+        <location filename="../../app/ui/audit_page.py" line="295" />
         <source>✖ 审计日志被改写：本机哈希链自洽（共 {n} 条），但与中心系统保存的副本不一致，第 {held} 条及之前的记录已被改写。请立即报告系统管理员，并保留本机数据。</source>
         <translation>✖ The audit trail was rewritten: its chain holds together ({n} entries) but differs from the central system's copy; entries up to {held} were rewritten. Report this to the administrator at once and keep this terminal's data.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="305" />
+        <location filename="../../app/ui/audit_page.py" line="299" />
         <source>✔ 审计日志完整：共 {n} 条，哈希链未被改动。</source>
         <translation>✔ Audit trail intact: {n} entries, the hash chain is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="306" />
+        <location filename="../../app/ui/audit_page.py" line="300" />
         <source>与中心系统副本一致。</source>
         <translation> Agrees with the central system's copy.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="309" />
+        <location filename="../../app/ui/audit_page.py" line="303" />
         <source>✖ 审计日志不完整：第 {seq} 条处断开（{problem}）；此前 {n} 条完好。请立即报告系统管理员，并保留本机数据。</source>
         <translation>✖ Audit trail broken at entry {seq} ({problem}); the {n} entries before it are intact. Report this to the administrator at once and keep this terminal's data.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="313" />
+        <location filename="../../app/ui/audit_page.py" line="307" />
         <source>中心系统存有前 {n} 条的副本，可据此核对原始记录。</source>
         <translation> The central system holds a copy of the first {n} entries to check the originals against.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/audit_page.py" line="320" />
+        <location filename="../../app/ui/audit_page.py" line="314" />
         <source>校验未能完成。</source>
         <translation>The check could not be completed.</translation>
     </message>
@@ -473,57 +468,57 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="426" />
+        <location filename="../../app/ui/case_view.py" line="425" />
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="430" />
+        <location filename="../../app/ui/case_view.py" line="429" />
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="433" />
+        <location filename="../../app/ui/case_view.py" line="432" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="435" />
+        <location filename="../../app/ui/case_view.py" line="434" />
         <source>补打回执…</source>
         <translation>Reprint receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="437" />
+        <location filename="../../app/ui/case_view.py" line="436" />
         <source>催办…</source>
         <translation>Remind…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="468" />
+        <location filename="../../app/ui/case_view.py" line="467" />
         <source>催办</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="469" />
+        <location filename="../../app/ui/case_view.py" line="468" />
         <source>向中心系统催办此业务。可填写说明（可不填）：</source>
         <translation>Press the central system about this case. A note (optional):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="485" />
+        <location filename="../../app/ui/case_view.py" line="484" />
         <source>{when}　柜员 {clerk}　{state}{note}</source>
         <translation>{when}  clerk {clerk}  {state}{note}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="487" />
+        <location filename="../../app/ui/case_view.py" line="486" />
         <source>已送达中心系统</source>
         <translation>delivered to the central system</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="487" />
+        <location filename="../../app/ui/case_view.py" line="486" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="489" />
+        <location filename="../../app/ui/case_view.py" line="488" />
         <source>催办记录（{n} 次）：</source>
         <translation>Reminders ({n}):</translation>
     </message>
@@ -531,154 +526,154 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="97" />
+        <location filename="../../app/ui/case_view.py" line="96" />
         <source>正在读取业务…</source>
         <extracomment>the field-label (at least; the longest label of the case) and where-from columns, in pixels: the same in every section, so the values line up the case was read and is shown (the ``CaseFile``) a material's scan is on screen (its key) the full numbers asked for, by field key; kept only while shown the materials whose scan this view has shown (the signing part may ask that none is left unseen) the material last on screen, opened again when the view comes back after being hidden</extracomment>
         <translation>Reading the case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="146" />
+        <location filename="../../app/ui/case_view.py" line="145" />
         <source>正在打开扫描件…</source>
         <translation>Opening the scan…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="158" />
+        <location filename="../../app/ui/case_view.py" line="157" />
         <source>已查看 ✓</source>
         <translation>Viewed ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="189" />
+        <location filename="../../app/ui/case_view.py" line="188" />
         <source>隐藏号码</source>
         <translation>Hide number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="209" />
-        <location filename="../../app/ui/case_view.py" line="354" />
+        <location filename="../../app/ui/case_view.py" line="208" />
+        <location filename="../../app/ui/case_view.py" line="353" />
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="253" />
+        <location filename="../../app/ui/case_view.py" line="252" />
         <source>{name}（{n}页）</source>
         <translation>{name} ({n} p.)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="270" />
+        <location filename="../../app/ui/case_view.py" line="269" />
         <source>审核级别：{tier}</source>
         <translation>Review tier: {tier}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="277" />
+        <location filename="../../app/ui/case_view.py" line="276" />
         <source>申请人：{name}（{id}）</source>
         <translation>Applicant: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="278" />
+        <location filename="../../app/ui/case_view.py" line="277" />
         <source>状态：{state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="279" />
+        <location filename="../../app/ui/case_view.py" line="278" />
         <source>受理编号：{no}</source>
         <translation>Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="280" />
+        <location filename="../../app/ui/case_view.py" line="279" />
         <source>受理：柜员 {clerk}，{when}</source>
         <translation>Received: clerk {clerk}, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="284" />
+        <location filename="../../app/ui/case_view.py" line="283" />
         <source>办结期限：{due}</source>
         <translation>Due by: {due}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="286" />
+        <location filename="../../app/ui/case_view.py" line="285" />
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="288" />
+        <location filename="../../app/ui/case_view.py" line="287" />
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="299" />
+        <location filename="../../app/ui/case_view.py" line="298" />
         <source>审核级别提高：{reason}</source>
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="302" />
+        <location filename="../../app/ui/case_view.py" line="301" />
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="304" />
+        <location filename="../../app/ui/case_view.py" line="303" />
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="305" />
+        <location filename="../../app/ui/case_view.py" line="304" />
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="306" />
+        <location filename="../../app/ui/case_view.py" line="305" />
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="308" />
+        <location filename="../../app/ui/case_view.py" line="307" />
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="311" />
+        <location filename="../../app/ui/case_view.py" line="310" />
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="327" />
+        <location filename="../../app/ui/case_view.py" line="326" />
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="337" />
+        <location filename="../../app/ui/case_view.py" line="336" />
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="357" />
+        <location filename="../../app/ui/case_view.py" line="356" />
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="365" />
+        <location filename="../../app/ui/case_view.py" line="364" />
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="379" />
+        <location filename="../../app/ui/case_view.py" line="378" />
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="381" />
+        <location filename="../../app/ui/case_view.py" line="380" />
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="383" />
+        <location filename="../../app/ui/case_view.py" line="382" />
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="388" />
+        <location filename="../../app/ui/case_view.py" line="387" />
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="395" />
+        <location filename="../../app/ui/case_view.py" line="394" />
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
@@ -1104,33 +1099,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="198" />
+        <location filename="../../app/ui/form_view.py" line="203" />
         <source>请选择</source>
         <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change the labels of the rows hidden now (a widget not yet in a shown window is "hidden" to Qt, so kept here) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="218" />
+        <location filename="../../app/ui/form_view.py" line="223" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="219" />
+        <location filename="../../app/ui/form_view.py" line="224" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="219" />
+        <location filename="../../app/ui/form_view.py" line="224" />
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="232" />
+        <location filename="../../app/ui/form_view.py" line="237" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="310" />
+        <location filename="../../app/ui/form_view.py" line="315" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>
@@ -1568,6 +1563,14 @@
     </message>
 </context>
 <context>
+    <name>PageHeading</name>
+    <message>
+        <location filename="../../app/ui/header.py" line="66" />
+        <source>返回首页</source>
+        <translation>Back to home</translation>
+    </message>
+</context>
+<context>
     <name>PendingReferenceDialog</name>
     <message>
         <location filename="../../app/ui/reference_dialog.py" line="34" />
@@ -1707,23 +1710,23 @@
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../app/ui/records_page.py" line="55" />
+        <location filename="../../app/ui/records_page.py" line="56" />
         <source>不限</source>
         <extracomment>the earliest date the date fields offer; shown as "不限" (no bound) the states the state filter offers ("待发送" also lists those on their way)</extracomment>
         <translation>Any</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="79" />
+        <location filename="../../app/ui/records_page.py" line="80" />
         <source>补打受理回执</source>
         <translation>Reprint acceptance receipt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="91" />
+        <location filename="../../app/ui/records_page.py" line="92" />
         <source>催办</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="92" />
+        <location filename="../../app/ui/records_page.py" line="93" />
         <source>向中心系统催办此业务。可填写说明（可不填）：</source>
         <translation>Press the central system about this case. A note (optional):</translation>
     </message>
@@ -1733,177 +1736,172 @@
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="117" />
-        <source>返回首页</source>
-        <translation>Back to home</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/records_page.py" line="137" />
+        <location filename="../../app/ui/records_page.py" line="131" />
         <source>姓名（可部分）</source>
         <translation>Name (or part)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="142" />
+        <location filename="../../app/ui/records_page.py" line="136" />
         <source>输入完整证件号码，或其前 {n} 位以上、后 {n} 位以上（如末四位）</source>
         <translation>The whole ID number, or at least its first or last {n} characters (e.g. the last four)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="143" />
+        <location filename="../../app/ui/records_page.py" line="137" />
         <source>全部，或前/后 {n} 位以上</source>
         <translation>Whole, or first/last {n}+</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="146" />
+        <location filename="../../app/ui/records_page.py" line="140" />
         <source>回执或中心编号（可部分）</source>
         <translation>Receipt or central no. (or part)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="151" />
+        <location filename="../../app/ui/records_page.py" line="145" />
         <source>全部事项</source>
         <translation>All services</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="157" />
+        <location filename="../../app/ui/records_page.py" line="151" />
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="165" />
+        <location filename="../../app/ui/records_page.py" line="159" />
         <source>工号</source>
         <translation>Staff no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="166" />
+        <location filename="../../app/ui/records_page.py" line="160" />
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="170" />
+        <location filename="../../app/ui/records_page.py" line="164" />
         <source>重置</source>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="178" />
+        <location filename="../../app/ui/records_page.py" line="172" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="178" />
+        <location filename="../../app/ui/records_page.py" line="172" />
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="179" />
+        <location filename="../../app/ui/records_page.py" line="173" />
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="179" />
+        <location filename="../../app/ui/records_page.py" line="173" />
         <source>受理柜员</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="180" />
+        <location filename="../../app/ui/records_page.py" line="174" />
         <source>事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="180" />
+        <location filename="../../app/ui/records_page.py" line="174" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="181" />
+        <location filename="../../app/ui/records_page.py" line="175" />
         <source>受理日期自</source>
         <translation>Received from</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="181" />
+        <location filename="../../app/ui/records_page.py" line="175" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="204" />
+        <location filename="../../app/ui/records_page.py" line="198" />
         <source>证件号码至少输入 {n} 位（可输入前几位或后几位）。</source>
         <translation>Enter at least {n} characters of the ID number (its first or last ones).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="243" />
+        <location filename="../../app/ui/records_page.py" line="237" />
         <source>选中办件：</source>
         <translation>Selected case:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="253" />
+        <location filename="../../app/ui/records_page.py" line="247" />
         <source>查看办件…</source>
         <translation>View case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="254" />
+        <location filename="../../app/ui/records_page.py" line="248" />
         <source>继续办理…</source>
         <translation>Continue…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="255" />
+        <location filename="../../app/ui/records_page.py" line="249" />
         <source>复核/审批…</source>
         <translation>Review/approve…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="256" />
+        <location filename="../../app/ui/records_page.py" line="250" />
         <source>更正重报…</source>
         <translation>Correct and resend…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="257" />
+        <location filename="../../app/ui/records_page.py" line="251" />
         <source>改派…</source>
         <translation>Reassign…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="258" />
+        <location filename="../../app/ui/records_page.py" line="252" />
         <source>把草稿或被退回的业务改派给其他受理柜员</source>
         <translation>Give a draft or a returned case to another front-desk clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="259" />
+        <location filename="../../app/ui/records_page.py" line="253" />
         <source>补打回执…</source>
         <translation>Reprint receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="260" />
+        <location filename="../../app/ui/records_page.py" line="254" />
         <source>重新打印受理回执，回执上注明第几次打印由审计记录</source>
         <translation>Print the acceptance receipt again; the audit trail records which copy it is</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="261" />
+        <location filename="../../app/ui/records_page.py" line="255" />
         <source>催办…</source>
         <translation>Remind…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="262" />
+        <location filename="../../app/ui/records_page.py" line="256" />
         <source>中心系统尚未答复的业务，向中心系统催办</source>
         <translation>Press the central system about a case it has not answered yet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="264" />
+        <location filename="../../app/ui/records_page.py" line="258" />
         <source>他机送审…</source>
         <translation>Cases from other terminals…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="265" />
+        <location filename="../../app/ui/records_page.py" line="259" />
         <source>本大厅其他终端送中心待复核的业务，在本机签字</source>
         <translation>Cases other terminals of the office sent for review: sign them here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="292" />
+        <location filename="../../app/ui/records_page.py" line="286" />
         <source>上一页</source>
         <translation>Previous</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="297" />
+        <location filename="../../app/ui/records_page.py" line="291" />
         <source>下一页</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../app/ui/records_page.py" line="307" />
+        <location filename="../../app/ui/records_page.py" line="301" />
         <source>第 {page} / {pages} 页，共 {total} 条</source>
         <translation>Page {page} / {pages}, {total} in all</translation>
     </message>
@@ -2386,206 +2384,201 @@
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="47" />
-        <location filename="../../app/ui/stats_page.py" line="95" />
+        <location filename="../../app/ui/stats_page.py" line="48" />
+        <location filename="../../app/ui/stats_page.py" line="96" />
         <source>受理</source>
         <extracomment>the measures drawn as bars per group: (attribute, colour)</extracomment>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="48" />
-        <location filename="../../app/ui/stats_page.py" line="97" />
+        <location filename="../../app/ui/stats_page.py" line="49" />
+        <location filename="../../app/ui/stats_page.py" line="98" />
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="49" />
-        <location filename="../../app/ui/stats_page.py" line="98" />
+        <location filename="../../app/ui/stats_page.py" line="50" />
+        <location filename="../../app/ui/stats_page.py" line="99" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="50" />
-        <location filename="../../app/ui/stats_page.py" line="99" />
+        <location filename="../../app/ui/stats_page.py" line="51" />
+        <location filename="../../app/ui/stats_page.py" line="100" />
         <source>告知未受理</source>
         <translation>Informed, not accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="54" />
+        <location filename="../../app/ui/stats_page.py" line="55" />
         <source>按日</source>
         <extracomment>the period and grouping names (``app.reports``), marked here so that they are translated</extracomment>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="54" />
+        <location filename="../../app/ui/stats_page.py" line="55" />
         <source>按周</source>
         <translation>By week</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="55" />
+        <location filename="../../app/ui/stats_page.py" line="56" />
         <source>按月</source>
         <translation>By month</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="55" />
+        <location filename="../../app/ui/stats_page.py" line="56" />
         <source>按柜员</source>
         <translation>By clerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="56" />
+        <location filename="../../app/ui/stats_page.py" line="57" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="56" />
+        <location filename="../../app/ui/stats_page.py" line="57" />
         <source>按事项</source>
         <translation>By item</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="92" />
+        <location filename="../../app/ui/stats_page.py" line="93" />
         <source>期间</source>
         <extracomment>the measures drawn as lines over time the most tick labels an axis shows (the others are left out, not overlapped) characters of a group's name under its bars</extracomment>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="93" />
-        <location filename="../../app/ui/stats_page.py" line="160" />
+        <location filename="../../app/ui/stats_page.py" line="94" />
+        <location filename="../../app/ui/stats_page.py" line="154" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="94" />
+        <location filename="../../app/ui/stats_page.py" line="95" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="96" />
+        <location filename="../../app/ui/stats_page.py" line="97" />
         <source>更正重报</source>
         <translation>Corrections</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="100" />
+        <location filename="../../app/ui/stats_page.py" line="101" />
         <source>免交材料</source>
         <translation>Waivers</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="101" />
+        <location filename="../../app/ui/stats_page.py" line="102" />
         <source>已答复</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="102" />
+        <location filename="../../app/ui/stats_page.py" line="103" />
         <source>平均答复（天）</source>
         <translation>Avg. answer (days)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="118" />
+        <location filename="../../app/ui/stats_page.py" line="119" />
         <source>业务统计</source>
         <extracomment>the Beijing date the page counts "this month" and overdue cases from (tests set a fixed one) how many reports were asked for: an answer is shown only if no newer request followed it the report shown (None before the first)</extracomment>
         <translation>Statistics</translation>
     </message>
     <message>
         <location filename="../../app/ui/stats_page.py" line="120" />
-        <source>返回首页</source>
-        <translation>Back to home</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/stats_page.py" line="126" />
         <source>按受理日期（北京时间）统计；退回、逾期与答复用时计入受理所在期间。答复用时为自然日。每次查询与导出都会记入审计日志。</source>
         <translation>Counted by acceptance date (Beijing time); returns, overdue cases and answer times count in the period the case was accepted. Answer times are calendar days. Every report and export is recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="142" />
+        <location filename="../../app/ui/stats_page.py" line="136" />
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="145" />
+        <location filename="../../app/ui/stats_page.py" line="139" />
         <source>本年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="148" />
+        <location filename="../../app/ui/stats_page.py" line="142" />
         <source>统计</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="152" />
+        <location filename="../../app/ui/stats_page.py" line="146" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="155" />
+        <location filename="../../app/ui/stats_page.py" line="149" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="160" />
+        <location filename="../../app/ui/stats_page.py" line="154" />
         <source>周期</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="161" />
+        <location filename="../../app/ui/stats_page.py" line="155" />
         <source>起</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="161" />
+        <location filename="../../app/ui/stats_page.py" line="155" />
         <source>止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="186" />
+        <location filename="../../app/ui/stats_page.py" line="180" />
         <source>各分组合计</source>
         <translation>Totals per group</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="190" />
+        <location filename="../../app/ui/stats_page.py" line="184" />
         <source>随时间变化</source>
         <translation>Over time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="257" />
+        <location filename="../../app/ui/stats_page.py" line="251" />
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="271" />
+        <location filename="../../app/ui/stats_page.py" line="265" />
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="271" />
+        <location filename="../../app/ui/stats_page.py" line="265" />
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="272" />
+        <location filename="../../app/ui/stats_page.py" line="266" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="283" />
+        <location filename="../../app/ui/stats_page.py" line="277" />
         <source>已导出：{path}</source>
         <translation>Exported: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="301" />
+        <location filename="../../app/ui/stats_page.py" line="295" />
         <source>{office}{since} 至 {until}：受理 {accepted} 件，更正重报 {corrections} 件，退回 {returned} 件，逾期 {overdue} 件，告知未受理 {informed} 次，免交材料 {waivers} 份，平均答复用时 {avg} 天。</source>
         <translation>{office}{since} to {until}: {accepted} accepted, {corrections} corrections, {returned} returned, {overdue} overdue, {informed} informed without acceptance, {waivers} materials waived, average answer time {avg} days.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="306" />
+        <location filename="../../app/ui/stats_page.py" line="300" />
         <source>共 {n} 行。</source>
         <translation>{n} rows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="307" />
+        <location filename="../../app/ui/stats_page.py" line="301" />
         <source>所选期间没有业务。</source>
         <translation>No cases in the chosen period.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="314" />
+        <location filename="../../app/ui/stats_page.py" line="308" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
