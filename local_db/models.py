@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Dialect,
@@ -182,6 +183,8 @@ class Submission(Base):
     was_returned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: the due date while the central system has not answered (trigger): what a report judges late "today"
     open_due: Mapped[date | None] = mapped_column(Date)
+    #: taken at the applicant's home (上门服务) rather than at a window (migration 0013)
+    home_visit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")
@@ -292,6 +295,27 @@ class CaseReminder(Base):
     clerk_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseRating(Base):
+    """The applicant's 好差评 of a handled case: one per submission, of the case and never of the person.
+
+    ``level`` 5 = 非常满意 … 1 = 非常不满意; ``reasons`` the reasons chosen for the two lowest levels.
+    The client UUID is the idempotency key at the central system; ``sent_at`` is set once it holds it.
+    """
+
+    __tablename__ = "case_rating"
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="ck_case_rating_level"),
+                      Index("ix_case_rating_pending", "created_at", sqlite_where=text("sent_at IS NULL")))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), unique=True, index=True)
+    clerk_id: Mapped[str] = mapped_column(String(32))
+    level: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
 

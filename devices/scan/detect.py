@@ -53,6 +53,9 @@ REFINE_TRUST = 0.7  # least edge support of a full-resolution fit that replaces 
 FAST_CANDIDATES = 3  # preview: scored outlines, largest first, before the search stops
 DARK_P99 = 30  # nothing in the frame brighter than this: lens covered or light off
 BLANK_STD = 3.0
+#: least outline support at which a found outline is trusted for a crop and for automatic capture; below
+#: it the frame is kept whole and the clerk is told the outline is uncertain
+CONFIDENT_AT = 0.8
 
 
 class FrameProblem(enum.StrEnum):
@@ -68,6 +71,11 @@ class Detection:
     problem: FrameProblem | None
     confidence: float
     candidates: tuple[Quad, ...] = ()
+
+    @property
+    def confident(self) -> bool:
+        """One outline, found with enough support to crop to it without asking (and to capture by itself)."""
+        return self.quad is not None and self.problem is None and self.confidence >= CONFIDENT_AT
 
 
 @dataclass(frozen=True)
