@@ -59,6 +59,9 @@ class CapturedPage:
     page: ScannedPage
     #: why no outline was used (the whole frame was kept), or None when the document was found
     problem: FrameProblem | None
+    #: the outline was not trusted (``Detection.confident`` false): the whole frame was kept, and the
+    #: preview and the page say so, so that the clerk checks it or retakes it
+    uncertain: bool = False
 
 
 def usable_detection(frame: NDArray[np.uint8]) -> Detection:
