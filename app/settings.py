@@ -32,6 +32,9 @@ APP_NAME = "sicounter"
 
 DeviceMode = Literal["real", "simulated", "auto", "off"]
 DEVICE_MODES: tuple[DeviceMode, ...] = get_args(DeviceMode)
+#: the applicant's screen: full screen on a second display when there is one, else a window (auto); always a
+#: movable window (window); none (off)
+CustomerScreenMode = Literal["auto", "window", "off"]
 
 
 class DeviceSettings(BaseModel):
@@ -138,6 +141,8 @@ class Settings(BaseModel):
     retention_days: int = Field(default=30, ge=1, le=3650)
     #: minutes without keyboard or mouse input after which the window locks itself (0: never)
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
+    #: the applicant's screen (issue 19): ``auto`` full screen on the second display, or a window without one
+    customer_screen: CustomerScreenMode = "auto"
 
     @field_validator("terminal_id")
     @classmethod

@@ -51,6 +51,8 @@ from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.case_view import CaseDialog
 from app.ui.catalogue_panel import CataloguePanel
+from app.ui.customer_host import CustomerScreenHost
+from app.ui.customer_screen import CustomerScreen
 from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
@@ -91,10 +93,12 @@ class MainWindow(QMainWindow):
 
     records: RecordsView
     session_ended = Signal(object)
+    #: a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评
+    case_accepted = Signal(object)
 
     def __init__(self, terminal: Terminal, clerk: ClerkInfo, ops: OpRunner,
                  demo: DemoDevices | None = None, *, clock: Clock | None = None,
-                 today: Callable[[], date] = counter_today) -> None:
+                 today: Callable[[], date] = counter_today, customer: CustomerScreen | None = None) -> None:
         super().__init__()
         self.terminal = terminal
         self.clerk = clerk
@@ -180,6 +184,8 @@ class MainWindow(QMainWindow):
         self._status.request()  # the records list loads itself
         if self._audit_only:  # 稽核 without a business post: the trail is their page, there is no other
             self.open_audit()
+        #: the applicant's screen follows this window (``app/ui/customer_host.py``); None without one
+        self.customer_host = CustomerScreenHost(self, customer) if customer is not None else None
 
     # -- layout ---------------------------------------------------------------------------------
     def _guard_wheel(self) -> None:
@@ -661,6 +667,7 @@ class MainWindow(QMainWindow):
         self.result.show_submission(view, self._item_names.get(view.item_code, view.item_code), offline,
                                     receipt=accepted.receipt)
         self.stack.setCurrentWidget(self.result)
+        self.case_accepted.emit(accepted)
 
     def _submit_failed(self, exc: BaseException) -> None:
         page = self.form_page

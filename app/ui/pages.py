@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import queries
 from app.cards import IdentityReading
 from app.changes import OpChanges
+from app.customer_view import FormState
 from app.permissions import ClerkInfo
 from app.queries import AttachmentData, SubmissionState, SubmissionView
 from app.terminal import Terminal
@@ -77,7 +78,13 @@ def heading(text: str, name: str = "pageTitle") -> QLabel:
 
 
 class FormPage(QWidget):
-    """A service item's form with its time limit and the submit/reset/back buttons."""
+    """A service item's form with its time limit and the submit/reset/back buttons.
+
+    ``state_changed`` fires on every change of a value, a material or a waiver (the customer screen
+    follows it through ``customer_state``).
+    """
+
+    state_changed = Signal()
 
     def __init__(self, item: ServiceItem, form: FormDef, clerk_id: str, parent: QWidget | None = None, *,
                  figures: ProvincialFigures | None = None, national: ProvincialFigures | None = None) -> None:
@@ -115,6 +122,8 @@ class FormPage(QWidget):
         self.materials.update_required(self.view.values())
         self.view.values_changed.connect(self.update_submit)
         self.materials.changed.connect(self.update_submit)
+        self.view.values_changed.connect(self.state_changed)
+        self.materials.changed.connect(self.state_changed)
         self.back_button = QPushButton(self.tr("返回"))
         self.back_button.setObjectName("backButton")
         buttons = QHBoxLayout()
@@ -260,6 +269,12 @@ class FormPage(QWidget):
         self.card_banner.style().unpolish(self.card_banner)
         self.card_banner.style().polish(self.card_banner)
         self.card_banner.show()
+
+    def customer_state(self) -> FormState:
+        """The form as it stands, for the applicant's screen: values, pages taken or kept, waivers."""
+        pages = {key: len(taken) for key, taken in self.materials.pages.items() if taken}
+        pages |= {key: n for key, n in self.materials.carried.items() if key not in pages}
+        return FormState(self.form, self.item.name, self.view.values(), pages, frozenset(self.materials.waivers()))
 
     def _update_rule_panel(self) -> None:
         if self.rule_panel is not None:

@@ -139,9 +139,10 @@ def run_main_window(app: QApplication, terminal: Terminal, clerk: ClerkInfo, ops
     Signing out shows the sign-in dialog again and another clerk may take over a locked window
     (``SessionHost``), so the program runs until a window or the sign-in dialog is closed.
     """
+    from app.ui.customer_screen import make_customer_screen
     from app.ui.session_host import SessionHost
 
-    host = SessionHost(terminal, ops, demo)
+    host = SessionHost(terminal, ops, demo, customer=make_customer_screen(terminal.settings.customer_screen))
     host.start(clerk)
     if screenshot_dir is not None:
         def shoot() -> None:

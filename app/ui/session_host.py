@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from app.customer_view import welcome_view
 from app.permissions import Role
 from app.ui.admin_window import AdminWindow
+from app.ui.customer_screen import CustomerScreen
 from app.ui.idle import Clock
 from app.ui.main_window import MainWindow
 from app.ui.operations import OpContext
@@ -54,13 +56,15 @@ class SessionHost(QObject):
 
     def __init__(self, terminal: Terminal, ops: OpRunner, demo: DemoDevices | None = None, *,
                  clock: Clock | None = None, present: Callable[[QMainWindow], None] = show_maximised,
-                 quit: Callable[[], None] = quit_application) -> None:
+                 quit: Callable[[], None] = quit_application, customer: CustomerScreen | None = None) -> None:
         super().__init__(ops)
         self.terminal, self.ops, self.demo = terminal, ops, demo
         self.ctx = OpContext(terminal, ops)
         self._clock, self._present, self._quit = clock, present, quit
         self.window: SessionWindow | None = None
         self.sign_in_dialog: SignInDialog | None = None
+        #: the applicant's screen, shared by every session's window (each follows it anew)
+        self.customer = customer
 
     def start(self, clerk: ClerkInfo) -> SessionWindow:
         """The window of this clerk's session, shown."""
@@ -68,7 +72,7 @@ class SessionHost(QObject):
         if Role.ADMIN in clerk.roles:
             window = AdminWindow(self.terminal, clerk, self.ops, clock=self._clock)
         else:
-            window = MainWindow(self.terminal, clerk, self.ops, self.demo, clock=self._clock)
+            window = MainWindow(self.terminal, clerk, self.ops, self.demo, clock=self._clock, customer=self.customer)
         window.session_ended.connect(self._ended)
         self._present(window)
         previous, self.window = self.window, window
@@ -81,6 +85,8 @@ class SessionHost(QObject):
         if next_clerk is not None:
             self.start(next_clerk)
             return
+        if self.customer is not None:  # nobody signed in: nothing of the last session on the applicant's side
+            self.customer.show_welcome(welcome_view(self.terminal.settings.office_name))
         dialog = SignInDialog(self.terminal, self.ops)
         dialog.resize(460, 360)
         dialog.accepted.connect(lambda: dialog.clerk is not None and self.start(dialog.clerk))
@@ -106,6 +112,10 @@ class SessionHost(QObject):
         Returns that window for the caller to destroy with the application (``tear_down``).
         """
         window, self.window = self.window, None
+        if self.customer is not None:
+            self.customer.close()
+            self.customer.deleteLater()  # with the application's teardown (``tear_down`` deletes what is posted)
+            self.customer = None
         if window is not None:
             if not window.guard.over:
                 window.guard.over = True
