@@ -186,7 +186,7 @@ def _acting_for(form: FormDef, values: Mapping[str, str], applicant: str) -> str
                            if f.type == "choice" and f.key.endswith("relation")), None)
     relation = values.get(relation_field.key, "").strip() if relation_field is not None else ""
     shown = f"（{_choice_label(relation_field, relation)}）" if relation and relation_field is not None else ""
-    return f"代办人 {agent}{shown} 代 {applicant or '申请人'} 办理"
+    return f"代办人 {agent}{shown}{'' if shown else ' '}代 {applicant or '申请人'} 办理"
 
 
 def due_line(receipt: Receipt) -> str:

@@ -17,7 +17,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from app.customer_view import FormState, WelcomeView, case_view, customer_view, welcome_view
 from app.ui.customer_screen import CustomerScreen
@@ -32,7 +32,12 @@ log = logging.getLogger(__name__)
 
 
 class CustomerScreenHost(QObject):
-    """One window's link to the customer screen (the screen outlives the window: it is the session host's)."""
+    """One window's link to the customer screen (the screen outlives the window: it is the session host's).
+
+    ``rating_given(submission_id, level, reasons)`` repeats what ``record_rating`` was told.
+    """
+
+    rating_given = Signal(str, int, list)
 
     def __init__(self, window: MainWindow, screen: CustomerScreen, *, rating_timeout_ms: int = RATING_TIMEOUT_MS,
                  thanks_ms: int = THANKS_MS) -> None:
@@ -139,6 +144,7 @@ class CustomerScreenHost(QObject):
         """THE HOOK: the applicant rated ``submission_id``. The lead wires ``app/usecases/rate.py``
         ``rate_case`` (through its operation) here at merge; until then nothing is stored."""
         log.info("rating chosen for a submission: level %s, %d reason(s)", level, len(reasons))
+        self.rating_given.emit(submission_id, level, reasons)
 
     def _rating_done(self) -> None:
         self.rating_for = None
