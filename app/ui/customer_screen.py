@@ -61,7 +61,7 @@ def customer_style(base: float) -> str:
         return f"{max(1, round(base * factor))}px"
 
     return f"""
-#customerScreen {{ background: #f7f9fc; }}
+#customerScreen, #customerScreen #customerCase, #customerScreen #customerCaseBody {{ background: #f7f9fc; }}
 #customerScreen QWidget {{ font-size: {px(1)}; color: #1f2d3d; }}
 #customerScreen #customerOffice {{ font-size: {px(0.7)}; color: #5d6d7e; }}
 #customerScreen #customerTitle {{ font-size: {px(1.35)}; font-weight: bold; color: #1d4f91; }}
@@ -72,9 +72,10 @@ def customer_style(base: float) -> str:
     padding: {px(0.2)} {px(0.4)}; border-radius: {px(0.2)}; }}
 #customerScreen #customerSection {{ font-size: {px(0.75)}; font-weight: bold; color: #5d6d7e;
     border-bottom: 2px solid #dde3ea; padding-top: {px(0.3)}; }}
-#customerScreen QLabel[role="fieldLabel"] {{ font-size: {px(0.75)}; color: #5d6d7e; }}
-#customerScreen QLabel[role="fieldValue"] {{ font-size: {px(0.9)}; }}
+#customerScreen QLabel[role="fieldLabel"] {{ font-size: {px(0.65)}; color: #5d6d7e; }}
+#customerScreen QLabel[role="fieldValue"] {{ font-size: {px(0.8)}; }}
 #customerScreen QLabel[role="fieldValue"][fresh="true"] {{ background: #fff4c2; }}
+#customerScreen QLabel[state][fresh="true"] {{ background: #fff4c2; }}
 #customerScreen QLabel[state="captured"] {{ color: #1e8449; font-weight: bold; }}
 #customerScreen QLabel[state="waived"] {{ color: #1d4f91; }}
 #customerScreen QLabel[state="missing"] {{ color: #b9770e; font-weight: bold; }}
@@ -85,6 +86,7 @@ def customer_style(base: float) -> str:
 #customerScreen QPushButton:checked {{ background: #fdecea; border-color: #c0392b; }}
 #customerScreen QPushButton[primary="true"] {{ background: #1d6fd1; color: #ffffff; border-color: #1a5fb4; }}
 #customerScreen QPushButton:disabled {{ color: #9aa5b1; }}
+#customerScreen QPushButton[level] {{ font-size: {px(1.05)}; font-weight: bold; }}
 #customerScreen QPushButton[level="5"], #customerScreen QPushButton[level="4"] {{ border-color: #1e8449; }}
 #customerScreen QPushButton[level="2"], #customerScreen QPushButton[level="1"] {{ border-color: #c0392b; }}
 """
@@ -257,9 +259,11 @@ class CustomerScreen(QWidget):
         self._drop_panel()
         previous = self._previous
         values = {f.key or f.label: f.value for f in view.fields}
+        values |= {f"material:{m.name}": m.text() for m in view.materials}
         fresh = {key for key, value in values.items() if previous is not None and previous.get(key) != value}
         self._previous = values
         body = QWidget()
+        body.setObjectName("customerCaseBody")
         layout = QVBoxLayout(body)
         margin = round(self._base * 0.8)
         layout.setContentsMargins(margin, round(margin * 0.6), margin, margin)
@@ -282,7 +286,7 @@ class CustomerScreen(QWidget):
             layout.addWidget(_label(self.tr("登记的信息（请核对）"), "customerSection"))
             grid = QGridLayout()
             grid.setHorizontalSpacing(round(self._base * 0.5))
-            grid.setVerticalSpacing(round(self._base * 0.15))
+            grid.setVerticalSpacing(round(self._base * 0.1))
             columns = 2 if len(view.fields) > 6 else 1
             for n, f in enumerate(view.fields):
                 row, col = divmod(n, columns)
@@ -305,6 +309,9 @@ class CustomerScreen(QWidget):
                 grid.addWidget(_label(m.name, role="fieldValue"), n, 0)
                 state = _label(m.text(), wrap=False)
                 state.setProperty("state", m.state)
+                if f"material:{m.name}" in fresh:
+                    state.setProperty("fresh", True)
+                    fresh_label = state
                 grid.addWidget(state, n, 1, Qt.AlignmentFlag.AlignRight)
             grid.setColumnStretch(0, 1)
             layout.addLayout(grid)

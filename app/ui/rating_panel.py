@@ -42,12 +42,13 @@ class RatingPanel(QWidget):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._finish)
         layout = QVBoxLayout(self)
-        layout.setSpacing(16)
+        layout.setSpacing(12)
         if summary:
             head = QLabel(summary)
             head.setObjectName("customerDue")
             head.setWordWrap(True)
             layout.addWidget(head)
+        layout.addStretch(1)  # the question and the levels sit in the middle while no reasons are asked
         self.question = QLabel(self.tr("请您对本次服务进行评价"))
         self.question.setObjectName("customerTitle")
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -62,7 +63,7 @@ class RatingPanel(QWidget):
             button.setObjectName(f"rate_{level}")
             button.setProperty("level", str(level))
             button.setCheckable(True)
-            button.setMinimumHeight(96)
+            button.setMinimumHeight(110)
             button.clicked.connect(lambda _c=False, lv=level: self.choose(lv))
             self.level_buttons[level] = button
             row.addWidget(button, 1)
@@ -90,7 +91,7 @@ class RatingPanel(QWidget):
         self.submit_button.setProperty("primary", True)
         self.submit_button.setEnabled(False)
         self.submit_button.clicked.connect(self.submit)
-        reasons.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.submit_button.hide()  # with the reasons
         self.reasons_box.hide()
         layout.addWidget(self.reasons_box)
         self.thanks = QLabel(self.tr("感谢您的评价！"))
@@ -102,7 +103,11 @@ class RatingPanel(QWidget):
         self.skip_button = QPushButton(self.tr("跳过"))
         self.skip_button.setObjectName("skipRating")
         self.skip_button.clicked.connect(self.skip)
-        layout.addWidget(self.skip_button, 0, Qt.AlignmentFlag.AlignRight)
+        bottom = QHBoxLayout()  # 跳过 and 提交评价 on one row: the reasons leave room for both at 1024x768
+        bottom.addWidget(self.skip_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.submit_button)
+        layout.addLayout(bottom)
         self.timer.start(self._timeout_ms)
 
     def chosen_reasons(self) -> list[str]:
@@ -118,9 +123,11 @@ class RatingPanel(QWidget):
             button.setChecked(lv == level)
         if needs_reason(level):
             self.reasons_box.show()
+            self.submit_button.show()
             self._reasons_changed()
             return
         self.reasons_box.hide()
+        self.submit_button.hide()
         self._rate(level, [])
 
     def _reasons_changed(self) -> None:
@@ -143,6 +150,8 @@ class RatingPanel(QWidget):
                        self.skip_button):
             button.setEnabled(False)
         self.reasons_box.hide()
+        self.submit_button.hide()
+        self.skip_button.hide()
         self.thanks.show()
         self.timer.start(self._thanks_ms)
 
