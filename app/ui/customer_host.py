@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.customer_view import FormState, WelcomeView, case_view, customer_view, welcome_view
+from app.customer_view import FormState, WelcomeView, customer_view, due_line, welcome_view
 from app.ui.customer_screen import CustomerScreen
 from app.ui.pages import FormPage
 from app.ui.rating_panel import RATING_TIMEOUT_MS, THANKS_MS, RatingPanel
@@ -127,11 +127,8 @@ class CustomerScreenHost(QObject):
     # -- after acceptance: the rating -------------------------------------------------------------
     def accepted(self, accepted: Accepted) -> None:
         """The case is accepted (受理): its receipt number and due date, and the 好差评 panel."""
-        state = self.state()
-        due = case_view(state, accepted.receipt).due if state is not None else None
         summary = self.tr("您的业务已受理　回执编号：{no}").format(no=accepted.receipt.receipt_no)
-        if due:
-            summary += "\n" + due
+        summary += "\n" + due_line(accepted.receipt)
         self._follow(None)  # the form is done with; its next changes belong to the next applicant
         self.rating_for = accepted.view.id
         panel = RatingPanel(summary, timeout_ms=self._rating_timeout_ms, thanks_ms=self._thanks_ms)

@@ -123,6 +123,8 @@ class CustomerScreen(QWidget):
         # the counter's program ends with the clerk's window, whether or not this one is still open
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self._base = 0.0
+        #: shown where the mode says (``place``); a window closed by hand comes back with the next case
+        self._placed = False
         #: the last case view's values by field key, to mark the one that just changed (same person only)
         self._previous: dict[str, str] | None = None
         self.view: CaseView | WelcomeView | None = None
@@ -175,6 +177,7 @@ class CustomerScreen(QWidget):
         if self.mode == "off":
             self.hide()
             return None
+        self._placed = True
         target = target_screen(self.mode, self._screens(), QGuiApplication.primaryScreen())
         if target is None:
             if self.isFullScreen():
@@ -204,7 +207,7 @@ class CustomerScreen(QWidget):
         return primary
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing it (in window mode) only hides it; it is shown again with the next view."""
+        """Closing it (in window mode) only hides it; the next applicant's case shows it again."""
         self.show_welcome(WelcomeView(""))
         super().closeEvent(event)
 
@@ -257,6 +260,8 @@ class CustomerScreen(QWidget):
         """One applicant's case; the page is built anew from ``view`` alone."""
         self.view = view
         self._drop_panel()
+        if self._placed and not self.isVisible():  # closed by hand in window mode: back for the next case
+            self.show()
         previous = self._previous
         values = {f.key or f.label: f.value for f in view.fields}
         values |= {f"material:{m.name}": m.text() for m in view.materials}

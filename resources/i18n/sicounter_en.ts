@@ -882,44 +882,44 @@
 <context>
     <name>CustomerScreen</name>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="120"/>
+        <location filename="../../app/ui/customer_screen.py" line="122"/>
         <source>请核对您的信息 — 社会保险经办</source>
         <extracomment>the clerk&apos;s base text size when the style sheet does not say (counter.qss: ``QWidget { font-size: 15px }``) the applicant&apos;s base size, as a multiple of the clerk&apos;s the window&apos;s size when it is not full screen</extracomment>
         <translation>Please check your details — Social Insurance</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="235"/>
+        <location filename="../../app/ui/customer_screen.py" line="240"/>
         <source>请准备好：{items}</source>
-        <extracomment>the last case view&apos;s values by field key, to mark the one that just changed (same person only)</extracomment>
+        <extracomment>shown where the mode says (``place``); a window closed by hand comes back with the next case the last case view&apos;s values by field key, to mark the one that just changed (same person only)</extracomment>
         <translation>Please have ready: {items}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="240"/>
+        <location filename="../../app/ui/customer_screen.py" line="245"/>
         <source>您办理的事项：{item}</source>
         <translation>Your application: {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="242"/>
+        <location filename="../../app/ui/customer_screen.py" line="247"/>
         <source>需要的材料</source>
         <translation>Materials needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="270"/>
+        <location filename="../../app/ui/customer_screen.py" line="279"/>
         <source>（姓名待填写）</source>
         <translation>(name to be filled in)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="277"/>
+        <location filename="../../app/ui/customer_screen.py" line="286"/>
         <source>已受理&#x3000;回执编号：{no}</source>
         <translation>Accepted    Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="282"/>
+        <location filename="../../app/ui/customer_screen.py" line="291"/>
         <source>登记的信息（请核对）</source>
         <translation>What is recorded (please check)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/customer_screen.py" line="301"/>
+        <location filename="../../app/ui/customer_screen.py" line="310"/>
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
@@ -927,7 +927,7 @@
 <context>
     <name>CustomerScreenHost</name>
     <message>
-        <location filename="../../app/ui/customer_host.py" line="132"/>
+        <location filename="../../app/ui/customer_host.py" line="130"/>
         <source>您的业务已受理&#x3000;回执编号：{no}</source>
         <extracomment>the form page whose changes are followed the applicant ID number the page&apos;s values were entered for, and values left from an earlier person the submission the rating panel shown now is for</extracomment>
         <translation>Your application has been accepted    Receipt no.: {no}</translation>
@@ -1692,30 +1692,30 @@
 <context>
     <name>RatingPanel</name>
     <message>
-        <location filename="../../app/ui/rating_panel.py" line="51"/>
+        <location filename="../../app/ui/rating_panel.py" line="52"/>
         <source>请您对本次服务进行评价</source>
         <extracomment>how long the panel waits for a touch before it goes back to the welcome (no rating) how long the thanks stay on screen</extracomment>
         <translation>Please rate our service today</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rating_panel.py" line="74"/>
+        <location filename="../../app/ui/rating_panel.py" line="75"/>
         <source>请选择不满意的原因（可多选，至少一项）</source>
         <extracomment>level -&gt; its button, best first</extracomment>
         <translation>Please choose what you were not satisfied with (one or more)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rating_panel.py" line="88"/>
+        <location filename="../../app/ui/rating_panel.py" line="89"/>
         <source>提交评价</source>
         <extracomment>reason code -&gt; its checkable button</extracomment>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rating_panel.py" line="96"/>
+        <location filename="../../app/ui/rating_panel.py" line="97"/>
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rating_panel.py" line="102"/>
+        <location filename="../../app/ui/rating_panel.py" line="103"/>
         <source>跳过</source>
         <translation>Skip</translation>
     </message>

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.cards import IdentityReading
 from app.terminal import Terminal
-from app.ui.customer_screen import CustomerScreen
+from app.ui.customer_screen import CustomerScreen, clerk_base_px
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.rating_panel import RatingPanel
@@ -311,3 +311,28 @@ def test_a_clerk_switch_shows_the_welcome_and_the_next_clerks_window_follows_ane
     fill(qtbot, second, {"id_number": other_id, "name": "赵六"})
     assert "赵六" in customer.shown_text()
     assert_nothing_of(customer, NAME, PHONE, mask_id_number(ID_NUMBER))
+
+
+def test_a_window_closed_by_hand_comes_back_with_the_next_case(
+        qtbot: QtBot, make_terminal: Any, customer: CustomerScreen) -> None:
+    window = open_window(qtbot, make_terminal("http://127.0.0.1:9", start_sender=False), customer)
+    assert customer.isVisible() and not customer.isFullScreen()  # window mode: an ordinary window
+    customer.close()
+    assert not customer.isVisible()
+    open_registration(window)
+    fill(qtbot, window, {"id_number": ID_NUMBER, "name": NAME})
+    assert customer.isVisible() and NAME in customer.shown_text()
+
+
+def test_the_type_follows_the_clerks_base_size_so_a_large_text_setting_applies(
+        qtbot: QtBot, customer: CustomerScreen) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    try:
+        app.setStyleSheet("QWidget { font-size: 22px; }")  # as a 150 % setting would make the clerk's 15 px
+        qtbot.waitUntil(lambda: customer.base_px() == 44, timeout=5000)
+        assert "font-size: 44px" in customer.styleSheet()
+    finally:
+        app.setStyleSheet(before)
+    qtbot.waitUntil(lambda: customer.base_px() == 2 * clerk_base_px(), timeout=5000)
