@@ -260,8 +260,7 @@ class CustomerScreen(QWidget):
         """One applicant's case; the page is built anew from ``view`` alone."""
         self.view = view
         self._drop_panel()
-        if self._placed and not self.isVisible():  # closed by hand in window mode: back for the next case
-            self.show()
+        self._show_again()
         previous = self._previous
         values = {f.key or f.label: f.value for f in view.fields}
         values |= {f"material:{m.name}": m.text() for m in view.materials}
@@ -332,10 +331,15 @@ class CustomerScreen(QWidget):
         The screen takes the widget over; the next ``show_case`` or ``show_welcome`` deletes it.
         """
         self._drop_panel()
+        self._show_again()
         self._panel = widget
         self._panel_layout.addWidget(widget)
         widget.show()
         self.pages.setCurrentWidget(self.panel_page)
+
+    def _show_again(self) -> None:
+        if self._placed and not self.isVisible():  # closed by hand in window mode: back for the applicant
+            self.show()
 
     def panel(self) -> QWidget | None:
         return self._panel
