@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.cards import IdentityReading
 from app.terminal import Terminal
-from app.ui.customer_screen import CustomerScreen, clerk_base_px
+from app.ui.customer_screen import CustomerScreen, clerk_base_px, make_customer_screen
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.rating_panel import RatingPanel
@@ -336,3 +336,10 @@ def test_the_type_follows_the_clerks_base_size_so_a_large_text_setting_applies(
     finally:
         app.setStyleSheet(before)
     qtbot.waitUntil(lambda: customer.base_px() == 2 * clerk_base_px(), timeout=5000)
+
+
+def test_off_makes_no_customer_screen(qtbot: QtBot) -> None:
+    assert make_customer_screen("off") is None
+    screen = CustomerScreen("off")
+    qtbot.addWidget(screen)
+    assert screen.place() is None and not screen.isVisible()
