@@ -18,7 +18,6 @@ from core.errors import mask_id_number
 from forms.agent_section import ID_NUMBER, NAME, RELATION, RELATIONS, agent_acts
 from forms.definitions import FormDef
 
-
 #: why the agent cannot be the applicant: the entrusting (授权委托) is between two different people
 AGENT_IS_APPLICANT = "代办人不能是申请人本人：代办人公民身份号码与申请人相同。本人到场办理时请清空代办人信息。"
 
@@ -44,7 +43,8 @@ def agent_problems(form: FormDef, values: Mapping[str, str]) -> dict[str, str]:
             continue
         for field in section.fields:
             if field.type == "idnumber" and values.get(field.key, "").strip().upper() == theirs:
-                return {agent.key: f"代办人公民身份号码与“{field.label}”相同：代办人须是另一人。请核对后重新读取代办人证件。"}
+                return {agent.key: f"代办人公民身份号码与“{field.label}”相同：代办人须是另一人。"
+                                   "请核对后重新读取代办人证件。"}
     return {}
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from forms.agent_section import RELATION
 from forms.catalogue import ServiceItem
 from forms.definitions import (
     TIER_LABELS,
@@ -30,7 +31,6 @@ from forms.definitions import (
     When,
     condition_parts,
 )
-from forms.agent_section import RELATION
 
 #: the regulation's article on 授权代办 (the definitions cite it for every agent's material)
 AGENT_ARTICLE = "《社会保险经办条例》第三十条（采用授权代办等方式为老年人、残疾人等特殊群体提供便利）"
