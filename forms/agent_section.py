@@ -88,7 +88,7 @@ def standard_materials(relations: Sequence[str], exempt: Sequence[str]) -> list[
     if needing:
         materials.append(_authorisation({"field": RELATION, "in": needing}))
     if GUARDIAN in relations:
-        materials.append({"key": GUARDIANSHIP, "name": "监护关系证明（监护人代办时：户口簿、监护资格证明等）",
+        materials.append({"key": GUARDIANSHIP, "name": "监护关系证明（监护人代办时）",
                           "legal_basis": GUARDIANSHIP_BASIS, "required_when": {"field": RELATION, "in": [GUARDIAN]}})
     return materials
 
