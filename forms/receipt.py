@@ -62,6 +62,8 @@ class Receipt:
     due_provisional_years: tuple[int, ...] = ()
     #: the agent's relation to the applicant as printed (子女), or None (no agent, or a receipt from before)
     agent_relation: str | None = None
+    #: whom the agent acted for when not the applicant by name (a unit: ``FormDef.agent.acts_for``)
+    agent_acts_for: str | None = None
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -110,7 +112,7 @@ class Receipt:
         the applicant came in person."""
         if self.agent_name is None:
             return None
-        return acting_text(agent_name=self.agent_name, applicant_name=self.applicant_name,
+        return acting_text(agent_name=self.agent_name, applicant_name=self.agent_acts_for or self.applicant_name,
                            relation=self.agent_relation or "", agent_id_masked=self.agent_id_masked)
 
     def clerk_text(self) -> str:
@@ -121,7 +123,8 @@ class Receipt:
 def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   applicant_name: str, applicant_id_number: str,
                   agent_name: str | None = None, agent_id_number: str | None = None,
-                  agent_relation: str | None = None, received_at: datetime, materials: Sequence[ReceivedMaterial],
+                  agent_relation: str | None = None, agent_acts_for: str | None = None,
+                  received_at: datetime, materials: Sequence[ReceivedMaterial],
                   time_limit_days: int | None, time_limit_basis: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
                   offline: bool = False) -> Receipt:
@@ -160,4 +163,5 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         offline=offline,
         due_provisional_years=provisional,
         agent_relation=agent_relation if agent_name else None,
+        agent_acts_for=agent_acts_for if agent_name else None,
     )

@@ -30,6 +30,7 @@ from devices.sim.identities import sample_identity_data
 from forms.definitions import load_form
 from forms.idnumber import check_character
 from local_db.clerks import ClerkInfo, Role, add_clerk
+from tests.forms.test_form_items import VALID
 
 from .samples import REGISTRATION, WAIVER
 from .test_e2e_registration import CLERK, sign_in
@@ -94,6 +95,17 @@ def test_a_reprinted_receipt_keeps_the_relation(make_terminal: Any) -> None:
     again = saved_receipt(terminal, CLERK, accepted.view.id)  # what a reprint prints
     assert again.agent_text() == accepted.receipt.agent_text()
     assert "（子女，" in (again.agent_text() or "")
+
+
+def test_a_units_receipt_says_the_agent_acted_for_the_unit(make_terminal: Any) -> None:
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    form = terminal.reference.form("employer_registration")
+    values = VALID["employer_registration"] | AGENT | {"agent_relation": "employer_staff"}
+    waivers = {m.key: WAIVER for m in form.materials if m.is_required(values)}
+    accepted = usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, values, waivers=waivers))
+    assert accepted.receipt.agent_text() == (f"代办人 王小梅（单位经办人，证件号码 {MASKED}）"
+                                             f"代 {values['employer_name']} 办理")
+    assert saved_receipt(terminal, CLERK, accepted.view.id).agent_text() == accepted.receipt.agent_text()
 
 
 def test_a_typed_agent_id_is_recorded_as_typed(make_terminal: Any) -> None:
