@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from forms.agent_section import RELATION
+from forms.agent_section import GUARDIAN, RELATION, RELATIONS
 from forms.catalogue import ServiceItem
 from forms.definitions import (
     TIER_LABELS,
@@ -35,8 +35,8 @@ from forms.definitions import (
 #: the regulation's article on 授权代办 (the definitions cite it for every agent's material)
 AGENT_ARTICLE = "《社会保险经办条例》第三十条（采用授权代办等方式为老年人、残疾人等特殊群体提供便利）"
 #: what an agent brings to the window (the handbook's platform: "代理人持双方有效证件及委托书", seed 004)
-AGENT_BRINGS = ("代办人到窗口时携带：代办人本人的居民身份证或社会保障卡（窗口读卡并留存复印件），"
-                "申请人的有效身份证件，以及授权委托书（定义免交的关系除外，如监护人改交监护关系证明）。")
+AGENT_BRINGS = ("代办人到窗口时携带：代办人本人的居民身份证或社会保障卡（窗口读卡并留存复印件）、"
+                "申请人的有效身份证件和授权委托书")
 #: Art. 31: no document beyond the identity document without a legal basis - why every material has one
 MATERIALS_ARTICLE = ("《社会保险经办条例》第三十一条"
                      "（要求提供身份证件以外的其他证明材料的，应当有法律、法规和国务院决定依据）")
@@ -127,7 +127,7 @@ def _relation_condition_text(form: FormDef, condition: Condition) -> str:
     others = [value for value in offered if value not in values]
     if others and len(values) > len(others):
         exempt = "、".join(_choice_label(field, value) for value in others)
-        return f"委托他人代办时提交（{exempt}代办的除外）"
+        return f"委托他人代办时提交；{exempt}代办的除外"
     if not others:
         return "委托他人代办时提交"
     return f"由{'、'.join(_choice_label(field, value) for value in values)}代办时提交"
@@ -187,7 +187,9 @@ def _applicant_section(form: FormDef) -> GuideSection:
         entries.append(GuideEntry("本事项不设代办，须申请人本人到场办理。"))
         return GuideSection("applicants", "申请人与代办", tuple(entries))
     entries.append(GuideEntry("本人无法到场的，可委托他人代办（授权代办）。", AGENT_ARTICLE))
-    entries.append(GuideEntry(AGENT_BRINGS))
+    exempt = "、".join(RELATIONS[value] for value in form.agent.authorisation_exempt)
+    guardian = "，改交监护关系证明" if GUARDIAN in form.agent.authorisation_exempt else ""
+    entries.append(GuideEntry(AGENT_BRINGS + (f"（{exempt}代办的免交授权委托书{guardian}）" if exempt else "") + "。"))
     for material in form.materials:
         if _is_agent_material(material) and material.required_when is not None:
             entries.append(GuideEntry(f"代办人须提交：{material.name}", material.legal_basis,

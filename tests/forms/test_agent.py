@@ -222,7 +222,7 @@ def test_the_guide_says_what_an_agent_brings_and_who_is_exempt() -> None:
     texts = [entry.text for entry in entries]
     assert any("代办人本人的居民身份证或社会保障卡" in text and "授权委托书" in text for text in texts)
     [authorisation] = [e for e in entries if e.text == "代办人须提交：授权委托书（代办时）"]
-    assert authorisation.condition == "委托他人代办时提交（监护人代办的除外）"
+    assert authorisation.condition == "委托他人代办时提交；监护人代办的除外"
     [guardianship] = [e for e in entries if e.text.startswith("代办人须提交：监护关系证明")]
     assert guardianship.condition == "由监护人代办时提交" and "民法典" in (guardianship.basis or "")
     assert "代办人须提交：代办人居民身份证（代办时）" in texts

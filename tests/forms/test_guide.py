@@ -62,7 +62,7 @@ def test_a_conditional_material_names_the_field_and_choice_labels() -> None:
     [proof] = [e for e in entries if e.text.startswith("公安机关出具的户籍信息变更证明")]
     assert proof.condition == "“变更项目”为“姓名”、“公民身份号码”、“出生日期”时提交"
     [authorisation] = [e for e in entries if e.text.startswith("授权委托书")]
-    assert authorisation.condition == "委托他人代办时提交（监护人代办的除外）"
+    assert authorisation.condition == "委托他人代办时提交；监护人代办的除外"
 
 
 def test_an_item_without_a_day_count_says_so_as_the_definition_does() -> None:
