@@ -25,6 +25,7 @@ from typing import Any
 
 from app.cards import ID_CARD_NAMES
 from core.errors import CounterError, mask_id_number
+from forms.agent import acting_for
 from forms.definitions import TIER_LABELS, FieldDef, FormDef
 from forms.rules.deadlines import provisional_note
 from local_db.submissions import AttachmentData, SubmissionView
@@ -158,6 +159,10 @@ class CaseFile:
     due_date: date | None = None
     due_provisional: bool = False
     time_limit_days: int | None = None
+    #: who acted for whom (``forms.agent.acting_for``, ID masked) and where the agent's ID number came from
+    #: (read from a card, or typed and checked); None when the applicant came in person
+    acting_for: str | None = None
+    agent_id_origin: Origin | None = None
 
     def due_text(self) -> str | None:
         """The due date as the case view states it; None when the item sets no day count.
@@ -273,6 +278,10 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
                                    _text(entry.get("at")))
                         for keys, entry in _corrections(provenance))
     waivers = _mapping(payload.get("_waivers"))
+    acting = acting_for(values, form)
+    agent_id_field = form.identity_field("id_number", "agent") if form is not None else None
+    agent_id_origin = (_origin(agent_id_field, values.get(agent_id_field.key, "").strip(), provenance)
+                       if acting is not None and agent_id_field is not None else None)
     return CaseFile(
         submission_id=view.id, item_code=view.item_code, item_name=form.name if form is not None else view.item_code,
         form_version=view.form_version,
@@ -286,7 +295,8 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
         sections=tuple(sections), materials=_materials(form, values, view.attachments, waivers),
         corrections=corrections,
         status_reason=mask_id_numbers_in(view.status_reason) if view.status_reason else None,
-        due_date=view.due_date, due_provisional=view.due_provisional, time_limit_days=view.time_limit_days)
+        due_date=view.due_date, due_provisional=view.due_provisional, time_limit_days=view.time_limit_days,
+        acting_for=acting, agent_id_origin=agent_id_origin)
 
 
 def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Sequence[AttachmentData],

@@ -124,7 +124,7 @@ def _rows(receipt: Receipt) -> list[tuple[str, str]]:
     ]
     agent = receipt.agent_text()
     if agent is not None:
-        rows.append(("代办人", agent))
+        rows.append(("代办情况", agent))  # who acted for whom (forms.agent), the agent's ID masked
     rows.append(("受理时间", receipt.received_text()))
     # the legal due date is a deadline, not an estimate: only a provisional one says 预计 (in its text)
     rows.append(("办结期限" if receipt.due is not None else "办结时限", receipt.due_text()))

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 
 from core.errors import ConfigError
 from core.files import FORM_LIMIT, FileRefused, read_text_bounded
+from forms import agent_section
 from forms.refdata import read_json, resource_file
 
 FieldType = Literal["text", "idnumber", "date", "month", "choice", "phone", "number", "integer", "money", "textarea"]
@@ -302,6 +303,29 @@ class ReviewDef(_Frozen):
         return [rule.reason for rule in self.raised_when if rule.when.holds(values)]
 
 
+class AgentDef(_Frozen):
+    """How a form's agent (代办人) part differs from the standard one (``forms.agent_section``).
+
+    ``authorisation_exempt``: relations whose agent needs no 授权委托书 (a 监护人 acts by law and shows the
+    guardianship instead). ``relations``: the relations offered, when not all (a unit's agent is no
+    spouse). ``acts_for``: the field naming whom the agent acts for, when not the applicant's name (the
+    unit's name). ``allowed: false``: the item must be done in person.
+    """
+
+    allowed: bool = True
+    relations: list[str] | None = Field(default=None, min_length=1)
+    authorisation_exempt: list[str] = []
+    acts_for: str | None = Field(default=None, pattern=_KEY)
+
+    @field_validator("relations", "authorisation_exempt")
+    @classmethod
+    def _known(cls, value: list[str] | None) -> list[str] | None:
+        unknown = [item for item in value or [] if item not in agent_section.RELATIONS]
+        if unknown:
+            raise ValueError(f"unknown agent relations: {unknown}")
+        return value
+
+
 class FormDef(_Frozen):
     """A whole form with its statutory time limit, which the receipt's due date is computed from.
 
@@ -320,6 +344,15 @@ class FormDef(_Frozen):
     materials: list[MaterialDef] = []
     checks: list[OrderCheck] = []
     panel: PanelKind | None = None
+    agent: AgentDef = AgentDef()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _standard_agent(cls, data: object) -> object:
+        """Every definition that does not opt out gets the standard agent section and materials."""
+        if isinstance(data, dict):
+            return agent_section.with_standard_agent(data)
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -388,6 +421,10 @@ class FormDef(_Frozen):
                 raise ValueError(f"order check names an unknown field: {check.earlier!r}, {check.later!r}")
             if len(kinds) != 1 or not kinds <= set(_ORDERED_TYPES):
                 raise ValueError(f"order check {check.earlier!r} < {check.later!r}: both must be dates or both months")
+        if self.agent.acts_for is not None and self.agent.acts_for not in by_key:
+            raise ValueError(f"agent acts_for names unknown field {self.agent.acts_for!r}")
+        if not self.agent.allowed and any(section.role == "agent" for section in self.sections):
+            raise ValueError("a form without agents (agent.allowed false) cannot have an agent section")
         applicant_id = self.identity_field("id_number")
         if applicant_id is None or applicant_id.type != "idnumber":
             raise ValueError("the applicant's section needs an idnumber field with source id_number")
@@ -520,6 +557,10 @@ def weakenings(old: FormDef, new: FormDef) -> list[str]:
             found.append(f"材料“{material.name}”由必交改为按条件提交")
         elif material.required_when is not None and replacement.required_when not in (None, material.required_when):
             found.append(f"材料“{material.name}”的提交条件改变")
+    exempted = [value for value in new.agent.authorisation_exempt if value not in old.agent.authorisation_exempt]
+    if exempted:
+        labels = "、".join(agent_section.RELATIONS[value] for value in exempted)
+        found.append(f"代办时免交授权委托书的关系增加：{labels}")
     found.extend(_field_weakenings(old, new))
     return found
 

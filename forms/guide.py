@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from forms.agent_section import GUARDIAN, RELATION, RELATIONS
 from forms.catalogue import ServiceItem
 from forms.definitions import (
     TIER_LABELS,
@@ -33,6 +34,9 @@ from forms.definitions import (
 
 #: the regulation's article on 授权代办 (the definitions cite it for every agent's material)
 AGENT_ARTICLE = "《社会保险经办条例》第三十条（采用授权代办等方式为老年人、残疾人等特殊群体提供便利）"
+#: what an agent brings to the window (the handbook's platform: "代理人持双方有效证件及委托书", seed 004)
+AGENT_BRINGS = ("代办人到窗口时携带：代办人本人的居民身份证或社会保障卡（窗口读卡并留存复印件）、"
+                "申请人的有效身份证件和授权委托书")
 #: Art. 31: no document beyond the identity document without a legal basis - why every material has one
 MATERIALS_ARTICLE = ("《社会保险经办条例》第三十一条"
                      "（要求提供身份证件以外的其他证明材料的，应当有法律、法规和国务院决定依据）")
@@ -114,8 +118,25 @@ def condition_text(form: FormDef, when: When) -> str:
     return f"{joined}时提交"
 
 
+def _relation_condition_text(form: FormDef, condition: Condition) -> str:
+    """An agent material that depends on the relation: the authorisation for every relation but the exempt
+    ones, a guardianship proof for a guardian."""
+    field = form.field(condition.field)
+    values = condition.values or []
+    offered = [choice.value for choice in field.choices]
+    others = [value for value in offered if value not in values]
+    if others and len(values) > len(others):
+        exempt = "、".join(_choice_label(field, value) for value in others)
+        return f"委托他人代办时提交；{exempt}代办的除外"
+    if not others:
+        return "委托他人代办时提交"
+    return f"由{'、'.join(_choice_label(field, value) for value in values)}代办时提交"
+
+
 def _simple_condition_text(form: FormDef, condition: Condition) -> str:
     field = form.field(condition.field)
+    if field.key == RELATION and condition.values is not None:
+        return _relation_condition_text(form, condition)
     if condition.above is not None:
         return f"“{field.label}”超过 {condition.above} 时提交"
     if condition.values is None:
@@ -166,9 +187,13 @@ def _applicant_section(form: FormDef) -> GuideSection:
         entries.append(GuideEntry("本事项不设代办，须申请人本人到场办理。"))
         return GuideSection("applicants", "申请人与代办", tuple(entries))
     entries.append(GuideEntry("本人无法到场的，可委托他人代办（授权代办）。", AGENT_ARTICLE))
+    exempt = "、".join(RELATIONS[value] for value in form.agent.authorisation_exempt)
+    guardian = "，改交监护关系证明" if GUARDIAN in form.agent.authorisation_exempt else ""
+    entries.append(GuideEntry(AGENT_BRINGS + (f"（{exempt}代办的免交授权委托书{guardian}）" if exempt else "") + "。"))
     for material in form.materials:
-        if _is_agent_material(material):
-            entries.append(GuideEntry(f"代办人须提交：{material.name}", material.legal_basis))
+        if _is_agent_material(material) and material.required_when is not None:
+            entries.append(GuideEntry(f"代办人须提交：{material.name}", material.legal_basis,
+                                      condition_text(form, material.required_when)))
     always = [f.label for f in agent_section.fields if f.required]
     when_agent = [f.label for f in agent_section.fields if f.required_when is not None]
     if always or when_agent:

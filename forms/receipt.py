@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from core.errors import mask_id_number
+from forms.agent import acting_text
 from forms.rules.deadlines import HolidayCalendar, count_due_date, provisional_note
 
 #: the office's legal time is Beijing time (UTC+8, no daylight saving since 1991); the working-day count
@@ -59,6 +60,10 @@ class Receipt:
     offline: bool  # accepted at the counter while the central system was unreachable
     #: years counted from the statutory holidays because their schedule was not published (预计); empty: final
     due_provisional_years: tuple[int, ...] = ()
+    #: the agent's relation to the applicant as printed (子女), or None (no agent, or a receipt from before)
+    agent_relation: str | None = None
+    #: whom the agent acted for when not the applicant by name (a unit: ``FormDef.agent.acts_for``)
+    agent_acts_for: str | None = None
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -103,12 +108,12 @@ class Receipt:
         return f"{self.applicant_name}（证件号码 {self.applicant_id_masked}）"
 
     def agent_text(self) -> str | None:
-        """Name and masked ID number of the agent, or None when the applicant came in person."""
+        """Who acted for whom, with the agent's relation and masked ID number (``forms.agent``), or None when
+        the applicant came in person."""
         if self.agent_name is None:
             return None
-        if self.agent_id_masked:
-            return f"{self.agent_name}（证件号码 {self.agent_id_masked}）"
-        return self.agent_name
+        return acting_text(agent_name=self.agent_name, applicant_name=self.agent_acts_for or self.applicant_name,
+                           relation=self.agent_relation or "", agent_id_masked=self.agent_id_masked)
 
     def clerk_text(self) -> str:
         """``name（工号 id）``."""
@@ -118,6 +123,7 @@ class Receipt:
 def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   applicant_name: str, applicant_id_number: str,
                   agent_name: str | None = None, agent_id_number: str | None = None,
+                  agent_relation: str | None = None, agent_acts_for: str | None = None,
                   received_at: datetime, materials: Sequence[ReceivedMaterial],
                   time_limit_days: int | None, time_limit_basis: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
@@ -156,4 +162,6 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         clerk_id=clerk_id,
         offline=offline,
         due_provisional_years=provisional,
+        agent_relation=agent_relation if agent_name else None,
+        agent_acts_for=agent_acts_for if agent_name else None,
     )

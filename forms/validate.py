@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from forms import idnumber
+from forms.agent import AGENT_IS_APPLICANT as AGENT_IS_APPLICANT  # re-exported: callers know it from here
+from forms.agent import agent_problems
 from forms.definitions import FieldDef, FormDef, load_choices
 
 #: re.ASCII: ``\d`` is ASCII digits only; Unicode would also take "２０２４" and other scripts' digits
@@ -177,19 +179,6 @@ def shown_values(form: FormDef, values: Mapping[str, str]) -> dict[str, str]:
     return {key: ("" if key in hidden else value) for key, value in values.items()}
 
 
-#: why the agent cannot be the applicant: the entrusting (授权委托) is between two different people
-AGENT_IS_APPLICANT = "代办人不能是申请人本人：代办人公民身份号码与申请人相同。本人到场办理时请清空代办人信息。"
-
-
-def _agent_problem(form: FormDef, values: Mapping[str, str]) -> tuple[str, str] | None:
-    """The agent's ID number field and its message when the agent named is the applicant."""
-    applicant, agent = form.identity_field("id_number"), form.identity_field("id_number", "agent")
-    if applicant is None or agent is None:
-        return None
-    mine, theirs = values.get(applicant.key, "").strip().upper(), values.get(agent.key, "").strip().upper()
-    return (agent.key, AGENT_IS_APPLICANT) if mine and mine == theirs else None
-
-
 def validate_form(form: FormDef, values: Mapping[str, str], *, today: date | None = None) -> dict[str, str]:
     """Field key -> message for every invalid field (empty dict: the form may be submitted).
 
@@ -217,7 +206,6 @@ def validate_form(form: FormDef, values: Mapping[str, str], *, today: date | Non
         first, last = values.get(check.earlier, "").strip(), values.get(check.later, "").strip()
         if first and last and (last < first or (last == first and not check.allow_equal)):
             problems[check.later] = check.message
-    agent = _agent_problem(form, values)
-    if agent is not None and agent[0] not in problems:
-        problems[agent[0]] = agent[1]
+    for key, message in agent_problems(form, values).items():
+        problems.setdefault(key, message)
     return problems

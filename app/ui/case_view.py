@@ -285,6 +285,10 @@ class CaseView(QWidget):
             facts.append(self.tr("第{n}版（退回后更正重报）").format(n=case.case_version))
         if case.approved_by:
             facts.append(self.tr("复核柜员：{clerk}").format(clerk=case.approved_by))
+        if case.acting_for:  # who acted for whom, and whether the agent's ID was read from a card or typed
+            origin = case.agent_id_origin.label if case.agent_id_origin is not None else ""
+            facts.append(self.tr("{acting}；代办人证件号码：{origin}").format(acting=case.acting_for,
+                                                                          origin=origin or "—"))
         grid = QGridLayout()
         grid.setContentsMargins(0, 2, 0, 0)
         grid.setHorizontalSpacing(24)

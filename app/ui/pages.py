@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,6 +37,7 @@ from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.rule_panel import RulePanel
 from app.usecases.inform import InformRequest
 from core.errors import mask_id_number
+from forms.agent import acting_for
 from forms.catalogue import ServiceItem
 from forms.definitions import TIER_LABELS, FormDef
 from forms.guide import guide_for
@@ -57,6 +59,8 @@ def _first_few(names: list[str], shown: int, more: str, sep: str = "、") -> str
 
 # the right-hand column (rules and materials): its least and its usual width
 SIDE_MIN_WIDTH = 340
+#: the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard)
+AGENT_READ_KEY = "F7"
 SIDE_WIDTH = 380
 
 
@@ -131,8 +135,9 @@ class FormPage(QWidget):
         self.agent_button: QPushButton | None = None
         self._banner: dict[str, str] = {}
         if self.view.has_role("agent"):
-            self.agent_button = QPushButton(self.tr("读取代办人证件"))
+            self.agent_button = QPushButton(self.tr("读取代办人证件（F7）"))
             self.agent_button.setObjectName("agentButton")
+            self.agent_button.setShortcut(QKeySequence(AGENT_READ_KEY))
             self.agent_button.setCheckable(True)
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
@@ -333,7 +338,8 @@ class FormPage(QWidget):
         self.agent_armed = armed
         if self.agent_button is not None:
             self.agent_button.setChecked(armed)
-            self.agent_button.setText(self.tr("请放置代办人证件…（点击取消）") if armed else self.tr("读取代办人证件"))
+            self.agent_button.setText(self.tr("请放置代办人证件…（F7 或点击取消）") if armed
+                                      else self.tr("读取代办人证件（F7）"))
 
     def ask_override(self) -> None:
         self.override_dialog = OverrideDialog(self)
@@ -517,6 +523,9 @@ class ResultPage(QWidget):
             self.status.setProperty("tone", "busy")
             self.detail.setText(self.tr("{item}　申请人：{who}<br>已保存在本机，正在发送至中心系统。").format(
                 item=item_name, who=who))
+        acting = acting_for(view.payload)  # who acted for whom, the agent's ID masked
+        if acting:
+            self.detail.setText(self.detail.text() + "<br>" + html.escape(acting))
         listed = "、".join(self.tr("{name} {n} 页").format(name=self.material_names[a.material_key], n=a.pages)
                           for a in view.attachments if a.material_key in self.material_names)
         if listed:  # the receipt is kept with the submission too, but it is not a material

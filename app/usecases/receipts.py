@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import CounterError, mask_id_number
+from forms.agent import principal_name, relation_of
 from forms.receipt import Receipt
 from local_db.audit import AuditAction, AuditEvent, AuditQuery, DetailValue
 from local_db.clerks import ClerkInfo
@@ -157,6 +158,9 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
         item_name=form.name if form is not None else view.item_code,
         applicant_name=view.applicant_name or "", applicant_id_masked=mask_id_number(view.applicant_id_number or ""),
         agent_name=agent_name, agent_id_masked=mask_id_number(agent_id) if agent_id else None,
+        agent_relation=relation_of(payload) if agent_name else None,
+        agent_acts_for=principal_name(payload, form) if agent_name and form is not None and form.agent.acts_for
+        else None,
         received_at=received, materials=tuple(materials), time_limit_days=days, time_limit_basis=basis or "—",
         due=due, due_provisional_years=years,
         clerk_name=receiver.name if receiver is not None else (view.clerk_id or ""), clerk_id=view.clerk_id or "",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import ValidationError
+from forms.agent import principal_name, relation_of
 from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
 from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, count_due_date
@@ -181,7 +182,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         applicant_name=applicant_name, applicant_id_number=applicant_id,
         agent_name=clean.get(agent_name.key) or None if agent_name is not None else None,
         agent_id_number=clean.get(agent_id.key) or None if agent_id is not None else None,
-        received_at=received,
+        agent_relation=relation_of(clean), received_at=received,
+        agent_acts_for=principal_name(clean, form) if form.agent.acts_for else None,
         materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments]
         + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
         time_limit_days=days, time_limit_basis=basis, calendar=calendar,

@@ -50,8 +50,9 @@ def test_required_material_missing_is_refused_and_nothing_is_saved(make_terminal
     with pytest.raises(ValidationError, match="不要求该材料"):
         usecases.submit_application(terminal, usecases.SubmitRequest(
             CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER, "birth_certificate": WAIVER}))
-    assert usecases.missing_materials(form, REGISTRATION | {"agent_name": "王五"}, {}, {
-        "identity_document": WAIVER}) == [m for m in form.materials if m.key == "authorisation"]
+    assert usecases.missing_materials(form, REGISTRATION | {"agent_name": "王五", "agent_relation": "relative"}, {}, {
+        "identity_document": WAIVER}) == [m for m in form.materials if m.key in ("agent_identity_document",
+                                                                                 "authorisation")]
     from local_db.submissions import list_submissions
 
     assert list_submissions(terminal.db) == []
@@ -138,11 +139,11 @@ def test_window_waives_submits_shows_and_prints_the_receipt(qtbot: QtBot, make_t
             choose(widget, value)  # type: ignore[arg-type]
     qtbot.waitUntil(page.view.is_valid, timeout=5000)
     assert not page.submit_button.isEnabled()
-    # the agent makes the authorisation letter required too; waiving one leaves the other missing
+    # the agent makes the agent's ID copy required too (issue 19); waiving one leaves the other missing
     type_text(qtbot, page.view.widget("agent_name"), "王五")  # type: ignore[arg-type]
-    assert [m.key for m in page.materials.missing()] == ["identity_document", "authorisation"]
+    assert [m.key for m in page.materials.missing()] == ["identity_document", "agent_identity_document"]
     page.materials.waive("identity_document", WAIVER)
-    assert "授权委托书" in page.submit_hint.text() and not page.submit_button.isEnabled()
+    assert "代办人居民身份证" in page.submit_hint.text() and not page.submit_button.isEnabled()
     page.view.widget("agent_name").clear()  # type: ignore[union-attr]
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
     assert page.materials.waivers() == {"identity_document": WAIVER}

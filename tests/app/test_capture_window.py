@@ -253,8 +253,13 @@ def test_authorisation_is_required_only_with_an_agent(qtbot: QtBot, make_termina
     assert page is not None
     counts = page.materials._counts
     assert counts["authorisation"].text() == "无需提供"
+    assert counts["agent_identity_document"].text() == "无需提供"
     type_text(qtbot, page.view.widget("agent_name"), "李四")  # type: ignore[arg-type]
-    assert counts["authorisation"].text() == "未拍摄"
+    assert counts["agent_identity_document"].text() == "未拍摄"  # an agent acts: their ID copy (issue 19)
+    page.view.set_value("agent_relation", "relative")  # the authorisation goes with the relation
+    qtbot.waitUntil(lambda: counts["authorisation"].text() == "未拍摄", timeout=5000)
+    page.view.set_value("agent_relation", "guardian")  # a guardian acts by law: no authorisation
+    qtbot.waitUntil(lambda: counts["authorisation"].text() == "无需提供", timeout=5000)
 
 
 def test_closing_the_window_with_the_dialog_open_lets_go_of_camera_and_terminal(  # type: ignore[no-untyped-def]

@@ -32,6 +32,8 @@ from .conftest import CLERK, TERMINAL_ID
 from .samples import ID_NUMBER, REGISTRATION, WAIVER
 
 NOW = datetime(2026, 12, 7, 2, 30, tzinfo=UTC)  # 10:30 Beijing time, 2026-12-07
+#: an agent named with a relation that needs the authorisation (issue 19: the agent's ID copy too)
+AGENT = {"agent_name": "王强", "agent_relation": "relative"}
 
 
 def pdf_text(data: bytes) -> str:
@@ -47,13 +49,13 @@ def request(terminal: Any, values: dict[str, str] | None = None, note: str | Non
 
 def test_a_notice_is_recorded_with_exactly_what_is_missing(make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
-    informed = inform_applicant(terminal, request(terminal, {**REGISTRATION, "agent_name": "王强"}, "带原件"), now=NOW)
+    informed = inform_applicant(terminal, request(terminal, {**REGISTRATION, **AGENT}, "带原件"), now=NOW)
     [row] = find_notices(terminal.db)
     assert row.id == informed.view.id and row.item_code == "personal_registration"
     assert row.form_version == terminal.reference.form("personal_registration").version
     assert (row.terminal_id, row.clerk_id, row.applicant_name, row.applicant_id_number, row.agent_name,
             row.note) == (TERMINAL_ID, CLERK.id, "李秀英", ID_NUMBER, "王强", "带原件")
-    assert [m["key"] for m in row.missing] == ["identity_document", "authorisation"]
+    assert [m["key"] for m in row.missing] == ["identity_document", "agent_identity_document", "authorisation"]
     assert all(m["basis"] for m in row.missing) and row.created_at == NOW and row.purged_at is None
     assert informed.notice.applicant_id_masked != ID_NUMBER and informed.notice.applicant_id_masked.endswith("2X")
 
@@ -115,7 +117,7 @@ def test_only_a_front_desk_clerk_issues_a_notice(make_terminal: Any) -> None:
 
 def test_the_notice_prints_to_a_searchable_pdf(make_terminal: Any, qapp: QApplication, tmp_path: Path) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
-    informed = inform_applicant(terminal, request(terminal, {**REGISTRATION, "agent_name": "王强"}, "请带原件"),
+    informed = inform_applicant(terminal, request(terminal, {**REGISTRATION, **AGENT}, "请带原件"),
                                 now=NOW)
     target = tmp_path / "notice.pdf"
     print_notice(terminal, CLERK, informed.notice, target)
@@ -132,7 +134,7 @@ def test_the_notice_prints_to_a_searchable_pdf(make_terminal: Any, qapp: QApplic
 
 def test_a_notice_loses_its_personal_data_with_retention(make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
-    old = inform_applicant(terminal, request(terminal, {**REGISTRATION, "agent_name": "王强"}, "说明"), now=NOW)
+    old = inform_applicant(terminal, request(terminal, {**REGISTRATION, **AGENT}, "说明"), now=NOW)
     recent = inform_applicant(terminal, request(terminal), now=NOW + timedelta(days=20))
     result = purge_expired(terminal.db, terminal.blobs, terminal.audit, 30, now=NOW + timedelta(days=31))
     assert result.notices == 1
@@ -143,7 +145,7 @@ def test_a_notice_loses_its_personal_data_with_retention(make_terminal: Any) -> 
     # kept for the statistics: number, item, clerk, date and what was missing
     assert (gone.notice_no, gone.item_code, gone.clerk_id, gone.created_at) == (
         old.view.notice_no, "personal_registration", CLERK.id, NOW)
-    assert [m["key"] for m in gone.missing] == ["identity_document", "authorisation"]
+    assert [m["key"] for m in gone.missing] == ["identity_document", "agent_identity_document", "authorisation"]
     assert rows[recent.view.id].applicant_name == "李秀英" and rows[recent.view.id].purged_at is None
     purges = [e.detail for e in terminal.audit.find(terminal.db) if e.action == AuditAction.PURGE]
     assert {"scope": "notices", "notices": 1} in purges

@@ -123,7 +123,7 @@ def test_submit_use_case_refuses_the_applicant_as_agent_and_prints_a_real_agent(
     terminal = make_terminal("http://127.0.0.1:9")
     form = load_form("personal_registration")
     agent = {"agent_name": "王小梅", "agent_relation": "child"}
-    waivers = {"identity_document": WAIVER, "authorisation": WAIVER}
+    waivers = {"identity_document": WAIVER, "authorisation": WAIVER, "agent_identity_document": WAIVER}
     with pytest.raises(usecases.FormInvalid) as caught:
         usecases.submit_application(terminal, usecases.SubmitRequest(
             CLERK, form, REGISTRATION | agent | {"agent_id_number": ID_NUMBER}, waivers=waivers))
@@ -134,7 +134,8 @@ def test_submit_use_case_refuses_the_applicant_as_agent_and_prints_a_real_agent(
     assert set(caught.value.problems) == {"agent_id_number", "agent_relation"}
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, form, REGISTRATION | agent | {"agent_id_number": AGENT_ID}, waivers=waivers))
-    assert accepted.receipt.agent_text() == f"王小梅（证件号码 {AGENT_ID[:3]}{'*' * 13}{AGENT_ID[-2:]}）"
+    assert accepted.receipt.agent_text() == (f"代办人 王小梅（子女，证件号码 {AGENT_ID[:3]}{'*' * 13}{AGENT_ID[-2:]}）"
+                                             f"代 {REGISTRATION['name']} 办理")
 
 
 def test_window_asks_a_woman_employee_for_her_post(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from forms.catalogue import ServiceItem, load_catalogue
-from forms.definitions import FormDef, available_forms, load_form, parse_form, weakenings
+from forms.definitions import Condition, FormDef, available_forms, condition_parts, load_form, parse_form, weakenings
 from forms.idnumber import check_character
 from forms.refdata import resource_file
 from forms.validate import validate_form
@@ -156,7 +156,8 @@ def test_materials_have_legal_bases_and_known_conditions(code: str) -> None:
     assert form.materials, "the ID at least is always captured"
     for material in form.materials:
         assert "《" in material.legal_basis and "》" in material.legal_basis
-        assert material.required_when is None or material.required_when.field in keys
+        assert material.required_when is None or all(
+            part.field in keys for part in condition_parts(material.required_when))
     id_copies = [material for material in form.materials if material.capture == "id_copy"]
     assert any(material.required_when is None for material in id_copies)
 
@@ -167,9 +168,11 @@ def test_agent_section_and_card_sources(code: str) -> None:
     agent = [section for section in form.sections if section.role == "agent"]
     assert len(agent) == 1
     assert {field.source for field in agent[0].fields} >= {"name", "id_number"}
+    # issue 19: the standard agent part - the ID copy whenever an agent acts, the authorisation by relation
     authorisation = next(material for material in form.materials if material.key == "authorisation")
-    assert authorisation.required_when is not None
-    assert (authorisation.required_when.field, authorisation.required_when.values) == ("agent_name", None)
+    assert isinstance(authorisation.required_when, Condition)
+    assert authorisation.required_when.field == "agent_relation"
+    assert any(m.key == "agent_identity_document" and m.capture == "id_copy" for m in form.materials)
     for field in form.fields():
         if field.derived_from is not None:
             assert next(f for f in form.fields() if f.key == field.derived_from).type == "idnumber"
@@ -265,7 +268,8 @@ def test_retirement_categories_match_the_rules() -> None:
     ("personal_change", {"change_item": "name"}, "household_change_proof"),
     ("personal_change", {"change_item": "id_number"}, "household_change_proof"),
     ("personal_change", {"change_item": "birth_date"}, "household_change_proof"),
-    ("death_benefit", {"agent_name": "王五"}, "authorisation"),
+    ("death_benefit", {"agent_name": "王五", "agent_relation": "relative"}, "authorisation"),
+    ("death_benefit", {"agent_name": "王五"}, "agent_identity_document"),
 ])
 def test_conditional_materials(code: str, condition: dict[str, str], material: str) -> None:
     form = load_form(code)

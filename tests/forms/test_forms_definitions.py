@@ -63,8 +63,9 @@ def test_personal_registration() -> None:
     form = load_form("personal_registration")
     assert form.name == "个人参保登记"
     # v2 added the agent (代办人) section, v3 typed money and dates not in the future, v4 asks an employee for
-    # the employer and the date work began, a flexible worker for the base, and a named agent in full
-    assert form.version == 4
+    # the employer and the date work began, a flexible worker for the base, and a named agent in full; v5 takes
+    # the standard agent part (issue 19: the agent's ID copy, no authorisation for a guardian)
+    assert form.version == 5
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"
     titles = [section.title for section in form.sections]
@@ -98,15 +99,19 @@ def test_personal_registration() -> None:
     assert [c.label for c in fields["insured_category"].choices] == ["单位职工", "灵活就业人员"]
     assert fields["insured_category"].required and not fields["employer_code"].required
     assert fields["contribution_base"].type == "money" and fields["contribution_base"].minimum == 0
-    assert len(form.materials) == 2
+    # the ID, then the standard agent materials (issue 19): the agent's ID copy, the authorisation, a guardianship
+    assert [m.key for m in form.materials] == ["identity_document", "agent_identity_document", "authorisation",
+                                               "guardianship_proof"]
     assert "第三十一条" in form.materials[0].legal_basis
-    assert form.materials[1].key == "authorisation" and "第三十条" in form.materials[1].legal_basis
+    assert "第三十条" in form.materials[2].legal_basis
 
 
 def test_load_form_file_accepts_a_valid_file(tmp_path: Path) -> None:
     form = load_form_file(write(tmp_path, minimal()))
     assert form.code == "test_form"
-    assert [f.key for f in form.fields()] == ["id_number", "a"]
+    # every definition that does not opt out gets the standard agent section (issue 19)
+    assert [f.key for f in form.fields()] == ["id_number", "a", "agent_name", "agent_id_number", "agent_relation",
+                                             "agent_phone"]
 
 
 GOOD = {

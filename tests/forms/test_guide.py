@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from forms.catalogue import ServiceItem, load_catalogue
-from forms.definitions import FormDef, available_forms, load_form, load_form_file
+from forms.definitions import FormDef, available_forms, condition_parts, load_form, load_form_file
 from forms.guide import AGENT_ARTICLE, Guide, condition_text, guide_for
 from forms.notice import FIELD_BASIS, FIELD_PREFIX, missing_for_notice
 from forms.refdata import resource_file
@@ -50,7 +50,7 @@ def test_agent_rules_name_what_an_agent_brings(code: str) -> None:
     form = load_form(code)
     texts = [e.text for e in guide(code).section("applicants").entries]
     agent_materials = [m for m in form.materials if m.required_when is not None
-                       and m.required_when.field.startswith("agent_")]
+                       and any(part.field.startswith("agent_") for part in condition_parts(m.required_when))]
     has_agent = any(section.role == "agent" for section in form.sections)
     assert has_agent == any(e.basis == AGENT_ARTICLE for e in guide(code).section("applicants").entries)
     for material in agent_materials:
@@ -62,7 +62,7 @@ def test_a_conditional_material_names_the_field_and_choice_labels() -> None:
     [proof] = [e for e in entries if e.text.startswith("公安机关出具的户籍信息变更证明")]
     assert proof.condition == "“变更项目”为“姓名”、“公民身份号码”、“出生日期”时提交"
     [authorisation] = [e for e in entries if e.text.startswith("授权委托书")]
-    assert authorisation.condition == "委托他人代办时提交"
+    assert authorisation.condition == "委托他人代办时提交；监护人代办的除外"
 
 
 def test_an_item_without_a_day_count_says_so_as_the_definition_does() -> None:
@@ -107,7 +107,8 @@ def test_a_form_without_an_agent_section_is_done_in_person(tmp_path: Path) -> No
     sections = [s.model_dump(by_alias=True, exclude_none=True) for s in base.sections if s.role != "agent"]
     materials = [m.model_dump(by_alias=True, exclude_none=True) for m in base.materials
                  if m.required_when is None]
-    new = changed_copy(tmp_path, "overpaid_refund", {"sections": sections, "materials": materials})
+    new = changed_copy(tmp_path, "overpaid_refund", {"sections": sections, "materials": materials,
+                                                     "agent": {"allowed": False}})
     texts = [e.text for e in guide_for(new, item_of("overpaid_refund")).section("applicants").entries]
     assert "本事项不设代办，须申请人本人到场办理。" in texts
     assert not any("代办人须提交" in text for text in texts)
@@ -136,11 +137,12 @@ def test_the_notice_lists_the_agents_materials_only_when_an_agent_is_named() -> 
     form = load_form("personal_change")
     values = {**CHANGE, "change_item": "contact"}
     assert [m.key for m in missing_for_notice(form, values, set(), {})] == ["identity_document"]
-    with_agent = missing_for_notice(form, {**values, "agent_name": "王强"}, set(), {}, fields=())
-    assert [m.key for m in with_agent] == ["identity_document", "authorisation", "agent_identity_document"]
+    with_agent = missing_for_notice(form, {**values, "agent_name": "王强", "agent_relation": "relative"}, set(), {},
+                                    fields=())
+    assert [m.key for m in with_agent] == ["identity_document", "agent_identity_document", "authorisation"]
     # naming an agent makes the agent's ID number and relation required: candidates for the clerk to tick
     candidates = missing_for_notice(form, {**values, "agent_name": "王强"}, set(), {})
-    assert [m.key for m in candidates][3:] == ["field:agent_id_number", "field:agent_relation"]
+    assert [m.key for m in candidates][2:] == ["field:agent_id_number", "field:agent_relation"]
 
 
 def test_a_waived_or_present_material_is_not_on_the_notice() -> None:

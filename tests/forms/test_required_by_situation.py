@@ -27,6 +27,11 @@ AGENT = {"agent_name": "王小梅", "agent_id_number": AGENT_ID, "agent_relation
          "agent_phone": "13709190627"}
 
 
+def agent(code: str) -> dict[str, str]:
+    """A full agent; a unit's agent is its own staff (the employer's definition offers no family relations)."""
+    return AGENT | ({"agent_relation": "employer_staff"} if code == "employer_registration" else {})
+
+
 def problems(code: str, values: dict[str, str]) -> dict[str, str]:
     return validate_form(load_form(code), values, today=TODAY)
 
@@ -145,28 +150,29 @@ def test_every_form_has_an_agent_section_with_a_relation() -> None:
     for code in AGENT_FORMS:
         form = load_form(code)
         relation = form.field("agent_relation")
-        assert relation.type == "choice" and {"spouse", "child", "parent", "relative"} <= {
-            c.value for c in relation.choices}, code
+        offered = {c.value for c in relation.choices}
+        assert relation.type == "choice" and agent(code)["agent_relation"] in offered, code
+        assert code == "employer_registration" or {"spouse", "child", "parent", "relative", "guardian"} <= offered
 
 
 @pytest.mark.parametrize("code", AGENT_FORMS)
 @pytest.mark.parametrize("given", ["agent_name", "agent_id_number", "agent_relation", "agent_phone"])
 def test_naming_an_agent_requires_name_id_number_and_relation(code: str, given: str) -> None:
-    found = problems(code, EXAMPLES[code] | {given: AGENT[given]})
+    found = problems(code, EXAMPLES[code] | {given: agent(code)[given]})
     assert set(found) == {"agent_name", "agent_id_number", "agent_relation"} - {given}, code
     assert found.get("agent_relation", "请填写与申请人关系") == "请填写与申请人关系"
 
 
 @pytest.mark.parametrize("code", AGENT_FORMS)
 def test_a_full_agent_passes_and_no_agent_passes(code: str) -> None:
-    assert problems(code, EXAMPLES[code] | AGENT) == {}
+    assert problems(code, EXAMPLES[code] | agent(code)) == {}
     assert problems(code, EXAMPLES[code] | dict.fromkeys(AGENT, "")) == {}
 
 
 @pytest.mark.parametrize("code", AGENT_FORMS)
 def test_the_agent_id_number_is_checked_like_an_id_number(code: str) -> None:
     wrong = AGENT_ID[:-1] + ("0" if AGENT_ID[-1] != "0" else "1")
-    found = problems(code, EXAMPLES[code] | AGENT | {"agent_id_number": wrong})
+    found = problems(code, EXAMPLES[code] | agent(code) | {"agent_id_number": wrong})
     assert list(found) == ["agent_id_number"] and "校验" in found["agent_id_number"]
 
 
@@ -176,7 +182,7 @@ def test_the_agent_cannot_be_the_applicant(code: str) -> None:
     applicant = form.identity_field("id_number")
     assert applicant is not None
     same = EXAMPLES[code][applicant.key]
-    found = problems(code, EXAMPLES[code] | AGENT | {"agent_id_number": same.lower()})
+    found = problems(code, EXAMPLES[code] | agent(code) | {"agent_id_number": same.lower()})
     assert found == {"agent_id_number": AGENT_IS_APPLICANT}
     assert same not in AGENT_IS_APPLICANT and "代办人不能是申请人本人" in AGENT_IS_APPLICANT
 
