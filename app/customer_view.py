@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from core.errors import mask_id_number
+from forms.agent import acting_for
 from forms.catalogue import ServiceItem
 from forms.definitions import FieldDef, FormDef, load_choices
 from forms.guide import MATERIALS_ARTICLE, guide_for
@@ -170,25 +171,6 @@ def shown_fields(form: FormDef) -> tuple[FieldDef, ...]:
     return tuple(f for f in form.fields() if f.key not in heads and not f.key.startswith("_"))
 
 
-def _acting_for(form: FormDef, values: Mapping[str, str], applicant: str) -> str | None:
-    """"代办人 张三（子女）代 李四 办理" when an agent is named.
-
-    A private stand-in until helper "agent" exposes ``forms/agent.py`` ``acting_for(values)``; the lead
-    swaps it at merge.
-    """
-    agent_field = form.identity_field("name", role="agent")
-    if agent_field is None:
-        return None
-    agent = values.get(agent_field.key, "").strip()
-    if not agent:
-        return None
-    relation_field = next((f for sec in form.sections if sec.role == "agent" for f in sec.fields
-                           if f.type == "choice" and f.key.endswith("relation")), None)
-    relation = values.get(relation_field.key, "").strip() if relation_field is not None else ""
-    shown = f"（{_choice_label(relation_field, relation)}）" if relation and relation_field is not None else ""
-    return f"代办人 {agent}{shown}{'' if shown else ' '}代 {applicant or '申请人'} 办理"
-
-
 def due_line(receipt: Receipt) -> str:
     """The due date in the applicant's words: the date, 预计 when the year's holidays are not yet published."""
     if receipt.due is None:
@@ -227,7 +209,7 @@ def case_view(state: FormState, receipt: Receipt | None = None) -> CaseView:
         item_name=state.item_name, applicant_name=name,
         applicant_id_masked=mask_id_number(id_number) if id_number else "",
         fields=fields, materials=tuple(materials),
-        acting_for=_acting_for(form, {k: current(k) for k in values}, name),
+        acting_for=acting_for({k: current(k) for k in values}, form),
         receipt_no=receipt.receipt_no if receipt is not None else None,
         due=due_line(receipt) if receipt is not None else None)
 

@@ -82,9 +82,13 @@ def test_materials_say_taken_waived_or_missing_and_skip_what_is_not_asked() -> N
     assert taken.materials[0].text() == "已收取 1 页"
     waived = case_view(state(REGISTRATION, waived=frozenset({"identity_document"})))
     assert [m.state for m in waived.materials] == ["waived"]
-    with_agent = case_view(state(REGISTRATION | {"agent_name": "张三"}))
-    assert [(m.name, m.state) for m in with_agent.materials] == [
-        ("居民身份证或社会保障卡", "missing"), ("授权委托书（代办时）", "missing")]
+    with_agent = case_view(state(REGISTRATION | {"agent_name": "张三", "agent_relation": "child"}))
+    shown = [(m.name, m.state) for m in with_agent.materials]
+    assert shown[0] == ("居民身份证或社会保障卡", "missing")
+    assert {name for name, _ in shown[1:]} == {"代办人居民身份证（代办时）", "授权委托书（代办时）"}
+    assert all(state == "missing" for _, state in shown)
+    guardian = case_view(state(REGISTRATION | {"agent_name": "张三", "agent_relation": "guardian"}))
+    assert "授权委托书（代办时）" not in [m.name for m in guardian.materials]  # a guardian is exempt
 
 
 def test_the_due_date_shows_once_accepted() -> None:
