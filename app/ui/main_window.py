@@ -52,6 +52,7 @@ from app.ui.capture_dialog import CaptureDialog
 from app.ui.case_view import CaseDialog
 from app.ui.catalogue_panel import CataloguePanel
 from app.ui.demo_panel import DemoDevices, DemoPanel
+from app.ui.desk_watch import DeskWatch
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
 from app.ui.guide_page import GuideDialog, InformDialog
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
         self.catalogue.item_chosen.connect(self.open_item)
         self.catalogue.guide_requested.connect(self.show_guide)
         self.stack = QStackedWidget()
+        self.desk_watch = DeskWatch(terminal.camera, self)  # a document laid with a form open: capture opens
+        self.desk_watch.laid.connect(self._document_laid)
+        self.stack.currentChanged.connect(lambda _i: self._follow_desk())
         self.home = self._build_home()
         self.records_page = self._build_records_page()
         self.result = ResultPage(self.ctx, clerk, self._item_names)
@@ -627,21 +631,36 @@ class MainWindow(QMainWindow):
         page = self.form_page
         if page is None:
             return
+        self.desk_watch.follow(False)  # the dialog takes the camera's frames
         dialog = CaptureDialog(self.terminal, self.ops, page.form.materials, material_key,
                                scan_options(self.terminal), page.materials.pages.get(material_key, []), self)
 
+        follow = page.materials.follow(material_key)  # pages attach as they are taken, no confirmation
+
         def attached(key: str, pages: list[ScannedPage]) -> None:
-            if key != material_key:  # re-assigned to another material: it keeps what it had, plus these
-                page.materials.set_pages(material_key, [])
-                pages = page.materials.pages.get(key, []) + pages
-            page.materials.set_pages(key, pages)
-            self.notice.show_message(self.tr("已附加材料：{n} 页。").format(n=len(pages)), "ok")
+            follow(key, pages)
+            self.notice.show_message(self.tr("已附加材料：{n} 页。").format(n=len(page.materials.pages[key])), "ok")
 
         dialog.attached.connect(attached)
         dialog.finished.connect(lambda _r: setattr(self, "capture_dialog", None))
+        dialog.finished.connect(lambda _r: self._follow_desk())
         dialog.finished.connect(dialog.deleteLater)  # its pages are large: nothing of it outlives the dialog
         self.capture_dialog = dialog
         dialog.open()
+
+    def _follow_desk(self) -> None:
+        """Watch the desk while a form is on screen and no capture dialog is open."""
+        guard = getattr(self, "guard", None)  # the stack's first page is set before the guard exists
+        self.desk_watch.follow(self.form_page is not None and self.stack.currentWidget() is self.form_page
+                               and self.capture_dialog is None and guard is not None and not guard.locked)
+
+    def _document_laid(self) -> None:
+        """A document laid under the camera with the form open is for its first missing material."""
+        page = self.form_page
+        key = page.materials.first_missing() if page is not None else None
+        if key is not None and self.capture_dialog is None and self.stack.currentWidget() is page \
+                and not self.guard.locked:
+            self.open_capture(key)
 
     def _approve_shown(self) -> None:
         sid = self.result.submission_id
@@ -804,6 +823,7 @@ class MainWindow(QMainWindow):
         for view in (self._status, self.records, self.result, self.workbench):
             view.stop()
         self.terminal.events.unsubscribe(self.bridge)
+        self.desk_watch.detach()
         if self.capture_dialog is not None:  # it would be destroyed with this window without finishing
             self.capture_dialog.reject()  # detaches it from the camera and the terminal
 

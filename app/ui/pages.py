@@ -40,6 +40,7 @@ from forms.definitions import TIER_LABELS, FormDef
 from forms.guide import guide_for
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
+from forms.suggest import suggest_from_read
 
 # how many missing fields, wrong values and missing materials the status line names before "等N项"
 FIELDS_NAMED = 4
@@ -303,9 +304,12 @@ class FormPage(QWidget):
         self.arm_agent(False)
         filled = self.view.fill_from_device(reading.values, reading.source, role)
         labels = [f.label for f in self.form.fields() if f.key in filled]
+        suggested = suggest_from_read(self.form, filled, self.view.value, self.view.set_value)
         whose = self.tr("代办人") if role == "agent" else self.tr("申请人")
         text = self.tr("{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}").format(
             whose=whose, source=reading.source, who=reading.summary, fields="、".join(labels))
+        if suggested:
+            text += self.tr("<br>已按证件预填（可修改）：{fields}").format(fields="、".join(suggested))
         for warning in reading.warnings:
             text += f"<br><span style='color:#b9770e'>⚠ {warning}</span>"
         self._banner[role] = text
