@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
         self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
         self.stack.setCurrentWidget(self.form_page)
+        QTimer.singleShot(0, self.form_page, self.form_page.focus_first_empty)  # type at once (after a card: phone)
         operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \
             .success(self.catalogue.set_my_items).run_in_background(self.ctx)
 
