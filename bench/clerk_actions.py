@@ -95,16 +95,14 @@ class ActionCounter(QObject):
         self.notes: list[str] = []
         self._last_press: tuple[int, QWidget] | None = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.ToolTip:
-            return True  # no tooltips: on the offscreen platform a tooltip window takes the keyboard focus
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, QWidget):
             return False
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
             self._press(watched, event)
-        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if watched is QApplication.focusWidget() or QApplication.focusWidget() is None:
-                self._key(watched, event)
+        elif (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+              and QApplication.focusWidget() in (watched, None)):  # once, where it lands (not its parents)
+            self._key(watched, event)
         return False
 
     def _press(self, widget: QWidget, event: QMouseEvent) -> None:
