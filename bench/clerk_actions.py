@@ -208,7 +208,7 @@ def registration(window: object, devices: object, counter: ActionCounter) -> str
     wait_for(lambda: window.capture_dialog is not None, "the capture opening by itself")
     dialog = window.capture_dialog
     assert dialog is not None
-    wait_for(lambda: "国徽面" in dialog.status.text(), "the front taken and the back asked for")
+    wait_for(lambda: "已拍人像面" in dialog.status.text() and dialog.busy() == 0, "the front taken, the back asked for")
     devices.place_document("id_back")  # the same card, turned over: part of laying it
     counter.note("ID card turned over when the window asked (part of laying the ID)")
     wait_for(lambda: window.capture_dialog is None, "the ID copy composed, attached and the capture closed")
