@@ -24,6 +24,8 @@ from app.ui.preview import FrameMailbox
 
 #: a document must lie still this long before the capture opens (the dialog then waits its own 0.7 s)
 DESK_HOLD_SECONDS = 0.3
+#: preview frames a second while only the desk is watched (the dialog gets the camera's full rate)
+DESK_FPS = 8.0
 
 
 class DeskWatch(QObject):
@@ -51,7 +53,7 @@ class DeskWatch(QObject):
         if active:
             self.watch.reset()
             self._fresh = True  # the first outline seen is what already lay there
-            self.camera.set_viewer(self.mailbox)
+            self.camera.set_viewer(self.mailbox, max_fps=DESK_FPS)
         else:
             self.camera.release_viewer(self.mailbox)
 
