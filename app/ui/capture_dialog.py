@@ -105,6 +105,8 @@ class CaptureDialog(QDialog):
         self._last_look: NDArray[np.float32] | None = None
         self._key = material_key  # the material the pages are attached to now
         self._uncertain: set[int] = set()  # pages kept whole because their outline was not trusted
+        # reopened to look at pages already taken: what lies under the camera was most likely taken already
+        self._seen_before = bool(pages)
         self.auto_captures = 0
         self.close_timer = QTimer(self)
         self.close_timer.setSingleShot(True)
@@ -297,6 +299,9 @@ class CaptureDialog(QDialog):
             self.preview.set_progress(None)  # the front is still being read: the back waits for it
             return self.tr("正在处理…")
         quad = detection.quad
+        if self._seen_before and quad is not None:
+            self._seen_before = False
+            self.watch.mark_taken(quad, self._last_look)  # taken before this dialog opened: not again
         sharp = sharpness(frame, quad) if detection.confident and quad is not None else 0.0
         seen = self.watch.observe(quad, detection.confident, sharp, self._clock(), self._last_look)
         if seen.phase is Phase.HOLDING:

@@ -153,6 +153,27 @@ def test_a_changed_document_is_taken_again(qtbot: QtBot, make_terminal, camera) 
     close(dialog)
 
 
+def test_reopened_with_its_pages_the_dialog_does_not_take_what_still_lies_there(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, make_terminal, camera) -> None:
+    camera.camera().place(scene(7, "a4_text"))
+    terminal = make_terminal("http://127.0.0.1:9", camera_backend=camera)
+    first = open_dialog(qtbot, terminal, "authorisation")
+    qtbot.waitUntil(lambda: first.page_list.count() == 1 and first.busy() == 0, timeout=30000)
+    pages = first.pages()
+    close(first)
+    form = terminal.reference.form("personal_registration")  # 查看/重拍… on the material: its page comes along
+    again = CaptureDialog(terminal, OpRunner(), form.materials, "authorisation", scan_options(terminal), pages,
+                          clock=FrameClock(), close_after_ms=None)
+    qtbot.addWidget(again)
+    again.id_copy_check.setChecked(False)
+    again.show()
+    wait_frames(qtbot, again, 2 * SETTLED)
+    assert again.page_list.count() == 1 and again.auto_captures == 0
+    camera.camera().place(scene(8, "certificate"))  # the next page is taken as usual
+    qtbot.waitUntil(lambda: again.page_list.count() == 2 and again.busy() == 0, timeout=30000)
+    close(again)
+
+
 def test_a_moving_document_is_not_taken(qtbot: QtBot, make_terminal, camera) -> None:  # type: ignore[no-untyped-def]
     still = scene(7, "a4_text")
     shifts = [np.roll(still, shift, axis=1) for shift in (0, 70, 140, 70)]  # slid to and fro across the desk
