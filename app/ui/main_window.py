@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
                   failed: Callable[[BaseException], None]) -> None:
         """Before the session ends: the form being worked on, if anything is in it, kept as a draft."""
         page = self.form_page
-        if self.capture_dialog is not None:  # pages not yet attached are not kept
+        if self.capture_dialog is not None:  # its pages are attached already (as they were taken)
             self.capture_dialog.reject()
         worked_on = page is not None and self.stack.currentWidget() is page and (
             any(v.strip() for v in page.view.values().values()) or page.materials.attached())
@@ -628,7 +628,7 @@ class MainWindow(QMainWindow):
             .success(self._submitted).failure(self._submit_failed).run_in_background(self.ctx)
 
     def open_capture(self, material_key: str) -> None:
-        """Photograph a material for the open form; the pages come back when the clerk attaches them."""
+        """Photograph a material for the open form; its pages are attached as they are taken."""
         page = self.form_page
         if page is None:
             return
