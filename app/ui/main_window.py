@@ -55,6 +55,7 @@ from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.desk_watch import DeskWatch
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
+from app.ui.form_assist import focus_first_empty
 from app.ui.guide_page import GuideDialog, InformDialog
 from app.ui.header import HeaderBar
 from app.ui.idle import Clock
@@ -557,7 +558,8 @@ class MainWindow(QMainWindow):
         self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
         self.stack.setCurrentWidget(self.form_page)
-        QTimer.singleShot(0, self.form_page, self.form_page.focus_first_empty)  # type at once (after a card: phone)
+        page = self.form_page  # the cursor where there is something to type (after a card read: the phone)
+        QTimer.singleShot(0, page, lambda: focus_first_empty(page.form, page.view))
         operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \
             .success(self.catalogue.set_my_items).run_in_background(self.ctx)
 

@@ -28,6 +28,7 @@ from app.permissions import ClerkInfo
 from app.queries import AttachmentData, SubmissionState, SubmissionView
 from app.terminal import Terminal
 from app.ui import operations
+from app.ui.form_assist import ImpliedChoices
 from app.ui.form_view import FormView
 from app.ui.guide_page import GuideDialog
 from app.ui.materials_panel import MaterialsPanel
@@ -40,7 +41,7 @@ from forms.definitions import TIER_LABELS, FormDef
 from forms.guide import guide_for
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
-from forms.suggest import implied_choices, suggest_from_read
+from forms.suggest import suggest_from_read
 
 # how many missing fields, wrong values and missing materials the status line names before "等N项"
 FIELDS_NAMED = 4
@@ -114,9 +115,7 @@ class FormPage(QWidget):
         self.reset_button.clicked.connect(self.materials.clear)
         self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
         self.materials.update_required(self.view.values())
-        self._implied: dict[str, str] = {}  # choices set because a typed value implied them
-        self._implying = False
-        self.view.values_changed.connect(self._imply_choices)
+        self.implied = ImpliedChoices(self.form, self.view)  # 参保身份 from the base typed (form_assist.py)
         self.view.values_changed.connect(self.update_submit)
         self.materials.changed.connect(self.update_submit)
         self.back_button = QPushButton(self.tr("返回"))
@@ -300,38 +299,6 @@ class FormPage(QWidget):
         if wrong:
             parts.append(_first_few(wrong, PROBLEMS_NAMED, more, "；"))
         return parts
-
-    def focus_first_empty(self) -> None:
-        """Start where the clerk has something to type: the first required field still empty (after a
-        card read, 联系电话), so typing needs no click into the form first."""
-        values = self.view.values()
-        for field in self.form.fields():
-            widget = self.view.widget(field.key)
-            if field.is_required(values) and not values.get(field.key) and widget.isEnabled():
-                self.view.ensureWidgetVisible(widget)
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                return
-
-    def _imply_choices(self) -> None:
-        """A required choice follows from a value typed for only one of its answers (a contribution base
-        declared by the person: 灵活就业人员); undone when that value goes (``forms/suggest.py``)."""
-        if self._implying:
-            return
-        values = self.view.values()
-        for key, value in self._implied.items():  # judged as if our own earlier answers were not there
-            if values.get(key) == value:
-                values[key] = ""
-        implied = implied_choices(self.form, values)
-        self._implying = True
-        try:
-            for key, value in self._implied.items():
-                if key not in implied and self.view.value(key) == value:
-                    self.view.set_value(key, "")
-            for key, value in implied.items():
-                self.view.set_value(key, value)
-        finally:
-            self._implying = False
-        self._implied = implied
 
     def apply_identity(self, reading: IdentityReading) -> None:
         """Fill the applicant (or, when armed, the agent) from a read and say what came from it."""

@@ -281,273 +281,273 @@
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="119"/>
+        <location filename="../../app/ui/capture_dialog.py" line="121"/>
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="123"/>
+        <location filename="../../app/ui/capture_dialog.py" line="125"/>
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="126"/>
+        <location filename="../../app/ui/capture_dialog.py" line="128"/>
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="131"/>
+        <location filename="../../app/ui/capture_dialog.py" line="133"/>
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="131"/>
+        <location filename="../../app/ui/capture_dialog.py" line="133"/>
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="132"/>
+        <location filename="../../app/ui/capture_dialog.py" line="134"/>
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="136"/>
+        <location filename="../../app/ui/capture_dialog.py" line="138"/>
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="139"/>
+        <location filename="../../app/ui/capture_dialog.py" line="141"/>
         <source>放稳后自动拍摄</source>
         <translation>Capture when still</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="142"/>
+        <location filename="../../app/ui/capture_dialog.py" line="144"/>
         <source>材料放平不动约 0.7 秒且画面清晰时自动拍摄；边缘识别不可靠时不会自动拍摄</source>
         <translation>Takes the page by itself once the document lies still and sharp for about 0.7 s; never when its outline is uncertain</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="147"/>
+        <location filename="../../app/ui/capture_dialog.py" line="149"/>
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="184"/>
+        <location filename="../../app/ui/capture_dialog.py" line="186"/>
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="185"/>
+        <location filename="../../app/ui/capture_dialog.py" line="187"/>
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="186"/>
+        <location filename="../../app/ui/capture_dialog.py" line="188"/>
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="187"/>
+        <location filename="../../app/ui/capture_dialog.py" line="189"/>
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="188"/>
+        <location filename="../../app/ui/capture_dialog.py" line="190"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="207"/>
+        <location filename="../../app/ui/capture_dialog.py" line="209"/>
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="232"/>
+        <location filename="../../app/ui/capture_dialog.py" line="234"/>
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can &quot;Import from file&quot; scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="329"/>
+        <location filename="../../app/ui/capture_dialog.py" line="334"/>
         <source>未能可靠识别材料边缘，拍摄将保留整幅画面</source>
         <translation>The document&apos;s edges could not be found reliably; a capture keeps the whole picture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="359"/>
+        <location filename="../../app/ui/capture_dialog.py" line="364"/>
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="427"/>
+        <location filename="../../app/ui/capture_dialog.py" line="432"/>
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="257"/>
+        <location filename="../../app/ui/capture_dialog.py" line="259"/>
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="192"/>
+        <location filename="../../app/ui/capture_dialog.py" line="194"/>
         <source>完成（Esc）</source>
         <translation>Done (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="195"/>
+        <location filename="../../app/ui/capture_dialog.py" line="197"/>
         <source>拍好的页面已随拍随附加到申请，关闭窗口即可</source>
         <translation>Pages are attached to the application as they are taken; just close the window</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="197"/>
+        <location filename="../../app/ui/capture_dialog.py" line="199"/>
         <source>留在此处</source>
         <translation>Stay here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="199"/>
+        <location filename="../../app/ui/capture_dialog.py" line="201"/>
         <source>不自动关闭，以便重拍或补拍</source>
         <translation>Do not close by itself, to retake or add pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="258"/>
+        <location filename="../../app/ui/capture_dialog.py" line="260"/>
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or &quot;Import from file&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="280"/>
+        <location filename="../../app/ui/capture_dialog.py" line="282"/>
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="292"/>
+        <location filename="../../app/ui/capture_dialog.py" line="294"/>
         <source>未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）</source>
         <translation>The document&apos;s edges could not be found reliably: straighten it, or press Space to capture by hand (the whole picture is kept)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="298"/>
+        <location filename="../../app/ui/capture_dialog.py" line="300"/>
         <source>正在处理…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="304"/>
+        <location filename="../../app/ui/capture_dialog.py" line="309"/>
         <source>请保持材料不动，即将自动拍摄…</source>
         <translation>Keep the document still: capturing in a moment…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="309"/>
+        <location filename="../../app/ui/capture_dialog.py" line="314"/>
         <source>正在拍摄…</source>
         <translation>Capturing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="313"/>
+        <location filename="../../app/ui/capture_dialog.py" line="318"/>
         <source>画面不够清晰，请稍候对焦或放平材料</source>
         <translation>The picture is not sharp: wait for focus or lay the document flat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="319"/>
-        <location filename="../../app/ui/capture_dialog.py" line="387"/>
+        <location filename="../../app/ui/capture_dialog.py" line="324"/>
+        <location filename="../../app/ui/capture_dialog.py" line="392"/>
         <source>请翻面，放国徽面</source>
         <translation>Turn the card over: national emblem side up</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="320"/>
+        <location filename="../../app/ui/capture_dialog.py" line="325"/>
         <source>已拍摄，可放下一张证件</source>
         <translation>Captured; lay the next card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="321"/>
+        <location filename="../../app/ui/capture_dialog.py" line="326"/>
         <source>已拍摄，请放下一页；拍完请按 Esc 关闭</source>
         <translation>Captured; lay the next page, press Esc when done</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="327"/>
+        <location filename="../../app/ui/capture_dialog.py" line="332"/>
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="328"/>
+        <location filename="../../app/ui/capture_dialog.py" line="333"/>
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="386"/>
+        <location filename="../../app/ui/capture_dialog.py" line="391"/>
         <source>已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。</source>
         <translation>Photo side taken. Turn the card over, emblem side up (captured when still).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="402"/>
+        <location filename="../../app/ui/capture_dialog.py" line="407"/>
         <source>已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；如需重拍请点“留在此处”。</source>
         <translation>ID copy composed (both sides, true size) and attached; this window closes in a moment. To retake, click &quot;Stay here&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="405"/>
+        <location filename="../../app/ui/capture_dialog.py" line="410"/>
         <source>已合成身份证复印件（正反面，原大）并附加到申请。</source>
         <translation>ID copy composed (both sides, true size) and attached.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="426"/>
+        <location filename="../../app/ui/capture_dialog.py" line="431"/>
         <source>请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。</source>
         <translation>Lay the ID card photo side up (captured when still), then turn it over; both sides go at true size on one A4 page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="441"/>
+        <location filename="../../app/ui/capture_dialog.py" line="446"/>
         <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；如需裁边请摆正后重拍。</source>
         <translation>The document&apos;s edges could not be found reliably, so the whole picture was kept (the page is marked &quot;Whole picture kept, check it&quot;); to crop, straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="607"/>
+        <location filename="../../app/ui/capture_dialog.py" line="612"/>
         <source>已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。</source>
         <translation>Staying in the capture window: retake, delete or add pages, then press Esc.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="330"/>
+        <location filename="../../app/ui/capture_dialog.py" line="335"/>
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="348"/>
+        <location filename="../../app/ui/capture_dialog.py" line="353"/>
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="358"/>
+        <location filename="../../app/ui/capture_dialog.py" line="363"/>
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="446"/>
+        <location filename="../../app/ui/capture_dialog.py" line="451"/>
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="449"/>
+        <location filename="../../app/ui/capture_dialog.py" line="454"/>
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="486"/>
+        <location filename="../../app/ui/capture_dialog.py" line="491"/>
         <source>未能可靠识别材料边缘，已保留整幅画面，请核对或重拍</source>
         <translation>The document&apos;s edges could not be found reliably; the whole picture was kept: check or retake it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="502"/>
+        <location filename="../../app/ui/capture_dialog.py" line="507"/>
         <source>整幅保留，请核对</source>
         <translation>Whole picture kept, check it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="508"/>
+        <location filename="../../app/ui/capture_dialog.py" line="513"/>
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="510"/>
+        <location filename="../../app/ui/capture_dialog.py" line="515"/>
         <source>（整幅保留，请核对）</source>
         <translation> (whole picture kept, check it)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="521"/>
+        <location filename="../../app/ui/capture_dialog.py" line="526"/>
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="581"/>
+        <location filename="../../app/ui/capture_dialog.py" line="586"/>
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>
@@ -1059,131 +1059,131 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="91"/>
+        <location filename="../../app/ui/pages.py" line="92"/>
         <source>办理时限：{basis}</source>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="93"/>
+        <location filename="../../app/ui/pages.py" line="94"/>
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="95"/>
+        <location filename="../../app/ui/pages.py" line="96"/>
         <source>&#x3000;&#x3000;带 &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style=&apos;color:#c0392b&apos;&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="98"/>
+        <location filename="../../app/ui/pages.py" line="99"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="104"/>
+        <location filename="../../app/ui/pages.py" line="105"/>
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="106"/>
+        <location filename="../../app/ui/pages.py" line="107"/>
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="109"/>
+        <location filename="../../app/ui/pages.py" line="110"/>
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="122"/>
+        <location filename="../../app/ui/pages.py" line="121"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="129"/>
-        <location filename="../../app/ui/pages.py" line="360"/>
+        <location filename="../../app/ui/pages.py" line="128"/>
+        <location filename="../../app/ui/pages.py" line="327"/>
         <source>读取代办人证件</source>
         <translation>Read the agent&apos;s ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="145"/>
+        <location filename="../../app/ui/pages.py" line="144"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="208"/>
+        <location filename="../../app/ui/pages.py" line="207"/>
         <source>办事指南</source>
         <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft&apos;s) sealed materials the clerk keeps</extracomment>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="210"/>
+        <location filename="../../app/ui/pages.py" line="209"/>
         <source>本事项的申请条件、材料及依据、办理时限</source>
         <translation>Who may apply, the materials and their legal basis, the time limit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="212"/>
+        <location filename="../../app/ui/pages.py" line="211"/>
         <source>一次性告知…</source>
         <translation>One-time notice…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="214"/>
+        <location filename="../../app/ui/pages.py" line="213"/>
         <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
         <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="260"/>
+        <location filename="../../app/ui/pages.py" line="259"/>
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="261"/>
+        <location filename="../../app/ui/pages.py" line="260"/>
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="279"/>
+        <location filename="../../app/ui/pages.py" line="278"/>
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="280"/>
-        <location filename="../../app/ui/pages.py" line="296"/>
+        <location filename="../../app/ui/pages.py" line="279"/>
+        <location filename="../../app/ui/pages.py" line="295"/>
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="299"/>
+        <location filename="../../app/ui/pages.py" line="298"/>
         <source>还需填写：{names}</source>
         <translation>Still to fill in: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="343"/>
+        <location filename="../../app/ui/pages.py" line="310"/>
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="343"/>
+        <location filename="../../app/ui/pages.py" line="310"/>
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="344"/>
+        <location filename="../../app/ui/pages.py" line="311"/>
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="347"/>
+        <location filename="../../app/ui/pages.py" line="314"/>
         <source>&lt;br&gt;已按证件预填（可修改）：{fields}</source>
         <translation>&lt;br&gt;Prefilled from the card (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="360"/>
+        <location filename="../../app/ui/pages.py" line="327"/>
         <source>请放置代办人证件…（点击取消）</source>
         <translation>Place the agent&apos;s ID… (click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="370"/>
+        <location filename="../../app/ui/pages.py" line="337"/>
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1372,205 +1372,205 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="105"/>
+        <location filename="../../app/ui/main_window.py" line="106"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="106"/>
+        <location filename="../../app/ui/main_window.py" line="107"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>办件查询</source>
         <extracomment>the last 一次性告知书 recorded here (to print again) the workbench&apos;s date at the counter (tests turn it forward) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="270"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270"/>
+        <location filename="../../app/ui/main_window.py" line="271"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="383"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="420"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="474"/>
+        <location filename="../../app/ui/main_window.py" line="475"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/main_window.py" line="445"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="478"/>
+        <location filename="../../app/ui/main_window.py" line="479"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="532"/>
+        <location filename="../../app/ui/main_window.py" line="533"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="535"/>
+        <location filename="../../app/ui/main_window.py" line="536"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="600"/>
+        <location filename="../../app/ui/main_window.py" line="602"/>
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="609"/>
+        <location filename="../../app/ui/main_window.py" line="611"/>
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="643"/>
+        <location filename="../../app/ui/main_window.py" line="645"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="678"/>
+        <location filename="../../app/ui/main_window.py" line="680"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="730"/>
+        <location filename="../../app/ui/main_window.py" line="732"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="734"/>
+        <location filename="../../app/ui/main_window.py" line="736"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="745"/>
+        <location filename="../../app/ui/main_window.py" line="747"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="748"/>
+        <location filename="../../app/ui/main_window.py" line="750"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="752"/>
+        <location filename="../../app/ui/main_window.py" line="754"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="763"/>
+        <location filename="../../app/ui/main_window.py" line="765"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="769"/>
+        <location filename="../../app/ui/main_window.py" line="771"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="769"/>
+        <location filename="../../app/ui/main_window.py" line="771"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="772"/>
+        <location filename="../../app/ui/main_window.py" line="774"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="774"/>
+        <location filename="../../app/ui/main_window.py" line="776"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="781"/>
-        <location filename="../../app/ui/main_window.py" line="805"/>
+        <location filename="../../app/ui/main_window.py" line="783"/>
+        <location filename="../../app/ui/main_window.py" line="807"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="808"/>
+        <location filename="../../app/ui/main_window.py" line="810"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="810"/>
+        <location filename="../../app/ui/main_window.py" line="812"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="812"/>
+        <location filename="../../app/ui/main_window.py" line="814"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1639,17 +1639,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="381"/>
+        <location filename="../../app/ui/pages.py" line="348"/>
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="385"/>
+        <location filename="../../app/ui/pages.py" line="352"/>
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="393"/>
+        <location filename="../../app/ui/pages.py" line="360"/>
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -2240,109 +2240,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="433"/>
+        <location filename="../../app/ui/pages.py" line="400"/>
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter&apos;s receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="435"/>
+        <location filename="../../app/ui/pages.py" line="402"/>
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="438"/>
+        <location filename="../../app/ui/pages.py" line="405"/>
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="443"/>
+        <location filename="../../app/ui/pages.py" line="410"/>
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="459"/>
+        <location filename="../../app/ui/pages.py" line="426"/>
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="461"/>
+        <location filename="../../app/ui/pages.py" line="428"/>
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="518"/>
+        <location filename="../../app/ui/pages.py" line="485"/>
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="530"/>
+        <location filename="../../app/ui/pages.py" line="497"/>
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="532"/>
+        <location filename="../../app/ui/pages.py" line="499"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="560"/>
+        <location filename="../../app/ui/pages.py" line="527"/>
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="535"/>
+        <location filename="../../app/ui/pages.py" line="502"/>
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="521"/>
+        <location filename="../../app/ui/pages.py" line="488"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="524"/>
+        <location filename="../../app/ui/pages.py" line="491"/>
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="527"/>
+        <location filename="../../app/ui/pages.py" line="494"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="537"/>
+        <location filename="../../app/ui/pages.py" line="504"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="540"/>
+        <location filename="../../app/ui/pages.py" line="507"/>
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="542"/>
+        <location filename="../../app/ui/pages.py" line="509"/>
         <source>{item}&#x3000;申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="544"/>
+        <location filename="../../app/ui/pages.py" line="511"/>
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="547"/>
+        <location filename="../../app/ui/pages.py" line="514"/>
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="560"/>
+        <location filename="../../app/ui/pages.py" line="527"/>
         <source>办结期限：</source>
         <translation>Due by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="582"/>
+        <location filename="../../app/ui/pages.py" line="549"/>
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
