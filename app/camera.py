@@ -56,8 +56,11 @@ class CameraService:
             self._watcher.stop()
             self._watcher = None
 
-    def set_viewer(self, viewer: Viewer | None) -> None:
-        """Frames flow only while a viewer is set (the capture dialog is open).
+    def set_viewer(self, viewer: Viewer | None, *, max_fps: float | None = None) -> None:
+        """Frames flow only while a viewer is set (the capture dialog is open, or a form watches the desk).
+
+        ``max_fps`` slows the preview for a viewer that needs few frames (the desk watch: each frame's
+        outline detection costs ~16 ms of CPU); None gives the camera's full preview rate.
 
         A barrier: once this returns, the old viewer is not being called and never will be again,
         so its owner may be destroyed (``_route`` calls the viewer under the same lock).
@@ -65,6 +68,7 @@ class CameraService:
         with self._lock:
             self._viewer = viewer
         if self._watcher is not None:
+            self._watcher.set_max_fps(max_fps)
             if viewer is None:
                 self._watcher.pause()
             else:

@@ -177,6 +177,9 @@ class FieldDef(_Frozen):
     shown_when: When | None = None
     #: a date or month that cannot lie in the future (a death, an event already reported)
     not_future: bool = False
+    #: starts as a copy of this other field once a card filled it (常住地址 from the ID card's 户籍地址):
+    #: a suggestion the clerk sees and may change, never locked. Only for values no benefit depends on.
+    suggest_from: str | None = Field(default=None, pattern=_KEY)
 
     @field_validator("required_when", "shown_when", mode="before")
     @classmethod
@@ -393,6 +396,8 @@ class FormDef(_Frozen):
             raise ValueError(f"duplicate field keys: {', '.join(duplicates)}")
         by_key = {field.key: field for field in self.fields()}
         for field in self.fields():
+            if field.suggest_from is not None and field.suggest_from not in by_key:
+                raise ValueError(f"field {field.key!r} suggests from unknown field {field.suggest_from!r}")
             if field.derived_from is not None:
                 source = by_key.get(field.derived_from)
                 if source is None:

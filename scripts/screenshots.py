@@ -290,6 +290,8 @@ def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store
         window.open_capture("identity_document")  # an ID copy: front, then back
         dialog = window.capture_dialog
         assert dialog is not None
+        dialog.auto_check.setChecked(False)  # these shots take each page by hand (see capture_shots.py)
+        dialog.auto_close = False
         pump(2500)
         print(save_screenshot(dialog, out / "12-capture-id-front.png"))
         shoot(dialog)
@@ -297,11 +299,12 @@ def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store
         pump(1500)
         shoot(dialog)
         print(save_screenshot(dialog, out / "13-capture-id-copy.png"))
-        dialog.attach_button.click()
+        dialog.done_button.click()
         pump(300)
         window.open_capture("authorisation")  # a letter of two pages
         dialog = window.capture_dialog
         assert dialog is not None
+        dialog.auto_check.setChecked(False)
         desk.place_document(24, "a4_text")
         pump(2500)
         shoot(dialog)
@@ -309,7 +312,7 @@ def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store
         pump(1500)
         shoot(dialog)
         print(save_screenshot(dialog, out / "14-capture-pages.png"))
-        dialog.attach_button.click()
+        dialog.done_button.click()
         pump(300)
         page = window.form_page
         assert page is not None

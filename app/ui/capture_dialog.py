@@ -3,10 +3,17 @@
 Three threads keep the preview live: the camera's device thread grabs frames (and finds the outline
 on each at preview size), the GUI thread only paints the newest one (``app/ui/preview.py``), and a
 worker turns a captured 8 MP still into a page.
+
+The page is taken by itself once a trusted outline lies still and sharp (``app/autocapture.py``),
+with a ring filling on the preview meanwhile; an uncertain outline is said and never taken by
+itself. Pages go to the material as they are taken, deleted or rearranged (``attached``), so
+there is nothing to confirm: closing the dialog keeps them. An ID copy guides front then back and
+closes by itself shortly after the two sides are composed (the clerk may stay to retake).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import count
@@ -14,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.autocapture import Phase, StillnessWatch, look, sharpness
 from app.camera import CameraEvent, CameraService
 from app.scans import (
     CapturedPage,
@@ -60,14 +68,23 @@ class _Request:
     replace: int | None  # page id to replace (retake), or None to add
 
 
-class CaptureDialog(QDialog):
-    """Take pages of one material; the form page gets them back through ``attached``."""
+#: how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake
+AUTO_CLOSE_MS = 2500
 
-    #: (material key, pages in order)
+
+class CaptureDialog(QDialog):
+    """Take pages of one material; the form page gets them back through ``attached`` as they change.
+
+    ``clock`` gives each preview frame its time for the stillness countdown (tests pass a frame
+    counter, so 0.7 s of stillness is a number of frames, not a wait).
+    """
+
+    #: (material key, its pages in order now): emitted whenever they change, no confirmation needed
     attached = Signal(str, list)
 
     def __init__(self, terminal: Terminal, ops: OpRunner, materials: Sequence[MaterialDef], material_key: str,
-                 options: ScanOptions, pages: Sequence[ScannedPage] = (), parent: QWidget | None = None) -> None:
+                 options: ScanOptions, pages: Sequence[ScannedPage] = (), parent: QWidget | None = None, *,
+                 clock: Callable[[], float] = time.monotonic, close_after_ms: int | None = AUTO_CLOSE_MS) -> None:
         super().__init__(parent)
         self.setObjectName("captureDialog")
         self.setWindowTitle(self.tr("拍摄材料"))
@@ -82,6 +99,20 @@ class CaptureDialog(QDialog):
         self._camera_ready = False
         self._lost = False
         self._detached = False
+        self._clock = clock
+        self.watch = StillnessWatch()
+        self._last: Detection | None = None  # the newest preview frame's detection
+        self._last_look: NDArray[np.float32] | None = None
+        self._key = material_key  # the material the pages are attached to now
+        self._uncertain: set[int] = set()  # pages kept whole because their outline was not trusted
+        # reopened to look at pages already taken: what lies under the camera was most likely taken already
+        self._seen_before = bool(pages)
+        self.auto_captures = 0
+        self.close_timer = QTimer(self)
+        self.close_timer.setSingleShot(True)
+        self.close_timer.setInterval(close_after_ms or 0)
+        self.auto_close = close_after_ms is not None  # None: an ID copy never closes the dialog by itself
+        self.close_timer.timeout.connect(self.accept)
 
         self.preview = PreviewView()
         self.status = QLabel()
@@ -90,7 +121,7 @@ class CaptureDialog(QDialog):
         self.capture_button = QPushButton(self.tr("拍摄（空格）"))
         self.capture_button.setObjectName("captureButton")
         self.capture_button.setProperty("primary", True)
-        self.capture_button.clicked.connect(lambda: self.capture())
+        self.capture_button.clicked.connect(lambda: self.capture_by_hand())
         self.retake_button = QPushButton(self.tr("重拍所选页"))
         self.retake_button.setObjectName("retakeButton")
         self.retake_button.clicked.connect(self.retake)
@@ -107,12 +138,22 @@ class CaptureDialog(QDialog):
         self.id_copy_check = QCheckBox(self.tr("身份证正反面合成一页"))
         self.id_copy_check.setObjectName("idCopyCheck")
         self.id_copy_check.toggled.connect(self._id_copy_toggled)
+        self.auto_check = QCheckBox(self.tr("放稳后自动拍摄"))
+        self.auto_check.setObjectName("autoCaptureCheck")
+        self.auto_check.setChecked(True)
+        self.auto_check.setToolTip(self.tr("材料放平不动约 0.7 秒且画面清晰时自动拍摄；边缘识别不可靠时不会自动拍摄"))
+        self.auto_check.toggled.connect(lambda _on: self.preview.set_progress(None))
         self._front: CardSide | None = None
+        # two rows, so the dialog fits a 1366-pixel screen: how to shoot, then what to do
+        options_row = QHBoxLayout()
+        options_row.addWidget(QLabel(self.tr("色彩：")))
+        options_row.addWidget(self.mode_combo)
+        options_row.addSpacing(12)
+        options_row.addWidget(self.id_copy_check)
+        options_row.addSpacing(12)
+        options_row.addWidget(self.auto_check)
+        options_row.addStretch(1)
         shoot_row = QHBoxLayout()
-        shoot_row.addWidget(QLabel(self.tr("色彩：")))
-        shoot_row.addWidget(self.mode_combo)
-        shoot_row.addSpacing(12)
-        shoot_row.addWidget(self.id_copy_check)
         shoot_row.addStretch(1)
         shoot_row.addWidget(self.import_button)
         shoot_row.addWidget(self.retake_button)
@@ -120,6 +161,7 @@ class CaptureDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(self.preview, 1)
         left.addWidget(self.status)
+        left.addLayout(options_row)
         left.addLayout(shoot_row)
 
         self.material_combo = QComboBox()
@@ -148,17 +190,21 @@ class CaptureDialog(QDialog):
         self.delete_button = self._tool(self.tr("删除"), "deleteButton", self.delete)
         for button in (self.left_button, self.right_button, self.up_button, self.down_button, self.delete_button):
             tools.addWidget(button)
-        self.attach_button = QPushButton(self.tr("附加到申请"))
-        self.attach_button.setObjectName("attachButton")
-        self.attach_button.setProperty("primary", True)
-        self.attach_button.clicked.connect(self._attach)
-        cancel = QPushButton(self.tr("取消"))
-        cancel.setObjectName("cancelButton")
-        cancel.clicked.connect(self.reject)
+        # pages are attached as they are taken: the dialog only needs closing (Esc does it too)
+        self.done_button = QPushButton(self.tr("完成（Esc）"))
+        self.done_button.setObjectName("doneButton")
+        self.done_button.setProperty("primary", True)
+        self.done_button.setToolTip(self.tr("拍好的页面已随拍随附加到申请，关闭窗口即可"))
+        self.done_button.clicked.connect(self.accept)
+        self.stay_button = QPushButton(self.tr("留在此处"))
+        self.stay_button.setObjectName("stayButton")
+        self.stay_button.setToolTip(self.tr("不自动关闭，以便重拍或补拍"))
+        self.stay_button.clicked.connect(self.stay)
+        self.stay_button.hide()
         finish = QHBoxLayout()
         finish.addStretch(1)
-        finish.addWidget(cancel)
-        finish.addWidget(self.attach_button)
+        finish.addWidget(self.stay_button)
+        finish.addWidget(self.done_button)
         form = QFormLayout()
         form.addRow(self.tr("材料："), self.material_combo)
         right = QVBoxLayout()
@@ -176,9 +222,9 @@ class CaptureDialog(QDialog):
         layout.addLayout(right, 1)
         self.resize(1240, 760)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.capture())
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.capture_by_hand())
         for page in pages:
-            self._add_page(page)
+            self._add_page(page, sync=False)
         self.mailbox = FrameMailbox(self)
         self.mailbox.arrived.connect(self._drain)
         self.state_bridge = EventBridge(self)
@@ -221,7 +267,10 @@ class CaptureDialog(QDialog):
         if frame is not None and frame.frame is not None:
             self._camera_ready = True
             self.preview.show_frame(frame.frame, frame.analysis)
-            self.preview.show_message(self._hint_for(frame.analysis))
+            self._last = frame.analysis if isinstance(frame.analysis, Detection) else None
+            self._last_look = (look(frame.frame, self._last.quad)
+                               if self._last is not None and self._last.quad is not None else None)
+            self.preview.show_message(self._hint_for(frame.analysis) or self._watch_frame(frame.frame))
         for answer in answers:
             request = self._requests.pop(answer.request_id or -1, None)
             if request is None:
@@ -233,15 +282,65 @@ class CaptureDialog(QDialog):
                 self._say(sentence(answer.error) if answer.error else self.tr("拍摄失败，请重拍。"), "error")
         self._update_buttons()
 
+    def _watch_frame(self, frame: NDArray[np.uint8]) -> str:
+        """Count down while the document lies still and sharp; take it once. Returns the preview's hint."""
+        detection = self._last
+        if detection is None:
+            self.preview.set_progress(None)
+            return ""
+        if detection.quad is not None and not detection.confident and detection.problem is None:
+            self.watch.observe(detection.quad, False, 0.0, self._clock())
+            self.preview.set_progress(None)
+            return self.tr("未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）")
+        if not self.auto_check.isChecked() or not self._camera_ready or self.close_timer.isActive():
+            self.preview.set_progress(None)
+            return ""
+        if self.id_copy_check.isChecked() and self._busy:
+            self.preview.set_progress(None)  # the front is still being read: the back waits for it
+            return self.tr("正在处理…")
+        quad = detection.quad
+        if self._seen_before and quad is not None:
+            self._seen_before = False
+            self.watch.mark_taken(quad, self._last_look)  # taken before this dialog opened: not again
+        sharp = sharpness(frame, quad) if detection.confident and quad is not None else 0.0
+        seen = self.watch.observe(quad, detection.confident, sharp, self._clock(), self._last_look)
+        if seen.phase is Phase.HOLDING:
+            self.preview.set_progress(seen.progress)
+            return self.tr("请保持材料不动，即将自动拍摄…")
+        self.preview.set_progress(None)
+        if seen.phase is Phase.FIRE:
+            self.auto_captures += 1
+            self.capture()
+            return self.tr("正在拍摄…")
+        if seen.phase is Phase.TAKEN:
+            return self._next_hint()
+        if seen.phase is Phase.MOVING and detection.confident and sharp < self.watch.sharp_at:
+            return self.tr("画面不够清晰，请稍候对焦或放平材料")
+        return ""
+
+    def _next_hint(self) -> str:
+        if self.id_copy_check.isChecked():
+            if self._front is not None or self._busy:
+                return self.tr("请翻面，放国徽面")
+            return self.tr("已拍摄，可放下一张证件")
+        return self.tr("已拍摄，请放下一页；拍完请按 Esc 关闭")
+
     def _hint_for(self, analysis: object) -> str:
         if not isinstance(analysis, Detection) or analysis.quad is not None:
             return ""
         return {
             FrameProblem.TOO_DARK: self.tr("画面太暗，请打开补光灯"),
             FrameProblem.BLANK: self.tr("请放入材料"),
-            FrameProblem.NO_DOCUMENT: self.tr("未识别到材料边缘，拍摄将保留整幅画面"),
+            FrameProblem.NO_DOCUMENT: self.tr("未能可靠识别材料边缘，拍摄将保留整幅画面"),
             FrameProblem.SEVERAL_DOCUMENTS: self.tr("画面中有多份材料，请一次只放一份"),
         }.get(analysis.problem, "") if analysis.problem else ""
+
+    def capture_by_hand(self) -> None:
+        """Space or the button: take the page now, trusted outline or not (an untrusted one keeps the whole frame)."""
+        self.stay()
+        last = self._last
+        self.watch.mark_taken(last.quad if last is not None else None, self._last_look)  # not again by itself
+        self.capture()
 
     def capture(self, replace: int | None = None) -> None:
         if self.camera is None or not self._camera_ready:
@@ -257,6 +356,7 @@ class CaptureDialog(QDialog):
     def retake(self) -> None:
         item = self.page_list.currentItem()
         if item is not None:
+            self.stay()
             self.capture(replace=int(item.data(Qt.ItemDataRole.UserRole)))
 
     def import_files(self) -> None:
@@ -278,8 +378,8 @@ class CaptureDialog(QDialog):
         if self.id_copy_check.isChecked():
             self._process_card_side(frame, replace, options)
             return
-        self.ops.run(lambda: process_frame(frame, options), lambda result: self._processed(result, replace),
-                     self._failed)
+        self.ops.run(lambda: process_frame(frame, options),
+                     lambda result: self._processed(result, replace), self._failed)
 
     def _process_card_side(self, frame: NDArray[np.uint8], replace: int | None, options: ScanOptions) -> None:
         """First still: the front, kept; second: the back, and both become one A4 page."""
@@ -288,7 +388,8 @@ class CaptureDialog(QDialog):
             def kept(side: CardSide) -> None:
                 self._busy -= 1
                 self._front = side
-                self._say(self.tr("已拍人像面。请将身份证翻面，再拍国徽面。"), "ok")
+                self._say(self.tr("已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。"), "ok")
+                self.preview.show_message(self.tr("请翻面，放国徽面"))
                 self._update_buttons()
 
             self.ops.run(lambda: find_card(frame), kept, self._failed)
@@ -300,13 +401,26 @@ class CaptureDialog(QDialog):
         def done(result: CapturedPage) -> None:
             self._front = None
             self._processed(result, replace)
-            self._say(self.tr("已合成身份证复印件（正反面，原大）。如需再拍，请放下一张证件的人像面。"), "ok")
+            if self.auto_close and self.isVisible():
+                self.close_timer.start()  # both sides are in: nothing left to do here
+                self.stay_button.show()
+                self._say(self.tr("已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；"
+                                  "如需重拍请点“留在此处”。"), "ok")
+            else:
+                self._say(self.tr("已合成身份证复印件（正反面，原大）并附加到申请。"), "ok")
 
         self.ops.run(compose, done, self._failed)
 
     def _material_changed(self) -> None:
-        """An identity document is copied the counter's way (both sides on one page) unless the clerk unticks it."""
-        self.id_copy_check.setChecked(self._captures.get(str(self.material_combo.currentData())) == "id_copy")
+        """An identity document is copied the counter's way (both sides on one page) unless the clerk unticks it.
+
+        Pages already taken go with the material chosen (the one left keeps what it had before).
+        """
+        key = str(self.material_combo.currentData())
+        self.id_copy_check.setChecked(self._captures.get(key) == "id_copy")
+        if key != self._key:
+            self._key = key
+            self._sync()
 
     def _id_copy_toggled(self, _on: bool) -> None:
         self._front = None
@@ -314,18 +428,23 @@ class CaptureDialog(QDialog):
 
     def _ready_message(self) -> str:
         if self.id_copy_check.isChecked():
-            return self.tr("身份证复印：请先拍人像面，再拍国徽面，两面将按原大合成在一页 A4 上。")
+            return self.tr("请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。")
         return self.tr("请将材料平放在拍摄区内，绿色框为识别到的材料边缘。")
 
     def _processed(self, result: CapturedPage, replace: int | None) -> None:
         self._busy -= 1
+        # the whole frame was kept (outline not trusted, or none): the page says so until retaken
+        whole = result.uncertain or result.problem is FrameProblem.NO_DOCUMENT
         if replace is not None and replace in self._pages:
             self._pages[replace] = result.page
+            (self._uncertain.add if whole else self._uncertain.discard)(replace)
             self._refresh_item(replace)
+            self._sync()
         else:
-            self._add_page(result.page)
-        if result.problem is FrameProblem.NO_DOCUMENT:
-            self._say(self.tr("未识别到材料边缘，已保留整幅画面；如需裁边请摆正后重拍。"), "warn")
+            self._add_page(result.page, uncertain=whole)
+        if whole:
+            self._say(self.tr("未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；"
+                              "如需裁边请摆正后重拍。"), "warn")
         else:
             kb = len(result.page.jpeg) / 1000
             codes = "、".join(code.text for code in result.page.codes)
@@ -342,15 +461,17 @@ class CaptureDialog(QDialog):
         self._update_buttons()
 
     # -- pages ----------------------------------------------------------------------------------
-    def _add_page(self, page: ScannedPage) -> None:
+    def _add_page(self, page: ScannedPage, *, uncertain: bool = False, sync: bool = True) -> None:
         page_id = next(self._ids)
         self._pages[page_id] = page
+        if uncertain:
+            self._uncertain.add(page_id)
         item = QListWidgetItem()
         item.setData(Qt.ItemDataRole.UserRole, page_id)
         self.page_list.addItem(item)
         self._refresh_item(page_id)
         self.page_list.setCurrentItem(item)
-        self._renumber()
+        self._renumber(sync=sync)
 
     def _item_for(self, page_id: int) -> QListWidgetItem | None:
         for row in range(self.page_list.count()):
@@ -364,13 +485,52 @@ class CaptureDialog(QDialog):
         if item is None:
             return
         small = thumbnail(self._pages[page_id].image, self.page_list.iconSize())
-        item.setIcon(QIcon(QPixmap.fromImage(to_qimage(small))))
+        pixmap = QPixmap.fromImage(to_qimage(small))
+        if page_id in self._uncertain:
+            self._mark_uncertain(pixmap)
+            item.setToolTip(self.tr("未能可靠识别材料边缘，已保留整幅画面，请核对或重拍"))
+        else:
+            item.setToolTip("")
+        item.setIcon(QIcon(pixmap))
+        self._renumber_item(item)
 
-    def _renumber(self) -> None:
+    def _mark_uncertain(self, pixmap: QPixmap) -> None:
+        """An amber band across the thumbnail: this page is the whole frame, not a trusted crop."""
+        painter = QPainter(pixmap)
+        band = pixmap.rect().adjusted(0, pixmap.height() - 30, 0, 0)
+        painter.fillRect(band, QColor(243, 156, 18, 230))
+        painter.setPen(QColor("#1b1b1b"))
+        font = painter.font()
+        font.setPointSize(9)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(band, Qt.AlignmentFlag.AlignCenter, self.tr("整幅保留，请核对"))
+        painter.end()
+
+    def _renumber_item(self, item: QListWidgetItem) -> None:
+        row = self.page_list.row(item)
+        if row >= 0:
+            text = self.tr("第 {n} 页").format(n=row + 1)
+            if int(item.data(Qt.ItemDataRole.UserRole)) in self._uncertain:
+                text += self.tr("（整幅保留，请核对）")
+            item.setText(text)
+
+    def uncertain_rows(self) -> list[int]:
+        """Rows of pages kept whole because their outline was not trusted (marked on the thumbnail)."""
+        return [row for row in range(self.page_list.count())
+                if int(self.page_list.item(row).data(Qt.ItemDataRole.UserRole)) in self._uncertain]
+
+    def _renumber(self, *, sync: bool = True) -> None:
         for row in range(self.page_list.count()):
-            self.page_list.item(row).setText(self.tr("第 {n} 页").format(n=row + 1))
+            self._renumber_item(self.page_list.item(row))
         self.pages_title.setText(self.tr("已拍页面（{n}）：可拖动调整顺序").format(n=self.page_list.count()))
         self._update_buttons()
+        if sync:
+            self._sync()
+
+    def _sync(self) -> None:
+        """The material has exactly these pages now (no separate confirmation)."""
+        self.attached.emit(self._key, self.pages())
 
     def pages(self) -> list[ScannedPage]:
         """The pages in the order shown."""
@@ -392,6 +552,7 @@ class CaptureDialog(QDialog):
             if page_id in self._pages:
                 self._pages[page_id] = rotated
                 self._refresh_item(page_id)
+                self._sync()
             self._update_buttons()
 
         self.ops.run(lambda: rotate_page(page, quarter_turns % 4, limit), done, self._failed)
@@ -410,6 +571,7 @@ class CaptureDialog(QDialog):
         row = self.page_list.currentRow()
         if row < 0:
             return
+        self.stay()
         item = self.page_list.takeItem(row)
         self._pages.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
         self._renumber()
@@ -437,15 +599,18 @@ class CaptureDialog(QDialog):
             button.setEnabled(selected)
         self.up_button.setEnabled(selected and self.page_list.currentRow() > 0)
         self.down_button.setEnabled(selected and self.page_list.currentRow() < self.page_list.count() - 1)
-        self.attach_button.setEnabled(self._busy == 0)
+        self.done_button.setEnabled(self._busy == 0)
 
     def busy(self) -> int:
         """Captures and processing still under way (tests wait for zero)."""
         return self._busy
 
-    def _attach(self) -> None:
-        self.attached.emit(str(self.material_combo.currentData()), self.pages())
-        self.accept()
+    def stay(self) -> None:
+        """Keep the dialog open after an ID copy (to retake or add): the clerk acted, so it waits for them."""
+        if self.close_timer.isActive():
+            self.close_timer.stop()
+            self._say(self.tr("已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。"), "ok")
+        self.stay_button.hide()
 
     def done(self, result: int) -> None:
         """Every way of closing (attach, cancel, Esc, the window's close button) ends here."""

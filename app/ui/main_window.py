@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -54,8 +54,10 @@ from app.ui.catalogue_panel import CataloguePanel
 from app.ui.customer_host import CustomerScreenHost
 from app.ui.customer_screen import CustomerScreen
 from app.ui.demo_panel import DemoDevices, DemoPanel
+from app.ui.desk_watch import DeskWatch
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
+from app.ui.form_assist import focus_first_empty
 from app.ui.guide_page import GuideDialog, InformDialog
 from app.ui.header import HeaderBar
 from app.ui.idle import Clock
@@ -127,6 +129,9 @@ class MainWindow(QMainWindow):
         self.catalogue.item_chosen.connect(self.open_item)
         self.catalogue.guide_requested.connect(self.show_guide)
         self.stack = QStackedWidget()
+        self.desk_watch = DeskWatch(terminal.camera, self)  # a document laid with a form open: capture opens
+        self.desk_watch.laid.connect(self._document_laid)
+        self.stack.currentChanged.connect(lambda _i: self._follow_desk())
         self.home = self._build_home()
         self.records_page = self._build_records_page()
         self.result = ResultPage(self.ctx, clerk, self._item_names)
@@ -451,7 +456,7 @@ class MainWindow(QMainWindow):
                   failed: Callable[[BaseException], None]) -> None:
         """Before the session ends: the form being worked on, if anything is in it, kept as a draft."""
         page = self.form_page
-        if self.capture_dialog is not None:  # pages not yet attached are not kept
+        if self.capture_dialog is not None:  # its pages are attached already (as they were taken)
             self.capture_dialog.reject()
         worked_on = page is not None and self.stack.currentWidget() is page and (
             any(v.strip() for v in page.view.values().values()) or page.materials.attached())
@@ -559,6 +564,8 @@ class MainWindow(QMainWindow):
         self.form_page.materials.capture_requested.connect(self.open_capture)
         self.stack.addWidget(self.form_page)
         self.stack.setCurrentWidget(self.form_page)
+        page = self.form_page  # the cursor where there is something to type (after a card read: the phone)
+        QTimer.singleShot(0, page, lambda: focus_first_empty(page.form, page.view))
         operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \
             .success(self.catalogue.set_my_items).run_in_background(self.ctx)
 
@@ -629,25 +636,40 @@ class MainWindow(QMainWindow):
             .success(self._submitted).failure(self._submit_failed).run_in_background(self.ctx)
 
     def open_capture(self, material_key: str) -> None:
-        """Photograph a material for the open form; the pages come back when the clerk attaches them."""
+        """Photograph a material for the open form; its pages are attached as they are taken."""
         page = self.form_page
         if page is None:
             return
+        self.desk_watch.follow(False)  # the dialog takes the camera's frames
         dialog = CaptureDialog(self.terminal, self.ops, page.form.materials, material_key,
                                scan_options(self.terminal), page.materials.pages.get(material_key, []), self)
 
+        follow = page.materials.follow(material_key)  # pages attach as they are taken, no confirmation
+
         def attached(key: str, pages: list[ScannedPage]) -> None:
-            if key != material_key:  # re-assigned to another material: it keeps what it had, plus these
-                page.materials.set_pages(material_key, [])
-                pages = page.materials.pages.get(key, []) + pages
-            page.materials.set_pages(key, pages)
-            self.notice.show_message(self.tr("已附加材料：{n} 页。").format(n=len(pages)), "ok")
+            follow(key, pages)
+            self.notice.show_message(self.tr("已附加材料：{n} 页。").format(n=len(page.materials.pages[key])), "ok")
 
         dialog.attached.connect(attached)
         dialog.finished.connect(lambda _r: setattr(self, "capture_dialog", None))
+        dialog.finished.connect(lambda _r: self._follow_desk())
         dialog.finished.connect(dialog.deleteLater)  # its pages are large: nothing of it outlives the dialog
         self.capture_dialog = dialog
         dialog.open()
+
+    def _follow_desk(self) -> None:
+        """Watch the desk while a form is on screen and no capture dialog is open."""
+        guard = getattr(self, "guard", None)  # the stack's first page is set before the guard exists
+        self.desk_watch.follow(self.form_page is not None and self.stack.currentWidget() is self.form_page
+                               and self.capture_dialog is None and guard is not None and not guard.locked)
+
+    def _document_laid(self) -> None:
+        """A document laid under the camera with the form open is for its first missing material."""
+        page = self.form_page
+        key = page.materials.first_missing() if page is not None else None
+        if key is not None and self.capture_dialog is None and self.stack.currentWidget() is page \
+                and not self.guard.locked:
+            self.open_capture(key)
 
     def _approve_shown(self) -> None:
         sid = self.result.submission_id
@@ -811,6 +833,7 @@ class MainWindow(QMainWindow):
         for view in (self._status, self.records, self.result, self.workbench):
             view.stop()
         self.terminal.events.unsubscribe(self.bridge)
+        self.desk_watch.detach()
         if self.capture_dialog is not None:  # it would be destroyed with this window without finishing
             self.capture_dialog.reject()  # detaches it from the camera and the terminal
 

@@ -7,7 +7,7 @@ reviewer sees why it is missing (条例第三十一条 limits what may be demand
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -141,6 +141,30 @@ class MaterialsPanel(QFrame):
             self._waived.pop(key, None)  # brought after all: the waiver no longer applies
             self.carried.pop(key, None)  # retaken: the new pages replace the earlier version's
         self._show()
+
+    def follow(self, material_key: str) -> Callable[[str, list[ScannedPage]], None]:
+        """A receiver for the capture dialog's ``attached``: pages are attached as they are taken.
+
+        The dialog was opened on ``material_key`` with its pages; when the clerk assigns them to
+        another material, that material gets them after what it already had, and the one left
+        gets back what it had before (nothing: the dialog held its pages).
+        """
+        before = {key: list(pages) for key, pages in self.pages.items()}
+        before[material_key] = []
+        now = [material_key]
+
+        def attached(key: str, pages: list[ScannedPage]) -> None:
+            if key != now[0]:
+                self.set_pages(now[0], before.get(now[0], []))
+                now[0] = key
+            self.set_pages(key, before.get(key, []) + list(pages))
+
+        return attached
+
+    def first_missing(self) -> str | None:
+        """The material a document laid under the camera is most likely for: the first one still missing."""
+        missing = self.missing()
+        return missing[0].key if missing else None
 
     def carry(self, pages: dict[str, int], waivers: dict[str, str]) -> None:
         """Start from what the corrected version had: its sealed pages and its waivers."""

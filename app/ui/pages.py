@@ -30,6 +30,7 @@ from app.permissions import ClerkInfo
 from app.queries import AttachmentData, SubmissionState, SubmissionView
 from app.terminal import Terminal
 from app.ui import operations
+from app.ui.form_assist import ImpliedChoices
 from app.ui.form_view import FormView
 from app.ui.guide_page import GuideDialog
 from app.ui.materials_panel import MaterialsPanel
@@ -43,6 +44,7 @@ from forms.definitions import TIER_LABELS, FormDef
 from forms.guide import guide_for
 from forms.receipt import Receipt
 from forms.rules.figures import ProvincialFigures
+from forms.suggest import suggest_from_read
 
 # how many missing fields, wrong values and missing materials the status line names before "等N项"
 FIELDS_NAMED = 4
@@ -124,6 +126,7 @@ class FormPage(QWidget):
         self.reset_button.clicked.connect(self.materials.clear)
         self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
         self.materials.update_required(self.view.values())
+        self.implied = ImpliedChoices(self.form, self.view)  # 参保身份 from the base typed (form_assist.py)
         self.view.values_changed.connect(self.update_submit)
         self.materials.changed.connect(self.update_submit)
         self.view.values_changed.connect(self.state_changed)
@@ -323,9 +326,12 @@ class FormPage(QWidget):
         self.arm_agent(False)
         filled = self.view.fill_from_device(reading.values, reading.source, role)
         labels = [f.label for f in self.form.fields() if f.key in filled]
+        suggested = suggest_from_read(self.form, filled, self.view.value, self.view.set_value)
         whose = self.tr("代办人") if role == "agent" else self.tr("申请人")
         text = self.tr("{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}").format(
             whose=whose, source=reading.source, who=reading.summary, fields="、".join(labels))
+        if suggested:
+            text += self.tr("<br>已按证件预填（可修改）：{fields}").format(fields="、".join(suggested))
         for warning in reading.warnings:
             text += f"<br><span style='color:#b9770e'>⚠ {warning}</span>"
         self._banner[role] = text

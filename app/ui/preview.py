@@ -79,18 +79,29 @@ class PreviewView(QWidget):
         self._image: QImage | None = None
         self._outlines: list[tuple[NDArray[np.float32], QColor]] = []
         self._message = self.tr("正在连接高拍仪…")
+        self._progress: float | None = None
         self.frames_shown = 0
 
     def show_frame(self, image: NDArray[np.uint8], detection: object) -> None:
         self._image = to_qimage(image)
         self._outlines = []
         if isinstance(detection, Detection):
-            if detection.quad is not None:
-                self._outlines = [(detection.quad, QColor("#2ecc71"))]
+            if detection.quad is not None:  # green when trusted; amber when the outline is uncertain
+                self._outlines = [(detection.quad, QColor("#2ecc71" if detection.confident else "#f39c12"))]
             else:
                 self._outlines = [(quad, QColor("#f39c12")) for quad in detection.candidates]
         self.frames_shown += 1
         self.update()
+
+    def set_progress(self, progress: float | None) -> None:
+        """The automatic capture's countdown as a ring in the outline's middle (None: no ring)."""
+        if progress != self._progress:
+            self._progress = progress
+            self.update()
+
+    @property
+    def progress(self) -> float | None:
+        return self._progress
 
     def show_message(self, text: str) -> None:
         self._message = text
@@ -120,6 +131,8 @@ class PreviewView(QWidget):
                 fill.setAlpha(40)
                 painter.setBrush(fill)
                 painter.drawPolygon(polygon)
+            if self._progress is not None and self._outlines:
+                self._paint_ring(painter, self._outlines[0][0], left, top, scale)
         if self._message:
             font = QFont(painter.font())
             font.setPointSize(13)
@@ -129,3 +142,19 @@ class PreviewView(QWidget):
             painter.setPen(QColor("#ffffff"))
             painter.drawText(band, Qt.AlignmentFlag.AlignCenter, self._message)
         painter.end()
+
+    def _paint_ring(self, painter: QPainter, quad: NDArray[np.float32], left: float, top: float,
+                    scale: float) -> None:
+        """A ring that fills as the document holds still: the clerk sees the page is about to be taken."""
+        cx = left + float(quad[:, 0].mean()) * scale
+        cy = top + float(quad[:, 1].mean()) * scale
+        radius = 34.0
+        box = QRectF(cx - radius, cy - radius, 2 * radius, 2 * radius)
+        painter.setBrush(QColor(0, 0, 0, 120))
+        painter.setPen(QPen(QColor(255, 255, 255, 90), 8))
+        painter.drawEllipse(box)
+        pen = QPen(QColor("#2ecc71"), 8)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        span = -round(360 * 16 * min(1.0, max(0.0, self._progress or 0.0)))
+        painter.drawArc(box, 90 * 16, span)

@@ -118,6 +118,7 @@ class CameraWatcher:
         self._analyse = analyse
         self.rescan_interval = rescan_interval
         self._frame_interval = 1.0 / max_fps if max_fps > 0 else 0.0
+        self._default_interval = self._frame_interval
         self._settle_frames = settle_frames
         self._worker: DeviceWorker[CameraEvent] = DeviceWorker(on_event, logger=log, describe=_describe)
         #: set whenever the device thread should look again now: capture, resume, stop
@@ -151,6 +152,11 @@ class CameraWatcher:
             self._pending.append(request)
         self._wake.set()
         return request
+
+    def set_max_fps(self, max_fps: float | None) -> None:
+        """Preview frames at most this often (None: as constructed); a watcher of the desk needs few."""
+        self._frame_interval = self._default_interval if max_fps is None else (1.0 / max_fps if max_fps > 0 else 0.0)
+        self._wake.set()
 
     def pause(self) -> None:
         """No preview frames until ``resume()`` (the camera stays open; stills are still taken)."""

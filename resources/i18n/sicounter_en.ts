@@ -274,193 +274,279 @@
 <context>
     <name>CaptureDialog</name>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="73" />
+        <location filename="../../app/ui/capture_dialog.py" line="90" />
         <source>拍摄材料</source>
-        <extracomment>(material key, pages in order)</extracomment>
+        <extracomment>how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake (material key, its pages in order now): emitted whenever they change, no confirmation needed</extracomment>
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="90" />
+        <location filename="../../app/ui/capture_dialog.py" line="121" />
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="94" />
+        <location filename="../../app/ui/capture_dialog.py" line="125" />
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="97" />
+        <location filename="../../app/ui/capture_dialog.py" line="128" />
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="102" />
+        <location filename="../../app/ui/capture_dialog.py" line="133" />
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="102" />
+        <location filename="../../app/ui/capture_dialog.py" line="133" />
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="103" />
+        <location filename="../../app/ui/capture_dialog.py" line="134" />
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="107" />
+        <location filename="../../app/ui/capture_dialog.py" line="138" />
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="112" />
+        <location filename="../../app/ui/capture_dialog.py" line="141" />
+        <source>放稳后自动拍摄</source>
+        <translation>Capture when still</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="144" />
+        <source>材料放平不动约 0.7 秒且画面清晰时自动拍摄；边缘识别不可靠时不会自动拍摄</source>
+        <translation>Takes the page by itself once the document lies still and sharp for about 0.7 s; never when its outline is uncertain</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="149" />
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="144" />
+        <location filename="../../app/ui/capture_dialog.py" line="186" />
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="145" />
+        <location filename="../../app/ui/capture_dialog.py" line="187" />
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="146" />
+        <location filename="../../app/ui/capture_dialog.py" line="188" />
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="147" />
+        <location filename="../../app/ui/capture_dialog.py" line="189" />
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="148" />
+        <location filename="../../app/ui/capture_dialog.py" line="190" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="151" />
-        <source>附加到申请</source>
-        <translation>Attach to application</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="155" />
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="163" />
+        <location filename="../../app/ui/capture_dialog.py" line="209" />
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="188" />
+        <location filename="../../app/ui/capture_dialog.py" line="234" />
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can "Import from file" scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="264" />
+        <location filename="../../app/ui/capture_dialog.py" line="334" />
+        <source>未能可靠识别材料边缘，拍摄将保留整幅画面</source>
+        <translation>The document's edges could not be found reliably; a capture keeps the whole picture</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="364" />
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="291" />
-        <source>已拍人像面。请将身份证翻面，再拍国徽面。</source>
-        <translation>Photo side taken. Turn the card over and take the emblem side.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="303" />
-        <source>已合成身份证复印件（正反面，原大）。如需再拍，请放下一张证件的人像面。</source>
-        <translation>ID copy made (both sides, true size). For another, lay the next card photo side up.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="317" />
-        <source>身份证复印：请先拍人像面，再拍国徽面，两面将按原大合成在一页 A4 上。</source>
-        <translation>ID copy: take the photo side, then the emblem side; both go on one A4 page at true size.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="318" />
+        <location filename="../../app/ui/capture_dialog.py" line="432" />
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="213" />
+        <location filename="../../app/ui/capture_dialog.py" line="259" />
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="214" />
+        <location filename="../../app/ui/capture_dialog.py" line="194" />
+        <source>完成（Esc）</source>
+        <translation>Done (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="197" />
+        <source>拍好的页面已随拍随附加到申请，关闭窗口即可</source>
+        <translation>Pages are attached to the application as they are taken; just close the window</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="199" />
+        <source>留在此处</source>
+        <translation>Stay here</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="201" />
+        <source>不自动关闭，以便重拍或补拍</source>
+        <translation>Do not close by itself, to retake or add pages</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="260" />
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or "Import from file".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="233" />
+        <location filename="../../app/ui/capture_dialog.py" line="282" />
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="240" />
+        <location filename="../../app/ui/capture_dialog.py" line="294" />
+        <source>未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）</source>
+        <translation>The document's edges could not be found reliably: straighten it, or press Space to capture by hand (the whole picture is kept)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="300" />
+        <source>正在处理…</source>
+        <translation>Processing…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="309" />
+        <source>请保持材料不动，即将自动拍摄…</source>
+        <translation>Keep the document still: capturing in a moment…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="314" />
+        <source>正在拍摄…</source>
+        <translation>Capturing…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="318" />
+        <source>画面不够清晰，请稍候对焦或放平材料</source>
+        <translation>The picture is not sharp: wait for focus or lay the document flat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="324" />
+        <location filename="../../app/ui/capture_dialog.py" line="392" />
+        <source>请翻面，放国徽面</source>
+        <translation>Turn the card over: national emblem side up</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="325" />
+        <source>已拍摄，可放下一张证件</source>
+        <translation>Captured; lay the next card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="326" />
+        <source>已拍摄，请放下一页；拍完请按 Esc 关闭</source>
+        <translation>Captured; lay the next page, press Esc when done</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="332" />
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="241" />
+        <location filename="../../app/ui/capture_dialog.py" line="333" />
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="242" />
-        <source>未识别到材料边缘，拍摄将保留整幅画面</source>
-        <translation>No document edges found: the whole view will be kept</translation>
+        <location filename="../../app/ui/capture_dialog.py" line="391" />
+        <source>已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。</source>
+        <translation>Photo side taken. Turn the card over, emblem side up (captured when still).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="243" />
+        <location filename="../../app/ui/capture_dialog.py" line="407" />
+        <source>已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；如需重拍请点“留在此处”。</source>
+        <translation>ID copy composed (both sides, true size) and attached; this window closes in a moment. To retake, click "Stay here".</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="410" />
+        <source>已合成身份证复印件（正反面，原大）并附加到申请。</source>
+        <translation>ID copy composed (both sides, true size) and attached.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="431" />
+        <source>请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。</source>
+        <translation>Lay the ID card photo side up (captured when still), then turn it over; both sides go at true size on one A4 page.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="446" />
+        <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；如需裁边请摆正后重拍。</source>
+        <translation>The document's edges could not be found reliably, so the whole picture was kept (the page is marked "Whole picture kept, check it"); to crop, straighten it and retake.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="612" />
+        <source>已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。</source>
+        <translation>Staying in the capture window: retake, delete or add pages, then press Esc.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="335" />
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="254" />
+        <location filename="../../app/ui/capture_dialog.py" line="353" />
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="263" />
+        <location filename="../../app/ui/capture_dialog.py" line="363" />
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="328" />
-        <source>未识别到材料边缘，已保留整幅画面；如需裁边请摆正后重拍。</source>
-        <translation>No document edges found; the whole view was kept. To crop, straighten it and retake.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="332" />
+        <location filename="../../app/ui/capture_dialog.py" line="451" />
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="335" />
+        <location filename="../../app/ui/capture_dialog.py" line="454" />
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="371" />
+        <location filename="../../app/ui/capture_dialog.py" line="491" />
+        <source>未能可靠识别材料边缘，已保留整幅画面，请核对或重拍</source>
+        <translation>The document's edges could not be found reliably; the whole picture was kept: check or retake it</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="507" />
+        <source>整幅保留，请核对</source>
+        <translation>Whole picture kept, check it</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="513" />
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="372" />
+        <location filename="../../app/ui/capture_dialog.py" line="515" />
+        <source>（整幅保留，请核对）</source>
+        <translation> (whole picture kept, check it)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="526" />
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="424" />
+        <location filename="../../app/ui/capture_dialog.py" line="586" />
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>
@@ -1031,127 +1117,132 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="101" />
+        <location filename="../../app/ui/pages.py" line="103" />
         <source>办理时限：{basis}</source>
         <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard)</extracomment>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="103" />
+        <location filename="../../app/ui/pages.py" line="105" />
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="105" />
+        <location filename="../../app/ui/pages.py" line="107" />
         <source>　　带 &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="108" />
+        <location filename="../../app/ui/pages.py" line="110" />
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="114" />
+        <location filename="../../app/ui/pages.py" line="116" />
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="116" />
+        <location filename="../../app/ui/pages.py" line="118" />
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="119" />
+        <location filename="../../app/ui/pages.py" line="121" />
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="131" />
+        <location filename="../../app/ui/pages.py" line="134" />
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="138" />
-        <location filename="../../app/ui/pages.py" line="342" />
+        <location filename="../../app/ui/pages.py" line="141" />
+        <location filename="../../app/ui/pages.py" line="348" />
         <source>读取代办人证件（F7）</source>
         <translation>Read the agent's ID (F7)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="155" />
+        <location filename="../../app/ui/pages.py" line="158" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="218" />
+        <location filename="../../app/ui/pages.py" line="221" />
         <source>办事指南</source>
         <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="220" />
+        <location filename="../../app/ui/pages.py" line="223" />
         <source>本事项的申请条件、材料及依据、办理时限</source>
         <translation>Who may apply, the materials and their legal basis, the time limit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="222" />
+        <location filename="../../app/ui/pages.py" line="225" />
         <source>一次性告知…</source>
         <translation>One-time notice…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="224" />
+        <location filename="../../app/ui/pages.py" line="227" />
         <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
         <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="270" />
+        <location filename="../../app/ui/pages.py" line="273" />
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="271" />
+        <location filename="../../app/ui/pages.py" line="274" />
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="295" />
+        <location filename="../../app/ui/pages.py" line="298" />
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="296" />
-        <location filename="../../app/ui/pages.py" line="312" />
+        <location filename="../../app/ui/pages.py" line="299" />
+        <location filename="../../app/ui/pages.py" line="315" />
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="315" />
+        <location filename="../../app/ui/pages.py" line="318" />
         <source>还需填写：{names}</source>
         <translation>Still to fill in: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="326" />
+        <location filename="../../app/ui/pages.py" line="330" />
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="326" />
+        <location filename="../../app/ui/pages.py" line="330" />
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="327" />
+        <location filename="../../app/ui/pages.py" line="331" />
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="341" />
+        <location filename="../../app/ui/pages.py" line="334" />
+        <source>&lt;br&gt;已按证件预填（可修改）：{fields}</source>
+        <translation>&lt;br&gt;Prefilled from the card (may be changed): {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/pages.py" line="347" />
         <source>请放置代办人证件…（F7 或点击取消）</source>
         <translation>Place the agent's ID… (F7 or click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="352" />
+        <location filename="../../app/ui/pages.py" line="358" />
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1340,206 +1431,206 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="108" />
+        <location filename="../../app/ui/main_window.py" line="110" />
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="109" />
+        <location filename="../../app/ui/main_window.py" line="111" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226" />
+        <location filename="../../app/ui/main_window.py" line="231" />
         <source>办件查询</source>
         <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241" />
+        <location filename="../../app/ui/main_window.py" line="246" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="247" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="236" />
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="277" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380" />
+        <location filename="../../app/ui/main_window.py" line="385" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382" />
+        <location filename="../../app/ui/main_window.py" line="387" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384" />
+        <location filename="../../app/ui/main_window.py" line="389" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400" />
+        <location filename="../../app/ui/main_window.py" line="405" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="402" />
+        <location filename="../../app/ui/main_window.py" line="407" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="407" />
+        <location filename="../../app/ui/main_window.py" line="412" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421" />
+        <location filename="../../app/ui/main_window.py" line="426" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="430" />
+        <location filename="../../app/ui/main_window.py" line="435" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="476" />
+        <location filename="../../app/ui/main_window.py" line="481" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237" />
+        <location filename="../../app/ui/main_window.py" line="242" />
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="446" />
+        <location filename="../../app/ui/main_window.py" line="451" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="480" />
+        <location filename="../../app/ui/main_window.py" line="485" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="534" />
+        <location filename="../../app/ui/main_window.py" line="539" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="537" />
+        <location filename="../../app/ui/main_window.py" line="542" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="601" />
+        <location filename="../../app/ui/main_window.py" line="608" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="610" />
+        <location filename="../../app/ui/main_window.py" line="617" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="644" />
+        <location filename="../../app/ui/main_window.py" line="651" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="664" />
+        <location filename="../../app/ui/main_window.py" line="686" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="717" />
+        <location filename="../../app/ui/main_window.py" line="739" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="721" />
+        <location filename="../../app/ui/main_window.py" line="743" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="732" />
+        <location filename="../../app/ui/main_window.py" line="754" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="735" />
+        <location filename="../../app/ui/main_window.py" line="757" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="739" />
+        <location filename="../../app/ui/main_window.py" line="761" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="750" />
+        <location filename="../../app/ui/main_window.py" line="772" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="756" />
+        <location filename="../../app/ui/main_window.py" line="778" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="756" />
+        <location filename="../../app/ui/main_window.py" line="778" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="759" />
+        <location filename="../../app/ui/main_window.py" line="781" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="761" />
+        <location filename="../../app/ui/main_window.py" line="783" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="768" />
-        <location filename="../../app/ui/main_window.py" line="792" />
+        <location filename="../../app/ui/main_window.py" line="790" />
+        <location filename="../../app/ui/main_window.py" line="814" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="795" />
+        <location filename="../../app/ui/main_window.py" line="817" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="797" />
+        <location filename="../../app/ui/main_window.py" line="819" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="799" />
+        <location filename="../../app/ui/main_window.py" line="821" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1554,13 +1645,13 @@
     </message>
     <message>
         <location filename="../../app/ui/materials_panel.py" line="76" />
-        <location filename="../../app/ui/materials_panel.py" line="215" />
+        <location filename="../../app/ui/materials_panel.py" line="239" />
         <source>拍摄…</source>
         <translation>Photograph…</translation>
     </message>
     <message>
         <location filename="../../app/ui/materials_panel.py" line="79" />
-        <location filename="../../app/ui/materials_panel.py" line="218" />
+        <location filename="../../app/ui/materials_panel.py" line="242" />
         <source>免提交…</source>
         <translation>Waive…</translation>
     </message>
@@ -1570,37 +1661,37 @@
         <translation>When the applicant cannot provide it and it can be verified otherwise (e.g. shared data), waive it with a reason</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="201" />
+        <location filename="../../app/ui/materials_panel.py" line="225" />
         <source>已拍 {n} 页</source>
         <translation>{n} page(s) taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="204" />
+        <location filename="../../app/ui/materials_panel.py" line="228" />
         <source>沿用原件 {n} 页</source>
         <translation>Kept from before: {n} pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="207" />
+        <location filename="../../app/ui/materials_panel.py" line="231" />
         <source>免提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="210" />
+        <location filename="../../app/ui/materials_panel.py" line="234" />
         <source>未拍摄</source>
         <translation>Not yet taken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="210" />
+        <location filename="../../app/ui/materials_panel.py" line="234" />
         <source>无需提供</source>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="215" />
+        <location filename="../../app/ui/materials_panel.py" line="239" />
         <source>查看/重拍…</source>
         <translation>View / retake…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="218" />
+        <location filename="../../app/ui/materials_panel.py" line="242" />
         <source>撤销免提交</source>
         <translation>Undo waiver</translation>
     </message>
@@ -1608,17 +1699,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="363" />
+        <location filename="../../app/ui/pages.py" line="369" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="367" />
+        <location filename="../../app/ui/pages.py" line="373" />
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="375" />
+        <location filename="../../app/ui/pages.py" line="381" />
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -2240,109 +2331,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="415" />
+        <location filename="../../app/ui/pages.py" line="421" />
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter's receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="417" />
+        <location filename="../../app/ui/pages.py" line="423" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="420" />
+        <location filename="../../app/ui/pages.py" line="426" />
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="425" />
+        <location filename="../../app/ui/pages.py" line="431" />
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="441" />
+        <location filename="../../app/ui/pages.py" line="447" />
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="443" />
+        <location filename="../../app/ui/pages.py" line="449" />
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="500" />
+        <location filename="../../app/ui/pages.py" line="506" />
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="512" />
+        <location filename="../../app/ui/pages.py" line="518" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="514" />
+        <location filename="../../app/ui/pages.py" line="520" />
         <source>{item}　申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="545" />
+        <location filename="../../app/ui/pages.py" line="551" />
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="517" />
+        <location filename="../../app/ui/pages.py" line="523" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="503" />
+        <location filename="../../app/ui/pages.py" line="509" />
         <source>{item}　申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="506" />
+        <location filename="../../app/ui/pages.py" line="512" />
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="509" />
+        <location filename="../../app/ui/pages.py" line="515" />
         <source>{item}　申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="519" />
+        <location filename="../../app/ui/pages.py" line="525" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="522" />
+        <location filename="../../app/ui/pages.py" line="528" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="524" />
+        <location filename="../../app/ui/pages.py" line="530" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="529" />
+        <location filename="../../app/ui/pages.py" line="535" />
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="532" />
+        <location filename="../../app/ui/pages.py" line="538" />
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="545" />
+        <location filename="../../app/ui/pages.py" line="551" />
         <source>办结期限：</source>
         <translation>Due by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="567" />
+        <location filename="../../app/ui/pages.py" line="573" />
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -2678,17 +2769,17 @@
 <context>
     <name>WaiveDialog</name>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="229" />
+        <location filename="../../app/ui/materials_panel.py" line="253" />
         <source>免于提交材料</source>
         <translation>Waive a material</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="233" />
+        <location filename="../../app/ui/materials_panel.py" line="257" />
         <source>例如：已通过公安人口信息共享核验，无需另行提供</source>
         <translation>e.g. verified through the police population data, no copy needed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/materials_panel.py" line="240" />
+        <location filename="../../app/ui/materials_panel.py" line="264" />
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why "{name}" is not provided (kept with the application for review):</translation>
     </message>
