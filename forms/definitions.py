@@ -180,6 +180,10 @@ class FieldDef(_Frozen):
     #: starts as a copy of this other field once a card filled it (常住地址 from the ID card's 户籍地址):
     #: a suggestion the clerk sees and may change, never locked. Only for values no benefit depends on.
     suggest_from: str | None = Field(default=None, pattern=_KEY)
+    #: a choice's answer when nothing typed implies another (``forms/suggest.implied_choices``): a person
+    #: registering at the counter without naming an employer registers as 灵活就业人员; typing 单位编号
+    #: implies 单位职工 instead. Shown on the form, the customer screen and the receipt; the clerk may change it.
+    implied_default: str | None = None
 
     @field_validator("required_when", "shown_when", mode="before")
     @classmethod
@@ -216,6 +220,10 @@ class FieldDef(_Frozen):
                 raise ValueError(f"field {self.key!r} has duplicate choice values")
             if self.choices and self.default is not None and self.default not in values:
                 raise ValueError(f"field {self.key!r}: default {self.default!r} is not a choice")
+            if self.implied_default is not None and self.choices and self.implied_default not in values:
+                raise ValueError(f"field {self.key!r}: implied_default {self.implied_default!r} is not a choice")
+        elif self.implied_default is not None:
+            raise ValueError(f"field {self.key!r}: only choice fields may have implied_default")
         elif self.choices or self.choices_from is not None:
             raise ValueError(f"field {self.key!r}: only choice fields may have choices")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:

@@ -8,7 +8,9 @@ work without value. The copy is a suggestion: the field stays editable, the bann
 prefilled, and only fields whose definition names ``suggest_from`` take part. A definition uses it
 only for values no benefit depends on (an address for letters); a choice that changes what the
 person pays or receives (参保身份, 缴费基数) is never suggested or defaulted: at most implied by a
-value the clerk typed that only one answer asks for.
+value the clerk typed that only one answer asks for, or set to the definition's ``implied_default``
+while nothing typed points to another answer (参保身份: a person registering at the counter without an
+employer's code is a flexible worker; the employer registers its own staff, seed 004 section 4.2.3).
 """
 
 from __future__ import annotations
@@ -58,4 +60,6 @@ def implied_choices(form: FormDef, values: Mapping[str, str]) -> dict[str, str]:
                 common = answers if common is None else common & answers
         if common is not None and len(common) == 1:
             implied[choice.key] = next(iter(common))
+        elif common is None and choice.implied_default is not None:
+            implied[choice.key] = choice.implied_default  # nothing typed points elsewhere
     return implied

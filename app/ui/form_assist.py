@@ -22,6 +22,7 @@ class ImpliedChoices:
         self._implied: dict[str, str] = {}  # choices set here, and to what
         self._busy = False
         view.values_changed.connect(self.update)
+        self.update()  # a default answer shows from the start (参保身份 of a person without an employer)
 
     def update(self) -> None:
         if self._busy:

@@ -126,7 +126,7 @@ class FormPage(QWidget):
         self.reset_button.clicked.connect(self.materials.clear)
         self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
         self.materials.update_required(self.view.values())
-        self.implied = ImpliedChoices(self.form, self.view)  # 参保身份 from the base typed (form_assist.py)
+        self.implied = ImpliedChoices(self.form, self.view)  # 参保身份 from what is typed (form_assist.py)
         self.view.values_changed.connect(self.update_submit)
         self.materials.changed.connect(self.update_submit)
         self.view.values_changed.connect(self.state_changed)

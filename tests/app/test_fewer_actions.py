@@ -49,7 +49,7 @@ def test_a_card_read_before_the_item_suggests_the_address_and_puts_the_cursor_in
     ops.wait()
 
 
-def test_the_contribution_base_implies_a_flexible_worker_until_it_is_cleared(  # type: ignore[no-untyped-def]
+def test_no_employer_means_a_flexible_worker_and_an_employer_code_an_employee(  # type: ignore[no-untyped-def]
         qtbot: QtBot, make_terminal) -> None:
     terminal = make_terminal("http://127.0.0.1:9")
     ops = OpRunner()
@@ -61,12 +61,15 @@ def test_the_contribution_base_implies_a_flexible_worker_until_it_is_cleared(  #
     view = page.view
     base = view.widget("contribution_base")
     assert isinstance(base, QLineEdit)
-    assert view.value("insured_category") == ""
-    qtbot.keyClicks(base, "4200")
-    assert view.value("insured_category") == "flexible"
-    base.clear()
-    assert view.value("insured_category") == ""  # the implication goes with the value that made it
+    employer = view.widget("employer_code")
+    assert isinstance(employer, QLineEdit)
+    assert view.value("insured_category") == "flexible"  # no employer named: registers as a flexible worker
+    qtbot.keyClicks(employer, "61020200001")
+    assert view.value("insured_category") == "employee"  # an employer's code implies an employee
+    employer.clear()
+    assert view.value("insured_category") == "flexible"  # the implication goes with the value that made it
     choose(view.widget("insured_category"), "employee")  # type: ignore[arg-type]
-    qtbot.keyClicks(base, "4200")
+    qtbot.keyClicks(employer, "6")
+    employer.clear()
     assert view.value("insured_category") == "employee"  # a choice the clerk made is never changed
     ops.wait()

@@ -199,7 +199,7 @@ def test_derived_fields_must_agree_with_id_number() -> None:
 
 
 def test_missing_and_invalid_fields_are_all_reported() -> None:
-    values = complete_registration(name="", phone="123", contribution_base="-5",
+    values = complete_registration(name="", phone="123", contribution_base="-5", insured_category="flexible",
                                    id_number="110105194912310025", ethnicity="99")
     problems = validate_form(load_form("personal_registration"), values, today=TODAY)
     assert problems == {

@@ -54,10 +54,18 @@ def test_registration_of_an_employee_needs_the_date_work_began() -> None:
         "work_start_date": "请填写参加工作日期"}
 
 
-def test_registration_of_a_flexible_worker_needs_the_base_and_no_employer() -> None:
+def test_registration_of_a_flexible_worker_needs_neither_the_base_nor_an_employer() -> None:
+    # the base is chosen when paying (seed 004: 灵活就业人员提供合法有效身份证件就能办理); typed, it is checked
     flexible = REGISTRATION | {"insured_category": "flexible"}
-    assert problems("personal_registration", flexible) == {"contribution_base": "请填写缴费基数"}
+    assert problems("personal_registration", flexible) == {}
     assert problems("personal_registration", flexible | {"contribution_base": "4200"}) == {}
+    assert problems("personal_registration", flexible | {"contribution_base": "-5"}) == {
+        "contribution_base": "缴费基数不能小于0"}
+
+
+def test_an_employee_is_not_asked_for_a_base_the_employer_declares() -> None:
+    employee = REGISTRATION | {"insured_category": "employee", "contribution_base": "-5"}
+    assert "contribution_base" not in problems("personal_registration", employee)
 
 
 # -- retirement --------------------------------------------------------------------------------------

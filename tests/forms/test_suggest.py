@@ -49,9 +49,19 @@ def test_an_employer_code_implies_an_employee(registration: FormDef) -> None:
     assert implied_choices(registration, {"employer_code": "61020200001"}) == {"insured_category": "employee"}
 
 
-def test_nothing_is_implied_from_an_empty_form_or_from_fields_of_different_answers(registration: FormDef) -> None:
-    assert implied_choices(registration, {}) == {}
-    assert implied_choices(registration, {"employer_code": "61020200001", "contribution_base": "4200"}) == {}
+def test_an_empty_form_gets_the_default_answer_and_fields_of_different_answers_none(registration: FormDef) -> None:
+    assert implied_choices(registration, {}) == {"insured_category": "flexible"}  # no employer named
+    assert implied_choices(registration, {"employer_code": "61020200001"}) == {"insured_category": "employee"}
+    assert implied_choices(registration, {"employer_code": "61020200001", "work_start_date": "2001-07-01",
+                                          "other": "x"}) == {"insured_category": "employee"}
+
+
+def test_an_implied_default_must_be_one_of_the_choices(registration: FormDef) -> None:
+    data = registration.model_dump(by_alias=True, exclude_none=True)
+    category = next(f for s in data["sections"] for f in s["fields"] if f["key"] == "insured_category")
+    category["implied_default"] = "retired"
+    with pytest.raises(ValueError, match="implied_default"):
+        FormDef.model_validate(data)
 
 
 def test_a_choice_already_made_is_left_alone(registration: FormDef) -> None:
