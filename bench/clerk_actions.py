@@ -18,9 +18,10 @@ application counts them:
 * the ID card read before the item is chosen is "card already read" and not counted.
 
 The flow is what a clerk does for a flexible worker (灵活就业人员) who brings an ID card: read the
-card, choose the item, type the phone number, type the contribution base the person chose, lay the ID
-card under the camera (the capture opens by itself, takes the front, then the back, composes the ID
-copy and attaches it), submit. The stored submission is checked: the ID copy is attached.
+card, choose the item, type the phone number (参保身份 shows 灵活就业人员: no employer's code was
+named, and the base is chosen when paying, seed 004), lay the ID card under the camera (the capture
+opens by itself, takes the front, then the back, composes the ID copy and attaches it), submit. The
+stored submission is checked: the ID copy is attached.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 LIMIT = 4
 PHONE = "13800138000"
-BASE = "4200"  # the monthly contribution base the applicant chose (元)
 CLERK_ID, CLERK_PASSWORD = "1001", "bench-pass-2718"
 _NOT_TYPING = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape}
 
@@ -196,14 +196,9 @@ def registration(window: object, devices: object, counter: ActionCounter) -> str
     wait_for(lambda: QApplication.focusWidget() is page.view.widget("phone"), "the cursor in 联系电话")
     QTest.keyClicks(QApplication.focusWidget(), PHONE)  # 2: type the phone number
 
-    base = page.view.widget("contribution_base")
-    page.view.ensureWidgetVisible(base)
-    pump(50)
-    click(base)  # 3: the contribution base the applicant chose (implies 灵活就业人员)
-    QTest.keyClicks(base, BASE)
-    wait_for(lambda: page.view.value("insured_category") == "flexible", "参保身份 implied")
+    wait_for(lambda: page.view.value("insured_category") == "flexible", "参保身份 without an employer")
 
-    devices.place_document("id_front")  # 4: lay the ID card under the camera
+    devices.place_document("id_front")  # 3: lay the ID card under the camera
     counter.physical("lay the ID card under the camera")
     wait_for(lambda: window.capture_dialog is not None, "the capture opening by itself")
     dialog = window.capture_dialog
@@ -214,7 +209,7 @@ def registration(window: object, devices: object, counter: ActionCounter) -> str
     wait_for(lambda: window.capture_dialog is None, "the ID copy composed, attached and the capture closed")
     wait_for(page.submit_button.isEnabled, "submit allowed")
 
-    click(page.submit_button)  # 5 (or 4): submit
+    click(page.submit_button)  # 4: submit
     wait_for(lambda: window.result.submission_id is not None, "the submission stored")
     return window.result.submission_id or ""
 

@@ -34,7 +34,7 @@ def test_registration_with_the_card_read_is_stored_with_the_id_copy_and_no_remov
 
     stored = result["submission"]
     assert ["identity_document", 1] in stored["attachments"]  # the ID copy: both sides on one page
-    assert stored["insured_category"] == "flexible"  # implied by the contribution base typed
+    assert stored["insured_category"] == "flexible"  # no employer's code named: a flexible worker
     assert stored["address"].startswith("北京市东城区")  # 常住地址 from the ID card's address
 
     actions = result["actions"]
