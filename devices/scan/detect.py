@@ -56,6 +56,10 @@ BLANK_STD = 3.0
 #: least outline support at which a found outline is trusted for a crop and for automatic capture; below
 #: it the frame is kept whole and the clerk is told the outline is uncertain
 CONFIDENT_AT = 0.8
+#: least colour step (YCrCb units, chroma doubled) on the weakest side of a trusted outline, measured
+#: 3 and 8 coarse px either side of it: below them one side has the same stuff on both sides
+STEP_NEAR = 10.0
+STEP_WIDE = 6.0
 
 
 class FrameProblem(enum.StrEnum):
@@ -71,6 +75,8 @@ class Detection:
     problem: FrameProblem | None
     confidence: float
     candidates: tuple[Quad, ...] = ()
+    #: the cues the confidence was made of (support, weakest side step near, weakest side step wider, ...)
+    cues: tuple[float, ...] = ()
 
     @property
     def confident(self) -> bool:
@@ -127,6 +133,32 @@ def _support(magnitude: NDArray[np.float32], quad: Quad, worst_of: float = 1.0) 
     xs, ys = np.clip(pts[..., 0], 0, w - 1), np.clip(pts[..., 1], 0, h - 1)
     sides = (magnitude[ys, xs] > 20.0).mean(axis=1)
     return float(sides.min() * worst_of + sides.mean() * (1.0 - worst_of))
+
+
+def _side_steps(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> NDArray[np.float32]:
+    """Colour step across each side, inside against outside ``gap`` px away (YCrCb, chroma doubled): (4,)."""
+    h, w = lab.shape[:2]
+    q = np.asarray(quad, dtype=np.float32)
+    centre = q.mean(axis=0)
+    ts = np.linspace(0.15, 0.85, 16, dtype=np.float32)[None, :, None]
+    pts = q[:, None, :] + ts * (np.roll(q, -1, axis=0) - q)[:, None, :]  # (4, 16, 2)
+    towards = centre[None, None, :] - pts
+    towards /= np.maximum(np.linalg.norm(towards, axis=2, keepdims=True), 1e-6)
+    inner = np.round(pts + gap * towards).astype(np.int32)
+    outer = np.round(pts - gap * towards).astype(np.int32)
+    a = lab[np.clip(inner[..., 1], 0, h - 1), np.clip(inner[..., 0], 0, w - 1)].astype(np.float32)
+    b = lab[np.clip(outer[..., 1], 0, h - 1), np.clip(outer[..., 0], 0, w - 1)].astype(np.float32)
+    step = np.abs(np.median(a - b, axis=1)) * np.array([1.0, 2.0, 2.0], dtype=np.float32)  # (4 sides, 3)
+    out: NDArray[np.float32] = step.max(axis=1)
+    return out
+
+
+def _stands_out(lab: NDArray[np.uint8], quad: Quad) -> bool:
+    """Every side steps in colour both right at the outline and a little further out (``STEP_NEAR``,
+    ``STEP_WIDE``). A printed frame, a table cell or a shadow's edge inside a page has paper on both sides
+    of at least one side; a page on a desk, however light, has desk all round (calibrated on development
+    seeds, see docs/design-notes.md)."""
+    return float(_side_steps(lab, quad, 3.0).min()) >= STEP_NEAR and float(_side_steps(lab, quad, 8.0).min()) >= STEP_WIDE
 
 
 def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:
@@ -279,10 +311,15 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         return Detection(None, problem, 0.0)
     found, lab = _candidates(small, sensitive=False, fast=fast)
     docs = _documents(found)
-    if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]):
-        # nothing, or only something card-sized, which may be a table cell of a faint page: low thresholds
+    if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]
+                     or not _stands_out(lab, docs[0].quad)):
+        # nothing, only something card-sized (which may be a table cell of a faint page) or an outline with
+        # paper on both sides of a side (a printed frame or cell of a page whose edge was missed): low thresholds
         more, _ = _candidates(small, sensitive=True)  # the same colour copy, other edges
         docs = _documents(found + more)
+        standing = [doc for doc in docs if _stands_out(lab, doc.quad)]
+        if standing and standing[0] is not docs[0]:
+            docs = standing + [doc for doc in docs if doc not in standing]
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]
@@ -303,10 +340,15 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
             if support >= (0.5 if fast else REFINE_TRUST):
                 quad = order_corners(better)
         refined.append((quad, doc.support))
+    near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
+    if fast is False and not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE):
+        confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
+    cues = (docs[0].support, float(near.min()), float(wide.min()), float(np.sort(near)[1]),
+            docs[0].area / (small.shape[0] * small.shape[1]), float(len(docs)))
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
         return Detection(None, FrameProblem.SEVERAL_DOCUMENTS, confidence, tuple(q for q, _ in refined))
-    return Detection(refined[0][0], None, confidence)
+    return Detection(refined[0][0], None, confidence, cues=cues)
 
 
 def detect_document(image: NDArray[np.uint8], *, refine: bool = True) -> Detection:
