@@ -158,7 +158,8 @@ def _stands_out(lab: NDArray[np.uint8], quad: Quad) -> bool:
     ``STEP_WIDE``). A printed frame, a table cell or a shadow's edge inside a page has paper on both sides
     of at least one side; a page on a desk, however light, has desk all round (calibrated on development
     seeds, see docs/design-notes.md)."""
-    return float(_side_steps(lab, quad, 3.0).min()) >= STEP_NEAR and float(_side_steps(lab, quad, 8.0).min()) >= STEP_WIDE
+    return float(_side_steps(lab, quad, 3.0).min()) >= STEP_NEAR \
+        and float(_side_steps(lab, quad, 8.0).min()) >= STEP_WIDE
 
 
 def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:

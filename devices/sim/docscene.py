@@ -392,8 +392,8 @@ def _contact_shadow(crng: np.random.Generator, image: NDArray[np.uint8], quad: Q
         if found is None:
             continue
         (x0, y0, x1, y1), mask = found
-        mask = cv2.GaussianBlur(mask, (0, 0), max(width / 3, 0.8))
-        roi = image[y0:y1, x0:x1].astype(np.float32) - darker * mask[..., None]
+        shade = np.asarray(cv2.GaussianBlur(mask, (0, 0), max(width / 3, 0.8)), dtype=np.float32)
+        roi = image[y0:y1, x0:x1].astype(np.float32) - np.float32(darker) * shade[..., None]
         image[y0:y1, x0:x1] = np.clip(roi, 0, 255).astype(np.uint8)
 
 
