@@ -60,6 +60,7 @@ CONFIDENT_AT = 0.8
 #: 3 and 8 coarse px either side of it: below them one side has the same stuff on both sides
 STEP_NEAR = 10.0
 STEP_WIDE = 6.0
+RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-threshold search
 
 
 class FrameProblem(enum.StrEnum):
@@ -313,12 +314,12 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     found, lab = _candidates(small, sensitive=False, fast=fast)
     docs = _documents(found)
     if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]
-                     or not _stands_out(lab, docs[0].quad)):
+                     or not _stands_out(lab, _to_paper_edge(small, lab, docs[0]).quad)):
         # nothing, only something card-sized (which may be a table cell of a faint page) or an outline with
         # paper on both sides of a side (a printed frame or cell of a page whose edge was missed): low thresholds
         more, _ = _candidates(small, sensitive=True)  # the same colour copy, other edges
         docs = _documents(found + more)
-        standing = [doc for doc in docs if _stands_out(lab, doc.quad)]
+        standing = [doc for doc in docs[:RESEARCH_CANDIDATES] if _stands_out(lab, _to_paper_edge(small, lab, doc).quad)]
         if standing and standing[0] is not docs[0]:
             docs = standing + [doc for doc in docs if doc not in standing]
     if not docs:

@@ -9,9 +9,11 @@ import pytest
 
 from devices.scan.geometry import is_convex, quad_area
 from devices.sim.docscene import (
+    CONDITIONS,
     DOCUMENT_KINDS,
     black_frame,
     blank_frame,
+    condition_of,
     desk_only,
     render_document,
     render_scene,
@@ -117,8 +119,18 @@ def test_two_documents_do_not_overlap(seed: int) -> None:
 
 
 def test_the_synthetic_set_covers_every_kind() -> None:
-    kinds = [scene.kind for scene in synthetic_set(len(DOCUMENT_KINDS), size=SMALL)]
+    kinds = [scene.kind for scene in synthetic_set(len(DOCUMENT_KINDS), size=SMALL, conditions=False)]
     assert sorted(kinds) == sorted(DOCUMENT_KINDS)
+
+
+def test_half_the_synthetic_set_carries_a_condition_each_a_twelfth() -> None:
+    conditions = [condition_of(seed) for seed in range(5000, 5000 + 1200)]
+    assert conditions.count(None) == 600
+    for condition in CONDITIONS:
+        assert conditions.count(condition) == 100
+    scenes = list(synthetic_set(12, first_seed=5000, size=(408, 306)))
+    assert [scene.condition for scene in scenes] == [condition_of(seed) for seed in range(5000, 5012)]
+    assert {scene.kind for scene in scenes if scene.condition is None} <= set(DOCUMENT_KINDS)
 
 
 def test_bad_frames() -> None:
