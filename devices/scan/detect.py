@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from devices.scan.detect_extend import extend_to_desk
 from devices.scan.detect_outer import widen_to_paper_edge
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
 from devices.scan.geometry import Quad, is_convex, order_corners, quad_area, scale_quad
@@ -285,6 +286,20 @@ def _to_paper_edge(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candi
     return _Candidate(wide, quad_area(wide), doc.support)
 
 
+def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
+    """One side moved out past a colour band or a straight shadow to the paper's edge (``detect_extend.py``)."""
+    wide = extend_to_desk(lab, doc.quad)
+    if wide is None or not is_convex(wide) or not angles_ok(wide):
+        return doc
+    h, w = small.shape[:2]
+    snapped, fit = refine_quad(small, wide, 3.0, samples=24)
+    if fit >= 0.5 and is_convex(snapped) and float(np.abs(snapped - wide).max()) < 4.0:
+        wide = order_corners(snapped)
+    if not plausible(wide, w, h, 0.0):
+        return doc
+    return _Candidate(wide, quad_area(wide), doc.support)
+
+
 def _second_document(first: _Candidate, second: _Candidate) -> bool:
     """A second outline is a second document only when it is big enough, clear of the first (a phone's
     outline merged with a card's corner overlaps the card) and as well supported as a document must be."""
@@ -328,6 +343,8 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if len(docs) > 1 and strong and strong[0] is not docs[0] and strong[0].area >= SECOND_DOCUMENT_SHARE * docs[0].area:
         docs = strong  # a weak outline (a phone merged with a card's corner) beside a clean one is clutter
     docs = [_to_paper_edge(small, lab, doc) for doc in docs[:2]]
+    if not fast:
+        docs[0] = _to_desk(small, lab, docs[0])
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
     reach = max(2.5 * block, 4.0)
     refined: list[tuple[Quad, float]] = []
