@@ -61,6 +61,9 @@ CONFIDENT_AT = 0.8
 #: 3 and 8 coarse px either side of it: below them one side has the same stuff on both sides
 STEP_NEAR = 10.0
 STEP_WIDE = 6.0
+#: an outline covering more of the frame than this is the desk's or a mat's, not a document's: a document
+#: camera frames an A4 page with room around it (the generator's pages cover at most 85%)
+DESK_SHARE = 0.9
 RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-threshold search
 
 
@@ -77,7 +80,8 @@ class Detection:
     problem: FrameProblem | None
     confidence: float
     candidates: tuple[Quad, ...] = ()
-    #: the cues the confidence was made of (support, weakest side step near, weakest side step wider, ...)
+    #: what the confidence was made of: (edge support, weakest side's colour step 3 and 8 coarse px out,
+    #: share of the frame covered); empty when nothing was found
     cues: tuple[float, ...] = ()
 
     @property
@@ -361,10 +365,10 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         refined.append((quad, doc.support))
     near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
-    if fast is False and not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE):
+    share = docs[0].area / (small.shape[0] * small.shape[1])
+    if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE:
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
-    cues = (docs[0].support, float(near.min()), float(wide.min()), float(np.sort(near)[1]),
-            docs[0].area / (small.shape[0] * small.shape[1]), float(len(docs)))
+    cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
         return Detection(None, FrameProblem.SEVERAL_DOCUMENTS, confidence, tuple(q for q, _ in refined))
     return Detection(refined[0][0], None, confidence, cues=cues)
