@@ -9,7 +9,7 @@ import pytest
 from numpy.typing import NDArray
 
 from app.scans import A4_LONG_MM, process_frame
-from devices.scan.detect import CONFIDENT_AT, detect_document
+from devices.scan.detect import CONFIDENT_AT, detect_document, detect_preview
 from devices.scan.geometry import quad_area
 from devices.scan.pipeline import ScanOptions
 from devices.sim.docscene import render_document, render_scene
@@ -48,6 +48,15 @@ def test_a_fragment_of_the_page_is_not_confident(seed: int) -> None:
     assert quad_area(detection.quad) < 0.5 * FULL[0] * FULL[1]
     assert not detection.confident  # ... and not trusted: paper on both sides of it
     assert detection.confidence < CONFIDENT_AT
+
+
+def test_the_preview_does_not_trust_a_fragment_either() -> None:
+    """Automatic capture goes by the preview's confidence: a fragment there must not be trusted."""
+    preview = np.asarray(cv2.resize(_certificate_on_its_own_colour(0), (1280, 960), interpolation=cv2.INTER_AREA),
+                         dtype=np.uint8)
+    detection = detect_preview(preview)
+    assert detection.quad is not None
+    assert not detection.confident
 
 
 def test_a_desk_sized_outline_is_not_confident() -> None:
