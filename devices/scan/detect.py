@@ -24,6 +24,13 @@ both outlines, so the clerk chooses or removes one; a smaller second outline (a 
 is 7% of it) is treated as desk clutter and the dominant document is returned. A weak outline beside a
 clean one is clutter too, even when it is the larger.
 
+Trust: an outline is ``confident`` only with edge support >= ``CONFIDENT_AT``, a colour step across every
+side both right at it and a little further out (``STEP_NEAR``, ``STEP_WIDE``: a printed frame, a table
+cell or a shadow's edge inside a page has paper on both sides of one side at least) and at most
+``DESK_SHARE`` of the frame. An outline that fails the step test also triggers the low-threshold search,
+and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``).
+An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
+
 The preview (``detect_preview``) runs a lighter search: region thresholds on a half-size copy, no
 thickened-edge contours, no second low-threshold pass, only the few largest outlines scored, and a
 single lighter refinement; its outline only has to look right to the clerk.
