@@ -347,7 +347,8 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         docs = _documents(found + more)
         standing = [doc for doc in docs[:RESEARCH_CANDIDATES] if _stands_out(lab, _to_paper_edge(small, lab, doc).quad)]
         if standing and standing[0] is not docs[0]:
-            docs = standing + [doc for doc in docs if doc not in standing]
+            picked = {id(doc) for doc in standing}  # by identity: candidates hold arrays, == is ambiguous
+            docs = standing + [doc for doc in docs if id(doc) not in picked]
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]
