@@ -9,7 +9,7 @@ import pytest
 from numpy.typing import NDArray
 
 from app.scans import A4_LONG_MM, process_frame
-from devices.scan.detect import CONFIDENT_AT, detect_document, detect_preview
+from devices.scan.detect import CONFIDENT_AT, FrameProblem, detect_document, detect_preview
 from devices.scan.geometry import quad_area
 from devices.scan.pipeline import ScanOptions
 from devices.sim.docscene import render_document, render_scene
@@ -57,6 +57,17 @@ def test_the_preview_does_not_trust_a_fragment_either() -> None:
     detection = detect_preview(preview)
     assert detection.quad is not None
     assert not detection.confident
+
+
+def test_a_fragment_beside_a_card_is_searched_again_without_an_exception() -> None:
+    """The fragment (a printed border) sends the search round again; the card found there stands out and
+    goes first. Reordering once compared outlines by value (NumPy arrays) and raised ValueError."""
+    frame = _certificate_on_its_own_colour(0)
+    card = render_document("bank_card", np.random.default_rng(0), 7.0)
+    frame[1000:1000 + card.shape[0], 2500:2500 + card.shape[1]] = card
+    detection = detect_document(frame)
+    assert not detection.confident
+    assert detection.problem is FrameProblem.SEVERAL_DOCUMENTS or detection.quad is not None
 
 
 def test_a_desk_sized_outline_is_not_confident() -> None:
