@@ -7,7 +7,7 @@ GUI thread (an 8 MP frame takes a few hundred milliseconds to process).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +46,9 @@ class CaptureUnusable(CounterError):
     """The frame cannot become a page; the clerk must rearrange and take it again."""
 
 
+#: long side (mm) of the page an uncertain whole frame is laid out on without a camera calibration
+A4_LONG_MM = 297.0
+
 #: problems that make a frame useless; with the others the whole frame is kept (the page may fill the view)
 _REFUSED: dict[FrameProblem, tuple[str, str]] = {
     FrameProblem.TOO_DARK: ("画面太暗，未能拍清材料。", "请打开高拍仪补光灯或移开遮挡后重拍。"),
@@ -82,9 +85,26 @@ def import_image(path: Path) -> NDArray[np.uint8]:
 
 
 def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPage:
-    """Find the document in a full-resolution frame and produce its page."""
+    """Find the document in a full-resolution frame and produce its page.
+
+    An outline the detector does not trust (``Detection.confident`` false: a fragment of the page, a
+    shadow's edge, a desk-sized outline, or none at all) is not used: the whole frame is kept as it was
+    photographed, at its own proportions (not shrunk onto an A4 sheet, not whitened as if it were paper),
+    and the page says it is uncertain, so the clerk checks it or retakes it. A wrong crop would lose part of
+    the evidence without anyone noticing; a whole frame loses nothing.
+    """
     detection = usable_detection(frame)
-    return CapturedPage(scan_page(frame, detection.quad, options), detection.problem)
+    if detection.confident:
+        return CapturedPage(scan_page(frame, detection.quad, options), None)
+    return CapturedPage(scan_page(frame, None, whole_frame_options(frame, options)), detection.problem, uncertain=True)
+
+
+def whole_frame_options(frame: NDArray[np.uint8], options: ScanOptions) -> ScanOptions:
+    """Options that keep a frame as the photograph it is: its own aspect on a page as long as an A4 sheet
+    (or its true size with a calibrated camera), no whitening or deskewing of what may be mostly desk."""
+    h, w = frame.shape[:2]
+    px_per_mm = options.px_per_mm or max(w, h) / A4_LONG_MM
+    return replace(options, paper="true", px_per_mm=px_per_mm, whiten=False, deskew=False)
 
 
 def seal_material(terminal: Terminal, material_key: str, pages: Sequence[ScannedPage]) -> AttachmentData:

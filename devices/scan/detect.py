@@ -24,6 +24,13 @@ both outlines, so the clerk chooses or removes one; a smaller second outline (a 
 is 7% of it) is treated as desk clutter and the dominant document is returned. A weak outline beside a
 clean one is clutter too, even when it is the larger.
 
+Trust: an outline is ``confident`` only with edge support >= ``CONFIDENT_AT``, a colour step across every
+side both right at it and a little further out (``STEP_NEAR``, ``STEP_WIDE``: a printed frame, a table
+cell or a shadow's edge inside a page has paper on both sides of one side at least) and at most
+``DESK_SHARE`` of the frame. An outline that fails the step test also triggers the low-threshold search,
+and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``).
+An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
+
 The preview (``detect_preview``) runs a lighter search: region thresholds on a half-size copy, no
 thickened-edge contours, no second low-threshold pass, only the few largest outlines scored, and a
 single lighter refinement; its outline only has to look right to the clerk.
@@ -39,6 +46,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from devices.scan.detect_extend import extend_to_desk
 from devices.scan.detect_outer import widen_to_paper_edge
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
 from devices.scan.geometry import Quad, is_convex, order_corners, quad_area, scale_quad
@@ -56,6 +64,14 @@ BLANK_STD = 3.0
 #: least outline support at which a found outline is trusted for a crop and for automatic capture; below
 #: it the frame is kept whole and the clerk is told the outline is uncertain
 CONFIDENT_AT = 0.8
+#: least colour step (YCrCb units, chroma doubled) on the weakest side of a trusted outline, measured
+#: 3 and 8 coarse px either side of it: below them one side has the same stuff on both sides
+STEP_NEAR = 10.0
+STEP_WIDE = 6.0
+#: an outline covering more of the frame than this is the desk's or a mat's, not a document's: a document
+#: camera frames an A4 page with room around it (the generator's pages cover at most 85%)
+DESK_SHARE = 0.9
+RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-threshold search
 
 
 class FrameProblem(enum.StrEnum):
@@ -71,6 +87,9 @@ class Detection:
     problem: FrameProblem | None
     confidence: float
     candidates: tuple[Quad, ...] = ()
+    #: what the confidence was made of: (edge support, weakest side's colour step 3 and 8 coarse px out,
+    #: share of the frame covered); empty when nothing was found
+    cues: tuple[float, ...] = ()
 
     @property
     def confident(self) -> bool:
@@ -127,6 +146,33 @@ def _support(magnitude: NDArray[np.float32], quad: Quad, worst_of: float = 1.0) 
     xs, ys = np.clip(pts[..., 0], 0, w - 1), np.clip(pts[..., 1], 0, h - 1)
     sides = (magnitude[ys, xs] > 20.0).mean(axis=1)
     return float(sides.min() * worst_of + sides.mean() * (1.0 - worst_of))
+
+
+def _side_steps(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> NDArray[np.float32]:
+    """Colour step across each side, inside against outside ``gap`` px away (YCrCb, chroma doubled): (4,)."""
+    h, w = lab.shape[:2]
+    q = np.asarray(quad, dtype=np.float32)
+    centre = q.mean(axis=0)
+    ts = np.linspace(0.15, 0.85, 16, dtype=np.float32)[None, :, None]
+    pts = q[:, None, :] + ts * (np.roll(q, -1, axis=0) - q)[:, None, :]  # (4, 16, 2)
+    towards = centre[None, None, :] - pts
+    towards /= np.maximum(np.linalg.norm(towards, axis=2, keepdims=True), 1e-6)
+    inner = np.round(pts + gap * towards).astype(np.int32)
+    outer = np.round(pts - gap * towards).astype(np.int32)
+    a = lab[np.clip(inner[..., 1], 0, h - 1), np.clip(inner[..., 0], 0, w - 1)].astype(np.float32)
+    b = lab[np.clip(outer[..., 1], 0, h - 1), np.clip(outer[..., 0], 0, w - 1)].astype(np.float32)
+    step = np.abs(np.median(a - b, axis=1)) * np.array([1.0, 2.0, 2.0], dtype=np.float32)  # (4 sides, 3)
+    out: NDArray[np.float32] = step.max(axis=1)
+    return out
+
+
+def _stands_out(lab: NDArray[np.uint8], quad: Quad) -> bool:
+    """Every side steps in colour both right at the outline and a little further out (``STEP_NEAR``,
+    ``STEP_WIDE``). A printed frame, a table cell or a shadow's edge inside a page has paper on both sides
+    of at least one side; a page on a desk, however light, has desk all round (calibrated on development
+    seeds, see docs/design-notes.md)."""
+    return float(_side_steps(lab, quad, 3.0).min()) >= STEP_NEAR \
+        and float(_side_steps(lab, quad, 8.0).min()) >= STEP_WIDE
 
 
 def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:
@@ -251,6 +297,20 @@ def _to_paper_edge(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candi
     return _Candidate(wide, quad_area(wide), doc.support)
 
 
+def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
+    """One side moved out past a colour band or a straight shadow to the paper's edge (``detect_extend.py``)."""
+    wide = extend_to_desk(lab, doc.quad)
+    if wide is None or not is_convex(wide) or not angles_ok(wide):
+        return doc
+    h, w = small.shape[:2]
+    snapped, fit = refine_quad(small, wide, 3.0, samples=24)
+    if fit >= 0.5 and is_convex(snapped) and float(np.abs(snapped - wide).max()) < 4.0:
+        wide = order_corners(snapped)
+    if not plausible(wide, w, h, 0.0):
+        return doc
+    return _Candidate(wide, quad_area(wide), doc.support)
+
+
 def _second_document(first: _Candidate, second: _Candidate) -> bool:
     """A second outline is a second document only when it is big enough, clear of the first (a phone's
     outline merged with a card's corner overlaps the card) and as well supported as a document must be."""
@@ -279,16 +339,24 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         return Detection(None, problem, 0.0)
     found, lab = _candidates(small, sensitive=False, fast=fast)
     docs = _documents(found)
-    if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]):
-        # nothing, or only something card-sized, which may be a table cell of a faint page: low thresholds
+    if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]
+                     or not _stands_out(lab, _to_paper_edge(small, lab, docs[0]).quad)):
+        # nothing, only something card-sized (which may be a table cell of a faint page) or an outline with
+        # paper on both sides of a side (a printed frame or cell of a page whose edge was missed): low thresholds
         more, _ = _candidates(small, sensitive=True)  # the same colour copy, other edges
         docs = _documents(found + more)
+        standing = [doc for doc in docs[:RESEARCH_CANDIDATES] if _stands_out(lab, _to_paper_edge(small, lab, doc).quad)]
+        if standing and standing[0] is not docs[0]:
+            picked = {id(doc) for doc in standing}  # by identity: candidates hold arrays, == is ambiguous
+            docs = standing + [doc for doc in docs if id(doc) not in picked]
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]
     if len(docs) > 1 and strong and strong[0] is not docs[0] and strong[0].area >= SECOND_DOCUMENT_SHARE * docs[0].area:
         docs = strong  # a weak outline (a phone merged with a card's corner) beside a clean one is clutter
     docs = [_to_paper_edge(small, lab, doc) for doc in docs[:2]]
+    if not fast:
+        docs[0] = _to_desk(small, lab, docs[0])
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
     reach = max(2.5 * block, 4.0)
     refined: list[tuple[Quad, float]] = []
@@ -303,10 +371,15 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
             if support >= (0.5 if fast else REFINE_TRUST):
                 quad = order_corners(better)
         refined.append((quad, doc.support))
+    near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
+    share = docs[0].area / (small.shape[0] * small.shape[1])
+    if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE:
+        confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
+    cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
         return Detection(None, FrameProblem.SEVERAL_DOCUMENTS, confidence, tuple(q for q, _ in refined))
-    return Detection(refined[0][0], None, confidence)
+    return Detection(refined[0][0], None, confidence, cues=cues)
 
 
 def detect_document(image: NDArray[np.uint8], *, refine: bool = True) -> Detection:

@@ -5,6 +5,15 @@ perspective is mild; what makes real frames hard is the rest: wood grain and dar
 desks, pens, phones and sticky notes beside the page, a hand's shadow across it, vignetting, noise,
 blur and JPEG artefacts. Everything is drawn from one seed so a failing frame can be reproduced.
 
+Scene conditions (issue 19, ``CONDITIONS``) widen the set to what held-back hall photos showed and
+what a service hall has: a white page on a near-white desk, a hard-edged shadow (a hand and forearm, or
+the camera arm's bar) across part of the page and its edges, a page lying in landscape filling most of
+the frame, a glossy plastic sleeve (a highlight band and a faint, slightly larger transparent outline),
+a second sheet partly visible under the first, and a colour-printed form. The true corners are always
+the top document's. A condition draws from its own random stream (seeded by the scene's seed), so a
+plain scene is the same image it always was. ``synthetic_set`` gives half of its scenes a condition,
+each condition 1/12 of the set, in a fixed rotation.
+
 Rendering is built for 8 MP frames in well under a second: the desk texture and the lighting are made
 at a fraction of the size and scaled up, the page is rendered once at the scene's resolution and warped
 only into its bounding box, and the sensor noise is a random tile rather than 24 M fresh samples.
@@ -21,13 +30,32 @@ import numpy as np
 from numpy.typing import NDArray
 
 from devices.scan.geometry import Quad, as_quad
-from devices.sim.docscene_render import CARD_KINDS, DOCUMENT_KINDS, PAGE_MM, document_mask, render_document
+from devices.sim.docscene_render import (
+    CARD_KINDS,
+    DOCUMENT_KINDS,
+    EXTRA_KINDS,
+    PAGE_MM,
+    document_mask,
+    render_document,
+)
 
-__all__ = ["DOCUMENT_KINDS", "Scene", "black_frame", "blank_frame", "desk_only", "render_document", "render_scene",
-           "synthetic_set"]
+__all__ = ["CONDITIONS", "DOCUMENT_KINDS", "EXTRA_KINDS", "Scene", "black_frame", "blank_frame", "condition_of",
+           "desk_only", "render_document", "render_scene", "synthetic_set"]
 
 Size = tuple[int, int]  # (width, height), as OpenCV and the camera speak of frames
 _DESKS = ("wood", "laminate", "dark_mat", "light_grey")
+#: the scene conditions of issue 19, each with the document kinds it is drawn with
+CONDITIONS: tuple[str, ...] = ("light_desk", "hard_shadow", "landscape", "sleeve", "under_sheet", "colour_form")
+_CONDITION_KINDS: dict[str, tuple[str, ...]] = {
+    "light_desk": ("a4_text", "a4_table", "a5_form", "certificate"),
+    "hard_shadow": DOCUMENT_KINDS,
+    "landscape": ("a4_text", "a4_table", "landscape_form"),
+    "sleeve": ("a4_text", "a4_table", "certificate", "a5_form", "id_front", "colour_form"),
+    "under_sheet": ("a4_text", "a4_table", "a5_form", "certificate"),
+    "colour_form": ("colour_form",),
+}
+#: scenes of ``synthetic_set`` per rotation: the first ``_PLAIN`` are plain, then one of each condition
+_PLAIN = 6
 
 
 @dataclass(frozen=True)
@@ -38,6 +66,7 @@ class Scene:
     page_mm: tuple[float, float]
     px_per_mm: float
     others: tuple[Quad, ...] = ()
+    condition: str | None = None
 
 
 def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: int) -> NDArray[np.float32]:
@@ -71,6 +100,9 @@ def _desk(rng: np.random.Generator, size: Size, style: str) -> NDArray[np.uint8]
             step = rng.uniform(15, 30)
             lines = (np.mod(xx, step) < 0.8) | (np.mod(yy, step) < 0.8)
             shade = shade + 0.35 * lines
+    elif style == "near_white":  # white laminate or a white desk pad: white paper barely differs from it
+        base = np.full(3, rng.uniform(212, 234), dtype=np.float32) + rng.uniform(-3, 3, size=3).astype(np.float32)
+        shade = 1.0 + 0.012 * blotch + 0.01 * fine
     else:  # light grey: the low-contrast case for white paper
         base = np.full(3, rng.uniform(190, 222), dtype=np.float32) + rng.uniform(-4, 4, size=3).astype(np.float32)
         shade = 1.0 + 0.02 * blotch + 0.02 * fine
@@ -236,17 +268,31 @@ def _angle(kind: str, rng: np.random.Generator) -> float:
 
 
 def render_scene(seed: int, *, size: Size = (3264, 2448), kind: str | None = None, documents: int = 1,
-                 clutter: bool = True) -> Scene:
-    """One desk photograph with ``documents`` (1 or 2) documents; all corners inside the frame with a margin."""
+                 clutter: bool = True, condition: str | None = None) -> Scene:
+    """One desk photograph with ``documents`` (1 or 2) documents; all corners inside the frame with a margin.
+
+    ``condition`` (one of ``CONDITIONS``) adds what the module notes describe; without ``kind`` the
+    document is drawn from the kinds that condition comes with."""
     if documents not in (1, 2):
         raise ValueError("a scene holds one or two documents")
+    if condition is not None and condition not in CONDITIONS:
+        raise ValueError(f"unknown scene condition {condition!r}; expected one of {CONDITIONS}")
     rng = np.random.default_rng(seed)
+    crng = np.random.default_rng([seed, 19])  # the condition's own stream: plain scenes stay as they were
+    if condition is not None and kind is None:
+        choices = _CONDITION_KINDS[condition]
+        kind = choices[int(crng.integers(0, len(choices)))]
     w, h = size
     kinds = [kind or str(rng.choice(DOCUMENT_KINDS))]
     if documents == 2:
         kinds.append(str(rng.choice(DOCUMENT_KINDS)))
     ppm = min(_scale(k, rng, size) for k in kinds)
     angles = [_angle(k, rng) for k in kinds]
+    if condition == "landscape":  # long side across, nearly square to the frame, filling most of it
+        angles[0] = (0.0 if PAGE_MM[kinds[0]][0] > PAGE_MM[kinds[0]][1] else 90.0) \
+            + float(crng.choice((0.0, 180.0))) + float(crng.uniform(-6, 6))
+        w_mm, h_mm = PAGE_MM[kinds[0]]
+        ppm = float(math.sqrt(crng.uniform(0.5, 0.85) * w * h / (w_mm * h_mm)))
     jitters = [rng.uniform(-0.04, 0.04, size=(4, 2)).astype(np.float32) for _ in kinds]
     margin = 0.03 * min(w, h)
     if documents == 1:
@@ -261,22 +307,170 @@ def render_scene(seed: int, *, size: Size = (3264, 2448), kind: str | None = Non
             quads = [q for q in placed if q is not None]
             break
         ppm *= 0.95
-    image = _desk(rng, size, str(rng.choice(_DESKS)))
+    desk = str(rng.choice(_DESKS))
+    image = _desk(rng, size, "near_white" if condition == "light_desk" else desk)
     if clutter:
         _clutter(rng, image, ppm)
+    if condition == "under_sheet":
+        _under_sheet(crng, image, quads[0], angles[0], ppm)
     for k, q in zip(kinds, quads, strict=True):
         _paste(image, k, q, ppm, rng)
         if clutter:
             _on_top(rng, image, q, ppm)
+    if condition == "under_sheet" or (condition == "light_desk" and crng.random() < 0.5):
+        _contact_shadow(crng, image, quads[0], ppm)
+    if condition == "sleeve":
+        _sleeve(crng, image, quads[0], ppm)
+    if condition == "hard_shadow":
+        _hard_shadow(crng, image, quads[0], ppm)
     image = _finish(rng, image, size)
     return Scene(image=image, corners=quads[0], kind=kinds[0], page_mm=PAGE_MM[kinds[0]], px_per_mm=ppm,
-                 others=tuple(quads[1:]))
+                 others=tuple(quads[1:]), condition=condition)
 
 
-def synthetic_set(count: int, *, first_seed: int = 0, size: Size = (3264, 2448)) -> Iterator[Scene]:
-    """The benchmark's set: every kind in turn (so small counts still cover them all), one scene at a time."""
+def condition_of(seed: int) -> str | None:
+    """The condition ``synthetic_set`` gives a seed: none for 6 of every 12 seeds, then each condition once
+    (so every condition is 1/12 of the set, 50% in all)."""
+    slot = seed % (_PLAIN + len(CONDITIONS))
+    return None if slot < _PLAIN else CONDITIONS[slot - _PLAIN]
+
+
+def synthetic_set(count: int, *, first_seed: int = 0, size: Size = (3264, 2448),
+                  conditions: bool = True) -> Iterator[Scene]:
+    """The benchmark's set, one scene at a time: plain scenes take every kind in turn (so small counts
+    still cover them all); with ``conditions`` half the seeds carry a condition (``condition_of``)."""
     for i in range(count):
-        yield render_scene(first_seed + i, size=size, kind=DOCUMENT_KINDS[(first_seed + i) % len(DOCUMENT_KINDS)])
+        seed = first_seed + i
+        condition = condition_of(seed) if conditions else None
+        kind = DOCUMENT_KINDS[seed % len(DOCUMENT_KINDS)] if condition is None else None
+        yield render_scene(seed, size=size, kind=kind, condition=condition)
+
+
+def _roi_mask(image: NDArray[np.uint8], polygon: NDArray[np.float32], pad: float
+              ) -> tuple[tuple[int, int, int, int], NDArray[np.float32]] | None:
+    """The bounding box (x0, y0, x1, y1) of a polygon grown by ``pad`` px, clipped to the image, and an
+    anti-aliased 0..1 mask of the polygon inside it; None when it lies outside the image."""
+    h, w = image.shape[:2]
+    lo, hi = polygon.min(axis=0) - pad, polygon.max(axis=0) + pad
+    x0, y0 = int(max(math.floor(lo[0]), 0)), int(max(math.floor(lo[1]), 0))
+    x1, y1 = int(min(math.ceil(hi[0]), w)), int(min(math.ceil(hi[1]), h))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+    pts = np.round((polygon - np.array([x0, y0], dtype=np.float32)) * 16).astype(np.int32)
+    cv2.fillPoly(mask, [pts], 255, cv2.LINE_AA, shift=4)
+    return (x0, y0, x1, y1), mask.astype(np.float32) / 255.0
+
+
+def _under_sheet(crng: np.random.Generator, image: NDArray[np.uint8], top: Quad, angle: float, ppm: float) -> None:
+    """A second A4 sheet under the document, turned and shifted so that part of it shows."""
+    w_mm, h_mm = PAGE_MM["a4_text"]
+    w, h = w_mm * ppm, h_mm * ppm
+    rect = np.array([(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)], dtype=np.float32)
+    turn = math.radians(angle + float(crng.choice((-1.0, 1.0))) * float(crng.uniform(3, 15)))
+    c, s = math.cos(turn), math.sin(turn)
+    direction = float(crng.uniform(0, 2 * math.pi))
+    shift = float(crng.uniform(0.08, 0.25)) * (w + h) / 2
+    centre = top.mean(axis=0) + np.array([math.cos(direction), math.sin(direction)], dtype=np.float32) * shift
+    quad = as_quad(rect @ np.array([[c, s], [-s, c]], dtype=np.float32) + centre)
+    _paste(image, str(crng.choice(("a4_text", "a4_table"))), quad, ppm, crng)
+
+
+def _contact_shadow(crng: np.random.Generator, image: NDArray[np.uint8], quad: Quad, ppm: float) -> None:
+    """The thin shade a sheet's thickness casts on a light desk, along one or two sides."""
+    centre = quad.mean(axis=0)
+    darker = float(crng.uniform(8, 22))
+    for k in crng.choice(4, size=int(crng.integers(1, 3)), replace=False):
+        a, b = quad[int(k)], quad[(int(k) + 1) % 4]
+        normal = np.array([-(b - a)[1], (b - a)[0]], dtype=np.float32)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if float(np.dot(normal, (a + b) / 2 - centre)) < 0:
+            normal = -normal
+        width = max(0.5 * ppm, 2.0)
+        band = np.array([a, b, b + normal * width, a + normal * width], dtype=np.float32)
+        found = _roi_mask(image, band, 2.0)
+        if found is None:
+            continue
+        (x0, y0, x1, y1), mask = found
+        shade = np.asarray(cv2.GaussianBlur(mask, (0, 0), max(width / 3, 0.8)), dtype=np.float32)
+        roi = image[y0:y1, x0:x1].astype(np.float32) - np.float32(darker) * shade[..., None]
+        image[y0:y1, x0:x1] = np.clip(roi, 0, 255).astype(np.uint8)
+
+
+def _sleeve(crng: np.random.Generator, image: NDArray[np.uint8], quad: Quad, ppm: float) -> None:
+    """A glossy plastic sleeve: a transparent outline a few mm larger than the document with a faint edge,
+    a slight haze inside it, and a specular highlight band across it."""
+    centre = quad.mean(axis=0)
+    out = quad - centre
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
+    grow = float(crng.uniform(3, 10)) * ppm * 1.41
+    outer = (quad + out * grow + crng.uniform(-1, 1, size=(4, 2)).astype(np.float32) * ppm).astype(np.float32)
+    pad = 40 * ppm
+    found = _roi_mask(image, outer, pad)
+    if found is None:
+        return
+    (x0, y0, x1, y1), mask = found
+    roi = image[y0:y1, x0:x1].astype(np.float32)
+    haze = float(crng.uniform(0.02, 0.07))
+    roi = roi * (1 - np.float32(haze) * mask[..., None]) + np.float32(255.0 * haze) * mask[..., None]
+    edge = np.zeros(mask.shape, dtype=np.uint8)  # the sleeve's welded edge: a faint line, lighter or darker
+    pts = np.round((outer - np.array([x0, y0], dtype=np.float32)) * 16).astype(np.int32)
+    cv2.polylines(edge, [pts], True, 255, max(int(0.4 * ppm), 1), cv2.LINE_AA, shift=4)
+    roi += float(crng.choice((-1.0, 1.0))) * float(crng.uniform(8, 25)) * (edge.astype(np.float32) / 255.0)[..., None]
+    theta = float(crng.uniform(0, math.pi))
+    through = centre + (quad[int(crng.integers(0, 4))] - centre) * float(crng.uniform(0.0, 0.8))
+    xs = (np.arange(x0, x1, dtype=np.float32) - through[0]) * np.float32(math.sin(theta))
+    ys = (np.arange(y0, y1, dtype=np.float32) - through[1]) * np.float32(math.cos(theta))
+    distance = xs[None, :] - ys[:, None]
+    width = float(crng.uniform(8, 30)) * ppm
+    glare = np.clip(np.float32(1.6) * np.exp(-np.square(distance / np.float32(width))), 0, 1) \
+        * np.float32(crng.uniform(0.5, 0.95)) * mask
+    roi = roi * (1 - glare[..., None]) + np.float32(252.0) * glare[..., None]
+    image[y0:y1, x0:x1] = np.clip(roi, 0, 255).astype(np.uint8)
+
+
+def _hard_shadow(crng: np.random.Generator, image: NDArray[np.uint8], quad: Quad, ppm: float) -> None:
+    """A hard-edged shadow across part of the page and its edges: a hand and forearm reaching in over one
+    side, or the camera arm's straight bar across the whole frame (both straight-edged enough to pass for
+    a page edge)."""
+    h, w = image.shape[:2]
+    sw, sh = w // 2, h // 2
+    q = quad / 2.0
+    centre = q.mean(axis=0)
+    mask = np.zeros((sh, sw), dtype=np.float32)
+    k = int(crng.integers(0, 4))
+    side_mid = (q[k] + q[(k + 1) % 4]) / 2
+    out = side_mid - centre
+    out /= max(float(np.linalg.norm(out)), 1e-6)
+    across = np.array([-out[1], out[0]], dtype=np.float32)
+    half = ppm / 2.0
+    if crng.random() < 0.55:  # hand and forearm reaching in over side k
+        tip = centre + (side_mid - centre) * float(crng.uniform(0.1, 0.7)) \
+            + across * float(crng.uniform(-0.3, 0.3)) * float(np.linalg.norm(q[k] - q[(k + 1) % 4]))
+        arm = float(crng.uniform(60, 85)) * half
+        base = tip + out * 3 * max(sw, sh) + across * float(crng.uniform(-0.4, 0.4)) * max(sw, sh)
+        body = np.array([tip + across * arm / 2, tip - across * arm / 2, base - across * arm * 0.6,
+                         base + across * arm * 0.6], dtype=np.float32)
+        cv2.fillPoly(mask, [np.round(body).astype(np.int32)], 1.0, cv2.LINE_AA)
+        palm = tip - out * arm * 0.4
+        cv2.ellipse(mask, (int(palm[0]), int(palm[1])), (int(arm * 0.55), int(arm * 0.7)),
+                    math.degrees(math.atan2(out[1], out[0])) + 90, 0, 360, 1.0, -1, cv2.LINE_AA)
+        for f in range(4):  # fingers
+            root = palm - out * arm * 0.5 + across * (f - 1.5) * arm * 0.26
+            end = root - out * arm * float(crng.uniform(0.5, 0.8))
+            cv2.line(mask, (int(root[0]), int(root[1])), (int(end[0]), int(end[1])), 1.0, max(int(arm * 0.18), 2),
+                     cv2.LINE_AA)
+    else:  # the camera arm: a straight bar across the frame through the page
+        through = centre + (q[int(crng.integers(0, 4))] - centre) * float(crng.uniform(0.1, 0.8))
+        theta = float(crng.uniform(0, math.pi))
+        d = np.array([math.cos(theta), math.sin(theta)], dtype=np.float32) * 2 * max(sw, sh)
+        a, b = through - d, through + d
+        cv2.line(mask, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), 1.0,
+                 max(int(float(crng.uniform(18, 45)) * half), 3), cv2.LINE_AA)
+    mask = cv2.GaussianBlur(mask, (0, 0), float(crng.uniform(0.6, 3.0)))
+    full = cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
+    gain = 1.0 - float(crng.uniform(0.3, 0.6)) * full
+    image[...] = cv2.multiply(image, cv2.merge([gain, gain, gain]), dtype=cv2.CV_8U)
 
 
 def blank_frame(size: Size, value: int = 235) -> NDArray[np.uint8]:

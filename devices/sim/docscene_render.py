@@ -27,7 +27,11 @@ PAGE_MM: dict[str, tuple[float, float]] = {
     "id_back": (85.6, 54.0),
     "bank_card": (85.6, 54.0),
     "a5_form": (148.0, 210.0),
+    "colour_form": (210.0, 297.0),
+    "landscape_form": (297.0, 210.0),
 }
+#: kinds drawn only by the scene conditions of issue 19 (``docscene.CONDITIONS``), not in the plain rotation
+EXTRA_KINDS: tuple[str, ...] = ("colour_form", "landscape_form")
 CARD_KINDS = frozenset({"id_front", "id_back", "bank_card"})
 CARD_RADIUS_MM = 3.18  # ISO/IEC 7810 ID-1 corner radius
 
@@ -228,6 +232,57 @@ def _a5_form(rng: np.random.Generator, ppm: float) -> _Page:
     return page
 
 
+_TINTS = ((252, 228, 232), (226, 238, 252), (230, 248, 230), (252, 246, 214), (240, 232, 250))
+_BANDS = ((40, 90, 170), (190, 40, 45), (30, 130, 80), (230, 140, 30), (110, 60, 150))
+
+
+def _colour_form(rng: np.random.Generator, ppm: float) -> _Page:
+    """A colour-printed form: tinted stock, a saturated header band (sometimes printed to the very
+    edge, so the page's edge changes colour along its length) and coloured cells. Real 表单 printed on
+    coloured paper or from a colour template look like this; white-paper edge cues do not hold on them."""
+    tint = _TINTS[int(rng.integers(0, len(_TINTS)))]
+    page = _Page(210, 297, ppm, tint if rng.random() < 0.7 else _paper(rng))
+    band = _BANDS[int(rng.integers(0, len(_BANDS)))]
+    inset = 0.0 if rng.random() < 0.5 else float(rng.uniform(8, 14))
+    depth = float(rng.uniform(22, 40))
+    page.rect(inset, inset, 210 - inset, depth, fill=band)
+    page.text(30, depth * 0.35, _phrase(rng, 3), 7.0, fill=(250, 250, 250))
+    if rng.random() < 0.5:  # a footer band as well
+        page.rect(inset, 297 - inset - 12, 210 - inset, 297 - inset, fill=band)
+    y = depth + 8
+    pale = tuple(int(255 - (255 - c) * 0.25) for c in band)
+    for r in range(int(rng.integers(8, 14))):
+        if y > 250:
+            break
+        if r % 2 == 0:
+            page.rect(15, y, 195, y + 10, fill=pale)  # type: ignore[arg-type]
+        page.text(18, y + 2.5, _phrase(rng, 1), 4.0, fill=band)
+        page.line(70, y + 8, 190, y + 8, width_mm=0.2)
+        y += 12
+    page.stamp(rng, float(rng.uniform(130, 170)), float(rng.uniform(240, 262)), 20)
+    return page
+
+
+def _landscape_form(rng: np.random.Generator, ppm: float) -> _Page:
+    """A form printed across an A4 sheet laid sideways (a roster, a 花名册): a wide ruled table."""
+    page = _Page(297, 210, ppm, _paper(rng))
+    y = _header(page, rng, 297, 6.5)
+    rows, cols = int(rng.integers(8, 14)), int(rng.integers(6, 10))
+    left, right, bottom = float(rng.uniform(10, 16)), float(rng.uniform(281, 287)), float(rng.uniform(180, 198))
+    row_h = (bottom - y) / rows
+    for r in range(rows + 1):
+        page.line(left, y + r * row_h, right, y + r * row_h, width_mm=0.35 if r in (0, rows) else 0.2)
+    col_x = np.linspace(left, right, cols + 1)
+    for c in col_x:
+        page.line(float(c), y, float(c), bottom, width_mm=0.3)
+    page.rect(left, y, right, y + row_h, fill=(215, 215, 215), outline=(40, 40, 40))
+    for r in range(1, rows):
+        for c in range(cols):
+            if rng.random() < 0.7:
+                page.text(float(col_x[c]) + 1.5, y + r * row_h + row_h * 0.25, _phrase(rng, 1), min(row_h * 0.45, 3.5))
+    return page
+
+
 def _guilloche(page: _Page, rng: np.random.Generator, colour: tuple[int, int, int]) -> None:
     w, h = page.size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) / page.ppm
@@ -297,13 +352,14 @@ def _bank_card(rng: np.random.Generator, ppm: float) -> _Page:
 _RENDERERS = {
     "a4_text": _a4_text, "a4_table": _a4_table, "certificate": _certificate, "a5_form": _a5_form,
     "id_front": _id_front, "id_back": _id_back, "bank_card": _bank_card,
+    "colour_form": _colour_form, "landscape_form": _landscape_form,
 }
 
 
 def render_document(kind: str, rng: np.random.Generator, px_per_mm: float) -> NDArray[np.uint8]:
     """A flat, upright document at ``px_per_mm``: the ground truth a perfect scan would give back."""
     if kind not in _RENDERERS:
-        raise ValueError(f"unknown document kind {kind!r}; expected one of {DOCUMENT_KINDS}")
+        raise ValueError(f"unknown document kind {kind!r}; expected one of {DOCUMENT_KINDS + EXTRA_KINDS}")
     return _RENDERERS[kind](rng, px_per_mm).bgr()
 
 

@@ -9,9 +9,12 @@ import pytest
 
 from devices.scan.geometry import is_convex, quad_area
 from devices.sim.docscene import (
+    CONDITIONS,
     DOCUMENT_KINDS,
+    EXTRA_KINDS,
     black_frame,
     blank_frame,
+    condition_of,
     desk_only,
     render_document,
     render_scene,
@@ -32,7 +35,7 @@ def test_same_seed_same_scene_and_different_seed_different_scene() -> None:
     assert not np.array_equal(a.image, c.image)
 
 
-@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS + EXTRA_KINDS)
 def test_each_kind_renders_at_its_true_size(kind: str) -> None:
     page = render_document(kind, np.random.default_rng(0), 4.0)
     w_mm, h_mm = PAGE_MM[kind]
@@ -117,8 +120,18 @@ def test_two_documents_do_not_overlap(seed: int) -> None:
 
 
 def test_the_synthetic_set_covers_every_kind() -> None:
-    kinds = [scene.kind for scene in synthetic_set(len(DOCUMENT_KINDS), size=SMALL)]
+    kinds = [scene.kind for scene in synthetic_set(len(DOCUMENT_KINDS), size=SMALL, conditions=False)]
     assert sorted(kinds) == sorted(DOCUMENT_KINDS)
+
+
+def test_half_the_synthetic_set_carries_a_condition_each_a_twelfth() -> None:
+    conditions = [condition_of(seed) for seed in range(5000, 5000 + 1200)]
+    assert conditions.count(None) == 600
+    for condition in CONDITIONS:
+        assert conditions.count(condition) == 100
+    scenes = list(synthetic_set(12, first_seed=5000, size=(408, 306)))
+    assert [scene.condition for scene in scenes] == [condition_of(seed) for seed in range(5000, 5012)]
+    assert {scene.kind for scene in scenes if scene.condition is None} <= set(DOCUMENT_KINDS)
 
 
 def test_bad_frames() -> None:
@@ -127,3 +140,38 @@ def test_bad_frames() -> None:
     desk = desk_only(2, SMALL)
     assert desk.shape == (SMALL[1], SMALL[0], 3)
     assert np.array_equal(desk, desk_only(2, SMALL))
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_condition_scenes_keep_the_top_documents_corners(condition: str) -> None:
+    """Whatever a condition adds (a sheet under the page, a sleeve, a shadow), the true corners are the top
+    document's: inside the frame, the document's own size, and the page edge a step where they say."""
+    scene = render_scene(7, size=MID, condition=condition, clutter=False)
+    assert scene.condition == condition
+    w, h = MID
+    assert scene.corners[:, 0].min() >= 0.02 * h and scene.corners[:, 0].max() <= w - 0.02 * h
+    assert scene.corners[:, 1].min() >= 0.02 * h and scene.corners[:, 1].max() <= h - 0.02 * h
+    w_mm, h_mm = scene.page_mm
+    assert 0.8 * w_mm * h_mm * scene.px_per_mm**2 < quad_area(scene.corners) < 1.2 * w_mm * h_mm * scene.px_per_mm**2
+    if condition != "colour_form":  # that condition is its document kind; the others add to the scene
+        plain = render_scene(7, size=MID, kind=scene.kind, clutter=False)
+        assert not np.array_equal(plain.image, scene.image)
+
+
+def test_a_condition_leaves_plain_scenes_as_they_were() -> None:
+    """Conditions draw from their own random stream: the plain scene of a seed is the image it always was."""
+    a = render_scene(21, size=SMALL, kind="a4_text")
+    b = render_scene(21, size=SMALL, kind="a4_text", condition=None)
+    assert np.array_equal(a.image, b.image)
+    assert a.condition is None
+
+
+def test_landscape_scenes_lie_across_the_frame() -> None:
+    for seed in range(3):
+        scene = render_scene(seed, size=SMALL, condition="landscape")
+        assert np.ptp(scene.corners[:, 0]) > np.ptp(scene.corners[:, 1])
+
+
+def test_unknown_condition_is_refused() -> None:
+    with pytest.raises(ValueError):
+        render_scene(1, size=SMALL, condition="rain")
