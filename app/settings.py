@@ -138,6 +138,12 @@ class Settings(BaseModel):
     retention_days: int = Field(default=30, ge=1, le=3650)
     #: minutes without keyboard or mouse input after which the window locks itself (0: never)
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
+    #: a laptop taken to applicants' homes (上门服务, issue 19): it starts in home-visit mode, so every case
+    #: taken is marked as taken at the applicant's home, until the clerk switches it off (``app.home_visit``)
+    home_visit_mode: bool = False
+    #: days after the last successful reference-data check with the central system that the window warns
+    #: (amber); after twice as many it warns strongly (red) (``app.reference_age``)
+    reference_warn_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("terminal_id")
     @classmethod

@@ -59,6 +59,9 @@ class Receipt:
     offline: bool  # accepted at the counter while the central system was unreachable
     #: years counted from the statutory holidays because their schedule was not published (预计); empty: final
     due_provisional_years: tuple[int, ...] = ()
+    #: taken at the applicant's home (上门服务, issue 19), and the community or village named, if any
+    home_visit: bool = False
+    visit_place: str | None = None
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -110,6 +113,12 @@ class Receipt:
             return f"{self.agent_name}（证件号码 {self.agent_id_masked}）"
         return self.agent_name
 
+    def service_text(self) -> str | None:
+        """How the case was served when not at a window: "上门服务（城关镇幸福村）"; None at a window."""
+        if not self.home_visit:
+            return None
+        return f"上门服务（{self.visit_place}）" if self.visit_place else "上门服务"
+
     def clerk_text(self) -> str:
         """``name（工号 id）``."""
         return f"{self.clerk_name}（工号 {self.clerk_id}）"
@@ -121,7 +130,8 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   received_at: datetime, materials: Sequence[ReceivedMaterial],
                   time_limit_days: int | None, time_limit_basis: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
-                  offline: bool = False) -> Receipt:
+                  offline: bool = False, home_visit: bool = False,
+                  visit_place: str | None = None) -> Receipt:
     """A receipt with the ID numbers masked and the due date counted in Beijing working days.
 
     A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
@@ -156,4 +166,6 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         clerk_id=clerk_id,
         offline=offline,
         due_provisional_years=provisional,
+        home_visit=home_visit,
+        visit_place=(visit_place or "").strip() or None if home_visit else None,
     )
