@@ -214,8 +214,9 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments]
         + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
         time_limit_days=days, time_limit_basis=basis, calendar=calendar,
-        clerk_name=clerk.name, clerk_id=clerk.id, offline=terminal.sender is None, home_visit=home,
-        visit_place=place)
+        clerk_name=clerk.name, clerk_id=clerk.id, home_visit=home, visit_place=place,
+        # not configured, or out of reach at the last attempt (a laptop on a home visit): not yet at the centre
+        offline=terminal.sender is None or terminal.sender.online is False)
     if render_receipt is not None and terminal.blobs is not None:
         ref = terminal.blobs.put(render_receipt(receipt))
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
