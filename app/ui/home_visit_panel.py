@@ -120,6 +120,8 @@ class HomeVisitPanel(QObject):
                            else self.tr("上门服务中") if visit.on else self.tr("上门服务"))
         _retone(self.badge, "on" if visit.on else "off")
         self.age_label.setText(self.age_text(age))
+        # the status bar squeezes its widgets on a narrow screen: this one says what to do, so it keeps its words
+        self.age_label.setMinimumWidth(self.age_label.sizeHint().width())
         _retone(self.age_label, {AgeLevel.FRESH: "ok", AgeLevel.WARN: "warn", AgeLevel.STALE: "error"}[age.level])
         details = self.age_details(age)
         self.age_label.setToolTip(details)
