@@ -34,7 +34,7 @@ from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.operations.home_visit import VisitState, switch_home_visit, visit_state
 from app.usecases.session import ClerkInfo
 
-#: how often the age is read again without an event (it grows by itself)
+# how often the age is read again without an event (it grows by itself)
 REFRESH_MS = 10 * 60 * 1000
 
 
