@@ -6,7 +6,7 @@ A throwaway laptop (file keyring, a central address nothing answers at: it is ou
 last checked its reference data nine days ago, more than the default seven of ``reference_warn_days``. The
 clerk has switched home-visit mode on for 城关镇幸福村 and taken the sample retirement case with an agent.
 Shots: the home page with the badge and the amber age warning, the age's tooltip, the result page, the
-records list (［上门］), and the receipt as printed.
+records list (［上门］), switching the mode on again (the place dialog), and the receipt as printed.
 """
 
 from __future__ import annotations
@@ -76,6 +76,21 @@ def main(out: Path, prefix: str) -> int:
             window.open_records()
             pump(1500)
             print(save_screenshot(window, out / f"{prefix}-records.png"))
+            window.go_home()
+            window.home_visit.switch(False)  # back at the office; then leaving again: the dialog
+            for _ in range(50):
+                pump(200)
+                state = window.home_visit.state
+                if state is not None and not state.visit.on:
+                    break
+            window.home_visit.badge.click()
+            pump(800)
+            dialog = window.home_visit.dialog
+            assert dialog is not None
+            dialog.place_edit.setText("城关镇红旗社区")
+            pump(300)
+            print(save_screenshot(window, out / f"{prefix}-switch-on.png"))
+            dialog.reject()
             path = out / f"{prefix}-receipt.png"
             receipt_image(accepted.receipt, dpi=110).save(str(path))
             print(path.resolve())

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -176,8 +177,11 @@ class PlaceDialog(QDialog):
         self.place_edit.setMaxLength(MAX_PLACE_LENGTH)
         self.place_edit.setPlaceholderText(self.tr("服务地点（可选）：乡镇、社区或村，如“城关镇幸福村”"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("开启上门服务"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        for which, words in ((QDialogButtonBox.StandardButton.Ok, self.tr("开启上门服务")),
+                             (QDialogButtonBox.StandardButton.Cancel, self.tr("取消"))):
+            button = buttons.button(which)
+            button.setText(words)
+            button.setIcon(QIcon())  # the platform's stock icons: none elsewhere in the window
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
