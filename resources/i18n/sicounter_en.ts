@@ -1170,93 +1170,93 @@
 <context>
     <name>HomeVisitPanel</name>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="62"/>
-        <location filename="../../app/ui/home_visit_panel.py" line="120"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="63"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="121"/>
         <source>上门服务</source>
         <translation>Home visit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="119"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="120"/>
         <source>上门服务中：{place}</source>
         <translation>Home visit: {place}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="120"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="121"/>
         <source>上门服务中</source>
         <translation>Home visit on</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="128"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="129"/>
         <source>已开启上门服务：此时受理的业务均记为上门服务，回执上注明。点击关闭（回到窗口办理时）。</source>
         <translation>Home-visit mode is on: every case taken now is recorded as a home visit and the receipt says so. Click to switch it off (back at the window).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="130"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="131"/>
         <source>外出上门服务前点击开启：此后受理的业务均记为上门服务。外出期间可离线办理，请先联网同步基础数据。</source>
         <translation>Switch on before leaving for a home visit: every case taken from then on is recorded as a home visit. You can work offline while out; sync the reference data on a network first.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="137"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="138"/>
         <source>基础数据未曾与中心核对</source>
         <translation>Reference data never checked</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="139"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="140"/>
         <source>基础数据今日已核对</source>
         <translation>Reference data checked today</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="140"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="141"/>
         <source>基础数据 {n} 天未更新</source>
         <translation>Reference data {n} days old</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="144"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="145"/>
         <source>表单定义</source>
         <translation>Form definitions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="144"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="145"/>
         <source>政策规则与年度指标</source>
         <translation>Policy rules and yearly figures</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="145"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="146"/>
         <source>节假日安排</source>
         <translation>Holiday schedules</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="147"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="148"/>
         <source>最近一次与中心系统核对基础数据：{time}</source>
         <translation>Last reference check with the central system: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="148"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="149"/>
         <source>尚未与中心系统核对过基础数据</source>
         <translation>The reference data has never been checked with the central system</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="150"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="151"/>
         <source>中心下发第 {v} 版（{time} 接收）</source>
         <translation>version {v} from the central system (received {time})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="152"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="153"/>
         <source>随软件安装的版本</source>
         <translation>as installed with the software</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="155"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="156"/>
         <source>，已有至 {year} 年的安排</source>
         <translation>, schedules up to {year}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="156"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="157"/>
         <source>，年度指标至 {year} 年</source>
         <translation>, figures up to {year}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="159"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="160"/>
         <source>基础数据可能已过期（超过 {n} 天未核对），表单、政策指标或节假日可能已调整。请连接网络后点击“立即同步”。</source>
         <translation>The reference data may be out of date (not checked for more than {n} days): forms, policy figures or holidays may have changed. Connect to the network and click &quot;Sync now&quot;.</translation>
     </message>
@@ -1728,23 +1728,23 @@
 <context>
     <name>PlaceDialog</name>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="170"/>
-        <location filename="../../app/ui/home_visit_panel.py" line="179"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="171"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="180"/>
         <source>开启上门服务</source>
         <translation>Switch on home visit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="171"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="172"/>
         <source>开启后，本机受理的业务均记为“上门服务”，回执上注明服务方式。外出期间无网络也可办理：业务保存在本机，回到有网络处后自动发送。</source>
         <translation>Once on, every case taken on this computer is recorded as a home visit, and the receipt says so. You can work without a network while out: cases are kept here and sent automatically once a network is back.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="177"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="178"/>
         <source>服务地点（可选）：乡镇、社区或村，如“城关镇幸福村”</source>
         <translation>Place (optional): township, community or village, e.g. &quot;Xingfu village, Chengguan&quot;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="180"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="181"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
