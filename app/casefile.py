@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.cards import ID_CARD_NAMES
+from app.home_visit import PLACE_KEY
 from core.errors import CounterError, mask_id_number
 from forms.agent import acting_for
 from forms.definitions import TIER_LABELS, FieldDef, FormDef
@@ -163,6 +164,8 @@ class CaseFile:
     #: (read from a card, or typed and checked); None when the applicant came in person
     acting_for: str | None = None
     agent_id_origin: Origin | None = None
+    #: how it was served when not at a window: "上门服务（城关镇幸福村）" (issue 19); None at a window
+    service: str | None = None
 
     def due_text(self) -> str | None:
         """The due date as the case view states it; None when the item sets no day count.
@@ -297,6 +300,15 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
         status_reason=mask_id_numbers_in(view.status_reason) if view.status_reason else None,
         due_date=view.due_date, due_provisional=view.due_provisional, time_limit_days=view.time_limit_days,
         acting_for=acting, agent_id_origin=agent_id_origin)
+        service=_service(view))
+
+
+def _service(view: SubmissionView) -> str | None:
+    """"上门服务" and the place named, for a case taken at the applicant's home."""
+    if not view.home_visit:
+        return None
+    place = view.payload.get(PLACE_KEY)
+    return f"上门服务（{place}）" if isinstance(place, str) and place else "上门服务"
 
 
 def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Sequence[AttachmentData],

@@ -126,6 +126,9 @@ def _rows(receipt: Receipt) -> list[tuple[str, str]]:
     if agent is not None:
         rows.append(("代办情况", agent))  # who acted for whom (forms.agent), the agent's ID masked
     rows.append(("受理时间", receipt.received_text()))
+    service = receipt.service_text()
+    if service is not None:
+        rows.append(("服务方式", service))
     # the legal due date is a deadline, not an estimate: only a provisional one says 预计 (in its text)
     rows.append(("办结期限" if receipt.due is not None else "办结时限", receipt.due_text()))
     rows.append(("受理机构", receipt.office_name))

@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,14 +115,19 @@ def in_force(shipped: FormDef | None, sent: FormDef | None) -> FormDef:
 
 
 def reference_target(settings: Settings, audit: AuditTrail | None = None,
-                     after_update: Callable[[tuple[str, ...]], None] | None = None) -> ReferenceTarget:
+                     after_update: Callable[[tuple[str, ...]], None] | None = None,
+                     clock: Callable[[], datetime] | None = None) -> ReferenceTarget:
     """The reference data this terminal keeps (all forms, holidays, its province's and the national
     figures), verified under the enrolled signing key and recorded in ``audit``; ``after_update`` derives
-    what depends on them (the sync engine's target: due dates counted again when holidays arrive)."""
+    what depends on them (the sync engine's target: due dates counted again when holidays arrive); ``clock``
+    the time a completed check is recorded with (default now)."""
     names = ("forms", "holidays", f"figures-{settings.province_code}", "figures-00")
     key = signing_key_bytes(settings.central_signing_key) if settings.central_signing_key else None
-    return ReferenceTarget(settings.resolved_data_dir() / "reference", names, validate=validate_reference,
-                           signing_key=key, judge=judge_reference, audit=audit, after_update=after_update)
+    target = ReferenceTarget(settings.resolved_data_dir() / "reference", names, validate=validate_reference,
+                             signing_key=key, judge=judge_reference, audit=audit, after_update=after_update)
+    if clock is not None:
+        target.clock = clock
+    return target
 
 
 def judge_reference(name: str, current: dict[str, Any] | None, new: dict[str, Any]) -> Judgement:

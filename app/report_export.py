@@ -24,7 +24,7 @@ __all__ = ["COLUMNS", "export_report", "period_label", "write_csv", "write_xlsx"
 #: the measure columns, in order: header and attribute of ``Measures``
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("受理", "accepted"), ("更正重报", "corrections"), ("退回", "returned"), ("逾期", "overdue"),
-    ("告知未受理", "informed"), ("免交材料", "waivers"), ("已答复", "answered"),
+    ("告知未受理", "informed"), ("免交材料", "waivers"), ("已答复", "answered"), ("上门", "home_visits"),
 )
 AVG_HEADER = "平均答复用时（自然日）"
 
@@ -36,6 +36,7 @@ NOTES = (
     "告知未受理：打印一次性告知书、当场未受理的次数，按告知日期统计。",
     "免交材料：经说明理由免于提交的必交材料份数。",
     "平均答复用时：自受理至中心系统答复（退回或办结）的自然日，不扣除节假日。",
+    "上门：在申请人家中受理（上门服务）的业务版本，含更正重报。",
 )
 
 

@@ -143,6 +143,12 @@ class Settings(BaseModel):
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
     #: the applicant's screen (issue 19): ``auto`` full screen on the second display, or a window without one
     customer_screen: CustomerScreenMode = "auto"
+    #: a laptop taken to applicants' homes (上门服务, issue 19): it starts in home-visit mode, so every case
+    #: taken is marked as taken at the applicant's home, until the clerk switches it off (``app.home_visit``)
+    home_visit_mode: bool = False
+    #: days after the last successful reference-data check with the central system that the window warns
+    #: (amber); after twice as many it warns strongly (red) (``app.reference_age``)
+    reference_warn_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("terminal_id")
     @classmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,8 @@ class Terminal:
 def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bool = True,
                    backoff: Backoff | None = None, start_devices: bool = True,
                    camera_backend: CameraBackend | None = None, registry: DeviceRegistry | None = None,
-                   start_retention: bool | None = None, refresh_due: bool | None = None) -> Terminal:
+                   start_retention: bool | None = None, refresh_due: bool | None = None,
+                   clock: Callable[[], datetime] | None = None) -> Terminal:
     """Open the database (upgrading it), start the sender when a token is configured, and the devices.
 
     ``registry``: the devices to know and start (default: ``default_registry(camera_backend=…)``).
@@ -109,6 +111,7 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
     command-line tool that opens the terminal for one command runs none).
     ``refresh_due``: count provisional due dates again with the calendar in force, and fill those of
     submissions from before due dates were stored (``app.due_dates``; default: as ``start_sender``).
+    ``clock``: the time a completed reference-data check is recorded with (default now; tests turn it forward).
 
     Without a token the terminal still works offline: everything is saved and
     queued, and goes out once an administrator has registered the terminal.
@@ -144,7 +147,8 @@ def build_terminal(settings: Settings, secrets: SecretStore, *, start_sender: bo
             db.close()
             raise
         sender = SyncEngine(db, client, events.publish, backoff=backoff, blobs=blobs,
-                            reference=reference_target(settings, audit, _due_dates_after(db, reference, audit)))
+                            reference=reference_target(settings, audit, _due_dates_after(db, reference, audit),
+                                                       clock=clock))
     else:
         log.warning("no terminal id or token configured: submissions stay queued locally")
     devices: dict[str, DeviceService] = {}

@@ -392,7 +392,8 @@ def _list(db: Path | str, as_json: bool, include_payload: bool) -> int:
         return 0
     for r in records:
         print(f"{r.received_at}  {r.receipt_number}  {r.id}  {r.terminal_id}  "
-              f"{r.item_code} v{r.version}  case {r.case_id} v{r.case_version}  {r.status}")
+              f"{r.item_code} v{r.version}  case {r.case_id} v{r.case_version}  {r.status}"
+              f"{'  home-visit' if r.home_visit else ''}")
     print(f"{len(records)} submission(s)", file=sys.stderr)
     return 0
 

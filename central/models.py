@@ -219,3 +219,15 @@ class ReminderRow(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: SHA-256 of the canonical request body: a repeat with the same id is a replay only if it matches
     body_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class HomeVisitRow(Base):
+    """A submission taken at the applicant's home (上门服务, issue 19) rather than at a window.
+
+    A table of its own (like ``blob_pack_entries``) so that an existing database gets it from ``create_all``
+    without a migration; a submission without a row was taken at a window.
+    """
+
+    __tablename__ = "home_visits"
+
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)

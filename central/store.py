@@ -51,6 +51,7 @@ from central.errors import (
 from central.models import (
     Base,
     BlobRow,
+    HomeVisitRow,
     ReceiptCounterRow,
     ReferenceVersionRow,
     ReviewRow,
@@ -78,6 +79,7 @@ TERMINAL_ID_RE = re.compile(TERMINAL_ID_PATTERN)
 #: the tables themselves, for Core inserts of many rows
 _SUBMISSION_TABLE = cast(Table, SubmissionRow.__table__)
 _EVENT_TABLE = cast(Table, StatusEventRow.__table__)
+_HOME_VISIT_TABLE = cast(Table, HomeVisitRow.__table__)
 _REVIEW_TABLE = cast(Table, ReviewRow.__table__)
 _SIGNATURE_TABLE = cast(Table, ReviewSignatureRow.__table__)
 
@@ -106,6 +108,8 @@ class IncomingSubmission:
     case_version: int | None = None
     counter_receipt_no: str | None = None
     review: Mapping[str, Any] | None = None
+    #: true: taken at the applicant's home (上门服务); None when the body left it out
+    home_visit: bool | None = None
     #: what the central system makes of the review (``central.tiers``); None: stored as accepted, unchecked
     verdict: ReviewVerdict | None = field(default=None, compare=False)
 
@@ -126,6 +130,7 @@ class IncomingSubmission:
             "case_version": self.case_version,
             "counter_receipt_no": self.counter_receipt_no,
             "review": None if self.review is None else dict(self.review),
+            "home_visit": self.home_visit,
         }
         body.update({key: value for key, value in optional.items() if value is not None})
         return body
@@ -177,9 +182,11 @@ class SubmissionRecord:
     reason: str | None = None
     counter_receipt_no: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    #: taken at the applicant's home (上门服务)
+    home_visit: bool = False
 
     @classmethod
-    def from_row(cls, row: SubmissionRow) -> SubmissionRecord:
+    def from_row(cls, row: SubmissionRow, *, home_visit: bool = False) -> SubmissionRecord:
         return cls(
             id=row.id,
             terminal_id=row.terminal_id,
@@ -197,6 +204,7 @@ class SubmissionRecord:
             reason=row.reason,
             counter_receipt_no=row.counter_receipt_no,
             attachments=json.loads(row.attachments),
+            home_visit=home_visit,
         )
 
 
@@ -406,7 +414,7 @@ class CentralStore:
                 self._check_case(session, incoming)
                 row = self._insert(session, incoming, digest)
                 self._add_event(session, row)
-                record = SubmissionRecord.from_row(row)
+                record = SubmissionRecord.from_row(row, home_visit=bool(incoming.home_visit))
         except CaseConflict:
             # A racing copy of this very submission may have committed between our
             # look-up by id and the case check (PostgreSQL, READ COMMITTED): then its
@@ -570,7 +578,8 @@ class CentralStore:
                 self._check_case(session, incoming)
                 row = self._insert(session, incoming, digest)
                 self._add_event(session, row)
-                return SubmitResult(SubmissionRecord.from_row(row), created=True)
+                return SubmitResult(SubmissionRecord.from_row(row, home_visit=bool(incoming.home_visit)),
+                                    created=True)
         except CaseConflict as exc:
             # As in ``submit``: a racing copy of this very submission may have committed.
             found = self._fresh_existing(session, incoming.id)
@@ -707,7 +716,23 @@ class CentralStore:
         session.add(row)
         session.flush()
         self._insert_reviews(session, [incoming], now)
+        self._insert_home_visits(session, [incoming])
         return row
+
+    @staticmethod
+    def _insert_home_visits(session: Session, items: Sequence[IncomingSubmission]) -> None:
+        """Mark the items taken at the applicant's home (上门服务)."""
+        visits = [{"submission_id": item.id} for item in items if item.home_visit]
+        if visits:
+            session.execute(insert(_HOME_VISIT_TABLE), visits)
+
+    @staticmethod
+    def _home_visit_ids(session: Session, ids: Sequence[str] | None = None) -> set[str]:
+        """Which of ``ids`` (None: all) were taken at the applicant's home."""
+        query = select(HomeVisitRow.submission_id)
+        if ids is not None:
+            query = query.where(HomeVisitRow.submission_id.in_(ids))
+        return set(session.scalars(query))
 
     def _insert_reviews(self, session: Session, items: Sequence[IncomingSubmission], now: datetime) -> None:
         """Keep each item's review (tier, reasons, the signatures it carried), logging who signed."""
@@ -793,6 +818,7 @@ class CentralStore:
         # Core inserts of the tables: the ORM's bulk path builds and tracks an object per row
         session.execute(insert(_SUBMISSION_TABLE), rows)
         self._insert_reviews(session, [incoming for incoming, _ in items], now)
+        self._insert_home_visits(session, [incoming for incoming, _ in items])
         self._lock_event_order(session)
         session.execute(insert(_EVENT_TABLE), [{
             "terminal_id": row["terminal_id"], "submission_id": row["id"], "case_id": row["case_id"],
@@ -803,7 +829,8 @@ class CentralStore:
             version=incoming.version, clerk_id=incoming.clerk_id, client_created_at=incoming.created_at,
             payload=incoming.payload, payload_sha256=digest, receipt_number=receipt, status=incoming.status,
             received_at=received_at, case_id=incoming.effective_case_id, case_version=incoming.effective_case_version,
-            counter_receipt_no=incoming.counter_receipt_no, attachments=incoming.effective_attachments)
+            counter_receipt_no=incoming.counter_receipt_no, attachments=incoming.effective_attachments,
+            home_visit=bool(incoming.home_visit))
             for (incoming, digest), receipt in zip(items, receipts, strict=True)]
 
     def _lock_event_order(self, session: Session) -> None:
@@ -833,7 +860,7 @@ class CentralStore:
             row = session.get(SubmissionRow, submission_id)
             if row is None or (terminal_id is not None and row.terminal_id != terminal_id):
                 return None
-            return SubmissionRecord.from_row(row)
+            return SubmissionRecord.from_row(row, home_visit=bool(self._home_visit_ids(session, [row.id])))
 
     def list_submissions(self) -> list[SubmissionRecord]:
         """All submissions in the order they were received."""
@@ -841,7 +868,8 @@ class CentralStore:
             rows = session.scalars(
                 select(SubmissionRow).order_by(SubmissionRow.received_at, SubmissionRow.receipt_number)
             ).all()
-            return [SubmissionRecord.from_row(row) for row in rows]
+            visits = self._home_visit_ids(session)
+            return [SubmissionRecord.from_row(row, home_visit=row.id in visits) for row in rows]
 
     # -- review and the status feed ----------------------------------------------------
 

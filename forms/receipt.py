@@ -64,6 +64,9 @@ class Receipt:
     agent_relation: str | None = None
     #: whom the agent acted for when not the applicant by name (a unit: ``FormDef.agent.acts_for``)
     agent_acts_for: str | None = None
+    #: taken at the applicant's home (上门服务, issue 19), and the community or village named, if any
+    home_visit: bool = False
+    visit_place: str | None = None
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -115,6 +118,12 @@ class Receipt:
         return acting_text(agent_name=self.agent_name, applicant_name=self.agent_acts_for or self.applicant_name,
                            relation=self.agent_relation or "", agent_id_masked=self.agent_id_masked)
 
+    def service_text(self) -> str | None:
+        """How the case was served when not at a window: "上门服务（城关镇幸福村）"; None at a window."""
+        if not self.home_visit:
+            return None
+        return f"上门服务（{self.visit_place}）" if self.visit_place else "上门服务"
+
     def clerk_text(self) -> str:
         """``name（工号 id）``."""
         return f"{self.clerk_name}（工号 {self.clerk_id}）"
@@ -127,7 +136,8 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   received_at: datetime, materials: Sequence[ReceivedMaterial],
                   time_limit_days: int | None, time_limit_basis: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
-                  offline: bool = False) -> Receipt:
+                  offline: bool = False, home_visit: bool = False,
+                  visit_place: str | None = None) -> Receipt:
     """A receipt with the ID numbers masked and the due date counted in Beijing working days.
 
     A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
@@ -164,4 +174,6 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         due_provisional_years=provisional,
         agent_relation=agent_relation if agent_name else None,
         agent_acts_for=agent_acts_for if agent_name else None,
+        home_visit=home_visit,
+        visit_place=(visit_place or "").strip() or None if home_visit else None,
     )

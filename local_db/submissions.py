@@ -95,6 +95,8 @@ class SubmissionView:
     waiver_count: int = 0
     #: when the central system's answer (returned or closed) came
     answered_at: datetime | None = None
+    #: taken at the applicant's home (上门服务), not at a window (issue 19)
+    home_visit: bool = False
 
 
 #: writes the audit trail's entries for a change inside the change's own transaction (``local_db.audit``
@@ -142,6 +144,7 @@ def _view(sub: Submission) -> SubmissionView:
         time_limit_days=sub.time_limit_days,
         waiver_count=sub.waiver_count or 0,
         answered_at=sub.answered_at,
+        home_visit=bool(sub.home_visit),
     )
 
 
@@ -176,6 +179,7 @@ def create_submission(
     due: DueData | None = None,
     waiver_count: int = 0,
     created_at: datetime | None = None,
+    home_visit: bool = False,
 ) -> SubmissionView:
     """Save the submission, its applicant, its attachments and (when queued) its outbox row in one transaction.
 
@@ -190,14 +194,15 @@ def create_submission(
     trail's entries in this transaction too: the submission and its entries are saved together or not.
     ``review_tier`` and ``review_reasons`` are the tier computed from the values, kept with the case;
     ``due`` the legal due date it is held to, ``waiver_count`` how many required materials were waived;
-    ``created_at`` the time of acceptance printed on the receipt (default now), from which the due date counts.
+    ``created_at`` the time of acceptance printed on the receipt (default now), from which the due date counts;
+    ``home_visit`` that it was taken at the applicant's home (上门服务), sent with it.
     """
     if state not in (SubmissionState.QUEUED, SubmissionState.AWAITING_APPROVAL):
         raise ValueError(f"a new submission is queued or awaits approval, not {state}")
     try:
         return _create(db, item_code, form_version, terminal_id, clerk_id, applicant, payload, submission_id,
                        attachments, counter_receipt_no, state, corrects, replaces_draft, audit, review_tier,
-                       review_reasons, due, waiver_count, created_at)
+                       review_reasons, due, waiver_count, created_at, home_visit)
     except SQLAlchemyError as exc:
         raise StorageError(f"saving submission failed: {type(exc).__name__}",
                            user_message="本地保存失败，本笔业务未保存。",
@@ -209,7 +214,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             attachments: Sequence[AttachmentData], counter_receipt_no: str | None, state: SubmissionState,
             corrects: str | None, replaces_draft: str | None, audit: AuditHook | None, review_tier: str | None,
             review_reasons: Sequence[str], due: DueData | None, waiver_count: int,
-            created_at: datetime | None) -> SubmissionView:
+            created_at: datetime | None, home_visit: bool = False) -> SubmissionView:
     with db.sessions.begin() as s:
         if replaces_draft is not None:  # the draft becomes this submission: gone in the same transaction
             draft = s.get(Submission, replaces_draft)
@@ -254,6 +259,7 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
             time_limit_days=due.time_limit_days if due else None,
             waiver_count=waiver_count,
             created_at=created_at or utcnow(),
+            home_visit=home_visit,
         )
         s.add(sub)
         for item in attachments:
@@ -268,13 +274,14 @@ def _create(db: Database, item_code: str, form_version: int, terminal_id: str, c
 def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
                payload: dict[str, Any], draft_id: str | None = None,
                attachments: Sequence[AttachmentData] | None = None,
-               audit: AuditHook | None = None) -> SubmissionView:
+               audit: AuditHook | None = None, home_visit: bool | None = None) -> SubmissionView:
     """Keep what the clerk typed so far (no checks, no receipt, nothing sent), to finish later.
 
     Saving again updates the same draft; a draft that was submitted meanwhile is not touched.
     ``attachments`` (sealed in the blob store before this is called) replace the draft's own, so a
     draft keeps the scans taken so far; None leaves them as they are. ``audit`` writes the audit
-    trail's entries in the same transaction.
+    trail's entries in the same transaction. ``home_visit`` marks it as begun at the applicant's home
+    (None: as it was).
     """
     with db.sessions.begin() as s:
         draft = s.get(Submission, draft_id) if draft_id else None
@@ -291,6 +298,8 @@ def save_draft(db: Database, *, item_code: str, form_version: int, terminal_id: 
         draft.purged_at = None  # saved again after a purge: it holds content again
         draft.form_version = form_version
         draft.clerk_id = clerk_id
+        if home_visit is not None:
+            draft.home_visit = home_visit
         if attachments is not None:
             _drop_attachments(s, draft)
             for item in attachments:
@@ -335,7 +344,7 @@ def _queue(s: Session, sub: Submission, *, awaiting_review: bool = False) -> Non
         submission_id=sub.id, item_code=sub.item_code, form_version=sub.form_version, terminal_id=sub.terminal_id,
         clerk_id=sub.clerk_id, created_at=sub.created_at, payload=sub.payload, case_id=sub.case_id or sub.id,
         case_version=sub.case_version, attachments=attachments, counter_receipt_no=sub.counter_receipt_no,
-        review=_review(sub, awaiting_review)))
+        review=_review(sub, awaiting_review), home_visit=bool(sub.home_visit)))
 
 
 def _review(sub: Submission, awaiting_review: bool) -> ReviewRef | None:

@@ -19,6 +19,9 @@ LAST_ERROR = "last_error"
 #: the last audit entry the central system acknowledged (``sync.trail``); kept here, not in the
 #: append-only trail, whose rows never change
 AUDIT_SENT = "audit_sent_seq"
+#: when the terminal last asked the central system for its reference data and got an answer (UTC, ISO 8601),
+#: whether anything had changed or not: how old the terminal's forms, rules and holidays may be (issue 19)
+REFERENCE_CHECKED = "reference_checked_at"
 #: why the central system refused the trail (its copy and ours differ), until a batch goes through
 AUDIT_ERROR = "audit_error"
 

@@ -77,11 +77,12 @@ class QueuedBody:
 def submission_body(*, submission_id: str, item_code: str, form_version: int, terminal_id: str, clerk_id: str,
                     created_at: datetime, payload: Mapping[str, Any], case_id: str, case_version: int,
                     attachments: Iterable[AttachmentRef], counter_receipt_no: str | None = None,
-                    review: ReviewRef | None = None) -> str:
+                    review: ReviewRef | None = None, home_visit: bool = False) -> str:
     """The canonical text of a ``POST /v1/submissions`` body.
 
     ``attachments`` in the order they were added; ``review`` the case's tier and signatures (Art. 37),
-    left out for a case that needs none. (Bodies stored by earlier releases carried the one approver's
+    left out for a case that needs none; ``home_visit`` (上门服务) only when true, so the body of a case taken
+    at a window is as before. (Bodies stored by earlier releases carried the one approver's
     number in the payload as ``_approved_by``; they are resent as stored.)
     """
     body: dict[str, Any] = {
@@ -101,6 +102,8 @@ def submission_body(*, submission_id: str, item_code: str, form_version: int, te
         body["counter_receipt_no"] = counter_receipt_no
     if review is not None:
         body["review"] = review.body()
+    if home_visit:
+        body["home_visit"] = True
     return canonical_json(body)
 
 

@@ -164,6 +164,8 @@ class SubmissionIn(WireIn):
                                            description="the number on the counter's paper receipt")
     review: ReviewIn | None = Field(default=None, description="the case's review tier and signatures; left out "
                                                               "when the terminal computed no tier")
+    home_visit: bool | None = Field(default=None, description="true: the case was taken at the applicant's home "
+                                                              "(上门服务), not at a window; left out otherwise")
 
     @field_validator("id")
     @classmethod
@@ -175,7 +177,7 @@ class SubmissionIn(WireIn):
     def _case_uuid4(cls, value: str | None) -> str:
         return _uuid4(_not_null(value))
 
-    @field_validator("attachments", "case_version", "counter_receipt_no", "review", mode="before")
+    @field_validator("attachments", "case_version", "counter_receipt_no", "review", "home_visit", mode="before")
     @classmethod
     def _optional_not_null(cls, value: Any) -> Any:
         return _not_null(value)

@@ -138,6 +138,11 @@ class SyncEngine:
     def sizer(self, sizer: BatchSizer) -> None:
         self._planner.sizer = sizer
 
+    @property
+    def online(self) -> bool | None:
+        """Whether the central system answered at the last attempt (None: not yet tried)."""
+        return self._online
+
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
         requeued = outbox.requeue_in_flight(self._db)

@@ -24,6 +24,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,8 @@ class ReferenceTarget:
     #: what the terminal derives from the sets just put in force (e.g. due dates from holidays), run on the
     #: puller's thread before ``ReferenceUpdated`` is emitted, so listeners see the derived data already
     after_update: Callable[[tuple[str, ...]], None] | None = None
+    #: the time a completed check is recorded with (``syncstate.REFERENCE_CHECKED``; tests turn it forward)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def cached(self, name: str) -> dict[str, Any] | None:
         """The data set in force from the central system, or None when none was accepted."""
@@ -132,6 +135,8 @@ class ReferencePuller:
                 continue
             if self._take(target, name, sent, offered[name]):
                 updated.append(name)
+        # every set offered was looked at (taken, unchanged or refused): the data is as current as the central's
+        syncstate.set_values(self._db, {syncstate.REFERENCE_CHECKED: target.clock().isoformat(timespec="seconds")})
         if updated:  # the terminal reads forms, holidays and figures again
             if target.after_update is not None:
                 target.after_update(tuple(updated))

@@ -281,6 +281,8 @@ class CaseView(QWidget):
         due = case.due_text()
         if due is not None:
             facts.append(self.tr("办结期限：{due}").format(due=due))
+        if case.service is not None:
+            facts.append(self.tr("服务方式：{service}").format(service=case.service))
         if case.case_version > 1:
             facts.append(self.tr("第{n}版（退回后更正重报）").format(n=case.case_version))
         if case.approved_by:

@@ -60,6 +60,7 @@ from app.ui.errors import sentence, show_error
 from app.ui.form_assist import focus_first_empty
 from app.ui.guide_page import GuideDialog, InformDialog
 from app.ui.header import HeaderBar
+from app.ui.home_visit_panel import HomeVisitPanel
 from app.ui.idle import Clock
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.operations import inform as inform_ops
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         col = QVBoxLayout(outer)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
+        #: 上门服务: the header's badge and the reference data's age in the status bar (issue 19)
+        self.home_visit = HomeVisitPanel(self.ctx, clerk, self)
         col.addWidget(self._build_header())
         if demo is not None:
             self.demo_panel = DemoPanel(demo, ops)
@@ -243,6 +246,7 @@ class MainWindow(QMainWindow):
             stats.setObjectName("statsButton")
             stats.clicked.connect(self.open_stats)
             extra.append(stats)
+        extra.insert(0, self.home_visit.badge)
         self.header = HeaderBar(self.tr("社会保险经办柜台终端"), self.terminal.settings.office_name,
                                 self.tr("柜员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id),
                                 lock=lambda: self.guard.lock("manual"), sign_out=lambda: self.guard.sign_out(),
@@ -494,6 +498,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.conn_label)
         bar.addWidget(self.pending_label)
         bar.addWidget(self.sync_label)
+        bar.addWidget(self.home_visit.age_label)
         bar.addWidget(self.error_label, 1)
         bar.addPermanentWidget(send)
         self._set_connection(None)
@@ -828,6 +833,7 @@ class MainWindow(QMainWindow):
         signal closes no window), so the sender never emits into a dead bridge.
         """
         self.header.stop()
+        self.home_visit.stop()
         self.guard.stop()
         # queries still running must not fill widgets that are going away
         for view in (self._status, self.records, self.result, self.workbench):

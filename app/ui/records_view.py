@@ -175,6 +175,9 @@ class RecordsView(QTableWidget):
                 QTableWidgetItem(note or ""),
                 QTableWidgetItem(self._due(rec)),
             ]
+            if rec.home_visit:  # taken at the applicant's home (上门服务, issue 19)
+                cells[1].setText(self.tr("［上门］{item}").format(item=cells[1].text()))
+                cells[1].setToolTip(self.tr("上门服务：在申请人家中受理"))
             if note:
                 cells[6].setToolTip(note)
             if rec.state is SubmissionState.RETURNED:

@@ -100,6 +100,7 @@ class StatsPage(QWidget):
         str(QT_TRANSLATE_NOOP("StatsPage", "告知未受理")),
         str(QT_TRANSLATE_NOOP("StatsPage", "免交材料")),
         str(QT_TRANSLATE_NOOP("StatsPage", "已答复")),
+        str(QT_TRANSLATE_NOOP("StatsPage", "上门")),
         str(QT_TRANSLATE_NOOP("StatsPage", "平均答复（天）")),
     )
 

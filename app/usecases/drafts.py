@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from app.home_visit import PLACE_KEY, home_visit
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from forms.definitions import FormDef
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
-from local_db.submissions import AttachmentData, SubmissionView
+from local_db.submissions import AttachmentData, SubmissionView, get_submission
 from local_db.submissions import delete_draft as local_delete_draft
 from local_db.submissions import save_draft as local_save_draft
 
@@ -33,13 +34,20 @@ def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapp
     ``materials`` are pages taken now (sealed here), ``carried`` the draft's earlier sealed ones the
     clerk kept; with neither given (None and empty) the draft's attachments stay as they were.
     ``reason`` says why it was kept when the clerk did not ask (``switch``: parked for another clerk).
+    A draft begun in home-visit mode (上门服务) is marked so and stays so when continued at the office: the case
+    was begun at the applicant's home, where its scans were taken (``app.home_visit``).
     The clerk must hold the 受理 role (``PermissionDenied``).
     """
     require(clerk, Permission.SAVE_DRAFT)
+    mode = home_visit(terminal)
     payload: dict[str, object] = {k: v.strip() for k, v in values.items() if v.strip()}
     kept_waivers = {k: r.strip() for k, r in (waivers or {}).items() if r.strip()}
     if kept_waivers:
         payload["_waivers"] = kept_waivers
+    earlier = get_submission(terminal.db, draft_id) if draft_id else None
+    place = earlier.payload.get(PLACE_KEY) if earlier is not None and earlier.home_visit else mode.place
+    if (mode.on or (earlier is not None and earlier.home_visit)) and isinstance(place, str) and place:
+        payload[PLACE_KEY] = place
     known = {m.key for m in form.materials}
     attachments: list[AttachmentData] | None = None
     if materials is not None or carried:
@@ -58,7 +66,7 @@ def save_draft(terminal: Terminal, clerk: ClerkInfo, form: FormDef, values: Mapp
         facts["reason"] = reason
     return local_save_draft(terminal.db, item_code=form.code, form_version=form.version,
                             terminal_id=terminal.settings.terminal_id, clerk_id=clerk.id, payload=payload,
-                            draft_id=draft_id, attachments=attachments,
+                            draft_id=draft_id, attachments=attachments, home_visit=True if mode.on else None,
                             audit=lambda s, saved: terminal.audit.record_in(s, AuditEvent(
                                 AuditAction.SAVE_DRAFT, clerk.id, saved.id, number if isinstance(number, str)
                                 else None, {"item_code": saved.item_code, "form_version": saved.form_version,

@@ -164,7 +164,15 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
         received_at=received, materials=tuple(materials), time_limit_days=days, time_limit_basis=basis or "—",
         due=due, due_provisional_years=years,
         clerk_name=receiver.name if receiver is not None else (view.clerk_id or ""), clerk_id=view.clerk_id or "",
-        offline=False)
+        offline=False, home_visit=view.home_visit, visit_place=_visit_place(payload) if view.home_visit else None)
+
+
+def _visit_place(payload: dict[str, object]) -> str | None:
+    """The community or village a home-visit case was taken in (``app.home_visit.PLACE_KEY``), if named."""
+    from app.home_visit import PLACE_KEY
+
+    place = payload.get(PLACE_KEY)
+    return place if isinstance(place, str) and place else None
 
 
 def reprint_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str, target: QPrinter | Path) -> Receipt:

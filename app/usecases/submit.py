@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from app.home_visit import PLACE_KEY, home_visit
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import ValidationError
@@ -23,7 +24,14 @@ from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
 from local_db.models import SubmissionState
 from local_db.receipts import reserve_receipt_number
-from local_db.submissions import ApplicantData, AttachmentData, DueData, SubmissionView, create_submission
+from local_db.submissions import (
+    ApplicantData,
+    AttachmentData,
+    DueData,
+    SubmissionView,
+    create_submission,
+    get_submission,
+)
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
@@ -50,7 +58,8 @@ class SubmitRequest:
     values came from and every override's reason; ``materials`` are each material's scanned pages,
     ``waivers`` the reasons a required material is not brought. ``corrects`` names a returned
     submission this one corrects, ``carried`` that version's sealed materials the clerk keeps, and
-    ``draft_id`` the draft this submission replaces.
+    ``draft_id`` the draft this submission replaces. ``home_visit``: taken at the applicant's home (上门服务);
+    None (the window's way) takes the terminal's home-visit mode (``app.home_visit``) at submit.
     """
 
     clerk: ClerkInfo
@@ -62,6 +71,7 @@ class SubmitRequest:
     corrects: str | None = None
     carried: Sequence[AttachmentData] = ()
     draft_id: str | None = None
+    home_visit: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,24 @@ def _audit_events(clerk: ClerkInfo, saved: SubmissionView, id_number: str, prove
     return events
 
 
+def _service(terminal: Terminal, request: SubmitRequest) -> tuple[bool, str | None]:
+    """Whether the case is taken at the applicant's home, and the place named (上门服务, issue 19).
+
+    The request's word, else the terminal's mode now; a case begun at home (its draft) or a correction of
+    one taken at home stays a home visit, with the place it was taken in.
+    """
+    mode = home_visit(terminal)
+    home = mode.on if request.home_visit is None else request.home_visit
+    place = mode.place if mode.on else None
+    for earlier_id in (request.draft_id, request.corrects):
+        earlier = get_submission(terminal.db, earlier_id) if earlier_id else None
+        if earlier is not None and earlier.home_visit:
+            home = True
+            kept = earlier.payload.get(PLACE_KEY)
+            place = kept if isinstance(kept, str) and kept else place
+    return home, place if home else None
+
+
 def submit_application(terminal: Terminal, request: SubmitRequest, *,
                        render_receipt: Callable[[Receipt], bytes] | None = None,
                        today: date | None = None, now: datetime | None = None) -> Accepted:
@@ -168,6 +196,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         attachments = [seal_material(terminal, key, pages) for key, pages in attached.items()]
     attachments += kept
     received = now or datetime.now(UTC)
+    home, place = _service(terminal, request)
     id_field, name_field = form.identity_field("id_number"), form.identity_field("name")
     agent_id, agent_name = form.identity_field("id_number", "agent"), form.identity_field("name", "agent")
     applicant_id = clean[id_field.key].upper() if id_field is not None else ""
@@ -187,7 +216,9 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments]
         + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
         time_limit_days=days, time_limit_basis=basis, calendar=calendar,
-        clerk_name=clerk.name, clerk_id=clerk.id, offline=terminal.sender is None)
+        clerk_name=clerk.name, clerk_id=clerk.id, home_visit=home, visit_place=place,
+        # not configured, or out of reach at the last attempt (a laptop on a home visit): not yet at the centre
+        offline=terminal.sender is None or terminal.sender.online is False)
     if render_receipt is not None and terminal.blobs is not None:
         ref = terminal.blobs.put(render_receipt(receipt))
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
@@ -199,6 +230,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         payload["_provenance"] = dict(provenance)  # where values came from (card, ID reader), every override's reason
     if reasons:
         payload["_waivers"] = reasons
+    if home and place:
+        payload[PLACE_KEY] = place
     view = create_submission(
         terminal.db,
         item_code=form.code,
@@ -223,6 +256,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         due=due,
         waiver_count=waived_required,
         created_at=received,
+        home_visit=home,
         audit=lambda s, saved: terminal.audit.record_in(s, *_audit_events(clerk, saved, applicant_id, provenance,
                                                                            reasons)),
     )

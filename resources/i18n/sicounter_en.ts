@@ -554,57 +554,57 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="429" />
+        <location filename="../../app/ui/case_view.py" line="431" />
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="433" />
+        <location filename="../../app/ui/case_view.py" line="435" />
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="436" />
+        <location filename="../../app/ui/case_view.py" line="438" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="438" />
+        <location filename="../../app/ui/case_view.py" line="440" />
         <source>补打回执…</source>
         <translation>Reprint receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="440" />
+        <location filename="../../app/ui/case_view.py" line="442" />
         <source>催办…</source>
         <translation>Remind…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="471" />
+        <location filename="../../app/ui/case_view.py" line="473" />
         <source>催办</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="472" />
+        <location filename="../../app/ui/case_view.py" line="474" />
         <source>向中心系统催办此业务。可填写说明（可不填）：</source>
         <translation>Press the central system about this case. A note (optional):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="488" />
+        <location filename="../../app/ui/case_view.py" line="490" />
         <source>{when}　柜员 {clerk}　{state}{note}</source>
         <translation>{when}  clerk {clerk}  {state}{note}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="490" />
+        <location filename="../../app/ui/case_view.py" line="492" />
         <source>已送达中心系统</source>
         <translation>delivered to the central system</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="490" />
+        <location filename="../../app/ui/case_view.py" line="492" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="492" />
+        <location filename="../../app/ui/case_view.py" line="494" />
         <source>催办记录（{n} 次）：</source>
         <translation>Reminders ({n}):</translation>
     </message>
@@ -634,7 +634,7 @@
     </message>
     <message>
         <location filename="../../app/ui/case_view.py" line="208" />
-        <location filename="../../app/ui/case_view.py" line="357" />
+        <location filename="../../app/ui/case_view.py" line="359" />
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
@@ -675,96 +675,101 @@
     </message>
     <message>
         <location filename="../../app/ui/case_view.py" line="285" />
+        <source>服务方式：{service}</source>
+        <translation>Service: {service}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="287" />
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="287" />
+        <location filename="../../app/ui/case_view.py" line="289" />
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="290" />
+        <location filename="../../app/ui/case_view.py" line="292" />
         <source>{acting}；代办人证件号码：{origin}</source>
         <translation>{acting}; agent's ID number: {origin}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="302" />
+        <location filename="../../app/ui/case_view.py" line="304" />
         <source>审核级别提高：{reason}</source>
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="305" />
+        <location filename="../../app/ui/case_view.py" line="307" />
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="307" />
+        <location filename="../../app/ui/case_view.py" line="309" />
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="308" />
+        <location filename="../../app/ui/case_view.py" line="310" />
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="309" />
+        <location filename="../../app/ui/case_view.py" line="311" />
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="311" />
+        <location filename="../../app/ui/case_view.py" line="313" />
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="314" />
+        <location filename="../../app/ui/case_view.py" line="316" />
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="330" />
+        <location filename="../../app/ui/case_view.py" line="332" />
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="340" />
+        <location filename="../../app/ui/case_view.py" line="342" />
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="360" />
+        <location filename="../../app/ui/case_view.py" line="362" />
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="368" />
+        <location filename="../../app/ui/case_view.py" line="370" />
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="382" />
+        <location filename="../../app/ui/case_view.py" line="384" />
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="384" />
+        <location filename="../../app/ui/case_view.py" line="386" />
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="386" />
+        <location filename="../../app/ui/case_view.py" line="388" />
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="391" />
+        <location filename="../../app/ui/case_view.py" line="393" />
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="398" />
+        <location filename="../../app/ui/case_view.py" line="400" />
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
@@ -1313,6 +1318,100 @@
     </message>
 </context>
 <context>
+    <name>HomeVisitPanel</name>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="63" />
+        <location filename="../../app/ui/home_visit_panel.py" line="121" />
+        <source>上门服务</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="120" />
+        <source>上门服务中：{place}</source>
+        <translation>Home visit: {place}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="121" />
+        <source>上门服务中</source>
+        <translation>Home visit on</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="129" />
+        <source>已开启上门服务：此时受理的业务均记为上门服务，回执上注明。点击关闭（回到窗口办理时）。</source>
+        <translation>Home-visit mode is on: every case taken now is recorded as a home visit and the receipt says so. Click to switch it off (back at the window).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="131" />
+        <source>外出上门服务前点击开启：此后受理的业务均记为上门服务。外出期间可离线办理，请先联网同步基础数据。</source>
+        <translation>Switch on before leaving for a home visit: every case taken from then on is recorded as a home visit. You can work offline while out; sync the reference data on a network first.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="138" />
+        <source>基础数据未曾与中心核对</source>
+        <translation>Reference data never checked</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="140" />
+        <source>基础数据今日已核对</source>
+        <translation>Reference data checked today</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="141" />
+        <source>基础数据 {n} 天未更新</source>
+        <translation>Reference data {n} days old</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="145" />
+        <source>表单定义</source>
+        <translation>Form definitions</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="145" />
+        <source>政策规则与年度指标</source>
+        <translation>Policy rules and yearly figures</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="146" />
+        <source>节假日安排</source>
+        <translation>Holiday schedules</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="148" />
+        <source>最近一次与中心系统核对基础数据：{time}</source>
+        <translation>Last reference check with the central system: {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="149" />
+        <source>尚未与中心系统核对过基础数据</source>
+        <translation>The reference data has never been checked with the central system</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="151" />
+        <source>中心下发第 {v} 版（{time} 接收）</source>
+        <translation>version {v} from the central system (received {time})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="153" />
+        <source>随软件安装的版本</source>
+        <translation>as installed with the software</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="156" />
+        <source>，已有至 {year} 年的安排</source>
+        <translation>, schedules up to {year}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="157" />
+        <source>，年度指标至 {year} 年</source>
+        <translation>, figures up to {year}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="160" />
+        <source>基础数据可能已过期（超过 {n} 天未核对），表单、政策指标或节假日可能已调整。请连接网络后点击“立即同步”。</source>
+        <translation>The reference data may be out of date (not checked for more than {n} days): forms, policy figures or holidays may have changed. Connect to the network and click "Sync now".</translation>
+    </message>
+</context>
+<context>
     <name>InformDialog</name>
     <message>
         <location filename="../../app/ui/guide_page.py" line="110" />
@@ -1431,206 +1530,206 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="110" />
+        <location filename="../../app/ui/main_window.py" line="111" />
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111" />
+        <location filename="../../app/ui/main_window.py" line="112" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="234" />
         <source>办件查询</source>
-        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
+        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) 上门服务: the header's badge and the reference data's age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246" />
+        <location filename="../../app/ui/main_window.py" line="250" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247" />
+        <location filename="../../app/ui/main_window.py" line="251" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236" />
+        <location filename="../../app/ui/main_window.py" line="239" />
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385" />
+        <location filename="../../app/ui/main_window.py" line="389" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387" />
+        <location filename="../../app/ui/main_window.py" line="391" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389" />
+        <location filename="../../app/ui/main_window.py" line="393" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405" />
+        <location filename="../../app/ui/main_window.py" line="409" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="407" />
+        <location filename="../../app/ui/main_window.py" line="411" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412" />
+        <location filename="../../app/ui/main_window.py" line="416" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426" />
+        <location filename="../../app/ui/main_window.py" line="430" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="435" />
+        <location filename="../../app/ui/main_window.py" line="439" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="481" />
+        <location filename="../../app/ui/main_window.py" line="485" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="245" />
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="451" />
+        <location filename="../../app/ui/main_window.py" line="455" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="485" />
+        <location filename="../../app/ui/main_window.py" line="489" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="539" />
+        <location filename="../../app/ui/main_window.py" line="544" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="542" />
+        <location filename="../../app/ui/main_window.py" line="547" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="608" />
+        <location filename="../../app/ui/main_window.py" line="613" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="617" />
+        <location filename="../../app/ui/main_window.py" line="622" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="651" />
+        <location filename="../../app/ui/main_window.py" line="656" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="686" />
+        <location filename="../../app/ui/main_window.py" line="691" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="739" />
+        <location filename="../../app/ui/main_window.py" line="744" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="743" />
+        <location filename="../../app/ui/main_window.py" line="748" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="754" />
+        <location filename="../../app/ui/main_window.py" line="759" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="757" />
+        <location filename="../../app/ui/main_window.py" line="762" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="761" />
+        <location filename="../../app/ui/main_window.py" line="766" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="772" />
+        <location filename="../../app/ui/main_window.py" line="777" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="778" />
+        <location filename="../../app/ui/main_window.py" line="783" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="778" />
+        <location filename="../../app/ui/main_window.py" line="783" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="781" />
+        <location filename="../../app/ui/main_window.py" line="786" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="783" />
+        <location filename="../../app/ui/main_window.py" line="788" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="790" />
-        <location filename="../../app/ui/main_window.py" line="814" />
+        <location filename="../../app/ui/main_window.py" line="795" />
+        <location filename="../../app/ui/main_window.py" line="819" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="817" />
+        <location filename="../../app/ui/main_window.py" line="822" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="819" />
+        <location filename="../../app/ui/main_window.py" line="824" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="821" />
+        <location filename="../../app/ui/main_window.py" line="826" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1775,6 +1874,30 @@
         <location filename="../../app/ui/reference_dialog.py" line="114" />
         <source>已确认生效：{title}（已记入审计日志）。</source>
         <translation>Confirmed and in force: {title} (recorded in the audit trail).</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceDialog</name>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="171" />
+        <location filename="../../app/ui/home_visit_panel.py" line="180" />
+        <source>开启上门服务</source>
+        <translation>Switch on home visit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="172" />
+        <source>开启后，本机受理的业务均记为“上门服务”，回执上注明服务方式。外出期间无网络也可办理：业务保存在本机，回到有网络处后自动发送。</source>
+        <translation>Once on, every case taken on this computer is recorded as a home visit, and the receipt says so. You can work without a network while out: cases are kept here and sent automatically once a network is back.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="178" />
+        <source>服务地点（可选）：乡镇、社区或村，如“城关镇幸福村”</source>
+        <translation>Place (optional): township, community or village, e.g. "Xingfu village, Chengguan"</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="181" />
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -2198,6 +2321,16 @@
         <location filename="../../app/ui/records_view.py" line="167" />
         <source>个人信息和扫描件已按保存期限清理</source>
         <translation>Personal data and scans removed (retention)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="179" />
+        <source>［上门］{item}</source>
+        <translation>[home] {item}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/records_view.py" line="180" />
+        <source>上门服务：在申请人家中受理</source>
+        <translation>Home visit: taken at the applicant's home</translation>
     </message>
 </context>
 <context>
@@ -2630,7 +2763,7 @@
     </message>
     <message>
         <location filename="../../app/ui/stats_page.py" line="94" />
-        <location filename="../../app/ui/stats_page.py" line="154" />
+        <location filename="../../app/ui/stats_page.py" line="155" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
@@ -2656,112 +2789,117 @@
     </message>
     <message>
         <location filename="../../app/ui/stats_page.py" line="103" />
+        <source>上门</source>
+        <translation>Home visits</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stats_page.py" line="104" />
         <source>平均答复（天）</source>
         <translation>Avg. answer (days)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="119" />
+        <location filename="../../app/ui/stats_page.py" line="120" />
         <source>业务统计</source>
         <extracomment>the Beijing date the page counts "this month" and overdue cases from (tests set a fixed one) how many reports were asked for: an answer is shown only if no newer request followed it the report shown (None before the first)</extracomment>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="120" />
+        <location filename="../../app/ui/stats_page.py" line="121" />
         <source>按受理日期（北京时间）统计；退回、逾期与答复用时计入受理所在期间。答复用时为自然日。每次查询与导出都会记入审计日志。</source>
         <translation>Counted by acceptance date (Beijing time); returns, overdue cases and answer times count in the period the case was accepted. Answer times are calendar days. Every report and export is recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="136" />
+        <location filename="../../app/ui/stats_page.py" line="137" />
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="139" />
+        <location filename="../../app/ui/stats_page.py" line="140" />
         <source>本年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="142" />
+        <location filename="../../app/ui/stats_page.py" line="143" />
         <source>统计</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="146" />
+        <location filename="../../app/ui/stats_page.py" line="147" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="149" />
+        <location filename="../../app/ui/stats_page.py" line="150" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="154" />
+        <location filename="../../app/ui/stats_page.py" line="155" />
         <source>周期</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="155" />
+        <location filename="../../app/ui/stats_page.py" line="156" />
         <source>起</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="155" />
+        <location filename="../../app/ui/stats_page.py" line="156" />
         <source>止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="180" />
+        <location filename="../../app/ui/stats_page.py" line="181" />
         <source>各分组合计</source>
         <translation>Totals per group</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="184" />
+        <location filename="../../app/ui/stats_page.py" line="185" />
         <source>随时间变化</source>
         <translation>Over time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="251" />
+        <location filename="../../app/ui/stats_page.py" line="252" />
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="265" />
+        <location filename="../../app/ui/stats_page.py" line="266" />
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="265" />
+        <location filename="../../app/ui/stats_page.py" line="266" />
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="266" />
+        <location filename="../../app/ui/stats_page.py" line="267" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="277" />
+        <location filename="../../app/ui/stats_page.py" line="278" />
         <source>已导出：{path}</source>
         <translation>Exported: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="295" />
+        <location filename="../../app/ui/stats_page.py" line="296" />
         <source>{office}{since} 至 {until}：受理 {accepted} 件，更正重报 {corrections} 件，退回 {returned} 件，逾期 {overdue} 件，告知未受理 {informed} 次，免交材料 {waivers} 份，平均答复用时 {avg} 天。</source>
         <translation>{office}{since} to {until}: {accepted} accepted, {corrections} corrections, {returned} returned, {overdue} overdue, {informed} informed without acceptance, {waivers} materials waived, average answer time {avg} days.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="300" />
+        <location filename="../../app/ui/stats_page.py" line="301" />
         <source>共 {n} 行。</source>
         <translation>{n} rows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="301" />
+        <location filename="../../app/ui/stats_page.py" line="302" />
         <source>所选期间没有业务。</source>
         <translation>No cases in the chosen period.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="308" />
+        <location filename="../../app/ui/stats_page.py" line="309" />
         <source>合计</source>
         <translation>Total</translation>
     </message>

@@ -208,7 +208,7 @@ def test_csv_export_reads_back_in_excel_encoding(make_terminal: Callable[..., Te
     assert rows[0][:6] == ["期间", "期间起始日", "事项代码", "名称", "受理", "更正重报"]
     by_code = {row[2]: row for row in rows[1:-1]}
     assert sorted(by_code) == sorted([A, B, C])
-    assert by_code[A] == ["2026-11", "2026-11-01", A, "个人参保登记", "3", "0", "1", "0", "1", "1", "1", "1.4"]
+    assert by_code[A] == ["2026-11", "2026-11-01", A, "个人参保登记", "3", "0", "1", "0", "1", "1", "1", "0", "1.4"]
     assert rows[-1][:11] == ["合计", "", "", "", "6", "1", "2", "3", "2", "4", "4"]
 
 
@@ -277,7 +277,8 @@ def test_cli_report_prints_the_table_without_a_file(cli_office: Path, tmp_path: 
                       "window", "--since", "2026-11-01", "--until", "2026-11-01", monkeypatch=monkeypatch)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[2].split("\t") == ["2026-11-01", T_A, f"{T_A}（测试大厅）", "1", "0", "1", "0", "1", "0", "1", "1.4"]
+    assert lines[2].split("\t") == ["2026-11-01", T_A, f"{T_A}（测试大厅）", "1", "0", "1", "0", "1", "0", "1", "0",
+                                     "1.4"]  # no home visit (上门) among them
 
 
 def test_cli_report_refuses_a_clerk_without_the_post(cli_office: Path, tmp_path: Path,

@@ -137,7 +137,8 @@ def _templates() -> dict[str, Any]:
     submission = submission_body(TERMINAL)
     return {
         "submission": submission,
-        "batch": {"submissions": [submission, submission_body(TERMINAL)]},
+        # the second one taken at the applicant's home (上门服务): its flag is fuzzed too
+        "batch": {"submissions": [submission, {**submission_body(TERMINAL), "home_visit": True}]},
         "blob": {"sha256": "e" * 64, "size": 10, "media_type": "image/jpeg"},
         "states": {"sha256": [SCAN_SHA, "f" * 64]},
         "audit": {"entries": [_audit_entry()]},
