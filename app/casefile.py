@@ -299,8 +299,7 @@ def build_case_file(view: SubmissionView, form: FormDef | None) -> CaseFile:
         corrections=corrections,
         status_reason=mask_id_numbers_in(view.status_reason) if view.status_reason else None,
         due_date=view.due_date, due_provisional=view.due_provisional, time_limit_days=view.time_limit_days,
-        acting_for=acting, agent_id_origin=agent_id_origin)
-        service=_service(view))
+        acting_for=acting, agent_id_origin=agent_id_origin, service=_service(view))
 
 
 def _service(view: SubmissionView) -> str | None:
