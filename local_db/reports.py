@@ -19,14 +19,18 @@ much was returned, how much ran late, how long the central system took". A one-t
 - ``waivers``: required materials waived with a reason (``submission.waiver_count``);
 - ``answered`` / ``answer_days``: versions the central system answered and the sum of their calendar days
   from acceptance to answer (elapsed time, not working days: the holiday schedule is reference data the
-  database does not hold), so an average over several rows stays exact.
+  database does not hold), so an average over several rows stays exact;
+- ``rated_5`` … ``rated_1``: versions the applicant rated (好差评, ``case_rating``) at each level, 5 = 非常满意 …
+  1 = 非常不满意, counted like the rest in the period the rated version was accepted; ``rated`` their sum and
+  ``satisfaction`` the share rated 满意 or 非常满意 (levels 4 and 5).
 
 Dates are Beijing dates (UTC+8, no daylight saving). A submission's Beijing day (``received_day``) and its
 answer time in days (``answer_days``) are kept by SQLite triggers (migration 0012) and held, with every other
 column a report reads, in a covering index per grouping led by the day: a year of a busy terminal is read
 from an index alone, summed per day and group, and only those sums are folded into weeks or months
-(``_PeriodOfDay``). The one-time notices are few; their Beijing day is computed from their UTC time
-(``_BeijingDay``) and folded the same way.
+(``_PeriodOfDay``). The ratings are read the same way from partial indexes of the rated versions only
+(``submission.rating_level``, kept by a trigger on ``case_rating``, migration 0014). The one-time notices
+are few; their Beijing day is computed from their UTC time (``_BeijingDay``) and folded the same way.
 """
 
 from __future__ import annotations
@@ -87,11 +91,27 @@ class Measures(NamedTuple):
     waivers: int = 0
     answered: int = 0
     answer_days: float = 0.0
+    rated_5: int = 0
+    rated_4: int = 0
+    rated_3: int = 0
+    rated_2: int = 0
+    rated_1: int = 0
 
     @property
     def avg_answer_days(self) -> float | None:
         """Average calendar days from acceptance to the central system's answer."""
         return self.answer_days / self.answered if self.answered else None
+
+    @property
+    def rated(self) -> int:
+        """Versions the applicant rated (好差评)."""
+        return self.rated_5 + self.rated_4 + self.rated_3 + self.rated_2 + self.rated_1
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The share of the rated versions rated 满意 or 非常满意 (0..1); None when none was rated."""
+        rated = self.rated
+        return (self.rated_5 + self.rated_4) / rated if rated else None
 
 
 class ReportRow(NamedTuple):
@@ -221,26 +241,47 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
         submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
                              *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
                              zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")))
+    # the ratings: the rated versions only, from a partial index (migration 0014); a draft is never rated
+    rated = (
+        select(sub.c.received_day.label("day"), sub.c[group_column].label("g"),
+               *(func.sum(flag(sub.c.rating_level == level)).label(f"r{level}") for level in _LEVELS))
+        .where(sub.c.rating_level.is_not(None), sub.c.received_day >= literal(since, Date),
+               sub.c.received_day <= literal(until, Date))
+        .group_by(sub.c.received_day, sub.c[group_column])).subquery("r")
+    rated_period = _PERIOD_OF_DAY[period](rated.c.day)
+    ratings: Select[Any] = (
+        select(rated_period.label("p"), rated.c.g, *(func.sum(rated.c[f"r{level}"]) for level in _LEVELS))
+        .group_by(rated_period, rated.c.g))
+    if period is Period.DAY:
+        ratings = select(type_coerce(rated.c.day, String()).label("p"), rated.c.g,
+                         *(rated.c[f"r{level}"] for level in _LEVELS))
     notice_period = _PERIOD_OF_DAY[period](_BeijingDay(notice.c.created_at))
     notices = (
         select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
         .where(notice.c.created_at >= start, notice.c.created_at < end)
         .group_by(notice_period, notice.c[group_column]))
     clerk = Clerk.__table__
-    with db.sessions() as s:  # one read transaction: the three agree
+    with db.sessions() as s:  # one read transaction: the four agree
         found = s.execute(submissions).all()
+        levels = {(p, g): tuple(counts) for p, g, *counts in s.execute(ratings)}
         informed = s.execute(notices).all()
         names = dict(s.execute(select(clerk.c.id, clerk.c.name)).all()) if grouping is Grouping.CLERK else {}
     # the two sums meet here, by period and group: a few thousand lines at most, where a UNION and a GROUP BY
     # in SQL would sort them all again
+    unrated = (0,) * len(_LEVELS)
     lines: dict[tuple[Any, Any], Measures] = {
-        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0) for p, g, a, c, r, o, _i, w, n, d in found}
+        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, *levels.get((p, g), unrated))
+        for p, g, a, c, r, o, _i, w, n, d in found}
     for p, g, n in informed:
         before = lines.get((p, g))
         lines[(p, g)] = before._replace(informed=n) if before is not None else Measures(informed=n)
     given, days = labels or {}, _DayCache()
     return [ReportRow(days[p], str(g), given.get(g) or str(names.get(g) or g), m)
             for (p, g), m in sorted(lines.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))]
+
+
+#: the rating levels in the order ``Measures`` holds them (``rated_5`` first)
+_LEVELS = (5, 4, 3, 2, 1)
 
 
 class _DayCache(dict[Any, date]):
