@@ -72,4 +72,4 @@ def list_ratings(store: CentralStore, *, terminal_id: str | None = None) -> list
                  .order_by(RatingRow.received_at, RatingRow.id))
         if terminal_id is not None:
             query = query.where(RatingRow.terminal_id == terminal_id)
-        return [_record(row, case) for row, case in session.execute(query).tuples()]
+        return [_record(row, case) for row, case in session.execute(query)]

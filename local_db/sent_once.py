@@ -56,7 +56,7 @@ def unsent(db: Database, model: type[Row], *, limit: int,
                  .order_by(model.created_at, model.id).limit(limit))
         if refused_prefix is not None:
             query = query.where(or_(model.last_error.is_(None), model.last_error.not_like(refused_prefix + "%")))
-        return [(row, number) for row, number in s.execute(query).tuples()]
+        return [(row, number) for row, number in s.execute(query)]
 
 
 def mark_sent(db: Database, model: type[Row], row_id: str, *, at: datetime | None = None) -> None:
