@@ -84,9 +84,12 @@ def rating_of(db: Database, submission_id: str) -> RatingView | None:
 
 
 def unsent_ratings(db: Database, *, limit: int = 50, refused_prefix: str | None = None) -> list[RatingView]:
-    """Ratings not yet answered by the central system, oldest first, with their case's central number;
-    without those whose ``last_error`` starts with ``refused_prefix`` (refused for good)."""
-    return [_view(row, number) for row, number in unsent(db, CaseRating, limit=limit, refused_prefix=refused_prefix)]
+    """Ratings to send, oldest first, with their case's central number: not yet answered by the central
+    system, not refused for good (``last_error`` starting with ``refused_prefix``), and of a case the
+    central system has taken. The applicant rates right after acceptance, usually before the case has
+    gone: sent earlier the rating would be refused (404) for good; it waits for its case instead."""
+    return [_view(row, number) for row, number in unsent(db, CaseRating, limit=limit, refused_prefix=refused_prefix,
+                                                         received_only=True)]
 
 
 def mark_rating_sent(db: Database, rating_id: str, *, at: datetime | None = None) -> None:

@@ -45,10 +45,11 @@ def add_once(db: Database, submission_id: str, make: Callable[[str], Row], *,
         return made
 
 
-def unsent(db: Database, model: type[Row], *, limit: int,
-           refused_prefix: str | None = None) -> list[tuple[Row, str | None]]:
+def unsent(db: Database, model: type[Row], *, limit: int, refused_prefix: str | None = None,
+           received_only: bool = False) -> list[tuple[Row, str | None]]:
     """Rows not yet answered by the central system, oldest first, each with its case's central number;
-    without those whose ``last_error`` starts with ``refused_prefix`` (refused for good)."""
+    without those whose ``last_error`` starts with ``refused_prefix`` (refused for good), and with
+    ``received_only`` without those whose case the central system has not yet taken (no central number)."""
     with db.sessions() as s:
         query = (select(model, Submission.receipt_number)
                  .join(Submission, Submission.id == model.submission_id)
@@ -56,6 +57,8 @@ def unsent(db: Database, model: type[Row], *, limit: int,
                  .order_by(model.created_at, model.id).limit(limit))
         if refused_prefix is not None:
             query = query.where(or_(model.last_error.is_(None), model.last_error.not_like(refused_prefix + "%")))
+        if received_only:
+            query = query.where(Submission.receipt_number.is_not(None))
         return [(row, number) for row, number in s.execute(query)]
 
 

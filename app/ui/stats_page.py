@@ -318,7 +318,7 @@ class StatsPage(QWidget):
         bold.setBold(True)
         for row, (period, group, label, m) in enumerate(lines):
             avg = "—" if m.avg_answer_days is None else f"{m.avg_answer_days:.1f}"
-            spread = " · ".join(str(getattr(m, attr)) for _, attr in RATING_COLUMNS[1:]) if m.rated else "—"
+            spread = "·".join(str(getattr(m, attr)) for _, attr in RATING_COLUMNS[1:]) if m.rated else "—"
             values = [period, group, label, *(str(getattr(m, attr)) for _, attr in COLUMNS), avg, str(m.rated),
                       spread, satisfaction_text(m)]
             for col, value in enumerate(values):

@@ -22,7 +22,7 @@ from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from local_db.models import Submission, SubmissionState
 from local_db.ratings import AlreadyRated, RatingView, add_rating, rating_of
-from protocol.ratings import check_rating
+from protocol.ratings import RatingLevel, check_rating
 
 __all__ = ["AlreadyRated", "RatingView", "case_rating", "may_rate", "rate_case"]
 
@@ -45,8 +45,8 @@ def rate_case(terminal: Terminal, clerk: ClerkInfo, submission_id: str, level: i
     chosen = tuple(reasons)
     problem = check_rating(level, chosen)
     if problem is not None:
-        raise ValidationError("level" if "等级" in problem else "reasons", problem,
-                              hint="请让申请人重新选择评价。")
+        field = "level" if level not in {int(known) for known in RatingLevel} else "reasons"
+        raise ValidationError(field, problem, hint="请让申请人重新选择评价。")
 
     def check(sub: Submission) -> None:
         if not may_rate(SubmissionState(sub.state)):

@@ -155,3 +155,18 @@ def test_a_rating_recorded_offline_waits_and_goes_with_the_next_sync(
     [line] = table.stdout.splitlines()
     assert view.id in line and "personal_registration" in line and "5 非常满意" in line
     assert "1 rating(s)" in table.stderr
+
+
+def test_a_rating_given_before_its_case_was_sent_goes_after_the_case(
+        start_central: Any, make_terminal: Any, central_db: Path) -> None:
+    server = start_central()
+    terminal = make_terminal(server.base_url, start_sender=False)
+    assert terminal.sender is not None
+    sid = accepted_here(terminal)
+    view = rate_case(terminal, CLERK, sid, 4)  # at once, the case still queued here
+    assert unsent_ratings(terminal.db) == []  # it waits for its case
+    summary = terminal.sender.sync_once()
+    assert summary.error is None and summary.ratings_sent == 1
+    assert [r["id"] for r in json.loads(central_ratings(central_db, "--json").stdout)] == [view.id]
+    stored = case_rating(terminal, CLERK, sid)
+    assert stored is not None and stored.sent_at is not None and stored.last_error is None

@@ -61,9 +61,9 @@ def test_the_supervisor_sees_the_table_and_both_charts(qtbot: QtBot,
             for r in range(page.table.rowCount())}
     # hand counts of test_reports: November, by item
     assert rows[B] == ["2026-11", B, "城镇职工基本养老保险退休核准", "1", "1", "1", "1", "1", "2", "1", "2.2",
-                       "2", "1 · 0 · 0 · 1 · 0", "50.0%"]  # 好差评: rated, 5·4·3·2·1, satisfaction
+                       "2", "1·0·0·1·0", "50.0%"]  # 好差评: rated, 5·4·3·2·1, satisfaction
     assert rows[""][0] == "合计" and rows[""][3:10] == ["6", "1", "2", "3", "2", "4", "4"]
-    assert rows[""][11:] == ["6", "2 · 2 · 0 · 1 · 1", "66.7%"]
+    assert rows[""][11:] == ["6", "2·2·0·1·1", "66.7%"]
     assert "受理 6 件" in page.summary_label.text() and "测试大厅" in page.summary_label.text()
     assert "评价 6 件，满意率 66.7%" in page.summary_label.text()
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from local_db.clerks import Role, add_clerk
 from local_db.database import Database, open_database
 from local_db.models import Submission
+from local_db.outbox import apply_status
 from local_db.ratings import (
     AlreadyRated,
     RatingView,
@@ -39,11 +40,16 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
-def submitted(db: Database, n: int = 2) -> str:
-    return create_submission(
+def submitted(db: Database, n: int = 2, *, received: bool = True) -> str:
+    """A case accepted at the counter; ``received``: the central system has taken it (its number given)."""
+    sid = create_submission(
         db, item_code="personal_registration", form_version=4, terminal_id="T1", clerk_id="1001",
         applicant=ApplicantData(id_number=f"11010519491231{n:03d}X", name=NAME), payload={"name": NAME},
         due=DueData(date(2026, 12, 20), False, 20), created_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC)).id
+    if received:
+        apply_status(db, sid, status="accepted", reason=None, receipt_number=f"SB2026120100000{n}",
+                     at=datetime(2026, 12, 1, 2, 5, tzinfo=UTC))
+    return sid
 
 
 def rate(db: Database, submission_id: str, level: int = 5, reasons: tuple[str, ...] = (),
@@ -121,3 +127,12 @@ def test_a_rating_refused_for_good_is_kept_with_why_and_not_offered_again(db: Da
     assert unsent_ratings(db, refused_prefix="中心系统拒收此评价") == []
     waiting = unsent_ratings(db)  # still unsent: only the sender's prefix leaves it out
     assert [(r.id, r.last_error) for r in waiting] == [(view.id, "中心系统拒收此评价（not found）")]
+
+
+def test_a_rating_of_a_case_not_yet_at_the_central_system_waits_for_it(db: Database) -> None:
+    sid = submitted(db, received=False)
+    view = rate(db, sid, 5)
+    assert unsent_ratings(db) == []  # sent now it would be refused (404) for good
+    apply_status(db, sid, status="accepted", reason=None, receipt_number="SB20261201000009",
+                 at=datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
+    assert [(r.id, r.receipt_number) for r in unsent_ratings(db)] == [(view.id, "SB20261201000009")]
