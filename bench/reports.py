@@ -9,7 +9,7 @@ bulk inserts with a year (2026) of one window: ``--submissions`` versions accept
 the real ones have; about 8 % returned (most of them corrected: a second version), 5 % answered after
 their due date, some unanswered and past it, waivers on about one case in six, answers one to twenty
 days later, a 好差评 rating on about 60 % of the versions (mostly good, a few poor with their reasons: the
-rating sums read ``submission.rating_level``, kept by a trigger on ``case_rating``, migration 0014), and a
+rating counts travel in ``submission.rating_bits``, kept by a trigger on ``case_rating``, migration 0014), and a
 one-time notice for about one applicant in ten. Then it runs every report shape
 (3 periods × 3 groupings) over the widest range, the whole year, through ``app.reports.statistics`` -- the
 permission check, the one SQL statement, the totals and the audit entry the window's read writes -- and

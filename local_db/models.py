@@ -125,12 +125,9 @@ class Submission(Base):
         Index("ix_submission_state_due", "state", "due_date"),
         Index("ix_submission_state_answered", "state", "answered_at"),
         # the statistics read only these (migration 0012): answered from the index, no payload decrypted
+        # (and the ratings, migration 0014)
         *(Index(f"ix_submission_stats_{name}", "received_day", group, "state", "case_version", "waiver_count",
-                "answer_days", "answered_late", "was_returned", "open_due")
-          for name, group in (("clerk", "clerk_id"), ("window", "terminal_id"), ("item", "item_code"))),
-        # the rating sums read only the rated versions (migration 0014)
-        *(Index(f"ix_submission_rating_{name}", "received_day", group, "rating_level",
-                sqlite_where=text("rating_level IS NOT NULL"))
+                "answer_days", "answered_late", "was_returned", "open_due", "rating_bits")
           for name, group in (("clerk", "clerk_id"), ("window", "terminal_id"), ("item", "item_code"))),
     )
 
@@ -189,9 +186,9 @@ class Submission(Base):
     open_due: Mapped[date | None] = mapped_column(Date)
     #: taken at the applicant's home (上门服务) rather than at a window (migration 0013)
     home_visit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
-    #: the level of the case's 好差评 (``case_rating``), None while unrated: written by a SQLite trigger
-    #: (migration 0014) for the statistics, never by the application
-    rating_level: Mapped[int | None] = mapped_column(Integer)
+    #: ``1 << 12 * (level - 1)`` of the case's 好差评 (``case_rating``), 0 while unrated: a sum holds each
+    #: level's count in a 12-bit field. Written by a SQLite trigger (migration 0014), never by the application
+    rating_bits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")

@@ -28,9 +28,11 @@ Dates are Beijing dates (UTC+8, no daylight saving). A submission's Beijing day 
 answer time in days (``answer_days``) are kept by SQLite triggers (migration 0012) and held, with every other
 column a report reads, in a covering index per grouping led by the day: a year of a busy terminal is read
 from an index alone, summed per day and group, and only those sums are folded into weeks or months
-(``_PeriodOfDay``). The ratings are read the same way from partial indexes of the rated versions only
-(``submission.rating_level``, kept by a trigger on ``case_rating``, migration 0014). The one-time notices
-are few; their Beijing day is computed from their UTC time (``_BeijingDay``) and folded the same way.
+(``_PeriodOfDay``). The ratings are in the same index: ``submission.rating_bits`` (kept by a trigger on
+``case_rating``, migration 0014) packs a level into one of five 12-bit fields, so one sum per day and group
+counts every level (five conditional sums would cost as much as the rest of the report), unpacked before
+the days are folded (a day and group never holds 4096 ratings of one level; a month might). The one-time
+notices are few; their Beijing day is computed from their UTC time (``_BeijingDay``) and folded the same way.
 """
 
 from __future__ import annotations
@@ -226,52 +228,43 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
                func.sum(sub.c.answered_late + flag(unanswered_late)).label("overdue"),
                func.sum(sub.c.waiver_count).label("waivers"),
                func.count(sub.c.answer_days).label("answered"),
-               func.coalesce(func.sum(sub.c.answer_days), literal(0.0, Float)).label("days"))
+               func.coalesce(func.sum(sub.c.answer_days), literal(0.0, Float)).label("days"),
+               # the ratings' counts per level, packed (migration 0014): one sum, not five
+               func.sum(sub.c.rating_bits).label("rating_bits"))
         .where(sub.c.received_day >= literal(since, Date), sub.c.received_day <= literal(until, Date),
                sub.c.state != SubmissionState.DRAFT.value)
         .group_by(sub.c.received_day, sub.c[group_column])).subquery("d")
+    # a day's packed sum unpacked into the count of each level (a day and group never reaches 4096 of one)
+    levels = [daily.c.rating_bits.op(">>")(literal(RATING_BITS * (level - 1), Integer))
+              .op("&")(literal(RATING_FIELD, Integer)) for level in _LEVELS]
     sub_period = _PERIOD_OF_DAY[period](daily.c.day)
     submissions: Select[Any] = (
         select(sub_period.label("p"), daily.c.g,
                *(func.sum(daily.c[name]).label(name) for name in ("accepted", "corrections", "returned", "overdue")),
                zero.label("informed"),
-               *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")))
+               *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")),
+               *(func.sum(count) for count in levels))  # unpacked before the fold: a month may pass 4095
         .group_by(sub_period, daily.c.g))
     if period is Period.DAY:  # the days are the periods: no second fold
         submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
                              *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
-                             zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")))
-    # the ratings: the rated versions only, from a partial index (migration 0014); a draft is never rated
-    rated = (
-        select(sub.c.received_day.label("day"), sub.c[group_column].label("g"),
-               *(func.sum(flag(sub.c.rating_level == level)).label(f"r{level}") for level in _LEVELS))
-        .where(sub.c.rating_level.is_not(None), sub.c.received_day >= literal(since, Date),
-               sub.c.received_day <= literal(until, Date))
-        .group_by(sub.c.received_day, sub.c[group_column])).subquery("r")
-    rated_period = _PERIOD_OF_DAY[period](rated.c.day)
-    ratings: Select[Any] = (
-        select(rated_period.label("p"), rated.c.g, *(func.sum(rated.c[f"r{level}"]) for level in _LEVELS))
-        .group_by(rated_period, rated.c.g))
-    if period is Period.DAY:
-        ratings = select(type_coerce(rated.c.day, String()).label("p"), rated.c.g,
-                         *(rated.c[f"r{level}"] for level in _LEVELS))
+                             zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")),
+                             *levels)
     notice_period = _PERIOD_OF_DAY[period](_BeijingDay(notice.c.created_at))
     notices = (
         select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
         .where(notice.c.created_at >= start, notice.c.created_at < end)
         .group_by(notice_period, notice.c[group_column]))
     clerk = Clerk.__table__
-    with db.sessions() as s:  # one read transaction: the four agree
+    with db.sessions() as s:  # one read transaction: the three agree
         found = s.execute(submissions).all()
-        levels = {(p, g): tuple(counts) for p, g, *counts in s.execute(ratings)}
         informed = s.execute(notices).all()
         names = dict(s.execute(select(clerk.c.id, clerk.c.name)).all()) if grouping is Grouping.CLERK else {}
     # the two sums meet here, by period and group: a few thousand lines at most, where a UNION and a GROUP BY
     # in SQL would sort them all again
-    unrated = (0,) * len(_LEVELS)
     lines: dict[tuple[Any, Any], Measures] = {
-        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, *levels.get((p, g), unrated))
-        for p, g, a, c, r, o, _i, w, n, d in found}
+        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, r5, r4, r3, r2, r1)
+        for p, g, a, c, r, o, _i, w, n, d, r5, r4, r3, r2, r1 in found}
     for p, g, n in informed:
         before = lines.get((p, g))
         lines[(p, g)] = before._replace(informed=n) if before is not None else Measures(informed=n)
@@ -282,6 +275,10 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
 
 #: the rating levels in the order ``Measures`` holds them (``rated_5`` first)
 _LEVELS = (5, 4, 3, 2, 1)
+#: ``submission.rating_bits`` (migration 0014) is ``1 << RATING_BITS * (level - 1)``: a sum of them holds the
+#: count of each level in a field of ``RATING_BITS`` bits, five fields in 60 bits of SQLite's 64-bit integer
+RATING_BITS = 12
+RATING_FIELD = (1 << RATING_BITS) - 1
 
 
 class _DayCache(dict[Any, date]):

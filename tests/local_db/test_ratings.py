@@ -101,12 +101,13 @@ def test_an_unknown_case_cannot_be_rated(db: Database) -> None:
         rate(db, "00000000-0000-4000-8000-000000000000")
 
 
-def test_the_submission_carries_its_rating_level_for_the_statistics(db: Database) -> None:
-    rated, unrated = submitted(db, 2), submitted(db, 3)
+def test_the_submission_carries_its_rating_for_the_statistics(db: Database) -> None:
+    rated, low, unrated = submitted(db, 2), submitted(db, 3), submitted(db, 4)
     rate(db, rated, 3)
+    rate(db, low, 1, ("other",))
     with db.sessions() as s:
-        levels = dict(s.execute(select(Submission.id, Submission.rating_level)).all())
-    assert levels == {rated: 3, unrated: None}
+        bits = dict(s.execute(select(Submission.id, Submission.rating_bits)).all())
+    assert bits == {rated: 1 << 24, low: 1, unrated: 0}  # level 3 in the third 12-bit field, 1 in the first
 
 
 def test_pending_ratings_oldest_first_until_marked_sent(db: Database) -> None:
