@@ -245,11 +245,12 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
                *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")),
                *(func.sum(count) for count in levels))  # unpacked before the fold: a month may pass 4095
         .group_by(sub_period, daily.c.g))
-    if period is Period.DAY:  # the days are the periods: no second fold
+    if period is Period.DAY:  # the days are the periods: no second fold. The packed sum is unpacked in Python:
+        # SQLite flattens this select into the daily one, and each unpacked field would be a sum of its own
         submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
                              *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
                              zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")),
-                             *levels)
+                             daily.c.rating_bits)
     notice_period = _PERIOD_OF_DAY[period](_BeijingDay(notice.c.created_at))
     notices = (
         select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
@@ -260,11 +261,15 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
         found = s.execute(submissions).all()
         informed = s.execute(notices).all()
         names = dict(s.execute(select(clerk.c.id, clerk.c.name)).all()) if grouping is Grouping.CLERK else {}
+    lines: dict[tuple[Any, Any], Measures]
     # the two sums meet here, by period and group: a few thousand lines at most, where a UNION and a GROUP BY
     # in SQL would sort them all again
-    lines: dict[tuple[Any, Any], Measures] = {
-        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, r5, r4, r3, r2, r1)
-        for p, g, a, c, r, o, _i, w, n, d, r5, r4, r3, r2, r1 in found}
+    if period is Period.DAY:
+        lines = {(p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, *_unpacked(bits))
+                 for p, g, a, c, r, o, _i, w, n, d, bits in found}
+    else:
+        lines = {(p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, r5, r4, r3, r2, r1)
+                 for p, g, a, c, r, o, _i, w, n, d, r5, r4, r3, r2, r1 in found}
     for p, g, n in informed:
         before = lines.get((p, g))
         lines[(p, g)] = before._replace(informed=n) if before is not None else Measures(informed=n)
@@ -279,6 +284,13 @@ _LEVELS = (5, 4, 3, 2, 1)
 #: count of each level in a field of ``RATING_BITS`` bits, five fields in 60 bits of SQLite's 64-bit integer
 RATING_BITS = 12
 RATING_FIELD = (1 << RATING_BITS) - 1
+
+
+def _unpacked(bits: int | None) -> tuple[int, int, int, int, int]:
+    """A day's sum of ``rating_bits`` as the count of each level, ``rated_5`` first."""
+    b = bits or 0
+    return (b >> 4 * RATING_BITS & RATING_FIELD, b >> 3 * RATING_BITS & RATING_FIELD,
+            b >> 2 * RATING_BITS & RATING_FIELD, b >> RATING_BITS & RATING_FIELD, b & RATING_FIELD)
 
 
 class _DayCache(dict[Any, date]):
