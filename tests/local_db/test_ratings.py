@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from local_db.clerks import Role, add_clerk
@@ -137,3 +137,25 @@ def test_a_rating_of_a_case_not_yet_at_the_central_system_waits_for_it(db: Datab
     apply_status(db, sid, status="accepted", reason=None, receipt_number="SB20261201000009",
                  at=datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
     assert [(r.id, r.receipt_number) for r in unsent_ratings(db)] == [(view.id, "SB20261201000009")]
+
+
+def test_an_upgrade_from_0013_counts_the_ratings_already_stored_and_keeps_the_0012_triggers(db: Database) -> None:
+    from alembic import command
+
+    from local_db.database import _alembic_config
+
+    sid = submitted(db)
+    cfg = _alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0013")
+    with db.engine.begin() as conn:  # a rating stored by a terminal still at 0013 (no trigger then)
+        conn.execute(text("INSERT INTO case_rating (id, submission_id, clerk_id, level, reasons, created_at) "
+                          "VALUES ('r1', :s, '1001', 4, '[]', '2026-12-01 00:00:00')"), {"s": sid})
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT rating_bits FROM submission").scalar() == 1 << 36  # level 4
+        triggers = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"submission_stats_insert", "submission_stats_update", "case_rating_stats_insert"} <= triggers
