@@ -16,6 +16,7 @@ ACTION_LABELS: dict[str, str] = {
     "settings_change": "修改设置", "reference_confirm": "确认参考数据变更", "reference_update": "参考数据生效",
     "reference_refused": "拒收参考数据", "purge": "清理个人数据",
     "read_audit": "查阅审计日志", "reassign": "改派业务", "due_recount": "重算办结期限", "remind": "催办",
+    "rate": "好差评",
     "inform": "一次性告知", "print_notice": "打印告知书",
     "view_statistics": "查看业务统计",
 }

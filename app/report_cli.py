@@ -39,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from app.clerk_cli import signed_in_clerk
-    from app.report_export import COLUMNS, period_label, write_csv, write_xlsx
+    from app.report_export import COLUMNS, RATING_COLUMNS, period_label, satisfaction_text, write_csv, write_xlsx
     from app.reports import Grouping, Period, record_export, statistics
     from app.secrets import SecretStore, os_keyring
     from app.terminal import build_terminal
@@ -64,10 +64,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         terminal.close()
     print(report.title + (f"（{report.office_name}）" if report.office_name else ""))
-    print("\t".join(["期间", "分组", "名称", *(h for h, _ in COLUMNS), "平均答复天数"]))
+    print("\t".join(["期间", "分组", "名称", *(h for h, _ in COLUMNS), "平均答复天数", *(h for h, _ in RATING_COLUMNS),
+                     "满意率"]))
     for line in (*report.lines, None):
         m = line.measures if line else report.total
         avg = "—" if m.avg_answer_days is None else f"{m.avg_answer_days:.1f}"
         lead = [period_label(report.period, line.period_start), line.group, line.label] if line else ["合计", "", ""]
-        print("\t".join([*lead, *(str(getattr(m, attr)) for _, attr in COLUMNS), avg]))
+        print("\t".join([*lead, *(str(getattr(m, attr)) for _, attr in COLUMNS), avg,
+                         *(str(getattr(m, attr)) for _, attr in RATING_COLUMNS), satisfaction_text(m)]))
     return 0

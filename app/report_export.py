@@ -19,7 +19,8 @@ from app.reports import GROUPING_LABELS, PERIOD_LABELS, Measures, Period, Report
 from app.terminal import Terminal
 from local_db.clerks import ClerkInfo
 
-__all__ = ["COLUMNS", "export_report", "period_label", "write_csv", "write_xlsx"]
+__all__ = ["COLUMNS", "RATING_COLUMNS", "SATISFACTION_HEADER", "export_report", "period_label", "rating_values",
+           "satisfaction_text", "write_csv", "write_xlsx"]
 
 #: the measure columns, in order: header and attribute of ``Measures``
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -27,6 +28,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("告知未受理", "informed"), ("免交材料", "waivers"), ("已答复", "answered"), ("上门", "home_visits"),
 )
 AVG_HEADER = "平均答复用时（自然日）"
+#: the 好差评 columns after the average: how many were rated, then each level, best first
+RATING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("评价数", "rated"), ("非常满意", "rated_5"), ("满意", "rated_4"), ("基本满意", "rated_3"),
+    ("不满意", "rated_2"), ("非常不满意", "rated_1"),
+)
+SATISFACTION_HEADER = "满意率（%）"
 
 NOTES = (
     "按受理日期统计（北京时间）：某期间受理的业务，其后被退回、逾期、答复的情况，均计入受理所在期间。",
@@ -37,6 +44,7 @@ NOTES = (
     "免交材料：经说明理由免于提交的必交材料份数。",
     "平均答复用时：自受理至中心系统答复（退回或办结）的自然日，不扣除节假日。",
     "上门：在申请人家中受理（上门服务）的业务版本，含更正重报。",
+    "评价数及各等级：申请人对业务的“好差评”，按被评价业务的受理日期统计；满意率＝（非常满意＋满意）÷评价数。",
 )
 
 
@@ -55,22 +63,39 @@ def _avg(m: Measures) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _values(m: Measures) -> list[int]:
-    return [int(getattr(m, attr)) for _, attr in COLUMNS]
+def satisfaction_text(m: Measures) -> str:
+    """The satisfaction rate as a person reads it (93.3%), or a dash when nothing was rated."""
+    share = m.satisfaction
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def rating_values(m: Measures) -> list[object]:
+    """The 好差评 cells: the rated count, each level's count (best first), the satisfaction rate in percent
+    with one decimal (None when nothing was rated)."""
+    share = m.satisfaction
+    return [*(int(getattr(m, attr)) for _, attr in RATING_COLUMNS), None if share is None else round(share * 100, 1)]
+
+
+def _values(m: Measures) -> list[object]:
+    """A line's cells after its period and group: the counts, the average answer time, the ratings."""
+    return [*(int(getattr(m, attr)) for _, attr in COLUMNS), _avg(m), *rating_values(m)]
+
+
+MEASURE_HEADERS = (*(h for h, _ in COLUMNS), AVG_HEADER, *(h for h, _ in RATING_COLUMNS), SATISFACTION_HEADER)
 
 
 def _table(report: Report) -> tuple[list[str], list[list[object]]]:
     group_header = {"clerk": "柜员工号", "window": "窗口（终端）", "item": "事项代码"}[report.grouping.value]
-    header = ["期间", "期间起始日", group_header, "名称", *(h for h, _ in COLUMNS), AVG_HEADER]
+    header = ["期间", "期间起始日", group_header, "名称", *MEASURE_HEADERS]
     rows: list[list[object]] = [[period_label(report.period, line.period_start), line.period_start, line.group,
-                                 line.label, *_values(line.measures), _avg(line.measures)] for line in report.lines]
+                                 line.label, *_values(line.measures)] for line in report.lines]
     return header, rows
 
 
 def write_csv(report: Report, path: Path) -> None:
     """The report's lines and a total line, UTF-8 with a BOM, comma-separated."""
     header, rows = _table(report)
-    total = ["合计", "", "", "", *_values(report.total), _avg(report.total)]
+    total = ["合计", "", "", "", *_values(report.total)]
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
@@ -109,7 +134,7 @@ def write_xlsx(report: Report, path: Path) -> None:
                     cell.number_format = "0"
         ws.freeze_panes = "A2"
 
-    measure_widths = [10] * len(COLUMNS) + [14]
+    measure_widths = [10] * len(COLUMNS) + [14] + [10] * len(RATING_COLUMNS) + [12]
     header, rows = _table(report)
     detail = book.active
     assert detail is not None
@@ -121,11 +146,11 @@ def write_xlsx(report: Report, path: Path) -> None:
         for line in lines:
             lead: list[object] = [line.group, line.label] if key == "group" else \
                 [period_label(report.period, line.period_start), line.period_start]
-            out.append([*lead, *_values(line.measures), _avg(line.measures)])
-        out.append(["合计", None, *_values(report.total), _avg(report.total)])
+            out.append([*lead, *_values(line.measures)])
+        out.append(["合计", None, *_values(report.total)])
         return out
 
-    measures = [*(h for h, _ in COLUMNS), AVG_HEADER]
+    measures = list(MEASURE_HEADERS)
     sheet(book.create_sheet("按分组合计"), [header[2], "名称", *measures],
           totals(report.by_group, "group"), [16, 24, *measure_widths])
     sheet(book.create_sheet("按期间合计"), ["期间", "期间起始日", *measures],

@@ -81,6 +81,8 @@ from protocol.models import (
     ErrorBody,
     ErrorDetail,
     Health,
+    RatingIn,
+    RatingOut,
     ReferenceIndex,
     ReminderIn,
     ReminderOut,
@@ -474,6 +476,25 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
         log.info("reminder %s on case %s from terminal %s", record.id, record.submission_id, terminal_id)
         return ReminderOut(id=record.id, submission_id=record.submission_id, receipt_number=record.receipt_number,
                            case_status=record.case_status, received_at=record.received_at)
+
+    @router.post("/submissions/{submission_id}/rating", status_code=status.HTTP_201_CREATED, responses={
+        **_ERROR_RESPONSES,
+        200: {"model": RatingOut, "description": "duplicate of an earlier identical POST (the same rating id)"},
+        404: {"model": ErrorBody, "description": "no such submission of this terminal"},
+        409: {"model": ErrorBody, "description": "idempotency_conflict (rating id already used with another body, "
+                                                 "or the case already has another rating)"}})
+    def rate(submission_id: str, body: RatingIn, terminal_id: Terminal, response: Response) -> RatingOut:
+        """The applicant's 好差评 of one of this terminal's cases; one per case, stored once by the rating's id."""
+        from central.ratings import record_rating
+
+        record, created = record_rating(store, terminal_id=terminal_id, submission_id=_known_id(submission_id),
+                                        rating_id=body.id, clerk_id=body.clerk_id, level=body.level,
+                                        reasons=body.reasons, created_at=body.created_at)
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        log.info("rating %s on case %s from terminal %s", record.id, record.submission_id, terminal_id)
+        return RatingOut(id=record.id, submission_id=record.submission_id, receipt_number=record.receipt_number,
+                         level=record.level, received_at=record.received_at)
 
     @router.get("/submissions/{submission_id}",
                 responses={**_ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "unknown id"}})

@@ -62,6 +62,7 @@ class BodyLimits:
     audit_batch: int = limits.AUDIT_BATCH_BODY
     review: int = limits.REVIEW_BODY
     reminder: int = limits.REMINDER_BODY
+    rating: int = limits.RATING_BODY
     #: streamed: one ``PATCH /v1/blobs/{sha256}`` piece (the endpoint's own ceiling is ``MAX_CHUNK_SIZE``)
     blob_chunk: int = MAX_CHUNK_SIZE
     #: streamed: one ``POST /v1/blobs/batch`` (the endpoint's own ceiling is ``MAX_BATCH_BODY``)
@@ -87,6 +88,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("POST", re.compile(r"/v1/audit/batch"), "audit_batch", False),
     ("POST", re.compile(r"/v1/reviews/[^/]+/(?:signatures|return)"), "review", False),
     ("POST", re.compile(r"/v1/submissions/[^/]+/reminders"), "reminder", False),
+    ("POST", re.compile(r"/v1/submissions/[^/]+/rating"), "rating", False),
 )
 
 

@@ -243,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     reminders.add_argument("--terminal", default=None, help="only this terminal's")
     reminders.add_argument("--json", action="store_true", help="one JSON array instead of a table")
 
+    ratings = commands.add_parser("ratings", parents=[common],
+                                  help="list the ratings (好差评) of cases terminals sent, in the order they arrived")
+    ratings.add_argument("--terminal", default=None, help="only this terminal's")
+    ratings.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+
     listing = commands.add_parser("list-submissions", parents=[common], help="print stored submissions")
     listing.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     listing.add_argument("--include-payload", action="store_true",
@@ -415,6 +420,27 @@ def _reminders(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
         print(f"{r.received_at}  {r.receipt_number}  {r.case_status}  {r.terminal_id}  {r.clerk_id}  "
               f"{r.id}  {r.note or ''}")
     print(f"{len(found)} reminder(s)", file=sys.stderr)
+    return 0
+
+
+def _ratings(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
+    """``central ratings``: every 好差评 with its case's receipt number and item (no person in it)."""
+    from central.ratings import list_ratings
+    from central.store import CentralStore
+    from protocol.ratings import LEVEL_LABELS, RatingLevel
+
+    if isinstance(db, Path) and not db.exists():
+        print(f"central: no database at {db}", file=sys.stderr)
+        return 1
+    with CentralStore.open(db) as store:
+        found = list_ratings(store, terminal_id=terminal_id)
+    if as_json:
+        print(json.dumps([asdict(r) for r in found], ensure_ascii=False, indent=2))
+        return 0
+    for r in found:
+        print(f"{r.received_at}  {r.receipt_number}  {r.item_code}  {r.terminal_id}  {r.clerk_id}  "
+              f"{r.level} {LEVEL_LABELS[RatingLevel(r.level)]}  {','.join(r.reasons)}  {r.id}")
+    print(f"{len(found)} rating(s)", file=sys.stderr)
     return 0
 
 
@@ -631,6 +657,8 @@ def _main(argv: list[str] | None) -> int:
             return _audit(db, args)
         if args.command == "reminders":
             return _reminders(db, args.terminal, args.json)
+        if args.command == "ratings":
+            return _ratings(db, args.terminal, args.json)
         return _list(db, args.json, args.include_payload)
     except CounterError as exc:
         detail = f"（{exc}）" if str(exc) != exc.user_message else ""

@@ -5,7 +5,7 @@ The same tables serve SQLite and PostgreSQL; only portable column types are used
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -202,6 +202,28 @@ class ReviewSignatureRow(Base):
     signed_at: Mapped[str] = mapped_column(String(40))
     #: when the central system learnt of it (UTC, ISO 8601)
     recorded_at: Mapped[str] = mapped_column(String(40))
+
+
+class RatingRow(Base):
+    """A 好差评 of one of a terminal's cases, keyed by the terminal-made UUID (idempotency); one per case.
+
+    Of the case, never of the person: the level, the reason codes and the staff number of the window.
+    """
+
+    __tablename__ = "ratings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), index=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    clerk_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    #: reason codes of a poor rating (protocol/ratings.py), as a JSON array
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    #: when the applicant rated (the terminal's clock, ISO 8601) and when it arrived here (UTC)
+    created_at: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[str] = mapped_column(String(40), index=True)
+    #: SHA-256 of the canonical request body: a repeat with the same id is a replay only if it matches
+    body_sha256: Mapped[str] = mapped_column(String(64))
 
 
 class ReminderRow(Base):

@@ -2,20 +2,18 @@
 
 A reminder is the terminal's UUID; the same id with the same body again (the answer was lost and the
 terminal sent it again) is answered as the first time and stored once; the same id with another body
-is an idempotency conflict. A terminal may press only a case it sent. The central reviewers read them
-with ``central reminders``.
+is an idempotency conflict. A terminal may press only a case it sent (``central.sent_once``). The
+central reviewers read them with ``central reminders``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from central.errors import IdempotencyConflict, NotFound
 from central.models import ReminderRow, SubmissionRow
+from central.sent_once import store_once
 from central.store import CentralStore
 from protocol.canonical import canonical_sha256
 
@@ -47,27 +45,13 @@ def record_reminder(store: CentralStore, *, terminal_id: str, submission_id: str
     """Store the reminder (once); the record and whether it is new (False: a replay of the same body)."""
     digest = canonical_sha256({"submission_id": submission_id, "id": reminder_id, "clerk_id": clerk_id,
                                "created_at": created_at, "note": note})
-    for _attempt in range(2):  # a racing insert of the same id loses on the primary key: read it then
-        try:
-            with store.writing() as session:
-                case = session.get(SubmissionRow, submission_id)
-                if case is None or case.terminal_id != terminal_id:
-                    raise NotFound(f"no submission {submission_id} of terminal {terminal_id}")
-                existing = session.get(ReminderRow, reminder_id)
-                if existing is not None:
-                    if existing.body_sha256 != digest or existing.terminal_id != terminal_id:
-                        raise IdempotencyConflict(f"reminder {reminder_id} was sent with another body",
-                                                  user_message="该催办编号已被另一条催办使用。")
-                    return _record(existing, case), False
-                row = ReminderRow(id=reminder_id, terminal_id=terminal_id, submission_id=submission_id,
-                                  clerk_id=clerk_id, created_at=created_at, note=note, body_sha256=digest,
-                                  received_at=_iso(store.now()))
-                session.add(row)
-                session.flush()
-                return _record(row, case), True
-        except IntegrityError:
-            continue
-    raise IdempotencyConflict(f"reminder {reminder_id} could not be stored")
+    row, case, created = store_once(
+        store, ReminderRow, terminal_id=terminal_id, submission_id=submission_id, row_id=reminder_id, digest=digest,
+        make=lambda received_at: ReminderRow(id=reminder_id, terminal_id=terminal_id, submission_id=submission_id,
+                                             clerk_id=clerk_id, created_at=created_at, note=note,
+                                             body_sha256=digest, received_at=received_at),
+        conflict="该催办编号已被另一条催办使用。")
+    return _record(row, case), created
 
 
 def list_reminders(store: CentralStore, *, terminal_id: str | None = None) -> list[ReminderRecord]:
@@ -78,7 +62,3 @@ def list_reminders(store: CentralStore, *, terminal_id: str | None = None) -> li
         if terminal_id is not None:
             query = query.where(ReminderRow.terminal_id == terminal_id)
         return [_record(row, case) for row, case in session.execute(query)]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")

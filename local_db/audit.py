@@ -99,6 +99,8 @@ class AuditAction(enum.StrEnum):
     VIEW_STATISTICS = "view_statistics"
     #: a clerk recorded a 催办 on a case pending at the central system (the reminder's id, whether a note)
     REMIND = "remind"
+    #: the applicant rated a handled case (好差评): the rating's id, its level and reason codes, never a person
+    RATE = "rate"
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,22 @@
 
 A reminder is written once with its own UUID, which is also the idempotency key at the central
 system: the sync sends every reminder without ``sent_at``, and marks it sent only when the central
-system answered. A reminder sent whose answer was lost goes again with the same id and is taken once.
+system answered. A reminder sent whose answer was lost goes again with the same id and is taken once
+(``local_db.sent_once``, shared with the 好差评 ratings).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from local_db.database import Database
 from local_db.models import CaseReminder, Submission, utcnow
+from local_db.sent_once import add_once, mark_failed, mark_sent, unsent
 
 __all__ = ["ReminderView", "add_reminder", "mark_reminder_failed", "mark_reminder_sent", "reminders_of",
            "unsent_reminders"]
@@ -46,18 +47,11 @@ def add_reminder(db: Database, *, submission_id: str, clerk_id: str, note: str |
                  now: datetime | None = None) -> ReminderView:
     """Record a reminder; ``check`` refuses it (raises) for a case in the wrong state, read in the same
     transaction as the write, and ``audit`` writes its trail entry there too."""
-    with db.sessions.begin() as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None:
-            raise LookupError(submission_id)
-        check(sub)
-        row = CaseReminder(id=str(uuid.uuid4()), submission_id=submission_id, clerk_id=clerk_id,
-                           created_at=now or utcnow(), note=note or None)
-        s.add(row)
-        s.flush()
-        view = _view(row, sub.receipt_number)
-        audit(s, view)
-        return view
+    return add_once(db, submission_id,
+                    lambda new_id: CaseReminder(id=new_id, submission_id=submission_id, clerk_id=clerk_id,
+                                                created_at=now or utcnow(), note=note or None),
+                    check=lambda _s, sub: check(sub), view=lambda row, sub: _view(row, sub.receipt_number),
+                    audit=audit)
 
 
 def reminders_of(db: Database, submission_id: str) -> list[ReminderView]:
@@ -71,25 +65,13 @@ def reminders_of(db: Database, submission_id: str) -> list[ReminderView]:
 def unsent_reminders(db: Database, *, limit: int = 50, refused_prefix: str | None = None) -> list[ReminderView]:
     """Reminders not yet answered by the central system, oldest first, with their case's central number;
     without those whose ``last_error`` starts with ``refused_prefix`` (refused for good)."""
-    with db.sessions() as s:
-        query = (select(CaseReminder, Submission.receipt_number)
-                 .join(Submission, Submission.id == CaseReminder.submission_id)
-                 .where(CaseReminder.sent_at.is_(None))
-                 .order_by(CaseReminder.created_at, CaseReminder.id).limit(limit))
-        if refused_prefix is not None:
-            query = query.where(or_(CaseReminder.last_error.is_(None),
-                                    CaseReminder.last_error.not_like(refused_prefix + "%")))
-        rows = s.execute(query)
-        return [_view(row, number) for row, number in rows]
+    return [_view(row, number) for row, number in unsent(db, CaseReminder, limit=limit, refused_prefix=refused_prefix)]
 
 
 def mark_reminder_sent(db: Database, reminder_id: str, *, at: datetime | None = None) -> None:
-    with db.sessions.begin() as s:
-        s.execute(update(CaseReminder).where(CaseReminder.id == reminder_id)
-                  .values(sent_at=at or utcnow(), last_error=None))
+    mark_sent(db, CaseReminder, reminder_id, at=at)
 
 
 def mark_reminder_failed(db: Database, reminder_id: str, *, error: str) -> None:
     """The central system refused it or could not be reached: it stays unsent, with why."""
-    with db.sessions.begin() as s:
-        s.execute(update(CaseReminder).where(CaseReminder.id == reminder_id).values(last_error=error[:500]))
+    mark_failed(db, CaseReminder, reminder_id, error=error)

@@ -21,14 +21,20 @@ much was returned, how much ran late, how long the central system took". A one-t
   by a second small read from their own partial index (migration 0014);
 - ``answered`` / ``answer_days``: versions the central system answered and the sum of their calendar days
   from acceptance to answer (elapsed time, not working days: the holiday schedule is reference data the
-  database does not hold), so an average over several rows stays exact.
+  database does not hold), so an average over several rows stays exact;
+- ``rated_5`` … ``rated_1``: versions the applicant rated (好差评, ``case_rating``) at each level, 5 = 非常满意 …
+  1 = 非常不满意, counted like the rest in the period the rated version was accepted; ``rated`` their sum and
+  ``satisfaction`` the share rated 满意 or 非常满意 (levels 4 and 5).
 
 Dates are Beijing dates (UTC+8, no daylight saving). A submission's Beijing day (``received_day``) and its
 answer time in days (``answer_days``) are kept by SQLite triggers (migration 0012) and held, with every other
 column a report reads, in a covering index per grouping led by the day: a year of a busy terminal is read
 from an index alone, summed per day and group, and only those sums are folded into weeks or months
-(``_PeriodOfDay``). The one-time notices are few; their Beijing day is computed from their UTC time
-(``_BeijingDay``) and folded the same way.
+(``_PeriodOfDay``). The ratings are in the same index: ``submission.rating_bits`` (kept by a trigger on
+``case_rating``, migration 0015) packs a level into one of five 12-bit fields, so one sum per day and group
+counts every level (five conditional sums would cost as much as the rest of the report), unpacked before
+the days are folded (a day and group never holds 4096 ratings of one level; a month might). The one-time
+notices are few; their Beijing day is computed from their UTC time (``_BeijingDay``) and folded the same way.
 """
 
 from __future__ import annotations
@@ -93,6 +99,11 @@ class Measures(NamedTuple):
     waivers: int = 0
     answered: int = 0
     answer_days: float = 0.0
+    rated_5: int = 0
+    rated_4: int = 0
+    rated_3: int = 0
+    rated_2: int = 0
+    rated_1: int = 0
     #: versions taken at the applicant's home (上门服务)
     home_visits: int = 0
 
@@ -100,6 +111,17 @@ class Measures(NamedTuple):
     def avg_answer_days(self) -> float | None:
         """Average calendar days from acceptance to the central system's answer."""
         return self.answer_days / self.answered if self.answered else None
+
+    @property
+    def rated(self) -> int:
+        """Versions the applicant rated (好差评)."""
+        return self.rated_5 + self.rated_4 + self.rated_3 + self.rated_2 + self.rated_1
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The share of the rated versions rated 满意 or 非常满意 (0..1); None when none was rated."""
+        rated = self.rated
+        return (self.rated_5 + self.rated_4) / rated if rated else None
 
 
 class ReportRow(NamedTuple):
@@ -214,21 +236,29 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
                func.sum(sub.c.answered_late + flag(unanswered_late)).label("overdue"),
                func.sum(sub.c.waiver_count).label("waivers"),
                func.count(sub.c.answer_days).label("answered"),
-               func.coalesce(func.sum(sub.c.answer_days), literal(0.0, Float)).label("days"))
+               func.coalesce(func.sum(sub.c.answer_days), literal(0.0, Float)).label("days"),
+               # the ratings' counts per level, packed (migration 0015): one sum, not five
+               func.sum(sub.c.rating_bits).label("rating_bits"))
         .where(sub.c.received_day >= literal(since, Date), sub.c.received_day <= literal(until, Date),
                sub.c.state != SubmissionState.DRAFT.value)
         .group_by(sub.c.received_day, sub.c[group_column])).subquery("d")
+    # a day's packed sum unpacked into the count of each level (a day and group never reaches 4096 of one)
+    levels = [daily.c.rating_bits.op(">>")(literal(RATING_BITS * (level - 1), Integer))
+              .op("&")(literal(RATING_FIELD, Integer)) for level in _LEVELS]
     sub_period = _PERIOD_OF_DAY[period](daily.c.day)
     submissions: Select[Any] = (
         select(sub_period.label("p"), daily.c.g,
                *(func.sum(daily.c[name]).label(name) for name in ("accepted", "corrections", "returned", "overdue")),
                zero.label("informed"),
-               *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")))
+               *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")),
+               *(func.sum(count) for count in levels))  # unpacked before the fold: a month may pass 4095
         .group_by(sub_period, daily.c.g))
-    if period is Period.DAY:  # the days are the periods: no second fold
+    if period is Period.DAY:  # the days are the periods: no second fold. The packed sum is unpacked in Python:
+        # SQLite flattens this select into the daily one, and each unpacked field would be a sum of its own
         submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
                              *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
-                             zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")))
+                             zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")),
+                             daily.c.rating_bits)
     notice_period = _PERIOD_OF_DAY[period](_BeijingDay(notice.c.created_at))
     notices = (
         select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
@@ -241,10 +271,15 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
         informed = s.execute(notices).all()
         at_home = s.execute(visits).all()
         names = dict(s.execute(select(clerk.c.id, clerk.c.name)).all()) if grouping is Grouping.CLERK else {}
+    lines: dict[tuple[Any, Any], Measures]
     # the two sums meet here, by period and group: a few thousand lines at most, where a UNION and a GROUP BY
     # in SQL would sort them all again
-    lines: dict[tuple[Any, Any], Measures] = {
-        (p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0) for p, g, a, c, r, o, _i, w, n, d in found}
+    if period is Period.DAY:
+        lines = {(p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, *_unpacked(bits))
+                 for p, g, a, c, r, o, _i, w, n, d, bits in found}
+    else:
+        lines = {(p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, r5, r4, r3, r2, r1)
+                 for p, g, a, c, r, o, _i, w, n, d, r5, r4, r3, r2, r1 in found}
     for p, g, n in informed:
         before = lines.get((p, g))
         lines[(p, g)] = before._replace(informed=n) if before is not None else Measures(informed=n)
@@ -273,6 +308,21 @@ def _home_visits_query(db: Database, period: Period, group_column: str, since: d
                 f"GROUP BY {period_sql}, {group_column}").bindparams(
         bindparam("since", since, type_=Date), bindparam("until", until, type_=Date),
         bindparam("draft", SubmissionState.DRAFT.value))
+
+
+#: the rating levels in the order ``Measures`` holds them (``rated_5`` first)
+_LEVELS = (5, 4, 3, 2, 1)
+#: ``submission.rating_bits`` (migration 0015) is ``1 << RATING_BITS * (level - 1)``: a sum of them holds the
+#: count of each level in a field of ``RATING_BITS`` bits, five fields in 60 bits of SQLite's 64-bit integer
+RATING_BITS = 12
+RATING_FIELD = (1 << RATING_BITS) - 1
+
+
+def _unpacked(bits: int | None) -> tuple[int, int, int, int, int]:
+    """A day's sum of ``rating_bits`` as the count of each level, ``rated_5`` first."""
+    b = bits or 0
+    return (b >> 4 * RATING_BITS & RATING_FIELD, b >> 3 * RATING_BITS & RATING_FIELD,
+            b >> 2 * RATING_BITS & RATING_FIELD, b >> RATING_BITS & RATING_FIELD, b & RATING_FIELD)
 
 
 class _DayCache(dict[Any, date]):

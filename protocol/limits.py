@@ -31,5 +31,8 @@ REVIEW_BODY = 64 * KIB
 #: ``POST /v1/submissions/{id}/reminders``: an id, a staff number, a time and a note of at most 500
 #: characters (at most about 3 KB escaped)
 REMINDER_BODY = 16 * KIB
+#: ``POST /v1/submissions/{id}/rating``: an id, a staff number, a level, a few reason codes and a time
+#: (about 300 bytes)
+RATING_BODY = 16 * KIB
 #: any other request (they carry no body in this protocol)
 OTHER_BODY = 64 * KIB

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from protocol.ratings import LOW_REASONS, check_rating
 from protocol.values import INT32_MAX, MAX_VALUE_DEPTH, REMINDER_NOTE_MAX, BodyError, check_value, read_body
 
 #: no control characters (C0, DEL, C1): identifiers end up in the central system's logs, where a line
@@ -543,6 +544,48 @@ class ReminderIn(WireIn):
     @classmethod
     def _iso8601(cls, value: str) -> str:
         return _iso_time(value)
+
+
+class RatingIn(WireIn):
+    """``POST /v1/submissions/{submission_id}/rating`` body: the applicant's 好差评 of one of this terminal's
+    cases (国办发〔2019〕51号), one per case. Of the case, never of the person: no name, no ID number."""
+
+    id: str = Field(description="terminal-made UUID version 4, lower-case canonical form; the idempotency key")
+    clerk_id: str = Identifier
+    level: int = Field(ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
+    reasons: list[Annotated[str, Field(max_length=32)]] = Field(
+        default_factory=list, max_length=len(LOW_REASONS),
+        description="reason codes of a poor rating (protocol/ratings.py LOW_REASONS): at least one for levels "
+                    "1 and 2, none otherwise")
+    created_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 time the applicant rated, "
+                                                                     "with UTC offset")
+
+    @field_validator("id")
+    @classmethod
+    def _id_uuid4(cls, value: str) -> str:
+        return _uuid4(value)
+
+    @field_validator("created_at")
+    @classmethod
+    def _iso8601(cls, value: str) -> str:
+        return _iso_time(value)
+
+    @model_validator(mode="after")
+    def _rating(self) -> RatingIn:
+        problem = check_rating(self.level, self.reasons)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+
+class RatingOut(BaseModel):
+    """The answer to a rating: stored (201), or already stored with this body (200)."""
+
+    id: str
+    submission_id: str
+    receipt_number: str
+    level: int
+    received_at: str
 
 
 class ReminderOut(BaseModel):

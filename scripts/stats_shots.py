@@ -4,8 +4,8 @@
 
 A throwaway terminal (file keyring, offline) holds a quarter of a window's work written straight into its
 tables: three clerks, eight items of the catalogue, returns and corrections, late answers, waivers and
-one-time notices. The supervisor (业务主管) opens 业务统计 from the header; shots of November by day and
-item, and of the quarter by week and clerk.
+one-time notices, and the applicants' 好差评 ratings of about 60 % of the cases. The supervisor (业务主管)
+opens 业务统计 from the header; shots of November by day and item, and of the quarter by week and clerk.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
 from local_db.clerks import Role, add_clerk, verify_clerk
-from local_db.models import InformedNotice, Submission
+from local_db.models import CaseRating, InformedNotice, Submission
 
 TODAY = date(2026, 12, 6)
 TERMINAL = "SHOT-01"
@@ -71,9 +71,14 @@ def fill(terminal: Terminal) -> None:
                                     clerk_id=rng.choice(clerks), missing=[],
                                     created_at=datetime(day.year, day.month, day.day, 3, tzinfo=UTC)))
         day += timedelta(days=1)
+    rated = [dict(id=str(uuid.uuid4()), submission_id=row["id"], clerk_id=row["clerk_id"], level=level,
+                  reasons=["slow"] if level <= 2 else [], created_at=row["created_at"])
+             for row in rows if rng.random() < 0.6
+             for level in rng.choices((5, 4, 3, 2, 1), (70, 20, 6, 3, 1))]
     with terminal.db.sessions.begin() as s:
         s.execute(insert(Submission), rows)
         s.execute(insert(InformedNotice), notices)
+        s.execute(insert(CaseRating), rated)
 
 
 def main(out: Path, prefix: str) -> int:

@@ -46,6 +46,8 @@ from protocol.models import (
     BlobOut,
     BlobStatesAnswer,
     ErrorDetail,
+    RatingIn,
+    RatingOut,
     ReferenceIndex,
     ReminderIn,
     ReminderOut,
@@ -311,6 +313,12 @@ class CentralClient:
         """A clerk's reminder on one of this terminal's cases; sent again with the same id, it is stored once."""
         return self._check(self._request("POST", f"/v1/submissions/{submission_id}/reminders",
                                          json=reminder.model_dump(exclude_none=True)), ReminderOut)
+
+    # -- 好差评 (docs/sync-protocol.md, "Ratings") -------------------------------------------------
+    def post_rating(self, submission_id: str, rating: RatingIn) -> RatingOut:
+        """The applicant's rating of one of this terminal's cases; sent again with the same id, it is stored once."""
+        return self._check(self._request("POST", f"/v1/submissions/{submission_id}/rating",
+                                         json=rating.model_dump()), RatingOut)
 
     # -- cases awaiting review (待复核), signed on this terminal for another (docs/sync-protocol.md) ---
     def reviews(self) -> ReviewList:

@@ -31,6 +31,7 @@ from sync.client import CentralClient
 from sync.events import Accepted, Failed, Offline, Online, Outcome, Retrying, StatusChanged, SyncEvent
 from sync.feed import StatusFeedPuller
 from sync.planner import BatchSizer, Planner
+from sync.ratings import RatingSender
 from sync.reference import ReferencePuller, ReferenceTarget
 from sync.reminders import ReminderSender
 from sync.submitter import Submitted, Submitter
@@ -77,6 +78,8 @@ class SyncSummary:
     trail_pending: int = 0
     #: 催办 the central system took in this run
     reminders_sent: int = 0
+    #: 好差评 the central system took in this run
+    ratings_sent: int = 0
 
 
 class SyncEngine:
@@ -108,6 +111,7 @@ class SyncEngine:
         self._reference = ReferencePuller(db, client, reference, self._emit)
         self._trail = TrailSender(db, client)
         self._reminders = ReminderSender(db, client)
+        self._ratings = RatingSender(db, client)
         self._next_trail = 0.0
         self._trail_failures = 0
         self._wake = threading.Event()
@@ -398,15 +402,16 @@ class SyncEngine:
             return False
 
     def _send_reminders(self) -> bool:
-        """The clerks' unsent 催办, when the trail is done; True when one went (the loop looks again)."""
+        """The clerks' unsent 催办 and the applicants' 好差评, when the trail is done; True when one went (the
+        loop looks again)."""
         if time.monotonic() < self._next_trail:  # the trail's backoff: the central system is not answering
             return False
         try:
-            return self._reminders.send() > 0
+            return self._reminders.send() + self._ratings.send() > 0
         except SyncError as exc:
             self._trail_failures += 1
             self._next_trail = time.monotonic() + self._backoff.delay(self._trail_failures, exc.retry_after)
-            log.info("reminders not sent (%s)", exc.detail)
+            log.info("reminders or ratings not sent (%s)", exc.detail)
             return False
 
     # -- pulling --------------------------------------------------------------------------------
@@ -450,6 +455,8 @@ class SyncEngine:
                 summary.trail_sent = self._trail.send(max_batches=1_000_000)
                 while (sent := self._reminders.send()) > 0:
                     summary.reminders_sent += sent
+                while (sent := self._ratings.send()) > 0:
+                    summary.ratings_sent += sent
                 self._set_online(True)
         except SyncError as exc:
             summary.error = exc.user_message

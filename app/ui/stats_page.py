@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.report_export import COLUMNS, export_report, period_label
+from app.report_export import COLUMNS, RATING_COLUMNS, export_report, period_label, satisfaction_text
 from app.reports import GROUPING_LABELS, PERIOD_LABELS, Grouping, Measures, Period, Report, ReportLine, statistics
 from app.ui.header import page_heading
 from app.ui.operations import OpContext, QueryOp
@@ -102,6 +102,9 @@ class StatsPage(QWidget):
         str(QT_TRANSLATE_NOOP("StatsPage", "已答复")),
         str(QT_TRANSLATE_NOOP("StatsPage", "上门")),
         str(QT_TRANSLATE_NOOP("StatsPage", "平均答复（天）")),
+        str(QT_TRANSLATE_NOOP("StatsPage", "评价")),
+        str(QT_TRANSLATE_NOOP("StatsPage", "评价分布")),
+        str(QT_TRANSLATE_NOOP("StatsPage", "满意率")),
     )
 
     def __init__(self, ctx: OpContext, supervisor: ClerkInfo, *, today: Callable[[], date] | None = None,
@@ -177,6 +180,9 @@ class StatsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        spread = self.table.horizontalHeaderItem(len(self.HEADERS) - 2)
+        if spread is not None:  # the compact form of the five levels' counts says its order
+            spread.setToolTip(self.tr("非常满意 · 满意 · 基本满意 · 不满意 · 非常不满意 的件数"))
 
         self.bar_chart = _chart(self.tr("各分组合计"))
         self.bar_chart.setObjectName("statsBarChart")
@@ -294,10 +300,11 @@ class StatsPage(QWidget):
         office = f"{report.office_name}，" if report.office_name else ""
         self.summary_label.setText(self.tr(
             "{office}{since} 至 {until}：受理 {accepted} 件，更正重报 {corrections} 件，退回 {returned} 件，"
-            "逾期 {overdue} 件，告知未受理 {informed} 次，免交材料 {waivers} 份，平均答复用时 {avg} 天。").format(
+            "逾期 {overdue} 件，告知未受理 {informed} 次，免交材料 {waivers} 份，平均答复用时 {avg} 天；"
+            "评价 {rated} 件，满意率 {satisfaction}。").format(
             office=office, since=f"{report.since:%Y-%m-%d}", until=f"{report.until:%Y-%m-%d}",
             accepted=t.accepted, corrections=t.corrections, returned=t.returned, overdue=t.overdue,
-            informed=t.informed, waivers=t.waivers, avg=avg))
+            informed=t.informed, waivers=t.waivers, avg=avg, rated=t.rated, satisfaction=satisfaction_text(t)))
         self.status_label.setText(self.tr("共 {n} 行。").format(n=len(report.lines)) if report.lines
                                   else self.tr("所选期间没有业务。"))
         self._set_exportable(True)
@@ -312,7 +319,9 @@ class StatsPage(QWidget):
         bold.setBold(True)
         for row, (period, group, label, m) in enumerate(lines):
             avg = "—" if m.avg_answer_days is None else f"{m.avg_answer_days:.1f}"
-            values = [period, group, label, *(str(getattr(m, attr)) for _, attr in COLUMNS), avg]
+            spread = "·".join(str(getattr(m, attr)) for _, attr in RATING_COLUMNS[1:]) if m.rated else "—"
+            values = [period, group, label, *(str(getattr(m, attr)) for _, attr in COLUMNS), avg, str(m.rated),
+                      spread, satisfaction_text(m)]
             for col, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 if col >= 3:

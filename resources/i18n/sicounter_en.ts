@@ -2763,7 +2763,7 @@
     </message>
     <message>
         <location filename="../../app/ui/stats_page.py" line="94" />
-        <location filename="../../app/ui/stats_page.py" line="155" />
+        <location filename="../../app/ui/stats_page.py" line="158" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
@@ -2798,108 +2798,128 @@
         <translation>Avg. answer (days)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="120" />
+        <location filename="../../app/ui/stats_page.py" line="105" />
+        <source>评价</source>
+        <translation>Rated</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stats_page.py" line="106" />
+        <source>评价分布</source>
+        <translation>Ratings 5·4·3·2·1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stats_page.py" line="107" />
+        <source>满意率</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stats_page.py" line="123" />
         <source>业务统计</source>
         <extracomment>the Beijing date the page counts "this month" and overdue cases from (tests set a fixed one) how many reports were asked for: an answer is shown only if no newer request followed it the report shown (None before the first)</extracomment>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="121" />
+        <location filename="../../app/ui/stats_page.py" line="124" />
         <source>按受理日期（北京时间）统计；退回、逾期与答复用时计入受理所在期间。答复用时为自然日。每次查询与导出都会记入审计日志。</source>
         <translation>Counted by acceptance date (Beijing time); returns, overdue cases and answer times count in the period the case was accepted. Answer times are calendar days. Every report and export is recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="137" />
+        <location filename="../../app/ui/stats_page.py" line="140" />
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="140" />
+        <location filename="../../app/ui/stats_page.py" line="143" />
         <source>本年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="143" />
+        <location filename="../../app/ui/stats_page.py" line="146" />
         <source>统计</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="147" />
+        <location filename="../../app/ui/stats_page.py" line="150" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="150" />
+        <location filename="../../app/ui/stats_page.py" line="153" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="155" />
+        <location filename="../../app/ui/stats_page.py" line="158" />
         <source>周期</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="156" />
+        <location filename="../../app/ui/stats_page.py" line="159" />
         <source>起</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="156" />
+        <location filename="../../app/ui/stats_page.py" line="159" />
         <source>止</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="181" />
+        <location filename="../../app/ui/stats_page.py" line="185" />
+        <source>非常满意 · 满意 · 基本满意 · 不满意 · 非常不满意 的件数</source>
+        <translation>Cases rated very satisfied · satisfied · basically satisfied · dissatisfied · very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stats_page.py" line="187" />
         <source>各分组合计</source>
         <translation>Totals per group</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="185" />
+        <location filename="../../app/ui/stats_page.py" line="191" />
         <source>随时间变化</source>
         <translation>Over time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="252" />
+        <location filename="../../app/ui/stats_page.py" line="258" />
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="266" />
+        <location filename="../../app/ui/stats_page.py" line="272" />
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="266" />
+        <location filename="../../app/ui/stats_page.py" line="272" />
         <source>CSV 文件 (*.csv)</source>
         <translation>CSV file (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="267" />
+        <location filename="../../app/ui/stats_page.py" line="273" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="278" />
+        <location filename="../../app/ui/stats_page.py" line="284" />
         <source>已导出：{path}</source>
         <translation>Exported: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="296" />
-        <source>{office}{since} 至 {until}：受理 {accepted} 件，更正重报 {corrections} 件，退回 {returned} 件，逾期 {overdue} 件，告知未受理 {informed} 次，免交材料 {waivers} 份，平均答复用时 {avg} 天。</source>
-        <translation>{office}{since} to {until}: {accepted} accepted, {corrections} corrections, {returned} returned, {overdue} overdue, {informed} informed without acceptance, {waivers} materials waived, average answer time {avg} days.</translation>
+        <location filename="../../app/ui/stats_page.py" line="302" />
+        <source>{office}{since} 至 {until}：受理 {accepted} 件，更正重报 {corrections} 件，退回 {returned} 件，逾期 {overdue} 件，告知未受理 {informed} 次，免交材料 {waivers} 份，平均答复用时 {avg} 天；评价 {rated} 件，满意率 {satisfaction}。</source>
+        <translation>{office}{since} to {until}: {accepted} accepted, {corrections} corrections, {returned} returned, {overdue} overdue, {informed} informed without acceptance, {waivers} materials waived, average answer time {avg} days; {rated} rated, satisfaction {satisfaction}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="301" />
+        <location filename="../../app/ui/stats_page.py" line="308" />
         <source>共 {n} 行。</source>
         <translation>{n} rows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="302" />
+        <location filename="../../app/ui/stats_page.py" line="309" />
         <source>所选期间没有业务。</source>
         <translation>No cases in the chosen period.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/stats_page.py" line="309" />
+        <location filename="../../app/ui/stats_page.py" line="316" />
         <source>合计</source>
         <translation>Total</translation>
     </message>

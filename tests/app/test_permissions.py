@@ -32,6 +32,7 @@ from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from app.usecases import favourites as favourite_usecases
 from app.usecases import inform as inform_usecases
+from app.usecases import rate as rate_usecases
 from app.usecases import reassign as reassign_usecases
 from app.usecases import remind as remind_usecases
 from app.usecases import remote_review
@@ -151,6 +152,12 @@ def reminded(world: World) -> None:
     remind_usecases.remind(world.terminal, CLERK, world.ids["case"], "申请人询问进度")
 
 
+def rated(world: World) -> None:
+    """A registration the applicant rated 满意 at the window of another clerk (1001)."""
+    registration(world)
+    rate_usecases.rate_case(world.terminal, CLERK, world.ids["case"], 4)
+
+
 def informed(world: World) -> None:
     """A 一次性告知书 issued by another clerk (1001): the registration lacks its ID document."""
     world.notice = inform_usecases.inform_applicant(world.terminal, inform_usecases.InformRequest(
@@ -262,6 +269,12 @@ USE_CASES: dict[str, UseCase] = {
     "case_reminders": UseCase(needs(Permission.VIEW_CASE), lambda w, a: remind_usecases.case_reminders(
         w.terminal, a, w.ids["case"]), lambda w: isinstance(w.result, list) and len(w.result) == 1, reminded,
         ("case_reminders",)),
+    # 好差评 (issue 19): recorded by the 受理 clerk at whose window the applicant rates; read with the case
+    "rate_case": UseCase(needs(Permission.SUBMIT), lambda w, a: rate_usecases.rate_case(
+        w.terminal, a, w.ids["case"], 2, ["slow"]),
+        lambda w: bool(entries(w, "rate", level=2, reasons=["slow"])), registration, ("rate_case",)),
+    "case_rating": UseCase(needs(Permission.VIEW_CASE), lambda w, a: rate_usecases.case_rating(
+        w.terminal, a, w.ids["case"]), lambda w: getattr(w.result, "level", None) == 4, rated, ("case_rating",)),
     "case_file": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_file(w.terminal, a, w.ids["case"]),
                          lambda w: bool(entries(w, "view_case", whole_case=True)), scanned, ("case_file",)),
     "case_scan": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_scan(

@@ -28,7 +28,7 @@ from app.terminal import Terminal, build_terminal
 from core.errors import ValidationError
 from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role, add_clerk
-from local_db.models import InformedNotice, Submission
+from local_db.models import CaseRating, InformedNotice, Submission
 
 from .conftest import CLERK, TERMINAL_ID
 from .test_cli import sicounter
@@ -82,6 +82,19 @@ NOTICES = [
     ("N3", LI[0], T_B, A, "2026-10-31 23:00:00"),
 ]
 
+# 好差评: submission, level, reasons, rated (Beijing). A rating counts in the period its case was accepted,
+# whenever it was given (S6, accepted 30 Nov, rated 1 Dec, is November's)
+RATINGS = [
+    ("S1", 5, [], "2026-10-31 23:59:50"),
+    ("S2", 4, [], "2026-11-01 00:05:00"),
+    ("S3a", 2, ["slow"], "2026-11-02 08:20:00"),
+    ("S3b", 5, [], "2026-11-05 15:10:00"),
+    ("S5", 1, ["attitude", "repeat"], "2026-11-09 00:40:00"),
+    ("S6", 5, [], "2026-12-01 00:00:30"),
+    ("S7", 3, [], "2026-12-01 00:02:00"),
+    ("S8", 4, [], "2026-11-15 14:05:00"),
+]
+
 
 def office(make_terminal: Callable[..., Terminal]) -> Terminal:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
@@ -105,6 +118,10 @@ def populate(terminal: Terminal) -> None:
         for nid, clerk, window, item, created in NOTICES:
             s.add(InformedNotice(id=nid, notice_no=f"GZ-{nid}", item_code=item, form_version=1, terminal_id=window,
                                  clerk_id=clerk, missing=[], created_at=bj(created)))
+        s.flush()
+        for sid, level, reasons, rated in RATINGS:
+            s.add(CaseRating(id=f"R-{sid}", submission_id=sid, clerk_id=ZHANG[0], level=level, reasons=reasons,
+                             created_at=bj(rated)))
 
 
 def table(report: Report) -> dict[tuple[date, str], tuple[int, ...]]:
@@ -208,7 +225,8 @@ def test_csv_export_reads_back_in_excel_encoding(make_terminal: Callable[..., Te
     assert rows[0][:6] == ["期间", "期间起始日", "事项代码", "名称", "受理", "更正重报"]
     by_code = {row[2]: row for row in rows[1:-1]}
     assert sorted(by_code) == sorted([A, B, C])
-    assert by_code[A] == ["2026-11", "2026-11-01", A, "个人参保登记", "3", "0", "1", "0", "1", "1", "1", "0", "1.4"]
+    assert by_code[A][:13] == ["2026-11", "2026-11-01", A, "个人参保登记", "3", "0", "1", "0", "1", "1", "1", "0",
+                               "1.4"]
     assert rows[-1][:11] == ["合计", "", "", "", "6", "1", "2", "3", "2", "4", "4"]
 
 
@@ -277,8 +295,8 @@ def test_cli_report_prints_the_table_without_a_file(cli_office: Path, tmp_path: 
                       "window", "--since", "2026-11-01", "--until", "2026-11-01", monkeypatch=monkeypatch)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[2].split("\t") == ["2026-11-01", T_A, f"{T_A}（测试大厅）", "1", "0", "1", "0", "1", "0", "1", "0",
-                                     "1.4"]  # no home visit (上门) among them
+    assert lines[2].split("\t")[:13] == ["2026-11-01", T_A, f"{T_A}（测试大厅）", "1", "0", "1", "0", "1", "0", "1",
+                                         "0", "1.4"]  # no home visit (上门) among them
 
 
 def test_cli_report_refuses_a_clerk_without_the_post(cli_office: Path, tmp_path: Path,
@@ -287,3 +305,89 @@ def test_cli_report_refuses_a_clerk_without_the_post(cli_office: Path, tmp_path:
                       "--since", "2026-11-01", "--until", "2026-11-30", monkeypatch=monkeypatch)
     assert done.returncode == 2
     assert "无权查看统计" in done.stderr
+
+
+# -- 好差评 (issue 19) ---------------------------------------------------------------------------------------
+
+def ratings(m: Measures) -> tuple[int, ...]:
+    """(rated, 非常满意, 满意, 基本满意, 不满意, 非常不满意)."""
+    return (m.rated, m.rated_5, m.rated_4, m.rated_3, m.rated_2, m.rated_1)
+
+
+def test_ratings_count_by_item_in_the_month_their_case_was_accepted(make_terminal: Callable[..., Terminal]) -> None:
+    terminal = office(make_terminal)
+    report = statistics(terminal, SUPERVISOR, Period.MONTH, Grouping.ITEM, date(2026, 11, 1), date(2026, 11, 30),
+                        today=TODAY)
+    nov = date(2026, 11, 1)
+    # A: S2 (4), S6 (5, rated in December), S8 (4); B: S3a (2), S3b (5); C: S4 unrated, S5 (1).
+    # Not counted: S1 (accepted in October), S7 (accepted in December)
+    assert {line.group: ratings(line.measures) for line in report.lines if line.period_start == nov} == {
+        A: (3, 1, 2, 0, 0, 0), B: (2, 1, 0, 0, 1, 0), C: (1, 0, 0, 0, 0, 1)}
+    by_item = {line.group: line.measures.satisfaction for line in report.lines}
+    assert by_item == {A: 1.0, B: 0.5, C: 0.0}
+    assert ratings(report.total) == (6, 2, 2, 0, 1, 1)
+    assert report.total.satisfaction == pytest.approx(4 / 6)
+
+
+def test_ratings_by_clerk_and_week_follow_the_beijing_week_of_acceptance(
+        make_terminal: Callable[..., Terminal]) -> None:
+    terminal = office(make_terminal)
+    report = statistics(terminal, SUPERVISOR, Period.WEEK, Grouping.CLERK, date(2026, 10, 26), date(2026, 11, 15),
+                        today=TODAY)
+    w44, w45, w46 = date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9)
+    got = {(line.period_start, line.group): ratings(line.measures) for line in report.lines}
+    assert got == {
+        (w44, ZHANG[0]): (2, 1, 1, 0, 0, 0),  # S1 (31 Oct 23:59:30), S2 (1 Nov 00:00:10: still week 44)
+        (w45, ZHANG[0]): (0, 0, 0, 0, 0, 0),  # S4, not rated
+        (w45, LI[0]): (2, 1, 0, 0, 1, 0),  # S3a, S3b
+        (w46, LI[0]): (2, 0, 1, 0, 0, 1),  # S5, S8
+        (w44, LI[0]): (0, 0, 0, 0, 0, 0),  # only a one-time notice (N3)
+    }
+    zhang45 = next(line for line in report.lines if (line.period_start, line.group) == (w45, ZHANG[0]))
+    assert zhang45.measures.satisfaction is None  # nothing rated: no rate, not 0 %
+
+
+def test_ratings_by_window_and_day(make_terminal: Callable[..., Terminal]) -> None:
+    terminal = office(make_terminal)
+    report = statistics(terminal, SUPERVISOR, Period.DAY, Grouping.WINDOW, date(2026, 11, 1), date(2026, 11, 30),
+                        today=TODAY)
+    rated = {(line.period_start, line.group): ratings(line.measures) for line in report.lines
+             if line.measures.rated}
+    assert rated == {
+        (date(2026, 11, 1), T_A): (1, 0, 1, 0, 0, 0), (date(2026, 11, 2), T_B): (1, 0, 0, 0, 1, 0),
+        (date(2026, 11, 5), T_B): (1, 1, 0, 0, 0, 0), (date(2026, 11, 9), T_A): (1, 0, 0, 0, 0, 1),
+        (date(2026, 11, 15), T_B): (1, 0, 1, 0, 0, 0), (date(2026, 11, 30), T_A): (1, 1, 0, 0, 0, 0)}
+
+
+def test_csv_and_xlsx_exports_carry_the_ratings_and_satisfaction(make_terminal: Callable[..., Terminal],
+                                                                  tmp_path: Path) -> None:
+    terminal = office(make_terminal)
+    report = statistics(terminal, SUPERVISOR, Period.MONTH, Grouping.ITEM, date(2026, 11, 1), date(2026, 11, 30),
+                        today=TODAY)
+    write_csv(report, tmp_path / "r.csv")
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][12:] == ["评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率（%）"]
+    by_code = {row[2]: row[12:] for row in rows[1:-1]}
+    assert by_code == {A: ["3", "1", "2", "0", "0", "0", "100.0"], B: ["2", "1", "0", "0", "1", "0", "50.0"],
+                       C: ["1", "0", "0", "0", "0", "1", "0.0"]}
+    assert rows[-1][12:] == ["6", "2", "2", "0", "1", "1", "66.7"]
+    write_xlsx(report, tmp_path / "r.xlsx")
+    book = load_workbook(tmp_path / "r.xlsx")
+    by_group = list(book["按分组合计"].iter_rows(values_only=True))
+    assert by_group[0][10:] == ("评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率（%）")
+    assert by_group[-1][10:] == (6, 2, 2, 0, 1, 1, 66.7)
+    assert any("满意率" in str(row[1]) for row in book["说明"].iter_rows(values_only=True))
+
+
+def test_cli_report_prints_the_ratings(cli_office: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = report_cli(cli_office, tmp_path, SUPERVISOR.id, SUPERVISOR_PASSWORD, "--period", "month", "--by",
+                      "window", "--since", "2026-11-01", "--until", "2026-11-30", "--today", "2026-12-01",
+                      monkeypatch=monkeypatch)
+    assert done.returncode == 0, done.stderr
+    lines = [line.split("\t") for line in done.stdout.splitlines()]
+    assert lines[1][11:] == ["评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率"]
+    by_window = {line[1]: line[11:] for line in lines[2:-1]}
+    # T_A: S2 (4), S5 (1), S6 (5); T_B: S3a (2), S3b (5), S4 unrated, S8 (4)
+    assert by_window == {T_A: ["3", "1", "1", "0", "0", "1", "66.7%"], T_B: ["3", "1", "1", "0", "1", "0", "66.7%"]}
+    assert lines[-1][11:] == ["6", "2", "2", "0", "1", "1", "66.7%"]

@@ -60,9 +60,12 @@ def test_the_supervisor_sees_the_table_and_both_charts(qtbot: QtBot,
     rows = {page.table.item(r, 1).text(): [page.table.item(r, c).text() for c in range(page.table.columnCount())]
             for r in range(page.table.rowCount())}
     # hand counts of test_reports: November, by item
-    assert rows[B] == ["2026-11", B, "城镇职工基本养老保险退休核准", "1", "1", "1", "1", "1", "2", "1", "0", "2.2"]
+    assert rows[B] == ["2026-11", B, "城镇职工基本养老保险退休核准", "1", "1", "1", "1", "1", "2", "1", "0", "2.2",
+                       "2", "1·0·0·1·0", "50.0%"]  # 上门 0; 好差评: rated, 5·4·3·2·1, satisfaction
     assert rows[""][0] == "合计" and rows[""][3:10] == ["6", "1", "2", "3", "2", "4", "4"]
+    assert rows[""][12:] == ["6", "2·2·0·1·1", "66.7%"]
     assert "受理 6 件" in page.summary_label.text() and "测试大厅" in page.summary_label.text()
+    assert "评价 6 件，满意率 66.7%" in page.summary_label.text()
 
     bars = [i for i in page.bar_chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
     assert len(bars) == 4  # 受理, 退回, 逾期, 告知未受理

@@ -40,6 +40,7 @@ BODY_KINDS: dict[tuple[str, str], str] = {
     ("POST", "/v1/submissions/batch"): "batch",
     ("GET", "/v1/submissions/{submission_id}"): "none",
     ("POST", "/v1/submissions/{submission_id}/reminders"): "remind",
+    ("POST", "/v1/submissions/{submission_id}/rating"): "rate",
     ("POST", "/v1/blobs"): "blob",
     ("POST", "/v1/blobs/states"): "states",
     ("GET", "/v1/blobs/{sha256}"): "none",
@@ -146,6 +147,8 @@ def _templates() -> dict[str, Any]:
         "return": {"clerk_id": "2001", "reason": "材料不全"},
         "remind": {"id": "0b7a4f5e-2f7c-4d3a-9c1e-5a6b7c8d9e0f", "clerk_id": "1001",
                    "created_at": "2026-12-06T09:12:00+00:00", "note": "申请人询问进度"},
+        "rate": {"id": "5a6b7c8d-9e0f-4d3a-9c1e-0b7a4f5e2f7c", "clerk_id": "1001", "level": 2,
+                 "reasons": ["slow", "attitude"], "created_at": "2026-12-06T09:12:00+00:00"},
     }
 
 

@@ -11,6 +11,7 @@ Signing in is the one check that is not an operation here: it runs before the te
 
 from app.ui.operations.base import CollectionOp, OpContext, QueryOp, RefreshingQuery
 from app.ui.operations.favourites import load_my_items, record_item_use, set_favourite
+from app.ui.operations.rate import rate_case
 from app.ui.operations.reassign import reassign_case, reassign_targets
 from app.ui.operations.receipt import print_receipt, reprint_receipt
 from app.ui.operations.reference import confirm_reference
@@ -35,6 +36,7 @@ __all__ = [
     "load_my_items",
     "open_remote_review",
     "print_receipt",
+    "rate_case",
     "reassign_case",
     "reassign_targets",
     "record_item_use",
