@@ -295,7 +295,7 @@ def test_cli_report_prints_the_table_without_a_file(cli_office: Path, tmp_path: 
                       "window", "--since", "2026-11-01", "--until", "2026-11-01", monkeypatch=monkeypatch)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[2].split("\t")[:13] == ["2026-11-01", T_A, f"{T_A}（测试大厅）", "1", "0", "1", "0", "1", "0", "1",
+    assert lines[2].split("\t")[:12] == ["2026-11-01", T_A, f"{T_A}（测试大厅）", "1", "0", "1", "0", "1", "0", "1",
                                          "0", "1.4"]  # no home visit (上门) among them
 
 
@@ -367,16 +367,16 @@ def test_csv_and_xlsx_exports_carry_the_ratings_and_satisfaction(make_terminal: 
     write_csv(report, tmp_path / "r.csv")
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0][12:] == ["评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率（%）"]
-    by_code = {row[2]: row[12:] for row in rows[1:-1]}
+    assert rows[0][13:] == ["评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率（%）"]
+    by_code = {row[2]: row[13:] for row in rows[1:-1]}
     assert by_code == {A: ["3", "1", "2", "0", "0", "0", "100.0"], B: ["2", "1", "0", "0", "1", "0", "50.0"],
                        C: ["1", "0", "0", "0", "0", "1", "0.0"]}
-    assert rows[-1][12:] == ["6", "2", "2", "0", "1", "1", "66.7"]
+    assert rows[-1][13:] == ["6", "2", "2", "0", "1", "1", "66.7"]
     write_xlsx(report, tmp_path / "r.xlsx")
     book = load_workbook(tmp_path / "r.xlsx")
     by_group = list(book["按分组合计"].iter_rows(values_only=True))
-    assert by_group[0][10:] == ("评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率（%）")
-    assert by_group[-1][10:] == (6, 2, 2, 0, 1, 1, 66.7)
+    assert by_group[0][11:] == ("评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率（%）")
+    assert by_group[-1][11:] == (6, 2, 2, 0, 1, 1, 66.7)
     assert any("满意率" in str(row[1]) for row in book["说明"].iter_rows(values_only=True))
 
 
@@ -386,8 +386,8 @@ def test_cli_report_prints_the_ratings(cli_office: Path, tmp_path: Path, monkeyp
                       monkeypatch=monkeypatch)
     assert done.returncode == 0, done.stderr
     lines = [line.split("\t") for line in done.stdout.splitlines()]
-    assert lines[1][11:] == ["评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率"]
-    by_window = {line[1]: line[11:] for line in lines[2:-1]}
+    assert lines[1][12:] == ["评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率"]
+    by_window = {line[1]: line[12:] for line in lines[2:-1]}
     # T_A: S2 (4), S5 (1), S6 (5); T_B: S3a (2), S3b (5), S4 unrated, S8 (4)
     assert by_window == {T_A: ["3", "1", "1", "0", "0", "1", "66.7%"], T_B: ["3", "1", "1", "0", "1", "0", "66.7%"]}
-    assert lines[-1][11:] == ["6", "2", "2", "0", "1", "1", "66.7%"]
+    assert lines[-1][12:] == ["6", "2", "2", "0", "1", "1", "66.7%"]
