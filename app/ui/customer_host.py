@@ -8,7 +8,7 @@ window's ``case_accepted``. Each time it builds the applicant's view anew from t
 between cases or when the form closes, it shows the welcome.
 
 After acceptance it offers the 好差评 rating (``RatingPanel``); a rating goes to ``record_rating``,
-the one hook that stores it (the lead wires ``rate_case`` there at merge).
+which stores it through the ``rate_case`` operation.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.customer_view import FormState, WelcomeView, customer_view, due_line, welcome_view
+from app.ui import operations
 from app.ui.customer_screen import CustomerScreen
 from app.ui.pages import FormPage
 from app.ui.rating_panel import RATING_TIMEOUT_MS, THANKS_MS, RatingPanel
@@ -138,9 +139,11 @@ class CustomerScreenHost(QObject):
         self.screen.show_panel(panel)
 
     def record_rating(self, submission_id: str, level: int, reasons: list[str]) -> None:
-        """THE HOOK: the applicant rated ``submission_id``. The lead wires ``app/usecases/rate.py``
-        ``rate_case`` (through its operation) here at merge; until then nothing is stored."""
+        """The applicant rated ``submission_id``: stored with the case (``app/usecases/rate.py``) in the
+        background and sent with the next sync; a refusal is shown to the clerk like any other error."""
         log.info("rating chosen for a submission: level %s, %d reason(s)", level, len(reasons))
+        operations.rate_case(parent=self.window, clerk=self.window.clerk, submission_id=submission_id, level=level,
+                             reasons=reasons).run_in_background(self.window.ctx)
         self.rating_given.emit(submission_id, level, reasons)
 
     def _rating_done(self) -> None:

@@ -21,6 +21,7 @@ from app.ui.ops import OpRunner
 from app.ui.rating_panel import RatingPanel
 from app.ui.session_host import SessionHost
 from app.usecases import ClerkInfo
+from app.usecases.rate import case_rating
 from core.errors import mask_id_number
 from forms.idnumber import check_character
 from local_db.clerks import add_clerk
@@ -201,9 +202,10 @@ def submit_registration(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
 
 
-def test_after_acceptance_the_rating_is_offered_and_reaches_the_hook_then_the_welcome(
+def test_after_acceptance_the_rating_is_offered_stored_with_the_case_then_the_welcome(
         qtbot: QtBot, make_terminal: Any, customer: CustomerScreen) -> None:
-    window = open_window(qtbot, make_terminal("http://127.0.0.1:9", start_sender=False), customer)
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    window = open_window(qtbot, terminal, customer)
     host = window.customer_host
     assert host is not None
     given: list[tuple[str, int, list[str]]] = []
@@ -220,7 +222,11 @@ def test_after_acceptance_the_rating_is_offered_and_reaches_the_hook_then_the_we
     qtbot.mouseClick(panel.reason_buttons["slow"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
     assert window.result.submission_id is not None
-    assert given == [(window.result.submission_id, 1, ["slow"])]
+    sid = window.result.submission_id
+    assert given == [(sid, 1, ["slow"])]
+    qtbot.waitUntil(lambda: case_rating(terminal, CLERK, sid) is not None, timeout=10000)
+    stored = case_rating(terminal, CLERK, sid)
+    assert stored is not None and (stored.level, list(stored.reasons)) == (1, ["slow"])
     panel.timer.timeout.emit()  # the thanks are over
     assert_welcome(customer)
     assert customer.panel() is None
