@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.theme import current_look, scaled
 from app.ui.wheel_guard import WheelGuard, guard_wheel
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
@@ -209,7 +210,7 @@ class FormView(QScrollArea):
             widget = combo
         elif field.type == "textarea":
             area = QPlainTextEdit()
-            area.setFixedHeight(72)
+            area.setFixedHeight(scaled(72, current_look().scale))  # three lines at the clerk's text size
             area.setProperty("role", "longText")  # the style sheet's min-height would squeeze it to one line
             area.textChanged.connect(lambda k=field.key: self._edited(k))
             widget = area
@@ -228,6 +229,7 @@ class FormView(QScrollArea):
             if field.default:
                 line.setText(field.default)
             line.textChanged.connect(lambda _t, k=field.key: self._edited(k))
+            line.returnPressed.connect(line.focusNextChild)  # Enter goes on to the next field, as Tab does
             widget = line
         widget.setObjectName(f"field_{field.key}")
         if field.help:
