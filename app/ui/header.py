@@ -11,7 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
 class HeaderBar(QFrame):
@@ -42,7 +42,7 @@ class HeaderBar(QFrame):
         #: 0: everything; higher: more left out (``_compact``)
         self.compaction = 0
         for label in (title_label, office_label, who_label, self.clock_label):  # their width is the bar's choice
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(1)
         self.lock_button = QPushButton(self.tr("锁定"))
         self.lock_button.setObjectName("lockButton")
         self.lock_button.clicked.connect(lambda: lock())

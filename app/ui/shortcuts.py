@@ -95,9 +95,13 @@ def label(shortcut: Shortcut) -> str:
     return QCoreApplication.translate(CONTEXT, shortcut.label)
 
 
+#: where a key works, for the overview's last column
+FORM_PAGES = str(QT_TRANSLATE_NOOP("Shortcuts", "表单页面"))
+ANY_PAGE = str(QT_TRANSLATE_NOOP("Shortcuts", "任何页面"))
+
+
 def scope(shortcut: Shortcut) -> str:
-    return (QCoreApplication.translate(CONTEXT, "表单页面") if shortcut.scope == "form"
-            else QCoreApplication.translate(CONTEXT, "任何页面"))
+    return QCoreApplication.translate(CONTEXT, FORM_PAGES if shortcut.scope == "form" else ANY_PAGE)
 
 
 def bind(window: QWidget, handlers: Mapping[str, Callable[[], None]]) -> dict[str, list[QShortcut]]:
@@ -146,7 +150,7 @@ class ShortcutsDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         rows = [(s.shown(), label(s), scope(s)) for s in SHORTCUTS if s.action in bound]
-        rows += [(keys, QCoreApplication.translate(CONTEXT, text), QCoreApplication.translate(CONTEXT, "表单页面"))
+        rows += [(keys, QCoreApplication.translate(CONTEXT, text), QCoreApplication.translate(CONTEXT, FORM_PAGES))
                  for keys, text in FIELD_KEYS]
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("shortcutsTable")
