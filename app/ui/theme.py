@@ -122,6 +122,8 @@ QCheckBox::indicator, QRadioButton::indicator {{ border: 2px solid {WHITE}; back
 QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {YELLOW}; }}
 QMenu {{ background: {BLACK}; color: {WHITE}; border: 2px solid {WHITE}; }}
 QMenu::item:selected {{ background: {YELLOW}; color: {BLACK}; }}
+QPushButton[workTile="true"]:checked #workTileCount, QPushButton[workTile="true"]:checked #workTileLabel {{
+    color: {BLACK}; background: {YELLOW}; }}
 QToolTip {{ background: {BLACK}; color: {YELLOW}; border: 2px solid {YELLOW}; }}
 QScrollBar {{ background: {BLACK}; }}
 QScrollBar::handle {{ background: {WHITE}; border: 1px solid {BLACK}; }}
