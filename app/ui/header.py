@@ -13,14 +13,16 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from app.ui.theme import current_look
+
 
 class HeaderBar(QFrame):
     """Title and office on the left; the role's extra buttons, who is signed in, the clock, 锁定 and 退出登录
     on the right. ``stop()`` stops the clock before the window goes.
 
-    Where large text leaves no room (a laptop at 150 %), the bar compacts itself rather than widen the
-    window: the clock loses its date and seconds, the clerk's staff number goes, then the office (it is
-    also in the window's title), then the title shortens. The buttons always stay whole.
+    Where large text (125 % and more) leaves no room (a laptop at 150 %), the bar compacts itself rather than widen the
+    window: the clock loses its date and seconds, the office goes (it is also in the window's title), the
+    title shortens, then the clerk's staff number goes. The buttons always stay whole.
     """
 
     def __init__(self, title: str, office: str, who: str, *, lock: Callable[[], None],
@@ -67,16 +69,17 @@ class HeaderBar(QFrame):
         self.clock_label.setText(datetime.now().strftime("%H:%M" if self.compaction else "%Y-%m-%d %H:%M:%S"))
 
     def _needed(self) -> int:
-        """The width the bar's shown parts ask for at their full size."""
+        """The width the bar's shown parts ask for at their full size (the labels' too: they may shrink)."""
         layout = self.layout()
         assert layout is not None
-        margins = layout.contentsMargins()
-        shown = [w for w in self.findChildren(QWidget) if w.parentWidget() is self and not w.isHidden()]
-        return (margins.left() + margins.right() + sum(w.sizeHint().width() for w in shown)
-                + 16 * (len(shown) + 1) + layout.spacing() * len(shown))
+        layout.invalidate()
+        return layout.sizeHint().width()
 
     def _compact(self) -> None:
-        """The least compaction whose parts fit the bar's width."""
+        """The least compaction whose parts fit the bar's width (at normal text size: none, as always)."""
+        if current_look().scale == 100:
+            self._apply(0)
+            return
         for level in range(5):
             self._apply(level)
             if self._needed() <= self.width():
@@ -85,9 +88,9 @@ class HeaderBar(QFrame):
     def _apply(self, level: int) -> None:
         self.compaction = level
         self._tick()
-        self.who_label.setText(self._short_who if level >= 2 else self._who)
-        self.office_label.setHidden(level >= 3)
-        self.title_label.setText(QCoreApplication.translate("HeaderBar", "柜台终端") if level >= 4 else self._title)
+        self.office_label.setHidden(level >= 2)
+        self.title_label.setText(QCoreApplication.translate("HeaderBar", "柜台终端") if level >= 3 else self._title)
+        self.who_label.setText(self._short_who if level >= 4 else self._who)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -99,7 +102,9 @@ class HeaderBar(QFrame):
             self._compact()
 
     def minimumSizeHint(self) -> QSize:
-        """The buttons whole and a little of the title: the rest compacts (``_compact``)."""
+        """The buttons whole and a little of the title: the rest compacts (``_compact``) at large text."""
+        if current_look().scale == 100:
+            return super().minimumSizeHint()
         buttons = sum(w.sizeHint().width() + 16 for w in self.findChildren(QPushButton)
                       if w.parentWidget() is self and not w.isHidden())
         return QSize(buttons + 200, super().minimumSizeHint().height())
