@@ -149,6 +149,16 @@ class Settings(BaseModel):
     #: days after the last successful reference-data check with the central system that the window warns
     #: (amber); after twice as many it warns strongly (red) (``app.reference_age``)
     reference_warn_days: int = Field(default=7, ge=1, le=365)
+    #: this terminal's text size in per cent and high-contrast theme (issue 19); a clerk's choice in the window
+    #: (显示 menu, Ctrl+= / Ctrl+- / Ctrl+0) is remembered in the data directory (``app.display``) and wins
+    text_scale: Literal[100, 125, 150, 200] = 100
+    high_contrast: bool = False
+    #: spoken prompts to the applicant (``app.speech``): on or off, and the voice (espeak-ng's ``cmn`` is
+    #: Mandarin; on Windows a SAPI voice whose name or language contains this, e.g. ``zh`` or ``Huihui``)
+    speech: bool = False
+    speech_voice: str = Field(default="cmn", min_length=1, max_length=100)
+    #: speaking rate in words per minute (slower than espeak-ng's 175 for elderly listeners)
+    speech_rate: int = Field(default=140, ge=80, le=300)
 
     @field_validator("terminal_id")
     @classmethod

@@ -18,6 +18,8 @@ APT_PACKAGES=(
   pcscd vsmartcard-vpcd libpcsclite1 libpcsclite-dev swig gcc
   # Python 3.11 with venv support and headers (Debian 12's python3 is 3.11)
   python3 python3-venv python3-dev
+  # spoken prompts to the applicant (app/speech.py through pyttsx3): the offline Mandarin voice 'cmn'
+  espeak-ng libespeak-ng1 alsa-utils  # alsa-utils: aplay, through which pyttsx3 plays on Linux
   postgresql  # the central server's PostgreSQL backend, tested against a throwaway cluster
 )
 

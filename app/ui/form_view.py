@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.theme import current_look, scaled
 from app.ui.wheel_guard import WheelGuard, guard_wheel
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
@@ -139,10 +140,12 @@ class FormView(QScrollArea):
         """Columns and label width for a form ``width`` wide: two columns with whole labels if they fit,
         else two with long labels wrapped, else one."""
         natural = max(self._natural.values(), default=0)
+        # the widest input's minimum (the ID number's, at large text) rather than the usual one
+        field = max((w.minimumWidth() for w in self._widgets.values()), default=FIELD_MIN_WIDTH)
         for label in (natural, min(natural, LABEL_MAX_WIDTH)):
-            if width >= 2 * (label + 12 + FIELD_MIN_WIDTH) + 24 + FORM_CHROME:
+            if width >= 2 * (label + 12 + field) + 24 + FORM_CHROME:
                 return 2, label
-        return 1, min(natural, max(LABEL_MAX_WIDTH, width - FORM_CHROME - 12 - FIELD_MIN_WIDTH))
+        return 1, min(natural, max(LABEL_MAX_WIDTH, width - FORM_CHROME - 12 - field))
 
     def columns_for(self, width: int) -> int:
         return self.fit(width)[0]
@@ -209,7 +212,7 @@ class FormView(QScrollArea):
             widget = combo
         elif field.type == "textarea":
             area = QPlainTextEdit()
-            area.setFixedHeight(72)
+            area.setFixedHeight(scaled(72, current_look().scale))  # three lines at the clerk's text size
             area.setProperty("role", "longText")  # the style sheet's min-height would squeeze it to one line
             area.textChanged.connect(lambda k=field.key: self._edited(k))
             widget = area
@@ -220,6 +223,9 @@ class FormView(QScrollArea):
             if field.type == "idnumber":
                 line.setMaxLength(18)
                 line.setProperty("role", "idNumber")
+                # all 18 characters in view up to 150 % text (a monospaced 17 px at 100 %); at 200 % the line
+                # scrolls its text rather than push a one-column form wider than a laptop
+                line.setMinimumWidth(max(FIELD_MIN_WIDTH, scaled(225, min(current_look().scale, 150))))
             hints = {"date": "YYYY-MM-DD", "month": "YYYY-MM", "phone": self.tr("手机或座机号码"),
                      "money": self.tr("元"), "integer": self.tr("整数")}
             placeholder = field.placeholder or hints.get(field.type)
@@ -228,6 +234,7 @@ class FormView(QScrollArea):
             if field.default:
                 line.setText(field.default)
             line.textChanged.connect(lambda _t, k=field.key: self._edited(k))
+            line.returnPressed.connect(line.focusNextChild)  # Enter goes on to the next field, as Tab does
             widget = line
         widget.setObjectName(f"field_{field.key}")
         if field.help:
@@ -235,7 +242,7 @@ class FormView(QScrollArea):
         if field.derived_from:
             widget.setEnabled(False)
             widget.setToolTip(field.help or self.tr("根据其他字段自动填写"))
-        widget.setMinimumWidth(FIELD_MIN_WIDTH)
+        widget.setMinimumWidth(max(FIELD_MIN_WIDTH, widget.minimumWidth()))
         return widget
 
     # -- values ---------------------------------------------------------------------------------

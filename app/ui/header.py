@@ -9,28 +9,42 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.ui.theme import current_look
 
 
 class HeaderBar(QFrame):
     """Title and office on the left; the role's extra buttons, who is signed in, the clock, 锁定 and 退出登录
-    on the right. ``stop()`` stops the clock before the window goes."""
+    on the right. ``stop()`` stops the clock before the window goes.
+
+    Where large text (125 % and more) leaves no room (a laptop at 150 %), the bar compacts itself rather than widen the
+    window: the clock loses its date and seconds, the office goes (it is also in the window's title), the
+    title shortens, then the clerk's staff number goes. The buttons always stay whole.
+    """
 
     def __init__(self, title: str, office: str, who: str, *, lock: Callable[[], None],
-                 sign_out: Callable[[], None], extra: Sequence[QWidget] = (), parent: QWidget | None = None) -> None:
+                 sign_out: Callable[[], None], extra: Sequence[QWidget] = (), parent: QWidget | None = None,
+                 short_who: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("headerBar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 10, 18, 10)
-        title_label = QLabel(title)
+        self._title, self._who, self._short_who = title, who, short_who or who
+        self.title_label = title_label = QLabel(title)
         title_label.setObjectName("headerTitle")
-        office_label = QLabel(office)
+        self.office_label = office_label = QLabel(office)
         office_label.setObjectName("headerOffice")
-        who_label = QLabel(who)
+        self.who_label = who_label = QLabel(who)
         who_label.setObjectName("headerClerk")
         self.clock_label = QLabel()
         self.clock_label.setObjectName("headerClock")
+        #: 0: everything; higher: more left out (``_compact``)
+        self.compaction = 0
+        for label in (title_label, office_label, who_label, self.clock_label):  # their width is the bar's choice
+            label.setMinimumWidth(1)
         self.lock_button = QPushButton(self.tr("锁定"))
         self.lock_button.setObjectName("lockButton")
         self.lock_button.clicked.connect(lambda: lock())
@@ -52,7 +66,48 @@ class HeaderBar(QFrame):
         self._tick()
 
     def _tick(self) -> None:
-        self.clock_label.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self.clock_label.setText(datetime.now().strftime("%H:%M" if self.compaction else "%Y-%m-%d %H:%M:%S"))
+
+    def _needed(self) -> int:
+        """The width the bar's shown parts ask for at their full size (the labels' too: they may shrink)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.invalidate()
+        return layout.sizeHint().width()
+
+    def _compact(self) -> None:
+        """The least compaction whose parts fit the bar's width (at normal text size: none, as always)."""
+        if current_look().scale == 100:
+            self._apply(0)
+            return
+        for level in range(5):
+            self._apply(level)
+            if self._needed() <= self.width():
+                return
+
+    def _apply(self, level: int) -> None:
+        self.compaction = level
+        self._tick()
+        self.office_label.setHidden(level >= 2)
+        self.title_label.setText(QCoreApplication.translate("HeaderBar", "柜台终端") if level >= 3 else self._title)
+        self.who_label.setText(self._short_who if level >= 4 else self._who)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._compact()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # larger or smaller text
+            self._compact()
+
+    def minimumSizeHint(self) -> QSize:
+        """The buttons whole and a little of the title: the rest compacts (``_compact``) at large text."""
+        if current_look().scale == 100:
+            return super().minimumSizeHint()
+        buttons = sum(w.sizeHint().width() + 16 for w in self.findChildren(QPushButton)
+                      if w.parentWidget() is self and not w.isHidden())
+        return QSize(buttons + 200, super().minimumSizeHint().height())
 
     def stop(self) -> None:
         self._clock.stop()

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -45,6 +45,7 @@ from app.queries import SubmissionState, SubmissionView, SyncStatus
 from app.scans import ScannedPage, scan_options
 from app.terminal import Terminal
 from app.ui import operations
+from app.ui.accessibility import Accessibility
 from app.ui.approval_dialog import ApprovalDialog
 from app.ui.audit_page import AuditPage
 from app.ui.bridge import EventBridge
@@ -57,6 +58,7 @@ from app.ui.demo_panel import DemoDevices, DemoPanel
 from app.ui.desk_watch import DeskWatch
 from app.ui.device_indicator import DeviceIndicator, device_text
 from app.ui.errors import sentence, show_error
+from app.ui.fit import FitRow, PageScroller
 from app.ui.form_assist import focus_first_empty
 from app.ui.guide_page import GuideDialog, InformDialog
 from app.ui.header import HeaderBar
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
         self.last_notice: Notice | None = None
         #: the workbench's date at the counter (tests turn it forward)
         self._today = today
+        #: 显示 (text size, high contrast, voice) and the window's keys (issue 19; ``app/ui/accessibility.py``)
+        self.a11y = Accessibility(self)
 
         self.catalogue = CataloguePanel(terminal.catalogue)
         self.catalogue.item_chosen.connect(self.open_item)
@@ -161,7 +165,8 @@ class MainWindow(QMainWindow):
         work_col.setSpacing(0)
         self.notice = NoticeBar()
         work_col.addWidget(self.notice)
-        work_col.addWidget(self.stack, 1)
+        self.page_scroller = PageScroller(self.stack)  # a page wider than the window (200 % text) scrolls
+        work_col.addWidget(self.page_scroller, 1)
         row.addWidget(work, 1)
         outer = QWidget()
         col = QVBoxLayout(outer)
@@ -182,6 +187,7 @@ class MainWindow(QMainWindow):
         self._apply_permissions()
         self._wire_catalogue()
         self._guard_wheel()
+        self.a11y.bind_keys()
         #: the status bar's counts and last sync, read again whenever counts may have changed
         self._status = RefreshingQuery(self, self.ctx, queries.sync_status, self._show_status)
         ops.changed.connect(self._changed)
@@ -205,8 +211,6 @@ class MainWindow(QMainWindow):
         self.catalogue.favourite_toggled.connect(self._set_favourite)
         self.stack.currentChanged.connect(self._fold_catalogue)
         self.catalogue.dismissed.connect(self._back_to_form)
-        search = QShortcut(QKeySequence("Ctrl+K"), self)  # as in editors: jump to the item search
-        search.activated.connect(self.catalogue.reveal)
         if allowed(self.clerk, Permission.SUBMIT):
             operations.load_my_items(parent=self, clerk=self.clerk, success=self.catalogue.set_my_items) \
                 .run_in_background(self.ctx)
@@ -214,7 +218,7 @@ class MainWindow(QMainWindow):
     def _fold_catalogue(self) -> None:
         """Folded while a form is on screen (the form gets the width), open everywhere else."""
         page = self.stack.currentWidget()
-        self.catalogue.set_folded(page is not None and page is self.form_page)
+        self.catalogue.set_folded(page is not None and (page is self.form_page or self.a11y.folds_catalogue(page)))
 
     def _back_to_form(self) -> None:
         """Esc in the catalogue's search over an open form: fold it and go on typing in the form."""
@@ -247,10 +251,11 @@ class MainWindow(QMainWindow):
             stats.clicked.connect(self.open_stats)
             extra.append(stats)
         extra.insert(0, self.home_visit.badge)
+        extra.append(self.a11y.button)
         self.header = HeaderBar(self.tr("社会保险经办柜台终端"), self.terminal.settings.office_name,
                                 self.tr("柜员：{name}（{id}）").format(name=self.clerk.name, id=self.clerk.id),
                                 lock=lambda: self.guard.lock("manual"), sign_out=lambda: self.guard.sign_out(),
-                                extra=extra)
+                                extra=extra, short_who=self.clerk.name)
         self.clock_label = self.header.clock_label
         self.lock_button, self.sign_out_button = self.header.lock_button, self.header.sign_out_button
         return self.header
@@ -260,9 +265,7 @@ class MainWindow(QMainWindow):
         takes = allowed(self.clerk, Permission.SUBMIT)
         reviews = allowed(self.clerk, Permission.APPROVE) or allowed(self.clerk, Permission.FINAL_APPROVE)
         self.catalogue.setVisible(takes)
-        for button in self.home.findChildren(QPushButton):
-            if button.objectName().startswith("hot_"):
-                button.setVisible(takes)
+        self.hot_tiles.setVisible(takes)
         for button in (self.resume_button, self.correct_button, self.result.again_button):
             button.setVisible(takes)
         self.approve_button.setVisible(reviews)
@@ -281,15 +284,16 @@ class MainWindow(QMainWindow):
         self.home_tip = QLabel(self.tr("请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。"))
         self.home_tip.setObjectName("pageSubtitle")
         layout.addWidget(self.home_tip)
-        hot = QHBoxLayout()
+        self.home_tip.setWordWrap(True)  # at large text it wraps rather than widen the window
+        tiles = []
         for item in [i for i in self.terminal.catalogue if i.hot][:5]:
             button = QPushButton(item.name)
             button.setObjectName(f"hot_{item.code}")
             button.setProperty("tile", True)
             button.clicked.connect(lambda _c=False, it=item: self.open_item(it))
-            hot.addWidget(button)
-        hot.addStretch(1)
-        layout.addLayout(hot)
+            tiles.append(button)
+        self.hot_tiles = FitRow(tiles)  # as many tiles as fit (large text): never a wider window
+        layout.addWidget(self.hot_tiles)
         layout.addSpacing(8)
         layout.addWidget(self._build_workbench(), 1)
         return page

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from app.display import load_display
 from app.ui.ops import OpRunner
 from app.ui.signin import SignInDialog
+from app.ui.theme import Look, apply_look
 
 if TYPE_CHECKING:  # the main window and the terminal load behind the sign-in dialog (app.ui.launch)
     from app.terminal import Terminal
@@ -32,10 +33,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("sicounter")
     app.setApplicationDisplayName("社会保险经办柜台终端")
-    font = QFont("Noto Sans CJK SC")
-    font.setPointSize(11)
-    app.setFont(font)
-    app.setStyleSheet((resources.files("resources") / "ui" / "counter.qss").read_text(encoding="utf-8"))
+    apply_look(app, Look())  # the font and the style sheet at 100 %; the terminal's own look once it is known
     install_translator(app)
     install_qt_translator(app)
     return app
@@ -114,6 +112,8 @@ def run_gui(terminal: Terminal, *, clerk_id: str = "", sign_in_hint: str = "",
     the dialog so the main window can be shown without a person present.
     """
     app = make_application()
+    prefs = load_display(terminal.settings)  # the sign-in dialog already as large and contrasted as chosen here
+    apply_look(app, Look(prefs.text_scale, prefs.high_contrast))
     quit_on_signals(app)
     ops = OpRunner(app)
     dialog = SignInDialog(terminal, ops, clerk_id=clerk_id, hint=sign_in_hint)

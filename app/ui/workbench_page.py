@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -111,6 +111,12 @@ class WorkTile(QPushButton):
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             col.addWidget(label)
         self.setMinimumHeight(66)
+
+    def sizeHint(self) -> QSize:
+        """Tall enough for its count and label at the clerk's text size (a button's own hint knows no layout)."""
+        layout = self.layout()
+        own = super().sizeHint()
+        return own.expandedTo(layout.sizeHint()) if layout is not None else own
 
     def set_count(self, count: int) -> None:
         self.count_label.setText(str(count))

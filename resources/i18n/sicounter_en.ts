@@ -1,6 +1,74 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>Accessibility</name>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="83" />
+        <source>显示</source>
+        <translation>Display</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="85" />
+        <source>字号、高对比度、语音提示和快捷键一览</source>
+        <translation>Text size, high contrast, spoken prompts and the shortcut list</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="88" />
+        <source>字号</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="98" />
+        <source>放大</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="99" />
+        <source>缩小</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="100" />
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="101" />
+        <source>高对比度</source>
+        <translation>High contrast</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="104" />
+        <source>语音提示</source>
+        <translation>Spoken prompts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="108" />
+        <source>本机未找到声音输出设备，语音提示不会发声。</source>
+        <translation>No sound output was found on this computer: spoken prompts will be silent.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="110" />
+        <source>快捷键一览…</source>
+        <translation>Keyboard shortcuts…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="136" />
+        <source>显示设置已生效，但未能保存（{error}），下次启动将恢复原设置。</source>
+        <translation>The display setting is in effect but could not be saved ({error}); the next start uses the previous setting.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="164" />
+        <source>语音提示已开启。</source>
+        <translation>Spoken prompts are on.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/accessibility.py" line="164" />
+        <source>语音提示已关闭。</source>
+        <translation>Spoken prompts are off.</translation>
+    </message>
+</context>
+<context>
     <name>AdminWindow</name>
     <message>
         <location filename="../../app/ui/admin_window.py" line="37" />
@@ -1022,7 +1090,7 @@
 <context>
     <name>CustomerScreenHost</name>
     <message>
-        <location filename="../../app/ui/customer_host.py" line="130" />
+        <location filename="../../app/ui/customer_host.py" line="131" />
         <source>您的业务已受理　回执编号：{no}</source>
         <extracomment>the form page whose changes are followed the applicant ID number the page's values were entered for, and values left from an earlier person the submission the rating panel shown now is for</extracomment>
         <translation>Your application has been accepted    Receipt no.: {no}</translation>
@@ -1255,33 +1323,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="203" />
+        <location filename="../../app/ui/form_view.py" line="206" />
         <source>请选择</source>
         <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change the labels of the rows hidden now (a widget not yet in a shown window is "hidden" to Qt, so kept here) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="223" />
+        <location filename="../../app/ui/form_view.py" line="229" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="224" />
+        <location filename="../../app/ui/form_view.py" line="230" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="224" />
+        <location filename="../../app/ui/form_view.py" line="230" />
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="237" />
+        <location filename="../../app/ui/form_view.py" line="244" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="315" />
+        <location filename="../../app/ui/form_view.py" line="322" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>
@@ -1307,14 +1375,20 @@
 <context>
     <name>HeaderBar</name>
     <message>
-        <location filename="../../app/ui/header.py" line="34" />
+        <location filename="../../app/ui/header.py" line="48" />
         <source>锁定</source>
+        <extracomment>0: everything; higher: more left out (``_compact``)</extracomment>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/header.py" line="37" />
+        <location filename="../../app/ui/header.py" line="51" />
         <source>退出登录</source>
         <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/header.py" line="92" />
+        <source>柜台终端</source>
+        <translation>Counter terminal</translation>
     </message>
 </context>
 <context>
@@ -1530,206 +1604,206 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111" />
+        <location filename="../../app/ui/main_window.py" line="113" />
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="112" />
+        <location filename="../../app/ui/main_window.py" line="114" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234" />
+        <location filename="../../app/ui/main_window.py" line="238" />
         <source>办件查询</source>
-        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) 上门服务: the header's badge and the reference data's age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
+        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) 显示 (text size, high contrast, voice) and the window's keys (issue 19; ``app/ui/accessibility.py``) 上门服务: the header's badge and the reference data's age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250" />
+        <location filename="../../app/ui/main_window.py" line="255" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251" />
+        <location filename="../../app/ui/main_window.py" line="256" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239" />
+        <location filename="../../app/ui/main_window.py" line="243" />
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="283" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="284" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389" />
+        <location filename="../../app/ui/main_window.py" line="393" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391" />
+        <location filename="../../app/ui/main_window.py" line="395" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393" />
+        <location filename="../../app/ui/main_window.py" line="397" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409" />
+        <location filename="../../app/ui/main_window.py" line="413" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="411" />
+        <location filename="../../app/ui/main_window.py" line="415" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="430" />
+        <location filename="../../app/ui/main_window.py" line="434" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439" />
+        <location filename="../../app/ui/main_window.py" line="443" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="485" />
+        <location filename="../../app/ui/main_window.py" line="489" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245" />
+        <location filename="../../app/ui/main_window.py" line="249" />
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="455" />
+        <location filename="../../app/ui/main_window.py" line="459" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="489" />
+        <location filename="../../app/ui/main_window.py" line="493" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="544" />
+        <location filename="../../app/ui/main_window.py" line="548" />
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="547" />
+        <location filename="../../app/ui/main_window.py" line="551" />
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="613" />
+        <location filename="../../app/ui/main_window.py" line="617" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="622" />
+        <location filename="../../app/ui/main_window.py" line="626" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="656" />
+        <location filename="../../app/ui/main_window.py" line="660" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="691" />
+        <location filename="../../app/ui/main_window.py" line="695" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="744" />
+        <location filename="../../app/ui/main_window.py" line="748" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="748" />
+        <location filename="../../app/ui/main_window.py" line="752" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="759" />
+        <location filename="../../app/ui/main_window.py" line="763" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="762" />
+        <location filename="../../app/ui/main_window.py" line="766" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="766" />
+        <location filename="../../app/ui/main_window.py" line="770" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="777" />
+        <location filename="../../app/ui/main_window.py" line="781" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="783" />
+        <location filename="../../app/ui/main_window.py" line="787" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="783" />
+        <location filename="../../app/ui/main_window.py" line="787" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="786" />
+        <location filename="../../app/ui/main_window.py" line="790" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="788" />
+        <location filename="../../app/ui/main_window.py" line="792" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="795" />
-        <location filename="../../app/ui/main_window.py" line="819" />
+        <location filename="../../app/ui/main_window.py" line="799" />
+        <location filename="../../app/ui/main_window.py" line="823" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="822" />
+        <location filename="../../app/ui/main_window.py" line="826" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="824" />
+        <location filename="../../app/ui/main_window.py" line="828" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="826" />
+        <location filename="../../app/ui/main_window.py" line="830" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1816,7 +1890,7 @@
 <context>
     <name>PageHeading</name>
     <message>
-        <location filename="../../app/ui/header.py" line="66" />
+        <location filename="../../app/ui/header.py" line="121" />
         <source>返回首页</source>
         <translation>Back to home</translation>
     </message>
@@ -2658,6 +2732,145 @@
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="52" />
+        <source>搜索服务事项（打开事项目录并定位到搜索框）</source>
+        <extracomment>the window's shortcuts, in the order the overview lists them</extracomment>
+        <translation>Search the service items (opens the catalogue with the cursor in its search box)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="54" />
+        <source>办事指南（当前表单或所选事项）</source>
+        <translation>Service guide (of the open form or the chosen item)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="56" />
+        <source>拍摄材料（第一项尚未齐全的材料）</source>
+        <translation>Capture a material (the first one still missing)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="58" />
+        <source>读取代办人证件</source>
+        <translation>Read the agent's ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="60" />
+        <source>提交</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="62" />
+        <source>暂存（保存为草稿）</source>
+        <translation>Save as draft</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="64" />
+        <source>返回首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="66" />
+        <source>办件查询</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="68" />
+        <source>锁定屏幕</source>
+        <translation>Lock the screen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="70" />
+        <source>放大字号（125%、150%、200%）</source>
+        <translation>Larger text (125%, 150%, 200%)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="72" />
+        <source>缩小字号</source>
+        <translation>Smaller text</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="74" />
+        <source>恢复正常字号（100%）</source>
+        <translation>Normal text size (100%)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="76" />
+        <source>高对比度显示：开/关</source>
+        <translation>High contrast: on/off</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="78" />
+        <source>语音提示：开/关</source>
+        <translation>Spoken prompts: on/off</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="80" />
+        <source>快捷键一览（本表）</source>
+        <translation>Keyboard shortcuts (this list)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="85" />
+        <source>下一项 / 上一项（按表单从左到右、从上到下的顺序）</source>
+        <extracomment>keys a form answers to by itself (no shortcut): listed in the overview</extracomment>
+        <translation>Next / previous field (left to right, then down, as the form reads)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="86" />
+        <source>在文本框中：转到下一项</source>
+        <translation>In a text field: go to the next field</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="87" />
+        <source>在事项搜索框中：收起目录，回到表单</source>
+        <translation>In the item search: fold the catalogue and return to the form</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="88" />
+        <source>拍摄窗口中：拍摄</source>
+        <translation>In the capture window: capture</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="99" />
+        <source>表单页面</source>
+        <extracomment>where a key works, for the overview's last column</extracomment>
+        <translation>Form pages</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="100" />
+        <source>任何页面</source>
+        <translation>Any page</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="147" />
+        <source>快捷键一览</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="149" />
+        <source>以下操作均可只用键盘完成。按钮的提示中也标有对应的快捷键。</source>
+        <translation>Everything below can be done with the keyboard alone. The buttons' tooltips show their keys too.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="157" />
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="157" />
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="157" />
+        <source>适用</source>
+        <translation>Where</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <location filename="../../app/ui/signin.py" line="39" />
@@ -3072,108 +3285,108 @@
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="141" />
+        <location filename="../../app/ui/workbench_page.py" line="147" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="142" />
+        <location filename="../../app/ui/workbench_page.py" line="148" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="143" />
+        <location filename="../../app/ui/workbench_page.py" line="149" />
         <source>公民身份号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="144" />
+        <location filename="../../app/ui/workbench_page.py" line="150" />
         <source>受理编号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="145" />
+        <location filename="../../app/ui/workbench_page.py" line="151" />
         <source>到期日</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="146" />
+        <location filename="../../app/ui/workbench_page.py" line="152" />
         <source>时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="147" />
+        <location filename="../../app/ui/workbench_page.py" line="153" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="148" />
+        <location filename="../../app/ui/workbench_page.py" line="154" />
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="170" />
+        <location filename="../../app/ui/workbench_page.py" line="176" />
         <source>工作台</source>
         <extracomment>a business post's read: anyone else gets no workbench at all (the query would refuse it)</extracomment>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="252" />
+        <location filename="../../app/ui/workbench_page.py" line="258" />
         <source>{date} {weekday}</source>
         <translation>{weekday} {date}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="298" />
+        <location filename="../../app/ui/workbench_page.py" line="304" />
         <source>共 {total} 件，此处列出最紧急的 {n} 件；其余请在办件记录中查询。</source>
         <translation>{total} cases in all; the {n} most urgent are listed here. Find the others in the records list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="315" />
+        <location filename="../../app/ui/workbench_page.py" line="321" />
         <source>（预计）</source>
         <translation> (provisional)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="317" />
+        <location filename="../../app/ui/workbench_page.py" line="323" />
         <source>逾期 {n} 天</source>
         <translation>{n} days overdue</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="319" />
+        <location filename="../../app/ui/workbench_page.py" line="325" />
         <source>今日到期</source>
         <translation>Due today</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="321" />
+        <location filename="../../app/ui/workbench_page.py" line="327" />
         <source>约剩 {n} 个工作日</source>
         <translation>about {n} working days left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="323" />
+        <location filename="../../app/ui/workbench_page.py" line="329" />
         <source>剩 {n} 个工作日</source>
         <translation>{n} working days left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="329" />
+        <location filename="../../app/ui/workbench_page.py" line="335" />
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="329" />
+        <location filename="../../app/ui/workbench_page.py" line="335" />
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="334" />
+        <location filename="../../app/ui/workbench_page.py" line="340" />
         <source>暂存于 {time}</source>
         <translation>Kept as draft {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="343" />
+        <location filename="../../app/ui/workbench_page.py" line="349" />
         <source>跨入尚未公布节假日安排的年份，按周末和固定日期法定节假日估算。</source>
         <translation>Runs into a year whose holiday schedule is not yet published; estimated from weekends and the fixed-date public holidays.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/workbench_page.py" line="345" />
+        <location filename="../../app/ui/workbench_page.py" line="351" />
         <source>该年节假日安排尚未公布，到期日为预计，公布后重新计算。</source>
         <translation>The year's holiday schedule is not yet published: the due date is provisional and will be recomputed when it is.</translation>
     </message>
