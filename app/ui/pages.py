@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -140,7 +139,8 @@ class FormPage(QWidget):
         if self.view.has_role("agent"):
             self.agent_button = QPushButton(self.tr("读取代办人证件（F7）"))
             self.agent_button.setObjectName("agentButton")
-            self.agent_button.setShortcut(QKeySequence(AGENT_READ_KEY))
+            # F7 / Ctrl+Shift+A are bound once, by the window's shortcut registry (app/ui/shortcuts.py): a second
+            # binding here would make Qt treat the key as ambiguous and fire neither
             self.agent_button.setCheckable(True)
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
