@@ -137,6 +137,7 @@ class CustomerScreenHost(QObject):
         panel.rated.connect(lambda level, reasons: self.record_rating(submission_id, level, list(reasons)))
         panel.finished.connect(self._rating_done)
         self.screen.show_panel(panel)
+        self.window.a11y.speaker.say("rate")  # after "业务已受理，请收好回执", when prompts are on
 
     def record_rating(self, submission_id: str, level: int, reasons: list[str]) -> None:
         """The applicant rated ``submission_id``: stored with the case (``app/usecases/rate.py``) in the
@@ -144,6 +145,7 @@ class CustomerScreenHost(QObject):
         log.info("rating chosen for a submission: level %s, %d reason(s)", level, len(reasons))
         operations.rate_case(parent=self.window, clerk=self.window.clerk, submission_id=submission_id, level=level,
                              reasons=reasons).run_in_background(self.window.ctx)
+        self.window.a11y.speaker.say("thanks")
         self.rating_given.emit(submission_id, level, reasons)
 
     def _rating_done(self) -> None:
