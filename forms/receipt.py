@@ -59,6 +59,10 @@ class Receipt:
     offline: bool  # accepted at the counter while the central system was unreachable
     #: years counted from the statutory holidays because their schedule was not published (预计); empty: final
     due_provisional_years: tuple[int, ...] = ()
+    #: the signature drawn at the counter (a PNG, issue 19), printed in its box; None: the item asks for none
+    signature_png: bytes | None = None
+    #: who signed, printed under it: 申请人 or 代办人
+    signer_label: str = "申请人"
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -121,7 +125,8 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   received_at: datetime, materials: Sequence[ReceivedMaterial],
                   time_limit_days: int | None, time_limit_basis: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
-                  offline: bool = False) -> Receipt:
+                  offline: bool = False, signature_png: bytes | None = None,
+                  signer_label: str = "申请人") -> Receipt:
     """A receipt with the ID numbers masked and the due date counted in Beijing working days.
 
     A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
@@ -156,4 +161,6 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         clerk_id=clerk_id,
         offline=offline,
         due_provisional_years=provisional,
+        signature_png=signature_png,
+        signer_label=signer_label,
     )

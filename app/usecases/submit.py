@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from app.permissions import Permission, require
+from app.signature import SIGNATURE_KEY, SIGNER_LABELS, seal_signature, signer_of
 from app.terminal import Terminal
 from core.errors import ValidationError
 from forms.definitions import FormDef, MaterialDef
@@ -47,7 +48,8 @@ class SubmitRequest:
 
     ``values`` are the form's fields as typed (or read from a card); ``provenance`` says where
     values came from and every override's reason; ``materials`` are each material's scanned pages,
-    ``waivers`` the reasons a required material is not brought. ``corrects`` names a returned
+    ``waivers`` the reasons a required material is not brought; ``signature`` the PNG the applicant (or
+    the agent acting for them) drew on the pad, required when the definition asks for one. ``corrects`` names a returned
     submission this one corrects, ``carried`` that version's sealed materials the clerk keeps, and
     ``draft_id`` the draft this submission replaces.
     """
@@ -61,6 +63,7 @@ class SubmitRequest:
     corrects: str | None = None
     carried: Sequence[AttachmentData] = ()
     draft_id: str | None = None
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     not at all. Key business (a review tier above none, Art. 37, computed here from the values and kept
     with the case, with the reasons of the raises that held) waits for its signatures before it is
     queued. A correction is the next version of the returned submission's case; a retaken material
-    replaces a carried one.
+    replaces a carried one. A definition that asks for a signature refuses the request without one; the
+    signature is sealed like a scan and kept as the attachment ``SIGNATURE_KEY``.
     ``today`` and ``now`` fix the clock (tests). The clerk must hold the 受理 role (``PermissionDenied``).
     """
     require(request.clerk, Permission.SUBMIT)
@@ -160,12 +164,18 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     if missing:
         raise ValidationError("materials", f"缺少必需材料：{'、'.join(m.name for m in missing)}",
                               hint="请拍摄上述材料，或说明免于提交的原因。")
+    signer = signer_of(form, clean)
+    if form.needs_signature and not request.signature:
+        raise ValidationError("signature", f"缺少{SIGNER_LABELS[signer]}签字。",
+                              hint=f"请点击“{SIGNER_LABELS[signer]}签字…”，请{SIGNER_LABELS[signer]}核对信息后签字。")
     attachments: list[AttachmentData] = []
     if attached:
         from app.scans import seal_material
 
         attachments = [seal_material(terminal, key, pages) for key, pages in attached.items()]
     attachments += kept
+    if request.signature:
+        attachments.append(seal_signature(terminal, request.signature))  # sealed before the transaction
     received = now or datetime.now(UTC)
     id_field, name_field = form.identity_field("id_number"), form.identity_field("name")
     agent_id, agent_name = form.identity_field("id_number", "agent"), form.identity_field("name", "agent")
@@ -182,10 +192,12 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         agent_name=clean.get(agent_name.key) or None if agent_name is not None else None,
         agent_id_number=clean.get(agent_id.key) or None if agent_id is not None else None,
         received_at=received,
-        materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments]
+        materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments
+                   if a.material_key != SIGNATURE_KEY]
         + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
         time_limit_days=days, time_limit_basis=basis, calendar=calendar,
-        clerk_name=clerk.name, clerk_id=clerk.id, offline=terminal.sender is None)
+        clerk_name=clerk.name, clerk_id=clerk.id, offline=terminal.sender is None,
+        signature_png=request.signature or None, signer_label=SIGNER_LABELS[signer])
     if render_receipt is not None and terminal.blobs is not None:
         ref = terminal.blobs.put(render_receipt(receipt))
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
