@@ -121,7 +121,7 @@ def strokes_png(strokes: list[Stroke], *, white: bool = False) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, the binding a str
     buffer.close()
     return bytes(data.data())
 
