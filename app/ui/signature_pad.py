@@ -287,27 +287,23 @@ class SignaturePanel(QWidget):
                  white: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("signaturePanel")
+        # large type for the applicant (the window's style sheet sets a clerk-sized font on every label)
+        self.setStyleSheet("#signaturePrompt { font-size: 28px; font-weight: bold; }"
+                           " #signatureSigner { font-size: 22px; }"
+                           " #signatureHint { font-size: 20px; color: #c0392b; }"
+                           " #signaturePanel QPushButton { font-size: 20px; }")
         self._white = white
         self.prompt = QLabel(self.tr("请核对屏幕上的信息并签字"))
         self.prompt.setObjectName("signaturePrompt")
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        prompt_font = QFont(self.font())
-        prompt_font.setPixelSize(28)
-        prompt_font.setBold(True)
-        self.prompt.setFont(prompt_font)
         who = f"{signer_label}：{signer_name}" if signer_name else signer_label
         self.who = QLabel(self.tr("签字人　{who}").format(who=who))
         self.who.setObjectName("signatureSigner")
         self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        who_font = QFont(self.font())
-        who_font.setPixelSize(22)
-        self.who.setFont(who_font)
         self.pad = SignaturePad()
         self.hint = QLabel()
         self.hint.setObjectName("signatureHint")
-        self.hint.setStyleSheet("color: #c0392b;")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setFont(who_font)
         self.hint.setWordWrap(True)
         self.clear_button = QPushButton(self.tr("清除"))
         self.clear_button.setObjectName("signatureClear")
@@ -318,7 +314,6 @@ class SignaturePanel(QWidget):
         self.confirm_button.setProperty("primary", True)
         for button in (self.clear_button, self.cancel_button, self.confirm_button):
             button.setMinimumSize(140, 48)
-            button.setFont(who_font)
         self.clear_button.clicked.connect(self.pad.clear)
         self.cancel_button.clicked.connect(self.cancelled)
         self.confirm_button.clicked.connect(self.confirm)

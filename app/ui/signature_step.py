@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QScreen
+from PySide6.QtGui import QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.ui.form_view import FormView
@@ -41,8 +41,9 @@ class SignatureStep(QObject):
         self.dialog: SignatureDialog | None = None
         self.button = QPushButton()
         self.button.setObjectName("signButton")
-        self.button.setShortcut(SIGN_SHORTCUT)
         self.button.setVisible(form.needs_signature)
+        if form.needs_signature:  # a QShortcut: a button's own shortcut is reset by every setText
+            QShortcut(SIGN_SHORTCUT, parent).activated.connect(self.ask)
         self.button.clicked.connect(self.ask)
         view.values_changed.connect(self._values_changed)
         self._label()
@@ -63,7 +64,9 @@ class SignatureStep(QObject):
         return self.tr("尚缺{who}签字（F8）").format(who=self.signer_label)
 
     def ask(self) -> None:
-        """Open the signature window (on the customer screen when there is one)."""
+        """Open the signature window (on the customer screen when there is one); once at a time."""
+        if self.dialog is not None:
+            return
         values = self.view.values()
         self.dialog = SignatureDialog(self.signer_label, signer_name(self.form, values), self._parent,
                                       screen=self.screen_for_signing())

@@ -22,6 +22,7 @@ from app.terminal import build_terminal
 from core.errors import ConfigError
 from forms.definitions import load_form
 from local_db.submissions import get_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .test_acceptance import ID_NUMBER, REGISTRATION, WAIVER
@@ -62,7 +63,8 @@ def test_an_accepted_application_leaves_no_personal_data_in_any_file(
     try:
         terminal = make_terminal("http://127.0.0.1:9")  # central unreachable: the submission stays queued
         accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}),
+            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+                signature=SIGNATURE),
             render_receipt=receipt_pdf)
         terminal.send_now()
         saved = get_submission(terminal.db, accepted.view.id)

@@ -21,6 +21,7 @@ from app.ui.ops import OpRunner
 from forms.definitions import load_form
 from local_db.clerks import Role, add_clerk
 from local_db.models import SubmissionState
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, PASSWORD
 from .samples import REGISTRATION, RETIREMENT, WAIVER
@@ -59,7 +60,8 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     terminal = make_terminal(server.base_url)
     window = window_for(qtbot, terminal)
     first = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view
     qtbot.waitUntil(lambda: "已连接" in window.conn_label.text(), timeout=10000)
 
     def returned_shown() -> bool:
@@ -118,7 +120,8 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
     window = window_for(qtbot, terminal)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     window.result.show_submission(accepted.view, "城镇职工基本养老保险退休核准", receipt=accepted.receipt)
     window.stack.setCurrentWidget(window.result)
     assert window.result.status.text() == "已受理，待复核"
