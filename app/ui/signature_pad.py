@@ -30,16 +30,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-#: the canvas strokes are kept on (and the PNG's size): at 300 dpi about 51 x 17 mm, a signature line
+# the canvas strokes are kept on (and the PNG's size): at 300 dpi about 51 x 17 mm, a signature line
 CANVAS = QSize(600, 200)
-#: the PNG's resolution, so that a printer or PDF places it at its true size
+# the PNG's resolution, so that a printer or PDF places it at its true size
 PNG_DPI = 300
-#: a stroke's width on the canvas at no pressure and the width full pressure adds
+# a stroke's width on the canvas at no pressure and the width full pressure adds
 _BASE_WIDTH = 1.6
 _PRESSURE_WIDTH = 5.0
-#: the pressure taken for a finger or a mouse (they report none, or a constant)
+# the pressure taken for a finger or a mouse (they report none, or a constant)
 _DEFAULT_PRESSURE = 0.5
-#: what is too little to be a signature: ink shorter than this, or a mark inside a box this small (canvas units)
+# what is too little to be a signature: ink shorter than this, or a mark inside a box this small (canvas units)
 MIN_INK_LENGTH = 60.0
 MIN_EXTENT = 30.0
 

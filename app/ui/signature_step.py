@@ -20,7 +20,7 @@ from app.ui.signature_dialog import SignatureDialog
 from forms.definitions import FormDef
 from forms.signature import SIGNER_LABELS, signer_name, signer_of
 
-#: the key that opens the signature window from the form
+# the key that opens the signature window from the form
 SIGN_SHORTCUT = QKeySequence(Qt.Key.Key_F8)
 
 
@@ -34,7 +34,7 @@ class SignatureStep(QObject):
         self.form = form
         self.view = view
         self._parent = parent
-        #: the screen the signature window opens on (the customer screen's, set by the window); None: here
+        # the screen the signature window opens on (the customer screen's, set by the window); None: here
         self.screen_for_signing: Callable[[], QScreen | None] = lambda: None
         self.png: bytes | None = None
         self._signed_values: dict[str, str] | None = None
