@@ -148,6 +148,7 @@ def test_window_waives_submits_shows_and_prints_the_receipt(qtbot: QtBot, make_t
     page.materials.waive("identity_document", WAIVER)
     assert "授权委托书" in page.submit_hint.text() and not page.submit_button.isEnabled()
     page.view.widget("agent_name").clear()  # type: ignore[union-attr]
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
     assert page.materials.waivers() == {"identity_document": WAIVER}
     page.materials.unwaive("identity_document")

@@ -95,6 +95,7 @@ def test_a_draft_opened_and_submitted_hands_its_scans_to_the_submission(qtbot: Q
         page.view.set_value(key, value)
     for material in page.materials.missing():
         page.materials.waive(material.key, WAIVER)
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     window.submit()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result, timeout=20000)
     assert get_submission(terminal.db, draft.id) is None and drafts(terminal) == []

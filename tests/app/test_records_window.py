@@ -98,6 +98,7 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     assert isinstance(phone, QLineEdit)
     phone.clear()
     type_text(qtbot, phone, "13900139000")
+    page.signature.take(SIGNATURE)  # the applicant signs what is shown now (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=15000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
@@ -195,6 +196,7 @@ def test_a_draft_is_kept_continued_and_replaced_by_its_submission(  # type: igno
             else:
                 widget.setCurrentIndex(widget.findData(value))  # type: ignore[union-attr]
     page.materials.waive("identity_document", WAIVER)
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=10000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
