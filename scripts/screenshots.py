@@ -99,6 +99,7 @@ def main(out: Path) -> int:
                 dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
                 pump(300)
                 print(save_screenshot(window, out / "04c-form-ready.png"))
+                window.form_page.signature.take(SIGNATURE)  # type: ignore[union-attr]  # the applicant signs
                 window.submit()
                 pump(2500)
                 print(save_screenshot(window, out / "05-accepted.png"))
@@ -319,6 +320,7 @@ def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store
         fill_valid(page.view)
         pump(300)
         print(save_screenshot(window, out / "15-form-with-materials.png"))
+        page.signature.take(SIGNATURE)  # the applicant signs
         window.submit()
         pump(3000)
         print(save_screenshot(window, out / "16-accepted-with-materials.png"))
