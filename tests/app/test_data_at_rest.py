@@ -18,6 +18,7 @@ from app import usecases
 from app.receipt_render import receipt_pdf
 from app.secrets import SecretStore
 from app.settings import Settings
+from app.signature import SIGNATURE_KEY
 from app.terminal import build_terminal
 from core.errors import ConfigError
 from forms.definitions import load_form
@@ -69,7 +70,7 @@ def test_an_accepted_application_leaves_no_personal_data_in_any_file(
         terminal.send_now()
         saved = get_submission(terminal.db, accepted.view.id)
         assert saved is not None and saved.applicant_id_number == ID_NUMBER  # it is there, readable with the key
-        assert {a.material_key for a in saved.attachments} == {usecases.RECEIPT_KEY}
+        assert {a.material_key for a in saved.attachments} == {usecases.RECEIPT_KEY, SIGNATURE_KEY}
         assert _search(data_dir, Path(os.environ["HOME"])) == {}  # while running: -wal and -shm included
         terminal.close()
     finally:
