@@ -48,7 +48,7 @@ def test_a_draft_keeps_replaces_and_hands_on_its_scans(make_terminal: Any) -> No
     saved = get_submission(terminal.db, accepted.view.id)
     assert saved is not None
     assert [(a.material_key, a.sha256) for a in saved.attachments] == [
-        ("identity_document", retaken.attachments[0].sha256)]
+        ("identity_document", retaken.attachments[0].sha256), ("_signature", saved.attachments[-1].sha256)]
 
 
 def test_a_draft_with_scans_can_be_deleted(make_terminal: Any) -> None:
