@@ -113,7 +113,8 @@ def test_a_reviewer_on_a_second_terminal_approves_a_case_submitted_on_the_first(
         assert listed[0].values == {}  # the list holds no fields, only a name and a masked number
         case = remote_review.open_remote_review(second, reviewer, sid)
         assert case.values["name"] == RETIREMENT["name"] and case.tier == "review_approval"
-        [material] = case.materials
+        [material] = [m for m in case.materials if m.material_key != "_signature"]
+        assert "_signature" in {m.material_key for m in case.materials}  # the applicant's signature travels too
         assert remote_review.remote_material(second, reviewer, case, material.sha256).startswith(b"%PDF")
         with pytest.raises(PermissionDenied):  # listing cases is for reviewers
             remote_review.list_remote_reviews(second, ClerkInfo("9", "受理柜员", frozenset({Role.FRONT_DESK})))

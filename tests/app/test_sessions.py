@@ -254,7 +254,7 @@ def test_another_clerk_at_the_lock_screen_parks_the_form_with_its_scans(
     saved = get_submission(terminal.db, accepted.view.id)
     assert saved is not None
     assert [(a.material_key, a.pages, a.sha256) for a in saved.attachments] == [
-        ("identity_document", 2, draft.attachments[0].sha256)]
+        ("identity_document", 2, draft.attachments[0].sha256), ("_signature", 1, saved.attachments[-1].sha256)]
 
 
 def test_sign_out_returns_to_sign_in_and_the_next_clerks_roles_apply(

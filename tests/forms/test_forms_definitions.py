@@ -64,7 +64,7 @@ def test_personal_registration() -> None:
     assert form.name == "个人参保登记"
     # v2 added the agent (代办人) section, v3 typed money and dates not in the future, v4 asks an employee for
     # the employer and the date work began, a flexible worker for the base, and a named agent in full
-    assert form.version == 4
+    assert form.version == 5  # issue 19: the applicant signs
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"
     titles = [section.title for section in form.sections]
