@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.demo_signature import demo_signature_png
 from app.terminal import Terminal
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, submit_application
 from devices.scan.idcopy import compose_id_copy
 from devices.scan.pipeline import ScannedPage, ScanOptions, scan_page
 from devices.sim.docscene import render_scene
 from forms.idnumber import check_character
+
+SIGNATURE = demo_signature_png()  # the demo applicant's signature (items that ask for one)
 
 __all__ = ["RETIREE_ID", "RETIREMENT_CASE", "WAIVED", "retirement_case", "sample_id_copy", "sample_page"]
 
@@ -64,5 +67,5 @@ def retirement_case(terminal: Terminal, clerk: ClerkInfo, *, now: datetime | Non
     materials = {"identity_document": [sample_id_copy(31)],
                  "authorisation": [sample_page("a4_text", 42), sample_page("certificate", 43)]}
     return submit_application(terminal, SubmitRequest(clerk, form, RETIREMENT_CASE, provenance=PROVENANCE,
-                                                      materials=materials, waivers=WAIVED),
+                                                      materials=materials, waivers=WAIVED, signature=SIGNATURE),
                               now=now or datetime.now(UTC))

@@ -57,6 +57,8 @@ _PDF_DPI = 300
 #: the QR code keeps this size however long the receipt is: it must stay scannable
 _QR_SIDE_MM = 30.0
 _QR_BORDER_MODULES = 4
+#: the signature's box on the receipt (width, height in mm): the pad's 3:1 at about 6 cm, as signed on paper
+_SIGNATURE_BOX_MM = (66.0, 22.0)
 #: text scales tried, largest first, until the receipt fits one page
 _SCALES = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6, 0.55, 0.5)
 
@@ -88,6 +90,8 @@ class _Layout:
     scale: float
     paint: bool
     drawn: list[str] = field(default_factory=list)
+    #: where the signature image was drawn (device units), when the receipt carries one
+    signature_rect: QRectF | None = None
 
     @property
     def mm(self) -> float:
@@ -256,7 +260,37 @@ def _layout(layout: _Layout, receipt: Receipt) -> float:
             layout.painter.drawRect(QRectF(left, box_top, width, notice_h + 2 * pad_y))
         layout.text(inner, OFFLINE_NOTICE, _font(s(3.7), bold=True), value_flags)
         y = box_top + notice_h + 2 * pad_y
+    if receipt.signature_png is not None:
+        y = _signature(layout, receipt, left, right, y + s(5))
     return y
+
+
+def _signature(layout: _Layout, receipt: Receipt, left: float, right: float, y: float) -> float:
+    """The applicant's (or agent's) signature in a box at the right, its label before it; returns the bottom.
+
+    The box keeps its size however long the receipt is (like the QR code): a signature shrunk to a smudge
+    proves nothing. The image keeps its proportions inside the box.
+    """
+    mm, s = layout.mm, layout.s
+    box = QRectF(right - _SIGNATURE_BOX_MM[0] * mm, y, _SIGNATURE_BOX_MM[0] * mm, _SIGNATURE_BOX_MM[1] * mm)
+    label = f"{receipt.signer_label}签名："
+    flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    font = _font(s(3.7), bold=True)
+    layout.text(QRectF(left, box.top(), box.left() - left - s(2), box.height()), label, font, flags)
+    layout.signature_rect = box
+    if layout.paint:
+        pen = QPen(_RULE_INK)
+        pen.setWidthF(0.2 * mm)
+        layout.painter.setPen(pen)
+        layout.painter.drawRect(box)
+        image = QImage.fromData(receipt.signature_png or b"")
+        if not image.isNull():
+            inner = box.adjusted(mm, mm, -mm, -mm)
+            scale = min(inner.width() / image.width(), inner.height() / image.height())
+            w, h = image.width() * scale, image.height() * scale
+            target = QRectF(inner.center().x() - w / 2, inner.center().y() - h / 2, w, h)
+            layout.painter.drawImage(target, image)
+    return box.bottom()
 
 
 def _footer(layout: _Layout) -> float:
@@ -278,6 +312,10 @@ def _footer(layout: _Layout) -> float:
 
 def _paint(painter: QPainter, page: QRectF, receipt: Receipt) -> list[str]:
     """Paints at the largest text scale that fits; returns the texts drawn (for the PDF's text map)."""
+    return _paint_layout(painter, page, receipt).drawn
+
+
+def _paint_layout(painter: QPainter, page: QRectF, receipt: Receipt) -> _Layout:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     chosen = _SCALES[-1]
@@ -289,7 +327,7 @@ def _paint(painter: QPainter, page: QRectF, receipt: Receipt) -> list[str]:
     final = _Layout(painter, page, chosen, paint=True)
     _layout(final, receipt)
     _footer(final)
-    return final.drawn
+    return final
 
 
 def _require_gui() -> None:
@@ -354,6 +392,19 @@ def receipt_image(receipt: Receipt, dpi: int = 150) -> QImage:
     finally:
         painter.end()
     return image
+
+
+def receipt_image_with_signature_box(receipt: Receipt, dpi: int = 150) -> tuple[QImage, QRectF | None]:
+    """The page as ``receipt_image`` draws it, and where its signature box lies (None: no signature)."""
+    _require_gui()
+    image = receipt_image(receipt, dpi)
+    probe = QImage(image.size(), QImage.Format.Format_RGB32)
+    painter = QPainter(probe)
+    try:
+        box = _paint_layout(painter, QRectF(0, 0, image.width(), image.height()), receipt).signature_rect
+    finally:
+        painter.end()
+    return image, box
 
 
 def print_receipt(receipt: Receipt, printer: QPrinter) -> None:

@@ -364,8 +364,9 @@ def _incoming(body: SubmissionIn, policy: ReviewPolicy,
     """The submission as sent (optional fields left out stay out of the hashed body), with the central
     system's own verdict on its review (``central.tiers``; ``forms`` read once per batch)."""
     review = body.review.model_dump(exclude_unset=True) if body.review is not None else None
+    attachments = [a.model_dump() for a in body.attachments or ()]
     verdict = policy.verdict(body.item_code, body.clerk_id, body.terminal_id, body.created_at, body.payload, review,
-                             forms)
+                             forms, unsigned=policy.unsigned(body.item_code, body.version, attachments, forms))
     return IncomingSubmission(**body.model_dump(exclude_unset=True), verdict=verdict)
 
 
@@ -408,7 +409,9 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
             422: {"model": ErrorBody, "description": "validation_error, or review_incomplete: the review tier the "
                                                      "central system computes needs signatures the body does not "
                                                      "carry, or a signer is the submitter or signed twice (the "
-                                                     "message says why, in Chinese)"},
+                                                     "message says why, in Chinese); signature_missing: the "
+                                                     "definition asks for the applicant's signature "
+                                                     "(material_key _signature) and none is attached"},
             503: {"model": ErrorBody, "description": "busy; retry after Retry-After seconds"},
         },
     )

@@ -241,3 +241,13 @@ class ReviewRefused(CentralError):
     http_status = 409
     user_message = "中心系统不接受该签字。"
     hint = "请刷新待复核列表后重试。"
+
+
+class SignatureMissing(CentralError):
+    """A submission of an item whose definition (as the central system serves it) asks for the applicant's
+    or agent's signature, without one attached (issue 19)."""
+
+    code = "signature_missing"
+    http_status = 422
+    user_message = "该事项须由申请人（代办人）签字，这笔业务没有签字，中心系统拒收。"
+    hint = "请联系申请人到窗口补签后重新受理。"

@@ -47,6 +47,7 @@ from central.errors import (
     NotFound,
     ReceiptsExhausted,
     ReviewIncomplete,
+    SignatureMissing,
 )
 from central.models import (
     Base,
@@ -63,6 +64,7 @@ from central.models import (
 from central.receipts import MAX_SEQUENCE, china_day, format_receipt, parse_receipt, utc_now
 from central.tiers import STATUS_AWAITING_REVIEW, ReviewVerdict, reasons_json
 from core.private import PRIVATE_DIR_MODE, create_private_file, tighten, tighten_own
+from protocol.body import SIGNATURE_KEY
 from protocol.canonical import canonical_json
 from protocol.ids import TERMINAL_ID_PATTERN
 
@@ -157,6 +159,10 @@ class IncomingSubmission:
 
     def check_review(self) -> None:
         """``ReviewIncomplete`` when its tier needs signatures it does not carry (or carries wrong ones)."""
+        if self.verdict is not None and self.verdict.unsigned:
+            log.warning("submission %s refused: no signature", self.id)
+            raise SignatureMissing(f"该事项须由申请人（代办人）签字，未附签字（{SIGNATURE_KEY}）",
+                                   submission_id=self.id)
         if self.verdict is not None and self.verdict.refusal is not None:
             log.warning("submission %s refused: review %s incomplete", self.id, self.verdict.tier)
             raise ReviewIncomplete(self.verdict.refusal, submission_id=self.id)
@@ -501,7 +507,7 @@ class CentralStore:
                         continue
                     try:
                         item.check_review()
-                    except ReviewIncomplete as exc:
+                    except (ReviewIncomplete, SignatureMissing) as exc:
                         results[index] = exc
                     else:
                         pending.append(index)

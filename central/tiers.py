@@ -24,6 +24,7 @@ from central.reference import ReferenceSource, etag_of
 from core.errors import mask_id_number
 from forms.definitions import TIER_RANK, FormDef
 from forms.review import Signer, next_step, signature_problems
+from protocol.body import SIGNATURE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class ReviewVerdict:
     awaiting_review: bool = False
     refusal: str | None = None
     submitter: str = ""
+    #: the central system's definition asks for the applicant's (or agent's) signature and none is attached
+    unsigned: bool = False
 
     @property
     def status(self) -> str:
@@ -131,9 +134,21 @@ class ReviewPolicy:
         number = values.get(id_field.key) if id_field is not None else None
         return name, mask_id_number(number) if number else None
 
+    def unsigned(self, item_code: str, form_version: int, attachments: Sequence[Mapping[str, Any]] | None,
+                 forms: Mapping[str, FormDef] | None = None) -> bool:
+        """Whether the definition served here asks for a signature the submission does not attach.
+
+        A submission made under an older version of the form than the one served now (queued on a terminal
+        before the requirement arrived) is not held to it: the applicant left long ago and cannot sign now.
+        """
+        form = (self.forms() if forms is None else forms).get(item_code)
+        if form is None or not form.needs_signature or form_version < form.version:
+            return False
+        return not any(a.get("material_key") == SIGNATURE_KEY for a in attachments or ())
+
     def verdict(self, item_code: str, clerk_id: str, terminal_id: str, created_at: str,
                 payload: Mapping[str, Any], review: Mapping[str, Any] | None,
-                forms: Mapping[str, FormDef] | None = None) -> ReviewVerdict:
+                forms: Mapping[str, FormDef] | None = None, *, unsigned: bool = False) -> ReviewVerdict:
         """Check a submission's review against the tier computed here (see the module's docstring).
 
         A body stored by an earlier release carries its one approver in the payload as ``_approved_by``;
@@ -153,7 +168,8 @@ class ReviewPolicy:
         signed = [Signer(s["step"], s["clerk_id"]) for s in signatures]
         problems = signature_problems(tier, clerk_id, signed, complete=not awaiting)
         return ReviewVerdict(tier=tier, reasons=tuple(reasons), signatures=tuple(signatures),
-                             awaiting_review=awaiting, refusal="；".join(problems) or None, submitter=clerk_id)
+                             awaiting_review=awaiting, refusal="；".join(problems) or None, submitter=clerk_id,
+                             unsigned=unsigned)
 
 
 def reasons_json(reasons: Sequence[str]) -> str:

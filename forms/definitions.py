@@ -282,6 +282,8 @@ class OrderCheck(_Frozen):
 #: how many signatures a case needs before it is sent (分级审核, 条例第三十七条; 个人权益记录管理办法第七条):
 #: none; 复核 by a second clerk; 复核 and then 审批 by a third
 ReviewTier = Literal["none", "review", "review_approval"]
+#: whether an item's case is signed by the applicant or agent at the counter (issue 19)
+SignatureNeed = Literal["required", "none"]
 TIER_RANK: Mapping[str, int] = {"none": 0, "review": 1, "review_approval": 2}
 TIER_LABELS: Mapping[str, str] = {"none": "无需复核", "review": "复核", "review_approval": "复核＋审批"}
 
@@ -364,6 +366,14 @@ class FormDef(_Frozen):
         if isinstance(data, dict):
             return agent_section.with_standard_agent(data)
         return data
+    #: whether the applicant (or the agent acting for them) signs the case at the counter before it is
+    #: submitted (issue 19): "required" for items where the person declares facts or applies for a benefit
+    signature: SignatureNeed = "none"
+
+    @property
+    def needs_signature(self) -> bool:
+        """The case cannot be submitted without the signer's signature (``app.signature``)."""
+        return self.signature == "required"
 
     @model_validator(mode="before")
     @classmethod
@@ -550,8 +560,9 @@ def available_forms() -> list[str]:
 def weakenings(old: FormDef, new: FormDef) -> list[str]:
     """What a new definition of a form gives up against the old one, in Chinese; empty if nothing.
 
-    A reference update that lowers a review tier, drops a raise, or drops or loosens a required
-    material takes effect only after an administrator confirms it (issue 16): whoever answers as the
+    A reference update that lowers a review tier, drops a raise, drops or loosens a required
+    material, or no longer asks for the applicant's signature takes effect only after an administrator
+    confirms it (issue 16): whoever answers as the
     central system must not be able to switch a safeguard off silently.
     """
     found: list[str] = []
@@ -574,6 +585,8 @@ def weakenings(old: FormDef, new: FormDef) -> list[str]:
     if exempted:
         labels = "、".join(agent_section.RELATIONS[value] for value in exempted)
         found.append(f"代办时免交授权委托书的关系增加：{labels}")
+    if old.needs_signature and not new.needs_signature:
+        found.append("取消了申请人（代办人）签字")
     found.extend(_field_weakenings(old, new))
     return found
 

@@ -67,6 +67,10 @@ class Receipt:
     #: taken at the applicant's home (上门服务, issue 19), and the community or village named, if any
     home_visit: bool = False
     visit_place: str | None = None
+    #: the signature drawn at the counter (a PNG, issue 19), printed in its box; None: the item asks for none
+    signature_png: bytes | None = None
+    #: who signed, printed under it: 申请人 or 代办人
+    signer_label: str = "申请人"
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -137,7 +141,8 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   time_limit_days: int | None, time_limit_basis: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
                   offline: bool = False, home_visit: bool = False,
-                  visit_place: str | None = None) -> Receipt:
+                  visit_place: str | None = None, signature_png: bytes | None = None,
+                  signer_label: str = "申请人") -> Receipt:
     """A receipt with the ID numbers masked and the due date counted in Beijing working days.
 
     A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
@@ -176,4 +181,6 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         agent_acts_for=agent_acts_for if agent_name else None,
         home_visit=home_visit,
         visit_place=(visit_place or "").strip() or None if home_visit else None,
+        signature_png=signature_png,
+        signer_label=signer_label,
     )

@@ -19,6 +19,9 @@ from protocol.canonical import canonical_json
 BLOB_BATCH_MEDIA_TYPE = "application/x-sicounter-blob-batch"
 #: Content-Type of a ``PATCH /v1/blobs/{sha256}`` piece
 BLOB_PIECE_MEDIA_TYPE = "application/offset+octet-stream"
+#: the attachment that holds the applicant's (or agent's) signature, a PNG (issue 19); a form's own material
+#: keys start with a letter, so this one can never clash with a material
+SIGNATURE_KEY = "_signature"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 
 from app import queries, usecases
+from app.demo_signature import demo_signature_png
 from app.queries import RecordFilter
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -33,6 +34,8 @@ from forms.definitions import load_form
 from local_db.audit import stored_entries
 from local_db.clerks import Role, add_clerk
 from protocol.audit import entry_hash
+
+SIGNATURE = demo_signature_png()  # the demo applicant's signature (items that ask for one)
 
 PERSON = "11010519491231002X"
 REGISTRATION = {"id_type": "01", "id_number": PERSON, "name": "李秀英", "ethnicity": "01", "phone": "13800138000",
@@ -71,8 +74,9 @@ def main(out: Path) -> int:
             waiver = {"identity_document": "已由身份证阅读器读取并核验"}
             usecases.save_draft(terminal, desk, form, REGISTRATION)
             first = usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, REGISTRATION,
-                                                                                  waivers=waiver))
-            usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, OTHER, waivers=waiver))
+                                                                                  waivers=waiver, signature=SIGNATURE))
+            usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, OTHER, waivers=waiver,
+                signature=SIGNATURE))
             queries.records(terminal, desk)
             queries.records(terminal, desk, RecordFilter(text=PERSON))
             queries.submission(terminal, desk, first.view.id)

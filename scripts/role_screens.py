@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 
 from app import usecases
+from app.demo_signature import demo_signature_png
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import build_terminal
@@ -24,6 +25,8 @@ from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
 from forms.definitions import load_form
 from local_db.clerks import Role
+
+SIGNATURE = demo_signature_png()  # the demo applicant's signature (items that ask for one)
 
 REGISTRATION = {"id_type": "01", "id_number": "11010519491231002X", "name": "李秀英", "ethnicity": "01",
                 "phone": "13800138000", "address": "陕西省铜川市王益区红旗街1号", "insured_category": "employee",
@@ -54,7 +57,8 @@ def main(out: Path) -> int:
             form = load_form("personal_registration")
             waiver = {"identity_document": "已由身份证阅读器读取并核验"}
             for values in (REGISTRATION, OTHER):
-                usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, values, waivers=waiver))
+                usecases.submit_application(terminal, usecases.SubmitRequest(desk, form, values, waivers=waiver,
+                    signature=SIGNATURE))
             ops = OpRunner(app)
             posts = (("7001", "audit-pass-1", "auditor"), ("8001", "super-pass-1", "supervisor"))
             for clerk_id, password, name in posts:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QDialogButtonBox, QLineEdit
 
 from app.demo_devices import sample_holders
+from app.demo_signature import demo_signature_png
 from app.receipt_render import receipt_image
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -35,6 +36,8 @@ from devices.sim.pcscd import PcscdProcess
 from devices.sim.sscard import VirtualCard
 from devices.sim.sscard_applet import Faults
 from local_db.clerks import Role, add_clerk, verify_clerk
+
+SIGNATURE = demo_signature_png()  # the demo applicant's signature (items that ask for one)
 
 
 def pump(ms: int) -> None:
@@ -96,6 +99,7 @@ def main(out: Path) -> int:
                 dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
                 pump(300)
                 print(save_screenshot(window, out / "04c-form-ready.png"))
+                window.form_page.signature.take(SIGNATURE)  # type: ignore[union-attr]  # the applicant signs
                 window.submit()
                 pump(2500)
                 print(save_screenshot(window, out / "05-accepted.png"))
@@ -319,6 +323,7 @@ def shoot_capture_screens(app: QApplication, root: Path, central_url: str, store
         fill_valid(page.view)
         pump(300)
         print(save_screenshot(window, out / "15-form-with-materials.png"))
+        page.signature.take(SIGNATURE)  # the applicant signs
         window.submit()
         pump(3000)
         print(save_screenshot(window, out / "16-accepted-with-materials.png"))
@@ -430,7 +435,7 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                       "employer_credit_code": "91610202MA6YB7QX4K"}
             accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
                 window.clerk, load_form("retirement_approval"), values,
-                waivers={"identity_document": "已由身份证阅读器读取并核验"}))
+                waivers={"identity_document": "已由身份证阅读器读取并核验"}, signature=SIGNATURE))
             window.result.show_submission(accepted.view, "城镇职工基本养老保险退休核准", receipt=accepted.receipt)
             window.stack.setCurrentWidget(window.result)
             pump(400)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QPixmap, QShowEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.casefile import CaseField, CaseFile, CaseMaterial, CaseSection
 from app.permissions import Permission, allowed
 from app.queries import CaseScan, CaseSource, LocalCases, SubmissionState, SubmissionView
+from app.signature import CaseSignature, case_signature
 from app.ui.errors import describe
 from app.ui.operations import OpContext, QueryOp
 from app.ui.records_view import STATE_LABELS
@@ -247,6 +248,11 @@ class CaseView(QWidget):
         for section in case.sections:
             layout.addWidget(self._section(section, label_width))
         layout.addWidget(self._materials(case.materials))
+        self.signature_box = QGroupBox(self.tr("签名"))
+        self.signature_box.setObjectName("caseSection")
+        self.signature_box.hide()
+        layout.addWidget(self.signature_box)
+        self._load_signature()
         layout.addStretch(1)
         scanned = [m for m in case.materials if m.attachment is not None]
         self.scans.set_materials([(m.key, self.tr("{name}（{n}页）").format(name=m.name, n=m.pages))
@@ -256,6 +262,30 @@ class CaseView(QWidget):
         self.loaded.emit(case)
         if scanned:  # the reviewer starts with the first material; each opening is on the trail
             self.open_scan(scanned[0].key)
+
+    def _load_signature(self) -> None:
+        """The signature drawn at the counter, when this terminal keeps the case (a case fetched for review
+        from the central system is shown without it)."""
+        if not isinstance(self._source, LocalCases):
+            return
+        clerk, sid = self._clerk, self.submission_id
+        QueryOp(self, lambda t: case_signature(t, clerk, sid), self._show_signature) \
+            .failure(lambda _exc: None).run_in_background(self._ctx)
+
+    def _show_signature(self, signature: CaseSignature | None) -> None:
+        if signature is None or not shiboken6.isValid(self) or not shiboken6.isValid(self.signature_box):
+            return
+        image = QPixmap()
+        image.loadFromData(signature.png)
+        self.signature_box.setTitle(self.tr("{who}签名").format(who=signature.signer_label))
+        picture = QLabel()
+        picture.setObjectName("caseSignature")
+        picture.setPixmap(image.scaledToHeight(90, Qt.TransformationMode.SmoothTransformation))
+        picture.setStyleSheet("background: #ffffff;")
+        box = QHBoxLayout(self.signature_box)
+        box.addWidget(picture)
+        box.addStretch(1)
+        self.signature_box.show()
 
     def _header(self, case: CaseFile) -> QWidget:
         """Who, what, where it stands; the review tier and why; corrections of what a device read."""

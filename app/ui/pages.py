@@ -35,6 +35,7 @@ from app.ui.guide_page import GuideDialog
 from app.ui.materials_panel import MaterialsPanel
 from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.rule_panel import RulePanel
+from app.ui.signature_step import SignatureStep
 from app.usecases.inform import InformRequest
 from core.errors import mask_id_number
 from forms.agent import acting_for
@@ -98,6 +99,9 @@ class FormPage(QWidget):
         self.clerk_id = clerk_id
         self.form = form
         self.view = FormView(self.form)
+        #: the 签字 step before 提交, when the item asks for the applicant's (or agent's) signature
+        self.signature = SignatureStep(self.form, self.view, self)
+        self.signature.changed.connect(self.update_submit)
         if self.form.time_limit_working_days is None:
             limit_text = self.tr("办理时限：{basis}").format(basis=self.form.time_limit_basis)
         else:
@@ -145,7 +149,8 @@ class FormPage(QWidget):
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
         buttons.addWidget(self.submit_hint, 1)
-        for b in (self.back_button, self.draft_button, self.reset_button, self.submit_button):
+        self.reset_button.clicked.connect(self.signature.drop)
+        for b in (self.back_button, self.draft_button, self.reset_button, self.signature.button, self.submit_button):
             b.setMinimumWidth(110)
             buttons.addWidget(b)
         self.card_banner = QFrame()
@@ -292,11 +297,14 @@ class FormPage(QWidget):
         """Submit only a valid form whose required materials are all attached or waived, and say what is left."""
         missing = self.materials.missing()
         valid = self.view.is_valid()
-        self.submit_button.setEnabled(valid and not missing)
+        unsigned = self.signature.missing()
+        self.submit_button.setEnabled(valid and not missing and unsigned is None)
         parts = self.form_summary() if not valid else []
         if missing:
             parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(names=_first_few(
                 [m.name for m in missing], MATERIALS_NAMED, self.tr("等{n}项"))))
+        if unsigned is not None:
+            parts.append(unsigned)
         self.submit_hint.setText("；".join(parts))
 
     def form_summary(self) -> list[str]:

@@ -107,6 +107,7 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
     holiday schedule arrived is printed as it is now, final. A draft has no
     receipt; a purged case has no applicant left to print. ``Permission.VIEW_CASE``, like printing.
     """
+    from app.signature import SIGNATURE_KEY, SIGNER_LABELS, signature_png, signer_of
     from app.usecases.submit import RECEIPT_KEY, _due_inputs
     from core.errors import StateError
     from forms.receipt import CHINA_TZ, DEFAULT_OFFICE_NAME, ReceivedMaterial
@@ -131,7 +132,7 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
     payload = view.payload
     waived = payload.get("_waivers") or {}
     materials = [ReceivedMaterial(names.get(a.material_key, a.material_key), a.pages)
-                 for a in view.attachments if a.material_key != RECEIPT_KEY]
+                 for a in view.attachments if a.material_key not in (RECEIPT_KEY, SIGNATURE_KEY)]
     materials += [ReceivedMaterial(names.get(key, key), 0, str(reason)) for key, reason in waived.items()]
     agent_name = agent_id = None
     if form is not None:
@@ -164,7 +165,8 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
         received_at=received, materials=tuple(materials), time_limit_days=days, time_limit_basis=basis or "—",
         due=due, due_provisional_years=years,
         clerk_name=receiver.name if receiver is not None else (view.clerk_id or ""), clerk_id=view.clerk_id or "",
-        offline=False, home_visit=view.home_visit, visit_place=_visit_place(payload) if view.home_visit else None)
+        offline=False, home_visit=view.home_visit, visit_place=_visit_place(payload) if view.home_visit else None,
+        signature_png=signature_png(terminal, view), signer_label=SIGNER_LABELS[signer_of(form, payload)])
 
 
 def _visit_place(payload: dict[str, object]) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.home_visit import PLACE_KEY, home_visit
 from app.permissions import Permission, require
+from app.signature import SIGNATURE_KEY, SIGNER_LABELS, seal_signature, signer_of
 from app.terminal import Terminal
 from core.errors import ValidationError
 from forms.agent import principal_name, relation_of
@@ -56,7 +57,8 @@ class SubmitRequest:
 
     ``values`` are the form's fields as typed (or read from a card); ``provenance`` says where
     values came from and every override's reason; ``materials`` are each material's scanned pages,
-    ``waivers`` the reasons a required material is not brought. ``corrects`` names a returned
+    ``waivers`` the reasons a required material is not brought; ``signature`` the PNG the applicant (or
+    the agent acting for them) drew on the pad, required when the definition asks for one. ``corrects`` names a returned
     submission this one corrects, ``carried`` that version's sealed materials the clerk keeps, and
     ``draft_id`` the draft this submission replaces. ``home_visit``: taken at the applicant's home (上门服务);
     None (the window's way) takes the terminal's home-visit mode (``app.home_visit``) at submit.
@@ -72,6 +74,7 @@ class SubmitRequest:
     carried: Sequence[AttachmentData] = ()
     draft_id: str | None = None
     home_visit: bool | None = None
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     not at all. Key business (a review tier above none, Art. 37, computed here from the values and kept
     with the case, with the reasons of the raises that held) waits for its signatures before it is
     queued. A correction is the next version of the returned submission's case; a retaken material
-    replaces a carried one.
+    replaces a carried one. A definition that asks for a signature refuses the request without one; the
+    signature is sealed like a scan and kept as the attachment ``SIGNATURE_KEY``.
     ``today`` and ``now`` fix the clock (tests). The clerk must hold the 受理 role (``PermissionDenied``).
     """
     require(request.clerk, Permission.SUBMIT)
@@ -189,12 +193,18 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     if missing:
         raise ValidationError("materials", f"缺少必需材料：{'、'.join(m.name for m in missing)}",
                               hint="请拍摄上述材料，或说明免于提交的原因。")
+    signer = signer_of(form, clean)
+    if form.needs_signature and not request.signature:
+        raise ValidationError("signature", f"缺少{SIGNER_LABELS[signer]}签字。",
+                              hint=f"请点击“{SIGNER_LABELS[signer]}签字…”，请{SIGNER_LABELS[signer]}核对信息后签字。")
     attachments: list[AttachmentData] = []
     if attached:
         from app.scans import seal_material
 
         attachments = [seal_material(terminal, key, pages) for key, pages in attached.items()]
     attachments += kept
+    if request.signature:
+        attachments.append(seal_signature(terminal, request.signature))  # sealed before the transaction
     received = now or datetime.now(UTC)
     home, place = _service(terminal, request)
     id_field, name_field = form.identity_field("id_number"), form.identity_field("name")
@@ -213,12 +223,14 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         agent_id_number=clean.get(agent_id.key) or None if agent_id is not None else None,
         agent_relation=relation_of(clean), received_at=received,
         agent_acts_for=principal_name(clean, form) if form.agent.acts_for else None,
-        materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments]
+        materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments
+                   if a.material_key != SIGNATURE_KEY]
         + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
         time_limit_days=days, time_limit_basis=basis, calendar=calendar,
         clerk_name=clerk.name, clerk_id=clerk.id, home_visit=home, visit_place=place,
         # not configured, or out of reach at the last attempt (a laptop on a home visit): not yet at the centre
-        offline=terminal.sender is None or terminal.sender.online is False)
+        offline=terminal.sender is None or terminal.sender.online is False,
+        signature_png=request.signature or None, signer_label=SIGNER_LABELS[signer])
     if render_receipt is not None and terminal.blobs is not None:
         ref = terminal.blobs.put(render_receipt(receipt))
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))

@@ -622,57 +622,57 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="431" />
+        <location filename="../../app/ui/case_view.py" line="461" />
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="435" />
+        <location filename="../../app/ui/case_view.py" line="465" />
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="438" />
+        <location filename="../../app/ui/case_view.py" line="468" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="440" />
+        <location filename="../../app/ui/case_view.py" line="470" />
         <source>补打回执…</source>
         <translation>Reprint receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="442" />
+        <location filename="../../app/ui/case_view.py" line="472" />
         <source>催办…</source>
         <translation>Remind…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="473" />
+        <location filename="../../app/ui/case_view.py" line="503" />
         <source>催办</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="474" />
+        <location filename="../../app/ui/case_view.py" line="504" />
         <source>向中心系统催办此业务。可填写说明（可不填）：</source>
         <translation>Press the central system about this case. A note (optional):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="490" />
+        <location filename="../../app/ui/case_view.py" line="520" />
         <source>{when}　柜员 {clerk}　{state}{note}</source>
         <translation>{when}  clerk {clerk}  {state}{note}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="492" />
+        <location filename="../../app/ui/case_view.py" line="522" />
         <source>已送达中心系统</source>
         <translation>delivered to the central system</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="492" />
+        <location filename="../../app/ui/case_view.py" line="522" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="494" />
+        <location filename="../../app/ui/case_view.py" line="524" />
         <source>催办记录（{n} 次）：</source>
         <translation>Reminders ({n}):</translation>
     </message>
@@ -680,164 +680,174 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="96" />
+        <location filename="../../app/ui/case_view.py" line="97" />
         <source>正在读取业务…</source>
         <extracomment>the field-label (at least; the longest label of the case) and where-from columns, in pixels: the same in every section, so the values line up the case was read and is shown (the ``CaseFile``) a material's scan is on screen (its key) the full numbers asked for, by field key; kept only while shown the materials whose scan this view has shown (the signing part may ask that none is left unseen) the material last on screen, opened again when the view comes back after being hidden</extracomment>
         <translation>Reading the case…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="145" />
+        <location filename="../../app/ui/case_view.py" line="146" />
         <source>正在打开扫描件…</source>
         <translation>Opening the scan…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="157" />
+        <location filename="../../app/ui/case_view.py" line="158" />
         <source>已查看 ✓</source>
         <translation>Viewed ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="188" />
+        <location filename="../../app/ui/case_view.py" line="189" />
         <source>隐藏号码</source>
         <translation>Hide number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="208" />
-        <location filename="../../app/ui/case_view.py" line="359" />
+        <location filename="../../app/ui/case_view.py" line="209" />
+        <location filename="../../app/ui/case_view.py" line="389" />
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="252" />
+        <location filename="../../app/ui/case_view.py" line="251" />
+        <source>签名</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="258" />
         <source>{name}（{n}页）</source>
         <translation>{name} ({n} p.)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="269" />
+        <location filename="../../app/ui/case_view.py" line="280" />
+        <source>{who}签名</source>
+        <translation>Signature of the {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_view.py" line="299" />
         <source>审核级别：{tier}</source>
         <translation>Review tier: {tier}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="276" />
+        <location filename="../../app/ui/case_view.py" line="306" />
         <source>申请人：{name}（{id}）</source>
         <translation>Applicant: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="277" />
+        <location filename="../../app/ui/case_view.py" line="307" />
         <source>状态：{state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="278" />
+        <location filename="../../app/ui/case_view.py" line="308" />
         <source>受理编号：{no}</source>
         <translation>Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="279" />
+        <location filename="../../app/ui/case_view.py" line="309" />
         <source>受理：柜员 {clerk}，{when}</source>
         <translation>Received: clerk {clerk}, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="283" />
+        <location filename="../../app/ui/case_view.py" line="313" />
         <source>办结期限：{due}</source>
         <translation>Due by: {due}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="285" />
+        <location filename="../../app/ui/case_view.py" line="315" />
         <source>服务方式：{service}</source>
         <translation>Service: {service}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="287" />
+        <location filename="../../app/ui/case_view.py" line="317" />
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="289" />
+        <location filename="../../app/ui/case_view.py" line="319" />
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="292" />
+        <location filename="../../app/ui/case_view.py" line="322" />
         <source>{acting}；代办人证件号码：{origin}</source>
         <translation>{acting}; agent's ID number: {origin}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="304" />
+        <location filename="../../app/ui/case_view.py" line="334" />
         <source>审核级别提高：{reason}</source>
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="307" />
+        <location filename="../../app/ui/case_view.py" line="337" />
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="309" />
+        <location filename="../../app/ui/case_view.py" line="339" />
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="310" />
+        <location filename="../../app/ui/case_view.py" line="340" />
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="311" />
+        <location filename="../../app/ui/case_view.py" line="341" />
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="313" />
+        <location filename="../../app/ui/case_view.py" line="343" />
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="316" />
+        <location filename="../../app/ui/case_view.py" line="346" />
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="332" />
+        <location filename="../../app/ui/case_view.py" line="362" />
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="342" />
+        <location filename="../../app/ui/case_view.py" line="372" />
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="362" />
+        <location filename="../../app/ui/case_view.py" line="392" />
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="370" />
+        <location filename="../../app/ui/case_view.py" line="400" />
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="384" />
+        <location filename="../../app/ui/case_view.py" line="414" />
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="386" />
+        <location filename="../../app/ui/case_view.py" line="416" />
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="388" />
+        <location filename="../../app/ui/case_view.py" line="418" />
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="393" />
+        <location filename="../../app/ui/case_view.py" line="423" />
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="400" />
+        <location filename="../../app/ui/case_view.py" line="430" />
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
@@ -1190,132 +1200,132 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="103" />
+        <location filename="../../app/ui/pages.py" line="106" />
         <source>办理时限：{basis}</source>
-        <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard)</extracomment>
+        <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard) the 签字 step before 提交, when the item asks for the applicant's (or agent's) signature</extracomment>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="105" />
+        <location filename="../../app/ui/pages.py" line="108" />
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="107" />
+        <location filename="../../app/ui/pages.py" line="110" />
         <source>　　带 &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="110" />
+        <location filename="../../app/ui/pages.py" line="113" />
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="116" />
+        <location filename="../../app/ui/pages.py" line="119" />
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="118" />
+        <location filename="../../app/ui/pages.py" line="121" />
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="121" />
+        <location filename="../../app/ui/pages.py" line="124" />
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="134" />
+        <location filename="../../app/ui/pages.py" line="137" />
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="141" />
-        <location filename="../../app/ui/pages.py" line="348" />
+        <location filename="../../app/ui/pages.py" line="144" />
+        <location filename="../../app/ui/pages.py" line="356" />
         <source>读取代办人证件（F7）</source>
         <translation>Read the agent's ID (F7)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="158" />
+        <location filename="../../app/ui/pages.py" line="163" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="221" />
+        <location filename="../../app/ui/pages.py" line="226" />
         <source>办事指南</source>
         <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="223" />
+        <location filename="../../app/ui/pages.py" line="228" />
         <source>本事项的申请条件、材料及依据、办理时限</source>
         <translation>Who may apply, the materials and their legal basis, the time limit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="225" />
+        <location filename="../../app/ui/pages.py" line="230" />
         <source>一次性告知…</source>
         <translation>One-time notice…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="227" />
+        <location filename="../../app/ui/pages.py" line="232" />
         <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
         <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="273" />
+        <location filename="../../app/ui/pages.py" line="278" />
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="274" />
+        <location filename="../../app/ui/pages.py" line="279" />
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="298" />
+        <location filename="../../app/ui/pages.py" line="304" />
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="299" />
-        <location filename="../../app/ui/pages.py" line="315" />
+        <location filename="../../app/ui/pages.py" line="305" />
+        <location filename="../../app/ui/pages.py" line="323" />
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="318" />
+        <location filename="../../app/ui/pages.py" line="326" />
         <source>还需填写：{names}</source>
         <translation>Still to fill in: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="330" />
+        <location filename="../../app/ui/pages.py" line="338" />
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="330" />
+        <location filename="../../app/ui/pages.py" line="338" />
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="331" />
+        <location filename="../../app/ui/pages.py" line="339" />
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="334" />
+        <location filename="../../app/ui/pages.py" line="342" />
         <source>&lt;br&gt;已按证件预填（可修改）：{fields}</source>
         <translation>&lt;br&gt;Prefilled from the card (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="347" />
+        <location filename="../../app/ui/pages.py" line="355" />
         <source>请放置代办人证件…（F7 或点击取消）</source>
         <translation>Place the agent's ID… (F7 or click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="358" />
+        <location filename="../../app/ui/pages.py" line="366" />
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1872,17 +1882,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="369" />
+        <location filename="../../app/ui/pages.py" line="377" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="373" />
+        <location filename="../../app/ui/pages.py" line="381" />
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="381" />
+        <location filename="../../app/ui/pages.py" line="389" />
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -2538,109 +2548,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="421" />
+        <location filename="../../app/ui/pages.py" line="429" />
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter's receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="423" />
+        <location filename="../../app/ui/pages.py" line="431" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="426" />
+        <location filename="../../app/ui/pages.py" line="434" />
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="431" />
+        <location filename="../../app/ui/pages.py" line="439" />
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="447" />
+        <location filename="../../app/ui/pages.py" line="455" />
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="449" />
+        <location filename="../../app/ui/pages.py" line="457" />
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="506" />
+        <location filename="../../app/ui/pages.py" line="514" />
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="518" />
+        <location filename="../../app/ui/pages.py" line="526" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="520" />
+        <location filename="../../app/ui/pages.py" line="528" />
         <source>{item}　申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="551" />
+        <location filename="../../app/ui/pages.py" line="559" />
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="523" />
+        <location filename="../../app/ui/pages.py" line="531" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="509" />
+        <location filename="../../app/ui/pages.py" line="517" />
         <source>{item}　申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="512" />
+        <location filename="../../app/ui/pages.py" line="520" />
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="515" />
+        <location filename="../../app/ui/pages.py" line="523" />
         <source>{item}　申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="525" />
+        <location filename="../../app/ui/pages.py" line="533" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="528" />
+        <location filename="../../app/ui/pages.py" line="536" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="530" />
+        <location filename="../../app/ui/pages.py" line="538" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="535" />
+        <location filename="../../app/ui/pages.py" line="543" />
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="538" />
+        <location filename="../../app/ui/pages.py" line="546" />
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="551" />
+        <location filename="../../app/ui/pages.py" line="559" />
         <source>办结期限：</source>
         <translation>Due by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="573" />
+        <location filename="../../app/ui/pages.py" line="581" />
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -2908,6 +2918,68 @@
         <location filename="../../app/ui/signin.py" line="84" />
         <source>正在验证…</source>
         <translation>Checking…</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <location filename="../../app/ui/signature_dialog.py" line="24" />
+        <source>{who}签字</source>
+        <translation>Signature: {who}</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePad</name>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="270" />
+        <source>请在此处签名</source>
+        <translation>Sign here</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePanel</name>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="296" />
+        <source>请核对屏幕上的信息并签字</source>
+        <translation>Please check the information on the screen and sign</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="300" />
+        <source>签字人　{who}</source>
+        <translation>Signing: {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="308" />
+        <source>清除</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="310" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="312" />
+        <source>确认</source>
+        <translation>Confirm</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureStep</name>
+    <message>
+        <location filename="../../app/ui/signature_step.py" line="57" />
+        <source>{done}{who}签字… (F8)</source>
+        <translation>{done}Signature of the {who}… (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_step.py" line="58" />
+        <source>请{who}在签字板或触摸屏上核对信息并签字</source>
+        <translation>The {who} checks the information and signs on the signature pad or touch screen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_step.py" line="64" />
+        <source>尚缺{who}签字（F8）</source>
+        <translation>Signature of the {who} missing (F8)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.demo_signature import demo_signature_png
 from forms.idnumber import check_character
 
 ID_NUMBER = "11010519491231002X"  # valid GB 11643 number (the standard's own example), a woman born 1949-12-31
@@ -19,3 +20,5 @@ RETIREMENT = {"id_type": "01", "id_number": RETIREE_ID, "name": "王建国", "in
               "contribution_months": "420", "bank_name": "中国工商银行", "bank_account": "6222021234567890123",
               "account_holder": "王建国", "phone": "13912345678", "address": "铜川市王益区红旗街1号",
               "employer_name": "铜川市王益区建材有限公司", "employer_credit_code": "91610202MA6YB7QX4K"}
+#: the applicant's signature for items whose definition asks for one (issue 19), as a pad would give it
+SIGNATURE = demo_signature_png()

@@ -28,6 +28,7 @@ from forms.idnumber import check_character
 from forms.rules.deadlines import add_working_days, load_calendar
 from local_db.receipts import reserve_receipt_number, terminal_code
 from local_db.submissions import get_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, WAIVER
@@ -42,14 +43,15 @@ def test_required_material_missing_is_refused_and_nothing_is_saved(make_terminal
     terminal = make_terminal("http://127.0.0.1:9")
     form = load_form("personal_registration")
     with pytest.raises(ValidationError) as caught:
-        usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, REGISTRATION))
+        usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, REGISTRATION, signature=SIGNATURE))
     assert caught.value.user_message == "缺少必需材料：居民身份证或社会保障卡"
     with pytest.raises(ValidationError):  # a reason of blanks is no reason
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION, waivers={"identity_document": "  "}))
+            CLERK, form, REGISTRATION, waivers={"identity_document": "  "}, signature=SIGNATURE))
     with pytest.raises(ValidationError, match="不要求该材料"):
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER, "birth_certificate": WAIVER}))
+            CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER, "birth_certificate": WAIVER},
+                signature=SIGNATURE))
     assert usecases.missing_materials(form, REGISTRATION | {"agent_name": "王五", "agent_relation": "relative"}, {}, {
         "identity_document": WAIVER}) == [m for m in form.materials if m.key in ("agent_identity_document",
                                                                                  "authorisation")]
@@ -63,9 +65,11 @@ def test_accepted_submission_carries_its_numbered_sealed_receipt(qapp: QApplicat
     form = load_form("personal_registration")
     now = datetime(2025, 9, 26, 1, 30, tzinfo=UTC)  # 09:30 in Beijing, a Friday before National Day
     first = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}), render_receipt=receipt_pdf, now=now)
+        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE), render_receipt=receipt_pdf, now=now)
     second = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}), render_receipt=receipt_pdf, now=now)
+        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE), render_receipt=receipt_pdf, now=now)
     code = terminal_code(terminal.settings.terminal_id)
     assert first.receipt.receipt_no == f"{code}-20250926-0001"
     assert second.receipt.receipt_no == f"{code}-20250926-0002"
@@ -91,7 +95,7 @@ def test_a_new_day_starts_a_new_sequence_in_beijing_time(make_terminal) -> None:
     assert reserve_receipt_number(terminal.db, "其他", day) == "LOCAL-20250926-0001"
     form = load_form("personal_registration")
     late = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}),
+        CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}, signature=SIGNATURE),
         now=datetime(2025, 9, 27, 16, 30, tzinfo=UTC))  # 00:30 on the 28th
     assert "-20250928-0001" in late.receipt.receipt_no
 
@@ -106,11 +110,11 @@ def test_no_day_count_and_missing_holidays_give_no_invented_date(make_terminal) 
               "bank_account": "6222021234567890123", "account_holder": "李秀英", "phone": "13800138000"}
     waivers = {m.key: WAIVER for m in death.materials if m.required_when is None}
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, death, values, waivers=waivers), now=datetime(2025, 6, 3, 2, 0, tzinfo=UTC))
+        CLERK, death, values, waivers=waivers, signature=SIGNATURE), now=datetime(2025, 6, 3, 2, 0, tzinfo=UTC))
     assert accepted.receipt.due is None and accepted.receipt.due_text() == death.time_limit_basis
     registration = load_form("personal_registration")
     future = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, registration, REGISTRATION, waivers={"identity_document": WAIVER}),
+        CLERK, registration, REGISTRATION, waivers={"identity_document": WAIVER}, signature=SIGNATURE),
         now=datetime(2031, 3, 3, 2, 0, tzinfo=UTC))
     assert future.receipt.due is None  # the shipped calendar stops before 2031
     assert "缺少2031年节假日安排" in future.receipt.due_text()
@@ -145,6 +149,7 @@ def test_window_waives_submits_shows_and_prints_the_receipt(qtbot: QtBot, make_t
     page.materials.waive("identity_document", WAIVER)
     assert "代办人居民身份证" in page.submit_hint.text() and not page.submit_button.isEnabled()
     page.view.widget("agent_name").clear()  # type: ignore[union-attr]
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
     assert page.materials.waivers() == {"identity_document": WAIVER}
     page.materials.unwaive("identity_document")

@@ -24,6 +24,7 @@ from app.usecases.drafts import delete_draft
 from forms.definitions import load_form
 from local_db.audit import AuditRecord
 from local_db.clerks import ClerkInfo, Role, add_clerk
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, WAIVER
@@ -85,7 +86,8 @@ def test_only_the_auditor_reads_the_trail(qapp: Any, make_terminal: Any, role: R
 def test_a_reading_is_recorded_with_its_filter_and_on_the_person_trail(qapp: Any, make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     auditor = ClerkInfo("7001", "稽核员", frozenset({Role.AUDITOR}))
     found = read_trail(terminal, auditor, TrailFilter(id_number=ID_NUMBER.lower(), clerk_id=CLERK.id,
                                                       actions=frozenset({"submit", "waiver"})))
@@ -108,7 +110,8 @@ def test_a_reading_is_recorded_with_its_filter_and_on_the_person_trail(qapp: Any
 def test_records_views_are_recorded_by_filter_and_count_never_by_number(qapp: Any, make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     before = len(trail(terminal))
     assert queries.records(terminal, CLERK, audited=False).total == 1  # a refresh nobody asked for: not recorded
     assert len(trail(terminal)) == before
@@ -204,7 +207,8 @@ def test_the_audit_and_clerk_commands_need_their_roles_and_are_recorded(
 def test_a_reprint_says_which_copy_it_is(qapp: Any, make_terminal: Any, tmp_path: Path) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     for n in range(3):
         usecases.print_receipt(terminal, CLERK, accepted.receipt, tmp_path / f"receipt-{n}.pdf")
     prints = [e.detail for e in trail(terminal) if e.action == "print_receipt"]

@@ -21,6 +21,7 @@ from forms.definitions import load_form
 from local_db import dbkey
 from local_db.audit import AuditRecord, verify_chain
 from local_db.clerks import ClerkInfo, Role, add_clerk
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, PASSWORD
 from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, RETIREMENT, WAIVER
@@ -53,11 +54,12 @@ def test_a_submission_leaves_its_entries_in_its_own_transaction(terminal: Termin
                   "overrides": [{"fields": ["name"], "reason": "卡内姓名有误", "clerk_id": CLERK.id}]}
     with pytest.raises(StorageError):  # provenance JSON cannot hold: the save fails, and so does its trail
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION, provenance={"odd": {1, 2}}, waivers={"identity_document": WAIVER}))
+            CLERK, form, REGISTRATION, provenance={"odd": {1, 2}}, waivers={"identity_document": WAIVER},
+                signature=SIGNATURE))
     assert [e.action for e in trail(terminal)] == []
 
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION, provenance=provenance, waivers={"identity_document": WAIVER}))
+        CLERK, form, REGISTRATION, provenance=provenance, waivers={"identity_document": WAIVER}, signature=SIGNATURE))
     entries = trail(terminal)
     assert [e.action for e in entries] == ["submit", "card_override", "waiver"]
     assert [e.action for e in entries].count("submit") == 1
@@ -81,7 +83,7 @@ def test_sign_in_draft_approval_view_and_print_are_recorded(qapp: QApplication, 
     waivers = {m.key: WAIVER for m in usecases.missing_materials(form, RETIREMENT, {}, {})}
     draft = usecases.save_draft(terminal, CLERK, form, RETIREMENT)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, RETIREMENT, waivers=waivers, draft_id=draft.id))
+        CLERK, form, RETIREMENT, waivers=waivers, draft_id=draft.id, signature=SIGNATURE))
     sid = accepted.view.id
     with pytest.raises(AuthenticationError):
         usecases.approve(terminal, REVIEWER.id, "not-it", sid)
@@ -127,7 +129,8 @@ def _data_dir_with_a_trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
         add_clerk(made.db, AUDITOR.id, AUDITOR.name, AUDITOR_PASSWORD, roles=AUDITOR.roles)
         usecases.sign_in(made, CLERK.id, PASSWORD)
         accepted = usecases.submit_application(made, usecases.SubmitRequest(
-            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+                signature=SIGNATURE))
         queries.submission(made, CLERK, accepted.view.id)
     finally:
         made.close()

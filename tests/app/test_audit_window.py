@@ -17,6 +17,7 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from forms.definitions import load_form
 from local_db.clerks import ClerkInfo, Role, add_clerk
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, WAIVER
@@ -36,7 +37,8 @@ def a_busy_day(terminal: Terminal) -> None:
     form = load_form("personal_registration")
     for values in (REGISTRATION, {**REGISTRATION, "id_number": RETIREE_ID, "name": "王建国"}):
         usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, values,
-                                                                     waivers={"identity_document": WAIVER}))
+                                                                     waivers={"identity_document": WAIVER},
+                                                                         signature=SIGNATURE))
 
 
 def rows(page: audit_page.AuditPage) -> list[tuple[str, str, str]]:

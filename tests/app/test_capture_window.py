@@ -118,13 +118,14 @@ def test_pages_are_taken_arranged_and_attached(qtbot: QtBot, make_terminal, came
     view = get_submission(terminal.db, window.result.submission_id or "")
     assert view is not None
     # the material, and the counter's receipt drawn when it was accepted (sealed the same way)
-    assert [(a.material_key, a.pages) for a in view.attachments] == [("identity_document", 2), ("_receipt", 1)]
+    assert [(a.material_key, a.pages) for a in view.attachments] == [("identity_document", 2), ("_signature", 1),
+                                                                         ("_receipt", 1)]
     assert terminal.blobs is not None
     pdf = pikepdf.open(io.BytesIO(terminal.blobs.get(view.attachments[0].sha256)))
     assert len(pdf.pages) == 2
     width_pt, height_pt = (float(v) for v in pdf.pages[1].mediabox[2:])
     assert abs(width_pt - 595.28) < 2 and abs(height_pt - 841.89) < 2  # A4
-    receipt = pypdf.PdfReader(io.BytesIO(terminal.blobs.get(view.attachments[1].sha256)))
+    receipt = pypdf.PdfReader(io.BytesIO(terminal.blobs.get(view.attachments[2].sha256)))
     text = receipt.pages[0].extract_text().replace("\n", "")
     assert view.counter_receipt_no is not None and view.counter_receipt_no in text
     assert "居民身份证或社会保障卡" in text and "2 页" in text
@@ -170,7 +171,7 @@ def test_no_scan_is_stored_in_the_clear(qtbot: QtBot, make_terminal, camera, dat
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.submission_id is not None, timeout=20000)
     blobs = list((data_dir / "blobs").rglob("*.blob"))
-    assert len(blobs) == 2  # the page and the receipt
+    assert len(blobs) == 3  # the page, the signature and the receipt
     probe = jpeg[200:264]  # any run of the page's JPEG bytes would betray a plaintext copy
     for path in data_dir.rglob("*"):
         if path.is_file():

@@ -23,6 +23,7 @@ from app.demo_devices import sample_holders
 from app.ui.ops import OpRunner
 from devices.sim.sscard import VirtualCard
 from devices.sim.sscard_applet import Faults
+from tests.app.samples import SIGNATURE
 
 from .test_e2e_registration import WAIVER, fill_contact_and_insurance, sign_in, type_text
 
@@ -95,6 +96,7 @@ def test_card_fills_locks_and_records_an_override(qtbot: QtBot, start_central, m
     name.clear()
     type_text(qtbot, name, "李秀瑛")
     fill_contact_and_insurance(qtbot, page)
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已受理" in window.result.status.text(), timeout=20000)
 

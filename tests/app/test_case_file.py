@@ -20,6 +20,7 @@ from forms.definitions import load_form
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView
+from tests.app.samples import SIGNATURE
 
 FRONT = ClerkInfo("2001", "受理柜员", frozenset({Role.FRONT_DESK}))
 REVIEWER = ClerkInfo("2002", "复核柜员", frozenset({Role.REVIEW}))
@@ -42,7 +43,7 @@ def pages() -> dict[str, list[Any]]:
 
 def submit(terminal: Terminal, pages: dict[str, list[Any]]) -> str:
     request = usecases.SubmitRequest(FRONT, load_form("retirement_approval"), RETIREMENT_CASE, provenance=PROVENANCE,
-                                     materials=pages, waivers=WAIVED)
+                                     materials=pages, waivers=WAIVED, signature=SIGNATURE)
     accepted = usecases.submit_application(terminal, request, now=datetime(2025, 3, 18, 2, 0, tzinfo=UTC))
     assert accepted.view.state is SubmissionState.AWAITING_APPROVAL
     return accepted.view.id

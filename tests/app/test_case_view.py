@@ -20,6 +20,7 @@ from app.ui.main_window import MainWindow
 from app.ui.operations import OpContext
 from app.ui.ops import OpRunner
 from local_db.clerks import ClerkInfo, Role, add_clerk
+from tests.app.samples import SIGNATURE
 
 FRONT = ClerkInfo("2001", "受理柜员", frozenset({Role.FRONT_DESK}))
 REVIEWER = ClerkInfo("2002", "复核柜员", frozenset({Role.REVIEW}))
@@ -191,7 +192,8 @@ def test_what_the_form_records_is_what_the_reviewer_reads(qtbot: QtBot, make_ter
     view.set_value("name", "王建国")
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
         FRONT, form, view.values(), provenance=view.provenance(),
-        waivers={"identity_document": "已读卡核验", "authorisation": "本人签字", "agent_identity_document": "已读卡"}))
+        waivers={"identity_document": "已读卡核验", "authorisation": "本人签字", "agent_identity_document": "已读卡"},
+            signature=SIGNATURE))
     case = queries.case_file(terminal, REVIEWER, accepted.view.id)
     assert case.field("name").origin.kind is OriginKind.CORRECTED
     assert case.field("name").origin.reason == "卡内姓名为异体字" and case.field("name").value == "王建国"

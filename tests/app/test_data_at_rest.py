@@ -18,10 +18,12 @@ from app import usecases
 from app.receipt_render import receipt_pdf
 from app.secrets import SecretStore
 from app.settings import Settings
+from app.signature import SIGNATURE_KEY
 from app.terminal import build_terminal
 from core.errors import ConfigError
 from forms.definitions import load_form
 from local_db.submissions import get_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .test_acceptance import ID_NUMBER, REGISTRATION, WAIVER
@@ -62,12 +64,13 @@ def test_an_accepted_application_leaves_no_personal_data_in_any_file(
     try:
         terminal = make_terminal("http://127.0.0.1:9")  # central unreachable: the submission stays queued
         accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}),
+            CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+                signature=SIGNATURE),
             render_receipt=receipt_pdf)
         terminal.send_now()
         saved = get_submission(terminal.db, accepted.view.id)
         assert saved is not None and saved.applicant_id_number == ID_NUMBER  # it is there, readable with the key
-        assert {a.material_key for a in saved.attachments} == {usecases.RECEIPT_KEY}
+        assert {a.material_key for a in saved.attachments} == {usecases.RECEIPT_KEY, SIGNATURE_KEY}
         assert _search(data_dir, Path(os.environ["HOME"])) == {}  # while running: -wal and -shm included
         terminal.close()
     finally:

@@ -19,6 +19,7 @@ from app.usecases.reassign import reassign_case
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState
 from local_db.submissions import SubmissionView, get_submission, list_submissions
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import REGISTRATION, WAIVER
@@ -94,6 +95,7 @@ def test_a_draft_opened_and_submitted_hands_its_scans_to_the_submission(qtbot: Q
         page.view.set_value(key, value)
     for material in page.materials.missing():
         page.materials.waive(material.key, WAIVER)
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     window.submit()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.result, timeout=20000)
     assert get_submission(terminal.db, draft.id) is None and drafts(terminal) == []
@@ -111,7 +113,7 @@ def test_a_reassigned_draft_keeps_its_scans(qtbot: QtBot, make_terminal: Any) ->
     form = terminal.reference.form("personal_registration")
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
         clerk=OTHER, form=form, values=REGISTRATION, carried=given.attachments, draft_id=draft.id,
-        waivers={m.key: WAIVER for m in form.materials if m.key != "identity_document"}))
+        waivers={m.key: WAIVER for m in form.materials if m.key != "identity_document"}, signature=SIGNATURE))
     assert [s for s in scans_of(accepted.view) if s[0] == "identity_document"] == scans_of(draft)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from app import usecases
 from app.usecases import SubmitRequest
 from local_db.submissions import delete_draft, get_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import REGISTRATION, WAIVER
@@ -42,12 +43,12 @@ def test_a_draft_keeps_replaces_and_hands_on_its_scans(make_terminal: Any) -> No
     # submitting the draft moves the references to the submission; the draft and its rows go
     accepted = usecases.submit_application(terminal, SubmitRequest(
         clerk=CLERK, form=form, values=REGISTRATION, carried=retaken.attachments, draft_id=first.id,
-        waivers={m.key: WAIVER for m in form.materials if m.key != "identity_document"}))
+        waivers={m.key: WAIVER for m in form.materials if m.key != "identity_document"}, signature=SIGNATURE))
     assert get_submission(terminal.db, first.id) is None
     saved = get_submission(terminal.db, accepted.view.id)
     assert saved is not None
     assert [(a.material_key, a.sha256) for a in saved.attachments] == [
-        ("identity_document", retaken.attachments[0].sha256)]
+        ("identity_document", retaken.attachments[0].sha256), ("_signature", saved.attachments[-1].sha256)]
 
 
 def test_a_draft_with_scans_can_be_deleted(make_terminal: Any) -> None:

@@ -33,6 +33,7 @@ from local_db.models import SubmissionState
 from local_db.submissions import ApplicantData, SubmissionView, create_submission, get_submission, save_draft
 from local_db.syncstate import get_value
 from sync.events import ReferenceUpdated
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, RETIREMENT, WAIVER
@@ -49,7 +50,8 @@ def waived(form: FormDef, values: dict[str, str]) -> dict[str, str]:
 def submit(terminal: Terminal, code: str, values: dict[str, str], now: datetime, **kwargs: Any) -> usecases.Accepted:
     form = load_form(code)
     return usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, values,
-                                                                        waivers=waived(form, values)),
+                                                                        waivers=waived(form, values),
+                                                                            signature=SIGNATURE),
                                        now=now, today=now.date(), **kwargs)
 
 

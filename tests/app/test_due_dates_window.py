@@ -16,6 +16,7 @@ from app.ui.operations import OpContext
 from app.ui.ops import OpRunner
 from app.ui.pages import ResultPage
 from forms.definitions import load_form
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import RETIREMENT, WAIVER
@@ -27,7 +28,8 @@ def provisional_case(terminal: Terminal) -> usecases.Accepted:
     form = load_form("retirement_approval")
     waivers = {m.key: WAIVER for m in form.materials if m.is_required(RETIREMENT)}
     now = datetime(2026, 12, 20, 1, 0, tzinfo=UTC)  # Sunday 20 December 2026, 09:00 in Beijing
-    return usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, RETIREMENT, waivers=waivers),
+    return usecases.submit_application(terminal, usecases.SubmitRequest(CLERK, form, RETIREMENT, waivers=waivers,
+        signature=SIGNATURE),
                                        now=now, today=now.date())
 
 

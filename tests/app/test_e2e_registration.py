@@ -26,6 +26,7 @@ from app.ui.ops import OpRunner
 from app.ui.pages import FormPage
 from app.ui.signin import SignInDialog
 from local_db.submissions import list_submissions, pending_count
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, PASSWORD, free_port
 
@@ -129,6 +130,7 @@ def fill_contact_and_insurance(qtbot: QtBot, page: FormPage) -> None:
         assert not page.submit_button.isEnabled()
         assert "尚缺材料：居民身份证或社会保障卡" in page.submit_hint.text()
         waive_missing(qtbot, page)
+    page.signature.take(SIGNATURE)  # the applicant signs on the pad (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
 
 

@@ -27,6 +27,7 @@ from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role
 from local_db.notices import find_notices
 from local_db.retention import purge_expired
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, TERMINAL_ID
 from .samples import ID_NUMBER, REGISTRATION, WAIVER
@@ -69,7 +70,7 @@ def test_notices_are_numbered_per_day_apart_from_receipts(make_terminal: Any) ->
                                          "GZ-TTEST01-20261208-0001")
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, terminal.reference.form("personal_registration"), REGISTRATION,
-        waivers={"identity_document": WAIVER}), now=NOW)
+        waivers={"identity_document": WAIVER}, signature=SIGNATURE), now=NOW)
     assert accepted.receipt.receipt_no == "TTEST01-20261207-0001"  # the day's first receipt: a different number
 
 

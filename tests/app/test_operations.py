@@ -18,6 +18,7 @@ from app.ui import operations
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from forms.definitions import load_form
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import REGISTRATION, RETIREMENT, WAIVER
@@ -38,7 +39,7 @@ def test_views_refresh_from_what_an_operation_reports(qtbot: QtBot, make_termina
     reported: list[OpChanges] = []
     ops.changed.connect(lambda changes, _initiator: reported.append(changes))
     request = usecases.SubmitRequest(CLERK, load_form("retirement_approval"), RETIREMENT,
-                                     waivers={"identity_document": WAIVER})
+                                     waivers={"identity_document": WAIVER}, signature=SIGNATURE)
     accepted: list[usecases.Accepted] = []
     operations.submit_application(parent=window, request=request).success(accepted.append) \
         .run_in_background(window.ctx)
@@ -83,7 +84,8 @@ def test_printing_is_an_operation_that_writes_a_whole_pdf(qtbot: QtBot, make_ter
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     window, _ops = window_for(qtbot, terminal)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     out = tmp_path / "printed" / "receipt.pdf"
     out.parent.mkdir()
     printed: list[None] = []

@@ -50,6 +50,7 @@ from local_db.models import SubmissionState
 from local_db.review import REVIEW_REFUSED
 from local_db.submissions import get_submission, list_submissions, pending_count
 from sync.engine import Backoff
+from tests.app.samples import SIGNATURE
 from tests.sync.test_reference_trust import edit_form, pull
 
 from .conftest import CLERK, PASSWORD, TERMINAL_ID, make_central_key
@@ -90,8 +91,10 @@ def entries(world: World, action: str, **detail: object) -> list[AuditRecord]:
 def registration(world: World, *, scan: bool = False) -> None:
     """A registration case taken by another clerk (1001), its receipt kept; with a sealed scan if asked."""
     form = load_form("personal_registration")
-    request = (usecases.SubmitRequest(CLERK, form, REGISTRATION, materials={"identity_document": [page()]})
-               if scan else usecases.SubmitRequest(CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER}))
+    request = (usecases.SubmitRequest(CLERK, form, REGISTRATION, materials={"identity_document": [page()]},
+        signature=SIGNATURE)
+               if scan else usecases.SubmitRequest(CLERK, form, REGISTRATION, waivers={"identity_document": WAIVER},
+                   signature=SIGNATURE))
     accepted = usecases.submit_application(world.terminal, request)
     world.ids["case"], world.receipts["case"] = accepted.view.id, accepted.receipt
 
@@ -108,7 +111,8 @@ def printed_once(world: World) -> None:
 def awaiting(world: World) -> None:
     """A retirement case (复核 + 审批) taken by another clerk (1001), waiting for its 复核."""
     world.ids["case"] = usecases.submit_application(world.terminal, usecases.SubmitRequest(
-        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view.id
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view.id
 
 
 def reviewed(world: World) -> None:
@@ -221,7 +225,7 @@ USE_CASES: dict[str, UseCase] = {
     # 受理 (front desk)
     "submit": UseCase(needs(Permission.SUBMIT), lambda w, a: usecases.submit_application(
         w.terminal, usecases.SubmitRequest(a, load_form("personal_registration"), REGISTRATION,
-                                           waivers={"identity_document": WAIVER})),
+                                           waivers={"identity_document": WAIVER}, signature=SIGNATURE)),
         lambda w: any(v.clerk_id == ACTOR_ID and v.state is not SubmissionState.DRAFT
                       for v in list_submissions(w.terminal.db)), covers=("submit_application",)),
     "save_draft": UseCase(needs(Permission.SAVE_DRAFT), lambda w, a: usecases.save_draft(
@@ -483,7 +487,8 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
 
         def sent_case() -> str:
             sid = usecases.submit_application(first, usecases.SubmitRequest(
-                CLERK, form, RETIREMENT, materials={"identity_document": [page()]}, waivers=waivers)).view.id
+                CLERK, form, RETIREMENT, materials={"identity_document": [page()]}, waivers=waivers,
+                    signature=SIGNATURE)).view.id
             usecases.send_for_review(first, CLERK, sid)
             return sid
 

@@ -36,6 +36,7 @@ from local_db.models import SubmissionState, utcnow
 from local_db.reassign import reassign_submission
 from local_db.retention import purge_expired
 from local_db.submissions import get_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, RETIREMENT, WAIVER
@@ -61,7 +62,8 @@ def draft(terminal: Terminal) -> str:
 
 def submitted(terminal: Terminal) -> str:
     return usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view.id
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view.id
 
 
 def central_says(terminal: Terminal, sid: str, status: str, reason: str | None = None) -> None:
@@ -108,7 +110,8 @@ def test_a_draft_goes_to_another_clerk_who_finishes_it(qapp: Any, make_terminal:
     again = usecases.save_draft(terminal, TARGET, form, {**REGISTRATION, "phone": "13900139000"}, sid)
     assert again.id == sid and again.clerk_id == TARGET.id
     done = usecases.submit_application(terminal, usecases.SubmitRequest(
-        TARGET, form, {**REGISTRATION, "phone": "13900139000"}, waivers={"identity_document": WAIVER}, draft_id=sid))
+        TARGET, form, {**REGISTRATION, "phone": "13900139000"}, waivers={"identity_document": WAIVER}, draft_id=sid,
+            signature=SIGNATURE))
     assert done.view.clerk_id == TARGET.id and get_submission(terminal.db, sid) is None
 
 
@@ -120,14 +123,15 @@ def test_a_returned_case_goes_to_another_clerk_who_corrects_it(qapp: Any, make_t
     assert reassigned_entries(terminal)[0].detail["state"] == "returned"
     fixed = usecases.submit_application(terminal, usecases.SubmitRequest(
         TARGET, load_form("personal_registration"), {**REGISTRATION, "phone": "13900139000"},
-        waivers={"identity_document": WAIVER}, corrects=sid)).view
+        waivers={"identity_document": WAIVER}, corrects=sid, signature=SIGNATURE)).view
     assert fixed.clerk_id == TARGET.id and fixed.case_id == sid and fixed.case_version == 2
     assert state(terminal, sid) is SubmissionState.CLOSED
 
 
 def awaiting(terminal: Terminal) -> str:
     return usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view.id
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view.id
 
 
 def queued(terminal: Terminal) -> str:

@@ -23,6 +23,7 @@ from forms.definitions import load_form
 from local_db.audit import AuditAction, AuditQuery
 from local_db.models import Submission, SubmissionState, utcnow
 from local_db.submissions import ApplicantData, create_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import REGISTRATION, WAIVER
@@ -52,7 +53,8 @@ def five_people(terminal: Terminal) -> list[str]:
 
 def accepted_case(terminal: Terminal) -> str:
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     return accepted.view.id
 
 

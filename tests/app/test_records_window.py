@@ -21,6 +21,7 @@ from app.ui.ops import OpRunner
 from forms.definitions import load_form
 from local_db.clerks import Role, add_clerk
 from local_db.models import SubmissionState
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, PASSWORD
 from .samples import REGISTRATION, RETIREMENT, WAIVER
@@ -59,7 +60,8 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     terminal = make_terminal(server.base_url)
     window = window_for(qtbot, terminal)
     first = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view
     qtbot.waitUntil(lambda: "已连接" in window.conn_label.text(), timeout=10000)
 
     def returned_shown() -> bool:
@@ -96,6 +98,7 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     assert isinstance(phone, QLineEdit)
     phone.clear()
     type_text(qtbot, phone, "13900139000")
+    page.signature.take(SIGNATURE)  # the applicant signs what is shown now (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=15000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)
@@ -118,7 +121,8 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
     window = window_for(qtbot, terminal)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
     window.result.show_submission(accepted.view, "城镇职工基本养老保险退休核准", receipt=accepted.receipt)
     window.stack.setCurrentWidget(window.result)
     assert window.result.status.text() == "已受理，待复核"
@@ -192,6 +196,7 @@ def test_a_draft_is_kept_continued_and_replaced_by_its_submission(  # type: igno
             else:
                 widget.setCurrentIndex(widget.findData(value))  # type: ignore[union-attr]
     page.materials.waive("identity_document", WAIVER)
+    page.signature.take(SIGNATURE)  # the applicant signs (issue 19)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=10000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)

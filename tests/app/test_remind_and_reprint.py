@@ -24,6 +24,7 @@ from forms.definitions import load_form
 from local_db.audit import AuditAction, AuditQuery
 from local_db.models import Submission, SubmissionState
 from local_db.reminders import unsent_reminders
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, WAIVER
@@ -31,7 +32,8 @@ from .samples import ID_NUMBER, REGISTRATION, WAIVER
 
 def accepted_here(terminal: Terminal) -> usecases.Accepted:
     return usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}))
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE))
 
 
 def set_state(terminal: Terminal, submission_id: str, state: SubmissionState) -> None:

@@ -22,6 +22,7 @@ from app.ui.pages import FormPage
 from forms.definitions import load_form
 from forms.idnumber import check_character
 from forms.validate import AGENT_IS_APPLICANT
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, RETIREMENT, WAIVER
@@ -88,7 +89,8 @@ def test_submit_use_case_refuses_an_employee_without_employer_code(make_terminal
     form = load_form("personal_registration")
     with pytest.raises(usecases.FormInvalid) as caught:
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION | {"employer_code": ""}, waivers={"identity_document": WAIVER}))
+            CLERK, form, REGISTRATION | {"employer_code": ""}, waivers={"identity_document": WAIVER},
+                signature=SIGNATURE))
     assert caught.value.problems == {"employer_code": "请填写单位编号"}
 
 
@@ -126,14 +128,14 @@ def test_submit_use_case_refuses_the_applicant_as_agent_and_prints_a_real_agent(
     waivers = {"identity_document": WAIVER, "authorisation": WAIVER, "agent_identity_document": WAIVER}
     with pytest.raises(usecases.FormInvalid) as caught:
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION | agent | {"agent_id_number": ID_NUMBER}, waivers=waivers))
+            CLERK, form, REGISTRATION | agent | {"agent_id_number": ID_NUMBER}, waivers=waivers, signature=SIGNATURE))
     assert caught.value.problems == {"agent_id_number": AGENT_IS_APPLICANT}
     with pytest.raises(usecases.FormInvalid) as caught:
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION | {"agent_name": "王小梅"}, waivers=waivers))
+            CLERK, form, REGISTRATION | {"agent_name": "王小梅"}, waivers=waivers, signature=SIGNATURE))
     assert set(caught.value.problems) == {"agent_id_number", "agent_relation"}
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION | agent | {"agent_id_number": AGENT_ID}, waivers=waivers))
+        CLERK, form, REGISTRATION | agent | {"agent_id_number": AGENT_ID}, waivers=waivers, signature=SIGNATURE))
     assert accepted.receipt.agent_text() == (f"代办人 王小梅（子女，证件号码 {AGENT_ID[:3]}{'*' * 13}{AGENT_ID[-2:]}）"
                                              f"代 {REGISTRATION['name']} 办理")
 

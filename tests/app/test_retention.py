@@ -31,6 +31,7 @@ from local_db.blobstore import BlobStore
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState, utcnow
 from local_db.submissions import ApplicantData, AttachmentData, create_submission, get_submission
+from tests.app.samples import SIGNATURE
 from tests.local_db.sqlcipher_pages import decrypted_pages
 from tests.os_keyring_stand_in import FileBackend
 
@@ -59,7 +60,8 @@ def test_a_case_the_central_system_closed_is_purged_by_the_daily_run_and_shown_a
     assert terminal.retention is not None  # the window's terminal runs the daily purge
     window = window_for(qtbot, terminal)
     accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER}),
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE),
         render_receipt=receipt_pdf)
     sid = accepted.view.id
     receipt_file = terminal.blobs.path_for(accepted.view.attachments[0].sha256)  # type: ignore[union-attr]

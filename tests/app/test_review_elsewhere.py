@@ -38,6 +38,7 @@ from local_db.submissions import get_submission, pending_count
 from protocol.canonical import canonical_json
 from sync.engine import Backoff
 from sync.events import StatusChanged
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, PASSWORD
 from .samples import REGISTRATION, RETIREMENT, WAIVER
@@ -89,7 +90,7 @@ def test_a_reviewer_on_a_second_terminal_approves_a_case_submitted_on_the_first(
         waivers = {m.key: WAIVER for m in usecases.missing_materials(form, RETIREMENT, {}, {})
                    if m.key != "identity_document"}
         accepted = usecases.submit_application(first, usecases.SubmitRequest(
-            CLERK, form, RETIREMENT, materials={"identity_document": [page()]}, waivers=waivers))
+            CLERK, form, RETIREMENT, materials={"identity_document": [page()]}, waivers=waivers, signature=SIGNATURE))
         sid = accepted.view.id
         assert accepted.view.state is SubmissionState.AWAITING_APPROVAL
         assert accepted.view.review_tier == "review_approval"
@@ -112,7 +113,8 @@ def test_a_reviewer_on_a_second_terminal_approves_a_case_submitted_on_the_first(
         assert listed[0].values == {}  # the list holds no fields, only a name and a masked number
         case = remote_review.open_remote_review(second, reviewer, sid)
         assert case.values["name"] == RETIREMENT["name"] and case.tier == "review_approval"
-        [material] = case.materials
+        [material] = [m for m in case.materials if m.material_key != "_signature"]
+        assert "_signature" in {m.material_key for m in case.materials}  # the applicant's signature travels too
         assert remote_review.remote_material(second, reviewer, case, material.sha256).startswith(b"%PDF")
         with pytest.raises(PermissionDenied):  # listing cases is for reviewers
             remote_review.list_remote_reviews(second, ClerkInfo("9", "受理柜员", frozenset({Role.FRONT_DESK})))
@@ -163,10 +165,11 @@ def test_the_central_systems_own_definitions_decide_and_a_refusal_reaches_the_cl
     server = start_central(extra_args=("--reference-dir", str(reference)))
     terminal = make_terminal(server.base_url, start_sender=False)
     registration = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view
     assert registration.review_tier == "none" and registration.state is SubmissionState.QUEUED
     refund = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("overpaid_refund"), REFUND, waivers={"identity_document": WAIVER})).view
+        CLERK, load_form("overpaid_refund"), REFUND, waivers={"identity_document": WAIVER}, signature=SIGNATURE)).view
     assert terminal.sender is not None
     terminal.sender.sync_once(now=True)
     refused = get_submission(terminal.db, registration.id)
@@ -198,7 +201,8 @@ def test_a_case_queued_by_an_earlier_release_with_one_approver_gets_its_second_s
     add_clerk(terminal.db, "1002", "复核柜员", "review-pass", roles=frozenset({Role.REVIEW}))
     add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
     view = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view
     with terminal.db.sessions.begin() as s:  # what the earlier release stored: no tier, one approver, its body
         sub = s.get(Submission, view.id)
         assert sub is not None

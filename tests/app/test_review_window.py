@@ -25,6 +25,7 @@ from local_db.audit import AuditAction
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState
 from local_db.submissions import get_submission
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, RETIREMENT, WAIVER
@@ -55,7 +56,7 @@ def test_the_approval_dialog_signs_step_by_step_and_sends_for_review_elsewhere( 
     window.show()
     refund = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, load_form("overpaid_refund"), REFUND | {"refund_amount": "60000.00", "id_number": ID_NUMBER},
-        waivers={"identity_document": WAIVER})).view
+        waivers={"identity_document": WAIVER}, signature=SIGNATURE)).view
 
     window.open_approval(refund)
     dialog = window.approval_dialog
@@ -148,7 +149,8 @@ def test_the_approval_dialog_signs_step_by_step_and_sends_for_review_elsewhere( 
     window.raise_()
     shot(qtbot, window, "records-accepted-after-review")
     retirement = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view
+        CLERK, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view
     window.open_approval(retirement)
     assert window.approval_dialog is not None and "复核＋审批" in window.approval_dialog.tier_label.text()
     assert "未触发提高条件" in window.approval_dialog.reasons_label.text()

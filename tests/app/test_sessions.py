@@ -32,6 +32,7 @@ from devices.scan.pipeline import ColourMode, ScannedPage
 from local_db.clerks import AccountLocked, ClerkInfo, Role, add_clerk
 from local_db.models import SubmissionState
 from local_db.submissions import get_submission, list_submissions
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK, PASSWORD
 from .samples import ID_NUMBER, REGISTRATION, WAIVER
@@ -248,12 +249,12 @@ def test_another_clerk_at_the_lock_screen_parks_the_form_with_its_scans(
     form = terminal.reference.form("personal_registration")
     accepted = usecases.submit_application(terminal, SubmitRequest(
         clerk=OTHER, form=form, values=REGISTRATION, carried=resumed.kept_attachments(), draft_id=draft.id,
-        waivers={m.key: WAIVER for m in form.materials if m.key != "identity_document"}))
+        waivers={m.key: WAIVER for m in form.materials if m.key != "identity_document"}, signature=SIGNATURE))
     assert get_submission(terminal.db, draft.id) is None
     saved = get_submission(terminal.db, accepted.view.id)
     assert saved is not None
     assert [(a.material_key, a.pages, a.sha256) for a in saved.attachments] == [
-        ("identity_document", 2, draft.attachments[0].sha256)]
+        ("identity_document", 2, draft.attachments[0].sha256), ("_signature", 1, saved.attachments[-1].sha256)]
 
 
 def test_sign_out_returns_to_sign_in_and_the_next_clerks_roles_apply(

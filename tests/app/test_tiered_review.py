@@ -19,6 +19,7 @@ from forms.definitions import load_form
 from local_db.clerks import Role, add_clerk
 from local_db.models import SubmissionState
 from local_db.submissions import get_submission, pending_count
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, RETIREMENT, WAIVER
@@ -54,7 +55,8 @@ def test_the_tier_is_computed_from_the_values_and_kept_with_its_reasons(
     terminal = _terminal(make_terminal)
     form = load_form("overpaid_refund")
     view = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REFUND | {"refund_amount": amount}, waivers={"identity_document": WAIVER})).view
+        CLERK, form, REFUND | {"refund_amount": amount}, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view
     stored = get_submission(terminal.db, view.id)
     assert stored is not None and (stored.review_tier, stored.state) == (tier, state)
     assert len(stored.review_reasons) == reasons and all("退费金额超过" in r for r in stored.review_reasons)
@@ -64,7 +66,8 @@ def test_the_tier_is_computed_from_the_values_and_kept_with_its_reasons(
 def _retirement(terminal: Terminal) -> str:
     taker = usecases.sign_in(terminal, "1009", "taker-pass-1")
     return usecases.submit_application(terminal, usecases.SubmitRequest(
-        taker, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER})).view.id
+        taker, load_form("retirement_approval"), RETIREMENT, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view.id
 
 
 OK_WAITING, QUEUED = "awaiting", "queued"

@@ -23,6 +23,7 @@ from local_db.audit import AuditAction, AuditQuery
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from local_db.outbox import apply_status
 from local_db.submissions import ApplicantData, DueData, create_submission, save_draft
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import REGISTRATION, WAIVER
@@ -181,7 +182,8 @@ def test_return_from_central_is_news_for_three_days_then_only_returned(  # type:
                                        "--return-reason", "联系电话有误，请核实后更正。"))
     terminal: Terminal = make_terminal(server.base_url)
     sid = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view.id
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+            signature=SIGNATURE)).view.id
     deadline = time.monotonic() + 30
     while (view := queries.submission(terminal, CLERK, sid, audited=False)) is not None \
             and view.state is not SubmissionState.RETURNED:

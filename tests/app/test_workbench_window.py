@@ -25,6 +25,7 @@ from forms.receipt import CHINA_TZ
 from local_db.clerks import ClerkInfo, add_clerk
 from local_db.outbox import apply_status
 from local_db.submissions import ApplicantData, DueData, create_submission, save_draft
+from tests.app.samples import SIGNATURE
 
 from .conftest import CLERK
 from .samples import ID_NUMBER, REGISTRATION, WAIVER
@@ -193,7 +194,7 @@ def test_a_return_from_the_central_system_reaches_the_tiles_through_sync(  # typ
     qtbot.waitUntil(lambda: page.bench is not None, timeout=15000)
     assert counts(page)[WorkList.RETURNED] == "0"
     sid = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, FORM, REGISTRATION, waivers={"identity_document": WAIVER})).view.id
+        CLERK, FORM, REGISTRATION, waivers={"identity_document": WAIVER}, signature=SIGNATURE)).view.id
 
     def returned() -> bool:  # no refresh by hand: the sync engine's status event changes the records
         terminal.send_now()

@@ -65,7 +65,8 @@ def test_personal_registration() -> None:
     # v2 added the agent (代办人) section, v3 typed money and dates not in the future, v4 asks an employee for
     # the employer and the date work began, a flexible worker for the base, and a named agent in full; v5 takes
     # the standard agent part (issue 19: the agent's ID copy, no authorisation for a guardian), v6 registers a
-    # person without an employer's code as a flexible worker and leaves the base to the payment (seed 004)
+    # person without an employer's code as a flexible worker and leaves the base to the payment (seed 004);
+    # the applicant signs (issue 19)
     assert form.version == 6
     assert form.time_limit_working_days == 10
     assert form.time_limit_basis == "《社会保险经办条例》第六条"

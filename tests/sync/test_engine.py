@@ -27,7 +27,7 @@ from local_db.models import OutboxEntry, OutboxState, SubmissionState
 from local_db.submissions import get_submission, pending_count
 from sync.events import Outcome, StatusChanged
 from tests.app.conftest import CLERK, PASSWORD
-from tests.app.samples import REGISTRATION, RETIREMENT, WAIVER
+from tests.app.samples import REGISTRATION, RETIREMENT, SIGNATURE, WAIVER
 from tests.sync.engine_rig import blob_content, central_records, drain, submission_with
 
 
@@ -96,9 +96,9 @@ def test_returned_case_is_corrected_and_resent_as_its_next_version(  # type: ign
     form = load_form("personal_registration")
     waivers = {"identity_document": WAIVER}
     first = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION, waivers=waivers)).view
+        CLERK, form, REGISTRATION, waivers=waivers, signature=SIGNATURE)).view
     second = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION | {"phone": "13900139000"}, waivers=waivers)).view
+        CLERK, form, REGISTRATION | {"phone": "13900139000"}, waivers=waivers, signature=SIGNATURE)).view
     drain(terminal)
     assert terminal.sender is not None
     deadline = time.monotonic() + 20
@@ -115,12 +115,13 @@ def test_returned_case_is_corrected_and_resent_as_its_next_version(  # type: ign
     assert returned is not None and returned.status_reason == "材料不清晰，请重新拍摄后补正。"
 
     correction = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, REGISTRATION | {"phone": "13700137000"}, waivers=waivers, corrects=second.id)).view
+        CLERK, form, REGISTRATION | {"phone": "13700137000"}, waivers=waivers, corrects=second.id,
+            signature=SIGNATURE)).view
     assert (correction.case_id, correction.case_version) == (second.case_id, 2)
     assert get_submission(terminal.db, second.id).state is SubmissionState.CLOSED  # type: ignore[union-attr]
     with pytest.raises(StateError):  # a case is corrected once
         usecases.submit_application(terminal, usecases.SubmitRequest(
-            CLERK, form, REGISTRATION, waivers=waivers, corrects=second.id))
+            CLERK, form, REGISTRATION, waivers=waivers, corrects=second.id, signature=SIGNATURE))
     drain(terminal)
     central = {r["id"]: r for r in central_records(central_db)}
     assert central[correction.id]["case_id"] == second.id and central[correction.id]["case_version"] == 2
@@ -136,7 +137,7 @@ def test_key_business_waits_for_a_second_clerk(qapp, start_central, make_termina
     add_clerk(terminal.db, "1003", "审批柜员", "final-pass", roles=frozenset({Role.APPROVAL}))
     form = load_form("retirement_approval")
     view = usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, RETIREMENT, waivers={"identity_document": WAIVER})).view
+        CLERK, form, RETIREMENT, waivers={"identity_document": WAIVER}, signature=SIGNATURE)).view
     assert view.state is SubmissionState.AWAITING_APPROVAL
     assert pending_count(terminal.db) == 0  # nothing to send before the review
     assert terminal.sender is not None and terminal.sender.send_next() is None

@@ -1,0 +1,101 @@
+"""The form page's 签字 step: the button that opens the signature window, and the signature it took.
+
+A signature confirms what the applicant saw: the values as they stood when they signed. Changing any
+value afterwards drops it, and the status line asks for a new one; so does starting again (重置). A draft
+does not keep it either (``app.usecases.drafts``): a draft is unfinished by definition, and a signature
+kept with it would later confirm values the applicant never saw. The applicant signs when the case is
+submitted, which at a home visit is at the kitchen table too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QScreen, QShortcut
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from app.ui.form_view import FormView
+from app.ui.signature_dialog import SignatureDialog
+from forms.definitions import FormDef
+from forms.signature import SIGNER_LABELS, signer_name, signer_of
+
+# the key that opens the signature window from the form
+SIGN_SHORTCUT = QKeySequence(Qt.Key.Key_F8)
+
+
+class SignatureStep(QObject):
+    """Owns ``button`` (申请人签字… / 代办人签字…, F8) and ``png``; ``changed`` when the signature comes or goes."""
+
+    changed = Signal()
+
+    def __init__(self, form: FormDef, view: FormView, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.view = view
+        self._parent = parent
+        # the screen the signature window opens on (the customer screen's, set by the window); None: here
+        self.screen_for_signing: Callable[[], QScreen | None] = lambda: None
+        self.png: bytes | None = None
+        self._signed_values: dict[str, str] | None = None
+        self.dialog: SignatureDialog | None = None
+        self.button = QPushButton()
+        self.button.setObjectName("signButton")
+        self.button.setVisible(form.needs_signature)
+        if form.needs_signature:  # a QShortcut: a button's own shortcut is reset by every setText
+            QShortcut(SIGN_SHORTCUT, parent).activated.connect(self.ask)
+        self.button.clicked.connect(self.ask)
+        view.values_changed.connect(self._values_changed)
+        self._label()
+
+    @property
+    def signer_label(self) -> str:
+        return SIGNER_LABELS[signer_of(self.form, self.view.values())]
+
+    def _label(self) -> None:
+        done = "✔ " if self.png is not None else ""
+        self.button.setText(self.tr("{done}{who}签字… (F8)").format(done=done, who=self.signer_label))
+        self.button.setToolTip(self.tr("请{who}在签字板或触摸屏上核对信息并签字").format(who=self.signer_label))
+
+    def missing(self) -> str | None:
+        """What the status line says while a required signature is not there (None: nothing missing)."""
+        if not self.form.needs_signature or self.png is not None:
+            return None
+        return self.tr("尚缺{who}签字（F8）").format(who=self.signer_label)
+
+    def ask(self) -> None:
+        """Open the signature window (on the customer screen when there is one); once at a time."""
+        if self.dialog is not None:
+            return
+        values = self.view.values()
+        self.dialog = SignatureDialog(self.signer_label, signer_name(self.form, values), self._parent,
+                                      screen=self.screen_for_signing())
+        self.dialog.accepted.connect(self._taken)
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _taken(self) -> None:
+        if self.dialog is not None and self.dialog.png is not None:
+            self.take(self.dialog.png)
+
+    def take(self, png: bytes) -> None:
+        """Keep a signature for the values as they stand now."""
+        self.png = png
+        self._signed_values = dict(self.view.values())
+        self._label()
+        self.changed.emit()
+
+    def drop(self) -> None:
+        """Forget the signature (the values changed, or the form starts again)."""
+        if self.png is None:
+            return
+        self.png = None
+        self._signed_values = None
+        self._label()
+        self.changed.emit()
+
+    def _values_changed(self) -> None:
+        if self._signed_values is not None and dict(self.view.values()) != self._signed_values:
+            self.drop()
+        else:
+            self._label()
