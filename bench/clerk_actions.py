@@ -57,6 +57,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 LIMIT = 4
+#: the object name of the signature window (``app/ui/signature_dialog.py``): input there is the applicant's
+APPLICANT_WINDOW = "signatureDialog"
 PHONE = "13800138000"
 CLERK_ID, CLERK_PASSWORD = "1001", "bench-pass-2718"
 _NOT_TYPING = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape}
@@ -98,6 +100,8 @@ class ActionCounter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, QWidget):
             return False
+        if watched.window().objectName() == APPLICANT_WINDOW:
+            return False  # the applicant's own window (the signature pad): their act, not the clerk's
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
             self._press(watched, event)
         elif (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
@@ -171,6 +175,23 @@ def click(widget: QWidget, pos: QPoint | None = None) -> None:
                      pos if pos is not None else widget.rect().center())
 
 
+def sign_as_applicant(dialog: QWidget) -> None:
+    """Strokes on the pad with the mouse (a pen arrives as the same press-move-release), then 确认."""
+    pad = dialog.panel.pad  # type: ignore[attr-defined]
+    width, height = pad.width(), pad.height()
+    for row in (0.4, 0.6):
+        QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(int(width * 0.15), int(height * row)))
+        for step in range(1, 21):
+            x = int(width * (0.15 + 0.035 * step))
+            y = int(height * (row + (0.12 if step % 2 else -0.12)))
+            QTest.mouseMove(pad, QPoint(x, y))
+            pump(5)
+        QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           QPoint(int(width * 0.85), int(height * row)))
+    click(dialog.panel.confirm_button)  # type: ignore[attr-defined]
+
+
 def registration(window: object, devices: object, counter: ActionCounter) -> str:
     """The clerk's flow; returns the stored submission's id."""
     from app.demo_devices import DemoCardDevices
@@ -209,7 +230,10 @@ def registration(window: object, devices: object, counter: ActionCounter) -> str
     wait_for(lambda: window.capture_dialog is None, "the ID copy composed, attached and the capture closed")
     wait_for(page.submit_button.isEnabled, "submit allowed")
 
-    click(page.submit_button)  # 4: submit
+    click(page.submit_button)  # 4: submit (the item asks for the applicant's signature: the pad opens first)
+    wait_for(lambda: page.signature.dialog is not None and page.signature.dialog.isVisible(), "the signature pad")
+    sign_as_applicant(page.signature.dialog)
+    counter.note("the applicant signed on the pad and pressed 确认 (the applicant's act; the submission then goes on)")
     wait_for(lambda: window.result.submission_id is not None, "the submission stored")
     return window.result.submission_id or ""
 

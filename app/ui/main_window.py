@@ -567,6 +567,7 @@ class MainWindow(QMainWindow):
         if self.current_card is not None:
             self.form_page.apply_identity(self.current_card)
         self.form_page.submit_button.clicked.connect(self.submit)
+        self._wire_signature(self.form_page)
         self.form_page.draft_button.clicked.connect(self.save_draft)
         self.form_page.back_button.clicked.connect(self.go_home)
         self._wire_inform(self.form_page)
@@ -631,9 +632,20 @@ class MainWindow(QMainWindow):
         self.notice_print_dialog.show()
 
     # -- work -----------------------------------------------------------------------------------
+    def _wire_signature(self, page: FormPage) -> None:
+        """The signature window opens on the applicant's screen when there is one, with the spoken prompt."""
+        if self.customer_host is not None:
+            page.signature.screen_for_signing = self.customer_host.screen.screen
+        page.signature.asked.connect(lambda: self.a11y.speaker.say("sign"))
+
     def submit(self) -> None:
         page = self.form_page
         if page is None:
+            return
+        if page.signature.missing() is not None:
+            # 提交 asks the applicant (or agent) to sign first and goes on by itself once they have: signing is
+            # the applicant's act, not another step the clerk has to remember (bench/clerk_actions.py)
+            page.signature.ask(then=self.submit)
             return
         page.submit_button.setEnabled(False)
         request = SubmitRequest(

@@ -298,7 +298,7 @@ class FormPage(QWidget):
         missing = self.materials.missing()
         valid = self.view.is_valid()
         unsigned = self.signature.missing()
-        self.submit_button.setEnabled(valid and not missing and unsigned is None)
+        self.submit_button.setEnabled(valid and not missing)  # unsigned: 提交 asks for the signature first
         parts = self.form_summary() if not valid else []
         if missing:
             parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(names=_first_few(

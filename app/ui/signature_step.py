@@ -28,6 +28,8 @@ class SignatureStep(QObject):
     """Owns ``button`` (申请人签字… / 代办人签字…, F8) and ``png``; ``changed`` when the signature comes or goes."""
 
     changed = Signal()
+    #: the signature window was opened (the window speaks "请核对屏幕上的信息并签字")
+    asked = Signal()
 
     def __init__(self, form: FormDef, view: FormView, parent: QWidget) -> None:
         super().__init__(parent)
@@ -39,6 +41,8 @@ class SignatureStep(QObject):
         self.png: bytes | None = None
         self._signed_values: dict[str, str] | None = None
         self.dialog: SignatureDialog | None = None
+        #: what to do once the signature is taken (提交 asked for it: submit)
+        self._then: Callable[[], None] | None = None
         self.button = QPushButton()
         self.button.setObjectName("signButton")
         self.button.setVisible(form.needs_signature)
@@ -61,10 +65,12 @@ class SignatureStep(QObject):
         """What the status line says while a required signature is not there (None: nothing missing)."""
         if not self.form.needs_signature or self.png is not None:
             return None
-        return self.tr("尚缺{who}签字（F8）").format(who=self.signer_label)
+        return self.tr("提交时请{who}签字（F8 可先签）").format(who=self.signer_label)
 
-    def ask(self) -> None:
-        """Open the signature window (on the customer screen when there is one); once at a time."""
+    def ask(self, then: Callable[[], None] | None = None) -> None:
+        """Open the signature window (on the customer screen when there is one); once at a time. ``then``
+        runs once the signature is taken (not when the window is cancelled)."""
+        self._then = then
         if self.dialog is not None:
             return
         values = self.view.values()
@@ -73,10 +79,14 @@ class SignatureStep(QObject):
         self.dialog.accepted.connect(self._taken)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
+        self.asked.emit()
 
     def _taken(self) -> None:
         if self.dialog is not None and self.dialog.png is not None:
             self.take(self.dialog.png)
+            then, self._then = self._then, None
+            if then is not None:
+                then()
 
     def take(self, png: bytes) -> None:
         """Keep a signature for the values as they stand now."""
