@@ -33,7 +33,7 @@ from forms.idnumber import check_character
 from local_db.clerks import ClerkInfo, Role, add_clerk
 from tests.forms.test_form_items import VALID
 
-from .samples import REGISTRATION, WAIVER
+from .samples import REGISTRATION, SIGNATURE, WAIVER
 from .test_e2e_registration import CLERK, sign_in
 from .test_receipt_render import pdf_pages
 
@@ -48,7 +48,8 @@ def submit(terminal: Terminal, values: dict[str, str], waivers: dict[str, str] |
            provenance: dict[str, Any] | None = None) -> usecases.Accepted:
     form = terminal.reference.form("personal_registration")
     return usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, form, values, provenance=provenance, waivers=WAIVERS if waivers is None else waivers))
+        CLERK, form, values, provenance=provenance, waivers=WAIVERS if waivers is None else waivers,
+        signature=SIGNATURE))
 
 
 def test_submit_refuses_an_agent_without_a_relation(make_terminal: Any) -> None:

@@ -27,7 +27,7 @@ from forms.idnumber import check_character
 from local_db.clerks import add_clerk
 
 from .conftest import CLERK, PASSWORD
-from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, WAIVER
+from .samples import ID_NUMBER, REGISTRATION, RETIREE_ID, SIGNATURE, WAIVER
 from .test_e2e_registration import choose, type_text
 from .test_sessions import OTHER, OTHER_PASSWORD, FakeClock, sign_in_at, unlock_with
 
@@ -197,6 +197,7 @@ def submit_registration(qtbot: QtBot, window: MainWindow) -> None:
     page = window.form_page
     assert page is not None
     page.materials.waive("identity_document", WAIVER)
+    page.signature.take(SIGNATURE)  # the applicant signed (the pad itself: tests/app/test_signature_form.py)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.receipt is not None, timeout=20000)

@@ -31,7 +31,7 @@ from local_db.models import OutboxEntry, SubmissionState, utcnow
 from local_db.submissions import get_submission
 
 from .conftest import CLERK
-from .samples import REGISTRATION, WAIVER
+from .samples import REGISTRATION, SIGNATURE, WAIVER
 from .test_sessions import page_image
 
 PLACE = "城关镇幸福村"
@@ -40,7 +40,8 @@ PLACE = "城关镇幸福村"
 def register(terminal: Terminal, **extra: Any) -> usecases.Accepted:
     form = terminal.reference.form("personal_registration")
     return usecases.submit_application(terminal, SubmitRequest(
-        clerk=CLERK, form=form, values=REGISTRATION, waivers={"identity_document": WAIVER}, **extra))
+        clerk=CLERK, form=form, values=REGISTRATION, waivers={"identity_document": WAIVER}, signature=SIGNATURE,
+        **extra))
 
 
 def body_of(terminal: Terminal, submission_id: str) -> dict[str, Any]:
@@ -119,7 +120,8 @@ def test_a_draft_begun_at_home_stays_a_home_visit_when_finished_at_the_office(ma
     again = usecases.save_draft(terminal, CLERK, form, {"name": REGISTRATION["name"]}, draft.id)
     assert again.home_visit and again.payload["_visit_place"] == PLACE
     done = usecases.submit_application(terminal, SubmitRequest(
-        clerk=CLERK, form=form, values=REGISTRATION, carried=again.attachments, draft_id=draft.id))
+        clerk=CLERK, form=form, values=REGISTRATION, carried=again.attachments, draft_id=draft.id,
+        signature=SIGNATURE))
     assert done.view.home_visit and done.receipt.visit_place == PLACE
     assert body_of(terminal, done.view.id)["home_visit"] is True
 

@@ -26,7 +26,7 @@ from local_db.submissions import get_submission, list_submissions, pending_count
 from sync.engine import Backoff
 
 from .conftest import CLERK, PASSWORD, TERMINAL_ID, CentralKey, free_port
-from .samples import REGISTRATION, WAIVER
+from .samples import REGISTRATION, SIGNATURE, WAIVER
 from .test_sessions import page_image
 
 #: 10:00 in Beijing on Monday 2 March 2026, the first day out
@@ -58,7 +58,8 @@ def take(terminal: Terminal, when: datetime, **extra: Any) -> usecases.Accepted:
     form = terminal.reference.form("personal_registration")
     waivers = {} if extra.get("draft_id") else {"identity_document": WAIVER}
     return usecases.submit_application(terminal, SubmitRequest(clerk=CLERK, form=form, values=REGISTRATION,
-                                                               waivers=waivers, **extra), now=when)
+                                                               waivers=waivers, signature=SIGNATURE, **extra),
+                                        now=when)
 
 
 def test_three_days_offline_then_the_backlog_goes_out_exactly_once(

@@ -15,7 +15,7 @@ from app.usecases.home_visit import switch_home_visit
 from local_db.clerks import ClerkInfo, Role
 
 from .conftest import CLERK
-from .samples import REGISTRATION, WAIVER
+from .samples import REGISTRATION, SIGNATURE, WAIVER
 
 SUPERVISOR = ClerkInfo("6001", "主管", frozenset({Role.SUPERVISOR}))
 MONDAY, TUESDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC), datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
@@ -27,7 +27,8 @@ def test_home_visits_are_counted_per_day_and_item_drafts_not(make_terminal: Any)
 
     def take(when: datetime) -> None:
         usecases.submit_application(terminal, SubmitRequest(clerk=CLERK, form=form, values=REGISTRATION,
-                                                            waivers={"identity_document": WAIVER}), now=when)
+                                                            waivers={"identity_document": WAIVER},
+                                                            signature=SIGNATURE), now=when)
 
     take(MONDAY)  # at the window
     switch_home_visit(terminal, CLERK, True, "幸福村")

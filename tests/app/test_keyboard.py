@@ -21,7 +21,7 @@ from app.ui.qt_app import make_application
 from app.ui.theme import Look, apply_look, current_look
 
 from .conftest import CLERK
-from .samples import REGISTRATION, WAIVER
+from .samples import REGISTRATION, SIGNATURE, WAIVER
 
 
 @pytest.fixture
@@ -107,6 +107,7 @@ def test_submit_key_submits_a_complete_form(qtbot: QtBot, window: MainWindow, ke
     page.view.set_value("household_type", "urban")
     for material in page.materials.missing():
         page.materials.waive(material.key, WAIVER)
+    page.signature.take(SIGNATURE)
     qtbot.waitUntil(page.submit_button.isEnabled, timeout=5000)
     page.view.widget("phone").setFocus()
     press(qtbot, window, key)

@@ -22,12 +22,13 @@ from local_db.audit import AuditAction, AuditQuery
 from local_db.ratings import AlreadyRated, unsent_ratings
 
 from .conftest import CLERK
-from .samples import ID_NUMBER, REGISTRATION, WAIVER
+from .samples import ID_NUMBER, REGISTRATION, SIGNATURE, WAIVER
 
 
 def accepted_here(terminal: Terminal) -> str:
     return usecases.submit_application(terminal, usecases.SubmitRequest(
-        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER})).view.id
+        CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
+        signature=SIGNATURE)).view.id
 
 
 def rate_entries(terminal: Terminal) -> list[tuple[str | None, dict[str, object]]]:
