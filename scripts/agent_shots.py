@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox
 
 from app import usecases
 from app.cards import IdentityReading
+from app.demo_signature import demo_signature_png
 from app.receipt_render import receipt_image
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -86,7 +87,8 @@ def main(out: Path, prefix: str) -> int:
             accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
                 clerk, page.form, page.view.values(), provenance=page.view.provenance(),
                 waivers={"identity_document": WAIVER, "agent_identity_document": WAIVER,
-                         "authorisation": "委托书原件已查验（截图演示）"}))
+                         "authorisation": "委托书原件已查验（截图演示）"},
+                signature=demo_signature_png()))
             window._submitted(accepted)
             pump(600)
             print(save_screenshot(window, out / f"{prefix}-result.png"))

@@ -16,8 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtTest import QTest
 
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -117,7 +118,23 @@ def walk(window: MainWindow, customer: CustomerScreen, clerk: QScreen, applicant
     view.set_value("agent_relation", "")
     view.set_value("agent_phone", "")
     pump(300)
-    window.submit()
+    window.submit()  # the item asks for a signature: the pad opens on the applicant's screen first
+    pump(600)
+    dialog = page.signature.dialog
+    assert dialog is not None
+    shoot(applicant, out / f"screen-customer-sign-{at}.png")
+    pad = dialog.panel.pad
+    for row in (0.35, 0.6):
+        QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(int(pad.width() * 0.2), int(pad.height() * row)))
+        for step in range(1, 25):
+            QTest.mouseMove(pad, QPoint(int(pad.width() * (0.2 + 0.025 * step)),
+                                        int(pad.height() * (row + (0.1 if step % 3 else -0.1)))))
+        QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           QPoint(int(pad.width() * 0.8), int(pad.height() * row)))
+    pump(300)
+    shoot(applicant, out / f"screen-customer-signed-{at}.png")
+    dialog.panel.confirm_button.click()  # the applicant's 确认: the case is submitted without another click
     for _ in range(100):
         pump(100)
         if isinstance(customer.panel(), RatingPanel):

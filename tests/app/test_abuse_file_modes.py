@@ -51,7 +51,7 @@ from app.terminal import build_terminal
 from devices.scan.pipeline import ScanOptions, scan_page
 from forms.definitions import load_form
 from local_db.clerks import ClerkInfo, Role, add_clerk
-from tests.app.samples import REGISTRATION
+from tests.app.samples import REGISTRATION, SIGNATURE
 
 secrets = SecretStore(os_keyring())
 secrets.set_terminal_token(token)
@@ -61,7 +61,8 @@ try:
     add_clerk(terminal.db, clerk.id, clerk.name, "Counter-2024", roles=clerk.roles)
     page = scan_page(np.full((1400, 1000, 3), 235, np.uint8), None, ScanOptions())
     usecases.submit_application(terminal, usecases.SubmitRequest(
-        clerk, load_form("personal_registration"), REGISTRATION, materials={"identity_document": [page]}))
+        clerk, load_form("personal_registration"), REGISTRATION, materials={"identity_document": [page]},
+        signature=SIGNATURE))
 finally:
     terminal.close()
 print("submitted")
