@@ -63,9 +63,10 @@ class FormState:
         return self.values.get(id_field.key, "").strip() if id_field is not None else ""
 
     def started(self) -> bool:
-        """Whether anything of a person is in the form yet (a value other than the field's default)."""
-        return any(value.strip() and value != (f.default or "") for f in self.form.fields()
-                   for value in (self.values.get(f.key, ""),))
+        """Whether anything of a person is in the form yet (a value other than the field's default, or the
+        answer a choice takes while nothing typed implies another: 参保身份 of a form nobody is in yet)."""
+        return any(value.strip() and value not in (f.default or "", f.implied_default or "")
+                   for f in self.form.fields() for value in (self.values.get(f.key, ""),))
 
 
 @dataclass(frozen=True)
