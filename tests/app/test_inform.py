@@ -197,14 +197,14 @@ def test_inform_in_the_window_records_and_prints_the_notice(qtbot: QtBot, make_t
     assert dialog is not None and dialog.isVisible()
     assert [m.key for m in dialog.missing] == ["identity_document"]
     assert "居民身份证或社会保障卡" in dialog.list_label.text()
-    assert "insured_category" in dialog.field_boxes  # an empty required entry is offered, not listed
-    dialog.field_boxes["insured_category"].setChecked(True)
+    assert "address" in dialog.field_boxes  # an empty required entry is offered, not listed
+    dialog.field_boxes["address"].setChecked(True)
     dialog.note.setPlainText("请携带身份证原件")
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.notice_print_dialog is not None, timeout=10000)
     [row] = find_notices(terminal.db)
     assert row.applicant_name == "李秀英" and row.note == "请携带身份证原件"
-    assert [m["key"] for m in row.missing] == ["identity_document", "field:insured_category"]
+    assert [m["key"] for m in row.missing] == ["identity_document", "field:address"]
     assert window.form_page is page and window.stack.currentWidget() is page  # the form stays open
     assert page.view.value("name") == "李秀英"
 
