@@ -36,6 +36,7 @@ from app.ui.materials_panel import MaterialsPanel
 from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.rule_panel import RulePanel
 from app.ui.signature_step import SignatureStep
+from app.ui.theme import current_look
 from app.usecases.inform import InformRequest
 from core.errors import mask_id_number
 from forms.agent import acting_for
@@ -63,6 +64,8 @@ def _first_few(names: list[str], shown: int, more: str, sep: str = "、") -> str
 SIDE_MIN_WIDTH = 340
 #: the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard)
 AGENT_READ_KEY = "F7"
+#: the text scale (per cent) from which the form's "still missing" line sits above the buttons, not beside them
+HINT_ROW_FROM = 150
 SIDE_WIDTH = 380
 
 
@@ -148,7 +151,13 @@ class FormPage(QWidget):
             self.agent_button.setCheckable(True)
             self.agent_button.clicked.connect(lambda checked: self.arm_agent(bool(checked)))
             buttons.addWidget(self.agent_button)
-        buttons.addWidget(self.submit_hint, 1)
+        # from 150 % the line of what is missing gets a row of its own: beside the buttons it would wrap into a
+        # tall narrow column that leaves the form a sliver of the window (1366x768 at 200 %)
+        self._hint_row = current_look().scale >= HINT_ROW_FROM
+        if self._hint_row:
+            buttons.addStretch(1)
+        else:
+            buttons.addWidget(self.submit_hint, 1)
         self.reset_button.clicked.connect(self.signature.drop)
         for b in (self.back_button, self.draft_button, self.reset_button, self.signature.button, self.submit_button):
             b.setMinimumWidth(110)
@@ -211,6 +220,8 @@ class FormPage(QWidget):
         split.setSizes([4000, SIDE_WIDTH])
         self.split = split
         layout.addWidget(split, 1)
+        if self._hint_row:
+            layout.addWidget(self.submit_hint)
         layout.addLayout(buttons)
         self.override_dialog: OverrideDialog | None = None
         #: the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps
