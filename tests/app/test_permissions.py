@@ -31,6 +31,7 @@ from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
 from app.usecases import favourites as favourite_usecases
+from app.usecases import home_visit as home_visit_usecases
 from app.usecases import inform as inform_usecases
 from app.usecases import rate as rate_usecases
 from app.usecases import reassign as reassign_usecases
@@ -277,6 +278,11 @@ USE_CASES: dict[str, UseCase] = {
     "rate_case": UseCase(needs(Permission.SUBMIT), lambda w, a: rate_usecases.rate_case(
         w.terminal, a, w.ids["case"], 2, ["slow"]),
         lambda w: bool(entries(w, "rate", level=2, reasons=["slow"])), registration, ("rate_case",)),
+    # 上门服务 (issue 19): the 受理 clerk who takes cases at the applicant's home switches the laptop's mode
+    "switch_home_visit": UseCase(needs(Permission.SUBMIT), lambda w, a: home_visit_usecases.switch_home_visit(
+        w.terminal, a, True, "城关镇幸福村"),
+        lambda w: bool(entries(w, "settings_change", setting="home_visit_mode", on=True)),
+        covers=("switch_home_visit",)),
     "case_rating": UseCase(needs(Permission.VIEW_CASE), lambda w, a: rate_usecases.case_rating(
         w.terminal, a, w.ids["case"]), lambda w: getattr(w.result, "level", None) == 4, rated, ("case_rating",)),
     "case_file": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.case_file(w.terminal, a, w.ids["case"]),
