@@ -58,14 +58,14 @@ class SignatureStep(QObject):
 
     def _label(self) -> None:
         done = "✔ " if self.png is not None else ""
-        self.button.setText(self.tr("{done}{who}签字… (F8)").format(done=done, who=self.signer_label))
+        self.button.setText(self.tr("{done}签字… (F8)").format(done=done))  # short: the bar holds six buttons
         self.button.setToolTip(self.tr("请{who}在签字板或触摸屏上核对信息并签字").format(who=self.signer_label))
 
     def missing(self) -> str | None:
         """What the status line says while a required signature is not there (None: nothing missing)."""
         if not self.form.needs_signature or self.png is not None:
             return None
-        return self.tr("提交时请{who}签字（F8 可先签）").format(who=self.signer_label)
+        return self.tr("提交时请{who}签字").format(who=self.signer_label)
 
     def ask(self, then: Callable[[], None] | None = None) -> None:
         """Open the signature window (on the customer screen when there is one); once at a time. ``then``

@@ -1200,132 +1200,132 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="106" />
+        <location filename="../../app/ui/pages.py" line="109" />
         <source>办理时限：{basis}</source>
-        <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard) the 签字 step before 提交, when the item asks for the applicant's (or agent's) signature</extracomment>
+        <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard) the text scale (per cent) from which the form's "still missing" line sits above the buttons, not beside them the 签字 step before 提交, when the item asks for the applicant's (or agent's) signature</extracomment>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="108" />
+        <location filename="../../app/ui/pages.py" line="111" />
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="110" />
+        <location filename="../../app/ui/pages.py" line="113" />
         <source>　　带 &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="113" />
+        <location filename="../../app/ui/pages.py" line="116" />
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="119" />
+        <location filename="../../app/ui/pages.py" line="122" />
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="121" />
+        <location filename="../../app/ui/pages.py" line="124" />
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="124" />
+        <location filename="../../app/ui/pages.py" line="127" />
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="137" />
+        <location filename="../../app/ui/pages.py" line="140" />
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="144" />
-        <location filename="../../app/ui/pages.py" line="356" />
+        <location filename="../../app/ui/pages.py" line="147" />
+        <location filename="../../app/ui/pages.py" line="367" />
         <source>读取代办人证件（F7）</source>
         <translation>Read the agent's ID (F7)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="163" />
+        <location filename="../../app/ui/pages.py" line="172" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="226" />
+        <location filename="../../app/ui/pages.py" line="237" />
         <source>办事指南</source>
         <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="228" />
+        <location filename="../../app/ui/pages.py" line="239" />
         <source>本事项的申请条件、材料及依据、办理时限</source>
         <translation>Who may apply, the materials and their legal basis, the time limit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="230" />
+        <location filename="../../app/ui/pages.py" line="241" />
         <source>一次性告知…</source>
         <translation>One-time notice…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="232" />
+        <location filename="../../app/ui/pages.py" line="243" />
         <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
         <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="278" />
+        <location filename="../../app/ui/pages.py" line="289" />
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="279" />
+        <location filename="../../app/ui/pages.py" line="290" />
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="304" />
+        <location filename="../../app/ui/pages.py" line="315" />
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="305" />
-        <location filename="../../app/ui/pages.py" line="323" />
+        <location filename="../../app/ui/pages.py" line="316" />
+        <location filename="../../app/ui/pages.py" line="334" />
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="326" />
+        <location filename="../../app/ui/pages.py" line="337" />
         <source>还需填写：{names}</source>
         <translation>Still to fill in: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="338" />
+        <location filename="../../app/ui/pages.py" line="349" />
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="338" />
+        <location filename="../../app/ui/pages.py" line="349" />
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="339" />
+        <location filename="../../app/ui/pages.py" line="350" />
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="342" />
+        <location filename="../../app/ui/pages.py" line="353" />
         <source>&lt;br&gt;已按证件预填（可修改）：{fields}</source>
         <translation>&lt;br&gt;Prefilled from the card (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="355" />
+        <location filename="../../app/ui/pages.py" line="366" />
         <source>请放置代办人证件…（F7 或点击取消）</source>
         <translation>Place the agent's ID… (F7 or click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="366" />
+        <location filename="../../app/ui/pages.py" line="377" />
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1727,93 +1727,93 @@
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="617" />
+        <location filename="../../app/ui/main_window.py" line="618" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="626" />
+        <location filename="../../app/ui/main_window.py" line="627" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="660" />
+        <location filename="../../app/ui/main_window.py" line="672" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="695" />
+        <location filename="../../app/ui/main_window.py" line="707" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="748" />
+        <location filename="../../app/ui/main_window.py" line="760" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="752" />
+        <location filename="../../app/ui/main_window.py" line="764" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="763" />
+        <location filename="../../app/ui/main_window.py" line="775" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="766" />
+        <location filename="../../app/ui/main_window.py" line="778" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="770" />
+        <location filename="../../app/ui/main_window.py" line="782" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="781" />
+        <location filename="../../app/ui/main_window.py" line="793" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="787" />
+        <location filename="../../app/ui/main_window.py" line="799" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="787" />
+        <location filename="../../app/ui/main_window.py" line="799" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="790" />
+        <location filename="../../app/ui/main_window.py" line="802" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="792" />
+        <location filename="../../app/ui/main_window.py" line="804" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="799" />
-        <location filename="../../app/ui/main_window.py" line="823" />
+        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="835" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="826" />
+        <location filename="../../app/ui/main_window.py" line="838" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="828" />
+        <location filename="../../app/ui/main_window.py" line="840" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="830" />
+        <location filename="../../app/ui/main_window.py" line="842" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
@@ -1882,17 +1882,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="377" />
+        <location filename="../../app/ui/pages.py" line="388" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="381" />
+        <location filename="../../app/ui/pages.py" line="392" />
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="389" />
+        <location filename="../../app/ui/pages.py" line="400" />
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -2548,109 +2548,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="429" />
+        <location filename="../../app/ui/pages.py" line="440" />
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter's receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="431" />
+        <location filename="../../app/ui/pages.py" line="442" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="434" />
+        <location filename="../../app/ui/pages.py" line="445" />
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="439" />
+        <location filename="../../app/ui/pages.py" line="450" />
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="455" />
+        <location filename="../../app/ui/pages.py" line="466" />
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="457" />
+        <location filename="../../app/ui/pages.py" line="468" />
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="514" />
+        <location filename="../../app/ui/pages.py" line="525" />
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="526" />
+        <location filename="../../app/ui/pages.py" line="537" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="528" />
+        <location filename="../../app/ui/pages.py" line="539" />
         <source>{item}　申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="559" />
+        <location filename="../../app/ui/pages.py" line="570" />
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="531" />
+        <location filename="../../app/ui/pages.py" line="542" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="517" />
+        <location filename="../../app/ui/pages.py" line="528" />
         <source>{item}　申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="520" />
+        <location filename="../../app/ui/pages.py" line="531" />
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="523" />
+        <location filename="../../app/ui/pages.py" line="534" />
         <source>{item}　申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="533" />
+        <location filename="../../app/ui/pages.py" line="544" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="536" />
+        <location filename="../../app/ui/pages.py" line="547" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="538" />
+        <location filename="../../app/ui/pages.py" line="549" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="543" />
+        <location filename="../../app/ui/pages.py" line="554" />
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="546" />
+        <location filename="../../app/ui/pages.py" line="557" />
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="559" />
+        <location filename="../../app/ui/pages.py" line="570" />
         <source>办结期限：</source>
         <translation>Due by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="581" />
+        <location filename="../../app/ui/pages.py" line="592" />
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -2967,19 +2967,20 @@
 <context>
     <name>SignatureStep</name>
     <message>
-        <location filename="../../app/ui/signature_step.py" line="57" />
-        <source>{done}{who}签字… (F8)</source>
-        <translation>{done}Signature of the {who}… (F8)</translation>
+        <location filename="../../app/ui/signature_step.py" line="61" />
+        <source>{done}签字… (F8)</source>
+        <extracomment>the signature window was opened (the window speaks "请核对屏幕上的信息并签字") what to do once the signature is taken (提交 asked for it: submit)</extracomment>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../app/ui/signature_step.py" line="58" />
+        <location filename="../../app/ui/signature_step.py" line="62" />
         <source>请{who}在签字板或触摸屏上核对信息并签字</source>
         <translation>The {who} checks the information and signs on the signature pad or touch screen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_step.py" line="64" />
-        <source>尚缺{who}签字（F8）</source>
-        <translation>Signature of the {who} missing (F8)</translation>
+        <location filename="../../app/ui/signature_step.py" line="68" />
+        <source>提交时请{who}签字</source>
+        <translation>The {who} signs on submit</translation>
     </message>
 </context>
 <context>

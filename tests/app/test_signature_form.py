@@ -46,9 +46,10 @@ def _draw(pad: object) -> None:
 def test_the_status_line_says_the_applicant_signs_at_submit(
         qtbot: QtBot, make_terminal: Callable[..., Terminal]) -> None:
     page = _filled(qtbot, make_terminal)
-    assert page.signature.button.isVisible() and page.signature.button.text() == "申请人签字… (F8)"
+    assert page.signature.button.isVisible() and page.signature.button.text() == "签字… (F8)"
+    assert "申请人" in page.signature.button.toolTip()
     assert page.submit_button.isEnabled()  # 提交 asks for the signature itself
-    assert page.submit_hint.text() == "提交时请申请人签字（F8 可先签）"
+    assert page.submit_hint.text() == "提交时请申请人签字"
     page.signature.take(SIGNATURE)
     assert page.submit_button.isEnabled() and "签字" not in page.submit_hint.text()
     assert page.signature.button.text().startswith("✔")
@@ -121,7 +122,7 @@ def test_a_value_changed_after_signing_drops_the_signature(
 def test_with_an_agent_named_the_agent_signs(qtbot: QtBot, make_terminal: Callable[..., Terminal]) -> None:
     page = _filled(qtbot, make_terminal)
     page.view.set_value("agent_name", "王小明")
-    assert page.signature.button.text() == "代办人签字… (F8)"
+    assert "代办人" in page.signature.button.toolTip()
     assert "提交时请代办人签字" in page.submit_hint.text()
 
 
