@@ -28,7 +28,7 @@ class SignatureStep(QObject):
     """Owns ``button`` (申请人签字… / 代办人签字…, F8) and ``png``; ``changed`` when the signature comes or goes."""
 
     changed = Signal()
-    #: the signature window was opened (the window speaks "请核对屏幕上的信息并签字")
+    # the signature window was opened (the window speaks "请核对屏幕上的信息并签字")
     asked = Signal()
 
     def __init__(self, form: FormDef, view: FormView, parent: QWidget) -> None:
@@ -41,7 +41,7 @@ class SignatureStep(QObject):
         self.png: bytes | None = None
         self._signed_values: dict[str, str] | None = None
         self.dialog: SignatureDialog | None = None
-        #: what to do once the signature is taken (提交 asked for it: submit)
+        # what to do once the signature is taken (提交 asked for it: submit)
         self._then: Callable[[], None] | None = None
         self.button = QPushButton()
         self.button.setObjectName("signButton")
