@@ -24,7 +24,11 @@ from core.errors import CounterError
 from core.private import private_umask
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     import uvicorn
+
+    from central.store import CentralStore
 
 # Matches the terminal's default central_url (app/settings.py), so both work without options.
 DEFAULT_PORT = 8470
@@ -403,45 +407,43 @@ def _list(db: Path | str, as_json: bool, include_payload: bool) -> int:
     return 0
 
 
-def _reminders(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
-    """``central reminders``: every 催办 with its case's receipt number and current status."""
-    from central.reminders import list_reminders
+def _listing(db: Path | str, rows: Callable[[CentralStore], Sequence[Any]], line: Callable[[Any], str],
+             noun: str, as_json: bool) -> int:
+    """A ``central`` listing: JSON, or one line a row and the count on stderr; 1 without a database."""
     from central.store import CentralStore
 
     if isinstance(db, Path) and not db.exists():
         print(f"central: no database at {db}", file=sys.stderr)
         return 1
     with CentralStore.open(db) as store:
-        found = list_reminders(store, terminal_id=terminal_id)
+        found = rows(store)
     if as_json:
         print(json.dumps([asdict(r) for r in found], ensure_ascii=False, indent=2))
         return 0
     for r in found:
-        print(f"{r.received_at}  {r.receipt_number}  {r.case_status}  {r.terminal_id}  {r.clerk_id}  "
-              f"{r.id}  {r.note or ''}")
-    print(f"{len(found)} reminder(s)", file=sys.stderr)
+        print(line(r))
+    print(f"{len(found)} {noun}(s)", file=sys.stderr)
     return 0
+
+
+def _reminders(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
+    """``central reminders``: every 催办 with its case's receipt number and current status."""
+    from central.reminders import list_reminders
+
+    return _listing(db, lambda store: list_reminders(store, terminal_id=terminal_id),
+                    lambda r: f"{r.received_at}  {r.receipt_number}  {r.case_status}  {r.terminal_id}  {r.clerk_id}  "
+                              f"{r.id}  {r.note or ''}", "reminder", as_json)
 
 
 def _ratings(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
     """``central ratings``: every 好差评 with its case's receipt number and item (no person in it)."""
     from central.ratings import list_ratings
-    from central.store import CentralStore
     from protocol.ratings import LEVEL_LABELS, RatingLevel
 
-    if isinstance(db, Path) and not db.exists():
-        print(f"central: no database at {db}", file=sys.stderr)
-        return 1
-    with CentralStore.open(db) as store:
-        found = list_ratings(store, terminal_id=terminal_id)
-    if as_json:
-        print(json.dumps([asdict(r) for r in found], ensure_ascii=False, indent=2))
-        return 0
-    for r in found:
-        print(f"{r.received_at}  {r.receipt_number}  {r.item_code}  {r.terminal_id}  {r.clerk_id}  "
-              f"{r.level} {LEVEL_LABELS[RatingLevel(r.level)]}  {','.join(r.reasons)}  {r.id}")
-    print(f"{len(found)} rating(s)", file=sys.stderr)
-    return 0
+    return _listing(db, lambda store: list_ratings(store, terminal_id=terminal_id),
+                    lambda r: f"{r.received_at}  {r.receipt_number}  {r.item_code}  {r.terminal_id}  {r.clerk_id}  "
+                              f"{r.level} {LEVEL_LABELS[RatingLevel(r.level)]}  {','.join(r.reasons)}  {r.id}",
+                    "rating", as_json)
 
 
 def _review(db: Path | str, submission_id: str, return_reason: str | None, note: str | None) -> int:

@@ -181,19 +181,7 @@ def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:
     Straight supported lines also bound the cells of a cutting mat's grid, which look the same on both
     sides; a document differs from the desk it lies on, if only a little.
     """
-    h, w = lab.shape[:2]
-    q = np.asarray(quad, dtype=np.float32)
-    centre = q.mean(axis=0)
-    ts = np.linspace(0.15, 0.85, 16, dtype=np.float32)[None, :, None]
-    pts = q[:, None, :] + ts * (np.roll(q, -1, axis=0) - q)[:, None, :]  # (4, 16, 2)
-    towards = centre[None, None, :] - pts
-    towards /= np.maximum(np.linalg.norm(towards, axis=2, keepdims=True), 1e-6)
-    inner = np.round(pts + gap * towards).astype(np.int32)
-    outer = np.round(pts - gap * towards).astype(np.int32)
-    a = lab[np.clip(inner[..., 1], 0, h - 1), np.clip(inner[..., 0], 0, w - 1)].astype(np.float32)
-    b = lab[np.clip(outer[..., 1], 0, h - 1), np.clip(outer[..., 0], 0, w - 1)].astype(np.float32)
-    step = np.abs(np.median(a - b, axis=1)) * np.array([1.0, 2.0, 2.0], dtype=np.float32)  # (4 sides, 3)
-    return float(step.max(axis=1).mean())
+    return float(_side_steps(lab, quad, gap).mean())
 
 
 def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False) -> tuple[list[_Candidate],
