@@ -253,3 +253,121 @@ class HomeVisitRow(Base):
     __tablename__ = "home_visits"
 
     submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+
+
+# -- The registry (issue 20): what the central system knows of persons and employers ------------------------
+# Filled by ``sicounter central seed`` on the reference server (a deterministic synthetic registry); read by
+# the lookup endpoints, the certificates and the batch import's duplicate check. Tables of their own, so an
+# existing database gets them from ``create_all``.
+
+
+class EmployerRecordRow(Base):
+    """An employer (用人单位) as the registry knows it."""
+
+    __tablename__ = "registry_employers"
+
+    unit_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: normal, suspended, cancelled (protocol.lookup.EMPLOYER_STATUS_LABELS)
+    status: Mapped[str] = mapped_column(String(16))
+    registered_on: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    legal_representative: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    #: [{"role": …, "name": …, "phone": …}]
+    contacts: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    #: insurance codes the unit is registered for (protocol.lookup.INSURANCE_LABELS)
+    insurances: Mapped[list[str]] = mapped_column(JSON)
+    #: contributions owed, in fen, and over how many months
+    arrears_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    arrears_months: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PersonRecordRow(Base):
+    """A person as the registry knows them: identity, contact, current employer, pension account, card."""
+
+    __tablename__ = "registry_persons"
+
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[str] = mapped_column(String(10))
+    ethnicity: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    household_address: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: employee or flexible (the forms' values); None: registered but never insured
+    insured_category: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: the current employer; None for a flexible worker or someone not working
+    unit_number: Mapped[str | None] = mapped_column(ForeignKey("registry_employers.unit_number"), nullable=True,
+                                                    index=True)
+    work_start_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    #: 视同缴费月数, 个人账户储存额 (fen), 平均缴费指数 (hundredths)
+    deemed_months: Mapped[int] = mapped_column(Integer, default=0)
+    account_balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    avg_index_centi: Mapped[int] = mapped_column(Integer, default=100)
+    #: none, pension, suspended, deceased (protocol.lookup.BENEFIT_STATUS_LABELS) and its details
+    benefit_status: Mapped[str] = mapped_column(String(16), default="none")
+    benefit_since: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    monthly_pension_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    pension_paid_until: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    #: normal, lost, replaced, none (protocol.lookup.CARD_STATUS_LABELS)
+    card_status: Mapped[str] = mapped_column(String(16), default="normal")
+    card_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    card_issued_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    card_changed_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class PersonInsuranceRow(Base):
+    """One insurance of one person (参保状态)."""
+
+    __tablename__ = "registry_person_insurances"
+
+    id_number: Mapped[str] = mapped_column(ForeignKey("registry_persons.id_number"), primary_key=True)
+    insurance: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: insured, suspended, stopped (protocol.lookup.INSURED_STATUS_LABELS)
+    status: Mapped[str] = mapped_column(String(16))
+    since: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    unit_number: Mapped[str | None] = mapped_column(ForeignKey("registry_employers.unit_number"), nullable=True,
+                                                    index=True)
+
+
+class ContributionPeriodRow(Base):
+    """A stretch of months paid for one insurance at one base (缴费记录), at an employer or as a flexible worker."""
+
+    __tablename__ = "registry_contribution_periods"
+    __table_args__ = (Index("ix_registry_periods_person", "id_number", "insurance", "start_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id_number: Mapped[str] = mapped_column(ForeignKey("registry_persons.id_number"))
+    insurance: Mapped[str] = mapped_column(String(16))
+    #: YYYY-MM, both inclusive
+    start_month: Mapped[str] = mapped_column(String(7))
+    end_month: Mapped[str] = mapped_column(String(7))
+    #: months actually paid within the stretch (fewer than its length when some are owed)
+    months: Mapped[int] = mapped_column(Integer)
+    base_fen: Mapped[int] = mapped_column(BigInteger)
+    unit_number: Mapped[str | None] = mapped_column(ForeignKey("registry_employers.unit_number"), nullable=True)
+
+
+class LookupRow(Base):
+    """A lookup a terminal's clerk made, keyed by the terminal-made UUID: who looked up whom, when and why."""
+
+    __tablename__ = "lookups"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), index=True)
+    clerk_id: Mapped[str] = mapped_column(String(64))
+    #: person, employer, registered_check, certificate
+    subject_kind: Mapped[str] = mapped_column(String(24))
+    #: the ID number, unit number or credit code looked up (the central system holds them anyway)
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    #: card_read, id_card_read, typed (protocol.lookup.REASON_LABELS) and the clerk's words
+    reason_kind: Mapped[str] = mapped_column(String(16))
+    reason_note: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    item_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    found: Mapped[bool] = mapped_column(Boolean)
+    #: the terminal's time and when it arrived here (UTC)
+    created_at: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[str] = mapped_column(String(40), index=True)
