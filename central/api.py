@@ -29,6 +29,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central.apidocs import PAGE_CSP, render_page
+from central.auth import terminal_dependency
 from central.blobs import (
     MAX_BATCH_BODY,
     MAX_BATCH_ITEM_SIZE,
@@ -40,7 +41,7 @@ from central.blobs import (
     BlobStore,
     PackWriter,
 )
-from central.boundary import Boundary, RequestBoundary, authenticated_terminal
+from central.boundary import Boundary, RequestBoundary
 from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
     BadChunk,
@@ -377,21 +378,7 @@ def _router(store: CentralStore, reference: ReferenceSource, signer: ReferenceSi
     router = APIRouter(prefix="/v1", route_class=WireJSONRoute)
     policy = desk.policy
 
-    def terminal(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-        """The terminal id the request's bearer token belongs to: as ``central.boundary`` found it
-        before the body was read, or (an app without the boundary) from the header here."""
-        known = authenticated_terminal(request.scope)
-        if known is not None:
-            return known
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("missing bearer token")
-        terminal_id = store.authenticate(token.strip())
-        if terminal_id is None:
-            raise Unauthorized("invalid token")
-        return terminal_id
-
-    Terminal = Annotated[str, Depends(terminal)]
+    Terminal = Annotated[str, Depends(terminal_dependency(store))]
 
     @router.get("/health")
     def health() -> Health:
