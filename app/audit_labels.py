@@ -17,6 +17,9 @@ ACTION_LABELS: dict[str, str] = {
     "reference_refused": "拒收参考数据", "purge": "清理个人数据",
     "read_audit": "查阅审计日志", "reassign": "改派业务", "due_recount": "重算办结期限", "remind": "催办",
     "rate": "好差评",
+    "lookup": "查询中心系统",
+    "issue_certificate": "出具证明",
+    "batch_import": "批量导入",
     "inform": "一次性告知", "print_notice": "打印告知书",
     "view_statistics": "查看业务统计",
 }

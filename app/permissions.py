@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     MANAGE_TERMINAL = "manage_terminal"  # 终端与设置
     VIEW_CASE = "view_case"  # 查阅业务（字段、来源、扫描件）
     SHOW_ID_NUMBER = "show_id_number"  # 显示完整证件号码
+    LOOKUP = "lookup"  # 查询中心系统（人员、单位）
+    ISSUE_CERTIFICATE = "issue_certificate"  # 出具参保、缴费证明
 
 
 PERMISSION_LABELS: Mapping[Permission, str] = MappingProxyType({
@@ -39,14 +41,16 @@ PERMISSION_LABELS: Mapping[Permission, str] = MappingProxyType({
     Permission.FINAL_APPROVE: "审批", Permission.VIEW_STATISTICS: "查看统计", Permission.REASSIGN: "改派业务",
     Permission.READ_AUDIT: "查阅审计记录", Permission.MANAGE_CLERKS: "管理柜员",
     Permission.MANAGE_TERMINAL: "管理终端设置", Permission.VIEW_CASE: "查阅业务",
-    Permission.SHOW_ID_NUMBER: "显示完整证件号码",
+    Permission.SHOW_ID_NUMBER: "显示完整证件号码", Permission.LOOKUP: "查询中心系统",
+    Permission.ISSUE_CERTIFICATE: "出具证明",
 })
 #: what every business post may do: read the cases it works on, and deliberately show a full ID number
 #: (audited). The auditor reads the trail, not the cases; the administrator sees no personal data (Art. 26).
-_CASE_READING = frozenset({Permission.VIEW_CASE, Permission.SHOW_ID_NUMBER})
+_CASE_READING = frozenset({Permission.VIEW_CASE, Permission.SHOW_ID_NUMBER, Permission.LOOKUP})
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType({
-    Role.FRONT_DESK: frozenset({Permission.SUBMIT, Permission.SAVE_DRAFT}) | _CASE_READING,
+    Role.FRONT_DESK: frozenset({Permission.SUBMIT, Permission.SAVE_DRAFT,
+                                Permission.ISSUE_CERTIFICATE}) | _CASE_READING,
     Role.REVIEW: frozenset({Permission.APPROVE}) | _CASE_READING,
     Role.APPROVAL: frozenset({Permission.FINAL_APPROVE}) | _CASE_READING,
     Role.SUPERVISOR: frozenset({Permission.VIEW_STATISTICS, Permission.REASSIGN}) | _CASE_READING,

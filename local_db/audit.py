@@ -101,6 +101,13 @@ class AuditAction(enum.StrEnum):
     REMIND = "remind"
     #: the applicant rated a handled case (好差评): the rating's id, its level and reason codes, never a person
     RATE = "rate"
+    #: the central system was asked about a person or employer (issue 20): the lookup's id, what kind, the reason
+    #: kind, the outcome; the person as their key, never a number
+    LOOKUP = "lookup"
+    #: a 参保证明 / 缴费证明 was issued and printed (its verification code, kind, for whom as a person key)
+    ISSUE_CERTIFICATE = "issue_certificate"
+    #: an employer's staff list was imported (人员新增): the batch's case, rows accepted and refused
+    BATCH_IMPORT = "batch_import"
 
 
 @dataclass(frozen=True)
