@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -29,6 +30,7 @@ from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, tear_down
 from app.ui.rating_panel import RatingPanel
 from app.ui.session_host import SessionHost, show_maximised
+from app.ui.theme import Look, apply_look, current_look
 from central.process import CentralServerProcess
 from central.signing import generate, keyring_backend
 from central.store import add_terminal
@@ -113,6 +115,14 @@ def walk(window: MainWindow, customer: CustomerScreen, clerk: QScreen, applicant
     pump(600)
     shoot(applicant, out / f"screen-customer-form-{at}.png")
     shoot(clerk, out / f"screen-clerk-form-{clerk_at}.png")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    normal = current_look(app)
+    apply_look(app, Look(normal.scale, True))  # the applicant who needs it reads this screen too
+    pump(600)
+    shoot(applicant, out / f"screen-customer-form-contrast-{at}.png")
+    apply_look(app, normal)
+    pump(300)
 
     view.set_value("agent_name", "")
     view.set_value("agent_relation", "")

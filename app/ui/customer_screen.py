@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.customer_view import CaseView, WelcomeView
 from app.settings import CustomerScreenMode
+from app.ui.theme import contrast_sheet, current_look
 
 #: the clerk's base text size when the style sheet does not say (counter.qss: ``QWidget { font-size: 15px }``)
 CLERK_BASE_PX = 15
@@ -123,6 +124,7 @@ class CustomerScreen(QWidget):
         # the counter's program ends with the clerk's window, whether or not this one is still open
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self._base = 0.0
+        self._contrast = False
         #: shown where the mode says (``place``); a window closed by hand comes back with the next case
         self._placed = False
         #: the last case view's values by field key, to mark the one that just changed (same person only)
@@ -157,15 +159,22 @@ class CustomerScreen(QWidget):
         return self._base
 
     def apply_scale(self) -> None:
-        """Follow the clerk's base size (a large-text setting changes it): the sizes here are multiples of it."""
+        """Follow the clerk's look: the base size (the sizes here are multiples of it) and high contrast.
+
+        The applicant who needs high contrast is the one reading this screen, so its own sheet is mapped
+        onto black, white and yellow by the same rules as the clerk's (``theme.contrast_sheet``).
+        """
         base = clerk_base_px() * CUSTOMER_SCALE
-        if base != self._base:
-            self._base = base
-            self.setStyleSheet(customer_style(base))
+        contrast = current_look().high_contrast
+        if base != self._base or contrast != self._contrast:
+            self._base, self._contrast = base, contrast
+            sheet = customer_style(base)
+            self.setStyleSheet(contrast_sheet(sheet) if contrast else sheet)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.StyleChange):
-            self.apply_scale()  # its own style sheet changes nothing: the base is the same
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.StyleChange,
+                            QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            self.apply_scale()  # its own style sheet changes nothing: the base and the contrast are the same
         super().changeEvent(event)
 
     # -- where it is shown -------------------------------------------------------------------------

@@ -175,14 +175,15 @@ def apply_look(app: QApplication, look: Look) -> None:
     """Font, palette and style sheet of the whole application: open windows restyle at once, new ones inherit.
 
     The look is also kept as the application's ``sicounterLook`` property, for a window opened later that
-    needs a size the style sheet cannot give (``current_look``).
+    needs a size the style sheet cannot give (``current_look``). Kept first: the font and style changes below
+    notify open windows at once, and a window with a sheet of its own (the customer screen) reads the look then.
     """
+    app.setProperty("sicounterTextScale", look.scale)
+    app.setProperty("sicounterHighContrast", look.high_contrast)
     app.setFont(application_font(look.scale))
     style = app.style()
     app.setPalette(contrast_palette() if look.high_contrast else style.standardPalette())
     app.setStyleSheet(style_sheet(look))
-    app.setProperty("sicounterTextScale", look.scale)
-    app.setProperty("sicounterHighContrast", look.high_contrast)
 
 
 def current_look(app: QApplication | None = None) -> Look:

@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.cards import IdentityReading
+from app.customer_view import WelcomeView
 from app.terminal import Terminal
 from app.ui.customer_screen import CustomerScreen, clerk_base_px, make_customer_screen
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.rating_panel import RatingPanel
 from app.ui.session_host import SessionHost
+from app.ui.theme import Look, apply_look, current_look
 from app.usecases import ClerkInfo
 from app.usecases.rate import case_rating
 from core.errors import mask_id_number
@@ -350,3 +353,24 @@ def test_off_makes_no_customer_screen(qtbot: QtBot) -> None:
     screen = CustomerScreen("off")
     qtbot.addWidget(screen)
     assert screen.place() is None and not screen.isVisible()
+
+
+def test_high_contrast_reaches_the_applicants_screen_and_leaves_with_it(
+        qtbot: QtBot, customer: CustomerScreen) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = current_look(app)
+    customer.show_welcome(WelcomeView(""))
+
+    def background() -> QColor:
+        return customer.grab().toImage().pixelColor(3, 3)
+
+    normal = background()
+    assert normal.lightness() > 200  # the light blue-grey page
+    try:
+        apply_look(app, Look(before.scale, True))
+        qtbot.waitUntil(lambda: background().lightness() < 30, timeout=5000)
+        assert "#f7f9fc" not in customer.styleSheet().lower()
+    finally:
+        apply_look(app, before)
+    qtbot.waitUntil(lambda: background() == normal, timeout=5000)
