@@ -63,7 +63,9 @@ class PrintedDocument:
 def notice_document(notice: Notice) -> PrintedDocument:
     """The notice: who, which item, what is missing with its basis, the clerk, and that they may come back."""
     rows = [("告知书编号", notice.notice_no), ("办理事项", notice.item_name), ("申请人", notice.applicant_text())]
-    if notice.agent_name:
+    if notice.acting:  # the relation and the agent's masked ID number, as on the receipt
+        rows.append(("代办", notice.acting))
+    elif notice.agent_name:
         rows.append(("代办人", notice.agent_name))
     rows += [("告知时间", notice.date_text()), ("受理机构", notice.office_name), ("经办人", notice.clerk_text())]
     closing = ["经审查，您申请办理的上述事项因上列材料（信息）尚未齐全，暂不能受理，现一次性告知。"]

@@ -83,6 +83,8 @@ class Notice:
     note: str | None
     clerk_name: str
     clerk_id: str
+    #: who acted for whom (``forms.agent.acting_for``: relation, the agent's masked ID number), when an agent acts
+    acting: str | None = None
 
     def date_text(self) -> str:
         """The Beijing date and time of the notice."""
@@ -99,7 +101,8 @@ class Notice:
 
 def build_notice(*, notice_no: str, office_name: str, item_name: str, applicant_name: str,
                  applicant_id_number: str, agent_name: str | None, created_at: datetime,
-                 missing: Sequence[MissingItem], note: str | None, clerk_name: str, clerk_id: str) -> Notice:
+                 missing: Sequence[MissingItem], note: str | None, clerk_name: str, clerk_id: str,
+                 acting: str | None = None) -> Notice:
     """A notice with the ID number masked; a naive time is refused (the printed date is Beijing's)."""
     if created_at.tzinfo is None or created_at.utcoffset() is None:
         raise ValueError("created_at must be timezone-aware")
@@ -109,4 +112,4 @@ def build_notice(*, notice_no: str, office_name: str, item_name: str, applicant_
                   applicant_name=applicant_name, applicant_id_masked=mask_id_number(applicant_id_number)
                   if applicant_id_number else "", agent_name=agent_name or None, created_at=created_at,
                   missing=tuple(missing), note=(note or "").strip() or None, clerk_name=clerk_name,
-                  clerk_id=clerk_id)
+                  clerk_id=clerk_id, acting=acting or None)

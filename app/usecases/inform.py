@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import ValidationError
+from forms.agent import acting_for
 from forms.definitions import FormDef
 from forms.notice import MissingItem, Notice, build_notice, missing_for_notice
 from forms.receipt import CHINA_TZ
@@ -101,7 +102,8 @@ def inform_applicant(terminal: Terminal, request: InformRequest, *, now: datetim
     notice = build_notice(notice_no=view.notice_no, office_name=terminal.settings.office_name,
                           item_name=request.item_name, applicant_name=applicant_name,
                           applicant_id_number=applicant_id, agent_name=agent_name, created_at=created,
-                          missing=missing, note=note, clerk_name=clerk.name, clerk_id=clerk.id)
+                          missing=missing, note=note, clerk_name=clerk.name, clerk_id=clerk.id,
+                          acting=acting_for(clean, form))
     return Informed(view, notice)
 
 

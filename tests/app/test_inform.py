@@ -34,7 +34,7 @@ from .samples import ID_NUMBER, REGISTRATION, WAIVER
 
 NOW = datetime(2026, 12, 7, 2, 30, tzinfo=UTC)  # 10:30 Beijing time, 2026-12-07
 #: an agent named with a relation that needs the authorisation (issue 19: the agent's ID copy too)
-AGENT = {"agent_name": "王强", "agent_relation": "relative"}
+AGENT = {"agent_name": "王强", "agent_relation": "relative", "agent_id_number": "610202198001010010"}
 
 
 def pdf_text(data: bytes) -> str:
@@ -129,6 +129,17 @@ def test_the_notice_prints_to_a_searchable_pdf(make_terminal: Any, qapp: QApplic
                      form.materials[0].name, form.materials[0].legal_basis):
         assert expected in text, expected
     assert ID_NUMBER not in text
+
+
+def test_the_notice_says_who_acts_for_whom_like_the_receipt(make_terminal: Any, qapp: QApplication,
+                                                            tmp_path: Path) -> None:
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    informed = inform_applicant(terminal, request(terminal, {**REGISTRATION, **AGENT}), now=NOW)
+    target = tmp_path / "notice.pdf"
+    print_notice(terminal, CLERK, informed.notice, target)
+    text = pdf_text(target.read_bytes())
+    assert "代办人 王强（其他亲属，证件号码 610*************10）代 李秀英 办理" in text
+    assert AGENT["agent_id_number"] not in text
     printed = [e for e in terminal.audit.find(terminal.db) if e.action == AuditAction.PRINT_NOTICE]
     assert [e.detail for e in printed] == [{"notice_no": informed.view.notice_no, "to": "file"}]
 
