@@ -88,6 +88,7 @@ def test_employer_by_unit_number_lists_staff_masked(registry: tuple[CentralServe
     assert answer["found"] and employer["uscc"] == unit.uscc and employer["name"] == unit.name
     assert employer["insured_staff"] >= len(employer["staff"]) and len(employer["staff"]) <= MAX_STAFF_LISTED
     assert employer["contacts"] and all("*" in s["id_number_masked"] for s in employer["staff"])
+    assert all(s["since"] and s["insurances"] for s in employer["staff"])
 
 
 def test_employer_by_uscc(registry: tuple[CentralServerProcess, Path]) -> None:
