@@ -181,9 +181,12 @@ def test_registered_batch_of_10000_numbers_fits_the_body_limit(registry: tuple[C
                                                                                        "note": "批量导入"}))
         too_many = http.post("/v1/lookup/registered", json=_body(id_numbers=[*numbers, numbers[0]],
                                                                  reason={"kind": "typed", "note": "批量导入"}))
+        too_large = http.post("/v1/lookup/registered", json=_body(id_numbers=numbers * 2,
+                                                                  reason={"kind": "typed", "note": "批量导入"}))
     assert ok.status_code == 200, ok.text
     assert ok.json()["checked"] == len(set(numbers))
     assert too_many.status_code == 422
+    assert too_large.status_code == 413 and too_large.json()["error"]["code"] == "body_too_large"
 
 
 def test_seeded_postgresql_answers_lookups(postgres: PostgresCluster, tmp_path: Path) -> None:
