@@ -239,3 +239,13 @@ def test_postgresql_seed_equals_sqlite_seed(postgres: PostgresCluster, tmp_path:
     seed_db(url, persons=200, employers=12, seed=21)
     seed_db(tmp_path / "central.sqlite3", persons=200, employers=12, seed=21)
     assert _dump(url) == _dump(tmp_path / "central.sqlite3")
+
+
+def test_demo_registry_is_made_on_the_first_start_and_kept(tmp_path: Path) -> None:
+    from app.demo import DEMO_REGISTRY, seed_demo_registry
+
+    db = tmp_path / "central.sqlite3"
+    seed_demo_registry(db)
+    made = _dump(db)
+    seed_demo_registry(db)  # the next start: refused quietly, nothing replaced
+    assert _dump(db) == made and len(made["registry_persons"]) == DEMO_REGISTRY[0]
