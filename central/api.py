@@ -42,6 +42,7 @@ from central.blobs import (
     PackWriter,
 )
 from central.boundary import Boundary, RequestBoundary
+from central.certificate_api import certificate_router
 from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
     BadChunk,
@@ -880,6 +881,7 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     app.state.reviews = desk
     bounds = boundary or Boundary()
     app.include_router(_router(store, reference, signer, desk, item_limit=bounds.limits.submission))
+    app.include_router(certificate_router(store))  # issue 20: certificates and their public check
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)

@@ -252,6 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     ratings.add_argument("--terminal", default=None, help="only this terminal's")
     ratings.add_argument("--json", action="store_true", help="one JSON array instead of a table")
 
+    verify = commands.add_parser("verify", parents=[common],
+                                 help="check a 参保证明/缴费证明 by its verification code (exit 0 valid, 1 not)")
+    verify.add_argument("code", help="the code as printed, e.g. 7K3M-Q9XA-2BTR-HF4NP")
+    verify.add_argument("--file", type=Path, default=None,
+                        help="the certificate's PDF: its bytes must be the ones issued")
+    verify.add_argument("--url", default=None,
+                        help="ask a running central system's public check (e.g. http://127.0.0.1:8765) "
+                             "instead of reading the database")
+    verify.add_argument("--json", action="store_true", help="the answer as JSON")
+    revoke = commands.add_parser("revoke-certificate", parents=[common], help="void (作废) an issued certificate")
+    revoke.add_argument("code")
+    revoke.add_argument("--reason", required=True)
+
     listing = commands.add_parser("list-submissions", parents=[common], help="print stored submissions")
     listing.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     listing.add_argument("--include-payload", action="store_true",
@@ -444,6 +457,56 @@ def _ratings(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
                     lambda r: f"{r.received_at}  {r.receipt_number}  {r.item_code}  {r.terminal_id}  {r.clerk_id}  "
                               f"{r.level} {LEVEL_LABELS[RatingLevel(r.level)]}  {','.join(r.reasons)}  {r.id}",
                     "rating", as_json)
+
+
+def _verify(db: Path | str, code: str, file: Path | None, url: str | None, as_json: bool) -> int:
+    """``central verify``: what the public check says of a code (and a file); exit 0 only when valid."""
+    from central.certificates import verify_certificate
+    from central.store import CentralStore
+    from core.files import read_bytes_bounded
+    from protocol.certificates import VerifyOut
+    from protocol.limits import CERTIFICATE_FILE_BODY
+
+    document = read_bytes_bounded(file, CERTIFICATE_FILE_BODY, "证明文件") if file is not None else None
+    if url is not None:
+        import httpx
+
+        target = f"{url.rstrip('/')}/verify/{code.strip()}"
+        with httpx.Client(timeout=15.0) as http:
+            resp = (http.post(target, content=document, params={"format": "json"},
+                              headers={"Content-Type": "application/pdf"}) if document is not None
+                    else http.get(target, params={"format": "json"}))
+        if resp.status_code != 200:
+            print(f"central: the check answered {resp.status_code}", file=sys.stderr)
+            return 2
+        answer = VerifyOut.model_validate_json(resp.content)
+    else:
+        if isinstance(db, Path) and not db.exists():
+            print(f"central: no database at {db}", file=sys.stderr)
+            return 2
+        with CentralStore.open(db) as store:
+            answer = verify_certificate(store, code, document)
+    if as_json:
+        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{answer.result}: {answer.message}")
+        if answer.kind is not None:
+            print(f"{answer.kind}  {answer.issued_at}  {answer.name_masked}  {answer.id_number_masked}")
+            for line in answer.lines:
+                print(f"  {line}")
+    return 0 if answer.valid else 1
+
+
+def _revoke(db: Path | str, code: str, reason: str) -> int:
+    from central.certificates import revoke_certificate
+    from central.store import CentralStore
+
+    with CentralStore.open(db) as store:
+        if not revoke_certificate(store, code, reason):
+            print("central: no certificate with this code", file=sys.stderr)
+            return 1
+    print("revoked")
+    return 0
 
 
 def _review(db: Path | str, submission_id: str, return_reason: str | None, note: str | None) -> int:
@@ -661,6 +724,10 @@ def _main(argv: list[str] | None) -> int:
             return _reminders(db, args.terminal, args.json)
         if args.command == "ratings":
             return _ratings(db, args.terminal, args.json)
+        if args.command == "verify":
+            return _verify(db, args.code, args.file, args.url, args.json)
+        if args.command == "revoke-certificate":
+            return _revoke(db, args.code, args.reason)
         return _list(db, args.json, args.include_payload)
     except CounterError as exc:
         detail = f"（{exc}）" if str(exc) != exc.user_message else ""

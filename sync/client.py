@@ -35,6 +35,7 @@ from protocol.body import (
     blob_batch_head,
     submission_batch_body,
 )
+from protocol.certificates import CertificateDocumentIn, CertificateIn, CertificateOut
 from protocol.models import (
     MAX_BLOB_SIZE,
     MAX_STATE_QUERY,
@@ -442,6 +443,21 @@ class CentralClient:
                                                  status_code=200 if answer.duplicate else 201,
                                                  answer=answer, error=None))
         return results
+
+    # -- 参保证明 / 缴费证明 (docs/sync-protocol.md, "Certificates"; issue 20) ---------------------------
+    def issue_certificate(self, body: CertificateIn) -> CertificateOut:
+        """Ask the central system to issue a certificate: the registry's facts and a verification code."""
+        resp = self._request("POST", "/v1/certificates", json=body.model_dump(exclude_none=True))
+        if resp.status_code == 404 and _error_code(resp) == "not_registered":
+            raise SyncError("central answered 404 not_registered", retryable=False, status=404,
+                            code="not_registered", user_message="中心系统中没有此人的参保登记记录，无法出具证明。",
+                            hint="请核对证件号码；未参保人员可先办理参保登记。")
+        return self._check(resp, CertificateOut)
+
+    def register_certificate_document(self, code: str, body: CertificateDocumentIn) -> CertificateOut:
+        """Register the SHA-256 of the certificate's PDF; only then does its code verify."""
+        return self._check(self._request("PUT", f"/v1/certificates/{code}/document", json=body.model_dump()),
+                           CertificateOut)
 
 
 def _read_capped(http: httpx.Client, method: str, path: str, cap: int, **kw: Any) -> httpx.Response:
