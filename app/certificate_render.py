@@ -35,8 +35,8 @@ SEAL_TEXT = "业务专用章"
 _QR_SIDE_MM = 32.0
 _SEAL_INK = QColor("#c0282d")
 #: the table's column widths as parts of its width
-_COLUMNS = (0.2, 0.2, 0.15, 0.15, 0.3)
-_PAYMENT_COLUMNS = (0.2, 0.25, 0.11, 0.14, 0.3)
+_COLUMNS = (0.27, 0.13, 0.16, 0.28, 0.16)
+_PAYMENT_COLUMNS = (0.2, 0.24, 0.11, 0.17, 0.28)
 
 
 def _table(layout: _Layout, left: float, width: float, y: float, header: list[str], rows: list[list[str]],
@@ -68,25 +68,33 @@ def _table(layout: _Layout, left: float, width: float, y: float, header: list[st
 
 
 def _seal(layout: _Layout, certificate: IssuedCertificate, right: float, y: float) -> float:
-    """The office's name, the date and the seal's text in a red ring at the bottom right; returns the bottom."""
+    """The office's name and the date, and the seal's text in a red ring at the bottom right; returns the bottom.
+
+    The ring keeps its size however much the text shrinks (like the QR code); the office's name inside it
+    wraps onto a second line rather than run over the ring."""
     mm, s = layout.mm, layout.s
-    ring = 34 * mm
-    centre = QPointF(right - ring / 2 - 6 * mm, y + ring / 2)
+    ring = 40 * mm
+    centre = QPointF(right - ring / 2 - 4 * mm, y + ring / 2)
     if layout.paint:
         pen = QPen(_SEAL_INK)
         pen.setWidthF(0.9 * mm)
         layout.painter.setPen(pen)
         layout.painter.setBrush(Qt.BrushStyle.NoBrush)
         layout.painter.drawEllipse(centre, ring / 2, ring / 2)
-    inner = QRectF(centre.x() - ring / 2 + 3 * mm, centre.y() - ring / 2 + 6 * mm, ring - 6 * mm, ring - 12 * mm)
+    inner_w = ring * 0.8
     centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | _WRAP)
-    text_h = layout.text(inner, certificate.office, _font(min(s(3.0), 3.0 * mm), bold=True), centred, _SEAL_INK)
-    layout.text(QRectF(inner.x(), inner.y() + text_h + mm, inner.width(), 0), f"★ {SEAL_TEXT} ★",
-                _font(min(s(3.0), 3.0 * mm)), centred, _SEAL_INK)
-    lines_left = right - 100 * mm
-    block = QRectF(lines_left, y + ring * 0.25, centre.x() - ring / 2 - lines_left - 2 * mm, 0)
+    name_font, seal_font = _font(2.7 * mm, bold=True), _font(2.7 * mm)
+    measure = _Layout(layout.painter, layout.page, layout.scale, paint=False)
+    name_h = measure.text(QRectF(0, 0, inner_w, 0), certificate.office, name_font, centred)
+    seal_h = measure.text(QRectF(0, 0, inner_w, 0), f"★ {SEAL_TEXT} ★", seal_font, centred)
+    top = centre.y() - (name_h + mm + seal_h) / 2
+    layout.text(QRectF(centre.x() - inner_w / 2, top, inner_w, 0), certificate.office, name_font, centred, _SEAL_INK)
+    layout.text(QRectF(centre.x() - inner_w / 2, top + name_h + mm, inner_w, 0), f"★ {SEAL_TEXT} ★", seal_font,
+                centred, _SEAL_INK)
+    lines_left = right - 120 * mm
+    block = QRectF(lines_left, y + ring * 0.3, centre.x() - ring / 2 - lines_left - 3 * mm, 0)
     flags = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop | _WRAP)
-    h = layout.text(block, f"出具机构：{certificate.office}（经办机构）", _font(s(3.6)), flags)
+    h = layout.text(block, f"出具机构：{certificate.office}", _font(s(3.6)), flags)
     layout.text(QRectF(block.x(), block.y() + h + s(2), block.width(), 0), f"出具日期：{certificate.date_text()}",
                 _font(s(3.6)), flags)
     return y + ring

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -175,7 +175,7 @@ class CertificatePage(QWidget):
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         for button in (self.save_button, self.print_button, self.issue_button):
-            button.setMinimumWidth(110)
+            button.setMinimumWidth(100)
             buttons.addWidget(button)
 
         left = QVBoxLayout()
@@ -200,11 +200,14 @@ class CertificatePage(QWidget):
         self.preview_scroll.setWidget(self.preview)
         self.preview_scroll.setWidgetResizable(True)
         self.preview_scroll.setMinimumWidth(360)
+        self.preview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        #: the issued page as drawn; shown scaled to the preview's width
+        self._page_image: QImage | None = None
 
         body = QHBoxLayout()
         body.setSpacing(16)
-        body.addWidget(left_widget, 3)
-        body.addWidget(self.preview_scroll, 4)
+        body.addWidget(left_widget, 1)
+        body.addWidget(self.preview_scroll, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
         layout.setSpacing(6)
@@ -252,6 +255,9 @@ class CertificatePage(QWidget):
 
     def _agent_toggled(self, on: bool) -> None:
         self.agent_group.setVisible(on)
+        if self.holder is None:
+            agent_text = self.tr("代办：请读取代办人本人的证件，并按授权委托书填写证明对象的身份号码。")
+            self.card_label.setText(agent_text if on else self.tr("请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。"))
         if not on:
             self.arm_agent(False)
         self._changed()
@@ -287,7 +293,7 @@ class CertificatePage(QWidget):
 
     def _changed(self) -> None:
         problem = self.problem()
-        self.problem_label.setText(problem or "")
+        self._say(problem or "", error=True)
         self.issue_button.setEnabled(problem is None)
         issued = self.certificate is not None
         self.print_button.setEnabled(issued)
@@ -298,26 +304,43 @@ class CertificatePage(QWidget):
         if self.problem() is not None:
             return
         self.issue_button.setEnabled(False)
-        self.problem_label.setText(self.tr("正在向中心系统申请出具证明…"))
+        self._say(self.tr("正在向中心系统申请出具证明…"), error=False)
         issue_certificate(parent=self, clerk=self.clerk, request=self.request()) \
             .success(self.show_issued).failure(self._failed).run_in_background(self.ctx)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, CounterError):
-            self.problem_label.setText(f"{exc.user_message}{exc.hint}")
+            self._say(f"{exc.user_message}{exc.hint}", error=True)
         else:
-            self.problem_label.setText(self.tr("出具证明失败，请重试。"))
+            self._say(self.tr("出具证明失败，请重试。"), error=True)
         self.issue_button.setEnabled(True)
 
     def show_issued(self, certificate: IssuedCertificate) -> None:
         self.certificate = certificate
-        image = certificate_image(certificate, _PREVIEW_DPI)
-        self.preview.setPixmap(QPixmap.fromImage(image))
-        self.preview.setText("")
+        self._page_image = certificate_image(certificate, _PREVIEW_DPI)
+        self._fit_preview()
         self._changed()
-        self.problem_label.setText(self.tr("已出具{title}，验证码 {code}。请打印或另存为PDF交申请人。").format(
-            title=certificate.title, code=certificate.code_text))
+        self._say(self.tr("已出具{title}，验证码 {code}。请打印或另存为PDF交申请人。").format(
+            title=certificate.title, code=certificate.code_text), error=False)
         self.issued.emit(certificate)
+
+    def _fit_preview(self) -> None:
+        """The page scaled to the preview's width (the clerk scrolls down, never sideways)."""
+        if self._page_image is None:
+            return
+        width = max(200, self.preview_scroll.viewport().width() - 4)
+        self.preview.setPixmap(QPixmap.fromImage(self._page_image.scaledToWidth(
+            width, Qt.TransformationMode.SmoothTransformation)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_preview()
+
+    def _say(self, text: str, *, error: bool) -> None:
+        """The line above the buttons: what is missing or went wrong (red), or what happened."""
+        self.problem_label.setProperty("role", "fieldError" if error else "")
+        self.problem_label.style().polish(self.problem_label)
+        self.problem_label.setText(text)
 
     def save_pdf(self, path: Path | None = None) -> None:
         """Save the registered PDF (a file dialog when no path is given)."""
@@ -331,7 +354,7 @@ class CertificatePage(QWidget):
                 return
             path = Path(name)
         deliver_certificate(parent=self, clerk=self.clerk, certificate=certificate, target=path) \
-            .success(lambda _none: self.problem_label.setText(self.tr("证明已保存：{path}").format(path=str(path)))) \
+            .success(lambda _none: self._say(self.tr("证明已保存：{path}").format(path=str(path)), error=False)) \
             .run_in_background(self.ctx)
 
     def print_certificate(self) -> None:
@@ -343,7 +366,7 @@ class CertificatePage(QWidget):
 
         def chosen() -> None:
             deliver_certificate(parent=self, clerk=self.clerk, certificate=certificate, target=printer) \
-                .success(lambda _none: self.problem_label.setText(self.tr("证明已送打印机。"))) \
+                .success(lambda _none: self._say(self.tr("证明已送打印机。"), error=False)) \
                 .run_in_background(self.ctx)
 
         self.print_dialog.accepted.connect(chosen)
