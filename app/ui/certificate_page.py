@@ -257,7 +257,8 @@ class CertificatePage(QWidget):
         self.agent_group.setVisible(on)
         if self.holder is None:
             agent_text = self.tr("代办：请读取代办人本人的证件，并按授权委托书填写证明对象的身份号码。")
-            self.card_label.setText(agent_text if on else self.tr("请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。"))
+            holder_text = self.tr("请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。")
+            self.card_label.setText(agent_text if on else holder_text)
         if not on:
             self.arm_agent(False)
         self._changed()
