@@ -45,7 +45,7 @@ from core.errors import CounterError
 from forms.agent_section import GUARDIAN, RELATIONS
 from forms.catalogue import ServiceItem
 
-#: the catalogue's screen values this page serves, and the certificate kind each issues
+# the catalogue's screen values this page serves, and the certificate kind each issues
 SCREENS = {"certificate_insurance": "insurance", "certificate_payment": "payment"}
 _PREVIEW_DPI = 110
 
@@ -201,7 +201,7 @@ class CertificatePage(QWidget):
         self.preview_scroll.setWidgetResizable(True)
         self.preview_scroll.setMinimumWidth(360)
         self.preview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        #: the issued page as drawn; shown scaled to the preview's width
+        # the issued page as drawn; shown scaled to the preview's width
         self._page_image: QImage | None = None
 
         body = QHBoxLayout()
