@@ -53,7 +53,9 @@ def certificate_router(store: CentralStore) -> APIRouter:
         **_ERRORS,
         200: {"model": CertificateOut, "description": "duplicate of an earlier identical POST (the same id)"},
         404: {"model": ErrorBody, "description": "not_registered: nobody with this ID number in the registry"},
-        409: {"model": ErrorBody, "description": "idempotency_conflict: the id was used with another body"}})
+        409: {"model": ErrorBody, "description": "idempotency_conflict: the id was used with another body; "
+                                                 "card_not_valid: presence card_read, and the person's card is "
+                                                 "reported lost or was replaced"}})
     def issue(body: CertificateIn, terminal_id: Terminal, request: Request, response: Response) -> CertificateOut:
         """Issue a 参保证明 (``insurance``) or 缴费证明 (``payment``) about the person with ``id_number``: the facts as
         the registry holds them now, a fresh verification code and the address that verifies it."""

@@ -48,7 +48,7 @@ from protocol.certificates import (
 )
 from protocol.lookup import INSURANCE_LABELS, INSURED_STATUS_LABELS
 
-__all__ = ["NotRegistered", "VerifyOut", "certificate_answer", "compose_facts", "issue_certificate",
+__all__ = ["CardNotValid", "NotRegistered", "VerifyOut", "certificate_answer", "compose_facts", "issue_certificate",
            "register_document", "revoke_certificate", "verify_certificate"]
 
 _ORDER = list(INSURANCE_LABELS)
@@ -61,6 +61,15 @@ class NotRegistered(CentralError):
     http_status = 404
     user_message = "中心系统中没有此人的参保登记记录，无法出具证明。"
     hint = "请核对证件号码；未参保人员可先办理参保登记。"
+
+
+class CardNotValid(CentralError):
+    """The social security card read at the window is reported lost or was replaced: it proves nobody present."""
+
+    code = "card_not_valid"
+    http_status = 409
+    user_message = "该社会保障卡已挂失或已补换，不能凭此卡证明本人到场。"
+    hint = "请读取本人的居民身份证后再出具证明。"
 
 
 class DocumentConflict(CentralError):
@@ -98,6 +107,8 @@ def compose_facts(session: Session, body: CertificateIn, as_of: str) -> Certific
     person = session.get(PersonRecordRow, body.id_number)
     if person is None:
         raise NotRegistered(f"no registry person for a {body.kind} certificate")
+    if body.presence.kind == "card_read" and person.card_status in ("lost", "replaced"):
+        raise CardNotValid(f"card read for a certificate is {person.card_status}")
     wanted: set[str] = set(body.insurances) or set(_ORDER)
     names: dict[str, str] = {}
 

@@ -452,6 +452,10 @@ class CentralClient:
             raise SyncError("central answered 404 not_registered", retryable=False, status=404,
                             code="not_registered", user_message="中心系统中没有此人的参保登记记录，无法出具证明。",
                             hint="请核对证件号码；未参保人员可先办理参保登记。")
+        if resp.status_code == 409 and _error_code(resp) == "card_not_valid":
+            raise SyncError("central answered 409 card_not_valid", retryable=False, status=409, code="card_not_valid",
+                            user_message="该社会保障卡已挂失或已补换，不能凭此卡证明本人到场。",
+                            hint="请读取本人的居民身份证后再出具证明。")
         return self._check(resp, CertificateOut)
 
     def register_certificate_document(self, code: str, body: CertificateDocumentIn) -> CertificateOut:

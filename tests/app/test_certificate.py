@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,9 @@ import pytest
 from app.cards import IdentityReading
 from app.certificates import IssuedCertificate
 from app.permissions import PermissionDenied
-from app.terminal import Terminal
+from app.secrets import SecretStore, file_keyring
+from app.settings import DeviceSettings, Settings
+from app.terminal import Terminal, build_terminal
 from app.usecases.certificate import (
     AgentPresence,
     CertificateOffline,
@@ -32,12 +34,13 @@ from app.usecases.certificate import (
     issue_certificate,
 )
 from central.process import CentralServerProcess
-from core.errors import ValidationError
+from central.store import add_terminal
+from core.errors import SyncError, ValidationError
 from local_db.clerks import ClerkInfo, Role
 from protocol.certificates import format_code
-from tests.central.registry_rows import AGENT, HOLDER, UNIT_NAME, add_registry
+from tests.central.registry_rows import AGENT, HOLDER, LOST_CARD, UNIT_NAME, add_registry
 
-from .conftest import CLERK
+from .conftest import CLERK, TERMINAL_ID, make_central_key
 
 CARD = IdentityReading(source="社保卡", name="王建国", id_number=HOLDER)
 AGENT_CARD = IdentityReading(source="居民身份证", name="王小梅", id_number=AGENT)
@@ -56,12 +59,27 @@ def pdf_text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
 
 
-@pytest.fixture
-def online(start_central: Callable[..., CentralServerProcess], central_db: Path,
-           make_terminal: Callable[..., Terminal]) -> tuple[CentralServerProcess, Terminal]:
+@pytest.fixture(scope="module")
+def online(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CentralServerProcess, Terminal]]:
+    """One central process with the registry rows and one terminal for the module (each test looks only at
+    what it issued itself)."""
+    root = tmp_path_factory.mktemp("certificates")
+    central_db = root / "central.sqlite3"
     add_registry(central_db)
-    server = start_central()
-    return server, make_terminal(server.base_url, start_sender=False)
+    key = make_central_key(root / "central-keyring")
+    server = CentralServerProcess.start(central_db, stderr_path=root / "central.log", extra_args=key.serve_args())
+    secrets = SecretStore(file_keyring(root / "keyring"))
+    secrets.set_terminal_token(add_terminal(central_db, TERMINAL_ID))
+    terminal = build_terminal(Settings(central_url=server.base_url, terminal_id=TERMINAL_ID,
+                                       central_signing_key=key.public_key, office_name="测试大厅",
+                                       data_dir=root / "terminal",
+                                       devices=DeviceSettings(card_reader="off", id_reader="off", camera="off")),
+                              secrets, start_sender=False)
+    try:
+        yield server, terminal
+    finally:
+        terminal.close()
+        server.stop()
 
 
 def _verify(server: CentralServerProcess, code: str, pdf: bytes | None = None) -> dict[str, Any]:
@@ -71,8 +89,10 @@ def _verify(server: CentralServerProcess, code: str, pdf: bytes | None = None) -
     return answer.json()  # type: ignore[no-any-return]
 
 
-def _entries(terminal: Terminal, action: str = "issue_certificate") -> list[Any]:
-    return [e for e in terminal.audit.find(terminal.db) if e.action == action]
+def _entries(terminal: Terminal, code: str | None = None) -> list[Any]:
+    """The trail's certificate entries (of one code)."""
+    return [e for e in terminal.audit.find(terminal.db)
+            if e.action == "issue_certificate" and (code is None or e.subject == code)]
 
 
 def test_an_insurance_certificate_for_the_person_present_verifies(
@@ -145,11 +165,12 @@ def test_refused_without_the_persons_card_read(qapp: Any, online: tuple[CentralS
     with pytest.raises(ValidationError) as refused:
         issue_certificate(terminal, CLERK, CertificateRequest("insurance", HOLDER))
     assert "到场的本人" in refused.value.user_message
+    before = len(_entries(terminal))
     someone_else = IdentityReading(source="社保卡", name="王小梅", id_number=AGENT)
     with pytest.raises(ValidationError) as other:
         issue_certificate(terminal, CLERK, CertificateRequest("insurance", HOLDER, holder=someone_else))
     assert "不是证明对象本人" in other.value.user_message
-    assert _entries(terminal) == []
+    assert len(_entries(terminal)) == before
 
 
 def test_an_authorised_agent_may_have_it_printed(qapp: Any, online: tuple[CentralServerProcess, Terminal]) -> None:
@@ -157,7 +178,7 @@ def test_an_authorised_agent_may_have_it_printed(qapp: Any, online: tuple[Centra
     issued = issue_certificate(terminal, CLERK, CertificateRequest(
         "insurance", HOLDER, agent=AgentPresence(AGENT_CARD, "child", authorisation_seen=True)))
     assert issued.presence == "agent" and _verify(server, issued.code, issued.pdf)["valid"]
-    [entry] = _entries(terminal)
+    [entry] = _entries(terminal, issued.code)
     assert entry.detail == {"code": issued.code, "kind": "insurance", "presence": "agent", "agent_relation": "child"}
     assert entry.person_key and HOLDER not in str(entry.detail) and entry.subject == issued.code
 
@@ -182,7 +203,7 @@ def test_offline_it_says_a_certificate_needs_the_central_system(
     with pytest.raises(CertificateOffline) as offline:
         issue_certificate(terminal, CLERK, CertificateRequest("insurance", HOLDER, holder=CARD))
     assert offline.value.user_message == "未能连接中心系统，无法出具证明。" and "网络恢复后" in offline.value.hint
-    assert _entries(terminal) == []
+    assert _entries(terminal) == []  # a terminal of its own
 
 
 def test_only_the_front_desk_issues_certificates(qapp: Any, online: tuple[CentralServerProcess, Terminal]) -> None:
@@ -204,4 +225,13 @@ def test_saving_through_a_pdf_printer_writes_the_registered_bytes(
     deliver_certificate(terminal, CLERK, issued, printer)
     printed = (tmp_path / "printed.pdf").read_bytes()
     assert printed == issued.pdf and _verify(server, issued.code, printed)["valid"]
-    assert [e.detail.get("to") for e in _entries(terminal)] == [None, "printer"]
+    assert [e.detail.get("to") for e in _entries(terminal, issued.code)] == [None, "printer"]
+
+
+def test_a_card_reported_lost_is_refused_with_what_to_do(
+        qapp: Any, online: tuple[CentralServerProcess, Terminal]) -> None:
+    _server, terminal = online
+    lost = IdentityReading(source="社保卡", name="李秀英", id_number=LOST_CARD)
+    with pytest.raises(SyncError) as refused:
+        issue_certificate(terminal, CLERK, CertificateRequest("insurance", LOST_CARD, holder=lost))
+    assert "已挂失" in refused.value.user_message and "居民身份证" in refused.value.hint

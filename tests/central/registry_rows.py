@@ -29,6 +29,8 @@ def id_number(first17: str) -> str:
 HOLDER = id_number("61010219700305001")
 AGENT = id_number("61010219950812002")
 STRANGER = id_number("61010219881111003")
+#: registered, their social security card reported lost
+LOST_CARD = id_number("61010219660721004")
 UNIT = "610100000001"
 UNIT_NAME = "西安市秦川机械有限公司"
 
@@ -57,7 +59,11 @@ def add_registry(db: Path | str) -> None:
         session.add(PersonRecordRow(id_number=HOLDER, name="王建国", sex="male", birth_date="1970-03-05",
                                     insured_category="employee", unit_number=UNIT, work_start_date="2008-03-01",
                                     updated_at="2026-11-30T00:00:00+00:00"))
+        session.add(PersonRecordRow(id_number=LOST_CARD, name="李秀英", sex="female", birth_date="1966-07-21",
+                                    insured_category="flexible", card_status="lost", card_changed_on="2026-11-02",
+                                    updated_at="2026-11-30T00:00:00+00:00"))
         session.flush()
+        session.add(PersonInsuranceRow(id_number=LOST_CARD, insurance="pension", status="insured", since="2012-01"))
         for insurance in FIVE:
             session.add(PersonInsuranceRow(id_number=HOLDER, insurance=insurance, status="insured", since="2008-03",
                                            unit_number=UNIT))

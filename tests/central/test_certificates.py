@@ -20,7 +20,7 @@ import pytest
 from central.process import CentralServerProcess
 from protocol.certificates import ALPHABET, format_code
 
-from .registry_rows import HOLDER, STRANGER, UNIT_NAME, add_registry
+from .registry_rows import HOLDER, LOST_CARD, STRANGER, UNIT_NAME, add_registry
 
 DOCUMENT = b"%PDF-1.4 stand-in certificate body " + bytes(range(256)) * 8
 
@@ -182,3 +182,11 @@ def test_issuing_needs_the_terminals_token_and_verifying_does_not(office: Any) -
     assert httpx.post(f"{server.base_url}/v1/certificates", json=_body()).status_code == 401
     assert httpx.get(f"{server.base_url}/verify/{'0' * 17}", params={"format": "json"}).status_code == 200
 
+
+
+def test_a_lost_card_does_not_prove_the_person_present_but_their_id_card_does(office: Any) -> None:
+    _server, client = office
+    refused = client.post("/v1/certificates", json=_body(id_number=LOST_CARD))
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "card_not_valid"
+    by_id_card = client.post("/v1/certificates", json=_body(id_number=LOST_CARD, presence={"kind": "id_card_read"}))
+    assert by_id_card.status_code == 201 and by_id_card.json()["facts"]["insured_category"] == "flexible"
