@@ -1,13 +1,17 @@
 """A 参保证明 / 缴费证明 on paper and as PDF (issue 20), in the receipt's look (``app.receipt_render``).
 
-One A4 page: the office and the title, the QR code top right (it holds the public verification address with
+On A4: the office and the title, the QR code top right (it holds the public verification address with
 the code), the opening sentence, the table of facts, the closing lines, the verification code in text, the
 date and the office's seal text at the bottom right. Like the receipt, every size follows the page's width,
-the text shrinks step by step until everything fits, and the PDF's text is searchable (the code, the name,
-the insurances), which is how the tests read it back.
+the text shrinks step by step until everything fits one page, and the PDF's text is searchable (the code, the
+name, the insurances), which is how the tests read it back. A 缴费证明 over many years with a base per year
+would shrink past reading; below ``_SMALLEST_ONE_PAGE`` it goes on to further pages instead, each with the
+title marked 续, the person, the table's header again, and the code and page number in the footer.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
@@ -37,6 +41,10 @@ _SEAL_INK = QColor("#c0282d")
 #: the table's column widths as parts of its width
 _COLUMNS = (0.27, 0.13, 0.16, 0.28, 0.16)
 _PAYMENT_COLUMNS = (0.2, 0.24, 0.11, 0.17, 0.28)
+#: below this text scale a page is hard to read: a longer certificate goes on to more pages instead
+_SMALLEST_ONE_PAGE = 0.72
+#: the text scale of a certificate on several pages
+_PAGED_SCALE = 0.85
 
 
 def _table(layout: _Layout, left: float, width: float, y: float, header: list[str], rows: list[list[str]],
@@ -100,14 +108,20 @@ def _seal(layout: _Layout, certificate: IssuedCertificate, right: float, y: floa
     return y + ring
 
 
-def _layout(layout: _Layout, certificate: IssuedCertificate) -> float:
-    page, mm, s = layout.page, layout.mm, layout.s
-    left, right = page.left() + 18 * mm, page.right() - 18 * mm
-    top = page.top() + 16 * mm
-    width = right - left
-    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | _WRAP)
-    centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | _WRAP)
+def _margins(layout: _Layout) -> tuple[float, float, float]:
+    page, mm = layout.page, layout.mm
+    return page.left() + 18 * mm, page.right() - 18 * mm, page.top() + 16 * mm
 
+
+_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | _WRAP)
+_CENTRED = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | _WRAP)
+
+
+def _head(layout: _Layout, certificate: IssuedCertificate) -> float:
+    """The first page's top: QR code, office, title and the opening sentence; returns where the table starts."""
+    mm, s = layout.mm, layout.s
+    left, right, top = _margins(layout)
+    width = right - left
     qr_side = _QR_SIDE_MM * mm
     _, drawn = _qr_path(certificate.verify_url, 0, 0, qr_side)
     qr_left, qr_top = round(right - drawn), round(top)
@@ -118,85 +132,177 @@ def _layout(layout: _Layout, certificate: IssuedCertificate) -> float:
         layout.painter.fillPath(path, _INK)
         layout.painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     caption_h = layout.text(QRectF(qr_left - 6 * mm, qr_top + drawn, drawn + 12 * mm, 0), "扫码验证",
-                            _font(s(2.8)), centred)
+                            _font(s(2.8)), _CENTRED)
     gutter = qr_side + 4 * mm
     title_rect = QRectF(left + gutter, top + 4 * mm, width - 2 * gutter, 0)
-    y = title_rect.y() + layout.text(title_rect, certificate.office, _font(s(4.8)), centred)
+    y = title_rect.y() + layout.text(title_rect, certificate.office, _font(s(4.8)), _CENTRED)
     y += s(2.5)
     y += layout.text(QRectF(title_rect.x(), y, title_rect.width(), 0), certificate.title, _font(s(7.6), bold=True),
-                     centred, _TITLE_INK)
+                     _CENTRED, _TITLE_INK)
     y = max(y, qr_top + drawn + caption_h) + s(6)
+    return y + layout.text(QRectF(left, y, width, 0), certificate.opening(), _font(s(3.9)), _FLAGS) + s(4)
 
-    y += layout.text(QRectF(left, y, width, 0), certificate.opening(), _font(s(3.9)), flags) + s(4)
-    header, rows = certificate.table()
-    y = _table(layout, left, width, y, header, rows,
-               _PAYMENT_COLUMNS if certificate.kind == "payment" else _COLUMNS) + s(4)
+
+def _continued(layout: _Layout, certificate: IssuedCertificate) -> float:
+    """A later page's top: the title marked 续 and whom it is about; returns where the table goes on."""
+    left, right, top = _margins(layout)
+    y = top + layout.text(QRectF(left, top, right - left, 0), f"{certificate.title}（续）",
+                          _font(layout.s(5.2), bold=True), _CENTRED, _TITLE_INK) + layout.s(2)
+    who = f"{certificate.facts.name}（公民身份号码：{certificate.facts.id_number}）"
+    return y + layout.text(QRectF(left, y, right - left, 0), who, _font(layout.s(3.6)), _CENTRED) + layout.s(4)
+
+
+def _tail(layout: _Layout, certificate: IssuedCertificate, y: float) -> float:
+    """Closing lines, the verification box and the seal from ``y``; returns the bottom."""
+    mm, s = layout.mm, layout.s
+    left, right, _top = _margins(layout)
+    width = right - left
     for line in certificate.closing():
-        y += layout.text(QRectF(left, y, width, 0), line, _font(s(3.7)), flags) + s(1.6)
+        y += layout.text(QRectF(left, y, width, 0), line, _font(s(3.7)), _FLAGS) + s(1.6)
     y += s(3)
     box_top = y
     pad = s(2.2)
-    inner = QRectF(left + pad, y + pad, width - 2 * pad, 0)
-    inner_y = inner.y()
+    inner_y = y + pad
     for index, line in enumerate(certificate.verification_lines()):
         font = _font(s(3.9 if index == 0 else 3.2), bold=index == 0)
-        inner_y += layout.text(QRectF(inner.x(), inner_y, inner.width(), 0), line, font, flags) + s(1)
+        inner_y += layout.text(QRectF(left + pad, inner_y, width - 2 * pad, 0), line, font, _FLAGS) + s(1)
     if layout.paint:
         pen = QPen(_INK)
         pen.setWidthF(0.25 * mm)
         layout.painter.setPen(pen)
         layout.painter.setBrush(Qt.BrushStyle.NoBrush)
         layout.painter.drawRect(QRectF(left, box_top, width, inner_y - box_top + pad))
-    y = inner_y + pad + s(6)
-    return _seal(layout, certificate, right, y)
+    return _seal(layout, certificate, right, inner_y + pad + s(6))
 
 
-def _footer(layout: _Layout) -> float:
+def _footer(layout: _Layout, certificate: IssuedCertificate, number: int, pages: int) -> float:
+    """The footer (with the code and the page number when there are several pages); returns its top."""
     page, mm = layout.page, layout.mm
-    left, right = page.left() + 18 * mm, page.right() - 18 * mm
+    left, right, _top = _margins(layout)
+    text = FOOTER if pages == 1 else f"{FOOTER}\n验证码 {certificate.code_text}　第 {number} 页 共 {pages} 页"
     font = _font(layout.s(3.2))
-    flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | _WRAP)
-    height = _Layout(layout.painter, page, layout.scale, paint=False).text(QRectF(left, 0, right - left, 0), FOOTER,
-                                                                           font, flags)
+    height = _Layout(layout.painter, page, layout.scale, paint=False).text(QRectF(left, 0, right - left, 0), text,
+                                                                           font, _CENTRED)
     top = page.bottom() - 14 * mm - height
-    layout.text(QRectF(left, top, right - left, 0), FOOTER, font, flags)
+    layout.text(QRectF(left, top, right - left, 0), text, font, _CENTRED)
     layout.rule(left, top - layout.s(2.5), right, top - layout.s(2.5), 0.2)
     return top - layout.s(2.5)
 
 
-def _paint(painter: QPainter, page: QRectF, certificate: IssuedCertificate) -> list[str]:
-    """Paints at the largest text scale that fits; returns the texts drawn (for the PDF's text map)."""
+def _columns(certificate: IssuedCertificate) -> tuple[float, ...]:
+    return _PAYMENT_COLUMNS if certificate.kind == "payment" else _COLUMNS
+
+
+def _plan(painter: QPainter, page: QRectF, certificate: IssuedCertificate, scale: float) -> list[list[int]]:
+    """Which table rows go on which page at ``scale``; the closing part follows the last rows (on a page of its
+    own when it does not fit under them)."""
+    probe = _Layout(painter, page, scale, paint=False)
+    left, right, _top = _margins(probe)
+    header, rows = certificate.table()
+    columns = _columns(certificate)
+    bottom = _footer(probe, certificate, 1, 2) - probe.s(4)
+    header_h = _table(probe, left, right - left, 0, header, [], columns)
+    heights = [_table(probe, left, right - left, 0, header, [row], columns) - header_h for row in rows]
+    tail_h = _tail(probe, certificate, 0) + probe.s(4)
+    pages: list[list[int]] = [[]]
+    y = _head(probe, certificate) + header_h
+    for index, height in enumerate(heights):
+        if y + height > bottom and pages[-1]:
+            pages.append([])
+            y = _continued(probe, certificate) + header_h
+        pages[-1].append(index)
+        y += height
+    if y + tail_h > bottom:
+        pages.append([])
+    return pages
+
+
+def _one_page_scale(painter: QPainter, page: QRectF, certificate: IssuedCertificate) -> float | None:
+    for scale in _SCALES:
+        if scale < _SMALLEST_ONE_PAGE:
+            return None
+        probe = _Layout(painter, page, scale, paint=False)
+        if _layout_page(probe, certificate, list(range(len(certificate.table()[1]))), 0, 1) + probe.s(4) \
+                <= _footer(probe, certificate, 1, 1):
+            return scale
+    return None
+
+
+def _layout_page(layout: _Layout, certificate: IssuedCertificate, rows: list[int], number: int, pages: int) -> float:
+    """One page: its head, its rows of the table, and on the last page the closing part; returns the bottom."""
+    left, right, _top = _margins(layout)
+    y = _head(layout, certificate) if number == 0 else _continued(layout, certificate)
+    header, all_rows = certificate.table()
+    if rows:
+        y = _table(layout, left, right - left, y, header, [all_rows[i] for i in rows], _columns(certificate))
+        y += layout.s(4)
+    if number == pages - 1:
+        y = _tail(layout, certificate, y)
+    return y
+
+
+def page_count(certificate: IssuedCertificate) -> int:
+    """How many A4 pages the certificate takes (one unless a long 缴费证明 does not fit one readable page)."""
+    _require_gui()
+    probe = QImage(10, 10, QImage.Format.Format_RGB32)
+    probe.setDotsPerMeterX(round(300 / 0.0254))
+    probe.setDotsPerMeterY(round(300 / 0.0254))
+    painter = QPainter(probe)
+    try:
+        page = QRectF(0, 0, round(_A4_WIDTH_MM / 25.4 * 300), round(_A4_HEIGHT_MM / 25.4 * 300))
+        return 1 if _one_page_scale(painter, page, certificate) is not None else len(
+            _plan(painter, page, certificate, _PAGED_SCALE))
+    finally:
+        painter.end()
+
+
+def _paint(painter: QPainter, page_at: Callable[[int], QRectF], next_page: Callable[[], object],
+           certificate: IssuedCertificate) -> list[str]:
+    """Paints on one page at the largest text scale that fits, else on several at a readable scale; returns the
+    texts drawn (for the PDF's text map). ``page_at(n)``: the paintable rectangle of page n; ``next_page``
+    starts the next page on a paged device."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    chosen = _SCALES[-1]
-    for scale in _SCALES:
-        probe = _Layout(painter, page, scale, paint=False)
-        if _layout(probe, certificate) + probe.s(4) <= _footer(probe):
-            chosen = scale
-            break
-    final = _Layout(painter, page, chosen, paint=True)
-    _layout(final, certificate)
-    _footer(final)
-    return final.drawn
+    first = page_at(0)
+    scale = _one_page_scale(painter, first, certificate)
+    if scale is not None:
+        plan = [list(range(len(certificate.table()[1])))]
+    else:
+        scale = _PAGED_SCALE
+        plan = _plan(painter, first, certificate, scale)
+    drawn: list[str] = []
+    for number, rows in enumerate(plan):
+        if number > 0:
+            next_page()
+        final = _Layout(painter, page_at(number), scale, paint=True)
+        _layout_page(final, certificate, rows, number, len(plan))
+        _footer(final, certificate, number + 1, len(plan))
+        drawn += final.drawn
+    return drawn
 
 
 def certificate_pdf(certificate: IssuedCertificate) -> bytes:
-    """The certificate as a one-page A4 PDF (300 dpi), titled with its code, searchable."""
+    """The certificate as an A4 PDF (300 dpi; one page unless a long 缴费证明 needs more), titled with its code,
+    searchable."""
     return a4_pdf(f"{certificate.title} {certificate.code_text}",
-                  lambda painter, page, _writer: _paint(painter, page, certificate))
+                  lambda painter, page, writer: _paint(painter, lambda _n: page, writer.newPage, certificate))
 
 
 def certificate_image(certificate: IssuedCertificate, dpi: int = 150) -> QImage:
-    """The same page on a white image at ``dpi`` (the screen's preview)."""
+    """The same pages on one white image at ``dpi``, one below the other (the screen's preview)."""
     _require_gui()
     width, height = round(_A4_WIDTH_MM / 25.4 * dpi), round(_A4_HEIGHT_MM / 25.4 * dpi)
-    image = QImage(width, height, QImage.Format.Format_RGB32)
+    pages = page_count(certificate)
+    gap = round(dpi / 10) if pages > 1 else 0
+    image = QImage(width, height * pages + gap * (pages - 1), QImage.Format.Format_RGB32)
     image.setDotsPerMeterX(round(dpi / 0.0254))
     image.setDotsPerMeterY(round(dpi / 0.0254))
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)
     try:
-        _paint(painter, QRectF(0, 0, width, height), certificate)
+        for number in range(1, pages):  # a grey band between the pages
+            painter.fillRect(QRectF(0, number * (height + gap) - gap, width, gap), QColor("#c8ccd2"))
+        _paint(painter, lambda n: QRectF(0, n * (height + gap), width, height), lambda: None, certificate)
     finally:
         painter.end()
     return image
@@ -211,6 +317,7 @@ def print_certificate(certificate: IssuedCertificate, printer: QPrinter) -> None
         raise DeviceError(f"cannot start printing on {printer.printerName() or printer.outputFileName()}",
                           user_message="无法开始打印证明。", hint="请检查打印机是否连接并就绪后重试。")
     try:
-        _paint(painter, QRectF(0, 0, printer.width(), printer.height()), certificate)
+        page = QRectF(0, 0, printer.width(), printer.height())
+        _paint(painter, lambda _n: page, printer.newPage, certificate)
     finally:
         painter.end()
