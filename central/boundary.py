@@ -66,6 +66,8 @@ class BodyLimits:
     certificate: int = limits.CERTIFICATE_BODY
     #: public: a certificate's PDF checked at ``POST /verify/{code}``
     certificate_file: int = limits.CERTIFICATE_FILE_BODY
+    lookup: int = limits.LOOKUP_BODY
+    registered_check: int = limits.REGISTERED_CHECK_BODY
     #: streamed: one ``PATCH /v1/blobs/{sha256}`` piece (the endpoint's own ceiling is ``MAX_CHUNK_SIZE``)
     blob_chunk: int = MAX_CHUNK_SIZE
     #: streamed: one ``POST /v1/blobs/batch`` (the endpoint's own ceiling is ``MAX_BATCH_BODY``)
@@ -95,6 +97,8 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("POST", re.compile(r"/v1/certificates"), "certificate", False),
     ("PUT", re.compile(r"/v1/certificates/[^/]+/document"), "certificate", False),
     ("POST", re.compile(r"/verify/[^/]+"), "certificate_file", False),
+    ("POST", re.compile(r"/v1/lookup/(?:person|employer)"), "lookup", False),
+    ("POST", re.compile(r"/v1/lookup/registered"), "registered_check", False),
 )
 
 
