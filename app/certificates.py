@@ -108,7 +108,7 @@ class IssuedCertificate:
         lines = []
         if self.kind == "payment" and self.facts.totals:
             lines.append("期间内实际缴费月数：" + "；".join(
-                f"{insurance_label(t.insurance)} {t.months} 个月" for t in self.facts.totals) + "。")
+                f"{insurance_label(t.insurance)} {t.months} 个月" for t in self.facts.totals))
         if self.kind == "insurance" and self.facts.employer_name:
             lines.append(f"现参保单位：{self.facts.employer_name}。")
         if self.facts.purpose:

@@ -3,10 +3,10 @@ process runs under.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/certificate_shots.py OUT_DIR PREFIX
 
-A throwaway terminal (file keyring) against a reference central process on loopback whose registry holds one
-insured person (tests/central/registry_rows.py; ``central seed`` fills a whole one). Clerk 1001 (受理) reads the
-person's card, issues a 参保证明 and a 缴费证明 (each page rasterised by PDFium as well), fills the agent part of
-a third, then issues once more with the central system stopped.
+A throwaway terminal (file keyring) against a reference central process on loopback whose registry is the
+synthetic one ``central seed`` makes (300 persons). Clerk 1001 (受理) reads an employee's card, issues a 参保证明
+and a 缴费证明 over ten years (each page rasterised by PDFium as well), fills the agent part of a third, then
+issues once more with the central system stopped.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
+from sqlalchemy import select
 
 from app.cards import IdentityReading
 from app.secrets import SecretStore, file_keyring
@@ -27,10 +28,11 @@ from app.ui.certificate_page import CertificatePage
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.qt_app import make_application, save_screenshot, tear_down
+from central.models import PersonRecordRow
 from central.process import CentralServerProcess
-from central.store import add_terminal
+from central.registry_seed import seed_registry
+from central.store import CentralStore, add_terminal
 from local_db.clerks import Role, add_clerk, verify_clerk
-from tests.central.registry_rows import AGENT, HOLDER, add_registry
 
 
 def pump(ms: int) -> None:
@@ -54,6 +56,19 @@ def save_pdf_page(pdf: bytes, path: Path) -> Path:
     return path
 
 
+def registry(central_db: Path) -> tuple[IdentityReading, IdentityReading]:
+    """Seed the registry; an employee with a valid card, and another person to act as their agent."""
+    with CentralStore.open(central_db) as store:
+        seed_registry(store, persons=300, employers=20, seed=7)
+        with store.reading() as session:
+            people = list(session.scalars(select(PersonRecordRow).where(
+                PersonRecordRow.insured_category == "employee", PersonRecordRow.card_status == "normal",
+                PersonRecordRow.benefit_status == "none").order_by(PersonRecordRow.id_number).limit(2)))
+    holder, agent = people
+    return (IdentityReading(source="社保卡", name=holder.name, id_number=holder.id_number),
+            IdentityReading(source="居民身份证", name=agent.name, id_number=agent.id_number))
+
+
 def open_item(window: MainWindow, code: str) -> CertificatePage:
     window.open_item(next(i for i in window.terminal.catalogue if i.code == code))
     page = window.stack.currentWidget()
@@ -63,11 +78,10 @@ def open_item(window: MainWindow, code: str) -> CertificatePage:
 
 def main(out: Path, prefix: str) -> int:
     app = make_application()
-    card = IdentityReading(source="社保卡", name="王建国", id_number=HOLDER)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         central_db = root / "central.sqlite3"
-        add_registry(central_db)
+        card, agent = registry(central_db)
         server = CentralServerProcess.start(central_db, stderr_path=root / "central.log")
         secrets = SecretStore(file_keyring(root / "keyring"))
         secrets.set_terminal_token(add_terminal(central_db, "SHOT-01"))
@@ -97,6 +111,7 @@ def main(out: Path, prefix: str) -> int:
                 print(save_pdf_page(page.certificate.pdf, out / f"{prefix}-insurance-pdf.png"))
 
             page = open_item(window, "payment_certificate_print")
+            page.start_edit.setDate(page.end_edit.date().addYears(-10))
             page.insurance_boxes["injury"].setChecked(False)
             page.insurance_boxes["maternity"].setChecked(False)
             page.issue_button.click()
@@ -109,9 +124,9 @@ def main(out: Path, prefix: str) -> int:
             window.current_card = None
             page = open_item(window, "insurance_certificate_print")
             page.agent_box.setChecked(True)
-            page.subject_edit.setText(HOLDER)
+            page.subject_edit.setText(card.id_number)
             page.arm_agent(True)
-            window._identity_read(IdentityReading(source="居民身份证", name="王小梅", id_number=AGENT))
+            window._identity_read(agent)
             page.relation_box.setCurrentIndex(page.relation_box.findData("child"))
             pump(400)
             print(save_screenshot(window, out / f"{prefix}-agent.png"))
