@@ -43,8 +43,10 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def certificate_router(store: CentralStore) -> APIRouter:
-    """The ``/v1/certificates`` endpoints (token) and the public ``/verify`` ones."""
+def certificate_router(store: CentralStore, public_url: str | None = None) -> APIRouter:
+    """The ``/v1/certificates`` endpoints (token) and the public ``/verify`` ones. ``public_url``: the address the
+    public reaches the server at, for the verification links (None: the address the terminal's request came to,
+    which behind a proxy or on an office network is not one a bank can reach)."""
     router = APIRouter()
     v1 = APIRouter(prefix="/v1", route_class=WireJSONRoute)
     Terminal = Annotated[str, Depends(terminal_dependency(store))]
@@ -59,8 +61,8 @@ def certificate_router(store: CentralStore) -> APIRouter:
     def issue(body: CertificateIn, terminal_id: Terminal, request: Request, response: Response) -> CertificateOut:
         """Issue a 参保证明 (``insurance``) or 缴费证明 (``payment``) about the person with ``id_number``: the facts as
         the registry holds them now, a fresh verification code and the address that verifies it."""
-        answer, created = issue_certificate(store, terminal_id=terminal_id, body=body,
-                                            verify_base=f"{str(request.base_url).rstrip('/')}/verify/")
+        base = (public_url or str(request.base_url)).rstrip("/")
+        answer, created = issue_certificate(store, terminal_id=terminal_id, body=body, verify_base=f"{base}/verify/")
         if not created:
             response.status_code = status.HTTP_200_OK
         log.info("certificate %s… (%s) issued to terminal %s", answer.code[:4], answer.kind, terminal_id)

@@ -187,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, default=None, metavar="PEM",
                        help="serve HTTPS with this certificate chain (PEM); required beyond loopback")
     serve.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="the address the public reaches this server at (e.g. https://si.example.gov.cn): "
+                            "certificates' QR codes and verification links use it (default: the address a "
+                            "terminal reached the server at)")
     serve.add_argument("--api-docs", action="store_true",
                        help="serve the API page /docs and /openapi.json, without a token (the protocol is "
                             "public: docs/sync-protocol.md); off by default")
@@ -745,7 +749,7 @@ def _main(argv: list[str] | None) -> int:
                           review_delay=args.review_delay, return_reason=args.return_reason,
                           busy_every=args.busy_every, tls_cert=args.tls_cert, tls_key=args.tls_key,
                           keyring_dir=args.keyring_dir, keyring_service=args.keyring_service,
-                          api_docs=args.api_docs,
+                          api_docs=args.api_docs, public_url=args.public_url,
                           header_timeout=args.header_timeout, max_header_bytes=args.max_header_bytes,
                           max_connections=args.max_connections, backlog=args.backlog,
                           drain_timeout=args.drain_timeout, boundary=_boundary(args))

@@ -190,3 +190,19 @@ def test_a_lost_card_does_not_prove_the_person_present_but_their_id_card_does(of
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "card_not_valid"
     by_id_card = client.post("/v1/certificates", json=_body(id_number=LOST_CARD, presence={"kind": "id_card_read"}))
     assert by_id_card.status_code == 201 and by_id_card.json()["facts"]["insured_category"] == "flexible"
+
+
+def test_the_verification_link_uses_the_public_address_when_one_is_configured(tmp_path: Path) -> None:
+    db = tmp_path / "central.sqlite3"
+    add_registry(db)
+    server = CentralServerProcess.start(db, stderr_path=tmp_path / "central.log",
+                                        extra_args=("--public-url", "https://si.example.gov.cn/"))
+    try:
+        from central.store import add_terminal
+
+        token = add_terminal(db, "T-CERT-02")
+        answer = httpx.post(f"{server.base_url}/v1/certificates", json=_body(),
+                            headers={"Authorization": f"Bearer {token}"}).json()
+        assert answer["verify_url"] == f"https://si.example.gov.cn/verify/{answer['code']}"
+    finally:
+        server.stop()
