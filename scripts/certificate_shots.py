@@ -131,6 +131,14 @@ def main(out: Path, prefix: str) -> int:
             pump(400)
             print(save_screenshot(window, out / f"{prefix}-agent.png"))
 
+            window.current_card = card
+            page = open_item(window, "payment_certificate_print")
+            window.a11y.set_scale(150)  # large text (issue 19): the screen must still fit 1366x768
+            pump(800)
+            print(save_screenshot(window, out / f"{prefix}-payment-150.png"))
+            window.a11y.set_scale(100)
+            pump(400)
+
             server.stop()
             page = open_item(window, "insurance_certificate_print")
             window._identity_read(card)
