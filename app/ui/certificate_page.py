@@ -68,6 +68,8 @@ class CertificatePage(QWidget):
         self.agent_armed = False
         self.certificate: IssuedCertificate | None = None
         self.print_dialog: QPrintDialog | None = None
+        # the choice the shown certificate was issued for
+        self._issued_for: CertificateRequest | None = None
         today = today or date.today()
 
         title = QLabel(item.name)
@@ -293,10 +295,17 @@ class CertificatePage(QWidget):
         return presence_problem(request)
 
     def _changed(self) -> None:
+        """What the clerk chose changed: an issued certificate no longer matching it is put away (its preview
+        too), so what is printed is always what the screen shows; 出具证明 issues once per choice."""
+        if self.certificate is not None and self.request() != self._issued_for:
+            self.certificate, self._page_image, self._issued_for = None, None, None
+            self.preview.clear()
+            self.preview.setText(self.tr("出具后在此预览证明"))
         problem = self.problem()
-        self._say(problem or "", error=True)
-        self.issue_button.setEnabled(problem is None)
         issued = self.certificate is not None
+        if not issued or problem is not None:
+            self._say(problem or "", error=True)
+        self.issue_button.setEnabled(problem is None and not issued)
         self.print_button.setEnabled(issued)
         self.save_button.setEnabled(issued)
 
@@ -318,6 +327,7 @@ class CertificatePage(QWidget):
 
     def show_issued(self, certificate: IssuedCertificate) -> None:
         self.certificate = certificate
+        self._issued_for = self.request()
         self._page_image = certificate_image(certificate, _PREVIEW_DPI)
         self._fit_preview()
         self._changed()

@@ -945,189 +945,190 @@
 <context>
     <name>CertificatePage</name>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="75"/>
+        <location filename="../../app/ui/certificate_page.py" line="77"/>
         <source>证明由中心系统依据参保缴费记录出具，附验证码和二维码，银行、用人单位可扫码或凭验证码核验。</source>
         <translation>Issued by the central system from the insurance and contribution records, with a verification code and QR code that banks and employers can scan or check by code.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="85"/>
-        <location filename="../../app/ui/certificate_page.py" line="260"/>
+        <location filename="../../app/ui/certificate_page.py" line="87"/>
+        <location filename="../../app/ui/certificate_page.py" line="262"/>
         <source>请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。</source>
         <translation>Read the applicant&apos;s own social security card or ID card (place it on the reader).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="90"/>
+        <location filename="../../app/ui/certificate_page.py" line="92"/>
         <source>代办（本人未到场，由授权代办人办理）</source>
         <translation>Agent (the person is not present; an authorised agent applies)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="92"/>
+        <location filename="../../app/ui/certificate_page.py" line="94"/>
         <source>代办人</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="98"/>
+        <location filename="../../app/ui/certificate_page.py" line="100"/>
         <source>按授权委托书填写，或读取申请人证件</source>
         <translation>Type it from the authorisation, or read the applicant&apos;s card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="99"/>
-        <location filename="../../app/ui/certificate_page.py" line="254"/>
+        <location filename="../../app/ui/certificate_page.py" line="101"/>
+        <location filename="../../app/ui/certificate_page.py" line="256"/>
         <source>读取代办人证件（F7）</source>
         <translation>Read agent&apos;s card (F7)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="103"/>
+        <location filename="../../app/ui/certificate_page.py" line="105"/>
         <source>尚未读取代办人证件</source>
         <translation>Agent&apos;s card not read yet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="107"/>
+        <location filename="../../app/ui/certificate_page.py" line="109"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="110"/>
+        <location filename="../../app/ui/certificate_page.py" line="112"/>
         <source>已查验授权委托书原件（监护人：监护关系证明）</source>
         <translation>Original authorisation checked (guardian: proof of guardianship)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="115"/>
+        <location filename="../../app/ui/certificate_page.py" line="117"/>
         <source>证明对象身份号码</source>
         <translation>ID number of the person certified</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="116"/>
+        <location filename="../../app/ui/certificate_page.py" line="118"/>
         <source>代办人证件</source>
         <translation>Agent&apos;s card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="117"/>
+        <location filename="../../app/ui/certificate_page.py" line="119"/>
         <source>与申请人关系</source>
         <translation>Relation to the applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="122"/>
+        <location filename="../../app/ui/certificate_page.py" line="124"/>
         <source>证明险种</source>
         <translation>Insurances certified</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="142"/>
+        <location filename="../../app/ui/certificate_page.py" line="144"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="149"/>
+        <location filename="../../app/ui/certificate_page.py" line="151"/>
         <source>证明期间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="155"/>
+        <location filename="../../app/ui/certificate_page.py" line="157"/>
         <source>如：购房、落户、子女入学（选填，印在证明上）</source>
         <translation>e.g. home purchase, residence registration, school enrolment (optional, printed)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="156"/>
+        <location filename="../../app/ui/certificate_page.py" line="158"/>
         <source>证明用途</source>
         <translation>Purpose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="162"/>
+        <location filename="../../app/ui/certificate_page.py" line="164"/>
         <source>出具证明</source>
         <translation>Issue certificate</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="166"/>
+        <location filename="../../app/ui/certificate_page.py" line="168"/>
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="169"/>
+        <location filename="../../app/ui/certificate_page.py" line="171"/>
         <source>另存为PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="172"/>
+        <location filename="../../app/ui/certificate_page.py" line="174"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="195"/>
+        <location filename="../../app/ui/certificate_page.py" line="197"/>
+        <location filename="../../app/ui/certificate_page.py" line="303"/>
         <source>出具后在此预览证明</source>
         <translation>The certificate is previewed here once issued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="236"/>
+        <location filename="../../app/ui/certificate_page.py" line="238"/>
         <source>已读取{source}：{who}</source>
         <translation>Read {source}: {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="242"/>
+        <location filename="../../app/ui/certificate_page.py" line="244"/>
         <source>已读取{source}：{who}（证明对象）</source>
         <translation>Read {source}: {who} (the person certified)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="254"/>
+        <location filename="../../app/ui/certificate_page.py" line="256"/>
         <source>请读取代办人证件…</source>
         <translation>Read the agent&apos;s card…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="259"/>
+        <location filename="../../app/ui/certificate_page.py" line="261"/>
         <source>代办：请读取代办人本人的证件，并按授权委托书填写证明对象的身份号码。</source>
         <translation>Agent: read the agent&apos;s own card and type the certified person&apos;s ID number from the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="285"/>
+        <location filename="../../app/ui/certificate_page.py" line="287"/>
         <source>代办须读取代办人本人的居民身份证或社会保障卡（F7）。</source>
         <translation>An agent&apos;s own ID card or social security card must be read (F7).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="287"/>
+        <location filename="../../app/ui/certificate_page.py" line="289"/>
         <source>请至少选择一个险种。</source>
         <translation>Choose at least one insurance.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="289"/>
+        <location filename="../../app/ui/certificate_page.py" line="291"/>
         <source>证明期间的起始年月不能晚于截止年月。</source>
         <translation>The period&apos;s first month cannot be after its last month.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="292"/>
+        <location filename="../../app/ui/certificate_page.py" line="294"/>
         <source>监护人代办须查验监护关系证明，查验后请勾选。</source>
         <translation>A guardian must show proof of guardianship; tick once checked.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="308"/>
+        <location filename="../../app/ui/certificate_page.py" line="317"/>
         <source>正在向中心系统申请出具证明…</source>
         <translation>Asking the central system to issue the certificate…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="316"/>
+        <location filename="../../app/ui/certificate_page.py" line="325"/>
         <source>出具证明失败，请重试。</source>
         <translation>The certificate could not be issued. Please try again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="324"/>
+        <location filename="../../app/ui/certificate_page.py" line="334"/>
         <source>已出具{title}，验证码 {code}。请打印或另存为PDF交申请人。</source>
         <translation>{title} issued, verification code {code}. Print it or save it as PDF for the applicant.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="353"/>
+        <location filename="../../app/ui/certificate_page.py" line="363"/>
         <source>另存为PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="353"/>
+        <location filename="../../app/ui/certificate_page.py" line="363"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="358"/>
+        <location filename="../../app/ui/certificate_page.py" line="368"/>
         <source>证明已保存：{path}</source>
         <translation>Certificate saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="370"/>
+        <location filename="../../app/ui/certificate_page.py" line="380"/>
         <source>证明已送打印机。</source>
         <translation>Certificate sent to the printer.</translation>
     </message>

@@ -60,6 +60,10 @@ def test_the_card_read_first_is_the_subject_and_the_issued_page_is_saved_as_regi
     answer = httpx.post(f"{server.base_url}/verify/{page.certificate.code}", content=target.read_bytes(),
                         params={"format": "json"}).json()
     assert answer["result"] == "valid"
+    assert not page.issue_button.isEnabled()  # issued once for this choice
+    page.insurance_boxes["maternity"].setChecked(False)  # another choice: the shown certificate is put away
+    assert page.certificate is None and page.preview.pixmap().isNull()
+    assert page.issue_button.isEnabled() and not page.print_button.isEnabled()
 
 
 def test_the_screen_refuses_without_the_persons_card_and_takes_an_authorised_agent(
