@@ -93,6 +93,7 @@ class CertificatePage(QWidget):
         self.agent_box.setObjectName("certificateAgent")
         self.agent_group = QGroupBox(self.tr("代办人"))
         agent_form = QFormLayout(self.agent_group)
+        agent_form.setVerticalSpacing(4)
         self.subject_edit = QLineEdit()
         self.subject_edit.setObjectName("certificateSubject")
         self.subject_edit.setProperty("role", "idNumber")
@@ -113,9 +114,10 @@ class CertificatePage(QWidget):
         self.authorisation_box.setObjectName("certificateAuthorisation")
         read_row = QHBoxLayout()
         read_row.addWidget(self.agent_button)
-        read_row.addWidget(self.agent_label, 1)
+        read_row.addStretch(1)
         agent_form.addRow(self.tr("证明对象身份号码"), self.subject_edit)
         agent_form.addRow(self.tr("代办人证件"), read_row)
+        agent_form.addRow("", self.agent_label)
         agent_form.addRow(self.tr("与申请人关系"), self.relation_box)
         agent_form.addRow("", self.authorisation_box)
         self.agent_group.setVisible(False)
@@ -123,13 +125,14 @@ class CertificatePage(QWidget):
 
         insurance_group = QGroupBox(self.tr("证明险种"))
         grid = QGridLayout(insurance_group)
+        grid.setVerticalSpacing(2)
         self.insurance_boxes: dict[str, QCheckBox] = {}
         for index, (code, label) in enumerate(INSURANCE_CHOICES.items()):
             box = QCheckBox(label)
             box.setChecked(True)
             box.setObjectName(f"insurance_{code}")
             self.insurance_boxes[code] = box
-            grid.addWidget(box, index // 2, index % 2)
+            grid.addWidget(box, index // 3, index % 3)
 
         details = QFormLayout()
         self.start_edit = QDateEdit(QDate(today.year - 1, 1, 1))
@@ -258,7 +261,7 @@ class CertificatePage(QWidget):
     def _agent_toggled(self, on: bool) -> None:
         self.agent_group.setVisible(on)
         if self.holder is None:
-            agent_text = self.tr("代办：请读取代办人本人的证件，并按授权委托书填写证明对象的身份号码。")
+            agent_text = self.tr("代办：读取代办人本人的证件，按授权委托书填写证明对象身份号码。")
             holder_text = self.tr("请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。")
             self.card_label.setText(agent_text if on else holder_text)
         if not on:

@@ -951,7 +951,7 @@
     </message>
     <message>
         <location filename="../../app/ui/certificate_page.py" line="87"/>
-        <location filename="../../app/ui/certificate_page.py" line="262"/>
+        <location filename="../../app/ui/certificate_page.py" line="265"/>
         <source>请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。</source>
         <translation>Read the applicant&apos;s own social security card or ID card (place it on the reader).</translation>
     </message>
@@ -966,169 +966,169 @@
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="100"/>
+        <location filename="../../app/ui/certificate_page.py" line="101"/>
         <source>按授权委托书填写，或读取申请人证件</source>
         <translation>Type it from the authorisation, or read the applicant&apos;s card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="101"/>
-        <location filename="../../app/ui/certificate_page.py" line="256"/>
+        <location filename="../../app/ui/certificate_page.py" line="102"/>
+        <location filename="../../app/ui/certificate_page.py" line="259"/>
         <source>读取代办人证件（F7）</source>
         <translation>Read agent&apos;s card (F7)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="105"/>
+        <location filename="../../app/ui/certificate_page.py" line="106"/>
         <source>尚未读取代办人证件</source>
         <translation>Agent&apos;s card not read yet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="109"/>
+        <location filename="../../app/ui/certificate_page.py" line="110"/>
         <source>请选择</source>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="112"/>
+        <location filename="../../app/ui/certificate_page.py" line="113"/>
         <source>已查验授权委托书原件（监护人：监护关系证明）</source>
         <translation>Original authorisation checked (guardian: proof of guardianship)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="117"/>
+        <location filename="../../app/ui/certificate_page.py" line="118"/>
         <source>证明对象身份号码</source>
         <translation>ID number of the person certified</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="118"/>
+        <location filename="../../app/ui/certificate_page.py" line="119"/>
         <source>代办人证件</source>
         <translation>Agent&apos;s card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="119"/>
+        <location filename="../../app/ui/certificate_page.py" line="121"/>
         <source>与申请人关系</source>
         <translation>Relation to the applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="124"/>
+        <location filename="../../app/ui/certificate_page.py" line="126"/>
         <source>证明险种</source>
         <translation>Insurances certified</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="144"/>
+        <location filename="../../app/ui/certificate_page.py" line="147"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="151"/>
+        <location filename="../../app/ui/certificate_page.py" line="154"/>
         <source>证明期间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="157"/>
+        <location filename="../../app/ui/certificate_page.py" line="160"/>
         <source>如：购房、落户、子女入学（选填，印在证明上）</source>
         <translation>e.g. home purchase, residence registration, school enrolment (optional, printed)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="158"/>
+        <location filename="../../app/ui/certificate_page.py" line="161"/>
         <source>证明用途</source>
         <translation>Purpose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="164"/>
+        <location filename="../../app/ui/certificate_page.py" line="167"/>
         <source>出具证明</source>
         <translation>Issue certificate</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="168"/>
+        <location filename="../../app/ui/certificate_page.py" line="171"/>
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="171"/>
+        <location filename="../../app/ui/certificate_page.py" line="174"/>
         <source>另存为PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="174"/>
+        <location filename="../../app/ui/certificate_page.py" line="177"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="197"/>
-        <location filename="../../app/ui/certificate_page.py" line="303"/>
+        <location filename="../../app/ui/certificate_page.py" line="200"/>
+        <location filename="../../app/ui/certificate_page.py" line="306"/>
         <source>出具后在此预览证明</source>
         <translation>The certificate is previewed here once issued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="238"/>
+        <location filename="../../app/ui/certificate_page.py" line="241"/>
         <source>已读取{source}：{who}</source>
         <translation>Read {source}: {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="244"/>
+        <location filename="../../app/ui/certificate_page.py" line="247"/>
         <source>已读取{source}：{who}（证明对象）</source>
         <translation>Read {source}: {who} (the person certified)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="256"/>
+        <location filename="../../app/ui/certificate_page.py" line="259"/>
         <source>请读取代办人证件…</source>
         <translation>Read the agent&apos;s card…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="261"/>
-        <source>代办：请读取代办人本人的证件，并按授权委托书填写证明对象的身份号码。</source>
+        <location filename="../../app/ui/certificate_page.py" line="264"/>
+        <source>代办：读取代办人本人的证件，按授权委托书填写证明对象身份号码。</source>
         <translation>Agent: read the agent&apos;s own card and type the certified person&apos;s ID number from the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="287"/>
+        <location filename="../../app/ui/certificate_page.py" line="290"/>
         <source>代办须读取代办人本人的居民身份证或社会保障卡（F7）。</source>
         <translation>An agent&apos;s own ID card or social security card must be read (F7).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="289"/>
+        <location filename="../../app/ui/certificate_page.py" line="292"/>
         <source>请至少选择一个险种。</source>
         <translation>Choose at least one insurance.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="291"/>
+        <location filename="../../app/ui/certificate_page.py" line="294"/>
         <source>证明期间的起始年月不能晚于截止年月。</source>
         <translation>The period&apos;s first month cannot be after its last month.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="294"/>
+        <location filename="../../app/ui/certificate_page.py" line="297"/>
         <source>监护人代办须查验监护关系证明，查验后请勾选。</source>
         <translation>A guardian must show proof of guardianship; tick once checked.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="317"/>
+        <location filename="../../app/ui/certificate_page.py" line="320"/>
         <source>正在向中心系统申请出具证明…</source>
         <translation>Asking the central system to issue the certificate…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="325"/>
+        <location filename="../../app/ui/certificate_page.py" line="328"/>
         <source>出具证明失败，请重试。</source>
         <translation>The certificate could not be issued. Please try again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="334"/>
+        <location filename="../../app/ui/certificate_page.py" line="337"/>
         <source>已出具{title}，验证码 {code}。请打印或另存为PDF交申请人。</source>
         <translation>{title} issued, verification code {code}. Print it or save it as PDF for the applicant.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="363"/>
+        <location filename="../../app/ui/certificate_page.py" line="366"/>
         <source>另存为PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="363"/>
+        <location filename="../../app/ui/certificate_page.py" line="366"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="368"/>
+        <location filename="../../app/ui/certificate_page.py" line="371"/>
         <source>证明已保存：{path}</source>
         <translation>Certificate saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/certificate_page.py" line="380"/>
+        <location filename="../../app/ui/certificate_page.py" line="383"/>
         <source>证明已送打印机。</source>
         <translation>Certificate sent to the printer.</translation>
     </message>
