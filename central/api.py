@@ -42,6 +42,7 @@ from central.blobs import (
     PackWriter,
 )
 from central.boundary import Boundary, RequestBoundary
+from central.certificate_api import certificate_router
 from central.constants import DEFAULT_RETURN_REASON
 from central.errors import (
     BadChunk,
@@ -843,7 +844,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: Path | None = None,
                review: str = "none", review_delay: float = 0.0, return_reason: str = DEFAULT_RETURN_REASON,
                busy_every: int = 0, signer: ReferenceSigner | None = None, api_docs: bool = False,
-               boundary: Boundary | None = None) -> FastAPI:
+               boundary: Boundary | None = None, public_url: str | None = None) -> FastAPI:
     """Build the central server's app over the database ``db`` (a SQLite file, created if
     missing, or a SQLAlchemy URL).
 
@@ -854,7 +855,8 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     without one they go out unsigned, which enrolled terminals refuse. ``api_docs``: serve ``/docs``
     (a page without scripts or external assets) and ``/openapi.json``, both without a token; off, both are 404.
     ``boundary``: the body limits, body timeout and wrong-token throttle every request meets first
-    (``central.boundary``; defaults when None).
+    (``central.boundary``; defaults when None). ``public_url``: where the public reaches this server
+    (certificates' verification links; None: the address each request came to).
     """
     store = CentralStore.open(db, blob_dir=blob_dir)
     reviewer = Reviewer(store, review, delay=review_delay, reason=return_reason)
@@ -881,6 +883,7 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     app.state.reviews = desk
     bounds = boundary or Boundary()
     app.include_router(_router(store, reference, signer, desk, item_limit=bounds.limits.submission))
+    app.include_router(certificate_router(store, public_url))  # issue 20: certificates and their public check
     app.include_router(lookup_router(store))
     _install_error_handlers(app)
     if busy_every > 0:

@@ -63,6 +63,9 @@ class BodyLimits:
     review: int = limits.REVIEW_BODY
     reminder: int = limits.REMINDER_BODY
     rating: int = limits.RATING_BODY
+    certificate: int = limits.CERTIFICATE_BODY
+    #: public: a certificate's PDF checked at ``POST /verify/{code}``
+    certificate_file: int = limits.CERTIFICATE_FILE_BODY
     lookup: int = limits.LOOKUP_BODY
     registered_check: int = limits.REGISTERED_CHECK_BODY
     #: streamed: one ``PATCH /v1/blobs/{sha256}`` piece (the endpoint's own ceiling is ``MAX_CHUNK_SIZE``)
@@ -91,6 +94,9 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("POST", re.compile(r"/v1/reviews/[^/]+/(?:signatures|return)"), "review", False),
     ("POST", re.compile(r"/v1/submissions/[^/]+/reminders"), "reminder", False),
     ("POST", re.compile(r"/v1/submissions/[^/]+/rating"), "rating", False),
+    ("POST", re.compile(r"/v1/certificates"), "certificate", False),
+    ("PUT", re.compile(r"/v1/certificates/[^/]+/document"), "certificate", False),
+    ("POST", re.compile(r"/verify/[^/]+"), "certificate_file", False),
     ("POST", re.compile(r"/v1/lookup/(?:person|employer)"), "lookup", False),
     ("POST", re.compile(r"/v1/lookup/registered"), "registered_check", False),
 )

@@ -187,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, default=None, metavar="PEM",
                        help="serve HTTPS with this certificate chain (PEM); required beyond loopback")
     serve.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="the address the public reaches this server at (e.g. https://si.example.gov.cn): "
+                            "certificates' QR codes and verification links use it (default: the address a "
+                            "terminal reached the server at)")
     serve.add_argument("--api-docs", action="store_true",
                        help="serve the API page /docs and /openapi.json, without a token (the protocol is "
                             "public: docs/sync-protocol.md); off by default")
@@ -252,6 +256,18 @@ def build_parser() -> argparse.ArgumentParser:
     ratings.add_argument("--terminal", default=None, help="only this terminal's")
     ratings.add_argument("--json", action="store_true", help="one JSON array instead of a table")
 
+    verify = commands.add_parser("verify", parents=[common],
+                                 help="check a 参保证明/缴费证明 by its verification code (exit 0 valid, 1 not)")
+    verify.add_argument("code", help="the code as printed, e.g. 7K3M-Q9XA-2BTR-HF4NP")
+    verify.add_argument("--file", type=Path, default=None,
+                        help="the certificate's PDF: its bytes must be the ones issued")
+    verify.add_argument("--url", default=None,
+                        help="ask a running central system's public check (e.g. http://127.0.0.1:8765) "
+                             "instead of reading the database")
+    verify.add_argument("--json", action="store_true", help="the answer as JSON")
+    revoke = commands.add_parser("revoke-certificate", parents=[common], help="void (作废) an issued certificate")
+    revoke.add_argument("code")
+    revoke.add_argument("--reason", required=True)
     seed = commands.add_parser("seed", parents=[common],
                                help="fill the registry with a deterministic synthetic population (issue 20)")
     seed.add_argument("--persons", type=_positive, default=10_000, help="persons (default 10000)")
@@ -459,6 +475,56 @@ def _ratings(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
                     "rating", as_json)
 
 
+def _verify(db: Path | str, code: str, file: Path | None, url: str | None, as_json: bool) -> int:
+    """``central verify``: what the public check says of a code (and a file); exit 0 only when valid."""
+    from central.certificates import verify_certificate
+    from central.store import CentralStore
+    from core.files import read_bytes_bounded
+    from protocol.certificates import VerifyOut
+    from protocol.limits import CERTIFICATE_FILE_BODY
+
+    document = read_bytes_bounded(file, CERTIFICATE_FILE_BODY, "证明文件") if file is not None else None
+    if url is not None:
+        import httpx
+
+        target = f"{url.rstrip('/')}/verify/{code.strip()}"
+        with httpx.Client(timeout=15.0) as http:
+            resp = (http.post(target, content=document, params={"format": "json"},
+                              headers={"Content-Type": "application/pdf"}) if document is not None
+                    else http.get(target, params={"format": "json"}))
+        if resp.status_code != 200:
+            print(f"central: the check answered {resp.status_code}", file=sys.stderr)
+            return 2
+        answer = VerifyOut.model_validate_json(resp.content)
+    else:
+        if isinstance(db, Path) and not db.exists():
+            print(f"central: no database at {db}", file=sys.stderr)
+            return 2
+        with CentralStore.open(db) as store:
+            answer = verify_certificate(store, code, document)
+    if as_json:
+        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{answer.result}: {answer.message}")
+        if answer.kind is not None:
+            print(f"{answer.kind}  {answer.issued_at}  {answer.name_masked}  {answer.id_number_masked}")
+            for line in answer.lines:
+                print(f"  {line}")
+    return 0 if answer.valid else 1
+
+
+def _revoke(db: Path | str, code: str, reason: str) -> int:
+    from central.certificates import revoke_certificate
+    from central.store import CentralStore
+
+    with CentralStore.open(db) as store:
+        if not revoke_certificate(store, code, reason):
+            print("central: no certificate with this code", file=sys.stderr)
+            return 1
+    print("revoked")
+    return 0
+
+
 def _seed(db: Path | str, args: argparse.Namespace) -> int:
     """``central seed``: the synthetic registry (``central.registry_seed``); refused on a seeded one unless
     ``--replace``."""
@@ -480,7 +546,7 @@ def _lookups(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
     from core.errors import mask_id_number
 
     def subject(r: Any) -> str:
-        return mask_id_number(r.subject) if r.subject_kind == "person" else r.subject
+        return mask_id_number(r.subject) if r.subject_kind in ("person", "certificate") else r.subject
 
     return _listing(db, lambda store: list_lookups(store, terminal_id=terminal_id),
                     lambda r: f"{r.received_at}  {r.terminal_id}  {r.clerk_id}  {r.subject_kind}  {subject(r)}  "
@@ -683,7 +749,7 @@ def _main(argv: list[str] | None) -> int:
                           review_delay=args.review_delay, return_reason=args.return_reason,
                           busy_every=args.busy_every, tls_cert=args.tls_cert, tls_key=args.tls_key,
                           keyring_dir=args.keyring_dir, keyring_service=args.keyring_service,
-                          api_docs=args.api_docs,
+                          api_docs=args.api_docs, public_url=args.public_url,
                           header_timeout=args.header_timeout, max_header_bytes=args.max_header_bytes,
                           max_connections=args.max_connections, backlog=args.backlog,
                           drain_timeout=args.drain_timeout, boundary=_boundary(args))
@@ -703,6 +769,10 @@ def _main(argv: list[str] | None) -> int:
             return _reminders(db, args.terminal, args.json)
         if args.command == "ratings":
             return _ratings(db, args.terminal, args.json)
+        if args.command == "verify":
+            return _verify(db, args.code, args.file, args.url, args.json)
+        if args.command == "revoke-certificate":
+            return _revoke(db, args.code, args.reason)
         if args.command == "seed":
             return _seed(db, args)
         if args.command == "lookups":

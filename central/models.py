@@ -5,6 +5,8 @@ The same tables serve SQLite and PostgreSQL; only portable column types are used
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -374,3 +376,28 @@ class LookupRow(Base):
     #: the terminal's time and when it arrived here (UTC)
     created_at: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class CertificateRow(Base):
+    """A 参保证明 / 缴费证明 issued to a terminal (issue 20, ``central.certificates``): its code, the facts it
+    states, and the SHA-256 of the PDF the terminal drew (null until registered)."""
+
+    __tablename__ = "certificates"
+
+    #: the verification code, normalised (17 Crockford symbols, the last the check symbol)
+    code: Mapped[str] = mapped_column(String(17), primary_key=True)
+    #: the terminal-made UUID (idempotency key) and the canonical request's hash
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.terminal_id"), index=True)
+    clerk_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    #: protocol.certificates.CertificateFacts as JSON
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    verify_url: Mapped[str] = mapped_column(String(300))
+    issued_at: Mapped[str] = mapped_column(String(40))
+    document_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    document_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    revoked_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)

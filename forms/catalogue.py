@@ -31,6 +31,8 @@ class ServiceItem:
     time_limit_working_days: int | None
     time_limit_basis: str | None
     hot: bool
+    #: a screen of its own instead of a form (``certificate_insurance``, ``certificate_payment`` …)
+    screen: str | None = None
 
 
 class _ItemModel(BaseModel):
@@ -45,6 +47,7 @@ class _ItemModel(BaseModel):
     time_limit_working_days: int | None = Field(default=None, ge=1)
     time_limit_basis: str | None = None
     hot: bool = False
+    screen: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
 
     @model_validator(mode="after")
     def _limit_has_basis(self) -> Self:
@@ -88,6 +91,7 @@ def load_catalogue() -> list[ServiceItem]:
             time_limit_working_days=item.time_limit_working_days,
             time_limit_basis=item.time_limit_basis,
             hot=item.hot,
+            screen=item.screen,
         )
         for item in catalogue.items
     ]

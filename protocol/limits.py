@@ -34,6 +34,12 @@ REMINDER_BODY = 16 * KIB
 #: ``POST /v1/submissions/{id}/rating``: an id, a staff number, a level, a few reason codes and a time
 #: (about 300 bytes)
 RATING_BODY = 16 * KIB
+#: ``POST /v1/certificates``: an id, a number, a few insurance codes, a period and a purpose (about 500
+#: bytes); ``PUT /v1/certificates/{code}/document``: a hash and a size
+CERTIFICATE_BODY = 16 * KIB
+#: ``POST /verify/{code}``: a certificate's PDF to check, public. One A4 page with embedded CJK subset fonts
+#: is 50-200 KB; 2 MiB leaves room for a printer's re-save and none for using the check as an upload
+CERTIFICATE_FILE_BODY = 2 * MIB
 #: any other request (they carry no body in this protocol)
 OTHER_BODY = 64 * KIB
 #: ``POST /v1/lookup/person`` and ``/employer``: an id, a staff number, a reason of at most 200 characters,

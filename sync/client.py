@@ -35,6 +35,7 @@ from protocol.body import (
     blob_batch_head,
     submission_batch_body,
 )
+from protocol.certificates import CertificateDocumentIn, CertificateIn, CertificateOut
 from protocol.lookup import (
     EmployerLookupAnswer,
     EmployerLookupIn,
@@ -455,6 +456,24 @@ class CentralClient:
                                                  answer=answer, error=None))
         return results
 
+    # -- 参保证明 / 缴费证明 (docs/sync-protocol.md, "Certificates"; issue 20) ---------------------------
+    def issue_certificate(self, body: CertificateIn) -> CertificateOut:
+        """Ask the central system to issue a certificate: the registry's facts and a verification code."""
+        resp = self._request("POST", "/v1/certificates", json=body.model_dump(exclude_none=True))
+        if resp.status_code == 404 and _error_code(resp) == "not_registered":
+            raise SyncError("central answered 404 not_registered", retryable=False, status=404,
+                            code="not_registered", user_message="中心系统中没有此人的参保登记记录，无法出具证明。",
+                            hint="请核对证件号码；未参保人员可先办理参保登记。")
+        if resp.status_code == 409 and _error_code(resp) == "card_not_valid":
+            raise SyncError("central answered 409 card_not_valid", retryable=False, status=409, code="card_not_valid",
+                            user_message="该社会保障卡已挂失或已补换，不能凭此卡证明本人到场。",
+                            hint="请读取本人的居民身份证后再出具证明。")
+        return self._check(resp, CertificateOut)
+
+    def register_certificate_document(self, code: str, body: CertificateDocumentIn) -> CertificateOut:
+        """Register the SHA-256 of the certificate's PDF; only then does its code verify."""
+        return self._check(self._request("PUT", f"/v1/certificates/{code}/document", json=body.model_dump()),
+                           CertificateOut)
     # -- lookups (issue 20): online only, answered while the applicant waits at the window -----------------
 
     def _lookup(self, path: str, body: BaseModel, model: type[Model], timeout: float) -> Model:

@@ -218,6 +218,12 @@ class Accessibility(QObject):
         self.window.open_capture((missing[0] if missing else page.form.materials[0]).key)
 
     def agent_card(self) -> None:
+        from app.ui.certificate_page import CertificatePage
+
+        current = self.window.stack.currentWidget()
+        if isinstance(current, CertificatePage):  # issue 20: the certificate screen's agent read
+            current.agent_button.click()
+            return
         page = self._form()
         if page is not None and page.agent_button is not None:
             page.agent_button.click()

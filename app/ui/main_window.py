@@ -52,6 +52,8 @@ from app.ui.bridge import EventBridge
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.case_view import CaseDialog
 from app.ui.catalogue_panel import CataloguePanel
+from app.ui.certificate_page import SCREENS as CERTIFICATE_SCREENS
+from app.ui.certificate_page import CertificatePage
 from app.ui.customer_host import CustomerScreenHost
 from app.ui.customer_screen import CustomerScreen
 from app.ui.demo_panel import DemoDevices, DemoPanel
@@ -544,6 +546,9 @@ class MainWindow(QMainWindow):
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item
+        if item.screen in CERTIFICATE_SCREENS:  # issue 20: 参保证明 / 缴费证明 have a screen of their own
+            self._open_certificate(item)
+            return
         if item.form_code is None:
             limit = (self.tr("法定办理时限：{days} 个工作日（{basis}）").format(
                 days=item.time_limit_working_days, basis=item.time_limit_basis)
@@ -753,6 +758,9 @@ class MainWindow(QMainWindow):
             return
         page = self.form_page
         tone = "warn" if reading.warnings else "ok"
+        if isinstance(self.stack.currentWidget(), CertificatePage):  # the certificate's subject or agent
+            self.certificate_page.apply_identity(reading)
+            return
         if page is not None and self.stack.currentWidget() is page:
             if not page.agent_armed:
                 self.current_card = reading
@@ -862,3 +870,17 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detach()
         super().closeEvent(event)
+
+    def _open_certificate(self, item: ServiceItem) -> None:
+        """参保证明 / 缴费证明 (issue 20): a card read before the item was chosen is its subject."""
+        old = getattr(self, "certificate_page", None)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.certificate_page = CertificatePage(self.ctx, self.clerk, item, CERTIFICATE_SCREENS[item.screen or ""],
+                                                today=self._today())
+        self.certificate_page.back_button.clicked.connect(self.go_home)
+        if self.current_card is not None:
+            self.certificate_page.apply_identity(self.current_card)
+        self.stack.addWidget(self.certificate_page)
+        self.stack.setCurrentWidget(self.certificate_page)

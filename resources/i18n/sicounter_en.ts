@@ -943,6 +943,197 @@
     </message>
 </context>
 <context>
+    <name>CertificatePage</name>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="77"/>
+        <source>证明由中心系统依据参保缴费记录出具，附验证码和二维码，银行、用人单位可扫码或凭验证码核验。</source>
+        <translation>Issued by the central system from the insurance and contribution records, with a verification code and QR code that banks and employers can scan or check by code.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="87"/>
+        <location filename="../../app/ui/certificate_page.py" line="265"/>
+        <source>请读取申请人本人的社会保障卡或居民身份证（放在读卡区）。</source>
+        <translation>Read the applicant&apos;s own social security card or ID card (place it on the reader).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="92"/>
+        <source>代办（本人未到场，由授权代办人办理）</source>
+        <translation>Agent (the person is not present; an authorised agent applies)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="94"/>
+        <source>代办人</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="101"/>
+        <source>按授权委托书填写，或读取申请人证件</source>
+        <translation>Type it from the authorisation, or read the applicant&apos;s card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="102"/>
+        <location filename="../../app/ui/certificate_page.py" line="259"/>
+        <source>读取代办人证件（F7）</source>
+        <translation>Read agent&apos;s card (F7)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="106"/>
+        <source>尚未读取代办人证件</source>
+        <translation>Agent&apos;s card not read yet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="110"/>
+        <source>请选择</source>
+        <translation>Please choose</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="113"/>
+        <source>已查验授权委托书原件（监护人：监护关系证明）</source>
+        <translation>Original authorisation checked (guardian: proof of guardianship)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="118"/>
+        <source>证明对象身份号码</source>
+        <translation>ID number of the person certified</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="119"/>
+        <source>代办人证件</source>
+        <translation>Agent&apos;s card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="121"/>
+        <source>与申请人关系</source>
+        <translation>Relation to the applicant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="126"/>
+        <source>证明险种</source>
+        <translation>Insurances certified</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="147"/>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="154"/>
+        <source>证明期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="160"/>
+        <source>如：购房、落户、子女入学（选填，印在证明上）</source>
+        <translation>e.g. home purchase, residence registration, school enrolment (optional, printed)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="161"/>
+        <source>证明用途</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="167"/>
+        <source>出具证明</source>
+        <translation>Issue certificate</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="171"/>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="174"/>
+        <source>另存为PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="177"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="200"/>
+        <location filename="../../app/ui/certificate_page.py" line="306"/>
+        <source>出具后在此预览证明</source>
+        <translation>The certificate is previewed here once issued</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="241"/>
+        <source>已读取{source}：{who}</source>
+        <translation>Read {source}: {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="247"/>
+        <source>已读取{source}：{who}（证明对象）</source>
+        <translation>Read {source}: {who} (the person certified)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="259"/>
+        <source>请读取代办人证件…</source>
+        <translation>Read the agent&apos;s card…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="264"/>
+        <source>代办：读取代办人本人的证件，按授权委托书填写证明对象身份号码。</source>
+        <translation>Agent: read the agent&apos;s own card and type the certified person&apos;s ID number from the authorisation.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="290"/>
+        <source>代办须读取代办人本人的居民身份证或社会保障卡（F7）。</source>
+        <translation>An agent&apos;s own ID card or social security card must be read (F7).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="292"/>
+        <source>请至少选择一个险种。</source>
+        <translation>Choose at least one insurance.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="294"/>
+        <source>证明期间的起始年月不能晚于截止年月。</source>
+        <translation>The period&apos;s first month cannot be after its last month.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="297"/>
+        <source>监护人代办须查验监护关系证明，查验后请勾选。</source>
+        <translation>A guardian must show proof of guardianship; tick once checked.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="320"/>
+        <source>正在向中心系统申请出具证明…</source>
+        <translation>Asking the central system to issue the certificate…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="328"/>
+        <source>出具证明失败，请重试。</source>
+        <translation>The certificate could not be issued. Please try again.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="337"/>
+        <source>已出具{title}，验证码 {code}。请打印或另存为PDF交申请人。</source>
+        <translation>{title} issued, verification code {code}. Print it or save it as PDF for the applicant.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="366"/>
+        <source>另存为PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="366"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="371"/>
+        <source>证明已保存：{path}</source>
+        <translation>Certificate saved: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/certificate_page.py" line="383"/>
+        <source>证明已送打印机。</source>
+        <translation>Certificate sent to the printer.</translation>
+    </message>
+</context>
+<context>
     <name>ClerkAdminPage</name>
     <message>
         <location filename="../../app/ui/clerk_admin.py" line="200"/>
@@ -1615,206 +1806,206 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="113"/>
+        <location filename="../../app/ui/main_window.py" line="115"/>
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="114"/>
+        <location filename="../../app/ui/main_window.py" line="116"/>
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>办件查询</source>
         <extracomment>the last 一次性告知书 recorded here (to print again) the workbench&apos;s date at the counter (tests turn it forward) 显示 (text size, high contrast, voice) and the window&apos;s keys (issue 19; ``app/ui/accessibility.py``) 上门服务: the header&apos;s badge and the reference data&apos;s age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar&apos;s counts and last sync, read again whenever counts may have changed the applicant&apos;s screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant&apos;s personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413"/>
+        <location filename="../../app/ui/main_window.py" line="415"/>
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="415"/>
+        <location filename="../../app/ui/main_window.py" line="417"/>
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="436"/>
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="443"/>
+        <location filename="../../app/ui/main_window.py" line="445"/>
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="489"/>
+        <location filename="../../app/ui/main_window.py" line="491"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459"/>
+        <location filename="../../app/ui/main_window.py" line="461"/>
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="548"/>
+        <location filename="../../app/ui/main_window.py" line="553"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="551"/>
+        <location filename="../../app/ui/main_window.py" line="556"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="618"/>
+        <location filename="../../app/ui/main_window.py" line="623"/>
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="627"/>
+        <location filename="../../app/ui/main_window.py" line="632"/>
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="672"/>
+        <location filename="../../app/ui/main_window.py" line="677"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="707"/>
+        <location filename="../../app/ui/main_window.py" line="712"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="760"/>
+        <location filename="../../app/ui/main_window.py" line="768"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="764"/>
+        <location filename="../../app/ui/main_window.py" line="772"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="775"/>
+        <location filename="../../app/ui/main_window.py" line="783"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="778"/>
+        <location filename="../../app/ui/main_window.py" line="786"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="782"/>
+        <location filename="../../app/ui/main_window.py" line="790"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="793"/>
+        <location filename="../../app/ui/main_window.py" line="801"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="799"/>
+        <location filename="../../app/ui/main_window.py" line="807"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="799"/>
+        <location filename="../../app/ui/main_window.py" line="807"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="802"/>
+        <location filename="../../app/ui/main_window.py" line="810"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="804"/>
+        <location filename="../../app/ui/main_window.py" line="812"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811"/>
-        <location filename="../../app/ui/main_window.py" line="835"/>
+        <location filename="../../app/ui/main_window.py" line="819"/>
+        <location filename="../../app/ui/main_window.py" line="843"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="838"/>
+        <location filename="../../app/ui/main_window.py" line="846"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="840"/>
+        <location filename="../../app/ui/main_window.py" line="848"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="842"/>
+        <location filename="../../app/ui/main_window.py" line="850"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>

@@ -550,7 +550,43 @@ class RemoteUseCase:
     also: frozenset[Permission] = frozenset()
 
 
+def _certificate_request() -> Any:
+    from app.cards import IdentityReading
+    from app.usecases.certificate import CertificateRequest
+    from tests.central.registry_rows import HOLDER
+
+    return CertificateRequest("insurance", HOLDER, holder=IdentityReading(source="社保卡", name="王建国",
+                                                                          id_number=HOLDER))
+
+
+def issue_certificate_as(office: Office, actor: ClerkInfo) -> Any:
+    """参保证明 (issue 20) for the holder present, at the office's central system (its registry seeded here)."""
+    from app.usecases.certificate import issue_certificate
+    from tests.central.registry_rows import add_registry
+
+    add_registry(office.central_db)
+    return issue_certificate(office.second, actor, _certificate_request())
+
+
+def deliver_certificate_as(office: Office, actor: ClerkInfo, role: Role) -> None:
+    from app.usecases.certificate import deliver_certificate
+
+    front_desk = ClerkInfo(actor_id(Role.FRONT_DESK), "当事柜员", frozenset({Role.FRONT_DESK}))
+    issued = issue_certificate_as(office, front_desk)
+    deliver_certificate(office.second, actor, issued, office.central_db.parent / f"certificate-{role.value}.pdf")
+
+
 REMOTE: dict[str, RemoteUseCase] = {
+    # 参保证明 / 缴费证明 (issue 20): issued at the central system for the person present, by 受理
+    "issue_certificate": RemoteUseCase(needs(Permission.ISSUE_CERTIFICATE),
+                                       lambda o, a, r: issue_certificate_as(o, a),
+                                       lambda o, r: bool(remote_entries(o, r, "issue_certificate")),
+                                       ("issue_certificate",)),
+    "deliver_certificate": RemoteUseCase(needs(Permission.ISSUE_CERTIFICATE),
+                                         lambda o, a, r: deliver_certificate_as(o, a, r),
+                                         lambda o, r: (o.central_db.parent / f"certificate-{r.value}.pdf").is_file()
+                                         and bool(remote_entries(o, r, "issue_certificate")),
+                                         ("deliver_certificate",)),
     "remote_list": RemoteUseCase(ANY_REVIEWER, lambda o, a, r: remote_review.list_remote_reviews(o.second, a),
                                  lambda o, r: isinstance(o.result, list)
                                  and o.read in {c.submission_id for c in o.result}, ("list_remote_reviews",)),
@@ -587,6 +623,8 @@ CRITICAL_REMOTE: dict[tuple[Role, str], bool] = {
     (Role.APPROVAL, "remote_sign_approval"): True, (Role.APPROVAL, "remote_return"): True,
     (Role.SUPERVISOR, "remote_material"): False, (Role.SUPERVISOR, "remote_full_id_number"): False,
     (Role.AUDITOR, "remote_case_view"): False, (Role.REVIEW, "remote_full_id_number"): True,
+    (Role.FRONT_DESK, "issue_certificate"): True, (Role.REVIEW, "issue_certificate"): False,
+    (Role.ADMIN, "issue_certificate"): False, (Role.AUDITOR, "deliver_certificate"): False,
 }
 
 REMOTE_CELLS = [(role, name) for role in Role for name in REMOTE]

@@ -57,6 +57,10 @@ BODY_KINDS: dict[tuple[str, str], str] = {
     ("POST", "/v1/reviews/{submission_id}/return"): "return",
     ("GET", "/v1/reference"): "none",
     ("GET", "/v1/reference/{name}"): "none",
+    ("POST", "/v1/certificates"): "certificate",
+    ("PUT", "/v1/certificates/{code}/document"): "certificate_document",
+    ("GET", "/verify/{code}"): "none",
+    ("POST", "/verify/{code}"): "none",
     ("POST", "/v1/lookup/person"): "lookup_person",
     ("POST", "/v1/lookup/employer"): "lookup_employer",
     ("POST", "/v1/lookup/registered"): "lookup_registered",
@@ -154,6 +158,12 @@ def _templates() -> dict[str, Any]:
                    "created_at": "2026-12-06T09:12:00+00:00", "note": "申请人询问进度"},
         "rate": {"id": "5a6b7c8d-9e0f-4d3a-9c1e-0b7a4f5e2f7c", "clerk_id": "1001", "level": 2,
                  "reasons": ["slow", "attitude"], "created_at": "2026-12-06T09:12:00+00:00"},
+        "certificate": {"id": "6f1c1a8e-2f0b-4a59-9d3e-0c4b1f5e7a21", "kind": "payment",
+                        "id_number": "11010519491231002X", "clerk_id": "1001",
+                        "presence": {"kind": "agent", "agent_relation": "child"}, "insurances": ["pension"],
+                        "period_start": "2025-01", "period_end": "2025-12", "purpose": "购房",
+                        "created_at": "2026-12-06T09:12:00+00:00"},
+        "certificate_document": {"sha256": SCAN_SHA, "size": len(SCAN)},
         "lookup_person": {**lookup, "id_number": "11010519491231002X"},
         "lookup_employer": {**lookup, "uscc": "91110000600037341L"},
         "lookup_registered": {**lookup, "unit_number": "6100000001", "id_numbers": ["11010519491231002X"]},
@@ -262,6 +272,7 @@ def path_params(known_id: str) -> dict[str, st.SearchStrategy[str]]:
                            (anything, 1)),
         "name": st.one_of(st.sampled_from(["forms", "holidays", "figures-61", "figures-00"]), anything),
         "path": anything,
+        "code": st.one_of(st.sampled_from(["0" * 17, "D1ZY-N6SN-3MJ8-Q735G", "o" * 17, "U" * 40]), anything),
     }
 
 
