@@ -161,9 +161,9 @@ def test_a_fourth_device_runs_with_the_terminal_and_in_the_window(
         assert list(window.device_indicators) == [CARD_READER, ID_READER, CAMERA, PAD]
         indicator = window.device_indicators[PAD]
         assert indicator in window.statusBar().findChildren(DeviceIndicator) and indicator.isVisible()
-        qtbot.waitUntil(lambda: indicator.text() == f"● {LABEL}：就绪", timeout=WAIT)  # replayed on subscribing
+        qtbot.waitUntil(lambda: indicator.full_text() == f"● {LABEL}：就绪", timeout=WAIT)  # replayed on subscribing
         assert indicator.property("tone") == "ok"
-        assert "未启用" in window.device_indicators[CARD_READER].text()  # switched off, still shown
+        assert "未启用" in window.device_indicators[CARD_READER].full_text()  # switched off, still shown
 
         window.catalogue.search_edit.setText("grcbdj")
         window.catalogue._choose_first()
@@ -206,7 +206,7 @@ def test_a_device_switched_off_is_not_started_but_shown(qtbot: QtBot, data_dir: 
         window = MainWindow(terminal, CLERK, OpRunner())
         qtbot.addWidget(window)
         assert list(window.device_indicators) == [PAD]  # only the devices registered
-        assert window.device_indicators[PAD].text() == f"{LABEL}：未启用"
+        assert window.device_indicators[PAD].full_text() == f"{LABEL}：未启用"
         window.detach()
     finally:
         terminal.close()
