@@ -39,7 +39,7 @@ def _retone(widget: QWidget, tone: str) -> None:
     widget.style().polish(widget)
 
 
-#: the state as one symbol, for the shortest form
+# the state as one symbol, for the shortest form
 _SYMBOLS = {DeviceState.ABSENT: "○", DeviceState.READY: "✓", DeviceState.BUSY: "…", DeviceState.READ: "✓",
             DeviceState.FAILED: "!", DeviceState.LOST: "✕"}
 

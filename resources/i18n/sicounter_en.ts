@@ -1148,52 +1148,53 @@
 <context>
     <name>DeviceIndicator</name>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="49"/>
+        <location filename="../../app/ui/device_indicator.py" line="63"/>
         <source>{label}：查找中…</source>
         <translation>{label}: searching…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="49"/>
+        <location filename="../../app/ui/device_indicator.py" line="63"/>
         <source>{label}：未启用</source>
         <translation>{label}: off</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="54"/>
+        <location filename="../../app/ui/device_indicator.py" line="69"/>
         <source>未连接</source>
         <translation>not connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="56"/>
+        <location filename="../../app/ui/device_indicator.py" line="71"/>
         <source>就绪</source>
         <translation>ready</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="58"/>
+        <location filename="../../app/ui/device_indicator.py" line="73"/>
         <source>正在读卡…</source>
         <translation>reading…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="60"/>
+        <location filename="../../app/ui/device_indicator.py" line="75"/>
         <source>已读卡</source>
         <translation>card read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="62"/>
+        <location filename="../../app/ui/device_indicator.py" line="77"/>
         <source>读卡失败</source>
         <translation>read failed</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="63"/>
+        <location filename="../../app/ui/device_indicator.py" line="78"/>
         <source>已断开</source>
         <translation>disconnected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="74"/>
+        <location filename="../../app/ui/device_indicator.py" line="90"/>
         <source>{state}（{note}）</source>
         <translation>{state} ({note})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="75"/>
+        <location filename="../../app/ui/device_indicator.py" line="87"/>
+        <location filename="../../app/ui/device_indicator.py" line="91"/>
         <source>● {label}：{state}</source>
         <translation>● {label}: {state}</translation>
     </message>
@@ -1334,33 +1335,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="206"/>
+        <location filename="../../app/ui/form_view.py" line="207"/>
         <source>请选择</source>
         <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee&apos;s post): shown as the values change the labels of the rows hidden now (a widget not yet in a shown window is &quot;hidden&quot; to Qt, so kept here) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="229"/>
+        <location filename="../../app/ui/form_view.py" line="230"/>
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="230"/>
+        <location filename="../../app/ui/form_view.py" line="231"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="230"/>
+        <location filename="../../app/ui/form_view.py" line="231"/>
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="244"/>
+        <location filename="../../app/ui/form_view.py" line="245"/>
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="322"/>
+        <location filename="../../app/ui/form_view.py" line="323"/>
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click &quot;Correct card data&quot; and give a reason</translation>
     </message>
@@ -1405,93 +1406,123 @@
 <context>
     <name>HomeVisitPanel</name>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="63"/>
-        <location filename="../../app/ui/home_visit_panel.py" line="121"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="64"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="122"/>
         <source>上门服务</source>
         <translation>Home visit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="120"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="121"/>
         <source>上门服务中：{place}</source>
         <translation>Home visit: {place}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="121"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="122"/>
         <source>上门服务中</source>
         <translation>Home visit on</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="129"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="128"/>
         <source>已开启上门服务：此时受理的业务均记为上门服务，回执上注明。点击关闭（回到窗口办理时）。</source>
         <translation>Home-visit mode is on: every case taken now is recorded as a home visit and the receipt says so. Click to switch it off (back at the window).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="131"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="130"/>
         <source>外出上门服务前点击开启：此后受理的业务均记为上门服务。外出期间可离线办理，请先联网同步基础数据。</source>
         <translation>Switch on before leaving for a home visit: every case taken from then on is recorded as a home visit. You can work offline while out; sync the reference data on a network first.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="138"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="137"/>
         <source>基础数据未曾与中心核对</source>
         <translation>Reference data never checked</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="140"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="139"/>
         <source>基础数据今日已核对</source>
         <translation>Reference data checked today</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="141"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="140"/>
         <source>基础数据 {n} 天未更新</source>
         <translation>Reference data {n} days old</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="145"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="146"/>
+        <source>数据未核对</source>
+        <translation>Data unchecked</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="146"/>
+        <source>数据？</source>
+        <translation>Data ?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="148"/>
+        <source>数据今日已核</source>
+        <translation>Data checked</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="148"/>
+        <source>数据✓</source>
+        <translation>Data ✓</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="149"/>
+        <source>数据 {n} 天未更新</source>
+        <translation>Data {n} days old</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="149"/>
+        <source>数据{n}天</source>
+        <translation>Data {n}d</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/home_visit_panel.py" line="153"/>
         <source>表单定义</source>
         <translation>Form definitions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="145"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="153"/>
         <source>政策规则与年度指标</source>
         <translation>Policy rules and yearly figures</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="146"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="154"/>
         <source>节假日安排</source>
         <translation>Holiday schedules</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="148"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="156"/>
         <source>最近一次与中心系统核对基础数据：{time}</source>
         <translation>Last reference check with the central system: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="149"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="157"/>
         <source>尚未与中心系统核对过基础数据</source>
         <translation>The reference data has never been checked with the central system</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="151"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="159"/>
         <source>中心下发第 {v} 版（{time} 接收）</source>
         <translation>version {v} from the central system (received {time})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="153"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="161"/>
         <source>随软件安装的版本</source>
         <translation>as installed with the software</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="156"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="164"/>
         <source>，已有至 {year} 年的安排</source>
         <translation>, schedules up to {year}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="157"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="165"/>
         <source>，年度指标至 {year} 年</source>
         <translation>, figures up to {year}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="160"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="168"/>
         <source>基础数据可能已过期（超过 {n} 天未核对），表单、政策指标或节假日可能已调整。请连接网络后点击“立即同步”。</source>
         <translation>The reference data may be out of date (not checked for more than {n} days): forms, policy figures or holidays may have changed. Connect to the network and click &quot;Sync now&quot;.</translation>
     </message>
@@ -1697,7 +1728,7 @@
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="489"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
@@ -1712,111 +1743,175 @@
         <translation>Saved as a draft; continue it from the list under &quot;Drafts&quot;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
+        <source>同步 —</source>
+        <translation>Sync —</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="548"/>
+        <location filename="../../app/ui/main_window.py" line="550"/>
         <source>法定办理时限：{days} 个工作日（{basis}）</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>Statutory time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="551"/>
+        <location filename="../../app/ui/main_window.py" line="553"/>
         <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
         <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="618"/>
+        <location filename="../../app/ui/main_window.py" line="620"/>
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="627"/>
+        <location filename="../../app/ui/main_window.py" line="629"/>
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="672"/>
+        <location filename="../../app/ui/main_window.py" line="674"/>
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="707"/>
+        <location filename="../../app/ui/main_window.py" line="709"/>
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="760"/>
+        <location filename="../../app/ui/main_window.py" line="762"/>
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="764"/>
+        <location filename="../../app/ui/main_window.py" line="766"/>
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="775"/>
+        <location filename="../../app/ui/main_window.py" line="777"/>
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="778"/>
+        <location filename="../../app/ui/main_window.py" line="780"/>
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="782"/>
+        <location filename="../../app/ui/main_window.py" line="784"/>
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="793"/>
+        <location filename="../../app/ui/main_window.py" line="795"/>
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="799"/>
+        <location filename="../../app/ui/main_window.py" line="801"/>
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="799"/>
+        <location filename="../../app/ui/main_window.py" line="801"/>
+        <source>中心：未配置</source>
+        <translation>Central: none</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="801"/>
+        <source>中心－</source>
+        <translation>Central –</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="803"/>
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="802"/>
+        <location filename="../../app/ui/main_window.py" line="803"/>
+        <source>中心：连接中…</source>
+        <translation>Central: connecting…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="803"/>
+        <source>中心…</source>
+        <translation>Central…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="805"/>
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="804"/>
+        <location filename="../../app/ui/main_window.py" line="805"/>
+        <source>● 中心：已连接</source>
+        <translation>● Central: connected</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="805"/>
+        <source>中心✓</source>
+        <translation>Central ✓</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="807"/>
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811"/>
-        <location filename="../../app/ui/main_window.py" line="835"/>
+        <location filename="../../app/ui/main_window.py" line="807"/>
+        <source>● 离线保存</source>
+        <translation>● Saved offline</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="807"/>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="845"/>
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="838"/>
+        <location filename="../../app/ui/main_window.py" line="846"/>
+        <source>同步 {time}</source>
+        <translation>Sync {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="849"/>
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="840"/>
+        <location filename="../../app/ui/main_window.py" line="850"/>
+        <source>待发</source>
+        <translation>To send</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="852"/>
         <source>&#x3000;待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="842"/>
+        <location filename="../../app/ui/main_window.py" line="853"/>
+        <source>复核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="855"/>
         <source>&#x3000;已退回：{n}</source>
         <translation>  Returned: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="856"/>
+        <source>退回</source>
+        <translation>Returned</translation>
     </message>
 </context>
 <context>
@@ -1964,23 +2059,23 @@
 <context>
     <name>PlaceDialog</name>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="171"/>
-        <location filename="../../app/ui/home_visit_panel.py" line="180"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="179"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="188"/>
         <source>开启上门服务</source>
         <translation>Switch on home visit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="172"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="180"/>
         <source>开启后，本机受理的业务均记为“上门服务”，回执上注明服务方式。外出期间无网络也可办理：业务保存在本机，回到有网络处后自动发送。</source>
         <translation>Once on, every case taken on this computer is recorded as a home visit, and the receipt says so. You can work without a network while out: cases are kept here and sent automatically once a network is back.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="178"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="186"/>
         <source>服务地点（可选）：乡镇、社区或村，如“城关镇幸福村”</source>
         <translation>Place (optional): township, community or village, e.g. &quot;Xingfu village, Chengguan&quot;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/home_visit_panel.py" line="181"/>
+        <location filename="../../app/ui/home_visit_panel.py" line="189"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3486,32 +3581,42 @@
 <context>
     <name>devices</name>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="17"/>
+        <location filename="../../app/ui/device_indicator.py" line="20"/>
         <source>社保卡读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="18"/>
+        <location filename="../../app/ui/device_indicator.py" line="21"/>
         <source>身份证读卡器</source>
         <translation>ID reader</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="19"/>
+        <location filename="../../app/ui/device_indicator.py" line="22"/>
         <source>高拍仪</source>
         <translation>Document camera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="20"/>
+        <location filename="../../app/ui/device_indicator.py" line="23"/>
+        <source>社保卡</source>
+        <translation>SSC</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="24"/>
+        <source>身份证</source>
+        <translation>ID card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/device_indicator.py" line="25"/>
         <source>社保卡已拔出。已填写的内容保留在表单中。</source>
         <translation>Card removed. What is filled in stays in the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="21"/>
+        <location filename="../../app/ui/device_indicator.py" line="26"/>
         <source>读卡服务未运行</source>
         <translation>PC/SC service not running</translation>
     </message>
     <message>
-        <location filename="../../app/ui/device_indicator.py" line="22"/>
+        <location filename="../../app/ui/device_indicator.py" line="27"/>
         <source>{mp:.0f} 百万像素</source>
         <translation>{mp:.0f} MP</translation>
     </message>
