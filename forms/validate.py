@@ -114,7 +114,7 @@ def validate_field(field: FieldDef, value: str, *, today: date | None = None,
         problem = None if found is None else found.message
     elif field.type == "uscc":
         credit = uscc.find_problem(text)
-        problem = None if credit is None else f"{field.label}：{credit.message}"
+        problem = None if credit is None else credit.message  # as for ID numbers: the field names itself
     elif field.type == "date":
         problem = _date_problem(field, text)
     elif field.type == "month":

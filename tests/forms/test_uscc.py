@@ -88,7 +88,7 @@ def test_every_credit_code_field_is_checked_as_one() -> None:
                                            ("pension_transfer_provincial", "new_employer_credit_code")])
 def test_form_field_reports_the_wrong_check_character(form: str, key: str) -> None:
     field = load_form(form).field(key)
-    assert validate_field(field, "91110000600037341M") == f"{field.label}：第18位校验码应为 L，实际为 M"
+    assert validate_field(field, "91110000600037341M") == "第18位校验码应为 L，实际为 M"
     assert validate_field(field, VALID) is None
 
 
