@@ -31,7 +31,7 @@ RETIREMENT_CASE: dict[str, str] = {
     "retirement_type": "normal", "retirement_month": "2025-04", "work_start_date": "1985-07-01",
     "contribution_months": "420", "deemed_contribution_months": "36", "avg_contribution_index": "1.12",
     "account_balance": "86452.37", "employer_name": "铜川市王益区建材有限公司",
-    "employer_credit_code": "91610202MA6YB7QX4K", "bank_name": "中国工商银行铜川分行",
+    "employer_credit_code": "91610202MA6YB7QX47", "bank_name": "中国工商银行铜川分行",
     "bank_account": "6222021234567890123", "account_holder": "王建国", "phone": "13912345678",
     "address": "陕西省铜川市王益区红旗街1号院3单元402室", "agent_name": "王小梅", "agent_id_number": AGENT_ID,
     "agent_relation": "child", "agent_phone": "13709190627"}

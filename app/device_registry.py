@@ -90,6 +90,8 @@ class DeviceSpec:
     removed_notice: str | None = None
     #: extra words for the status bar after an event, if any
     note: Callable[[DeviceEvent], StatusNote | None] = _no_note
+    #: its name where the status bar is narrow (社保卡 for 社保卡读卡器); None: ``label``
+    short_label: str | None = None
 
 
 class DeviceRegistry:
@@ -235,7 +237,9 @@ def default_registry(*, camera_backend: CameraBackend | None = None) -> DeviceRe
     """
     return DeviceRegistry([
         DeviceSpec(CARD_READER, "社保卡读卡器", _start_card_reader, identity=_card_identity, default_mode="auto",
-                   removed_notice="社保卡已拔出。已填写的内容保留在表单中。", note=_card_reader_note),
-        DeviceSpec(ID_READER, "身份证读卡器", _start_id_reader, identity=_id_card_identity, default_mode="auto"),
+                   removed_notice="社保卡已拔出。已填写的内容保留在表单中。", note=_card_reader_note,
+                   short_label="社保卡"),
+        DeviceSpec(ID_READER, "身份证读卡器", _start_id_reader, identity=_id_card_identity, default_mode="auto",
+                   short_label="身份证"),
         DeviceSpec(CAMERA, "高拍仪", _camera_starter(camera_backend), default_mode="auto", note=_camera_note),
     ])

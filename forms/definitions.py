@@ -23,7 +23,8 @@ from core.files import FORM_LIMIT, FileRefused, read_text_bounded
 from forms import agent_section
 from forms.refdata import read_json, resource_file
 
-FieldType = Literal["text", "idnumber", "date", "month", "choice", "phone", "number", "integer", "money", "textarea"]
+FieldType = Literal["text", "idnumber", "uscc", "date", "month", "choice", "phone", "number", "integer", "money",
+                    "textarea"]
 #: the rule panel a form shows beside its fields, and the field keys each panel reads
 PanelKind = Literal["retirement", "survivor"]
 PANEL_FIELDS: dict[str, tuple[str, ...]] = {

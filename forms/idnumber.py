@@ -8,17 +8,22 @@ partial input is judged on what has been typed so far.
 
 Structure: 6-digit region, 8-digit birth date YYYYMMDD, 3-digit sequence (odd = male), check
 character computed from the first 17 digits.
+
+The region must be a real GB/T 2260 code, judged with python-stdnum's county table
+(``forms.birthplace``: which codes exist and the years each was in use); the messages stay ours,
+because stdnum only says valid or invalid and the clerk needs to know which digit to look at.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from core.errors import ValidationError
+from forms.birthplace import BirthPlace, birth_place, code_known, province_known
 from forms.refdata import load_regions
 
 LENGTH = 18
@@ -38,7 +43,9 @@ class IdNumberInfo:
     birth_date: date
     sex: Sex
     region_code: str
-    region: str | None
+    #: the place of birth (registration) as a clerk says it: 江西省九江市德安县
+    region: str
+    place: BirthPlace
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,24 @@ def _character_problem(number: str) -> IdNumberProblem | None:
     return None
 
 
+def _place_code_problem(number: str) -> IdNumberProblem | None:
+    """A province or county code that never existed, judged on the digits typed so far."""
+    if len(number) >= 2 and not province_known(number[:2]):
+        return IdNumberProblem(f"第1-2位省级代码 {number[:2]} 不存在，请核对号码", 0)
+    if len(number) >= 6 and not code_known(number[:6]):
+        return IdNumberProblem(f"第3-6位有误：地址码 {number[:6]} 不是有效的行政区划代码，请核对号码", 2)
+    return None
+
+
+def _place_year_problem(number: str) -> IdNumberProblem | None:
+    """A code retired before the birth year: it cannot have been assigned to this person."""
+    place = birth_place(number[:6], int(number[6:10]))
+    if place.verdict != "retired":
+        return None
+    return IdNumberProblem(f"第1-6位地址码 {place.code}（{place.county}）{place.retired_in}年后已停用，"
+                           f"不可能编给{number[6:10]}年出生的人，请核对号码", 0)
+
+
 def _birth_date_problem(number: str, today: date) -> IdNumberProblem | None:
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     shown = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
@@ -94,17 +119,18 @@ def _birth_date_problem(number: str, today: date) -> IdNumberProblem | None:
 def find_problem(number: str, *, today: date | None = None) -> IdNumberProblem | None:
     """The first problem with ``number``, or ``None`` when it is a valid 18-character number.
 
-    Order: illegal characters typed so far, then length, then the birth date, then the check
-    character. A wrong birth-date digit usually also breaks the check character; naming the date
-    is the more useful message.
+    Order: illegal characters typed so far, then a place code that never existed (as soon as its
+    digits are typed), then length, then the birth date, then a place code retired before the
+    birth year, then the check character. A wrong place or birth-date digit usually also breaks
+    the check character; naming the place or the date is the more useful message.
     """
     normalised = normalise(number)
-    problem = _character_problem(normalised)
+    problem = _character_problem(normalised) or _place_code_problem(normalised)
     if problem is not None:
         return problem
     if len(normalised) != LENGTH:
         return IdNumberProblem(f"应为{LENGTH}位，当前为{len(normalised)}位", None)
-    problem = _birth_date_problem(normalised, today or date.today())
+    problem = _birth_date_problem(normalised, today or date.today()) or _place_year_problem(normalised)
     if problem is not None:
         return problem
     expected = check_character(normalised[: LENGTH - 1])
@@ -118,8 +144,9 @@ def parse(number: str, *, today: date | None = None,
           regions: Mapping[str, str] | None = None) -> IdNumberInfo:
     """Decode a valid number; ``ValidationError`` (field ``id_number``) when it is not.
 
-    ``regions`` (2-digit prefix -> province name) may be passed by callers that parse often and
-    keep the table; otherwise it is read from ``resources/regions.json``.
+    ``regions`` (2-digit prefix -> province name, simplified Chinese) may be passed by callers that
+    parse often and keep the table; otherwise it is read from ``resources/regions.json``. A province
+    missing from it keeps stdnum's name (which writes 香港/澳门 in traditional characters).
     """
     problem = find_problem(number, today=today)
     if problem is not None:
@@ -128,12 +155,17 @@ def parse(number: str, *, today: date | None = None,
     normalised = normalise(number)
     table = load_regions() if regions is None else regions
     sex: Sex = "male" if int(normalised[16]) % 2 == 1 else "female"
+    place = birth_place(normalised[:6], int(normalised[6:10]))
+    province = table.get(normalised[:2])
+    if province:
+        place = replace(place, province=province)
     return IdNumberInfo(
         number=normalised,
         birth_date=date(int(normalised[6:10]), int(normalised[10:12]), int(normalised[12:14])),
         sex=sex,
         region_code=normalised[:6],
-        region=table.get(normalised[:2]),
+        region=place.name,
+        place=place,
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from forms import idnumber
+from forms import idnumber, uscc
 from forms.agent import AGENT_IS_APPLICANT as AGENT_IS_APPLICANT  # re-exported: callers know it from here
 from forms.agent import agent_problems
 from forms.definitions import FieldDef, FormDef, load_choices
@@ -112,6 +112,9 @@ def validate_field(field: FieldDef, value: str, *, today: date | None = None,
     if field.type == "idnumber":
         found = idnumber.find_problem(text, today=today)
         problem = None if found is None else found.message
+    elif field.type == "uscc":
+        credit = uscc.find_problem(text)
+        problem = None if credit is None else credit.message  # as for ID numbers: the field names itself
     elif field.type == "date":
         problem = _date_problem(field, text)
     elif field.type == "month":

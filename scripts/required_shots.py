@@ -33,7 +33,7 @@ REGISTRATION = {"id_number": "11010519491231002X", "name": "李秀英", "ethnici
 RETIREMENT = {"id_number": WOMAN + check_character(WOMAN), "name": "王秀兰", "insured_category": "employee",
               "retirement_type": "normal", "retirement_month": "2026-11", "work_start_date": "1994-07-01",
               "contribution_months": "372", "employer_name": "铜川市王益区建材有限公司",
-              "employer_credit_code": "91610202MA6YB7QX4K"}
+              "employer_credit_code": "91610202MA6YB7QX47"}
 
 
 def pump(ms: int) -> None:

@@ -432,7 +432,7 @@ def shoot_sync_screens(app: QApplication, root: Path, out: Path) -> None:
                       "work_start_date": "1985-07-01", "contribution_months": "420", "bank_name": "中国工商银行",
                       "bank_account": "6222021234567890123", "account_holder": "王建国", "phone": "13912345678",
                       "address": "铜川市王益区红旗街1号", "employer_name": "铜川市王益区建材有限公司",
-                      "employer_credit_code": "91610202MA6YB7QX4K"}
+                      "employer_credit_code": "91610202MA6YB7QX47"}
             accepted = usecases.submit_application(terminal, usecases.SubmitRequest(
                 window.clerk, load_form("retirement_approval"), values,
                 waivers={"identity_document": "已由身份证阅读器读取并核验"}, signature=SIGNATURE))

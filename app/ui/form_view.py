@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.theme import current_look, scaled
 from app.ui.wheel_guard import WheelGuard, guard_wheel
+from forms import uscc
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
 from forms.idnumber import find_problem
 from forms.validate import derive_fields, shown_values, validate_form
@@ -220,7 +221,7 @@ class FormView(QScrollArea):
             line = QLineEdit()
             if field.max_length:
                 line.setMaxLength(field.max_length)
-            if field.type == "idnumber":
+            if field.type in ("idnumber", "uscc"):
                 line.setMaxLength(18)
                 line.setProperty("role", "idNumber")
                 # all 18 characters in view up to 150 % text (a monospaced 17 px at 100 %); at 200 % the line
@@ -364,17 +365,17 @@ class FormView(QScrollArea):
             widget.setProperty("invalid", False)
         else:
             text = html.escape(message)
-            if field.type == "idnumber":
-                text = self._id_number_markup(value) + text
+            if field.type in ("idnumber", "uscc"):
+                text = self._id_number_markup(value, field.type) + text
             label.setText(text)
             label.show()
             widget.setProperty("invalid", True)
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
-    def _id_number_markup(self, value: str) -> str:
-        """The number as typed with the offending character in red, so the clerk sees where."""
-        problem = find_problem(value, today=self._today)
+    def _id_number_markup(self, value: str, kind: str = "idnumber") -> str:
+        """The number (or credit code) as typed with the offending character in red, so the clerk sees where."""
+        problem = find_problem(value, today=self._today) if kind == "idnumber" else uscc.find_problem(value)
         if problem is None or problem.position is None or problem.position >= len(value):
             return ""
         pos = problem.position

@@ -33,6 +33,7 @@ from app.permissions import Permission, allowed
 from app.reference_age import AgeLevel, ReferenceAge, ReferenceKind
 from app.ui.operations import OpContext, RefreshingQuery
 from app.ui.operations.home_visit import VisitState, switch_home_visit, visit_state
+from app.ui.status_widgets import StatusText
 from app.usecases.session import ClerkInfo
 
 # how often the age is read again without an event (it grows by itself)
@@ -65,7 +66,7 @@ class HomeVisitPanel(QObject):
         self.badge.setCheckable(True)
         self.badge.setVisible(allowed(clerk, Permission.SUBMIT))  # only a clerk who takes cases goes out
         self.badge.clicked.connect(self._clicked)
-        self.age_label = QLabel()
+        self.age_label = StatusText()
         self.age_label.setObjectName("referenceAge")
         self._query = RefreshingQuery(parent, ctx, lambda t: visit_state(t, self.now()), self._show)
         ctx.runner.changed.connect(self._changed)
@@ -120,12 +121,10 @@ class HomeVisitPanel(QObject):
         self.badge.setText(self.tr("上门服务中：{place}").format(place=visit.place) if visit.on and visit.place
                            else self.tr("上门服务中") if visit.on else self.tr("上门服务"))
         _retone(self.badge, "on" if visit.on else "off")
-        self.age_label.setText(self.age_text(age))
-        # the status bar squeezes its widgets on a narrow screen: this one says what to do, so it keeps its words
-        self.age_label.setMinimumWidth(self.age_label.sizeHint().width())
-        _retone(self.age_label, {AgeLevel.FRESH: "ok", AgeLevel.WARN: "warn", AgeLevel.STALE: "error"}[age.level])
         details = self.age_details(age)
-        self.age_label.setToolTip(details)
+        # the status bar shortens its texts on a narrow screen; the tooltip keeps the full words and what to do
+        self.age_label.set_forms(self.age_text(age), *self.age_short_texts(age), details=details)
+        _retone(self.age_label, {AgeLevel.FRESH: "ok", AgeLevel.WARN: "warn", AgeLevel.STALE: "error"}[age.level])
         mode = (self.tr("已开启上门服务：此时受理的业务均记为上门服务，回执上注明。点击关闭（回到窗口办理时）。")
                 if visit.on else
                 self.tr("外出上门服务前点击开启：此后受理的业务均记为上门服务。外出期间可离线办理，请先联网同步基础数据。"))
@@ -139,6 +138,15 @@ class HomeVisitPanel(QObject):
         if days == 0:
             return self.tr("基础数据今日已核对")
         return self.tr("基础数据 {n} 天未更新").format(n=days)
+
+    def age_short_texts(self, age: ReferenceAge) -> tuple[str, str]:
+        """The age in fewer words for a narrow status bar, then in fewest."""
+        days = age.days
+        if days is None:
+            return self.tr("数据未核对"), self.tr("数据？")
+        if days == 0:
+            return self.tr("数据今日已核"), self.tr("数据✓")
+        return self.tr("数据 {n} 天未更新").format(n=days), self.tr("数据{n}天").format(n=days)
 
     def age_details(self, age: ReferenceAge) -> str:
         """The tooltip: the last check, each kind's version and reach, and what to do when it is old."""

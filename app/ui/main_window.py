@@ -76,7 +76,7 @@ from app.ui.records_view import RecordsView
 from app.ui.reference_dialog import reference_label
 from app.ui.remote_review_dialog import RemoteReviewDialog
 from app.ui.session_guard import SessionGuard
-from app.ui.status_widgets import NoticeBar
+from app.ui.status_widgets import ElidedText, NoticeBar, StatusStrip, StatusText
 from app.ui.wheel_guard import guard_application
 from app.ui.workbench_page import WorkbenchPage, counter_today
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
@@ -484,13 +484,14 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setObjectName("statusBar")
-        self.conn_label = QLabel()
+        self.conn_label = StatusText()
         self.conn_label.setObjectName("connectionStatus")
-        self.pending_label = QLabel()
+        self.pending_label = StatusText()
         self.pending_label.setObjectName("pendingCount")
-        self.sync_label = QLabel(self.tr("最近同步：—"))
+        self.sync_label = StatusText()
+        self.sync_label.set_forms(self.tr("最近同步：—"), self.tr("同步 —"), "—")
         self.sync_label.setObjectName("lastSync")
-        self.error_label = QLabel()
+        self.error_label = ElidedText()
         self.error_label.setObjectName("syncError")
         send = QPushButton(self.tr("立即同步"))
         send.setObjectName("sendNowButton")
@@ -500,12 +501,13 @@ class MainWindow(QMainWindow):
         for spec in self.terminal.registry:
             indicator = DeviceIndicator(spec, spec.key in self.terminal.devices)
             self.device_indicators[spec.key] = indicator
-            bar.addWidget(indicator)
-        bar.addWidget(self.conn_label)
-        bar.addWidget(self.pending_label)
-        bar.addWidget(self.sync_label)
-        bar.addWidget(self.home_visit.age_label)
-        bar.addWidget(self.error_label, 1)
+        devices = list(self.device_indicators.values())
+        age = self.home_visit.age_label
+        # one row that shortens its texts to fit (1366 px at 200 %); the least important shortens first
+        self.status_strip = StatusStrip([*devices, self.conn_label, self.pending_label, self.sync_label, age],
+                                        [[self.sync_label], devices, [self.pending_label], [self.conn_label], [age]],
+                                        self.error_label)
+        bar.addWidget(self.status_strip, 1)
         bar.addPermanentWidget(send)
         self._set_connection(None)
 
@@ -796,27 +798,28 @@ class MainWindow(QMainWindow):
             case Online():
                 self._set_connection(True)
             case Failed(error=error):
-                self.error_label.setText(error.user_message)
+                self.error_label.set_message(error.user_message)
             case ReferenceRefused(name=name, reason=reason):  # the administrator's window has its own bar
                 self.notice.show_message(self.tr("中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；"
                                                  "请系统管理员核查。").format(what=reference_label(name),
                                                                           reason=reason.rstrip("。")), "error")
 
     def _set_connection(self, online: bool | None, error: str | None = None) -> None:
-        if online is None:
-            text = self.tr("中心系统：未配置") if self.terminal.sender is None else self.tr("中心系统：连接中…")
-            tone = "idle"
+        if online is None and self.terminal.sender is None:
+            forms, tone = (self.tr("中心系统：未配置"), self.tr("中心：未配置"), self.tr("中心－")), "idle"
+        elif online is None:
+            forms, tone = (self.tr("中心系统：连接中…"), self.tr("中心：连接中…"), self.tr("中心…")), "idle"
         elif online:
-            text, tone = self.tr("● 中心系统：已连接"), "ok"
+            forms, tone = (self.tr("● 中心系统：已连接"), self.tr("● 中心：已连接"), self.tr("中心✓")), "ok"
         else:
-            text, tone = self.tr("● 未连接中心系统，已离线保存"), "warn"
-        self.conn_label.setText(text)
+            forms, tone = (self.tr("● 未连接中心系统，已离线保存"), self.tr("● 离线保存"), self.tr("离线")), "warn"
+        self.conn_label.set_forms(*forms)
         self.conn_label.setProperty("tone", tone)
         self.conn_label.style().unpolish(self.conn_label)
         self.conn_label.style().polish(self.conn_label)
-        self.error_label.setText(error or "")
+        self.error_label.set_message(error or "")
         if self._last_sync:
-            self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
+            self._show_last_sync()
 
     def refresh(self) -> None:
         """Read the records and the status bar again.
@@ -840,15 +843,27 @@ class MainWindow(QMainWindow):
             stored = status.last_sync.astimezone()
             if self._last_sync is None or stored.replace(tzinfo=None) > self._last_sync:
                 self._last_sync = stored.replace(tzinfo=None)
-            self.sync_label.setText(self.tr("最近同步：{time}").format(time=f"{self._last_sync:%m-%d %H:%M:%S}"))
+            self._show_last_sync()
+
+    def _show_last_sync(self) -> None:
+        """最近同步 with date and seconds; shorter: the time of day (the tooltip keeps the date)."""
+        when = self._last_sync
+        if when is None:
+            return
+        self.sync_label.set_forms(self.tr("最近同步：{time}").format(time=f"{when:%m-%d %H:%M:%S}"),
+                                  self.tr("同步 {time}").format(time=f"{when:%H:%M}"), f"{when:%H:%M}")
 
     def _show_pending(self, count: int) -> None:
         text = self.tr("待发送：{n}").format(n=count)
+        parts = [(self.tr("待发"), count)]
         if self._awaiting:
             text += self.tr("　待复核：{n}").format(n=self._awaiting)
+            parts.append((self.tr("复核"), self._awaiting))
         if self._returned:
             text += self.tr("　已退回：{n}").format(n=self._returned)
-        self.pending_label.setText(text)
+            parts.append((self.tr("退回"), self._returned))
+        self.pending_label.set_forms(text, " ".join(f"{word} {n}" for word, n in parts),
+                                     " ".join(f"{word}{n}" for word, n in parts))
 
     def detach(self) -> None:
         """Stop hearing from the sender thread before Qt objects are destroyed.

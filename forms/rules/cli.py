@@ -109,7 +109,7 @@ def _idnumber(args: argparse.Namespace) -> Result:
         "身份号码有效",
         f"出生日期：{info.birth_date.isoformat()}",
         f"性别：{_SEX_ZH[info.sex]}",
-        f"地区：{info.region_code} {info.region or '（未知地区）'}",
+        f"地区：{info.region_code} {info.region}",
     ]
     return out, lines
 

@@ -19,6 +19,6 @@ RETIREMENT = {"id_type": "01", "id_number": RETIREE_ID, "name": "王建国", "in
               "retirement_type": "normal", "retirement_month": "2025-04", "work_start_date": "1985-07-01",
               "contribution_months": "420", "bank_name": "中国工商银行", "bank_account": "6222021234567890123",
               "account_holder": "王建国", "phone": "13912345678", "address": "铜川市王益区红旗街1号",
-              "employer_name": "铜川市王益区建材有限公司", "employer_credit_code": "91610202MA6YB7QX4K"}
+              "employer_name": "铜川市王益区建材有限公司", "employer_credit_code": "91610202MA6YB7QX47"}
 #: the applicant's signature for items whose definition asks for one (issue 19), as a pad would give it
 SIGNATURE = demo_signature_png()

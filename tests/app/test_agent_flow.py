@@ -159,7 +159,7 @@ def test_the_agents_id_card_read_after_f7_fills_the_agent_and_is_recorded(
     terminal = make_terminal("http://127.0.0.1:9", id_reader="real", id_reader_port=id_reader.port)
     ops = OpRunner()
     window = sign_in(qtbot, terminal, ops)
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=15000)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=15000)
     window.catalogue.search_edit.setText("grcbdj")
     window.catalogue._choose_first()
     page = window.form_page

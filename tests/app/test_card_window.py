@@ -65,7 +65,7 @@ def test_card_fills_locks_and_records_an_override(qtbot: QtBot, start_central, m
     terminal = make_terminal(server.base_url, card_reader="auto")
     ops = OpRunner()
     window = sign_in(qtbot, terminal, ops)
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["card_reader"].text(), timeout=15000)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["card_reader"].full_text(), timeout=15000)
 
     # a card inserted on the home screen becomes the current applicant
     card = insert(cards, card_port)
@@ -123,12 +123,12 @@ def test_card_inserted_into_open_form_and_failed_read(qtbot: QtBot, make_termina
     window.catalogue._choose_first()
     page = window.form_page
     assert page is not None
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["card_reader"].text(), timeout=15000)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["card_reader"].full_text(), timeout=15000)
 
     bad = insert(cards, card_port, faults=Faults(missing_app=True))
     qtbot.waitUntil(lambda: window.notice.isVisible() and "社保" in window.notice.label.text()
                     and window.notice.property("tone") == "error", timeout=15000)
-    assert "读卡失败" in window.device_indicators["card_reader"].text()
+    assert "读卡失败" in window.device_indicators["card_reader"].full_text()
     assert page.view.value("id_number") == ""  # nothing half-filled
     bad.remove()
 

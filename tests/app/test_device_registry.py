@@ -161,9 +161,9 @@ def test_a_fourth_device_runs_with_the_terminal_and_in_the_window(
         assert list(window.device_indicators) == [CARD_READER, ID_READER, CAMERA, PAD]
         indicator = window.device_indicators[PAD]
         assert indicator in window.statusBar().findChildren(DeviceIndicator) and indicator.isVisible()
-        qtbot.waitUntil(lambda: indicator.text() == f"● {LABEL}：就绪", timeout=WAIT)  # replayed on subscribing
+        qtbot.waitUntil(lambda: indicator.full_text() == f"● {LABEL}：就绪", timeout=WAIT)  # replayed on subscribing
         assert indicator.property("tone") == "ok"
-        assert "未启用" in window.device_indicators[CARD_READER].text()  # switched off, still shown
+        assert "未启用" in window.device_indicators[CARD_READER].full_text()  # switched off, still shown
 
         window.catalogue.search_edit.setText("grcbdj")
         window.catalogue._choose_first()
@@ -175,19 +175,19 @@ def test_a_fourth_device_runs_with_the_terminal_and_in_the_window(
         assert page.view.value("birth_date") == "1949-12-31"
         assert page.view.provenance()["from_device"]["id_number"] == "电子社保卡"
         assert "已读取电子社保卡" in window.notice.label.text()
-        assert indicator.text() == f"● {LABEL}：已读卡" and indicator.state is DeviceState.READ
+        assert indicator.full_text() == f"● {LABEL}：已读卡" and indicator.state is DeviceState.READ
         assert window.current_card is not None and window.current_card.id_number == LI.id_number
 
         pad.garble(DeviceError("pad checksum mismatch", user_message="电子社保卡读取失败。",
                                hint="请持卡人重新出示二维码。"))
         qtbot.waitUntil(lambda: window.notice.isVisible() and window.notice.property("tone") == "error"
                         and "电子社保卡读取失败" in window.notice.label.text(), timeout=WAIT)
-        assert indicator.text() == f"● {LABEL}：读卡失败" and indicator.property("tone") == "error"
+        assert indicator.full_text() == f"● {LABEL}：读卡失败" and indicator.property("tone") == "error"
 
         pad.lift()
         qtbot.waitUntil(lambda: REMOVED_NOTICE in window.notice.label.text(), timeout=WAIT)
         assert window.current_card is None
-        assert indicator.text() == f"● {LABEL}：就绪"
+        assert indicator.full_text() == f"● {LABEL}：就绪"
         window.detach()
     finally:
         terminal.close()
@@ -206,7 +206,7 @@ def test_a_device_switched_off_is_not_started_but_shown(qtbot: QtBot, data_dir: 
         window = MainWindow(terminal, CLERK, OpRunner())
         qtbot.addWidget(window)
         assert list(window.device_indicators) == [PAD]  # only the devices registered
-        assert window.device_indicators[PAD].text() == f"{LABEL}：未启用"
+        assert window.device_indicators[PAD].full_text() == f"{LABEL}：未启用"
         window.detach()
     finally:
         terminal.close()

@@ -170,8 +170,8 @@ def test_registration_reaches_central_exactly_once(qtbot: QtBot, start_central, 
     assert len(local) == 1 and local[0].id == records[0]["id"]
     assert local[0].receipt_number == records[0]["receipt_number"]
     assert records[0]["receipt_number"] in window.result.detail.text()
-    assert "已连接" in window.conn_label.text()
-    qtbot.waitUntil(lambda: window.pending_label.text() == "待发送：0", timeout=5000)
+    assert "已连接" in window.conn_label.full_text()
+    qtbot.waitUntil(lambda: window.pending_label.full_text() == "待发送：0", timeout=5000)
 
     # the ID number is masked in the records list, the receipt number shown
     window.go_home()
@@ -199,10 +199,10 @@ def test_sender_survives_central_down(qtbot: QtBot, start_central, make_terminal
     qtbot.mouseClick(window.form_page.submit_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
 
     qtbot.waitUntil(lambda: "未连接中心系统，已离线保存" in window.result.status.text(), timeout=20000)
-    assert "未连接中心系统" in window.conn_label.text()
+    assert "未连接中心系统" in window.conn_label.full_text()
     assert pending_count(terminal.db) == 1
     # still queued after several failed attempts, nothing lost
-    qtbot.waitUntil(lambda: window.pending_label.text() == "待发送：1", timeout=5000)
+    qtbot.waitUntil(lambda: window.pending_label.full_text() == "待发送：1", timeout=5000)
 
     start_central(port)
     qtbot.waitUntil(lambda: "已受理" in window.result.status.text(), timeout=30000)
@@ -218,7 +218,7 @@ def test_window_stays_responsive_while_the_central_system_hangs(  # type: ignore
     terminal = make_terminal(server.base_url)
     ops = OpRunner()
     window = sign_in(qtbot, terminal, ops)
-    qtbot.waitUntil(lambda: "已连接" in window.conn_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "已连接" in window.conn_label.full_text(), timeout=10000)
     open_registration(qtbot, window)
     fill_registration(qtbot, window)
 

@@ -38,7 +38,7 @@ def test_id_card_fills_the_form_and_the_agent_section(qtbot: QtBot, make_termina
     terminal = make_terminal("http://127.0.0.1:9", id_reader="real", id_reader_port=id_reader.port)
     ops = OpRunner()
     window = sign_in(qtbot, terminal, ops)
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=15000)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=15000)
     window.catalogue.search_edit.setText("grcbdj")
     window.catalogue._choose_first()
     page = window.form_page
@@ -59,7 +59,7 @@ def test_id_card_fills_the_form_and_the_agent_section(qtbot: QtBot, make_termina
 
     # the same card lying there is not read again; a different person's card after lifting is
     id_reader.lift()
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=15000)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=15000)
     assert page.agent_button is not None
     qtbot.mouseClick(page.agent_button, Qt.MouseButton.LeftButton)
     agent = identity("chan_ka_yan")  # a Hong Kong resident acting as agent, with a residence permit
@@ -83,7 +83,7 @@ def test_failed_id_read_is_said_and_fills_nothing(qtbot: QtBot, make_terminal) -
         window.catalogue._choose_first()
         page = window.form_page
         assert page is not None
-        qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=15000)
+        qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=15000)
         reader.lay(identity("zhang_wei"))
         qtbot.waitUntil(lambda: window.notice.property("tone") == "error" and window.notice.isVisible(),
                         timeout=15000)

@@ -35,7 +35,7 @@ def window_for(qtbot: QtBot, terminal: Any) -> tuple[MainWindow, OpRunner]:
 def test_views_refresh_from_what_an_operation_reports(qtbot: QtBot, make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     window, ops = window_for(qtbot, terminal)
-    qtbot.waitUntil(lambda: window.pending_label.text() == "待发送：0", timeout=10000)
+    qtbot.waitUntil(lambda: window.pending_label.full_text() == "待发送：0", timeout=10000)
     reported: list[OpChanges] = []
     ops.changed.connect(lambda changes, _initiator: reported.append(changes))
     request = usecases.SubmitRequest(CLERK, load_form("retirement_approval"), RETIREMENT,
@@ -48,7 +48,7 @@ def test_views_refresh_from_what_an_operation_reports(qtbot: QtBot, make_termina
     assert reported == [OpChanges.submission(sid)]
     # nobody called refresh: the list and the status bar heard of the change and read again
     qtbot.waitUntil(lambda: [r.id for r in window.records.records] == [sid], timeout=10000)
-    qtbot.waitUntil(lambda: "待复核：1" in window.pending_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "待复核：1" in window.pending_label.full_text(), timeout=10000)
 
 
 def test_errors_are_shown_unless_the_caller_takes_them_over(qtbot: QtBot, make_terminal: Any) -> None:

@@ -62,7 +62,7 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     first = usecases.submit_application(terminal, usecases.SubmitRequest(
         CLERK, load_form("personal_registration"), REGISTRATION, waivers={"identity_document": WAIVER},
             signature=SIGNATURE)).view
-    qtbot.waitUntil(lambda: "已连接" in window.conn_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "已连接" in window.conn_label.full_text(), timeout=10000)
 
     def returned_shown() -> bool:
         window.refresh()
@@ -78,8 +78,8 @@ def test_returned_application_is_corrected_in_the_window(  # type: ignore[no-unt
     row = row_of(window, first.id)
     assert row is not None
     assert window.records.item(row, 6).text() == "联系电话有误，请核实后更正。"
-    assert "已退回：1" in window.pending_label.text()
-    assert window.sync_label.text().startswith("最近同步：") and "—" not in window.sync_label.text()
+    assert "已退回：1" in window.pending_label.full_text()
+    assert window.sync_label.full_text().startswith("最近同步：") and "—" not in window.sync_label.full_text()
 
     # only returned rows can be corrected; the filter shows them alone
     choose_filter = window.records_filter
@@ -128,7 +128,7 @@ def test_second_clerk_approves_in_the_window(qapp, qtbot: QtBot, start_central, 
     assert window.result.status.text() == "已受理，待复核"
     assert window.result.approve_button.isVisible()
     window.refresh()  # what the window does after its own submit
-    qtbot.waitUntil(lambda: "待复核：1" in window.pending_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "待复核：1" in window.pending_label.full_text(), timeout=10000)
 
     qtbot.mouseClick(window.result.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.approval_dialog is not None, timeout=15000)

@@ -113,15 +113,15 @@ def test_the_window_warns_of_old_reference_data_with_what_to_do(qtbot: QtBot, da
         label = panel.age_label
         panel.now = lambda: MONDAY + timedelta(hours=2)
         panel.refresh()
-        qtbot.waitUntil(lambda: label.text() == "基础数据今日已核对", timeout=10000)
+        qtbot.waitUntil(lambda: label.full_text() == "基础数据今日已核对", timeout=10000)
         assert label.property("tone") == "ok" and "立即同步" not in label.toolTip()
         panel.now = lambda: MONDAY + timedelta(days=3)
         panel.refresh()
-        qtbot.waitUntil(lambda: label.text() == "基础数据 3 天未更新", timeout=10000)
+        qtbot.waitUntil(lambda: label.full_text() == "基础数据 3 天未更新", timeout=10000)
         assert label.property("tone") == "ok"
         panel.now = lambda: MONDAY + timedelta(days=8)
         panel.refresh()
-        qtbot.waitUntil(lambda: label.text() == "基础数据 8 天未更新", timeout=10000)
+        qtbot.waitUntil(lambda: label.full_text() == "基础数据 8 天未更新", timeout=10000)
         assert label.property("tone") == "warn"
         for tip in (label.toolTip(), panel.badge.toolTip()):
             assert "请连接网络后点击“立即同步”" in tip

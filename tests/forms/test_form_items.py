@@ -18,7 +18,7 @@ from forms.validate import validate_form
 TODAY = date(2025, 6, 16)
 APPLICANT_ID = "61020219650315123" + check_character("61020219650315123")  # male, born 1965-03-15
 OTHER_ID = "11010519491231002X"  # female, born 1949-12-31
-CREDIT_CODE = "91610200MA6YB12345"
+CREDIT_CODE = "91610200MA6YB12347"
 
 NEW_FORMS = ["retirement_approval", "death_benefit", "personal_change", "benefit_suspension",
              "overpaid_refund", "pension_transfer_provincial", "employer_registration"]

@@ -58,15 +58,15 @@ def test_parse_decodes_fields() -> None:
     assert info.birth_date == date(1949, 12, 31)
     assert info.sex == "female"
     assert info.region_code == "110105"
-    assert info.region == "北京市"
+    assert info.region == "北京市朝阳区"
 
 
-@pytest.mark.parametrize(("prefix", "region"), [("610202", "陕西省"), ("810000", "香港特别行政区"),
+@pytest.mark.parametrize(("prefix", "region"), [("610202", "陕西省铜川市城区"), ("810000", "香港特别行政区"),
                                                 ("820000", "澳门特别行政区"), ("710000", "台湾省"),
-                                                ("990101", None)])
-def test_region(prefix: str, region: str | None) -> None:
+                                                ("830000", "台湾地区")])
+def test_region(prefix: str, region: str) -> None:
     number = make(prefix + "19800101001")
-    assert find_problem(number, today=TODAY) is None  # an unknown region is not an error
+    assert find_problem(number, today=TODAY) is None
     assert parse(number, today=TODAY).region == region
 
 

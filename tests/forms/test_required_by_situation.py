@@ -144,7 +144,7 @@ def test_transfer_to_a_named_employer_needs_its_credit_code() -> None:
     values = EXAMPLES["pension_transfer_provincial"] | {"new_employer_name": "铜川市某机械有限公司"}
     assert problems("pension_transfer_provincial", values) == {
         "new_employer_credit_code": "请填写转入地单位统一社会信用代码"}
-    assert problems("pension_transfer_provincial", values | {"new_employer_credit_code": "91610200MA6YB12345"}) == {}
+    assert problems("pension_transfer_provincial", values | {"new_employer_credit_code": "91610200MA6YB12347"}) == {}
 
 
 # -- the agent, in every form -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str, status: int = 0) ->
 def test_idnumber_valid(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "idnumber", "11010519491231002X")
     assert data == {"valid": True, "birth_date": "1949-12-31", "sex": "female",
-                    "region": {"code": "110105", "name": "北京市"}}
+                    "region": {"code": "110105", "name": "北京市朝阳区"}}
 
 
 def test_idnumber_invalid_check_character(capsys: pytest.CaptureFixture[str]) -> None:
