@@ -53,23 +53,23 @@ def _depths(lab: NDArray[np.uint8], quad: Quad) -> tuple[list[int | None], NDArr
     zero = reach + 8  # index of offset 0
     step = np.abs(values[:, :, 1:] - values[:, :, :-1]).max(axis=3)
     step = step[:, :, :-1] + step[:, :, 1:]  # (4, S, N-2): index i is the step around offset i + 1
+    window = np.maximum(np.maximum(step[:, :, :-2], step[:, :, 1:-1]), step[:, :, 2:])  # [j]: max of j..j+2
+    runs = (window >= 8.0).mean(axis=1)  # (4, N): share of the samples stepping there
     depths: list[int | None] = []
     for k in range(4):
         desk = np.median(values[k, :, zero + _OUT[0]:zero + _OUT[1] + 1], axis=1)  # (S, 3), per sample
         found: int | None = None
-        for e in range(5, reach - 12):  # the first step inward from the outline
+        for e in range(5, reach - 12):  # the first consistent step inward from the outline
             at = zero - e
-            window = step[k, :, at - 2:at + 1].max(axis=1)
-            if float(np.mean(window >= 8.0)) < _MIN_RUN:
+            if runs[k, at - 2] < _MIN_RUN:
                 continue
             band = np.median(values[k, :, at + 2:zero - 1], axis=1)
             paper = np.median(values[k, :, at - 14:at - 2], axis=1)  # wide: a printed rule is not the page
             like_desk = np.abs(band - desk).max(axis=1) <= np.minimum(_LIKE_DESK, 6.0 + _HAZE * (255.0 - desk[:, 0]))
             unlike_paper = np.abs(paper - band).max(axis=1) >= _UNLIKE_PAPER
-            if float(np.mean(like_desk & unlike_paper)) < _AGREE:
-                continue
-            found = e
-            break
+            if float(np.mean(like_desk & unlike_paper)) >= _AGREE:
+                found = e
+            break  # a deeper step is inside whatever this one bounds: the band must reach the outline
         depths.append(found)
     return depths, base, outward, q
 
