@@ -28,7 +28,8 @@ Trust: an outline is ``confident`` only with edge support >= ``CONFIDENT_AT``, a
 side both right at it and a little further out (``STEP_NEAR``, ``STEP_WIDE``: a printed frame, a table
 cell or a shadow's edge inside a page has paper on both sides of one side at least) and at most
 ``DESK_SHARE`` of the frame. An outline that fails the step test also triggers the low-threshold search,
-and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``).
+and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``);
+a side on a transparent sleeve's welded edge, a few mm outside the page, moves in (``detect_sleeve.py``).
 An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
 
 The preview (``detect_preview``) runs a lighter search: region thresholds on a half-size copy, no
