@@ -28,7 +28,8 @@ Trust: an outline is ``confident`` only with edge support >= ``CONFIDENT_AT``, a
 side both right at it and a little further out (``STEP_NEAR``, ``STEP_WIDE``: a printed frame, a table
 cell or a shadow's edge inside a page has paper on both sides of one side at least) and at most
 ``DESK_SHARE`` of the frame. An outline that fails the step test also triggers the low-threshold search,
-and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``).
+and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``);
+a side on a transparent sleeve's welded edge, a few mm outside the page, moves in (``detect_sleeve.py``).
 An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
 
 The preview (``detect_preview``) runs a lighter search: region thresholds on a half-size copy, no
@@ -49,6 +50,7 @@ from numpy.typing import NDArray
 from devices.scan.detect_extend import extend_to_desk
 from devices.scan.detect_outer import widen_to_paper_edge
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
+from devices.scan.detect_sleeve import inside_sleeve
 from devices.scan.geometry import Quad, is_convex, order_corners, quad_area, scale_quad
 from devices.scan.refine import refine_quad
 
@@ -299,6 +301,20 @@ def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) 
     return _Candidate(wide, quad_area(wide), doc.support)
 
 
+def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
+    """The page inside a transparent sleeve whose outline was found (``detect_sleeve.py``)."""
+    inner = inside_sleeve(lab, doc.quad)
+    if inner is None or not is_convex(inner) or not angles_ok(inner) or quad_area(inner) < 0.5 * doc.area:
+        return doc
+    h, w = small.shape[:2]
+    snapped, fit = refine_quad(small, inner, 3.0, samples=24)
+    if fit >= 0.5 and is_convex(snapped) and float(np.abs(snapped - inner).max()) < 4.0:
+        inner = order_corners(snapped)
+    if not plausible(inner, w, h, 0.0):
+        return doc
+    return _Candidate(inner, quad_area(inner), doc.support)
+
+
 def _second_document(first: _Candidate, second: _Candidate) -> bool:
     """A second outline is a second document only when it is big enough, clear of the first (a phone's
     outline merged with a card's corner overlaps the card) and as well supported as a document must be."""
@@ -344,7 +360,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         docs = strong  # a weak outline (a phone merged with a card's corner) beside a clean one is clutter
     docs = [_to_paper_edge(small, lab, doc) for doc in docs[:2]]
     if not fast:
-        docs[0] = _to_desk(small, lab, docs[0])
+        docs[0] = _to_desk(small, lab, _into_sleeve(small, lab, docs[0]))
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
     reach = max(2.5 * block, 4.0)
     refined: list[tuple[Quad, float]] = []

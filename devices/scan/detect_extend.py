@@ -23,6 +23,8 @@ _MAX_SHARE = 0.3  # how far out, as a share of the neighbouring sides, a side ma
 _DESK_AGREE = 14.0  # largest colour difference (YCrCb, chroma doubled) still "the same desk"
 _MIN_RUN = 0.7  # share of the samples along a side that must step at the same offset
 _BAND_EVEN = 18.0  # largest spread along the side of the colour between the old and the new side
+_EVEN_SHARE = 60  # percentile of the samples along the side whose band colour must be even (a sleeve's glare
+#                   or a shadow crossing the band leaves the rest of it even)
 _CHANNEL_GAIN = np.array([1.0, 2.0, 2.0], dtype=np.float32)
 _ASPECTS = (1.414, 1.586)  # ISO 216 sheets; ID-1 cards
 
@@ -72,7 +74,8 @@ def _extend_side(lab: NDArray[np.uint8], q: NDArray[np.float64], k: int) -> NDAr
         if float(np.mean(window >= 8.0)) < _MIN_RUN:
             continue
         band = np.median(values[:, 2:max(e - 2, 3)], axis=1)  # (S, 3): colour between, per sample
-        if float(np.abs(band - np.median(band, axis=0)).max(axis=1).mean()) > _BAND_EVEN:
+        spread = np.abs(band - np.median(band, axis=0)).max(axis=1)  # a glare stripe crosses some samples
+        if float(np.percentile(spread, _EVEN_SHARE)) > _BAND_EVEN:
             continue  # not an even band: things beside the page, not a part of it
         beyond = np.median(values[:, e + 3:e + 7], axis=(0, 1))
         if float(np.abs(beyond - np.median(band, axis=0)).max()) < 2 * _BAND_EVEN:
