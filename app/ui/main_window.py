@@ -68,6 +68,7 @@ from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.operations import inform as inform_ops
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
+from app.ui.query_common import QueryScreen
 from app.ui.reassign_dialog import ReassignDialog
 from app.ui.records_page import RecordsPage
 from app.ui.records_view import RecordsView
@@ -147,11 +148,9 @@ class MainWindow(QMainWindow):
         self.remote_dialog: RemoteReviewDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
-        self.placeholder = QLabel()
-        self.placeholder.setObjectName("placeholderPage")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        for page in (self.home, self.records_page, self.result, self.placeholder):
+        #: the query screen open (an item with a ``screen``: ``app/ui/screens.py``), or None
+        self.query_screen: QueryScreen | None = None
+        for page in (self.home, self.records_page, self.result):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -545,12 +544,7 @@ class MainWindow(QMainWindow):
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item
         if item.form_code is None:
-            limit = (self.tr("法定办理时限：{days} 个工作日（{basis}）").format(
-                days=item.time_limit_working_days, basis=item.time_limit_basis)
-                if item.time_limit_working_days else "")
-            self.placeholder.setText(self.tr("<h2>{name}</h2><p>本事项的电子表单将在后续版本提供。</p><p>{limit}</p>")
-                                     .format(name=item.name, limit=limit))
-            self.stack.setCurrentWidget(self.placeholder)
+            self.open_screen(item)
             return
         if self.form_page is not None:
             self.stack.removeWidget(self.form_page)
@@ -753,6 +747,9 @@ class MainWindow(QMainWindow):
             return
         page = self.form_page
         tone = "warn" if reading.warnings else "ok"
+        screen = self.query_screen
+        if screen is not None and self.stack.currentWidget() is screen and screen.identity_read(reading):
+            return
         if page is not None and self.stack.currentWidget() is page:
             if not page.agent_armed:
                 self.current_card = reading
@@ -862,3 +859,24 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detach()
         super().closeEvent(event)
+
+    # -- query screens (issue 20) ------------------------------------------------------------------
+    def open_screen(self, item: ServiceItem) -> None:
+        """An item that is a screen, not a form (a query); a card read before it is offered, not used unasked."""
+        from app.ui.screens import build_screen
+
+        screen = build_screen(self.ctx, self.clerk, item, self._today())
+        if screen is None:
+            self.notice.show_message(self.tr("本终端版本不提供“{name}”，请升级终端软件。").format(name=item.name),
+                                     "error")
+            return
+        if self.query_screen is not None:
+            self.stack.removeWidget(self.query_screen)
+            self.query_screen.deleteLater()
+        self.query_screen = screen
+        screen.back_button.clicked.connect(self.go_home)
+        if self.current_card is not None:
+            screen.offer_reading(self.current_card)
+        self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        screen.entry.setFocus()
