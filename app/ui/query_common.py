@@ -293,9 +293,9 @@ class QueryScreen(QWidget):
         self.search_button.setEnabled(True)
         self.clear_result()
         if outcome is LookupOutcome.OFFLINE:
+            # the lookup's own sentence speaks of carrying on with the card (a form's case): a query cannot
             self.banner.say(self.tr("本查询需要连接中心系统，当前无法连接"), [
-                message or self.tr("未能连接中心系统。"),
-                self.tr("查询结果只在中心系统，本机不保存任何人员或单位信息；请检查网络，稍后重试。")], "warn")
+                self.tr("查询结果只在中心系统，本机不保存任何人员或单位信息；请检查网络连接，恢复后重试。")], "warn")
         elif outcome is LookupOutcome.NOT_REGISTERED:
             self.banner.say(not_registered, [message] if message else [], "warn")
         else:
