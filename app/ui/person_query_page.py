@@ -44,7 +44,11 @@ class PersonQueryPage(QueryScreen):
         self.entry.setPlaceholderText(self.tr("输入18位公民身份号码"))
         self.entry.setMaxLength(18)
         self.reveal_button: QPushButton | None = None
-        self.typed.connect(lambda key, note: self.look_up(key, LookupReason("typed", note, item_code)))
+        self.typed.connect(self.typed_key)
+
+    def typed_key(self, key: str, note: str) -> None:
+        """A typed number with the clerk's reason."""
+        self.look_up(key, LookupReason("typed", note, self.item_code))
 
     def entry_problem_text(self, text: str) -> str | None:
         return typed_id_problem(text, today=self._today)

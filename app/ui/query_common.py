@@ -210,7 +210,8 @@ class QueryScreen(QWidget):
         self.read_button.hide()
         self._offered: IdentityReading | None = None
         self.read_button.clicked.connect(self._take_offered)
-        search = QHBoxLayout()
+        #: the entry and its buttons (a subclass may add a choice beside them)
+        self.search_row = search = QHBoxLayout()
         search.addWidget(self.entry, 1)
         search.addWidget(self.search_button)
         search.addWidget(self.read_button)

@@ -12,6 +12,7 @@ from datetime import date
 
 from app.permissions import ClerkInfo
 from app.person_query import Focus
+from app.ui.age_confirmation_page import AgeConfirmationPage
 from app.ui.employer_query_page import EmployerQueryPage
 from app.ui.operations import OpContext
 from app.ui.person_query_page import PersonQueryPage
@@ -31,7 +32,8 @@ SCREENS: dict[str, ScreenFactory] = {
     "personal_query": _person(Focus.ALL),
     "qualification_query": _person(Focus.QUALIFICATION),
     "death_report_query": _person(Focus.DEATH),
-    "age_confirmation_query": _person(Focus.AGE),
+    "age_confirmation_query": lambda ctx, clerk, item, today: AgeConfirmationPage(ctx, clerk, item.code, item.name,
+                                                                                   today),
     "employer_query": lambda ctx, clerk, item, _today: EmployerQueryPage(ctx, clerk, item.code, item.name),
     "identity_verification": lambda ctx, clerk, item, _today: VerificationPage(ctx, clerk, item.code, item.name),
 }

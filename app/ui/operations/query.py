@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QWidget
 
 from app.lookups import EmployerLookup, LookupReason, PersonLookup
 from app.permissions import ClerkInfo
+from app.retirement_due import RetirementDue
 from app.ui.operations.base import QueryOp
 from app.usecases import lookup as lookups
-from app.usecases import person_query
+from app.usecases import person_query, retirement_due
 
 
 def query_person(*, parent: QWidget | None, clerk: ClerkInfo, id_number: str, reason: LookupReason,
@@ -34,3 +35,11 @@ def reveal_id_number(*, parent: QWidget | None, clerk: ClerkInfo, lookup: Person
                      shown: Callable[[str], None]) -> QueryOp[str]:
     """The looked-up person's full ID number, on the audit trail."""
     return QueryOp(parent, lambda t: person_query.reveal_id_number(t, clerk, lookup, screen=screen), shown)
+
+
+def query_retirement_due(*, parent: QWidget | None, clerk: ClerkInfo, unit_number: str | None, uscc: str | None,
+                         months_ahead: int, reason: LookupReason,
+                         answered: Callable[[RetirementDue], None]) -> QueryOp[RetirementDue]:
+    """到龄确认查询 of a unit: its staff reaching the statutory retirement age within ``months_ahead`` months."""
+    return QueryOp(parent, lambda t: retirement_due.find_retirement_due(
+        t, clerk, unit_number=unit_number, uscc=uscc, months_ahead=months_ahead, reason=reason), answered)
