@@ -13,7 +13,7 @@ from datetime import date
 
 from app.lookups import LookupOutcome
 from app.person_query import SEX_LABELS
-from forms.rules.retirement import Category, retirement_age
+from forms.rules.retirement import Category, Sex, retirement_age
 from protocol.lookup import EmployerRef, RetirementDueOut
 
 DUE_COLUMNS = ("姓名", "公民身份号码", "性别", "出生日期", "到龄月份", "累计缴费（含视同）", "最低缴费", "提示")
@@ -46,7 +46,7 @@ def _months_until(today: date, month: str) -> int:
 def due_row(person: RetirementDueOut, today: date) -> tuple[str, ...]:
     """One person's row: the month (both posts when the archive decides), the months against the minimum."""
     birth = date.fromisoformat(person.birth_date)
-    sex = "female" if person.sex == "female" else "male"
+    sex: Sex = "female" if person.sex == "female" else "male"
     if person.post_decides:
         worker = retirement_age(birth, sex, Category.WORKER)
         cadre = retirement_age(birth, sex, Category.CADRE)

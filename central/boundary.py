@@ -92,6 +92,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("POST", re.compile(r"/v1/submissions/[^/]+/reminders"), "reminder", False),
     ("POST", re.compile(r"/v1/submissions/[^/]+/rating"), "rating", False),
     ("POST", re.compile(r"/v1/lookup/(?:person|employer)"), "lookup", False),
+    ("POST", re.compile(r"/v1/query/retirement-due"), "lookup", False),
     ("POST", re.compile(r"/v1/lookup/registered"), "registered_check", False),
 )
 

@@ -22,7 +22,7 @@ from central.lookups import record_lookup
 from central.models import ContributionPeriodRow, EmployerRecordRow, PersonRecordRow
 from central.store import CentralStore
 from core.errors import mask_id_number
-from forms.rules.retirement import Category, retirement_age
+from forms.rules.retirement import Category, Sex, retirement_age
 from protocol.lookup import (
     MAX_STAFF_LISTED,
     EmployerRef,
@@ -61,7 +61,7 @@ def due_persons(session: Session, unit_number: str, through_month: str) -> list[
     due: list[tuple[str, PersonRecordRow, bool]] = []
     for person in persons:
         category, post_decides = _category(person)
-        sex = "female" if person.sex == "female" else "male"
+        sex: Sex = "female" if person.sex == "female" else "male"
         month = retirement_age(date.fromisoformat(person.birth_date), sex, category).retirement_month
         if month <= through_month:
             due.append((month, person, post_decides))

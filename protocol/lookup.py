@@ -279,6 +279,7 @@ class RegisteredCheckAnswer(BaseModel):
     lookup_id: str
     checked: int = Field(ge=0, description="how many distinct numbers were checked")
     registered: list[RegisteredOut] = Field(default_factory=list, description="the known ones, in the order sent")
+    looked_up_at: str
 
 
 # -- 到龄确认查询 by unit (issue 20, the query screens) ---------------------------------------------------------
