@@ -68,13 +68,13 @@ def due_persons(session: Session, unit_number: str, through_month: str) -> list[
     due.sort(key=lambda entry: (entry[0], entry[1].id_number))
     due = due[:MAX_STAFF_LISTED]
     numbers = [person.id_number for _m, person, _p in due]
-    paid = dict(session.execute(
+    paid: dict[str, int] = {number: int(months or 0) for number, months in session.execute(
         select(ContributionPeriodRow.id_number, func.sum(ContributionPeriodRow.months))
         .where(ContributionPeriodRow.id_number.in_(numbers), ContributionPeriodRow.insurance == "pension")
-        .group_by(ContributionPeriodRow.id_number)).tuples().all()) if numbers else {}
+        .group_by(ContributionPeriodRow.id_number))} if numbers else {}
     return [RetirementDueOut(id_number_masked=mask_id_number(person.id_number), name=person.name, sex=person.sex,
                              birth_date=person.birth_date, insured_category=person.insured_category,
-                             paid_months=int(paid.get(person.id_number) or 0), deemed_months=person.deemed_months,
+                             paid_months=paid.get(person.id_number, 0), deemed_months=person.deemed_months,
                              retirement_month=month, post_decides=post_decides)
             for month, person, post_decides in due]
 

@@ -61,7 +61,7 @@ class AgeConfirmationPage(PersonQueryPage):
         unit = employer_key(key)
         self.show_waiting(self.tr("单位到龄人员"))
         query_retirement_due(parent=self, clerk=self._clerk, unit_number=unit.unit_number, uscc=unit.uscc,
-                             months_ahead=int(self.horizon.currentData()),
+                             months_ahead=int(self.horizon.currentData()), today=self._today,
                              reason=LookupReason("typed", note, self.item_code), answered=self.show_due) \
             .failure(self._failed).run_in_background(self._ctx)
 

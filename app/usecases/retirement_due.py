@@ -8,7 +8,7 @@ with masked ID numbers and is kept only by the screen that asked.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -26,16 +26,17 @@ __all__ = ["find_retirement_due"]
 
 def find_retirement_due(terminal: Terminal, clerk: ClerkInfo, *, unit_number: str | None = None,
                         uscc: str | None = None, months_ahead: int, reason: LookupReason,
-                        now: datetime | None = None) -> RetirementDue:
-    """The unit's staff reaching the age within ``months_ahead`` months of today (and those past it drawing no
-    pension), earliest first. Raises for a missing permission, a bad key or reason; offline is an answer."""
+                        today: date | None = None, now: datetime | None = None) -> RetirementDue:
+    """The unit's staff reaching the age within ``months_ahead`` months of ``today`` (the counter's date; default
+    ``now``'s), and those past it drawing no pension, earliest first. Raises for a missing permission, a bad key
+    or reason; offline is an answer."""
     require(clerk, Permission.LOOKUP)
     if not 0 <= months_ahead <= MAX_DUE_AHEAD_MONTHS:
         raise ValidationError("months_ahead", f"到龄查询最多向后查 {MAX_DUE_AHEAD_MONTHS} 个月。")
     moment = _moment(now)
     wire_reason = _reason(reason)
     lookup_id = str(uuid.uuid4())
-    through = through_month(moment.date(), months_ahead)
+    through = through_month(today or moment.date(), months_ahead)
     try:
         body = RetirementDueIn.model_validate(_common(lookup_id, clerk, wire_reason, moment) | {
             "unit_number": unit_number, "uscc": uscc, "through_month": through})

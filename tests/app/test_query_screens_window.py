@@ -8,6 +8,7 @@ code; 人员信息核验 一致 and 不一致; 死亡上报查询 of a deceased 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from app.ui.person_query_page import PersonQueryPage
 from app.ui.query_common import Banner, QueryScreen
+from central.process import CentralServerProcess
 from core.errors import mask_id_number
 from devices.sim.idcard import Identity, SimulatedIdReader
 from devices.sim.identities import sample_identity_data
@@ -27,10 +29,34 @@ from local_db.audit import AuditAction, AuditQuery
 from tests.app.test_catalogue_screens import BUILT_ELSEWHERE
 from tests.central.registry_helpers import employer_where, person_where, seed_db
 
-from .conftest import CLERK
+from .conftest import CLERK, CentralKey, make_central_key
 
 pytestmark = pytest.mark.e2e
 WAIT = 20000
+#: the counter's date in these tests (the window's ``today``)
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def central_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded registry for the module (each test has its own terminal, token and trail)."""
+    db = tmp_path_factory.mktemp("queries") / "central.sqlite3"
+    seed_db(db, persons=300, employers=20)
+    return db
+
+
+@pytest.fixture(scope="module")
+def central_key(tmp_path_factory: pytest.TempPathFactory) -> CentralKey:
+    return make_central_key(tmp_path_factory.mktemp("central-keyring"))
+
+
+@pytest.fixture(scope="module")
+def server(central_db: Path, central_key: CentralKey,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServerProcess]:
+    started = CentralServerProcess.start(central_db, stderr_path=tmp_path_factory.mktemp("log") / "central.log",
+                                         extra_args=central_key.serve_args())
+    yield started
+    started.stop()
 
 
 @pytest.fixture
@@ -97,12 +123,10 @@ def table_column(screen: QueryScreen, name: str, column: int) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, make_terminal: Any, start_central: Any, central_db: Path) -> Iterator[MainWindow]:
-    seed_db(central_db, persons=300, employers=20)
-    server = start_central()
+def window(qtbot: QtBot, make_terminal: Any, server: CentralServerProcess) -> Iterator[MainWindow]:
     terminal = make_terminal(server.base_url, start_sender=False)
     ops = OpRunner()
-    win = MainWindow(terminal, CLERK, ops)
+    win = MainWindow(terminal, CLERK, ops, today=lambda: TODAY)
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
@@ -110,13 +134,12 @@ def window(qtbot: QtBot, make_terminal: Any, start_central: Any, central_db: Pat
     ops.wait()
 
 
-def test_person_query_by_id_card_shows_the_registry_record(qtbot: QtBot, make_terminal: Any, start_central: Any,
-                                                           central_db: Path, id_reader: SimulatedIdReader) -> None:
-    seed_db(central_db, persons=300, employers=20)
-    server = start_central()
+def test_person_query_by_id_card_shows_the_registry_record(qtbot: QtBot, make_terminal: Any,
+                                                           server: CentralServerProcess, central_db: Path,
+                                                           id_reader: SimulatedIdReader) -> None:
     terminal = make_terminal(server.base_url, id_reader="real", id_reader_port=id_reader.port, start_sender=False)
     ops = OpRunner()
-    window = MainWindow(terminal, CLERK, ops)
+    window = MainWindow(terminal, CLERK, ops, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=WAIT)
@@ -192,13 +215,11 @@ def test_employer_query_by_credit_code(qtbot: QtBot, window: MainWindow, central
 
 
 def test_verification_of_an_id_card_that_matches_the_registry(qtbot: QtBot, make_terminal: Any,
-                                                              start_central: Any, central_db: Path,
+                                                              server: CentralServerProcess, central_db: Path,
                                                               id_reader: SimulatedIdReader) -> None:
-    seed_db(central_db, persons=300, employers=20)
-    server = start_central()
     terminal = make_terminal(server.base_url, id_reader="real", id_reader_port=id_reader.port, start_sender=False)
     ops = OpRunner()
-    window = MainWindow(terminal, CLERK, ops)
+    window = MainWindow(terminal, CLERK, ops, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=WAIT)
@@ -234,7 +255,7 @@ def test_death_report_query_of_a_deceased_person(qtbot: QtBot, window: MainWindo
 def test_queries_offline_say_the_central_system_is_needed(qtbot: QtBot, make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False, central_timeout=2.0)
     ops = OpRunner()
-    window = MainWindow(terminal, CLERK, ops)
+    window = MainWindow(terminal, CLERK, ops, today=lambda: TODAY)
     qtbot.addWidget(window)
     screen = open_tile(window, "employer_query")
     typed_query(qtbot, screen, "61020000123", "单位经办人持介绍信办理")
@@ -266,3 +287,42 @@ def test_a_card_read_before_the_screen_is_offered_not_looked_up(qtbot: QtBot, wi
     assert screen.banner.isHidden()  # nothing was looked up unasked
     screen.read_button.click()
     qtbot.waitUntil(lambda: "已查询到" in screen.banner.headline.text(), timeout=WAIT)
+
+
+def unit_with_staff_due(central_db: Path, through: str) -> tuple[str, str, int]:
+    """(unit number, name, how many due) of the first unit with staff due by ``through``."""
+    from sqlalchemy import select
+
+    from central.models import EmployerRecordRow
+    from central.query_api import due_persons
+    from central.store import CentralStore
+
+    with CentralStore.open(central_db) as store, store.reading() as session:
+        for unit in session.scalars(select(EmployerRecordRow).order_by(EmployerRecordRow.unit_number)):
+            due = due_persons(session, unit.unit_number, through)
+            if due:
+                return unit.unit_number, unit.name, len(due)
+    raise AssertionError("no unit with staff due")
+
+
+def test_age_confirmation_of_a_unit_lists_its_staff_due(qtbot: QtBot, window: MainWindow, central_db: Path) -> None:
+    from app.retirement_due import through_month
+    from app.ui.age_confirmation_page import AgeConfirmationPage
+
+    screen = open_tile(window, "age_confirmation_query")
+    assert isinstance(screen, AgeConfirmationPage)
+    screen.horizon.setCurrentIndex(screen.horizon.findData(24))
+    unit_number, name, count = unit_with_staff_due(central_db, through_month(TODAY, 24))
+    typed_query(qtbot, screen, unit_number, "单位经办人持介绍信办理")
+    qtbot.waitUntil(lambda: screen.due is not None and not screen.busy, timeout=WAIT)
+    assert name in screen.banner.headline.text() and f"{count} 人" in screen.banner.headline.text()
+    masked = table_column(screen, "dueTable", 1)
+    assert len(masked) == count and all("*" in m for m in masked)
+
+
+def test_age_confirmation_of_a_person_answers_first(qtbot: QtBot, window: MainWindow, central_db: Path) -> None:
+    number = person_where(central_db, benefit_status="none", card_status="normal")
+    screen = open_tile(window, "age_confirmation_query")
+    typed_query(qtbot, screen, number, "本人到场，未带证件")
+    qtbot.waitUntil(lambda: screen.banner.headline.text().startswith("到龄确认查询："), timeout=WAIT)
+    assert "法定退休年龄" in screen.banner.body.text()

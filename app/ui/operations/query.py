@@ -7,6 +7,7 @@ them, so the operations report no change to stored data the views show.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtWidgets import QWidget
 
@@ -38,8 +39,9 @@ def reveal_id_number(*, parent: QWidget | None, clerk: ClerkInfo, lookup: Person
 
 
 def query_retirement_due(*, parent: QWidget | None, clerk: ClerkInfo, unit_number: str | None, uscc: str | None,
-                         months_ahead: int, reason: LookupReason,
+                         months_ahead: int, today: date, reason: LookupReason,
                          answered: Callable[[RetirementDue], None]) -> QueryOp[RetirementDue]:
     """到龄确认查询 of a unit: its staff reaching the statutory retirement age within ``months_ahead`` months."""
     return QueryOp(parent, lambda t: retirement_due.find_retirement_due(
-        t, clerk, unit_number=unit_number, uscc=uscc, months_ahead=months_ahead, reason=reason), answered)
+        t, clerk, unit_number=unit_number, uscc=uscc, months_ahead=months_ahead, reason=reason, today=today),
+        answered)
