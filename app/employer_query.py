@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum.cn import uscc
 
-from app.person_query import Row, Tone
+from app.person_query import Row, Tone, as_of_text
 from core.errors import ValidationError
 from protocol.lookup import EMPLOYER_STATUS_LABELS, INSURANCE_LABELS, UNIT_NUMBER_PATTERN, EmployerOut
 
@@ -80,7 +80,8 @@ def employer_view(employer: EmployerOut) -> EmployerView:
             if len(staff_rows) < employer.insured_staff else "")
     return EmployerView(heading=f"{employer.name}（{employer.unit_number}）", status_line=status_line,
                         status_tone=tone, basics=basics, contacts=contacts, arrears_line=arrears_line,
-                        arrears_tone=arrears_tone, staff_rows=staff_rows, staff_note=note, as_of=employer.as_of)
+                        arrears_tone=arrears_tone, staff_rows=staff_rows, staff_note=note,
+                        as_of=as_of_text(employer.as_of))
 
 
 @dataclass(frozen=True)

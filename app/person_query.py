@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core.errors import mask_id_number
 from forms.idnumber import find_problem
@@ -98,7 +98,26 @@ def _or_dash(value: str | None) -> str:
 
 
 def _employer_text(employer: EmployerRef | None) -> str:
+    """A period's payer: the employer, or none (paid as a flexible worker)."""
     return f"{employer.name}（{employer.unit_number}）" if employer is not None else "灵活就业（个人缴费）"
+
+
+def _current_employer(person: PersonOut) -> str:
+    if person.employer is not None:
+        return _employer_text(person.employer)
+    return "灵活就业（个人缴费）" if person.insured_category == "flexible" else "—（无在职参保单位）"
+
+
+def as_of_text(moment: str) -> str:
+    """The registry's ISO time as a clerk reads it (``2026-11-30 18:00``); as it came when it is not ISO."""
+    try:
+        return f"{datetime.fromisoformat(moment):%Y-%m-%d %H:%M}"
+    except ValueError:
+        return moment
+
+
+def card_state_label(person: PersonOut) -> str:
+    return CARD_STATUS_LABELS.get(person.card.status, person.card.status)
 
 
 def _months_text(months: int) -> str:
@@ -138,7 +157,7 @@ def person_view(person: PersonOut, *, show_full_id: bool = False) -> PersonView:
         Row("常住地址", _or_dash(person.address)),
         Row("户籍地址", _or_dash(person.household_address)),
         Row("参保身份", _or_dash(CATEGORY_LABELS.get(person.insured_category or "", person.insured_category))),
-        Row("当前参保单位", _employer_text(person.employer) if person.insured_category else "—"),
+        Row("当前参保单位", _current_employer(person) if person.insured_category else "—"),
         Row("参加工作日期", _or_dash(person.work_start_date)),
     )
     card_line, card_tone = card_text(person)
@@ -176,7 +195,7 @@ def person_view(person: PersonOut, *, show_full_id: bool = False) -> PersonView:
         benefit_rows.append(Row("已领取月数", f"{benefit.pension_months} 个月"))
     return PersonView(heading=f"{person.name}（{number}）", identity=identity, card_line=card_line,
                       card_tone=card_tone, insurance_rows=insurance_rows, period_rows=period_rows,
-                      pension=pension, benefit=tuple(benefit_rows), as_of=person.as_of)
+                      pension=pension, benefit=tuple(benefit_rows), as_of=as_of_text(person.as_of))
 
 
 def qualification_focus(person: PersonOut) -> Answer:
@@ -210,7 +229,7 @@ def death_focus(person: PersonOut) -> Answer:
     if benefit.status == "deceased":
         lines = [f"死亡日期（待遇终止）：{_or_dash(benefit.since)}。"]
         if benefit.paid_until:
-            lines.append(f"基本养老金发放至 {benefit.paid_until}；此后多发的待遇须由家属退还。")
+            lines.append(f"基本养老金已发放至 {benefit.paid_until}；如有死亡后多发的待遇，须由家属退还。")
         if benefit.pension_months is not None:
             lines.append(f"生前已领取养老金 {benefit.pension_months} 个月。")
         lines.append("家属可办理“参保人员死亡后待遇核准”。")

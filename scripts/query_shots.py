@@ -17,13 +17,16 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from sqlalchemy import select
+from PySide6.QtWidgets import QScrollArea
+from sqlalchemy import ColumnElement, select
 
 from app.cards import IdentityReading
 from app.lookups import LookupReason
+from app.retirement_due import through_month
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import build_terminal
+from app.ui.age_confirmation_page import AgeConfirmationPage
 from app.ui.employer_query_page import EmployerQueryPage
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
@@ -32,6 +35,7 @@ from app.ui.qt_app import make_application, save_screenshot, tear_down
 from app.ui.query_common import QueryScreen
 from central.models import EmployerRecordRow, PersonRecordRow
 from central.process import CentralServerProcess
+from central.query_api import due_persons
 from central.registry_seed import seed_registry
 from central.signing import generate, keyring_backend
 from central.store import CentralStore, add_terminal
@@ -54,10 +58,10 @@ def wait_for(screen: QueryScreen, ms: int = 15000) -> None:
     pump(400)
 
 
-def first_person(db: Path, *conditions: object) -> PersonRecordRow:
+def first_person(db: Path, *conditions: ColumnElement[bool]) -> PersonRecordRow:
     with CentralStore.open(db) as store, store.reading() as session:
-        row = session.scalar(select(PersonRecordRow).where(*conditions)  # type: ignore[arg-type]
-                             .order_by(PersonRecordRow.id_number).limit(1))
+        row: PersonRecordRow | None = session.scalar(select(PersonRecordRow).where(*conditions)
+                                                     .order_by(PersonRecordRow.id_number).limit(1))
         assert row is not None, conditions
         session.expunge(row)
         return row
@@ -72,6 +76,15 @@ def first_employer(db: Path) -> EmployerRecordRow:
         assert row is not None
         session.expunge(row)
         return row
+
+
+def unit_with_staff_due(db: Path, through: str) -> str:
+    """The first unit with staff at retirement age by ``through`` (so the list shows something)."""
+    with CentralStore.open(db) as store, store.reading() as session:
+        for unit in session.scalars(select(EmployerRecordRow).order_by(EmployerRecordRow.unit_number)):
+            if due_persons(session, unit.unit_number, through):
+                return unit.unit_number
+    raise SystemExit("no unit with staff due")
 
 
 def id_card(person: PersonRecordRow, name: str | None = None) -> IdentityReading:
@@ -121,6 +134,11 @@ def main(out: Path, prefix: str) -> int:
             person_tile("personal_query", first_person(db, PersonRecordRow.card_status == "normal",
                                                        PersonRecordRow.insured_category == "employee",
                                                        PersonRecordRow.benefit_status == "none"), "person")
+            scroll = window.query_screen.findChild(QScrollArea, "queryScroll") if window.query_screen else None
+            if scroll is not None:  # the contribution periods and the pension account below the fold
+                scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+                pump(300)
+                print(save_screenshot(window, out / f"{prefix}-person-periods.png"))
             window.open_item(items["personal_query"])
             screen = window.query_screen
             assert screen is not None
@@ -138,8 +156,16 @@ def main(out: Path, prefix: str) -> int:
             person_tile("age_confirmation_query", first_person(db, PersonRecordRow.benefit_status == "none",
                                                                PersonRecordRow.sex == "female",
                                                                PersonRecordRow.insured_category == "employee",
-                                                               PersonRecordRow.birth_date < "1976-01-01"),
+                                                               PersonRecordRow.birth_date < "1980-01-01"),
                         "age-confirmation")
+
+            window.open_item(items["age_confirmation_query"])
+            ages = window.query_screen
+            assert isinstance(ages, AgeConfirmationPage)
+            ages.horizon.setCurrentIndex(ages.horizon.findData(24))
+            ages.typed_key(unit_with_staff_due(db, through_month(ages._today, 24)), "单位经办人持介绍信办理")
+            wait_for(ages)
+            print(save_screenshot(window, out / f"{prefix}-age-confirmation-unit.png"))
 
             window.open_item(items["employer_query"])
             employer = window.query_screen

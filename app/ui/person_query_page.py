@@ -15,9 +15,11 @@ from app.cards import IdentityReading
 from app.lookups import LookupOutcome, LookupReason, PersonLookup
 from app.permissions import ClerkInfo, Permission, allowed
 from app.person_query import (
+    CARD_ALERT,
     INSURANCE_COLUMNS,
     PERIOD_COLUMNS,
     Focus,
+    card_state_label,
     focus_answer,
     person_view,
     typed_id_problem,
@@ -26,6 +28,7 @@ from app.ui.errors import show_error
 from app.ui.operations import OpContext
 from app.ui.operations.query import query_person, reveal_id_number
 from app.ui.query_common import Banner, QueryScreen, reason_for, rows_box, table
+from core.errors import mask_id_number
 
 
 class PersonQueryPage(QueryScreen):
@@ -56,11 +59,15 @@ class PersonQueryPage(QueryScreen):
     def subject_name(self) -> str:
         return self.tr("个人信息")
 
+    def masked_key(self, key: str) -> str:
+        return mask_id_number(key)
+
     def identity_read(self, reading: IdentityReading) -> bool:
         if self.busy:
             return False
         self.entry.clear()
         self.entry_problem.clear()
+        self.entry_problem.hide()
         self.look_up(reading.id_number, reason_for(reading, self.item_code))
         return True
 
@@ -95,33 +102,38 @@ class PersonQueryPage(QueryScreen):
         answer = focus_answer(person, self.focus, self._today)
         if answer is not None:
             self.banner.say(f"{answer.title}：{answer.headline}", answer.lines, answer.tone.value)
+        elif person.card.status in CARD_ALERT:  # the card in the applicant's hand is not the valid one
+            self.banner.say(self.tr("已查询到：{who}　注意：社会保障卡{state}").format(
+                who=view.heading, state=card_state_label(person)),
+                [self.tr("数据来自中心系统（截至 {at}），本机不保存。").format(at=view.as_of)], "warn")
         else:
             self.banner.say(self.tr("已查询到：{who}").format(who=view.heading),
                             [self.tr("数据来自中心系统（截至 {at}），本机不保存。").format(at=view.as_of)], "ok")
         card = Banner("queryCardBanner")
         card.say(view.card_line, [], view.card_tone.value)
         self.result.addWidget(card)
-        identity = rows_box(self.tr("基本信息"), view.identity)
-        self.result.addWidget(identity)
+        beside: dict[str, QWidget] = {}
+        self.reveal_button = None
         if allowed(self._clerk, Permission.SHOW_ID_NUMBER) and not self.full_id_shown:
             self.reveal_button = QPushButton(self.tr("显示完整号码"))
             self.reveal_button.setObjectName("revealIdButton")
             self.reveal_button.setProperty("link", True)
             self.reveal_button.setToolTip(self.tr("显示完整的证件号码，此操作将记入审计日志"))
             self.reveal_button.clicked.connect(self.reveal)
-            row = QHBoxLayout()
-            row.addStretch(1)
-            row.addWidget(self.reveal_button)
-            holder = QWidget()
-            holder.setLayout(row)
-            self.result.addWidget(holder)
+            beside["公民身份号码"] = self.reveal_button
+        self.result.addWidget(rows_box(self.tr("基本信息"), view.identity, columns=2, beside=beside))
         self.result.addWidget(QLabel(self.tr("五险参保状态")))
-        self.result.addWidget(table(INSURANCE_COLUMNS, view.insurance_rows, "insuranceTable"))
+        self.result.addWidget(table(INSURANCE_COLUMNS, view.insurance_rows, "insuranceTable", stretch_last=False))
         self.result.addWidget(QLabel(self.tr("缴费记录（按险种）")))
         self.result.addWidget(table(PERIOD_COLUMNS, view.period_rows, "periodTable"))
+        accounts = QHBoxLayout()
         if view.pension:
-            self.result.addWidget(rows_box(self.tr("养老保险个人权益"), view.pension))
-        self.result.addWidget(rows_box(self.tr("待遇领取"), view.benefit))
+            accounts.addWidget(rows_box(self.tr("养老保险个人权益"), view.pension), 1)
+        accounts.addWidget(rows_box(self.tr("待遇领取"), view.benefit), 1)
+        holder = QWidget()
+        holder.setLayout(accounts)
+        accounts.setContentsMargins(0, 0, 0, 0)
+        self.result.addWidget(holder)
         self.result.addStretch(1)
 
     def reveal(self) -> None:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -79,24 +79,44 @@ class Banner(QFrame):
         self.show()
 
 
-def rows_box(title: str, rows: Sequence[Row], name: str = "querySection") -> QGroupBox:
-    """Label/value rows in a group box (values wrap and can be selected for copying)."""
+def rows_box(title: str, rows: Sequence[Row], name: str = "querySection", *, columns: int = 1,
+             beside: dict[str, QWidget] | None = None) -> QGroupBox:
+    """Label/value rows in a group box, in ``columns`` pairs of columns (values wrap and can be copied);
+    ``beside`` puts a widget (a button) right after the value of the row with that label."""
     box = QGroupBox(title)
     box.setObjectName(name)
-    form = QFormLayout(box)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-    form.setHorizontalSpacing(16)
-    for row in rows:
+    grid = QGridLayout(box)
+    grid.setHorizontalSpacing(16)
+    grid.setVerticalSpacing(6)
+    per_column = -(-len(rows) // columns)
+    for index, row in enumerate(rows):
+        column, line = divmod(index, per_column)
+        label = QLabel(row.label + "：")
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         value = QLabel(row.value)
         value.setWordWrap(True)
         value.setObjectName("caseValue")
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(QLabel(row.label + "："), value)
+        grid.addWidget(label, line, column * 2)
+        extra = (beside or {}).get(row.label)
+        if extra is None:
+            grid.addWidget(value, line, column * 2 + 1)
+        else:
+            cell = QHBoxLayout()
+            cell.addWidget(value)
+            cell.addWidget(extra)
+            cell.addStretch(1)
+            grid.addLayout(cell, line, column * 2 + 1)
+    for column in range(columns):
+        grid.setColumnStretch(column * 2 + 1, 1)
+    grid.setRowStretch(per_column, 1)  # a short box keeps its rows at the top
     return box
 
 
-def table(columns: Sequence[str], rows: Sequence[Sequence[str]], name: str) -> QTableWidget:
-    """A read-only table sized to its rows (the page scrolls, not the table)."""
+def table(columns: Sequence[str], rows: Sequence[Sequence[str]], name: str, *,
+          stretch_last: bool = True) -> QTableWidget:
+    """A read-only table sized to its rows (the page scrolls, not the table); ``stretch_last``: the last column
+    takes the width left (a long text such as an employer's name), otherwise it stays blank at the right."""
     widget = QTableWidget(len(rows), len(columns))
     widget.setObjectName(name)
     widget.setHorizontalHeaderLabels(list(columns))
@@ -106,12 +126,15 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[str]], name: str) -> Q
     widget.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = widget.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch_last)
+    # one line per row: rows sized to their contents before the table has its width would wrap into tall ones
+    widget.setWordWrap(False)
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
-            widget.setItem(r, c, QTableWidgetItem(text))
-    widget.resizeRowsToContents()
-    height = header.sizeHint().height() + sum(widget.rowHeight(r) for r in range(len(rows))) + 4
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            widget.setItem(r, c, item)
+    height = header.sizeHint().height() + widget.verticalHeader().defaultSectionSize() * len(rows) + 4
     widget.setFixedHeight(max(height, header.sizeHint().height() + 30))
     return widget
 
@@ -119,7 +142,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[str]], name: str) -> Q
 class ReasonDialog(QDialog):
     """Why the clerk looks someone up without their card: the dialog will not go on without a reason."""
 
-    def __init__(self, subject: str, parent: QWidget | None = None) -> None:
+    def __init__(self, subject: str, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reasonDialog")
         self.setWindowTitle(self.tr("查询理由"))
@@ -150,11 +173,14 @@ class ReasonDialog(QDialog):
             subject=subject))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        shown = QLabel(self.tr("查询号码：{key}").format(key=key))
+        shown.setObjectName("reasonKey")
+        layout.addWidget(shown)
         layout.addWidget(self.presets)
         layout.addWidget(self.note)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(560)
         self._update()
 
     def _preset(self, index: int) -> None:
@@ -203,6 +229,7 @@ class QueryScreen(QWidget):
         self.entry_problem = QLabel()
         self.entry_problem.setObjectName("queryEntryProblem")
         self.entry_problem.setWordWrap(True)
+        self.entry_problem.hide()
         #: a card read before the screen was opened: one press looks that person up (never by itself: the
         #: reading may be the previous applicant's)
         self.read_button = QPushButton()
@@ -245,14 +272,19 @@ class QueryScreen(QWidget):
     def subject_name(self) -> str:
         return self.tr("人员信息")
 
+    def masked_key(self, key: str) -> str:
+        """The typed key as the reason dialog shows it (an ID number masked)."""
+        return key
+
     def ask_reason(self) -> None:
         """A typed key: checked, then the reason dialog; the lookup runs once a reason is given."""
         key = self.entry.text().strip().upper()
         problem = self.entry_problem_text(key)
         self.entry_problem.setText(problem or "")
+        self.entry_problem.setVisible(problem is not None)
         if problem is not None or self.busy:
             return
-        self.reason_dialog = ReasonDialog(self.subject_name(), self)
+        self.reason_dialog = ReasonDialog(self.subject_name(), self.masked_key(key), self)
         dialog = self.reason_dialog
         dialog.accepted.connect(lambda: self.typed.emit(key, dialog.reason_text()))
         dialog.finished.connect(lambda _r: setattr(self, "reason_dialog", None))

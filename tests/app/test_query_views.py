@@ -242,3 +242,13 @@ def test_verification_of_an_unreadable_name_is_not_called_consistent() -> None:
 def test_verification_masks_the_id_number_on_both_sides() -> None:
     row = next(i for i in verify(reading(), person()).items if i.label == "公民身份号码")
     assert MAN not in row.document and MAN not in row.registry
+
+
+def test_someone_with_no_employer_now_is_not_called_a_flexible_worker() -> None:
+    assert _row(person_view(person(employer=None)).identity, "当前参保单位") == "—（无在职参保单位）"
+    flexible = person(employer=None, insured_category="flexible")
+    assert _row(person_view(flexible).identity, "当前参保单位") == "灵活就业（个人缴费）"
+
+
+def test_the_registry_time_is_shown_as_a_clerk_reads_it() -> None:
+    assert person_view(person()).as_of == "2026-01-05 09:00"
