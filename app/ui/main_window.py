@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.remote_dialog: RemoteReviewDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
-        #: the query screen open (an item with a ``screen``: ``app/ui/screens.py``), or None
+        # the query screen open (an item with a ``screen``: ``app/ui/screens.py``), or None
         self.query_screen: QueryScreen | None = None
         for page in (self.home, self.records_page, self.result):
             self.stack.addWidget(page)

@@ -35,9 +35,9 @@ from app.lookups import LookupOutcome, LookupReason
 from app.person_query import Row
 from app.ui.pages import heading
 
-#: the fewest characters a typed reason has (as the wire model: protocol.lookup.REASON_NOTE_MIN)
+# the fewest characters a typed reason has (as the wire model: protocol.lookup.REASON_NOTE_MIN)
 REASON_MIN, REASON_MAX = 2, 200
-#: the documents the readers produce, as the lookup's reason kinds
+# the documents the readers produce, as the lookup's reason kinds
 CARD_SOURCE = "社保卡"
 
 
@@ -203,7 +203,7 @@ class QueryScreen(QWidget):
     ``self.result`` (a vertical layout inside the scroll area) from their view model.
     """
 
-    #: the clerk typed a key and gave a reason: (key, reason note)
+    # the clerk typed a key and gave a reason: (key, reason note)
     typed = Signal(str, str)
 
     def __init__(self, title: str, subtitle: str, item_code: str, parent: QWidget | None = None) -> None:
@@ -230,14 +230,14 @@ class QueryScreen(QWidget):
         self.entry_problem.setObjectName("queryEntryProblem")
         self.entry_problem.setWordWrap(True)
         self.entry_problem.hide()
-        #: a card read before the screen was opened: one press looks that person up (never by itself: the
-        #: reading may be the previous applicant's)
+        # a card read before the screen was opened: one press looks that person up (never by itself: the
+        # reading may be the previous applicant's)
         self.read_button = QPushButton()
         self.read_button.setObjectName("queryReadButton")
         self.read_button.hide()
         self._offered: IdentityReading | None = None
         self.read_button.clicked.connect(self._take_offered)
-        #: the entry and its buttons (a subclass may add a choice beside them)
+        # the entry and its buttons (a subclass may add a choice beside them)
         self.search_row = search = QHBoxLayout()
         search.addWidget(self.entry, 1)
         search.addWidget(self.search_button)

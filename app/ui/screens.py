@@ -20,7 +20,7 @@ from app.ui.query_common import QueryScreen
 from app.ui.verification_page import VerificationPage
 from forms.catalogue import ServiceItem
 
-#: (context, clerk, item, the counter's date) -> the page
+# (context, clerk, item, the counter's date) -> the page
 ScreenFactory = Callable[[OpContext, ClerkInfo, ServiceItem, date], QueryScreen]
 
 
