@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
         # the query screen open (an item with a ``screen``: ``app/ui/screens.py``), or None
         self.query_screen: QueryScreen | None = None
+        self.stack.currentChanged.connect(self._drop_screen)  # what a query showed goes when the clerk leaves it
         for page in (self.home, self.records_page, self.result):
             self.stack.addWidget(page)
 
@@ -880,3 +881,11 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(screen)
         self.stack.setCurrentWidget(screen)
         screen.entry.setFocus()
+
+    def _drop_screen(self, _index: int) -> None:
+        """Another page is shown: the query screen and the answer it holds are dropped (nothing kept)."""
+        screen = self.query_screen
+        if screen is not None and self.stack.currentWidget() is not screen:
+            self.query_screen = None
+            self.stack.removeWidget(screen)
+            screen.deleteLater()

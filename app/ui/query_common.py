@@ -199,7 +199,7 @@ class ReasonDialog(QDialog):
 class QueryScreen(QWidget):
     """A query tile's page: title, search row, result banner and a scrolling result area.
 
-    Subclasses set the entry's placeholder, run the lookup in ``search_typed`` / ``identity_read`` and fill
+    Subclasses set the entry's placeholder, run the lookup in ``typed_key`` (on ``typed``) / ``identity_read`` and fill
     ``self.result`` (a vertical layout inside the scroll area) from their view model.
     """
 

@@ -274,6 +274,8 @@ def test_every_tile_opens_a_form_or_a_working_screen(window: MainWindow) -> None
         current = window.stack.currentWidget()
         assert current is not window.home, item.code
         assert current in (window.query_screen, window.form_page), item.code
+    window.go_home()
+    assert window.query_screen is None  # leaving a query drops what it showed
 
 
 def test_a_card_read_before_the_screen_is_offered_not_looked_up(qtbot: QtBot, window: MainWindow,
