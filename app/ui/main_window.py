@@ -871,9 +871,10 @@ class MainWindow(QMainWindow):
             self.notice.show_message(self.tr("本终端版本不提供“{name}”，请升级终端软件。").format(name=item.name),
                                      "error")
             return
-        if self.query_screen is not None:
-            self.stack.removeWidget(self.query_screen)
-            self.query_screen.deleteLater()
+        old, self.query_screen = self.query_screen, None  # removing the shown page changes the current one
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
         self.query_screen = screen
         screen.back_button.clicked.connect(self.go_home)
         if self.current_card is not None:

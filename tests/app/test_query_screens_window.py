@@ -278,6 +278,14 @@ def test_every_tile_opens_a_form_or_a_working_screen(window: MainWindow) -> None
     assert window.query_screen is None  # leaving a query drops what it showed
 
 
+def test_one_query_tile_opens_straight_from_another(window: MainWindow) -> None:
+    first = open_tile(window, "personal_query")
+    second = open_tile(window, "employer_query")
+    assert window.stack.indexOf(first) == -1 and window.stack.currentWidget() is second
+    third = open_tile(window, "employer_query")  # the same tile again: a fresh screen
+    assert third is not second and window.stack.indexOf(second) == -1
+
+
 def test_a_card_read_before_the_screen_is_offered_not_looked_up(qtbot: QtBot, window: MainWindow,
                                                                central_db: Path) -> None:
     from tests.app.query_samples import reading
