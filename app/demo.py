@@ -8,6 +8,7 @@ entries.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from pathlib import Path
@@ -59,6 +60,20 @@ def _demo_entry(entry: Path) -> bool:
     return entry.name in _DEMO_ENTRIES or entry.name.startswith("central.sqlite3")
 
 
+#: the demo central system's registry (persons, employers, seed): every kind of person, quick to make
+DEMO_REGISTRY = (2000, 100, 2026)
+
+
+def seed_demo_registry(central_db: Path) -> None:
+    """Fill the demo central system's registry once (``central seed``); a seeded one is kept as it is."""
+    from central.registry_seed import RegistryAlreadySeeded, seed_registry
+    from central.store import CentralStore
+
+    with CentralStore.open(central_db) as central, contextlib.suppress(RegistryAlreadySeeded):
+        persons, employers, seed = DEMO_REGISTRY
+        seed_registry(central, persons=persons, employers=employers, seed=seed)
+
+
 def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
     from app.ui.qt_app import run_gui  # Qt only once we really show a window
 
@@ -69,6 +84,7 @@ def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
     store = SecretStore(backend, service=DEMO_SERVICE)  # never a real terminal's entries
     central_db = demo_dir / "central.sqlite3"
     store.set_terminal_token(add_terminal(central_db, DEMO_TERMINAL))  # rotated on every start
+    seed_demo_registry(central_db)  # lookups answer from a synthetic registry (issue 20), made on the first start
     password = store.get("demo-clerk-password")
     if not password:
         password = f"{secrets.randbelow(10**8):08d}"

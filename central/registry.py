@@ -114,15 +114,24 @@ def find_employer(session: Session, *, unit_number: str | None = None, uscc: str
     staff = list(session.scalars(select(PersonRecordRow).where(PersonRecordRow.unit_number == unit.unit_number)
                                  .order_by(PersonRecordRow.id_number).limit(MAX_STAFF_LISTED)))
     held: dict[str, list[PersonInsuranceRow]] = {}
+    joined: dict[str, str] = {}
     if staff:
+        numbers = [s.id_number for s in staff]
         for row in session.scalars(select(PersonInsuranceRow).where(
-                PersonInsuranceRow.id_number.in_([s.id_number for s in staff]),
+                PersonInsuranceRow.id_number.in_(numbers),
                 PersonInsuranceRow.unit_number == unit.unit_number, PersonInsuranceRow.status.in_(_INSURED))):
             held.setdefault(row.id_number, []).append(row)
+        # since when each is insured at this unit: the first month paid here
+        for number, first in session.execute(
+                select(ContributionPeriodRow.id_number, func.min(ContributionPeriodRow.start_month))
+                .where(ContributionPeriodRow.id_number.in_(numbers),
+                       ContributionPeriodRow.unit_number == unit.unit_number)
+                .group_by(ContributionPeriodRow.id_number)):
+            joined[number] = first
     listed = []
     for person in staff:
         rows = sorted(held.get(person.id_number, []), key=lambda i: _ORDER.get(i.insurance, 99))
-        since = min((r.since for r in rows if r.since), default=None)
+        since = joined.get(person.id_number) or min((r.since for r in rows if r.since), default=None)
         listed.append(StaffOut(id_number_masked=mask_id_number(person.id_number), name=person.name,
                                insurances=[r.insurance for r in rows], since=since))
     return EmployerOut(unit_number=unit.unit_number, uscc=unit.uscc, name=unit.name, status=unit.status,

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import itertools
+import json
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import JSON, delete, func, select
+from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from central.models import ContributionPeriodRow, EmployerRecordRow, PersonInsuranceRow, PersonRecordRow
@@ -569,7 +571,7 @@ def _person(maker: _Maker, kind: str, employers: Sequence[_Employer], weights: S
         starts = retired + 1
         ends = now if died is None else month_index(died.year, died.month)
         if kind == "pension_suspended":
-            ends = now - rng.randint(1, 6)
+            ends = max(starts, now - rng.randint(1, 6))
         months_total = paid_pension + deemed
         avg_index = index_sum / paid_pension if paid_pension else Decimal(1)
         wage = contribution_base_limits(starts // 12)[0] / Decimal("0.6")
@@ -634,9 +636,35 @@ def _build(persons: int, employers: int, seed: int, as_of: date) -> tuple[list[_
     return units, built
 
 
-def _insert(session: Any, model: type[Any], rows: Sequence[dict[str, Any]], size: int = 5000) -> None:
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any, as_json: bool) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    text = json.dumps(value, ensure_ascii=False) if as_json else str(value)
+    return text.translate(_COPY_ESCAPES)
+
+
+def _insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any]], size: int = 5000) -> None:
+    """Bulk insert: ``COPY`` on PostgreSQL (an executemany there is a round of statements per row, ten times
+    slower), executemany on SQLite (in-process, already fast)."""
+    if not rows:
+        return
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        columns = list(rows[0])
+        json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        driver = session.connection().connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for start in range(0, len(rows), size):
+                copy.write("".join("\t".join(_copy_text(row[c], c in json_columns) for c in columns) + "\n"
+                                   for row in rows[start:start + size]))
+        return
     for start in range(0, len(rows), size):
-        session.execute(model.__table__.insert(), list(rows[start:start + size]))
+        session.execute(table.insert(), list(rows[start:start + size]))
 
 
 def seed_registry(store: CentralStore, *, persons: int, employers: int, seed: int = 0,

@@ -16,9 +16,12 @@ from app.lookups import LookupOutcome, LookupReason
 from app.permissions import PermissionDenied
 from app.terminal import Terminal
 from app.usecases.lookup import OFFLINE_MESSAGE, check_registered, look_up_employer, look_up_person
+from central.faultproxy import Fault, FaultProxy
 from central.process import CentralServerProcess
+from central.store import add_terminal
 from core.errors import ValidationError
 from local_db.clerks import ClerkInfo, Role, add_clerk
+from sync.client import LOOKUP_TIMEOUT
 from tests.central.registry_helpers import employer_where, person_where, seed_db
 
 from .conftest import CLERK, TERMINAL_ID, free_port
@@ -165,3 +168,36 @@ def test_registered_batch_check(seeded: Started) -> None:
     nobody = check_registered(terminal, CLERK, None, [_unknown_number()], LookupReason("typed", "批量导入"),
                               now=NOW)
     assert nobody.outcome is LookupOutcome.NOT_REGISTERED and nobody.registered == {}
+
+
+def test_central_too_slow_gives_offline(central_db: Path, start_central: Callable[..., CentralServerProcess],
+                                        make_terminal: Callable[..., Terminal]) -> None:
+    seed_db(central_db, persons=150, employers=12, seed=3)
+    number = person_where(central_db, benefit_status="none")
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        proxy.add(Fault("delay", method="POST", path="/v1/lookup/person", seconds=LOOKUP_TIMEOUT + 3))
+        result = look_up_person(terminal, CLERK, number, CARD, now=NOW)
+    assert result.outcome is LookupOutcome.OFFLINE and result.message == OFFLINE_MESSAGE
+
+
+def test_central_busy_gives_failed_with_message(central_db: Path, start_central: Callable[..., CentralServerProcess],
+                                                make_terminal: Callable[..., Terminal]) -> None:
+    seed_db(central_db, persons=150, employers=12, seed=3)
+    number = person_where(central_db, benefit_status="none")
+    server = start_central()
+    with FaultProxy(server.base_url) as proxy:
+        terminal = make_terminal(proxy.url, start_sender=False)
+        proxy.add(Fault("status", method="POST", path="/v1/lookup/person", status=503))
+        result = look_up_person(terminal, CLERK, number, CARD, now=NOW)
+    assert result.outcome is LookupOutcome.FAILED and "繁忙" in result.message and result.person is None
+    entry = next(e for e in terminal.audit.find(terminal.db, id_number=number) if e.action == "lookup")
+    assert entry.detail["outcome"] == "failed"
+
+
+def test_refused_token_gives_failed_not_exception(seeded: Started) -> None:
+    terminal, db, _server = seeded
+    add_terminal(db, TERMINAL_ID)  # the token rotated: the terminal's one no longer opens the door
+    result = look_up_person(terminal, CLERK, person_where(db, benefit_status="none"), CARD, now=NOW)
+    assert result.outcome is LookupOutcome.FAILED and "令牌" in result.message

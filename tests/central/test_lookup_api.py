@@ -88,6 +88,7 @@ def test_employer_by_unit_number_lists_staff_masked(registry: tuple[CentralServe
     assert answer["found"] and employer["uscc"] == unit.uscc and employer["name"] == unit.name
     assert employer["insured_staff"] >= len(employer["staff"]) and len(employer["staff"]) <= MAX_STAFF_LISTED
     assert employer["contacts"] and all("*" in s["id_number_masked"] for s in employer["staff"])
+    assert all(s["since"] and s["insurances"] for s in employer["staff"])
 
 
 def test_employer_by_uscc(registry: tuple[CentralServerProcess, Path]) -> None:
@@ -180,9 +181,12 @@ def test_registered_batch_of_10000_numbers_fits_the_body_limit(registry: tuple[C
                                                                                        "note": "批量导入"}))
         too_many = http.post("/v1/lookup/registered", json=_body(id_numbers=[*numbers, numbers[0]],
                                                                  reason={"kind": "typed", "note": "批量导入"}))
+        too_large = http.post("/v1/lookup/registered", json=_body(id_numbers=numbers * 2,
+                                                                  reason={"kind": "typed", "note": "批量导入"}))
     assert ok.status_code == 200, ok.text
     assert ok.json()["checked"] == len(set(numbers))
     assert too_many.status_code == 422
+    assert too_large.status_code == 413 and too_large.json()["error"]["code"] == "body_too_large"
 
 
 def test_seeded_postgresql_answers_lookups(postgres: PostgresCluster, tmp_path: Path) -> None:

@@ -29,12 +29,13 @@ from central.registry_seed import (
 from central.store import CentralStore
 from forms.rules.retirement import Category, min_contribution_months, retirement_age
 
+from .conftest import PostgresCluster
 from .registry_helpers import seed_db
 
 _TABLES = (EmployerRecordRow, PersonRecordRow, PersonInsuranceRow, ContributionPeriodRow)
 
 
-def _dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def _dump(db: Path | str) -> dict[str, list[tuple[Any, ...]]]:
     """Every registry row, in key order, as plain tuples."""
     with CentralStore.open(db) as store, store.reading() as session:
         dumped = {}
@@ -207,7 +208,8 @@ def test_cli_seed_refuses_a_seeded_registry_and_replaces_on_request(tmp_path: Pa
     first = seed()
     assert first.returncode == 0, first.stderr
     assert "150 人" in first.stdout and "12 个单位" in first.stdout
-    again = seed()
+    again = subprocess.run([sys.executable, "-m", "app", "central", "seed", "--persons", "150", "--employers", "12",
+                            "--db", str(db)], capture_output=True, text=True, timeout=120)  # sicounter central seed
     assert again.returncode == 2 and "--replace" in again.stderr and "Traceback" not in again.stderr
     replaced = seed("--replace")
     assert replaced.returncode == 0
@@ -221,3 +223,29 @@ def test_cli_seed_of_ten_thousand_persons(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     dumped = _dump(db)
     assert len(dumped["registry_persons"]) == 10_000 and len(dumped["registry_employers"]) == 500
+
+
+def test_pension_months_known_for_every_pensioner(registry: dict[str, list[Any]]) -> None:
+    for person in registry["registry_persons"]:
+        if person.pension_since is None:
+            assert person.benefit_status in ("none", "deceased") and person.pension_paid_until is None
+            continue
+        assert _month(person.pension_paid_until) >= _month(person.pension_since)
+        assert person.monthly_pension_fen > 0
+
+
+def test_postgresql_seed_equals_sqlite_seed(postgres: PostgresCluster, tmp_path: Path) -> None:
+    url = postgres.new_database()
+    seed_db(url, persons=200, employers=12, seed=21)
+    seed_db(tmp_path / "central.sqlite3", persons=200, employers=12, seed=21)
+    assert _dump(url) == _dump(tmp_path / "central.sqlite3")
+
+
+def test_demo_registry_is_made_on_the_first_start_and_kept(tmp_path: Path) -> None:
+    from app.demo import DEMO_REGISTRY, seed_demo_registry
+
+    db = tmp_path / "central.sqlite3"
+    seed_demo_registry(db)
+    made = _dump(db)
+    seed_demo_registry(db)  # the next start: refused quietly, nothing replaced
+    assert _dump(db) == made and len(made["registry_persons"]) == DEMO_REGISTRY[0]
