@@ -98,6 +98,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("PUT", re.compile(r"/v1/certificates/[^/]+/document"), "certificate", False),
     ("POST", re.compile(r"/verify/[^/]+"), "certificate_file", False),
     ("POST", re.compile(r"/v1/lookup/(?:person|employer)"), "lookup", False),
+    ("POST", re.compile(r"/v1/query/retirement-due"), "lookup", False),
     ("POST", re.compile(r"/v1/lookup/registered"), "registered_check", False),
 )
 

@@ -31,7 +31,8 @@ class ServiceItem:
     time_limit_working_days: int | None
     time_limit_basis: str | None
     hot: bool
-    #: a screen of its own instead of a form (``certificate_insurance``, ``certificate_payment`` …)
+    #: an item that opens a screen rather than a form (a query, a certificate, an employer's batch): the
+    #: screen's name in the window's screen table (``app/ui/screens.py``); None for a form item
     screen: str | None = None
 
 
@@ -48,6 +49,13 @@ class _ItemModel(BaseModel):
     time_limit_basis: str | None = None
     hot: bool = False
     screen: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
+
+    @model_validator(mode="after")
+    def _form_or_screen(self) -> Self:
+        # every tile opens something that works: a form to fill in, or a screen (issue 20: no grey placeholder)
+        if (self.form_code is None) == (self.screen is None):
+            raise ValueError(f"item {self.code!r}: give exactly one of form_code and screen")
+        return self
 
     @model_validator(mode="after")
     def _limit_has_basis(self) -> Self:

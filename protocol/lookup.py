@@ -280,3 +280,50 @@ class RegisteredCheckAnswer(BaseModel):
     checked: int = Field(ge=0, description="how many distinct numbers were checked")
     registered: list[RegisteredOut] = Field(default_factory=list, description="the known ones, in the order sent")
     looked_up_at: str
+
+
+# -- 到龄确认查询 by unit (issue 20, the query screens) ---------------------------------------------------------
+#: the furthest ahead a retirement-due query looks, in months (a year's planning for an employer's HR)
+MAX_DUE_AHEAD_MONTHS = 24
+
+
+class RetirementDueIn(_LookupIn):
+    """``POST /v1/query/retirement-due``: the staff of one employer who reach the statutory retirement age by
+    ``through_month`` (or have reached it and draw no pension yet): 到龄确认 for a unit. Exactly one of
+    ``unit_number`` and ``uscc``; the reason is the clerk's (an employer has no card to read)."""
+
+    unit_number: str | None = Field(default=None, pattern=UNIT_NUMBER_PATTERN)
+    uscc: str | None = Field(default=None, pattern=USCC_PATTERN)
+    through_month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, inclusive")
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Self:
+        if (self.unit_number is None) == (self.uscc is None):
+            raise ValueError("give exactly one of unit_number and uscc")
+        return self
+
+
+class RetirementDueOut(BaseModel):
+    """One person of the unit at or near retirement age; the terminal shows the months under its own rules."""
+
+    id_number_masked: str = Field(description="first 3 and last 2 characters kept, as core.mask_id_number")
+    name: str
+    sex: str = Field(description="male or female")
+    birth_date: str = Field(description="YYYY-MM-DD")
+    insured_category: str | None = Field(default=None, description="employee or flexible")
+    paid_months: int = Field(ge=0, description="pension months actually paid")
+    deemed_months: int = Field(ge=0, description="视同缴费月数")
+    retirement_month: str = Field(description="YYYY-MM the statutory age is reached (for a woman employee whose "
+                                              "post is not recorded: the worker's, the earlier one)")
+    post_decides: bool = Field(default=False, description="a woman employee: worker (50) or cadre (55) decides her "
+                                                          "age, the archive says which")
+
+
+class RetirementDueAnswer(BaseModel):
+    lookup_id: str
+    found: bool = Field(description="false: no employer with this key")
+    employer: EmployerRef | None = None
+    through_month: str
+    persons: list[RetirementDueOut] = Field(default_factory=list, description=f"at most {MAX_STAFF_LISTED}, "
+                                                                                "earliest first")
+    looked_up_at: str

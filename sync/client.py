@@ -43,6 +43,8 @@ from protocol.lookup import (
     PersonLookupIn,
     RegisteredCheckAnswer,
     RegisteredCheckIn,
+    RetirementDueAnswer,
+    RetirementDueIn,
 )
 from protocol.models import (
     MAX_BLOB_SIZE,
@@ -497,6 +499,10 @@ class CentralClient:
                          timeout: float = REGISTERED_CHECK_TIMEOUT) -> RegisteredCheckAnswer:
         """Which of up to 10,000 ID numbers the registry knows and where they are insured (batch import)."""
         return self._lookup("/v1/lookup/registered", body, RegisteredCheckAnswer, timeout)
+
+    def retirement_due(self, body: RetirementDueIn, *, timeout: float = LOOKUP_TIMEOUT) -> RetirementDueAnswer:
+        """到龄确认查询 of a unit: its staff at or near the statutory retirement age (``central/query_api.py``)."""
+        return self._lookup("/v1/query/retirement-due", body, RetirementDueAnswer, timeout)
 
 
 def _read_capped(http: httpx.Client, method: str, path: str, cap: int, **kw: Any) -> httpx.Response:

@@ -190,7 +190,7 @@ class CataloguePanel(QWidget):
         limit = item.time_limit_working_days
         days = self.tr(" · 办理时限 {days} 个工作日").format(days=limit) if limit else ""
         entry.setToolTip(item.category + days)
-        if item.form_code is None and item.screen is None:  # a screen of its own (issue 20) is no placeholder
+        if item.form_code is None and item.screen is None:
             entry.setForeground(Qt.GlobalColor.gray)
         self.list.addItem(entry)
 

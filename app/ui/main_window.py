@@ -70,6 +70,7 @@ from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.operations import inform as inform_ops
 from app.ui.ops import OpRunner
 from app.ui.pages import FormPage, ResultPage, heading
+from app.ui.query_common import QueryScreen
 from app.ui.reassign_dialog import ReassignDialog
 from app.ui.records_page import RecordsPage
 from app.ui.records_view import RecordsView
@@ -149,11 +150,10 @@ class MainWindow(QMainWindow):
         self.remote_dialog: RemoteReviewDialog | None = None
         self.result.approve_button.clicked.connect(self._approve_shown)
         self.result.again_button.clicked.connect(lambda: self._current_item and self.open_item(self._current_item))
-        self.placeholder = QLabel()
-        self.placeholder.setObjectName("placeholderPage")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        for page in (self.home, self.records_page, self.result, self.placeholder):
+        # the query screen open (an item with a ``screen``: ``app/ui/screens.py``), or None
+        self.query_screen: QueryScreen | None = None
+        self.stack.currentChanged.connect(self._drop_screen)  # what a query showed goes when the clerk leaves it
+        for page in (self.home, self.records_page, self.result):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -552,12 +552,7 @@ class MainWindow(QMainWindow):
             self._open_certificate(item)
             return
         if item.form_code is None:
-            limit = (self.tr("法定办理时限：{days} 个工作日（{basis}）").format(
-                days=item.time_limit_working_days, basis=item.time_limit_basis)
-                if item.time_limit_working_days else "")
-            self.placeholder.setText(self.tr("<h2>{name}</h2><p>本事项的电子表单将在后续版本提供。</p><p>{limit}</p>")
-                                     .format(name=item.name, limit=limit))
-            self.stack.setCurrentWidget(self.placeholder)
+            self.open_screen(item)
             return
         if self.form_page is not None:
             self.stack.removeWidget(self.form_page)
@@ -763,6 +758,9 @@ class MainWindow(QMainWindow):
         if isinstance(self.stack.currentWidget(), CertificatePage):  # the certificate's subject or agent
             self.certificate_page.apply_identity(reading)
             return
+        screen = self.query_screen
+        if screen is not None and self.stack.currentWidget() is screen and screen.identity_read(reading):
+            return
         if page is not None and self.stack.currentWidget() is page:
             if not page.agent_armed:
                 self.current_card = reading
@@ -899,3 +897,32 @@ class MainWindow(QMainWindow):
             self.certificate_page.apply_identity(self.current_card)
         self.stack.addWidget(self.certificate_page)
         self.stack.setCurrentWidget(self.certificate_page)
+    # -- query screens (issue 20) ------------------------------------------------------------------
+    def open_screen(self, item: ServiceItem) -> None:
+        """An item that is a screen, not a form (a query); a card read before it is offered, not used unasked."""
+        from app.ui.screens import build_screen
+
+        screen = build_screen(self.ctx, self.clerk, item, self._today())
+        if screen is None:
+            self.notice.show_message(self.tr("本终端版本不提供“{name}”，请升级终端软件。").format(name=item.name),
+                                     "error")
+            return
+        old, self.query_screen = self.query_screen, None  # removing the shown page changes the current one
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.query_screen = screen
+        screen.back_button.clicked.connect(self.go_home)
+        if self.current_card is not None:
+            screen.offer_reading(self.current_card)
+        self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        screen.entry.setFocus()
+
+    def _drop_screen(self, _index: int) -> None:
+        """Another page is shown: the query screen and the answer it holds are dropped (nothing kept)."""
+        screen = self.query_screen
+        if screen is not None and self.stack.currentWidget() is not screen:
+            self.query_screen = None
+            self.stack.removeWidget(screen)
+            screen.deleteLater()

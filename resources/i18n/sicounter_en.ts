@@ -98,6 +98,54 @@
     </message>
 </context>
 <context>
+    <name>AgeConfirmationPage</name>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="33" />
+        <source>读取证件或输入公民身份号码查询本人；输入单位编号或统一社会信用代码，列出该单位即将到龄的人员。</source>
+        <translation>Read a card or type an ID number to look up one person; type a unit number or credit code to list the unit's staff reaching retirement age.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="35" />
+        <source>公民身份号码，或单位编号／统一社会信用代码</source>
+        <translation>ID number, or unit number / unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="40" />
+        <source>{n} 个月内到龄</source>
+        <translation>Due within {n} months</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="55" />
+        <source>人员或单位的到龄信息</source>
+        <translation>retirement-age information of a person or unit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="62" />
+        <source>单位到龄人员</source>
+        <translation>the unit's staff at retirement age</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="72" />
+        <source>中心系统没有该单位编号或统一社会信用代码的参保登记记录</source>
+        <translation>The central system has no registration for this unit number or credit code</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="77" />
+        <source>到龄月份按渐进式延迟法定退休年龄计算；企业女职工按档案原岗位（工人或干部）确定。</source>
+        <translation>Months follow the gradual raise of the statutory retirement age; for women employees the post in the archive (worker or cadre) decides.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="78" />
+        <source>数据来自中心系统，本机不保存。</source>
+        <translation>From the central system; nothing is kept on this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/age_confirmation_page.py" line="82" />
+        <source>该单位在所选期间内没有到龄人员。</source>
+        <translation>Nobody at this unit reaches retirement age in the chosen period.</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalDialog</name>
     <message>
         <location filename="../../app/ui/approval_dialog.py" line="108" />
@@ -1390,6 +1438,55 @@
     </message>
 </context>
 <context>
+    <name>EmployerQueryPage</name>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="25" />
+        <source>输入单位编号或统一社会信用代码，并填写查询理由。</source>
+        <translation>Type the unit number or unified social credit code, and give a reason.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="29" />
+        <source>单位编号或18位统一社会信用代码</source>
+        <translation>Unit number or 18-character unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="41" />
+        <location filename="../../app/ui/employer_query_page.py" line="45" />
+        <source>单位信息</source>
+        <translation>employer information</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="59" />
+        <source>中心系统没有该单位编号或统一社会信用代码的参保登记记录</source>
+        <translation>The central system has no registration for this unit number or credit code</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="64" />
+        <source>已查询到：{who}</source>
+        <translation>Found: {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="65" />
+        <source>数据来自中心系统（截至 {at}），本机不保存。</source>
+        <translation>From the central system (as of {at}); nothing is kept on this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="72" />
+        <source>单位基本信息</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="74" />
+        <source>联系人</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/employer_query_page.py" line="75" />
+        <source>参保人员（证件号码已隐去中间位）</source>
+        <translation>Insured staff (ID numbers masked)</translation>
+    </message>
+</context>
+<context>
     <name>FormPage</name>
     <message>
         <location filename="../../app/ui/pages.py" line="109" />
@@ -1836,13 +1933,13 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115" />
+        <location filename="../../app/ui/main_window.py" line="116" />
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="116" />
+        <location filename="../../app/ui/main_window.py" line="117" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
@@ -1943,165 +2040,160 @@
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="555" />
-        <source>法定办理时限：{days} 个工作日（{basis}）</source>
-        <extracomment>one indicator per registered device, by its key</extracomment>
-        <translation>Statutory time limit: {days} working days ({basis})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="558" />
-        <source>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;本事项的电子表单将在后续版本提供。&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;{name}&lt;/h2&gt;&lt;p&gt;The electronic form for this service comes in a later release.&lt;/p&gt;&lt;p&gt;{limit}&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="625" />
+        <location filename="../../app/ui/main_window.py" line="620" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
+        <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="634" />
+        <location filename="../../app/ui/main_window.py" line="629" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="679" />
+        <location filename="../../app/ui/main_window.py" line="674" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="714" />
+        <location filename="../../app/ui/main_window.py" line="709" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="770" />
+        <location filename="../../app/ui/main_window.py" line="768" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="774" />
+        <location filename="../../app/ui/main_window.py" line="772" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="785" />
+        <location filename="../../app/ui/main_window.py" line="783" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="788" />
+        <location filename="../../app/ui/main_window.py" line="786" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="792" />
+        <location filename="../../app/ui/main_window.py" line="790" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="803" />
+        <location filename="../../app/ui/main_window.py" line="801" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="809" />
+        <location filename="../../app/ui/main_window.py" line="807" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="809" />
+        <location filename="../../app/ui/main_window.py" line="807" />
         <source>中心：未配置</source>
         <translation>Central: none</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="809" />
+        <location filename="../../app/ui/main_window.py" line="807" />
         <source>中心－</source>
         <translation>Central –</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="809" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="809" />
         <source>中心：连接中…</source>
         <translation>Central: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="809" />
         <source>中心…</source>
         <translation>Central…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="811" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="811" />
         <source>● 中心：已连接</source>
         <translation>● Central: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="811" />
         <source>中心✓</source>
         <translation>Central ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="815" />
+        <location filename="../../app/ui/main_window.py" line="813" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="815" />
+        <location filename="../../app/ui/main_window.py" line="813" />
         <source>● 离线保存</source>
         <translation>● Saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="815" />
+        <location filename="../../app/ui/main_window.py" line="813" />
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="853" />
+        <location filename="../../app/ui/main_window.py" line="851" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="854" />
+        <location filename="../../app/ui/main_window.py" line="852" />
         <source>同步 {time}</source>
         <translation>Sync {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="857" />
+        <location filename="../../app/ui/main_window.py" line="855" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="858" />
+        <location filename="../../app/ui/main_window.py" line="856" />
         <source>待发</source>
         <translation>To send</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="860" />
+        <location filename="../../app/ui/main_window.py" line="858" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="861" />
+        <location filename="../../app/ui/main_window.py" line="859" />
         <source>复核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="863" />
+        <location filename="../../app/ui/main_window.py" line="861" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="864" />
+        <location filename="../../app/ui/main_window.py" line="862" />
         <source>退回</source>
         <translation>Returned</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="907" />
+        <source>本终端版本不提供“{name}”，请升级终端软件。</source>
+        <translation>This version of the terminal does not offer "{name}"; please update the terminal software.</translation>
     </message>
 </context>
 <context>
@@ -2247,6 +2339,81 @@
     </message>
 </context>
 <context>
+    <name>PersonQueryPage</name>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="40" />
+        <source>读取社保卡或居民身份证即查询；未带证件时输入公民身份号码，并填写查询理由。</source>
+        <translation>Reading the social security card or ID card looks the person up; without a card, type the ID number and give a reason.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="47" />
+        <source>输入18位公民身份号码</source>
+        <translation>Type the 18-character ID number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="60" />
+        <location filename="../../app/ui/person_query_page.py" line="75" />
+        <source>个人信息</source>
+        <translation>personal information</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="90" />
+        <source>中心系统没有该公民身份号码的参保登记记录</source>
+        <translation>The central system has no registration for this ID number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="106" />
+        <source>已查询到：{who}　注意：社会保障卡{state}</source>
+        <translation>Found: {who}　Note: social security card {state}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="108" />
+        <location filename="../../app/ui/person_query_page.py" line="111" />
+        <source>数据来自中心系统（截至 {at}），本机不保存。</source>
+        <translation>From the central system (as of {at}); nothing is kept on this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="110" />
+        <source>已查询到：{who}</source>
+        <translation>Found: {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="118" />
+        <source>显示完整号码</source>
+        <translation>Show full numberShow full number</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="121" />
+        <source>显示完整的证件号码，此操作将记入审计日志</source>
+        <translation>Show the full ID number; this is recorded in the audit trailShow the full ID number; this is recorded in the audit trail</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="124" />
+        <source>基本信息</source>
+        <translation>Identity</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="125" />
+        <source>五险参保状态</source>
+        <translation>Five insurances</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="127" />
+        <source>缴费记录（按险种）</source>
+        <translation>Contribution periods (by insurance)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="131" />
+        <source>养老保险个人权益</source>
+        <translation>Pension account</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/person_query_page.py" line="132" />
+        <source>待遇领取</source>
+        <translation>Benefits</translation>
+    </message>
+</context>
+<context>
     <name>PlaceDialog</name>
     <message>
         <location filename="../../app/ui/home_visit_panel.py" line="179" />
@@ -2279,6 +2446,64 @@
     </message>
 </context>
 <context>
+    <name>QueryScreen</name>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="213" />
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="225" />
+        <source>查询…</source>
+        <translation>Look up…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="270" />
+        <source>请先输入要查询的号码。</source>
+        <translation>Type the number to look up first.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="273" />
+        <source>人员信息</source>
+        <translation>personal information</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="300" />
+        <source>查询已读取的{source}：{who}</source>
+        <translation>Look up the {source} just read: {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="321" />
+        <source>正在查询{what}…</source>
+        <translation>Looking up {what}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="330" />
+        <source>本查询需要连接中心系统，当前无法连接</source>
+        <translation>This query needs the central system, which cannot be reached now</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="331" />
+        <source>查询结果只在中心系统，本机不保存任何人员或单位信息；请检查网络连接，恢复后重试。</source>
+        <translation>Query results live only at the central system; this terminal keeps no person or employer data. Check the network and try again when it is back.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="335" />
+        <source>中心系统未能完成查询</source>
+        <translation>The central system could not complete the query</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="336" />
+        <source>中心系统返回错误。</source>
+        <translation>The central system answered with an error.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="336" />
+        <source>请稍后重试；如持续出现，请联系系统管理员。</source>
+        <translation>Try again later; if it persists, contact the system administrator.</translation>
+    </message>
+</context>
+<context>
     <name>RatingPanel</name>
     <message>
         <location filename="../../app/ui/rating_panel.py" line="52" />
@@ -2307,6 +2532,69 @@
         <location filename="../../app/ui/rating_panel.py" line="103" />
         <source>跳过</source>
         <translation>Skip</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="148" />
+        <source>查询理由</source>
+        <translation>Reason for the query</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="152" />
+        <source>（请选择或填写查询理由）</source>
+        <translation>(choose or type a reason)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="152" />
+        <source>本人到场，未带证件</source>
+        <translation>The person is present without their card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="153" />
+        <source>代办人持授权委托书办理</source>
+        <translation>An agent with a power of attorney</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="153" />
+        <source>单位经办人持介绍信办理</source>
+        <translation>The employer's clerk with a letter of introduction</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="154" />
+        <source>受理业务需核实参保信息</source>
+        <translation>Insurance records must be checked for an application</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="159" />
+        <source>至少 {n} 个字，将与查询一并记录</source>
+        <translation>At least {n} characters, recorded with the query</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="166" />
+        <source>查询</source>
+        <translation>Look upSearch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="168" />
+        <source>取消</source>
+        <translation>CancelCancel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="172" />
+        <source>未读取证件查询{subject}，须填写查询理由（记入查询记录和审计日志）：</source>
+        <translation>Looking up {subject} without reading a card needs a reason (recorded with the query and in the audit trail):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="176" />
+        <source>查询号码：{key}</source>
+        <translation>Number: {key}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_common.py" line="196" />
+        <source>请填写查询理由后再查询。</source>
+        <translation>Give a reason before looking up.</translation>
     </message>
 </context>
 <context>
@@ -3493,6 +3781,39 @@
         <location filename="../../app/ui/stats_page.py" line="316" />
         <source>合计</source>
         <translation>Total</translation>
+    </message>
+</context>
+<context>
+    <name>VerificationPage</name>
+    <message>
+        <location filename="../../app/ui/verification_page.py" line="28" />
+        <source>请将申请人的居民身份证放在阅读器上，或插入社会保障卡：读取后自动核验。</source>
+        <translation>Lay the applicant's ID card on the reader or insert the social security card: it is verified once read.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/verification_page.py" line="35" />
+        <source>等待读取证件</source>
+        <translation>Waiting for a card</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/verification_page.py" line="35" />
+        <source>核验以证件为准，不能手工输入号码。</source>
+        <translation>Verification needs the document; a number cannot be typed.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/verification_page.py" line="41" />
+        <source>并核验{who}</source>
+        <translation>and verifying {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/verification_page.py" line="63" />
+        <source>核验结果：{verdict}</source>
+        <translation>Result: {verdict}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/verification_page.py" line="71" />
+        <source>中心系统其他信息</source>
+        <translation>Also at the central system</translation>
     </message>
 </context>
 <context>

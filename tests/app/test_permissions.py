@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from app import favourites, queries, reports, usecases
-from app.lookups import LookupReason
+from app.lookups import LookupOutcome, LookupReason, PersonLookup
 from app.permissions import ROLE_PERMISSIONS, ClerkInfo, Permission, PermissionDenied, allowed
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -40,6 +40,8 @@ from app.usecases import reassign as reassign_usecases
 from app.usecases import remind as remind_usecases
 from app.usecases import remote_review
 from app.usecases import retention as retention_usecases
+from app.usecases import retirement_due as retirement_due_usecases
+from app.usecases.person_query import reveal_id_number
 from app.usecases.receipts import reprint_receipt
 from central.process import CentralServerProcess
 from central.store import add_terminal
@@ -53,6 +55,7 @@ from local_db.models import SubmissionState
 from local_db.review import REVIEW_REFUSED
 from local_db.submissions import get_submission, list_submissions, pending_count
 from sync.engine import Backoff
+from tests.app import query_samples
 from tests.app.samples import SIGNATURE
 from tests.sync.test_reference_trust import edit_form, pull
 
@@ -295,6 +298,14 @@ USE_CASES: dict[str, UseCase] = {
     "full_id_number": UseCase(needs(Permission.SHOW_ID_NUMBER), lambda w, a: queries.full_id_number(
         w.terminal, a, w.ids["case"], "id_number"), lambda w: bool(entries(w, "show_id_number")), scanned,
         ("full_id_number",)),
+    # the query screens (issue 20): a looked-up person's full number; a unit's staff at retirement age
+    "reveal_looked_up_id": UseCase(needs(Permission.SHOW_ID_NUMBER), lambda w, a: reveal_id_number(
+        w.terminal, a, PersonLookup(LookupOutcome.FOUND, query_samples.person(), lookup_id="L-1"),
+        screen="personal_query"), lambda w: bool(entries(w, "show_id_number")), None, ("reveal_id_number",)),
+    "retirement_due": UseCase(needs(Permission.LOOKUP), lambda w, a: retirement_due_usecases.find_retirement_due(
+        w.terminal, a, unit_number="61020000123", months_ahead=6,
+        reason=LookupReason("typed", "单位经办人持介绍信办理")), lambda w: bool(entries(w, "lookup")), None,
+        ("find_retirement_due",)),
     "submission": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.submission(w.terminal, a, w.ids["case"]),
                           lambda w: bool(entries(w, "view_case")), registration, ("submission",)),
     # 一次性告知书 (issue 18): issued and printed by 受理; the list of them read by every business post

@@ -64,6 +64,7 @@ BODY_KINDS: dict[tuple[str, str], str] = {
     ("POST", "/v1/lookup/person"): "lookup_person",
     ("POST", "/v1/lookup/employer"): "lookup_employer",
     ("POST", "/v1/lookup/registered"): "lookup_registered",
+    ("POST", "/v1/query/retirement-due"): "retirement_due",
 }
 
 #: requests per endpoint (about 25 endpoints; the whole module takes well under a minute), always the same
@@ -167,6 +168,7 @@ def _templates() -> dict[str, Any]:
         "lookup_person": {**lookup, "id_number": "11010519491231002X"},
         "lookup_employer": {**lookup, "uscc": "91110000600037341L"},
         "lookup_registered": {**lookup, "unit_number": "6100000001", "id_numbers": ["11010519491231002X"]},
+        "retirement_due": {**lookup, "unit_number": "6100000001", "through_month": "2027-06"},
     }
 
 
