@@ -186,10 +186,10 @@ def test_unplugged_camera_is_said_and_comes_back(qtbot: QtBot, make_terminal, ca
     camera.unplug()
     qtbot.waitUntil(lambda: "高拍仪已断开" in dialog.status.text(), timeout=10000)
     assert not dialog.capture_button.isEnabled()
-    assert "已断开" in window.device_indicators["camera"].text()
+    assert "已断开" in window.device_indicators["camera"].full_text()
     camera.plug()
     qtbot.waitUntil(dialog.capture_button.isEnabled, timeout=15000)
-    assert "就绪" in window.device_indicators["camera"].text()
+    assert "就绪" in window.device_indicators["camera"].full_text()
     dialog.id_copy_check.setChecked(False)
     take(qtbot, dialog)
 

@@ -30,7 +30,7 @@ def test_a_card_read_before_the_item_suggests_the_address_and_puts_the_cursor_in
     terminal = make_terminal("http://127.0.0.1:9", id_reader="real", id_reader_port=id_reader.port)
     ops = OpRunner()
     window = sign_in(qtbot, terminal, ops)
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=15000)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=15000)
     applicant = Identity.from_dict(sample_identity_data("zhang_wei"))
     id_reader.lay(applicant)
     qtbot.waitUntil(lambda: window.current_card is not None, timeout=15000)

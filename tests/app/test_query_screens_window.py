@@ -142,7 +142,7 @@ def test_person_query_by_id_card_shows_the_registry_record(qtbot: QtBot, make_te
     window = MainWindow(terminal, CLERK, ops, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=WAIT)
     number = person_where(central_db, insured_category="employee", card_status="normal", benefit_status="none")
     screen = open_tile(window, "personal_query")
     id_reader.lay(id_card(central_db, number))
@@ -222,7 +222,7 @@ def test_verification_of_an_id_card_that_matches_the_registry(qtbot: QtBot, make
     window = MainWindow(terminal, CLERK, ops, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=WAIT)
     screen = open_tile(window, "identity_verification")
     good = person_where(central_db, card_status="normal", benefit_status="none")
     id_reader.lay(id_card(central_db, good))
@@ -231,7 +231,7 @@ def test_verification_of_an_id_card_that_matches_the_registry(qtbot: QtBot, make
     assert set(table_column(screen, "verificationTable", 3)) == {"✔ 一致"}
 
     id_reader.lift()
-    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "就绪" in window.device_indicators["id_reader"].full_text(), timeout=WAIT)
     other = person_where(central_db, card_status="lost")
     id_reader.lay(id_card(central_db, other, name="冒名"))
     qtbot.waitUntil(lambda: "不一致" in screen.banner.headline.text(), timeout=WAIT)
@@ -273,7 +273,7 @@ def test_every_tile_opens_a_form_or_a_working_screen(window: MainWindow) -> None
         window.open_item(item)
         current = window.stack.currentWidget()
         assert current is not window.home, item.code
-        assert current in (window.query_screen, window.form_page), item.code
+        assert current in (window.query_screen, window.form_page, getattr(window, "certificate_page", None)), item.code
     window.go_home()
     assert window.query_screen is None  # leaving a query drops what it showed
 
