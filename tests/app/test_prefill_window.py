@@ -25,6 +25,7 @@ from app.ui.lookup_banner import OFFLINE_LINE
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner
 from devices.card.sscard import SocialSecurityCardRecord
+from local_db.clerks import Role, verify_clerk
 from tests.app.conftest import CLERK, free_port
 
 pytestmark = pytest.mark.e2e
@@ -234,3 +235,25 @@ def test_a_late_answer_for_a_form_closed_meanwhile_is_dropped(qtbot: QtBot, wind
     assert first_lookup is not None and first_lookup.central == {}  # its answer came to a form no longer shown
     assert second.view.value("phone") == "" and not second.lookup_slot.itemAt(0).widget().isVisible()
     assert first is not second
+
+
+def test_the_reviewer_sees_a_value_the_central_system_filled_as_its(make_terminal: Any) -> None:
+    from app import queries, usecases
+    from app.casefile import OriginKind
+    from app.demo_cases import PROVENANCE, RETIREMENT_CASE
+    from forms.definitions import load_form
+    from local_db.clerks import add_clerk
+    from tests.app.samples import SIGNATURE
+
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    add_clerk(terminal.db, "2002", "复核柜员", "pass-2002-x", roles=frozenset({Role.REVIEW}))
+    provenance = {**PROVENANCE, "from_central": {"phone": "中心系统（截至 2026-12-06）"}, "lookups": ["x"]}
+    form = load_form("retirement_approval")
+    waivers = {m.key: "原件当场查验无误，不另留存" for m in form.materials if m.is_required(RETIREMENT_CASE)}
+    request = usecases.SubmitRequest(CLERK, form, RETIREMENT_CASE, provenance=provenance, waivers=waivers,
+                                     signature=SIGNATURE)
+    sid = usecases.submit_application(terminal, request).view.id
+    case = queries.case_file(terminal, verify_clerk(terminal.db, "2002", "pass-2002-x"), sid)
+    assert (case.field("phone").origin.kind, case.field("phone").origin.label) == (
+        OriginKind.CENTRAL, "中心系统（截至 2026-12-06）")
+    assert case.field("bank_name").origin.kind is OriginKind.TYPED
