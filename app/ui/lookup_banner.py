@@ -45,14 +45,14 @@ from app.ui.operations import OpContext, QueryOp
 from app.ui.pages import FormPage
 from app.usecases.lookup import look_up_person
 
-#: the social security card as ``app/cards.py`` names it; every other document is read by the ID reader
+# the social security card as ``app/cards.py`` names it; every other document is read by the ID reader
 CARD_SOURCE = "社保卡"
-#: the one line shown when the central system could not be asked (or did not answer)
+# the one line shown when the central system could not be asked (or did not answer)
 OFFLINE_LINE = "未能连接中心系统查询，已按卡面信息继续办理"
-#: why the deceased is looked up: the applicant (a survivor) is at the window with their card
+# why the deceased is looked up: the applicant (a survivor) is at the window with their card
 DECEASED_NOTE = "申领遗属待遇，查询死亡人员参保及待遇记录"
 _ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
-#: the least a reason for a second registration says (as a waiver's reason)
+# the least a reason for a second registration says (as a waiver's reason)
 REASON_MIN = 4
 
 
@@ -126,20 +126,20 @@ class FormLookup(QObject):
         self.page, self.ctx, self.clerk, self._current = page, ctx, clerk, current
         self.banner = LookupBanner()
         page.lookup_slot.addWidget(self.banner)
-        #: field key -> (the value filled, where from); a key leaves when the clerk changes its value
+        # field key -> (the value filled, where from); a key leaves when the clerk changes its value
         self.central: dict[str, tuple[str, str]] = {}
-        #: keys the clerk changed after a fill: theirs, never filled again
+        # keys the clerk changed after a fill: theirs, never filled again
         self.owned: set[str] = set()
         self.applicant: Prefill | None = None
         self.deceased: Prefill | None = None
         self.lookup_ids: list[str] = []
-        #: the reason given for a second registration, once confirmed
+        # the reason given for a second registration, once confirmed
         self.duplicate_reason: str | None = None
         self._reason: LookupReason | None = None
         self._seq = 0
         self._deceased_seq = 0
         self._deceased_number: str | None = None
-        #: lines for the applicant and the deceased apart (each lookup replaces its own)
+        # lines for the applicant and the deceased apart (each lookup replaces its own)
         self._lines: dict[str, tuple[list[str], str]] = {}
         self._filling = False
         page.identity_applied.connect(self.identity_read)

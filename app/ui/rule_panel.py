@@ -40,7 +40,7 @@ class RulePanel(QFrame):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
-        #: where the numbers the panel reads came from (中心系统 as of a date, or 手工填写); hidden until known
+        # where the numbers the panel reads came from (中心系统 as of a date, or 手工填写); hidden until known
         self.sources = QLabel()
         self.sources.setObjectName("rulePanelSources")
         self.sources.setWordWrap(True)
