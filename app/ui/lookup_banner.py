@@ -44,6 +44,7 @@ from app.prefill import (
 from app.ui.operations import OpContext, QueryOp
 from app.ui.pages import FormPage
 from app.usecases.lookup import look_up_person
+from forms.idnumber import find_problem
 
 # the social security card as ``app/cards.py`` names it; every other document is read by the ID reader
 CARD_SOURCE = "社保卡"
@@ -307,7 +308,7 @@ class FormLookup(QObject):
         except KeyError:
             return
         if (self._reason is not None and _ID_PATTERN.fullmatch(number) and number != self._deceased_number
-                and number != self._looked_up):
+                and number != self._looked_up and find_problem(number) is None):
             self._look_up_deceased(number)
 
     def _set_stop(self, text: str | None) -> None:
