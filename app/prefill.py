@@ -224,8 +224,7 @@ def _duplicate(form: FormDef, person: PersonOut) -> tuple[Notice | None, str | N
         return Notice("registered_before", "info",
                       f"该人员曾参保，现已终止参保（{_insured_line(person)}）。本次按重新参保登记办理。"), None
     text = (f"该人员已在中心系统参保登记：{_insured_line(person)}{where}。"
-            "重复登记前请核实；信息有变请改办“个人信息变更”，确需再次登记的（如灵活就业人员中断后续保），"
-            "提交时须说明原因。")
+            "信息有变请改办“个人信息变更”；确需再次登记的，提交时须说明原因。")
     question = (f"中心系统显示该人员已参保（{_insured_line(person)}）。确需再次办理个人参保登记的，"
                 "请填写原因（将随业务一并记录，供复核）。")
     return Notice("duplicate", "warn", text), question

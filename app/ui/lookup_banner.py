@@ -76,8 +76,9 @@ class LookupBanner(QFrame):
         """``lines`` are rich text already escaped; none: the banner goes."""
         self.label.setText("<br>".join(lines))
         self.setProperty("tone", tone)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        for widget in (self, self.label):  # the text's colour follows the banner's tone
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
         self.setVisible(bool(lines))
 
 
@@ -114,7 +115,7 @@ class DuplicateDialog(QDialog):
 
 def _notice_line(notice: Notice) -> str:
     colour = {"stop": "#a93226", "warn": "#9a6210", "info": "#1f4e79"}[notice.tone]
-    mark = "⛔ " if notice.tone == "stop" else "⚠ " if notice.tone == "warn" else ""
+    mark = "⚠ " if notice.tone in ("stop", "warn") else ""
     weight = "font-weight:bold;" if notice.tone == "stop" else ""
     return f"<span style='color:{colour};{weight}'>{mark}{html.escape(notice.text)}</span>"
 

@@ -320,7 +320,7 @@ class FormPage(QWidget):
         valid = self.view.is_valid()
         unsigned = self.signature.missing()
         self.submit_button.setEnabled(valid and not missing and self.stop is None)  # unsigned: asks to sign first
-        parts = [self.stop] if self.stop is not None else []
+        parts = [self.stop.rstrip("。")] if self.stop is not None else []
         parts += self.form_summary() if not valid else []
         if missing:
             parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(names=_first_few(
