@@ -207,7 +207,9 @@ class FormLookup(QObject):
     # -- answers ----------------------------------------------------------------------------------
     def _live(self, seq: int, number: str) -> bool:
         """The answer is still for this form and this person (else it is dropped)."""
-        return seq == self._seq and self._current() and self.page.view.value("id_number").upper() == number
+        field = self.page.form.identity_field("id_number")  # the applicant's number (法定代表人's on 单位参保登记)
+        return (seq == self._seq and self._current() and field is not None
+                and self.page.view.value(field.key).upper() == number)
 
     def _answered(self, seq: int, number: str, reading: IdentityReading, answer: PersonLookup) -> None:
         if not self._live(seq, number):
