@@ -237,6 +237,18 @@ def test_a_late_answer_for_a_form_closed_meanwhile_is_dropped(qtbot: QtBot, wind
     assert first is not second
 
 
+def test_a_late_answer_for_the_person_read_before_is_dropped(qtbot: QtBot, window: MainWindow,
+                                                              seeded: Path) -> None:
+    first = pick(seeded, INSURED)
+    second = pick(seeded, f"{INSURED} AND id_number > '{first['id_number']}' AND phone != '{first['phone']}'")
+    page = open_item(window, "personal_change")
+    read_card(window.terminal, first)
+    read_card(window.terminal, second)  # the next applicant's card before the first answer came
+    qtbot.waitUntil(lambda: window.ops.pending() == 0, timeout=20000)
+    assert page.view.value("name") == second["name"] and page.view.value("phone") == second["phone"]
+    assert len(window.form_lookup.lookup_ids) == 1  # type: ignore[union-attr]  # the first answer was dropped
+
+
 def test_the_reviewer_sees_a_value_the_central_system_filled_as_its(make_terminal: Any) -> None:
     from app import queries, usecases
     from app.casefile import OriginKind
