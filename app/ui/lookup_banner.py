@@ -41,9 +41,9 @@ from app.prefill import (
     panel_sources,
     person_prefill,
 )
-from app.ui.operations import OpContext, QueryOp
+from app.ui.operations import OpContext
+from app.ui.operations import lookup as lookup_ops
 from app.ui.pages import FormPage
-from app.usecases.lookup import look_up_person
 from forms.idnumber import find_problem
 
 # the social security card as ``app/cards.py`` names it; every other document is read by the ID reader
@@ -184,8 +184,8 @@ class FormLookup(QObject):
         self._looked_up = number
         self._show("applicant", [self.tr("正在查询中心系统…")], "quiet")
         seq, reason = self._seq, self._reason
-        QueryOp(self.page, lambda t: look_up_person(t, self.clerk, number, reason),
-                lambda answer: self._answered(seq, number, reading, answer)) \
+        lookup_ops.look_up_person(parent=self.page, clerk=self.clerk, id_number=number, reason=reason) \
+            .success(lambda answer: self._answered(seq, number, reading, answer)) \
             .failure(lambda _exc: self._offline(seq, number)).run_in_background(self.ctx)
         self._deceased_number = None  # the reason changed: the deceased is asked again under it
         self._values_changed()
@@ -200,8 +200,8 @@ class FormLookup(QObject):
         self._deceased_number = number
         seq = self._deceased_seq
         self._show("deceased", [self.tr("正在查询死亡人员的参保及待遇记录…")], "quiet")
-        QueryOp(self.page, lambda t: look_up_person(t, self.clerk, number, reason),
-                lambda answer: self._deceased_answered(seq, number, answer)) \
+        lookup_ops.look_up_person(parent=self.page, clerk=self.clerk, id_number=number, reason=reason) \
+            .success(lambda answer: self._deceased_answered(seq, number, answer)) \
             .failure(lambda _exc: self._deceased_offline(seq, number)).run_in_background(self.ctx)
 
     # -- answers ----------------------------------------------------------------------------------
