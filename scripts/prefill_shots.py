@@ -44,7 +44,8 @@ def pump(ms: int) -> None:
 def pick(db: Path, where: str) -> dict[str, Any]:
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
-        row = conn.execute(f"SELECT * FROM registry_persons p WHERE {where} ORDER BY id_number LIMIT 1").fetchone()
+        order = "" if "ORDER BY" in where else " ORDER BY id_number"
+        row = conn.execute(f"SELECT * FROM registry_persons p WHERE {where}{order} LIMIT 1").fetchone()
     if row is None:
         raise SystemExit(f"nobody in the registry with {where}")
     return dict(row)
@@ -56,7 +57,7 @@ def read_card(terminal: Terminal, person: dict[str, Any]) -> None:
         spec_version="3.00", issue_date=None, expiry_date=None, expired=False, ssn=person["id_number"],
         name=person["name"], name_raw=person["name"].encode("gbk"), name_undecodable=False, sex=person["sex"],
         ethnicity_code="01", birthplace_code=None, birth_date=date.fromisoformat(person["birth_date"]), apdu_count=14)
-    terminal.events.publish(DeviceEvent("card_reader", DeviceState.READ, payload=record))
+    terminal.events.publish(DeviceEvent(device="card_reader", state=DeviceState.READ, payload=record))
 
 
 def open_item(window: MainWindow, code: str) -> None:
@@ -90,8 +91,8 @@ def shoot(window: MainWindow, terminal: Terminal, db: Path, out: Path, prefix: s
     print(save_screenshot(window, out / f"{prefix}-lost-card.png"))
     window.current_card = None
     open_item(window, "retirement_approval")
-    read_card(terminal, pick(db, "benefit_status = 'none' AND card_status = 'normal' AND deemed_months > 0 "
-                                 "AND unit_number IS NOT NULL"))
+    read_card(terminal, pick(db, "benefit_status = 'none' AND card_status = 'normal' AND unit_number IS NOT NULL "
+                                 "ORDER BY deemed_months DESC, id_number"))
     pump(2500)
     print(save_screenshot(window, out / f"{prefix}-retirement.png"))
     window.current_card = None
