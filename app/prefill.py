@@ -202,10 +202,18 @@ def _applicant_fields(form: FormDef) -> list[FieldDef]:
             for f in s.fields]
 
 
+#: the insurances as a sentence names several at once (养老、医疗保险)
+_SHORT = {"pension": "养老", "medical": "医疗", "unemployment": "失业", "injury": "工伤", "maternity": "生育"}
+
+
 def _insured_line(person: PersonOut) -> str:
-    parts = [f"{INSURANCE_LABELS.get(i.insurance, i.insurance)}{INSURED_STATUS_LABELS.get(i.status, i.status)}"
-             + (f"（自 {i.since}）" if i.since else "") for i in person.insurances]
-    return "、".join(parts)
+    """The insurances grouped by state and first month: "养老、医疗、失业保险参保缴费（自 1998-09）"."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for i in person.insurances:
+        groups.setdefault((i.status, i.since), []).append(_SHORT.get(i.insurance, INSURANCE_LABELS.get(i.insurance,
+                                                                                                        i.insurance)))
+    return "；".join(f"{'、'.join(names)}保险{INSURED_STATUS_LABELS.get(status, status)}"
+                    + (f"（自 {since}）" if since else "") for (status, since), names in groups.items())
 
 
 def _duplicate(form: FormDef, person: PersonOut) -> tuple[Notice | None, str | None]:
@@ -303,7 +311,7 @@ def deceased_prefill(form: FormDef, person: PersonOut, values: Mapping[str, str]
         notices.append(Notice("pension_running", "warn", f"中心系统尚未登记该人员死亡，养老金仍在发放{until}。"
                                                          "受理后将停发并核算死亡后多发的金额，请告知申领人。"))
     elif benefit.status == "deceased" and benefit.since:
-        notices.append(Notice("death_recorded", "info", f"中心系统已登记该人员于 {benefit.since} 死亡。"))
+        notices.append(Notice("death_recorded", "info", f"中心系统已登记死亡人员的死亡日期：{benefit.since}。"))
     if person.pension is None and not person.insurances:
         notices.append(Notice("no_record", "warn", "中心系统中没有该人员的养老保险缴费记录，请核对死亡人员身份号码。"))
     return Prefill(fills, tuple(notices), central_label(person))
