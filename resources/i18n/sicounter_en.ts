@@ -1201,22 +1201,22 @@
 <context>
     <name>DuplicateDialog</name>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="89"/>
+        <location filename="../../app/ui/lookup_banner.py" line="91"/>
         <source>该人员已参保</source>
         <translation>Already insured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="94"/>
+        <location filename="../../app/ui/lookup_banner.py" line="96"/>
         <source>例如：灵活就业人员中断缴费后重新参保</source>
         <translation>e.g. a flexible worker registering again after a break in contributions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="98"/>
+        <location filename="../../app/ui/lookup_banner.py" line="100"/>
         <source>仍要登记</source>
         <translation>Register anyway</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="100"/>
+        <location filename="../../app/ui/lookup_banner.py" line="102"/>
         <source>返回核实</source>
         <translation>Go back and check</translation>
     </message>
@@ -1224,47 +1224,47 @@
 <context>
     <name>FormLookup</name>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="183"/>
+        <location filename="../../app/ui/lookup_banner.py" line="185"/>
         <source>正在查询中心系统…</source>
         <translation>Looking the person up at the central system…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="200"/>
+        <location filename="../../app/ui/lookup_banner.py" line="202"/>
         <source>正在查询死亡人员的参保及待遇记录…</source>
-        <translation>Looking up the deceased's insurance and benefit records…</translation>
+        <translation>Looking up the deceased&apos;s insurance and benefit records…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="222"/>
+        <location filename="../../app/ui/lookup_banner.py" line="226"/>
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="233"/>
+        <location filename="../../app/ui/lookup_banner.py" line="237"/>
         <source>未能连接中心系统查询，已按卡面信息继续办理</source>
         <translation>Could not reach the central system for a lookup; carrying on with what the card says</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="248"/>
+        <location filename="../../app/ui/lookup_banner.py" line="252"/>
         <source>死亡人员</source>
         <translation>Deceased</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="257"/>
+        <location filename="../../app/ui/lookup_banner.py" line="261"/>
         <source>未能连接中心系统查询死亡人员记录，请按材料填写</source>
-        <translation>Could not reach the central system for the deceased's records; fill them in from the documents</translation>
+        <translation>Could not reach the central system for the deceased&apos;s records; fill them in from the documents</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="275"/>
+        <location filename="../../app/ui/lookup_banner.py" line="279"/>
         <source>来自{source}，可修改；修改后按手工填写记录</source>
         <translation>From {source}; may be changed, and is then recorded as typed by hand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="330"/>
+        <location filename="../../app/ui/lookup_banner.py" line="334"/>
         <source>{whose}：已从{source}填入（可修改）：{fields}</source>
         <translation>{whose}: filled in from {source} (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="333"/>
+        <location filename="../../app/ui/lookup_banner.py" line="337"/>
         <source>{whose}：已查询{source}，表单无需补充。</source>
         <translation>{whose}: looked up at {source}; nothing to add to the form.</translation>
     </message>
