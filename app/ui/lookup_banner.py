@@ -331,8 +331,9 @@ class FormLookup(QObject):
     def _prefill_lines(self, prefill: Prefill, whose: str) -> list[str]:
         lines = [_notice_line(n) for n in prefill.notices]
         if prefill.fills:
+            fields = _named([f.label for f in prefill.fills], self.tr("等{n}项"))
             lines.append(html.escape(self.tr("{whose}：已从{source}填入（可修改）：{fields}").format(
-                whose=whose, source=prefill.source, fields="、".join(f.label for f in prefill.fills))))
+                whose=whose, source=prefill.source, fields=fields)))
         elif not prefill.notices:
             lines.append(html.escape(self.tr("{whose}：已查询{source}，表单无需补充。").format(
                 whose=whose, source=prefill.source)))
@@ -367,6 +368,15 @@ class FormLookup(QObject):
         if self.duplicate_reason is not None:
             out["duplicate_confirmed"] = {"reason": self.duplicate_reason, "clerk_id": self.clerk.id}
         return out
+
+
+#: the filled fields the banner names; the rest are counted (each is marked blue in the form)
+FILLS_NAMED = 4
+
+
+def _named(names: list[str], more: str) -> str:
+    """The first few names, then "等N项" (``more`` with ``{n}``)."""
+    return "、".join(names[:FILLS_NAMED]) + (more.format(n=len(names)) if len(names) > FILLS_NAMED else "")
 
 
 def _tone(notices: tuple[Notice, ...]) -> str:

@@ -1260,11 +1260,16 @@
     </message>
     <message>
         <location filename="../../app/ui/lookup_banner.py" line="334"/>
+        <source>等{n}项</source>
+        <translation> and others ({n} in all)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="335"/>
         <source>{whose}：已从{source}填入（可修改）：{fields}</source>
         <translation>{whose}: filled in from {source} (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="337"/>
+        <location filename="../../app/ui/lookup_banner.py" line="338"/>
         <source>{whose}：已查询{source}，表单无需补充。</source>
         <translation>{whose}: looked up at {source}; nothing to add to the form.</translation>
     </message>
