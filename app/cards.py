@@ -28,6 +28,8 @@ class IdentityReading:
     ssn_valid: bool = True
     #: identity attributes (id_number, name, sex, birth_date, ethnicity, address) -> value
     values: dict[str, str] = field(default_factory=dict)
+    #: the social security card's own number (卡号), to tell the card read from one the registry reports lost
+    card_number: str | None = None
 
     @property
     def summary(self) -> str:
@@ -73,7 +75,7 @@ def check_card(record: SocialSecurityCardRecord, *, today: date | None = None) -
     values = _identity_values(record.ssn, None if record.name_undecodable else record.name, record.sex,
                               record.birth_date, record.ethnicity_code, None)
     return IdentityReading(source="社保卡", name=record.name, id_number=record.ssn, warnings=tuple(warnings),
-                           ssn_valid=valid, values=values)
+                           ssn_valid=valid, values=values, card_number=record.card_number or None)
 
 
 #: what the clerk calls each kind of card the ID reader reads

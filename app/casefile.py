@@ -66,6 +66,8 @@ class OriginKind(enum.StrEnum):
     #: another registered reader (its document's name is the label)
     DEVICE = "device"
     CORRECTED = "corrected"
+    #: filled from the central system's lookup (issue 20) and left as filled
+    CENTRAL = "central"
     DERIVED = "derived"
     EMPTY = "empty"
 
@@ -221,6 +223,10 @@ def _origin(field: FieldDef, value: str, provenance: Mapping[str, Any]) -> Origi
             return Origin(OriginKind.CORRECTED, f"已更正：{reason}", reason, document)
     if document is not None:
         return _device_origin(document)
+    central = provenance.get("from_central")
+    filled = central.get(field.key) if isinstance(central, Mapping) else None
+    if isinstance(filled, str) and filled:  # recorded only while the value stayed as filled
+        return Origin(OriginKind.CENTRAL, filled)
     if field.derived_from is not None:
         return Origin(OriginKind.DERIVED, "由身份号码推算")
     return Origin(OriginKind.TYPED, "手工录入")

@@ -8,6 +8,7 @@ same code the submit use case runs.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -74,6 +75,8 @@ class FormView(QScrollArea):
         self._overrides: list[dict[str, object]] = []
         #: field key -> the value as the device read it (to tell the reviewer which values a correction changed)
         self._device_values: dict[str, str] = {}
+        #: more of where values came from, added by whoever filled them (the central system's lookup)
+        self.more_provenance: Callable[[], dict[str, object]] | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
@@ -343,7 +346,8 @@ class FormView(QScrollArea):
         """Which values came from which device, every override with its reason, and which device-read values
         differ from what the device read (``changed``: keys only), kept with the submission for the reviewer."""
         changed = [key for key, read in self._device_values.items() if self.value(key) != read]
-        return {"from_device": dict(self._from_device), "overrides": list(self._overrides), "changed": changed}
+        more = self.more_provenance() if self.more_provenance is not None else {}
+        return {"from_device": dict(self._from_device), "overrides": list(self._overrides), "changed": changed, **more}
 
     # -- validation -----------------------------------------------------------------------------
     def _edited(self, key: str) -> None:

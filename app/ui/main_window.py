@@ -66,6 +66,7 @@ from app.ui.guide_page import GuideDialog, InformDialog
 from app.ui.header import HeaderBar
 from app.ui.home_visit_panel import HomeVisitPanel
 from app.ui.idle import Clock
+from app.ui.lookup_banner import FormLookup
 from app.ui.operations import OpContext, QueryOp, RefreshingQuery
 from app.ui.operations import inform as inform_ops
 from app.ui.ops import OpRunner
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self.form_page: FormPage | None = None
         self.capture_dialog: CaptureDialog | None = None
         self.current_card: IdentityReading | None = None
+        #: the open form's lookups at the central system (``app/ui/lookup_banner.py``)
+        self.form_lookup: FormLookup | None = None
         self.guide_dialog: GuideDialog | None = None
         self.inform_dialog: InformDialog | None = None
         self.notice_print_dialog: QPrintDialog | None = None
@@ -566,6 +569,8 @@ class MainWindow(QMainWindow):
             self.form_page = None
             show_error(self, exc)
             return
+        page = self.form_page  # the central system's word on the person read into it (issue 20)
+        self.form_lookup = FormLookup(page, self.ctx, self.clerk, lambda: self.form_page is page)
         if self.current_card is not None:
             self.form_page.apply_identity(self.current_card)
         self.form_page.submit_button.clicked.connect(self.submit)
@@ -642,7 +647,7 @@ class MainWindow(QMainWindow):
 
     def submit(self) -> None:
         page = self.form_page
-        if page is None:
+        if page is None or (page.before_submit is not None and not page.before_submit(self.submit)):
             return
         if page.signature.missing() is not None:
             # 提交 asks the applicant (or agent) to sign first and goes on by itself once they have: signing is

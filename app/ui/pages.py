@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -94,6 +95,8 @@ class FormPage(QWidget):
     """
 
     state_changed = Signal()
+    #: a card or ID card filled this form: (the ``IdentityReading``, the role it filled)
+    identity_applied = Signal(object, str)
 
     def __init__(self, item: ServiceItem, form: FormDef, clerk_id: str, parent: QWidget | None = None, *,
                  figures: ProvincialFigures | None = None, national: ProvincialFigures | None = None) -> None:
@@ -189,6 +192,13 @@ class FormPage(QWidget):
         layout.setSpacing(6)
         layout.addLayout(head)
         layout.addWidget(self.card_banner)
+        #: what the central system said about the person (``app/ui/lookup_banner.py``) goes here
+        self.lookup_slot = QVBoxLayout()
+        layout.addLayout(self.lookup_slot)
+        #: why this form cannot be submitted as it stands (a card reported lost), None: nothing stops it
+        self.stop: str | None = None
+        #: asked before submitting; False when it took over (asks the clerk, then calls the callable given)
+        self.before_submit: Callable[[Callable[[], None]], bool] | None = None
         # the fields on the left with all the height; what the rules say and the materials share a column
         # on the right, one above the other (the clerk can move both dividers)
         self.rule_panel: RulePanel | None = None
@@ -309,8 +319,9 @@ class FormPage(QWidget):
         missing = self.materials.missing()
         valid = self.view.is_valid()
         unsigned = self.signature.missing()
-        self.submit_button.setEnabled(valid and not missing)  # unsigned: 提交 asks for the signature first
-        parts = self.form_summary() if not valid else []
+        self.submit_button.setEnabled(valid and not missing and self.stop is None)  # unsigned: asks to sign first
+        parts = [self.stop.rstrip("。")] if self.stop is not None else []
+        parts += self.form_summary() if not valid else []
         if missing:
             parts.append(self.tr("尚缺材料：{names}（拍摄或免提交）").format(names=_first_few(
                 [m.name for m in missing], MATERIALS_NAMED, self.tr("等{n}项"))))
@@ -357,6 +368,7 @@ class FormPage(QWidget):
         self.card_label.setText("<br>".join(self._banner[r] for r in ("applicant", "agent") if r in self._banner))
         self.override_button.setEnabled(bool(self.view.locked_fields()))
         self.card_banner.show()
+        self.identity_applied.emit(reading, role)
 
     def arm_agent(self, armed: bool) -> None:
         """The next identity read goes to the 代办人 section (one read only)."""

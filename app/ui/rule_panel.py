@@ -40,6 +40,14 @@ class RulePanel(QFrame):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
+        # where the numbers the panel reads came from (中心系统 as of a date, or 手工填写); hidden until known
+        self.sources = QLabel()
+        self.sources.setObjectName("rulePanelSources")
+        self.sources.setWordWrap(True)
+        self.sources.setTextFormat(Qt.TextFormat.RichText)
+        self.sources.hide()
+        self._sources: dict[str, str] = {}
+        layout.addWidget(self.sources)
         layout.addWidget(note)
         layout.addStretch(1)
         self.summary: Summary | None = None
@@ -57,3 +65,15 @@ class RulePanel(QFrame):
     def row_texts(self) -> dict[str, str]:
         """Label -> value as shown (for tests and for the clerk's copy)."""
         return {row.label: row.value for row in self.summary.rows} if self.summary else {}
+
+    def show_sources(self, sources: list[tuple[str, str]]) -> None:
+        """Each number's origin, (field label, source), under the rows; none: the line goes."""
+        self._sources = dict(sources)
+        rows = "".join(f"<tr><td style='color:#566573; padding:1px 10px 1px 0'>{html.escape(label)}</td>"
+                       f"<td style='color:#1f4e79'>{html.escape(source)}</td></tr>" for label, source in sources)
+        self.sources.setText(self.tr("<b>数据来源</b>") + f"<table>{rows}</table>")
+        self.sources.setVisible(bool(sources))
+
+    def source_texts(self) -> dict[str, str]:
+        """Field label -> where its number came from, as shown."""
+        return dict(self._sources)

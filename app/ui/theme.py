@@ -116,6 +116,8 @@ QPushButton[primary="true"]:focus, #signInButton:focus, #unlockButton:focus {{ b
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 3px dashed {YELLOW}; background: {BLACK}; }}
 QLineEdit[fromDevice="true"], QComboBox[fromDevice="true"] {{ border: 2px dotted {WHITE}; background: {BLACK};
     color: {WHITE}; }}
+QLineEdit[fromCentral="true"], QComboBox[fromCentral="true"] {{ border: 2px dashed {WHITE}; background: {BLACK};
+    color: {WHITE}; }}
 QPushButton, QToolButton {{ border: 2px solid {WHITE}; }}
 QPushButton:disabled {{ border: 2px dashed {GREY}; color: {GREY}; background: {BLACK}; }}
 QCheckBox::indicator, QRadioButton::indicator {{ border: 2px solid {WHITE}; background: {BLACK}; }}

@@ -1438,6 +1438,29 @@
     </message>
 </context>
 <context>
+    <name>DuplicateDialog</name>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="91" />
+        <source>该人员已参保</source>
+        <translation>Already insured</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="96" />
+        <source>例如：灵活就业人员中断缴费后重新参保</source>
+        <translation>e.g. a flexible worker registering again after a break in contributions</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="100" />
+        <source>仍要登记</source>
+        <translation>Register anyway</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="102" />
+        <source>返回核实</source>
+        <translation>Go back and check</translation>
+    </message>
+</context>
+<context>
     <name>EmployerQueryPage</name>
     <message>
         <location filename="../../app/ui/employer_query_page.py" line="25" />
@@ -1487,134 +1510,187 @@
     </message>
 </context>
 <context>
+    <name>FormLookup</name>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="185" />
+        <source>正在查询中心系统…</source>
+        <translation>Looking the person up at the central system…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="202" />
+        <source>正在查询死亡人员的参保及待遇记录…</source>
+        <translation>Looking up the deceased's insurance and benefit records…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="226" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="237" />
+        <source>未能连接中心系统查询，已按卡面信息继续办理</source>
+        <translation>Could not reach the central system for a lookup; carrying on with what the card says</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="252" />
+        <source>死亡人员</source>
+        <translation>Deceased</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="261" />
+        <source>未能连接中心系统查询死亡人员记录，请按材料填写</source>
+        <translation>Could not reach the central system for the deceased's records; fill them in from the documents</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="279" />
+        <source>来自{source}，可修改；修改后按手工填写记录</source>
+        <translation>From {source}; may be changed, and is then recorded as typed by hand</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="334" />
+        <source>等{n}项</source>
+        <translation> and others ({n} in all)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="335" />
+        <source>{whose}：已从{source}填入（可修改）：{fields}</source>
+        <translation>{whose}: filled in from {source} (may be changed): {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="338" />
+        <source>{whose}：已查询{source}，表单无需补充。</source>
+        <translation>{whose}: looked up at {source}; nothing to add to the form.</translation>
+    </message>
+</context>
+<context>
     <name>FormPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="109" />
+        <location filename="../../app/ui/pages.py" line="112" />
         <source>办理时限：{basis}</source>
-        <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard) the text scale (per cent) from which the form's "still missing" line sits above the buttons, not beside them the 签字 step before 提交, when the item asks for the applicant's (or agent's) signature</extracomment>
+        <extracomment>the key that sends the next card read to the agent (代办人) section (issue 19: every action by keyboard) the text scale (per cent) from which the form's "still missing" line sits above the buttons, not beside them a card or ID card filled this form: (the ``IdentityReading``, the role it filled) the 签字 step before 提交, when the item asks for the applicant's (or agent's) signature</extracomment>
         <translation>Time limit: {basis}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="111" />
+        <location filename="../../app/ui/pages.py" line="114" />
         <source>办理时限：{days} 个工作日（{basis}）</source>
         <translation>Time limit: {days} working days ({basis})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="113" />
+        <location filename="../../app/ui/pages.py" line="116" />
         <source>　　带 &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; 为必填项</source>
         <translation>    Fields marked &lt;span style='color:#c0392b'&gt;*&lt;/span&gt; are required</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="116" />
+        <location filename="../../app/ui/pages.py" line="119" />
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="122" />
+        <location filename="../../app/ui/pages.py" line="125" />
         <source>暂存</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="124" />
+        <location filename="../../app/ui/pages.py" line="127" />
         <source>保存已填写的内容和已拍摄的材料，稍后在办件记录中继续办理</source>
         <translation>Keep what is filled in and the pages taken so far, to continue later from the records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="127" />
+        <location filename="../../app/ui/pages.py" line="130" />
         <source>重置</source>
         <extracomment>the draft this form continues (submitting replaces it)</extracomment>
         <translation>Reset</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="140" />
+        <location filename="../../app/ui/pages.py" line="143" />
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="147" />
-        <location filename="../../app/ui/pages.py" line="367" />
+        <location filename="../../app/ui/pages.py" line="150" />
+        <location filename="../../app/ui/pages.py" line="379" />
         <source>读取代办人证件（F7）</source>
         <translation>Read the agent's ID (F7)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="172" />
+        <location filename="../../app/ui/pages.py" line="175" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="237" />
+        <location filename="../../app/ui/pages.py" line="247" />
         <source>办事指南</source>
-        <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
+        <extracomment>buttons about the item rather than this application (办事指南, 一次性告知书) go here, top right what the central system said about the person (``app/ui/lookup_banner.py``) goes here why this form cannot be submitted as it stands (a card reported lost), None: nothing stops it asked before submitting; False when it took over (asks the clerk, then calls the callable given) the returned submission this form corrects, and its (or a draft's) sealed materials the clerk keeps</extracomment>
         <translation>Service guide</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="239" />
+        <location filename="../../app/ui/pages.py" line="249" />
         <source>本事项的申请条件、材料及依据、办理时限</source>
         <translation>Who may apply, the materials and their legal basis, the time limit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="241" />
+        <location filename="../../app/ui/pages.py" line="251" />
         <source>一次性告知…</source>
         <translation>One-time notice…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="243" />
+        <location filename="../../app/ui/pages.py" line="253" />
         <source>材料不齐、今天不能受理时：打印一次性告知书，列明需补齐的材料</source>
         <translation>When materials are missing and the case cannot be accepted today: print a one-time notice listing what to bring</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="289" />
+        <location filename="../../app/ui/pages.py" line="299" />
         <source>&lt;b&gt;更正被退回的业务（将作为第{n}版重新报送）&lt;/b&gt;&lt;br&gt;退回原因：{reason}</source>
         <translation>&lt;b&gt;Correcting a returned application (to be sent again as version {n})&lt;/b&gt;&lt;br&gt;Reason returned: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="290" />
+        <location filename="../../app/ui/pages.py" line="300" />
         <source>（未注明）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="315" />
+        <location filename="../../app/ui/pages.py" line="326" />
         <source>尚缺材料：{names}（拍摄或免提交）</source>
         <translation>Materials missing: {names} (photograph or waive)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="316" />
-        <location filename="../../app/ui/pages.py" line="334" />
+        <location filename="../../app/ui/pages.py" line="327" />
+        <location filename="../../app/ui/pages.py" line="345" />
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="337" />
+        <location filename="../../app/ui/pages.py" line="348" />
         <source>还需填写：{names}</source>
         <translation>Still to fill in: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="349" />
+        <location filename="../../app/ui/pages.py" line="360" />
         <source>代办人</source>
         <translation>agent</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="349" />
+        <location filename="../../app/ui/pages.py" line="360" />
         <source>申请人</source>
         <translation>applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="350" />
+        <location filename="../../app/ui/pages.py" line="361" />
         <source>{whose}：已读取{source}：{who}。以下信息读自证件，不可直接修改：{fields}</source>
         <translation>{whose}: {source} read: {who}. These fields come from the document and cannot be edited directly: {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="353" />
+        <location filename="../../app/ui/pages.py" line="364" />
         <source>&lt;br&gt;已按证件预填（可修改）：{fields}</source>
         <translation>&lt;br&gt;Prefilled from the card (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="366" />
+        <location filename="../../app/ui/pages.py" line="378" />
         <source>请放置代办人证件…（F7 或点击取消）</source>
         <translation>Place the agent's ID… (F7 or click to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="377" />
+        <location filename="../../app/ui/pages.py" line="389" />
         <source>&lt;br&gt;已解锁更正，原因：{reason}</source>
         <translation>&lt;br&gt;Unlocked for correction, reason: {reason}</translation>
     </message>
@@ -1622,33 +1698,33 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="207" />
+        <location filename="../../app/ui/form_view.py" line="210" />
         <source>请选择</source>
-        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change the labels of the rows hidden now (a widget not yet in a shown window is "hidden" to Qt, so kept here) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed)</extracomment>
+        <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change the labels of the rows hidden now (a widget not yet in a shown window is "hidden" to Qt, so kept here) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed) more of where values came from, added by whoever filled them (the central system's lookup)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="230" />
+        <location filename="../../app/ui/form_view.py" line="233" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="231" />
+        <location filename="../../app/ui/form_view.py" line="234" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="231" />
+        <location filename="../../app/ui/form_view.py" line="234" />
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="245" />
+        <location filename="../../app/ui/form_view.py" line="248" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="323" />
+        <location filename="../../app/ui/form_view.py" line="326" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
     </message>
@@ -1933,265 +2009,265 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="116" />
+        <location filename="../../app/ui/main_window.py" line="117" />
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117" />
+        <location filename="../../app/ui/main_window.py" line="118" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240" />
+        <location filename="../../app/ui/main_window.py" line="243" />
         <source>办件查询</source>
-        <extracomment>the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) 显示 (text size, high contrast, voice) and the window's keys (issue 19; ``app/ui/accessibility.py``) 上门服务: the header's badge and the reference data's age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
+        <extracomment>the open form's lookups at the central system (``app/ui/lookup_banner.py``) the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) 显示 (text size, high contrast, voice) and the window's keys (issue 19; ``app/ui/accessibility.py``) 上门服务: the header's badge and the reference data's age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257" />
+        <location filename="../../app/ui/main_window.py" line="260" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258" />
+        <location filename="../../app/ui/main_window.py" line="261" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285" />
+        <location filename="../../app/ui/main_window.py" line="288" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286" />
+        <location filename="../../app/ui/main_window.py" line="289" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395" />
+        <location filename="../../app/ui/main_window.py" line="398" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397" />
+        <location filename="../../app/ui/main_window.py" line="400" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="399" />
+        <location filename="../../app/ui/main_window.py" line="402" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="415" />
+        <location filename="../../app/ui/main_window.py" line="418" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="417" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="422" />
+        <location filename="../../app/ui/main_window.py" line="425" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436" />
+        <location filename="../../app/ui/main_window.py" line="439" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="445" />
+        <location filename="../../app/ui/main_window.py" line="448" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492" />
+        <location filename="../../app/ui/main_window.py" line="495" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251" />
+        <location filename="../../app/ui/main_window.py" line="254" />
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="461" />
+        <location filename="../../app/ui/main_window.py" line="464" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492" />
+        <location filename="../../app/ui/main_window.py" line="495" />
         <source>同步 —</source>
         <translation>Sync —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496" />
+        <location filename="../../app/ui/main_window.py" line="499" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="620" />
+        <location filename="../../app/ui/main_window.py" line="625" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="629" />
+        <location filename="../../app/ui/main_window.py" line="634" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="674" />
+        <location filename="../../app/ui/main_window.py" line="679" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="709" />
+        <location filename="../../app/ui/main_window.py" line="714" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="768" />
+        <location filename="../../app/ui/main_window.py" line="773" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="772" />
+        <location filename="../../app/ui/main_window.py" line="777" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="783" />
+        <location filename="../../app/ui/main_window.py" line="788" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="786" />
+        <location filename="../../app/ui/main_window.py" line="791" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="790" />
+        <location filename="../../app/ui/main_window.py" line="795" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="801" />
+        <location filename="../../app/ui/main_window.py" line="806" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="812" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="812" />
         <source>中心：未配置</source>
         <translation>Central: none</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="812" />
         <source>中心－</source>
         <translation>Central –</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="809" />
+        <location filename="../../app/ui/main_window.py" line="814" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="809" />
+        <location filename="../../app/ui/main_window.py" line="814" />
         <source>中心：连接中…</source>
         <translation>Central: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="809" />
+        <location filename="../../app/ui/main_window.py" line="814" />
         <source>中心…</source>
         <translation>Central…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="816" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="816" />
         <source>● 中心：已连接</source>
         <translation>● Central: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="816" />
         <source>中心✓</source>
         <translation>Central ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>● 离线保存</source>
         <translation>● Saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="851" />
+        <location filename="../../app/ui/main_window.py" line="856" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="852" />
+        <location filename="../../app/ui/main_window.py" line="857" />
         <source>同步 {time}</source>
         <translation>Sync {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="855" />
+        <location filename="../../app/ui/main_window.py" line="860" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="856" />
+        <location filename="../../app/ui/main_window.py" line="861" />
         <source>待发</source>
         <translation>To send</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="858" />
+        <location filename="../../app/ui/main_window.py" line="863" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="859" />
+        <location filename="../../app/ui/main_window.py" line="864" />
         <source>复核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="861" />
+        <location filename="../../app/ui/main_window.py" line="866" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="862" />
+        <location filename="../../app/ui/main_window.py" line="867" />
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="907" />
+        <location filename="../../app/ui/main_window.py" line="912" />
         <source>本终端版本不提供“{name}”，请升级终端软件。</source>
         <translation>This version of the terminal does not offer "{name}"; please update the terminal software.</translation>
     </message>
@@ -2260,17 +2336,17 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="388" />
+        <location filename="../../app/ui/pages.py" line="400" />
         <source>更正读卡信息</source>
         <translation>Correct card data</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="392" />
+        <location filename="../../app/ui/pages.py" line="404" />
         <source>例如：卡内姓名为生僻字无法显示，按身份证更正</source>
         <translation>e.g. the name on the card has a character it cannot show; corrected from the ID card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="400" />
+        <location filename="../../app/ui/pages.py" line="412" />
         <source>请说明更正原因（将随业务一并记录）：</source>
         <translation>Why is it corrected? (recorded with the application):</translation>
     </message>
@@ -3122,109 +3198,109 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../app/ui/pages.py" line="440" />
+        <location filename="../../app/ui/pages.py" line="452" />
         <source>继续办理本事项</source>
         <extracomment>the signed-in clerk, who re-reads the shown case and prints its receipt why the shown submission is not sent yet, as last said (kept when an operation changes it) the counter's receipt of the shown submission (kept while status updates come in) material key -&gt; its name, for the form the shown submission was made with</extracomment>
         <translation>Another of the same</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="442" />
+        <location filename="../../app/ui/pages.py" line="454" />
         <source>返回首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="445" />
+        <location filename="../../app/ui/pages.py" line="457" />
         <source>复核…</source>
         <translation>Review…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="450" />
+        <location filename="../../app/ui/pages.py" line="462" />
         <source>打印回执…</source>
         <extracomment>whether the signed-in clerk reviews (复核/审批); the button stays hidden otherwise</extracomment>
         <translation>Print receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="466" />
+        <location filename="../../app/ui/pages.py" line="478" />
         <source>回执编号：</source>
         <translation>Receipt no.:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="468" />
+        <location filename="../../app/ui/pages.py" line="480" />
         <source>受理人：</source>
         <translation>Accepted by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="525" />
+        <location filename="../../app/ui/pages.py" line="537" />
         <source>已受理，待复核</source>
         <translation>Accepted, awaiting review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="537" />
+        <location filename="../../app/ui/pages.py" line="549" />
         <source>✔ 已受理</source>
         <translation>✔ Accepted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="539" />
+        <location filename="../../app/ui/pages.py" line="551" />
         <source>{item}　申请人：{who}&lt;br&gt;中心受理编号：&lt;b&gt;{receipt}&lt;/b&gt;</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Central acceptance no.: &lt;b&gt;{receipt}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="570" />
+        <location filename="../../app/ui/pages.py" line="582" />
         <source>办结时限：</source>
         <translation>Time limit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="542" />
+        <location filename="../../app/ui/pages.py" line="554" />
         <source>未连接中心系统，已离线保存</source>
         <translation>Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="528" />
+        <location filename="../../app/ui/pages.py" line="540" />
         <source>{item}　申请人：{who}&lt;br&gt;本事项为重点业务（{tier}），须由其他柜员签字后报送中心系统。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Key business ({tier}): other clerks must sign before it is sent to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="531" />
+        <location filename="../../app/ui/pages.py" line="543" />
         <source>已送中心，待他机复核</source>
         <translation>Sent; awaiting review elsewhere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="534" />
+        <location filename="../../app/ui/pages.py" line="546" />
         <source>{item}　申请人：{who}&lt;br&gt;已送中心系统待复核，由中心或本大厅其他终端的柜员签字后受理。</source>
         <translation>{item}  Applicant: {who}&lt;br&gt;Sent to the central system for review; accepted once a clerk there or on another terminal of the office signs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="544" />
+        <location filename="../../app/ui/pages.py" line="556" />
         <source>{item}　申请人：{who}&lt;br&gt;{reason}</source>
         <translation>{item}  applicant: {who}&lt;br&gt;{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="547" />
+        <location filename="../../app/ui/pages.py" line="559" />
         <source>已保存，正在发送…</source>
         <translation>Saved, sending…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="549" />
+        <location filename="../../app/ui/pages.py" line="561" />
         <source>{item}　申请人：{who}&lt;br&gt;已保存在本机，正在发送至中心系统。</source>
         <translation>{item}  applicant: {who}&lt;br&gt;Saved on this terminal, sending to the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="554" />
+        <location filename="../../app/ui/pages.py" line="566" />
         <source>{name} {n} 页</source>
         <translation>{name}: {n} page(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="557" />
+        <location filename="../../app/ui/pages.py" line="569" />
         <source>&lt;br&gt;已附材料（加密保存于本机）：{materials}</source>
         <translation>&lt;br&gt;Materials attached (encrypted on this terminal): {materials}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="570" />
+        <location filename="../../app/ui/pages.py" line="582" />
         <source>办结期限：</source>
         <translation>Due by:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/pages.py" line="592" />
+        <location filename="../../app/ui/pages.py" line="604" />
         <source>打印受理回执</source>
         <translation>Print acceptance receipt</translation>
     </message>
@@ -3248,6 +3324,11 @@
         <location filename="../../app/ui/rule_panel.py" line="36" />
         <source>以上为依据现行规定的测算，仅供参考，以经办机构核定为准。</source>
         <translation>Estimated under the current rules, for reference only; the office's decision prevails.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rule_panel.py" line="74" />
+        <source>&lt;b&gt;数据来源&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Where the numbers come from&lt;/b&gt;</translation>
     </message>
 </context>
 <context>
