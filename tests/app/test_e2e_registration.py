@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.terminal import Terminal
@@ -93,7 +93,7 @@ def fill_registration(qtbot: QtBot, window: MainWindow, id_number: str = ID_NUMB
 
     # a wrong check character: the clerk is told which one, and cannot submit
     qtbot.keyClicks(id_edit, id_number[:17] + "5")
-    error = view.findChild(type(window.conn_label), "error_id_number")
+    error = view.findChild(QLabel, "error_id_number")
     assert error is not None and error.isVisible()
     assert "第18位" in error.text() and id_number[17] in error.text()
     assert not page.submit_button.isEnabled()
