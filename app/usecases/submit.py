@@ -75,6 +75,9 @@ class SubmitRequest:
     draft_id: str | None = None
     home_visit: bool | None = None
     signature: bytes | None = None
+    #: structured data beyond the form's text fields, kept in the payload under ``_batch`` (issue 20: the rows
+    #: of an employer's staff list, ``app.usecases.batch_import``)
+    batch: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         payload["_waivers"] = reasons
     if home and place:
         payload[PLACE_KEY] = place
+    if request.batch is not None:
+        payload["_batch"] = dict(request.batch)
     view = create_submission(
         terminal.db,
         item_code=form.code,
