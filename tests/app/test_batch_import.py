@@ -1,0 +1,154 @@
+"""人员新增 by batch import through the use cases (issue 20 item 5): real terminal, real central process.
+
+The year's base limits come from the reference figures in the terminal's data directory (as the central
+system sends them); the lists are built in the test as an employer fills the template.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.terminal import Terminal
+from app.usecases.batch_import import (
+    BATCH_ITEM,
+    BatchEmpty,
+    BatchRequest,
+    check_workbook,
+    marked_up_workbook,
+    split_rows,
+    staff_template,
+    submit_batch,
+)
+from forms.rules.figures import MissingFigures
+from forms.staff_import import STAFF
+from forms.staff_workbook import read_sheet
+from local_db.submissions import list_submissions
+from protocol.canonical import canonical_json
+from protocol.limits import SUBMISSION_BODY
+from tests.forms.staff_lists import TODAY, filled, good, person
+
+from .conftest import CLERK
+
+UNIT = "61020012345"
+#: the unit and its 经办人, as the clerk types them on the import page
+VALUES = {"unit_number": UNIT, "employer_name": "铜川市测试机械有限公司", "handler_name": "王经办",
+          "handler_id_number": person("19850101", "222"), "handler_phone": "13900139000"}
+#: the 2024 provincial average wage giving a 2025 monthly base range of 4500.30-22501.50 (7500.50 a month)
+FIGURES = {"years": {"2024": {"avg_wage_annual": "90006", "source": "测试数据"}}}
+
+
+def with_figures(data_dir: Path) -> None:
+    folder = data_dir / "reference"
+    folder.mkdir(exist_ok=True)
+    (folder / "figures-61.json").write_text(json.dumps(FIGURES), encoding="utf-8")
+
+
+def central_submissions(db: Path) -> list[dict[str, Any]]:
+    out = subprocess.run([sys.executable, "-m", "app", "central", "list-submissions", "--db", str(db), "--json",
+                          "--include-payload"],
+                         capture_output=True, text=True, check=True, timeout=60)
+    found = json.loads(out.stdout)
+    assert isinstance(found, list)
+    return found
+
+
+def test_a_valid_batch_becomes_one_case_with_one_receipt_at_the_central_system(
+        start_central: Any, make_terminal: Any, data_dir: Path, central_db: Path) -> None:
+    with_figures(data_dir)
+    server = start_central()
+    terminal: Terminal = make_terminal(server.base_url, start_sender=False)
+    rows = [good(), good(id_number=person(seq="135"), name="李四"), good(id_number=person(seq="157"), name="赵五")]
+    result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, today=TODAY)
+    assert result.check.problems == [] and len(result.check.valid_rows) == 3
+    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES), today=TODAY)
+    assert len(accepted.parts) == 1 and len(accepted.receipts) == 1
+    receipt = accepted.receipts[0]
+    assert receipt.item_name == "人员新增（批量导入）" and receipt.applicant_name == "王经办"
+    [case] = list_submissions(terminal.db)
+    assert case.item_code == BATCH_ITEM and case.counter_receipt_no == receipt.receipt_no
+    assert terminal.sender is not None and terminal.sender.sync_once().error is None
+    [record] = [r for r in central_submissions(central_db) if r["id"] == case.id]
+    batch = record["payload"]["_batch"]
+    assert record["payload"]["row_count"] == "3" and record["payload"]["unit_number"] == UNIT
+    assert batch["columns"][:2] == ["id_number", "name"] and batch["parts"] == 1
+    assert [row[0] for row in batch["rows"]] == [person(), person(seq="135"), person(seq="157")]
+    assert batch["rows"][0][5] == "pension,medical,unemployment,injury,maternity"
+
+
+def test_a_batch_with_bad_rows_accepts_only_the_valid_ones(make_terminal: Any, data_dir: Path) -> None:
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    rows = [good(), good(base="30000"), good(id_number=person(seq="135"), name="李四")]
+    result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, today=TODAY)
+    assert [(p.row, p.column) for p in result.check.problems] == [(3, "base"), (3, "id_number")]
+    assert result.central == "offline"
+    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES), today=TODAY)
+    [case] = list_submissions(terminal.db)
+    assert case.id == accepted.parts[0].view.id and case.payload["row_count"] == "2"
+    assert case.payload["_batch"]["source_rows"] == [2, 4] and case.payload["_batch"]["refused_rows"] == 1
+    trail = [e for e in terminal.audit.find(terminal.db) if e.action == "batch_import"]
+    assert [(e.detail["step"], e.detail.get("refused")) for e in trail] == [("check", 1), ("submit", 1)]
+    assert all(person() not in json.dumps(e.detail, ensure_ascii=False) for e in trail)
+
+
+def test_a_list_with_no_valid_row_is_not_accepted(make_terminal: Any, data_dir: Path) -> None:
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    result = check_workbook(terminal, CLERK, filled([good(base="1")]), unit_number=UNIT, today=TODAY)
+    with pytest.raises(BatchEmpty):
+        submit_batch(terminal, BatchRequest(CLERK, result, VALUES), today=TODAY)
+    assert list_submissions(terminal.db) == []
+
+
+def test_without_the_years_figures_the_list_is_not_checked(make_terminal: Any) -> None:
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    with pytest.raises(MissingFigures) as info:
+        check_workbook(terminal, CLERK, filled([good()]), unit_number=UNIT, today=TODAY)
+    assert "平均工资" in info.value.user_message
+
+
+def test_the_central_answer_marks_the_already_registered_rows(make_terminal: Any, data_dir: Path) -> None:
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    asked: list[tuple[str, list[str]]] = []
+
+    def registered(unit: str, numbers: Any) -> dict[str, str]:
+        asked.append((unit, list(numbers)))
+        return {person(seq="135"): "已在其他单位参保（单位编号 61020099999），请先办理减员或转移。"}
+
+    rows = [good(), good(id_number=person(seq="135"), name="李四"), good(base="1", id_number=person(seq="157"))]
+    result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, registered=registered, today=TODAY)
+    assert asked == [(UNIT, [person(), person(seq="135")])]  # only the rows that passed every other check
+    assert [(p.row, p.column) for p in result.check.problems] == [(3, "id_number"), (4, "base")]
+    assert result.central == "checked"
+
+
+def test_the_marked_up_copy_is_the_employers_file_with_the_marks(make_terminal: Any, data_dir: Path) -> None:
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    result = check_workbook(terminal, CLERK, filled([good(), good(work_start="2031-01-01")]), unit_number=UNIT,
+                            today=TODAY)
+    copy = marked_up_workbook(terminal, CLERK, result)
+    sheet = read_sheet(copy)  # still a list the counter reads: the employer fixes it and brings it back
+    assert [n for n, _ in sheet.rows] == [2, 3]
+
+
+def test_the_template_carries_the_years_limits(make_terminal: Any, data_dir: Path) -> None:
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    data = staff_template(terminal, CLERK, STAFF, today=TODAY)
+    assert read_sheet(filled([good()])).kind is STAFF and data[:2] == b"PK"
+
+
+def test_a_long_list_is_split_into_parts_that_each_fit_one_submission() -> None:
+    rows = [[person(f"19{60 + i % 40:02d}0101", f"{i % 1000:03d}"), "欧阳娜娜", "2012-07-01", "2025-03-01",
+             "22501.50", "pension,medical,unemployment,injury,maternity", "13800138000"] for i in range(6000)]
+    parts = split_rows(rows)
+    assert len(parts) > 1 and [r for part in parts for r in part] == rows
+    assert all(len(canonical_json(part).encode("utf-8")) < SUBMISSION_BODY - 48 * 1024 for part in parts)
