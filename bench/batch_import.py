@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import load_workbook  # noqa: E402
+from openpyxl import load_workbook
 
-from forms.idnumber import check_character  # noqa: E402
-from forms.staff_import import STAFF, BaseLimits, check_rows  # noqa: E402
-from forms.staff_workbook import marked_up, read_sheet, template  # noqa: E402
+from forms.idnumber import check_character
+from forms.staff_import import STAFF, BaseLimits, check_rows
+from forms.staff_workbook import marked_up, read_sheet, template
 
 LIMIT_SECONDS = 5.0
 TODAY = date(2025, 6, 16)

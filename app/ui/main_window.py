@@ -78,6 +78,7 @@ from app.ui.status_widgets import NoticeBar
 from app.ui.wheel_guard import guard_application
 from app.ui.workbench_page import WorkbenchPage, counter_today
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
+from app.usecases.batch_import import BATCH_ITEM
 from app.usecases.inform import Informed
 from app.usecases.reassign import REASSIGNABLE
 from core.errors import CentralNotTrusted, CentralUnreachable
@@ -544,6 +545,9 @@ class MainWindow(QMainWindow):
 
     def open_item(self, item: ServiceItem) -> None:
         self._current_item = item
+        if item.form_code == BATCH_ITEM:
+            self.open_batch_import(item)
+            return
         if item.form_code is None:
             limit = (self.tr("法定办理时限：{days} 个工作日（{basis}）").format(
                 days=item.time_limit_working_days, basis=item.time_limit_basis)
@@ -862,3 +866,25 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detach()
         super().closeEvent(event)
+
+    # -- 人员新增（批量导入） (issue 20 item 5) --------------------------------------------------------------
+    def open_batch_import(self, item: ServiceItem) -> None:
+        """The batch import page for an employer's staff list; its accepted batch shows its receipt."""
+        from app.ui.batch_import_page import BatchImportPage
+
+        try:
+            form = self.terminal.reference.form(BATCH_ITEM)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        old = getattr(self, "batch_page", None)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        page = self.batch_page = BatchImportPage(self.ctx, self.clerk, form)
+        page.back_button.clicked.connect(self.go_home)
+        page.accepted.connect(lambda batch: self._submitted(batch.parts[0]))
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \
+            .success(self.catalogue.set_my_items).run_in_background(self.ctx)

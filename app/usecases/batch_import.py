@@ -21,16 +21,18 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from app.permissions import Permission, require
 from app.terminal import Terminal
 from app.usecases.submit import Accepted, SubmitRequest, submit_application
 from core.errors import CounterError
+from core.files import read_bytes_bounded
 from forms.receipt import CHINA_TZ, Receipt
 from forms.rules.figures import MissingFigures
 from forms.staff_import import BaseLimits, ImportCheck, ImportKind, central_problems, check_rows
-from forms.staff_workbook import StaffSheet, marked_up, read_sheet, template
+from forms.staff_workbook import MAX_FILE_BYTES, StaffSheet, marked_up, read_sheet, template
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from protocol.canonical import canonical_json
@@ -191,3 +193,33 @@ def submit_batch(terminal: Terminal, request: BatchRequest, *,
                                                          "parts": len(parts)}))
     return BatchAccepted(batch_id, accepted, len(rows))
 
+
+
+# -- the same, with the files the clerk chose --------------------------------------------------------------
+
+def save_template(terminal: Terminal, clerk: ClerkInfo, kind: ImportKind, path: Path, *,
+                  today: date | None = None) -> Path:
+    """Write the empty template where the clerk chose (a USB stick for the employer, a shared folder)."""
+    path.write_bytes(staff_template(terminal, clerk, kind, today=today))
+    return path
+
+
+def check_file(terminal: Terminal, clerk: ClerkInfo, path: Path, *, unit_number: str,
+               registered: RegisteredCheck | None = None, today: date | None = None) -> ImportResult:
+    """``check_workbook`` on a file (read whole, at most ``MAX_FILE_BYTES``; a workbook is a zip read in memory)."""
+    data = read_bytes_bounded(path, MAX_FILE_BYTES, "人员名单文件")
+    return check_workbook(terminal, clerk, data, unit_number=unit_number, registered=registered, today=today)
+
+
+def save_marked_up(terminal: Terminal, clerk: ClerkInfo, result: ImportResult, path: Path) -> Path:
+    """Write the marked-up copy where the clerk chose, to hand back to the employer."""
+    path.write_bytes(marked_up_workbook(terminal, clerk, result))
+    return path
+
+
+def central_check(terminal: Terminal, clerk: ClerkInfo) -> RegisteredCheck | None:
+    """The central system's "already registered" check for this clerk, or None without a central system.
+
+    Wired to ``app.usecases.lookup.check_registered`` once that lands (issue 20, helper "lookup").
+    """
+    return None

@@ -12,6 +12,7 @@ from forms.staff_import import BASES, STAFF, ImportCheck, check_rows
 from forms.staff_workbook import ERRORS_HEADER, NOTES_SHEET, WorkbookRefused, marked_up, read_sheet, template
 from tests.forms.staff_lists import LIMITS, TODAY, filled, good, person
 
+
 def checked(*rows: dict[str, str]) -> ImportCheck:
     return check_rows(STAFF, [(number, row) for number, row in enumerate(rows, start=2)], LIMITS, today=TODAY)
 
