@@ -52,7 +52,8 @@ def workbook(rows: int, seed: int = 20) -> bytes:
             row[4] = "99999"  # above the ceiling
         elif index % 50 == 23:
             row[0] = number[:17] + ("0" if number[17] != "0" else "1")  # a bad check character
-        sheet.append(row)
+        for column, value in enumerate(row, start=1):  # typed from row 2, as in Excel
+            sheet.cell(row=index + 2, column=column, value=value)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -112,6 +112,12 @@ class StaffRow:
     values: Mapping[str, str]
 
 
+def explain(kind: ImportKind, problem: CellProblem) -> str:
+    """A problem as one line of a row's 错误说明: the column named first unless the message already starts with it."""
+    label = kind.column(problem.column).label
+    return problem.message if problem.message.startswith(label) else f"{label}：{problem.message}"
+
+
 @dataclass(frozen=True)
 class ImportCheck:
     """Every row read and every problem found; a row with no problem is accepted."""

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import ValidationError
-from forms.staff_import import KINDS, BaseLimits, ImportCheck, ImportKind, cell_text
+from forms.staff_import import KINDS, BaseLimits, ImportCheck, ImportKind, cell_text, explain
 
 #: the sheet with the instructions (never read as data)
 NOTES_SHEET = "填写说明"
@@ -173,8 +173,7 @@ def marked_up(data: bytes, sheet: StaffSheet, check: ImportCheck) -> bytes:
         texts: list[str] = []
         for problem in problems:
             column = sheet.positions.get(problem.column)
-            label = check.kind.column(problem.column).label
-            texts.append(f"{label}：{problem.message}")
+            texts.append(explain(check.kind, problem))
             if column is None:
                 continue
             cell = target.cell(row=row, column=column)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,7 +39,7 @@ from app.ui.operations import batch_import as ops
 from app.usecases import ClerkInfo
 from app.usecases.batch_import import BatchAccepted, ImportResult
 from forms.definitions import FormDef
-from forms.staff_import import KINDS, STAFF, ImportKind
+from forms.staff_import import KINDS, STAFF, ImportKind, explain
 
 __all__ = ["BatchImportPage"]
 
@@ -75,21 +76,39 @@ class BatchImportPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
-        scroll.setMaximumHeight(190)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout.addWidget(scroll)
-        layout.addLayout(self._build_file_row())
+        scroll.setMinimumHeight(90)
+        below = QWidget()
+        lower = QVBoxLayout(below)
+        lower.setContentsMargins(0, 0, 0, 0)
+        lower.addLayout(self._build_file_row())
         self.summary = QLabel()
         self.summary.setObjectName("batchSummary")
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
+        lower.addWidget(self.summary)
         self.table = QTableWidget()
         self.table.setObjectName("batchTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        layout.addWidget(self.table, 1)
+        self.table.setMinimumHeight(160)
+        lower.addWidget(self.table, 1)
+        self.detail = QLabel()  # the chosen row's whole explanation (the table's column shows its beginning)
+        self.detail.setObjectName("batchRowDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setProperty("tone", "error")
+        lower.addWidget(self.detail)
+        self.table.currentCellChanged.connect(lambda row, _c, _pr, _pc: self._show_detail(row))
+        # the unit's few fields above, the list below taking the room; the clerk may drag the line between them
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(below)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 600])
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(self._build_actions())
         self._show_kind()
 
@@ -158,7 +177,7 @@ class BatchImportPage(QWidget):
         valid, bad = len(check.valid_rows), len(check.bad_rows)
         self.view.set_value("row_count", str(valid) if valid else "")
         central = (self.tr("已向中心系统核验是否已参保。") if result.central == "checked"
-                   else self.tr("未能连接中心系统，是否已在他处参保将由中心系统受理时核验。"))
+                   else self.tr("未能向中心系统核验是否已参保（未连接或暂不可用），将由中心系统受理时核验。"))
         limits = result.limits
         self.summary.setText(self.tr(
             "共 {rows} 行：可受理 {valid} 人，有误 {bad} 行（{problems} 处）。"
@@ -174,6 +193,7 @@ class BatchImportPage(QWidget):
         kind = result.check.kind if result is not None else self.kind()
         headers = [self.tr("行号"), *(self.tr(column.label) for column in kind.columns), self.tr("错误说明")]
         self.table.clear()
+        self.detail.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         if result is None:
@@ -197,21 +217,31 @@ class BatchImportPage(QWidget):
             typed = sheet_cells.get(row.row, {})
             for column, key in enumerate(keys, start=1):
                 item = QTableWidgetItem(typed.get(key, ""))
+                item.setToolTip(item.text())
                 if key in by_column:
                     item.setBackground(QBrush(BAD_CELL))
                     item.setToolTip("\n".join(by_column[key]))
                 self.table.setItem(index, column, item)
-            explanation = QTableWidgetItem("；".join(self.tr(kind.column(p.column).label) + "：" + p.message
-                                                    for p in problems))
+            explanation = QTableWidgetItem("；".join(explain(kind, p) for p in problems))
             explanation.setForeground(QBrush(QColor("#c0392b")))
             explanation.setToolTip(explanation.text())
             self.table.setItem(index, len(keys) + 1, explanation)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if "insurances" in keys:  # a long list of names: a fixed width, the whole text in the cell's tooltip
+            column = keys.index("insurances") + 1
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, 120)
         header.setSectionResizeMode(len(keys) + 1, QHeaderView.ResizeMode.Stretch)
         if len(rows) > MAX_SHOWN:
             self.notice.setText(self.tr("仅列出前 {n} 行，全部错误见导出的标注名单。").format(n=MAX_SHOWN))
         self._update_buttons()
+
+    def _show_detail(self, row: int) -> None:
+        item = self.table.item(row, self.table.columnCount() - 1) if row >= 0 else None
+        number = self.table.item(row, 0) if row >= 0 else None
+        self.detail.setText(self.tr("第 {row} 行：{text}").format(row=number.text(), text=item.text())
+                            if item is not None and number is not None and item.text() else "")
 
     def _update_buttons(self) -> None:
         result = self.result

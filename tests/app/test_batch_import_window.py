@@ -54,8 +54,10 @@ def test_the_import_page_marks_each_bad_cell_exports_them_and_accepts_the_rest(
     name_cell = page.table.item(0, labels.index("姓名"))
     assert id_cell.background().color().name() == "#ffc7ce" and "校验码" in id_cell.toolTip()
     assert base_cell.background().color().name() == "#ffc7ce" and "缴费基数范围" in base_cell.toolTip()
-    assert name_cell.toolTip() == ""
+    assert name_cell.background().color().name() != "#ffc7ce" and name_cell.toolTip() == "张三"
     assert "校验码" in page.table.item(0, labels.index("错误说明")).text()
+    page.table.selectRow(0)
+    assert page.detail.text().startswith("第 3 行：公民身份号码有误") and "缴费基数范围" in page.detail.text()
     assert "可受理 2 人" in page.summary.text() and page.view.value("row_count") == "2"
     page.only_bad.setChecked(False)
     assert page.table.rowCount() == 3
