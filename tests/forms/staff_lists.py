@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -28,7 +29,7 @@ def good(**cells: str) -> dict[str, str]:
     return row
 
 
-def filled(rows: list[dict[str, object]], kind: ImportKind = STAFF) -> bytes:
+def filled(rows: Sequence[Mapping[str, object]], kind: ImportKind = STAFF) -> bytes:
     """The template as an employer fills it: cells typed into the data sheet, saved."""
     book = load_workbook(BytesIO(template(kind, LIMITS)))
     sheet = book.worksheets[0]
