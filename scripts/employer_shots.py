@@ -40,8 +40,8 @@ from local_db.clerks import Role, add_clerk, verify_clerk
 TODAY = date(2025, 6, 16)
 SURNAMES = "王李张刘陈杨赵黄周吴"
 GIVEN = ["秀英", "建国", "丽", "强", "桂兰", "伟", "芳", "志明", "海燕", "军"]
-UNIT = {"unit_number": "61020012345", "employer_name": "铜川市宏达机械制造有限公司", "handler_name": "陈晓燕",
-        "handler_id_number": "", "handler_phone": "13909190123"}
+UNIT = {"unit_number": "61020012345", "employer_name": "铜川市宏达机械制造有限公司", "legal_rep_name": "刘宏达",
+        "agent_name": "陈晓燕", "agent_relation": "employer_staff", "agent_phone": "13909190123"}
 
 
 def pump(ms: int) -> None:
@@ -126,7 +126,8 @@ def main(out: Path, prefix: str) -> int:
                 page = window.stack.currentWidget()
                 assert isinstance(page, BatchImportPage)
                 page.today = TODAY
-                for key, value in {**UNIT, "handler_id_number": id_number(77)}.items():
+                people = {"legal_rep_id_number": id_number(66), "agent_id_number": id_number(77)}
+                for key, value in {**UNIT, **people}.items():
                     page.view.set_value(key, value)
                 source = root / "宏达机械人员新增.xlsx"
                 source.write_bytes(staff_list())

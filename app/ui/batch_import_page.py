@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.form_view import FormView
 from app.ui.header import page_heading
+from app.ui.materials_panel import MaterialsPanel
 from app.ui.operations import OpContext
 from app.ui.operations import batch_import as ops
 from app.usecases import ClerkInfo
@@ -78,6 +79,16 @@ class BatchImportPage(QWidget):
         scroll.setWidget(self.view)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setMinimumHeight(90)
+        #: the 经办人's ID, photographed like any form's material (the window opens the capture dialog)
+        self.materials = MaterialsPanel(form.materials)
+        self.materials.setMaximumWidth(380)
+        self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
+        self.materials.update_required(self.view.values())
+        upper = QWidget()
+        top_row = QHBoxLayout(upper)
+        top_row.setContentsMargins(0, 0, 0, 0)
+        top_row.addWidget(scroll, 1)
+        top_row.addWidget(self.materials)
         below = QWidget()
         lower = QVBoxLayout(below)
         lower.setContentsMargins(0, 0, 0, 0)
@@ -103,7 +114,7 @@ class BatchImportPage(QWidget):
         # the unit's few fields above, the list below taking the room; the clerk may drag the line between them
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(upper)
         self.splitter.addWidget(below)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -305,7 +316,8 @@ class BatchImportPage(QWidget):
             self.notice.setText(self.tr("请先填写单位和经办人信息（标红处）。"))
             return
         self.submit_button.setEnabled(False)
-        ops.submit_batch(parent=self, clerk=self._clerk, result=result, values=self.view.values(), today=self.today) \
+        ops.submit_batch(parent=self, clerk=self._clerk, result=result, values=self.view.values(),
+                         materials=self.materials.attached(), waivers=self.materials.waivers(), today=self.today) \
             .success(self._accepted).failure(self._failed).run_in_background(self._ctx)
 
     def _accepted(self, batch: BatchAccepted) -> None:

@@ -87,6 +87,7 @@ from forms.guide import guide_for
 from forms.notice import Notice
 
 if TYPE_CHECKING:
+    from app.ui.batch_import_page import BatchImportPage
     from app.ui.stats_page import StatsPage
 
 
@@ -660,9 +661,10 @@ class MainWindow(QMainWindow):
         operations.submit_application(parent=self, request=request) \
             .success(self._submitted).failure(self._submit_failed).run_in_background(self.ctx)
 
-    def open_capture(self, material_key: str) -> None:
-        """Photograph a material for the open form; its pages are attached as they are taken."""
-        page = self.form_page
+    def open_capture(self, material_key: str, on: FormPage | BatchImportPage | None = None) -> None:
+        """Photograph a material for the open form (or ``on``, another page with a form and materials: the batch
+        import); its pages are attached as they are taken."""
+        page = on or self.form_page
         if page is None:
             return
         self.desk_watch.follow(False)  # the dialog takes the camera's frames
@@ -884,6 +886,7 @@ class MainWindow(QMainWindow):
         page = self.batch_page = BatchImportPage(self.ctx, self.clerk, form)
         page.back_button.clicked.connect(self.go_home)
         page.accepted.connect(lambda batch: self._submitted(batch.parts[0]))
+        page.materials.capture_requested.connect(lambda key: self.open_capture(key, page))
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.permissions import Permission, require
 from app.terminal import Terminal
@@ -37,6 +37,9 @@ from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from protocol.canonical import canonical_json
 from protocol.limits import KIB
+
+if TYPE_CHECKING:
+    from devices.scan.pipeline import ScannedPage
 
 #: the item whose case carries a batch
 BATCH_ITEM = "staff_batch_import"
@@ -70,11 +73,14 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class BatchRequest:
-    """What the clerk accepts: the checked list, the unit and its 经办人 (the form's values)."""
+    """What the clerk accepts: the checked list, the unit and its 经办人 (the form's values), the 经办人's ID
+    (its scanned pages, or the reason it is waived), as ``SubmitRequest`` takes them."""
 
     clerk: ClerkInfo
     result: ImportResult
     values: Mapping[str, str]
+    materials: Mapping[str, Sequence[ScannedPage]] = field(default_factory=dict)
+    waivers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -184,9 +190,10 @@ def submit_batch(terminal: Terminal, request: BatchRequest, *,
             "source_rows": source_rows[start:start + len(part)], "refused_rows": len(check.bad_rows),
             "central_checked": request.result.central == "checked"}
         start += len(part)
-        accepted.append(submit_application(terminal, SubmitRequest(clerk=request.clerk, form=form, values=values,
-                                                                    batch=batch),
-                                           render_receipt=render_receipt, today=today, now=received))
+        part_request = SubmitRequest(clerk=request.clerk, form=form, values=values, materials=request.materials,
+                                     waivers=request.waivers, batch=batch)
+        accepted.append(submit_application(terminal, part_request, render_receipt=render_receipt, today=today,
+                                           now=received))
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.BATCH_IMPORT, request.clerk.id, accepted[0].view.id,
                                                   None, {"step": "submit", "kind": check.kind.code,
                                                          "rows": len(rows), "refused": len(check.bad_rows),

@@ -34,11 +34,16 @@ from protocol.limits import SUBMISSION_BODY
 from tests.forms.staff_lists import TODAY, filled, good, person
 
 from .conftest import CLERK
+from .samples import WAIVER
 
 UNIT = "61020012345"
 #: the unit and its 经办人, as the clerk types them on the import page
-VALUES = {"unit_number": UNIT, "employer_name": "铜川市测试机械有限公司", "handler_name": "王经办",
-          "handler_id_number": person("19850101", "222"), "handler_phone": "13900139000"}
+VALUES = {"unit_number": UNIT, "employer_name": "铜川市测试机械有限公司", "legal_rep_name": "王法人",
+          "legal_rep_id_number": person("19700101", "333"), "agent_name": "王经办",
+          "agent_id_number": person("19850101", "222"), "agent_relation": "employer_staff",
+          "agent_phone": "13900139000"}
+#: the IDs read by the ID reader and the authorisation shown, instead of photographed
+WAIVED = {"identity_document": WAIVER, "agent_identity_document": WAIVER, "authorisation": "单位介绍信已核验"}
 #: the 2024 provincial average wage giving a 2025 monthly base range of 4500.30-22501.50 (7500.50 a month)
 FIGURES = {"years": {"2024": {"avg_wage_annual": "90006", "source": "测试数据"}}}
 
@@ -66,10 +71,10 @@ def test_a_valid_batch_becomes_one_case_with_one_receipt_at_the_central_system(
     rows = [good(), good(id_number=person(seq="135"), name="李四"), good(id_number=person(seq="157"), name="赵五")]
     result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, today=TODAY)
     assert result.check.problems == [] and len(result.check.valid_rows) == 3
-    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES), today=TODAY)
+    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
     assert len(accepted.parts) == 1 and len(accepted.receipts) == 1
     receipt = accepted.receipts[0]
-    assert receipt.item_name == "人员新增（批量导入）" and receipt.applicant_name == "王经办"
+    assert receipt.item_name == "人员新增（批量导入）" and receipt.agent_name == "王经办"
     [case] = list_submissions(terminal.db)
     assert case.item_code == BATCH_ITEM and case.counter_receipt_no == receipt.receipt_no
     assert terminal.sender is not None and terminal.sender.sync_once().error is None
@@ -88,7 +93,7 @@ def test_a_batch_with_bad_rows_accepts_only_the_valid_ones(make_terminal: Any, d
     result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, today=TODAY)
     assert [(p.row, p.column) for p in result.check.problems] == [(3, "base"), (3, "id_number")]
     assert result.central == "offline"
-    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES), today=TODAY)
+    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
     [case] = list_submissions(terminal.db)
     assert case.id == accepted.parts[0].view.id and case.payload["row_count"] == "2"
     assert case.payload["_batch"]["source_rows"] == [2, 4] and case.payload["_batch"]["refused_rows"] == 1
@@ -102,7 +107,7 @@ def test_a_list_with_no_valid_row_is_not_accepted(make_terminal: Any, data_dir: 
     terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     result = check_workbook(terminal, CLERK, filled([good(base="1")]), unit_number=UNIT, today=TODAY)
     with pytest.raises(BatchEmpty):
-        submit_batch(terminal, BatchRequest(CLERK, result, VALUES), today=TODAY)
+        submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
     assert list_submissions(terminal.db) == []
 
 

@@ -53,7 +53,7 @@ from local_db.review import REVIEW_REFUSED
 from local_db.submissions import get_submission, list_submissions, pending_count
 from sync.engine import Backoff
 from tests.app.samples import SIGNATURE
-from tests.app.test_batch_import import UNIT, with_figures
+from tests.app.test_batch_import import UNIT, WAIVED, with_figures
 from tests.app.test_batch_import import VALUES as BATCH_VALUES
 from tests.forms.staff_lists import TODAY, filled, good
 from tests.sync.test_reference_trust import edit_form, pull
@@ -336,7 +336,7 @@ USE_CASES: dict[str, UseCase] = {
         lambda w: bool(entries(w, "export", what="batch_import_errors")), staff_list_checked,
         ("marked_up_workbook",)),
     "batch_submit": UseCase(needs(Permission.SUBMIT), lambda w, a: batch_import.submit_batch(
-        w.terminal, batch_import.BatchRequest(a, w.batch, BATCH_VALUES), today=TODAY),  # type: ignore[arg-type]
+        w.terminal, batch_import.BatchRequest(a, w.batch, BATCH_VALUES, waivers=WAIVED), today=TODAY),  # type: ignore[arg-type]
         lambda w: any(v.clerk_id == ACTOR_ID and v.item_code == batch_import.BATCH_ITEM
                       for v in list_submissions(w.terminal.db)), staff_list_checked, ("submit_batch",)),
     # 我的收藏 and recently used items: the 受理 clerk's own

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -14,6 +15,9 @@ from app.ui.operations.submission import _receipt_pdf
 from app.usecases import ClerkInfo
 from app.usecases import batch_import as usecase
 from forms.staff_import import ImportKind
+
+if TYPE_CHECKING:
+    from app.scans import ScannedPage
 
 
 def save_template(*, parent: QWidget | None, clerk: ClerkInfo, kind: ImportKind, path: Path,
@@ -38,9 +42,10 @@ def save_marked_up(*, parent: QWidget | None, clerk: ClerkInfo, result: usecase.
 
 
 def submit_batch(*, parent: QWidget | None, clerk: ClerkInfo, result: usecase.ImportResult,
-                 values: Mapping[str, str], today: date | None = None) -> CollectionOp[usecase.BatchAccepted]:
+                 values: Mapping[str, str], materials: Mapping[str, Sequence[ScannedPage]],
+                 waivers: Mapping[str, str], today: date | None = None) -> CollectionOp[usecase.BatchAccepted]:
     """Accept the valid rows as one batch; its receipt is drawn by Qt and sealed with it."""
-    request = usecase.BatchRequest(clerk, result, values)
+    request = usecase.BatchRequest(clerk, result, values, materials, waivers)
     return CollectionOp(parent, lambda t: usecase.submit_batch(t, request, render_receipt=_receipt_pdf, today=today),
                         lambda accepted: OpChanges(records=True, counts=True, submissions=frozenset(
                             part.view.id for part in accepted.parts)))
