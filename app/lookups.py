@@ -12,10 +12,11 @@ form or screen that asked for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from protocol.lookup import EmployerOut, PersonOut, ReasonKind
+from protocol.lookup import EmployerOut, PersonOut, ReasonKind, RegisteredOut
 
 
 class LookupOutcome(StrEnum):
@@ -51,5 +52,22 @@ class PersonLookup:
 class EmployerLookup:
     outcome: LookupOutcome
     employer: EmployerOut | None = None
+    message: str = ""
+    lookup_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisteredCheck:
+    """Which ID numbers of an employer's batch the central system already knows (``check_registered``).
+
+    ``registered`` maps each known number (as sent) to what the registry says of it: insured now and where
+    (``same_unit``: at the batch's own unit), its name, its benefit status. A number absent from it is not
+    registered. Empty with ``outcome`` OFFLINE or FAILED: nothing could be checked (``message`` says so).
+    """
+
+    outcome: LookupOutcome
+    registered: Mapping[str, RegisteredOut] = field(default_factory=dict)
+    #: distinct numbers checked (0 when nothing reached the central system)
+    checked: int = 0
     message: str = ""
     lookup_id: str | None = None

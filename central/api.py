@@ -57,6 +57,7 @@ from central.errors import (
 )
 from central.headers import SecurityHeaders
 from central.jsonbody import WireJSONRoute
+from central.lookup_api import lookup_router
 from central.reference import ReferenceSource, etag_of
 from central.review import Reviewer
 from central.reviews import CENTRAL_SIGNER, ReviewDesk, case_summary
@@ -880,6 +881,7 @@ def create_app(db: Path | str, *, blob_dir: Path | None = None, reference_dir: P
     app.state.reviews = desk
     bounds = boundary or Boundary()
     app.include_router(_router(store, reference, signer, desk, item_limit=bounds.limits.submission))
+    app.include_router(lookup_router(store))
     _install_error_handlers(app)
     if busy_every > 0:
         app.add_middleware(BusyEvery, every=busy_every)

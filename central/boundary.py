@@ -63,6 +63,8 @@ class BodyLimits:
     review: int = limits.REVIEW_BODY
     reminder: int = limits.REMINDER_BODY
     rating: int = limits.RATING_BODY
+    lookup: int = limits.LOOKUP_BODY
+    registered_check: int = limits.REGISTERED_CHECK_BODY
     #: streamed: one ``PATCH /v1/blobs/{sha256}`` piece (the endpoint's own ceiling is ``MAX_CHUNK_SIZE``)
     blob_chunk: int = MAX_CHUNK_SIZE
     #: streamed: one ``POST /v1/blobs/batch`` (the endpoint's own ceiling is ``MAX_BATCH_BODY``)
@@ -89,6 +91,8 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("POST", re.compile(r"/v1/reviews/[^/]+/(?:signatures|return)"), "review", False),
     ("POST", re.compile(r"/v1/submissions/[^/]+/reminders"), "reminder", False),
     ("POST", re.compile(r"/v1/submissions/[^/]+/rating"), "rating", False),
+    ("POST", re.compile(r"/v1/lookup/(?:person|employer)"), "lookup", False),
+    ("POST", re.compile(r"/v1/lookup/registered"), "registered_check", False),
 )
 
 

@@ -252,6 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     ratings.add_argument("--terminal", default=None, help="only this terminal's")
     ratings.add_argument("--json", action="store_true", help="one JSON array instead of a table")
 
+    seed = commands.add_parser("seed", parents=[common],
+                               help="fill the registry with a deterministic synthetic population (issue 20)")
+    seed.add_argument("--persons", type=_positive, default=10_000, help="persons (default 10000)")
+    seed.add_argument("--employers", type=_count, default=500, help="employers (default 500)")
+    seed.add_argument("--seed", type=int, default=0, help="the same seed makes the same registry (default 0)")
+    seed.add_argument("--replace", action="store_true",
+                      help="empty an already seeded registry first (otherwise it is refused)")
+
+    lookups = commands.add_parser("lookups", parents=[common],
+                                  help="list the lookups (查询) terminals made, in the order they arrived")
+    lookups.add_argument("--terminal", default=None, help="only this terminal's")
+    lookups.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+
     listing = commands.add_parser("list-submissions", parents=[common], help="print stored submissions")
     listing.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     listing.add_argument("--include-payload", action="store_true",
@@ -444,6 +457,35 @@ def _ratings(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
                     lambda r: f"{r.received_at}  {r.receipt_number}  {r.item_code}  {r.terminal_id}  {r.clerk_id}  "
                               f"{r.level} {LEVEL_LABELS[RatingLevel(r.level)]}  {','.join(r.reasons)}  {r.id}",
                     "rating", as_json)
+
+
+def _seed(db: Path | str, args: argparse.Namespace) -> int:
+    """``central seed``: the synthetic registry (``central.registry_seed``); refused on a seeded one unless
+    ``--replace``."""
+    from central.registry_seed import seed_registry
+    from central.store import CentralStore
+
+    with CentralStore.open(db) as store:
+        summary = seed_registry(store, persons=args.persons, employers=args.employers, seed=args.seed,
+                                replace=args.replace)
+    kinds = "，".join(f"{kind} {count}" for kind, count in summary.kinds.items())
+    print(f"已生成参保登记数据：{summary.persons} 人、{summary.employers} 个单位、{summary.periods} 条缴费记录"
+          f"（种子 {args.seed}；{kinds}）", flush=True)
+    return 0
+
+
+def _lookups(db: Path | str, terminal_id: str | None, as_json: bool) -> int:
+    """``central lookups``: every lookup with its terminal, clerk, subject kind, reason and whether it found."""
+    from central.lookups import list_lookups
+    from core.errors import mask_id_number
+
+    def subject(r: Any) -> str:
+        return mask_id_number(r.subject) if r.subject_kind == "person" else r.subject
+
+    return _listing(db, lambda store: list_lookups(store, terminal_id=terminal_id),
+                    lambda r: f"{r.received_at}  {r.terminal_id}  {r.clerk_id}  {r.subject_kind}  {subject(r)}  "
+                              f"{r.reason_kind}{' ' + r.reason_note if r.reason_note else ''}  "
+                              f"{'found' if r.found else 'not found'}  {r.id}", "lookup", as_json)
 
 
 def _review(db: Path | str, submission_id: str, return_reason: str | None, note: str | None) -> int:
@@ -661,6 +703,10 @@ def _main(argv: list[str] | None) -> int:
             return _reminders(db, args.terminal, args.json)
         if args.command == "ratings":
             return _ratings(db, args.terminal, args.json)
+        if args.command == "seed":
+            return _seed(db, args)
+        if args.command == "lookups":
+            return _lookups(db, args.terminal, args.json)
         return _list(db, args.json, args.include_payload)
     except CounterError as exc:
         detail = f"（{exc}）" if str(exc) != exc.user_message else ""

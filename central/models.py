@@ -311,6 +311,9 @@ class PersonRecordRow(Base):
     benefit_since: Mapped[str | None] = mapped_column(String(10), nullable=True)
     monthly_pension_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     pension_paid_until: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    #: YYYY-MM of the first month of pension paid (kept when the status becomes suspended or deceased, so the
+    #: months received stay known: the survivor panel's input)
+    pension_since: Mapped[str | None] = mapped_column(String(7), nullable=True)
     #: normal, lost, replaced, none (protocol.lookup.CARD_STATUS_LABELS)
     card_status: Mapped[str] = mapped_column(String(16), default="normal")
     card_number: Mapped[str | None] = mapped_column(String(20), nullable=True)

@@ -36,3 +36,9 @@ REMINDER_BODY = 16 * KIB
 RATING_BODY = 16 * KIB
 #: any other request (they carry no body in this protocol)
 OTHER_BODY = 64 * KIB
+#: ``POST /v1/lookup/person`` and ``/employer``: an id, a staff number, a reason of at most 200 characters,
+#: an ID number or unit code (about 1 KB escaped)
+LOOKUP_BODY = 16 * KIB
+#: ``POST /v1/lookup/registered``: up to 10,000 ID numbers of 18 characters, quoted and separated (about
+#: 210 KB), and the lookup's own fields
+REGISTERED_CHECK_BODY = 320 * KIB

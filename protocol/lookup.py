@@ -14,7 +14,7 @@ adds shows as itself rather than making the answer unreadable.
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -242,4 +242,41 @@ class EmployerLookupAnswer(BaseModel):
     lookup_id: str
     found: bool
     employer: EmployerOut | None = None
+    looked_up_at: str
+
+
+#: the most ID numbers one ``POST /v1/lookup/registered`` checks: an employer's batch import of new staff
+#: (人员新增) takes at most this many rows, and checks them all at once
+MAX_REGISTERED_CHECK = 10_000
+
+
+class RegisteredCheckIn(_LookupIn):
+    """``POST /v1/lookup/registered``: which of these ID numbers the registry knows, and where they are insured
+    (the employer batch import's duplicate check). The reason is the employer's file: kind ``typed``, its note
+    naming the batch."""
+
+    unit_number: str | None = Field(default=None, pattern=UNIT_NUMBER_PATTERN,
+                                    description="the unit whose batch this is (``same_unit`` in the answer)")
+    id_numbers: list[Annotated[str, Field(pattern=ID_NUMBER_PATTERN)]] = Field(
+        min_length=1, max_length=MAX_REGISTERED_CHECK, description=f"at most {MAX_REGISTERED_CHECK}")
+
+
+class RegisteredOut(BaseModel):
+    """One number of the batch the registry knows (the numbers it does not know are simply absent)."""
+
+    id_number: str = Field(description="as sent (the terminal sent it; nothing new is disclosed)")
+    name: str = Field(description="the registered name, to tell a wrong number from a namesake")
+    insured: bool = Field(description="insured now (paying or suspended) for at least one insurance")
+    insured_category: str | None = Field(default=None, description="employee, flexible; none: never insured")
+    unit_number: str | None = Field(default=None, description="the unit the person is insured at now")
+    unit_name: str | None = None
+    same_unit: bool = Field(description="already insured at the unit the batch is for")
+    insurances: list[str] = Field(default_factory=list, description="insurances insured now (paying or suspended)")
+    benefit_status: str = Field(description="none, pension, suspended, deceased (BENEFIT_STATUS_LABELS)")
+
+
+class RegisteredCheckAnswer(BaseModel):
+    lookup_id: str
+    checked: int = Field(ge=0, description="how many distinct numbers were checked")
+    registered: list[RegisteredOut] = Field(default_factory=list, description="the known ones, in the order sent")
     looked_up_at: str

@@ -35,6 +35,14 @@ from protocol.body import (
     blob_batch_head,
     submission_batch_body,
 )
+from protocol.lookup import (
+    EmployerLookupAnswer,
+    EmployerLookupIn,
+    PersonLookupAnswer,
+    PersonLookupIn,
+    RegisteredCheckAnswer,
+    RegisteredCheckIn,
+)
 from protocol.models import (
     MAX_BLOB_SIZE,
     MAX_STATE_QUERY,
@@ -113,6 +121,10 @@ class AnswerTooLarge(SyncError):
 
 #: seconds to wait for a connection: a central system that does not accept one by then is unreachable
 CONNECT_TIMEOUT = 5.0
+#: seconds a lookup may take at the counter: an applicant waits, and after that the window carries on offline
+LOOKUP_TIMEOUT = 4.0
+#: a batch import's duplicate check of up to 10,000 numbers: longer, the employer's HR person waits anyway
+REGISTERED_CHECK_TIMEOUT = 15.0
 #: the most an answer may hold (decoded): a JSON answer (the largest, a status feed page or a batch's
 #: results, is well under 1 MiB), a reference data set (all forms in one document), a blob's bytes
 MAX_JSON_ANSWER = 8 * 1024 * 1024
@@ -442,6 +454,30 @@ class CentralClient:
                                                  status_code=200 if answer.duplicate else 201,
                                                  answer=answer, error=None))
         return results
+
+    # -- lookups (issue 20): online only, answered while the applicant waits at the window -----------------
+
+    def _lookup(self, path: str, body: BaseModel, model: type[Model], timeout: float) -> Model:
+        limit = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
+        return self._check(self._request("POST", path, json=body.model_dump(exclude_none=True), timeout=limit),
+                           model)
+
+    def lookup_person(self, body: PersonLookupIn, *, timeout: float = LOOKUP_TIMEOUT) -> PersonLookupAnswer:
+        """What the central system knows of one person; the same lookup id again is recorded once.
+
+        ``timeout`` is a counter's, not the sync's: an applicant waits at the window, and the window carries
+        on with the card's data when the central system does not answer (``CentralUnreachable`` /
+        ``CentralTooSlow``)."""
+        return self._lookup("/v1/lookup/person", body, PersonLookupAnswer, timeout)
+
+    def lookup_employer(self, body: EmployerLookupIn, *, timeout: float = LOOKUP_TIMEOUT) -> EmployerLookupAnswer:
+        """One employer by unit number or credit code, with its staff count and the first staff listed."""
+        return self._lookup("/v1/lookup/employer", body, EmployerLookupAnswer, timeout)
+
+    def check_registered(self, body: RegisteredCheckIn, *,
+                         timeout: float = REGISTERED_CHECK_TIMEOUT) -> RegisteredCheckAnswer:
+        """Which of up to 10,000 ID numbers the registry knows and where they are insured (batch import)."""
+        return self._lookup("/v1/lookup/registered", body, RegisteredCheckAnswer, timeout)
 
 
 def _read_capped(http: httpx.Client, method: str, path: str, cap: int, **kw: Any) -> httpx.Response:

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from app import favourites, queries, reports, usecases
+from app.lookups import LookupReason
 from app.permissions import ROLE_PERMISSIONS, ClerkInfo, Permission, PermissionDenied, allowed
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
@@ -34,6 +35,7 @@ from app.usecases import batch_import, remote_review
 from app.usecases import favourites as favourite_usecases
 from app.usecases import home_visit as home_visit_usecases
 from app.usecases import inform as inform_usecases
+from app.usecases import lookup as lookup_usecases
 from app.usecases import rate as rate_usecases
 from app.usecases import reassign as reassign_usecases
 from app.usecases import remind as remind_usecases
@@ -411,6 +413,17 @@ USE_CASES: dict[str, UseCase] = {
                         lambda w: bool(entries(w, "sign_out")), covers=("sign_out",)),
     "switch_clerk": UseCase(None, lambda w, a: usecases.switch_clerk(w.terminal, a, CLERK, None),
                             lambda w: bool(entries(w, "switch_clerk")), covers=("switch_clerk",)),
+    # lookups at the central system (issue 20): every business post; the cell's terminal has no central
+    # system listening, so the lookup is answered "offline" and recorded as such
+    "look_up_person": UseCase(needs(Permission.LOOKUP), lambda w, a: lookup_usecases.look_up_person(
+        w.terminal, a, ID_NUMBER, LookupReason("card_read")),
+        lambda w: bool(entries(w, "lookup", subject="person", outcome="offline")), covers=("look_up_person",)),
+    "look_up_employer": UseCase(needs(Permission.LOOKUP), lambda w, a: lookup_usecases.look_up_employer(
+        w.terminal, a, unit_number="6100000001", reason=LookupReason("typed", "单位经办人来办理变更")),
+        lambda w: bool(entries(w, "lookup", subject="employer")), covers=("look_up_employer",)),
+    "check_registered": UseCase(needs(Permission.LOOKUP), lambda w, a: lookup_usecases.check_registered(
+        w.terminal, a, "6100000001", [ID_NUMBER], LookupReason("typed", "单位批量导入人员新增")),
+        lambda w: bool(entries(w, "lookup", subject="registered_check")), covers=("check_registered",)),
 }
 
 #: critical cells written out by hand, not derived: the matrix must agree with them
@@ -430,6 +443,8 @@ CRITICAL: dict[tuple[Role, str], bool] = {
     (Role.SUPERVISOR, "approve_review"): False, (Role.SUPERVISOR, "create_clerk"): False,
     (Role.SUPERVISOR, "reassign"): True, (Role.FRONT_DESK, "reassign"): False, (Role.REVIEW, "reassign"): False,
     (Role.APPROVAL, "reassign"): False, (Role.AUDITOR, "reassign"): False, (Role.ADMIN, "reassign"): False,
+    (Role.ADMIN, "look_up_person"): False, (Role.AUDITOR, "look_up_person"): False,
+    (Role.FRONT_DESK, "look_up_person"): True, (Role.ADMIN, "check_registered"): False,
 }
 
 

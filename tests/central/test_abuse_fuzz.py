@@ -57,6 +57,9 @@ BODY_KINDS: dict[tuple[str, str], str] = {
     ("POST", "/v1/reviews/{submission_id}/return"): "return",
     ("GET", "/v1/reference"): "none",
     ("GET", "/v1/reference/{name}"): "none",
+    ("POST", "/v1/lookup/person"): "lookup_person",
+    ("POST", "/v1/lookup/employer"): "lookup_employer",
+    ("POST", "/v1/lookup/registered"): "lookup_registered",
 }
 
 #: requests per endpoint (about 25 endpoints; the whole module takes well under a minute), always the same
@@ -136,6 +139,8 @@ def _audit_entry() -> dict[str, Any]:
 
 def _templates() -> dict[str, Any]:
     submission = submission_body(TERMINAL)
+    lookup = {"id": "7c8d9e0f-5a6b-4d3a-9c1e-0b7a4f5e2f7c", "clerk_id": "1001",
+              "created_at": "2026-12-06T09:12:00+00:00", "reason": {"kind": "typed", "note": "申请人来电咨询"}}
     return {
         "submission": submission,
         # the second one taken at the applicant's home (上门服务): its flag is fuzzed too
@@ -149,6 +154,9 @@ def _templates() -> dict[str, Any]:
                    "created_at": "2026-12-06T09:12:00+00:00", "note": "申请人询问进度"},
         "rate": {"id": "5a6b7c8d-9e0f-4d3a-9c1e-0b7a4f5e2f7c", "clerk_id": "1001", "level": 2,
                  "reasons": ["slow", "attitude"], "created_at": "2026-12-06T09:12:00+00:00"},
+        "lookup_person": {**lookup, "id_number": "11010519491231002X"},
+        "lookup_employer": {**lookup, "uscc": "91110000600037341L"},
+        "lookup_registered": {**lookup, "unit_number": "6100000001", "id_numbers": ["11010519491231002X"]},
     }
 
 
