@@ -325,8 +325,27 @@ def check_rows(kind: ImportKind, rows: Sequence[tuple[int, Mapping[str, str]]], 
     return ImportCheck(kind, checked, problems)
 
 
-def central_problems(check: ImportCheck, registered: Mapping[str, str]) -> list[CellProblem]:
-    """Problems for rows whose person the central system already knows (``registered``: ID number ->
-    why, e.g. "已在其他单位参保"), only for rows that passed every other check."""
-    return [CellProblem(row.row, "id_number", registered[row.values["id_number"]])
-            for row in check.valid_rows if row.values.get("id_number") in registered]
+@dataclass(frozen=True)
+class CentralAnswer:
+    """What the central system knows of one number of the list: the registered name, and why the person
+    cannot be added (already insured at this or another unit, drawing a pension, deceased), if so."""
+
+    name: str
+    problem: str | None = None
+
+
+def central_problems(check: ImportCheck, known: Mapping[str, CentralAnswer]) -> list[CellProblem]:
+    """Problems for rows whose person the central system already knows, only for rows that passed every
+    other check: the reason they cannot be added, else a name that differs from the registered one (a
+    wrong number is more likely than a second name)."""
+    found: list[CellProblem] = []
+    for row in check.valid_rows:
+        answer = known.get(row.values.get("id_number", ""))
+        if answer is None:
+            continue
+        if answer.problem is not None:
+            found.append(CellProblem(row.row, "id_number", answer.problem))
+        elif answer.name and answer.name != row.values.get("name"):
+            found.append(CellProblem(row.row, "name", f"与中心系统登记的姓名“{answer.name}”不一致，"
+                                                      "请核对姓名和公民身份号码。"))
+    return found

@@ -24,19 +24,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.permissions import Permission, require
+from app.lookups import LookupOutcome, LookupReason
+from app.permissions import Permission, allowed, require
 from app.terminal import Terminal
+from app.usecases.lookup import check_registered
 from app.usecases.submit import Accepted, SubmitRequest, submit_application
 from core.errors import CounterError
 from core.files import read_bytes_bounded
 from forms.receipt import CHINA_TZ, Receipt
 from forms.rules.figures import MissingFigures
-from forms.staff_import import BaseLimits, ImportCheck, ImportKind, central_problems, check_rows
+from forms.staff_import import BaseLimits, CentralAnswer, ImportCheck, ImportKind, central_problems, check_rows
 from forms.staff_workbook import MAX_FILE_BYTES, StaffSheet, marked_up, read_sheet, template
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
 from protocol.canonical import canonical_json
 from protocol.limits import KIB
+from protocol.lookup import MAX_REGISTERED_CHECK, RegisteredOut
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
@@ -45,9 +48,11 @@ if TYPE_CHECKING:
 BATCH_ITEM = "staff_batch_import"
 #: bytes of rows one case carries: the body limit (256 KiB) less room for the form, receipt and review
 PART_BYTES = 192 * KIB
-#: asks the central system which of these ID numbers are already insured (at this unit or elsewhere):
-#: (unit number, ID numbers) -> ID number -> why, in Chinese; ``app.usecases.lookup.check_registered`` wired in
-RegisteredCheck = Callable[[str, Sequence[str]], Mapping[str, str]]
+#: asks the central system which of these ID numbers it knows: (unit number, ID numbers) -> ID number -> what it
+#: knows, or None when it could not be asked (offline, failed); ``central_check`` wires ``lookup.check_registered``
+RegisteredCheck = Callable[[str, Sequence[str]], Mapping[str, CentralAnswer] | None]
+#: the reason the batch check gives the central system (recorded on both sides with the lookup)
+CHECK_REASON = "单位经办人提交人员新增名单，核查是否已参保"
 
 
 class BatchEmpty(CounterError):
@@ -130,9 +135,9 @@ def check_workbook(terminal: Terminal, clerk: ClerkInfo, data: bytes, *, unit_nu
     sheet = read_sheet(data)
     check = check_rows(sheet.kind, sheet.rows, limits, today=day)
     central = "offline"
-    if registered is not None:
-        numbers = [row.values["id_number"] for row in check.valid_rows]
-        answers = registered(unit_number, numbers) if numbers else {}
+    numbers = [row.values["id_number"] for row in check.valid_rows]
+    answers = registered(unit_number, numbers) if registered is not None and numbers else None
+    if answers is not None:
         check = check.with_problems(central_problems(check, answers))
         central = "checked"
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.BATCH_IMPORT, clerk.id, None, None, {
@@ -225,8 +230,38 @@ def save_marked_up(terminal: Terminal, clerk: ClerkInfo, result: ImportResult, p
 
 
 def central_check(terminal: Terminal, clerk: ClerkInfo) -> RegisteredCheck | None:
-    """The central system's "already registered" check for this clerk, or None without a central system.
+    """The central system's "already registered" check for this clerk (``app.usecases.lookup.check_registered``,
+    in slices of ``MAX_REGISTERED_CHECK``), or None without a central system or the clerk's 查询 permission."""
+    if terminal.client is None or not allowed(clerk, Permission.LOOKUP):
+        return None
+    reason = LookupReason("typed", CHECK_REASON, BATCH_ITEM)
 
-    Wired to ``app.usecases.lookup.check_registered`` once that lands (issue 20, helper "lookup").
-    """
-    return None
+    def ask(unit_number: str, numbers: Sequence[str]) -> Mapping[str, CentralAnswer] | None:
+        known: dict[str, CentralAnswer] = {}
+        for start in range(0, len(numbers), MAX_REGISTERED_CHECK):
+            result = check_registered(terminal, clerk, unit_number or None,
+                                      numbers[start:start + MAX_REGISTERED_CHECK], reason)
+            if result.outcome in (LookupOutcome.OFFLINE, LookupOutcome.FAILED):
+                return None
+            known.update({number: CentralAnswer(entry.name, _why_not(entry))
+                          for number, entry in result.registered.items()})
+        return known
+
+    return ask
+
+
+def _why_not(entry: RegisteredOut) -> str | None:
+    """Why a person the registry knows cannot be added by this unit, in Chinese; None: they can."""
+    if entry.benefit_status == "deceased":
+        return "中心系统记录此人已死亡，请核对公民身份号码。"
+    if entry.benefit_status == "pension":
+        return "此人已领取基本养老金，不能作为在职职工新增参保，请核对。"
+    if not entry.insured:
+        return None  # registered before, insured nowhere now: the unit may add them
+    if entry.same_unit:
+        return "此人已在本单位参保，无需重复新增。"
+    if entry.insured_category == "flexible" and not entry.unit_number:
+        return "此人正以灵活就业人员身份参保，请本人先办理停保，再由单位新增。"
+    where = entry.unit_name or "其他单位"
+    unit = f"（单位编号 {entry.unit_number}）" if entry.unit_number else ""
+    return f"此人已在{where}{unit}参保，请原单位先办理减员，再由本单位新增。"

@@ -9,28 +9,34 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from app.terminal import Terminal
 from app.usecases.batch_import import (
     BATCH_ITEM,
     BatchEmpty,
     BatchRequest,
+    central_check,
     check_workbook,
     marked_up_workbook,
     split_rows,
     staff_template,
     submit_batch,
 )
+from central.models import PersonRecordRow
+from central.store import CentralStore
 from forms.rules.figures import MissingFigures
-from forms.staff_import import STAFF
+from forms.staff_import import STAFF, CentralAnswer
 from forms.staff_workbook import read_sheet
 from local_db.submissions import list_submissions
 from protocol.canonical import canonical_json
 from protocol.limits import SUBMISSION_BODY
+from tests.central.registry_helpers import seed_db
 from tests.forms.staff_lists import TODAY, filled, good, person
 
 from .conftest import CLERK
@@ -118,20 +124,74 @@ def test_without_the_years_figures_the_list_is_not_checked(make_terminal: Any) -
     assert "平均工资" in info.value.user_message
 
 
-def test_the_central_answer_marks_the_already_registered_rows(make_terminal: Any, data_dir: Path) -> None:
+def test_a_callable_answer_marks_only_rows_that_passed_every_other_check(make_terminal: Any, data_dir: Path) -> None:
     with_figures(data_dir)
     terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     asked: list[tuple[str, list[str]]] = []
 
-    def registered(unit: str, numbers: Any) -> dict[str, str]:
+    def registered(unit: str, numbers: Any) -> dict[str, CentralAnswer]:
         asked.append((unit, list(numbers)))
-        return {person(seq="135"): "已在其他单位参保（单位编号 61020099999），请先办理减员或转移。"}
+        return {person(seq="135"): CentralAnswer("李四", "此人已在其他单位参保，请原单位先办理减员，再由本单位新增。"),
+                person(): CentralAnswer("张珊")}
 
     rows = [good(), good(id_number=person(seq="135"), name="李四"), good(base="1", id_number=person(seq="157"))]
     result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, registered=registered, today=TODAY)
     assert asked == [(UNIT, [person(), person(seq="135")])]  # only the rows that passed every other check
-    assert [(p.row, p.column) for p in result.check.problems] == [(3, "id_number"), (4, "base")]
+    assert [(p.row, p.column) for p in result.check.problems] == [(2, "name"), (3, "id_number"), (4, "base")]
+    assert "张珊" in result.check.problems[0].message and result.central == "checked"
+
+
+def _registry_person(db: Path, **where: Any) -> PersonRecordRow:
+    """A seeded person matching ``where`` (equality, or a callable on the column for anything else)."""
+    with CentralStore.open(db) as store, store.reading() as session:
+        query = select(PersonRecordRow).order_by(PersonRecordRow.id_number)
+        for name, value in where.items():
+            column = getattr(PersonRecordRow, name)
+            query = query.where(value(column) if callable(value) else column == value)
+        for found in session.scalars(query):
+            session.expunge(found)
+            return found
+    raise KeyError(where)
+
+
+def _row_of(found: PersonRecordRow) -> dict[str, str]:
+    born = date.fromisoformat(found.birth_date)
+    return good(id_number=found.id_number, name=found.name, work_start=f"{born.year + 20}-07-01")
+
+
+def test_duplicates_at_the_central_system_are_marked_through_the_real_lookup(
+        start_central: Any, make_terminal: Any, data_dir: Path, central_db: Path) -> None:
+    with_figures(data_dir)
+    seed_db(central_db, persons=300, employers=20)
+    here = _registry_person(central_db, insured_category="employee", benefit_status="none")
+    elsewhere = _registry_person(central_db, insured_category="employee", benefit_status="none",
+                                 unit_number=lambda c: c != here.unit_number)
+    pensioner = _registry_person(central_db, benefit_status="pension")
+    server = start_central()
+    terminal: Terminal = make_terminal(server.base_url, start_sender=False)
+    newcomer = good(id_number=person("19990101", "555"), name="新员工", work_start="2024-07-01")
+    renamed = {**_row_of(pensioner), "name": "另一个人"}
+    rows = [_row_of(here), _row_of(elsewhere), newcomer, renamed]
+    result = check_workbook(terminal, CLERK, filled(rows), unit_number=here.unit_number or "",
+                            registered=central_check(terminal, CLERK), today=TODAY)
     assert result.central == "checked"
+    messages = {(p.row, p.column): p.message for p in result.check.problems}
+    assert set(messages) == {(2, "id_number"), (3, "id_number"), (5, "id_number")}
+    assert messages[2, "id_number"] == "此人已在本单位参保，无需重复新增。"
+    assert "请原单位先办理减员" in messages[3, "id_number"]
+    assert (elsewhere.unit_number or "") in messages[3, "id_number"]
+    assert "已领取基本养老金" in messages[5, "id_number"]
+    assert [row.row for row in result.check.valid_rows] == [4]
+    lookups = [e for e in terminal.audit.find(terminal.db) if e.action == "lookup"]
+    assert len(lookups) == 1 and lookups[0].detail.get("count") == 4
+
+
+def test_offline_the_list_is_checked_without_the_central_system(make_terminal: Any, data_dir: Path) -> None:
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    result = check_workbook(terminal, CLERK, filled([good()]), unit_number=UNIT,
+                            registered=central_check(terminal, CLERK), today=TODAY)
+    assert result.central == "offline" and len(result.check.valid_rows) == 1
 
 
 def test_the_marked_up_copy_is_the_employers_file_with_the_marks(make_terminal: Any, data_dir: Path) -> None:
