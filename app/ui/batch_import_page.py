@@ -44,9 +44,9 @@ from forms.staff_import import KINDS, STAFF, ImportKind, explain
 
 __all__ = ["BatchImportPage"]
 
-#: the bad cells' colour, the same red as the marked-up workbook's
+# the bad cells' colour, the same red as the marked-up workbook's
 BAD_CELL = QColor("#FFC7CE")
-#: rows the table lists at most (the summary counts them all; the marked-up copy holds every one)
+# rows the table lists at most (the summary counts them all; the marked-up copy holds every one)
 MAX_SHOWN = 2000
 
 
@@ -60,7 +60,7 @@ class BatchImportPage(QWidget):
         self.setObjectName("batchImportPage")
         self._ctx, self._clerk, self.form = ctx, clerk, form
         self.result: ImportResult | None = None
-        #: the day the list is checked on (the base limits, "not in the future"); None: the clock's (tests fix it)
+        # the day the list is checked on (the base limits, "not in the future"); None: the clock's (tests fix it)
         self.today: date | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 10)
@@ -79,7 +79,7 @@ class BatchImportPage(QWidget):
         scroll.setWidget(self.view)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setMinimumHeight(90)
-        #: the 经办人's ID, photographed like any form's material (the window opens the capture dialog)
+        # the 经办人's ID, photographed like any form's material (the window opens the capture dialog)
         self.materials = MaterialsPanel(form.materials)
         self.materials.setMaximumWidth(380)
         self.view.values_changed.connect(lambda: self.materials.update_required(self.view.values()))
