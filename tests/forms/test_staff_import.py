@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from io import BytesIO
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from forms.staff_import import BASES, STAFF, ImportCheck, check_rows
+from forms import xlsx_rows
+from forms.staff_import import BASES, STAFF, ImportCheck, cell_text, check_rows
 from forms.staff_workbook import ERRORS_HEADER, NOTES_SHEET, WorkbookRefused, marked_up, read_sheet, template
 from tests.forms.staff_lists import LIMITS, TODAY, filled, good, person
 
@@ -137,3 +139,45 @@ def test_the_marked_up_workbook_has_the_marks_at_the_bad_cells() -> None:
     assert "与第2行的公民身份号码重复" in marked.cell(row=4, column=errors_column).value
     assert marked.cell(row=2, column=errors_column).value is None
     assert marked.cell(row=3, column=1).value == person(seq="135")  # the employer's data untouched
+
+
+def test_the_fast_reader_reads_what_openpyxl_reads() -> None:
+    rows: list[dict[str, object]] = [good(), {**good(id_number=person(seq="135")), "work_start": date(2012, 7, 1),
+                                              "base": 6000.5, "phone": 13800138000}]
+    data = filled(rows)
+    book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    expected = [[cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    [(name, fast), *_notes] = list(xlsx_rows.sheets(data))
+    assert name == STAFF.title
+    assert [[cell_text(v) for v in row] for row in fast][:3] == expected[:3]
+
+
+def _excel_like(shared: list[str], sheet_rows: str) -> bytes:
+    """A workbook as Excel writes it: shared strings, a date style (numFmtId 14), rows with gaps."""
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/workbook.xml", f'<workbook {main} {rel}><sheets><sheet name="人员新增" sheetId="1" '
+                                      'r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   '2006/relationships"><Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/sharedStrings.xml", f"<sst {main}>" + "".join(f"<si><t>{s}</t></si>" for s in shared)
+                   + "</sst>")
+        z.writestr("xl/styles.xml", f'<styleSheet {main}><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/>'
+                                    "</cellXfs></styleSheet>")
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {main}><sheetData>{sheet_rows}</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_a_workbook_written_by_excel_is_read_with_its_shared_strings_and_dates() -> None:
+    labels = [column.label for column in STAFF.columns]
+    shared = [*labels, person(), "张三", "养老、医疗"]
+    header = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(len(labels)))
+    n = len(labels)
+    data_row = (f'<c r="A3" t="s"><v>{n}</v></c><c r="B3" t="s"><v>{n + 1}</v></c><c r="C3" s="1"><v>41091</v></c>'
+                f'<c r="D3" s="1"><v>45717</v></c><c r="E3"><v>6000</v></c><c r="F3" t="s"><v>{n + 2}</v></c>')
+    sheet = read_sheet(_excel_like(shared, f'<row r="1">{header}</row><row r="3">{data_row}</row>'))
+    assert sheet.rows == [(3, {"id_number": person(), "name": "张三", "work_start": "2012-07-01",
+                              "insured_from": "2025-03-01", "base": "6000", "insurances": "养老、医疗", "phone": ""})]
