@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.lookups import LookupOutcome, LookupReason
-from app.permissions import Permission, allowed, require
+from app.permissions import Permission, require
 from app.terminal import Terminal
 from app.usecases.lookup import check_registered
 from app.usecases.submit import Accepted, SubmitRequest, submit_application
@@ -231,8 +231,9 @@ def save_marked_up(terminal: Terminal, clerk: ClerkInfo, result: ImportResult, p
 
 def central_check(terminal: Terminal, clerk: ClerkInfo) -> RegisteredCheck | None:
     """The central system's "already registered" check for this clerk (``app.usecases.lookup.check_registered``,
-    in slices of ``MAX_REGISTERED_CHECK``), or None without a central system or the clerk's 查询 permission."""
-    if terminal.client is None or not allowed(clerk, Permission.LOOKUP):
+    in slices of ``MAX_REGISTERED_CHECK``), or None without a central system. ``check_registered`` requires the
+    clerk's 查询 (LOOKUP), which every post that may accept a list (受理) holds."""
+    if terminal.client is None:
         return None
     reason = LookupReason("typed", CHECK_REASON, BATCH_ITEM)
 
