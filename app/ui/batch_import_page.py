@@ -326,7 +326,7 @@ class BatchImportPage(QWidget):
             .success(self._accepted).failure(self._failed).run_in_background(self._ctx)
 
     def _accepted(self, batch: BatchAccepted) -> None:
-        numbers = "、".join(part.view.counter_receipt_no or "" for part in batch.parts)
+        numbers = batch.case.view.counter_receipt_no or ""  # one case, one receipt, however long the list
         self.notice.setText(self.tr("已受理 {n} 人，受理编号 {numbers}。").format(n=batch.rows, numbers=numbers))
         self.accepted.emit(batch)
 

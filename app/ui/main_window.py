@@ -885,7 +885,7 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         page = self.batch_page = BatchImportPage(self.ctx, self.clerk, form)
         page.back_button.clicked.connect(self.go_home)
-        page.accepted.connect(lambda batch: self._submitted(batch.parts[0]))
+        page.accepted.connect(lambda batch: self._submitted(batch.case))
         page.materials.capture_requested.connect(lambda key: self.open_capture(key, page))
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)

@@ -4,23 +4,23 @@ The rules are ``forms.staff_import`` and the workbook handling ``forms.staff_wor
 what needs the terminal: the year's base limits from the reference figures, the central system's "already
 registered" check, permissions, the audit trail, and the batch's case.
 
-How a batch travels. The valid rows go into the payload of ONE submission of the item
-``staff_batch_import`` (its form holds the unit, the count and the unit's 经办人), under ``_batch`` as
-columns + rows (a list per row, not an object: the keys once, not 10,000 times). A submission's body may
-be at most ``protocol.limits.SUBMISSION_BODY`` (256 KiB), and a row is 80-150 bytes, so one case holds
-about 1,700 rows at worst; that covers the staff lists a counter sees (tens to hundreds). A longer list is
-split into parts of at most ``PART_BYTES`` of rows, each part its own case with its own receipt, all
-carrying one ``batch_id`` and ``part``/``parts``, so the central system can put them together. Carrying
-the rows as an attachment would keep one case for any size, but blobs are PDF/JPEG/PNG only (a protocol
-change the lead may choose; docs/design-notes.md "Employer items").
+How a batch travels. The valid rows go with ONE submission of the item ``staff_batch_import`` (its form
+holds the unit, the count and the unit's 经办人), one case and one receipt for any list. The payload keeps
+only a summary under ``_batch`` (kind, year, row count, columns, refused rows, the rows blob's SHA-256);
+the rows themselves are an attachment under the reserved key ``protocol.body.BATCH_ROWS_KEY``: canonical
+JSON (columns once, a list per row, the sheet's row numbers), sealed in the terminal's encrypted blob
+store like a scan or a signature. So they are uploaded by the resumable blob uploader, wait in the queue
+offline and survive a restart, while the submission body stays far below ``protocol.limits.SUBMISSION_BODY``
+(256 KiB; 10,000 rows are about 1.5 MB).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from app.permissions import Permission, require
 from app.terminal import Terminal
 from app.usecases.lookup import check_registered
 from app.usecases.submit import Accepted, SubmitRequest, submit_application
-from core.errors import CounterError
+from core.errors import ConfigError, CounterError
 from core.files import read_bytes_bounded
 from forms.receipt import CHINA_TZ, Receipt
 from forms.rules.figures import MissingFigures
@@ -37,8 +37,9 @@ from forms.staff_import import BaseLimits, CentralAnswer, ImportCheck, ImportKin
 from forms.staff_workbook import MAX_FILE_BYTES, StaffSheet, marked_up, read_sheet, template
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
+from local_db.submissions import AttachmentData, SubmissionView
+from protocol.body import BATCH_ROWS_KEY, BATCH_ROWS_MEDIA_TYPE
 from protocol.canonical import canonical_json
-from protocol.limits import KIB
 from protocol.lookup import MAX_REGISTERED_CHECK, RegisteredOut
 
 if TYPE_CHECKING:
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
 
 #: the item whose case carries a batch
 BATCH_ITEM = "staff_batch_import"
-#: bytes of rows one case carries: the body limit (256 KiB) less room for the form, receipt and review
-PART_BYTES = 192 * KIB
 #: asks the central system which of these ID numbers it knows: (unit number, ID numbers) -> ID number -> what it
 #: knows, or None when it could not be asked (offline, failed); ``central_check`` wires ``lookup.check_registered``
 RegisteredCheck = Callable[[str, Sequence[str]], Mapping[str, CentralAnswer] | None]
@@ -90,15 +89,15 @@ class BatchRequest:
 
 @dataclass(frozen=True)
 class BatchAccepted:
-    """The batch's case(s); ``receipts`` one per part (one for any list that fits one case)."""
+    """The batch's one case and its receipt."""
 
     batch_id: str
-    parts: Sequence[Accepted]
+    case: Accepted
     rows: int
 
     @property
-    def receipts(self) -> list[Receipt]:
-        return [part.receipt for part in self.parts]
+    def receipt(self) -> Receipt:
+        return self.case.receipt
 
 
 def base_limits(terminal: Terminal, year: int) -> BaseLimits:
@@ -155,24 +154,37 @@ def marked_up_workbook(terminal: Terminal, clerk: ClerkInfo, result: ImportResul
     return out
 
 
-def split_rows(rows: Sequence[Sequence[str]], budget: int = PART_BYTES) -> list[list[Sequence[str]]]:
-    """Consecutive parts whose rows' canonical JSON stays within ``budget`` bytes (at least one row each)."""
-    parts: list[list[Sequence[str]]] = [[]]
-    size = 2
-    for row in rows:
-        cost = len(canonical_json(list(row)).encode("utf-8")) + 1
-        if parts[-1] and size + cost > budget:
-            parts.append([])
-            size = 2
-        parts[-1].append(row)
-        size += cost
-    return parts
+def batch_rows_blob(kind: str, columns: Sequence[str], rows: Sequence[Sequence[str]],
+                    source_rows: Sequence[int]) -> bytes:
+    """The rows blob's bytes: canonical JSON, so the same list always gives the same blob (and SHA-256)."""
+    return canonical_json({"kind": kind, "columns": list(columns), "rows": [list(row) for row in rows],
+                           "source_rows": list(source_rows)}).encode("utf-8")
+
+
+def seal_batch_rows(terminal: Terminal, data: bytes) -> AttachmentData:
+    """Store the rows encrypted under their hash, as a scan is; the submission records the reference."""
+    if terminal.blobs is None:
+        raise ConfigError("no blob store (no keyring key)",
+                          user_message="本机没有可用的系统密钥库，人员名单无法加密保存。",
+                          hint="请联系系统管理员启用系统密钥库后再受理批量导入。")
+    ref = terminal.blobs.put(data)
+    return AttachmentData(material_key=BATCH_ROWS_KEY, sha256=ref.sha256, size=ref.size, pages=1,
+                          media_type=BATCH_ROWS_MEDIA_TYPE)
+
+
+def batch_rows(terminal: Terminal, view: SubmissionView) -> dict[str, Any] | None:
+    """A batch case's rows blob, decrypted and read; None when it has none (or the store is not available)."""
+    attachment = next((a for a in view.attachments if a.material_key == BATCH_ROWS_KEY), None)
+    if attachment is None or terminal.blobs is None:
+        return None
+    found = json.loads(terminal.blobs.get(attachment.sha256))
+    return found if isinstance(found, dict) else None
 
 
 def submit_batch(terminal: Terminal, request: BatchRequest, *,
                  render_receipt: Callable[[Receipt], bytes] | None = None,
                  today: date | None = None, now: datetime | None = None) -> BatchAccepted:
-    """Accept the valid rows as one batch: one case (or one per part of a very long list), one receipt each."""
+    """Accept the valid rows as one batch: one case, one receipt, the rows sealed as its ``BATCH_ROWS_KEY``."""
     require(request.clerk, Permission.SUBMIT)
     check = request.result.check
     valid = check.valid_rows
@@ -180,31 +192,19 @@ def submit_batch(terminal: Terminal, request: BatchRequest, *,
         raise BatchEmpty()
     keys = [column.key for column in check.kind.columns]
     rows = [[row.values.get(key, "") for key in keys] for row in valid]
-    source_rows = [row.row for row in valid]
-    parts = split_rows(rows)
+    sealed = seal_batch_rows(terminal, batch_rows_blob(check.kind.code, keys, rows, [row.row for row in valid]))
     batch_id = str(uuid.uuid4())
-    form = terminal.reference.form(BATCH_ITEM)
-    received = now or datetime.now(UTC)
-    accepted: list[Accepted] = []
-    start = 0
-    for index, part in enumerate(parts, start=1):
-        values = {**request.values, "row_count": str(len(part))}
-        batch: dict[str, Any] = {
-            "batch_id": batch_id, "part": index, "parts": len(parts), "kind": check.kind.code,
-            "year": request.result.limits.year, "columns": keys, "rows": part,
-            "source_rows": source_rows[start:start + len(part)], "refused_rows": len(check.bad_rows),
-            "central_checked": request.result.central == "checked"}
-        start += len(part)
-        part_request = SubmitRequest(clerk=request.clerk, form=form, values=values, materials=request.materials,
-                                     waivers=request.waivers, batch=batch)
-        accepted.append(submit_application(terminal, part_request, render_receipt=render_receipt, today=today,
-                                           now=received))
-    terminal.audit.record(terminal.db, AuditEvent(AuditAction.BATCH_IMPORT, request.clerk.id, accepted[0].view.id,
-                                                  None, {"step": "submit", "kind": check.kind.code,
-                                                         "rows": len(rows), "refused": len(check.bad_rows),
-                                                         "parts": len(parts)}))
-    return BatchAccepted(batch_id, accepted, len(rows))
-
+    batch: dict[str, Any] = {
+        "batch_id": batch_id, "kind": check.kind.code, "year": request.result.limits.year, "row_count": len(rows),
+        "columns": keys, "rows_sha256": sealed.sha256, "refused_rows": len(check.bad_rows),
+        "central_checked": request.result.central == "checked"}
+    values = {**request.values, "row_count": str(len(rows))}
+    case = submit_application(terminal, SubmitRequest(
+        clerk=request.clerk, form=terminal.reference.form(BATCH_ITEM), values=values, materials=request.materials,
+        waivers=request.waivers, batch=batch, sealed=(sealed,)), render_receipt=render_receipt, today=today, now=now)
+    terminal.audit.record(terminal.db, AuditEvent(AuditAction.BATCH_IMPORT, request.clerk.id, case.view.id, None, {
+        "step": "submit", "kind": check.kind.code, "rows": len(rows), "refused": len(check.bad_rows)}))
+    return BatchAccepted(batch_id, case, len(rows))
 
 
 # -- the same, with the files the clerk chose --------------------------------------------------------------

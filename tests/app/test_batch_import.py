@@ -6,41 +6,45 @@ system sends them); the lists are built in the test as an employer fills the tem
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
-from datetime import date
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from app.secrets import SecretStore
 from app.terminal import Terminal
 from app.usecases.batch_import import (
     BATCH_ITEM,
     BatchEmpty,
     BatchRequest,
+    ImportResult,
+    batch_rows,
     central_check,
     check_workbook,
     marked_up_workbook,
-    split_rows,
     staff_template,
     submit_batch,
 )
 from central.models import PersonRecordRow
 from central.store import CentralStore
 from forms.rules.figures import MissingFigures
-from forms.staff_import import STAFF, CentralAnswer
-from forms.staff_workbook import read_sheet
-from local_db.submissions import list_submissions
-from protocol.canonical import canonical_json
-from protocol.limits import SUBMISSION_BODY
+from forms.staff_import import STAFF, CentralAnswer, check_rows
+from forms.staff_workbook import StaffSheet, read_sheet
+from local_db.submissions import list_submissions, pending_count
+from protocol.body import BATCH_ROWS_KEY
 from tests.central.registry_helpers import seed_db
-from tests.forms.staff_lists import TODAY, filled, good, person
+from tests.forms.staff_lists import LIMITS, TODAY, filled, good, person
 
-from .conftest import CLERK
+from .conftest import CLERK, TERMINAL_ID, CentralKey, free_port
 from .samples import WAIVER
+from .test_home_visit_offline import Clock, start_laptop
 
 UNIT = "61020012345"
 #: the unit and its 经办人, as the clerk types them on the import page
@@ -78,8 +82,7 @@ def test_a_valid_batch_becomes_one_case_with_one_receipt_at_the_central_system(
     result = check_workbook(terminal, CLERK, filled(rows), unit_number=UNIT, today=TODAY)
     assert result.check.problems == [] and len(result.check.valid_rows) == 3
     accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
-    assert len(accepted.parts) == 1 and len(accepted.receipts) == 1
-    receipt = accepted.receipts[0]
+    receipt = accepted.receipt
     assert receipt.item_name == "人员新增（批量导入）" and receipt.agent_name == "王经办"
     [case] = list_submissions(terminal.db)
     assert case.item_code == BATCH_ITEM and case.counter_receipt_no == receipt.receipt_no
@@ -87,9 +90,11 @@ def test_a_valid_batch_becomes_one_case_with_one_receipt_at_the_central_system(
     [record] = [r for r in central_submissions(central_db) if r["id"] == case.id]
     batch = record["payload"]["_batch"]
     assert record["payload"]["row_count"] == "3" and record["payload"]["unit_number"] == UNIT
-    assert batch["columns"][:2] == ["id_number", "name"] and batch["parts"] == 1
-    assert [row[0] for row in batch["rows"]] == [person(), person(seq="135"), person(seq="157")]
-    assert batch["rows"][0][5] == "pension,medical,unemployment,injury,maternity"
+    assert batch["columns"][:2] == ["id_number", "name"] and batch["row_count"] == 3
+    rows = central_rows(central_db, record)
+    assert rows["columns"] == batch["columns"] and rows["source_rows"] == [2, 3, 4]
+    assert [row[0] for row in rows["rows"]] == [person(), person(seq="135"), person(seq="157")]
+    assert rows["rows"][0][5] == "pension,medical,unemployment,injury,maternity"
 
 
 def test_a_batch_with_bad_rows_accepts_only_the_valid_ones(make_terminal: Any, data_dir: Path) -> None:
@@ -101,8 +106,10 @@ def test_a_batch_with_bad_rows_accepts_only_the_valid_ones(make_terminal: Any, d
     assert result.central == "offline"
     accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
     [case] = list_submissions(terminal.db)
-    assert case.id == accepted.parts[0].view.id and case.payload["row_count"] == "2"
-    assert case.payload["_batch"]["source_rows"] == [2, 4] and case.payload["_batch"]["refused_rows"] == 1
+    assert case.id == accepted.case.view.id and case.payload["row_count"] == "2"
+    assert case.payload["_batch"]["refused_rows"] == 1 and case.payload["_batch"]["row_count"] == 2
+    kept = batch_rows(terminal, case)  # sealed on the terminal, waiting to be sent
+    assert kept is not None and kept["source_rows"] == [2, 4] and len(kept["rows"]) == 2
     trail = [e for e in terminal.audit.find(terminal.db) if e.action == "batch_import"]
     assert [(e.detail["step"], e.detail.get("refused")) for e in trail] == [("check", 1), ("submit", 1)]
     assert all(person() not in json.dumps(e.detail, ensure_ascii=False) for e in trail)
@@ -211,9 +218,77 @@ def test_the_template_carries_the_years_limits(make_terminal: Any, data_dir: Pat
     assert read_sheet(filled([good()])).kind is STAFF and data[:2] == b"PK"
 
 
-def test_a_long_list_is_split_into_parts_that_each_fit_one_submission() -> None:
-    rows = [[person(f"19{60 + i % 40:02d}0101", f"{i % 1000:03d}"), "欧阳娜娜", "2012-07-01", "2025-03-01",
-             "22501.50", "pension,medical,unemployment,injury,maternity", "13800138000"] for i in range(6000)]
-    parts = split_rows(rows)
-    assert len(parts) > 1 and [r for part in parts for r in part] == rows
-    assert all(len(canonical_json(part).encode("utf-8")) < SUBMISSION_BODY - 48 * 1024 for part in parts)
+def long_list(count: int) -> ImportResult:
+    """``count`` valid rows as ``check_workbook`` gives them (checked in memory: no workbook to write)."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    for index in range(count):
+        born = date(1970, 1, 1) + timedelta(days=index)  # one person per birthday: no duplicate ID numbers
+        rows.append((index + 2, good(id_number=person(f"{born:%Y%m%d}", f"{index % 900 + 100:03d}"),
+                                     name="欧阳娜娜", work_start=f"{born.year + 20}-07-01", base="22501.50")))
+    check = check_rows(STAFF, rows, LIMITS, today=TODAY)
+    assert check.problems == [] and len(check.valid_rows) == count
+    sheet = StaffSheet(STAFF, "人员名单", rows, {c.key: i for i, c in enumerate(STAFF.columns, start=1)},
+                       len(STAFF.columns))
+    return ImportResult(sheet, check, LIMITS, "offline", b"")
+
+
+def central_rows(central_db: Path, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The rows blob of a batch case as the central system stored it, decoded."""
+    [attachment] = [a for a in record["attachments"] if a["material_key"] == BATCH_ROWS_KEY]
+    assert attachment["media_type"] == "application/json"
+    assert attachment["sha256"] == record["payload"]["_batch"]["rows_sha256"]
+    with CentralStore.open(central_db) as store:
+        assert store.blobs is not None
+        found = store.blobs.content(TERMINAL_ID, attachment["sha256"])
+        assert found is not None
+        data = found.read()
+    assert hashlib.sha256(data).hexdigest() == attachment["sha256"] and len(data) == attachment["size"]
+    rows = json.loads(data)
+    assert isinstance(rows, dict)
+    return rows
+
+
+def test_ten_thousand_rows_are_one_case_with_one_receipt_and_arrive_whole(
+        start_central: Any, make_terminal: Any, central_db: Path) -> None:
+    server = start_central()
+    terminal: Terminal = make_terminal(server.base_url, start_sender=False)
+    result = long_list(10_000)
+    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
+    [case] = list_submissions(terminal.db)
+    assert case.id == accepted.case.view.id and case.counter_receipt_no == accepted.receipt.receipt_no
+    assert accepted.rows == 10_000 and case.payload["row_count"] == "10000"
+    assert all(m.name != BATCH_ROWS_KEY for m in accepted.receipt.materials)  # the rows are no material
+    assert terminal.sender is not None and terminal.sender.sync_once().error is None
+    [record] = central_submissions(central_db)
+    assert record["id"] == case.id and record["counter_receipt_no"] == accepted.receipt.receipt_no
+    rows = central_rows(central_db, record)
+    sent = [[row.values.get(c.key, "") for c in STAFF.columns] for row in result.check.valid_rows]
+    assert rows["rows"] == sent and rows["source_rows"] == list(range(2, 10_002))
+
+
+def test_offline_a_long_batch_waits_in_the_queue_and_goes_out_exactly_once(
+        data_dir: Path, secrets_store: SecretStore, central_key: CentralKey, start_central: Any,
+        central_db: Path) -> None:
+    port = free_port()  # the central system answers here only once the terminal is back in reach
+    clock = Clock(datetime(2025, 6, 16, 2, 0, tzinfo=UTC))
+    terminal = start_laptop(data_dir, secrets_store, central_key, f"http://127.0.0.1:{port}", clock, first=True)
+    assert terminal.sender is not None and terminal.sender.sync_once().error is not None  # no network
+    accepted = submit_batch(terminal, BatchRequest(CLERK, long_list(10_000), VALUES, waivers=WAIVED),
+                            today=TODAY, now=clock.now)
+    assert accepted.receipt.offline  # the receipt says the case is not yet at the central system
+    assert terminal.sender.sync_once().error is not None and pending_count(terminal.db) == 1
+    terminal.close()
+
+    start_central(port=port)
+    terminal = start_laptop(data_dir, secrets_store, central_key, f"http://127.0.0.1:{port}", clock)
+    try:
+        assert terminal.sender is not None
+        summary = terminal.sender.sync_once()
+        assert summary.error is None and summary.sent == 1 and summary.pending == 0
+        assert terminal.sender.sync_once().sent == 0  # nothing goes twice
+        [record] = central_submissions(central_db)
+        assert record["id"] == accepted.case.view.id
+        rows = central_rows(central_db, record)
+        assert len(rows["rows"]) == 10_000 and rows["source_rows"][-1] == 10_001
+    finally:
+        terminal.close()

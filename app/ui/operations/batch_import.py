@@ -48,4 +48,4 @@ def submit_batch(*, parent: QWidget | None, clerk: ClerkInfo, result: usecase.Im
     request = usecase.BatchRequest(clerk, result, values, materials, waivers)
     return CollectionOp(parent, lambda t: usecase.submit_batch(t, request, render_receipt=_receipt_pdf, today=today),
                         lambda accepted: OpChanges(records=True, counts=True, submissions=frozenset(
-                            part.view.id for part in accepted.parts)))
+                            {accepted.case.view.id})))
