@@ -30,7 +30,7 @@ from forms.agent import acting_for
 from forms.definitions import TIER_LABELS, FieldDef, FormDef
 from forms.rules.deadlines import provisional_note
 from local_db.submissions import AttachmentData, SubmissionView
-from protocol.body import SIGNATURE_KEY
+from protocol.body import BATCH_ROWS_KEY, SIGNATURE_KEY
 
 __all__ = [
     "CaseField",
@@ -319,7 +319,9 @@ def _service(view: SubmissionView) -> str | None:
 
 def _materials(form: FormDef | None, values: Mapping[str, str], attachments: Sequence[AttachmentData],
                waivers: Mapping[str, Any]) -> tuple[CaseMaterial, ...]:
-    by_key = {a.material_key: a for a in attachments if a.material_key not in (_RECEIPT_KEY, SIGNATURE_KEY)}
+    # the receipt, the signature and a staff list's rows are shown elsewhere (or not at all), never as a scan
+    by_key = {a.material_key: a for a in attachments
+              if a.material_key not in (_RECEIPT_KEY, SIGNATURE_KEY, BATCH_ROWS_KEY)}
     materials = [CaseMaterial(m.key, m.name, m.legal_basis, m.is_required(values), by_key.pop(m.key, None),
                               _text(waivers.get(m.key))) for m in (form.materials if form is not None else [])]
     # sealed materials the definition no longer names are still shown (and can be opened)

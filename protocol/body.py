@@ -22,6 +22,11 @@ BLOB_PIECE_MEDIA_TYPE = "application/offset+octet-stream"
 #: the attachment that holds the applicant's (or agent's) signature, a PNG (issue 19); a form's own material
 #: keys start with a letter, so this one can never clash with a material
 SIGNATURE_KEY = "_signature"
+#: the attachment that holds the rows of an employer's staff list (issue 20, ``app.usecases.batch_import``):
+#: canonical JSON (``application/json``), so any list is one case however long; reserved like ``_signature``
+BATCH_ROWS_KEY = "_batch_rows"
+#: the media type of the ``BATCH_ROWS_KEY`` blob
+BATCH_ROWS_MEDIA_TYPE = "application/json"
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,11 @@ Identifier = Field(min_length=1, max_length=64, pattern=PLAIN_TEXT)
 #: newline is refused, unlike Python's ``re.match``); tests/central/test_abuse_http.py holds it to that
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_BLOB_SIZE = 200 * 1024 * 1024
-#: what a blob may be announced as: what the terminal's scans and receipts are (PDF) and what a
-#: camera page is (JPEG, PNG). Anything else is refused (422), so a blob can never be served back as
-#: a type a browser renders and runs (text/html, image/svg+xml)
-BlobMediaType = Literal["application/pdf", "image/jpeg", "image/png"]
+#: what a blob may be announced as: what the terminal's scans and receipts are (PDF), what a camera
+#: page is (JPEG, PNG), and the rows of an employer's staff list (JSON, ``protocol.body.BATCH_ROWS_KEY``).
+#: Anything else is refused (422), so a blob can never be served back as a type a browser renders and
+#: runs (text/html, image/svg+xml); JSON is data to a browser, and blob answers carry ``nosniff``
+BlobMediaType = Literal["application/pdf", "image/jpeg", "image/png", "application/json"]
 BLOB_MEDIA_TYPES: tuple[str, ...] = get_args(BlobMediaType)
 #: characters of a time on the wire (the central system's columns hold 40; an ISO 8601 time with
 #: microseconds and offset has 32)

@@ -82,6 +82,7 @@ from app.ui.status_widgets import ElidedText, NoticeBar, StatusStrip, StatusText
 from app.ui.wheel_guard import guard_application
 from app.ui.workbench_page import WorkbenchPage, counter_today
 from app.usecases import Accepted, ClerkInfo, SubmitRequest, refused_for_review
+from app.usecases.batch_import import BATCH_ITEM
 from app.usecases.inform import Informed
 from app.usecases.reassign import REASSIGNABLE
 from core.errors import CentralNotTrusted, CentralUnreachable
@@ -90,6 +91,7 @@ from forms.guide import guide_for
 from forms.notice import Notice
 
 if TYPE_CHECKING:
+    from app.ui.batch_import_page import BatchImportPage
     from app.ui.stats_page import StatsPage
 
 
@@ -554,6 +556,9 @@ class MainWindow(QMainWindow):
         if item.screen in CERTIFICATE_SCREENS:  # issue 20: 参保证明 / 缴费证明 have a screen of their own
             self._open_certificate(item)
             return
+        if item.form_code == BATCH_ITEM:
+            self.open_batch_import(item)
+            return
         if item.form_code is None:
             self.open_screen(item)
             return
@@ -663,9 +668,10 @@ class MainWindow(QMainWindow):
         operations.submit_application(parent=self, request=request) \
             .success(self._submitted).failure(self._submit_failed).run_in_background(self.ctx)
 
-    def open_capture(self, material_key: str) -> None:
-        """Photograph a material for the open form; its pages are attached as they are taken."""
-        page = self.form_page
+    def open_capture(self, material_key: str, on: FormPage | BatchImportPage | None = None) -> None:
+        """Photograph a material for the open form (or ``on``, another page with a form and materials: the batch
+        import); its pages are attached as they are taken."""
+        page = on or self.form_page
         if page is None:
             return
         self.desk_watch.follow(False)  # the dialog takes the camera's frames
@@ -902,6 +908,7 @@ class MainWindow(QMainWindow):
             self.certificate_page.apply_identity(self.current_card)
         self.stack.addWidget(self.certificate_page)
         self.stack.setCurrentWidget(self.certificate_page)
+
     # -- query screens (issue 20) ------------------------------------------------------------------
     def open_screen(self, item: ServiceItem) -> None:
         """An item that is a screen, not a form (a query); a card read before it is offered, not used unasked."""
@@ -931,3 +938,26 @@ class MainWindow(QMainWindow):
             self.query_screen = None
             self.stack.removeWidget(screen)
             screen.deleteLater()
+
+    # -- 人员新增（批量导入） (issue 20 item 5) --------------------------------------------------------------
+    def open_batch_import(self, item: ServiceItem) -> None:
+        """The batch import page for an employer's staff list; its accepted batch shows its receipt."""
+        from app.ui.batch_import_page import BatchImportPage
+
+        try:
+            form = self.terminal.reference.form(BATCH_ITEM)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        old = getattr(self, "batch_page", None)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        page = self.batch_page = BatchImportPage(self.ctx, self.clerk, form)
+        page.back_button.clicked.connect(self.go_home)
+        page.accepted.connect(lambda batch: self._submitted(batch.case))
+        page.materials.capture_requested.connect(lambda key: self.open_capture(key, page))
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        operations.record_item_use(parent=self, clerk=self.clerk, item_code=item.code) \
+            .success(self.catalogue.set_my_items).run_in_background(self.ctx)

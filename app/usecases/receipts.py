@@ -113,6 +113,7 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
     from forms.receipt import CHINA_TZ, DEFAULT_OFFICE_NAME, ReceivedMaterial
     from local_db.clerks import list_clerks
     from local_db.submissions import get_submission
+    from protocol.body import BATCH_ROWS_KEY
 
     require(clerk, Permission.VIEW_CASE)
     view = get_submission(terminal.db, submission_id)
@@ -132,7 +133,7 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
     payload = view.payload
     waived = payload.get("_waivers") or {}
     materials = [ReceivedMaterial(names.get(a.material_key, a.material_key), a.pages)
-                 for a in view.attachments if a.material_key not in (RECEIPT_KEY, SIGNATURE_KEY)]
+                 for a in view.attachments if a.material_key not in (RECEIPT_KEY, SIGNATURE_KEY, BATCH_ROWS_KEY)]
     materials += [ReceivedMaterial(names.get(key, key), 0, str(reason)) for key, reason in waived.items()]
     agent_name = agent_id = None
     if form is not None:

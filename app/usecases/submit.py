@@ -33,6 +33,7 @@ from local_db.submissions import (
     create_submission,
     get_submission,
 )
+from protocol.body import BATCH_ROWS_KEY
 
 if TYPE_CHECKING:
     from devices.scan.pipeline import ScannedPage
@@ -75,6 +76,12 @@ class SubmitRequest:
     draft_id: str | None = None
     home_visit: bool | None = None
     signature: bytes | None = None
+    #: structured data beyond the form's text fields, kept in the payload under ``_batch`` (issue 20: the
+    #: summary of an employer's staff list, ``app.usecases.batch_import``)
+    batch: Mapping[str, Any] | None = None
+    #: blobs already sealed under a reserved key that go with the case but are no material (issue 20: the
+    #: staff list's rows, ``protocol.body.BATCH_ROWS_KEY``); not listed on the receipt
+    sealed: Sequence[AttachmentData] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     attachments += kept
     if request.signature:
         attachments.append(seal_signature(terminal, request.signature))  # sealed before the transaction
+    attachments += request.sealed
     received = now or datetime.now(UTC)
     home, place = _service(terminal, request)
     id_field, name_field = form.identity_field("id_number"), form.identity_field("name")
@@ -224,7 +232,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         agent_relation=relation_of(clean), received_at=received,
         agent_acts_for=principal_name(clean, form) if form.agent.acts_for else None,
         materials=[ReceivedMaterial(names[a.material_key], a.pages) for a in attachments
-                   if a.material_key != SIGNATURE_KEY]
+                   if a.material_key not in (SIGNATURE_KEY, BATCH_ROWS_KEY)]
         + [ReceivedMaterial(names[key], 0, reason) for key, reason in reasons.items()],
         time_limit_days=days, time_limit_basis=basis, calendar=calendar,
         clerk_name=clerk.name, clerk_id=clerk.id, home_visit=home, visit_place=place,
@@ -244,6 +252,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         payload["_waivers"] = reasons
     if home and place:
         payload[PLACE_KEY] = place
+    if request.batch is not None:
+        payload["_batch"] = dict(request.batch)
     view = create_submission(
         terminal.db,
         item_code=form.code,

@@ -388,6 +388,137 @@
     </message>
 </context>
 <context>
+    <name>BatchImportPage</name>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="68" />
+        <source>人员新增（批量导入）</source>
+        <translation>New staff (batch import)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="70" />
+        <source>请单位使用本机提供的导入模板填写人员名单；导入后逐行核验，有误的单元格标红并说明原因，可导出标注错误的名单交单位修改。无误的人员作为一个批次受理，出具一张受理回执。</source>
+        <translation>The employer fills in the staff list using the template this terminal provides; on import every row is checked, wrong cells are marked red with the reason, and the list with its mistakes marked can be exported for the employer to correct. The staff without mistakes are accepted as one batch with one receipt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="133" />
+        <source>名单类型</source>
+        <translation>List type</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="140" />
+        <source>下载导入模板…</source>
+        <translation>Save import template…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="144" />
+        <source>导入已填写的名单…</source>
+        <translation>Import a filled list…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="151" />
+        <source>只显示有误的行</source>
+        <translation>Only rows with mistakes</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="160" />
+        <source>导出标注错误的名单…</source>
+        <translation>Export the list with mistakes marked…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="163" />
+        <location filename="../../app/ui/batch_import_page.py" line="267" />
+        <source>受理</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="195" />
+        <source>已向中心系统核验是否已参保。</source>
+        <translation>Checked with the central system whether anyone is already insured.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="196" />
+        <source>未能向中心系统核验是否已参保（未连接或暂不可用），将由中心系统受理时核验。</source>
+        <translation>Could not check with the central system whether anyone is already insured (not connected or unavailable); the central system will check on receipt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="199" />
+        <source>共 {rows} 行：可受理 {valid} 人，有误 {bad} 行（{problems} 处）。{year} 年月缴费基数 {floor}–{ceiling} 元。{central}</source>
+        <translation>{rows} rows: {valid} can be accepted, {bad} rows with mistakes ({problems} in all). Monthly contribution base in {year}: {floor}–{ceiling} yuan. {central}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="210" />
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="210" />
+        <source>错误说明</source>
+        <translation>Mistakes</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="253" />
+        <source>仅列出前 {n} 行，全部错误见导出的标注名单。</source>
+        <translation>Only the first {n} rows are listed; the exported marked-up list holds every mistake.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="259" />
+        <source>第 {row} 行：{text}</source>
+        <translation>Row {row}: {text}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="267" />
+        <source>受理无误的 {n} 人</source>
+        <translation>Accept the {n} without mistakes</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="273" />
+        <source>保存导入模板</source>
+        <translation>Save import template</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="274" />
+        <location filename="../../app/ui/batch_import_page.py" line="285" />
+        <location filename="../../app/ui/batch_import_page.py" line="305" />
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="279" />
+        <source>模板已保存：{path}</source>
+        <translation>Template saved: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="284" />
+        <source>导入人员名单</source>
+        <translation>Import staff list</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="290" />
+        <source>请先填写单位编号：名单中的人员将与该单位核对。</source>
+        <translation>Enter the unit number first: the people on the list are checked against that unit.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="304" />
+        <source>导出标注错误的名单</source>
+        <translation>Export the list with mistakes marked</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="311" />
+        <source>已导出：{path}。请交单位按红色标注修改后重新导入。</source>
+        <translation>Exported: {path}. Give it to the employer to correct the red cells and import it again.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="321" />
+        <source>请先填写单位和经办人信息（标红处）。</source>
+        <translation>Fill in the unit and the representative first (marked red).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/batch_import_page.py" line="330" />
+        <source>已受理 {n} 人，受理编号 {numbers}。</source>
+        <translation>Accepted {n} people, receipt number {numbers}.</translation>
+    </message>
+</context>
+<context>
     <name>CaptureDialog</name>
     <message>
         <location filename="../../app/ui/capture_dialog.py" line="90" />
@@ -2009,265 +2140,265 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117" />
+        <location filename="../../app/ui/main_window.py" line="119" />
         <source>社会保险经办柜台终端 — {office}</source>
         <extracomment>a submission was taken in (``Accepted``: the view and the receipt); the customer screen offers 好差评</extracomment>
         <translation>Social Insurance Counter — {office}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118" />
+        <location filename="../../app/ui/main_window.py" line="120" />
         <source>未命名网点</source>
         <translation>unnamed office</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243" />
+        <location filename="../../app/ui/main_window.py" line="245" />
         <source>办件查询</source>
         <extracomment>the open form's lookups at the central system (``app/ui/lookup_banner.py``) the last 一次性告知书 recorded here (to print again) the workbench's date at the counter (tests turn it forward) 显示 (text size, high contrast, voice) and the window's keys (issue 19; ``app/ui/accessibility.py``) 上门服务: the header's badge and the reference data's age in the status bar (issue 19) the idle lock, sign-out and clerk switch; the lock screen replaces ``outer`` entirely the status bar's counts and last sync, read again whenever counts may have changed the applicant's screen follows this window (``app/ui/customer_host.py``); None without one</extracomment>
         <translation>Records</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260" />
+        <location filename="../../app/ui/main_window.py" line="262" />
         <source>社会保险经办柜台终端</source>
         <translation>Social Insurance Counter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261" />
+        <location filename="../../app/ui/main_window.py" line="263" />
         <source>柜员：{name}（{id}）</source>
         <translation>Clerk: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="250" />
         <source>审计日志</source>
         <translation>Audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288" />
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>您好，{name}</source>
         <translation>Hello, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="291" />
         <source>请在左侧选择服务事项（可输入名称、关键字或拼音首字母搜索）。</source>
         <translation>Choose a service on the left (search by name, keyword or pinyin initials).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398" />
+        <location filename="../../app/ui/main_window.py" line="400" />
         <source>该草稿超过 {days} 天未修改</source>
         <translation>This draft was not changed for {days} days</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400" />
+        <location filename="../../app/ui/main_window.py" line="402" />
         <source>该业务已办结满 {days} 天</source>
         <translation>This case was closed more than {days} days ago</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="402" />
+        <location filename="../../app/ui/main_window.py" line="404" />
         <source>{reason}，申请人的个人信息和扫描件已于 {when} 按保存期限规定从本机清理，无法再查看。仅保留受理编号 {number}、事项、日期和办理状态；如需查阅请向中心系统调阅。</source>
         <translation>{reason}; the applicant's personal data and scans were removed from this terminal on {when} under the retention rules and cannot be viewed. Only the receipt number {number}, the service, the dates and the state are kept; ask the central system for the file.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="418" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>已签字，待下一步审批。</source>
         <translation>Signed; approval is next.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420" />
+        <location filename="../../app/ui/main_window.py" line="422" />
         <source>签字完成，业务已排队报送中心系统。</source>
         <translation>All signed; the case is queued for the central system.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425" />
+        <location filename="../../app/ui/main_window.py" line="427" />
         <source>已送中心系统待复核，签字后将自动更新状态。</source>
         <translation>Sent to the central system for review; its status updates once signed.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439" />
+        <location filename="../../app/ui/main_window.py" line="441" />
         <source>找不到该业务的表单。</source>
         <translation>The form of this application is not available.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="448" />
+        <location filename="../../app/ui/main_window.py" line="450" />
         <source>已载入草稿及其已拍摄的材料。</source>
         <translation>Draft loaded with the pages taken so far.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495" />
+        <location filename="../../app/ui/main_window.py" line="497" />
         <source>最近同步：—</source>
         <translation>Last sync: —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="256" />
         <source>业务统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="464" />
+        <location filename="../../app/ui/main_window.py" line="466" />
         <source>已暂存，可在办件记录中选择“草稿”继续办理。</source>
         <translation>Saved as a draft; continue it from the list under "Drafts".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495" />
+        <location filename="../../app/ui/main_window.py" line="497" />
         <source>同步 —</source>
         <translation>Sync —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499" />
+        <location filename="../../app/ui/main_window.py" line="501" />
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="625" />
+        <location filename="../../app/ui/main_window.py" line="630" />
         <source>已记录一次性告知（编号 {no}），请打印告知书交申请人；表单仍可暂存。</source>
         <extracomment>one indicator per registered device, by its key</extracomment>
         <translation>One-time notice recorded (no. {no}); print it for the applicant. The form can still be saved as a draft.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="634" />
+        <location filename="../../app/ui/main_window.py" line="639" />
         <source>打印一次性告知书</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="679" />
+        <location filename="../../app/ui/main_window.py" line="685" />
         <source>已附加材料：{n} 页。</source>
         <translation>Material attached: {n} page(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="714" />
+        <location filename="../../app/ui/main_window.py" line="720" />
         <source>本终端尚未配置中心系统连接，业务已排队，配置后自动发送。</source>
         <translation>This terminal has no central-system connection configured; the application is queued and will be sent once it is configured.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="773" />
+        <location filename="../../app/ui/main_window.py" line="779" />
         <source>已读取{source}：{who}，已填入表单。</source>
         <translation>{source} read: {who}; filled into the form.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="777" />
+        <location filename="../../app/ui/main_window.py" line="783" />
         <source>已读取{source}：{who}。请选择要办理的事项，申请人信息将自动填入。</source>
         <translation>{source} read: {who}. Choose a service; the applicant will be filled in.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="788" />
+        <location filename="../../app/ui/main_window.py" line="794" />
         <source>有业务被中心系统退回：{reason}。请在办件记录中更正重报。</source>
         <translation>An application was returned by the central system: {reason}. Correct and resend it from the list.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="791" />
+        <location filename="../../app/ui/main_window.py" line="797" />
         <source>送中心复核的业务已签字，中心系统已受理（{receipt}）。</source>
         <translation>A case sent for review elsewhere was signed; the central system accepted it ({receipt}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="795" />
+        <location filename="../../app/ui/main_window.py" line="801" />
         <source>中心系统证书无法验证</source>
         <translation>Central system certificate not trusted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="806" />
+        <location filename="../../app/ui/main_window.py" line="812" />
         <source>中心系统下发的{what}未被采用：{reason}。仍按原有数据办理；请系统管理员核查。</source>
         <translation>The {what} sent by the central system were not used: {reason}. Work continues with the data in force; please ask the system administrator to check.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="812" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>中心系统：未配置</source>
         <translation>Central system: not configured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="812" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>中心：未配置</source>
         <translation>Central: none</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="812" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>中心－</source>
         <translation>Central –</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="814" />
+        <location filename="../../app/ui/main_window.py" line="820" />
         <source>中心系统：连接中…</source>
         <translation>Central system: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="814" />
+        <location filename="../../app/ui/main_window.py" line="820" />
         <source>中心：连接中…</source>
         <translation>Central: connecting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="814" />
+        <location filename="../../app/ui/main_window.py" line="820" />
         <source>中心…</source>
         <translation>Central…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="816" />
+        <location filename="../../app/ui/main_window.py" line="822" />
         <source>● 中心系统：已连接</source>
         <translation>● Central system: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="816" />
+        <location filename="../../app/ui/main_window.py" line="822" />
         <source>● 中心：已连接</source>
         <translation>● Central: connected</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="816" />
+        <location filename="../../app/ui/main_window.py" line="822" />
         <source>中心✓</source>
         <translation>Central ✓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="818" />
+        <location filename="../../app/ui/main_window.py" line="824" />
         <source>● 未连接中心系统，已离线保存</source>
         <translation>● Central system unreachable, saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="818" />
+        <location filename="../../app/ui/main_window.py" line="824" />
         <source>● 离线保存</source>
         <translation>● Saved offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="818" />
+        <location filename="../../app/ui/main_window.py" line="824" />
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="856" />
+        <location filename="../../app/ui/main_window.py" line="862" />
         <source>最近同步：{time}</source>
         <translation>Last sync: {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="857" />
+        <location filename="../../app/ui/main_window.py" line="863" />
         <source>同步 {time}</source>
         <translation>Sync {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="860" />
+        <location filename="../../app/ui/main_window.py" line="866" />
         <source>待发送：{n}</source>
         <translation>Waiting to send: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="861" />
+        <location filename="../../app/ui/main_window.py" line="867" />
         <source>待发</source>
         <translation>To send</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="863" />
+        <location filename="../../app/ui/main_window.py" line="869" />
         <source>　待复核：{n}</source>
         <translation>  Awaiting review: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="864" />
+        <location filename="../../app/ui/main_window.py" line="870" />
         <source>复核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="866" />
+        <location filename="../../app/ui/main_window.py" line="872" />
         <source>　已退回：{n}</source>
         <translation>  Returned: {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="867" />
+        <location filename="../../app/ui/main_window.py" line="873" />
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="912" />
+        <location filename="../../app/ui/main_window.py" line="919" />
         <source>本终端版本不提供“{name}”，请升级终端软件。</source>
         <translation>This version of the terminal does not offer "{name}"; please update the terminal software.</translation>
     </message>

@@ -31,6 +31,7 @@ from app.permissions import ROLE_PERMISSIONS, ClerkInfo, Permission, PermissionD
 from app.secrets import SecretStore, file_keyring
 from app.settings import DeviceSettings, Settings
 from app.terminal import Terminal, build_terminal
+from app.usecases import batch_import, remote_review
 from app.usecases import favourites as favourite_usecases
 from app.usecases import home_visit as home_visit_usecases
 from app.usecases import inform as inform_usecases
@@ -38,7 +39,6 @@ from app.usecases import lookup as lookup_usecases
 from app.usecases import rate as rate_usecases
 from app.usecases import reassign as reassign_usecases
 from app.usecases import remind as remind_usecases
-from app.usecases import remote_review
 from app.usecases import retention as retention_usecases
 from app.usecases import retirement_due as retirement_due_usecases
 from app.usecases.person_query import reveal_id_number
@@ -48,6 +48,7 @@ from central.store import add_terminal
 from core.errors import AuthenticationError, StateError, ValidationError
 from forms.definitions import load_form
 from forms.receipt import Receipt
+from forms.staff_import import STAFF
 from local_db import outbox
 from local_db.audit import AuditRecord
 from local_db.clerks import Role, add_clerk, list_clerks
@@ -57,6 +58,9 @@ from local_db.submissions import get_submission, list_submissions, pending_count
 from sync.engine import Backoff
 from tests.app import query_samples
 from tests.app.samples import SIGNATURE
+from tests.app.test_batch_import import UNIT, WAIVED, with_figures
+from tests.app.test_batch_import import VALUES as BATCH_VALUES
+from tests.forms.staff_lists import TODAY, filled, good
 from tests.sync.test_reference_trust import edit_form, pull
 
 from .conftest import CLERK, PASSWORD, TERMINAL_ID, make_central_key
@@ -86,6 +90,8 @@ class World:
     result: object = None
     #: the 一次性告知书 a setup issued (for printing it)
     notice: object = None
+    #: a staff list another clerk checked (人员新增 by batch import, issue 20)
+    batch: object = None
 
 
 def entries(world: World, action: str, **detail: object) -> list[AuditRecord]:
@@ -172,6 +178,17 @@ def informed(world: World) -> None:
     """A 一次性告知书 issued by another clerk (1001): the registration lacks its ID document."""
     world.notice = inform_usecases.inform_applicant(world.terminal, inform_usecases.InformRequest(
         CLERK, load_form("personal_registration"), "个人参保登记", REGISTRATION)).notice
+
+
+def with_figures_here(world: World) -> None:
+    """The year's average wage in the terminal's reference data (the base limits of a staff list)."""
+    with_figures(world.terminal.settings.resolved_data_dir())
+
+
+def staff_list_checked(world: World) -> None:
+    """A staff list of one valid row, checked by another clerk (1001)."""
+    with_figures_here(world)
+    world.batch = batch_import.check_workbook(world.terminal, CLERK, filled([good()]), unit_number=UNIT, today=TODAY)
 
 
 def with_target(world: World) -> None:
@@ -320,6 +337,21 @@ USE_CASES: dict[str, UseCase] = {
     "informed_notices": UseCase(needs(Permission.VIEW_CASE), lambda w, a: queries.informed_notices(w.terminal, a),
                                 lambda w: isinstance(w.result, list) and len(w.result) == 1, informed,
                                 ("informed_notices",)),
+    # 人员新增 by batch import (issue 20): the 受理 post hands out the template, checks, marks up and accepts
+    "batch_template": UseCase(needs(Permission.SUBMIT), lambda w, a: batch_import.staff_template(
+        w.terminal, a, STAFF, today=TODAY), lambda w: isinstance(w.result, bytes), with_figures_here,
+        ("staff_template",)),
+    "batch_check": UseCase(needs(Permission.SUBMIT), lambda w, a: batch_import.check_workbook(
+        w.terminal, a, filled([good()]), unit_number=UNIT, today=TODAY),
+        lambda w: bool(entries(w, "batch_import", step="check", valid=1)), with_figures_here, ("check_workbook",)),
+    "batch_marked_up": UseCase(needs(Permission.SUBMIT), lambda w, a: batch_import.marked_up_workbook(
+        w.terminal, a, w.batch),  # type: ignore[arg-type]
+        lambda w: bool(entries(w, "export", what="batch_import_errors")), staff_list_checked,
+        ("marked_up_workbook",)),
+    "batch_submit": UseCase(needs(Permission.SUBMIT), lambda w, a: batch_import.submit_batch(
+        w.terminal, batch_import.BatchRequest(a, w.batch, BATCH_VALUES, waivers=WAIVED), today=TODAY),  # type: ignore[arg-type]
+        lambda w: any(v.clerk_id == ACTOR_ID and v.item_code == batch_import.BATCH_ITEM
+                      for v in list_submissions(w.terminal.db)), staff_list_checked, ("submit_batch",)),
     # 我的收藏 and recently used items: the 受理 clerk's own
     "set_favourite": UseCase(needs(Permission.SUBMIT), lambda w, a: favourite_usecases.set_favourite(
         w.terminal, a, "personal_registration", True),

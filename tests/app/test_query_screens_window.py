@@ -26,7 +26,6 @@ from core.errors import mask_id_number
 from devices.sim.idcard import Identity, SimulatedIdReader
 from devices.sim.identities import sample_identity_data
 from local_db.audit import AuditAction, AuditQuery
-from tests.app.test_catalogue_screens import BUILT_ELSEWHERE
 from tests.central.registry_helpers import employer_where, person_where, seed_db
 
 from .conftest import CLERK, CentralKey, make_central_key
@@ -267,13 +266,12 @@ def test_queries_offline_say_the_central_system_is_needed(qtbot: QtBot, make_ter
 
 def test_every_tile_opens_a_form_or_a_working_screen(window: MainWindow) -> None:
     for item in window.terminal.catalogue:
-        if item.screen in BUILT_ELSEWHERE:
-            continue
         window.go_home()
         window.open_item(item)
         current = window.stack.currentWidget()
         assert current is not window.home, item.code
-        assert current in (window.query_screen, window.form_page, getattr(window, "certificate_page", None)), item.code
+        assert current in (window.query_screen, window.form_page, getattr(window, "certificate_page", None),
+                           getattr(window, "batch_page", None)), item.code
     window.go_home()
     assert window.query_screen is None  # leaving a query drops what it showed
 

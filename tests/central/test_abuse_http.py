@@ -156,6 +156,20 @@ def test_blob_is_served_as_a_download_with_nosniff(central: CentralServerProcess
     assert answer.headers["cache-control"] == "no-store"
 
 
+def test_a_staff_lists_json_rows_are_served_as_a_download_with_nosniff(
+        central: CentralServerProcess, make_terminal: Callable[[], tuple[str, str]]) -> None:
+    _terminal, token = make_terminal()
+    data = b'{"columns":["id_number"],"rows":[["<script>alert(1)</script>"]]}' + os.urandom(8).hex().encode()
+    with _client(central, token) as client:
+        sha = _upload(client, data, "application/json")
+        answer = client.get(f"/v1/blobs/{sha}/content")
+    assert answer.status_code == 200 and answer.content == data
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["content-disposition"] == "attachment"
+    assert answer.headers["content-security-policy"] == "default-src 'none'; sandbox"
+
+
 def test_blob_stored_with_a_foreign_type_is_served_as_octet_stream(
         central: CentralServerProcess, make_terminal: Callable[[], tuple[str, str]]) -> None:
     """A row from before the allowlist (or written by another tool) still never goes out as HTML."""

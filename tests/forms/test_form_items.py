@@ -76,6 +76,19 @@ VALID: dict[str, dict[str, str]] = {
         "registered_address": "铜川市新区正阳路2号", "legal_rep_name": "王建国", "legal_rep_id_number": APPLICANT_ID,
         "contact_name": "张敏", "contact_phone": "0919-3123456", "bank_name": "中国建设银行铜川分行",
         "bank_account": "61050163000000001234", "account_holder": "铜川市某机械有限公司"},
+    # issue 20: the employer items
+    "employer_change": {
+        "unit_number": "61020012345", "credit_code": CREDIT_CODE, "employer_name": "铜川市某机械有限公司",
+        "change_type": "bank", "change_date": "2025-06-10", "new_bank_name": "中国建设银行铜川分行",
+        "new_bank_account": "61050163000000005678", "new_account_holder": "铜川市某机械有限公司",
+        "legal_rep_name": "王建国", "legal_rep_id_number": APPLICANT_ID},
+    "contribution_base": {
+        "unit_number": "61020012345", "credit_code": CREDIT_CODE, "employer_name": "铜川市某机械有限公司",
+        "declare_year": "2025", "staff_count": "40", "wage_total": "3264000", "base_total": "272000",
+        "legal_rep_name": "王建国", "legal_rep_id_number": APPLICANT_ID},
+    "staff_batch_import": {
+        "unit_number": "61020012345", "employer_name": "铜川市某机械有限公司", "row_count": "40",
+        "legal_rep_name": "王建国", "legal_rep_id_number": APPLICANT_ID},
 }
 
 #: (form, field, bad value): the example with that one value broken fails on exactly that field
@@ -116,6 +129,13 @@ BROKEN = [
     ("retirement_approval", "avg_contribution_index", "0.5"),
     ("retirement_approval", "account_balance", "12.345"),
     ("retirement_approval", "work_start_date", "2025-06-17"),
+    ("employer_change", "new_bank_account", "6105-0163"),
+    ("employer_change", "change_date", "2025-06-17"),
+    ("employer_change", "unit_number", "6102-001"),
+    ("contribution_base", "staff_count", "0"),
+    ("contribution_base", "declare_year", "1999"),
+    ("contribution_base", "wage_total", "12.345"),
+    ("staff_batch_import", "row_count", "0"),
 ]
 
 

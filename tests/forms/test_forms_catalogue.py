@@ -63,8 +63,9 @@ def test_form_codes_refer_to_shipped_forms(catalogue: list[ServiceItem]) -> None
     with_forms = [item for item in catalogue if item.form_code is not None]
     # every item issue 6 defines is linked; queries and certificate prints have no form
     assert [item.code for item in with_forms] == [
-        "employer_registration", "personal_registration", "personal_change", "pension_transfer_provincial",
-        "overpaid_refund", "retirement_approval", "death_benefit", "benefit_suspension"]
+        "employer_registration", "employer_change", "personal_registration", "personal_change", "contribution_base",
+        "pension_transfer_provincial", "overpaid_refund", "retirement_approval", "death_benefit", "benefit_suspension",
+        "staff_batch_import"]
     for item in with_forms:
         assert item.form_code is not None
         form = load_form(item.form_code)
