@@ -12,8 +12,7 @@ from forms import catalogue
 from forms.catalogue import load_catalogue
 from forms.refdata import read_json
 
-#: screens other helpers of issue 20 build: the certificates (r-certs routes ``certificate_*`` to its own page
-#: before this table) and, until r-employer makes them forms, the two employer items; the lead trims this at merge
+
 def test_every_item_has_a_form_or_a_screen() -> None:
     for item in load_catalogue():
         assert (item.form_code is None) != (item.screen is None), item.code
