@@ -65,13 +65,17 @@ DEMO_REGISTRY = (2000, 100, 2026)
 
 
 def seed_demo_registry(central_db: Path) -> None:
-    """Fill the demo central system's registry once (``central seed``); a seeded one is kept as it is."""
+    """Fill the demo central system's registry once (``central seed``), with the demo's card holders in it
+    (``app.demo_registry``); a seeded one is kept as it is."""
+    from app.demo_registry import add_demo_persons
     from central.registry_seed import RegistryAlreadySeeded, seed_registry
     from central.store import CentralStore
 
-    with CentralStore.open(central_db) as central, contextlib.suppress(RegistryAlreadySeeded):
-        persons, employers, seed = DEMO_REGISTRY
-        seed_registry(central, persons=persons, employers=employers, seed=seed)
+    with CentralStore.open(central_db) as central:
+        with contextlib.suppress(RegistryAlreadySeeded):
+            persons, employers, seed = DEMO_REGISTRY
+            seed_registry(central, persons=persons, employers=employers, seed=seed)
+        add_demo_persons(central)  # the demo's own card holders, so its cards are found
 
 
 def run_demo(demo_dir: Path, *, screenshot_dir: Path | None = None) -> int:
