@@ -13,8 +13,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.ui.theme import current_look
-
 
 class HeaderBar(QFrame):
     """Title and office on the left; the role's extra buttons, who is signed in, the clock, 锁定 and 退出登录
@@ -76,10 +74,8 @@ class HeaderBar(QFrame):
         return layout.sizeHint().width()
 
     def _compact(self) -> None:
-        """The least compaction whose parts fit the bar's width (at normal text size: none, as always)."""
-        if current_look().scale == 100:
-            self._apply(0)
-            return
+        """The least compaction whose parts fit the bar's width: at 1366 px a supervisor's header (every post's
+        button) does not fit even at normal text size, and a clipped clerk number or clock helps nobody."""
         for level in range(5):
             self._apply(level)
             if self._needed() <= self.width():
@@ -102,9 +98,7 @@ class HeaderBar(QFrame):
             self._compact()
 
     def minimumSizeHint(self) -> QSize:
-        """The buttons whole and a little of the title: the rest compacts (``_compact``) at large text."""
-        if current_look().scale == 100:
-            return super().minimumSizeHint()
+        """The buttons whole and a little of the title: the rest compacts (``_compact``)."""
         buttons = sum(w.sizeHint().width() + 16 for w in self.findChildren(QPushButton)
                       if w.parentWidget() is self and not w.isHidden())
         return QSize(buttons + 200, super().minimumSizeHint().height())

@@ -88,10 +88,10 @@ def make_terminal(data_dir: Path, secrets_store: SecretStore,
     def make(central_url: str, card_reader: DeviceMode = "off", id_reader: DeviceMode = "off",
              id_reader_port: str | None = None, camera_backend: object | None = None,
              start_sender: bool = True, central_timeout: float = 15.0, signing_key: str | None = None,
-             central_ca_file: Path | None = None) -> Terminal:
+             central_ca_file: Path | None = None, office_name: str = "测试大厅") -> Terminal:
         settings = Settings(central_url=central_url, central_timeout=central_timeout, terminal_id=TERMINAL_ID,
                             central_signing_key=signing_key or central_key.public_key, central_ca_file=central_ca_file,
-                            office_name="测试大厅",
+                            office_name=office_name,
                             data_dir=data_dir, devices=DeviceSettings(
                                 card_reader=card_reader, id_reader=id_reader, id_reader_port=id_reader_port,
                                 camera="simulated" if camera_backend is not None else "off"))

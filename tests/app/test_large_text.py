@@ -19,13 +19,16 @@ from app.ui.ops import OpRunner
 from app.ui.pages import FormPage
 from app.ui.qt_app import make_application
 from app.ui.theme import Look, apply_look, current_look
+from app.usecases.batch_import import BATCH_ITEM
 from forms.catalogue import load_catalogue
 from local_db.clerks import ClerkInfo, Role
 
 from .test_small_screen import rect_in
 
 WIDTH, HEIGHT = 1366, 768
-FORM_ITEMS = [item for item in load_catalogue() if item.form_code is not None]
+FORM_ITEMS = [item for item in load_catalogue() if item.form_code is not None and item.form_code != BATCH_ITEM]
+#: items that open a page of their own: the queries, the certificates, the batch import (issue 20)
+PAGE_ITEMS = [item for item in load_catalogue() if item not in FORM_ITEMS]
 #: every post that adds a page or a header button: the widest header there is
 EVERY_POST = ClerkInfo("1001", "测试柜员", frozenset({Role.FRONT_DESK, Role.REVIEW, Role.SUPERVISOR, Role.AUDITOR}))
 
@@ -125,6 +128,11 @@ def walk_everything(qtbot: QtBot, window: MainWindow, scale: int) -> None:
         open_page()
         settle(qtbot, window)
         assert_fits_the_window(window, f"{name} at {scale} %", sideways=sideways)
+    for item in PAGE_ITEMS:
+        window.open_item(item)
+        settle(qtbot, window)
+        assert window.stack.currentWidget() is not window.home, item.code
+        assert_fits_the_window(window, f"{item.name} at {scale} %")
     for item in FORM_ITEMS:
         window.open_item(item)
         settle(qtbot, window)
@@ -143,3 +151,20 @@ def test_every_page_and_form_is_usable_at_1366x768_at_150_percent(qtbot: QtBot, 
 
 def test_every_page_and_form_is_usable_at_1366x768_at_200_percent(qtbot: QtBot, window: MainWindow) -> None:
     walk_everything(qtbot, window, 200)
+
+
+def test_the_header_is_whole_at_1366_at_normal_text_with_every_post(qtbot: QtBot, make_terminal) -> None:  # type: ignore[no-untyped-def]
+    """A real office's name and every post's button: at normal text the header still leaves nothing clipped."""
+    make_application()
+    shown = MainWindow(make_terminal("http://127.0.0.1:9", office_name="铜川市社会保险经办中心 · 3号窗口"),
+                       ClerkInfo("1001", "王丽", EVERY_POST.roles), OpRunner())
+    qtbot.addWidget(shown)
+    shown.resize(WIDTH, HEIGHT)
+    shown.show()
+    qtbot.waitExposed(shown)
+    settle(qtbot, shown)
+    header = shown.header
+    for label in header.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            assert label.width() >= label.sizeHint().width(), f"{_name(label)} clipped to {label.width()} px"
+    assert header.who_label.isVisible() and header.clock_label.isVisible()
