@@ -770,7 +770,7 @@ def test_every_guarded_use_case_is_in_the_matrix() -> None:
 def test_the_table_is_what_the_matrix_expects() -> None:
     """The data the checks use agrees with the hand-written cells (and the admin does no business)."""
     business = {Permission.SUBMIT, Permission.SAVE_DRAFT, Permission.APPROVE, Permission.FINAL_APPROVE,
-                Permission.VIEW_CASE, Permission.SHOW_ID_NUMBER}
+                Permission.VIEW_CASE, Permission.SHOW_ID_NUMBER, Permission.LOOKUP, Permission.ISSUE_CERTIFICATE}
     assert not ROLE_PERMISSIONS[Role.ADMIN] & business  # Art. 26: no personal data for the administrator
     assert ROLE_PERMISSIONS[Role.AUDITOR] == {Permission.READ_AUDIT}  # the trail, not the records
     assert all(Permission.MANAGE_CLERKS not in ROLE_PERMISSIONS[r] for r in Role if r is not Role.ADMIN)
