@@ -31,6 +31,8 @@ MIN_WORK_AGE = 16
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 _NAME = re.compile(r"^[\u3400-\u9fff\u00b7·A-Za-z][\u3400-\u9fff\u00b7·A-Za-z .]{0,29}$")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+#: an ID number Excel kept as a number: shown as 6.10202197804041e+17, its last digits already gone
+_ID_AS_NUMBER = re.compile(r"^\d(?:\.\d+)?e\+\d+$", re.IGNORECASE)
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _FEN = Decimal("0.01")
@@ -215,6 +217,10 @@ class _RowChecker:
             getattr(self, f"_{column.key}")(column, text)
 
     def _id_number(self, column: Column, text: str) -> None:
+        if _ID_AS_NUMBER.match(text):  # the commonest mistake in an employer's list: nothing of it can be saved
+            self.add(column.key, f"公民身份号码被Excel存成了数字（{text.upper()}），末几位已经丢失。"
+                                 "请把该列设为“文本”格式后重新录入完整号码。")
+            return
         number = normalise(text)
         problem = find_problem(number, today=self.today)
         if problem is not None:

@@ -54,6 +54,13 @@ def test_a_bad_check_character_is_its_cells_problem() -> None:
     assert f"第18位校验码应为 {number[17]}" in message
 
 
+def test_an_id_number_excel_kept_as_a_number_says_so_and_what_to_do() -> None:
+    number = person()
+    sheet = read_sheet(filled([{**good(), "id_number": float(number)}]))  # type: ignore[dict-item]
+    message = only_problem(checked(dict(sheet.rows[0][1])), 2, "id_number")
+    assert "存成了数字" in message and "文本" in message and number not in message
+
+
 def test_an_impossible_date_is_refused() -> None:
     message = only_problem(checked(good(insured_from="2025-02-30")), 2, "insured_from")
     assert "2025-02-30" in message and "不是有效日期" in message
