@@ -87,6 +87,8 @@ class HeaderBar(QFrame):
         self.office_label.setHidden(level >= 2)
         self.title_label.setText(QCoreApplication.translate("HeaderBar", "柜台终端") if level >= 3 else self._title)
         self.who_label.setText(self._short_who if level >= 4 else self._who)
+        self.who_label.setToolTip(self._who)  # the whole name and staff number, whatever the bar leaves out
+        self.title_label.setToolTip(self._title)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

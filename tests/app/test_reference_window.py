@@ -151,7 +151,7 @@ def test_an_untrusted_certificate_is_said_in_the_status_bar(qtbot: QtBot, make_t
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
-        qtbot.waitUntil(lambda: window.error_label.text() == "中心系统证书无法验证", timeout=15000)
+        qtbot.waitUntil(lambda: window.error_label.full_text() == "中心系统证书无法验证", timeout=15000)
         assert "未连接中心系统" in window.conn_label.full_text()
         notice = window.notice.label.text()
         assert "无法验证中心系统的证书" in notice and "central_ca_file" in notice
