@@ -96,7 +96,7 @@ def test_employer_change_validates_what_the_chosen_change_needs(qtbot: QtBot, ma
     page = window.form_page
     assert isinstance(page, FormPage) and page.form.code == "employer_change"
     view = page.view
-    for key, value in {"unit_number": "61020012345", "credit_code": "91610200MA6X12345K",
+    for key, value in {"unit_number": "61020012345", "credit_code": "91610200MA6YB12347",
                        "employer_name": "铜川市测试机械有限公司", "change_date": "2025-05-01",
                        "legal_rep_name": "王法人", "legal_rep_id_number": person()}.items():
         view.set_value(key, value)

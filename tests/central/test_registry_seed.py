@@ -243,9 +243,11 @@ def test_postgresql_seed_equals_sqlite_seed(postgres: PostgresCluster, tmp_path:
 
 def test_demo_registry_is_made_on_the_first_start_and_kept(tmp_path: Path) -> None:
     from app.demo import DEMO_REGISTRY, seed_demo_registry
+    from app.demo_registry import DEMO_PERSONS
 
     db = tmp_path / "central.sqlite3"
     seed_demo_registry(db)
     made = _dump(db)
     seed_demo_registry(db)  # the next start: refused quietly, nothing replaced
-    assert _dump(db) == made and len(made["registry_persons"]) == DEMO_REGISTRY[0]
+    # the seeded registry and the demo's own card holders (app/demo_registry.py)
+    assert _dump(db) == made and len(made["registry_persons"]) == DEMO_REGISTRY[0] + len(DEMO_PERSONS)
