@@ -16,6 +16,7 @@ import queue
 import shutil
 import sys
 import threading
+import wave
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -158,9 +159,12 @@ class Speaker:
 
         def write(engine: Any) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
-            engine.save_to_file(text, str(path))
-            engine.runAndWait()
-            _forget_file(engine)
+            for _attempt in range(SAVE_ATTEMPTS):
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+                _forget_file(engine)
+                if _has_frames(path):
+                    break
             return path
 
         self._submit(write).result(timeout)
@@ -211,6 +215,20 @@ class Speaker:
             engine.setProperty("voice", self.voice_id)
         engine.setProperty("rate", voice.rate)
         engine.runAndWait()  # pyttsx3 queues property changes: settled before the prompt, not with it
+
+
+#: espeak-ng through pyttsx3 now and then ends ``runAndWait`` before the first file of a process has its
+#: samples (a WAV header and nothing else, seen on a loaded machine): written again, up to this many times
+SAVE_ATTEMPTS = 3
+
+
+def _has_frames(path: Path) -> bool:
+    """Whether ``path`` is a WAV file with at least one sample."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnframes() > 0
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 def _forget_file(engine: Any) -> None:
