@@ -51,7 +51,7 @@ EMPLOYER_UNKNOWN_MESSAGE = "中心系统中没有该单位的参保登记记录�
 Answer = TypeVar("Answer")
 
 
-def _reason(reason: LookupReason) -> LookupReasonIn:
+def reason_body(reason: LookupReason) -> LookupReasonIn:
     """The reason as the protocol takes it; a typed reason without a usable note is refused here, in Chinese."""
     note = reason.note.strip() if reason.note else None
     if reason.kind == "typed" and (note is None or not REASON_NOTE_MIN <= len(note) <= REASON_NOTE_MAX):
@@ -72,7 +72,7 @@ def _id_number(id_number: str, today: date) -> str:
     return number
 
 
-def _ask(terminal: Terminal, call: Callable[[], Answer]) -> tuple[Answer | None, LookupOutcome, str]:
+def ask_central(terminal: Terminal, call: Callable[[], Answer]) -> tuple[Answer | None, LookupOutcome, str]:
     """Ask the central system; what came back, or OFFLINE / FAILED with the window's sentence."""
     if terminal.client is None:
         return None, LookupOutcome.OFFLINE, NOT_CONFIGURED_MESSAGE
@@ -95,7 +95,7 @@ def _ask(terminal: Terminal, call: Callable[[], Answer]) -> tuple[Answer | None,
         return None, LookupOutcome.FAILED, f"中心系统拒绝了这次查询（{status} {code}）；请联系系统管理员。"
 
 
-def _audit(terminal: Terminal, clerk: ClerkInfo, lookup_id: str, subject_kind: str, reason: LookupReasonIn,
+def audit_lookup(terminal: Terminal, clerk: ClerkInfo, lookup_id: str, subject_kind: str, reason: LookupReasonIn,
            outcome: LookupOutcome, *, id_number: str | None = None, extra: dict[str, str | int] | None = None) -> None:
     detail: dict[str, str | int] = {"lookup": lookup_id, "subject": subject_kind, "reason": reason.kind,
                                     "outcome": outcome.value}
@@ -105,13 +105,13 @@ def _audit(terminal: Terminal, clerk: ClerkInfo, lookup_id: str, subject_kind: s
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.LOOKUP, clerk.id, lookup_id, id_number, detail))
 
 
-def _common(lookup_id: str, clerk: ClerkInfo, reason: LookupReasonIn, moment: datetime) -> dict[str, object]:
+def lookup_fields(lookup_id: str, clerk: ClerkInfo, reason: LookupReasonIn, moment: datetime) -> dict[str, object]:
     """The fields every lookup body has, as the wire takes them (the bodies are strict JSON models)."""
     return {"id": lookup_id, "clerk_id": clerk.id, "reason": reason.model_dump(exclude_none=True),
             "created_at": moment.isoformat()}
 
 
-def _moment(now: datetime | None) -> datetime:
+def moment_of(now: datetime | None) -> datetime:
     moment = now or datetime.now(UTC)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
@@ -123,13 +123,13 @@ def look_up_person(terminal: Terminal, clerk: ClerkInfo, id_number: str, reason:
     Refused (raises) for a clerk without ``Permission.LOOKUP``, an invalid ID number, or a typed reason
     without a note; everything else is an answer, recorded on the audit trail with the person's key."""
     require(clerk, Permission.LOOKUP)
-    moment = _moment(now)
+    moment = moment_of(now)
     number = _id_number(id_number, moment.date())
-    wire_reason = _reason(reason)
+    wire_reason = reason_body(reason)
     lookup_id = str(uuid.uuid4())
-    body = PersonLookupIn.model_validate(_common(lookup_id, clerk, wire_reason, moment) | {"id_number": number})
+    body = PersonLookupIn.model_validate(lookup_fields(lookup_id, clerk, wire_reason, moment) | {"id_number": number})
     client = terminal.client
-    answer, outcome, message = _ask(terminal, lambda: client.lookup_person(body))  # type: ignore[union-attr]
+    answer, outcome, message = ask_central(terminal, lambda: client.lookup_person(body))  # type: ignore[union-attr]
     result = PersonLookup(outcome, message=message)
     if answer is not None:
         if answer.found and answer.person is not None:
@@ -138,7 +138,7 @@ def look_up_person(terminal: Terminal, clerk: ClerkInfo, id_number: str, reason:
             result = PersonLookup(LookupOutcome.NOT_REGISTERED, message=NOT_REGISTERED_MESSAGE, lookup_id=lookup_id)
     elif outcome is LookupOutcome.FAILED:
         result = PersonLookup(outcome, message=message, lookup_id=lookup_id)
-    _audit(terminal, clerk, lookup_id, "person", wire_reason, result.outcome, id_number=number)
+    audit_lookup(terminal, clerk, lookup_id, "person", wire_reason, result.outcome, id_number=number)
     return result
 
 
@@ -146,13 +146,13 @@ def look_up_employer(terminal: Terminal, clerk: ClerkInfo, *, unit_number: str |
                      uscc: str | None = None, reason: LookupReason, now: datetime | None = None) -> EmployerLookup:
     """One employer by unit number or unified social credit code (exactly one of them)."""
     require(clerk, Permission.LOOKUP)
-    moment = _moment(now)
-    wire_reason = _reason(reason)
+    moment = moment_of(now)
+    wire_reason = reason_body(reason)
     lookup_id = str(uuid.uuid4())
     unit = unit_number.strip().upper() if unit_number else None
     code = uscc.strip().upper() if uscc else None
     try:
-        body = EmployerLookupIn.model_validate(_common(lookup_id, clerk, wire_reason, moment)
+        body = EmployerLookupIn.model_validate(lookup_fields(lookup_id, clerk, wire_reason, moment)
                                                | {"unit_number": unit, "uscc": code})
     except PydanticValidationError:
         field = "uscc" if code else "unit_number"
@@ -164,7 +164,7 @@ def look_up_employer(terminal: Terminal, clerk: ClerkInfo, *, unit_number: str |
         if not uscc_check.is_valid(code):
             raise ValidationError("uscc", "统一社会信用代码校验不通过。", hint="请核对营业执照上的代码后重新输入。")
     client = terminal.client
-    answer, outcome, message = _ask(terminal, lambda: client.lookup_employer(body))  # type: ignore[union-attr]
+    answer, outcome, message = ask_central(terminal, lambda: client.lookup_employer(body))  # type: ignore[union-attr]
     result = EmployerLookup(outcome, message=message)
     if answer is not None:
         if answer.found and answer.employer is not None:
@@ -177,7 +177,7 @@ def look_up_employer(terminal: Terminal, clerk: ClerkInfo, *, unit_number: str |
     # the unit number names the employer on the trail; a credit code looks like an ID number to the trail's
     # guard, so it is kept masked when the unit number is not known
     unit_key = result.employer.unit_number if result.employer is not None else body.unit_number
-    _audit(terminal, clerk, lookup_id, "employer", wire_reason, result.outcome,
+    audit_lookup(terminal, clerk, lookup_id, "employer", wire_reason, result.outcome,
            extra={"unit": unit_key} if unit_key else {"uscc": mask_id_number(body.uscc or "")})
     return result
 
@@ -188,21 +188,21 @@ def check_registered(terminal: Terminal, clerk: ClerkInfo, unit_number: str | No
     import checks its rows first) the central system knows, and where each is insured. FOUND when at least
     one is known, NOT_REGISTERED when none is; OFFLINE / FAILED check nothing."""
     require(clerk, Permission.LOOKUP)
-    moment = _moment(now)
-    wire_reason = _reason(reason)
+    moment = moment_of(now)
+    wire_reason = reason_body(reason)
     numbers = list(dict.fromkeys(normalise(n) for n in id_numbers))
     if not numbers or len(numbers) > MAX_REGISTERED_CHECK:
         raise ValidationError("id_numbers", f"一次可核查1至{MAX_REGISTERED_CHECK}个公民身份号码，"
                                             f"本次为{len(numbers)}个。", hint="请分批核查。")
     lookup_id = str(uuid.uuid4())
     try:
-        body = RegisteredCheckIn.model_validate(_common(lookup_id, clerk, wire_reason, moment)
+        body = RegisteredCheckIn.model_validate(lookup_fields(lookup_id, clerk, wire_reason, moment)
                                                 | {"unit_number": unit_number, "id_numbers": numbers})
     except PydanticValidationError:
         raise ValidationError("id_numbers", "待核查的号码或单位编号格式有误。",
                               hint="请先逐行检查公民身份号码，再核查是否已参保。") from None
     client = terminal.client
-    answer, outcome, message = _ask(terminal, lambda: client.check_registered(body))  # type: ignore[union-attr]
+    answer, outcome, message = ask_central(terminal, lambda: client.check_registered(body))  # type: ignore[union-attr]
     result = RegisteredCheck(outcome, message=message)
     if answer is not None:
         known = {entry.id_number: entry for entry in answer.registered}
@@ -210,6 +210,6 @@ def check_registered(terminal: Terminal, clerk: ClerkInfo, unit_number: str | No
                                  answer.checked, lookup_id=lookup_id)
     elif outcome is LookupOutcome.FAILED:
         result = RegisteredCheck(outcome, message=message, lookup_id=lookup_id)
-    _audit(terminal, clerk, lookup_id, "registered_check", wire_reason, result.outcome,
+    audit_lookup(terminal, clerk, lookup_id, "registered_check", wire_reason, result.outcome,
            extra={"unit": unit_number or "", "count": len(numbers), "known": len(result.registered)})
     return result

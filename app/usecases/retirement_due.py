@@ -16,7 +16,14 @@ from app.lookups import LookupOutcome, LookupReason
 from app.permissions import Permission, require
 from app.retirement_due import RetirementDue, through_month
 from app.terminal import Terminal
-from app.usecases.lookup import EMPLOYER_UNKNOWN_MESSAGE, _ask, _audit, _common, _moment, _reason
+from app.usecases.lookup import (
+    EMPLOYER_UNKNOWN_MESSAGE,
+    ask_central,
+    audit_lookup,
+    lookup_fields,
+    moment_of,
+    reason_body,
+)
 from core.errors import ValidationError
 from local_db.clerks import ClerkInfo
 from protocol.lookup import MAX_DUE_AHEAD_MONTHS, RetirementDueIn
@@ -33,17 +40,17 @@ def find_retirement_due(terminal: Terminal, clerk: ClerkInfo, *, unit_number: st
     require(clerk, Permission.LOOKUP)
     if not 0 <= months_ahead <= MAX_DUE_AHEAD_MONTHS:
         raise ValidationError("months_ahead", f"到龄查询最多向后查 {MAX_DUE_AHEAD_MONTHS} 个月。")
-    moment = _moment(now)
-    wire_reason = _reason(reason)
+    moment = moment_of(now)
+    wire_reason = reason_body(reason)
     lookup_id = str(uuid.uuid4())
     through = through_month(today or moment.date(), months_ahead)
     try:
-        body = RetirementDueIn.model_validate(_common(lookup_id, clerk, wire_reason, moment) | {
+        body = RetirementDueIn.model_validate(lookup_fields(lookup_id, clerk, wire_reason, moment) | {
             "unit_number": unit_number, "uscc": uscc, "through_month": through})
     except PydanticValidationError:
         raise ValidationError("unit_number", "请输入单位编号或统一社会信用代码（二者之一，格式正确）。") from None
     client = terminal.client
-    answer, outcome, message = _ask(terminal, lambda: client.retirement_due(body))  # type: ignore[union-attr]
+    answer, outcome, message = ask_central(terminal, lambda: client.retirement_due(body))  # type: ignore[union-attr]
     result = RetirementDue(outcome, through_month=through, message=message)
     if answer is not None:
         if answer.found:
@@ -55,6 +62,6 @@ def find_retirement_due(terminal: Terminal, clerk: ClerkInfo, *, unit_number: st
     elif outcome is LookupOutcome.FAILED:
         result = RetirementDue(outcome, through_month=through, message=message, lookup_id=lookup_id)
     unit_key = result.employer.unit_number if result.employer is not None else body.unit_number
-    _audit(terminal, clerk, lookup_id, "retirement_due", wire_reason, result.outcome,
+    audit_lookup(terminal, clerk, lookup_id, "retirement_due", wire_reason, result.outcome,
            extra={"unit": unit_key or "", "through": through, "listed": len(result.persons)})
     return result
