@@ -18,10 +18,10 @@ from __future__ import annotations
 import secrets
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from protocol.lookup import ID_NUMBER_PATTERN, InsuranceCode
-from protocol.models import MAX_TIME_LENGTH, PLAIN_TEXT, SHA256_PATTERN, Identifier, WireIn, _iso_time, _uuid4
+from protocol.models import MAX_TIME_LENGTH, PLAIN_TEXT, SHA256_PATTERN, Identifier, StampedIn, WireIn
 
 #: Crockford's base-32 alphabet: digits and letters without I, L, O, U
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -110,7 +110,7 @@ class PresenceIn(WireIn):
         return self
 
 
-class CertificateIn(WireIn):
+class CertificateIn(StampedIn):
     """``POST /v1/certificates``: issue a certificate about one person (the facts come from the registry)."""
 
     id: str = Field(description="terminal-made UUID version 4; the same id with the same body is answered again")
@@ -126,15 +126,6 @@ class CertificateIn(WireIn):
                                 description="what the certificate is for (用途), printed on it")
     created_at: str = Field(max_length=MAX_TIME_LENGTH)
 
-    @field_validator("id")
-    @classmethod
-    def _id_uuid4(cls, value: str) -> str:
-        return _uuid4(value)
-
-    @field_validator("created_at")
-    @classmethod
-    def _iso8601(cls, value: str) -> str:
-        return _iso_time(value)
 
     @model_validator(mode="after")
     def _period(self) -> Self:

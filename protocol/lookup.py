@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from protocol.models import MAX_TIME_LENGTH, PLAIN_TEXT, Identifier, WireIn, _iso_time, _uuid4
+from protocol.models import MAX_TIME_LENGTH, PLAIN_TEXT, Identifier, StampedIn, WireIn
 
 #: an 18-character resident ID number (the check character is checked by the receiving side's own rules)
 ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
@@ -92,22 +92,13 @@ class LookupReasonIn(WireIn):
         return self
 
 
-class _LookupIn(WireIn):
+class _LookupIn(StampedIn):
     id: str = Field(description="terminal-made UUID version 4, lower-case canonical form; names the lookup on "
                                 "both sides")
     clerk_id: str = Identifier
     reason: LookupReasonIn
     created_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 time at the terminal, with offset")
 
-    @field_validator("id")
-    @classmethod
-    def _id_uuid4(cls, value: str) -> str:
-        return _uuid4(value)
-
-    @field_validator("created_at")
-    @classmethod
-    def _iso8601(cls, value: str) -> str:
-        return _iso_time(value)
 
 
 class PersonLookupIn(_LookupIn):

@@ -92,6 +92,22 @@ def _not_null(value: Any) -> Any:
     return value
 
 
+class StampedIn(WireIn):
+    """A body a terminal makes once and may send again (reminder, rating, lookup, certificate): its ``id`` is a
+    lower-case version 4 UUID (the idempotency key) and its ``created_at`` an ISO 8601 time. The subclass
+    declares both fields (their descriptions differ); the checks are here once."""
+
+    @field_validator("id", check_fields=False)
+    @classmethod
+    def _id_uuid4(cls, value: str) -> str:
+        return _uuid4(value)
+
+    @field_validator("created_at", check_fields=False)
+    @classmethod
+    def _iso8601(cls, value: str) -> str:
+        return _iso_time(value)
+
+
 class AttachmentIn(WireIn):
     """One entry of a submission's ``attachments``: a blob this terminal uploaded."""
 
@@ -525,7 +541,7 @@ class ReviewReturnIn(WireIn):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class ReminderIn(WireIn):
+class ReminderIn(StampedIn):
     """``POST /v1/submissions/{submission_id}/reminders`` body: a clerk presses the central system (催办) about
     a case of this terminal it has not answered yet."""
 
@@ -536,18 +552,9 @@ class ReminderIn(WireIn):
     note: str | None = Field(default=None, min_length=1, max_length=REMINDER_NOTE_MAX,
                              description="the clerk's words to the reviewer")
 
-    @field_validator("id")
-    @classmethod
-    def _id_uuid4(cls, value: str) -> str:
-        return _uuid4(value)
-
-    @field_validator("created_at")
-    @classmethod
-    def _iso8601(cls, value: str) -> str:
-        return _iso_time(value)
 
 
-class RatingIn(WireIn):
+class RatingIn(StampedIn):
     """``POST /v1/submissions/{submission_id}/rating`` body: the applicant's 好差评 of one of this terminal's
     cases (国办发〔2019〕51号), one per case. Of the case, never of the person: no name, no ID number."""
 
@@ -561,15 +568,6 @@ class RatingIn(WireIn):
     created_at: str = Field(max_length=MAX_TIME_LENGTH, description="ISO 8601 time the applicant rated, "
                                                                      "with UTC offset")
 
-    @field_validator("id")
-    @classmethod
-    def _id_uuid4(cls, value: str) -> str:
-        return _uuid4(value)
-
-    @field_validator("created_at")
-    @classmethod
-    def _iso8601(cls, value: str) -> str:
-        return _iso_time(value)
 
     @model_validator(mode="after")
     def _rating(self) -> RatingIn:
