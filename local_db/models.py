@@ -125,9 +125,9 @@ class Submission(Base):
         Index("ix_submission_state_due", "state", "due_date"),
         Index("ix_submission_state_answered", "state", "answered_at"),
         # the statistics read only these (migration 0012): answered from the index, no payload decrypted
-        # (and the ratings, migration 0015)
-        *(Index(f"ix_submission_stats_{name}", "received_day", group, "state", "case_version", "waiver_count",
-                "answer_days", "answered_late", "was_returned", "open_due", "rating_bits")
+        # (and the ratings, migration 0015; four flags packed in ``stat_bits``, migration 0016)
+        *(Index(f"ix_submission_stats_{name}", "received_day", group, "state", "open_due", "waiver_count",
+                "answer_days", "stat_bits", "rating_bits")
           for name, group in (("clerk", "clerk_id"), ("window", "terminal_id"), ("item", "item_code"))),
         # the statistics' home visits (上门服务, migration 0014): the few such cases, read from their own index
         Index("ix_submission_home_visits", "received_day", "clerk_id", "terminal_id", "item_code", "state",
@@ -192,6 +192,9 @@ class Submission(Base):
     #: ``1 << 12 * (level - 1)`` of the case's 好差评 (``case_rating``), 0 while unrated: a sum holds each
     #: level's count in a 12-bit field. Written by a SQLite trigger (migration 0015), never by the application
     rating_bits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: a correction (``case_version`` > 1), ``was_returned``, ``answered_late`` and answered (``answer_days``
+    #: known), one bit each at 0, 15, 30 and 45: a sum holds the four counts (trigger, migration 0016)
+    stat_bits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     applicant: Mapped[Applicant | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission")

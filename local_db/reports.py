@@ -30,7 +30,9 @@ Dates are Beijing dates (UTC+8, no daylight saving). A submission's Beijing day 
 answer time in days (``answer_days``) are kept by SQLite triggers (migration 0012) and held, with every other
 column a report reads, in a covering index per grouping led by the day: a year of a busy terminal is read
 from an index alone, summed per day and group, and only those sums are folded into weeks or months
-(``_PeriodOfDay``). The ratings are in the same index: ``submission.rating_bits`` (kept by a trigger on
+(``_PeriodOfDay``). Four of the counts are flags of a version (a correction, returned, answered late,
+answered), packed by a trigger into ``submission.stat_bits`` (migration 0016): one sum counts all four. The
+ratings are in the same index: ``submission.rating_bits`` (kept by a trigger on
 ``case_rating``, migration 0015) packs a level into one of five 12-bit fields, so one sum per day and group
 counts every level (five conditional sums would cost as much as the rest of the report), unpacked before
 the days are folded (a day and group never holds 4096 ratings of one level; a month might). The one-time
@@ -42,6 +44,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -223,7 +226,6 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
     def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return case((condition, 1), else_=0)
 
-    zero = literal(0, Integer)
     # each table is aggregated on its own (few rows out), then the two are added up per period and group.
     # Submissions are first summed per Beijing day (``received_day``, kept by a trigger, migration 0012) in the
     # index's own order, then the days are folded into weeks or months: the date function runs per day and
@@ -231,34 +233,35 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
     daily = (
         select(sub.c.received_day.label("day"), sub.c[group_column].label("g"),
                func.count().label("accepted"),  # all versions here; the corrections are taken off below
-               func.sum(flag(sub.c.case_version > 1)).label("corrections"),
-               func.sum(sub.c.was_returned).label("returned"),
-               func.sum(sub.c.answered_late + flag(unanswered_late)).label("overdue"),
+               # corrections, returned, answered late and answered, packed (migration 0016): one sum, not four
+               func.sum(sub.c.stat_bits).label("stat_bits"),
+               func.sum(flag(unanswered_late)).label("open_late"),
                func.sum(sub.c.waiver_count).label("waivers"),
-               func.count(sub.c.answer_days).label("answered"),
                func.coalesce(func.sum(sub.c.answer_days), literal(0.0, Float)).label("days"),
                # the ratings' counts per level, packed (migration 0015): one sum, not five
                func.sum(sub.c.rating_bits).label("rating_bits"))
         .where(sub.c.received_day >= literal(since, Date), sub.c.received_day <= literal(until, Date),
                sub.c.state != SubmissionState.DRAFT.value)
         .group_by(sub.c.received_day, sub.c[group_column])).subquery("d")
-    # a day's packed sum unpacked into the count of each level (a day and group never reaches 4096 of one)
-    levels = [daily.c.rating_bits.op(">>")(literal(RATING_BITS * (level - 1), Integer))
-              .op("&")(literal(RATING_FIELD, Integer)) for level in _LEVELS]
-    sub_period = _PERIOD_OF_DAY[period](daily.c.day)
-    submissions: Select[Any] = (
-        select(sub_period.label("p"), daily.c.g,
-               *(func.sum(daily.c[name]).label(name) for name in ("accepted", "corrections", "returned", "overdue")),
-               zero.label("informed"),
-               *(func.sum(daily.c[name]).label(name) for name in ("waivers", "answered", "days")),
-               *(func.sum(count) for count in levels))  # unpacked before the fold: a month may pass 4095
-        .group_by(sub_period, daily.c.g))
-    if period is Period.DAY:  # the days are the periods: no second fold. The packed sum is unpacked in Python:
+    if period is Period.DAY:  # the days are the periods: no second fold. The packed sums are unpacked in Python:
         # SQLite flattens this select into the daily one, and each unpacked field would be a sum of its own
-        submissions = select(type_coerce(daily.c.day, String()).label("p"), daily.c.g,
-                             *(daily.c[name] for name in ("accepted", "corrections", "returned", "overdue")),
-                             zero.label("informed"), *(daily.c[name] for name in ("waivers", "answered", "days")),
-                             daily.c.rating_bits)
+        submissions: Select[Any] = select(
+            type_coerce(daily.c.day, String()).label("p"), daily.c.g,
+            *(daily.c[name] for name in ("accepted", "stat_bits", "open_late", "waivers", "days", "rating_bits")))
+    else:
+        # a day's packed sums unpacked into their counts before the fold (a month may pass a field's limit)
+        def field(column: ColumnElement[Any], shift: int, mask: int) -> ColumnElement[Any]:
+            return column.op(">>")(literal(shift, Integer)).op("&")(literal(mask, Integer))
+
+        flags = [field(daily.c.stat_bits, STAT_FIELD_BITS * k, STAT_FIELD) for k in range(4)]
+        levels = [field(daily.c.rating_bits, RATING_BITS * (level - 1), RATING_FIELD) for level in _LEVELS]
+        sub_period = _PERIOD_OF_DAY[period](daily.c.day)
+        submissions = (
+            select(sub_period.label("p"), daily.c.g, func.sum(daily.c.accepted),
+                   *(func.sum(count) for count in flags),
+                   *(func.sum(daily.c[name]) for name in ("open_late", "waivers", "days")),
+                   *(func.sum(count) for count in levels))
+            .group_by(sub_period, daily.c.g))
     notice_period = _PERIOD_OF_DAY[period](_BeijingDay(notice.c.created_at))
     notices = (
         select(notice_period.label("p"), notice.c[group_column].label("g"), func.count().label("informed"))
@@ -268,27 +271,26 @@ def report_rows(db: Database, period: Period, grouping: Grouping, since: date, u
     clerk = Clerk.__table__
     with db.sessions() as s:  # one read transaction: they agree
         found = s.execute(submissions).all()
-        informed = s.execute(notices).all()
-        at_home = s.execute(visits).all()
+        informed = {(p, g): n for p, g, n in s.execute(notices).all()}
+        at_home = {(p, g): n for p, g, n in s.execute(visits).all()}
         names = dict(s.execute(select(clerk.c.id, clerk.c.name)).all()) if grouping is Grouping.CLERK else {}
-    lines: dict[tuple[Any, Any], Measures]
-    # the two sums meet here, by period and group: a few thousand lines at most, where a UNION and a GROUP BY
-    # in SQL would sort them all again
+    # the sums meet here, by period and group: a few thousand lines at most (a year by day and item), where a
+    # UNION and a GROUP BY in SQL would sort them all again; each line's measures are made once
+    given, days, label = labels or {}, _DayCache(), _Labels()
+    label.update({g: given.get(g) or str(names.get(g) or g) for g in {*given, *names}})
+    rows: list[ReportRow] = []
     if period is Period.DAY:
-        lines = {(p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, *_unpacked(bits))
-                 for p, g, a, c, r, o, _i, w, n, d, bits in found}
+        for p, g, a, bits, open_late, w, d, rating in found:
+            c, r, late, n = _flags(bits)
+            rows.append(_row(days[p], g, label[g], a, c, r, late + open_late, w, n, d, _unpacked(rating),
+                             informed.pop((p, g), 0), at_home.get((p, g), 0)))
     else:
-        lines = {(p, g): Measures(a - c, c, r, o, 0, w or 0, n, d or 0.0, r5, r4, r3, r2, r1)
-                 for p, g, a, c, r, o, _i, w, n, d, r5, r4, r3, r2, r1 in found}
-    for p, g, n in informed:
-        before = lines.get((p, g))
-        lines[(p, g)] = before._replace(informed=n) if before is not None else Measures(informed=n)
-    for p, g, n in at_home:  # every home visit is a submission counted above: its line exists
-        if (p, g) in lines:
-            lines[(p, g)] = lines[(p, g)]._replace(home_visits=n)
-    given, days = labels or {}, _DayCache()
-    return [ReportRow(days[p], str(g), given.get(g) or str(names.get(g) or g), m)
-            for (p, g), m in sorted(lines.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))]
+        for p, g, a, c, r, late, n, open_late, w, d, *rated in found:
+            rows.append(_row(days[p], g, label[g], a, c, r, late + open_late, w, n, d, rated,
+                             informed.pop((p, g), 0), at_home.get((p, g), 0)))
+    rows.extend(ReportRow(days[p], str(g), label[g], Measures(informed=n)) for (p, g), n in informed.items())
+    rows.sort(key=attrgetter("period_start", "group"))
+    return rows
 
 
 def _home_visits_query(db: Database, period: Period, group_column: str, since: date, until: date) -> TextClause:
@@ -318,11 +320,42 @@ RATING_BITS = 12
 RATING_FIELD = (1 << RATING_BITS) - 1
 
 
+def _row(day: date, group: Any, label: str, versions: int, corrections: int, returned: int, overdue: int,
+         waivers: int | None, answered: int, days: float | None, rated: tuple[int, int, int, int, int] | list[int],
+         informed: int, home_visits: int) -> ReportRow:
+    """A report line from a period and group's sums (every home visit is a counted version: its line exists)."""
+    r5, r4, r3, r2, r1 = rated
+    return ReportRow(day, str(group), label, Measures(versions - corrections, corrections, returned, overdue,
+                                                      informed, waivers or 0, answered, days or 0.0, r5, r4, r3,
+                                                      r2, r1, home_visits))
+
+
+#: ``submission.stat_bits`` (migration 0016): a correction, returned, answered late and answered, each a
+#: field of ``STAT_FIELD_BITS`` bits (a day and group never holds 32,768 versions), in that order
+STAT_FIELD_BITS = 15
+STAT_FIELD = (1 << STAT_FIELD_BITS) - 1
+
+
+def _flags(bits: int | None) -> tuple[int, int, int, int]:
+    """A day's sum of ``stat_bits`` as (corrections, returned, answered late, answered)."""
+    b = bits or 0
+    return (b & STAT_FIELD, b >> STAT_FIELD_BITS & STAT_FIELD, b >> 2 * STAT_FIELD_BITS & STAT_FIELD,
+            b >> 3 * STAT_FIELD_BITS & STAT_FIELD)
+
+
 def _unpacked(bits: int | None) -> tuple[int, int, int, int, int]:
     """A day's sum of ``rating_bits`` as the count of each level, ``rated_5`` first."""
     b = bits or 0
     return (b >> 4 * RATING_BITS & RATING_FIELD, b >> 3 * RATING_BITS & RATING_FIELD,
             b >> 2 * RATING_BITS & RATING_FIELD, b >> RATING_BITS & RATING_FIELD, b & RATING_FIELD)
+
+
+class _Labels(dict[Any, str]):
+    """Groups without a given label or a clerk's name are named by their key."""
+
+    def __missing__(self, key: Any) -> str:
+        self[key] = value = str(key)
+        return value
 
 
 class _DayCache(dict[Any, date]):

@@ -58,6 +58,35 @@ def test_a_return_after_the_due_day_is_late_returned_and_timed(tmp_path: Path) -
     received_day, answer_days, late, returned, open_due = _columns(db, sid)
     assert (received_day, late, returned, open_due) == (date(2026, 3, 2), 1, 1, None)
     assert abs(float(answer_days) - 3.0) < 1e-6  # type: ignore[arg-type]
+    assert _packed(db, sid) == (0, 1, 1, 1)  # a first version, returned, late, answered
+
+
+def _packed(db: Database, submission_id: str) -> tuple[int, int, int, int]:
+    """``stat_bits`` (migration 0016) unpacked: (correction, returned, answered late, answered)."""
+    with db.sessions() as s:
+        bits = int(s.execute(select(Submission.stat_bits).where(Submission.id == submission_id)).scalar_one())
+    return bits & 0x7FFF, bits >> 15 & 0x7FFF, bits >> 30 & 0x7FFF, bits >> 45 & 0x7FFF
+
+
+def test_the_packed_flags_follow_every_change_of_their_sources(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    sid = _submit(db, datetime(2026, 3, 2, 1, 0, tzinfo=UTC), date(2026, 3, 20))
+    assert _packed(db, sid) == (0, 0, 0, 0)  # queued: nothing to count yet
+    assert apply_status(db, sid, status="returned", reason="缺少材料", receipt_number="R3",
+                        at=datetime(2026, 3, 3, 1, 0, tzinfo=UTC))
+    assert _packed(db, sid) == (0, 1, 0, 1)  # returned on time
+    # a correction is a new version of the case: counted as one from its insert on, nothing answered yet;
+    # it closes the returned version, which stays counted as returned
+    fixed = create_submission(
+        db, item_code="personal_registration", form_version=4, terminal_id="T1", clerk_id="1001",
+        applicant=ApplicantData(id_number="11010519491231001X", name="张三"), payload={"name": "张三"},
+        due=DueData(date(2026, 3, 30), False, 20), created_at=datetime(2026, 3, 5, 1, 0, tzinfo=UTC),
+        corrects=sid).id
+    assert _packed(db, fixed) == (1, 0, 0, 0)
+    assert _packed(db, sid) == (0, 1, 0, 1)
+    assert apply_status(db, fixed, status="approved", reason=None, receipt_number="R4",
+                        at=datetime(2026, 4, 1, 1, 0, tzinfo=UTC))
+    assert _packed(db, fixed) == (1, 0, 1, 1)  # answered after its due day
 
 
 def test_an_answer_on_the_due_day_in_beijing_is_not_late(tmp_path: Path) -> None:
