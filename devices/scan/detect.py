@@ -29,7 +29,10 @@ side both right at it and a little further out (``STEP_NEAR``, ``STEP_WIDE``: a 
 cell or a shadow's edge inside a page has paper on both sides of one side at least) and at most
 ``DESK_SHARE`` of the frame. An outline that fails the step test also triggers the low-threshold search,
 and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``);
-a side on a transparent sleeve's welded edge, a few mm outside the page, moves in (``detect_sleeve.py``).
+a side on a transparent sleeve's welded edge, a few mm outside the page, moves in (``detect_sleeve.py``);
+an outline with a sleeve band inside a side that could not move in (glare whitened the band of the side it
+needed too) is still partly the sleeve's and is not trusted. Candidates have opposite sides of similar
+length (``MIN_OPPOSITE``): a wedge is a sticky note half under a page, never a document.
 An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
 
 The preview (``detect_preview``) runs a lighter search: region thresholds on a half-size copy, no
@@ -104,6 +107,8 @@ class _Candidate:
     quad: Quad  # coarse coordinates, ordered
     area: float
     support: float
+    #: a sleeve was seen inside some side but not every side came off it (``inside_sleeve``)
+    on_sleeve: bool = False
 
 
 def _coarse(image: NDArray[np.uint8], long_side: int = COARSE_LONG_SIDE) -> tuple[NDArray[np.uint8], float]:
@@ -284,7 +289,7 @@ def _to_paper_edge(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candi
         wide = order_corners(snapped)
     if not plausible(wide, w, h, 0.0):
         return doc
-    return _Candidate(wide, quad_area(wide), doc.support)
+    return _Candidate(wide, quad_area(wide), doc.support, on_sleeve=doc.on_sleeve)
 
 
 def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
@@ -298,12 +303,14 @@ def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) 
         wide = order_corners(snapped)
     if not plausible(wide, w, h, 0.0):
         return doc
-    return _Candidate(wide, quad_area(wide), doc.support)
+    return _Candidate(wide, quad_area(wide), doc.support, on_sleeve=doc.on_sleeve)
 
 
 def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
     """The page inside a transparent sleeve whose outline was found (``detect_sleeve.py``)."""
-    inner = inside_sleeve(lab, doc.quad)
+    inner, left_on_sleeve = inside_sleeve(lab, doc.quad)
+    if left_on_sleeve:
+        doc = _Candidate(doc.quad, doc.area, doc.support, on_sleeve=True)
     if inner is None or not is_convex(inner) or not angles_ok(inner) or quad_area(inner) < 0.5 * doc.area:
         return doc
     h, w = small.shape[:2]
@@ -312,7 +319,7 @@ def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candida
         inner = order_corners(snapped)
     if not plausible(inner, w, h, 0.0):
         return doc
-    return _Candidate(inner, quad_area(inner), doc.support)
+    return _Candidate(inner, quad_area(inner), doc.support, on_sleeve=left_on_sleeve)
 
 
 def _second_document(first: _Candidate, second: _Candidate) -> bool:
@@ -378,7 +385,8 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
     share = docs[0].area / (small.shape[0] * small.shape[1])
-    if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE:
+    if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE \
+            or docs[0].on_sleeve:
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
     cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):

@@ -22,6 +22,10 @@ _Points = NDArray[Any]  # contours and hulls as OpenCV returns them (int32 point
 
 MIN_AREA_SHARE = 0.012  # of the frame: a bank card at the lowest camera height is ~2.4%
 ASPECT_RANGE = (1.2, 1.85)  # A4/A5 1.41, ID-1 card 1.59, widened for perspective
+#: least ratio of two opposite sides: a document camera looks nearly straight down, so a document's opposite
+#: sides differ by a few % (the synthetic scenes' corner jitter, 16% at most); a hull that is a wedge (a
+#: sticky note half under a page, two sheets' outlines merged) has one side far shorter than the other
+MIN_OPPOSITE = 0.75
 _COS_LIMIT = math.cos(math.radians(58))
 
 _NEXT = np.array([1, 2, 3, 0])
@@ -55,6 +59,9 @@ def shape_ok(quad: Quad, w: int, h: int, slack: float) -> bool:
     if lo[0] < 2.0 or lo[1] < 2.0 or hi[0] > w - 3.0 or hi[1] > h - 3.0:
         return False
     across, down = max(lengths[0], lengths[2]), max(lengths[1], lengths[3])
+    if min(lengths[0], lengths[2]) < MIN_OPPOSITE * (1 - slack) * across \
+            or min(lengths[1], lengths[3]) < MIN_OPPOSITE * (1 - slack) * down:
+        return False
     aspect = max(across, down) / max(min(across, down), 1e-6)
     return bool(ASPECT_RANGE[0] * (1 - slack) <= aspect <= ASPECT_RANGE[1] * (1 + slack))
 
@@ -78,6 +85,11 @@ def plausible(quad: Quad, w: int, h: int, slack: float) -> bool:
     border = 2.0
     if quad[:, 0].min() < border or quad[:, 1].min() < border or quad[:, 0].max() > w - 1 - border \
             or quad[:, 1].max() > h - 1 - border:
+        return False
+    q = np.asarray(quad, dtype=np.float64)
+    sides = np.linalg.norm(q[_NEXT] - q, axis=1)
+    if min(sides[0], sides[2]) < MIN_OPPOSITE * (1 - slack) * max(sides[0], sides[2]) \
+            or min(sides[1], sides[3]) < MIN_OPPOSITE * (1 - slack) * max(sides[1], sides[3]):
         return False
     long_side, short_side = sorted(side_lengths(quad), reverse=True)
     aspect = long_side / max(short_side, 1e-6)

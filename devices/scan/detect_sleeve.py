@@ -86,17 +86,21 @@ def _intersect(lines: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> 
     return np.array(corners)
 
 
-def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> Quad | None:
-    """The page's outline inside the sleeve outlined by ``quad`` (coarse YCrCb copy), or None.
+def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool]:
+    """The page's outline inside the sleeve outlined by ``quad`` (coarse YCrCb copy), or None; and whether
+    a side is left on the sleeve: a band was found inside it, but moving it in was refused.
 
     Each side with a sleeve band inside it moves in to the page's edge, one at a time, and only while the
     outline comes no further from a real sheet's or card's proportions (a colour band printed a little
-    inside a bare page's edge would make it squatter; a sleeve's margin made it a little rounder)."""
+    inside a bare page's edge would make it squatter; a sleeve's margin made it a little rounder). A refused
+    move means the proportions need another side moved too, one whose band was not seen (glare whitens
+    it: then it is neither desk nor page): the outline is likely still the sleeve's on some side, and the
+    caller does not trust it."""
     depths, base, outward, q = _depths(lab, quad)
     lines: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
     for k in range(4):
         lines.append((q[k], (q[(k + 1) % 4] - q[k]) / max(float(np.linalg.norm(q[(k + 1) % 4] - q[k])), 1e-9)))
-    moved_any = False
+    moved_any, moved = False, 0
     for k, depth in enumerate(depths):
         if depth is None:
             continue
@@ -107,8 +111,10 @@ def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> Quad | None:
         before, after = _intersect(lines), _intersect(trial)
         if before is None or after is None or _aspect_gap(as_quad(after)) > _aspect_gap(as_quad(before)) + 0.01:
             continue
-        lines, moved_any = trial, True
+        lines, moved_any, moved = trial, True, moved + 1
+    found = sum(depth is not None for depth in depths)
+    left_on_sleeve = found > moved
     corners = _intersect(lines)
     if not moved_any or corners is None:
-        return None
-    return order_corners(corners)
+        return None, left_on_sleeve
+    return order_corners(corners), left_on_sleeve
