@@ -77,6 +77,11 @@ STEP_WIDE = 6.0
 #: camera frames an A4 page with room around it (the generator's pages cover at most 85%)
 DESK_SHARE = 0.9
 RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-threshold search
+#: largest share of the frame a card's outline (or a sleeve around a card) takes: cards keep the camera's
+#: scale, 2.4-10% of the frame; a sleeve adds up to 10 mm all round
+CARD_SHARE = 0.15
+#: an ID-1 card's 1.586 as the frame shows it (mild perspective)
+CARD_ASPECT = (1.42, 1.8)
 
 
 class FrameProblem(enum.StrEnum):
@@ -322,6 +327,33 @@ def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candida
     return _Candidate(inner, quad_area(inner), doc.support, on_sleeve=left_on_sleeve)
 
 
+def _card_in_sleeve(doc: _Candidate, found: list[_Candidate], frame_area: float) -> _Candidate:
+    """A card-sized outline with a card's outline well inside it is a sleeve around the card.
+
+    Cards have no printed frame of most of their size (a page's table or border is content, but an ID
+    card's or a bank card's face is not framed), so an outline of a card's proportions covering 45-95% of
+    a card-sized outline and lying within it is the card, and the outer one the sleeve's welded edge (glare
+    can whiten the band between, so ``detect_sleeve`` does not always see it). The card wins when its own
+    outline is as well supported as a document must be; otherwise the outer outline stays, not trusted."""
+    if doc.area > CARD_SHARE * frame_area:
+        return doc
+    inner = [c for c in found if c is not doc and 0.45 * doc.area <= c.area <= 0.95 * doc.area
+             and CARD_ASPECT[0] <= _aspect(c.quad) <= CARD_ASPECT[1] and _overlap(c.quad, doc.quad) >= 0.97]
+    if not inner:
+        return doc
+    best = max(inner, key=lambda c: (c.support, c.area))
+    if best.support >= SECOND_DOCUMENT_SUPPORT:
+        return best
+    return _Candidate(doc.quad, doc.area, doc.support, on_sleeve=True)
+
+
+def _aspect(quad: Quad) -> float:
+    q = np.asarray(quad, dtype=np.float64)
+    sides = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
+    across, down = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    return float(max(across, down) / max(min(across, down), 1e-6))
+
+
 def _second_document(first: _Candidate, second: _Candidate) -> bool:
     """A second outline is a second document only when it is big enough, clear of the first (a phone's
     outline merged with a card's corner overlaps the card) and as well supported as a document must be."""
@@ -349,6 +381,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if problem is not None:
         return Detection(None, problem, 0.0)
     found, lab = _candidates(small, sensitive=False, fast=fast)
+    more: list[_Candidate] = []
     docs = _documents(found)
     if not fast and (not docs or docs[0].area < SMALL_FIND_SHARE * small.shape[0] * small.shape[1]
                      or not _stands_out(lab, _to_paper_edge(small, lab, docs[0]).quad)):
@@ -367,6 +400,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         docs = strong  # a weak outline (a phone merged with a card's corner) beside a clean one is clutter
     docs = [_to_paper_edge(small, lab, doc) for doc in docs[:2]]
     if not fast:
+        docs[0] = _card_in_sleeve(docs[0], found + more, small.shape[0] * small.shape[1])
         docs[0] = _to_desk(small, lab, _into_sleeve(small, lab, docs[0]))
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
     reach = max(2.5 * block, 4.0)

@@ -148,3 +148,18 @@ def test_an_id_card_in_a_sleeve_whitened_by_glare_is_not_trusted_at_the_sleeve()
     assert scene.kind == "id_front"
     right = detection.quad is not None and corner_error(detection.quad, scene.corners) < 0.01
     assert right or not detection.confident, f"sleeve/id_front: wrong and trusted, cues {detection.cues}"
+
+
+def test_an_id_card_in_a_sleeve_is_cut_at_the_card_when_its_own_outline_is_clear() -> None:
+    """The sleeve's outline and the card's, well supported, lay one inside the other: a card has no printed
+    frame of most of its size, so the inner one is the card (it was the sleeve's, 5% too large, trusted)."""
+    _assert_found_and_trusted(*_full_scene(3105, "sleeve"))
+
+
+@pytest.mark.parametrize("seed", [90081, 90177])
+def test_an_id_card_in_a_sleeve_whose_own_outline_is_faint_is_not_trusted(seed: int) -> None:
+    """The card's own outline was found, but faint; the sleeve's around it, clear, was trusted."""
+    scene, detection = _full_scene(seed, "sleeve")
+    assert scene.kind == "id_front"
+    right = detection.quad is not None and corner_error(detection.quad, scene.corners) < 0.01
+    assert right or not detection.confident, f"sleeve/id_front: wrong and trusted, cues {detection.cues}"
