@@ -201,7 +201,8 @@ def submit_batch(terminal: Terminal, request: BatchRequest, *,
     values = {**request.values, "row_count": str(len(rows))}
     case = submit_application(terminal, SubmitRequest(
         clerk=request.clerk, form=terminal.reference.form(BATCH_ITEM), values=values, materials=request.materials,
-        waivers=request.waivers, batch=batch, sealed=(sealed,)), render_receipt=render_receipt, today=today, now=now)
+        waivers=request.waivers, batch=batch, sealed=(sealed,), item_name=f"{check.kind.title}（批量导入）"),
+        render_receipt=render_receipt, today=today, now=now)
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.BATCH_IMPORT, request.clerk.id, case.view.id, None, {
         "step": "submit", "kind": check.kind.code, "rows": len(rows), "refused": len(check.bad_rows)}))
     return BatchAccepted(batch_id, case, len(rows))

@@ -82,6 +82,9 @@ class SubmitRequest:
     #: blobs already sealed under a reserved key that go with the case but are no material (issue 20: the
     #: staff list's rows, ``protocol.body.BATCH_ROWS_KEY``); not listed on the receipt
     sealed: Sequence[AttachmentData] = ()
+    #: what the receipt calls the item when it is not the form's name (issue 20: a list of 缴费基数申报 goes
+    #: under the batch import's form, whose name says 人员新增)
+    item_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,7 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
                                         received.astimezone(CHINA_TZ).date())
     names = {m.key: m.name for m in form.materials}
     receipt = build_receipt(
-        receipt_no=receipt_no, office_name=terminal.settings.office_name, item_name=form.name,
+        receipt_no=receipt_no, office_name=terminal.settings.office_name, item_name=request.item_name or form.name,
         applicant_name=applicant_name, applicant_id_number=applicant_id,
         agent_name=clean.get(agent_name.key) or None if agent_name is not None else None,
         agent_id_number=clean.get(agent_id.key) or None if agent_id is not None else None,

@@ -35,7 +35,7 @@ from app.usecases.batch_import import (
 from central.models import PersonRecordRow
 from central.store import CentralStore
 from forms.rules.figures import MissingFigures
-from forms.staff_import import STAFF, CentralAnswer, check_rows
+from forms.staff_import import BASES, STAFF, CentralAnswer, check_rows
 from forms.staff_workbook import StaffSheet, read_sheet
 from local_db.submissions import list_submissions, pending_count
 from protocol.body import BATCH_ROWS_KEY
@@ -113,6 +113,19 @@ def test_a_batch_with_bad_rows_accepts_only_the_valid_ones(make_terminal: Any, d
     trail = [e for e in terminal.audit.find(terminal.db) if e.action == "batch_import"]
     assert [(e.detail["step"], e.detail.get("refused")) for e in trail] == [("check", 1), ("submit", 1)]
     assert all(person() not in json.dumps(e.detail, ensure_ascii=False) for e in trail)
+
+
+def test_a_list_of_bases_is_received_as_a_base_declaration(make_terminal: Any, data_dir: Path) -> None:
+    """The same import page takes a 缴费基数申报 list; its receipt must not say 人员新增."""
+    with_figures(data_dir)
+    terminal: Terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    rows = [{"id_number": person(), "name": "张三", "last_year_wage": "6000", "base": "6000"}]
+    result = check_workbook(terminal, CLERK, filled(rows, BASES), unit_number=UNIT, today=TODAY)
+    assert result.check.kind is BASES and result.check.problems == []
+    accepted = submit_batch(terminal, BatchRequest(CLERK, result, VALUES, waivers=WAIVED), today=TODAY)
+    assert accepted.receipt.item_name == "缴费基数申报（批量导入）"
+    [case] = list_submissions(terminal.db)
+    assert case.payload["_batch"]["kind"] == "bases"
 
 
 def test_a_list_with_no_valid_row_is_not_accepted(make_terminal: Any, data_dir: Path) -> None:
