@@ -31,7 +31,10 @@ cell or a shadow's edge inside a page has paper on both sides of one side at lea
 and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``);
 a side on a transparent sleeve's welded edge, a few mm outside the page, moves in (``detect_sleeve.py``);
 an outline with a sleeve band inside a side that could not move in (glare whitened the band of the side it
-needed too) is still partly the sleeve's and is not trusted. Candidates have opposite sides of similar
+needed too) is still partly the sleeve's and is not trusted, nor one with a side that runs on past a
+corner as the same step in the same lightness ratio (a hard shadow's edge, ``_continued_sides``); a card's
+outline lying within a card-sized one is a card in a sleeve (``_card_in_sleeve``). Candidates have opposite
+sides of similar
 length (``MIN_OPPOSITE``): a wedge is a sticky note half under a page, never a document.
 An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
 
@@ -185,6 +188,52 @@ def _stands_out(lab: NDArray[np.uint8], quad: Quad) -> bool:
     seeds, see docs/design-notes.md)."""
     return float(_side_steps(lab, quad, 3.0).min()) >= STEP_NEAR \
         and float(_side_steps(lab, quad, 8.0).min()) >= STEP_WIDE
+
+
+def _continued_sides(lab: NDArray[np.uint8], quad: Quad) -> int:
+    """How many sides go on past a corner as the same shadow's edge.
+
+    A page's side ends at its corners: beyond them is desk on both sides of the line. A hard shadow's edge
+    (the camera arm's bar, a forearm) that was taken for a side runs on across the desk, and there it
+    darkens the desk by the same factor as it darkened the page: the lightness ratio across the line beyond
+    a corner is the ratio across the side (within 15%). An object's edge lying along the line beyond (a
+    keyboard's, a phone's) gives a step too, but another ratio. Measured 3 px either side of the line, over
+    a stretch of 4 px to a sixth of the side beyond each corner."""
+    h, w = lab.shape[:2]
+    y = lab[..., 0].astype(np.float64) + 1.0
+    q = np.asarray(quad, dtype=np.float64)
+    centre = q.mean(axis=0)
+    count = 0
+    for k in range(4):
+        a, b = q[k], q[(k + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        if length < 12:
+            continue
+        unit = (b - a) / length
+        inward = np.array([-unit[1], unit[0]])
+        if float(np.dot(centre - a, inward)) < 0:
+            inward = -inward
+
+        def ratio(points: NDArray[np.float64], inward: NDArray[np.float64] = inward) -> float | None:
+            inner = np.round(points + 3.0 * inward).astype(np.int32)
+            outer = np.round(points - 3.0 * inward).astype(np.int32)
+            ok = (inner[:, 0] >= 0) & (inner[:, 0] < w) & (inner[:, 1] >= 0) & (inner[:, 1] < h) \
+                & (outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
+            if int(ok.sum()) < 8:
+                return None
+            return float(np.median(np.log(y[inner[ok, 1], inner[ok, 0]] / y[outer[ok, 1], outer[ok, 0]])))
+
+        on_side = ratio(a[None, :] + np.linspace(0.15, 0.85, 24)[:, None] * (b - a)[None, :])
+        if on_side is None or abs(on_side) < 0.1:  # no step of 10% across the side
+            continue
+        reach = np.linspace(4.0, max(8.0, length / 6.0), 12)[:, None]
+        for beyond in (b[None, :] + reach * unit[None, :], a[None, :] - reach * unit[None, :]):
+            found = ratio(beyond)
+            if found is not None and found * math.copysign(1.0, on_side) >= 0.5 * abs(on_side) \
+                    and abs(found - on_side) < math.log(1.15):
+                count += 1
+                break
+    return count
 
 
 def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:
@@ -420,7 +469,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     confidence = float(min(1.0, docs[0].support))
     share = docs[0].area / (small.shape[0] * small.shape[1])
     if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE \
-            or docs[0].on_sleeve:
+            or docs[0].on_sleeve or _continued_sides(lab, docs[0].quad) > 0:
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
     cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
