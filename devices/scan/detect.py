@@ -397,6 +397,8 @@ def _card_in_sleeve(doc: _Candidate, found: list[_Candidate], frame_area: float)
 
 
 def _aspect(quad: Quad) -> float:
+    """Long over short side, each the mean of two opposite sides: the perspective averaged out (the longer
+    of each pair, as ``side_lengths`` gives, cost two plain cards of the tuning ranges their trust)."""
     q = np.asarray(quad, dtype=np.float64)
     sides = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
     across, down = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2

@@ -40,6 +40,13 @@ def angles_ok(quad: Quad) -> bool:
     return bool(np.all(np.abs(cos) <= _COS_LIMIT))
 
 
+def _opposite_ok(lengths: NDArray[np.float64], slack: float) -> bool:
+    """Each side at least ``MIN_OPPOSITE`` (less ``slack``) of the side opposite it (lengths in order)."""
+    limit = MIN_OPPOSITE * (1 - slack)
+    return bool(min(lengths[0], lengths[2]) >= limit * max(lengths[0], lengths[2])
+                and min(lengths[1], lengths[3]) >= limit * max(lengths[1], lengths[3]))
+
+
 def shape_ok(quad: Quad, w: int, h: int, slack: float) -> bool:
     """Convex, near-right angles and ``plausible``, in one pass over plain arrays: it runs for every
     rough outline, where NumPy's per-call overhead (np.roll and friends) used to dominate."""
@@ -58,10 +65,9 @@ def shape_ok(quad: Quad, w: int, h: int, slack: float) -> bool:
     lo, hi = q.min(axis=0), q.max(axis=0)
     if lo[0] < 2.0 or lo[1] < 2.0 or hi[0] > w - 3.0 or hi[1] > h - 3.0:
         return False
-    across, down = max(lengths[0], lengths[2]), max(lengths[1], lengths[3])
-    if min(lengths[0], lengths[2]) < MIN_OPPOSITE * (1 - slack) * across \
-            or min(lengths[1], lengths[3]) < MIN_OPPOSITE * (1 - slack) * down:
+    if not _opposite_ok(lengths, slack):
         return False
+    across, down = max(lengths[0], lengths[2]), max(lengths[1], lengths[3])
     aspect = max(across, down) / max(min(across, down), 1e-6)
     return bool(ASPECT_RANGE[0] * (1 - slack) <= aspect <= ASPECT_RANGE[1] * (1 + slack))
 
@@ -87,9 +93,7 @@ def plausible(quad: Quad, w: int, h: int, slack: float) -> bool:
             or quad[:, 1].max() > h - 1 - border:
         return False
     q = np.asarray(quad, dtype=np.float64)
-    sides = np.linalg.norm(q[_NEXT] - q, axis=1)
-    if min(sides[0], sides[2]) < MIN_OPPOSITE * (1 - slack) * max(sides[0], sides[2]) \
-            or min(sides[1], sides[3]) < MIN_OPPOSITE * (1 - slack) * max(sides[1], sides[3]):
+    if not _opposite_ok(np.linalg.norm(q[_NEXT] - q, axis=1), slack):
         return False
     long_side, short_side = sorted(side_lengths(quad), reverse=True)
     aspect = long_side / max(short_side, 1e-6)
