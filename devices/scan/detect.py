@@ -13,9 +13,12 @@ across them (a cutting mat's grid cells have straight supported sides and the sa
 The rough outlines come from ``detect_rough.py``. The largest survivor wins; a frame with none, or
 with only something card-sized (which may be a table cell of a faint page), is searched again with
 lightness edges at low thresholds (white paper on a light desk), also thickened to close one-pixel
-gaps (a card lying across a phone). A printed frame with the paper's faint edge a little outside it on
-all four sides gives way to that edge (``detect_outer.py``: certificates). Refinement then fits each
-side at full resolution (``refine.py``); a fit with little edge support keeps the coarse outline.
+gaps (a card lying across a phone). A frame where that too finds nothing is searched a last time: every
+rough outline snapped to the edges, however far beside them it lay, and outlines from chromaticity edges
+added, which a hard shadow across a card cannot join to its own (``detect_shadowfree.py``). A printed
+frame with the paper's faint edge a little outside it on all four sides gives way to that edge
+(``detect_outer.py``: certificates). Refinement then fits each side at full resolution (``refine.py``);
+a fit with little edge support keeps the coarse outline.
 
 Two documents: when a second candidate clear of the first has at least ``SECOND_DOCUMENT_SHARE`` of the
 largest one's area and is as well supported as a document must be (``SECOND_DOCUMENT_SUPPORT``; a
@@ -56,6 +59,7 @@ from numpy.typing import NDArray
 from devices.scan.detect_extend import extend_to_desk
 from devices.scan.detect_outer import widen_to_paper_edge
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
+from devices.scan.detect_shadowfree import shadow_free_quads
 from devices.scan.detect_sleeve import inside_sleeve
 from devices.scan.geometry import Quad, is_convex, order_corners, quad_area, scale_quad
 from devices.scan.refine import refine_quad
@@ -79,6 +83,8 @@ STEP_WIDE = 6.0
 #: an outline covering more of the frame than this is the desk's or a mat's, not a document's: a document
 #: camera frames an A4 page with room around it (the generator's pages cover at most 85%)
 DESK_SHARE = 0.9
+#: least mean edge support of a rough outline before it is snapped (most sides on no edge: not worth it)
+ROUGH_SUPPORT = 0.35
 RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-threshold search
 #: largest share of the frame a card's outline (or a sleeve around a card) takes: cards keep the camera's
 #: scale, 2.4-10% of the frame; a sleeve adds up to 10 mm all round
@@ -245,10 +251,15 @@ def _contrast(lab: NDArray[np.uint8], quad: Quad, gap: float = 3.0) -> float:
     return float(_side_steps(lab, quad, gap).mean())
 
 
-def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False) -> tuple[list[_Candidate],
-                                                                                 NDArray[np.uint8]]:
+def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False,
+                last_resort: bool = False) -> tuple[list[_Candidate], NDArray[np.uint8]]:
     """Scored outlines. ``fast`` (preview): edge contours first, largest first, stopping at a few; the
-    bright-region outlines (a third of the time) only when the edges gave nothing."""
+    bright-region outlines (a third of the time) only when the edges gave nothing.
+
+    ``last_resort``, for a frame where both passes found nothing: the second pass's outlines are all
+    snapped to the edges, even those that sat mostly beside them (a faint page edge a few pixels from its
+    rough hull; a third of the white pages on a light desk that were lost), and outlines from chromaticity
+    edges, which a hard shadow does not cut (``detect_shadowfree.py``), are added."""
     edges, magnitude, lab = _edge_maps(small, sensitive)
     found: list[_Candidate] = []
     seen: list[Quad] = []
@@ -256,7 +267,9 @@ def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False) -
         # the second pass also thickens the edges (a thick outline merges a document with what lies beside it,
         # so only when the first pass found nothing or little)
         roughs = rough_quads(small, edges, None if sensitive else lab, thicken=sensitive)
-        _score(small, magnitude, lab, roughs, seen, found, False)
+        if last_resort:
+            roughs += shadow_free_quads(small)
+        _score(small, magnitude, lab, roughs, seen, found, False, 0.0 if last_resort else ROUGH_SUPPORT)
         return found, lab
     h, w = magnitude.shape
     _score(small, magnitude, lab, rough_quads(small, edges, None, fast=True), seen, found, True)
@@ -266,7 +279,7 @@ def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False) -
 
 
 def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArray[np.uint8], roughs: list[Quad],
-           seen: list[Quad], found: list[_Candidate], fast: bool) -> None:
+           seen: list[Quad], found: list[_Candidate], fast: bool, least_support: float = ROUGH_SUPPORT) -> None:
     """Snap each new rough outline to the edges and keep those that look like a document (into ``found``)."""
     h, w = magnitude.shape
     if fast:
@@ -277,7 +290,7 @@ def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArra
         if any(float(np.abs(rough - other).max()) < 2.5 for other in seen):
             continue  # the same outline from another cue or threshold
         seen.append(rough)
-        if _support(magnitude, rough, 0.0) < 0.35:
+        if _support(magnitude, rough, 0.0) < least_support:
             continue  # most sides on no edge at all: not worth a refinement
         # hull vertices sit on rounded corners and dilated edges
         snapped, fit = refine_quad(small, rough, 4.0, samples=16 if fast else 24)
@@ -444,6 +457,9 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         if standing and standing[0] is not docs[0]:
             picked = {id(doc) for doc in standing}  # by identity: candidates hold arrays, == is ambiguous
             docs = standing + [doc for doc in docs if id(doc) not in picked]
+    if not docs and not fast:
+        more, _ = _candidates(small, sensitive=True, last_resort=True)
+        docs = _documents(more)
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]

@@ -176,3 +176,22 @@ def test_a_side_that_runs_on_past_its_corner_as_the_same_shadow_is_not_trusted(s
     assert scene.kind == kind
     right = detection.quad is not None and corner_error(detection.quad, scene.corners) < 0.01
     assert right or not detection.confident, f"hard_shadow/{kind}: wrong and trusted, cues {detection.cues}"
+
+
+@pytest.mark.parametrize(("seed", "kind"), [(7411, "id_front"), (7435, "bank_card"), (6055, "id_back")])
+def test_a_card_cut_by_a_hard_shadow_is_found_by_its_colours(seed: int, kind: str) -> None:
+    """A hand's shadow across a card joined the card's edges to its own in every lightness and colour-opponent
+    edge map, and nothing was found; in chromaticity (``detect_shadowfree.py``) the card stands alone."""
+    scene, detection = _full_scene(seed, "hard_shadow")
+    assert scene.kind == kind
+    _assert_found_and_trusted(scene, detection)
+
+
+@pytest.mark.parametrize("seed", [7422, 7458])
+def test_a_white_page_whose_rough_outline_lay_beside_its_faint_edge_is_found(seed: int) -> None:
+    """The page's rough hull sat a few pixels off its faint edge, so it was dropped before being snapped
+    to it; with nothing else found, every rough outline is now snapped (found, not trusted: the faint
+    edge's colour step is below what a trusted crop needs)."""
+    scene, detection = _full_scene(seed, "light_desk")
+    assert detection.quad is not None, f"light_desk/{scene.kind}: {detection.problem}"
+    assert corner_error(detection.quad, scene.corners) < 0.01
