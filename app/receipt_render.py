@@ -266,12 +266,16 @@ def _layout(layout: _Layout, receipt: Receipt) -> float:
 
 
 def _signature(layout: _Layout, receipt: Receipt, left: float, right: float, y: float) -> float:
-    """The applicant's (or agent's) signature in a box at the right, its label before it; returns the bottom.
+    """The applicant's (agent's, witness's) signature in a box at the right, its label before it, a witness's
+    note above it; returns the bottom.
 
     The box keeps its size however long the receipt is (like the QR code): a signature shrunk to a smudge
     proves nothing. The image keeps its proportions inside the box.
     """
     mm, s = layout.mm, layout.s
+    if receipt.signer_note:  # a witness signed for an applicant who could not: who, why, for whom
+        wrapped = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | _WRAP
+        y += layout.text(QRectF(left, y, right - left, s(20)), receipt.signer_note, _font(s(3.5)), wrapped) + s(2)
     box = QRectF(right - _SIGNATURE_BOX_MM[0] * mm, y, _SIGNATURE_BOX_MM[0] * mm, _SIGNATURE_BOX_MM[1] * mm)
     label = f"{receipt.signer_label}签名："
     flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -3,8 +3,9 @@
 A signature is a PNG drawn on the signature pad (``app.ui.signature_pad``). It is sealed like a scan (the
 encrypted blob store, ``app.scans``) and recorded with the submission in the same transaction as an
 attachment with the reserved key ``SIGNATURE_KEY``, so it reaches the central system the way scans do.
-Who signs is not stored: it follows from the case's values (an agent named means the agent signs), so
-the receipt, its reprint and the case view say the same thing.
+Who signs is not stored apart: it follows from the case's values (an agent named means the agent signs; a
+witness recorded there, ``forms.signature.WITNESS_KEY``, signed for an applicant who could not), so the
+receipt, its reprint and the case view say the same thing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from app.permissions import Permission, require
 from app.terminal import Terminal
 from core.errors import ConfigError, CounterError, ValidationError
 from forms.definitions import FormDef
-from forms.signature import SIGNER_LABELS, Signer, signer_of
+from forms.signature import SIGNER_LABELS, Signer, signer_of, witness_note, witness_of
 from local_db.clerks import ClerkInfo
 from local_db.submissions import AttachmentData, SubmissionView, get_submission
 from protocol.body import SIGNATURE_KEY
@@ -61,6 +62,8 @@ class CaseSignature:
 
     png: bytes
     signer_label: str
+    #: a witness's signature: who could not sign, why, and who signed for them (``forms.signature``)
+    note: str | None = None
 
 
 def case_signature(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> CaseSignature | None:
@@ -76,4 +79,6 @@ def case_signature(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> 
         form: FormDef | None = terminal.reference.form(view.item_code)
     except CounterError:
         form = None
-    return CaseSignature(png, SIGNER_LABELS[signer_of(form, view.payload)])
+    witness = witness_of(view.payload) if signer_of(form, view.payload) == "witness" else None
+    return CaseSignature(png, SIGNER_LABELS[signer_of(form, view.payload)],
+                         witness_note(witness, view.applicant_name or "") if witness is not None else None)

@@ -69,8 +69,10 @@ class Receipt:
     visit_place: str | None = None
     #: the signature drawn at the counter (a PNG, issue 19), printed in its box; None: the item asks for none
     signature_png: bytes | None = None
-    #: who signed, printed under it: 申请人 or 代办人
+    #: who signed, printed before it: 申请人, 代办人 or 见证人
     signer_label: str = "申请人"
+    #: printed above a witness's signature: who could not sign, why, and who signed for them
+    signer_note: str | None = None
 
     def __post_init__(self) -> None:
         # The invariants hold for receipts read back from storage too, not only for build_receipt's.
@@ -142,7 +144,7 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
                   calendar: HolidayCalendar, clerk_name: str, clerk_id: str,
                   offline: bool = False, home_visit: bool = False,
                   visit_place: str | None = None, signature_png: bytes | None = None,
-                  signer_label: str = "申请人") -> Receipt:
+                  signer_label: str = "申请人", signer_note: str | None = None) -> Receipt:
     """A receipt with the ID numbers masked and the due date counted in Beijing working days.
 
     A naive ``received_at`` is refused: the terminal's clock zone is not necessarily China's, and
@@ -183,4 +185,5 @@ def build_receipt(*, receipt_no: str, office_name: str, item_name: str,
         visit_place=(visit_place or "").strip() or None if home_visit else None,
         signature_png=signature_png,
         signer_label=signer_label,
+        signer_note=signer_note if signature_png is not None else None,
     )

@@ -1,11 +1,13 @@
 """The applicant's signature (issue 19) at the screen size the process runs under.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/signature_shots.py OUT_DIR PREFIX
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/signature_shots.py OUT_DIR PREFIX [witness]
 
 A throwaway terminal (file keyring, offline). 个人参保登记 filled in and its ID card waived: the form with the
 signature step still open (提交 disabled, the line naming the missing signature); the signature window with a
 signature drawn on the pad (strokes fed as a pen would, with pressure); the form once signed; the result
-page after 提交; and the receipt as printed (rendered at 100 dpi), with the signature in its box.
+page after 提交; and the receipt as printed (rendered at 100 dpi), with the signature in its box. With
+``witness``: the applicant cannot sign; the 申请人无法签字 window filled in (over the signature window), and the
+signature window, the receipt and the rest with a witness signing instead.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def sign(pad: SignaturePad) -> None:
     stroke([(0.28 + t * 0.0075, 0.78 - t * 0.0012 + 0.02 * math.sin(t / 2)) for t in range(70)])
 
 
-def main(out: Path, prefix: str) -> int:
+def main(out: Path, prefix: str, witness: bool = False) -> int:
     app = make_application()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -97,6 +99,14 @@ def main(out: Path, prefix: str) -> int:
             pump(600)
             dialog = page.signature.dialog
             assert dialog is not None
+            if witness:
+                asked = page.signature.ask_witness()
+                asked.reason.setCurrentText("视力残疾")
+                asked.name.setText("赵敏")
+                pump(400)
+                print(save_screenshot(asked, out / f"{prefix}-witness.png"))
+                asked.confirm()
+                pump(400)
             sign(dialog.panel.pad)
             pump(400)
             print(save_screenshot(dialog, out / f"{prefix}-dialog.png"))
@@ -124,4 +134,4 @@ def main(out: Path, prefix: str) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "var/screenshots"),
-                  sys.argv[2] if len(sys.argv) > 2 else "signature"))
+                  sys.argv[2] if len(sys.argv) > 2 else "signature", witness="witness" in sys.argv[3:]))

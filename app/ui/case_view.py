@@ -284,7 +284,13 @@ class CaseView(QWidget):
         picture.setStyleSheet("background: #ffffff;")
         box = QHBoxLayout(self.signature_box)
         box.addWidget(picture)
-        box.addStretch(1)
+        if signature.note:  # a witness signed for an applicant who could not
+            note = QLabel(signature.note)
+            note.setObjectName("caseSignatureNote")
+            note.setWordWrap(True)
+            box.addWidget(note, 1)
+        else:
+            box.addStretch(1)
         self.signature_box.show()
 
     def _header(self, case: CaseFile) -> QWidget:

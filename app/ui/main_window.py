@@ -664,7 +664,7 @@ class MainWindow(QMainWindow):
             clerk=self.clerk, form=page.form, values=page.view.values(), provenance=page.view.provenance(),
             materials=page.materials.attached(), waivers=page.materials.waivers(), corrects=page.corrects,
             carried=tuple(a for a in page.carried if a.material_key in page.materials.carried),
-            draft_id=page.draft_id, signature=page.signature.png)
+            draft_id=page.draft_id, signature=page.signature.png, witness=page.signature.witness)
         operations.submit_application(parent=self, request=request) \
             .success(self._submitted).failure(self._submit_failed).run_in_background(self.ctx)
 

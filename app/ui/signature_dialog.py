@@ -15,16 +15,18 @@ from app.ui.signature_pad import SignaturePanel
 
 
 class SignatureDialog(QDialog):
-    """``SignatureDialog(signer_label, signer_name, parent, screen=...)``; accepted with ``png`` set."""
+    """``SignatureDialog(signer_label, signer_name, parent, screen=..., unable=...)``; accepted with ``png`` set.
+
+    ``unable``: the panel offers 申请人无法签字… (``panel.unable``), for an applicant without an agent."""
 
     def __init__(self, signer_label: str, signer_name: str = "", parent: QWidget | None = None, *,
-                 screen: QScreen | None = None) -> None:
+                 screen: QScreen | None = None, unable: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("signatureDialog")
         self.setWindowTitle(self.tr("{who}签字").format(who=signer_label))
         self.setModal(True)
         self.png: bytes | None = None
-        self.panel = SignaturePanel(signer_label, signer_name)
+        self.panel = SignaturePanel(signer_label, signer_name, unable=unable)
         self.panel.signed.connect(self._signed)
         self.panel.cancelled.connect(self.reject)
         layout = QVBoxLayout(self)

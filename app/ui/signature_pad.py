@@ -283,23 +283,32 @@ class SignaturePanel(QWidget):
     signed = Signal(bytes)
     cancelled = Signal()
 
+    # the clerk says the applicant cannot sign (shown only with ``unable=True``)
+    unable = Signal()
+
     def __init__(self, signer_label: str, signer_name: str = "", parent: QWidget | None = None, *,
-                 white: bool = False) -> None:
+                 white: bool = False, unable: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("signaturePanel")
         # large type for the applicant (the window's style sheet sets a clerk-sized font on every label)
         self.setStyleSheet("#signaturePrompt { font-size: 28px; font-weight: bold; }"
                            " #signatureSigner { font-size: 22px; }"
                            " #signatureHint { font-size: 20px; color: #c0392b; }"
+                           " #signatureNote { font-size: 20px; }"
                            " #signaturePanel QPushButton { font-size: 20px; }")
         self._white = white
         self.prompt = QLabel(self.tr("请核对屏幕上的信息并签字"))
         self.prompt.setObjectName("signaturePrompt")
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        who = f"{signer_label}：{signer_name}" if signer_name else signer_label
-        self.who = QLabel(self.tr("签字人　{who}").format(who=who))
+        self.who = QLabel()
         self.who.setObjectName("signatureSigner")
         self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note = QLabel()
+        self.note.setObjectName("signatureNote")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.set_signer(signer_label, signer_name)
         self.pad = SignaturePad()
         self.hint = QLabel()
         self.hint.setObjectName("signatureHint")
@@ -312,7 +321,12 @@ class SignaturePanel(QWidget):
         self.confirm_button = QPushButton(self.tr("确认"))
         self.confirm_button.setObjectName("signatureConfirm")
         self.confirm_button.setProperty("primary", True)
-        for button in (self.clear_button, self.cancel_button, self.confirm_button):
+        self.unable_button = QPushButton(self.tr("申请人无法签字…"))
+        self.unable_button.setObjectName("signatureUnable")
+        self.unable_button.setToolTip(self.tr("申请人不能书写签名且无代办人时，由在场的见证人签字并注明原因"))
+        self.unable_button.setVisible(unable)
+        self.unable_button.clicked.connect(self.unable)
+        for button in (self.clear_button, self.unable_button, self.cancel_button, self.confirm_button):
             button.setMinimumSize(140, 48)
         self.clear_button.clicked.connect(self.pad.clear)
         self.cancel_button.clicked.connect(self.cancelled)
@@ -320,15 +334,31 @@ class SignaturePanel(QWidget):
         self.pad.changed.connect(lambda: self.hint.clear())
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.unable_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.confirm_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prompt)
         layout.addWidget(self.who)
+        layout.addWidget(self.note)
         layout.addWidget(self.pad, 1)
         layout.addWidget(self.hint)
         layout.addLayout(buttons)
+
+    def set_signer(self, signer_label: str, signer_name: str = "", note: str | None = None) -> None:
+        """Who signs (and, for a witness, the line saying for whom and why); clears what was drawn when the
+        signer changes, so one person's strokes never become another's signature."""
+        who = f"{signer_label}：{signer_name}" if signer_name else signer_label
+        text = self.tr("签字人　{who}").format(who=who)
+        if self.who.text() and self.who.text() != text:
+            self.pad.clear()
+        self.who.setText(text)
+        self.note.setText(note or "")
+        self.note.setVisible(bool(note))
+        if note:
+            self.prompt.setText(self.tr("请见证人核对屏幕上的信息并签字"))
+            self.unable_button.hide()
 
     def confirm(self) -> bool:
         """Take the signature when it is one (``signed``), else say why under the pad; whether it was taken."""

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.ui.form_view import FormView
 from app.ui.signature_dialog import SignatureDialog
+from app.ui.witness_dialog import WitnessDialog
 from forms.definitions import FormDef
-from forms.signature import SIGNER_LABELS, signer_name, signer_of
+from forms.signature import SIGNER_LABELS, Witness, has_agent, signer_name, signer_of, witness_note
 
 # the key that opens the signature window from the form
 SIGN_SHORTCUT = QKeySequence(Qt.Key.Key_F8)
@@ -39,6 +40,9 @@ class SignatureStep(QObject):
         # the screen the signature window opens on (the customer screen's, set by the window); None: here
         self.screen_for_signing: Callable[[], QScreen | None] = lambda: None
         self.png: bytes | None = None
+        # who signed ``png`` for an applicant who could not (申请人无法签字), kept and dropped with it
+        self.witness: Witness | None = None
+        self._pending_witness: Witness | None = None  # chosen in the open signature window, not signed yet
         self._signed_values: dict[str, str] | None = None
         self.dialog: SignatureDialog | None = None
         # what to do once the signature is taken (提交 asked for it: submit)
@@ -54,6 +58,8 @@ class SignatureStep(QObject):
 
     @property
     def signer_label(self) -> str:
+        if self.witness is not None:
+            return SIGNER_LABELS["witness"]
         return SIGNER_LABELS[signer_of(self.form, self.view.values())]
 
     def _label(self) -> None:
@@ -74,23 +80,49 @@ class SignatureStep(QObject):
         if self.dialog is not None:
             return
         values = self.view.values()
-        self.dialog = SignatureDialog(self.signer_label, signer_name(self.form, values), self._parent,
-                                      screen=self.screen_for_signing())
+        self._pending_witness = None
+        alone = not has_agent(self.form, values)  # an agent signs as the agent: no witness then
+        self.dialog = SignatureDialog(SIGNER_LABELS[signer_of(self.form, values)], signer_name(self.form, values),
+                                      self._parent, screen=self.screen_for_signing(), unable=alone)
+        self.dialog.panel.unable.connect(self.ask_witness)
         self.dialog.accepted.connect(self._taken)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
         self.asked.emit()
 
+    def ask_witness(self) -> WitnessDialog:
+        """申请人无法签字: on the clerk's window, the reason and the witness; once given, the open signature
+        window asks the witness to sign (the pad starts empty)."""
+        name = self._applicant_name()
+        dialog = WitnessDialog(name, self._parent)
+
+        def chosen() -> None:
+            witness = dialog.witness
+            if witness is None or self.dialog is None:
+                return
+            self._pending_witness = witness
+            self.dialog.setWindowTitle(self.tr("见证人签字"))
+            self.dialog.panel.set_signer(SIGNER_LABELS["witness"], witness.name, witness_note(witness, name))
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def _applicant_name(self) -> str:
+        field = self.form.identity_field("name")
+        return str(self.view.values().get(field.key) or "").strip() if field is not None else ""
+
     def _taken(self) -> None:
         if self.dialog is not None and self.dialog.png is not None:
-            self.take(self.dialog.png)
+            self.take(self.dialog.png, self._pending_witness)
             then, self._then = self._then, None
             if then is not None:
                 then()
 
-    def take(self, png: bytes) -> None:
-        """Keep a signature for the values as they stand now."""
+    def take(self, png: bytes, witness: Witness | None = None) -> None:
+        """Keep a signature for the values as they stand now (a witness's, for an applicant who could not)."""
         self.png = png
+        self.witness = witness
         self._signed_values = dict(self.view.values())
         self._label()
         self.changed.emit()
@@ -100,6 +132,7 @@ class SignatureStep(QObject):
         if self.png is None:
             return
         self.png = None
+        self.witness = None
         self._signed_values = None
         self._label()
         self.changed.emit()

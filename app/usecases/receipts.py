@@ -167,7 +167,16 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
         due=due, due_provisional_years=years,
         clerk_name=receiver.name if receiver is not None else (view.clerk_id or ""), clerk_id=view.clerk_id or "",
         offline=False, home_visit=view.home_visit, visit_place=_visit_place(payload) if view.home_visit else None,
-        signature_png=signature_png(terminal, view), signer_label=SIGNER_LABELS[signer_of(form, payload)])
+        signature_png=signature_png(terminal, view), signer_label=SIGNER_LABELS[signer_of(form, payload)],
+        signer_note=_witness_line(payload, view.applicant_name or ""))
+
+
+def _witness_line(payload: dict[str, object], applicant_name: str) -> str | None:
+    """What the first print said above a witness's signature (``forms.signature.witness_note``), if any."""
+    from forms.signature import witness_note, witness_of
+
+    witness = witness_of(payload)
+    return witness_note(witness, applicant_name) if witness is not None else None
 
 
 def _visit_place(payload: dict[str, object]) -> str | None:

@@ -20,6 +20,7 @@ from forms.agent import principal_name, relation_of
 from forms.definitions import FormDef, MaterialDef
 from forms.receipt import CHINA_TZ, Receipt, ReceivedMaterial, build_receipt
 from forms.rules.deadlines import HolidayCalendar, MissingHolidaySchedule, count_due_date
+from forms.signature import WITNESS_KEY, Witness, has_agent, witness_note, witness_problem
 from forms.validate import derive_fields, shown_values, validate_form
 from local_db.audit import AuditAction, AuditEvent, DetailValue
 from local_db.clerks import ClerkInfo
@@ -76,6 +77,9 @@ class SubmitRequest:
     draft_id: str | None = None
     home_visit: bool | None = None
     signature: bytes | None = None
+    #: who signed ``signature`` for an applicant who could not, and why (``forms.signature.Witness``); only
+    #: without an agent, whose own signature is the one a case with an agent takes
+    witness: Witness | None = None
     #: structured data beyond the form's text fields, kept in the payload under ``_batch`` (issue 20: the
     #: summary of an employer's staff list, ``app.usecases.batch_import``)
     batch: Mapping[str, Any] | None = None
@@ -100,6 +104,23 @@ def missing_materials(form: FormDef, values: Mapping[str, str], attached: Mappin
     """Required materials that are neither attached nor waived with a reason."""
     return [m for m in form.materials if m.is_required(values) and not attached.get(m.key)
             and not waivers.get(m.key, "").strip()]
+
+
+def _witnessed(form: FormDef, clean: dict[str, str], request: SubmitRequest) -> dict[str, Any]:
+    """The values with the witness who signs for the applicant (``forms.signature.WITNESS_KEY``), checked."""
+    witness = request.witness
+    if witness is None:
+        return dict(clean)
+    if has_agent(form, clean):
+        raise ValidationError("signature", "已填写代办人，应由代办人签字，无需见证人。",
+                              hint="请让代办人签字；见证人只用于没有代办人而申请人本人无法签字的情况。")
+    if not request.signature:
+        raise ValidationError("signature", "缺少见证人签字。", hint="请见证人核对信息后在签字板上签字。")
+    name_field = form.identity_field("name")
+    problem = witness_problem(witness, clean.get(name_field.key, "") if name_field is not None else "")
+    if problem is not None:
+        raise ValidationError("signature", problem, hint="请重新填写见证信息后再签字。")
+    return {**clean, WITNESS_KEY: Witness(witness.name.strip(), witness.reason.strip()).as_value()}
 
 
 def _due_inputs(form: FormDef, received: datetime, calendar: HolidayCalendar) -> tuple[int | None, str, DueData]:
@@ -203,7 +224,8 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
     if missing:
         raise ValidationError("materials", f"缺少必需材料：{'、'.join(m.name for m in missing)}",
                               hint="请拍摄上述材料，或说明免于提交的原因。")
-    signer = signer_of(form, clean)
+    witnessed = _witnessed(form, clean, request)
+    signer = signer_of(form, witnessed)
     if form.needs_signature and not request.signature:
         raise ValidationError("signature", f"缺少{SIGNER_LABELS[signer]}签字。",
                               hint=f"请点击“{SIGNER_LABELS[signer]}签字…”，请{SIGNER_LABELS[signer]}核对信息后签字。")
@@ -241,14 +263,15 @@ def submit_application(terminal: Terminal, request: SubmitRequest, *,
         clerk_name=clerk.name, clerk_id=clerk.id, home_visit=home, visit_place=place,
         # not configured, or out of reach at the last attempt (a laptop on a home visit): not yet at the centre
         offline=terminal.sender is None or terminal.sender.online is False,
-        signature_png=request.signature or None, signer_label=SIGNER_LABELS[signer])
+        signature_png=request.signature or None, signer_label=SIGNER_LABELS[signer],
+        signer_note=witness_note(request.witness, applicant_name) if request.witness is not None else None)
     if render_receipt is not None and terminal.blobs is not None:
         ref = terminal.blobs.put(render_receipt(receipt))
         attachments.append(AttachmentData(material_key=RECEIPT_KEY, sha256=ref.sha256, size=ref.size, pages=1))
     birth = clean.get("birth_date")
     tier = form.review_tier(clean)
     waived_required = sum(1 for m in form.materials if m.key in reasons and m.is_required(clean))
-    payload: dict[str, Any] = dict(clean)
+    payload: dict[str, Any] = dict(witnessed)
     if provenance:
         payload["_provenance"] = dict(provenance)  # where values came from (card, ID reader), every override's reason
     if reasons:

@@ -801,57 +801,57 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../app/ui/case_view.py" line="461" />
+        <location filename="../../app/ui/case_view.py" line="467" />
         <source>查看办件（只读）</source>
         <translation>View case (read-only)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="465" />
+        <location filename="../../app/ui/case_view.py" line="471" />
         <source>查看办件（只读）— {item}</source>
         <translation>View case (read-only) — {item}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="468" />
+        <location filename="../../app/ui/case_view.py" line="474" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="470" />
+        <location filename="../../app/ui/case_view.py" line="476" />
         <source>补打回执…</source>
         <translation>Reprint receipt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="472" />
+        <location filename="../../app/ui/case_view.py" line="478" />
         <source>催办…</source>
         <translation>Remind…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="503" />
+        <location filename="../../app/ui/case_view.py" line="509" />
         <source>催办</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="504" />
+        <location filename="../../app/ui/case_view.py" line="510" />
         <source>向中心系统催办此业务。可填写说明（可不填）：</source>
         <translation>Press the central system about this case. A note (optional):</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="520" />
+        <location filename="../../app/ui/case_view.py" line="526" />
         <source>{when}　柜员 {clerk}　{state}{note}</source>
         <translation>{when}  clerk {clerk}  {state}{note}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="522" />
+        <location filename="../../app/ui/case_view.py" line="528" />
         <source>已送达中心系统</source>
         <translation>delivered to the central system</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="522" />
+        <location filename="../../app/ui/case_view.py" line="528" />
         <source>待发送</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="524" />
+        <location filename="../../app/ui/case_view.py" line="530" />
         <source>催办记录（{n} 次）：</source>
         <translation>Reminders ({n}):</translation>
     </message>
@@ -881,7 +881,7 @@
     </message>
     <message>
         <location filename="../../app/ui/case_view.py" line="209" />
-        <location filename="../../app/ui/case_view.py" line="389" />
+        <location filename="../../app/ui/case_view.py" line="395" />
         <source>显示完整号码</source>
         <translation>Show full number</translation>
     </message>
@@ -901,132 +901,132 @@
         <translation>Signature of the {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="299" />
+        <location filename="../../app/ui/case_view.py" line="305" />
         <source>审核级别：{tier}</source>
         <translation>Review tier: {tier}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="306" />
+        <location filename="../../app/ui/case_view.py" line="312" />
         <source>申请人：{name}（{id}）</source>
         <translation>Applicant: {name} ({id})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="307" />
+        <location filename="../../app/ui/case_view.py" line="313" />
         <source>状态：{state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="308" />
+        <location filename="../../app/ui/case_view.py" line="314" />
         <source>受理编号：{no}</source>
         <translation>Receipt no.: {no}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="309" />
+        <location filename="../../app/ui/case_view.py" line="315" />
         <source>受理：柜员 {clerk}，{when}</source>
         <translation>Received: clerk {clerk}, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="313" />
+        <location filename="../../app/ui/case_view.py" line="319" />
         <source>办结期限：{due}</source>
         <translation>Due by: {due}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="315" />
+        <location filename="../../app/ui/case_view.py" line="321" />
         <source>服务方式：{service}</source>
         <translation>Service: {service}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="317" />
+        <location filename="../../app/ui/case_view.py" line="323" />
         <source>第{n}版（退回后更正重报）</source>
         <translation>Version {n} (corrected after return)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="319" />
+        <location filename="../../app/ui/case_view.py" line="325" />
         <source>复核柜员：{clerk}</source>
         <translation>Reviewed by: {clerk}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="322" />
+        <location filename="../../app/ui/case_view.py" line="328" />
         <source>{acting}；代办人证件号码：{origin}</source>
         <translation>{acting}; agent's ID number: {origin}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="334" />
+        <location filename="../../app/ui/case_view.py" line="340" />
         <source>审核级别提高：{reason}</source>
         <translation>Review tier raised: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="337" />
+        <location filename="../../app/ui/case_view.py" line="343" />
         <source>柜员 {id}</source>
         <translation>clerk {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="339" />
+        <location filename="../../app/ui/case_view.py" line="345" />
         <source>解锁后未改动</source>
         <translation>unlocked, left as read</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="340" />
+        <location filename="../../app/ui/case_view.py" line="346" />
         <source>读卡信息更正：{fields} — {reason}（{who}）</source>
         <translation>Card data corrected: {fields} — {reason} ({who})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="341" />
+        <location filename="../../app/ui/case_view.py" line="347" />
         <source>未说明原因</source>
         <translation>no reason given</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="343" />
+        <location filename="../../app/ui/case_view.py" line="349" />
         <source>中心系统意见：{reason}</source>
         <translation>Central system note: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="346" />
+        <location filename="../../app/ui/case_view.py" line="352" />
         <source>本业务按第{old}版表单受理，字段名称按现行第{new}版显示。</source>
         <translation>Received on form version {old}; field names shown as in the current version {new}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="362" />
+        <location filename="../../app/ui/case_view.py" line="368" />
         <source>未填写</source>
         <translation>Not filled in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="372" />
+        <location filename="../../app/ui/case_view.py" line="378" />
         <source>原读自{document}</source>
         <translation>Originally read from {document}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="392" />
+        <location filename="../../app/ui/case_view.py" line="398" />
         <source>显示完整的证件号码，此操作将记入审计日志</source>
         <translation>Show the full ID number; this is recorded in the audit trail</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="400" />
+        <location filename="../../app/ui/case_view.py" line="406" />
         <source>申请材料</source>
         <translation>Materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="414" />
+        <location filename="../../app/ui/case_view.py" line="420" />
         <source>已拍摄 {n} 页</source>
         <translation>{n} page(s) scanned</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="416" />
+        <location filename="../../app/ui/case_view.py" line="422" />
         <source>免于提交：{reason}</source>
         <translation>Waived: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="418" />
+        <location filename="../../app/ui/case_view.py" line="424" />
         <source>未提交</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="423" />
+        <location filename="../../app/ui/case_view.py" line="429" />
         <source>查看扫描件</source>
         <translation>View scan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_view.py" line="430" />
+        <location filename="../../app/ui/case_view.py" line="436" />
         <source>本业务无需提交：{names}</source>
         <translation>Not needed for this case: {names}</translation>
     </message>
@@ -1881,18 +1881,18 @@
 <context>
     <name>HeaderBar</name>
     <message>
-        <location filename="../../app/ui/header.py" line="48" />
+        <location filename="../../app/ui/header.py" line="46" />
         <source>锁定</source>
         <extracomment>0: everything; higher: more left out (``_compact``)</extracomment>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../app/ui/header.py" line="51" />
+        <location filename="../../app/ui/header.py" line="49" />
         <source>退出登录</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../app/ui/header.py" line="92" />
+        <location filename="../../app/ui/header.py" line="88" />
         <source>柜台终端</source>
         <translation>Counter terminal</translation>
     </message>
@@ -2485,7 +2485,7 @@
 <context>
     <name>PageHeading</name>
     <message>
-        <location filename="../../app/ui/header.py" line="121" />
+        <location filename="../../app/ui/header.py" line="117" />
         <source>返回首页</source>
         <translation>Back to home</translation>
     </message>
@@ -3709,7 +3709,7 @@
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../app/ui/signature_dialog.py" line="24" />
+        <location filename="../../app/ui/signature_dialog.py" line="26" />
         <source>{who}签字</source>
         <translation>Signature: {who}</translation>
     </message>
@@ -3725,27 +3725,42 @@
 <context>
     <name>SignaturePanel</name>
     <message>
-        <location filename="../../app/ui/signature_pad.py" line="296" />
+        <location filename="../../app/ui/signature_pad.py" line="300" />
         <source>请核对屏幕上的信息并签字</source>
         <translation>Please check the information on the screen and sign</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_pad.py" line="300" />
+        <location filename="../../app/ui/signature_pad.py" line="324" />
+        <source>申请人无法签字…</source>
+        <translation>Applicant cannot sign…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="326" />
+        <source>申请人不能书写签名且无代办人时，由在场的见证人签字并注明原因</source>
+        <translation>When the applicant cannot write a signature and has no agent, a witness present signs, with the reason noted</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="353" />
         <source>签字人　{who}</source>
         <translation>Signing: {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_pad.py" line="308" />
+        <location filename="../../app/ui/signature_pad.py" line="360" />
+        <source>请见证人核对屏幕上的信息并签字</source>
+        <translation>Witness: please check the information on the screen and sign</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_pad.py" line="317" />
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_pad.py" line="310" />
+        <location filename="../../app/ui/signature_pad.py" line="319" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_pad.py" line="312" />
+        <location filename="../../app/ui/signature_pad.py" line="321" />
         <source>确认</source>
         <translation>Confirm</translation>
     </message>
@@ -3753,19 +3768,24 @@
 <context>
     <name>SignatureStep</name>
     <message>
-        <location filename="../../app/ui/signature_step.py" line="61" />
+        <location filename="../../app/ui/signature_step.py" line="67" />
         <source>{done}签字… (F8)</source>
         <translation>{done}Sign… (F8)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_step.py" line="62" />
+        <location filename="../../app/ui/signature_step.py" line="68" />
         <source>请{who}在签字板或触摸屏上核对信息并签字</source>
         <translation>The {who} checks the information and signs on the signature pad or touch screen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signature_step.py" line="68" />
+        <location filename="../../app/ui/signature_step.py" line="74" />
         <source>提交时请{who}签字</source>
         <translation>The {who} signs on submit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signature_step.py" line="104" />
+        <source>见证人签字</source>
+        <translation>Witness signature</translation>
     </message>
 </context>
 <context>
@@ -4044,6 +4064,49 @@
         <location filename="../../app/ui/materials_panel.py" line="264" />
         <source>“{name}”免于提交的原因（将随业务一并记录，供复核）：</source>
         <translation>Why "{name}" is not provided (kept with the application for review):</translation>
+    </message>
+</context>
+<context>
+    <name>WitnessDialog</name>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="30" />
+        <source>申请人无法签字</source>
+        <translation>Applicant cannot sign</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="34" />
+        <source>申请人本人无法书写签名、又没有代办人时，由在场的见证人（经办人员或陪同的成年人）核对信息后签字，回执上注明原因和见证人。</source>
+        <translation>When the applicant cannot write a signature and has no agent, a witness present (a clerk or an accompanying adult) checks the information and signs; the receipt states the reason and the witness.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="44" />
+        <source>选择或填写原因</source>
+        <translation>Choose or type the reason</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="47" />
+        <source>见证人姓名</source>
+        <translation>Witness's name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="53" />
+        <source>无法签字的原因</source>
+        <translation>Why the applicant cannot sign</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="54" />
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="56" />
+        <source>由见证人签字</source>
+        <translation>Witness signs</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/witness_dialog.py" line="57" />
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
