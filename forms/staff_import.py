@@ -88,6 +88,13 @@ BASES = ImportKind("bases", "缴费基数申报", (
 KINDS: Mapping[str, ImportKind] = {kind.code: kind for kind in (STAFF, BASES)}
 
 
+def batch_item_name(kind_code: object) -> str | None:
+    """What a batch's receipt (and its reprint) calls the item: the list's kind, not the batch form's name (a
+    list of bases goes under the batch import's form, whose name says 人员新增); None for an unknown kind."""
+    kind = KINDS.get(str(kind_code))
+    return f"{kind.title}（批量导入）" if kind is not None else None
+
+
 @dataclass(frozen=True)
 class BaseLimits:
     """The year's monthly contribution-base floor and ceiling (``ProvincialFigures.contribution_base_range``)."""

@@ -33,7 +33,15 @@ from core.errors import ConfigError, CounterError
 from core.files import read_bytes_bounded
 from forms.receipt import CHINA_TZ, Receipt
 from forms.rules.figures import MissingFigures
-from forms.staff_import import BaseLimits, CentralAnswer, ImportCheck, ImportKind, central_problems, check_rows
+from forms.staff_import import (
+    BaseLimits,
+    CentralAnswer,
+    ImportCheck,
+    ImportKind,
+    batch_item_name,
+    central_problems,
+    check_rows,
+)
 from forms.staff_workbook import MAX_FILE_BYTES, StaffSheet, marked_up, read_sheet, template
 from local_db.audit import AuditAction, AuditEvent
 from local_db.clerks import ClerkInfo
@@ -201,7 +209,7 @@ def submit_batch(terminal: Terminal, request: BatchRequest, *,
     values = {**request.values, "row_count": str(len(rows))}
     case = submit_application(terminal, SubmitRequest(
         clerk=request.clerk, form=terminal.reference.form(BATCH_ITEM), values=values, materials=request.materials,
-        waivers=request.waivers, batch=batch, sealed=(sealed,), item_name=f"{check.kind.title}（批量导入）"),
+        waivers=request.waivers, batch=batch, sealed=(sealed,), item_name=batch_item_name(check.kind.code)),
         render_receipt=render_receipt, today=today, now=now)
     terminal.audit.record(terminal.db, AuditEvent(AuditAction.BATCH_IMPORT, request.clerk.id, case.view.id, None, {
         "step": "submit", "kind": check.kind.code, "rows": len(rows), "refused": len(check.bad_rows)}))

@@ -157,7 +157,7 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
     receiver = next((c for c in list_clerks(terminal.db) if c.id == view.clerk_id), None)
     return Receipt(
         receipt_no=view.counter_receipt_no, office_name=terminal.settings.office_name or DEFAULT_OFFICE_NAME,
-        item_name=form.name if form is not None else view.item_code,
+        item_name=_item_name(payload) or (form.name if form is not None else view.item_code),
         applicant_name=view.applicant_name or "", applicant_id_masked=mask_id_number(view.applicant_id_number or ""),
         agent_name=agent_name, agent_id_masked=mask_id_number(agent_id) if agent_id else None,
         agent_relation=relation_of(payload) if agent_name else None,
@@ -169,6 +169,14 @@ def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> R
         offline=False, home_visit=view.home_visit, visit_place=_visit_place(payload) if view.home_visit else None,
         signature_png=signature_png(terminal, view), signer_label=SIGNER_LABELS[signer_of(form, payload)],
         signer_note=_witness_line(payload, view.applicant_name or ""))
+
+
+def _item_name(payload: dict[str, object]) -> str | None:
+    """The first print's item name where it was not the form's: a batch names its list's kind."""
+    from forms.staff_import import batch_item_name
+
+    batch = payload.get("_batch")
+    return batch_item_name(batch.get("kind")) if isinstance(batch, dict) else None
 
 
 def _witness_line(payload: dict[str, object], applicant_name: str) -> str | None:

@@ -32,6 +32,7 @@ from app.usecases.batch_import import (
     staff_template,
     submit_batch,
 )
+from app.usecases.receipts import saved_receipt
 from central.models import PersonRecordRow
 from central.store import CentralStore
 from forms.rules.figures import MissingFigures
@@ -126,6 +127,8 @@ def test_a_list_of_bases_is_received_as_a_base_declaration(make_terminal: Any, d
     assert accepted.receipt.item_name == "缴费基数申报（批量导入）"
     [case] = list_submissions(terminal.db)
     assert case.payload["_batch"]["kind"] == "bases"
+    # 补打回执 says what the first print said
+    assert saved_receipt(terminal, CLERK, case.id).item_name == "缴费基数申报（批量导入）"
 
 
 def test_a_list_with_no_valid_row_is_not_accepted(make_terminal: Any, data_dir: Path) -> None:
