@@ -169,6 +169,16 @@ def parse(number: str, *, today: date | None = None,
     )
 
 
+def region_of(number: str, *, today: date | None = None) -> BirthPlace | None:
+    """The region a valid number's first six digits name (as of the birth year), or None for a number that
+    is not valid or whose region cannot be (the shown name is the one the window and receipts use)."""
+    try:
+        place = parse(number, today=today).place
+    except ValidationError:
+        return None
+    return place if place.possible and place.name else None
+
+
 def convert_15_to_18(number15: str) -> str:
     """Upgrade a first-generation 15-digit number: insert century "19", append the check character.
 

@@ -29,7 +29,7 @@ from app.ui.theme import current_look, scaled
 from app.ui.wheel_guard import WheelGuard, guard_wheel
 from forms import uscc
 from forms.definitions import Choice, FieldDef, FormDef, load_choices
-from forms.idnumber import find_problem
+from forms.idnumber import find_problem, region_of
 from forms.validate import derive_fields, shown_values, validate_form
 
 FieldWidget = QLineEdit | QComboBox | QPlainTextEdit
@@ -60,6 +60,9 @@ class FormView(QScrollArea):
         self._today = today
         self._widgets: dict[str, FieldWidget] = {}
         self._errors: dict[str, QLabel] = {}
+        # under each ID-number field: the region its first six digits name, for the clerk to confirm aloud
+        self._notes: dict[str, QLabel] = {}
+        self._noted: dict[str, str] = {}  # the value each note was made for
         #: labels of fields required only in some cases: their star follows the other fields
         self._conditional_labels: dict[str, QLabel] = {}
         #: rows of fields shown only in some cases (a woman employee's post): shown as the values change
@@ -108,6 +111,14 @@ class FormView(QScrollArea):
                 cell_layout.setSpacing(2)
                 cell_layout.addWidget(widget)
                 cell_layout.addWidget(error)
+                if field.type == "idnumber":  # where the number was issued, once it is whole and valid
+                    note = QLabel()
+                    note.setObjectName(f"note_{field.key}")
+                    note.setProperty("role", "fieldNote")
+                    note.setWordWrap(True)
+                    note.hide()
+                    cell_layout.addWidget(note)
+                    self._notes[field.key] = note
                 label = QLabel(self._label_text(field, field.required))
                 label.setTextFormat(Qt.TextFormat.RichText)
                 if field.required_when is not None:
@@ -377,6 +388,23 @@ class FormView(QScrollArea):
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
+    def _show_region(self, key: str, note: QLabel, valid: bool) -> None:
+        """号码归属地 under a whole, valid ID number: a transposed digit in the region part still makes a valid
+        number more often than not, and the applicant knows where they were registered when asked."""
+        value = self.value(key) if valid else ""
+        if self._noted.get(key) == value:
+            return  # every keystroke anywhere re-checks the form; the region changes only with the number
+        self._noted[key] = value
+        place = region_of(value, today=self._today) if len(value.strip()) == 18 else None
+        if place is None:
+            note.hide()
+            return
+        text = self.tr("号码归属地：{place}").format(place=place.name)
+        if place.in_use_from is not None:
+            text += self.tr("（该地区代码自{year}年起使用）").format(year=place.in_use_from)
+        note.setText(text)
+        note.show()
+
     def _id_number_markup(self, value: str, kind: str = "idnumber") -> str:
         """The number (or credit code) as typed with the offending character in red, so the clerk sees where."""
         problem = find_problem(value, today=self._today) if kind == "idnumber" else uscc.find_problem(value)
@@ -415,6 +443,8 @@ class FormView(QScrollArea):
         for field in self.form.fields():
             if field.key in self._touched or not self._errors[field.key].isHidden():
                 self._show_field_problem(field, problems.get(field.key))
+        for key, note in self._notes.items():
+            self._show_region(key, note, key not in problems)
         valid = not problems
         if valid != self._valid:
             self._valid = valid

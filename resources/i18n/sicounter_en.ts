@@ -1829,35 +1829,45 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="210" />
+        <location filename="../../app/ui/form_view.py" line="221" />
         <source>请选择</source>
         <extracomment>any value changed (materials whose need depends on a field re-check themselves) labels of fields required only in some cases: their star follows the other fields rows of fields shown only in some cases (a woman employee's post): shown as the values change the labels of the rows hidden now (a widget not yet in a shown window is "hidden" to Qt, so kept here) field key -&gt; the device it was read from (e.g. 社保卡); locked until overridden field key -&gt; the value as the device read it (to tell the reviewer which values a correction changed) more of where values came from, added by whoever filled them (the central system's lookup)</extracomment>
         <translation>Please choose</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="233" />
+        <location filename="../../app/ui/form_view.py" line="244" />
         <source>手机或座机号码</source>
         <translation>Mobile or landline number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="234" />
+        <location filename="../../app/ui/form_view.py" line="245" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="234" />
+        <location filename="../../app/ui/form_view.py" line="245" />
         <source>整数</source>
         <translation>whole number</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="248" />
+        <location filename="../../app/ui/form_view.py" line="259" />
         <source>根据其他字段自动填写</source>
         <translation>Filled in from another field</translation>
     </message>
     <message>
-        <location filename="../../app/ui/form_view.py" line="326" />
+        <location filename="../../app/ui/form_view.py" line="337" />
         <source>读自{source}，如需更正请点击“更正读卡信息”并说明原因</source>
         <translation>Read from the {source}; to correct it click "Correct card data" and give a reason</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/form_view.py" line="402" />
+        <source>号码归属地：{place}</source>
+        <translation>Region of the number: {place}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/form_view.py" line="404" />
+        <source>（该地区代码自{year}年起使用）</source>
+        <translation> (code in use since {year})</translation>
     </message>
 </context>
 <context>
