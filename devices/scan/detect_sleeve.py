@@ -11,7 +11,9 @@ further in (a certificate's frame, a table's rule: paper on both sides of a line
 colour). On a light desk a page's white margin can look like the band; there the band must be the
 desk's colour almost exactly (a haze lifts it by a few %), where a page's margin is a step brighter.
 Each side moves on its own (the coarse search often has three sides on the page and one on the
-sleeve), and only while the outline comes no further from a sheet's or a card's proportions.
+sleeve), and only while the outline comes no further from a sheet's or a card's proportions; when a band
+lies inside every side, all four move at once (one at a time, the page's own perspective can make a step
+look like a move away from a sheet's proportions and leave a side on the sleeve).
 """
 
 from __future__ import annotations
@@ -101,6 +103,15 @@ def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool
     for k in range(4):
         lines.append((q[k], (q[(k + 1) % 4] - q[k]) / max(float(np.linalg.norm(q[(k + 1) % 4] - q[k])), 1e-9)))
     moved_any, moved = False, 0
+    if all(depth is not None for depth in depths):  # a band inside every side: the whole outline is the sleeve's
+        trial = list(lines)
+        for k, depth in enumerate(depths):
+            points = base[k] - (float(depth or 0) - 0.5) * outward[k]
+            vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+            trial[k] = (np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64))
+        corners = _intersect(trial)
+        if corners is not None:
+            return order_corners(corners), False
     for k, depth in enumerate(depths):
         if depth is None:
             continue

@@ -195,3 +195,11 @@ def test_a_white_page_whose_rough_outline_lay_beside_its_faint_edge_is_found(see
     scene, detection = _full_scene(seed, "light_desk")
     assert detection.quad is not None, f"light_desk/{scene.kind}: {detection.problem}"
     assert corner_error(detection.quad, scene.corners) < 0.01
+
+
+def test_a_sleeve_band_inside_every_side_moves_all_four_in_at_once() -> None:
+    """A band was found inside all four sides, but moved one side at a time the outline's proportions went
+    further from a sheet's at some step (the page's own perspective), so one side stayed on the sleeve."""
+    scene, detection = _full_scene(7137, "sleeve")
+    assert scene.kind == "a5_form"
+    assert detection.quad is not None and corner_error(detection.quad, scene.corners) < 0.01
