@@ -126,14 +126,20 @@ def test_a_reprint_carries_the_same_signature(qapp: QApplication, make_terminal:
     assert "申请人签名" in text_of(receipt_pdf(again))
 
 
-def test_the_case_view_shows_the_signature(qtbot: QtBot, make_terminal: Any) -> None:
-    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
-    accepted = usecases.submit_application(terminal, _request(a_signature()))
+def shown_case(qtbot: QtBot, terminal: Any, submission_id: str) -> tuple[CaseView, OpRunner]:
+    """The case view of a signed case, once its signature is shown."""
     ops = OpRunner()
-    view = CaseView(OpContext(terminal, ops), CLERK, accepted.view.id)
+    view = CaseView(OpContext(terminal, ops), CLERK, submission_id)
     qtbot.addWidget(view)
     view.show()
     qtbot.waitUntil(lambda: view.case is not None and view.signature_box.isVisible(), timeout=10000)
+    return view, ops
+
+
+def test_the_case_view_shows_the_signature(qtbot: QtBot, make_terminal: Any) -> None:
+    terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
+    accepted = usecases.submit_application(terminal, _request(a_signature()))
+    view, ops = shown_case(qtbot, terminal, accepted.view.id)
     assert view.signature_box.title() == "申请人签名"
     assert all(m.key != SIGNATURE_KEY for m in view.case.materials)  # type: ignore[union-attr]
     ops.wait()

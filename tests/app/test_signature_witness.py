@@ -22,10 +22,7 @@ from pytestqt.qtbot import QtBot
 from app import usecases
 from app.receipt_render import receipt_image_with_signature_box, receipt_pdf
 from app.terminal import Terminal
-from app.ui.case_view import CaseView
 from app.ui.main_window import MainWindow
-from app.ui.operations import OpContext
-from app.ui.ops import OpRunner
 from app.ui.witness_dialog import WitnessDialog
 from app.usecases.receipts import saved_receipt
 from core.errors import ValidationError
@@ -37,7 +34,7 @@ from .conftest import CLERK
 from .samples import REGISTRATION, RETIREE_ID, WAIVER
 from .test_acceptance import text_of
 from .test_signature_form import _draw, _filled
-from .test_signature_submit import _ink_in, a_signature
+from .test_signature_submit import _ink_in, a_signature, shown_case
 
 WITNESS = Witness("赵敏", "不识字")
 NOTE = f"申请人{REGISTRATION['name']}因不识字无法签字，由见证人赵敏见证并代为签字"
@@ -91,11 +88,7 @@ def test_a_witness_the_rules_refuse_saves_nothing(
 def test_the_case_view_shows_who_signed_for_whom(qtbot: QtBot, make_terminal: Any) -> None:
     terminal = make_terminal("http://127.0.0.1:9", start_sender=False)
     accepted = usecases.submit_application(terminal, _request(a_signature(), WITNESS))
-    ops = OpRunner()
-    view = CaseView(OpContext(terminal, ops), CLERK, accepted.view.id)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitUntil(lambda: view.case is not None and view.signature_box.isVisible(), timeout=10000)
+    view, ops = shown_case(qtbot, terminal, accepted.view.id)
     assert view.signature_box.title() == "见证人签名"
     notes = [w.text() for w in view.signature_box.findChildren(QLabel, "caseSignatureNote")]
     assert notes == [NOTE]
