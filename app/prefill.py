@@ -21,14 +21,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
 from forms.definitions import FieldDef, FormDef
 from protocol.lookup import (
     BENEFIT_STATUS_LABELS,
     CARD_STATUS_LABELS,
+    EMPLOYER_STATUS_LABELS,
     INSURANCE_LABELS,
     INSURED_STATUS_LABELS,
+    EmployerOut,
     PersonOut,
 )
 
@@ -180,8 +182,8 @@ def _fits(field: FieldDef, value: str) -> bool:
     return True
 
 
-def _fills(form: FormDef, fields: Collection[FieldDef], table: Mapping[str, Extract], person: PersonOut,
-           values: Mapping[str, str], owned: Collection[str]) -> tuple[Fill, ...]:
+def _fills(form: FormDef, fields: Collection[FieldDef], table: Mapping[str, Callable[[Any], str | None]],
+           person: PersonOut | EmployerOut, values: Mapping[str, str], owned: Collection[str]) -> tuple[Fill, ...]:
     provisional = provisional_keys(form, values)
     out = []
     for field in fields:
@@ -325,6 +327,50 @@ def not_found_notice(form: FormDef, *, deceased: bool = False) -> Notice:
     if form.code == REGISTRATION_FORM:
         return Notice("not_registered", "info", "中心系统中无该人员参保记录，按首次参保登记办理。")
     return Notice("not_registered", "warn", "中心系统中没有该人员的参保记录，请核对所办事项。")
+
+
+#: an employer item's unit fields, from the lookup of the unit number (or credit code) the clerk typed
+EMPLOYER_FIELDS: dict[str, Callable[[EmployerOut], str | None]] = {
+    "unit_number": lambda e: e.unit_number,
+    "credit_code": lambda e: e.uscc,
+    "employer_name": lambda e: e.name,
+    "legal_rep_name": lambda e: e.legal_representative,
+}
+#: the field an employer item names its unit by (the lookup starts when a whole one is typed)
+UNIT_KEY = "unit_number"
+
+
+def employer_label(employer: EmployerOut) -> str:
+    return f"中心系统（截至 {employer.as_of[:10]}）"
+
+
+def employer_prefill(form: FormDef, employer: EmployerOut, values: Mapping[str, str], *,
+                     owned: Collection[str] = ()) -> Prefill:
+    """An employer item's unit, looked up by the unit number or credit code the clerk typed: its name, codes
+    and legal representative where the form lacks them; what it stands at; a cancelled unit stops the form
+    (nothing can be changed or declared for it), unpaid contributions are said."""
+    fills = _fills(form, list(form.fields()), EMPLOYER_FIELDS, employer, values, owned)
+    status = EMPLOYER_STATUS_LABELS.get(employer.status, employer.status)
+    notices = [Notice("employer", "info", f"{employer.name}：{status}，在职参保 {employer.insured_staff} 人。")]
+    typed = values.get("employer_name", "").strip()
+    if typed and "employer_name" not in {f.key for f in fills} and typed != employer.name:
+        notices.append(Notice("name_differs", "warn", f"中心系统登记的单位名称为“{employer.name}”，与填写的"
+                                                      "不一致。请核对营业执照；名称变更请选择相应变更事项。"))
+    if employer.status == "cancelled":
+        notices.append(Notice("cancelled", "stop", f"该单位已在中心系统注销，不能办理{form.name}。"
+                                                   "请核对单位编号；需恢复参保的，按单位参保登记办理。"))
+    elif employer.status == "suspended":
+        notices.append(Notice("suspended", "warn", "该单位在中心系统处于暂停缴费状态，请核实后办理。"))
+    if Decimal(employer.arrears_amount or "0") > 0:
+        notices.append(Notice("arrears", "warn", f"中心系统记录该单位欠缴社会保险费 {employer.arrears_amount} 元"
+                                                 f"（{employer.arrears_months} 个月），请告知单位经办人。"))
+    return Prefill(fills, tuple(notices), employer_label(employer))
+
+
+def employer_not_found_notice(form: FormDef) -> Notice:
+    """The central system answered that no unit has this number (or code)."""
+    return Notice("not_registered", "warn", f"中心系统中没有该单位的参保登记记录，不能办理{form.name}。"
+                                            "请核对单位编号或统一社会信用代码；新参保单位请办理单位参保登记。")
 
 
 def panel_sources(form: FormDef, values: Mapping[str, str], central: Mapping[str, tuple[str, str]]) -> list[

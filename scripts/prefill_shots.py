@@ -5,8 +5,9 @@
 A throwaway central system (a child process) with a seeded registry (``central seed --persons 400``) and a
 terminal enrolled with it (file keyring). A social security card is read into: 个人参保登记 of an insured
 person (fills and the duplicate warning, then the confirmation at 提交), a form with a lost card (the stop),
-退休核准 (the panel with the registry's months), 死亡待遇 (the deceased looked up); and once more with the
-central system stopped (the quiet offline line).
+退休核准 (the panel with the registry's months), 死亡待遇 (the deceased looked up); 单位参保信息变更 and
+缴费基数申报 with a typed unit number (a unit owing contributions; a cancelled one, the stop); and once more with
+the central system stopped (the quiet offline line).
 """
 
 from __future__ import annotations
@@ -105,6 +106,19 @@ def shoot(window: MainWindow, terminal: Terminal, db: Path, out: Path, prefix: s
                                                            "monthly_pension_fen IS NOT NULL")["id_number"])
     pump(2500)
     print(save_screenshot(window, out / f"{prefix}-survivor.png"))
+    for code, where, name in (("employer_change", "status = 'normal' AND arrears_fen > 0", "employer-change"),
+                              ("contribution_base", "status = 'cancelled'", "employer-cancelled")):
+        window.current_card = None
+        open_item(window, code)
+        page = window.form_page
+        if page is not None:  # the unit number typed and the field left, as the clerk does
+            with sqlite3.connect(db) as conn:
+                unit = conn.execute(f"SELECT unit_number FROM registry_employers WHERE {where} "
+                                    "ORDER BY unit_number LIMIT 1").fetchone()
+            page.view.set_value("unit_number", unit[0] if unit else "")
+            page.view.widget("unit_number").editingFinished.emit()
+        pump(2500)
+        print(save_screenshot(window, out / f"{prefix}-{name}.png"))
 
 
 def main(out: Path, prefix: str) -> int:

@@ -1,5 +1,9 @@
 """The central system's word on the person at the window, applied to the open form (issue 20, item 3).
 
+On an employer item (单位参保信息变更, 缴费基数申报), the unit number or credit code the clerk typed is looked
+up the same way once the clerk leaves the field (reason: the item being handled), and fills the unit's codes,
+name and legal representative where empty; a unit the registry has as cancelled stops the form.
+
 When a card or ID card fills the applicant, ``FormLookup`` looks the person up in the background (the use
 case ``app/usecases/lookup.py`` ``look_up_person``, reason: the card read, with the item's code) and,
 when the answer comes, fills what the form lacks (``app/prefill.py`` decides what), marks each filled
@@ -24,19 +28,23 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app.cards import IdentityReading
-from app.lookups import LookupOutcome, LookupReason, PersonLookup
+from app.lookups import EmployerLookup, LookupOutcome, LookupReason, PersonLookup
 from app.permissions import ClerkInfo, Permission, allowed
 from app.prefill import (
     DECEASED_KEY,
+    UNIT_KEY,
     Notice,
     Prefill,
     deceased_prefill,
+    employer_not_found_notice,
+    employer_prefill,
     not_found_notice,
     panel_sources,
     person_prefill,
@@ -44,6 +52,7 @@ from app.prefill import (
 from app.ui.operations import OpContext
 from app.ui.operations import lookup as lookup_ops
 from app.ui.pages import FormPage
+from forms import uscc
 from forms.idnumber import find_problem
 
 # the social security card as ``app/cards.py`` names it; every other document is read by the ID reader
@@ -53,6 +62,10 @@ OFFLINE_LINE = "未能连接中心系统查询，已按卡面信息继续办理"
 # why the deceased is looked up: the applicant (a survivor) is at the window with their card
 DECEASED_NOTE = "申领遗属待遇，查询死亡人员参保及待遇记录"
 _ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
+# a unit number as the lookup protocol takes it (``protocol.lookup``: 6-20 digits or capital letters)
+_UNIT_PATTERN = re.compile(r"[0-9A-Z]{6,20}")
+# the credit code field of an employer item (looked up by it while no unit number is typed)
+CODE_KEY = "credit_code"
 # the least a reason for a second registration says (as a waiver's reason)
 REASON_MIN = 4
 
@@ -134,6 +147,12 @@ class FormLookup(QObject):
         self.owned: set[str] = set()
         self.applicant: Prefill | None = None
         self.deceased: Prefill | None = None
+        # an employer item's unit, looked up by the unit number (or credit code) the clerk typed
+        self.employer: Prefill | None = None
+        self._unit_seq = 0
+        self._unit_asked: tuple[str, str] | None = None  # (field key, value) of the last employer lookup
+        # what stops the form, per lookup (the applicant's card, the unit)
+        self._stops: dict[str, str] = {}
         self.lookup_ids: list[str] = []
         # the reason given for a second registration, once confirmed
         self.duplicate_reason: str | None = None
@@ -149,6 +168,10 @@ class FormLookup(QObject):
         page.view.more_provenance = self.provenance
         page.before_submit = self.confirm_submit
         page.reset_button.clicked.connect(self.reset)  # after the form cleared itself (connected first)
+        for key in (UNIT_KEY, CODE_KEY):
+            editor = page.view.widget(key) if key in {f.key for f in page.form.fields()} else None
+            if isinstance(editor, QLineEdit):  # looked up when the clerk leaves the field, not per keystroke
+                editor.editingFinished.connect(self.unit_typed)
 
     def reset(self) -> None:
         """重置: the form starts over, and so does what the central system said about it."""
@@ -156,7 +179,10 @@ class FormLookup(QObject):
             self._mark(key, None)
         self.central.clear()
         self.owned.clear()
-        self.applicant = self.deceased = None
+        self.applicant = self.deceased = self.employer = None
+        self._unit_asked = None
+        self._unit_seq += 1
+        self._stops.clear()
         self.duplicate_reason = None
         self._reason = self._looked_up = self._deceased_number = None
         self._seq += 1  # answers on their way are for the form as it was
@@ -203,6 +229,80 @@ class FormLookup(QObject):
         lookup_ops.look_up_person(parent=self.page, clerk=self.clerk, id_number=number, reason=reason) \
             .success(lambda answer: self._deceased_answered(seq, number, answer)) \
             .failure(lambda _exc: self._deceased_offline(seq, number)).run_in_background(self.ctx)
+
+    def unit_typed(self) -> None:
+        """The clerk left the unit number (or credit code) field of an employer item: look the unit up, once
+        per value, by the unit number when there is a whole one, else by a valid credit code."""
+        if not allowed(self.clerk, Permission.LOOKUP):
+            return
+        view = self.page.view
+        unit = view.value(UNIT_KEY).strip().upper()
+        fields = {f.key for f in self.page.form.fields()}
+        code = view.value(CODE_KEY).strip().upper() if CODE_KEY in fields else ""
+        if _UNIT_PATTERN.fullmatch(unit):
+            asked = (UNIT_KEY, unit)
+        elif not unit and len(code) == 18 and uscc.find_problem(code) is None:
+            asked = (CODE_KEY, code)
+        else:
+            return
+        if asked == self._unit_asked:
+            return
+        if self.employer is not None:  # another unit: what the first one filled goes
+            self._forget_unit_fills()
+        self._unit_asked = asked
+        self._unit_seq += 1
+        seq = self._unit_seq
+        # the reason goes on both sides' trails in the office's language, whatever the window speaks
+        reason = LookupReason("typed", note=f"受理{self.page.item.name}", item_code=self.page.item.code)
+        self._set_stop(None, "employer")
+        self._show("employer", [html.escape(self.tr("正在查询中心系统的单位登记…"))], "quiet")
+        by_unit = asked[0] == UNIT_KEY
+        lookup_ops.look_up_employer(parent=self.page, clerk=self.clerk, unit_number=asked[1] if by_unit else None,
+                                    uscc=None if by_unit else asked[1], reason=reason) \
+            .success(lambda answer: self._unit_answered(seq, asked, answer)) \
+            .failure(lambda _exc: self._unit_offline(seq, asked)).run_in_background(self.ctx)
+
+    def _unit_live(self, seq: int, asked: tuple[str, str]) -> bool:
+        return (seq == self._unit_seq and self._current()
+                and self.page.view.value(asked[0]).strip().upper() == asked[1])
+
+    def _unit_answered(self, seq: int, asked: tuple[str, str], answer: EmployerLookup) -> None:
+        if not self._unit_live(seq, asked):
+            return
+        if answer.lookup_id is not None:
+            self.lookup_ids.append(answer.lookup_id)
+        if answer.outcome is LookupOutcome.FOUND and answer.employer is not None:
+            prefill = employer_prefill(self.page.form, answer.employer, self.page.view.values(), owned=self.owned)
+            self.employer = prefill
+            self._apply(prefill)
+            self._show("employer", self._prefill_lines(prefill, self.tr("单位")), _tone(prefill.notices))
+            stop = prefill.stop
+            self._set_stop(stop.text if stop is not None else None, "employer")
+        elif answer.outcome is LookupOutcome.NOT_REGISTERED:
+            notice = employer_not_found_notice(self.page.form)
+            self._show("employer", [_notice_line(notice)], notice.tone)
+        else:
+            self._unit_offline(seq, asked)
+
+    def _unit_offline(self, seq: int, asked: tuple[str, str]) -> None:
+        if self._unit_live(seq, asked):
+            self._show("employer", [html.escape(self.tr("未能连接中心系统查询单位登记，请按单位提供的材料填写"))],
+                       "quiet")
+
+    def _forget_unit_fills(self) -> None:
+        """Another unit typed: what the central system filled for the first one goes (what was typed stays)."""
+        assert self.employer is not None
+        self._filling = True
+        try:
+            for fill in self.employer.fills:
+                kept = self.central.pop(fill.key, None)
+                if kept is not None and self.page.view.value(fill.key) == kept[0] and fill.key != UNIT_KEY:
+                    self.page.view.set_value(fill.key, "")
+                self._mark(fill.key, None)
+        finally:
+            self._filling = False
+        self.employer = None
+        self._set_stop(None, "employer")
 
     # -- answers ----------------------------------------------------------------------------------
     def _live(self, seq: int, number: str) -> bool:
@@ -314,8 +414,13 @@ class FormLookup(QObject):
                 and number != self._looked_up and find_problem(number) is None):
             self._look_up_deceased(number)
 
-    def _set_stop(self, text: str | None) -> None:
-        self.page.stop = text
+    def _set_stop(self, text: str | None, who: str = "applicant") -> None:
+        """What stops the form, per lookup: the applicant's card and the unit each keep their own."""
+        if text is None:
+            self._stops.pop(who, None)
+        else:
+            self._stops[who] = text
+        self.page.stop = next(iter(self._stops.values()), None)
         self.page.update_submit()
 
     def _show(self, who: str, lines: list[str], tone: str) -> None:
@@ -323,7 +428,8 @@ class FormLookup(QObject):
         self._redraw()
 
     def _redraw(self) -> None:
-        lines = [line for who in ("applicant", "deceased") if who in self._lines for line in self._lines[who][0]]
+        lines = [line for who in ("applicant", "deceased", "employer") if who in self._lines
+                 for line in self._lines[who][0]]
         tones = {tone for _lines, tone in self._lines.values()}
         tone = next((t for t in ("stop", "warn", "info") if t in tones), "quiet")
         self.banner.show_lines(lines, tone)

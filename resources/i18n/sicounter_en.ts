@@ -1571,22 +1571,22 @@
 <context>
     <name>DuplicateDialog</name>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="91" />
+        <location filename="../../app/ui/lookup_banner.py" line="104" />
         <source>该人员已参保</source>
         <translation>Already insured</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="96" />
+        <location filename="../../app/ui/lookup_banner.py" line="109" />
         <source>例如：灵活就业人员中断缴费后重新参保</source>
         <translation>e.g. a flexible worker registering again after a break in contributions</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="100" />
+        <location filename="../../app/ui/lookup_banner.py" line="113" />
         <source>仍要登记</source>
         <translation>Register anyway</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="102" />
+        <location filename="../../app/ui/lookup_banner.py" line="115" />
         <source>返回核实</source>
         <translation>Go back and check</translation>
     </message>
@@ -1643,52 +1643,67 @@
 <context>
     <name>FormLookup</name>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="185" />
+        <location filename="../../app/ui/lookup_banner.py" line="211" />
         <source>正在查询中心系统…</source>
         <translation>Looking the person up at the central system…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="202" />
+        <location filename="../../app/ui/lookup_banner.py" line="228" />
         <source>正在查询死亡人员的参保及待遇记录…</source>
         <translation>Looking up the deceased's insurance and benefit records…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="226" />
+        <location filename="../../app/ui/lookup_banner.py" line="258" />
+        <source>正在查询中心系统的单位登记…</source>
+        <translation>Looking the unit up at the central system…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="278" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="289" />
+        <source>未能连接中心系统查询单位登记，请按单位提供的材料填写</source>
+        <translation>Could not reach the central system to look the unit up; fill in from the unit's documents</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/lookup_banner.py" line="326" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="237" />
+        <location filename="../../app/ui/lookup_banner.py" line="337" />
         <source>未能连接中心系统查询，已按卡面信息继续办理</source>
         <translation>Could not reach the central system for a lookup; carrying on with what the card says</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="252" />
+        <location filename="../../app/ui/lookup_banner.py" line="352" />
         <source>死亡人员</source>
         <translation>Deceased</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="261" />
+        <location filename="../../app/ui/lookup_banner.py" line="361" />
         <source>未能连接中心系统查询死亡人员记录，请按材料填写</source>
         <translation>Could not reach the central system for the deceased's records; fill them in from the documents</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="279" />
+        <location filename="../../app/ui/lookup_banner.py" line="379" />
         <source>来自{source}，可修改；修改后按手工填写记录</source>
         <translation>From {source}; may be changed, and is then recorded as typed by hand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="334" />
+        <location filename="../../app/ui/lookup_banner.py" line="440" />
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="335" />
+        <location filename="../../app/ui/lookup_banner.py" line="441" />
         <source>{whose}：已从{source}填入（可修改）：{fields}</source>
         <translation>{whose}: filled in from {source} (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="338" />
+        <location filename="../../app/ui/lookup_banner.py" line="444" />
         <source>{whose}：已查询{source}，表单无需补充。</source>
         <translation>{whose}: looked up at {source}; nothing to add to the form.</translation>
     </message>

@@ -270,3 +270,76 @@ def test_the_reviewer_sees_a_value_the_central_system_filled_as_its(make_termina
     assert (case.field("phone").origin.kind, case.field("phone").origin.label) == (
         OriginKind.CENTRAL, "中心系统（截至 2026-12-06）")
     assert case.field("bank_name").origin.kind is OriginKind.TYPED
+
+
+def pick_unit(db: Path, where: str) -> dict[str, Any]:
+    """One registry employer matching ``where`` (SQL over registry_employers), the first by unit number."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        row = conn.execute(f"SELECT * FROM registry_employers WHERE {where} ORDER BY unit_number LIMIT 1").fetchone()
+    assert row is not None, where
+    return dict(row)
+
+
+def type_and_leave(qtbot: QtBot, page: Any, key: str, value: str) -> None:
+    """Type a value into a line edit and press Enter (its editingFinished, as leaving the field gives)."""
+    from PySide6.QtCore import Qt
+
+    editor = page.view.widget(key)
+    editor.setFocus()
+    editor.clear()
+    qtbot.keyClicks(editor, value)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_a_typed_unit_number_fills_the_units_codes_and_name_on_an_employer_item(
+        qtbot: QtBot, window: MainWindow, seeded: Path) -> None:
+    unit = pick_unit(seeded, "status = 'normal' AND arrears_fen = 0")
+    page = open_item(window, "employer_change")
+    type_and_leave(qtbot, page, "unit_number", unit["unit_number"])
+    wait_answer(qtbot, page)
+    view = page.view
+    assert view.value("credit_code") == unit["uscc"] and view.value("employer_name") == unit["name"]
+    assert view.widget("credit_code").property("fromCentral") is True
+    text = banner_text(page)
+    assert "正常参保" in text and "已从中心系统（截至" in text
+    assert page.stop is None
+    assert view.provenance()["from_central"]["employer_name"].startswith("中心系统")  # type: ignore[index]
+
+
+def test_a_cancelled_unit_stops_a_base_declaration(qtbot: QtBot, window: MainWindow, seeded: Path) -> None:
+    unit = pick_unit(seeded, "status = 'cancelled'")
+    page = open_item(window, "contribution_base")
+    type_and_leave(qtbot, page, "unit_number", unit["unit_number"])
+    qtbot.waitUntil(lambda: page.stop is not None, timeout=20000)
+    assert "已在中心系统注销" in page.stop and "已在中心系统注销" in banner_text(page)
+    assert not page.submit_button.isEnabled()
+    type_and_leave(qtbot, page, "unit_number", pick_unit(seeded, "status = 'normal'")["unit_number"])
+    qtbot.waitUntil(lambda: page.stop is None and "正常参保" in banner_text(page), timeout=20000)
+    # what the first unit filled went with it; the second's is there
+    assert page.view.value("employer_name") != unit["name"]
+
+
+def test_an_unknown_unit_number_is_said_and_a_credit_code_alone_finds_the_unit(
+        qtbot: QtBot, window: MainWindow, seeded: Path) -> None:
+    page = open_item(window, "employer_change")
+    type_and_leave(qtbot, page, "unit_number", "99999999999")
+    wait_answer(qtbot, page)
+    assert "中心系统中没有该单位的参保登记记录" in banner_text(page)
+    unit = pick_unit(seeded, "status = 'normal'")
+    type_and_leave(qtbot, page, "unit_number", "")
+    type_and_leave(qtbot, page, "credit_code", unit["uscc"])
+    qtbot.waitUntil(lambda: page.view.value("unit_number") == unit["unit_number"], timeout=20000)
+    assert page.view.value("employer_name") == unit["name"]
+
+
+def test_offline_an_employer_item_gets_one_quiet_line(qtbot: QtBot, make_terminal: Any, seeded: Path) -> None:
+    terminal = make_terminal(f"http://127.0.0.1:{free_port()}", start_sender=False, central_timeout=2.0)
+    window = MainWindow(terminal, CLERK, OpRunner())
+    qtbot.addWidget(window)
+    window.show()
+    page = open_item(window, "employer_change")
+    type_and_leave(qtbot, page, "unit_number", pick_unit(seeded, "status = 'normal'")["unit_number"])
+    qtbot.waitUntil(lambda: "未能连接中心系统查询单位登记" in banner_text(page), timeout=20000)
+    assert page.view.value("employer_name") == "" and page.stop is None
+    window.detach()
