@@ -168,8 +168,11 @@ class FormLookup(QObject):
         page.view.more_provenance = self.provenance
         page.before_submit = self.confirm_submit
         page.reset_button.clicked.connect(self.reset)  # after the form cleared itself (connected first)
-        for key in (UNIT_KEY, CODE_KEY):
-            editor = page.view.widget(key) if key in {f.key for f in page.form.fields()} else None
+        fields = {f.key for f in page.form.fields()}
+        # an item about a unit already registered names it by its unit number (单位参保登记 has none yet: a
+        # unit found or not found there means something else, and is not looked up)
+        for key in (UNIT_KEY, CODE_KEY) if UNIT_KEY in fields else ():
+            editor = page.view.widget(key) if key in fields else None
             if isinstance(editor, QLineEdit):  # looked up when the clerk leaves the field, not per keystroke
                 editor.editingFinished.connect(self.unit_typed)
 

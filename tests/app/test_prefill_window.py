@@ -343,3 +343,12 @@ def test_offline_an_employer_item_gets_one_quiet_line(qtbot: QtBot, make_termina
     qtbot.waitUntil(lambda: "未能连接中心系统查询单位登记" in banner_text(page), timeout=20000)
     assert page.view.value("employer_name") == "" and page.stop is None
     window.detach()
+
+
+def test_a_new_units_registration_does_not_look_its_credit_code_up(
+        qtbot: QtBot, window: MainWindow, seeded: Path) -> None:
+    """单位参保登记 registers a unit not yet known: "not registered" would be the wrong thing to say there."""
+    page = open_item(window, "employer_registration")
+    type_and_leave(qtbot, page, "credit_code", pick_unit(seeded, "status = 'normal'")["uscc"])
+    qtbot.wait(1500)
+    assert banner_text(page) == "" and page.view.value("employer_name") == "" and page.stop is None
