@@ -5,7 +5,8 @@
 A throwaway terminal (file keyring, offline). 个人参保登记 filled in and its ID card waived: the form with the
 signature step still open (提交 disabled, the line naming the missing signature); the signature window with a
 signature drawn on the pad (strokes fed as a pen would, with pressure); the form once signed; the result
-page after 提交; and the receipt as printed (rendered at 100 dpi), with the signature in its box. With
+page after 提交; the receipt as printed (rendered at 100 dpi), with the signature in its box; and the case
+view, scrolled to the signature. With
 ``witness``: the applicant cannot sign; the 申请人无法签字 window filled in (over the signature window), and the
 signature window, the receipt and the rest with a witness signing instead.
 """
@@ -124,6 +125,20 @@ def main(out: Path, prefix: str, witness: bool = False) -> int:
             path = out / f"{prefix}-receipt.png"
             receipt_image(receipt, dpi=100).save(str(path))
             print(path.resolve())
+            if window.result.submission_id is not None:  # the case as a reviewer opens it
+                from app.ui.case_view import CaseView
+
+                case = CaseView(window.ctx, window.clerk, window.result.submission_id)
+                case.resize(screen.width(), screen.height())
+                case.show()
+                for _ in range(40):
+                    pump(250)
+                    if case.signature_box.isVisible():
+                        break
+                case.details_area.ensureWidgetVisible(case.signature_box)
+                pump(300)
+                print(save_screenshot(case, out / f"{prefix}-case.png"))
+                case.close()
             window.close()
             ops.wait()
         finally:
