@@ -17,6 +17,7 @@ from pathlib import Path
 
 from app.reports import GROUPING_LABELS, PERIOD_LABELS, Measures, Period, Report, ReportLine, record_export
 from app.terminal import Terminal
+from app.whole_file import write_whole
 from local_db.clerks import ClerkInfo
 
 __all__ = ["COLUMNS", "RATING_COLUMNS", "SATISFACTION_HEADER", "export_report", "period_label", "rating_values",
@@ -178,6 +179,7 @@ def export_report(terminal: Terminal, clerk: ClerkInfo, report: Report, path: Pa
     """Write ``report`` to ``path`` (xlsx by its suffix, else CSV) and put the export on the audit trail;
     the format written."""
     file_format = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-    (write_xlsx if file_format == "xlsx" else write_csv)(report, path)
+    write = write_xlsx if file_format == "xlsx" else write_csv
+    write_whole(path, lambda part: write(report, part))
     record_export(terminal, clerk, report, file_format)
     return file_format

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
@@ -200,8 +199,3 @@ def marked_up(data: bytes, sheet: StaffSheet, check: ImportCheck) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write a workbook the clerk chose to save (template or marked-up copy)."""
-    path.write_bytes(data)

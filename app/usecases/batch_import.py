@@ -29,6 +29,7 @@ from app.permissions import Permission, require
 from app.terminal import Terminal
 from app.usecases.lookup import check_registered
 from app.usecases.submit import Accepted, SubmitRequest, submit_application
+from app.whole_file import write_bytes_whole
 from core.errors import ConfigError, CounterError
 from core.files import read_bytes_bounded
 from forms.receipt import CHINA_TZ, Receipt
@@ -221,7 +222,7 @@ def submit_batch(terminal: Terminal, request: BatchRequest, *,
 def save_template(terminal: Terminal, clerk: ClerkInfo, kind: ImportKind, path: Path, *,
                   today: date | None = None) -> Path:
     """Write the empty template where the clerk chose (a USB stick for the employer, a shared folder)."""
-    path.write_bytes(staff_template(terminal, clerk, kind, today=today))
+    write_bytes_whole(path, staff_template(terminal, clerk, kind, today=today))
     return path
 
 
@@ -234,7 +235,7 @@ def check_file(terminal: Terminal, clerk: ClerkInfo, path: Path, *, unit_number:
 
 def save_marked_up(terminal: Terminal, clerk: ClerkInfo, result: ImportResult, path: Path) -> Path:
     """Write the marked-up copy where the clerk chose, to hand back to the employer."""
-    path.write_bytes(marked_up_workbook(terminal, clerk, result))
+    write_bytes_whole(path, marked_up_workbook(terminal, clerk, result))
     return path
 
 

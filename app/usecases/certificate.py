@@ -31,6 +31,7 @@ from app.cards import IdentityReading
 from app.certificates import IssuedCertificate
 from app.permissions import Permission, require
 from app.terminal import Terminal
+from app.whole_file import write_bytes_whole
 from core.errors import CentralUnreachable, ConfigError, CounterError, ValidationError
 from forms.agent_section import GUARDIAN, RELATIONS
 from forms.idnumber import find_problem
@@ -191,7 +192,7 @@ def deliver_certificate(terminal: Terminal, clerk: ClerkInfo, certificate: Issue
         from PySide6.QtPrintSupport import QPrinter as Printer
 
         if printer.outputFormat() == Printer.OutputFormat.PdfFormat and printer.outputFileName():
-            Path(printer.outputFileName()).write_bytes(certificate.pdf)
+            write_bytes_whole(Path(printer.outputFileName()), certificate.pdf)
         else:
             certificate_render.print_certificate(certificate, printer)
 

@@ -7,7 +7,6 @@ of personal data passes one place where an audit trail can be written.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.permissions import Permission, require
 from app.terminal import Terminal
+from app.whole_file import write_whole
 from core.errors import CounterError, mask_id_number
 from forms.agent import principal_name, relation_of
 from forms.receipt import Receipt
@@ -53,7 +53,7 @@ def deliver(target: QPrinter | Path, pdf: Callable[[], bytes], print_on: Callabl
         def write(part: Path) -> None:
             part.write_bytes(pdf())
 
-        _write_whole(target, write)
+        write_whole(target, write)
         return
     from PySide6.QtPrintSupport import QPrinter
 
@@ -70,7 +70,7 @@ def deliver(target: QPrinter | Path, pdf: Callable[[], bytes], print_on: Callabl
         finally:
             printer.setOutputFileName(name)
 
-    _write_whole(Path(name), draw)
+    write_whole(Path(name), draw)
 
 
 def _record_print(terminal: Terminal, receipt: Receipt, target: QPrinter | Path, clerk_id: str) -> None:
@@ -87,15 +87,6 @@ def _record_print(terminal: Terminal, receipt: Receipt, target: QPrinter | Path,
     terminal.audit.record(terminal.db, AuditEvent(
         AuditAction.PRINT_RECEIPT, clerk_id, saved.id if saved is not None else None,
         saved.applicant_id_number if saved is not None else None, facts))
-
-
-def _write_whole(path: Path, write: Callable[[Path], None]) -> None:
-    part = path.with_name(f".{path.name}.part")
-    try:
-        write(part)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 
