@@ -50,13 +50,14 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from devices.scan.detect_extend import extend_to_desk
+from devices.scan.detect_lines import line_quads
 from devices.scan.detect_outer import widen_to_paper_edge
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
 from devices.scan.detect_shadowfree import shadow_free_quads
@@ -89,6 +90,8 @@ RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-thres
 #: largest share of the frame a card's outline (or a sleeve around a card) takes: cards keep the camera's
 #: scale, 2.4-10% of the frame; a sleeve adds up to 10 mm all round
 CARD_SHARE = 0.15
+#: least colour step across a side of an outline made of lines for the side to count as a boundary
+LINE_STEP = 3.0
 #: an ID-1 card's 1.586 as the frame shows it (mild perspective)
 CARD_ASPECT = (1.42, 1.8)
 
@@ -123,6 +126,8 @@ class _Candidate:
     support: float
     #: a sleeve was seen inside some side but not every side came off it (``inside_sleeve``)
     on_sleeve: bool = False
+    #: built from straight lines across the frame (``_line_candidate``): shown, never trusted
+    guessed: bool = False
 
 
 def _coarse(image: NDArray[np.uint8], long_side: int = COARSE_LONG_SIDE) -> tuple[NDArray[np.uint8], float]:
@@ -278,6 +283,26 @@ def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False,
     return found, lab
 
 
+def _line_candidate(small: NDArray[np.uint8]) -> list[_Candidate]:
+    """An outline made of the frame's longest straight edges (``detect_lines.py``), for a frame where even
+    the last resort found nothing: mostly a page lying on a second sheet, whose side across the other sheet
+    is too faint to close a contour. Not the largest: a quad that takes in part of the other sheet, or of the
+    desk, is larger. The one with the most sides that step in colour both right at them and a little further
+    out (``LINE_STEP``; a quad bounded by a text column's edge or the other sheet's print has paper both
+    sides of one), then the best supported.
+    A guess, so never trusted: the capture keeps the whole frame and asks the clerk to check."""
+    _edges, magnitude, lab = _edge_maps(small, sensitive=True)
+    found: list[_Candidate] = []
+    _score(small, magnitude, lab, line_quads(lab, small.shape[1], small.shape[0]), [], found, False, 0.0)
+    if not found:
+        return []
+    def sides_stepping(c: _Candidate) -> int:
+        return int((np.minimum(_side_steps(lab, c.quad, 3.0), _side_steps(lab, c.quad, 8.0)) >= LINE_STEP).sum())
+
+    best = max(found, key=lambda c: (sides_stepping(c), c.support, c.area))
+    return [replace(best, guessed=True)]
+
+
 def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArray[np.uint8], roughs: list[Quad],
            seen: list[Quad], found: list[_Candidate], fast: bool, least_support: float = ROUGH_SUPPORT) -> None:
     """Snap each new rough outline to the edges and keep those that look like a document (into ``found``)."""
@@ -356,7 +381,7 @@ def _to_paper_edge(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candi
         wide = order_corners(snapped)
     if not plausible(wide, w, h, 0.0):
         return doc
-    return _Candidate(wide, quad_area(wide), doc.support, on_sleeve=doc.on_sleeve)
+    return replace(doc, quad=wide, area=quad_area(wide))
 
 
 def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
@@ -370,14 +395,14 @@ def _to_desk(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) 
         wide = order_corners(snapped)
     if not plausible(wide, w, h, 0.0):
         return doc
-    return _Candidate(wide, quad_area(wide), doc.support, on_sleeve=doc.on_sleeve)
+    return replace(doc, quad=wide, area=quad_area(wide))
 
 
 def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
     """The page inside a transparent sleeve whose outline was found (``detect_sleeve.py``)."""
     inner, left_on_sleeve = inside_sleeve(lab, doc.quad)
     if left_on_sleeve:
-        doc = _Candidate(doc.quad, doc.area, doc.support, on_sleeve=True)
+        doc = replace(doc, on_sleeve=True)
     if inner is None or not is_convex(inner) or not angles_ok(inner) or quad_area(inner) < 0.5 * doc.area:
         return doc
     h, w = small.shape[:2]
@@ -386,7 +411,7 @@ def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candida
         inner = order_corners(snapped)
     if not plausible(inner, w, h, 0.0):
         return doc
-    return _Candidate(inner, quad_area(inner), doc.support, on_sleeve=left_on_sleeve)
+    return replace(doc, quad=inner, area=quad_area(inner))
 
 
 def _card_in_sleeve(doc: _Candidate, found: list[_Candidate], frame_area: float) -> _Candidate:
@@ -406,7 +431,7 @@ def _card_in_sleeve(doc: _Candidate, found: list[_Candidate], frame_area: float)
     best = max(inner, key=lambda c: (c.support, c.area))
     if best.support >= SECOND_DOCUMENT_SUPPORT:
         return best
-    return _Candidate(doc.quad, doc.area, doc.support, on_sleeve=True)
+    return replace(doc, on_sleeve=True)
 
 
 def _aspect(quad: Quad) -> float:
@@ -460,6 +485,8 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if not docs and not fast:
         more, _ = _candidates(small, sensitive=True, last_resort=True)
         docs = _documents(more)
+        if not docs:
+            docs = _line_candidate(small)
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]
@@ -487,7 +514,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     confidence = float(min(1.0, docs[0].support))
     share = docs[0].area / (small.shape[0] * small.shape[1])
     if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE \
-            or docs[0].on_sleeve or _continued_sides(lab, docs[0].quad) > 0:
+            or docs[0].on_sleeve or docs[0].guessed or _continued_sides(lab, docs[0].quad) > 0:
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
     cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
