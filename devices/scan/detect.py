@@ -15,7 +15,10 @@ with only something card-sized (which may be a table cell of a faint page), is s
 lightness edges at low thresholds (white paper on a light desk), also thickened to close one-pixel
 gaps (a card lying across a phone). A frame where that too finds nothing is searched a last time: every
 rough outline snapped to the edges, however far beside them it lay, and outlines from chromaticity edges
-added, which a hard shadow across a card cannot join to its own (``detect_shadowfree.py``). A printed
+added, which a hard shadow across a card cannot join to its own (``detect_shadowfree.py``); failing that,
+an outline made of the frame's longest straight edges (``detect_lines.py``: a page on a second sheet,
+whose side across the other sheet is too faint to close a contour), shown but never trusted. The same
+straight outline replaces an untrusted one of about its size that it beats (``_straighter``). A printed
 frame with the paper's faint edge a little outside it on all four sides gives way to that edge
 (``detect_outer.py``: certificates). Refinement then fits each side at full resolution (``refine.py``);
 a fit with little edge support keeps the coarse outline.
@@ -92,6 +95,9 @@ RESEARCH_CANDIDATES = 4  # outlines checked for standing out after the low-thres
 CARD_SHARE = 0.15
 #: least colour step across a side of an outline made of lines for the side to count as a boundary
 LINE_STEP = 3.0
+#: an untrusted outline gives way to one made of lines of about its size (area ratio) and this well supported
+LINE_AREA = (0.8, 1.25)
+LINE_SUPPORT = 0.9
 #: an ID-1 card's 1.586 as the frame shows it (mild perspective)
 CARD_ASPECT = (1.42, 1.8)
 
@@ -283,24 +289,50 @@ def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False,
     return found, lab
 
 
-def _line_candidate(small: NDArray[np.uint8]) -> list[_Candidate]:
+def _line_candidate(small: NDArray[np.uint8], lab: NDArray[np.uint8]) -> list[_Candidate]:
     """An outline made of the frame's longest straight edges (``detect_lines.py``), for a frame where even
     the last resort found nothing: mostly a page lying on a second sheet, whose side across the other sheet
     is too faint to close a contour. Not the largest: a quad that takes in part of the other sheet, or of the
     desk, is larger. The one with the most sides that step in colour both right at them and a little further
-    out (``LINE_STEP``; a quad bounded by a text column's edge or the other sheet's print has paper both
-    sides of one), then the best supported.
+    out (``_sides_stepping``; a quad bounded by a text column's edge or the other sheet's print has paper
+    both sides of one), then the best supported.
     A guess, so never trusted: the capture keeps the whole frame and asks the clerk to check."""
-    _edges, magnitude, lab = _edge_maps(small, sensitive=True)
+    _edges, magnitude, _lab = _edge_maps(small, sensitive=True)
     found: list[_Candidate] = []
     _score(small, magnitude, lab, line_quads(lab, small.shape[1], small.shape[0]), [], found, False, 0.0)
     if not found:
         return []
-    def sides_stepping(c: _Candidate) -> int:
-        return int((np.minimum(_side_steps(lab, c.quad, 3.0), _side_steps(lab, c.quad, 8.0)) >= LINE_STEP).sum())
-
-    best = max(found, key=lambda c: (sides_stepping(c), c.support, c.area))
+    best = max(found, key=lambda c: (_sides_stepping(lab, c.quad), c.support, c.area))
     return [replace(best, guessed=True)]
+
+
+def _sides_stepping(lab: NDArray[np.uint8], quad: Quad) -> int:
+    """How many sides step in colour by ``LINE_STEP`` both right at them and a little further out."""
+    return int((np.minimum(_side_steps(lab, quad, 3.0), _side_steps(lab, quad, 8.0)) >= LINE_STEP).sum())
+
+
+def _straighter(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate) -> _Candidate:
+    """An outline that will not be trusted gives way to the one made of lines (``_line_candidate``) when
+    that is about its size (``LINE_AREA``: not half a page, nor the page with part of the other sheet), well
+    supported (``LINE_SUPPORT``) and better: more sides stepping in colour, or as many and better supported.
+    A hull whose side leaked along a shadow, a sleeve's band or the desk's grain is a few pixels off where
+    the straight side is not. Both are untrusted, so this can only move an outline, never make one trusted."""
+    lines = _line_candidate(small, lab)
+    if not lines:
+        return doc
+    line = lines[0]
+    if not (LINE_AREA[0] <= line.area / max(doc.area, 1e-6) <= LINE_AREA[1] and line.support >= LINE_SUPPORT):
+        return doc
+    mine, theirs = _sides_stepping(lab, line.quad), _sides_stepping(lab, doc.quad)
+    return line if mine > theirs or (mine == theirs and line.support > doc.support) else doc
+
+
+def _trusted(lab: NDArray[np.uint8], doc: _Candidate, frame_area: float) -> bool:
+    """The trust rules of the module notes: a colour step across every side near and wide, not the whole
+    desk, not partly a sleeve, not a guess, no side running on as a shadow's edge."""
+    return float(_side_steps(lab, doc.quad, 3.0).min()) >= STEP_NEAR \
+        and float(_side_steps(lab, doc.quad, 8.0).min()) >= STEP_WIDE and doc.area / frame_area <= DESK_SHARE \
+        and not doc.on_sleeve and not doc.guessed and _continued_sides(lab, doc.quad) == 0
 
 
 def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArray[np.uint8], roughs: list[Quad],
@@ -486,7 +518,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         more, _ = _candidates(small, sensitive=True, last_resort=True)
         docs = _documents(more)
         if not docs:
-            docs = _line_candidate(small)
+            docs = _line_candidate(small, lab)
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]
@@ -496,6 +528,8 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if not fast:
         docs[0] = _card_in_sleeve(docs[0], found + more, small.shape[0] * small.shape[1])
         docs[0] = _to_desk(small, lab, _into_sleeve(small, lab, docs[0]))
+        if not _trusted(lab, docs[0], small.shape[0] * small.shape[1]) and not docs[0].guessed:
+            docs[0] = _straighter(small, lab, docs[0])
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
     reach = max(2.5 * block, 4.0)
     refined: list[tuple[Quad, float]] = []
@@ -513,8 +547,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
     share = docs[0].area / (small.shape[0] * small.shape[1])
-    if not (float(near.min()) >= STEP_NEAR and float(wide.min()) >= STEP_WIDE) or share > DESK_SHARE \
-            or docs[0].on_sleeve or docs[0].guessed or _continued_sides(lab, docs[0].quad) > 0:
+    if not _trusted(lab, docs[0], small.shape[0] * small.shape[1]):
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
     cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
