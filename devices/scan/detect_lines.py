@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from devices.scan.detect_rough import shape_ok
+from devices.scan.detect_rough import ASPECT_RANGE, MIN_AREA_SHARE, shape_ok
 from devices.scan.geometry import Quad, order_corners
 
 #: least length of a Hough piece, as a share of the frame's short side (a card's short side is ~15%)
@@ -46,6 +46,7 @@ class _Line:
     direction: NDArray[np.float64]
     lo: float = 0.0
     hi: float = 0.0
+    angle: float = 0.0  # of the direction, 0..pi
 
     @classmethod
     def through(cls, ends: list[NDArray[np.float64]]) -> _Line:
@@ -53,14 +54,10 @@ class _Line:
         pts = np.array(ends)
         point = pts.mean(axis=0)
         _u, _s, vt = np.linalg.svd(pts - point)
-        line = cls(ends, point, vt[0])
+        line = cls(ends, point, vt[0], angle=math.atan2(vt[0][1], vt[0][0]) % math.pi)
         along = [line.along(p) for p in ends]
         line.lo, line.hi = min(along), max(along)
         return line
-
-    @property
-    def angle(self) -> float:
-        return math.atan2(self.direction[1], self.direction[0]) % math.pi
 
     def offset_of(self, p: NDArray[np.float64]) -> float:
         """Signed distance of ``p`` from the line."""
@@ -82,17 +79,24 @@ def _lines(edges: NDArray[np.uint8], short_side: int) -> list[_Line]:
     segments = pieces.reshape(-1, 4).astype(np.float64)
     order = np.argsort(-np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]))
     lines: list[_Line] = []
+    # each line's angle, point and direction as arrays, so a piece is checked against all lines at once
+    angles, points, directions = np.empty(len(segments)), np.empty((len(segments), 2)), np.empty((len(segments), 2))
     for x0, y0, x1, y1 in segments[order]:
         a, b = np.array([x0, y0]), np.array([x1, y1])
-        angle = math.atan2(y1 - y0, x1 - x0) % math.pi
-        for k, line in enumerate(lines):
-            turn = abs(angle - line.angle)
-            if min(turn, math.pi - turn) < _SAME_ANGLE and abs(line.offset_of(a)) < _SAME_OFFSET \
-                    and abs(line.offset_of(b)) < _SAME_OFFSET:
-                lines[k] = _Line.through([*line.ends, a, b])
-                break
+        n = len(lines)
+        turn = np.abs(angles[:n] - math.atan2(y1 - y0, x1 - x0) % math.pi)
+        near = np.minimum(turn, math.pi - turn) < _SAME_ANGLE
+        for end in (a, b):
+            d = end - points[:n]
+            near &= np.abs(d[:, 0] * directions[:n, 1] - d[:, 1] * directions[:n, 0]) < _SAME_OFFSET
+        hits = np.flatnonzero(near)
+        k = int(hits[0]) if len(hits) else n
+        line = _Line.through([*lines[k].ends, a, b] if len(hits) else [a, b])
+        if len(hits):
+            lines[k] = line
         else:
-            lines.append(_Line.through([a, b]))
+            lines.append(line)
+        angles[k], points[k], directions[k] = line.angle, line.point, line.direction
     lines.sort(key=lambda line: line.lo - line.hi)
     return lines[:MAX_LINES]
 
@@ -130,14 +134,21 @@ def _quads(lines: list[_Line], w: int, h: int) -> list[Quad]:
     for i, p in enumerate(lines):
         for q in lines[i + 1:]:
             turn = abs(p.angle - q.angle)
-            if min(turn, math.pi - turn) < math.radians(7) and abs(p.offset_of(q.point + q.direction * q.lo)) \
-                    > MIN_PIECE * min(w, h):
-                pairs.append((p, q))
-    scored: list[tuple[float, Quad]] = []
-    for i, (p, q) in enumerate(pairs):
-        for r, s in pairs[i + 1:]:
+            apart = abs(p.offset_of(q.point + q.direction * (q.lo + q.hi) / 2))
+            if min(turn, math.pi - turn) < math.radians(7) and apart > MIN_PIECE * min(w, h):
+                pairs.append((p, q, apart))
+    # a document's sides are its pairs' separations: aspect and area first, before any corner is computed
+    # (the shape test below is exact; this only skips pairs of pairs that cannot pass it)
+    aspect_lo, aspect_hi = ASPECT_RANGE[0] * 0.85, ASPECT_RANGE[1] * 1.15
+    area_lo, area_hi = 0.8 * MIN_AREA_SHARE * w * h, 0.95 * w * h
+    covered: list[tuple[float, list[NDArray[np.float64]]]] = []
+    for i, (p, q, across) in enumerate(pairs):
+        for r, s, down in pairs[i + 1:]:
             turn = abs(p.angle - r.angle)
             if abs(min(turn, math.pi - turn) - math.pi / 2) > math.radians(20):
+                continue
+            if not (aspect_lo <= max(across, down) / min(across, down) <= aspect_hi
+                    and area_lo <= across * down <= area_hi):
                 continue
             corners = [_meet(x, y) for x, y in ((p, r), (r, q), (q, s), (s, p))]
             if any(c is None for c in corners):
@@ -145,10 +156,14 @@ def _quads(lines: list[_Line], w: int, h: int) -> list[Quad]:
             ring = [c for c in corners if c is not None]
             sides = ((p, ring[3], ring[0]), (r, ring[0], ring[1]), (q, ring[1], ring[2]), (s, ring[2], ring[3]))
             covers = [_cover(line, a, b) for line, a, b in sides]
-            if min(covers) < MIN_COVER:
-                continue
-            quad = order_corners(np.array(ring, dtype=np.float32))
-            if shape_ok(quad, w, h, 0.0):
-                scored.append((sum(covers), quad))
-    scored.sort(key=lambda item: -item[0])
-    return [quad for _, quad in scored[:MAX_QUADS]]
+            if min(covers) >= MIN_COVER:
+                covered.append((sum(covers), ring))
+    covered.sort(key=lambda item: -item[0])
+    quads: list[Quad] = []
+    for _cover_sum, ring in covered:  # the exact shape test only until enough have passed it
+        quad = order_corners(np.array(ring, dtype=np.float32))
+        if shape_ok(quad, w, h, 0.0):
+            quads.append(quad)
+            if len(quads) == MAX_QUADS:
+                break
+    return quads
