@@ -528,8 +528,9 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if not fast:
         docs[0] = _card_in_sleeve(docs[0], found + more, small.shape[0] * small.shape[1])
         docs[0] = _to_desk(small, lab, _into_sleeve(small, lab, docs[0]))
-        if not _trusted(lab, docs[0], small.shape[0] * small.shape[1]) and not docs[0].guessed:
-            docs[0] = _straighter(small, lab, docs[0])
+    trusted = _trusted(lab, docs[0], small.shape[0] * small.shape[1])
+    if not fast and not trusted and not docs[0].guessed:
+        docs[0] = _straighter(small, lab, docs[0])  # untrusted either way: ``trusted`` still holds
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
     reach = max(2.5 * block, 4.0)
     refined: list[tuple[Quad, float]] = []
@@ -547,7 +548,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
     share = docs[0].area / (small.shape[0] * small.shape[1])
-    if not _trusted(lab, docs[0], small.shape[0] * small.shape[1]):
+    if not trusted:
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
     cues = (docs[0].support, float(near.min()), float(wide.min()), share)
     if len(docs) > 1 and _second_document(docs[0], docs[1]):

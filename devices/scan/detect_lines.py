@@ -90,13 +90,13 @@ def _lines(edges: NDArray[np.uint8], short_side: int) -> list[_Line]:
             d = end - points[:n]
             near &= np.abs(d[:, 0] * directions[:n, 1] - d[:, 1] * directions[:n, 0]) < _SAME_OFFSET
         hits = np.flatnonzero(near)
-        k = int(hits[0]) if len(hits) else n
-        line = _Line.through([*lines[k].ends, a, b] if len(hits) else [a, b])
         if len(hits):
-            lines[k] = line
+            k = int(hits[0])
+            lines[k] = _Line.through([*lines[k].ends, a, b])
         else:
-            lines.append(line)
-        angles[k], points[k], directions[k] = line.angle, line.point, line.direction
+            k = n
+            lines.append(_Line.through([a, b]))
+        angles[k], points[k], directions[k] = lines[k].angle, lines[k].point, lines[k].direction
     lines.sort(key=lambda line: line.lo - line.hi)
     return lines[:MAX_LINES]
 
