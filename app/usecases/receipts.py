@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.permissions import Permission, require
 from app.terminal import Terminal
-from app.whole_file import write_whole
+from app.whole_file import write_bytes_whole, write_whole
 from core.errors import CounterError, mask_id_number
 from forms.agent import principal_name, relation_of
 from forms.receipt import Receipt
@@ -50,10 +50,7 @@ def deliver(target: QPrinter | Path, pdf: Callable[[], bytes], print_on: Callabl
     to PDF output (``print_on`` drawing into a temporary name, renamed when done). Every document the
     counter prints (receipt, 一次性告知书) goes this one way, so none is ever seen half-written."""
     if isinstance(target, Path):
-        def write(part: Path) -> None:
-            part.write_bytes(pdf())
-
-        write_whole(target, write)
+        write_bytes_whole(target, pdf())
         return
     from PySide6.QtPrintSupport import QPrinter
 
@@ -87,7 +84,6 @@ def _record_print(terminal: Terminal, receipt: Receipt, target: QPrinter | Path,
     terminal.audit.record(terminal.db, AuditEvent(
         AuditAction.PRINT_RECEIPT, clerk_id, saved.id if saved is not None else None,
         saved.applicant_id_number if saved is not None else None, facts))
-
 
 
 def saved_receipt(terminal: Terminal, clerk: ClerkInfo, submission_id: str) -> Receipt:
