@@ -7,7 +7,7 @@ GUI thread (an 8 MP frame takes a few hundred milliseconds to process).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from app.terminal import Terminal
 from core.errors import ConfigError, CounterError
 from devices.scan.detect import Detection, FrameProblem, detect_document
-from devices.scan.geometry import Quad
+from devices.scan.geometry import Quad, is_convex, order_corners, quad_area
 from devices.scan.pdf import make_pdf
 from devices.scan.pipeline import ColourMode, ScannedPage, ScanOptions, rotate_page, scan_page
 from local_db.submissions import AttachmentData
@@ -31,6 +31,7 @@ __all__ = [
     "FrameProblem",
     "ScanOptions",
     "ScannedPage",
+    "crop_page",
     "find_card",
     "id_copy",
     "import_image",
@@ -45,6 +46,9 @@ __all__ = [
 class CaptureUnusable(CounterError):
     """The frame cannot become a page; the clerk must rearrange and take it again."""
 
+
+#: least share of the frame four hand-set corners must enclose (an ID card under the camera is 2.4% of it)
+CROP_MIN_SHARE = 0.01
 
 #: long side (mm) of the page an uncertain whole frame is laid out on without a camera calibration
 A4_LONG_MM = 297.0
@@ -65,6 +69,10 @@ class CapturedPage:
     #: the outline was not trusted (``Detection.confident`` false): the whole frame was kept, and the
     #: preview and the page say so, so that the clerk checks it or retakes it
     uncertain: bool = False
+    #: for a page kept whole, the still it was made from and the outline the detector suggested (None when
+    #: it found none): the clerk may set the edges by hand on them (``crop_page``) instead of retaking
+    frame: NDArray[np.uint8] | None = field(default=None, compare=False, repr=False)
+    suggested: Quad | None = field(default=None, compare=False, repr=False)
 
 
 def usable_detection(frame: NDArray[np.uint8]) -> Detection:
@@ -96,7 +104,24 @@ def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPag
     detection = usable_detection(frame)
     if detection.confident:
         return CapturedPage(scan_page(frame, detection.quad, options), None)
-    return CapturedPage(scan_page(frame, None, whole_frame_options(frame, options)), detection.problem, uncertain=True)
+    return CapturedPage(scan_page(frame, None, whole_frame_options(frame, options)), detection.problem, uncertain=True,
+                        frame=frame, suggested=detection.quad)
+
+
+def crop_page(frame: NDArray[np.uint8], corners: Quad, options: ScanOptions) -> ScannedPage:
+    """The page inside four corners the clerk set by hand on a still kept whole.
+
+    The detector was not sure of this outline, the clerk is: the page is made exactly as from a trusted
+    outline (flattened, laid out at its size, whitened). Corners that are not a usable quadrilateral
+    (three in a line, a sliver) are refused in words about the corners, not about the camera. The corners
+    may come in any order: they are put in order round the page first."""
+    h, w = frame.shape[:2]
+    quad = order_corners(corners)
+    if not is_convex(quad) or quad_area(quad) < CROP_MIN_SHARE * w * h:
+        raise CaptureUnusable(f"hand-set corners are no usable quadrilateral: {quad.round(1).tolist()}",
+                              user_message="四个角点围成的不是一张材料的形状（过小或有三点几乎共线）。",
+                              hint="请将四个角点分别拖到材料的四个角上后再裁切。")
+    return scan_page(frame, quad, options)
 
 
 def whole_frame_options(frame: NDArray[np.uint8], options: ScanOptions) -> ScanOptions:

@@ -6,7 +6,9 @@ worker turns a captured 8 MP still into a page.
 
 The page is taken by itself once a trusted outline lies still and sharp (``app/autocapture.py``),
 with a ring filling on the preview meanwhile; an uncertain outline is said and never taken by
-itself. Pages go to the material as they are taken, deleted or rearranged (``attached``), so
+itself. A page kept whole because its outline was not trusted keeps its still until the dialog
+closes, so the clerk can drag its edges onto the page by hand (``app/ui/corner_editor.py``) instead of
+retaking it. Pages go to the material as they are taken, deleted or rearranged (``attached``), so
 there is nothing to confirm: closing the dialog keeps them. An ID copy guides front then back and
 closes by itself shortly after the two sides are composed (the clerk may stay to retake).
 """
@@ -49,6 +51,7 @@ from app.scans import (
     FrameProblem,
     ScannedPage,
     ScanOptions,
+    crop_page,
     find_card,
     id_copy,
     import_image,
@@ -57,6 +60,7 @@ from app.scans import (
 )
 from app.terminal import Terminal
 from app.ui.bridge import EventBridge
+from app.ui.corner_editor import CornerEditor
 from app.ui.errors import sentence
 from app.ui.ops import OpRunner
 from app.ui.preview import FrameMailbox, PreviewView, thumbnail, to_qimage
@@ -67,6 +71,9 @@ from forms.definitions import MaterialDef
 class _Request:
     replace: int | None  # page id to replace (retake), or None to add
 
+
+#: stills kept for setting edges by hand (an 8 MP still is 24 MB in memory): the newest pages kept whole
+MAX_STILLS = 6
 
 #: how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake
 AUTO_CLOSE_MS = 2500
@@ -105,6 +112,9 @@ class CaptureDialog(QDialog):
         self._last_look: NDArray[np.float32] | None = None
         self._key = material_key  # the material the pages are attached to now
         self._uncertain: set[int] = set()  # pages kept whole because their outline was not trusted
+        # their stills and the outlines the detector suggested, for setting the edges by hand
+        self._stills: dict[int, tuple[NDArray[np.uint8], NDArray[np.float32] | None]] = {}
+        self.edge_editor: CornerEditor | None = None  # open while the clerk sets a page's edges
         # reopened to look at pages already taken: what lies under the camera was most likely taken already
         self._seen_before = bool(pages)
         self.auto_captures = 0
@@ -128,6 +138,10 @@ class CaptureDialog(QDialog):
         self.import_button = QPushButton(self.tr("从文件导入…"))
         self.import_button.setObjectName("importButton")
         self.import_button.clicked.connect(self.import_files)
+        self.adjust_button = QPushButton(self.tr("调整边缘（E）"))
+        self.adjust_button.setObjectName("adjustEdgesButton")
+        self.adjust_button.setToolTip(self.tr("所选页面整幅保留时：拖动四个角点框出材料，按所框边缘裁切"))
+        self.adjust_button.clicked.connect(self.adjust_edges)
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("modeCombo")
         for mode, label in ((ColourMode.COLOUR, self.tr("彩色")), (ColourMode.GREY, self.tr("灰度")),
@@ -157,6 +171,7 @@ class CaptureDialog(QDialog):
         shoot_row.addStretch(1)
         shoot_row.addWidget(self.import_button)
         shoot_row.addWidget(self.retake_button)
+        shoot_row.addWidget(self.adjust_button)
         shoot_row.addWidget(self.capture_button)
         left = QVBoxLayout()
         left.addWidget(self.preview, 1)
@@ -223,6 +238,7 @@ class CaptureDialog(QDialog):
         self.resize(1240, 760)
 
         QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.capture_by_hand())
+        QShortcut(QKeySequence(Qt.Key.Key_E), self).activated.connect(self.adjust_edges)
         for page in pages:
             self._add_page(page, sync=False)
         self.mailbox = FrameMailbox(self)
@@ -292,7 +308,8 @@ class CaptureDialog(QDialog):
             self.watch.observe(detection.quad, False, 0.0, self._clock())
             self.preview.set_progress(None)
             return self.tr("未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）")
-        if not self.auto_check.isChecked() or not self._camera_ready or self.close_timer.isActive():
+        if not self.auto_check.isChecked() or not self._camera_ready or self.close_timer.isActive() \
+                or self.edge_editor is not None:  # nothing is taken while the clerk sets a page's edges
             self.preview.set_progress(None)
             return ""
         if self.id_copy_check.isChecked() and self._busy:
@@ -436,15 +453,22 @@ class CaptureDialog(QDialog):
         # the whole frame was kept (outline not trusted, or none): the page says so until retaken
         whole = result.uncertain or result.problem is FrameProblem.NO_DOCUMENT
         if replace is not None and replace in self._pages:
+            page_id = replace
             self._pages[replace] = result.page
             (self._uncertain.add if whole else self._uncertain.discard)(replace)
             self._refresh_item(replace)
             self._sync()
         else:
-            self._add_page(result.page, uncertain=whole)
+            page_id = self._add_page(result.page, uncertain=whole)
+        self._stills.pop(page_id, None)
+        if whole and result.frame is not None:
+            self._stills[page_id] = (result.frame, result.suggested)
+            while len(self._stills) > MAX_STILLS:  # the oldest can still be retaken, not re-cut
+                self._stills.pop(next(iter(self._stills)))
+            self._update_buttons()
         if whole:
             self._say(self.tr("未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；"
-                              "如需裁边请摆正后重拍。"), "warn")
+                              "可按 E 拖动角点框出材料后裁切，或摆正后重拍。"), "warn")
         else:
             kb = len(result.page.jpeg) / 1000
             codes = "、".join(code.text for code in result.page.codes)
@@ -461,7 +485,7 @@ class CaptureDialog(QDialog):
         self._update_buttons()
 
     # -- pages ----------------------------------------------------------------------------------
-    def _add_page(self, page: ScannedPage, *, uncertain: bool = False, sync: bool = True) -> None:
+    def _add_page(self, page: ScannedPage, *, uncertain: bool = False, sync: bool = True) -> int:
         page_id = next(self._ids)
         self._pages[page_id] = page
         if uncertain:
@@ -472,6 +496,7 @@ class CaptureDialog(QDialog):
         self._refresh_item(page_id)
         self.page_list.setCurrentItem(item)
         self._renumber(sync=sync)
+        return page_id
 
     def _item_for(self, page_id: int) -> QListWidgetItem | None:
         for row in range(self.page_list.count()):
@@ -573,8 +598,56 @@ class CaptureDialog(QDialog):
             return
         self.stay()
         item = self.page_list.takeItem(row)
-        self._pages.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
+        page_id = int(item.data(Qt.ItemDataRole.UserRole))
+        self._pages.pop(page_id, None)
+        self._stills.pop(page_id, None)
         self._renumber()
+
+    def adjust_edges(self) -> None:
+        """E or the button: the selected page, kept whole, is cut along corners the clerk drags onto it.
+
+        The editor starts from the outline the detector suggested (or a frame a little inside the photo);
+        the new page replaces the whole one in place, no longer marked uncertain. Cancelling changes nothing."""
+        item = self.page_list.currentItem()
+        if item is None or self.edge_editor is not None:
+            return
+        page_id = int(item.data(Qt.ItemDataRole.UserRole))
+        still = self._stills.get(page_id)
+        if still is None:
+            return
+        self.stay()
+        frame, suggested = still
+        editor = CornerEditor(frame, suggested, self)
+        self.edge_editor = editor
+        editor.finished.connect(lambda result: self._edges_set(page_id, frame, editor, result))
+        editor.open()  # window-modal, without a nested event loop: the preview keeps running behind it
+
+    def _edges_set(self, page_id: int, frame: NDArray[np.uint8], editor: CornerEditor, result: int) -> None:
+        """The editor closed: cut the page along its corners (on a worker), unless it was cancelled."""
+        self.edge_editor = None
+        corners = editor.corners()
+        editor.deleteLater()
+        if result != QDialog.DialogCode.Accepted or page_id not in self._pages:
+            return
+        options = self._options()
+        self._busy += 1
+        self._update_buttons()
+
+        def done(page: ScannedPage) -> None:
+            self._busy -= 1
+            if page_id in self._pages:
+                self._pages[page_id] = page
+                self._uncertain.discard(page_id)
+                self._stills.pop(page_id, None)
+                self._refresh_item(page_id)
+                self._sync()
+                shown = self._item_for(page_id)
+                self._say(self.tr("已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）").format(
+                    n=self.page_list.row(shown) + 1 if shown is not None else "", w=page.size_mm[0],
+                    h=page.size_mm[1]), "ok")
+            self._update_buttons()
+
+        self.ops.run(lambda: crop_page(frame, corners, options), done, self._failed)
 
     # -- the rest -------------------------------------------------------------------------------
     def _options(self) -> ScanOptions:
@@ -595,6 +668,9 @@ class CaptureDialog(QDialog):
         selected = self.page_list.currentRow() >= 0
         self.capture_button.setEnabled(self.camera is not None and self._camera_ready)
         self.retake_button.setEnabled(self.camera is not None and self._camera_ready and selected)
+        current = self.page_list.currentItem()
+        self.adjust_button.setEnabled(current is not None
+                                      and int(current.data(Qt.ItemDataRole.UserRole)) in self._stills)
         for button in (self.left_button, self.right_button, self.delete_button):
             button.setEnabled(selected)
         self.up_button.setEnabled(selected and self.page_list.currentRow() > 0)

@@ -86,6 +86,7 @@ FIELD_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", str(QT_TRANSLATE_NOOP("Shortcuts", "在文本框中：转到下一项"))),
     ("Esc", str(QT_TRANSLATE_NOOP("Shortcuts", "在事项搜索框中：收起目录，回到表单"))),
     ("Space", str(QT_TRANSLATE_NOOP("Shortcuts", "拍摄窗口中：拍摄"))),
+    ("E", str(QT_TRANSLATE_NOOP("Shortcuts", "拍摄窗口中：调整所选页的材料边缘（整幅保留的页面）"))),
 )
 
 BY_ACTION: Mapping[str, Shortcut] = {s.action: s for s in SHORTCUTS}

@@ -521,279 +521,294 @@
 <context>
     <name>CaptureDialog</name>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="90" />
+        <location filename="../../app/ui/capture_dialog.py" line="94" />
         <source>拍摄材料</source>
         <extracomment>how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake (material key, its pages in order now): emitted whenever they change, no confirmation needed</extracomment>
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="121" />
+        <location filename="../../app/ui/capture_dialog.py" line="128" />
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="125" />
+        <location filename="../../app/ui/capture_dialog.py" line="132" />
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="128" />
+        <location filename="../../app/ui/capture_dialog.py" line="135" />
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="133" />
+        <location filename="../../app/ui/capture_dialog.py" line="138" />
+        <source>调整边缘（E）</source>
+        <translation>Adjust edges (E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="140" />
+        <source>所选页面整幅保留时：拖动四个角点框出材料，按所框边缘裁切</source>
+        <translation>For a page kept whole: drag the four corners onto the document and cut along them</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="144" />
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="133" />
+        <location filename="../../app/ui/capture_dialog.py" line="144" />
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="134" />
+        <location filename="../../app/ui/capture_dialog.py" line="145" />
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="138" />
+        <location filename="../../app/ui/capture_dialog.py" line="149" />
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="141" />
+        <location filename="../../app/ui/capture_dialog.py" line="152" />
         <source>放稳后自动拍摄</source>
         <translation>Capture when still</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="144" />
+        <location filename="../../app/ui/capture_dialog.py" line="155" />
         <source>材料放平不动约 0.7 秒且画面清晰时自动拍摄；边缘识别不可靠时不会自动拍摄</source>
         <translation>Takes the page by itself once the document lies still and sharp for about 0.7 s; never when its outline is uncertain</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="149" />
+        <location filename="../../app/ui/capture_dialog.py" line="160" />
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="186" />
+        <location filename="../../app/ui/capture_dialog.py" line="198" />
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="187" />
+        <location filename="../../app/ui/capture_dialog.py" line="199" />
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="188" />
+        <location filename="../../app/ui/capture_dialog.py" line="200" />
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="189" />
+        <location filename="../../app/ui/capture_dialog.py" line="201" />
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="190" />
+        <location filename="../../app/ui/capture_dialog.py" line="202" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="209" />
+        <location filename="../../app/ui/capture_dialog.py" line="221" />
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="234" />
+        <location filename="../../app/ui/capture_dialog.py" line="247" />
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can "Import from file" scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="334" />
+        <location filename="../../app/ui/capture_dialog.py" line="348" />
         <source>未能可靠识别材料边缘，拍摄将保留整幅画面</source>
         <translation>The document's edges could not be found reliably; a capture keeps the whole picture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="364" />
+        <location filename="../../app/ui/capture_dialog.py" line="378" />
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="432" />
+        <location filename="../../app/ui/capture_dialog.py" line="446" />
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="259" />
+        <location filename="../../app/ui/capture_dialog.py" line="272" />
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="194" />
+        <location filename="../../app/ui/capture_dialog.py" line="206" />
         <source>完成（Esc）</source>
         <translation>Done (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="197" />
+        <location filename="../../app/ui/capture_dialog.py" line="209" />
         <source>拍好的页面已随拍随附加到申请，关闭窗口即可</source>
         <translation>Pages are attached to the application as they are taken; just close the window</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="199" />
+        <location filename="../../app/ui/capture_dialog.py" line="211" />
         <source>留在此处</source>
         <translation>Stay here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="201" />
+        <location filename="../../app/ui/capture_dialog.py" line="213" />
         <source>不自动关闭，以便重拍或补拍</source>
         <translation>Do not close by itself, to retake or add pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="260" />
+        <location filename="../../app/ui/capture_dialog.py" line="273" />
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or "Import from file".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="282" />
+        <location filename="../../app/ui/capture_dialog.py" line="295" />
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="294" />
+        <location filename="../../app/ui/capture_dialog.py" line="307" />
         <source>未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）</source>
         <translation>The document's edges could not be found reliably: straighten it, or press Space to capture by hand (the whole picture is kept)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="300" />
+        <location filename="../../app/ui/capture_dialog.py" line="314" />
         <source>正在处理…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="309" />
+        <location filename="../../app/ui/capture_dialog.py" line="323" />
         <source>请保持材料不动，即将自动拍摄…</source>
         <translation>Keep the document still: capturing in a moment…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="314" />
+        <location filename="../../app/ui/capture_dialog.py" line="328" />
         <source>正在拍摄…</source>
         <translation>Capturing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="318" />
+        <location filename="../../app/ui/capture_dialog.py" line="332" />
         <source>画面不够清晰，请稍候对焦或放平材料</source>
         <translation>The picture is not sharp: wait for focus or lay the document flat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="324" />
-        <location filename="../../app/ui/capture_dialog.py" line="392" />
+        <location filename="../../app/ui/capture_dialog.py" line="338" />
+        <location filename="../../app/ui/capture_dialog.py" line="406" />
         <source>请翻面，放国徽面</source>
         <translation>Turn the card over: national emblem side up</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="325" />
+        <location filename="../../app/ui/capture_dialog.py" line="339" />
         <source>已拍摄，可放下一张证件</source>
         <translation>Captured; lay the next card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="326" />
+        <location filename="../../app/ui/capture_dialog.py" line="340" />
         <source>已拍摄，请放下一页；拍完请按 Esc 关闭</source>
         <translation>Captured; lay the next page, press Esc when done</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="332" />
+        <location filename="../../app/ui/capture_dialog.py" line="346" />
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="333" />
+        <location filename="../../app/ui/capture_dialog.py" line="347" />
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="391" />
+        <location filename="../../app/ui/capture_dialog.py" line="405" />
         <source>已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。</source>
         <translation>Photo side taken. Turn the card over, emblem side up (captured when still).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="407" />
+        <location filename="../../app/ui/capture_dialog.py" line="421" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；如需重拍请点“留在此处”。</source>
         <translation>ID copy composed (both sides, true size) and attached; this window closes in a moment. To retake, click "Stay here".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="410" />
+        <location filename="../../app/ui/capture_dialog.py" line="424" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请。</source>
         <translation>ID copy composed (both sides, true size) and attached.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="431" />
+        <location filename="../../app/ui/capture_dialog.py" line="445" />
         <source>请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。</source>
         <translation>Lay the ID card photo side up (captured when still), then turn it over; both sides go at true size on one A4 page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="446" />
-        <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；如需裁边请摆正后重拍。</source>
-        <translation>The document's edges could not be found reliably, so the whole picture was kept (the page is marked "Whole picture kept, check it"); to crop, straighten it and retake.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="612" />
+        <location filename="../../app/ui/capture_dialog.py" line="682" />
         <source>已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。</source>
         <translation>Staying in the capture window: retake, delete or add pages, then press Esc.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="335" />
+        <location filename="../../app/ui/capture_dialog.py" line="349" />
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="353" />
+        <location filename="../../app/ui/capture_dialog.py" line="367" />
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="363" />
+        <location filename="../../app/ui/capture_dialog.py" line="377" />
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="451" />
+        <location filename="../../app/ui/capture_dialog.py" line="464" />
+        <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；可按 E 拖动角点框出材料后裁切，或摆正后重拍。</source>
+        <translation>The document's edges could not be found reliably, so the whole picture was kept (the page is marked "Whole picture kept, check it"); press E to drag the corners onto the document and cut it, or straighten it and retake.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="469" />
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="454" />
+        <location filename="../../app/ui/capture_dialog.py" line="472" />
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="491" />
+        <location filename="../../app/ui/capture_dialog.py" line="510" />
         <source>未能可靠识别材料边缘，已保留整幅画面，请核对或重拍</source>
         <translation>The document's edges could not be found reliably; the whole picture was kept: check or retake it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="507" />
+        <location filename="../../app/ui/capture_dialog.py" line="526" />
         <source>整幅保留，请核对</source>
         <translation>Whole picture kept, check it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="513" />
+        <location filename="../../app/ui/capture_dialog.py" line="532" />
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="515" />
+        <location filename="../../app/ui/capture_dialog.py" line="534" />
         <source>（整幅保留，请核对）</source>
         <translation> (whole picture kept, check it)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="526" />
+        <location filename="../../app/ui/capture_dialog.py" line="545" />
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="586" />
+        <location filename="../../app/ui/capture_dialog.py" line="639" />
+        <source>已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）</source>
+        <translation>Page {n} cut along the edges you set ({w:.0f}×{h:.0f} mm)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="653" />
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>
@@ -1400,6 +1415,53 @@
     </message>
 </context>
 <context>
+    <name>CornerCanvas</name>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="58" />
+        <source>材料边缘：四个角点</source>
+        <extracomment>the photo is shown from a copy at most this wide or high (an 8 MP still would cost every repaint) the starting outline when the detector suggested none: this share of the frame left free all round magnification of the view around the corner being moved, and its size on screen</extracomment>
+        <translation>Document edges: four corners</translation>
+    </message>
+</context>
+<context>
+    <name>CornerEditor</name>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="229" />
+        <source>调整材料边缘</source>
+        <translation>Adjust the document's edges</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="234" />
+        <source>将四个角点拖到材料的四个角上，框外部分将被裁去。键盘：Tab 依次选择角点，方向键微调（按住 Shift 移动更快），回车确定。</source>
+        <translation>Drag the four corners onto the document's corners; everything outside them is cut away. Keyboard: Tab chooses each corner in turn, the arrow keys move it (faster with Shift), Enter confirms.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="238" />
+        <source>恢复识别结果</source>
+        <translation>Back to the detected outline</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="238" />
+        <source>恢复初始框</source>
+        <translation>Back to the first outline</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="241" />
+        <source>框选整幅画面</source>
+        <translation>Select the whole picture</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="244" />
+        <source>取消（Esc）</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/corner_editor.py" line="247" />
+        <source>按此边缘裁切（回车）</source>
+        <translation>Cut along these edges (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>CreateClerkDialog</name>
     <message>
         <location filename="../../app/ui/clerk_admin.py" line="137" />
@@ -1643,67 +1705,67 @@
 <context>
     <name>FormLookup</name>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="211" />
+        <location filename="../../app/ui/lookup_banner.py" line="214" />
         <source>正在查询中心系统…</source>
         <translation>Looking the person up at the central system…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="228" />
+        <location filename="../../app/ui/lookup_banner.py" line="231" />
         <source>正在查询死亡人员的参保及待遇记录…</source>
         <translation>Looking up the deceased's insurance and benefit records…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="258" />
+        <location filename="../../app/ui/lookup_banner.py" line="261" />
         <source>正在查询中心系统的单位登记…</source>
         <translation>Looking the unit up at the central system…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="278" />
+        <location filename="../../app/ui/lookup_banner.py" line="281" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="289" />
+        <location filename="../../app/ui/lookup_banner.py" line="292" />
         <source>未能连接中心系统查询单位登记，请按单位提供的材料填写</source>
         <translation>Could not reach the central system to look the unit up; fill in from the unit's documents</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="326" />
+        <location filename="../../app/ui/lookup_banner.py" line="329" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="337" />
+        <location filename="../../app/ui/lookup_banner.py" line="340" />
         <source>未能连接中心系统查询，已按卡面信息继续办理</source>
         <translation>Could not reach the central system for a lookup; carrying on with what the card says</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="352" />
+        <location filename="../../app/ui/lookup_banner.py" line="355" />
         <source>死亡人员</source>
         <translation>Deceased</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="361" />
+        <location filename="../../app/ui/lookup_banner.py" line="364" />
         <source>未能连接中心系统查询死亡人员记录，请按材料填写</source>
         <translation>Could not reach the central system for the deceased's records; fill them in from the documents</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="379" />
+        <location filename="../../app/ui/lookup_banner.py" line="382" />
         <source>来自{source}，可修改；修改后按手工填写记录</source>
         <translation>From {source}; may be changed, and is then recorded as typed by hand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="440" />
+        <location filename="../../app/ui/lookup_banner.py" line="443" />
         <source>等{n}项</source>
         <translation> and others ({n} in all)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="441" />
+        <location filename="../../app/ui/lookup_banner.py" line="444" />
         <source>{whose}：已从{source}填入（可修改）：{fields}</source>
         <translation>{whose}: filled in from {source} (may be changed): {fields}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/lookup_banner.py" line="444" />
+        <location filename="../../app/ui/lookup_banner.py" line="447" />
         <source>{whose}：已查询{source}，表单无需补充。</source>
         <translation>{whose}: looked up at {source}; nothing to add to the form.</translation>
     </message>
@@ -3652,13 +3714,18 @@
         <translation>In the capture window: capture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="99" />
+        <location filename="../../app/ui/shortcuts.py" line="89" />
+        <source>拍摄窗口中：调整所选页的材料边缘（整幅保留的页面）</source>
+        <translation>In the capture window: adjust the selected page's edges (a page kept whole)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts.py" line="100" />
         <source>表单页面</source>
         <extracomment>where a key works, for the overview's last column</extracomment>
         <translation>Form pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="100" />
+        <location filename="../../app/ui/shortcuts.py" line="101" />
         <source>任何页面</source>
         <translation>Any page</translation>
     </message>
@@ -3666,27 +3733,27 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="147" />
+        <location filename="../../app/ui/shortcuts.py" line="148" />
         <source>快捷键一览</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="149" />
+        <location filename="../../app/ui/shortcuts.py" line="150" />
         <source>以下操作均可只用键盘完成。按钮的提示中也标有对应的快捷键。</source>
         <translation>Everything below can be done with the keyboard alone. The buttons' tooltips show their keys too.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="157" />
+        <location filename="../../app/ui/shortcuts.py" line="158" />
         <source>按键</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="157" />
+        <location filename="../../app/ui/shortcuts.py" line="158" />
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts.py" line="157" />
+        <location filename="../../app/ui/shortcuts.py" line="158" />
         <source>适用</source>
         <translation>Where</translation>
     </message>
