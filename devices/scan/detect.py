@@ -17,7 +17,8 @@ gaps (a card lying across a phone). A frame where that too finds nothing is sear
 rough outline snapped to the edges, however far beside them it lay, and outlines from chromaticity edges
 added, which a hard shadow across a card cannot join to its own (``detect_shadowfree.py``); failing that,
 an outline made of the frame's longest straight edges (``detect_lines.py``: a page on a second sheet,
-whose side across the other sheet is too faint to close a contour), shown but never trusted. The same
+whose side across the other sheet is too faint to close a contour), shown but never trusted (when none
+passes the usual bars, they are held to lower ones, ``LOOSE``: a page lying wholly on the other sheet). The same
 straight outline replaces an untrusted one of about its size that it beats (``_straighter``). A printed
 frame with the paper's faint edge a little outside it on all four sides gives way to that edge
 (``detect_outer.py``: certificates). Refinement then fits each side at full resolution (``refine.py``);
@@ -27,7 +28,9 @@ Two documents: when a second candidate clear of the first has at least ``SECOND_
 largest one's area and is as well supported as a document must be (``SECOND_DOCUMENT_SUPPORT``; a
 phone's outline merged with a card's corner is not), the frame is reported as SEVERAL_DOCUMENTS with
 both outlines, so the clerk chooses or removes one; a smaller second outline (a card beside an A4 page
-is 7% of it) is treated as desk clutter and the dominant document is returned. A weak outline beside a
+is 7% of it) is treated as desk clutter and the dominant document is returned. Of two such outlines, one
+with no print in its middle beside one with print (a phone's dark screen, a sticky note) is clutter too
+(``_printed``). A weak outline beside a
 clean one is clutter too, even when it is the larger.
 
 Trust: an outline is ``confident`` only with edge support >= ``CONFIDENT_AT``, a colour step across every
@@ -36,7 +39,9 @@ cell or a shadow's edge inside a page has paper on both sides of one side at lea
 ``DESK_SHARE`` of the frame. An outline that fails the step test also triggers the low-threshold search,
 and a side that stopped at a colour band printed to the paper's edge is moved out (``detect_extend.py``);
 a side on a transparent sleeve's welded edge, a few mm outside the page, moves in (``detect_sleeve.py``);
-an outline with a sleeve band inside a side that could not move in (glare whitened the band of the side it
+an outline whose sides run on past a corner without an edge (three of a page's sides and one of the sheet
+under it) has that side moved to where its neighbours' edges begin (``detect_overhang.py``, ``_trimmed``); an
+outline with a sleeve band inside a side that could not move in (glare whitened the band of the side it
 needed too) is still partly the sleeve's and is not trusted, nor one with a side that runs on past a
 corner as the same step in the same lightness ratio (a hard shadow's edge, ``_continued_sides``); a card's
 outline lying within a card-sized one is a card in a sleeve (``_card_in_sleeve``). Candidates have opposite
@@ -62,6 +67,7 @@ from numpy.typing import NDArray
 from devices.scan.detect_extend import extend_to_desk
 from devices.scan.detect_lines import line_quads
 from devices.scan.detect_outer import widen_to_paper_edge
+from devices.scan.detect_overhang import MIN_OVERHANG, edge_profile, gradients, overhangs, trims
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
 from devices.scan.detect_shadowfree import shadow_free_quads
 from devices.scan.detect_sleeve import inside_sleeve
@@ -98,6 +104,16 @@ LINE_STEP = 3.0
 #: an untrusted outline gives way to one made of lines of about its size (area ratio) and this well supported
 LINE_AREA = (0.8, 1.25)
 LINE_SUPPORT = 0.9
+#: least (refinement fit, edge support, mean colour step) of the outline of lines offered when nothing else
+#: was found: a page lying wholly on a second sheet is a few levels whiter all round (about 4-7 units)
+LOOSE = (0.75, 0.4, 4.0)
+#: a side cut back to where its neighbours' edges begin: the outline keeps at least this share of its area,
+#: and every side of the cut one lies on an edge along at least this share of it
+OVERHANG_AREA = 0.5
+OVERHANG_EDGE = 0.75
+#: least share of an outline's middle on a print edge for it to count as a second document (documents of
+#: the generator's two-document scenes: >= 0.10; a phone's screen, a sticky note: <= 0.04)
+PRINT_SHARE = 0.06
 #: an ID-1 card's 1.586 as the frame shows it (mild perspective)
 CARD_ASPECT = (1.42, 1.8)
 
@@ -289,7 +305,7 @@ def _candidates(small: NDArray[np.uint8], sensitive: bool, fast: bool = False,
     return found, lab
 
 
-def _line_candidate(small: NDArray[np.uint8], lab: NDArray[np.uint8]) -> list[_Candidate]:
+def _line_candidate(small: NDArray[np.uint8], lab: NDArray[np.uint8], loose: bool = False) -> list[_Candidate]:
     """An outline made of the frame's longest straight edges (``detect_lines.py``), for a frame where even
     the last resort found nothing: mostly a page lying on a second sheet, whose side across the other sheet
     is too faint to close a contour. Not the largest: a quad that takes in part of the other sheet, or of the
@@ -299,7 +315,10 @@ def _line_candidate(small: NDArray[np.uint8], lab: NDArray[np.uint8]) -> list[_C
     A guess, so never trusted: the capture keeps the whole frame and asks the clerk to check."""
     _edges, magnitude, _lab = _edge_maps(small, sensitive=True)
     found: list[_Candidate] = []
-    _score(small, magnitude, lab, line_quads(lab, small.shape[1], small.shape[0]), [], found, False, 0.0)
+    quads = line_quads(lab, small.shape[1], small.shape[0])
+    _score(small, magnitude, lab, quads, [], found, False, 0.0)
+    if not found and loose:  # nothing else in the frame: the same quads held to ``LOOSE``'s lower bars
+        _score(small, magnitude, lab, quads, [], found, False, 0.0, loose=True)
     if not found:
         return []
     best = max(found, key=lambda c: (_sides_stepping(lab, c.quad), c.support, c.area))
@@ -336,8 +355,13 @@ def _trusted(lab: NDArray[np.uint8], doc: _Candidate, frame_area: float) -> bool
 
 
 def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArray[np.uint8], roughs: list[Quad],
-           seen: list[Quad], found: list[_Candidate], fast: bool, least_support: float = ROUGH_SUPPORT) -> None:
-    """Snap each new rough outline to the edges and keep those that look like a document (into ``found``)."""
+           seen: list[Quad], found: list[_Candidate], fast: bool, least_support: float = ROUGH_SUPPORT,
+           loose: bool = False) -> None:
+    """Snap each new rough outline to the edges and keep those that look like a document (into ``found``).
+
+    ``loose``: the lower bars of ``LOOSE`` (fit, edge support, contrast), for the outline of lines offered
+    when nothing else was found (a guess, never trusted: a page lying wholly on a second sheet has a faint
+    edge and little contrast all round)."""
     h, w = magnitude.shape
     if fast:
         roughs = sorted(roughs, key=lambda r: -quad_area(r))
@@ -361,9 +385,10 @@ def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArra
         # a fainter gradient, as white paper on a light desk has
         edge = _support(magnitude, quad)
         support = min(fit, edge)
-        if support < 0.6 and not (fit >= 0.9 and edge >= 0.45):
-            continue
-        if _contrast(lab, quad) < 8.0:
+        if loose:
+            if fit < LOOSE[0] or edge < LOOSE[1] or _contrast(lab, quad) < LOOSE[2]:
+                continue
+        elif (support < 0.6 and not (fit >= 0.9 and edge >= 0.45)) or _contrast(lab, quad) < 8.0:
             continue
         found.append(_Candidate(quad, area, support))
 
@@ -446,6 +471,33 @@ def _into_sleeve(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candida
     return replace(doc, quad=inner, area=quad_area(inner))
 
 
+def _trimmed(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidate, rounds: int = 2) -> _Candidate:
+    """An outline whose sides run on past its corners cut back to where the edges begin
+    (``detect_overhang.py``: a page on a second sheet taken with one of the other sheet's sides)."""
+    grads = gradients(lab)
+    if float(overhangs(grads, doc.quad).max()) < MIN_OVERHANG:
+        return doc
+    h, w = small.shape[:2]
+    for quad in trims(grads, doc.quad):
+        snapped, fit = refine_quad(small, quad, 3.0, samples=24)
+        if fit >= 0.5 and is_convex(snapped) and float(np.abs(snapped - quad).max()) < 4.0:
+            quad = order_corners(snapped)
+        if not shape_ok(quad, w, h, 0.0) or quad_area(quad) < OVERHANG_AREA * doc.area:
+            continue
+        q = np.asarray(quad, dtype=np.float64)
+        on_edge = min(float(edge_profile(grads, q[k], q[(k + 1) % 4]).mean()) for k in range(4))
+        if on_edge < OVERHANG_EDGE:
+            continue
+        cut = replace(doc, quad=quad, area=quad_area(quad))
+        if float(overhangs(grads, quad).max()) < MIN_OVERHANG:
+            return cut
+        if rounds > 1:
+            again = _trimmed(small, lab, cut, rounds - 1)
+            if again is not cut:
+                return again
+    return doc
+
+
 def _card_in_sleeve(doc: _Candidate, found: list[_Candidate], frame_area: float) -> _Candidate:
     """A card-sized outline with a card's outline well inside it is a sleeve around the card.
 
@@ -480,6 +532,20 @@ def _second_document(first: _Candidate, second: _Candidate) -> bool:
     outline merged with a card's corner overlaps the card) and as well supported as a document must be."""
     return second.area >= SECOND_DOCUMENT_SHARE * first.area and _overlap(first.quad, second.quad) < 0.02 \
         and second.support >= SECOND_DOCUMENT_SUPPORT
+
+
+def _printed(small: NDArray[np.uint8], quad: Quad) -> bool:
+    """Whether the middle of an outline (its inner 80 %) carries print: at least ``PRINT_SHARE`` of it on a
+    clear lightness edge. Every document has text, lines, a photo or a chip; a phone's dark screen and a
+    sticky note are plain, so beside a document they are clutter, not a second document."""
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    q = np.asarray(quad, dtype=np.float32)
+    centre = q.mean(axis=0)
+    mask = np.zeros(grey.shape, dtype=np.uint8)
+    cv2.fillPoly(mask, [np.round(centre + (q - centre) * 0.8).astype(np.int32)], 1)
+    inside = magnitude[mask > 0]
+    return inside.size > 0 and float((inside > 40.0).mean()) >= PRINT_SHARE
 
 
 def _frame_problem(small: NDArray[np.uint8]) -> FrameProblem | None:
@@ -518,16 +584,20 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         more, _ = _candidates(small, sensitive=True, last_resort=True)
         docs = _documents(more)
         if not docs:
-            docs = _line_candidate(small, lab)
+            docs = _line_candidate(small, lab, loose=True)
     if not docs:
         return Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
     strong = [doc for doc in docs if doc.support >= SECOND_DOCUMENT_SUPPORT]
     if len(docs) > 1 and strong and strong[0] is not docs[0] and strong[0].area >= SECOND_DOCUMENT_SHARE * docs[0].area:
         docs = strong  # a weak outline (a phone merged with a card's corner) beside a clean one is clutter
     docs = [_to_paper_edge(small, lab, doc) for doc in docs[:2]]
+    if len(docs) > 1 and _second_document(docs[0], docs[1]):
+        printed = [_printed(small, doc.quad) for doc in docs]
+        if printed[0] != printed[1]:  # a phone's dark screen or a sticky note beside a document is clutter
+            docs = [docs[0] if printed[0] else docs[1]]
     if not fast:
         docs[0] = _card_in_sleeve(docs[0], found + more, small.shape[0] * small.shape[1])
-        docs[0] = _to_desk(small, lab, _into_sleeve(small, lab, docs[0]))
+        docs[0] = _trimmed(small, lab, _to_desk(small, lab, _into_sleeve(small, lab, docs[0])))
     trusted = _trusted(lab, docs[0], small.shape[0] * small.shape[1])
     if not fast and not trusted and not docs[0].guessed:
         docs[0] = _straighter(small, lab, docs[0])  # untrusted either way: ``trusted`` still holds

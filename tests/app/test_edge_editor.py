@@ -212,7 +212,9 @@ def test_nothing_is_taken_by_itself_while_the_edges_are_being_set(  # type: igno
     """A document laid under the camera while the clerk sets a page's edges waits until the editor closes."""
     from devices.sim.camera import SimulatedCameraBackend
 
-    from .test_auto_capture import MODES, SETTLED, open_dialog as open_live, scene as desk_scene, wait_frames
+    from .test_auto_capture import MODES, SETTLED, wait_frames
+    from .test_auto_capture import open_dialog as open_live
+    from .test_auto_capture import scene as desk_scene
 
     camera = SimulatedCameraBackend(modes=MODES, frame_delay=1 / 60)
     camera.camera().place(None)

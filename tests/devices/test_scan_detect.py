@@ -225,3 +225,34 @@ def test_card_touching_a_keyboard_is_not_merged_with_its_edge() -> None:
     lying on a phone) merged the two into a larger outline, so they are only for the second pass."""
     scene = render_scene(2133, size=FULL, kind="bank_card")
     _assert_found(detect_document(scene.image), scene)
+
+
+@pytest.mark.parametrize(("seed", "kind"), [(8021, "a5_form"), (8222, "id_back"), (8340, "id_front"),
+                                            (8377, "bank_card")])
+def test_a_phone_or_a_sticky_note_beside_a_document_is_not_a_second_document(seed: int, kind: str) -> None:
+    """The phone's dark screen or the sticky note had an outline as clean as the document's, clear of it and
+    large enough, so the frame was refused as holding two documents; neither carries print, so the one
+    document is found (and trusted). Two printed documents are still refused (``test_two_documents``)."""
+    scene = render_scene(seed, kind=kind)
+    _assert_found(found := detect_document(scene.image), scene)
+    assert found.confident
+
+
+def test_print_tells_a_document_from_a_plain_shape_of_its_size() -> None:
+    """Two card-sized outlines on a desk: a printed card and a plain yellow one beside it (a sticky note
+    cut to a card's proportions) is one document; two printed cards are two."""
+    image = np.full((768, 1024, 3), 70, dtype=np.uint8)
+    card = np.array([(120, 200), (440, 200), (440, 400), (120, 400)], dtype=np.int32)
+    other = card + np.array([450, 60], dtype=np.int32)
+    cv2.fillPoly(image, [card], (235, 235, 235))
+    for y in range(230, 380, 18):
+        cv2.putText(image, "ID 4401 0619 8001 0101", (140, y), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (40, 40, 40), 1)
+    plain = image.copy()
+    cv2.fillPoly(plain, [other], (60, 210, 240))
+    found = detect_document(plain)
+    assert found.problem is None and found.quad is not None
+    assert corner_error(found.quad, card.astype(np.float32)) < 0.01
+    printed = plain.copy()
+    for y in range(290, 440, 18):
+        cv2.putText(printed, "6222 0210 0112 3456", (590, y), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (30, 30, 30), 1)
+    assert detect_document(printed).problem is FrameProblem.SEVERAL_DOCUMENTS

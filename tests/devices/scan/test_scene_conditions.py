@@ -87,12 +87,12 @@ def test_second_sheet_under_the_page() -> None:
     _assert_found_and_trusted(*_scene(31001, "under_sheet"))
 
 
-def test_second_sheet_under_the_page_where_the_top_edge_is_lost_is_not_trusted() -> None:
-    """White on white: the top sheet's edge over the sheet under it is a faint shade; where it is lost,
-    whatever was found must not be trusted."""
+def test_second_sheet_under_the_page_where_the_top_edge_is_faint_is_found_and_not_trusted() -> None:
+    """White on white: the top sheet's edge over the sheet under it is a faint shade. The outline found ran
+    along the other sheet's side past the page's corners (8.6 % off); cut back where the edges begin
+    (``detect_overhang.py``) it is the page, and still not trusted: the faint side steps too little."""
     scene, detection = _scene(31000, "under_sheet")
-    found_right = detection.quad is not None and corner_error(detection.quad, scene.corners) < 0.01
-    assert not found_right
+    assert detection.quad is not None and corner_error(detection.quad, scene.corners) < 0.01
     assert not detection.confident
 
 
@@ -231,5 +231,17 @@ def test_an_untrusted_outline_off_the_page_gives_way_to_the_straight_one(
     scene, detection = _full_scene(seed, condition)
     assert scene.kind == kind
     assert detection.quad is not None, f"{condition}/{kind}: {detection.problem}"
+    assert corner_error(detection.quad, scene.corners) < 0.01
+    assert not detection.confident
+
+
+@pytest.mark.parametrize(("seed", "kind"), [(8050, "a5_form"), (8110, "a5_form")])
+def test_a_page_lying_wholly_on_a_second_sheet_is_offered_and_not_trusted(seed: int, kind: str) -> None:
+    """An A5 form lying wholly on an A4 sheet: a few levels whiter all round (mean step about 6), so its
+    outline of lines fell below the contrast and support every other outline needs and nothing was shown.
+    When nothing else is found the outline of lines is held to lower bars (``LOOSE``); a guess, not trusted."""
+    scene, detection = _full_scene(seed, "under_sheet")
+    assert scene.kind == kind
+    assert detection.quad is not None, detection.problem
     assert corner_error(detection.quad, scene.corners) < 0.01
     assert not detection.confident
