@@ -69,8 +69,9 @@ class CapturedPage:
     #: the outline was not trusted (``Detection.confident`` false): the whole frame was kept, and the
     #: preview and the page say so, so that the clerk checks it or retakes it
     uncertain: bool = False
-    #: for a page kept whole, the still it was made from and the outline the detector suggested (None when
-    #: it found none): the clerk may set the edges by hand on them (``crop_page``) instead of retaking
+    #: the still the page was made from and the outline the detector found (None when it found none, and
+    #: then the page is the whole still): the clerk may set the edges by hand on them (``crop_page``) instead
+    #: of retaking, whether the outline was not trusted or was trusted and wrong
     frame: NDArray[np.uint8] | None = field(default=None, compare=False, repr=False)
     suggested: Quad | None = field(default=None, compare=False, repr=False)
 
@@ -103,7 +104,7 @@ def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPag
     """
     detection = usable_detection(frame)
     if detection.confident:
-        return CapturedPage(scan_page(frame, detection.quad, options), None)
+        return CapturedPage(scan_page(frame, detection.quad, options), None, frame=frame, suggested=detection.quad)
     return CapturedPage(scan_page(frame, None, whole_frame_options(frame, options)), detection.problem, uncertain=True,
                         frame=frame, suggested=detection.quad)
 

@@ -6,9 +6,9 @@ worker turns a captured 8 MP still into a page.
 
 The page is taken by itself once a trusted outline lies still and sharp (``app/autocapture.py``),
 with a ring filling on the preview meanwhile; an uncertain outline is said and never taken by
-itself. A page kept whole because its outline was not trusted keeps its still until the dialog
-closes, so the clerk can drag its edges onto the page by hand (``app/ui/corner_editor.py``) instead of
-retaking it. Pages go to the material as they are taken, deleted or rearranged (``attached``), so
+itself. The newest pages keep their stills until the dialog closes, so the clerk can drag a page's
+edges onto it by hand (``app/ui/corner_editor.py``) instead of retaking it: a page kept whole because
+its outline was not trusted, or one cut along a wrong outline. Pages go to the material as they are taken, deleted or rearranged (``attached``), so
 there is nothing to confirm: closing the dialog keeps them. An ID copy guides front then back and
 closes by itself shortly after the two sides are composed (the clerk may stay to retake).
 """
@@ -72,7 +72,7 @@ class _Request:
     replace: int | None  # page id to replace (retake), or None to add
 
 
-#: stills kept for setting edges by hand (an 8 MP still is 24 MB in memory): the newest pages kept whole
+#: stills kept for setting edges by hand (an 8 MP still is 24 MB in memory): the newest pages
 MAX_STILLS = 6
 
 #: how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake
@@ -140,7 +140,7 @@ class CaptureDialog(QDialog):
         self.import_button.clicked.connect(self.import_files)
         self.adjust_button = QPushButton(self.tr("调整边缘（E）"))
         self.adjust_button.setObjectName("adjustEdgesButton")
-        self.adjust_button.setToolTip(self.tr("所选页面整幅保留时：拖动四个角点框出材料，按所框边缘裁切"))
+        self.adjust_button.setToolTip(self.tr("拖动四个角点重新框出所选页的材料边缘并按此裁切（整幅保留或裁边不准时）"))
         self.adjust_button.clicked.connect(self.adjust_edges)
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("modeCombo")
@@ -461,7 +461,7 @@ class CaptureDialog(QDialog):
         else:
             page_id = self._add_page(result.page, uncertain=whole)
         self._stills.pop(page_id, None)
-        if whole and result.frame is not None:
+        if result.frame is not None:
             self._stills[page_id] = (result.frame, result.suggested)
             while len(self._stills) > MAX_STILLS:  # the oldest can still be retaken, not re-cut
                 self._stills.pop(next(iter(self._stills)))
@@ -604,10 +604,12 @@ class CaptureDialog(QDialog):
         self._renumber()
 
     def adjust_edges(self) -> None:
-        """E or the button: the selected page, kept whole, is cut along corners the clerk drags onto it.
+        """E or the button: the selected page is cut again along corners the clerk drags onto it.
 
-        The editor starts from the outline the detector suggested (or a frame a little inside the photo);
-        the new page replaces the whole one in place, no longer marked uncertain. Cancelling changes nothing."""
+        The editor starts from the outline the page was cut along, or the one the detector suggested but did
+        not trust, or (none found) a frame a little inside the photo; the new page replaces the old one in
+        place, no longer marked uncertain, and the clerk's corners are where the next adjustment starts.
+        Cancelling changes nothing."""
         item = self.page_list.currentItem()
         if item is None or self.edge_editor is not None:
             return
@@ -638,7 +640,8 @@ class CaptureDialog(QDialog):
             if page_id in self._pages:
                 self._pages[page_id] = page
                 self._uncertain.discard(page_id)
-                self._stills.pop(page_id, None)
+                self._stills.pop(page_id, None)  # the newest again, starting from the clerk's corners
+                self._stills[page_id] = (frame, corners)
                 self._refresh_item(page_id)
                 self._sync()
                 shown = self._item_for(page_id)

@@ -235,7 +235,7 @@ class CornerEditor(QDialog):
                               "方向键微调（按住 Shift 移动更快），回车确定。"))
         hint.setObjectName("cornerHint")
         hint.setWordWrap(True)
-        self.reset_button = QPushButton(self.tr("恢复识别结果") if suggested is not None else self.tr("恢复初始框"))
+        self.reset_button = QPushButton(self.tr("撤销本次调整"))
         self.reset_button.setObjectName("resetCornersButton")
         self.reset_button.clicked.connect(lambda: self.canvas.set_corners(self._suggested))
         self.whole_button = QPushButton(self.tr("框选整幅画面"))

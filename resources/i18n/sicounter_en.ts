@@ -521,294 +521,294 @@
 <context>
     <name>CaptureDialog</name>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="94" />
+        <location filename="../../app/ui/capture_dialog.py" line="97" />
         <source>拍摄材料</source>
-        <extracomment>how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake (material key, its pages in order now): emitted whenever they change, no confirmation needed</extracomment>
+        <extracomment>stills kept for setting edges by hand (an 8 MP still is 24 MB in memory): the newest pages how long the dialog stays open after an ID copy is composed, so the clerk can choose to stay and retake (material key, its pages in order now): emitted whenever they change, no confirmation needed</extracomment>
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="128" />
+        <location filename="../../app/ui/capture_dialog.py" line="131" />
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="132" />
+        <location filename="../../app/ui/capture_dialog.py" line="135" />
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="135" />
+        <location filename="../../app/ui/capture_dialog.py" line="138" />
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="138" />
+        <location filename="../../app/ui/capture_dialog.py" line="141" />
         <source>调整边缘（E）</source>
         <translation>Adjust edges (E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="140" />
-        <source>所选页面整幅保留时：拖动四个角点框出材料，按所框边缘裁切</source>
-        <translation>For a page kept whole: drag the four corners onto the document and cut along them</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/capture_dialog.py" line="144" />
+        <location filename="../../app/ui/capture_dialog.py" line="147" />
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="144" />
+        <location filename="../../app/ui/capture_dialog.py" line="147" />
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="145" />
+        <location filename="../../app/ui/capture_dialog.py" line="148" />
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="149" />
+        <location filename="../../app/ui/capture_dialog.py" line="152" />
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="152" />
+        <location filename="../../app/ui/capture_dialog.py" line="155" />
         <source>放稳后自动拍摄</source>
         <translation>Capture when still</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="155" />
+        <location filename="../../app/ui/capture_dialog.py" line="158" />
         <source>材料放平不动约 0.7 秒且画面清晰时自动拍摄；边缘识别不可靠时不会自动拍摄</source>
         <translation>Takes the page by itself once the document lies still and sharp for about 0.7 s; never when its outline is uncertain</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="160" />
+        <location filename="../../app/ui/capture_dialog.py" line="163" />
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="198" />
+        <location filename="../../app/ui/capture_dialog.py" line="201" />
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="199" />
+        <location filename="../../app/ui/capture_dialog.py" line="202" />
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="200" />
+        <location filename="../../app/ui/capture_dialog.py" line="203" />
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="201" />
+        <location filename="../../app/ui/capture_dialog.py" line="204" />
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="202" />
+        <location filename="../../app/ui/capture_dialog.py" line="205" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="221" />
+        <location filename="../../app/ui/capture_dialog.py" line="224" />
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="247" />
+        <location filename="../../app/ui/capture_dialog.py" line="250" />
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can "Import from file" scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="348" />
+        <location filename="../../app/ui/capture_dialog.py" line="351" />
         <source>未能可靠识别材料边缘，拍摄将保留整幅画面</source>
         <translation>The document's edges could not be found reliably; a capture keeps the whole picture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="378" />
+        <location filename="../../app/ui/capture_dialog.py" line="381" />
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="446" />
+        <location filename="../../app/ui/capture_dialog.py" line="449" />
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="272" />
+        <location filename="../../app/ui/capture_dialog.py" line="275" />
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="206" />
+        <location filename="../../app/ui/capture_dialog.py" line="143" />
+        <source>拖动四个角点重新框出所选页的材料边缘并按此裁切（整幅保留或裁边不准时）</source>
+        <translation>Drag the four corners onto the selected page's document and cut along them (when it was kept whole or cut wrongly)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="209" />
         <source>完成（Esc）</source>
         <translation>Done (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="209" />
+        <location filename="../../app/ui/capture_dialog.py" line="212" />
         <source>拍好的页面已随拍随附加到申请，关闭窗口即可</source>
         <translation>Pages are attached to the application as they are taken; just close the window</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="211" />
+        <location filename="../../app/ui/capture_dialog.py" line="214" />
         <source>留在此处</source>
         <translation>Stay here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="213" />
+        <location filename="../../app/ui/capture_dialog.py" line="216" />
         <source>不自动关闭，以便重拍或补拍</source>
         <translation>Do not close by itself, to retake or add pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="273" />
+        <location filename="../../app/ui/capture_dialog.py" line="276" />
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or "Import from file".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="295" />
+        <location filename="../../app/ui/capture_dialog.py" line="298" />
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="307" />
+        <location filename="../../app/ui/capture_dialog.py" line="310" />
         <source>未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）</source>
         <translation>The document's edges could not be found reliably: straighten it, or press Space to capture by hand (the whole picture is kept)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="314" />
+        <location filename="../../app/ui/capture_dialog.py" line="317" />
         <source>正在处理…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="323" />
+        <location filename="../../app/ui/capture_dialog.py" line="326" />
         <source>请保持材料不动，即将自动拍摄…</source>
         <translation>Keep the document still: capturing in a moment…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="328" />
+        <location filename="../../app/ui/capture_dialog.py" line="331" />
         <source>正在拍摄…</source>
         <translation>Capturing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="332" />
+        <location filename="../../app/ui/capture_dialog.py" line="335" />
         <source>画面不够清晰，请稍候对焦或放平材料</source>
         <translation>The picture is not sharp: wait for focus or lay the document flat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="338" />
-        <location filename="../../app/ui/capture_dialog.py" line="406" />
+        <location filename="../../app/ui/capture_dialog.py" line="341" />
+        <location filename="../../app/ui/capture_dialog.py" line="409" />
         <source>请翻面，放国徽面</source>
         <translation>Turn the card over: national emblem side up</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="339" />
+        <location filename="../../app/ui/capture_dialog.py" line="342" />
         <source>已拍摄，可放下一张证件</source>
         <translation>Captured; lay the next card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="340" />
+        <location filename="../../app/ui/capture_dialog.py" line="343" />
         <source>已拍摄，请放下一页；拍完请按 Esc 关闭</source>
         <translation>Captured; lay the next page, press Esc when done</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="346" />
+        <location filename="../../app/ui/capture_dialog.py" line="349" />
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="347" />
+        <location filename="../../app/ui/capture_dialog.py" line="350" />
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="405" />
+        <location filename="../../app/ui/capture_dialog.py" line="408" />
         <source>已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。</source>
         <translation>Photo side taken. Turn the card over, emblem side up (captured when still).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="421" />
+        <location filename="../../app/ui/capture_dialog.py" line="424" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；如需重拍请点“留在此处”。</source>
         <translation>ID copy composed (both sides, true size) and attached; this window closes in a moment. To retake, click "Stay here".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="424" />
+        <location filename="../../app/ui/capture_dialog.py" line="427" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请。</source>
         <translation>ID copy composed (both sides, true size) and attached.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="445" />
+        <location filename="../../app/ui/capture_dialog.py" line="448" />
         <source>请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。</source>
         <translation>Lay the ID card photo side up (captured when still), then turn it over; both sides go at true size on one A4 page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="682" />
+        <location filename="../../app/ui/capture_dialog.py" line="691" />
         <source>已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。</source>
         <translation>Staying in the capture window: retake, delete or add pages, then press Esc.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="349" />
+        <location filename="../../app/ui/capture_dialog.py" line="352" />
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="367" />
+        <location filename="../../app/ui/capture_dialog.py" line="370" />
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="377" />
+        <location filename="../../app/ui/capture_dialog.py" line="380" />
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="464" />
+        <location filename="../../app/ui/capture_dialog.py" line="470" />
         <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；可按 E 拖动角点框出材料后裁切，或摆正后重拍。</source>
         <translation>The document's edges could not be found reliably, so the whole picture was kept (the page is marked "Whole picture kept, check it"); press E to drag the corners onto the document and cut it, or straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="469" />
+        <location filename="../../app/ui/capture_dialog.py" line="475" />
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="472" />
+        <location filename="../../app/ui/capture_dialog.py" line="478" />
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="510" />
+        <location filename="../../app/ui/capture_dialog.py" line="516" />
         <source>未能可靠识别材料边缘，已保留整幅画面，请核对或重拍</source>
         <translation>The document's edges could not be found reliably; the whole picture was kept: check or retake it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="526" />
+        <location filename="../../app/ui/capture_dialog.py" line="532" />
         <source>整幅保留，请核对</source>
         <translation>Whole picture kept, check it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="532" />
+        <location filename="../../app/ui/capture_dialog.py" line="538" />
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="534" />
+        <location filename="../../app/ui/capture_dialog.py" line="540" />
         <source>（整幅保留，请核对）</source>
         <translation> (whole picture kept, check it)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="545" />
+        <location filename="../../app/ui/capture_dialog.py" line="551" />
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="639" />
+        <location filename="../../app/ui/capture_dialog.py" line="648" />
         <source>已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）</source>
         <translation>Page {n} cut along the edges you set ({w:.0f}×{h:.0f} mm)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="653" />
+        <location filename="../../app/ui/capture_dialog.py" line="662" />
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>
@@ -1437,13 +1437,8 @@
     </message>
     <message>
         <location filename="../../app/ui/corner_editor.py" line="238" />
-        <source>恢复识别结果</source>
-        <translation>Back to the detected outline</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/corner_editor.py" line="238" />
-        <source>恢复初始框</source>
-        <translation>Back to the first outline</translation>
+        <source>撤销本次调整</source>
+        <translation>Undo these changes</translation>
     </message>
     <message>
         <location filename="../../app/ui/corner_editor.py" line="241" />
