@@ -8,9 +8,10 @@ The page is taken by itself once a trusted outline lies still and sharp (``app/a
 with a ring filling on the preview meanwhile; an uncertain outline is said and never taken by
 itself. The newest pages keep their stills until the dialog closes, so the clerk can drag a page's
 edges onto it by hand (``app/ui/corner_editor.py``) instead of retaking it: a page kept whole because
-its outline was not trusted, or one cut along a wrong outline. Pages go to the material as they are taken, deleted or rearranged (``attached``), so
-there is nothing to confirm: closing the dialog keeps them. An ID copy guides front then back and
-closes by itself shortly after the two sides are composed (the clerk may stay to retake).
+its outline was not trusted, or one cut along a wrong outline. Pages go to the material as they are
+taken, deleted or rearranged (``attached``), so there is nothing to confirm: closing the dialog keeps them.
+An ID copy guides front then back and closes by itself shortly after the two sides are composed (the
+clerk may stay to retake).
 """
 
 from __future__ import annotations
