@@ -47,20 +47,25 @@ def edge_profile(grads: tuple[NDArray[np.float32], NDArray[np.float32]], a: NDAr
     """Whether each point along a..b (corners included) lies on an edge running along the line: the
     gradient across the line, within 1.5 px of it, is at least ``EDGE`` (print and grain across the line
     seldom are)."""
+    profile: NDArray[np.bool_] = _on_edge(grads, a[None, :], b[None, :], samples)[0]
+    return profile
+
+
+def _on_edge(grads: tuple[NDArray[np.float32], NDArray[np.float32]], a: NDArray[np.float64],
+             b: NDArray[np.float64], samples: int) -> NDArray[np.bool_]:
+    """``edge_profile`` of many segments a[i]..b[i] at once: (n, samples)."""
     gx, gy = grads
     h, w = gx.shape
-    length = float(np.linalg.norm(b - a))
-    unit = (b - a) / max(length, 1e-9)
-    normal = np.array([-unit[1], unit[0]])
-    ts = np.linspace(0.0, 1.0, samples)
-    points = a[None, :] + ts[:, None] * (b - a)[None, :]
-    best = np.zeros(samples, dtype=np.float32)
+    d = b - a
+    unit = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
+    normal = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
+    points = a[:, None, :] + np.linspace(0.0, 1.0, samples)[None, :, None] * d[:, None, :]
+    best = np.zeros(points.shape[:2], dtype=np.float32)
     for offset in (-1.5, -0.5, 0.5, 1.5):
-        p = points + offset * normal[None, :]
-        xs = np.clip(np.round(p[:, 0]).astype(np.int32), 0, w - 1)
-        ys = np.clip(np.round(p[:, 1]).astype(np.int32), 0, h - 1)
-        across = np.abs(gx[ys, xs] * normal[0] + gy[ys, xs] * normal[1])
-        best = np.maximum(best, across)
+        p = points + offset * normal[:, None, :]
+        xs = np.clip(np.round(p[..., 0]).astype(np.int32), 0, w - 1)
+        ys = np.clip(np.round(p[..., 1]).astype(np.int32), 0, h - 1)
+        best = np.maximum(best, np.abs(gx[ys, xs] * normal[:, None, 0] + gy[ys, xs] * normal[:, None, 1]))
     on_edge: NDArray[np.bool_] = best >= EDGE
     return on_edge
 
@@ -79,26 +84,6 @@ def overhangs(grads: tuple[NDArray[np.float32], NDArray[np.float32]], quad: Quad
     for k in range(4):
         profile = edge_profile(grads, q[k], q[(k + 1) % 4])
         out[k] = overhang(profile), overhang(profile[::-1])
-    return out
-
-
-def _fractions(grads: tuple[NDArray[np.float32], NDArray[np.float32]], a: NDArray[np.float64],
-               b: NDArray[np.float64], samples: int = SAMPLES) -> NDArray[np.float64]:
-    """``edge_profile``'s share on an edge for many segments a[i]..b[i] at once: (n,)."""
-    gx, gy = grads
-    h, w = gx.shape
-    d = b - a
-    unit = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
-    normal = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
-    ts = np.linspace(0.0, 1.0, samples)
-    points = a[:, None, :] + ts[None, :, None] * d[:, None, :]
-    best = np.zeros(points.shape[:2], dtype=np.float32)
-    for offset in (-1.5, -0.5, 0.5, 1.5):
-        p = points + offset * normal[:, None, :]
-        xs = np.clip(np.round(p[..., 0]).astype(np.int32), 0, w - 1)
-        ys = np.clip(np.round(p[..., 1]).astype(np.int32), 0, h - 1)
-        best = np.maximum(best, np.abs(gx[ys, xs] * normal[:, None, 0] + gy[ys, xs] * normal[:, None, 1]))
-    out: NDArray[np.float64] = (best >= EDGE).mean(axis=1)
     return out
 
 
@@ -147,7 +132,7 @@ def trims(grads: tuple[NDArray[np.float32], NDArray[np.float32]], quad: Quad) ->
         good = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
         if not good.any():
             continue
-        share = np.where(good, _fractions(grads, np.nan_to_num(a), np.nan_to_num(b)), -1.0)
+        share = np.where(good, _on_edge(grads, np.nan_to_num(a), np.nan_to_num(b), SAMPLES).mean(axis=1), -1.0)
         best = int(np.argmax(share))
         trimmed = q.copy()
         trimmed[k], trimmed[after] = a[best], b[best]
