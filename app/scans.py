@@ -110,10 +110,10 @@ def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPag
 
 
 def crop_page(frame: NDArray[np.uint8], corners: Quad, options: ScanOptions) -> ScannedPage:
-    """The page inside four corners the clerk set by hand on a still kept whole.
+    """The page inside four corners the clerk set by hand on a kept still (``CapturedPage.frame``).
 
-    The detector was not sure of this outline, the clerk is: the page is made exactly as from a trusted
-    outline (flattened, laid out at its size, whitened). Corners that are not a usable quadrilateral
+    The detector was not sure of its outline, or was wrong; the clerk is sure: the page is made exactly as
+    from a trusted outline (flattened, laid out at its size, whitened). Corners that are not a usable quadrilateral
     (three in a line, a sliver) are refused in words about the corners, not about the camera. The corners
     may come in any order: they are put in order round the page first."""
     h, w = frame.shape[:2]

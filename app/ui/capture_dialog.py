@@ -451,7 +451,7 @@ class CaptureDialog(QDialog):
 
     def _processed(self, result: CapturedPage, replace: int | None) -> None:
         self._busy -= 1
-        # the whole frame was kept (outline not trusted, or none): the page says so until retaken
+        # the whole frame was kept (outline not trusted, or none): the page says so until retaken or cut by hand
         whole = result.uncertain or result.problem is FrameProblem.NO_DOCUMENT
         if replace is not None and replace in self._pages:
             page_id = replace
@@ -466,7 +466,6 @@ class CaptureDialog(QDialog):
             self._stills[page_id] = (result.frame, result.suggested)
             while len(self._stills) > MAX_STILLS:  # the oldest can still be retaken, not re-cut
                 self._stills.pop(next(iter(self._stills)))
-            self._update_buttons()
         if whole:
             self._say(self.tr("未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；"
                               "可按 E 拖动角点框出材料后裁切，或摆正后重拍。"), "warn")

@@ -534,18 +534,21 @@ def _second_document(first: _Candidate, second: _Candidate) -> bool:
         and second.support >= SECOND_DOCUMENT_SUPPORT
 
 
-def _printed(small: NDArray[np.uint8], quad: Quad) -> bool:
-    """Whether the middle of an outline (its inner 80 %) carries print: at least ``PRINT_SHARE`` of it on a
+def _printed(small: NDArray[np.uint8], quads: list[Quad]) -> list[bool]:
+    """Whether the middle of each outline (its inner 80 %) carries print: at least ``PRINT_SHARE`` of it on a
     clear lightness edge. Every document has text, lines, a photo or a chip; a phone's dark screen and a
     sticky note are plain, so beside a document they are clutter, not a second document."""
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
     magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
-    q = np.asarray(quad, dtype=np.float32)
-    centre = q.mean(axis=0)
-    mask = np.zeros(grey.shape, dtype=np.uint8)
-    cv2.fillPoly(mask, [np.round(centre + (q - centre) * 0.8).astype(np.int32)], 1)
-    inside = magnitude[mask > 0]
-    return inside.size > 0 and float((inside > 40.0).mean()) >= PRINT_SHARE
+    printed: list[bool] = []
+    for quad in quads:
+        q = np.asarray(quad, dtype=np.float32)
+        centre = q.mean(axis=0)
+        mask = np.zeros(grey.shape, dtype=np.uint8)
+        cv2.fillPoly(mask, [np.round(centre + (q - centre) * 0.8).astype(np.int32)], 1)
+        inside = magnitude[mask > 0]
+        printed.append(inside.size > 0 and float((inside > 40.0).mean()) >= PRINT_SHARE)
+    return printed
 
 
 def _frame_problem(small: NDArray[np.uint8]) -> FrameProblem | None:
@@ -592,7 +595,7 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
         docs = strong  # a weak outline (a phone merged with a card's corner) beside a clean one is clutter
     docs = [_to_paper_edge(small, lab, doc) for doc in docs[:2]]
     if len(docs) > 1 and _second_document(docs[0], docs[1]):
-        printed = [_printed(small, doc.quad) for doc in docs]
+        printed = _printed(small, [doc.quad for doc in docs])
         if printed[0] != printed[1]:  # a phone's dark screen or a sticky note beside a document is clutter
             docs = [docs[0] if printed[0] else docs[1]]
     if not fast:
