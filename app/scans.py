@@ -109,20 +109,24 @@ def process_frame(frame: NDArray[np.uint8], options: ScanOptions) -> CapturedPag
                         frame=frame, suggested=detection.quad)
 
 
-def crop_page(frame: NDArray[np.uint8], corners: Quad, options: ScanOptions) -> ScannedPage:
+def crop_page(frame: NDArray[np.uint8], corners: Quad, options: ScanOptions, *,
+              quarter_turns: int = 0) -> ScannedPage:
     """The page inside four corners the clerk set by hand on a kept still (``CapturedPage.frame``).
 
     The detector was not sure of its outline, or was wrong; the clerk is sure: the page is made exactly as
     from a trusted outline (flattened, laid out at its size, whitened). Corners that are not a usable quadrilateral
     (three in a line, a sliver) are refused in words about the corners, not about the camera. The corners
-    may come in any order: they are put in order round the page first."""
+    may come in any order: they are put in order round the page first. ``quarter_turns`` (clockwise) are the
+    turns the clerk gave the page cut before from this still: the new cut comes out the same way up, not the
+    way the scanner gave it."""
     h, w = frame.shape[:2]
     quad = order_corners(corners)
     if not is_convex(quad) or quad_area(quad) < CROP_MIN_SHARE * w * h:
         raise CaptureUnusable(f"hand-set corners are no usable quadrilateral: {quad.round(1).tolist()}",
                               user_message="四个角点围成的不是一张材料的形状（过小或有三点几乎共线）。",
                               hint="请将四个角点分别拖到材料的四个角上后再裁切。")
-    return scan_page(frame, quad, options)
+    page = scan_page(frame, quad, options)
+    return rotate_page(page, quarter_turns, options.max_bytes) if quarter_turns % 4 else page
 
 
 def whole_frame_options(frame: NDArray[np.uint8], options: ScanOptions) -> ScanOptions:

@@ -73,6 +73,18 @@ class _Request:
     replace: int | None  # page id to replace (retake), or None to add
 
 
+@dataclass(frozen=True)
+class _Still:
+    """A page's still, kept so that the clerk can cut the page again along corners set by hand."""
+
+    frame: NDArray[np.uint8]
+    #: where the edge editor starts: the outline the page was cut along, or the one the detector suggested
+    corners: NDArray[np.float32] | None
+    #: quarter turns clockwise the clerk gave the page by hand (旋转): a page cut again from the still keeps
+    #: them, so that the clerk need not turn it again
+    turns: int = 0
+
+
 #: stills kept for setting edges by hand (an 8 MP still is 24 MB in memory): the newest pages
 MAX_STILLS = 6
 
@@ -113,8 +125,8 @@ class CaptureDialog(QDialog):
         self._last_look: NDArray[np.float32] | None = None
         self._key = material_key  # the material the pages are attached to now
         self._uncertain: set[int] = set()  # pages kept whole because their outline was not trusted
-        # their stills and the outlines the detector suggested, for setting the edges by hand
-        self._stills: dict[int, tuple[NDArray[np.uint8], NDArray[np.float32] | None]] = {}
+        # their stills, the outlines the detector suggested and the clerk's turns, for setting the edges by hand
+        self._stills: dict[int, _Still] = {}
         self.edge_editor: CornerEditor | None = None  # open while the clerk sets a page's edges
         # reopened to look at pages already taken: what lies under the camera was most likely taken already
         self._seen_before = bool(pages)
@@ -463,7 +475,7 @@ class CaptureDialog(QDialog):
             page_id = self._add_page(result.page, uncertain=whole)
         self._stills.pop(page_id, None)
         if result.frame is not None:
-            self._stills[page_id] = (result.frame, result.suggested)
+            self._stills[page_id] = _Still(result.frame, result.suggested)  # a new still: the scanner's way up
             while len(self._stills) > MAX_STILLS:  # the oldest can still be retaken, not re-cut
                 self._stills.pop(next(iter(self._stills)))
         if whole:
@@ -568,19 +580,14 @@ class CaptureDialog(QDialog):
             return
         page_id = int(item.data(Qt.ItemDataRole.UserRole))
         page = self._pages[page_id]
+        still = self._stills.get(page_id)  # the turns are counted from those of the page turned now
         limit = self.options.max_bytes
-        self._busy += 1
-        self._update_buttons()
 
-        def done(rotated: ScannedPage) -> None:
-            self._busy -= 1
-            if page_id in self._pages:
-                self._pages[page_id] = rotated
-                self._refresh_item(page_id)
-                self._sync()
-            self._update_buttons()
+        def turned(_rotated: ScannedPage) -> None:
+            if still is not None and self._stills.get(page_id) is still:  # not retaken or cut again meanwhile
+                self._stills[page_id] = _Still(still.frame, still.corners, (still.turns + quarter_turns) % 4)
 
-        self.ops.run(lambda: rotate_page(page, quarter_turns % 4, limit), done, self._failed)
+        self._replace_page_on_worker(page_id, lambda: rotate_page(page, quarter_turns % 4, limit), turned)
 
     def move_page(self, step: int) -> None:
         row = self.page_list.currentRow()
@@ -608,8 +615,8 @@ class CaptureDialog(QDialog):
 
         The editor starts from the outline the page was cut along, or the one the detector suggested but did
         not trust, or (none found) a frame a little inside the photo; the new page replaces the old one in
-        place, no longer marked uncertain, and the clerk's corners are where the next adjustment starts.
-        Cancelling changes nothing."""
+        place, no longer marked uncertain, turned as the clerk turned the old one, and the clerk's corners are
+        where the next adjustment starts. Cancelling changes nothing."""
         item = self.page_list.currentItem()
         if item is None or self.edge_editor is not None:
             return
@@ -618,20 +625,42 @@ class CaptureDialog(QDialog):
         if still is None:
             return
         self.stay()
-        frame, suggested = still
-        editor = CornerEditor(frame, suggested, self)
+        editor = CornerEditor(still.frame, still.corners, self)
         self.edge_editor = editor
-        editor.finished.connect(lambda result: self._edges_set(page_id, frame, editor, result))
+        editor.finished.connect(lambda result: self._edges_set(page_id, still, editor, result))
         editor.open()  # window-modal, without a nested event loop: the preview keeps running behind it
 
-    def _edges_set(self, page_id: int, frame: NDArray[np.uint8], editor: CornerEditor, result: int) -> None:
-        """The editor closed: cut the page along its corners (on a worker), unless it was cancelled."""
+    def _edges_set(self, page_id: int, still: _Still, editor: CornerEditor, result: int) -> None:
+        """The editor closed: cut the page along its corners (on a worker), unless it was cancelled.
+
+        The cut is turned as the clerk turned the page (a turn still under way when the editor opened has
+        landed by now), not left the way the scanner gave it."""
         self.edge_editor = None
         corners = editor.corners()
         editor.deleteLater()
         if result != QDialog.DialogCode.Accepted or page_id not in self._pages:
             return
         options = self._options()
+        frame, turns = still.frame, self._stills.get(page_id, still).turns
+
+        def cut(page: ScannedPage) -> None:
+            self._uncertain.discard(page_id)
+            self._stills.pop(page_id, None)  # the newest again, starting from the clerk's corners
+            self._stills[page_id] = _Still(frame, corners, turns)
+            shown = self._item_for(page_id)
+            self._say(self.tr("已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）").format(
+                n=self.page_list.row(shown) + 1 if shown is not None else "", w=page.size_mm[0],
+                h=page.size_mm[1]), "ok")
+
+        self._replace_page_on_worker(page_id, lambda: crop_page(frame, corners, options, quarter_turns=turns), cut)
+
+    def _replace_page_on_worker(self, page_id: int, job: Callable[[], ScannedPage],
+                                replaced: Callable[[ScannedPage], None]) -> None:
+        """Make a page anew on a worker (turned, or cut again) and put it in place of ``page_id``.
+
+        One path for both, so that a page made anew is counted, redrawn and sent to the material the same way.
+        ``replaced`` updates what goes with the page (its still, its mark, the status line) before its
+        thumbnail is redrawn; nothing is replaced when the clerk deleted the page meanwhile."""
         self._busy += 1
         self._update_buttons()
 
@@ -639,18 +668,12 @@ class CaptureDialog(QDialog):
             self._busy -= 1
             if page_id in self._pages:
                 self._pages[page_id] = page
-                self._uncertain.discard(page_id)
-                self._stills.pop(page_id, None)  # the newest again, starting from the clerk's corners
-                self._stills[page_id] = (frame, corners)
+                replaced(page)
                 self._refresh_item(page_id)
                 self._sync()
-                shown = self._item_for(page_id)
-                self._say(self.tr("已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）").format(
-                    n=self.page_list.row(shown) + 1 if shown is not None else "", w=page.size_mm[0],
-                    h=page.size_mm[1]), "ok")
             self._update_buttons()
 
-        self.ops.run(lambda: crop_page(frame, corners, options), done, self._failed)
+        self.ops.run(job, done, self._failed)
 
     # -- the rest -------------------------------------------------------------------------------
     def _options(self) -> ScanOptions:

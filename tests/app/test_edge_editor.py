@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.scans import CaptureUnusable, crop_page, scan_options
+from app.scans import CaptureUnusable, ScannedPage, crop_page, scan_options
 from app.terminal import Terminal
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.corner_editor import INSET, CornerCanvas, CornerEditor, frame_corners
@@ -164,6 +165,53 @@ def test_a_page_cut_along_a_trusted_outline_can_be_cut_again(  # type: ignore[no
     page = dialog.pages()[0]
     truth = scan_page(scene.image, half, scan_options(dialog.terminal))
     assert similar(page.image, truth.image) < 6.0 < similar(page.image, cut.image)
+    dialog.reject()
+
+
+def test_a_page_turned_by_hand_stays_turned_when_it_is_cut_again(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, make_terminal, tmp_path: Path) -> None:
+    """The clerk turned the page (旋转) before re-cutting it: the new cut comes the way the clerk turned it, not
+    the way the scanner gave it, and later turns count from there."""
+    scene = render_scene(7, size=SIZE, kind="a4_text")
+    dialog = open_dialog(qtbot, make_terminal("http://127.0.0.1:9"))
+    cv2.imwrite(str(tmp_path / "page.png"), scene.image)
+    dialog.import_file(tmp_path / "page.png")
+    qtbot.waitUntil(lambda: dialog.page_list.count() == 1 and dialog.busy() == 0, timeout=30000)
+
+    def turn(button: QPushButton) -> None:
+        before = dialog.pages()[0]
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.pages()[0] is not before, timeout=30000)
+
+    def cut_again(corners: np.ndarray) -> ScannedPage:
+        before = dialog.pages()[0]
+        QTest.mouseClick(dialog.adjust_button, Qt.MouseButton.LeftButton)
+        editor = dialog.edge_editor
+        assert editor is not None
+        for index, corner in enumerate(order_corners(editor.canvas.corners())):
+            nearest = int(np.argmin(np.linalg.norm(editor.canvas.corners() - corner, axis=1)))
+            editor.canvas.move_corner(nearest, corners[index])
+        QTest.keyClick(editor.canvas, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.pages()[0] is not before, timeout=30000)
+        return dialog.pages()[0]
+
+    for button in (dialog.right_button, dialog.right_button, dialog.left_button):  # a quarter turn clockwise
+        turn(button)
+    top = order_corners(scene.corners)
+    half = np.array([top[0], top[1], (top[1] + top[2]) / 2, (top[0] + top[3]) / 2], dtype=np.float32)
+    page = cut_again(half)
+    cut = crop_page(scene.image, half, scan_options(dialog.terminal))  # the way the scanner gives it
+    assert cut.height_px > cut.width_px  # laid out on an upright A4 sheet
+    assert (page.width_px, page.height_px) == (cut.height_px, cut.width_px)
+    turned = np.rot90(cut.image, k=-1)
+    assert similar(page.image, turned) < 6.0 < similar(page.image, np.rot90(cut.image, k=1))
+    assert "已按所框边缘裁切第 1 页" in dialog.status.text()
+
+    # turned back by hand and cut again: the scanner's way up once more
+    turn(dialog.left_button)
+    again = cut_again(half)
+    assert (again.width_px, again.height_px) == (cut.width_px, cut.height_px)
+    assert similar(again.image, cut.image) < 6.0
     dialog.reject()
 
 
