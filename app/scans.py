@@ -31,6 +31,7 @@ __all__ = [
     "FrameProblem",
     "ScanOptions",
     "ScannedPage",
+    "card_from_corners",
     "crop_page",
     "find_card",
     "id_copy",
@@ -119,14 +120,20 @@ def crop_page(frame: NDArray[np.uint8], corners: Quad, options: ScanOptions, *,
     may come in any order: they are put in order round the page first. ``quarter_turns`` (clockwise) are the
     turns the clerk gave the page cut before from this still: the new cut comes out the same way up, not the
     way the scanner gave it."""
+    page = scan_page(frame, hand_set_quad(frame, corners), options)
+    return rotate_page(page, quarter_turns, options.max_bytes) if quarter_turns % 4 else page
+
+
+def hand_set_quad(frame: NDArray[np.uint8], corners: Quad) -> Quad:
+    """Four corners set by hand, in order round the document, or ``CaptureUnusable`` in words about the corners
+    (three in a line, a sliver) when they enclose no usable quadrilateral."""
     h, w = frame.shape[:2]
     quad = order_corners(corners)
     if not is_convex(quad) or quad_area(quad) < CROP_MIN_SHARE * w * h:
         raise CaptureUnusable(f"hand-set corners are no usable quadrilateral: {quad.round(1).tolist()}",
                               user_message="四个角点围成的不是一张材料的形状（过小或有三点几乎共线）。",
                               hint="请将四个角点分别拖到材料的四个角上后再裁切。")
-    page = scan_page(frame, quad, options)
-    return rotate_page(page, quarter_turns, options.max_bytes) if quarter_turns % 4 else page
+    return quad
 
 
 def whole_frame_options(frame: NDArray[np.uint8], options: ScanOptions) -> ScanOptions:
@@ -160,15 +167,31 @@ class CardSide:
 
     frame: NDArray[np.uint8]
     quad: Quad | None
+    #: the outline can be used as it is: the detector trusted it (``Detection.confident``), or the clerk set
+    #: its corners by hand. An untrusted side is not composed as found (a wrong crop on an ID copy would go
+    #: unnoticed): the capture dialog has the clerk check its corners first
+    confident: bool
 
 
 def find_card(frame: NDArray[np.uint8]) -> CardSide:
-    """Find a card in a still (refusing dark, empty and crowded frames, as for a page)."""
+    """Find a card in a still (refusing dark, empty and crowded frames, as for a page).
+
+    An outline the detector found but does not trust (a card on a light desk, in a sleeve, under a hard
+    shadow) is returned as a suggestion, marked not ``confident``, rather than refused: the clerk can set its
+    corners from it (``card_from_corners``) without laying the card again."""
     detection = usable_detection(frame)
     if detection.quad is None:
         raise CaptureUnusable("no card outline", user_message="未识别到证件边缘。",
                               hint="请将证件平放在深色背景上、四角都在画面内后重拍。")
-    return CardSide(frame, detection.quad)
+    return CardSide(frame, detection.quad, detection.confident)
+
+
+def card_from_corners(frame: NDArray[np.uint8], corners: Quad) -> CardSide:
+    """A card side along four corners the clerk set by hand on its still: trusted, as the clerk checked them.
+
+    Checked here, when the clerk confirms them, rather than when both sides are composed: a front along
+    unusable corners would otherwise fail only once the back is taken."""
+    return CardSide(frame, hand_set_quad(frame, corners), confident=True)
 
 
 def id_copy(front: CardSide, back: CardSide, options: ScanOptions) -> ScannedPage:

@@ -11,7 +11,8 @@ edges onto it by hand (``app/ui/corner_editor.py``) instead of retaking it: a pa
 its outline was not trusted, or one cut along a wrong outline. Pages go to the material as they are
 taken, deleted or rearranged (``attached``), so there is nothing to confirm: closing the dialog keeps them.
 An ID copy guides front then back and closes by itself shortly after the two sides are composed (the
-clerk may stay to retake).
+clerk may stay to retake); a side whose outline was not trusted (taken by hand or imported) is composed
+only after the clerk has checked its corners in the same editor.
 """
 
 from __future__ import annotations
@@ -46,12 +47,14 @@ from app.autocapture import Phase, StillnessWatch, look, sharpness
 from app.camera import CameraEvent, CameraService
 from app.scans import (
     CapturedPage,
+    CaptureUnusable,
     CardSide,
     ColourMode,
     Detection,
     FrameProblem,
     ScannedPage,
     ScanOptions,
+    card_from_corners,
     crop_page,
     find_card,
     id_copy,
@@ -254,6 +257,7 @@ class CaptureDialog(QDialog):
         QShortcut(QKeySequence(Qt.Key.Key_E), self).activated.connect(self.adjust_edges)
         for page in pages:
             self._add_page(page, sync=False)
+        self._renumber(sync=False)  # the list's title says "0" too, not nothing, before the first page
         self.mailbox = FrameMailbox(self)
         self.mailbox.arrived.connect(self._drain)
         self.state_bridge = EventBridge(self)
@@ -412,34 +416,95 @@ class CaptureDialog(QDialog):
                      lambda result: self._processed(result, replace), self._failed)
 
     def _process_card_side(self, frame: NDArray[np.uint8], replace: int | None, options: ScanOptions) -> None:
-        """First still: the front, kept; second: the back, and both become one A4 page."""
+        """First still: the front, kept; second: the back, and both become one A4 page.
+
+        A side whose outline the detector did not trust is not used as found: the clerk checks its corners
+        first (``_check_card``)."""
         front = self._front
-        if front is None:
-            def kept(side: CardSide) -> None:
-                self._busy -= 1
-                self._front = side
-                self._say(self.tr("已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。"), "ok")
-                self.preview.show_message(self.tr("请翻面，放国徽面"))
-                self._update_buttons()
+        self.ops.run(lambda: find_card(frame), lambda side: self._card_found(side, front, replace, options),
+                     self._failed)
 
-            self.ops.run(lambda: find_card(frame), kept, self._failed)
+    def _card_found(self, side: CardSide, front: CardSide | None, replace: int | None,
+                    options: ScanOptions) -> None:
+        """A side was found on a worker (counted busy until now): use it, or have the clerk check it first."""
+        if self.edge_editor is not None:  # corners are being set (another side, or a page): one thing at a time
+            self._busy -= 1
+            self._say(self.tr("正在核对角点，刚拍的证件面未采用；核对完成后请重拍。"), "warn")
+            self._update_buttons()
             return
+        if not side.confident:
+            self._busy -= 1  # the worker is done; the clerk's turn is not counted as processing
+            self._check_card(side, front, replace, options)
+            self._update_buttons()
+            return
+        self._use_card(side, front, replace, options)
 
-        def compose() -> CapturedPage:
-            return CapturedPage(id_copy(front, find_card(frame), options), None)
+    def _use_card(self, side: CardSide, front: CardSide | None, replace: int | None, options: ScanOptions) -> None:
+        """A trusted side (counted busy): the front is kept; the back is composed with it on a worker."""
+        if front is None:
+            self._busy -= 1
+            self._front = side
+            self._say(self.tr("已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。"), "ok")
+            self.preview.show_message(self.tr("请翻面，放国徽面"))
+            self._update_buttons()
+            return
+        self.ops.run(lambda: CapturedPage(id_copy(front, side, options), None),
+                     lambda result: self._composed(result, replace), self._failed)
 
-        def done(result: CapturedPage) -> None:
-            self._front = None
-            self._processed(result, replace)
-            if self.auto_close and self.isVisible():
-                self.close_timer.start()  # both sides are in: nothing left to do here
-                self.stay_button.show()
-                self._say(self.tr("已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；"
-                                  "如需重拍请点“留在此处”。"), "ok")
+    def _check_card(self, side: CardSide, front: CardSide | None, replace: int | None, options: ScanOptions,
+                    problem: str | None = None) -> None:
+        """The detector was not sure of this side's outline: the clerk sets its corners, starting from the
+        outline it suggested, before the side is used; cancelling drops only this side.
+
+        Not a crop made silently along an outline that may be wrong (issue 19 item 8); nor a retake, since
+        a card the detector cannot trust on this desk would most likely be found the same way again. The
+        editor is window-modal without a nested event loop, and nothing is taken by itself while it is open.
+        """
+        face = self.tr("人像面") if front is None else self.tr("国徽面")
+        reason = problem or self.tr("{face}边缘识别不确定，请核对四个角点后按回车确认（Esc 取消）").format(face=face)
+        self.stay()  # an ID copy composed just before must not close the dialog under the editor
+        editor = CornerEditor(side.frame, side.quad, self, title=self.tr("核对证件边缘"), reason=reason)
+        self.edge_editor = editor
+        editor.finished.connect(lambda result: self._card_checked(side, front, replace, options, editor, result))
+        self._say(reason, "warn")
+        editor.open()
+
+    def _card_checked(self, side: CardSide, front: CardSide | None, replace: int | None, options: ScanOptions,
+                      editor: CornerEditor, result: int) -> None:
+        """The clerk confirmed the side's corners (it goes on as a trusted side would) or cancelled (dropped)."""
+        self.edge_editor = None
+        corners = editor.corners()
+        editor.deleteLater()
+        if result != QDialog.DialogCode.Accepted:
+            if front is None:
+                self._say(self.tr("人像面未采用。请重新放人像面（放稳后自动拍摄，或按空格拍摄）。"), "warn")
             else:
-                self._say(self.tr("已合成身份证复印件（正反面，原大）并附加到申请。"), "ok")
+                self._say(self.tr("国徽面未采用，已拍的人像面仍保留。请重新放国徽面（放稳后自动拍摄，或按空格拍摄）。"),
+                          "warn")
+            self._update_buttons()
+            return
+        if not self.id_copy_check.isChecked() or self._front is not front:
+            return  # the ID copy was started afresh meanwhile: this side belongs to no copy
+        try:
+            checked = card_from_corners(side.frame, corners)
+        except CaptureUnusable as exc:  # a sliver, three corners in a line: set them again, from where they are
+            self._check_card(CardSide(side.frame, corners, confident=False), front, replace, options,
+                             problem=sentence(exc))
+            return
+        self._busy += 1
+        self._use_card(checked, front, replace, options)
 
-        self.ops.run(compose, done, self._failed)
+    def _composed(self, result: CapturedPage, replace: int | None) -> None:
+        """Both sides are on one page: it is attached, and the dialog closes by itself shortly after."""
+        self._front = None
+        self._processed(result, replace)
+        if self.auto_close and self.isVisible():
+            self.close_timer.start()  # both sides are in: nothing left to do here
+            self.stay_button.show()
+            self._say(self.tr("已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；"
+                              "如需重拍请点“留在此处”。"), "ok")
+        else:
+            self._say(self.tr("已合成身份证复印件（正反面，原大）并附加到申请。"), "ok")
 
     def _material_changed(self) -> None:
         """An identity document is copied the counter's way (both sides on one page) unless the clerk unticks it.
@@ -715,7 +780,10 @@ class CaptureDialog(QDialog):
         self.stay_button.hide()
 
     def done(self, result: int) -> None:
-        """Every way of closing (attach, cancel, Esc, the window's close button) ends here."""
+        """Every way of closing (attach, cancel, Esc, the window's close button) ends here; corners still being
+        set are cancelled with it (the session ended under the editor), so nothing is cut after closing."""
+        if self.edge_editor is not None:
+            self.edge_editor.reject()
         self.detach()
         super().done(result)
 

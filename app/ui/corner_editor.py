@@ -220,13 +220,17 @@ class CornerCanvas(QWidget):
 
 
 class CornerEditor(QDialog):
-    """Four corners over a still; ``corners()`` after ``accept`` is where the clerk put them."""
+    """Four corners over a still; ``corners()`` after ``accept`` is where the clerk put them.
+
+    ``reason`` says why the editor opened when the clerk did not open it (an ID card's outline the detector
+    was not sure of): shown above the photo, since the editor covers the capture dialog's own status line.
+    """
 
     def __init__(self, frame: NDArray[np.uint8], suggested: NDArray[np.float32] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, title: str | None = None, reason: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cornerEditor")
-        self.setWindowTitle(self.tr("调整材料边缘"))
+        self.setWindowTitle(title or self.tr("调整材料边缘"))
         height, width = frame.shape[:2]
         self._suggested = (np.array(suggested, dtype=np.float32).reshape(4, 2) if suggested is not None
                            else frame_corners(width, height, INSET))
@@ -257,6 +261,11 @@ class CornerEditor(QDialog):
         buttons.addWidget(self.crop_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
+        self.reason = QLabel(reason or "")
+        self.reason.setObjectName("cornerReason")
+        self.reason.setWordWrap(True)
+        self.reason.setVisible(bool(reason))
+        layout.addWidget(self.reason)
         layout.addWidget(hint)
         layout.addWidget(self.canvas, 1)
         layout.addLayout(buttons)
