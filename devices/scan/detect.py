@@ -43,7 +43,9 @@ an outline whose sides run on past a corner without an edge (three of a page's s
 under it) has that side moved to where its neighbours' edges begin (``detect_overhang.py``, ``_trimmed``); an
 outline with a sleeve band inside a side that could not move in (glare whitened the band of the side it
 needed too) is still partly the sleeve's and is not trusted, nor one with a side that runs on past a
-corner as the same step in the same lightness ratio (a hard shadow's edge, ``_continued_sides``); a card's
+corner as the same step in the same lightness ratio (a hard shadow's edge, ``_continued_sides``), nor one
+whose side still runs on past a corner with no edge in lightness or colour there (``overhang_left``: a page's
+sides and the sheet's under it); a card's
 outline lying within a card-sized one is a card in a sleeve (``_card_in_sleeve``). Candidates have opposite
 sides of similar
 length (``MIN_OPPOSITE``): a wedge is a sticky note half under a page, never a document.
@@ -67,7 +69,7 @@ from numpy.typing import NDArray
 from devices.scan.detect_extend import extend_to_desk
 from devices.scan.detect_lines import line_quads
 from devices.scan.detect_outer import widen_to_paper_edge
-from devices.scan.detect_overhang import MIN_OVERHANG, edge_profile, gradients, overhangs, trims
+from devices.scan.detect_overhang import MIN_OVERHANG, edge_profile, gradients, overhang_left, overhangs, trims
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
 from devices.scan.detect_shadowfree import shadow_free_quads
 from devices.scan.detect_sleeve import inside_sleeve
@@ -348,10 +350,12 @@ def _straighter(small: NDArray[np.uint8], lab: NDArray[np.uint8], doc: _Candidat
 
 def _trusted(lab: NDArray[np.uint8], doc: _Candidate, frame_area: float) -> bool:
     """The trust rules of the module notes: a colour step across every side near and wide, not the whole
-    desk, not partly a sleeve, not a guess, no side running on as a shadow's edge."""
+    desk, not partly a sleeve, not a guess, no side running on as a shadow's edge, no side running on past
+    a corner across paper (``overhang_left``: two sheets' sides taken for one page's)."""
     return float(_side_steps(lab, doc.quad, 3.0).min()) >= STEP_NEAR \
         and float(_side_steps(lab, doc.quad, 8.0).min()) >= STEP_WIDE and doc.area / frame_area <= DESK_SHARE \
-        and not doc.on_sleeve and not doc.guessed and _continued_sides(lab, doc.quad) == 0
+        and not doc.on_sleeve and not doc.guessed and _continued_sides(lab, doc.quad) == 0 \
+        and overhang_left(lab, doc.quad) < MIN_OVERHANG
 
 
 def _score(small: NDArray[np.uint8], magnitude: NDArray[np.float32], lab: NDArray[np.uint8], roughs: list[Quad],

@@ -6,7 +6,9 @@ and return a fragment of the page. A page lying on a desk has desk beyond every 
 sides have much the same colour beyond them (the desk) and the fourth does not, that side is moved out
 to the nearest parallel step, consistent along the whole side, beyond which the desk colour resumes,
 provided the colour between is even along the side (a band, not a sticky note or a pen beside the page)
-and the wider outline is closer to a real document's proportions (A4/A5, ID-1 card) than the narrow one.
+and the wider outline is closer to a real document's proportions (A4/A5, ID-1 card) than the narrow one,
+or, since a camera tilted a few degrees can make a page without one of its two bands look the closer, the
+desk seen beyond the other sides resumes right beyond the moved side (``_desk_resumes``).
 """
 
 from __future__ import annotations
@@ -27,12 +29,47 @@ _EVEN_SHARE = 60  # percentile of the samples along the side whose band colour m
 #                   or a shadow crossing the band leaves the rest of it even)
 _CHANNEL_GAIN = np.array([1.0, 2.0, 2.0], dtype=np.float32)
 _ASPECTS = (1.414, 1.586)  # ISO 216 sheets; ID-1 cards
+#: largest aspect gap (``_aspect_gap``) of an outline widened to where the desk resumes: a camera tilted a few
+#: degrees shows an A4 page at 1.35-1.48
+_TILTED_GAP = 0.08
 
 
 def _aspect_gap(quad: Quad) -> float:
     long_side, short_side = sorted(side_lengths(quad), reverse=True)
     aspect = long_side / max(short_side, 1e-6)
     return min(abs(aspect - a) / a for a in _ASPECTS)
+
+
+def _beyond(lab: NDArray[np.uint8], q: NDArray[np.float64], k: int) -> NDArray[np.float32]:
+    """The colour just beyond side ``k`` (``_OUT`` px out, the median along the side's middle)."""
+    a, b = q[k], q[(k + 1) % 4]
+    unit = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
+    outward = np.array([unit[1], -unit[0]])
+    if float(np.dot(a - q.mean(axis=0), outward)) < 0:
+        outward = -outward
+    ts = np.linspace(0.15, 0.85, _SAMPLES)[:, None]
+    offsets = np.arange(_OUT[0], _OUT[1] + 1, dtype=np.float64)[None, :, None]
+    grid = ((a + ts * (b - a))[:, None, :] + offsets * outward[None, None, :]).astype(np.float32)
+    values = cv2.remap(lab, grid[..., 0], grid[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    out: NDArray[np.float32] = np.median(values.reshape(-1, 3).astype(np.float32), axis=0) * _CHANNEL_GAIN
+    return out
+
+
+def _desk_resumes(lab: NDArray[np.uint8], q: NDArray[np.float64], moved: NDArray[np.float64], k: int) -> bool:
+    """The other sides have one desk beyond them (two of the three at least: a sticky note or a pen may lie
+    beside the third), side ``k`` has something else (a band printed to the paper's edge) and the moved side
+    has that desk beyond it: the band was the page's. A camera tilted a few degrees can make the outline
+    without a band look closer to A4 than the whole page, so this holds without the proportions improving,
+    as long as the wide outline is still a tilted sheet's (``_TILTED_GAP``)."""
+    if _aspect_gap(as_quad(moved)) > _TILTED_GAP:
+        return False
+    others = np.array([_beyond(lab, q, j) for j in range(4) if j != k])
+    desk = np.median(others, axis=0)
+    if int((np.abs(others - desk).max(axis=1) <= 1.5 * _DESK_AGREE).sum()) < 2:
+        return False  # no one desk round the other sides (one may have a sticky note or a pen beside it)
+    before, after = _beyond(lab, q, k), _beyond(lab, moved, k)
+    return float(np.abs(before - desk).max()) > 2 * _DESK_AGREE \
+        and float(np.abs(after - desk).max()) <= 1.5 * _DESK_AGREE
 
 
 def _steps_across(lab: NDArray[np.uint8], points: NDArray[np.float64],
@@ -111,7 +148,7 @@ def extend_to_desk(lab: NDArray[np.uint8], quad: Quad) -> Quad | None:
         wide = as_quad(moved)
         if wide[:, 0].min() < 2 or wide[:, 1].min() < 2 or wide[:, 0].max() > w - 3 or wide[:, 1].max() > h - 3:
             continue
-        if _aspect_gap(wide) + 0.02 >= _aspect_gap(as_quad(q)):
+        if _aspect_gap(wide) + 0.02 >= _aspect_gap(as_quad(q)) and not _desk_resumes(lab, q, moved, k):
             continue
         q, moved_any = moved, True
     return order_corners(q) if moved_any else None

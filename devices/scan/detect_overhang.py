@@ -87,6 +87,42 @@ def overhangs(grads: tuple[NDArray[np.float32], NDArray[np.float32]], quad: Quad
     return out
 
 
+def overhang_left(lab: NDArray[np.uint8], quad: Quad) -> float:
+    """The largest overhang at any corner of ``quad``, a point counting as on an edge when it is one in
+    lightness or in either colour-opponent channel (these doubled, as the search weighs them: a dark card on
+    a dark desk has its edge in colour, hardly in lightness). A page's, a card's sides have an edge right into
+    their corners; an outline made of two sheets' sides, which the cut back (``trims``) could not mend, has a
+    side that runs on across paper. Used for trust: on the tuning scenes no right outline left more than 2 %.
+
+    The gradients are taken only round the outline (it runs for the preview's every frame too)."""
+    q = np.asarray(quad, dtype=np.float64)
+    h, w = lab.shape[:2]
+    x0, y0 = (max(int(v) - 4, 0) for v in q.min(axis=0))
+    x1, y1 = (int(v) + 5 for v in q.max(axis=0))
+    roi = lab[y0:min(y1, h), x0:min(x1, w)]
+    gain = np.array([1.0, 2.2, 2.2], dtype=np.float32)
+    gx = np.asarray(cv2.Sobel(roi, cv2.CV_32F, 1, 0, ksize=3), dtype=np.float32) * gain
+    gy = np.asarray(cv2.Sobel(roi, cv2.CV_32F, 0, 1, ksize=3), dtype=np.float32) * gain
+    rh, rw = roi.shape[:2]
+    a = q - np.array([x0, y0], dtype=np.float64)
+    b = np.roll(a, -1, axis=0)
+    d = b - a
+    unit = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
+    normal = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
+    points = a[:, None, :] + np.linspace(0.0, 1.0, SAMPLES)[None, :, None] * d[:, None, :]  # (4, S, 2)
+    best = np.zeros(points.shape[:2], dtype=np.float32)
+    for offset in (-1.5, -0.5, 0.5, 1.5):
+        p = points + offset * normal[:, None, :]
+        xs = np.clip(np.round(p[..., 0]).astype(np.int32), 0, rw - 1)
+        ys = np.clip(np.round(p[..., 1]).astype(np.int32), 0, rh - 1)
+        across = np.abs(gx[ys, xs] * normal[:, None, None, 0] + gy[ys, xs] * normal[:, None, None, 1])  # (4, S, 3)
+        best = np.maximum(best, across.max(axis=2))
+    worst = 0.0
+    for profile in best >= EDGE:
+        worst = max(worst, overhang(profile), overhang(profile[::-1]))
+    return worst
+
+
 def _meet_many(p: NDArray[np.float64], d: NDArray[np.float64], r: NDArray[np.float64],
                e: NDArray[np.float64]) -> NDArray[np.float64]:
     """Where each line p[i] + s·d[i] meets the one line r + t·e (NaN where parallel)."""
