@@ -41,9 +41,10 @@ def untrusted_scene() -> Scene:
     pytest.fail("no untrusted under-sheet scene among the seeds searched")
 
 
-def open_dialog(qtbot: QtBot, terminal: Terminal) -> CaptureDialog:
+def open_dialog(qtbot: QtBot, terminal: Terminal, material: str = "authorisation") -> CaptureDialog:
+    """The capture dialog of a registration's ``material``, staying open (no closing by itself)."""
     form = terminal.reference.form("personal_registration")
-    dialog = CaptureDialog(terminal, OpRunner(), form.materials, "authorisation", scan_options(terminal),
+    dialog = CaptureDialog(terminal, OpRunner(), form.materials, material, scan_options(terminal),
                            close_after_ms=None)
     qtbot.addWidget(dialog)
     dialog.show()

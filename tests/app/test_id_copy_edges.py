@@ -23,10 +23,11 @@ from app.scans import card_from_corners, find_card, id_copy, import_image, scan_
 from app.terminal import Terminal
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.corner_editor import CornerEditor
-from app.ui.ops import OpRunner
 from devices.scan.detect import detect_document
 from devices.scan.geometry import corner_error
 from devices.sim.docscene import Scene, render_scene
+
+from .test_edge_editor import open_dialog as open_capture
 
 SIZE = (1632, 1224)
 #: cards the detector finds and trusts (the automatic-capture tests lay the same ones)
@@ -51,11 +52,7 @@ def trusted_card(seed: int, kind: str) -> Scene:
 
 
 def open_dialog(qtbot: QtBot, terminal: Terminal) -> CaptureDialog:
-    form = terminal.reference.form("personal_registration")
-    dialog = CaptureDialog(terminal, OpRunner(), form.materials, "identity_document", scan_options(terminal),
-                           close_after_ms=None)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_capture(qtbot, terminal, "identity_document")
     assert dialog.id_copy_check.isChecked()
     return dialog
 
