@@ -362,6 +362,8 @@ class CaptureDialog(QDialog):
     def _hint_for(self, analysis: object) -> str:
         if not isinstance(analysis, Detection) or analysis.quad is not None:
             return ""
+        if analysis.problem is FrameProblem.NO_DOCUMENT and self.id_copy_check.isChecked():  # never a whole frame
+            return self.tr("未识别到证件边缘，请将证件平放在深色背景上、四角都在画面内")
         return {
             FrameProblem.TOO_DARK: self.tr("画面太暗，请打开补光灯"),
             FrameProblem.BLANK: self.tr("请放入材料"),

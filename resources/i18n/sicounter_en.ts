@@ -612,27 +612,27 @@
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="266" />
+        <location filename="../../app/ui/capture_dialog.py" line="267" />
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can "Import from file" scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="367" />
+        <location filename="../../app/ui/capture_dialog.py" line="370" />
         <source>未能可靠识别材料边缘，拍摄将保留整幅画面</source>
         <translation>The document's edges could not be found reliably; a capture keeps the whole picture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="397" />
+        <location filename="../../app/ui/capture_dialog.py" line="400" />
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="526" />
+        <location filename="../../app/ui/capture_dialog.py" line="529" />
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="291" />
+        <location filename="../../app/ui/capture_dialog.py" line="292" />
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
@@ -662,188 +662,193 @@
         <translation>Do not close by itself, to retake or add pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="292" />
+        <location filename="../../app/ui/capture_dialog.py" line="293" />
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or "Import from file".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="314" />
+        <location filename="../../app/ui/capture_dialog.py" line="315" />
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="326" />
+        <location filename="../../app/ui/capture_dialog.py" line="327" />
         <source>未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）</source>
         <translation>The document's edges could not be found reliably: straighten it, or press Space to capture by hand (the whole picture is kept)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="333" />
+        <location filename="../../app/ui/capture_dialog.py" line="334" />
         <source>正在处理…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="342" />
+        <location filename="../../app/ui/capture_dialog.py" line="343" />
         <source>请保持材料不动，即将自动拍摄…</source>
         <translation>Keep the document still: capturing in a moment…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="347" />
+        <location filename="../../app/ui/capture_dialog.py" line="348" />
         <source>正在拍摄…</source>
         <translation>Capturing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="351" />
+        <location filename="../../app/ui/capture_dialog.py" line="352" />
         <source>画面不够清晰，请稍候对焦或放平材料</source>
         <translation>The picture is not sharp: wait for focus or lay the document flat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="357" />
-        <location filename="../../app/ui/capture_dialog.py" line="447" />
+        <location filename="../../app/ui/capture_dialog.py" line="358" />
+        <location filename="../../app/ui/capture_dialog.py" line="450" />
         <source>请翻面，放国徽面</source>
         <translation>Turn the card over: national emblem side up</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="358" />
+        <location filename="../../app/ui/capture_dialog.py" line="359" />
         <source>已拍摄，可放下一张证件</source>
         <translation>Captured; lay the next card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="359" />
+        <location filename="../../app/ui/capture_dialog.py" line="360" />
         <source>已拍摄，请放下一页；拍完请按 Esc 关闭</source>
         <translation>Captured; lay the next page, press Esc when done</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="365" />
+        <location filename="../../app/ui/capture_dialog.py" line="366" />
+        <source>未识别到证件边缘，请将证件平放在深色背景上、四角都在画面内</source>
+        <translation>No card edge found: lay the card flat on a dark background with all four corners in view</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/capture_dialog.py" line="368" />
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="366" />
+        <location filename="../../app/ui/capture_dialog.py" line="369" />
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="431" />
+        <location filename="../../app/ui/capture_dialog.py" line="434" />
         <source>正在核对角点，刚拍的证件面未采用；核对完成后请重拍。</source>
         <translation>Corners are being checked: the card side just taken was not used; take it again once they are checked.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="446" />
+        <location filename="../../app/ui/capture_dialog.py" line="449" />
         <source>已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。</source>
         <translation>Photo side taken. Turn the card over, emblem side up (captured when still).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="462" />
+        <location filename="../../app/ui/capture_dialog.py" line="465" />
         <source>人像面</source>
         <translation>photo side</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="462" />
+        <location filename="../../app/ui/capture_dialog.py" line="465" />
         <source>国徽面</source>
         <translation>emblem side</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="463" />
+        <location filename="../../app/ui/capture_dialog.py" line="466" />
         <source>{face}边缘识别不确定，请核对四个角点后按回车确认（Esc 取消）</source>
         <translation>The {face}'s edges were not found with certainty: check the four corners, then press Enter to confirm (Esc to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="465" />
+        <location filename="../../app/ui/capture_dialog.py" line="468" />
         <source>核对证件边缘</source>
         <translation>Check the card's edges</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="479" />
+        <location filename="../../app/ui/capture_dialog.py" line="482" />
         <source>人像面未采用。请重新放人像面（放稳后自动拍摄，或按空格拍摄）。</source>
         <translation>Photo side not used. Lay the photo side again (captured when still, or press Space).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="481" />
+        <location filename="../../app/ui/capture_dialog.py" line="484" />
         <source>国徽面未采用，已拍的人像面仍保留。请重新放国徽面（放稳后自动拍摄，或按空格拍摄）。</source>
         <translation>Emblem side not used; the photo side taken is kept. Lay the emblem side again (captured when still, or press Space).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="503" />
+        <location filename="../../app/ui/capture_dialog.py" line="506" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；如需重拍请点“留在此处”。</source>
         <translation>ID copy composed (both sides, true size) and attached; this window closes in a moment. To retake, click "Stay here".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="506" />
+        <location filename="../../app/ui/capture_dialog.py" line="509" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请。</source>
         <translation>ID copy composed (both sides, true size) and attached.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="525" />
+        <location filename="../../app/ui/capture_dialog.py" line="528" />
         <source>请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。</source>
         <translation>Lay the ID card photo side up (captured when still), then turn it over; both sides go at true size on one A4 page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="778" />
+        <location filename="../../app/ui/capture_dialog.py" line="781" />
         <source>已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。</source>
         <translation>Staying in the capture window: retake, delete or add pages, then press Esc.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="368" />
+        <location filename="../../app/ui/capture_dialog.py" line="371" />
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="386" />
+        <location filename="../../app/ui/capture_dialog.py" line="389" />
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="396" />
+        <location filename="../../app/ui/capture_dialog.py" line="399" />
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="546" />
+        <location filename="../../app/ui/capture_dialog.py" line="549" />
         <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；可按 E 拖动角点框出材料后裁切，或摆正后重拍。</source>
         <translation>The document's edges could not be found reliably, so the whole picture was kept (the page is marked "Whole picture kept, check it"); press E to drag the corners onto the document and cut it, or straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="551" />
+        <location filename="../../app/ui/capture_dialog.py" line="554" />
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="554" />
+        <location filename="../../app/ui/capture_dialog.py" line="557" />
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="592" />
+        <location filename="../../app/ui/capture_dialog.py" line="595" />
         <source>未能可靠识别材料边缘，已保留整幅画面，请核对或重拍</source>
         <translation>The document's edges could not be found reliably; the whole picture was kept: check or retake it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="608" />
+        <location filename="../../app/ui/capture_dialog.py" line="611" />
         <source>整幅保留，请核对</source>
         <translation>Whole picture kept, check it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="614" />
+        <location filename="../../app/ui/capture_dialog.py" line="617" />
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="616" />
+        <location filename="../../app/ui/capture_dialog.py" line="619" />
         <source>（整幅保留，请核对）</source>
         <translation> (whole picture kept, check it)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="627" />
+        <location filename="../../app/ui/capture_dialog.py" line="630" />
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="715" />
+        <location filename="../../app/ui/capture_dialog.py" line="718" />
         <source>已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）</source>
         <translation>Page {n} cut along the edges you set ({w:.0f}×{h:.0f} mm)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="749" />
+        <location filename="../../app/ui/capture_dialog.py" line="752" />
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>

@@ -23,7 +23,7 @@ from app.scans import card_from_corners, find_card, id_copy, import_image, scan_
 from app.terminal import Terminal
 from app.ui.capture_dialog import CaptureDialog
 from app.ui.corner_editor import CornerEditor
-from devices.scan.detect import detect_document
+from devices.scan.detect import Detection, FrameProblem, detect_document
 from devices.scan.geometry import corner_error
 from devices.sim.docscene import Scene, render_scene
 
@@ -202,4 +202,17 @@ def test_nothing_is_taken_by_itself_while_a_card_side_is_being_checked(  # type:
     QTest.keyClick(editor.canvas, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.page_list.count() == 1 and dialog.busy() == 0, timeout=30000)
     assert dialog.auto_captures == 1 and dialog.edge_editor is None
+    dialog.reject()
+
+
+def test_the_preview_does_not_promise_an_id_copy_the_whole_frame(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, make_terminal) -> None:
+    """With no outline in view, a page is taken whole; an ID copy is not (a card side needs its outline), so
+    the hint tells the clerk how to lay the card instead."""
+    dialog = open_dialog(qtbot, make_terminal("http://127.0.0.1:9"))
+    nothing = Detection(None, FrameProblem.NO_DOCUMENT, 0.0)
+    hint = dialog._hint_for(nothing)
+    assert "证件" in hint and "整幅" not in hint
+    dialog.id_copy_check.setChecked(False)  # a page of the same material, taken as a page
+    assert "保留整幅画面" in dialog._hint_for(nothing)
     dialog.reject()
