@@ -53,19 +53,23 @@ def edge_profile(grads: tuple[NDArray[np.float32], NDArray[np.float32]], a: NDAr
 
 def _on_edge(grads: tuple[NDArray[np.float32], NDArray[np.float32]], a: NDArray[np.float64],
              b: NDArray[np.float64], samples: int) -> NDArray[np.bool_]:
-    """``edge_profile`` of many segments a[i]..b[i] at once: (n, samples)."""
+    """``edge_profile`` of many segments a[i]..b[i] at once: (n, samples). The gradients may have several
+    channels (H, W, C), as ``overhang_left`` gives: a point is on an edge in any of them."""
     gx, gy = grads
-    h, w = gx.shape
+    h, w = gx.shape[:2]
     d = b - a
     unit = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
     normal = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
     points = a[:, None, :] + np.linspace(0.0, 1.0, samples)[None, :, None] * d[:, None, :]
     best = np.zeros(points.shape[:2], dtype=np.float32)
+    channels = (1,) * (gx.ndim - 2)  # gradients of several channels: the strongest counts
+    nx, ny = normal[:, 0].reshape(-1, 1, *channels), normal[:, 1].reshape(-1, 1, *channels)
     for offset in (-1.5, -0.5, 0.5, 1.5):
         p = points + offset * normal[:, None, :]
         xs = np.clip(np.round(p[..., 0]).astype(np.int32), 0, w - 1)
         ys = np.clip(np.round(p[..., 1]).astype(np.int32), 0, h - 1)
-        best = np.maximum(best, np.abs(gx[ys, xs] * normal[:, None, 0] + gy[ys, xs] * normal[:, None, 1]))
+        across = np.abs(gx[ys, xs] * nx + gy[ys, xs] * ny)
+        best = np.maximum(best, across.max(axis=2) if channels else across)
     on_edge: NDArray[np.bool_] = best >= EDGE
     return on_edge
 
@@ -103,22 +107,10 @@ def overhang_left(lab: NDArray[np.uint8], quad: Quad) -> float:
     gain = np.array([1.0, 2.2, 2.2], dtype=np.float32)
     gx = np.asarray(cv2.Sobel(roi, cv2.CV_32F, 1, 0, ksize=3), dtype=np.float32) * gain
     gy = np.asarray(cv2.Sobel(roi, cv2.CV_32F, 0, 1, ksize=3), dtype=np.float32) * gain
-    rh, rw = roi.shape[:2]
     a = q - np.array([x0, y0], dtype=np.float64)
-    b = np.roll(a, -1, axis=0)
-    d = b - a
-    unit = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
-    normal = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
-    points = a[:, None, :] + np.linspace(0.0, 1.0, SAMPLES)[None, :, None] * d[:, None, :]  # (4, S, 2)
-    best = np.zeros(points.shape[:2], dtype=np.float32)
-    for offset in (-1.5, -0.5, 0.5, 1.5):
-        p = points + offset * normal[:, None, :]
-        xs = np.clip(np.round(p[..., 0]).astype(np.int32), 0, rw - 1)
-        ys = np.clip(np.round(p[..., 1]).astype(np.int32), 0, rh - 1)
-        across = np.abs(gx[ys, xs] * normal[:, None, None, 0] + gy[ys, xs] * normal[:, None, None, 1])  # (4, S, 3)
-        best = np.maximum(best, across.max(axis=2))
+    on_edge = _on_edge((gx, gy), a, np.roll(a, -1, axis=0), SAMPLES)
     worst = 0.0
-    for profile in best >= EDGE:
+    for profile in on_edge:
         worst = max(worst, overhang(profile), overhang(profile[::-1]))
     return worst
 
