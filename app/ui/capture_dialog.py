@@ -130,6 +130,8 @@ class CaptureDialog(QDialog):
         self._uncertain: set[int] = set()  # pages kept whole because their outline was not trusted
         # their stills, the outlines the detector suggested and the clerk's turns, for setting the edges by hand
         self._stills: dict[int, _Still] = {}
+        self._turning: set[int] = set()  # pages being turned on a worker
+        self._turns_asked: dict[int, int] = {}  # quarter turns asked for while their page was being turned
         self.edge_editor: CornerEditor | None = None  # open while the clerk sets a page's edges
         # reopened to look at pages already taken: what lies under the camera was most likely taken already
         self._seen_before = bool(pages)
@@ -642,19 +644,35 @@ class CaptureDialog(QDialog):
                 for row in range(self.page_list.count())]
 
     def rotate(self, quarter_turns: int) -> None:
+        """Turn the selected page. Turns asked for while the page is still being turned are added up and
+        given together when that turn lands, so two quick clicks are two turns, not one."""
         item = self.page_list.currentItem()
         if item is None:
             return
         page_id = int(item.data(Qt.ItemDataRole.UserRole))
+        self._turns_asked[page_id] = self._turns_asked.get(page_id, 0) + quarter_turns
+        if page_id not in self._turning:
+            self._turn(page_id)
+
+    def _turn(self, page_id: int) -> None:
+        """Turn the page by all the turns asked for so far, on a worker; then by any asked for meanwhile."""
+        quarter_turns = self._turns_asked.pop(page_id, 0) % 4
+        if quarter_turns == 0 or page_id not in self._pages:
+            return
         page = self._pages[page_id]
         still = self._stills.get(page_id)  # the turns are counted from those of the page turned now
         limit = self.options.max_bytes
+        self._turning.add(page_id)
 
         def turned(_rotated: ScannedPage) -> None:
             if still is not None and self._stills.get(page_id) is still:  # not retaken or cut again meanwhile
                 self._stills[page_id] = _Still(still.frame, still.corners, (still.turns + quarter_turns) % 4)
 
-        self._replace_page_on_worker(page_id, lambda: rotate_page(page, quarter_turns % 4, limit), turned)
+        def settled() -> None:
+            self._turning.discard(page_id)
+            self._turn(page_id)
+
+        self._replace_page_on_worker(page_id, lambda: rotate_page(page, quarter_turns, limit), turned, settled)
 
     def move_page(self, step: int) -> None:
         row = self.page_list.currentRow()
@@ -722,12 +740,14 @@ class CaptureDialog(QDialog):
         self._replace_page_on_worker(page_id, lambda: crop_page(frame, corners, options, quarter_turns=turns), cut)
 
     def _replace_page_on_worker(self, page_id: int, job: Callable[[], ScannedPage],
-                                replaced: Callable[[ScannedPage], None]) -> None:
+                                replaced: Callable[[ScannedPage], None],
+                                settled: Callable[[], None] | None = None) -> None:
         """Make a page anew on a worker (turned, or cut again) and put it in place of ``page_id``.
 
         One path for both, so that a page made anew is counted, redrawn and sent to the material the same way.
         ``replaced`` updates what goes with the page (its still, its mark, the status line) before its
-        thumbnail is redrawn; nothing is replaced when the clerk deleted the page meanwhile."""
+        thumbnail is redrawn; nothing is replaced when the clerk deleted the page meanwhile. ``settled`` runs
+        last, whether the job worked or failed."""
         self._busy += 1
         self._update_buttons()
 
@@ -739,8 +759,15 @@ class CaptureDialog(QDialog):
                 self._refresh_item(page_id)
                 self._sync()
             self._update_buttons()
+            if settled is not None:
+                settled()
 
-        self.ops.run(job, done, self._failed)
+        def failed(exc: BaseException) -> None:
+            self._failed(exc)
+            if settled is not None:
+                settled()
+
+        self.ops.run(job, done, failed)
 
     # -- the rest -------------------------------------------------------------------------------
     def _options(self) -> ScanOptions:

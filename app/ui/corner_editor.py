@@ -5,7 +5,9 @@ than retake it, the clerk drags the four corners onto the page's corners, starti
 detector suggested (or a frame a little inside the picture), and the page is cut from the same still. The
 corners go where the clerk puts them, by mouse, pen or finger, or from the keyboard alone: Tab steps from
 corner to corner (then on to the buttons), the arrow keys move the chosen one (with Shift, ten times as far).
-While a corner moves, a magnified view of the photo around it shows where exactly it sits.
+While a corner moves, a magnified view of the photo around it shows where exactly it sits. A small
+outline (an ID card at the document camera's scale fills a sixth of an 8 MP still) opens zoomed onto it; the
+wheel or +/- zoom about the pointer or the chosen corner, 0 shows the whole photo again.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ui.case_view import fit_to_screen
 from app.ui.preview import thumbnail, to_qimage
+from devices.scan.geometry import quad_area
 
 #: the photo is shown from a copy at most this wide or high (an 8 MP still would cost every repaint)
 SHOWN_LONG_SIDE = 1600
@@ -36,6 +40,13 @@ INSET = 0.06
 #: magnification of the view around the corner being moved, and its size on screen
 LOUPE_ZOOM = 3.0
 LOUPE_SIZE = 150
+#: an outline covering at most this share of the photo opens zoomed onto it (an ID card: 2-10 %, a page:
+#: 25 % and more), with ``ZOOM_ROOM`` of its size free around it
+SMALL_OUTLINE = 0.15
+ZOOM_ROOM = 0.2
+#: zoom per wheel notch or key press, and the narrowest view (share of the photo's width)
+ZOOM_STEP = 1.25
+NARROWEST = 0.08
 
 
 def frame_corners(width: int, height: int, inset: float = 0.0) -> NDArray[np.float32]:
@@ -64,25 +75,83 @@ class CornerCanvas(QWidget):
         self._corners = np.array(corners, dtype=np.float32).reshape(4, 2)
         self.selected = 0
         self._dragging = False
+        self.view = QRectF(0, 0, width, height)  # the part of the photo shown, in its own pixels
+        self.zoom_to_outline()
 
     # -- geometry ---------------------------------------------------------------------------------
     def _fit(self) -> tuple[float, QPointF]:
-        """Screen px per frame px and where the frame's origin lies on the widget (a handle's width free all
-        round, so a corner at the photo's border is still whole to grab)."""
-        width, height = self.frame_size
+        """Screen px per frame px and where the frame's origin lies on the widget: the view fitted to the
+        widget with a handle's width free all round, so a corner at the photo's border is still whole to grab."""
+        view = self.view
         margin = 2 * (self.handle_radius() + 4)
-        scale = max(min((self.width() - margin) / width, (self.height() - margin) / height), 1e-3)
-        return scale, QPointF((self.width() - width * scale) / 2, (self.height() - height * scale) / 2)
+        scale = max(min((self.width() - margin) / view.width(), (self.height() - margin) / view.height()), 1e-3)
+        return scale, QPointF((self.width() - view.width() * scale) / 2 - view.x() * scale,
+                              (self.height() - view.height() * scale) / 2 - view.y() * scale)
+
+    def zoomed(self) -> bool:
+        width, height = self.frame_size
+        return bool(self.view.width() < width - 0.5 or self.view.height() < height - 0.5)
+
+    def show_whole(self) -> None:
+        width, height = self.frame_size
+        self.view = QRectF(0, 0, width, height)
+        self.update()
+
+    def zoom_to_outline(self) -> None:
+        """Zoom onto the corners when they span little of the photo (a card); otherwise show it whole."""
+        width, height = self.frame_size
+        low, high = self._corners.min(axis=0), self._corners.max(axis=0)
+        span = high - low
+        if quad_area(self._corners) > SMALL_OUTLINE * width * height:
+            self.show_whole()
+            return
+        room = span * ZOOM_ROOM + np.float32(0.01 * max(width, height))
+        self._set_view(QRectF(float(low[0] - room[0]), float(low[1] - room[1]), float(span[0] + 2 * room[0]),
+                              float(span[1] + 2 * room[1])))
+
+    def zoom(self, factor: float, about: QPointF | None = None) -> None:
+        """Zoom in (``factor`` > 1) or out, keeping the photo's point under ``about`` (widget px; the chosen
+        corner when None) where it is on the screen."""
+        centre = self.to_screen(self._corners[self.selected]) if about is None else about
+        fixed = self.to_frame(centre, clamp=False)
+        width, height = self.frame_size
+        factor = min(factor, self.view.width() / (NARROWEST * width))  # no narrower than NARROWEST
+        new_width = min(self.view.width() / factor, float(width))  # each way no wider than the photo
+        new_height = min(self.view.height() / factor, float(height))
+        share_x = (float(fixed[0]) - self.view.x()) / self.view.width()
+        share_y = (float(fixed[1]) - self.view.y()) / self.view.height()
+        self._set_view(QRectF(float(fixed[0]) - share_x * new_width, float(fixed[1]) - share_y * new_height,
+                              new_width, new_height))
+
+    def _follow(self, index: int) -> None:
+        """Move the view (not its zoom) so that a corner moved from the keyboard stays in it."""
+        x, y = (float(v) for v in self._corners[index])
+        view = self.view
+        room = 0.05 * view.width()
+        dx = min(0.0, x - room - view.left()) + max(0.0, x + room - view.right())
+        dy = min(0.0, y - room - view.top()) + max(0.0, y + room - view.bottom())
+        if dx or dy:
+            self._set_view(view.translated(dx, dy))
+
+    def _set_view(self, view: QRectF) -> None:
+        """``view`` kept inside the photo (moved, then shrunk if need be)."""
+        width, height = self.frame_size
+        w, h = min(view.width(), float(width)), min(view.height(), float(height))
+        x = min(max(view.x(), 0.0), width - w)
+        y = min(max(view.y(), 0.0), height - h)
+        self.view = QRectF(x, y, w, h)
+        self.update()
 
     def to_screen(self, point: NDArray[np.float32]) -> QPointF:
         scale, origin = self._fit()
         return QPointF(origin.x() + float(point[0]) * scale, origin.y() + float(point[1]) * scale)
 
-    def to_frame(self, point: QPointF) -> NDArray[np.float32]:
+    def to_frame(self, point: QPointF, clamp: bool = True) -> NDArray[np.float32]:
         scale, origin = self._fit()
         width, height = self.frame_size
-        x = min(max((point.x() - origin.x()) / scale, 0.0), float(width))
-        y = min(max((point.y() - origin.y()) / scale, 0.0), float(height))
+        x, y = (point.x() - origin.x()) / scale, (point.y() - origin.y()) / scale
+        if clamp:
+            x, y = min(max(x, 0.0), float(width)), min(max(y, 0.0), float(height))
         return np.array([x, y], dtype=np.float32)
 
     def handle_radius(self) -> float:
@@ -141,12 +210,25 @@ class CornerCanvas(QWidget):
             dx, dy = steps[key]
             delta = np.array([dx, dy], dtype=np.float32) * np.float32(screen_px / scale)
             self.move_corner(self.selected, self._corners[self.selected] + delta)
+            self._follow(self.selected)
             return
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_4:
             self.selected = int(key) - int(Qt.Key.Key_1)
             self.update()
             return
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+            self.zoom(ZOOM_STEP if key != Qt.Key.Key_Minus else 1 / ZOOM_STEP)
+            return
+        if key == Qt.Key.Key_0:
+            self.show_whole()
+            return
         super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        notches = event.angleDelta().y() / 120.0
+        if notches:
+            self.zoom(ZOOM_STEP ** notches, event.position())
+        event.accept()
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab goes from corner to corner first, then on to the buttons (Shift+Tab the other way)."""
@@ -167,9 +249,15 @@ class CornerCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.fillRect(self.rect(), QColor("#1e1e1e"))
         scale, origin = self._fit()
-        width, height = self.frame_size
-        target = QRectF(origin.x(), origin.y(), width * scale, height * scale)
-        painter.drawImage(target, self._image)
+        shown = self._shown_scale
+        # as much of the photo as the widget holds at the view's scale (the view may be narrower than the
+        # widget's shape), and no more
+        corner_a, corner_b = self.to_frame(QPointF(0, 0)), self.to_frame(QPointF(self.width(), self.height()))
+        seen = QRectF(QPointF(float(corner_a[0]), float(corner_a[1])), QPointF(float(corner_b[0]), float(corner_b[1])))
+        target = QRectF(origin.x() + seen.x() * scale, origin.y() + seen.y() * scale, seen.width() * scale,
+                        seen.height() * scale)
+        painter.drawImage(target, self._image, QRectF(seen.x() * shown, seen.y() * shown, seen.width() * shown,
+                                                      seen.height() * shown))
         outline = QPolygonF([self.to_screen(c) for c in self._corners])
         shade = QPainterPath()
         shade.addRect(target)
@@ -235,8 +323,8 @@ class CornerEditor(QDialog):
         self._suggested = (np.array(suggested, dtype=np.float32).reshape(4, 2) if suggested is not None
                            else frame_corners(width, height, INSET))
         self.canvas = CornerCanvas(frame, self._suggested)
-        hint = QLabel(self.tr("将四个角点拖到材料的四个角上，框外部分将被裁去。键盘：Tab 依次选择角点，"
-                              "方向键微调（按住 Shift 移动更快），回车确定。"))
+        hint = QLabel(self.tr("将四个角点拖到材料的四个角上，框外部分将被裁去。滚轮或 +/- 缩放，0 显示整幅画面。"
+                              "键盘：Tab 依次选择角点，方向键微调（按住 Shift 移动更快），回车确定。"))
         hint.setObjectName("cornerHint")
         hint.setWordWrap(True)
         self.reset_button = QPushButton(self.tr("撤销本次调整"))
@@ -244,7 +332,7 @@ class CornerEditor(QDialog):
         self.reset_button.clicked.connect(lambda: self.canvas.set_corners(self._suggested))
         self.whole_button = QPushButton(self.tr("框选整幅画面"))
         self.whole_button.setObjectName("wholeFrameButton")
-        self.whole_button.clicked.connect(lambda: self.canvas.set_corners(frame_corners(width, height)))
+        self.whole_button.clicked.connect(self._whole_frame)
         self.cancel_button = QPushButton(self.tr("取消（Esc）"))
         self.cancel_button.setObjectName("cancelCornersButton")
         self.cancel_button.clicked.connect(self.reject)
@@ -271,6 +359,12 @@ class CornerEditor(QDialog):
         layout.addLayout(buttons)
         fit_to_screen(self, 1240, 860)  # as large as the screen allows: the corners are set by eye
         self.setFocusProxy(self.canvas)  # the corners, not a button, take the keys when it opens
+
+    def _whole_frame(self) -> None:
+        """The corners on the photo's own corners, and the whole photo in view to see them."""
+        width, height = self.canvas.frame_size
+        self.canvas.set_corners(frame_corners(width, height))
+        self.canvas.show_whole()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -24,9 +24,10 @@ from devices.scan.geometry import Quad, as_quad
 
 log = logging.getLogger(__name__)
 
-#: codes are located on a copy whose short side is this long (an A4 page at 100 dpi, where a 20 mm QR
-#: code is still found; at 75 dpi codes of 22-28 mm are missed) and read at full resolution; a
-#: barcode's outline survives far more shrinking
+#: codes are located on a copy whose short side is this long (an A4 page at 100 dpi, where codes of 22 mm
+#: and more are found; 18-21 mm ones are missed about once in 200 pages, and at 75 dpi codes of 22-28 mm are
+#: missed) and read at full resolution; our receipts and certificates print 30-32 mm codes; a barcode's
+#: outline survives far more shrinking
 QR_FIND_SIDE = 827
 BARCODE_FIND_SIDE = 420
 

@@ -527,328 +527,328 @@
         <translation>Photograph materials</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="147" />
+        <location filename="../../app/ui/capture_dialog.py" line="149" />
         <source>拍摄（空格）</source>
         <translation>Capture (Space)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="151" />
+        <location filename="../../app/ui/capture_dialog.py" line="153" />
         <source>重拍所选页</source>
         <translation>Retake selected page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="154" />
+        <location filename="../../app/ui/capture_dialog.py" line="156" />
         <source>从文件导入…</source>
         <translation>Import from file…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="157" />
+        <location filename="../../app/ui/capture_dialog.py" line="159" />
         <source>调整边缘（E）</source>
         <translation>Adjust edges (E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="163" />
+        <location filename="../../app/ui/capture_dialog.py" line="165" />
         <source>彩色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="163" />
+        <location filename="../../app/ui/capture_dialog.py" line="165" />
         <source>灰度</source>
         <translation>Grey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="164" />
+        <location filename="../../app/ui/capture_dialog.py" line="166" />
         <source>黑白</source>
         <translation>Black and white</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="168" />
+        <location filename="../../app/ui/capture_dialog.py" line="170" />
         <source>身份证正反面合成一页</source>
         <translation>ID copy: both sides on one page</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="171" />
+        <location filename="../../app/ui/capture_dialog.py" line="173" />
         <source>放稳后自动拍摄</source>
         <translation>Capture when still</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="174" />
+        <location filename="../../app/ui/capture_dialog.py" line="176" />
         <source>材料放平不动约 0.7 秒且画面清晰时自动拍摄；边缘识别不可靠时不会自动拍摄</source>
         <translation>Takes the page by itself once the document lies still and sharp for about 0.7 s; never when its outline is uncertain</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="179" />
+        <location filename="../../app/ui/capture_dialog.py" line="181" />
         <source>色彩：</source>
         <translation>Colour:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="217" />
+        <location filename="../../app/ui/capture_dialog.py" line="219" />
         <source>↺ 左转</source>
         <translation>↺ Rotate left</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="218" />
+        <location filename="../../app/ui/capture_dialog.py" line="220" />
         <source>↻ 右转</source>
         <translation>↻ Rotate right</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="219" />
+        <location filename="../../app/ui/capture_dialog.py" line="221" />
         <source>前移</source>
         <translation>Move earlier</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="220" />
+        <location filename="../../app/ui/capture_dialog.py" line="222" />
         <source>后移</source>
         <translation>Move later</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="221" />
+        <location filename="../../app/ui/capture_dialog.py" line="223" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="240" />
+        <location filename="../../app/ui/capture_dialog.py" line="242" />
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="267" />
+        <location filename="../../app/ui/capture_dialog.py" line="269" />
         <source>高拍仪未启用：可“从文件导入”已扫描的图片</source>
         <translation>Document camera off: you can "Import from file" scanned images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="370" />
+        <location filename="../../app/ui/capture_dialog.py" line="372" />
         <source>未能可靠识别材料边缘，拍摄将保留整幅画面</source>
         <translation>The document's edges could not be found reliably; a capture keeps the whole picture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="400" />
+        <location filename="../../app/ui/capture_dialog.py" line="402" />
         <source>图片 (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="529" />
+        <location filename="../../app/ui/capture_dialog.py" line="531" />
         <source>请将材料平放在拍摄区内，绿色框为识别到的材料边缘。</source>
         <translation>Lay the document flat in the capture area; the green frame shows the edges found.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="292" />
+        <location filename="../../app/ui/capture_dialog.py" line="294" />
         <source>高拍仪已断开，请检查连接线；重新接上后将自动恢复。</source>
         <translation>Document camera disconnected; check the cable. It resumes by itself once reconnected.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="159" />
+        <location filename="../../app/ui/capture_dialog.py" line="161" />
         <source>拖动四个角点重新框出所选页的材料边缘并按此裁切（整幅保留或裁边不准时）</source>
         <translation>Drag the four corners onto the selected page's document and cut along them (when it was kept whole or cut wrongly)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="225" />
+        <location filename="../../app/ui/capture_dialog.py" line="227" />
         <source>完成（Esc）</source>
         <translation>Done (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="228" />
+        <location filename="../../app/ui/capture_dialog.py" line="230" />
         <source>拍好的页面已随拍随附加到申请，关闭窗口即可</source>
         <translation>Pages are attached to the application as they are taken; just close the window</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="230" />
+        <location filename="../../app/ui/capture_dialog.py" line="232" />
         <source>留在此处</source>
         <translation>Stay here</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="232" />
+        <location filename="../../app/ui/capture_dialog.py" line="234" />
         <source>不自动关闭，以便重拍或补拍</source>
         <translation>Do not close by itself, to retake or add pages</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="293" />
+        <location filename="../../app/ui/capture_dialog.py" line="295" />
         <source>未检测到高拍仪，请接上高拍仪；也可“从文件导入”。</source>
         <translation>No document camera found; connect one, or "Import from file".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="315" />
+        <location filename="../../app/ui/capture_dialog.py" line="317" />
         <source>拍摄失败，请重拍。</source>
         <translation>Capture failed; please take it again.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="327" />
+        <location filename="../../app/ui/capture_dialog.py" line="329" />
         <source>未能可靠识别材料边缘：请摆正材料，或按空格手动拍摄（将保留整幅画面）</source>
         <translation>The document's edges could not be found reliably: straighten it, or press Space to capture by hand (the whole picture is kept)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="334" />
+        <location filename="../../app/ui/capture_dialog.py" line="336" />
         <source>正在处理…</source>
         <translation>Processing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="343" />
+        <location filename="../../app/ui/capture_dialog.py" line="345" />
         <source>请保持材料不动，即将自动拍摄…</source>
         <translation>Keep the document still: capturing in a moment…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="348" />
+        <location filename="../../app/ui/capture_dialog.py" line="350" />
         <source>正在拍摄…</source>
         <translation>Capturing…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="352" />
+        <location filename="../../app/ui/capture_dialog.py" line="354" />
         <source>画面不够清晰，请稍候对焦或放平材料</source>
         <translation>The picture is not sharp: wait for focus or lay the document flat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="358" />
-        <location filename="../../app/ui/capture_dialog.py" line="450" />
+        <location filename="../../app/ui/capture_dialog.py" line="360" />
+        <location filename="../../app/ui/capture_dialog.py" line="452" />
         <source>请翻面，放国徽面</source>
         <translation>Turn the card over: national emblem side up</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="359" />
+        <location filename="../../app/ui/capture_dialog.py" line="361" />
         <source>已拍摄，可放下一张证件</source>
         <translation>Captured; lay the next card</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="360" />
+        <location filename="../../app/ui/capture_dialog.py" line="362" />
         <source>已拍摄，请放下一页；拍完请按 Esc 关闭</source>
         <translation>Captured; lay the next page, press Esc when done</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="366" />
+        <location filename="../../app/ui/capture_dialog.py" line="368" />
         <source>未识别到证件边缘，请将证件平放在深色背景上、四角都在画面内</source>
         <translation>No card edge found: lay the card flat on a dark background with all four corners in view</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="368" />
+        <location filename="../../app/ui/capture_dialog.py" line="370" />
         <source>画面太暗，请打开补光灯</source>
         <translation>Too dark: switch on the camera light</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="369" />
+        <location filename="../../app/ui/capture_dialog.py" line="371" />
         <source>请放入材料</source>
         <translation>Place a document</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="434" />
+        <location filename="../../app/ui/capture_dialog.py" line="436" />
         <source>正在核对角点，刚拍的证件面未采用；核对完成后请重拍。</source>
         <translation>Corners are being checked: the card side just taken was not used; take it again once they are checked.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="449" />
+        <location filename="../../app/ui/capture_dialog.py" line="451" />
         <source>已拍人像面。请翻面，放国徽面（放稳后自动拍摄）。</source>
         <translation>Photo side taken. Turn the card over, emblem side up (captured when still).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="465" />
+        <location filename="../../app/ui/capture_dialog.py" line="467" />
         <source>人像面</source>
         <translation>photo side</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="465" />
+        <location filename="../../app/ui/capture_dialog.py" line="467" />
         <source>国徽面</source>
         <translation>emblem side</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="466" />
+        <location filename="../../app/ui/capture_dialog.py" line="468" />
         <source>{face}边缘识别不确定，请核对四个角点后按回车确认（Esc 取消）</source>
         <translation>The {face}'s edges were not found with certainty: check the four corners, then press Enter to confirm (Esc to cancel)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="468" />
+        <location filename="../../app/ui/capture_dialog.py" line="470" />
         <source>核对证件边缘</source>
         <translation>Check the card's edges</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="482" />
+        <location filename="../../app/ui/capture_dialog.py" line="484" />
         <source>人像面未采用。请重新放人像面（放稳后自动拍摄，或按空格拍摄）。</source>
         <translation>Photo side not used. Lay the photo side again (captured when still, or press Space).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="484" />
+        <location filename="../../app/ui/capture_dialog.py" line="486" />
         <source>国徽面未采用，已拍的人像面仍保留。请重新放国徽面（放稳后自动拍摄，或按空格拍摄）。</source>
         <translation>Emblem side not used; the photo side taken is kept. Lay the emblem side again (captured when still, or press Space).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="506" />
+        <location filename="../../app/ui/capture_dialog.py" line="508" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请，稍后自动关闭；如需重拍请点“留在此处”。</source>
         <translation>ID copy composed (both sides, true size) and attached; this window closes in a moment. To retake, click "Stay here".</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="509" />
+        <location filename="../../app/ui/capture_dialog.py" line="511" />
         <source>已合成身份证复印件（正反面，原大）并附加到申请。</source>
         <translation>ID copy composed (both sides, true size) and attached.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="528" />
+        <location filename="../../app/ui/capture_dialog.py" line="530" />
         <source>请放身份证人像面（放稳后自动拍摄），再翻面放国徽面；两面将按原大合成在一页 A4 上。</source>
         <translation>Lay the ID card photo side up (captured when still), then turn it over; both sides go at true size on one A4 page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="781" />
+        <location filename="../../app/ui/capture_dialog.py" line="808" />
         <source>已留在拍摄窗口：可重拍、删除或补拍，完成后按 Esc 关闭。</source>
         <translation>Staying in the capture window: retake, delete or add pages, then press Esc.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="371" />
+        <location filename="../../app/ui/capture_dialog.py" line="373" />
         <source>画面中有多份材料，请一次只放一份</source>
         <translation>Several documents in view: place one at a time</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="389" />
+        <location filename="../../app/ui/capture_dialog.py" line="391" />
         <source>正在拍摄并处理…预览不受影响，可继续摆放下一页。</source>
         <translation>Capturing and processing… the preview keeps running; you can lay the next page.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="399" />
+        <location filename="../../app/ui/capture_dialog.py" line="401" />
         <source>选择图片</source>
         <translation>Choose images</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="549" />
+        <location filename="../../app/ui/capture_dialog.py" line="551" />
         <source>未能可靠识别材料边缘，已保留整幅画面（页面已标注“整幅保留，请核对”）；可按 E 拖动角点框出材料后裁切，或摆正后重拍。</source>
         <translation>The document's edges could not be found reliably, so the whole picture was kept (the page is marked "Whole picture kept, check it"); press E to drag the corners onto the document and cut it, or straighten it and retake.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="554" />
+        <location filename="../../app/ui/capture_dialog.py" line="556" />
         <source>已拍第 {n} 页（{w:.0f}×{h:.0f} 毫米，{kb:.0f} KB）</source>
         <translation>Page {n} taken ({w:.0f}×{h:.0f} mm, {kb:.0f} KB)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="557" />
+        <location filename="../../app/ui/capture_dialog.py" line="559" />
         <source>；识别到条码：{codes}</source>
         <translation>; codes found: {codes}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="595" />
+        <location filename="../../app/ui/capture_dialog.py" line="597" />
         <source>未能可靠识别材料边缘，已保留整幅画面，请核对或重拍</source>
         <translation>The document's edges could not be found reliably; the whole picture was kept: check or retake it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="611" />
+        <location filename="../../app/ui/capture_dialog.py" line="613" />
         <source>整幅保留，请核对</source>
         <translation>Whole picture kept, check it</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="617" />
+        <location filename="../../app/ui/capture_dialog.py" line="619" />
         <source>第 {n} 页</source>
         <translation>Page {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="619" />
+        <location filename="../../app/ui/capture_dialog.py" line="621" />
         <source>（整幅保留，请核对）</source>
         <translation> (whole picture kept, check it)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="630" />
+        <location filename="../../app/ui/capture_dialog.py" line="632" />
         <source>已拍页面（{n}）：可拖动调整顺序</source>
         <translation>Pages taken ({n}): drag to reorder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="718" />
+        <location filename="../../app/ui/capture_dialog.py" line="736" />
         <source>已按所框边缘裁切第 {n} 页（{w:.0f}×{h:.0f} 毫米）</source>
         <translation>Page {n} cut along the edges you set ({w:.0f}×{h:.0f} mm)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/capture_dialog.py" line="752" />
+        <location filename="../../app/ui/capture_dialog.py" line="779" />
         <source>色彩设置将用于之后拍摄的页面。</source>
         <translation>The colour setting applies to pages taken from now on.</translation>
     </message>
@@ -1457,41 +1457,41 @@
 <context>
     <name>CornerCanvas</name>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="58" />
+        <location filename="../../app/ui/corner_editor.py" line="69" />
         <source>材料边缘：四个角点</source>
-        <extracomment>the photo is shown from a copy at most this wide or high (an 8 MP still would cost every repaint) the starting outline when the detector suggested none: this share of the frame left free all round magnification of the view around the corner being moved, and its size on screen</extracomment>
+        <extracomment>the photo is shown from a copy at most this wide or high (an 8 MP still would cost every repaint) the starting outline when the detector suggested none: this share of the frame left free all round magnification of the view around the corner being moved, and its size on screen an outline covering at most this share of the photo opens zoomed onto it (an ID card: 2-10 %, a page: 25 % and more), with ``ZOOM_ROOM`` of its size free around it zoom per wheel notch or key press, and the narrowest view (share of the photo's width)</extracomment>
         <translation>Document edges: four corners</translation>
     </message>
 </context>
 <context>
     <name>CornerEditor</name>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="233" />
+        <location filename="../../app/ui/corner_editor.py" line="322" />
         <source>调整材料边缘</source>
         <translation>Adjust the document's edges</translation>
     </message>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="238" />
-        <source>将四个角点拖到材料的四个角上，框外部分将被裁去。键盘：Tab 依次选择角点，方向键微调（按住 Shift 移动更快），回车确定。</source>
-        <translation>Drag the four corners onto the document's corners; everything outside them is cut away. Keyboard: Tab chooses each corner in turn, the arrow keys move it (faster with Shift), Enter confirms.</translation>
+        <location filename="../../app/ui/corner_editor.py" line="327" />
+        <source>将四个角点拖到材料的四个角上，框外部分将被裁去。滚轮或 +/- 缩放，0 显示整幅画面。键盘：Tab 依次选择角点，方向键微调（按住 Shift 移动更快），回车确定。</source>
+        <translation>Drag the four corner handles onto the corners of the document; everything outside is cut away. Wheel or +/- to zoom, 0 shows the whole photo. Keyboard: Tab selects the corners in turn, the arrow keys move one (faster with Shift), Enter confirms.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="242" />
+        <location filename="../../app/ui/corner_editor.py" line="331" />
         <source>撤销本次调整</source>
         <translation>Undo these changes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="245" />
+        <location filename="../../app/ui/corner_editor.py" line="334" />
         <source>框选整幅画面</source>
         <translation>Select the whole picture</translation>
     </message>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="248" />
+        <location filename="../../app/ui/corner_editor.py" line="337" />
         <source>取消（Esc）</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/corner_editor.py" line="251" />
+        <location filename="../../app/ui/corner_editor.py" line="340" />
         <source>按此边缘裁切（回车）</source>
         <translation>Cut along these edges (Enter)</translation>
     </message>

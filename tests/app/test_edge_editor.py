@@ -13,9 +13,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.scans import CaptureUnusable, ScannedPage, crop_page, scan_options
@@ -216,6 +217,44 @@ def test_a_page_turned_by_hand_stays_turned_when_it_is_cut_again(  # type: ignor
     dialog.reject()
 
 
+def test_quick_turns_all_count(qtbot: QtBot, make_terminal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Clicks on 旋转 faster than a turn takes are all given: two quick clicks turn the page upside down (each
+    used to start from the page as it was, and the later one won: one turn), and a re-cut keeps them."""
+    scene = render_scene(7, size=SIZE, kind="a4_text")
+    dialog = open_dialog(qtbot, make_terminal("http://127.0.0.1:9"))
+    cv2.imwrite(str(tmp_path / "page.png"), scene.image)
+    dialog.import_file(tmp_path / "page.png")
+    qtbot.waitUntil(lambda: dialog.page_list.count() == 1 and dialog.busy() == 0, timeout=30000)
+    upright = dialog.pages()[0]
+    QTest.mouseClick(dialog.right_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dialog.right_button, Qt.MouseButton.LeftButton)  # before the first turn has landed
+    assert dialog.busy() == 1  # one turn at a time: the second waits for the first
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.pages()[0] is not upright, timeout=30000)
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: dialog.busy() == 0, timeout=30000)
+    page = dialog.pages()[0]
+    assert (page.width_px, page.height_px) == (upright.width_px, upright.height_px)
+    assert similar(page.image, np.rot90(upright.image, k=2)) < 6.0 < similar(page.image, upright.image)
+
+    # a left and a right turn at once cancel out: nothing to do
+    QTest.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dialog.right_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.busy() == 0, timeout=30000)
+    qtbot.wait(50)
+    assert dialog.busy() == 0
+    assert similar(dialog.pages()[0].image, page.image) < 6.0
+
+    # cut again along the same outline: upside down as the clerk turned it
+    QTest.mouseClick(dialog.adjust_button, Qt.MouseButton.LeftButton)
+    editor = dialog.edge_editor
+    assert editor is not None
+    before = dialog.pages()[0]
+    QTest.keyClick(editor.canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.busy() == 0 and dialog.pages()[0] is not before, timeout=30000)
+    assert similar(dialog.pages()[0].image, np.rot90(upright.image, k=2)) < 6.0
+    dialog.reject()
+
+
 def test_the_corners_can_be_set_from_the_keyboard_alone(qtbot: QtBot) -> None:
     frame = render_scene(7, size=SIZE, kind="a4_text").image
     editor = CornerEditor(frame, None)
@@ -249,6 +288,72 @@ def test_the_corners_can_be_set_from_the_keyboard_alone(qtbot: QtBot) -> None:
     assert np.allclose(canvas.corners(), frame_corners(*SIZE))
     QTest.mouseClick(editor.reset_button, Qt.MouseButton.LeftButton)
     assert np.allclose(canvas.corners(), start)
+
+
+def test_a_card_sized_outline_opens_zoomed_onto_it(qtbot: QtBot) -> None:
+    """An ID card at the camera's scale spans a sixth of an 8 MP still: the editor opens on the card, corners
+    dragged there land where they are dropped, and the wheel, +/- and 0 zoom (about the pointer or the chosen
+    corner); a corner moved from the keyboard stays in view. A page-sized outline opens on the whole photo."""
+    scene = render_scene(41, kind="id_front")
+    card = order_corners(scene.corners)
+    editor = CornerEditor(scene.image, card)
+    qtbot.addWidget(editor)
+    editor.resize(1200, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    canvas = editor.canvas
+    assert canvas.zoomed()
+    def card_width() -> float:
+        shown = [canvas.to_screen(c) for c in card]
+        return max(p.x() for p in shown) - min(p.x() for p in shown)
+
+    zoomed_width = card_width()
+    canvas.show_whole()
+    assert zoomed_width > 1.4 * card_width()  # a large card, turned 40°: a smaller one gains more
+    canvas.zoom_to_outline()
+    # drag the first corner 1.5 % of the card's diagonal inward; under zoom it still lands where dropped
+    target = card[0] + (card[2] - card[0]) * 0.015
+    drag(canvas, card[0], target)
+    scale = canvas.to_screen(np.array([1.0, 0.0])).x() - canvas.to_screen(np.array([0.0, 0.0])).x()
+    assert np.linalg.norm(canvas.corners()[0] - target) <= 1.0 / scale + 0.5
+
+    # + zooms about the chosen corner: it stays where it is on the screen
+    canvas.setFocus()
+    before = canvas.to_screen(canvas.corners()[canvas.selected])
+    view = canvas.view.width()
+    QTest.keyClick(canvas, Qt.Key.Key_Plus)
+    after = canvas.to_screen(canvas.corners()[canvas.selected])
+    assert canvas.view.width() < view and abs(after.x() - before.x()) < 2 and abs(after.y() - before.y()) < 2
+    QTest.keyClick(canvas, Qt.Key.Key_Minus)
+    assert abs(canvas.view.width() - view) < 1
+
+    # the wheel zooms out about the pointer, and never beyond the whole photo
+    for _ in range(20):
+        pos = QPoint(canvas.width() // 3, canvas.height() // 2)
+        QTest.mouseMove(canvas, pos)
+        event = QWheelEvent(QPointF(pos), QPointF(canvas.mapToGlobal(pos)), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(canvas, event)
+    assert not canvas.zoomed()
+    canvas.zoom_to_outline()
+    assert canvas.zoomed()
+    QTest.keyClick(canvas, Qt.Key.Key_0)
+    assert not canvas.zoomed()
+
+    # zoomed in far, a corner pushed from the keyboard past the view's edge takes the view with it
+    canvas.zoom_to_outline()
+    for _ in range(6):
+        QTest.keyClick(canvas, Qt.Key.Key_Plus)
+    for _ in range(40):
+        QTest.keyClick(canvas, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    x, y = (float(v) for v in canvas.corners()[canvas.selected])
+    assert canvas.view.contains(QPointF(x, y))
+
+    page = render_scene(7, kind="a4_text")
+    whole = CornerEditor(page.image, order_corners(page.corners))
+    qtbot.addWidget(whole)
+    assert not whole.canvas.zoomed()
 
 
 def test_cancelling_or_deleting_leaves_nothing_half_done(  # type: ignore[no-untyped-def]
