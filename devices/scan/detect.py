@@ -50,6 +50,10 @@ outline lying within a card-sized one is a card in a sleeve (``_card_in_sleeve``
 sides of similar
 length (``MIN_OPPOSITE``): a wedge is a sticky note half under a page, never a document.
 An untrusted outline is still returned, for the preview to show; the capture keeps the whole frame.
+Before it is returned from a full search (not the preview's), a learned mask of the main document
+(``outline_model.py``) gives a second opinion: an untrusted outline it clearly disagrees with gives way to the
+candidate of the search that matches the learned outline, or to the learned outline with each side put on an
+edge where one is near (``refine_sides``). It never makes an outline trusted.
 
 The preview (``detect_preview``) runs a lighter search: region thresholds on a half-size copy, no
 thickened-edge contours, no second low-threshold pass, only the few largest outlines scored, and a
@@ -74,7 +78,8 @@ from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_
 from devices.scan.detect_shadowfree import shadow_free_quads
 from devices.scan.detect_sleeve import inside_sleeve
 from devices.scan.geometry import Quad, is_convex, order_corners, quad_area, scale_quad
-from devices.scan.refine import refine_quad
+from devices.scan.outline_model import model_outline
+from devices.scan.refine import refine_quad, refine_sides
 
 COARSE_LONG_SIDE = 640
 PREVIEW_LONG_SIDE = 640
@@ -116,6 +121,10 @@ OVERHANG_EDGE = 0.75
 #: least share of an outline's middle on a print edge for it to count as a second document (documents of
 #: the generator's two-document scenes: >= 0.10; a phone's screen, a sticky note: <= 0.04)
 PRINT_SHARE = 0.06
+#: an untrusted outline overlapping the learned one less than this (intersection over union) gives way to it
+MODEL_AGREE = 0.9
+#: how far (share of the frame's diagonal) a learned outline's side is looked at for an edge to move onto
+MODEL_REACH = 0.02
 #: an ID-1 card's 1.586 as the frame shows it (mild perspective)
 CARD_ASPECT = (1.42, 1.8)
 
@@ -609,28 +618,58 @@ def _detect(image: NDArray[np.uint8], refine_image: NDArray[np.uint8] | None, lo
     if not fast and not trusted and not docs[0].guessed:
         docs[0] = _straighter(small, lab, docs[0])  # untrusted either way: ``trusted`` still holds
     block = 1.0 / factor  # a coarse pixel is the mean of a block x block square, centred half a block in
-    reach = max(2.5 * block, 4.0)
-    refined: list[tuple[Quad, float]] = []
-    for doc in docs[:2]:
-        quad = (scale_quad(doc.quad, block) + np.float32((block - 1) / 2)).astype(np.float32)
-        if refine_image is not None:
-            better, support = refine_quad(refine_image, quad, reach, samples=16 if fast else 48)
-            if support > 0 and not fast:
-                better, support = refine_quad(refine_image, better, max(reach * 0.3, 3.0))
-            # a fit that most normals disagree with went to something else (a pen's edge beside a dark card
-            # on a dark desk): the coarse outline is then the better one (good fits here score >= 0.75)
-            if support >= (0.5 if fast else REFINE_TRUST):
-                quad = order_corners(better)
-        refined.append((quad, doc.support))
+    refined = [(_fitted(refine_image, doc.quad, block, fast), doc.support) for doc in docs[:2]]
+    several = len(docs) > 1 and _second_document(docs[0], docs[1])
+    if not fast and not trusted and not several and refine_image is not None:
+        others = [doc.quad for doc in docs + found + more]
+        refined[0] = (_second_opinion(refine_image, refined[0][0], others, block), refined[0][1])
     near, wide = _side_steps(lab, docs[0].quad, 3.0), _side_steps(lab, docs[0].quad, 8.0)
     confidence = float(min(1.0, docs[0].support))
     share = docs[0].area / (small.shape[0] * small.shape[1])
     if not trusted:
         confidence = min(confidence, CONFIDENT_AT * 0.75)  # kept as an outline to show, never trusted
     cues = (docs[0].support, float(near.min()), float(wide.min()), share)
-    if len(docs) > 1 and _second_document(docs[0], docs[1]):
+    if several:
         return Detection(None, FrameProblem.SEVERAL_DOCUMENTS, confidence, tuple(q for q, _ in refined))
     return Detection(refined[0][0], None, confidence, cues=cues)
+
+
+def _fitted(refine_image: NDArray[np.uint8] | None, coarse: Quad, block: float, fast: bool = False) -> Quad:
+    """A coarse outline in the frame's pixels, each side fitted to the edge at full resolution."""
+    quad = (scale_quad(coarse, block) + np.float32((block - 1) / 2)).astype(np.float32)
+    if refine_image is None:
+        return quad
+    reach = max(2.5 * block, 4.0)
+    better, support = refine_quad(refine_image, quad, reach, samples=16 if fast else 48)
+    if support > 0 and not fast:
+        better, support = refine_quad(refine_image, better, max(reach * 0.3, 3.0))
+    # a fit that most normals disagree with went to something else (a pen's edge beside a dark card on a
+    # dark desk): the coarse outline is then the better one (good fits here score >= 0.75)
+    return order_corners(better) if support >= (0.5 if fast else REFINE_TRUST) else quad
+
+
+def _second_opinion(image: NDArray[np.uint8], quad: Quad, others: list[Quad], block: float) -> Quad:
+    """The learned outline (``outline_model.py``) in place of an untrusted one it clearly disagrees with
+    (overlap below ``MODEL_AGREE``): the edge search's own candidate (``others``, coarse) that matches the
+    learned one best, when one does, since it sits on the edges more exactly; else the learned outline with
+    each side moved onto an edge at full resolution where one is near. When they agree, ``quad`` stays."""
+    learned = model_outline(image)
+    if learned is None or _overlap_share(learned, quad) >= MODEL_AGREE:
+        return quad
+    matches = [(_overlap_share(learned, _fitted(None, other, block)), other) for other in others]
+    best = max(matches, key=lambda match: match[0], default=None)
+    if best is not None and best[0] >= MODEL_AGREE:
+        return _fitted(image, best[1], block)
+    reach = MODEL_REACH * math.hypot(image.shape[1], image.shape[0])
+    near = refine_sides(image, learned, reach, REFINE_TRUST)
+    return order_corners(refine_sides(image, near, max(reach * 0.15, 3.0), REFINE_TRUST))
+
+
+def _overlap_share(a: Quad, b: Quad) -> float:
+    """Intersection over union of two convex outlines."""
+    inter, _ = cv2.intersectConvexConvex(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32))
+    union = quad_area(a) + quad_area(b) - inter
+    return float(inter / union) if union > 0 else 0.0
 
 
 def detect_document(image: NDArray[np.uint8], *, refine: bool = True) -> Detection:

@@ -123,3 +123,36 @@ def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float, samples: int
     if float(np.abs(refined - q).max()) > 3 * reach + 2:
         return as_quad(quad), 0.0  # lines ran off: a side fitted to something else
     return as_quad(refined), float(min(supports))
+
+
+def refine_sides(image: NDArray[np.uint8], quad: Quad, reach: float, least_support: float,
+                 samples: int = 48) -> Quad:
+    """Like ``refine_quad``, but side by side: a side whose fitted line has ``least_support`` moves onto it,
+    any other side stays where it was (a side with no edge near it: a page's side across a second sheet)."""
+    q = as_quad(quad).astype(np.float64)
+    centre = q.mean(axis=0)
+    direction = np.roll(q, -1, axis=0) - q
+    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
+    inward = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
+    flip = np.einsum("ij,ij->i", centre[None, :] - q, inward) < 0
+    inward[flip] *= -1
+    points, strength = _edge_points(image, q, inward, reach, samples)
+    lines: list[Line] = []
+    for k in range(4):
+        line = _fit_line(points[k], strength[k])
+        kept: Line = (q[k], unit[k])
+        if line is not None:
+            normal = np.array([-line[1][1], line[1][0]])
+            support = float(np.mean(np.abs((points[k] - line[0]) @ normal) < max(1.5, reach * 0.15)))
+            # the fitted line must stay within reach of the side along its length, not cross it at an angle
+            ends = np.abs((np.array([q[k], q[(k + 1) % 4]]) - line[0]) @ normal)
+            if support >= least_support and float(ends.max()) <= reach:
+                kept = line
+        lines.append(kept)
+    corners = [_intersect(lines[(k - 1) % 4], lines[k]) for k in range(4)]
+    if any(corner is None for corner in corners):
+        return as_quad(quad)
+    refined = np.array(corners, dtype=np.float64)
+    if float(np.abs(refined - q).max()) > 3 * reach + 2:
+        return as_quad(quad)
+    return as_quad(refined)
