@@ -89,6 +89,17 @@ def _intersect(a: Line, b: Line) -> NDArray[np.float64] | None:
     return point
 
 
+def _side_axes(q: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per side, the unit direction along it and the unit normal pointing into the quad."""
+    centre = q.mean(axis=0)
+    direction = np.roll(q, -1, axis=0) - q
+    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
+    inward = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
+    flip = np.einsum("ij,ij->i", centre[None, :] - q, inward) < 0
+    inward[flip] *= -1
+    return unit, inward
+
+
 def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float, samples: int = 48) -> tuple[Quad, float]:
     """Move each side of ``quad`` (clockwise order) onto the nearby edge, within ``reach`` px.
 
@@ -96,12 +107,7 @@ def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float, samples: int
     fitted line (edge support), or the input quad with support 0 when a side cannot be fitted.
     """
     q = as_quad(quad).astype(np.float64)
-    centre = q.mean(axis=0)
-    direction = np.roll(q, -1, axis=0) - q
-    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
-    inward = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
-    flip = np.einsum("ij,ij->i", centre[None, :] - q, inward) < 0
-    inward[flip] *= -1
+    _unit, inward = _side_axes(q)
     points, strength = _edge_points(image, q, inward, reach, samples)
     lines = []
     supports = []
@@ -130,12 +136,7 @@ def refine_sides(image: NDArray[np.uint8], quad: Quad, reach: float, least_suppo
     """Like ``refine_quad``, but side by side: a side whose fitted line has ``least_support`` moves onto it,
     any other side stays where it was (a side with no edge near it: a page's side across a second sheet)."""
     q = as_quad(quad).astype(np.float64)
-    centre = q.mean(axis=0)
-    direction = np.roll(q, -1, axis=0) - q
-    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
-    inward = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
-    flip = np.einsum("ij,ij->i", centre[None, :] - q, inward) < 0
-    inward[flip] *= -1
+    unit, inward = _side_axes(q)
     points, strength = _edge_points(image, q, inward, reach, samples)
     lines: list[Line] = []
     for k in range(4):
