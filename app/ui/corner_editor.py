@@ -31,7 +31,6 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QSizePo
 
 from app.ui.case_view import fit_to_screen
 from app.ui.preview import thumbnail, to_qimage
-from devices.scan.geometry import quad_area
 
 #: the photo is shown from a copy at most this wide or high (an 8 MP still would cost every repaint)
 SHOWN_LONG_SIDE = 1600
@@ -102,7 +101,9 @@ class CornerCanvas(QWidget):
         width, height = self.frame_size
         low, high = self._corners.min(axis=0), self._corners.max(axis=0)
         span = high - low
-        if quad_area(self._corners) > SMALL_OUTLINE * width * height:
+        x, y = self._corners[:, 0].astype(np.float64), self._corners[:, 1].astype(np.float64)
+        area = 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))  # the shoelace formula
+        if area > SMALL_OUTLINE * width * height:
             self.show_whole()
             return
         room = span * ZOOM_ROOM + np.float32(0.01 * max(width, height))
