@@ -654,9 +654,9 @@ def _second_opinion(image: NDArray[np.uint8], quad: Quad, others: list[Quad], bl
     learned one best, when one does, since it sits on the edges more exactly; else the learned outline with
     each side moved onto an edge at full resolution where one is near. When they agree, ``quad`` stays."""
     learned = model_outline(image)
-    if learned is None or _overlap_share(learned, quad) >= MODEL_AGREE:
+    if learned is None or _iou(learned, quad) >= MODEL_AGREE:
         return quad
-    matches = [(_overlap_share(learned, _fitted(None, other, block)), other) for other in others]
+    matches = [(_iou(learned, _fitted(None, other, block)), other) for other in others]
     best = max(matches, key=lambda match: match[0], default=None)
     if best is not None and best[0] >= MODEL_AGREE:
         return _fitted(image, best[1], block)
@@ -665,7 +665,7 @@ def _second_opinion(image: NDArray[np.uint8], quad: Quad, others: list[Quad], bl
     return order_corners(refine_sides(image, near, max(reach * 0.15, 3.0), REFINE_TRUST))
 
 
-def _overlap_share(a: Quad, b: Quad) -> float:
+def _iou(a: Quad, b: Quad) -> float:
     """Intersection over union of two convex outlines."""
     inter, _ = cv2.intersectConvexConvex(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32))
     union = quad_area(a) + quad_area(b) - inter

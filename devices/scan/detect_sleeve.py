@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from devices.scan.detect_extend import _aspect_gap
 from devices.scan.detect_outer import _profiles
-from devices.scan.geometry import Quad, as_quad, order_corners
+from devices.scan.geometry import Line, Quad, as_quad, corners_of, order_corners
 
 _MAX_BAND = 0.3  # of the shorter side: how far inside the outline the page's edge may lie (cards ~26%)
 _OUT = (3, 7)  # px beyond the outline (coarse copy) sampled for the desk's colour
@@ -76,18 +76,6 @@ def _depths(lab: NDArray[np.uint8], quad: Quad) -> tuple[list[int | None], NDArr
     return depths, base, outward, q
 
 
-def _intersect(lines: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> NDArray[np.float64] | None:
-    corners = []
-    for k in range(4):
-        (p, r), (s0, s) = lines[(k - 1) % 4], lines[k]
-        cross = r[0] * s[1] - r[1] * s[0]
-        if abs(cross) < 1e-6:
-            return None
-        t = ((s0[0] - p[0]) * s[1] - (s0[1] - p[1]) * s[0]) / cross
-        corners.append(p + t * r)
-    return np.array(corners)
-
-
 def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool]:
     """The page's outline inside the sleeve outlined by ``quad`` (coarse YCrCb copy), or None; and whether
     a side is left on the sleeve: a band was found inside it, but moving it in was refused.
@@ -99,7 +87,7 @@ def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool
     it: then it is neither desk nor page): the outline is likely still the sleeve's on some side, and the
     caller does not trust it."""
     depths, base, outward, q = _depths(lab, quad)
-    lines: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
+    lines: list[Line] = []
     for k in range(4):
         lines.append((q[k], (q[(k + 1) % 4] - q[k]) / max(float(np.linalg.norm(q[(k + 1) % 4] - q[k])), 1e-9)))
     moved_any, moved = False, 0
@@ -109,7 +97,7 @@ def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool
             points = base[k] - (float(depth or 0) - 0.5) * outward[k]
             vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
             trial[k] = (np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64))
-        corners = _intersect(trial)
+        corners = corners_of(trial)
         if corners is not None:
             return order_corners(corners), False
     for k, depth in enumerate(depths):
@@ -119,13 +107,13 @@ def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool
         vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         trial = list(lines)
         trial[k] = (np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64))
-        before, after = _intersect(lines), _intersect(trial)
+        before, after = corners_of(lines), corners_of(trial)
         if before is None or after is None or _aspect_gap(as_quad(after)) > _aspect_gap(as_quad(before)) + 0.01:
             continue
         lines, moved_any, moved = trial, True, moved + 1
     found = sum(depth is not None for depth in depths)
     left_on_sleeve = found > moved
-    corners = _intersect(lines)
+    corners = corners_of(lines)
     if not moved_any or corners is None:
         return None, left_on_sleeve
     return order_corners(corners), left_on_sleeve

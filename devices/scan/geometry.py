@@ -8,12 +8,15 @@ compared over the four cyclic shifts, which is how the benchmark and the tests s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 
 Quad: TypeAlias = NDArray[np.float32]
+#: a straight line as a point on it and its unit direction (the sides that outlines are built from)
+Line: TypeAlias = tuple[NDArray[np.float64], NDArray[np.float64]]
 
 
 def as_quad(points: object) -> Quad:
@@ -82,3 +85,22 @@ def side_lengths(quad: Quad) -> tuple[float, float]:
     top, right = np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[2] - q[1])
     bottom, left = np.linalg.norm(q[2] - q[3]), np.linalg.norm(q[3] - q[0])
     return float(max(top, bottom)), float(max(left, right))
+
+
+def meet(a: Line, b: Line) -> NDArray[np.float64] | None:
+    """Where two lines cross, or None when they are (nearly) parallel."""
+    (p, r), (q, s) = a, b
+    cross = float(r[0] * s[1] - r[1] * s[0])
+    if abs(cross) < 1e-6:
+        return None
+    t = float((q[0] - p[0]) * s[1] - (q[1] - p[1]) * s[0]) / cross
+    return np.asarray(p + t * r, dtype=np.float64)
+
+
+def corners_of(sides: Sequence[Line]) -> NDArray[np.float64] | None:
+    """The four corners of an outline given by its sides in order: corner k is where side k - 1 meets side
+    k (so a quad's own sides give its corners back); None when two neighbouring sides are parallel."""
+    corners = [meet(sides[k - 1], sides[k]) for k in range(4)]
+    if any(corner is None for corner in corners):
+        return None
+    return np.array(corners, dtype=np.float64)

@@ -5,7 +5,7 @@ The edge search (``detect.py``) reads edges; where a page lies on a second sheet
 sheet has next to no edge, and the search settles on whatever closes (a printed frame, a shadow's edge, the
 two sheets together) and rightly does not trust it. What still tells the page apart there is everything
 around the edge: the other sheet's print stopping at it, the page's own margins, its proportions. A small
-convolutional network (a U-Net of about 330 000 weights, ``bench/outline_model_train.py``) reads a
+convolutional network (a U-Net of about 330 000 weights, ``scripts/train_outline_model.py``) reads a
 256 x 192 copy of the frame and gives, per pixel of a 128 x 96 grid, how likely it is to lie on the main
 document; the outline is the quad fitted to that mask's border, then each side is moved onto the edge at
 full resolution where there is one (``refine.py``).
@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from devices.scan.geometry import Quad, is_convex, order_corners, quad_area
+from devices.scan.geometry import Line, Quad, corners_of, is_convex, order_corners, quad_area
 
 #: the network's input, (width, height); its mask is half of it each way
 INPUT_SIZE = (256, 192)
@@ -118,7 +118,7 @@ def _four_sides(hull: NDArray[np.int32]) -> NDArray[np.float32] | None:
     if rough is None or not is_convex(rough) or quad_area(rough) <= 0:
         return None
     points = _dense_border(hull.reshape(-1, 2).astype(np.float32))
-    lines = []
+    lines: list[Line] = []
     for k in range(4):
         a, b = rough[k], rough[(k + 1) % 4]
         length = float(np.linalg.norm(b - a))
@@ -128,19 +128,14 @@ def _four_sides(hull: NDArray[np.int32]) -> NDArray[np.float32] | None:
         across = np.abs((points - a) @ normal)
         near = points[(along > 0.15 * length) & (along < 0.85 * length) & (across < max(2.0, 0.03 * length))]
         if len(near) < 2:
-            lines.append((a, direction))
+            lines.append((a.astype(np.float64), direction.astype(np.float64)))
             continue
         vx, vy, x0, y0 = cv2.fitLine(near, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-        lines.append((np.array([x0, y0], dtype=np.float32), np.array([vx, vy], dtype=np.float32)))
-    corners = []
-    for k in range(4):
-        (p, u), (q, v) = lines[(k - 1) % 4], lines[k]
-        det = float(u[0] * -v[1] + v[0] * u[1])
-        if abs(det) < 1e-6:
-            return None
-        t = float((q - p)[0] * -v[1] + v[0] * (q - p)[1]) / det
-        corners.append(p + t * u)
-    quad = np.array(corners, dtype=np.float32)
+        lines.append((np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64)))
+    corners = corners_of(lines)
+    if corners is None:
+        return None
+    quad = corners.astype(np.float32)
     if not is_convex(quad) or float(np.abs(quad - rough).max()) > 0.1 * cv2.arcLength(rough.reshape(-1, 1, 2), True):
         return None
     return quad

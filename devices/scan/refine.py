@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from devices.scan.geometry import Quad, as_quad
+from devices.scan.geometry import Line, Quad, as_quad, corners_of
 
 _ALONG = (0.06, 0.94)  # stay clear of the corners, where rounding and neighbouring sides confuse the step
 _TANGENT_OFFSETS = np.array([-2.0, 0.0, 2.0])  # averaged across, to beat sensor noise
@@ -58,9 +58,6 @@ def _edge_points(image: NDArray[np.uint8], quad: NDArray[np.float64], inward: ND
     return points, strength.reshape(4, samples).astype(np.float64)
 
 
-Line = tuple[NDArray[np.float64], NDArray[np.float64]]  # a point on it and its unit direction
-
-
 def _fit_line(points: NDArray[np.float64], strength: NDArray[np.float64]) -> Line | None:
     """A robust line (point, unit direction) through the strong edge points, trimming outliers twice."""
     keep = strength > max(float(np.median(strength)) * 0.35, 4.0)
@@ -77,16 +74,6 @@ def _fit_line(points: NDArray[np.float64], strength: NDArray[np.float64]) -> Lin
             break
         pts = pts[inliers]
     return np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64)
-
-
-def _intersect(a: Line, b: Line) -> NDArray[np.float64] | None:
-    (p, r), (q, s) = a, b
-    cross = r[0] * s[1] - r[1] * s[0]
-    if abs(cross) < 1e-6:
-        return None
-    t = ((q[0] - p[0]) * s[1] - (q[1] - p[1]) * s[0]) / cross
-    point: NDArray[np.float64] = p + t * r
-    return point
 
 
 def _side_axes(q: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -119,13 +106,9 @@ def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float, samples: int
         normal = np.array([-line[1][1], line[1][0]])
         residual = np.abs((points[k] - line[0]) @ normal)
         supports.append(float(np.mean(residual < max(1.5, reach * 0.15))))
-    corners = []
-    for k in range(4):
-        corner = _intersect(lines[(k - 1) % 4], lines[k])
-        if corner is None:
-            return as_quad(quad), 0.0
-        corners.append(corner)
-    refined = np.array(corners, dtype=np.float64)
+    refined = corners_of(lines)
+    if refined is None:
+        return as_quad(quad), 0.0
     if float(np.abs(refined - q).max()) > 3 * reach + 2:
         return as_quad(quad), 0.0  # lines ran off: a side fitted to something else
     return as_quad(refined), float(min(supports))
@@ -150,10 +133,9 @@ def refine_sides(image: NDArray[np.uint8], quad: Quad, reach: float, least_suppo
             if support >= least_support and float(ends.max()) <= reach:
                 kept = line
         lines.append(kept)
-    corners = [_intersect(lines[(k - 1) % 4], lines[k]) for k in range(4)]
-    if any(corner is None for corner in corners):
+    refined = corners_of(lines)
+    if refined is None:
         return as_quad(quad)
-    refined = np.array(corners, dtype=np.float64)
     if float(np.abs(refined - q).max()) > 3 * reach + 2:
         return as_quad(quad)
     return as_quad(refined)
