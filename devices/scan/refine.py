@@ -114,25 +114,35 @@ def refine_quad(image: NDArray[np.uint8], quad: Quad, reach: float, samples: int
     return as_quad(refined), float(min(supports))
 
 
-def refine_sides(image: NDArray[np.uint8], quad: Quad, reach: float, least_support: float,
-                 samples: int = 48) -> Quad:
-    """Like ``refine_quad``, but side by side: a side whose fitted line has ``least_support`` moves onto it,
-    any other side stays where it was (a side with no edge near it: a page's side across a second sheet)."""
+def fitted_sides(image: NDArray[np.uint8], quad: Quad, reach: float, least_support: float,
+                 samples: int = 48) -> list[Line | None]:
+    """For each side of ``quad``, the edge line within ``reach`` it would move onto, or None where no line
+    has ``least_support`` along the side (a page's side across a second sheet)."""
     q = as_quad(quad).astype(np.float64)
-    unit, inward = _side_axes(q)
+    _unit, inward = _side_axes(q)
     points, strength = _edge_points(image, q, inward, reach, samples)
-    lines: list[Line] = []
+    found: list[Line | None] = []
     for k in range(4):
         line = _fit_line(points[k], strength[k])
-        kept: Line = (q[k], unit[k])
         if line is not None:
             normal = np.array([-line[1][1], line[1][0]])
             support = float(np.mean(np.abs((points[k] - line[0]) @ normal) < max(1.5, reach * 0.15)))
             # the fitted line must stay within reach of the side along its length, not cross it at an angle
             ends = np.abs((np.array([q[k], q[(k + 1) % 4]]) - line[0]) @ normal)
-            if support >= least_support and float(ends.max()) <= reach:
-                kept = line
-        lines.append(kept)
+            if support < least_support or float(ends.max()) > reach:
+                line = None
+        found.append(line)
+    return found
+
+
+def refine_sides(image: NDArray[np.uint8], quad: Quad, reach: float, least_support: float,
+                 samples: int = 48) -> Quad:
+    """Like ``refine_quad``, but side by side: a side whose fitted line has ``least_support`` moves onto it,
+    any other side stays where it was (a side with no edge near it: a page's side across a second sheet)."""
+    q = as_quad(quad).astype(np.float64)
+    unit, _inward = _side_axes(q)
+    found = fitted_sides(image, quad, reach, least_support, samples)
+    lines = [line if line is not None else (q[k], unit[k]) for k, line in enumerate(found)]
     refined = corners_of(lines)
     if refined is None:
         return as_quad(quad)

@@ -13,7 +13,7 @@ from devices.scan.detect import detect_document
 from devices.scan.geometry import Quad, corner_error, order_corners
 from devices.scan.outline_model import INPUT_SIZE, document_mask, model_outline, quad_from_mask
 from devices.scan.refine import refine_sides
-from devices.sim.docscene import desk_only, render_scene
+from devices.sim.docscene import DOCUMENT_KINDS, Scene, condition_of, desk_only, render_scene
 
 FRAME = (3264, 2448)
 GRID = (INPUT_SIZE[0] // 2, INPUT_SIZE[1] // 2)
@@ -92,6 +92,29 @@ def test_a_page_on_a_second_sheet_is_outlined_but_not_trusted(seed: int) -> None
     assert found.quad is not None
     assert corner_error(found.quad, scene.corners) < 0.01
     assert not found.confident  # the network never makes an outline trusted: the whole frame is kept
+
+
+#: untrusted outlines that agree with the learned one but for a side on the wrong edge a little further out
+#: (a sleeve's welded seam, the other sheet's edge, a shadow's edge, a band of a landscape form): 2.2-7.2 % of
+#: the diagonal off before that side moved onto the edge beside the learned side
+SIDE_ON_THE_WRONG_EDGE = (10303, 10330, 10354, 10557, 10593, 10821, 10868, 8445)
+#: right but untrusted outlines with a learned side well apart and no edge beside it: they must stay
+LEARNED_SIDE_WITHOUT_AN_EDGE = (10079, 10083, 10449, 10678)
+
+
+def _scene_of(seed: int) -> Scene:
+    condition = condition_of(seed)
+    kind = DOCUMENT_KINDS[seed % len(DOCUMENT_KINDS)] if condition is None else None
+    return render_scene(seed, kind=kind, condition=condition)
+
+
+@pytest.mark.parametrize("seed", SIDE_ON_THE_WRONG_EDGE + LEARNED_SIDE_WITHOUT_AN_EDGE)
+def test_a_side_apart_from_the_learned_one_moves_only_onto_an_edge(seed: int) -> None:
+    scene = _scene_of(seed)
+    found = detect_document(scene.image)
+    assert found.quad is not None
+    assert corner_error(found.quad, scene.corners) < 0.01
+    assert not found.confident
 
 
 def test_the_network_through_opencv_gives_a_documents_mask() -> None:
