@@ -77,7 +77,7 @@ from devices.scan.detect_overhang import MIN_OVERHANG, edge_profile, gradients, 
 from devices.scan.detect_rough import angles_ok, plausible, region_quads, rough_quads, shape_ok
 from devices.scan.detect_shadowfree import shadow_free_quads
 from devices.scan.detect_sleeve import inside_sleeve
-from devices.scan.geometry import Line, Quad, as_quad, corners_of, is_convex, order_corners, quad_area, scale_quad
+from devices.scan.geometry import Quad, as_quad, corners_of, is_convex, order_corners, quad_area, scale_quad, sides_of
 from devices.scan.outline_model import model_outline
 from devices.scan.refine import fitted_sides, refine_quad, refine_sides
 
@@ -683,13 +683,11 @@ def _sides_by_learned(image: NDArray[np.uint8], quad: Quad, learned: Quad) -> Qu
     diagonal = math.hypot(image.shape[1], image.shape[0])
     if float(np.linalg.norm(q - m, axis=1).max()) > 0.1 * diagonal:
         return quad  # corners paired wrongly (a square-ish outline turned 45 degrees): leave it
-    sides: list[Line] = []
+    sides, learned_sides = sides_of(q), sides_of(m)
     moved = False
     for k in range(4):
         a, b = q[k], q[(k + 1) % 4]
-        sides.append((a, (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)))
-        start, end = m[k].astype(np.float64), m[(k + 1) % 4].astype(np.float64)
-        along = (end - start) / max(float(np.linalg.norm(end - start)), 1e-9)
+        start, along = learned_sides[k]
         normal = np.array([-along[1], along[0]])
         gap = max(abs(float((a - start) @ normal)), abs(float((b - start) @ normal)))
         if gap > MODEL_SIDE_APART * diagonal:

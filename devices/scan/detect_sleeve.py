@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from devices.scan.detect_extend import _aspect_gap
 from devices.scan.detect_outer import _profiles
-from devices.scan.geometry import Line, Quad, as_quad, corners_of, order_corners
+from devices.scan.geometry import Quad, as_quad, corners_of, order_corners, sides_of
 
 _MAX_BAND = 0.3  # of the shorter side: how far inside the outline the page's edge may lie (cards ~26%)
 _OUT = (3, 7)  # px beyond the outline (coarse copy) sampled for the desk's colour
@@ -87,9 +87,7 @@ def inside_sleeve(lab: NDArray[np.uint8], quad: Quad) -> tuple[Quad | None, bool
     it: then it is neither desk nor page): the outline is likely still the sleeve's on some side, and the
     caller does not trust it."""
     depths, base, outward, q = _depths(lab, quad)
-    lines: list[Line] = []
-    for k in range(4):
-        lines.append((q[k], (q[(k + 1) % 4] - q[k]) / max(float(np.linalg.norm(q[(k + 1) % 4] - q[k])), 1e-9)))
+    lines = sides_of(q)
     moved_any, moved = False, 0
     if all(depth is not None for depth in depths):  # a band inside every side: the whole outline is the sleeve's
         trial = list(lines)

@@ -87,6 +87,16 @@ def side_lengths(quad: Quad) -> tuple[float, float]:
     return float(max(top, bottom)), float(max(left, right))
 
 
+def sides_of(quad: object) -> list[Line]:
+    """A quad's four sides as lines, side k from corner k towards corner k + 1 (``corners_of`` undoes it)."""
+    q = as_quad(quad).astype(np.float64)
+    sides: list[Line] = []
+    for k in range(4):
+        a, b = q[k], q[(k + 1) % 4]
+        sides.append((a, (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)))
+    return sides
+
+
 def meet(a: Line, b: Line) -> NDArray[np.float64] | None:
     """Where two lines cross, or None when they are (nearly) parallel."""
     (p, r), (q, s) = a, b

@@ -6,11 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from devices.scan.geometry import Line, corners_of, meet
-
-
-def _side(a: np.ndarray, b: np.ndarray) -> Line:
-    return a.astype(np.float64), ((b - a) / np.linalg.norm(b - a)).astype(np.float64)
+from devices.scan.geometry import Line, corners_of, meet, sides_of
 
 
 def test_two_lines_meet_where_they_cross() -> None:
@@ -33,14 +29,17 @@ def test_a_quads_sides_give_its_corners_back(seed: int) -> None:
     centre = rng.uniform(500, 1500, 2)
     angles = np.arange(4) * np.pi / 2 + rng.uniform(-0.5, 0.5, 4)
     quad = centre + rng.uniform(300, 600, (4, 1)) * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    sides = [_side(quad[k], quad[(k + 1) % 4]) for k in range(4)]
+    sides = sides_of(quad)
     corners = corners_of(sides)
     assert corners is not None
-    assert corners == pytest.approx(quad, abs=1e-6)
+    assert corners == pytest.approx(quad, abs=1e-3)  # sides_of reads the quad as float32
+    for (point, direction), corner, following in zip(sides, quad, np.roll(quad, -1, axis=0), strict=True):
+        assert point == pytest.approx(corner, abs=1e-3)
+        assert direction == pytest.approx((following - corner) / np.linalg.norm(following - corner), abs=1e-5)
 
 
 def test_no_corners_when_neighbouring_sides_are_parallel() -> None:
     square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
-    sides = [_side(square[k], square[(k + 1) % 4]) for k in range(4)]
+    sides = sides_of(square)
     sides[1] = (sides[1][0], sides[0][1])  # the right side turned to run along the top
     assert corners_of(sides) is None
